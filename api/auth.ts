@@ -1,0 +1,46 @@
+import { timingSafeEqual } from 'node:crypto';
+import { RequestHandler } from 'express';
+import { StaffRole, StaffToken } from '../config/config';
+import { SinettiError } from '../common/errors';
+
+/** Staff are identified by bearer tokens from configuration, each with one role. */
+export interface StaffIdentity { name: string; role: StaffRole }
+
+declare module 'express-serve-static-core' {
+  interface Request { staff?: StaffIdentity }
+}
+
+function sameToken(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+export function authenticateStaff(tokens: StaffToken[]): RequestHandler {
+  return (req, _res, next) => {
+    const header = req.headers.authorization;
+    if (header?.startsWith('Bearer ')) {
+      const presented = header.slice('Bearer '.length).trim();
+      const match = tokens.find((t) => sameToken(t.token, presented));
+      if (match) req.staff = { name: match.name, role: match.role };
+    }
+    next();
+  };
+}
+
+/** Admins may do anything staff may; everyone else needs one of the named roles. */
+export function requireRole(...roles: StaffRole[]): RequestHandler {
+  return (req, _res, next) => {
+    if (!req.staff) {
+      next(new SinettiError('unauthenticated', 'Sign in: send your staff token as "Authorization: Bearer <token>".', 401));
+    } else if (req.staff.role !== 'admin' && !roles.includes(req.staff.role)) {
+      next(new SinettiError('forbidden', `This needs the role ${roles.join(' or ')}; your role is ${req.staff.role}.`, 403));
+    } else {
+      next();
+    }
+  };
+}
+
+export function staffActor(identity: StaffIdentity | undefined): string {
+  return identity ? `staff:${identity.role}:${identity.name}` : 'anonymous';
+}

@@ -1,0 +1,55 @@
+import mongoose, { Schema } from 'mongoose';
+import { isDuplicateKey } from '../store/documentStore';
+
+/**
+ * Append-only evidence of every step: who, what, when, from where, and the
+ * SHA-256 of the document version acted on. Events are written once under
+ * an id of the caller's choosing, so a retried activity cannot log twice;
+ * there is no update or delete path.
+ */
+
+export interface AuditEvent {
+  eventId: string;
+  processId: string;
+  /** "staff:<name>", "participant:<id>", "system", "admin:<name>". */
+  actor: string;
+  action: string;
+  at: Date;
+  ip?: string;
+  userAgent?: string;
+  documentSha256?: string;
+  details?: Record<string, unknown>;
+}
+
+const auditSchema = new Schema<AuditEvent>({
+  eventId: { type: String, required: true, unique: true },
+  processId: { type: String, required: true, index: true },
+  actor: { type: String, required: true },
+  action: { type: String, required: true },
+  at: { type: Date, required: true },
+  ip: String,
+  userAgent: String,
+  documentSha256: String,
+  details: Schema.Types.Mixed,
+}, { versionKey: false, collection: 'audit_events' });
+for (const operation of ['updateOne', 'updateMany', 'findOneAndUpdate', 'replaceOne', 'deleteOne', 'deleteMany', 'findOneAndDelete'] as const) {
+  auditSchema.pre(operation, () => { throw new Error('The audit log is append-only'); });
+}
+
+export const AuditEventModel = mongoose.models.AuditEvent as mongoose.Model<AuditEvent>
+  ?? mongoose.model<AuditEvent>('AuditEvent', auditSchema);
+
+export class AuditLog {
+  async append(event: AuditEvent): Promise<void> {
+    try {
+      await AuditEventModel.create(event);
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+  }
+
+  async forProcess(processId: string): Promise<AuditEvent[]> {
+    const events = await AuditEventModel.find({ processId }, { _id: 0 }).sort({ at: 1 }).lean();
+    return events;
+  }
+}

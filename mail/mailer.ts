@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import mongoose, { Schema } from 'mongoose';
+import nodemailer, { Transporter } from 'nodemailer';
+import { isDuplicateKey } from '../store/documentStore';
+import { Language, renderMail, TemplateData, TemplateName } from './templates';
+
+/**
+ * Sends templated mail at most once per idempotency key (workflow id +
+ * activity id). The outbox row is claimed before the SMTP call, so a retried
+ * activity that finds a sent row returns without sending. If a worker dies in
+ * the middle of the SMTP call, the retry sends again under the same
+ * Message-ID, which mail clients treat as one message.
+ */
+
+export interface OutgoingMail {
+  idempotencyKey: string;
+  to: string;
+  language: Language;
+  template: TemplateName;
+  data: TemplateData;
+  attachments?: { filename: string; content: Buffer; contentType: string }[];
+}
+
+export interface SendResult { messageId: string; alreadySent: boolean }
+
+interface OutboxRecord { key: string; state: 'sending' | 'sent'; messageId: string; template: string; claimedAt: Date; sentAt?: Date }
+
+const outboxSchema = new Schema<OutboxRecord>({
+  key: { type: String, required: true, unique: true },
+  state: { type: String, required: true },
+  messageId: { type: String, required: true },
+  template: { type: String, required: true },
+  claimedAt: { type: Date, required: true },
+  sentAt: Date,
+}, { versionKey: false, collection: 'mail_outbox' });
+
+export const OutboxModel = mongoose.models.MailOutbox as mongoose.Model<OutboxRecord>
+  ?? mongoose.model<OutboxRecord>('MailOutbox', outboxSchema);
+
+export interface MailSender {
+  send(mail: OutgoingMail): Promise<SendResult>;
+  verify(): Promise<boolean>;
+}
+
+export class Mailer implements MailSender {
+  private readonly transport: Transporter;
+
+  constructor(smtpUrl: string, private readonly from: string) {
+    this.transport = nodemailer.createTransport(smtpUrl, { pool: true, maxConnections: 4 } as object);
+  }
+
+  async send(mail: OutgoingMail): Promise<SendResult> {
+    const messageId = `<${createHash('sha256').update(mail.idempotencyKey).digest('hex').slice(0, 32)}@sinetti>`;
+    const claimed = await this.claim(mail, messageId);
+    if (!claimed) return { messageId, alreadySent: true };
+    const rendered = renderMail(mail.template, mail.language, mail.data);
+    await this.transport.sendMail({
+      from: this.from,
+      to: mail.to,
+      subject: rendered.subject,
+      text: rendered.text,
+      html: rendered.html,
+      messageId,
+      headers: { 'X-Sinetti-Idempotency-Key': mail.idempotencyKey },
+      attachments: mail.attachments,
+    });
+    await OutboxModel.updateOne({ key: mail.idempotencyKey }, { $set: { state: 'sent', sentAt: new Date() } });
+    return { messageId, alreadySent: false };
+  }
+
+  /** True when this call should send: no row yet, or a row left 'sending' by a crashed attempt. */
+  private async claim(mail: OutgoingMail, messageId: string): Promise<boolean> {
+    try {
+      await OutboxModel.create({ key: mail.idempotencyKey, state: 'sending', messageId, template: mail.template, claimedAt: new Date() });
+      return true;
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      const existing = await OutboxModel.findOne({ key: mail.idempotencyKey }).lean();
+      return existing?.state !== 'sent';
+    }
+  }
+
+  async verify(): Promise<boolean> {
+    try {
+      return await this.transport.verify();
+    } catch {
+      return false;
+    }
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+}

@@ -1,0 +1,126 @@
+import escapeHtml from 'escape-html';
+
+/**
+ * Mail texts for external people and staff, in Finnish, Swedish and English.
+ * Each template is data plus one rendering, so every language says the same.
+ */
+
+export const LANGUAGES = ['fi', 'sv', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export interface TemplateData {
+  organization: string;
+  recipientName: string;
+  documentTitle: string;
+  link?: string;
+  deadline?: Date;
+  reason?: string;
+  actorName?: string;
+}
+
+type Text = Record<Language, (d: TemplateData) => string>;
+interface Template { subject: Text; lines: Text[]; action?: Record<Language, string> }
+
+function when(date: Date | undefined, language: Language): string {
+  if (!date) return '';
+  const locale = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' }[language];
+  return date.toLocaleString(locale, { timeZone: 'Europe/Helsinki', dateStyle: 'long', timeStyle: 'short' });
+}
+
+export const TEMPLATES = {
+  signatureInvitation: {
+    subject: {
+      fi: (d) => `Allekirjoituspyyntö: ${d.documentTitle}`,
+      sv: (d) => `Begäran om underskrift: ${d.documentTitle}`,
+      en: (d) => `Please sign: ${d.documentTitle}`,
+    },
+    lines: [
+      { fi: (d) => `Hei ${d.recipientName},`, sv: (d) => `Hej ${d.recipientName},`, en: (d) => `Hello ${d.recipientName},` },
+      {
+        fi: (d) => `${d.organization} pyytää sinua allekirjoittamaan asiakirjan "${d.documentTitle}" viimeistään ${when(d.deadline, 'fi')}.`,
+        sv: (d) => `${d.organization} ber dig underteckna dokumentet "${d.documentTitle}" senast ${when(d.deadline, 'sv')}.`,
+        en: (d) => `${d.organization} asks you to sign "${d.documentTitle}" by ${when(d.deadline, 'en')}.`,
+      },
+      {
+        fi: () => 'Linkki on henkilökohtainen: älä välitä tätä viestiä eteenpäin.',
+        sv: () => 'Länken är personlig: vidarebefordra inte detta meddelande.',
+        en: () => 'The link is personal: please do not forward this message.',
+      },
+    ],
+    action: { fi: 'Avaa ja allekirjoita', sv: 'Öppna och underteckna', en: 'Open and sign' },
+  },
+  signatureReminder: {
+    subject: {
+      fi: (d) => `Muistutus: ${d.documentTitle} odottaa allekirjoitustasi`,
+      sv: (d) => `Påminnelse: ${d.documentTitle} väntar på din underskrift`,
+      en: (d) => `Reminder: ${d.documentTitle} is waiting for your signature`,
+    },
+    lines: [
+      { fi: (d) => `Hei ${d.recipientName},`, sv: (d) => `Hej ${d.recipientName},`, en: (d) => `Hello ${d.recipientName},` },
+      {
+        fi: (d) => `Asiakirja "${d.documentTitle}" odottaa vielä allekirjoitustasi. Määräaika päättyy ${when(d.deadline, 'fi')}.`,
+        sv: (d) => `Dokumentet "${d.documentTitle}" väntar ännu på din underskrift. Tidsfristen går ut ${when(d.deadline, 'sv')}.`,
+        en: (d) => `"${d.documentTitle}" is still waiting for your signature. The deadline is ${when(d.deadline, 'en')}.`,
+      },
+    ],
+    action: { fi: 'Avaa ja allekirjoita', sv: 'Öppna och underteckna', en: 'Open and sign' },
+  },
+  processCompleted: {
+    subject: {
+      fi: (d) => `Allekirjoitettu: ${d.documentTitle}`,
+      sv: (d) => `Undertecknat: ${d.documentTitle}`,
+      en: (d) => `Signed: ${d.documentTitle}`,
+    },
+    lines: [
+      { fi: (d) => `Hei ${d.recipientName},`, sv: (d) => `Hej ${d.recipientName},`, en: (d) => `Hello ${d.recipientName},` },
+      {
+        fi: (d) => `Kaikki osapuolet ovat allekirjoittaneet asiakirjan "${d.documentTitle}". ${d.organization} on sinetöinyt sen. Asiakirja on liitteenä tai linkin takana.`,
+        sv: (d) => `Alla parter har undertecknat "${d.documentTitle}". ${d.organization} har förseglat det. Dokumentet finns som bilaga eller bakom länken.`,
+        en: (d) => `Everyone has signed "${d.documentTitle}" and ${d.organization} has sealed it. The document is attached or behind the link.`,
+      },
+    ],
+    action: { fi: 'Lataa asiakirja', sv: 'Ladda ner dokumentet', en: 'Download the document' },
+  },
+  processEnded: {
+    subject: {
+      fi: (d) => `Päättynyt: ${d.documentTitle}`,
+      sv: (d) => `Avslutat: ${d.documentTitle}`,
+      en: (d) => `Ended: ${d.documentTitle}`,
+    },
+    lines: [
+      { fi: (d) => `Hei ${d.recipientName},`, sv: (d) => `Hej ${d.recipientName},`, en: (d) => `Hello ${d.recipientName},` },
+      {
+        fi: (d) => `Asiakirjan "${d.documentTitle}" allekirjoitus on päättynyt. Syy: ${d.reason ?? '-'}. Sinun ei tarvitse tehdä mitään.`,
+        sv: (d) => `Underskriften av "${d.documentTitle}" har avslutats. Orsak: ${d.reason ?? '-'}. Du behöver inte göra något.`,
+        en: (d) => `Signing "${d.documentTitle}" has ended. Reason: ${d.reason ?? '-'}. You do not need to do anything.`,
+      },
+    ],
+  },
+  oneTimeCode: {
+    subject: { fi: () => 'Vahvistuskoodisi', sv: () => 'Din verifieringskod', en: () => 'Your verification code' },
+    lines: [
+      {
+        fi: (d) => `Vahvistuskoodi asiakirjaan "${d.documentTitle}": ${d.reason}. Koodi on voimassa 10 minuuttia.`,
+        sv: (d) => `Verifieringskod för "${d.documentTitle}": ${d.reason}. Koden gäller i 10 minuter.`,
+        en: (d) => `Verification code for "${d.documentTitle}": ${d.reason}. The code is valid for 10 minutes.`,
+      },
+    ],
+  },
+} satisfies Record<string, Template>;
+
+export type TemplateName = keyof typeof TEMPLATES;
+
+export interface RenderedMail { subject: string; text: string; html: string }
+
+export function renderMail(name: TemplateName, language: Language, data: TemplateData): RenderedMail {
+  const template: Template = TEMPLATES[name];
+  const lines = template.lines.map((line) => line[language](data));
+  const action = template.action && data.link ? { label: template.action[language], href: data.link } : undefined;
+  const footer = { fi: 'Viesti on lähetetty automaattisesti.', sv: 'Meddelandet har skickats automatiskt.', en: 'This message was sent automatically.' }[language];
+  const text = [...lines, ...(action ? [`${action.label}: ${action.href}`] : []), '', `— ${data.organization}`, footer].join('\n');
+  const html = `<!doctype html><html lang="${language}"><body style="font-family:sans-serif;line-height:1.5">`
+    + lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('')
+    + (action ? `<p><a href="${escapeHtml(action.href)}" style="display:inline-block;padding:12px 20px;background:#1a4f8b;color:#fff;text-decoration:none;border-radius:4px">${escapeHtml(action.label)}</a></p>` : '')
+    + `<p>— ${escapeHtml(data.organization)}<br><small>${escapeHtml(footer)}</small></p></body></html>`;
+  return { subject: template.subject[language](data), text, html };
+}

@@ -1,0 +1,140 @@
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { SinettiConfig } from '../config/config';
+import { CUSTOM_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
+
+/**
+ * The embedded default: the Temporal CLI dev server, FerretDB on SQLite and
+ * MailDev, each started only where the configuration names no external
+ * service, and each reused when something already listens on its port.
+ */
+
+const ROOT = path.resolve(__dirname, '..');
+const TOOLS_BIN = path.join(ROOT, '.tools', 'bin');
+
+export interface RunningService {
+  name: string;
+  url: string;
+  /** Undefined when an already running instance (or an external one) is used. */
+  process?: ChildProcess;
+}
+
+export function isPortOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host });
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+export async function waitForPort(port: number, what: string, timeoutMs = 60_000, child?: ChildProcess): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child && child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode} before listening on ${port}`);
+    if (await isPortOpen(port)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} did not start listening on port ${port} within ${timeoutMs / 1000} s`);
+}
+
+/** Finds a Go-built tool on PATH or in .tools/bin, building it once if missing. */
+export function locateTool(name: 'temporal' | 'ferretdb'): string {
+  const local = path.join(TOOLS_BIN, name);
+  if (fs.existsSync(local)) return local;
+  const onPath = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
+  if (onPath) return onPath;
+  const build = spawnSync('bash', [path.join(ROOT, 'scripts', 'install-tools.sh')], { stdio: 'inherit' });
+  if (build.status !== 0 || !fs.existsSync(local)) throw new Error(`Could not build ${name}; see the output of scripts/install-tools.sh`);
+  return local;
+}
+
+function launch(name: string, command: string, args: string[], logFile: string): ChildProcess {
+  const log = fs.openSync(logFile, 'a');
+  // Own process group, so Ctrl-C in the terminal reaches us first and we stop children in order.
+  return spawn(command, args, { stdio: ['ignore', log, log], detached: true });
+}
+
+export interface TemporalDevServerOptions {
+  dataDir: string;
+  port: number;
+  uiPort: number;
+  namespace: string;
+  codecEndpoint?: string;
+}
+
+export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<RunningService> {
+  const url = `127.0.0.1:${options.port}`;
+  if (await isPortOpen(options.port)) return { name: 'Temporal', url };
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  const args = [
+    'server', 'start-dev',
+    '--ip', '127.0.0.1',
+    '--port', String(options.port),
+    '--ui-port', String(options.uiPort),
+    '--namespace', options.namespace,
+    '--db-filename', path.join(options.dataDir, 'temporal.sqlite'),
+    '--sqlite-pragma', 'journal_mode=WAL',
+    '--sqlite-pragma', 'synchronous=NORMAL',
+    '--log-level', 'warn',
+  ];
+  for (const [name, type] of Object.entries(CUSTOM_SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
+  if (options.codecEndpoint) args.push('--ui-codec-endpoint', options.codecEndpoint);
+  const child = launch('temporal', locateTool('temporal'), args, path.join(options.dataDir, 'temporal.log'));
+  await waitForPort(options.port, 'Temporal dev server', 120_000, child);
+  await waitForPort(options.uiPort, 'Temporal Web UI', 60_000, child);
+  return { name: 'Temporal', url, process: child };
+}
+
+export async function startFerretDb(dataDir: string, port: number): Promise<RunningService> {
+  const url = `mongodb://127.0.0.1:${port}/sinetti`;
+  if (await isPortOpen(port)) return { name: 'FerretDB', url };
+  const storeDir = path.join(dataDir, 'ferretdb');
+  fs.mkdirSync(storeDir, { recursive: true });
+  const child = launch('ferretdb', locateTool('ferretdb'), ['--listen-addr', `127.0.0.1:${port}`, '--sqlite-url', `file:${storeDir}/`], path.join(dataDir, 'ferretdb.log'));
+  await waitForPort(port, 'FerretDB', 60_000, child);
+  return { name: 'FerretDB', url, process: child };
+}
+
+export async function startMailDev(dataDir: string, smtpPort: number, webPort: number): Promise<RunningService> {
+  const url = `smtp://127.0.0.1:${smtpPort}`;
+  if (await isPortOpen(smtpPort)) return { name: 'MailDev', url };
+  fs.mkdirSync(dataDir, { recursive: true });
+  const bin = path.join(ROOT, 'node_modules', 'maildev', 'bin', 'maildev');
+  const child = launch('maildev', process.execPath, [bin, '--smtp', String(smtpPort), '--web', String(webPort), '--ip', '127.0.0.1', '--silent'], path.join(dataDir, 'maildev.log'));
+  await waitForPort(smtpPort, 'MailDev SMTP', 30_000, child);
+  await waitForPort(webPort, 'MailDev web inbox', 30_000, child);
+  return { name: 'MailDev', url, process: child };
+}
+
+/** Starts whatever the configuration leaves to the embedded stack. */
+export async function startEmbeddedServices(config: SinettiConfig, options: { codecEndpoint?: string } = {}): Promise<RunningService[]> {
+  const [temporal, store, mail] = await Promise.all([
+    config.temporal.embedded
+      ? startTemporalDevServer({
+        dataDir: config.dataDir,
+        port: Number(config.temporal.address.split(':').pop()),
+        uiPort: config.temporal.uiPort,
+        namespace: config.temporal.namespace,
+        codecEndpoint: options.codecEndpoint,
+      })
+      : Promise.resolve({ name: 'Temporal', url: config.temporal.address }),
+    config.mongodb.embedded ? startFerretDb(config.dataDir, config.mongodb.port) : Promise.resolve({ name: 'MongoDB', url: '(MONGODB_URI)' }),
+    config.smtp.embedded ? startMailDev(config.dataDir, config.smtp.port, config.smtp.webPort) : Promise.resolve({ name: 'SMTP', url: '(SMTP_URL)' }),
+  ]);
+  return [temporal, store, mail];
+}
+
+/** Stops children we started, newest first, and waits for each to exit. */
+export async function stopServices(services: RunningService[]): Promise<void> {
+  for (const service of [...services].reverse()) {
+    const child = service.process;
+    if (!child || child.exitCode !== null || child.pid === undefined) continue;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    try { process.kill(-child.pid, 'SIGTERM'); } catch { continue; }
+    const timer = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ } }, 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Builds the embedded stack's Go tools (Temporal CLI dev server, FerretDB) into
+# .tools/bin once; later runs find them there and return at once.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN="$PWD/.tools/bin"
+mkdir -p "$BIN"
+export GOBIN="$BIN"
+export GOFLAGS="${GOFLAGS:--buildvcs=false}"
+
+if ! command -v go >/dev/null 2>&1; then
+  echo "install-tools: Go is needed to build the Temporal CLI and FerretDB (or set TEMPORAL_ADDRESS and MONGODB_URI)" >&2
+  exit 1
+fi
+
+if [ ! -x "$BIN/temporal" ] && ! command -v temporal >/dev/null 2>&1; then
+  echo "install-tools: building the Temporal CLI v1.5.1 (a few minutes, once)"
+  # v1.5.1 is the newest tag whose go.mod has no replace directive.
+  go install github.com/temporalio/cli/cmd/temporal@v1.5.1 \
+    || go install github.com/temporalio/cli/cmd/temporal@v1.4.1
+fi
+
+if [ ! -x "$BIN/ferretdb" ] && ! command -v ferretdb >/dev/null 2>&1; then
+  echo "install-tools: building FerretDB v1.24.2 (a few minutes, once)"
+  # Built from a small module of our own that pins v1.24.2 and runs FerretDB's
+  # embeddable package: upstream's command, built outside its repo, panics
+  # for want of a generated version file, and `go install …@v1.24.2` needs a
+  # version listing that the module proxy here refuses.
+  (cd scripts/ferretdb-build && go install .)
+fi

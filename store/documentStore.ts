@@ -1,0 +1,158 @@
+import { createHash, randomUUID } from 'node:crypto';
+import mongoose, { Schema } from 'mongoose';
+import { SinettiError, NotFoundError } from '../common/errors';
+
+/**
+ * PDFs live in GridFS with their SHA-256; a version, once written, is never
+ * changed. Workflows carry only version ids. Every write carries a key so a
+ * retried activity finds the version it already wrote instead of adding one.
+ */
+
+export interface StoredVersion {
+  versionId: string;
+  documentId: string;
+  version: number;
+  sha256: string;
+  size: number;
+  fileName: string;
+  kind: string;
+  createdAt: Date;
+}
+
+export interface SaveVersionInput {
+  /** Idempotency key, e.g. `${workflowId}/${activityId}` or an upload request id. */
+  key: string;
+  /** Omit to start a new document. */
+  documentId?: string;
+  bytes: Buffer;
+  fileName: string;
+  /** What the version is: "upload", "prepared", "signed", "sealed", … */
+  kind: string;
+}
+
+export interface DocumentStore {
+  saveVersion(input: SaveVersionInput): Promise<StoredVersion>;
+  getVersion(versionId: string): Promise<StoredVersion>;
+  readVersion(versionId: string): Promise<Buffer>;
+  listVersions(documentId: string): Promise<StoredVersion[]>;
+}
+
+export class DocumentTooLargeError extends SinettiError {
+  constructor(size: number, limit: number) {
+    super('document_too_large', `The document is ${(size / 1e6).toFixed(1)} MB; the limit is ${(limit / 1e6).toFixed(1)} MB. Compress it or split it into parts.`, 413, { size, limit });
+  }
+}
+
+interface VersionRecord {
+  _id: string;
+  key: string;
+  documentId: string;
+  version: number;
+  sha256: string;
+  size: number;
+  fileName: string;
+  kind: string;
+  fileId: mongoose.Types.ObjectId;
+  createdAt: Date;
+}
+
+const versionSchema = new Schema<VersionRecord>({
+  _id: { type: String, required: true },
+  key: { type: String, required: true, unique: true },
+  documentId: { type: String, required: true, index: true },
+  version: { type: Number, required: true },
+  sha256: { type: String, required: true },
+  size: { type: Number, required: true },
+  fileName: { type: String, required: true },
+  kind: { type: String, required: true },
+  fileId: { type: Schema.Types.ObjectId, required: true },
+  createdAt: { type: Date, required: true },
+}, { versionKey: false, collection: 'document_versions' });
+versionSchema.index({ documentId: 1, version: 1 }, { unique: true });
+for (const operation of ['updateOne', 'updateMany', 'findOneAndUpdate', 'replaceOne', 'deleteOne', 'deleteMany', 'findOneAndDelete'] as const) {
+  versionSchema.pre(operation, () => { throw new Error('Document versions are immutable'); });
+}
+
+export const DocumentVersionModel = mongoose.models.DocumentVersion as mongoose.Model<VersionRecord>
+  ?? mongoose.model<VersionRecord>('DocumentVersion', versionSchema);
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function toStored(record: VersionRecord): StoredVersion {
+  const { _id, documentId, version, sha256, size, fileName, kind, createdAt } = record;
+  return { versionId: _id, documentId, version, sha256, size, fileName, kind, createdAt };
+}
+
+export class GridFsDocumentStore implements DocumentStore {
+  constructor(private readonly maxBytes: number) {}
+
+  private bucket(): mongoose.mongo.GridFSBucket {
+    const db = mongoose.connection.db;
+    if (!db) throw new Error('The document store is not connected');
+    return new mongoose.mongo.GridFSBucket(db, { bucketName: 'documents' });
+  }
+
+  async saveVersion(input: SaveVersionInput): Promise<StoredVersion> {
+    if (input.bytes.length > this.maxBytes) throw new DocumentTooLargeError(input.bytes.length, this.maxBytes);
+    const existing = await DocumentVersionModel.findOne({ key: input.key }).lean();
+    if (existing) return toStored(existing);
+
+    const documentId = input.documentId ?? randomUUID();
+    const sha256 = sha256Hex(input.bytes);
+    const fileId = await this.writeFile(input.bytes, input.fileName, sha256);
+    // Two writers may race for the same version number; the unique index decides, the loser retries.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const latest = await DocumentVersionModel.findOne({ documentId }).sort({ version: -1 }).lean();
+      if (input.documentId && !latest) throw new NotFoundError(`Document ${input.documentId}`);
+      const record: VersionRecord = {
+        _id: randomUUID(), key: input.key, documentId, version: (latest?.version ?? 0) + 1,
+        sha256, size: input.bytes.length, fileName: input.fileName, kind: input.kind, fileId, createdAt: new Date(),
+      };
+      try {
+        await DocumentVersionModel.create(record);
+        return toStored(record);
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+        const sameKey = await DocumentVersionModel.findOne({ key: input.key }).lean();
+        if (sameKey) { await this.bucket().delete(fileId); return toStored(sameKey); }
+      }
+    }
+    throw new Error(`Could not allocate a version number for document ${documentId}`);
+  }
+
+  private writeFile(bytes: Buffer, fileName: string, sha256: string): Promise<mongoose.Types.ObjectId> {
+    return new Promise((resolve, reject) => {
+      const upload = this.bucket().openUploadStream(fileName, { metadata: { sha256 }, contentType: 'application/pdf' } as mongoose.mongo.GridFSBucketWriteStreamOptions);
+      upload.once('error', reject);
+      upload.once('finish', () => resolve(upload.id as mongoose.Types.ObjectId));
+      upload.end(bytes);
+    });
+  }
+
+  async getVersion(versionId: string): Promise<StoredVersion> {
+    const record = await DocumentVersionModel.findById(versionId).lean();
+    if (!record) throw new NotFoundError(`Document version ${versionId}`);
+    return toStored(record);
+  }
+
+  async readVersion(versionId: string): Promise<Buffer> {
+    const record = await DocumentVersionModel.findById(versionId).lean();
+    if (!record) throw new NotFoundError(`Document version ${versionId}`);
+    const chunks: Buffer[] = [];
+    for await (const chunk of this.bucket().openDownloadStream(record.fileId)) chunks.push(chunk as Buffer);
+    const bytes = Buffer.concat(chunks);
+    if (sha256Hex(bytes) !== record.sha256) throw new Error(`Document version ${versionId} does not match its stored SHA-256`);
+    return bytes;
+  }
+
+  async listVersions(documentId: string): Promise<StoredVersion[]> {
+    const records = await DocumentVersionModel.find({ documentId }).sort({ version: 1 }).lean();
+    return records.map(toStored);
+  }
+}
+
+export function isDuplicateKey(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: number }).code === 11000;
+}

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import mongoose from 'mongoose';
+import { AuditEventModel, AuditLog } from '../audit/auditLog';
+import { hashToken, LinkRejectedError, ParticipantLinkModel, ParticipantLinks } from '../links/signerLinks';
+import { connectStore, disconnectStore } from '../store/connection';
+import { DocumentTooLargeError, DocumentVersionModel, GridFsDocumentStore, sha256Hex } from '../store/documentStore';
+import { testConfig } from './support/testStack';
+
+const pdfLike = (text: string) => Buffer.from(`%PDF-1.7\n${text}\n%%EOF\n`);
+
+beforeAll(async () => { await connectStore(testConfig().mongodb.uri); });
+afterAll(async () => { await disconnectStore(); });
+
+describe('document store (GridFS on the real store)', () => {
+  const store = new GridFsDocumentStore(1024);
+
+  it('stores versions with their SHA-256 and reads back the same bytes', async () => {
+    const first = await store.saveVersion({ key: randomUUID(), bytes: pdfLike('one'), fileName: 'a.pdf', kind: 'upload' });
+    const second = await store.saveVersion({ key: randomUUID(), documentId: first.documentId, bytes: pdfLike('two'), fileName: 'a.pdf', kind: 'signed' });
+    expect(second.version).toBe(2);
+    expect(first.sha256).toBe(sha256Hex(pdfLike('one')));
+    expect((await store.readVersion(first.versionId)).toString()).toContain('one');
+    expect((await store.listVersions(first.documentId)).map((v) => v.kind)).toEqual(['upload', 'signed']);
+  });
+
+  it('returns the already written version when a retried write repeats its key', async () => {
+    const key = randomUUID();
+    const a = await store.saveVersion({ key, bytes: pdfLike('x'), fileName: 'x.pdf', kind: 'upload' });
+    const b = await store.saveVersion({ key, bytes: pdfLike('x'), fileName: 'x.pdf', kind: 'upload' });
+    expect(b.versionId).toBe(a.versionId);
+    expect(await DocumentVersionModel.countDocuments({ key })).toBe(1);
+  });
+
+  it('refuses to change or delete a version', async () => {
+    const v = await store.saveVersion({ key: randomUUID(), bytes: pdfLike('keep'), fileName: 'k.pdf', kind: 'upload' });
+    await expect(DocumentVersionModel.updateOne({ _id: v.versionId }, { $set: { kind: 'forged' } })).rejects.toThrow(/immutable/);
+    await expect(DocumentVersionModel.deleteOne({ _id: v.versionId })).rejects.toThrow(/immutable/);
+    expect((await store.getVersion(v.versionId)).kind).toBe('upload');
+  });
+
+  it('refuses an oversize document and stores nothing', async () => {
+    const key = randomUUID();
+    await expect(store.saveVersion({ key, bytes: Buffer.alloc(2048, 1), fileName: 'big.pdf', kind: 'upload' })).rejects.toBeInstanceOf(DocumentTooLargeError);
+    expect(await DocumentVersionModel.countDocuments({ key })).toBe(0);
+  });
+
+  it('adds versions to an unknown document only by error', async () => {
+    await expect(store.saveVersion({ key: randomUUID(), documentId: randomUUID(), bytes: pdfLike('y'), fileName: 'y.pdf', kind: 'upload' })).rejects.toThrow(/not found/);
+  });
+});
+
+describe('participant links', () => {
+  const links = new ParticipantLinks();
+  const future = () => new Date(Date.now() + 3600_000);
+
+  it('issues 256-bit tokens and stores only their hash', async () => {
+    const processId = randomUUID();
+    const token = await links.issue({ processId, participantId: 's1', purpose: 'sign', expiresAt: future() });
+    expect(Buffer.from(token, 'base64url')).toHaveLength(32);
+    const stored = await ParticipantLinkModel.findOne({ processId }).lean();
+    expect(stored?.tokenHash).toBe(hashToken(token));
+    expect(JSON.stringify(stored)).not.toContain(token);
+    await expect(links.resolve(token)).resolves.toMatchObject({ processId, participantId: 's1', purpose: 'sign' });
+  });
+
+  it('rejects unknown, expired, superseded and revoked links with their own reason', async () => {
+    const processId = randomUUID();
+    await expect(links.resolve('x'.repeat(43))).rejects.toMatchObject({ reason: 'unknown', status: 404 });
+    const expired = await links.issue({ processId, participantId: 'old', purpose: 'sign', expiresAt: new Date(Date.now() - 1000) });
+    await expect(links.resolve(expired)).rejects.toMatchObject({ reason: 'expired' });
+    const first = await links.issue({ processId, participantId: 's1', purpose: 'sign', expiresAt: future() });
+    const second = await links.issue({ processId, participantId: 's1', purpose: 'sign', expiresAt: future() });
+    await expect(links.resolve(first)).rejects.toMatchObject({ reason: 'revoked' });
+    await expect(links.resolve(second)).resolves.toMatchObject({ participantId: 's1' });
+    expect(await links.revokeAll({ processId, reason: 'cancelled' })).toBeGreaterThanOrEqual(1);
+    await expect(links.resolve(second)).rejects.toBeInstanceOf(LinkRejectedError);
+  });
+});
+
+describe('audit log', () => {
+  const audit = new AuditLog();
+
+  it('appends events once per id, in time order, and never updates them', async () => {
+    const processId = randomUUID();
+    await audit.append({ eventId: `${processId}/1`, processId, actor: 'system', action: 'created', at: new Date(1000), documentSha256: 'a'.repeat(64) });
+    await audit.append({ eventId: `${processId}/2`, processId, actor: 'participant:s1', action: 'signed', at: new Date(2000), ip: '127.0.0.1' });
+    await audit.append({ eventId: `${processId}/2`, processId, actor: 'participant:s1', action: 'signed', at: new Date(2000), ip: '127.0.0.1' });
+    const events = await audit.forProcess(processId);
+    expect(events.map((e) => e.action)).toEqual(['created', 'signed']);
+    await expect(AuditEventModel.updateOne({ eventId: `${processId}/1` }, { $set: { action: 'forged' } })).rejects.toThrow(/append-only/);
+    expect(mongoose.connection.readyState).toBe(1);
+  });
+});

@@ -1,0 +1,90 @@
+import path from 'node:path';
+import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Client } from '@temporalio/client';
+import { loadConfig, SinettiConfig } from '../../config/config';
+import { connectTemporalClient } from '../../common/temporalClient';
+import { connectStore, disconnectStore } from '../../store/connection';
+import { createWorker, WORKFLOWS_PATH } from '../../worker/createWorker';
+
+/**
+ * The tests' view of the real stack: the same Temporal dev server, FerretDB
+ * and MailDev that `npm start` runs, on ports of their own so a running
+ * development stack is left alone. TEMPORAL_ADDRESS, MONGODB_URI and
+ * SMTP_URL point the tests at external services instead.
+ */
+export const TEST_ENVIRONMENT: Record<string, string> = {
+  SINETTI_DATA_DIR: path.resolve(__dirname, '..', '..', 'data', 'test'),
+  TEMPORAL_PORT: '7333',
+  TEMPORAL_UI_PORT: '8333',
+  FERRETDB_PORT: '27117',
+  SMTP_PORT: '1125',
+  MAIL_WEB_PORT: '1180',
+  API_PORT: '3100',
+  LOG_LEVEL: 'warn',
+};
+
+const PASSED_THROUGH = ['TEMPORAL_ADDRESS', 'MONGODB_URI', 'SMTP_URL', 'MAIL_WEB_URL'];
+
+export function testConfig(overrides: Record<string, string> = {}): SinettiConfig {
+  const external = Object.fromEntries(PASSED_THROUGH.filter((k) => process.env[k]).map((k) => [k, process.env[k]!]));
+  const config = loadConfig({ ...TEST_ENVIRONMENT, ...external, ...overrides });
+  if (config.mongodb.embedded) config.mongodb.uri = config.mongodb.uri.replace(/\/sinetti$/, '/sinetti_test');
+  return config;
+}
+
+/** A unique task queue per suite and run, so nothing left over from an earlier run is picked up. */
+export function uniqueTaskQueue(suite: string): string {
+  return `test-${suite}-${Date.now().toString(36)}`;
+}
+
+let runtimeInstalled = false;
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** Workflows are bundled once per suite (a jest suite is one module registry). */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  return bundle;
+}
+
+export interface TestStack {
+  config: SinettiConfig;
+  client: Client;
+  connection: NativeConnection;
+  /** Runs a real worker for the duration of `work`. */
+  withWorker<T>(work: () => Promise<T>): Promise<T>;
+  newWorker(): Promise<{ worker: Worker; close: () => void }>;
+  close(): Promise<void>;
+}
+
+export async function openTestStack(suite: string, overrides: Record<string, string> = {}): Promise<TestStack> {
+  quietRuntime();
+  const config = testConfig({ TEMPORAL_TASK_QUEUE: uniqueTaskQueue(suite), ...overrides });
+  await connectStore(config.mongodb.uri);
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const client = await connectTemporalClient(config);
+  const newWorker = async () => createWorker(config, connection, { workflowBundle: await workflowBundle() });
+  return {
+    config,
+    client,
+    connection,
+    newWorker,
+    async withWorker(work) {
+      const { worker, close } = await newWorker();
+      try {
+        return await worker.runUntil(work());
+      } finally {
+        close();
+      }
+    },
+    async close() {
+      await client.connection.close();
+      await connection.close();
+      await disconnectStore();
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import { createDocumentActivities } from '../activities/documentActivities';
+import { AuditLog } from '../audit/auditLog';
+import { SinettiConfig } from '../config/config';
+import { Mailer } from '../mail/mailer';
+import { GridFsDocumentStore } from '../store/documentStore';
+import { SignaturePlans } from '../store/signaturePlans';
+import { loadSigningCredentials } from './signingCredentials';
+
+export const WORKFLOWS_PATH = require.resolve('../workflows');
+
+/** Every activity of every process, wired to the real services the configuration names. */
+export async function createActivities(config: SinettiConfig) {
+  const credentials = await loadSigningCredentials(config);
+  const mailer = new Mailer(config.smtp.url, config.smtp.from);
+  const activities = {
+    ...createDocumentActivities({
+      store: new GridFsDocumentStore(config.maxDocumentBytes),
+      plans: new SignaturePlans(),
+      audit: new AuditLog(),
+      credentials,
+      organization: config.organization,
+    }),
+  };
+  return { activities, close: () => mailer.close() };
+}
+
+/**
+ * One worker on Sinetti's task queue. Tests pass a prebuilt workflow bundle
+ * so each suite bundles once; the worker process lets the SDK bundle.
+ */
+export async function createWorker(config: SinettiConfig, connection: NativeConnection, extra: Partial<WorkerOptions> = {}) {
+  const { activities, close } = await createActivities(config);
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    activities,
+    ...(extra.workflowBundle ? {} : { workflowsPath: WORKFLOWS_PATH }),
+    ...extra,
+  });
+  return { worker, close };
+}

@@ -1,0 +1,2 @@
+// The worker's workflow bundle entry point (Temporal's workflowsPath): every process type it runs.
+export { organisationSealWorkflow } from './organisationSeal';

@@ -1,0 +1,25 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/**
+ * The admin's view of every process in the Temporal Web UI. These hold roles,
+ * states and dates — never names, e-mails or identity codes.
+ */
+export const ProcessType = defineSearchAttributeKey('ProcessType', SearchAttributeType.KEYWORD);
+export const ProcessStatus = defineSearchAttributeKey('ProcessStatus', SearchAttributeType.KEYWORD);
+/** A role (e.g. "employee", "checker"), not a person. */
+export const WaitingFor = defineSearchAttributeKey('WaitingFor', SearchAttributeType.KEYWORD);
+export const DeadlineAt = defineSearchAttributeKey('DeadlineAt', SearchAttributeType.DATETIME);
+export const Organization = defineSearchAttributeKey('Organization', SearchAttributeType.KEYWORD);
+export const CaseNumber = defineSearchAttributeKey('CaseNumber', SearchAttributeType.KEYWORD);
+export const Body = defineSearchAttributeKey('Body', SearchAttributeType.KEYWORD);
+
+/** Name → Temporal CLI type, for `--search-attribute` and `operator search-attribute create`. */
+export const CUSTOM_SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'Datetime'> = {
+  ProcessType: 'Keyword',
+  ProcessStatus: 'Keyword',
+  WaitingFor: 'Keyword',
+  DeadlineAt: 'Datetime',
+  Organization: 'Keyword',
+  CaseNumber: 'Keyword',
+  Body: 'Keyword',
+};
