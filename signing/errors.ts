@@ -63,7 +63,8 @@ export async function loadPdfDocument(bytes: Uint8Array): Promise<PDFDocument> {
   try {
     document = await PDFDocument.load(bytes, { updateMetadata: false });
   } catch (error) {
-    if (error instanceof EncryptedPDFError) {
+    // Encrypted object streams can make pdf-lib fail before it gets to check /Encrypt itself.
+    if (error instanceof EncryptedPDFError || Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf('/Encrypt') >= 0) {
       throw new PdfError('encrypted', 'The PDF document is encrypted or password protected.', { cause: error });
     }
     throw new PdfError('malformed', `The PDF document cannot be read: ${(error as Error).message}`, { cause: error });

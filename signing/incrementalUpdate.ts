@@ -138,6 +138,8 @@ export function readObjectText(pdf: Buffer, offset: number, objectNumber: number
 
 export interface IndirectObject {
   objectNumber: number;
+  /** 0 unless an existing object with another generation is replaced. */
+  generation?: number;
   /** The object itself, without `n 0 obj` and `endobj`. */
   body: Uint8Array;
 }
@@ -156,14 +158,15 @@ export interface AppendedUpdate {
 export function appendIncrementalUpdate(base: Buffer, tail: DocumentTail, objects: IndirectObject[], size: number): AppendedUpdate {
   const lastByte = base[base.length - 1];
   const separator = lastByte === 0x0a || lastByte === 0x0d ? '' : '\n';
-  const headers = objects.map(({ objectNumber }) => `${objectNumber} 0 obj\n`);
+  const headers = objects.map(({ objectNumber, generation = 0 }) => `${objectNumber} ${generation} obj\n`);
   const objectsLength = objects.reduce((sum, object, index) => sum + headers[index]!.length + object.body.length + '\nendobj\n'.length, 0);
 
-  const offsets = new Map<number, number>();
+  const offsets = new Map<number, { offset: number; generation: number }>();
   const bodyOffsets = new Map<number, number>();
   let position = base.length + separator.length;
   objects.forEach((object, index) => {
-    offsets.set(object.objectNumber, position);
+    if (offsets.has(object.objectNumber)) throw new Error(`object ${object.objectNumber} written twice in one update`);
+    offsets.set(object.objectNumber, { offset: position, generation: object.generation ?? 0 });
     bodyOffsets.set(object.objectNumber, position + headers[index]!.length);
     position += headers[index]!.length + object.body.length + '\nendobj\n'.length;
   });
@@ -191,7 +194,7 @@ export function appendIncrementalUpdate(base: Buffer, tail: DocumentTail, object
   return { pdf, bodyOffsets };
 }
 
-function crossReferenceSection(offsets: Map<number, number>): string {
+function crossReferenceSection(offsets: Map<number, { offset: number; generation: number }>): string {
   const numbers = [...offsets.keys()].sort((a, b) => a - b);
   let text = 'xref\n';
   for (let start = 0; start < numbers.length; ) {
@@ -199,7 +202,8 @@ function crossReferenceSection(offsets: Map<number, number>): string {
     while (end < numbers.length && numbers[end] === numbers[end - 1]! + 1) end++;
     text += `${numbers[start]} ${end - start}\n`;
     for (let index = start; index < end; index++) {
-      text += `${String(offsets.get(numbers[index]!)).padStart(10, '0')} 00000 n \n`;
+      const { offset, generation } = offsets.get(numbers[index]!)!;
+      text += `${String(offset).padStart(10, '0')} ${String(generation).padStart(5, '0')} n \n`;
     }
     start = end;
   }
