@@ -1,4 +1,4 @@
-import { sign as cryptoSign } from 'node:crypto';
+import { randomBytes, sign as cryptoSign } from 'node:crypto';
 import forge from 'node-forge';
 import type { SigningCredentials } from './credentials';
 import { CredentialsError } from './errors';
@@ -58,12 +58,24 @@ function attribute(type: string, value: Asn1): Asn1 {
   return sequence([oid(type), set([value])]);
 }
 
-/** What stays the same for every signature made with one set of credentials. */
+/**
+ * Everything except the document digest and the signature value is the same
+ * for every signature made with one set of credentials, and both of those
+ * have fixed sizes (an ECDSA signature has a few possible sizes). So forge
+ * builds each distinct shape once, with random placeholders we can find
+ * again, and a signature only copies the template and writes two values into
+ * it. This keeps the per-signature cost close to the RSA operation itself.
+ */
+interface FilledShape {
+  der: Buffer;
+  digestOffset: number;
+  signatureOffset: number;
+}
+
 interface SignerTemplate {
-  certificates: Asn1[];
-  issuerAndSerialNumber: Asn1;
-  signingCertificateV2: Asn1;
-  signatureAlgorithm: () => Asn1;
+  signedAttributes: Buffer;
+  attributesDigestOffset: number;
+  shapeFor(signatureLength: number): FilledShape;
 }
 
 const templates = new WeakMap<SigningCredentials, SignerTemplate>();
@@ -77,68 +89,98 @@ function parseCertificate(certificateDer: Buffer): Asn1 {
   return node;
 }
 
+function uniqueOffset(haystack: Buffer, needle: Buffer): number {
+  const offset = haystack.indexOf(needle);
+  if (offset < 0 || haystack.indexOf(needle, offset + 1) >= 0) throw new Error('CMS template placeholder not found exactly once');
+  return offset;
+}
+
+/** DER SET OF: members sorted by their encodings (X.690 11.6). */
+function derSetOf(members: Asn1[]): Asn1 {
+  const encoded = members.map((member) => ({ member, bytes: der(member) })).sort((a, b) => Buffer.compare(a.bytes, b.bytes));
+  return set(encoded.map(({ member }) => member));
+}
+
 function signerTemplate(credentials: SigningCredentials): SignerTemplate {
   const cached = templates.get(credentials);
   if (cached) return cached;
+  const keyType = credentials.privateKey.asymmetricKeyType;
+  if (keyType !== 'rsa' && keyType !== 'ec') {
+    throw new CredentialsError('unreadable', `Unsupported signing key type ${keyType ?? 'unknown'}; use RSA or ECDSA.`);
+  }
   const leaf = parseCertificate(credentials.certificate);
+  const certificates = [leaf, ...credentials.chain.map(parseCertificate)];
   const tbs = (leaf.value as Asn1[])[0]!.value as Asn1[];
   const hasVersion = tbs[0]!.tagClass === CONTEXT;
   const serialNumber = tbs[hasVersion ? 1 : 0]!;
   const issuer = tbs[hasVersion ? 3 : 2]!;
-  const issuerAndSerialNumber = sequence([issuer, serialNumber]);
   // ESSCertIDv2 with the default hash (SHA-256), so hashAlgorithm is omitted as DER requires.
   const issuerSerial = sequence([sequence([asn1.create(CONTEXT, 4, true, [issuer])]), serialNumber]);
   const essCertIdV2 = sequence([octetString(credentials.certificateSha256), issuerSerial]);
-  const signingCertificateV2 = attribute(OID.signingCertificateV2, sequence([sequence([essCertIdV2])]));
-  const keyType = credentials.privateKey.asymmetricKeyType;
-  if (keyType !== 'rsa' && keyType !== 'ec') {
-    throw new CredentialsError('unreadable', `Unsupported signing key type ${keyType ?? 'unknown'}; use RSA or ECDSA`);
-  }
+
+  // The digest placeholder is random so that finding it again cannot hit anything else.
+  const digestPlaceholder = randomBytes(32);
+  const signedAttributes = derSetOf([
+    attribute(OID.contentType, oid(OID.data)),
+    attribute(OID.messageDigest, octetString(digestPlaceholder)),
+    attribute(OID.signingCertificateV2, sequence([sequence([essCertIdV2])])),
+  ]);
+  const signedAttributesDer = der(signedAttributes);
+  const signatureAlgorithm =
+    keyType === 'rsa'
+      ? sequence([oid(OID.sha256WithRsa), asn1.create(UNIVERSAL, T.NULL, false, '')])
+      : sequence([oid(OID.ecdsaWithSha256)]);
+
+  const shapes = new Map<number, FilledShape>();
+  const shapeFor = (signatureLength: number): FilledShape => {
+    const known = shapes.get(signatureLength);
+    if (known) return known;
+    const signaturePlaceholder = randomBytes(signatureLength);
+    const signerInfo = sequence([
+      integer(1),
+      sequence([issuer, serialNumber]),
+      sequence([oid(OID.sha256)]),
+      // Signed over as a SET; inside SignerInfo the same content is tagged [0] IMPLICIT.
+      asn1.create(CONTEXT, 0, true, signedAttributes.value as Asn1[]),
+      signatureAlgorithm,
+      octetString(signaturePlaceholder),
+    ]);
+    const signedData = sequence([
+      integer(1),
+      set([sequence([oid(OID.sha256)])]),
+      sequence([oid(OID.data)]),
+      asn1.create(CONTEXT, 0, true, certificates),
+      set([signerInfo]),
+    ]);
+    const contentInfo = der(sequence([oid(OID.signedData), asn1.create(CONTEXT, 0, true, [signedData])]));
+    const shape = {
+      der: contentInfo,
+      digestOffset: uniqueOffset(contentInfo, digestPlaceholder),
+      signatureOffset: uniqueOffset(contentInfo, signaturePlaceholder),
+    };
+    shapes.set(signatureLength, shape);
+    return shape;
+  };
+
   const template: SignerTemplate = {
-    certificates: [leaf, ...credentials.chain.map(parseCertificate)],
-    issuerAndSerialNumber,
-    signingCertificateV2,
-    signatureAlgorithm: () =>
-      keyType === 'rsa'
-        ? sequence([oid(OID.sha256WithRsa), asn1.create(UNIVERSAL, T.NULL, false, '')])
-        : sequence([oid(OID.ecdsaWithSha256)]),
+    signedAttributes: signedAttributesDer,
+    attributesDigestOffset: uniqueOffset(signedAttributesDer, digestPlaceholder),
+    shapeFor,
   };
   templates.set(credentials, template);
   return template;
 }
 
-/** DER SET OF: members sorted by their encodings (X.690 11.6). */
-function derSetOf(members: Asn1[]): { node: Asn1; encoding: Buffer } {
-  const encoded = members.map((member) => ({ member, bytes: der(member) })).sort((a, b) => Buffer.compare(a.bytes, b.bytes));
-  const node = set(encoded.map(({ member }) => member));
-  return { node, encoding: der(node) };
-}
-
 /** Signs a SHA-256 digest of the signed byte ranges; returns the DER ContentInfo for /Contents. */
 export function buildSignedData(documentDigest: Buffer, credentials: SigningCredentials): Buffer {
+  if (documentDigest.length !== 32) throw new Error('expected a SHA-256 digest');
   const template = signerTemplate(credentials);
-  const sha256 = sequence([oid(OID.sha256)]);
-  const signedAttributes = derSetOf([
-    attribute(OID.contentType, oid(OID.data)),
-    attribute(OID.messageDigest, octetString(documentDigest)),
-    template.signingCertificateV2,
-  ]);
-  // The signature covers the attributes encoded as a SET; inside SignerInfo they are tagged [0] IMPLICIT.
-  const signature = cryptoSign('sha256', signedAttributes.encoding, credentials.privateKey);
-  const signerInfo = sequence([
-    integer(1),
-    template.issuerAndSerialNumber,
-    sha256,
-    asn1.create(CONTEXT, 0, true, signedAttributes.node.value as Asn1[]),
-    template.signatureAlgorithm(),
-    octetString(signature),
-  ]);
-  const signedData = sequence([
-    integer(1),
-    set([sequence([oid(OID.sha256)])]),
-    sequence([oid(OID.data)]),
-    asn1.create(CONTEXT, 0, true, template.certificates),
-    set([signerInfo]),
-  ]);
-  return der(sequence([oid(OID.signedData), asn1.create(CONTEXT, 0, true, [signedData])]));
+  const signedAttributes = Buffer.from(template.signedAttributes);
+  documentDigest.copy(signedAttributes, template.attributesDigestOffset);
+  const signature = cryptoSign('sha256', signedAttributes, credentials.privateKey);
+  const shape = template.shapeFor(signature.length);
+  const contentInfo = Buffer.from(shape.der);
+  documentDigest.copy(contentInfo, shape.digestOffset);
+  signature.copy(contentInfo, shape.signatureOffset);
+  return contentInfo;
 }

@@ -13,36 +13,68 @@ const encoding = regular.encoding;
 
 export type StampFont = 'regular' | 'bold';
 
+// Only some 220 characters are encodable; the limit keeps odd input from growing the caches.
+const CACHE_LIMIT = 1024;
+
+// Character -> WinAnsi code, or undefined for characters the encoding lacks; filled as characters are seen.
+const codes = new Map<string, number | undefined>();
+
+function winAnsiCode(character: string): number | undefined {
+  if (codes.has(character)) return codes.get(character);
+  const codePoint = character.codePointAt(0)!;
+  const code = encoding.canEncodeUnicodeCodePoint(codePoint) ? encoding.encodeUnicodeCodePoint(codePoint).code : undefined;
+  if (codes.size < CACHE_LIMIT) codes.set(character, code);
+  return code;
+}
+
+function normalized(text: string): string {
+  return /[^\x20-\x7e]/.test(text) ? text.normalize('NFC') : text;
+}
+
 export function toWinAnsiText(text: string): string {
   let result = '';
-  for (const character of text.normalize('NFC')) {
-    const codePoint = character.codePointAt(0)!;
-    if (codePoint === 0x09 || codePoint === 0x0a || codePoint === 0x0d) result += ' ';
-    else result += encoding.canEncodeUnicodeCodePoint(codePoint) ? character : '?';
+  for (const character of normalized(text)) {
+    if (character === '\t' || character === '\n' || character === '\r') result += ' ';
+    else result += winAnsiCode(character) === undefined ? '?' : character;
   }
   return result;
 }
 
-/** A PDF hex string of the WinAnsi bytes: needs no escaping of ( ) \ or high bytes. */
+/** A PDF hex string of the WinAnsi bytes: needs no escaping of ( ) \\ or high bytes. */
 export function winAnsiHexString(text: string): string {
   let hex = '<';
-  for (const character of toWinAnsiText(text)) {
-    hex += encoding.encodeUnicodeCodePoint(character.codePointAt(0)!).code.toString(16).padStart(2, '0');
-  }
+  for (const character of toWinAnsiText(text)) hex += winAnsiCode(character)!.toString(16).padStart(2, '0');
   return hex + '>';
 }
 
+// Widths per character at size 1, without kerning: Tj does not kern, so this is what a viewer draws.
+const widthCache = { regular: new Map<string, number>(), bold: new Map<string, number>() };
+
+function characterWidth(character: string, font: StampFont): number {
+  const cache = widthCache[font];
+  let width = cache.get(character);
+  if (width === undefined) {
+    width = (font === 'bold' ? bold : regular).widthOfTextAtSize(character, 1);
+    if (cache.size < CACHE_LIMIT) cache.set(character, width);
+  }
+  return width;
+}
+
 export function textWidth(text: string, size: number, font: StampFont): number {
-  return (font === 'bold' ? bold : regular).widthOfTextAtSize(toWinAnsiText(text), size);
+  let width = 0;
+  for (const character of toWinAnsiText(text)) width += characterWidth(character, font);
+  return width * size;
 }
 
 /** Shortens text with an ellipsis so that it fits the given width. */
 export function fitText(text: string, size: number, font: StampFont, maxWidth: number): string {
-  const clean = toWinAnsiText(text).trim();
-  if (textWidth(clean, size, font) <= maxWidth) return clean;
-  let characters = Array.from(clean);
-  while (characters.length > 0 && textWidth(characters.join('') + '…', size, font) > maxWidth) {
-    characters = characters.slice(0, -1);
-  }
-  return characters.join('').trimEnd() + '…';
+  const characters = Array.from(toWinAnsiText(text).trim());
+  const limit = maxWidth / size;
+  const widths = characters.map((character) => characterWidth(character, font));
+  const total = widths.reduce((sum, width) => sum + width, 0);
+  if (total <= limit) return characters.join('');
+  let kept = 0;
+  let used = characterWidth('…', font);
+  while (kept < characters.length && used + widths[kept]! <= limit) used += widths[kept++]!;
+  return characters.slice(0, kept).join('').trimEnd() + '…';
 }

@@ -147,3 +147,22 @@ describe('signing a document field by field', () => {
     expect(sealed.toString('latin1')).toMatch(/\/M \(D:\d{14}\+00'00'\)/);
   });
 });
+
+describe('many signers', () => {
+  it('continues on further signatures pages, and a field there signs validly', async () => {
+    const credentials = await loadOrCreateDevelopmentCredentials(temporaryDirectory('credentials'), 'Esimerkkikunta');
+    const fields = Array.from({ length: 16 }, (_, index) => ({ name: `member-${index + 1}`, label: `Jäsen ${index + 1}` }));
+    const { pdf, plan } = await prepareSignatureFields(await makeTextPdf(1), [...fields, { name: 'organisation-seal', label: 'Sinetti' }]);
+    expect((await inspectPdf(pdf)).pageCount).toBe(3);
+    expect(new Set(plan.fields.map((field) => field.pageObjectNumber)).size).toBe(2);
+    const last = plan.fields[plan.fields.length - 1]!;
+    expect(last.pageObjectNumber).not.toBe(plan.fields[0]!.pageObjectNumber);
+
+    const signed = signField(pdf, plan, 'member-16', { signerName: 'Jäsen Kuusitoista', role: 'Valtuutettu', signedAt: new Date() }, credentials);
+    const sealed = signField(signed, plan, 'organisation-seal', { signerName: 'Esimerkkikunta', role: 'Sinetti', signedAt: new Date() }, credentials);
+    expect(pdfsig(sealed).map((signature) => [signature.fieldName, signature.validation])).toEqual([
+      ['member-16', 'Signature is Valid.'],
+      ['organisation-seal', 'Signature is Valid.'],
+    ]);
+  });
+});
