@@ -23,7 +23,7 @@ export interface StepView {
 
 export function showStep(step: StepView): void {
   const pairs: SearchAttributeUpdatePair[] = [{ key: ProcessStatus, value: step.status }];
-  if (step.waitingFor !== undefined) pairs.push({ key: WaitingFor, value: step.waitingFor ? [step.waitingFor] : null } as SearchAttributeUpdatePair);
+  if (step.waitingFor !== undefined) pairs.push({ key: WaitingFor, value: step.waitingFor ?? null });
   if (step.deadlineAt !== undefined) pairs.push({ key: DeadlineAt, value: step.deadlineAt });
   upsertSearchAttributes(pairs);
 }

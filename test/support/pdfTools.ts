@@ -1,0 +1,44 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** Runs poppler's pdfsig on the bytes and returns its report (pdfsig exits non-zero on invalid signatures). */
+export async function pdfsig(bytes: Buffer): Promise<string> {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sinetti-pdfsig-')), 'doc.pdf');
+  fs.writeFileSync(file, bytes);
+  try {
+    const { stdout } = await run('pdfsig', [file]);
+    return stdout;
+  } catch (error) {
+    return (error as { stdout?: string }).stdout ?? String(error);
+  } finally {
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+}
+
+export async function qpdfCheck(bytes: Buffer): Promise<{ ok: boolean; output: string }> {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sinetti-qpdf-')), 'doc.pdf');
+  fs.writeFileSync(file, bytes);
+  try {
+    const { stdout } = await run('qpdf', ['--check', file]);
+    return { ok: true, output: stdout };
+  } catch (error) {
+    return { ok: false, output: String((error as { stdout?: string }).stdout ?? error) };
+  } finally {
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+}
+
+/** Counts pdfsig's "Signature is Valid" lines and whether the last signature covers the whole file. */
+export function summarisePdfsig(report: string): { signatures: number; valid: number; lastCoversWholeDocument: boolean } {
+  const blocks = report.split(/^Signature #\d+:/m).slice(1);
+  return {
+    signatures: blocks.length,
+    valid: blocks.filter((b) => /Signature Validation: Signature is Valid/.test(b)).length,
+    lastCoversWholeDocument: blocks.length > 0 && /Total document signed/.test(blocks[blocks.length - 1]),
+  };
+}
