@@ -3,9 +3,11 @@ import { ApiDeps } from './apiDeps';
 import { authenticateStaff } from './auth';
 import { errorHandler, notFound } from './httpErrors';
 import { ApiRoutes, openApiDocument } from './routeRegistry';
+import { contractRoutes } from './routes/contracts';
 import { documentRoutes } from './routes/documents';
 import { healthRoutes } from './routes/health';
 import { processRoutes } from './routes/processes';
+import { signerPageRoutes } from './routes/signerPages';
 
 export function createApp(deps: ApiDeps): Express {
   const app = express();
@@ -17,6 +19,8 @@ export function createApp(deps: ApiDeps): Express {
   healthRoutes(routes, deps);
   documentRoutes(routes, deps);
   processRoutes(routes, deps);
+  contractRoutes(routes, deps);
+  signerPageRoutes(routes, deps);
 
   app.use(express.json({ limit: '1mb' }), routes.router);
   const openapi = openApiDocument(routes.specs, { title: 'Sinetti API', version: '0.1.0' });

@@ -20,6 +20,8 @@ const environment = z.object({
   SMTP_PORT: z.coerce.number().int().default(1025),
   MAIL_WEB_PORT: z.coerce.number().int().default(1080),
   MAIL_FROM: z.string().default('Sinetti <sinetti@localhost>'),
+  /** Larger finished documents are mailed as a download link instead of an attachment. */
+  MAIL_ATTACHMENT_LIMIT_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   API_PORT: z.coerce.number().int().default(3000),
   API_HOST: z.string().default('127.0.0.1'),
   /** role:token pairs, comma separated, e.g. "hr:abc,admin:def". */
@@ -27,6 +29,8 @@ const environment = z.object({
   MAX_DOCUMENT_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
   SIGNING_P12_PATH: z.string().optional(),
   SIGNING_P12_PASSWORD: z.string().optional(),
+  /** Payload encryption keys, `id:base64` comma separated, newest first. */
+  SINETTI_PAYLOAD_KEYS: z.string().optional(),
   LOG_LEVEL: z.string().default('info'),
 });
 
@@ -42,7 +46,9 @@ export interface SinettiConfig {
   api: { port: number; host: string };
   staffTokens: StaffToken[];
   maxDocumentBytes: number;
+  mailAttachmentLimitBytes: number;
   signing: { p12Path?: string; p12Password?: string };
+  payloadKeys?: string;
   logLevel: string;
 }
 
@@ -97,7 +103,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SinettiConfig 
     api: { port: e.API_PORT, host: e.API_HOST },
     staffTokens: parseStaffTokens(e.SINETTI_STAFF_TOKENS),
     maxDocumentBytes: e.MAX_DOCUMENT_BYTES,
+    mailAttachmentLimitBytes: e.MAIL_ATTACHMENT_LIMIT_BYTES,
     signing: { p12Path: e.SIGNING_P12_PATH, p12Password: e.SIGNING_P12_PASSWORD },
+    payloadKeys: e.SINETTI_PAYLOAD_KEYS,
     logLevel: e.LOG_LEVEL,
   };
 }

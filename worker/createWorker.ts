@@ -1,9 +1,14 @@
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import { createContractActivities } from '../activities/contractActivities';
 import { createDocumentActivities } from '../activities/documentActivities';
 import { AuditLog } from '../audit/auditLog';
+import { sinettiDataConverter } from '../common/payloadKeys';
 import { SinettiConfig } from '../config/config';
 import { Mailer } from '../mail/mailer';
+import { ParticipantLinks } from '../links/signerLinks';
+import { Archive } from '../store/archive';
 import { GridFsDocumentStore } from '../store/documentStore';
+import { EmploymentContracts } from '../store/employmentContracts';
 import { SignaturePlans } from '../store/signaturePlans';
 import { loadSigningCredentials } from './signingCredentials';
 
@@ -13,13 +18,15 @@ export const WORKFLOWS_PATH = require.resolve('../workflows');
 export async function createActivities(config: SinettiConfig) {
   const credentials = await loadSigningCredentials(config);
   const mailer = new Mailer(config.smtp.url, config.smtp.from);
+  const store = new GridFsDocumentStore(config.maxDocumentBytes);
+  const plans = new SignaturePlans();
+  const audit = new AuditLog();
   const activities = {
-    ...createDocumentActivities({
-      store: new GridFsDocumentStore(config.maxDocumentBytes),
-      plans: new SignaturePlans(),
-      audit: new AuditLog(),
-      credentials,
-      organization: config.organization,
+    ...createDocumentActivities({ store, plans, audit, credentials, organization: config.organization }),
+    ...createContractActivities({
+      store, plans, audit, credentials, organization: config.organization, publicUrl: config.publicUrl,
+      contracts: new EmploymentContracts(), links: new ParticipantLinks(), mail: mailer, archive: new Archive(),
+      attachmentLimitBytes: config.mailAttachmentLimitBytes,
     }),
   };
   return { activities, close: () => mailer.close() };
@@ -36,6 +43,7 @@ export async function createWorker(config: SinettiConfig, connection: NativeConn
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     activities,
+    dataConverter: sinettiDataConverter(config),
     ...(extra.workflowBundle ? {} : { workflowsPath: WORKFLOWS_PATH }),
     ...extra,
   });

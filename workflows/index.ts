@@ -1,2 +1,3 @@
 // The worker's workflow bundle entry point (Temporal's workflowsPath): every process type it runs.
 export { organisationSealWorkflow } from './organisationSeal';
+export { employmentContractWorkflow } from './employmentContract';

@@ -1,0 +1,268 @@
+import { AuditLog } from '../audit/auditLog';
+import { recordsMetadataFor } from '../config/recordsPlan';
+import { ParticipantLinks } from '../links/signerLinks';
+import { MailSender, OutboxModel } from '../mail/mailer';
+import type { Language, TemplateName } from '../mail/templates';
+import type { SigningCredentials } from '../signing/credentials';
+import { signField } from '../signing/signField';
+import { Archive } from '../store/archive';
+import { DocumentStore } from '../store/documentStore';
+import { ContractSigner, EmploymentContractRecord, EmploymentContracts, SignerRole } from '../store/employmentContracts';
+import { SignaturePlans } from '../store/signaturePlans';
+import { appendPagesIncrementally } from '../signing/appendPages';
+import { failFastOnBadInput, idempotencyKey } from './activityContext';
+import { renderAuditCertificate } from './auditCertificate';
+import { renderContractPdf } from './contractTemplate';
+import type { VersionRef } from './documentActivities';
+
+/**
+ * The employment contract's side effects. Each takes ids, looks the people
+ * up in the contract record, and does its one thing once: a retried
+ * activity finds the version, audit event or mail it already made. Tokens
+ * are made and mailed inside the same activity, so they never pass through
+ * the workflow, its history or staff.
+ */
+
+export interface ContractActivityDeps {
+  store: DocumentStore;
+  plans: SignaturePlans;
+  audit: AuditLog;
+  credentials: SigningCredentials;
+  contracts: EmploymentContracts;
+  links: ParticipantLinks;
+  mail: MailSender;
+  archive: Archive;
+  organization: string;
+  publicUrl: string;
+  /** Above this the sealed PDF is sent as a link instead of an attachment. */
+  attachmentLimitBytes: number;
+  /** How long the download link in the completion mail works. */
+  downloadLinkDays?: number;
+}
+
+export type ContractEnding = 'declined' | 'expired' | 'cancelled';
+
+export const ROLE_LABELS: Record<SignerRole, Record<Language, string>> = {
+  employee: { fi: 'Työntekijä', sv: 'Arbetstagare', en: 'Employee' },
+  employer: { fi: 'Työnantajan edustaja', sv: 'Arbetsgivarens företrädare', en: "Employer's representative" },
+};
+
+const SIGNED_REASON: Record<Language, string> = {
+  fi: 'Hyväksyn sopimuksen ehdot', sv: 'Jag godkänner avtalsvillkoren', en: 'I agree to the terms of the contract',
+};
+
+const ENDING_REASONS: Record<ContractEnding, Record<Language, string>> = {
+  declined: { fi: 'allekirjoittaja kieltäytyi allekirjoittamasta', sv: 'en undertecknare avböjde att underteckna', en: 'a signer declined to sign' },
+  expired: { fi: 'allekirjoituksen määräaika päättyi', sv: 'tidsfristen för underskrift gick ut', en: 'the deadline for signing passed' },
+  cancelled: { fi: 'lähettäjä peruutti pyynnön', sv: 'avsändaren återkallade begäran', en: 'the sender cancelled the request' },
+};
+
+export function signingLink(publicUrl: string, token: string, language: Language): string {
+  return `${publicUrl.replace(/\/$/, '')}/s/${token}?lang=${language}`;
+}
+
+export function createContractActivities(deps: ContractActivityDeps) {
+  const downloadLinkDays = deps.downloadLinkDays ?? 30;
+
+  async function alreadySent(key: string): Promise<boolean> {
+    const row = await OutboxModel.findOne({ key }).lean();
+    return row?.state === 'sent';
+  }
+
+  /**
+   * Issues a personal link and mails it under one key. A retry after the
+   * mail went out must not issue another link: that would revoke the one
+   * in the signer's inbox.
+   */
+  async function mailWithLink(input: {
+    key: string; record: EmploymentContractRecord; signer: ContractSigner; purpose: string; expiresAt: Date;
+    template: TemplateName; deadline?: Date; attachments?: { filename: string; content: Buffer; contentType: string }[];
+  }): Promise<void> {
+    if (await alreadySent(input.key)) return;
+    const token = await deps.links.issue({ processId: input.record.contractId, participantId: input.signer.participantId, purpose: input.purpose, expiresAt: input.expiresAt });
+    await deps.mail.send({
+      idempotencyKey: input.key,
+      to: input.signer.email,
+      language: input.signer.language,
+      template: input.template,
+      data: {
+        organization: deps.organization, recipientName: input.signer.name, documentTitle: input.record.title,
+        link: signingLink(deps.publicUrl, token, input.signer.language), deadline: input.deadline,
+      },
+      attachments: input.attachments,
+    });
+  }
+
+  function describeActor(record: EmploymentContractRecord): (actor: string) => string {
+    return (actor) => {
+      if (actor.startsWith('participant:')) {
+        const signer = record.signers.find((s) => s.participantId === actor.slice('participant:'.length));
+        if (signer) return `${signer.name} (${ROLE_LABELS[signer.role].fi} / ${ROLE_LABELS[signer.role].sv} / ${ROLE_LABELS[signer.role].en})`;
+      }
+      if (actor.startsWith('staff:')) return `${actor.split(':').slice(2).join(':')} (${actor.split(':')[1]})`;
+      if (actor === 'system') return `Sinetti (${deps.organization})`;
+      return actor;
+    };
+  }
+
+  return {
+    /** Renders the template in the contract's language, or takes the uploaded PDF, and names one field per signer. */
+    async renderContractDocument(input: { contractId: string }): Promise<{ source: VersionRef; fields: { name: string; label: string }[] }> {
+      return failFastOnBadInput(async () => {
+        const record = await deps.contracts.get(input.contractId);
+        let source: VersionRef;
+        if (record.uploadedVersionId) {
+          const uploaded = await deps.store.getVersion(record.uploadedVersionId);
+          source = { versionId: uploaded.versionId, documentId: uploaded.documentId, sha256: uploaded.sha256 };
+        } else {
+          if (!record.terms) throw new Error(`Contract ${record.contractId} has neither terms nor an uploaded PDF`);
+          const pdf = await renderContractPdf(record.terms, record.language, record.title);
+          const saved = await deps.store.saveVersion({ key: idempotencyKey(), bytes: pdf, fileName: 'tyosopimus.pdf', kind: 'rendered' });
+          source = { versionId: saved.versionId, documentId: saved.documentId, sha256: saved.sha256 };
+        }
+        const fields = [...record.signers]
+          .sort((a, b) => a.order - b.order)
+          .map((signer) => ({ name: signer.participantId, label: ROLE_LABELS[signer.role][record.language] }));
+        return { source, fields };
+      });
+    },
+
+    /** Sends an invitation, a reminder or a resent invitation, each with a fresh personal link. */
+    async mailSigningLink(input: { contractId: string; participantId: string; deadlineAt: string; kind: 'invitation' | 'reminder' | 'resend' }): Promise<void> {
+      const record = await deps.contracts.get(input.contractId);
+      const signer = deps.contracts.signer(record, input.participantId);
+      const key = idempotencyKey(input.participantId);
+      const deadline = new Date(input.deadlineAt);
+      await mailWithLink({
+        key, record, signer, deadline, expiresAt: deadline,
+        purpose: input.kind === 'reminder' ? 'sign:reminder' : 'sign:invitation',
+        template: input.kind === 'reminder' ? 'signatureReminder' : 'signatureInvitation',
+      });
+      await deps.audit.append({
+        eventId: key, processId: record.contractId, actor: 'system', action: input.kind === 'reminder' ? 'contract.reminded' : 'contract.invited',
+        at: new Date(), details: { participantId: signer.participantId, role: signer.role, kind: input.kind },
+      });
+    },
+
+    /** Writes the signer's visible stamp and PDF signature into their field, with the page's evidence in the audit log. */
+    async signAsParticipant(input: { contractId: string; participantId: string; versionId: string; evidenceId: string }): Promise<VersionRef> {
+      return failFastOnBadInput(async () => {
+        const record = await deps.contracts.get(input.contractId);
+        const signer = deps.contracts.signer(record, input.participantId);
+        const evidence = await deps.contracts.evidence(input.evidenceId);
+        const source = await deps.store.getVersion(input.versionId);
+        const plan = await deps.plans.get(source.documentId);
+        const signed = signField(await deps.store.readVersion(input.versionId), plan, signer.participantId, {
+          signerName: signer.name,
+          role: ROLE_LABELS[signer.role][record.language],
+          signedAt: new Date(evidence.at),
+          reason: SIGNED_REASON[record.language],
+        }, deps.credentials);
+        const saved = await deps.store.saveVersion({ key: idempotencyKey(), documentId: source.documentId, bytes: signed, fileName: source.fileName, kind: 'signed' });
+        await deps.audit.append({
+          eventId: idempotencyKey('audit'), processId: record.contractId, actor: `participant:${signer.participantId}`, action: 'contract.signed',
+          at: new Date(evidence.at), ip: evidence.ip, userAgent: evidence.userAgent, documentSha256: evidence.documentSha256,
+          details: { role: signer.role, consent: true, signedVersionSha256: saved.sha256 },
+        });
+        return { versionId: saved.versionId, documentId: saved.documentId, sha256: saved.sha256 };
+      });
+    },
+
+    async recordDecline(input: { contractId: string; participantId: string; evidenceId: string }): Promise<void> {
+      const evidence = await deps.contracts.evidence(input.evidenceId);
+      await deps.audit.append({
+        eventId: idempotencyKey(), processId: input.contractId, actor: `participant:${input.participantId}`, action: 'contract.declined',
+        at: new Date(evidence.at), ip: evidence.ip, userAgent: evidence.userAgent, documentSha256: evidence.documentSha256,
+        details: { reason: evidence.reason },
+      });
+    },
+
+    async extendSigningLinks(input: { contractId: string; deadlineAt: string }): Promise<void> {
+      await deps.links.extend({ processId: input.contractId, expiresAt: new Date(input.deadlineAt) });
+    },
+
+    /** Ends a contract that will not be signed: links stop working, HR and the named signers are told why. */
+    async endContract(input: { contractId: string; ending: ContractEnding; notify: string[]; declineEvidenceId?: string; cancelReason?: string }): Promise<void> {
+      const record = await deps.contracts.get(input.contractId);
+      await deps.links.revokeAll({ processId: record.contractId, reason: input.ending });
+      const detail = input.ending === 'declined' && input.declineEvidenceId
+        ? (await deps.contracts.evidence(input.declineEvidenceId)).reason
+        : input.cancelReason;
+      const recipients: { key: string; to: string; name: string; language: Language; reason: string }[] = [];
+      for (const participantId of input.notify) {
+        const signer = deps.contracts.signer(record, participantId);
+        const reason = ENDING_REASONS[input.ending][signer.language] + (input.ending === 'cancelled' && detail ? `: ${detail}` : '');
+        recipients.push({ key: idempotencyKey(participantId), to: signer.email, name: signer.name, language: signer.language, reason });
+      }
+      // HR hears the decline reason too; the other signers only that it was declined.
+      recipients.push({
+        key: idempotencyKey('hr'), to: record.hr.email, name: record.hr.name, language: record.hr.language,
+        reason: ENDING_REASONS[input.ending][record.hr.language] + (detail ? `: ${detail}` : ''),
+      });
+      for (const r of recipients) {
+        await deps.mail.send({
+          idempotencyKey: r.key, to: r.to, language: r.language, template: 'processEnded',
+          data: { organization: deps.organization, recipientName: r.name, documentTitle: record.title, reason: r.reason },
+        });
+      }
+    },
+
+    /** Appends the audit certificate to the signed document (keeping every signature valid) and keeps it as a file of its own too. */
+    async appendAuditCertificate(input: { contractId: string; versionId: string }): Promise<{ document: VersionRef; certificate: VersionRef }> {
+      return failFastOnBadInput(async () => {
+        const record = await deps.contracts.get(input.contractId);
+        const events = await deps.audit.forProcess(record.contractId);
+        const certificatePdf = await renderAuditCertificate({
+          organization: deps.organization, title: record.title, processId: record.contractId, events, describeActor: describeActor(record),
+        });
+        const source = await deps.store.getVersion(input.versionId);
+        const withCertificate = await appendPagesIncrementally(await deps.store.readVersion(input.versionId), certificatePdf);
+        const document = await deps.store.saveVersion({ key: idempotencyKey('document'), documentId: source.documentId, bytes: withCertificate, fileName: source.fileName, kind: 'certified' });
+        const certificate = await deps.store.saveVersion({ key: idempotencyKey('certificate'), bytes: certificatePdf, fileName: 'audit-certificate.pdf', kind: 'audit-certificate' });
+        return {
+          document: { versionId: document.versionId, documentId: document.documentId, sha256: document.sha256 },
+          certificate: { versionId: certificate.versionId, documentId: certificate.documentId, sha256: certificate.sha256 },
+        };
+      });
+    },
+
+    /** The sealed contract to every signer and to HR: attached, or behind a link when it is too large to mail. */
+    async deliverSealedContract(input: { contractId: string; versionId: string }): Promise<void> {
+      const record = await deps.contracts.get(input.contractId);
+      const version = await deps.store.getVersion(input.versionId);
+      const attach = version.size <= deps.attachmentLimitBytes;
+      const attachments = attach
+        ? [{ filename: `${record.title.replace(/[^\p{L}\p{N} ._-]/gu, '_')}.pdf`, content: await deps.store.readVersion(input.versionId), contentType: 'application/pdf' }]
+        : undefined;
+      const expiresAt = new Date(Date.now() + downloadLinkDays * 24 * 3600 * 1000);
+      for (const signer of record.signers) {
+        await mailWithLink({ key: idempotencyKey(signer.participantId), record, signer, purpose: 'download', expiresAt, template: 'processCompleted', attachments });
+      }
+      const hrKey = idempotencyKey('hr');
+      await deps.mail.send({
+        idempotencyKey: hrKey, to: record.hr.email, language: record.hr.language, template: 'processCompleted',
+        data: {
+          organization: deps.organization, recipientName: record.hr.name, documentTitle: record.title,
+          link: `${deps.publicUrl.replace(/\/$/, '')}/api/contracts/${record.contractId}/sealed.pdf`,
+        },
+        attachments,
+      });
+    },
+
+    /** Files the sealed contract and its certificate under the task class's records metadata. */
+    async archiveContract(input: { contractId: string; versionId: string; certificateVersionId: string; taskClass: string }): Promise<{ archiveId: string }> {
+      return failFastOnBadInput(async () => {
+        const record = await deps.contracts.get(input.contractId);
+        const version = await deps.store.getVersion(input.versionId);
+        const entry = await deps.archive.store({
+          archiveId: `${record.contractId}/sealed`, processId: record.contractId, processType: 'employmentContract', title: record.title,
+          versionId: version.versionId, documentId: version.documentId, sha256: version.sha256, attachmentVersionIds: [input.certificateVersionId],
+          metadata: recordsMetadataFor(input.taskClass), createdAt: record.createdAt, archivedAt: new Date(),
+        });
+        return { archiveId: entry.archiveId };
+      });
+    },
+  };
+}
+
+export type ContractActivities = ReturnType<typeof createContractActivities>;

@@ -1,0 +1,232 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import express, { NextFunction, Request, RequestHandler, Response } from 'express';
+import { SinettiError } from '../../common/errors';
+import { ROLE_LABELS } from '../../activities/contractActivities';
+import { hashToken, LinkRejectedError, ParticipantLinkModel, ParticipantLinks, ResolvedLink } from '../../links/signerLinks';
+import { inspectPdf } from '../../signing/errors';
+import { ContractSigner, EmploymentContractRecord, EmploymentContracts } from '../../store/employmentContracts';
+import type { EmploymentContractState } from '../../workflows/employmentContract';
+import { decideUpdate, RejectionType } from '../../workflows/signingRound';
+import { ApiDeps } from '../apiDeps';
+import { queryProcess, updateProcess } from '../processUpdates';
+import { ApiRoutes } from '../routeRegistry';
+import { chooseLanguage, Explanation, explanationPage, receiptPage, signPage } from '../signerPageViews';
+import type { Language } from '../../mail/templates';
+
+const run = promisify(execFile);
+
+/**
+ * The pages behind a signer's personal link. The token is checked here and
+ * only the participant id goes on to the workflow; what the signer did
+ * (typed name, consent, IP, browser) is stored as evidence first and the
+ * workflow is given its id. Whatever goes wrong, the signer sees a plain
+ * page in their language, never a stack trace.
+ */
+
+interface LinkContext {
+  link: ResolvedLink;
+  record: EmploymentContractRecord;
+  signer: ContractSigner;
+  state: EmploymentContractState;
+  language: Language;
+  base: string;
+}
+
+const REJECTION_PAGES: Partial<Record<RejectionType, Explanation>> = {
+  already_decided: 'used', not_your_turn: 'turn', stale_document: 'stale', not_open_yet: 'busy', round_closed: 'revoked',
+};
+
+function normalisedName(name: string): string {
+  return name.normalize('NFC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('fi');
+}
+
+export function signerPageRoutes(routes: ApiRoutes, deps: ApiDeps): void {
+  const contracts = new EmploymentContracts();
+  const links = new ParticipantLinks();
+  const form = express.urlencoded({ extended: false, limit: '16kb' });
+  const organization = deps.config.organization;
+
+  function send(res: Response, status: number, html: string): void {
+    res.status(status)
+      .set({
+        'Content-Type': 'text/html; charset=utf-8',
+        'Cache-Control': 'no-store',
+        'Referrer-Policy': 'no-referrer',
+        'X-Content-Type-Options': 'nosniff',
+        'Content-Security-Policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      })
+      .send(html);
+  }
+
+  function explain(req: Request, res: Response, status: number, kind: Explanation, fallback: Language = 'fi'): void {
+    send(res, status, explanationPage(chooseLanguage(req.query.lang, req.get('accept-language'), fallback), organization, kind));
+  }
+
+  /** Why a link does not open: revoked links tell whether the contract was cancelled or declined. */
+  async function explainRejectedLink(req: Request, res: Response, error: LinkRejectedError): Promise<void> {
+    if (error.reason !== 'revoked') return explain(req, res, error.status, error.reason);
+    const record = await ParticipantLinkModel.findOne({ tokenHash: hashToken(String(req.params.token)) }).lean();
+    const reason = record?.revokedReason;
+    explain(req, res, 410, reason === 'cancelled' ? 'cancelled' : reason === 'declined' ? 'declined' : reason === 'expired' ? 'expired' : 'revoked');
+  }
+
+  /** Resolves the token and loads the contract; answers with an explanation page itself when it cannot. */
+  function withLink(handler: (req: Request, res: Response, context: LinkContext) => Promise<void>): RequestHandler {
+    return async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        let link: ResolvedLink;
+        try {
+          link = await links.resolve(String(req.params.token));
+        } catch (error) {
+          if (error instanceof LinkRejectedError) return await explainRejectedLink(req, res, error);
+          throw error;
+        }
+        const record = await contracts.find(link.processId);
+        const signer = record?.signers.find((s) => s.participantId === link.participantId);
+        if (!record || !signer) return explain(req, res, 404, 'unknown');
+        const state = await queryProcess<EmploymentContractState>(deps.temporal, record.contractId);
+        const language = chooseLanguage(req.query.lang, req.get('accept-language'), signer.language);
+        await handler(req, res, { link, record, signer, state, language, base: `/s/${encodeURIComponent(String(req.params.token))}` });
+      } catch (error) {
+        if (error instanceof SinettiError && error.status < 500) {
+          const kind = REJECTION_PAGES[error.code as RejectionType] ?? 'unknown';
+          return explain(req, res, error.status, kind);
+        }
+        next(error);
+      }
+    };
+  }
+
+  function progress(context: LinkContext) {
+    return context.state.round.signers.find((s) => s.participantId === context.signer.participantId);
+  }
+
+  function showReceiptOrEnd(res: Response, context: LinkContext): boolean {
+    const { state, language, record } = context;
+    const own = progress(context);
+    if (own?.status === 'signed' || own?.status === 'declined') {
+      send(res, 200, receiptPage({
+        language, organization, title: record.title, base: context.base,
+        decision: own.status === 'signed' ? 'sign' : 'decline',
+        decidedAt: new Date(own.decidedAt ?? Date.now()),
+        documentSha256: state.sealedSha256 ?? state.round.documentSha256,
+        downloadHref: state.sealedVersionId ? `${context.base}/document.pdf?lang=${language}` : undefined,
+      }));
+      return true;
+    }
+    if (state.status === 'cancelled' || state.status === 'declined' || state.status === 'expired') {
+      send(res, 410, explanationPage(language, organization, state.status));
+      return true;
+    }
+    if (context.link.purpose === 'download') {
+      send(res, 200, explanationPage(language, organization, 'busy'));
+      return true;
+    }
+    return false;
+  }
+
+  async function renderSignPage(res: Response, context: LinkContext, status = 200, errors?: { consent?: boolean; name?: boolean; reason?: boolean }, typedName?: string): Promise<void> {
+    const { state, record, signer, language } = context;
+    if (!state.round.documentVersionId || !state.round.documentSha256) return void send(res, 503, explanationPage(language, organization, 'busy'));
+    if (progress(context)?.status === 'waiting') return void send(res, 409, explanationPage(language, organization, 'turn'));
+    const { pageCount } = await inspectPdf(await deps.store.readVersion(state.round.documentVersionId));
+    if (!errors) {
+      await deps.audit.append({
+        eventId: `${record.contractId}/viewed/${signer.participantId}`, processId: record.contractId, actor: `participant:${signer.participantId}`,
+        action: 'contract.viewed', at: new Date(), ip: res.req.ip, userAgent: res.req.get('user-agent'), documentSha256: state.round.documentSha256,
+      });
+    }
+    send(res, status, signPage({
+      language, organization, title: record.title, roleLabel: ROLE_LABELS[signer.role][language], signerName: signer.name,
+      deadline: new Date(state.round.deadlineAt), pageCount, documentSha256: state.round.documentSha256, base: context.base,
+      signers: [...record.signers].sort((a, b) => a.order - b.order).map((s) => ({
+        roleLabel: ROLE_LABELS[s.role][language], name: s.name, order: s.order, isYou: s.participantId === signer.participantId,
+        status: state.round.signers.find((p) => p.participantId === s.participantId)?.status ?? 'waiting',
+      })),
+      errors, typedName,
+    }));
+  }
+
+  async function decide(req: Request, res: Response, context: LinkContext, decision: 'sign' | 'decline'): Promise<void> {
+    if (showReceiptOrEnd(res, context)) return;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const documentSha256 = typeof body.documentSha256 === 'string' ? body.documentSha256 : '';
+    const typedName = typeof body.typedName === 'string' ? body.typedName.slice(0, 200) : '';
+    const reason = typeof body.reason === 'string' ? body.reason.trim().slice(0, 1000) : '';
+    if (decision === 'sign') {
+      const errors = { consent: body.consent !== 'yes', name: normalisedName(typedName) !== normalisedName(context.signer.name) };
+      if (errors.consent || errors.name) return renderSignPage(res, context, 400, errors, typedName);
+    } else if (!reason) {
+      return renderSignPage(res, context, 400, { reason: true });
+    }
+    const evidenceId = randomUUID();
+    await contracts.recordEvidence({
+      evidenceId, contractId: context.record.contractId, participantId: context.signer.participantId, decision,
+      typedName: decision === 'sign' ? typedName.trim() : undefined, reason: decision === 'decline' ? reason : undefined,
+      documentSha256, ip: req.ip, userAgent: req.get('user-agent'), at: new Date(),
+    });
+    await updateProcess(deps.temporal, context.record.contractId, decideUpdate, { participantId: context.signer.participantId, decision, documentSha256, evidenceId });
+    res.redirect(303, `${context.base}?lang=${context.language}`);
+  }
+
+  routes.add({
+    method: 'get', path: '/s/:token', tag: 'signer', summary: "The signer's page: the document, who signs in which order, the deadline, sign or decline.",
+    responses: { 200: 'HTML page', 404: 'Unknown link (HTML)', 410: 'Expired, cancelled or ended (HTML)' },
+  }, withLink(async (_req, res, context) => {
+    if (showReceiptOrEnd(res, context)) return;
+    await renderSignPage(res, context);
+  }));
+
+  routes.add({
+    method: 'post', path: '/s/:token/sign', tag: 'signer', summary: 'Sign: form fields documentSha256, consent=yes and typedName.',
+    responses: { 303: 'Signed; to the receipt', 400: 'Form to fix (HTML)', 409: 'Not your turn, already decided or the document changed (HTML)' },
+  }, form, withLink((req, res, context) => decide(req, res, context, 'sign')));
+
+  routes.add({
+    method: 'post', path: '/s/:token/decline', tag: 'signer', summary: 'Decline: form fields documentSha256 and reason.',
+    responses: { 303: 'Declined; to the receipt', 400: 'Form to fix (HTML)', 409: 'Already decided (HTML)' },
+  }, form, withLink((req, res, context) => decide(req, res, context, 'decline')));
+
+  routes.add({
+    method: 'get', path: '/s/:token/document.pdf', tag: 'signer', summary: 'The document as the signer sees it now; the sealed one once complete.',
+    responses: { 200: 'PDF', 404: 'Unknown link (HTML)' },
+  }, withLink(async (_req, res, { state }) => {
+    const versionId = state.sealedVersionId ?? state.round.documentVersionId;
+    if (!versionId) throw new SinettiError('not_open_yet', 'The document is being prepared.', 409);
+    const version = await deps.store.getVersion(versionId);
+    res.set({ 'Content-Type': 'application/pdf', 'Content-Disposition': 'inline; filename="document.pdf"', 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Content-SHA256': version.sha256 });
+    res.send(await deps.store.readVersion(versionId));
+  }));
+
+  routes.add({
+    method: 'get', path: '/s/:token/pages/:page.png', tag: 'signer', summary: 'One page of the document as an image, for reading on a phone.',
+    responses: { 200: 'PNG', 404: 'No such page' },
+  }, withLink(async (req, res, { state }) => {
+    const versionId = state.round.documentVersionId;
+    const page = Number(req.params.page);
+    if (!versionId || !Number.isInteger(page) || page < 1 || page > 500) throw new SinettiError('not_found', 'No such page.', 404);
+    const png = await renderPage(await deps.store.readVersion(versionId), page);
+    if (!png) throw new SinettiError('not_found', 'No such page.', 404);
+    res.set({ 'Content-Type': 'image/png', 'Cache-Control': 'private, max-age=300', 'Referrer-Policy': 'no-referrer' }).send(png);
+  }));
+}
+
+/** Poppler's pdftoppm draws the page; undefined when the page does not exist. */
+async function renderPage(pdf: Buffer, page: number): Promise<Buffer | undefined> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinetti-page-'));
+  try {
+    const input = path.join(dir, 'document.pdf');
+    await fs.writeFile(input, pdf);
+    await run('pdftoppm', ['-png', '-r', '96', '-f', String(page), '-l', String(page), '-singlefile', input, path.join(dir, 'page')]);
+    return await fs.readFile(path.join(dir, 'page.png'));
+  } catch {
+    return undefined;
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}

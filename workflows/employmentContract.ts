@@ -1,0 +1,156 @@
+import type { RetryPolicy } from '@temporalio/common';
+import { allHandlersFinished, condition, defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { ContractActivities, ContractEnding } from '../activities/contractActivities';
+import type { DocumentActivities } from '../activities/documentActivities';
+import { ORGANISATION_SEAL_FIELD } from './organisationSeal';
+import { showProcess, showStep } from './processView';
+import { RoundOutcome, RoundSigner, RoundSnapshot, SigningRound } from './signingRound';
+
+/**
+ * Employment contract signature (työsopimuksen allekirjoitus), as HR and the
+ * signers live it: the contract is drawn up, the employee and the
+ * employer's representative are invited in order, each signs or declines on
+ * their phone, reminders go out while someone waits, and at the end the
+ * audit certificate is appended, the organisation seals the whole document,
+ * every party gets it, and it goes to the archive with its records metadata.
+ *
+ * The history holds ids, roles and times only: names, addresses and e-mail
+ * addresses stay in the contract record, which the activities read.
+ */
+
+export interface EmploymentContractInput {
+  contractId: string;
+  organization: string;
+  /** "staff:hr:<name>" of whoever sent it. */
+  requestedBy: string;
+  signers: RoundSigner[];
+  deadlineAt: string;
+  reminders: { intervalMs: number; max: number };
+  /** Records management plan task class for the archive. */
+  taskClass: string;
+}
+
+export type ContractStatus =
+  | 'preparing' | 'awaiting_signatures' | 'certifying' | 'sealing' | 'delivering' | 'archiving'
+  | 'completed' | ContractEnding;
+
+export interface EmploymentContractState {
+  status: ContractStatus;
+  round: RoundSnapshot;
+  sealedVersionId?: string;
+  sealedSha256?: string;
+  certificateVersionId?: string;
+  archiveId?: string;
+  endedAt?: string;
+}
+
+export const contractStateQuery = defineQuery<EmploymentContractState>('state');
+
+const retry: RetryPolicy = { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 };
+const documents = proxyActivities<DocumentActivities>({ startToCloseTimeout: '2 minutes', retry });
+const contracts = proxyActivities<ContractActivities>({ startToCloseTimeout: '2 minutes', retry });
+
+export const EMPLOYMENT_CONTRACT = 'employmentContract';
+
+export async function employmentContractWorkflow(input: EmploymentContractInput): Promise<EmploymentContractState> {
+  const { contractId } = input;
+  const audit = (action: string, details?: Record<string, unknown>, documentSha256?: string, actor = 'system') =>
+    documents.recordAuditEvent({ processId: contractId, actor, action, at: new Date().toISOString(), documentSha256, details });
+  const rolesOf = (ids: string[]) => input.signers.filter((s) => ids.includes(s.participantId)).map((s) => s.role);
+
+  const round = new SigningRound({
+    signers: input.signers,
+    deadlineAt: new Date(input.deadlineAt),
+    reminders: input.reminders,
+    actions: {
+      invite: (signer, deadlineAt, kind) => contracts.mailSigningLink({ contractId, participantId: signer.participantId, deadlineAt: deadlineAt.toISOString(), kind }),
+      sign: (signer, decision, document) => contracts.signAsParticipant({ contractId, participantId: signer.participantId, versionId: document.versionId, evidenceId: decision.evidenceId }),
+      decline: (signer, decision) => contracts.recordDecline({ contractId, participantId: signer.participantId, evidenceId: decision.evidenceId }),
+      deadlineExtended: async (deadlineAt, actor) => {
+        await contracts.extendSigningLinks({ contractId, deadlineAt: deadlineAt.toISOString() });
+        await audit('contract.deadline_extended', { deadlineAt: deadlineAt.toISOString() }, undefined, actor);
+      },
+      show: (snapshot) => {
+        if (snapshot.status !== 'open') return;
+        const awaited = rolesOf(snapshot.awaited);
+        showStep({ status: 'awaiting_signatures', waitingFor: awaited.length ? awaited.join(',') : 'system', deadlineAt: new Date(snapshot.deadlineAt) });
+      },
+    },
+  });
+  const state: EmploymentContractState = { status: 'preparing', round: round.snapshot() };
+  setHandler(contractStateQuery, () => ({ ...state, round: round.snapshot() }));
+  const step = (status: ContractStatus, waitingFor: string | null = 'system') => {
+    state.status = status;
+    showStep({ status, waitingFor });
+  };
+
+  showProcess(EMPLOYMENT_CONTRACT, input.organization);
+  showStep({ status: 'preparing', waitingFor: 'system', deadlineAt: new Date(input.deadlineAt) });
+
+  // 1. Draw up the contract and plan one signature field per signer, the seal last.
+  const { source, fields } = await contracts.renderContractDocument({ contractId });
+  const prepared = await documents.prepareSignatureFields({
+    versionId: source.versionId,
+    fields: [...fields, { name: ORGANISATION_SEAL_FIELD, label: input.organization }],
+  });
+  await audit('contract.prepared', { signers: input.signers.length }, prepared.sha256);
+
+  // 2–5. Invite, remind, and carry out each decision until the round ends.
+  state.status = 'awaiting_signatures';
+  const outcome = await round.run(prepared);
+
+  if (outcome.kind === 'signed') {
+    await completeContract(outcome.document);
+  } else {
+    await endContract(outcome);
+  }
+  state.endedAt = new Date().toISOString();
+  await condition(allHandlersFinished);
+  return { ...state, round: round.snapshot() };
+
+  async function completeContract(signed: { versionId: string; sha256: string }): Promise<void> {
+    await audit('contract.all_signed', undefined, signed.sha256);
+
+    // 6. The audit certificate goes into the document; then the organisation seals all of it.
+    step('certifying');
+    const certified = await contracts.appendAuditCertificate({ contractId, versionId: signed.versionId });
+    state.certificateVersionId = certified.certificate.versionId;
+
+    step('sealing');
+    const sealed = await documents.signDocumentField({
+      versionId: certified.document.versionId,
+      fieldName: ORGANISATION_SEAL_FIELD,
+      stamp: { signerName: input.organization, role: 'Sinetti / Sigill / Seal', signedAt: new Date().toISOString(), reason: 'Allekirjoitukset tarkastettu / Underskrifterna granskade / Signatures verified' },
+    });
+    state.sealedVersionId = sealed.versionId;
+    state.sealedSha256 = sealed.sha256;
+    await audit('contract.sealed', undefined, sealed.sha256);
+
+    // 7. Every signer and HR get the sealed contract.
+    step('delivering');
+    await contracts.deliverSealedContract({ contractId, versionId: sealed.versionId });
+    await audit('contract.delivered', undefined, sealed.sha256);
+
+    // 8. Archived under the task class's records metadata.
+    step('archiving');
+    const archived = await contracts.archiveContract({ contractId, versionId: sealed.versionId, certificateVersionId: certified.certificate.versionId, taskClass: input.taskClass });
+    state.archiveId = archived.archiveId;
+    await audit('contract.archived', { taskClass: input.taskClass }, sealed.sha256);
+    step('completed', null);
+  }
+
+  async function endContract(ended: Exclude<RoundOutcome, { kind: 'signed' }>): Promise<void> {
+    state.status = ended.kind;
+    const notify = round.contacted().map((s) => s.participantId).filter((id) => ended.kind !== 'declined' || id !== ended.participantId);
+    await contracts.endContract({
+      contractId,
+      ending: ended.kind,
+      notify,
+      declineEvidenceId: ended.kind === 'declined' ? ended.evidenceId : undefined,
+      cancelReason: ended.kind === 'cancelled' ? ended.reason : undefined,
+    });
+    if (ended.kind === 'cancelled') await audit('contract.cancelled', { reason: ended.reason }, undefined, ended.actor);
+    if (ended.kind === 'expired') await audit('contract.expired');
+    step(ended.kind, null);
+  }
+}
