@@ -16,7 +16,7 @@ describe('production deployment files', () => {
   });
 
   it('refuses to render without the staff tokens, naming what to set', () => {
-    const env = { ...process.env, SIGNING_P12_PASSWORD: 'secret' };
+    const env: NodeJS.ProcessEnv = { ...process.env, SIGNING_P12_PASSWORD: 'secret' };
     delete env.SINETTI_STAFF_TOKENS;
     expect(() => execFileSync('docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), 'config', '-q'], { env, stdio: 'pipe' })).toThrow(/role:token pairs/);
   });

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import * as workflows from '../workflows';
-import { workflowBundle } from './support/testStack';
+import { sinettiDataConverter } from '../common/payloadKeys';
+import { testConfig, workflowBundle } from './support/testStack';
 
 /**
  * Every workflow type must replay its recorded histories with today's code:
@@ -20,6 +21,6 @@ describe('replay of recorded histories', () => {
 
   it.each(recorded)('%s replays deterministically', async (file) => {
     const history = historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORIES, file), 'utf8')));
-    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file.replace(/\.json$/, ''));
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: sinettiDataConverter(testConfig()) }, history, file.replace(/\.json$/, ''));
   });
 });

@@ -21,6 +21,8 @@ export const TEST_ENVIRONMENT: Record<string, string> = {
   MAIL_WEB_PORT: '1180',
   API_PORT: '3100',
   LOG_LEVEL: 'warn',
+  // A fixed, public test key: recorded histories in test/histories are encrypted with it.
+  SINETTI_PAYLOAD_KEYS: 'test-1:c2luZXR0aS10ZXN0LWtleS1ub3QtYS1zZWNyZXQtMzI=',
 };
 
 const PASSED_THROUGH = ['TEMPORAL_ADDRESS', 'MONGODB_URI', 'SMTP_URL', 'MAIL_WEB_URL'];

@@ -1,0 +1,25 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DataConverter } from '@temporalio/common';
+import { SinettiConfig } from '../config/config';
+import { AesGcmPayloadCodec, parsePayloadKeys } from './payloadCodec';
+
+/**
+ * Production names its keys in SINETTI_PAYLOAD_KEYS. The embedded stack makes
+ * one on first start and keeps it in the data directory, next to the
+ * Temporal database it protects.
+ */
+export function loadPayloadCodec(config: SinettiConfig): AesGcmPayloadCodec {
+  if (config.payloadKeys) return new AesGcmPayloadCodec(parsePayloadKeys(config.payloadKeys));
+  const file = path.join(config.dataDir, 'payload-keys');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    fs.writeFileSync(file, `dev-${Date.now().toString(36)}:${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  }
+  return new AesGcmPayloadCodec(parsePayloadKeys(fs.readFileSync(file, 'utf8').trim()));
+}
+
+export function sinettiDataConverter(config: SinettiConfig): DataConverter {
+  return { payloadCodecs: [loadPayloadCodec(config)] };
+}

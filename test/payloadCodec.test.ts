@@ -1,0 +1,76 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { AesGcmPayloadCodec, UnknownPayloadKeyError } from '../common/payloadCodec';
+import { GridFsDocumentStore } from '../store/documentStore';
+import { organisationSealWorkflow } from '../workflows/organisationSeal';
+import { samplePdf } from './support/samplePdf';
+import { openTestStack, TestStack } from './support/testStack';
+
+const key = (id: string) => ({ id, key: randomBytes(32) });
+
+describe('AES-256-GCM payload codec', () => {
+  const personal = { name: 'Maija Meikäläinen', email: 'maija@example.fi', identityCode: '131052-308T' };
+
+  it('encrypts so that no personal data is readable, and decodes back to the same payload', async () => {
+    const codec = new AesGcmPayloadCodec([key('k1')]);
+    const payload = defaultPayloadConverter.toPayload(personal);
+    const [encoded] = await codec.encode([payload]);
+    const raw = Buffer.from(encoded.data!).toString('latin1');
+    for (const value of Object.values(personal)) expect(raw).not.toContain(value);
+    const [decoded] = await codec.decode([encoded]);
+    expect(defaultPayloadConverter.fromPayload(decoded)).toEqual(personal);
+  });
+
+  it('rotates: new payloads use the newest key and old ones still decode', async () => {
+    const k1 = key('k1');
+    const k2 = key('k2');
+    const before = await new AesGcmPayloadCodec([k1]).encode([defaultPayloadConverter.toPayload('old')]);
+    const rotated = new AesGcmPayloadCodec([k2, k1]);
+    const after = await rotated.encode([defaultPayloadConverter.toPayload('new')]);
+    expect(Buffer.from(after[0].metadata!['encryption-key-id']).toString()).toBe('k2');
+    expect((await rotated.decode([...before, ...after])).map((p) => defaultPayloadConverter.fromPayload(p))).toEqual(['old', 'new']);
+  });
+
+  it('fails with a clear error, not garbage, for a payload under an unknown key id', async () => {
+    const encoded = await new AesGcmPayloadCodec([key('retired')]).encode([defaultPayloadConverter.toPayload('x')]);
+    await expect(new AesGcmPayloadCodec([key('k9')]).decode(encoded)).rejects.toThrow(UnknownPayloadKeyError);
+    await expect(new AesGcmPayloadCodec([key('k9')]).decode(encoded)).rejects.toThrow(/key "retired"/);
+  });
+
+  it('refuses a tampered payload', async () => {
+    const codec = new AesGcmPayloadCodec([key('k1')]);
+    const [encoded] = await codec.encode([defaultPayloadConverter.toPayload('x')]);
+    const data = Buffer.from(encoded.data!);
+    data[20] ^= 1;
+    await expect(codec.decode([{ ...encoded, data }])).rejects.toThrow();
+  });
+});
+
+describe('what Temporal stores', () => {
+  let stack: TestStack;
+  beforeAll(async () => { stack = await openTestStack('codec'); });
+  afterAll(async () => { await stack?.close(); });
+
+  it('holds only ciphertext in a raw history, while Sinetti\'s client reads the values', async () => {
+    const marker = `Maija Meikäläinen 131052-308T ${randomUUID()}`;
+    const store = new GridFsDocumentStore(stack.config.maxDocumentBytes);
+    const upload = await store.saveVersion({ key: randomUUID(), bytes: await samplePdf(1), fileName: 'a.pdf', kind: 'upload' });
+    const workflowId = `codec-${randomUUID()}`;
+    await stack.withWorker(async () => {
+      const handle = await stack.client.workflow.start(organisationSealWorkflow, {
+        taskQueue: stack.config.temporal.taskQueue, workflowId,
+        args: [{ versionId: upload.versionId, organization: 'K', requestedBy: 'staff:registry:test', title: marker }],
+      });
+      await handle.result();
+    });
+    // A client without the codec sees what the database holds.
+    const plainClient = new Client({ connection: stack.client.connection, namespace: stack.config.temporal.namespace });
+    const rawHistory = JSON.stringify(await plainClient.workflow.getHandle(workflowId).fetchHistory());
+    expect(rawHistory).not.toContain('131052-308T');
+    expect(rawHistory).not.toContain('Meik');
+    expect(rawHistory).toContain(Buffer.from('binary/encrypted').toString('base64'));
+    const description = await stack.client.workflow.getHandle(workflowId).describe();
+    expect(description.type).toBe('organisationSealWorkflow');
+  });
+});
