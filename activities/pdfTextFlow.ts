@@ -49,7 +49,7 @@ export class PdfTextFlow {
     const lines: string[] = [];
     for (const paragraph of toWinAnsiText(text).split(/\s*\u2028\s*/)) {
       let line = '';
-      for (const word of paragraph.split(/\s+/).filter(Boolean)) {
+      for (const word of paragraph.split(/\s+/).filter(Boolean).flatMap((w) => this.splitLongWord(w, font, size, width))) {
         const candidate = line ? `${line} ${word}` : word;
         if (font.widthOfTextAtSize(candidate, size) <= width || !line) line = candidate;
         else { lines.push(line); line = word; }
@@ -57,6 +57,18 @@ export class PdfTextFlow {
       lines.push(line);
     }
     return lines;
+  }
+
+  /** Hashes and long addresses have no spaces; they are cut where the line ends. */
+  private splitLongWord(word: string, font: PDFFont, size: number, width: number): string[] {
+    if (font.widthOfTextAtSize(word, size) <= width) return [word];
+    const parts: string[] = [];
+    let part = '';
+    for (const character of word) {
+      if (part && font.widthOfTextAtSize(part + character, size) > width) { parts.push(part); part = ''; }
+      part += character;
+    }
+    return part ? [...parts, part] : parts;
   }
 
   heading(text: string, size = 16): this {
