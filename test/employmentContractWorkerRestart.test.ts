@@ -1,0 +1,83 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import type { EmploymentContractState } from '../workflows/employmentContract';
+import { mailTo } from './support/mailbox';
+import { TEST_ENVIRONMENT } from './support/testStack';
+import { ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, signThroughPage, sleep, uniqueEmail } from './support/contractHarness';
+
+/**
+ * The worker is a real process (`npm run worker`'s entry point). It is
+ * killed without warning in the middle of a contract and started again;
+ * the contract finishes and nobody gets a mail twice.
+ */
+
+let harness: ContractHarness;
+beforeAll(async () => { harness = await openContractHarness('contract-restart'); });
+afterAll(async () => { await harness?.close(); });
+
+const ROOT = path.resolve(__dirname, '..');
+
+function startWorkerProcess(): Promise<ChildProcess> {
+  const { config } = harness.stack;
+  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'worker', 'main.ts')], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      ...TEST_ENVIRONMENT,
+      LOG_LEVEL: 'info',
+      TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
+      SINETTI_PUBLIC_URL: config.publicUrl,
+      MONGODB_URI: config.mongodb.uri,
+    },
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`worker did not start: ${output.slice(-2000)}`)), 60_000);
+    const watch = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('worker started')) { clearTimeout(timer); resolve(child); }
+    };
+    child.stdout!.on('data', watch);
+    child.stderr!.on('data', watch);
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`worker exited with ${code}: ${output.slice(-2000)}`)); });
+  });
+}
+
+async function killHard(child: ChildProcess): Promise<void> {
+  child.removeAllListeners('exit');
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  process.kill(-child.pid!, 'SIGKILL');
+  await exited;
+}
+
+describe('worker killed in the middle of a contract', () => {
+  it('finishes after a restart with exactly one invitation per signer and one completion mail per party', async () => {
+    const who = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
+    const first = await startWorkerProcess();
+    let second: ChildProcess | undefined;
+    try {
+      const created = await harness.api().post('/api/contracts').set('Authorization', `Bearer ${HR_TOKEN}`).send(contractRequest(who, { maxReminders: 0 }));
+      expect(created.status).toBe(201);
+      const employeeLink = await invitationLink(who.employee);
+      expect((await signThroughPage(harness, employeeLink, 'Maija Meikäläinen')).status).toBe(303);
+      const employerLink = await invitationLink(who.employer);
+
+      await killHard(first);
+      second = await startWorkerProcess();
+      expect((await signThroughPage(harness, employerLink, 'Erkki Esimies')).status).toBe(303);
+      const result = (await harness.stack.client.workflow.getHandle(created.body.contractId).result()) as EmploymentContractState;
+      expect(result.status).toBe('completed');
+
+      await sleep(1000);
+      const subjects = async (address: string) => (await mailTo(address)).map((m) => m.subject.split(':')[0]).sort();
+      expect(await subjects(who.employee)).toEqual(['Allekirjoituspyyntö', 'Allekirjoitettu'].sort());
+      expect(await subjects(who.employer)).toEqual(['Begäran om underskrift', 'Undertecknat'].sort());
+      expect(await subjects(who.hr)).toEqual(['Allekirjoitettu']);
+    } finally {
+      if (first.exitCode === null && first.signalCode === null) await killHard(first);
+      if (second) await killHard(second);
+    }
+  }, 120_000);
+});
