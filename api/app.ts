@@ -7,16 +7,25 @@ import { contractRoutes } from './routes/contracts';
 import { documentRoutes } from './routes/documents';
 import { healthRoutes } from './routes/health';
 import { processRoutes } from './routes/processes';
+import { codecCors, codecRoutes } from './routes/codec';
+import { sessionRoutes } from './routes/session';
+import { adminRoutes } from './routes/admin';
+import { loadPayloadCodec } from '../common/payloadKeys';
+import { createApiMetrics } from '../observability/metrics';
 import { signerPageRoutes } from './routes/signerPages';
 
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use('/codec', codecCors(deps.config.temporalUiOrigins));
   app.use(authenticateStaff(deps.config.staffTokens));
 
   const routes = new ApiRoutes();
   healthRoutes(routes, deps);
+  sessionRoutes(routes, deps);
+  codecRoutes(routes, { ...deps, codec: loadPayloadCodec(deps.config) });
+  adminRoutes(routes, deps);
   documentRoutes(routes, deps);
   processRoutes(routes, deps);
   contractRoutes(routes, deps);
@@ -25,6 +34,8 @@ export function createApp(deps: ApiDeps): Express {
   app.use(express.json({ limit: '1mb' }), routes.router);
   const openapi = openApiDocument(routes.specs, { title: 'Sinetti API', version: '0.1.0' });
   app.get('/openapi.json', (_req, res) => { res.json(openapi); });
+  const metrics = createApiMetrics(deps.temporal);
+  app.get('/metrics', async (_req, res) => { res.type(metrics.contentType).send(await metrics.metrics()); });
   app.use(notFound);
   app.use(errorHandler);
   return app;

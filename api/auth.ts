@@ -2,8 +2,9 @@ import { timingSafeEqual } from 'node:crypto';
 import { RequestHandler } from 'express';
 import { StaffRole, StaffToken } from '../config/config';
 import { SinettiError } from '../common/errors';
+import { sessionIdentity } from './staffSession';
 
-/** Staff are identified by bearer tokens from configuration, each with one role. */
+/** Staff are identified by bearer tokens from configuration, each with one role, or by a session cookie started with one. */
 export interface StaffIdentity { name: string; role: StaffRole }
 
 declare module 'express-serve-static-core' {
@@ -16,14 +17,17 @@ function sameToken(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
+export function staffForToken(tokens: StaffToken[], presented: string): StaffIdentity | undefined {
+  const match = tokens.find((t) => sameToken(t.token, presented));
+  return match && { name: match.name, role: match.role };
+}
+
 export function authenticateStaff(tokens: StaffToken[]): RequestHandler {
   return (req, _res, next) => {
     const header = req.headers.authorization;
-    if (header?.startsWith('Bearer ')) {
-      const presented = header.slice('Bearer '.length).trim();
-      const match = tokens.find((t) => sameToken(t.token, presented));
-      if (match) req.staff = { name: match.name, role: match.role };
-    }
+    req.staff = header?.startsWith('Bearer ')
+      ? staffForToken(tokens, header.slice('Bearer '.length).trim())
+      : sessionIdentity(req, tokens);
     next();
   };
 }

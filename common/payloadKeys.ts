@@ -20,6 +20,10 @@ export function loadPayloadCodec(config: SinettiConfig): AesGcmPayloadCodec {
   return new AesGcmPayloadCodec(parsePayloadKeys(fs.readFileSync(file, 'utf8').trim()));
 }
 
+/**
+ * Every payload goes through the codec. Failure messages stay readable to
+ * admins in the UI, so Sinetti's errors never quote personal data.
+ */
 export function sinettiDataConverter(config: SinettiConfig): DataConverter {
   return { payloadCodecs: [loadPayloadCodec(config)] };
 }

@@ -31,6 +31,8 @@ const environment = z.object({
   SIGNING_P12_PASSWORD: z.string().optional(),
   /** Payload encryption keys, `id:base64` comma separated, newest first. */
   SINETTI_PAYLOAD_KEYS: z.string().optional(),
+  /** Origins of the Temporal Web UI allowed to call the codec endpoint, comma separated. */
+  TEMPORAL_UI_ORIGINS: z.string().optional(),
   LOG_LEVEL: z.string().default('info'),
 });
 
@@ -49,6 +51,7 @@ export interface SinettiConfig {
   mailAttachmentLimitBytes: number;
   signing: { p12Path?: string; p12Password?: string };
   payloadKeys?: string;
+  temporalUiOrigins: string[];
   logLevel: string;
 }
 
@@ -106,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SinettiConfig 
     mailAttachmentLimitBytes: e.MAIL_ATTACHMENT_LIMIT_BYTES,
     signing: { p12Path: e.SIGNING_P12_PATH, p12Password: e.SIGNING_P12_PASSWORD },
     payloadKeys: e.SINETTI_PAYLOAD_KEYS,
+    temporalUiOrigins: (e.TEMPORAL_UI_ORIGINS ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT},http://localhost:${e.TEMPORAL_UI_PORT}`).split(',').map((o) => o.trim()),
     logLevel: e.LOG_LEVEL,
   };
 }

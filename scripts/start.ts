@@ -15,7 +15,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   fs.mkdirSync(config.dataDir, { recursive: true });
   console.log(`Sinetti: starting (data in ${config.dataDir})`);
-  const services: RunningService[] = await startEmbeddedServices(config);
+  // The Web UI decodes payloads through our codec endpoint, for signed-in admins only.
+  const services: RunningService[] = await startEmbeddedServices(config, { codecEndpoint: `${config.publicUrl}/codec` });
 
   let stopping = false;
   async function stop(code = 0): Promise<void> {

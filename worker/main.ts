@@ -1,4 +1,4 @@
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config/config';
 import { logger } from '../observability/logger';
 import { connectStore, disconnectStore } from '../store/connection';
@@ -7,10 +7,13 @@ import { createWorker } from './createWorker';
 /** The worker process: runs Sinetti's workflows and activities until SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Temporal's own worker metrics (task slots, latencies, failures) for Prometheus.
+  const metricsAddress = process.env.WORKER_METRICS_ADDRESS ?? '127.0.0.1:9464';
+  Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress } } } });
   await connectStore(config.mongodb.uri);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const { worker, close } = await createWorker(config, connection);
-  logger.info({ taskQueue: config.temporal.taskQueue }, 'worker started');
+  logger.info({ taskQueue: config.temporal.taskQueue, metrics: `http://${metricsAddress}/metrics` }, 'worker started');
   await worker.run();
   close();
   await connection.close();

@@ -1,6 +1,6 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { upsertSearchAttributes } from '@temporalio/workflow';
-import { DeadlineAt, Organization, ProcessStatus, ProcessType, WaitingFor } from './searchAttributes';
+import { DeadlineAt, Organization, ProcessStatus, ProcessType, StepSince, WaitingFor } from './searchAttributes';
 
 /**
  * Keeps the admin's view in the Temporal Web UI true: every process calls
@@ -22,7 +22,7 @@ export interface StepView {
 }
 
 export function showStep(step: StepView): void {
-  const pairs: SearchAttributeUpdatePair[] = [{ key: ProcessStatus, value: step.status }];
+  const pairs: SearchAttributeUpdatePair[] = [{ key: ProcessStatus, value: step.status }, { key: StepSince, value: new Date() }];
   if (step.waitingFor !== undefined) pairs.push({ key: WaitingFor, value: step.waitingFor ?? null });
   if (step.deadlineAt !== undefined) pairs.push({ key: DeadlineAt, value: step.deadlineAt });
   upsertSearchAttributes(pairs);

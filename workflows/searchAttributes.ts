@@ -12,6 +12,8 @@ export const DeadlineAt = defineSearchAttributeKey('DeadlineAt', SearchAttribute
 export const Organization = defineSearchAttributeKey('Organization', SearchAttributeType.KEYWORD);
 export const CaseNumber = defineSearchAttributeKey('CaseNumber', SearchAttributeType.KEYWORD);
 export const Body = defineSearchAttributeKey('Body', SearchAttributeType.KEYWORD);
+/** When the process entered its current step: "no progress since" for the admin's stuck list. */
+export const StepSince = defineSearchAttributeKey('StepSince', SearchAttributeType.DATETIME);
 
 /** Name → Temporal CLI type, for `--search-attribute` and `operator search-attribute create`. */
 export const CUSTOM_SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'Datetime'> = {
@@ -22,4 +24,5 @@ export const CUSTOM_SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'Datetime'> = 
   Organization: 'Keyword',
   CaseNumber: 'Keyword',
   Body: 'Keyword',
+  StepSince: 'Datetime',
 };

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { Client, WorkflowExecutionDescription, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { AuditLog } from '../audit/auditLog';
+import { ConflictError, NotFoundError, SinettiError } from '../common/errors';
+
+/**
+ * What an admin may do to a running process. Human decisions go through the
+ * process's own Updates (so a cancel tells people exactly as HR's cancel
+ * does); a failed step is retried by resetting its activity. Every action is
+ * audited with the admin and the reason.
+ */
+
+export const ADMIN_ACTIONS = ['remind', 'extend', 'reassign', 'cancel', 'retry'] as const;
+export type AdminAction = (typeof ADMIN_ACTIONS)[number];
+
+export type AdminActionRequest =
+  | { action: 'remind'; reason: string }
+  | { action: 'extend'; reason: string; deadlineAt: string }
+  | { action: 'reassign'; reason: string; participantId: string; email: string; name: string }
+  | { action: 'cancel'; reason: string }
+  | { action: 'retry'; reason: string };
+
+/** The Update each process type implements for an action (see workflows/signingRound.ts). */
+const UPDATE_FOR: Record<Exclude<AdminAction, 'retry'>, string> = {
+  remind: 'remindNow',
+  extend: 'extendDeadline',
+  reassign: 'reassignParticipant',
+  cancel: 'cancel',
+};
+
+export class AdminActions {
+  constructor(private readonly client: Client, private readonly audit: AuditLog) {}
+
+  private async runningProcess(processId: string): Promise<WorkflowExecutionDescription> {
+    try {
+      const description = await this.client.workflow.getHandle(processId).describe();
+      if (description.status.name !== 'RUNNING') {
+        throw new ConflictError('process_finished', `Process ${processId} has already ended (${description.status.name.toLowerCase()}); there is nothing to act on.`);
+      }
+      return description;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw new NotFoundError(`Process ${processId}`);
+      throw error;
+    }
+  }
+
+  async perform(processId: string, admin: string, request: AdminActionRequest): Promise<unknown> {
+    const description = await this.runningProcess(processId);
+    const result = request.action === 'retry'
+      ? await this.retryFailedSteps(description)
+      : await this.update(processId, request, admin);
+    await this.audit.append({
+      eventId: `admin/${randomUUID()}`, processId, actor: admin, action: `admin.${request.action}`, at: new Date(),
+      details: { reason: request.reason, ...(request.action === 'extend' ? { deadlineAt: request.deadlineAt } : {}), ...(request.action === 'reassign' ? { participantId: request.participantId } : {}) },
+    });
+    return result;
+  }
+
+  private async update(processId: string, request: Exclude<AdminActionRequest, { action: 'retry' }>, actor: string): Promise<unknown> {
+    const { action, ...fields } = request;
+    try {
+      return await this.client.workflow.getHandle(processId).executeUpdate(UPDATE_FOR[action], { args: [{ ...fields, actor }] });
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError) {
+        const cause = error.cause as { type?: string; message?: string } | undefined;
+        throw new ConflictError(cause?.type ?? 'action_refused', cause?.message ?? error.message);
+      }
+      if (/update.*(not found|unknown|no handler)|handler.*not (found|registered)/i.test((error as Error).message)) {
+        throw new ConflictError('action_not_supported', `This process type does not support "${action}".`);
+      }
+      throw error;
+    }
+  }
+
+  /** Resets the attempts of every pending activity that has failed, so each runs again now. */
+  private async retryFailedSteps(description: WorkflowExecutionDescription): Promise<{ retried: string[] }> {
+    const failing = (description.raw.pendingActivities ?? []).filter((a) => (a.attempt ?? 0) > 1 || a.lastFailure);
+    if (failing.length === 0) throw new SinettiError('nothing_to_retry', 'No step of this process is failing right now.', 409);
+    for (const activity of failing) {
+      await this.client.workflowService.resetActivity({
+        namespace: this.client.options.namespace,
+        execution: { workflowId: description.workflowId, runId: description.runId },
+        id: activity.activityId,
+        identity: 'sinetti-admin',
+      });
+    }
+    return { retried: failing.map((a) => a.activityType?.name ?? a.activityId ?? '?') };
+  }
+}

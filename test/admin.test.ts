@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { Express } from 'express';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { createApp } from '../api/app';
+import { AuditLog } from '../audit/auditLog';
+import { AesGcmPayloadCodec } from '../common/payloadCodec';
+import { loadPayloadCodec } from '../common/payloadKeys';
+import { Mailer } from '../mail/mailer';
+import { GridFsDocumentStore } from '../store/documentStore';
+import { organisationSealWorkflow } from '../workflows/organisationSeal';
+import { DeadlineAt } from '../workflows/searchAttributes';
+import { samplePdf } from './support/samplePdf';
+import { openTestStack, TestStack } from './support/testStack';
+
+let stack: TestStack;
+let app: Express;
+let mail: Mailer;
+const admin = { Authorization: 'Bearer dev-admin-token' };
+const hr = { Authorization: 'Bearer dev-hr-token' };
+
+beforeAll(async () => {
+  stack = await openTestStack('admin');
+  mail = new Mailer(stack.config.smtp.url, stack.config.smtp.from);
+  app = createApp({ config: stack.config, store: new GridFsDocumentStore(stack.config.maxDocumentBytes), audit: new AuditLog(), temporal: stack.client, mail });
+});
+afterAll(async () => { mail.close(); await stack?.close(); });
+
+async function encoded(value: unknown) {
+  const [payload] = await loadPayloadCodec(stack.config).encode([defaultPayloadConverter.toPayload(value)]);
+  return { metadata: Object.fromEntries(Object.entries(payload.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(payload.data!).toString('base64') };
+}
+
+describe('codec endpoint', () => {
+  const uiOrigin = () => `http://127.0.0.1:${stack.config.temporal.uiPort}`;
+
+  it('decodes for an admin, with CORS for the Web UI origin', async () => {
+    const response = await request(app).post('/codec/decode').set(admin).set('Origin', uiOrigin()).set('X-Namespace', 'default')
+      .send({ payloads: [await encoded({ name: 'Maija Meikäläinen' })] });
+    expect(response.status).toBe(200);
+    expect(response.headers['access-control-allow-origin']).toBe(uiOrigin());
+    expect(response.headers['access-control-allow-credentials']).toBe('true');
+    const decoded = response.body.payloads[0];
+    expect(JSON.parse(Buffer.from(decoded.data, 'base64').toString())).toEqual({ name: 'Maija Meikäläinen' });
+  });
+
+  it('answers the UI\'s preflight and ignores other origins', async () => {
+    const preflight = await request(app).options('/codec/decode').set('Origin', uiOrigin()).set('Access-Control-Request-Method', 'POST');
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-headers']).toMatch(/X-Namespace/);
+    const foreign = await request(app).post('/codec/decode').set(admin).set('Origin', 'http://evil.example').send({ payloads: [] });
+    expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('refuses anyone but an admin', async () => {
+    const body = { payloads: [await encoded('secret')] };
+    expect((await request(app).post('/codec/decode').send(body)).status).toBe(401);
+    expect((await request(app).post('/codec/decode').set(hr).send(body)).status).toBe(403);
+  });
+
+  it('accepts an admin\'s browser session, as the Web UI sends it', async () => {
+    const agent = request.agent(app);
+    expect((await agent.post('/api/session').send({ token: 'wrong-token' })).status).toBe(401);
+    const signIn = await agent.post('/api/session').send({ token: 'dev-admin-token' });
+    expect(signIn.status).toBe(200);
+    expect(signIn.headers['set-cookie'][0]).toMatch(/HttpOnly/);
+    expect((await agent.post('/codec/decode').send({ payloads: [await encoded('x')] })).status).toBe(200);
+  });
+
+  it('says clearly when a payload is under a key it does not have', async () => {
+    const [foreign] = await new AesGcmPayloadCodec([{ id: 'other-key', key: Buffer.alloc(32, 7) }]).encode([defaultPayloadConverter.toPayload('x')]);
+    const response = await request(app).post('/codec/decode').set(admin).send({
+      payloads: [{ metadata: Object.fromEntries(Object.entries(foreign.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(foreign.data!).toString('base64') }],
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.message).toMatch(/key "other-key"/);
+  });
+});
+
+describe('admin API on real processes', () => {
+  let stuckId: string;
+  let finishedId: string;
+
+  beforeAll(async () => {
+    // A seal of a version that does not exist fails its first step again and again: a stuck process.
+    stuckId = `stuck-${randomUUID()}`;
+    await stack.client.workflow.start(organisationSealWorkflow, {
+      taskQueue: stack.config.temporal.taskQueue, workflowId: stuckId,
+      args: [{ versionId: randomUUID(), organization: 'Esimerkkilä', requestedBy: 'staff:registry:test', title: 'Stuck' }],
+      typedSearchAttributes: [{ key: DeadlineAt, value: new Date(Date.now() - 3600_000) }],
+    });
+    const store = new GridFsDocumentStore(stack.config.maxDocumentBytes);
+    const upload = await store.saveVersion({ key: randomUUID(), bytes: await samplePdf(1), fileName: 'a.pdf', kind: 'upload' });
+    finishedId = `done-${randomUUID()}`;
+    await stack.withWorker(async () => {
+      const done = await stack.client.workflow.start(organisationSealWorkflow, {
+        taskQueue: stack.config.temporal.taskQueue, workflowId: finishedId,
+        args: [{ versionId: upload.versionId, organization: 'Esimerkkilä', requestedBy: 'staff:registry:test', title: 'Done' }],
+      });
+      await done.result();
+      // Let the stuck one fail a few attempts (1 s, 2 s backoff).
+      await new Promise((r) => setTimeout(r, 4500));
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await stack.client.workflow.getHandle(stuckId).terminate('test over').catch(() => undefined);
+  });
+
+  async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined || Date.now() > until) return value as T;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
+  it('lists processes by type, status and organisation', async () => {
+    const found = await eventually(async () => {
+      const response = await request(app).get('/api/admin/processes').query({ type: 'organisationSeal', organization: 'Esimerkkilä', status: 'sealed' }).set(admin);
+      return response.body.processes?.find((p: { processId: string }) => p.processId === finishedId);
+    });
+    expect(found).toMatchObject({ processType: 'organisationSeal', processStatus: 'sealed', runStatus: 'COMPLETED' });
+    expect((await request(app).get('/api/admin/processes').query({ type: "x' OR 1=1" }).set(admin)).status).toBe(400);
+  });
+
+  it('lists the stuck process with its reasons in words', async () => {
+    const entry = await eventually(async () => {
+      const response = await request(app).get('/api/admin/stuck').query({ attemptThreshold: 1, noProgressHours: 0 }).set(admin);
+      const candidate = response.body.stuck?.find((s: { processId: string }) => s.processId === stuckId);
+      return candidate?.failingSteps?.length && candidate.reasons.length >= 3 ? candidate : undefined;
+    });
+    expect(entry.reasons.join('\n')).toMatch(/past the deadline/);
+    expect(entry.reasons.join('\n')).toMatch(/No progress for/);
+    expect(entry.reasons.join('\n')).toMatch(/Step "prepareSignatureFields" has failed \d+ times/);
+    expect(entry.failingSteps[0]).toMatchObject({ activityType: 'prepareSignatureFields' });
+  });
+
+  it('retries a failed step and audits who did it and why', async () => {
+    const response = await request(app).post(`/api/admin/processes/${stuckId}/actions`).set(admin).send({ action: 'retry', reason: 'store was restored' });
+    expect(response.status).toBe(200);
+    expect(response.body.result.retried).toEqual(['prepareSignatureFields']);
+    const events = await new AuditLog().forProcess(stuckId);
+    expect(events).toEqual([expect.objectContaining({ action: 'admin.retry', actor: 'staff:admin:dev-admin', details: { reason: 'store was restored' } })]);
+  });
+
+  it.each([
+    ['a non-admin', hr, () => stuckId, { action: 'retry', reason: 'because' }, 403],
+    ['a missing reason', admin, () => stuckId, { action: 'cancel' }, 400],
+    ['a reassignment to an invalid e-mail', admin, () => stuckId, { action: 'reassign', reason: 'on holiday', participantId: 'p1', email: 'not-an-email', name: 'X' }, 400],
+    ['a finished process', admin, () => finishedId, { action: 'cancel', reason: 'too late' }, 409],
+    ['an unknown process', admin, () => `nope-${randomUUID()}`, { action: 'cancel', reason: 'nothing' }, 404],
+  ])('refuses %s and changes nothing', async (_what, auth, id, body, status) => {
+    const before = (await new AuditLog().forProcess(id())).length;
+    const response = await request(app).post(`/api/admin/processes/${id()}/actions`).set(auth).send(body);
+    expect(response.status).toBe(status);
+    expect(response.body.message.length).toBeGreaterThan(5);
+    expect((await new AuditLog().forProcess(id())).length).toBe(before);
+  });
+
+  it('exposes running processes per type and status to Prometheus', async () => {
+    const response = await request(app).get('/metrics');
+    expect(response.status).toBe(200);
+    expect(response.text).toMatch(/sinetti_running_processes\{process_type="organisationSeal",status="preparing"\} \d+/);
+    expect(response.text).toContain('sinetti_api_process_cpu_seconds_total');
+  });
+});
