@@ -2,6 +2,8 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { SinettiConfig } from '../config/config';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 
@@ -66,7 +68,10 @@ export interface TemporalDevServerOptions {
 
 export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<RunningService> {
   const url = `127.0.0.1:${options.port}`;
-  if (await isPortOpen(options.port)) return { name: 'Temporal', url };
+  if (await isPortOpen(options.port)) {
+    await registerSearchAttributes(url, options.namespace);
+    return { name: 'Temporal', url };
+  }
   fs.mkdirSync(options.dataDir, { recursive: true });
   const args = [
     'server', 'start-dev',
@@ -84,8 +89,27 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   const child = launch('temporal', locateTool('temporal'), args, path.join(options.dataDir, 'temporal.log'));
   await waitForPort(options.port, 'Temporal dev server', 120_000, child);
   await waitForPort(options.uiPort, 'Temporal Web UI', 60_000, child);
+  await registerSearchAttributes(url, options.namespace);
   return { name: 'Temporal', url, process: child };
 }
+
+/**
+ * `--search-attribute` registers attributes only in a new database; one made
+ * by an older Sinetti lacks those added since, so add whatever is missing.
+ */
+export async function registerSearchAttributes(address: string, namespace: string): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+    const missing = Object.entries(CUSTOM_SEARCH_ATTRIBUTES).filter(([name]) => !(name in (customAttributes ?? {})));
+    if (missing.length === 0) return;
+    const types = { Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD, Datetime: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME };
+    await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: Object.fromEntries(missing.map(([name, type]) => [name, types[type]])) });
+  } finally {
+    await connection.close();
+  }
+}
+
 
 export async function startFerretDb(dataDir: string, port: number): Promise<RunningService> {
   const url = `mongodb://127.0.0.1:${port}/sinetti`;
