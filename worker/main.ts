@@ -1,6 +1,7 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config/config';
 import { logger } from '../observability/logger';
+import { temporalSdkLogger } from '../observability/temporalLogger';
 import { connectStore, disconnectStore } from '../store/connection';
 import { createWorker } from './createWorker';
 
@@ -9,7 +10,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   // Temporal's own worker metrics (task slots, latencies, failures) for Prometheus.
   const metricsAddress = process.env.WORKER_METRICS_ADDRESS ?? '127.0.0.1:9464';
-  Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress } } } });
+  Runtime.install({ logger: temporalSdkLogger(), telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress } } } });
   await connectStore(config.mongodb.uri);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const { worker, close } = await createWorker(config, connection);

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { AdminActions, ADMIN_ACTIONS } from '../../admin/adminActions';
 import { DEFAULT_STUCK_CRITERIA, findStuckProcesses } from '../../admin/stuckProcesses';
+import { EmploymentContracts } from '../../store/employmentContracts';
 import { ApiDeps } from '../apiDeps';
 import { staffActor } from '../auth';
 import { ApiRoutes } from '../routeRegistry';
+import { adminPage } from '../views/adminPage';
 
 /** The admin's view and levers: every process by type, status and organisation; the stuck ones; audited actions. */
 
@@ -32,7 +34,12 @@ const actionBody = z.discriminatedUnion('action', [
 ]);
 
 export function adminRoutes(routes: ApiRoutes, deps: ApiDeps): void {
-  const actions = new AdminActions(deps.temporal, deps.audit);
+  const actions = new AdminActions(deps.temporal, deps.audit, { employmentContractWorkflow: new EmploymentContracts() });
+  const page = adminPage(deps.config.organization, `http://127.0.0.1:${deps.config.temporal.uiPort}`);
+
+  routes.add({
+    method: 'get', path: '/admin', tag: 'admin', summary: 'The admin page (sign in with the admin token; it uses the API below).', responses: { 200: 'HTML' },
+  }, (_req, res) => { res.type('html').send(page); });
 
   routes.add({
     method: 'get', path: '/api/admin/processes', tag: 'admin', roles: ['admin'],
