@@ -1,5 +1,6 @@
 import mongoose, { Schema } from 'mongoose';
 import { isDuplicateKey } from '../store/documentStore';
+import { forbidChanges } from '../store/writeOnce';
 
 /**
  * Append-only evidence of every step: who, what, when, from where, and the
@@ -32,9 +33,7 @@ const auditSchema = new Schema<AuditEvent>({
   documentSha256: String,
   details: Schema.Types.Mixed,
 }, { versionKey: false, collection: 'audit_events' });
-for (const operation of ['updateOne', 'updateMany', 'findOneAndUpdate', 'replaceOne', 'deleteOne', 'deleteMany', 'findOneAndDelete'] as const) {
-  auditSchema.pre(operation, () => { throw new Error('The audit log is append-only'); });
-}
+forbidChanges(auditSchema, 'The audit log is append-only');
 
 export const AuditEventModel = mongoose.models.AuditEvent as mongoose.Model<AuditEvent>
   ?? mongoose.model<AuditEvent>('AuditEvent', auditSchema);

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import mongoose, { Schema } from 'mongoose';
 import { SinettiError, NotFoundError } from '../common/errors';
+import { forbidChanges } from './writeOnce';
 
 /**
  * PDFs live in GridFS with their SHA-256; a version, once written, is never
@@ -43,17 +44,10 @@ export class DocumentTooLargeError extends SinettiError {
   }
 }
 
-interface VersionRecord {
+interface VersionRecord extends Omit<StoredVersion, 'versionId'> {
   _id: string;
   key: string;
-  documentId: string;
-  version: number;
-  sha256: string;
-  size: number;
-  fileName: string;
-  kind: string;
   fileId: mongoose.Types.ObjectId;
-  createdAt: Date;
 }
 
 const versionSchema = new Schema<VersionRecord>({
@@ -69,9 +63,7 @@ const versionSchema = new Schema<VersionRecord>({
   createdAt: { type: Date, required: true },
 }, { versionKey: false, collection: 'document_versions' });
 versionSchema.index({ documentId: 1, version: 1 }, { unique: true });
-for (const operation of ['updateOne', 'updateMany', 'findOneAndUpdate', 'replaceOne', 'deleteOne', 'deleteMany', 'findOneAndDelete'] as const) {
-  versionSchema.pre(operation, () => { throw new Error('Document versions are immutable'); });
-}
+forbidChanges(versionSchema, 'Document versions are immutable');
 
 export const DocumentVersionModel = mongoose.models.DocumentVersion as mongoose.Model<VersionRecord>
   ?? mongoose.model<VersionRecord>('DocumentVersion', versionSchema);
