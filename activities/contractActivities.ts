@@ -7,7 +7,7 @@ import type { SigningCredentials } from '../signing/credentials';
 import { signField } from '../signing/signField';
 import { Archive } from '../store/archive';
 import { DocumentStore } from '../store/documentStore';
-import { ContractSigner, EmploymentContractRecord, EmploymentContracts, SignerRole } from '../store/employmentContracts';
+import { activeSigners, ContractSigner, EmploymentContractRecord, EmploymentContracts, signatureFieldOf, SignerRole } from '../store/employmentContracts';
 import { SignaturePlans } from '../store/signaturePlans';
 import { appendPagesIncrementally } from '../signing/appendPages';
 import { failFastOnBadInput, idempotencyKey } from './activityContext';
@@ -55,6 +55,10 @@ const ENDING_REASONS: Record<ContractEnding, Record<Language, string>> = {
   declined: { fi: 'allekirjoittaja kieltäytyi allekirjoittamasta', sv: 'en undertecknare avböjde att underteckna', en: 'a signer declined to sign' },
   expired: { fi: 'allekirjoituksen määräaika päättyi', sv: 'tidsfristen för underskrift gick ut', en: 'the deadline for signing passed' },
   cancelled: { fi: 'lähettäjä peruutti pyynnön', sv: 'avsändaren återkallade begäran', en: 'the sender cancelled the request' },
+};
+
+const REASSIGNED_REASON: Record<Language, string> = {
+  fi: 'pyyntö siirrettiin toiselle henkilölle', sv: 'begäran överfördes till en annan person', en: 'the request was passed on to another person',
 };
 
 export function signingLink(publicUrl: string, token: string, language: Language): string {
@@ -120,9 +124,9 @@ export function createContractActivities(deps: ContractActivityDeps) {
           const saved = await deps.store.saveVersion({ key: idempotencyKey(), bytes: pdf, fileName: 'tyosopimus.pdf', kind: 'rendered' });
           source = { versionId: saved.versionId, documentId: saved.documentId, sha256: saved.sha256 };
         }
-        const fields = [...record.signers]
+        const fields = [...activeSigners(record)]
           .sort((a, b) => a.order - b.order)
-          .map((signer) => ({ name: signer.participantId, label: ROLE_LABELS[signer.role][record.language] }));
+          .map((signer) => ({ name: signatureFieldOf(signer), label: ROLE_LABELS[signer.role][record.language] }));
         return { source, fields };
       });
     },
@@ -152,7 +156,7 @@ export function createContractActivities(deps: ContractActivityDeps) {
         const evidence = await deps.contracts.evidence(input.evidenceId);
         const source = await deps.store.getVersion(input.versionId);
         const plan = await deps.plans.get(source.documentId);
-        const signed = signField(await deps.store.readVersion(input.versionId), plan, signer.participantId, {
+        const signed = signField(await deps.store.readVersion(input.versionId), plan, signatureFieldOf(signer), {
           signerName: signer.name,
           role: ROLE_LABELS[signer.role][record.language],
           signedAt: new Date(evidence.at),
@@ -179,6 +183,28 @@ export function createContractActivities(deps: ContractActivityDeps) {
 
     async extendSigningLinks(input: { contractId: string; deadlineAt: string }): Promise<void> {
       await deps.links.extend({ processId: input.contractId, expiresAt: new Date(input.deadlineAt) });
+    },
+
+    /**
+     * An admin's reassignment, once the process has taken it on: the
+     * replacement becomes the signer, the replaced person's links stop
+     * working, and if they had been invited they are told they need not act.
+     */
+    async reassignSigner(input: { contractId: string; participantId: string; replacementId: string; notifyPrevious: boolean; actor: string; reason: string }): Promise<void> {
+      await deps.contracts.confirmReplacement(input.contractId, input.participantId, input.replacementId);
+      await deps.links.revokeAll({ processId: input.contractId, participantId: input.participantId, reason: 'reassigned' });
+      const record = await deps.contracts.get(input.contractId);
+      const previous = deps.contracts.signer(record, input.participantId);
+      if (input.notifyPrevious) {
+        await deps.mail.send({
+          idempotencyKey: idempotencyKey('previous'), to: previous.email, language: previous.language, template: 'processEnded',
+          data: { organization: deps.organization, recipientName: previous.name, documentTitle: record.title, reason: REASSIGNED_REASON[previous.language] },
+        });
+      }
+      await deps.audit.append({
+        eventId: idempotencyKey('audit'), processId: input.contractId, actor: input.actor, action: 'contract.reassigned', at: new Date(),
+        details: { participantId: input.participantId, replacementId: input.replacementId, role: previous.role, reason: input.reason },
+      });
     },
 
     /** Ends a contract that will not be signed: links stop working, HR and the named signers are told why. */
@@ -235,7 +261,7 @@ export function createContractActivities(deps: ContractActivityDeps) {
         ? [{ filename: `${record.title.replace(/[^\p{L}\p{N} ._-]/gu, '_')}.pdf`, content: await deps.store.readVersion(input.versionId), contentType: 'application/pdf' }]
         : undefined;
       const expiresAt = new Date(Date.now() + downloadLinkDays * 24 * 3600 * 1000);
-      for (const signer of record.signers) {
+      for (const signer of activeSigners(record)) {
         await mailWithLink({ key: idempotencyKey(signer.participantId), record, signer, purpose: 'download', expiresAt, template: 'processCompleted', attachments });
       }
       const hrKey = idempotencyKey('hr');

@@ -20,6 +20,11 @@ export type AdminActionRequest =
   | { action: 'cancel'; reason: string }
   | { action: 'retry'; reason: string };
 
+/** What reaches the process: a reassignment carries the new participant's id, never their name or address. */
+type UpdateRequest =
+  | Exclude<AdminActionRequest, { action: 'retry' | 'reassign' }>
+  | { action: 'reassign'; reason: string; participantId: string; replacementId: string };
+
 /** The Update each process type implements for an action (see workflows/signingRound.ts). */
 const UPDATE_FOR: Record<Exclude<AdminAction, 'retry'>, string> = {
   remind: 'remindNow',
@@ -28,8 +33,23 @@ const UPDATE_FOR: Record<Exclude<AdminAction, 'retry'>, string> = {
   cancel: 'cancel',
 };
 
+/**
+ * Where a process type keeps its people. A reassignment stores the new
+ * person there first and sends the process only the new participant id, so
+ * names and e-mail addresses never enter the workflow's history.
+ */
+export interface ParticipantDirectory {
+  stageReplacement(processId: string, participantId: string, person: { name: string; email: string }): Promise<string>;
+  discardReplacement(processId: string, replacementId: string): Promise<void>;
+}
+
 export class AdminActions {
-  constructor(private readonly client: Client, private readonly audit: AuditLog) {}
+  /** `directories` by workflow type, for the process types whose signers can be reassigned. */
+  constructor(
+    private readonly client: Client,
+    private readonly audit: AuditLog,
+    private readonly directories: Record<string, ParticipantDirectory> = {},
+  ) {}
 
   private async runningProcess(processId: string): Promise<WorkflowExecutionDescription> {
     try {
@@ -48,7 +68,9 @@ export class AdminActions {
     const description = await this.runningProcess(processId);
     const result = request.action === 'retry'
       ? await this.retryFailedSteps(description)
-      : await this.update(processId, request, admin);
+      : request.action === 'reassign'
+        ? await this.reassign(description, request, admin)
+        : await this.update(processId, request, admin);
     await this.audit.append({
       eventId: `admin/${randomUUID()}`, processId, actor: admin, action: `admin.${request.action}`, at: new Date(),
       details: { reason: request.reason, ...(request.action === 'extend' ? { deadlineAt: request.deadlineAt } : {}), ...(request.action === 'reassign' ? { participantId: request.participantId } : {}) },
@@ -56,7 +78,20 @@ export class AdminActions {
     return result;
   }
 
-  private async update(processId: string, request: Exclude<AdminActionRequest, { action: 'retry' }>, actor: string): Promise<unknown> {
+  private async reassign(description: WorkflowExecutionDescription, request: Extract<AdminActionRequest, { action: 'reassign' }>, actor: string): Promise<unknown> {
+    const directory = this.directories[description.type];
+    if (!directory) throw new ConflictError('action_not_supported', 'This process type does not support "reassign".');
+    const processId = description.workflowId;
+    const replacementId = await directory.stageReplacement(processId, request.participantId, { name: request.name, email: request.email });
+    try {
+      return await this.update(processId, { action: 'reassign', participantId: request.participantId, replacementId, reason: request.reason }, actor);
+    } catch (error) {
+      await directory.discardReplacement(processId, replacementId);
+      throw error;
+    }
+  }
+
+  private async update(processId: string, request: UpdateRequest, actor: string): Promise<unknown> {
     const { action, ...fields } = request;
     try {
       return await this.client.workflow.getHandle(processId).executeUpdate(UPDATE_FOR[action], { args: [{ ...fields, actor }] });

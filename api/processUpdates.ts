@@ -18,6 +18,8 @@ const STATUS: Record<RejectionType, number> = {
   stale_document: 409,
   invalid_deadline: 400,
   not_invited: 409,
+  nobody_to_remind: 409,
+  invalid_replacement: 409,
 };
 
 export async function updateProcess<Ret, Arg>(

@@ -1,5 +1,5 @@
 import mongoose, { Schema } from 'mongoose';
-import { NotFoundError } from '../common/errors';
+import { NotFoundError, SinettiError } from '../common/errors';
 import type { Language } from '../mail/templates';
 import { isDuplicateKey } from './documentStore';
 
@@ -43,6 +43,23 @@ export interface ContractSigner {
   email: string;
   phone?: string;
   language: Language;
+  /** The signature field this signer fills: their own id, or the id of the signer they replaced. */
+  fieldName?: string;
+  /** Set on a replacement: the participant it took over from. */
+  replaces?: string;
+  /** Set on a replaced signer: who took over. */
+  replacedBy?: string;
+  /** A replacement staged by an admin that the process has not yet taken on. */
+  pending?: boolean;
+}
+
+/** Whose signature fields a signer fills, and who currently signs (not replaced, not merely staged). */
+export function signatureFieldOf(signer: ContractSigner): string {
+  return signer.fieldName ?? signer.participantId;
+}
+
+export function activeSigners(record: EmploymentContractRecord): ContractSigner[] {
+  return record.signers.filter((s) => !s.replacedBy && !s.pending);
 }
 
 export interface EmploymentContractRecord {
@@ -138,6 +155,46 @@ export class EmploymentContracts {
     const signer = record.signers.find((s) => s.participantId === participantId);
     if (!signer) throw new NotFoundError(`Signer ${participantId} of contract ${record.contractId}`);
     return signer;
+  }
+
+  /**
+   * Stores the person an admin wants to take over an undecided signer's
+   * turn, before the process is told: the process then gets only the new
+   * participant id. Returns that id.
+   */
+  async stageReplacement(contractId: string, participantId: string, person: { name: string; email: string }): Promise<string> {
+    const record = await this.get(contractId);
+    const previous = this.signer(record, participantId);
+    if (previous.replacedBy || previous.pending) throw new SinettiError('unknown_signer', `${participantId} no longer signs this contract.`, 409);
+    if (activeSigners(record).some((s) => s.participantId !== participantId && s.email.toLowerCase() === person.email.toLowerCase())) {
+      throw new SinettiError('invalid_request', 'email: this person already signs this contract.', 400, [{ field: 'email', message: 'Already a signer of this contract.' }]);
+    }
+    const field = signatureFieldOf(previous);
+    const replacementId = `${field}-r${record.signers.filter((s) => signatureFieldOf(s) === field).length}`;
+    const replacement: ContractSigner = {
+      participantId: replacementId, role: previous.role, order: previous.order, name: person.name, email: person.email,
+      language: previous.language, fieldName: field, replaces: participantId, pending: true,
+    };
+    await ContractModel.updateOne({ contractId }, { $set: { signers: [...record.signers, replacement] } });
+    return replacementId;
+  }
+
+  /** Forgets a staged replacement the process refused. */
+  async discardReplacement(contractId: string, replacementId: string): Promise<void> {
+    const record = await this.get(contractId);
+    const signers = record.signers.filter((s) => !(s.participantId === replacementId && s.pending));
+    await ContractModel.updateOne({ contractId }, { $set: { signers } });
+  }
+
+  /** The process has taken the replacement on: from now on it is the signer. Idempotent. */
+  async confirmReplacement(contractId: string, participantId: string, replacementId: string): Promise<void> {
+    const record = await this.get(contractId);
+    const signers = record.signers.map((s) => {
+      if (s.participantId === participantId) return { ...s, replacedBy: replacementId };
+      if (s.participantId === replacementId) { const { pending: _pending, ...rest } = s; return rest; }
+      return s;
+    });
+    await ContractModel.updateOne({ contractId }, { $set: { signers } });
   }
 
   async recordEvidence(evidence: SignerEvidence): Promise<void> {

@@ -56,7 +56,6 @@ export async function employmentContractWorkflow(input: EmploymentContractInput)
   const { contractId } = input;
   const audit = (action: string, details?: Record<string, unknown>, documentSha256?: string, actor = 'system') =>
     documents.recordAuditEvent({ processId: contractId, actor, action, at: new Date().toISOString(), documentSha256, details });
-  const rolesOf = (ids: string[]) => input.signers.filter((s) => ids.includes(s.participantId)).map((s) => s.role);
 
   const round = new SigningRound({
     signers: input.signers,
@@ -70,9 +69,12 @@ export async function employmentContractWorkflow(input: EmploymentContractInput)
         await contracts.extendSigningLinks({ contractId, deadlineAt: deadlineAt.toISOString() });
         await audit('contract.deadline_extended', { deadlineAt: deadlineAt.toISOString() }, undefined, actor);
       },
+      reassigned: (previous, replacement, wasInvited, { actor, reason }) => contracts.reassignSigner({
+        contractId, participantId: previous.participantId, replacementId: replacement.participantId, notifyPrevious: wasInvited, actor, reason,
+      }),
       show: (snapshot) => {
         if (snapshot.status !== 'open') return;
-        const awaited = rolesOf(snapshot.awaited);
+        const awaited = snapshot.signers.filter((s) => snapshot.awaited.includes(s.participantId)).map((s) => s.role);
         showStep({ status: 'awaiting_signatures', waitingFor: awaited.length ? awaited.join(',') : 'system', deadlineAt: new Date(snapshot.deadlineAt) });
       },
     },

@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, defineUpdate, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, defineUpdate, patched, setHandler } from '@temporalio/workflow';
 
 /**
  * A signing round, shared by every process where people sign one document:
@@ -20,6 +20,9 @@ export interface SignerProgress extends RoundSigner {
   decidedAt?: string;
   remindersSent: number;
   invitationsSent: number;
+  lastRemindedAt?: string;
+  /** The participant this one took over from (an admin's reassignment). */
+  replaces?: string;
 }
 
 export interface DocumentRef { versionId: string; documentId: string; sha256: string }
@@ -63,6 +66,15 @@ export const decideUpdate = defineUpdate<DecisionReceipt, [SignerDecision]>('dec
 export const extendDeadlineUpdate = defineUpdate<RoundSnapshot, [{ deadlineAt: string; actor: string }]>('extendDeadline');
 export const resendInvitationUpdate = defineUpdate<RoundSnapshot, [{ participantId: string; actor: string }]>('resendInvitation');
 export const cancelUpdate = defineUpdate<RoundSnapshot, [{ reason: string; actor: string }]>('cancel');
+/** An admin's "send the reminder now": every awaited signer gets one at once. */
+export const remindNowUpdate = defineUpdate<RoundSnapshot, [{ actor: string; reason: string }]>('remindNow');
+/**
+ * An admin hands an undecided signer's turn to another person. The person is
+ * stored outside the workflow first (see admin/adminActions.ts); the round
+ * is given only the new participant id.
+ */
+export interface Reassignment { participantId: string; replacementId: string; actor: string; reason: string }
+export const reassignParticipantUpdate = defineUpdate<RoundSnapshot, [Reassignment]>('reassignParticipant');
 
 /** Why an Update was refused; the API maps the type to an HTTP status. */
 export const REJECTIONS = {
@@ -74,6 +86,8 @@ export const REJECTIONS = {
   stale_document: 'The document has changed since it was shown; reload it and review it again.',
   invalid_deadline: 'The new deadline must be in the future.',
   not_invited: 'This signer has not been invited yet, so there is nothing to resend.',
+  nobody_to_remind: 'Nobody has been invited and is still to decide, so there is nobody to remind.',
+  invalid_replacement: 'The replacement must be a new participant of this process.',
 } as const;
 export type RejectionType = keyof typeof REJECTIONS;
 
@@ -87,6 +101,8 @@ export interface RoundActions {
   sign(signer: RoundSigner, decision: SignerDecision, document: DocumentRef): Promise<DocumentRef>;
   decline(signer: RoundSigner, decision: SignerDecision): Promise<void>;
   deadlineExtended(deadlineAt: Date, actor: string): Promise<void>;
+  /** The replaced person's links stop working (and they are told, if they had been invited). */
+  reassigned(previous: RoundSigner, replacement: RoundSigner, wasInvited: boolean, request: Reassignment): Promise<void>;
   /** Called whenever what the round waits for changes, to keep the admin's view true. */
   show(snapshot: RoundSnapshot): void;
 }
@@ -110,6 +126,8 @@ export class SigningRound {
   private readonly settled = new Map<string, Settled>();
   private outcome?: RoundOutcome;
   private wake = false;
+  /** See run(): whether automatic reminders count from the latest reminder of any kind. */
+  private remindFromLatest = false;
 
   /** Registers the round's Updates at once, so no message arrives before its handler. */
   constructor(private readonly options: SigningRoundOptions) {
@@ -136,6 +154,21 @@ export class SigningRound {
       this.wake = true;
       return this.snapshot();
     }, { validator: (_request) => this.requireOpen() });
+    setHandler(remindNowUpdate, (_request) => this.remindNow(), {
+      validator: (_request) => {
+        this.requireOpen();
+        if (!this.document) reject('not_open_yet');
+        if (!this.awaited().some((s) => s.status === 'invited')) reject('nobody_to_remind');
+      },
+    });
+    setHandler(reassignParticipantUpdate, (request) => this.reassign(request), {
+      validator: ({ participantId, replacementId }) => {
+        this.requireOpen();
+        const signer = this.signer(participantId);
+        if (signer.status === 'signed' || signer.status === 'declined' || signer.status === 'deciding') reject('already_decided');
+        if (!replacementId || this.signers.some((s) => s.participantId === replacementId || s.replaces === replacementId)) reject('invalid_replacement');
+      },
+    });
   }
 
   snapshot(): RoundSnapshot {
@@ -156,6 +189,11 @@ export class SigningRound {
 
   /** Runs the round on the prepared document until it ends. */
   async run(document: DocumentRef): Promise<RoundOutcome> {
+    // Since admins can remind at any moment, the next automatic reminder is
+    // due one interval after the latest reminder, not on the fixed schedule
+    // from the invitation. Runs started before this change keep the fixed
+    // schedule: replaying them must make the same timers and reminders.
+    this.remindFromLatest = patched('reminders-from-latest-reminder');
     this.document = document;
     this.acceptedHashes.add(document.sha256);
     for (;;) {
@@ -262,16 +300,53 @@ export class SigningRound {
 
   private nextReminderAt(signer: SignerProgress): number {
     if (signer.status !== 'invited' || !signer.invitedAt || signer.remindersSent >= this.options.reminders.max) return Infinity;
-    const at = new Date(signer.invitedAt).getTime() + (signer.remindersSent + 1) * this.options.reminders.intervalMs;
+    const { intervalMs } = this.options.reminders;
+    const at = this.remindFromLatest
+      ? new Date(signer.lastRemindedAt ?? signer.invitedAt).getTime() + intervalMs
+      : new Date(signer.invitedAt).getTime() + (signer.remindersSent + 1) * intervalMs;
     return at < this.deadlineAt.getTime() ? at : Infinity;
   }
 
   private async sendDueReminders(): Promise<boolean> {
     const due = this.signers.filter((s) => this.nextReminderAt(s) <= Date.now());
     if (due.length === 0) return false;
-    for (const signer of due) signer.remindersSent++;
-    await Promise.all(due.map((signer) => this.options.actions.invite(signer, this.deadlineAt, 'reminder')));
+    await this.remind(due);
     return true;
+  }
+
+  private async remind(signers: SignerProgress[]): Promise<void> {
+    const now = new Date().toISOString();
+    for (const signer of signers) {
+      signer.remindersSent++;
+      signer.lastRemindedAt = now;
+    }
+    await Promise.all(signers.map((signer) => this.options.actions.invite(signer, this.deadlineAt, 'reminder')));
+  }
+
+  /** An admin's reminder counts like any other: the automatic ones continue an interval later, up to the maximum. */
+  private async remindNow(): Promise<RoundSnapshot> {
+    await this.remind(this.awaited().filter((s) => s.status === 'invited'));
+    this.wake = true;
+    return this.snapshot();
+  }
+
+  /**
+   * The replacement takes the place (and the signature field) of the
+   * replaced signer at once, so the replaced person's decisions are refused
+   * from this moment. If it was their turn, the run loop invites the
+   * replacement as it would any signer whose turn has come.
+   */
+  private async reassign(request: Reassignment): Promise<RoundSnapshot> {
+    const signer = this.signer(request.participantId);
+    const previous: RoundSigner = { participantId: signer.participantId, role: signer.role, order: signer.order };
+    const wasInvited = signer.status === 'invited';
+    Object.assign(signer, {
+      participantId: request.replacementId, replaces: previous.participantId, status: 'waiting',
+      invitedAt: undefined, lastRemindedAt: undefined, remindersSent: 0, invitationsSent: 0,
+    } satisfies Partial<SignerProgress>);
+    await this.options.actions.reassigned(previous, signer, wasInvited, request);
+    this.wake = true;
+    return this.snapshot();
   }
 
   private async extendDeadline({ deadlineAt, actor }: { deadlineAt: string; actor: string }): Promise<RoundSnapshot> {

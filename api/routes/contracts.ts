@@ -5,7 +5,7 @@ import { EMPLOYMENT_CONTRACT_TASK_CLASS, RECORDS_PLAN } from '../../config/recor
 import { LANGUAGES } from '../../mail/templates';
 import { contractTitle } from '../../activities/contractTemplate';
 import { inspectPdf } from '../../signing/errors';
-import { ContractSigner, EmploymentContractRecord, EmploymentContracts, SIGNER_ROLES } from '../../store/employmentContracts';
+import { activeSigners, ContractSigner, EmploymentContractRecord, EmploymentContracts, SIGNER_ROLES } from '../../store/employmentContracts';
 import { EMPLOYMENT_CONTRACT, EmploymentContractInput, EmploymentContractState } from '../../workflows/employmentContract';
 import { cancelUpdate, extendDeadlineUpdate, resendInvitationUpdate } from '../../workflows/signingRound';
 import { ApiDeps } from '../apiDeps';
@@ -170,7 +170,7 @@ export function contractRoutes(routes: ApiRoutes, deps: ApiDeps): void {
         title: record.title,
         createdAt: record.createdAt,
         status: view?.status ?? 'starting',
-        awaited: open ? record.signers.filter((s) => awaitedRoles.includes(s.role)).map((s) => ({ participantId: s.participantId, role: s.role, name: s.name })) : [],
+        awaited: open ? activeSigners(record).filter((s) => awaitedRoles.includes(s.role)).map((s) => ({ participantId: s.participantId, role: s.role, name: s.name })) : [],
         deadlineAt: view?.deadlineAt,
         timeLeftSeconds: open && view?.deadlineAt ? Math.max(0, Math.round((new Date(view.deadlineAt).getTime() - now) / 1000)) : null,
       };
@@ -185,7 +185,7 @@ export function contractRoutes(routes: ApiRoutes, deps: ApiDeps): void {
   }, async (req, res) => {
     const contractId = String(req.params.contractId);
     const { record, state } = await contractState(contractId);
-    const signers = record.signers.map((s) => ({ ...s, ...state.round.signers.find((p) => p.participantId === s.participantId) }));
+    const signers = activeSigners(record).map((s) => ({ ...s, ...state.round.signers.find((p) => p.participantId === s.participantId) }));
     const deadline = Date.parse(state.round.deadlineAt);
     res.json({
       contractId, title: record.title, createdBy: record.createdBy, createdAt: record.createdAt,

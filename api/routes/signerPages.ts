@@ -9,7 +9,7 @@ import { SinettiError } from '../../common/errors';
 import { ROLE_LABELS } from '../../activities/contractActivities';
 import { hashToken, LinkRejectedError, ParticipantLinkModel, ParticipantLinks, ResolvedLink } from '../../links/signerLinks';
 import { inspectPdf } from '../../signing/errors';
-import { ContractSigner, EmploymentContractRecord, EmploymentContracts } from '../../store/employmentContracts';
+import { activeSigners, ContractSigner, EmploymentContractRecord, EmploymentContracts } from '../../store/employmentContracts';
 import type { EmploymentContractState } from '../../workflows/employmentContract';
 import { decideUpdate, RejectionType } from '../../workflows/signingRound';
 import { ApiDeps } from '../apiDeps';
@@ -144,7 +144,7 @@ export function signerPageRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     send(res, status, signPage({
       language, organization, title: record.title, roleLabel: ROLE_LABELS[signer.role][language], signerName: signer.name,
       deadline: new Date(state.round.deadlineAt), pageCount, documentSha256: state.round.documentSha256, base: context.base,
-      signers: [...record.signers].sort((a, b) => a.order - b.order).map((s) => ({
+      signers: [...activeSigners(record)].sort((a, b) => a.order - b.order).map((s) => ({
         roleLabel: ROLE_LABELS[s.role][language], name: s.name, order: s.order, isYou: s.participantId === signer.participantId,
         status: state.round.signers.find((p) => p.participantId === s.participantId)?.status ?? 'waiting',
       })),
