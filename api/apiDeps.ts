@@ -1,8 +1,8 @@
 import { Client } from '@temporalio/client';
 import { AuditLog } from '../audit/auditLog';
 import { SinettiConfig } from '../config/config';
-import { MailSender } from '../mail/mailer';
-import { DocumentStore } from '../store/documentStore';
+import { Mailer, MailSender } from '../mail/mailer';
+import { DocumentStore, GridFsDocumentStore } from '../store/documentStore';
 
 /** What the API's routes are given; the real services in production and in tests alike. */
 export interface ApiDeps {
@@ -11,4 +11,10 @@ export interface ApiDeps {
   audit: AuditLog;
   temporal: Client;
   mail: MailSender;
+}
+
+/** The API's real dependencies for a configuration; close() releases the SMTP pool. */
+export function createApiDeps(config: SinettiConfig, temporal: Client): ApiDeps & { close(): void } {
+  const mail = new Mailer(config.smtp.url, config.smtp.from);
+  return { config, store: new GridFsDocumentStore(config.maxDocumentBytes), audit: new AuditLog(), temporal, mail, close: () => mail.close() };
 }

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { Express } from 'express';
 import { defaultPayloadConverter } from '@temporalio/common';
+import { createApiDeps } from '../api/apiDeps';
 import { createApp } from '../api/app';
 import { AuditLog } from '../audit/auditLog';
 import { AesGcmPayloadCodec } from '../common/payloadCodec';
 import { loadPayloadCodec } from '../common/payloadKeys';
-import { Mailer } from '../mail/mailer';
 import { GridFsDocumentStore } from '../store/documentStore';
 import { organisationSealWorkflow } from '../workflows/organisationSeal';
 import { DeadlineAt } from '../workflows/searchAttributes';
@@ -15,16 +15,15 @@ import { openTestStack, TestStack } from './support/testStack';
 
 let stack: TestStack;
 let app: Express;
-let mail: Mailer;
+let deps: ReturnType<typeof createApiDeps>;
 const admin = { Authorization: 'Bearer dev-admin-token' };
 const hr = { Authorization: 'Bearer dev-hr-token' };
 
 beforeAll(async () => {
   stack = await openTestStack('admin');
-  mail = new Mailer(stack.config.smtp.url, stack.config.smtp.from);
-  app = createApp({ config: stack.config, store: new GridFsDocumentStore(stack.config.maxDocumentBytes), audit: new AuditLog(), temporal: stack.client, mail });
+  app = createApp(deps = createApiDeps(stack.config, stack.client));
 });
-afterAll(async () => { mail.close(); await stack?.close(); });
+afterAll(async () => { deps.close(); await stack?.close(); });
 
 async function encoded(value: unknown) {
   const [payload] = await loadPayloadCodec(stack.config).encode([defaultPayloadConverter.toPayload(value)]);

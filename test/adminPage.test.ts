@@ -2,10 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { Server } from 'node:http';
 import { Browser } from 'playwright-core';
+import { createApiDeps } from '../api/apiDeps';
 import { createApp } from '../api/app';
-import { AuditLog } from '../audit/auditLog';
-import { Mailer } from '../mail/mailer';
-import { GridFsDocumentStore } from '../store/documentStore';
 import { organisationSealWorkflow } from '../workflows/organisationSeal';
 import { DeadlineAt } from '../workflows/searchAttributes';
 import { axeViolations, launchChromium } from './support/browser';
@@ -13,15 +11,14 @@ import { openTestStack, TestStack } from './support/testStack';
 
 let stack: TestStack;
 let server: Server;
-let mail: Mailer;
+let deps: ReturnType<typeof createApiDeps>;
 let browser: Browser;
 let baseUrl: string;
 const stuckId = `stuck-page-${randomUUID()}`;
 
 beforeAll(async () => {
   stack = await openTestStack('adminpage');
-  mail = new Mailer(stack.config.smtp.url, stack.config.smtp.from);
-  const app = createApp({ config: stack.config, store: new GridFsDocumentStore(stack.config.maxDocumentBytes), audit: new AuditLog(), temporal: stack.client, mail });
+  const app = createApp(deps = createApiDeps(stack.config, stack.client));
   server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -38,7 +35,7 @@ afterAll(async () => {
   await stack.client.workflow.getHandle(stuckId).terminate('test over').catch(() => undefined);
   await browser?.close();
   server?.close();
-  mail?.close();
+  deps?.close();
   await stack?.close();
 });
 
@@ -51,7 +48,7 @@ describe('admin page in Chromium', () => {
 
     await page.getByLabel('Admin token').fill('dev-hr-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForFunction(() => /role/.test(document.querySelector('[role=alert]')?.textContent ?? ''));
+    await page.waitForFunction("/role/.test(document.querySelector('[role=alert]')?.textContent ?? '')");
     expect(await page.getByRole('alert').textContent()).toMatch(/needs the role admin/);
 
     await page.getByLabel('Admin token').fill('dev-admin-token');

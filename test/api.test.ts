@@ -4,9 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { Express } from 'express';
+import { createApiDeps } from '../api/apiDeps';
 import { createApp } from '../api/app';
-import { AuditLog } from '../audit/auditLog';
-import { Mailer } from '../mail/mailer';
 import { connectStore, disconnectStore } from '../store/connection';
 import { DocumentVersionModel, GridFsDocumentStore } from '../store/documentStore';
 import { samplePdf } from './support/samplePdf';
@@ -14,16 +13,15 @@ import { openTestStack, TestStack } from './support/testStack';
 
 let stack: TestStack;
 let app: Express;
-let mail: Mailer;
+let deps: ReturnType<typeof createApiDeps>;
 const hr = { Authorization: 'Bearer dev-hr-token' };
 const registry = { Authorization: 'Bearer dev-registry-token' };
 
 beforeAll(async () => {
   stack = await openTestStack('api', { MAX_DOCUMENT_BYTES: String(200 * 1024) });
-  mail = new Mailer(stack.config.smtp.url, stack.config.smtp.from);
-  app = createApp({ config: stack.config, store: new GridFsDocumentStore(stack.config.maxDocumentBytes), audit: new AuditLog(), temporal: stack.client, mail });
+  app = createApp(deps = createApiDeps(stack.config, stack.client));
 });
-afterAll(async () => { mail.close(); await stack?.close(); });
+afterAll(async () => { deps.close(); await stack?.close(); });
 
 function encryptedPdf(bytes: Buffer): Buffer {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sinetti-enc-'));
