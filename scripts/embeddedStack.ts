@@ -121,12 +121,13 @@ export async function startFerretDb(dataDir: string, port: number): Promise<Runn
   return { name: 'FerretDB', url, process: child };
 }
 
+/** MailDev keeps its inbox in the data directory, so what was sent is still readable after a restart. */
 export async function startMailDev(dataDir: string, smtpPort: number, webPort: number): Promise<RunningService> {
   const url = `smtp://127.0.0.1:${smtpPort}`;
   if (await isPortOpen(smtpPort)) return { name: 'MailDev', url };
   fs.mkdirSync(dataDir, { recursive: true });
   const bin = path.join(ROOT, 'node_modules', 'maildev', 'bin', 'maildev');
-  const child = launch('maildev', process.execPath, [bin, '--smtp', String(smtpPort), '--web', String(webPort), '--ip', '127.0.0.1', '--silent'], path.join(dataDir, 'maildev.log'));
+  const child = launch('maildev', process.execPath, [bin, '--smtp', String(smtpPort), '--web', String(webPort), '--ip', '127.0.0.1', '--mail-directory', path.join(dataDir, 'maildev'), '--silent'], path.join(dataDir, 'maildev.log'));
   await waitForPort(smtpPort, 'MailDev SMTP', 30_000, child);
   await waitForPort(webPort, 'MailDev web inbox', 30_000, child);
   return { name: 'MailDev', url, process: child };
