@@ -166,7 +166,7 @@ export function createContractActivities(deps: ContractActivityDeps) {
         await deps.audit.append({
           eventId: idempotencyKey('audit'), processId: record.contractId, actor: `participant:${signer.participantId}`, action: 'contract.signed',
           at: new Date(evidence.at), ip: evidence.ip, userAgent: evidence.userAgent, documentSha256: evidence.documentSha256,
-          details: { role: signer.role, consent: true, signedVersionSha256: saved.sha256 },
+          details: { role: signer.role, consent: true, signedVersionSha256: saved.sha256, ...(evidence.verification ? { verification: evidence.verification } : {}) },
         });
         return { versionId: saved.versionId, documentId: saved.documentId, sha256: saved.sha256 };
       });

@@ -1,6 +1,7 @@
 import { Client } from '@temporalio/client';
 import { AuditLog } from '../audit/auditLog';
 import { SinettiConfig } from '../config/config';
+import type { SmsSender } from '../integrations/sms/smsSender';
 import { Mailer, MailSender } from '../mail/mailer';
 import { DocumentStore, GridFsDocumentStore } from '../store/documentStore';
 
@@ -11,6 +12,8 @@ export interface ApiDeps {
   audit: AuditLog;
   temporal: Client;
   mail: MailSender;
+  /** Text messages for one-time codes; the simulator when not given. */
+  sms?: SmsSender;
 }
 
 /** The API's real dependencies for a configuration; close() releases the SMTP pool. */

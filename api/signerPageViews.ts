@@ -11,6 +11,11 @@ import { Language, LANGUAGES } from '../mail/templates';
 
 const TEXTS = {
   fi: {
+    verifyHeading: 'Vahvista henkilöllisyytesi', verifyIntro: 'Lähettäjä on pyytänyt, että vahvistat henkilöllisyytesi kertakäyttöisellä koodilla ennen kuin allekirjoitat.',
+    sendCode: { email: 'Lähetä koodi sähköpostiini', sms: 'Lähetä koodi puhelimeeni tekstiviestinä' },
+    codeSent: (to: string) => `Lähetimme 6-numeroisen koodin osoitteeseen ${to}. Koodi on voimassa 10 minuuttia.`,
+    codeLabel: 'Vahvistuskoodi', codeHint: '6 numeroa', confirmCode: 'Vahvista', sendAgain: 'Lähetä uusi koodi',
+    codeErrors: { wrong_code: 'Koodi ei ole oikein. Tarkista koodi ja yritä uudelleen.', expired_code: 'Koodi on vanhentunut. Pyydä uusi koodi.', too_many_attempts: 'Liian monta väärää yritystä. Pyydä uusi koodi.', no_code: 'Pyydä ensin koodi.' },
     languageName: 'Suomi', languages: 'Kieli', signHeading: 'Allekirjoita asiakirja', from: 'Lähettäjä', deadline: 'Määräaika',
     yourRole: 'Roolisi', signers: 'Allekirjoittajat ja järjestys', document: 'Asiakirja', openPdf: 'Avaa asiakirja PDF-tiedostona',
     page: (n: number, total: number) => `Sivu ${n} / ${total}`, consent: 'Olen lukenut asiakirjan ja hyväksyn sen sähköisellä allekirjoituksellani.',
@@ -36,6 +41,11 @@ const TEXTS = {
     },
   },
   sv: {
+    verifyHeading: 'Bekräfta din identitet', verifyIntro: 'Avsändaren har bett att du bekräftar din identitet med en engångskod innan du undertecknar.',
+    sendCode: { email: 'Skicka koden till min e-post', sms: 'Skicka koden till min telefon som sms' },
+    codeSent: (to: string) => `Vi skickade en sexsiffrig kod till ${to}. Koden gäller i 10 minuter.`,
+    codeLabel: 'Verifieringskod', codeHint: '6 siffror', confirmCode: 'Bekräfta', sendAgain: 'Skicka en ny kod',
+    codeErrors: { wrong_code: 'Koden är inte rätt. Kontrollera koden och försök igen.', expired_code: 'Koden har gått ut. Be om en ny kod.', too_many_attempts: 'För många felaktiga försök. Be om en ny kod.', no_code: 'Be först om en kod.' },
     languageName: 'Svenska', languages: 'Språk', signHeading: 'Underteckna dokumentet', from: 'Avsändare', deadline: 'Tidsfrist',
     yourRole: 'Din roll', signers: 'Undertecknare och ordning', document: 'Dokument', openPdf: 'Öppna dokumentet som PDF',
     page: (n: number, total: number) => `Sida ${n} / ${total}`, consent: 'Jag har läst dokumentet och godkänner det med min elektroniska underskrift.',
@@ -61,6 +71,11 @@ const TEXTS = {
     },
   },
   en: {
+    verifyHeading: 'Confirm your identity', verifyIntro: 'The sender has asked you to confirm your identity with a one-time code before you sign.',
+    sendCode: { email: 'Send the code to my e-mail', sms: 'Send the code to my phone by text message' },
+    codeSent: (to: string) => `We sent a 6-digit code to ${to}. The code is valid for 10 minutes.`,
+    codeLabel: 'Verification code', codeHint: '6 digits', confirmCode: 'Confirm', sendAgain: 'Send a new code',
+    codeErrors: { wrong_code: 'The code is not correct. Check the code and try again.', expired_code: 'The code has expired. Ask for a new code.', too_many_attempts: 'Too many wrong attempts. Ask for a new code.', no_code: 'Ask for a code first.' },
     languageName: 'English', languages: 'Language', signHeading: 'Sign the document', from: 'From', deadline: 'Deadline',
     yourRole: 'Your role', signers: 'Signers and their order', document: 'Document', openPdf: 'Open the document as a PDF',
     page: (n: number, total: number) => `Page ${n} of ${total}`, consent: 'I have read the document and I approve it with my electronic signature.',
@@ -224,4 +239,39 @@ ${m.decision === 'sign' ? (m.downloadHref
 export function explanationPage(language: Language, organization: string, kind: Explanation): string {
   const [heading, text] = TEXTS[language].explain[kind];
   return layout(language, heading, organization, `<h1>${escapeHtml(heading)}</h1><section><p>${escapeHtml(text)}</p></section>`);
+}
+
+export interface VerifyPageModel {
+  language: Language;
+  organization: string;
+  title: string;
+  base: string;
+  channel: 'email' | 'sms';
+  /** Set once a code has gone out: where to (masked). */
+  sentTo?: string;
+  error?: 'wrong_code' | 'expired_code' | 'too_many_attempts' | 'no_code';
+}
+
+/** The one-time code step before the signing form, when the sender asked for it. */
+export function verifyPage(m: VerifyPageModel): string {
+  const t = TEXTS[m.language];
+  const q = `?lang=${m.language}`;
+  const askForCode = `<form method="post" action="${escapeHtml(`${m.base}/code${q}`)}"><button type="submit" class="${m.sentTo ? 'secondary' : 'primary'}">${escapeHtml(m.sentTo ? t.sendAgain : t.sendCode[m.channel])}</button></form>`;
+  const enterCode = m.sentTo || m.error ? `
+<form method="post" action="${escapeHtml(`${m.base}/verify${q}`)}">
+<label for="code">${escapeHtml(t.codeLabel)}</label>
+<p id="code-hint" class="hint">${escapeHtml(t.codeHint)}</p>
+<input type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" maxlength="7" required aria-describedby="code-hint${m.error ? ' code-error' : ''}"${m.error ? ' aria-invalid="true"' : ''}>
+${m.error ? `<p id="code-error" class="error">${escapeHtml(t.codeErrors[m.error])}</p>` : ''}
+<button type="submit" class="primary">${escapeHtml(t.confirmCode)}</button>
+</form>` : '';
+  const body = `
+<h1>${escapeHtml(t.verifyHeading)}</h1>
+<section aria-labelledby="verify"><h2 id="verify">${escapeHtml(m.title)}</h2>
+<p>${escapeHtml(t.verifyIntro)}</p>
+${m.sentTo ? `<p role="status">${escapeHtml(t.codeSent(m.sentTo))}</p>` : ''}
+${enterCode}
+${askForCode}
+</section>`;
+  return layout(m.language, t.verifyHeading, m.organization, body, (l) => `${m.base}?lang=${l}`);
 }

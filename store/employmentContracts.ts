@@ -1,6 +1,7 @@
 import mongoose, { Schema } from 'mongoose';
 import { NotFoundError, SinettiError } from '../common/errors';
 import type { Language } from '../mail/templates';
+import type { VerificationMethod } from '../verification/signerVerification';
 import { isDuplicateKey } from './documentStore';
 
 /**
@@ -73,6 +74,8 @@ export interface EmploymentContractRecord {
   /** An uploaded PDF used instead of the template. */
   uploadedVersionId?: string;
   signers: ContractSigner[];
+  /** What a signer must do before deciding, besides opening their link; none when unset. */
+  verification?: VerificationMethod;
   createdAt: Date;
 }
 
@@ -85,6 +88,7 @@ const contractSchema = new Schema<EmploymentContractRecord>({
   terms: Schema.Types.Mixed,
   uploadedVersionId: String,
   signers: { type: Schema.Types.Mixed, required: true },
+  verification: String,
   createdAt: { type: Date, required: true },
 }, { versionKey: false, collection: 'employment_contracts' });
 
@@ -102,6 +106,8 @@ export interface SignerEvidence {
   documentSha256: string;
   ip?: string;
   userAgent?: string;
+  /** How the signer was verified before deciding ("none", "emailCode", "smsCode") and when. */
+  verification?: { method: string; verifiedAt?: Date };
   at: Date;
 }
 
@@ -115,6 +121,7 @@ const evidenceSchema = new Schema<SignerEvidence>({
   documentSha256: { type: String, required: true },
   ip: String,
   userAgent: String,
+  verification: Schema.Types.Mixed,
   at: { type: Date, required: true },
 }, { versionKey: false, collection: 'signer_evidence' });
 

@@ -8,6 +8,7 @@ import { inspectPdf } from '../../signing/errors';
 import { activeSigners, ContractSigner, EmploymentContractRecord, EmploymentContracts, SIGNER_ROLES } from '../../store/employmentContracts';
 import { EMPLOYMENT_CONTRACT, EmploymentContractInput, EmploymentContractState } from '../../workflows/employmentContract';
 import { cancelUpdate, extendDeadlineUpdate, resendInvitationUpdate } from '../../workflows/signingRound';
+import { VERIFICATION_METHODS } from '../../verification/signerVerification';
 import { ApiDeps } from '../apiDeps';
 import { staffActor } from '../auth';
 import { queryProcess, updateProcess } from '../processUpdates';
@@ -62,6 +63,8 @@ export const createContractRequest = z.object({
   reminderIntervalHours: z.number().positive().max(24 * 30).default(48),
   maxReminders: z.number().int().min(0).max(10).default(3),
   hr: z.object({ name: text(200).optional(), email: z.email({ message: 'Not a valid e-mail address.' }), language: z.enum(LANGUAGES).default('fi') }),
+  /** A one-time code by e-mail or SMS before signing; SMS needs every signer's phone. */
+  verification: z.enum(VERIFICATION_METHODS).default('none'),
   taskClass: z.string().refine((c) => c in RECORDS_PLAN, 'Not a task class of the records management plan.').default(EMPLOYMENT_CONTRACT_TASK_CLASS),
 }).superRefine((r, ctx) => {
   if (!r.terms === !r.documentVersionId) {
@@ -73,6 +76,11 @@ export const createContractRequest = z.object({
     if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['signers', index, 'email'], message: 'The same signer is named twice.' });
     seen.add(key);
   });
+  if (r.verification === 'smsCode') {
+    r.signers.forEach((s, index) => {
+      if (!s.phone) ctx.addIssue({ code: 'custom', path: ['signers', index, 'phone'], message: 'An SMS code needs the signer\'s phone number.' });
+    });
+  }
   if (r.deadline && Date.parse(r.deadline) <= Date.now()) ctx.addIssue({ code: 'custom', path: ['deadline'], message: 'The deadline is in the past.' });
 });
 export type CreateContractRequest = z.input<typeof createContractRequest>;
@@ -125,12 +133,13 @@ export function contractRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       terms: request.terms,
       uploadedVersionId: request.documentVersionId,
       signers,
+      verification: request.verification,
       createdAt: new Date(),
     };
     await contracts.create(record);
     await deps.audit.append({
       eventId: `${contractId}/created`, processId: contractId, actor: staffActor(req.staff), action: 'contract.created',
-      at: record.createdAt, ip: req.ip, userAgent: req.get('user-agent'), details: { signers: signers.length, template: !request.documentVersionId },
+      at: record.createdAt, ip: req.ip, userAgent: req.get('user-agent'), details: { signers: signers.length, template: !request.documentVersionId, verification: request.verification },
     });
     const input: EmploymentContractInput = {
       contractId,

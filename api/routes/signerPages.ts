@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import express, { NextFunction, Request, RequestHandler, Response } from 'express';
 import { SinettiError } from '../../common/errors';
 import { ROLE_LABELS } from '../../activities/contractActivities';
@@ -15,7 +16,9 @@ import { decideUpdate, RejectionType } from '../../workflows/signingRound';
 import { ApiDeps } from '../apiDeps';
 import { queryProcess, updateProcess } from '../processUpdates';
 import { ApiRoutes } from '../routeRegistry';
-import { chooseLanguage, Explanation, explanationPage, receiptPage, signPage } from '../signerPageViews';
+import { chooseLanguage, Explanation, explanationPage, receiptPage, signPage, verifyPage } from '../signerPageViews';
+import { SimulatedSmsSender } from '../../integrations/sms/smsSender';
+import { VerificationEvidence, VerificationSubject, verifierFor } from '../../verification/signerVerification';
 import type { Language } from '../../mail/templates';
 
 const run = promisify(execFile);
@@ -50,6 +53,23 @@ export function signerPageRoutes(routes: ApiRoutes, deps: ApiDeps): void {
   const links = new ParticipantLinks();
   const form = express.urlencoded({ extended: false, limit: '16kb' });
   const organization = deps.config.organization;
+  const sms = deps.sms ?? new SimulatedSmsSender();
+
+  /** The contract's chosen verification: the browser that completed it carries the proof in a cookie scoped to this link. */
+  const VERIFIED_COOKIE = 'sinetti_verified';
+  const verifierOf = (context: LinkContext) => verifierFor(context.record.verification, { mail: deps.mail, sms, organization });
+  const subjectOf = ({ record, signer, language }: LinkContext): VerificationSubject => ({
+    processId: record.contractId, participantId: signer.participantId, name: signer.name, email: signer.email, phone: signer.phone, language, documentTitle: record.title,
+  });
+  function verified(req: Request, context: LinkContext): Promise<VerificationEvidence | undefined> {
+    return verifierOf(context).check(subjectOf(context), parseCookies(req.headers.cookie ?? '')[VERIFIED_COOKIE]);
+  }
+  function renderVerifyPage(res: Response, context: LinkContext, status: number, extra: { sentTo?: string; error?: 'wrong_code' | 'expired_code' | 'too_many_attempts' | 'no_code' } = {}): void {
+    send(res, status, verifyPage({
+      language: context.language, organization, title: context.record.title, base: context.base,
+      channel: context.record.verification === 'smsCode' ? 'sms' : 'email', ...extra,
+    }));
+  }
 
   function send(res: Response, status: number, html: string): void {
     res.status(status)
@@ -134,6 +154,7 @@ export function signerPageRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     const { state, record, signer, language } = context;
     if (!state.round.documentVersionId || !state.round.documentSha256) return void send(res, 503, explanationPage(language, organization, 'busy'));
     if (progress(context)?.status === 'waiting') return void send(res, 409, explanationPage(language, organization, 'turn'));
+    if (!(await verified(res.req, context))) return renderVerifyPage(res, context, status === 200 ? 200 : 403);
     const { pageCount } = await inspectPdf(await deps.store.readVersion(state.round.documentVersionId));
     if (!errors) {
       await deps.audit.append({
@@ -164,11 +185,13 @@ export function signerPageRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     } else if (!reason) {
       return renderSignPage(res, context, 400, { reason: true });
     }
+    const verification = await verified(req, context);
+    if (!verification) return renderVerifyPage(res, context, 403);
     const evidenceId = randomUUID();
     await contracts.recordEvidence({
       evidenceId, contractId: context.record.contractId, participantId: context.signer.participantId, decision,
       typedName: decision === 'sign' ? typedName.trim() : undefined, reason: decision === 'decline' ? reason : undefined,
-      documentSha256, ip: req.ip, userAgent: req.get('user-agent'), at: new Date(),
+      documentSha256, ip: req.ip, userAgent: req.get('user-agent'), verification, at: new Date(),
     });
     await updateProcess(deps.temporal, context.record.contractId, decideUpdate, { participantId: context.signer.participantId, decision, documentSha256, evidenceId });
     res.redirect(303, `${context.base}?lang=${context.language}`);
@@ -191,6 +214,42 @@ export function signerPageRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     method: 'post', path: '/s/:token/decline', tag: 'signer', summary: 'Decline: form fields documentSha256 and reason.',
     responses: { 303: 'Declined; to the receipt', 400: 'Form to fix (HTML)', 409: 'Already decided (HTML)' },
   }, form, withLink((req, res, context) => decide(req, res, context, 'decline')));
+
+  routes.add({
+    method: 'post', path: '/s/:token/code', tag: 'signer', summary: 'Send the signer a one-time code (when the contract asks for one).',
+    responses: { 200: 'Code sent; the form to enter it (HTML)', 303: 'No code needed; back to the page' },
+  }, withLink(async (req, res, context) => {
+    if (showReceiptOrEnd(res, context)) return;
+    const verifier = verifierOf(context);
+    if (verifier.method === 'none' || progress(context)?.status !== 'invited') return void res.redirect(303, `${context.base}?lang=${context.language}`);
+    const challenge = await verifier.begin(subjectOf(context));
+    await deps.audit.append({
+      eventId: `${context.record.contractId}/code/${randomUUID()}`, processId: context.record.contractId, actor: `participant:${context.signer.participantId}`,
+      action: 'contract.code_sent', at: new Date(), ip: req.ip, userAgent: req.get('user-agent'), details: { method: verifier.method },
+    });
+    renderVerifyPage(res, context, 200, { sentTo: challenge.kind === 'code' ? challenge.sentTo : undefined });
+  }));
+
+  routes.add({
+    method: 'post', path: '/s/:token/verify', tag: 'signer', summary: 'Check the one-time code: form field code.',
+    responses: { 303: 'Verified; to the signing form', 400: 'Wrong or expired code (HTML)' },
+  }, form, withLink(async (req, res, context) => {
+    if (showReceiptOrEnd(res, context)) return;
+    const code = typeof req.body?.code === 'string' ? req.body.code : '';
+    const result = await verifierOf(context).complete(subjectOf(context), { code });
+    await deps.audit.append({
+      eventId: `${context.record.contractId}/verify/${randomUUID()}`, processId: context.record.contractId, actor: `participant:${context.signer.participantId}`,
+      action: result.ok ? 'contract.verified' : 'contract.verification_failed', at: new Date(), ip: req.ip, userAgent: req.get('user-agent'),
+      details: result.ok ? { method: context.record.verification } : { method: context.record.verification, reason: result.reason },
+    });
+    if (!result.ok) return renderVerifyPage(res, context, 400, { error: result.reason });
+    if (result.proof) {
+      res.setHeader('Set-Cookie', serializeCookie(VERIFIED_COOKIE, result.proof, {
+        httpOnly: true, sameSite: 'lax', secure: deps.config.publicUrl.startsWith('https:'), path: context.base, expires: result.proofExpiresAt,
+      }));
+    }
+    res.redirect(303, `${context.base}?lang=${context.language}`);
+  }));
 
   routes.add({
     method: 'get', path: '/s/:token/document.pdf', tag: 'signer', summary: 'The document as the signer sees it now; the sealed one once complete.',

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { AuditLog } from '../../audit/auditLog';
 import { createApp } from '../../api/app';
+import type { ApiDeps } from '../../api/apiDeps';
 import type { CreateContractRequest } from '../../api/routes/contracts';
 import { Mailer } from '../../mail/mailer';
 import { GridFsDocumentStore } from '../../store/documentStore';
@@ -25,14 +26,14 @@ export interface ContractHarness {
   close(): Promise<void>;
 }
 
-export async function openContractHarness(suite: string, overrides: Record<string, string> = {}): Promise<ContractHarness> {
+export async function openContractHarness(suite: string, overrides: Record<string, string> = {}, extraDeps: Partial<ApiDeps> = {}): Promise<ContractHarness> {
   let handler: http.RequestListener = (_req, res) => { res.statusCode = 503; res.end(); };
   const server = http.createServer((req, res) => handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const stack = await openTestStack(suite, { SINETTI_PUBLIC_URL: baseUrl, ...overrides });
   const mail = new Mailer(stack.config.smtp.url, stack.config.smtp.from);
-  const app = createApp({ config: stack.config, store: new GridFsDocumentStore(stack.config.maxDocumentBytes), audit: new AuditLog(), temporal: stack.client, mail });
+  const app = createApp({ config: stack.config, store: new GridFsDocumentStore(stack.config.maxDocumentBytes), audit: new AuditLog(), temporal: stack.client, mail, ...extraDeps });
   handler = app;
   return {
     stack,
