@@ -10,6 +10,7 @@ import { processRoutes } from './routes/processes';
 import { codecCors, codecRoutes } from './routes/codec';
 import { sessionRoutes } from './routes/session';
 import { adminRoutes } from './routes/admin';
+import { applicationRoutes } from './routes/applications';
 import { loadPayloadCodec } from '../common/payloadKeys';
 import { createApiMetrics } from '../observability/metrics';
 import { signerPageRoutes } from './routes/signerPages';
@@ -30,7 +31,10 @@ export function createApp(deps: ApiDeps): Express {
   processRoutes(routes, deps);
   contractRoutes(routes, deps);
   signerPageRoutes(routes, deps);
+  applicationRoutes(routes, deps);
 
+  // Applications carry their attachments (each at most 5 MB, base64) in the JSON.
+  app.use(['/api/forms', '/api/applicant'], express.json({ limit: '16mb' }));
   app.use(express.json({ limit: '1mb' }), routes.router);
   const openapi = openApiDocument(routes.specs, { title: 'Sinetti API', version: '0.1.0' });
   app.get('/openapi.json', (_req, res) => { res.json(openapi); });

@@ -49,6 +49,27 @@ export const RECORDS_PLAN: Record<string, RecordsMetadata> = {
     retentionStart: 'asiakirjan päiväys',
     personalData: 'contains',
   },
+  '02 05 01': {
+    taskClass: '02 05 01',
+    function: 'Avustukset yhdistyksille (avustushakemukset ja -päätökset)',
+    publicityClass: 'Julkinen',
+    retentionPeriod: 10,
+    retentionReason: 'Kuntaliiton suositus avustusasiakirjoista (tilintarkastus ja takaisinperintä)',
+    retentionStart: 'päätöksen lainvoimaisuus',
+    personalData: 'contains',
+  },
+  '02 05 02': {
+    taskClass: '02 05 02',
+    function: 'Luottamushenkilöiden ja vaalitoimielinten kulukorvaukset',
+    publicityClass: 'Osittain salassa pidettävä',
+    securityPeriodYears: 25,
+    securityReason: 'JulkL (621/1999) 24.1 § 32 kohta',
+    securityPeriodStart: 'asiakirjan päiväys',
+    retentionPeriod: 6,
+    retentionReason: 'Kirjanpitolaki (1336/1997) 2:10 § (tositteet)',
+    retentionStart: 'tilikauden päättyminen',
+    personalData: 'contains',
+  },
 };
 
 export const EMPLOYMENT_CONTRACT_TASK_CLASS = '02 01 01';

@@ -106,6 +106,58 @@ export const TEMPLATES = {
       },
     ],
   },
+  caseAcknowledgement: {
+    subject: {
+      fi: (d) => `Vastaanotettu: ${d.documentTitle}`,
+      sv: (d) => `Mottaget: ${d.documentTitle}`,
+      en: (d) => `Received: ${d.documentTitle}`,
+    },
+    lines: [
+      { fi: (d) => `Hei ${d.recipientName},`, sv: (d) => `Hej ${d.recipientName},`, en: (d) => `Hello ${d.recipientName},` },
+      {
+        fi: (d) => `${d.organization} on vastaanottanut hakemuksesi ja kirjannut sen asiaksi ${d.reason ?? ''}. Käytä asianumeroa, kun otat yhteyttä asiassa.`,
+        sv: (d) => `${d.organization} har tagit emot din ansökan och registrerat den som ärende ${d.reason ?? ''}. Ange ärendenumret när du kontaktar oss i ärendet.`,
+        en: (d) => `${d.organization} has received your application and registered it as case ${d.reason ?? ''}. Please quote the case number when you contact us about it.`,
+      },
+    ],
+  },
+  supplementationRequest: {
+    subject: {
+      fi: (d) => `Täydennyspyyntö: ${d.documentTitle}`,
+      sv: (d) => `Begäran om komplettering: ${d.documentTitle}`,
+      en: (d) => `Please complete your application: ${d.documentTitle}`,
+    },
+    lines: [
+      { fi: (d) => `Hei ${d.recipientName},`, sv: (d) => `Hej ${d.recipientName},`, en: (d) => `Hello ${d.recipientName},` },
+      {
+        fi: (d) => `Hakemuksestasi puuttuu tietoja: ${d.reason ?? ''} Täydennä hakemusta viimeistään ${when(d.deadline, 'fi')}. Muuten asia ratkaistaan käytettävissä olevien tietojen perusteella.`,
+        sv: (d) => `Det saknas uppgifter i din ansökan: ${d.reason ?? ''} Komplettera ansökan senast ${when(d.deadline, 'sv')}. Annars avgörs ärendet på basis av de uppgifter som finns.`,
+        en: (d) => `Your application is missing information: ${d.reason ?? ''} Please complete it by ${when(d.deadline, 'en')}. Otherwise the matter is decided on the information there is.`,
+      },
+      {
+        fi: () => 'Linkki on henkilökohtainen: älä välitä tätä viestiä eteenpäin.',
+        sv: () => 'Länken är personlig: vidarebefordra inte detta meddelande.',
+        en: () => 'The link is personal: please do not forward this message.',
+      },
+    ],
+    action: { fi: 'Täydennä hakemusta', sv: 'Komplettera ansökan', en: 'Complete the application' },
+  },
+  decisionSent: {
+    subject: {
+      fi: (d) => `Päätös lähetetty: ${d.documentTitle}`,
+      sv: (d) => `Beslutet har skickats: ${d.documentTitle}`,
+      en: (d) => `Decision sent: ${d.documentTitle}`,
+    },
+    lines: [
+      { fi: (d) => `Hei ${d.recipientName},`, sv: (d) => `Hej ${d.recipientName},`, en: (d) => `Hello ${d.recipientName},` },
+      {
+        fi: (d) => `Päätös asiassa ${d.reason ?? ''} on lähetetty sinulle virallisena postina. Jos olet tyytymätön päätökseen, voit tehdä oikaisuvaatimuksen viimeistään ${when(d.deadline, 'fi')} alla olevasta linkistä. Ohjeet ovat päätöksen liitteenä.`,
+        sv: (d) => `Beslutet i ärende ${d.reason ?? ''} har skickats till dig som officiell post. Om du är missnöjd med beslutet kan du begära omprövning senast ${when(d.deadline, 'sv')} via länken nedan. Anvisningarna finns i beslutet.`,
+        en: (d) => `The decision in case ${d.reason ?? ''} has been sent to you as official mail. If you are not satisfied with it, you can request rectification by ${when(d.deadline, 'en')} through the link below. The instructions are part of the decision.`,
+      },
+    ],
+    action: { fi: 'Tee oikaisuvaatimus', sv: 'Begär omprövning', en: 'Request rectification' },
+  },
 } satisfies Record<string, Template>;
 
 export type TemplateName = keyof typeof TEMPLATES;

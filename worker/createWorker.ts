@@ -1,4 +1,5 @@
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import { createApplicationActivities } from '../activities/applicationActivities';
 import { createContractActivities } from '../activities/contractActivities';
 import { createDocumentActivities } from '../activities/documentActivities';
 import { AuditLog } from '../audit/auditLog';
@@ -7,7 +8,10 @@ import { SinettiConfig } from '../config/config';
 import { Mailer } from '../mail/mailer';
 import { ParticipantLinks } from '../links/signerLinks';
 import { Archive } from '../store/archive';
+import { Applications } from '../store/applications';
 import { GridFsDocumentStore } from '../store/documentStore';
+import { LocalFinanceSimulator } from '../integrations/finance/financeSystem';
+import { Letters } from '../store/letters';
 import { EmploymentContracts } from '../store/employmentContracts';
 import { SignaturePlans } from '../store/signaturePlans';
 import { loadSigningCredentials } from './signingCredentials';
@@ -27,6 +31,10 @@ export async function createActivities(config: SinettiConfig) {
       store, plans, audit, credentials, organization: config.organization, publicUrl: config.publicUrl,
       contracts: new EmploymentContracts(), links: new ParticipantLinks(), mail: mailer, archive: new Archive(),
       attachmentLimitBytes: config.mailAttachmentLimitBytes,
+    }),
+    ...createApplicationActivities({
+      applications: new Applications(), store, audit, links: new ParticipantLinks(), mail: mailer, letters: new Letters(), archive: new Archive(),
+      finance: new LocalFinanceSimulator(), organization: config.organization, publicUrl: config.publicUrl,
     }),
   };
   return { activities, close: () => mailer.close() };

@@ -1,3 +1,4 @@
 // The worker's workflow bundle entry point (Temporal's workflowsPath): every process type it runs.
 export { organisationSealWorkflow } from './organisationSeal';
 export { employmentContractWorkflow } from './employmentContract';
+export { formToDecisionWorkflow } from './formToDecision';

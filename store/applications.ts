@@ -1,0 +1,107 @@
+import mongoose, { Schema } from 'mongoose';
+import { NotFoundError } from '../common/errors';
+import type { RecordsMetadata } from '../config/recordsPlan';
+import type { Language } from '../mail/templates';
+import { isDuplicateKey } from './documentStore';
+
+/**
+ * Applications submitted on citizen e-forms. The record, not the workflow
+ * history, holds what the applicant wrote (identity codes, accounts,
+ * addresses); the history carries the application id. The state fields
+ * mirror the process so a round can be listed and exported without asking
+ * Temporal about every application.
+ */
+
+export type DecisionOutcome = 'approve' | 'partly' | 'deny';
+
+export interface ApplicationAttachment { field: string; fileName: string; contentType: string; versionId: string; sha256: string }
+
+export interface ApplicationRecord {
+  _id: string;
+  formId: string;
+  roundId: string;
+  language: Language;
+  values: Record<string, string>;
+  attachments: ApplicationAttachment[];
+  status: string;
+  caseNumber?: string;
+  metadata?: RecordsMetadata;
+  decision?: { outcome: DecisionOutcome; amount: string; reasoning: string; decidedOn: string; versionId?: string };
+  notification?: { channel: string; sentAt: string; notifiedOn: string; periodLastDay: string };
+  payment?: { paymentId: string; amount: string; orderedAt: string };
+  /** The open or last request for supplementation: what was asked and until when. */
+  supplementation?: { fields: string[]; message: string; deadlineAt: string; answeredAt?: string };
+  rectification?: { text: string; receivedAt: string; resolution?: string };
+  submittedAt: Date;
+}
+
+const applicationSchema = new Schema<ApplicationRecord>({
+  _id: { type: String, required: true },
+  formId: { type: String, required: true },
+  roundId: { type: String, required: true, index: true },
+  language: { type: String, required: true },
+  values: { type: Schema.Types.Mixed, required: true },
+  attachments: { type: Schema.Types.Mixed, default: [] },
+  status: { type: String, required: true },
+  caseNumber: String,
+  metadata: Schema.Types.Mixed,
+  decision: Schema.Types.Mixed,
+  notification: Schema.Types.Mixed,
+  payment: Schema.Types.Mixed,
+  supplementation: Schema.Types.Mixed,
+  rectification: Schema.Types.Mixed,
+  submittedAt: { type: Date, required: true },
+}, { versionKey: false, collection: 'applications' });
+
+const ApplicationModel = mongoose.models.Application as mongoose.Model<ApplicationRecord>
+  ?? mongoose.model<ApplicationRecord>('Application', applicationSchema);
+
+/** The running case number of each year: one counter document per year, incremented atomically. */
+interface CaseCounter { _id: string; next: number }
+const CaseCounterModel = mongoose.models.CaseCounter as mongoose.Model<CaseCounter>
+  ?? mongoose.model<CaseCounter>('CaseCounter', new Schema<CaseCounter>({ _id: String, next: Number }, { versionKey: false, collection: 'case_counters' }));
+
+/** Which process got which number: a retried registration finds its number instead of taking a new one. */
+interface CaseAssignment { _id: string; caseNumber: string; assignedAt: Date }
+const CaseAssignmentModel = mongoose.models.CaseAssignment as mongoose.Model<CaseAssignment>
+  ?? mongoose.model<CaseAssignment>('CaseAssignment', new Schema<CaseAssignment>({ _id: String, caseNumber: String, assignedAt: Date }, { versionKey: false, collection: 'case_assignments' }));
+
+/** "123/02.05.01/2026": running number, task class with dots, year. */
+export function formatCaseNumber(running: number, taskClass: string, year: number): string {
+  return `${running}/${taskClass.replace(/ /g, '.')}/${year}`;
+}
+
+export class Applications {
+  async create(record: ApplicationRecord): Promise<void> {
+    await ApplicationModel.create(record);
+  }
+
+  async get(applicationId: string): Promise<ApplicationRecord> {
+    const record = await ApplicationModel.findById(applicationId).lean();
+    if (!record) throw new NotFoundError(`Application ${applicationId}`);
+    return record;
+  }
+
+  async update(applicationId: string, changes: Partial<Omit<ApplicationRecord, '_id'>>): Promise<void> {
+    await ApplicationModel.updateOne({ _id: applicationId }, { $set: changes });
+  }
+
+  async inRound(roundId: string): Promise<ApplicationRecord[]> {
+    return ApplicationModel.find({ roundId }).sort({ submittedAt: 1 }).lean();
+  }
+
+  /** The case number of a process: taken once from the year's counter, found again on every later call. */
+  async assignCaseNumber(processId: string, taskClass: string, year: number): Promise<string> {
+    const existing = await CaseAssignmentModel.findById(processId).lean();
+    if (existing) return existing.caseNumber;
+    const counter = await CaseCounterModel.findOneAndUpdate({ _id: String(year) }, { $inc: { next: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
+    const caseNumber = formatCaseNumber(counter!.next, taskClass, year);
+    try {
+      await CaseAssignmentModel.create({ _id: processId, caseNumber, assignedAt: new Date() });
+      return caseNumber;
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      return (await CaseAssignmentModel.findById(processId).lean())!.caseNumber;
+    }
+  }
+}

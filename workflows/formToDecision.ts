@@ -1,0 +1,244 @@
+import { ApplicationFailure, type RetryPolicy } from '@temporalio/common';
+import {
+  allHandlersFinished, condition, defineQuery, defineUpdate, ParentClosePolicy, proxyActivities, setHandler, startChild, upsertSearchAttributes, workflowInfo,
+} from '@temporalio/workflow';
+import type { ApplicationActivities } from '../activities/applicationActivities';
+import type { DocumentActivities } from '../activities/documentActivities';
+import type { DecisionOutcome } from '../store/applications';
+import { LetterDispatch, letterDispatchedSignal, officialLetterWorkflow } from './officialLetter';
+import { showProcess, showStep } from './processView';
+import { CaseNumber } from './searchAttributes';
+
+/**
+ * From an e-form to a final decision (lomakkeesta päätökseen), as the case
+ * handler and the applicant live it: the application is checked and
+ * registered as a case, the applicant gets an acknowledgement with the case
+ * number, the handler checks that it is complete and may ask for
+ * supplementation by a deadline, drafts the decision, the decision-maker
+ * signs it, it goes to the applicant as official mail, the rectification
+ * period runs from the notification date, and a final decision that grants
+ * money goes to payment. Last the case is archived.
+ *
+ * The history holds the application id, roles, amounts and dates: what the
+ * applicant wrote stays in the application record.
+ */
+
+export interface FormToDecisionInput {
+  applicationId: string;
+  organization: string;
+  /** How long the decision letter's delivery is followed (the letter process outlives this one if need be). */
+  letterTrackingDays: number;
+  /** Tests only: wait this long instead of until the end of the rectification period. */
+  rectificationWaitMs?: number;
+}
+
+export type ApplicationStatus =
+  | 'checking' | 'registering' | 'awaiting_decision' | 'awaiting_supplementation' | 'supplementation_overdue'
+  | 'drafting' | 'awaiting_signature' | 'notifying' | 'notification_failed' | 'rectification_period' | 'rectification_requested'
+  | 'paying' | 'archiving' | 'completed';
+
+export interface DecisionDraft { outcome: DecisionOutcome; amount: string; reasoning: string }
+
+export interface FormToDecisionState {
+  status: ApplicationStatus;
+  caseNumber?: string;
+  amountApplied?: string;
+  supplementation?: { fields: string[]; deadlineAt: string; answered: boolean };
+  decision?: DecisionDraft & { decidedOn: string; versionId?: string; signedBy?: string };
+  notification?: { channel: string; sentAt: string; notifiedOn: string; periodLastDay: string; periodEndsAt: string };
+  rectification?: { receivedAt: string; resolution?: 'upheld' | 'corrected' };
+  final?: boolean;
+  paymentId?: string;
+  archiveId?: string;
+}
+
+export interface StaffAct { actor: string }
+export interface SupplementationRequest extends StaffAct { fields: string[]; message: string; deadlineAt: string }
+export interface RectificationResolution extends StaffAct { resolution: 'upheld' | 'corrected'; outcome?: DecisionOutcome; amount?: string; reasoning?: string }
+
+export const applicationStateQuery = defineQuery<FormToDecisionState>('state');
+export const requestSupplementationUpdate = defineUpdate<FormToDecisionState, [SupplementationRequest]>('requestSupplementation');
+export const supplementedUpdate = defineUpdate<FormToDecisionState, [{ answeredAt: string }]>('supplemented');
+export const draftDecisionUpdate = defineUpdate<FormToDecisionState, [DecisionDraft & StaffAct]>('draftDecision');
+export const signDecisionUpdate = defineUpdate<FormToDecisionState, [StaffAct & { signerName: string }]>('signDecision');
+export const rectificationRequestUpdate = defineUpdate<FormToDecisionState, [{ receivedAt: string }]>('rectificationRequest');
+export const resolveRectificationUpdate = defineUpdate<FormToDecisionState, [RectificationResolution]>('resolveRectification');
+
+export const FORM_TO_DECISION = 'formToDecision';
+export const DECISION_MAKER_FIELD = 'decision-maker';
+
+/** Why an Update is refused: the API answers these as 409 (or 400 for a bad request). */
+const refuse = (type: string, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
+
+const retry: RetryPolicy = { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 };
+const applications = proxyActivities<ApplicationActivities>({ startToCloseTimeout: '2 minutes', retry });
+const documents = proxyActivities<DocumentActivities>({ startToCloseTimeout: '2 minutes', retry });
+
+function cents(amount: string): number {
+  return Math.round(Number(amount) * 100);
+}
+
+export async function formToDecisionWorkflow(input: FormToDecisionInput): Promise<FormToDecisionState> {
+  const { applicationId } = input;
+  const state: FormToDecisionState = { status: 'checking' };
+  let supplementationAsked: SupplementationRequest | undefined;
+  let supplementedAt: string | undefined;
+  let draft: (DecisionDraft & StaffAct) | undefined;
+  let signer: (StaffAct & { signerName: string }) | undefined;
+  let dispatch: LetterDispatch | undefined;
+  let rectification: RectificationResolution | undefined;
+
+  const deciding = () => state.status === 'awaiting_decision' || state.status === 'supplementation_overdue';
+  setHandler(applicationStateQuery, () => state);
+  setHandler(requestSupplementationUpdate, (request) => { supplementationAsked = request; return state; }, {
+    validator: (request) => {
+      if (!deciding() || supplementationAsked) throw refuse('not_deciding', 'Supplementation can be requested only while the application waits for the handler.');
+      if (!request.fields.length) throw refuse('invalid_request', 'Name at least one field or attachment to supplement.');
+      if (Date.parse(request.deadlineAt) <= Date.now()) throw refuse('invalid_deadline', 'The deadline is in the past.');
+    },
+  });
+  setHandler(supplementedUpdate, ({ answeredAt }) => { supplementedAt = answeredAt; return state; }, {
+    validator: (_answer) => {
+      if (state.status !== 'awaiting_supplementation' || supplementedAt) throw refuse('supplementation_closed', 'The application is not waiting for supplementation.');
+    },
+  });
+  setHandler(draftDecisionUpdate, (request) => { draft = request; return state; }, {
+    validator: (request) => {
+      if (!deciding() || draft) throw refuse('not_deciding', 'The decision can be drafted only while the application waits for the handler.');
+      checkAmount(request.outcome, request.amount);
+    },
+  });
+  setHandler(signDecisionUpdate, (request) => { signer = request; return state; }, {
+    validator: (_request) => {
+      if (state.status !== 'awaiting_signature' || signer) throw refuse('not_awaiting_signature', 'There is no decision waiting for signature.');
+    },
+  });
+  setHandler(rectificationRequestUpdate, ({ receivedAt }) => { state.rectification = { receivedAt }; return state; }, {
+    validator: (_request) => {
+      if (state.status !== 'rectification_period' || state.rectification) throw refuse('rectification_closed', 'The rectification period is not open.');
+    },
+  });
+  setHandler(resolveRectificationUpdate, (request) => { rectification = request; return state; }, {
+    validator: (request) => {
+      if (state.status !== 'rectification_requested' || rectification) throw refuse('no_rectification', 'There is no rectification request waiting.');
+      if (request.resolution === 'corrected') checkAmount(request.outcome ?? 'deny', request.amount ?? '0');
+    },
+  });
+
+  const step = async (status: ApplicationStatus, waitingFor: string | null = 'system', deadlineAt?: Date) => {
+    state.status = status;
+    showStep({ status, waitingFor, ...(deadlineAt ? { deadlineAt } : {}) });
+    await applications.setApplicationStatus({ applicationId, status });
+  };
+  showProcess(FORM_TO_DECISION, input.organization);
+
+  // 1. Validate.
+  await step('checking');
+  const checked = await applications.checkApplication({ applicationId });
+  state.amountApplied = checked.amountApplied;
+
+  // 2. Register the case and acknowledge it.
+  await step('registering');
+  const { caseNumber } = await applications.registerCase({ applicationId, taskClass: checked.taskClass });
+  state.caseNumber = caseNumber;
+  upsertSearchAttributes([{ key: CaseNumber, value: caseNumber }]);
+  await applications.mailAcknowledgement({ applicationId });
+
+  // 3. Completeness check: the handler decides, or asks for supplementation first.
+  await awaitHandler();
+
+  // 4. The decision, and the decision-maker's signature.
+  await step('drafting');
+  const decidedOn = finnishToday();
+  const rendered = await applications.renderDecision({ applicationId, ...draft!, decidedOn });
+  state.decision = { outcome: draft!.outcome, amount: draft!.amount, reasoning: draft!.reasoning, decidedOn };
+  const prepared = await documents.prepareSignatureFields({ versionId: rendered.versionId, fields: [{ name: DECISION_MAKER_FIELD, label: 'Päätöksentekijä / Beslutsfattare / Decision-maker' }] });
+  await step('awaiting_signature', 'decision-maker');
+  await condition(() => signer !== undefined);
+  const signed = await documents.signDocumentField({
+    versionId: prepared.versionId, fieldName: DECISION_MAKER_FIELD,
+    stamp: { signerName: signer!.signerName, role: 'Päätöksentekijä / Beslutsfattare / Decision-maker', signedAt: new Date().toISOString(), reason: `Päätös / Beslut / Decision ${caseNumber}` },
+  });
+  state.decision.versionId = signed.versionId;
+  state.decision.signedBy = signer!.signerName;
+  await applications.recordSignedDecision({ applicationId, versionId: signed.versionId, sha256: signed.sha256, actor: signer!.actor });
+
+  // 5. Notification as official mail; the date the applicant is deemed notified follows the channel.
+  await step('notifying');
+  const letterId = `${applicationId}-decision-letter`;
+  await applications.createDecisionLetter({ applicationId, letterId, versionId: signed.versionId });
+  setHandler(letterDispatchedSignal, (dispatched) => { dispatch = dispatched; });
+  await startChild(officialLetterWorkflow, {
+    workflowId: letterId,
+    args: [{ letterId, organization: input.organization, requestedBy: 'system:formToDecision', trackingDays: input.letterTrackingDays, page: { workflowId: workflowInfo().workflowId, row: 0 } }],
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+  });
+  await condition(() => dispatch !== undefined);
+  if (dispatch!.outcome !== 'sent') {
+    // The registry's work list has the letter; nothing becomes final without notification.
+    await step('notification_failed', 'registry');
+    return state;
+  }
+
+  // 6. The rectification period; a request during it pauses finality until the handler has answered it.
+  state.notification = await applications.startRectificationPeriod({ applicationId, letterId });
+  const periodEndsAt = new Date(state.notification.periodEndsAt);
+  await step('rectification_period', 'applicant', periodEndsAt);
+  const waitMs = input.rectificationWaitMs ?? Math.max(0, periodEndsAt.getTime() - Date.now());
+  await condition(() => state.rectification !== undefined, waitMs);
+  if (state.rectification) {
+    await step('rectification_requested', 'handler');
+    await condition(() => rectification !== undefined);
+    state.rectification.resolution = rectification!.resolution;
+    if (rectification!.resolution === 'corrected') {
+      Object.assign(state.decision, { outcome: rectification!.outcome, amount: rectification!.amount, reasoning: rectification!.reasoning ?? state.decision.reasoning });
+    }
+    await applications.recordRectification({ applicationId, resolution: rectification!.resolution, actor: rectification!.actor });
+  }
+  await applications.closeRectificationPeriod({ applicationId });
+  state.final = true;
+
+  // 7. Payment, only of a final decision that grants money.
+  if (state.decision.outcome !== 'deny' && cents(state.decision.amount) > 0) {
+    await step('paying');
+    state.paymentId = (await applications.orderPayment({ applicationId, amount: state.decision.amount })).paymentId;
+  }
+
+  // 8. Archive.
+  await step('archiving');
+  state.archiveId = (await applications.archiveCase({ applicationId, versionId: signed.versionId })).archiveId;
+  await step('completed', null);
+  await condition(allHandlersFinished);
+  return state;
+
+  async function awaitHandler(): Promise<void> {
+    for (;;) {
+      await step(state.supplementation && !state.supplementation.answered ? 'supplementation_overdue' : 'awaiting_decision', 'handler');
+      await condition(() => draft !== undefined || supplementationAsked !== undefined);
+      if (draft) return;
+      const asked = supplementationAsked!;
+      const deadlineAt = new Date(asked.deadlineAt);
+      await applications.requestSupplementation({ applicationId, ...asked });
+      state.supplementation = { fields: asked.fields, deadlineAt: asked.deadlineAt, answered: false };
+      supplementedAt = undefined;
+      await step('awaiting_supplementation', 'applicant', deadlineAt);
+      const answered = await condition(() => supplementedAt !== undefined, Math.max(0, deadlineAt.getTime() - Date.now()));
+      state.supplementation.answered = answered;
+      await applications.closeSupplementation({ applicationId, answered });
+      supplementationAsked = undefined;
+    }
+  }
+
+  function checkAmount(outcome: DecisionOutcome, amount: string): void {
+    if (!/^\d+(\.\d{1,2})?$/.test(amount)) throw refuse('invalid_amount', 'Give the amount in euros, e.g. 1500.00.');
+    const applied = cents(state.amountApplied ?? '0');
+    if (outcome === 'deny' && cents(amount) !== 0) throw refuse('invalid_amount', 'A denial grants no money: the amount must be 0.');
+    if (outcome === 'approve' && cents(amount) !== applied) throw refuse('invalid_amount', `An approval grants the amount applied for (${state.amountApplied}); use "partly" for less.`);
+    if (outcome === 'partly' && !(cents(amount) > 0 && cents(amount) < applied)) throw refuse('invalid_amount', `A partial approval grants more than 0 and less than the amount applied for (${state.amountApplied}).`);
+  }
+}
+
+/** Today's date in Finland, from the workflow's deterministic clock. */
+function finnishToday(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
