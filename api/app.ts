@@ -6,6 +6,8 @@ import { ApiRoutes, openApiDocument } from './routeRegistry';
 import { contractRoutes } from './routes/contracts';
 import { documentRoutes } from './routes/documents';
 import { healthRoutes } from './routes/health';
+import { minutesRoutes } from './routes/minutes';
+import { minutesPageRoutes } from './routes/minutesPages';
 import { processRoutes } from './routes/processes';
 import { codecCors, codecRoutes } from './routes/codec';
 import { sessionRoutes } from './routes/session';
@@ -31,6 +33,8 @@ export function createApp(deps: ApiDeps): Express {
   processRoutes(routes, deps);
   contractRoutes(routes, deps);
   signerPageRoutes(routes, deps);
+  minutesRoutes(routes, deps);
+  minutesPageRoutes(routes, deps);
   applicationRoutes(routes, deps);
 
   // Applications carry their attachments (each at most 5 MB, base64) in the JSON.

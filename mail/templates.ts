@@ -96,6 +96,91 @@ export const TEMPLATES = {
       },
     ],
   },
+  minutesReviewInvitation: {
+    subject: {
+      fi: (d) => `Pöytäkirjan tarkastus: ${d.documentTitle}`,
+      sv: (d) => `Justering av protokoll: ${d.documentTitle}`,
+      en: (d) => `Please check the minutes: ${d.documentTitle}`,
+    },
+    lines: [
+      { fi: (d) => `Hei ${d.recipientName},`, sv: (d) => `Hej ${d.recipientName},`, en: (d) => `Hello ${d.recipientName},` },
+      {
+        fi: (d) => `${d.organization} pyytää sinua pöytäkirjantarkastajana tarkastamaan pöytäkirjan "${d.documentTitle}" viimeistään ${when(d.deadline, 'fi')}. Voit hyväksyä pöytäkirjan tai pyytää korjauksia pykäläkohtaisin kommentein.`,
+        sv: (d) => `${d.organization} ber dig som protokolljusterare att justera protokollet "${d.documentTitle}" senast ${when(d.deadline, 'sv')}. Du kan godkänna protokollet eller begära rättelser med kommentarer per paragraf.`,
+        en: (d) => `${d.organization} asks you, as a minute-checker, to check the minutes "${d.documentTitle}" by ${when(d.deadline, 'en')}. You can approve them or ask for corrections with comments on each section.`,
+      },
+      {
+        fi: () => 'Linkki on henkilökohtainen: älä välitä tätä viestiä eteenpäin.',
+        sv: () => 'Länken är personlig: vidarebefordra inte detta meddelande.',
+        en: () => 'The link is personal: please do not forward this message.',
+      },
+    ],
+    action: { fi: 'Avaa ja tarkasta', sv: 'Öppna och justera', en: 'Open and check' },
+  },
+  minutesNewVersion: {
+    subject: {
+      fi: (d) => `Korjattu versio tarkastettavaksi: ${d.documentTitle}`,
+      sv: (d) => `Rättad version att justera: ${d.documentTitle}`,
+      en: (d) => `A corrected version to check: ${d.documentTitle}`,
+    },
+    lines: [
+      { fi: (d) => `Hei ${d.recipientName},`, sv: (d) => `Hej ${d.recipientName},`, en: (d) => `Hello ${d.recipientName},` },
+      {
+        fi: (d) => `Pöytäkirjasta "${d.documentTitle}" on uusi, korjattu versio. Aiempi hyväksyntä ei koske sitä: tarkasta uusi versio viimeistään ${when(d.deadline, 'fi')}. Sivulla näkyy, mitkä sivut muuttuivat.`,
+        sv: (d) => `Det finns en ny, rättad version av protokollet "${d.documentTitle}". Ett tidigare godkännande gäller inte den: justera den nya versionen senast ${when(d.deadline, 'sv')}. Sidan visar vilka sidor som ändrats.`,
+        en: (d) => `There is a new, corrected version of the minutes "${d.documentTitle}". An earlier approval does not cover it: please check the new version by ${when(d.deadline, 'en')}. The page shows which pages changed.`,
+      },
+    ],
+    action: { fi: 'Avaa ja tarkasta', sv: 'Öppna och justera', en: 'Open and check' },
+  },
+  minutesReviewReminder: {
+    subject: {
+      fi: (d) => `Muistutus: pöytäkirja ${d.documentTitle} odottaa tarkastustasi`,
+      sv: (d) => `Påminnelse: protokollet ${d.documentTitle} väntar på din justering`,
+      en: (d) => `Reminder: the minutes ${d.documentTitle} are waiting for your check`,
+    },
+    lines: [
+      { fi: (d) => `Hei ${d.recipientName},`, sv: (d) => `Hej ${d.recipientName},`, en: (d) => `Hello ${d.recipientName},` },
+      {
+        fi: (d) => `Pöytäkirja "${d.documentTitle}" odottaa vielä tarkastustasi. Määräaika päättyy ${when(d.deadline, 'fi')}.`,
+        sv: (d) => `Protokollet "${d.documentTitle}" väntar ännu på din justering. Tidsfristen går ut ${when(d.deadline, 'sv')}.`,
+        en: (d) => `The minutes "${d.documentTitle}" are still waiting for your check. The deadline is ${when(d.deadline, 'en')}.`,
+      },
+    ],
+    action: { fi: 'Avaa ja tarkasta', sv: 'Öppna och justera', en: 'Open and check' },
+  },
+  minutesCorrectionsRequested: {
+    subject: {
+      fi: (d) => `Korjauspyyntö: ${d.documentTitle}`,
+      sv: (d) => `Begäran om rättelse: ${d.documentTitle}`,
+      en: (d) => `Corrections requested: ${d.documentTitle}`,
+    },
+    lines: [
+      { fi: (d) => `Hei ${d.recipientName},`, sv: (d) => `Hej ${d.recipientName},`, en: (d) => `Hello ${d.recipientName},` },
+      {
+        fi: (d) => `${d.actorName ?? 'Tarkastaja'} pyytää korjauksia pöytäkirjaan "${d.documentTitle}" (${d.reason ?? '-'}). Lataa korjattu versio; tarkastajat saavat sen heti tarkastettavaksi.`,
+        sv: (d) => `${d.actorName ?? 'En justerare'} begär rättelser i protokollet "${d.documentTitle}" (${d.reason ?? '-'}). Ladda upp en rättad version; justerarna får den genast att justera.`,
+        en: (d) => `${d.actorName ?? 'A checker'} asks for corrections to the minutes "${d.documentTitle}" (${d.reason ?? '-'}). Upload a corrected version; the checkers get it to check at once.`,
+      },
+    ],
+    action: { fi: 'Avaa pöytäkirjan tarkastus', sv: 'Öppna justeringen', en: 'Open the review' },
+  },
+  minutesCheckingOverdue: {
+    subject: {
+      fi: (d) => `Tarkastus odottaa: ${d.documentTitle}`,
+      sv: (d) => `Justeringen väntar: ${d.documentTitle}`,
+      en: (d) => `Checking is waiting: ${d.documentTitle}`,
+    },
+    lines: [
+      { fi: (d) => `Hei ${d.recipientName},`, sv: (d) => `Hej ${d.recipientName},`, en: (d) => `Hello ${d.recipientName},` },
+      {
+        fi: (d) => `Pöytäkirjan "${d.documentTitle}" tarkastus ei ole valmis (määräaika ${when(d.deadline, 'fi')}). Odotetaan: ${d.reason ?? '-'}. Voit jatkaa määräaikaa, vaihtaa tarkastajan tai perua tarkastuksen.`,
+        sv: (d) => `Justeringen av protokollet "${d.documentTitle}" är inte klar (tidsfrist ${when(d.deadline, 'sv')}). Vi väntar på: ${d.reason ?? '-'}. Du kan förlänga tidsfristen, byta justerare eller avbryta justeringen.`,
+        en: (d) => `Checking the minutes "${d.documentTitle}" is not done (deadline ${when(d.deadline, 'en')}). Waiting for: ${d.reason ?? '-'}. You can extend the deadline, replace a checker or cancel the review.`,
+      },
+    ],
+    action: { fi: 'Avaa pöytäkirjan tarkastus', sv: 'Öppna justeringen', en: 'Open the review' },
+  },
   oneTimeCode: {
     subject: { fi: () => 'Vahvistuskoodisi', sv: () => 'Din verifieringskod', en: () => 'Your verification code' },
     lines: [

@@ -214,6 +214,7 @@ describe('form to decision on the real stack', () => {
 
   it('a supplementation not answered: the handler is told at the deadline, a late answer is refused, the denial is not paid', async () => {
     const values = await grantValues();
+    await registerPerson(stack.config, { id: values.businessId, name: values.associationName, mailbox: false });
     const submitted = await submit('avustushakemus', { roundId, language: 'en', values, attachments: [await pdfAttachment('budget')] });
     const { applicationId } = submitted.body;
     const state = await stack.withWorker(async () => {

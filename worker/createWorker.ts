@@ -2,6 +2,7 @@ import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { createApplicationActivities } from '../activities/applicationActivities';
 import { createContractActivities } from '../activities/contractActivities';
 import { createDocumentActivities } from '../activities/documentActivities';
+import { createMinutesActivities } from '../activities/minutesActivities';
 import { AuditLog } from '../audit/auditLog';
 import { sinettiDataConverter } from '../common/payloadKeys';
 import { SinettiConfig } from '../config/config';
@@ -13,6 +14,7 @@ import { GridFsDocumentStore } from '../store/documentStore';
 import { LocalFinanceSimulator } from '../integrations/finance/financeSystem';
 import { Letters } from '../store/letters';
 import { EmploymentContracts } from '../store/employmentContracts';
+import { MinutesReviews } from '../store/minutesReviews';
 import { SignaturePlans } from '../store/signaturePlans';
 import { loadSigningCredentials } from './signingCredentials';
 
@@ -31,6 +33,10 @@ export async function createActivities(config: SinettiConfig) {
       store, plans, audit, credentials, organization: config.organization, publicUrl: config.publicUrl,
       contracts: new EmploymentContracts(), links: new ParticipantLinks(), mail: mailer, archive: new Archive(),
       attachmentLimitBytes: config.mailAttachmentLimitBytes,
+    }),
+    ...createMinutesActivities({
+      store, plans, audit, credentials, organization: config.organization, publicUrl: config.publicUrl,
+      reviews: new MinutesReviews(), links: new ParticipantLinks(), mail: mailer, archive: new Archive(),
     }),
     ...createApplicationActivities({
       applications: new Applications(), store, audit, links: new ParticipantLinks(), mail: mailer, letters: new Letters(), archive: new Archive(),

@@ -1,4 +1,5 @@
 // The worker's workflow bundle entry point (Temporal's workflowsPath): every process type it runs.
 export { organisationSealWorkflow } from './organisationSeal';
 export { employmentContractWorkflow } from './employmentContract';
+export { minutesReviewWorkflow } from './minutesReview';
 export { formToDecisionWorkflow } from './formToDecision';

@@ -276,7 +276,7 @@ export function signerPageRoutes(routes: ApiRoutes, deps: ApiDeps): void {
 }
 
 /** Poppler's pdftoppm draws the page; undefined when the page does not exist. */
-async function renderPage(pdf: Buffer, page: number): Promise<Buffer | undefined> {
+export async function renderPage(pdf: Buffer, page: number): Promise<Buffer | undefined> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinetti-page-'));
   try {
     const input = path.join(dir, 'document.pdf');
