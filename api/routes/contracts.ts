@@ -100,6 +100,80 @@ function signingOrder(signers: z.infer<typeof signer>[], mode: 'sequential' | 'p
   }));
 }
 
+/** Checks an uploaded PDF, stores the contract record, audits and starts the process: for the API and HR's page alike. */
+export async function startContract(
+  deps: ApiDeps, request: z.infer<typeof createContractRequest>, actor: string, staffName: string | undefined, meta: { ip?: string; userAgent?: string },
+): Promise<{ contractId: string; deadlineAt: Date; signers: EmploymentContractInput['signers'] }> {
+  if (request.documentVersionId) {
+    const version = await deps.store.getVersion(request.documentVersionId).catch(() => {
+      throw new SinettiError('invalid_request', 'documentVersionId: no uploaded document has this id; upload the PDF with POST /api/documents first.', 400, [{ field: 'documentVersionId', message: 'Unknown document version.' }]);
+    });
+    if (version.kind !== 'upload') throw new SinettiError('invalid_request', 'documentVersionId: use the version returned by the upload, not a prepared or signed one.', 400, [{ field: 'documentVersionId', message: 'Not an uploaded version.' }]);
+    await inspectPdf(await deps.store.readVersion(version.versionId));
+  }
+  const contractId = `contract-${randomUUID()}`;
+  const signers = signingOrder(request.signers, request.signingOrder);
+  const deadlineAt = new Date(request.deadline ? Date.parse(request.deadline) : Date.now() + 7 * 24 * HOUR_MS);
+  const record: EmploymentContractRecord = {
+    contractId,
+    title: request.title ?? contractTitle(request.language),
+    language: request.language,
+    createdBy: actor,
+    hr: { name: request.hr.name ?? staffName ?? 'HR', email: request.hr.email, language: request.hr.language },
+    terms: request.terms,
+    uploadedVersionId: request.documentVersionId,
+    signers,
+    verification: request.verification,
+    createdAt: new Date(),
+  };
+  await new EmploymentContracts().create(record);
+  await deps.audit.append({
+    eventId: `${contractId}/created`, processId: contractId, actor, action: 'contract.created',
+    at: record.createdAt, ip: meta.ip, userAgent: meta.userAgent, details: { signers: signers.length, template: !request.documentVersionId, verification: request.verification },
+  });
+  const input: EmploymentContractInput = {
+    contractId,
+    organization: deps.config.organization,
+    requestedBy: actor,
+    signers: signers.map(({ participantId, role, order }) => ({ participantId, role, order })),
+    deadlineAt: deadlineAt.toISOString(),
+    reminders: { intervalMs: Math.round(request.reminderIntervalHours * HOUR_MS), max: request.maxReminders },
+    taskClass: request.taskClass,
+  };
+  await deps.temporal.workflow.start('employmentContractWorkflow', { taskQueue: deps.config.temporal.taskQueue, workflowId: contractId, args: [input] });
+  return { contractId, deadlineAt, signers: input.signers };
+}
+
+/** Every contract, newest first, with its state, who is awaited and the time left (from the search attributes). */
+export async function listContracts(deps: ApiDeps) {
+  const views = new Map<string, { status?: string; waitingFor?: string; deadlineAt?: Date; runStatus: string }>();
+  for await (const execution of deps.temporal.workflow.list({ query: `ProcessType = '${EMPLOYMENT_CONTRACT}'` })) {
+    const attributes = execution.searchAttributes as Record<string, unknown[] | undefined>;
+    views.set(execution.workflowId, {
+      status: attributes.ProcessStatus?.[0] as string | undefined,
+      waitingFor: attributes.WaitingFor?.[0] as string | undefined,
+      deadlineAt: attributes.DeadlineAt?.[0] as Date | undefined,
+      runStatus: execution.status.name,
+    });
+  }
+  const now = Date.now();
+  const list = (await new EmploymentContracts().list()).map((record) => {
+    const view = views.get(record.contractId);
+    const awaitedRoles = view?.waitingFor?.split(',') ?? [];
+    const open = view?.runStatus === 'RUNNING';
+    return {
+      contractId: record.contractId,
+      title: record.title,
+      createdAt: record.createdAt,
+      status: view?.status ?? 'starting',
+      awaited: open ? activeSigners(record).filter((s) => awaitedRoles.includes(s.role)).map((s) => ({ participantId: s.participantId, role: s.role, name: s.name })) : [],
+      deadlineAt: view?.deadlineAt,
+      timeLeftSeconds: open && view?.deadlineAt ? Math.max(0, Math.round((new Date(view.deadlineAt).getTime() - now) / 1000)) : null,
+    };
+  });
+  return list;
+}
+
 export function contractRoutes(routes: ApiRoutes, deps: ApiDeps): void {
   const contracts = new EmploymentContracts();
 
@@ -113,45 +187,8 @@ export function contractRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     summary: 'Send an employment contract for signature, from the template (terms) or an uploaded PDF (documentVersionId).',
     responses: { 201: 'Sent: { contractId, signers: [{ participantId, role, order }] }', 400: 'Fields to fix, each named', 422: 'The uploaded document is not a usable PDF' },
   }, async (req, res) => {
-    const request = createContractRequest.parse(req.body);
-    if (request.documentVersionId) {
-      const version = await deps.store.getVersion(request.documentVersionId).catch(() => {
-        throw new SinettiError('invalid_request', 'documentVersionId: no uploaded document has this id; upload the PDF with POST /api/documents first.', 400, [{ field: 'documentVersionId', message: 'Unknown document version.' }]);
-      });
-      if (version.kind !== 'upload') throw new SinettiError('invalid_request', 'documentVersionId: use the version returned by the upload, not a prepared or signed one.', 400, [{ field: 'documentVersionId', message: 'Not an uploaded version.' }]);
-      await inspectPdf(await deps.store.readVersion(version.versionId));
-    }
-    const contractId = `contract-${randomUUID()}`;
-    const signers = signingOrder(request.signers, request.signingOrder);
-    const deadlineAt = new Date(request.deadline ? Date.parse(request.deadline) : Date.now() + 7 * 24 * HOUR_MS);
-    const record: EmploymentContractRecord = {
-      contractId,
-      title: request.title ?? contractTitle(request.language),
-      language: request.language,
-      createdBy: staffActor(req.staff),
-      hr: { name: request.hr.name ?? req.staff?.name ?? 'HR', email: request.hr.email, language: request.hr.language },
-      terms: request.terms,
-      uploadedVersionId: request.documentVersionId,
-      signers,
-      verification: request.verification,
-      createdAt: new Date(),
-    };
-    await contracts.create(record);
-    await deps.audit.append({
-      eventId: `${contractId}/created`, processId: contractId, actor: staffActor(req.staff), action: 'contract.created',
-      at: record.createdAt, ip: req.ip, userAgent: req.get('user-agent'), details: { signers: signers.length, template: !request.documentVersionId, verification: request.verification },
-    });
-    const input: EmploymentContractInput = {
-      contractId,
-      organization: deps.config.organization,
-      requestedBy: staffActor(req.staff),
-      signers: signers.map(({ participantId, role, order }) => ({ participantId, role, order })),
-      deadlineAt: deadlineAt.toISOString(),
-      reminders: { intervalMs: Math.round(request.reminderIntervalHours * HOUR_MS), max: request.maxReminders },
-      taskClass: request.taskClass,
-    };
-    await deps.temporal.workflow.start('employmentContractWorkflow', { taskQueue: deps.config.temporal.taskQueue, workflowId: contractId, args: [input] });
-    res.status(201).json({ contractId, deadlineAt, signers: input.signers });
+    const started = await startContract(deps, createContractRequest.parse(req.body), staffActor(req.staff), req.staff?.name, { ip: req.ip, userAgent: req.get('user-agent') });
+    res.status(201).json(started);
   });
 
   routes.add({
@@ -159,32 +196,7 @@ export function contractRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     summary: 'Every employment contract, newest first, with its state, who is awaited and the time left.',
     responses: { 200: '{ contracts: [...] }' },
   }, async (_req, res) => {
-    const views = new Map<string, { status?: string; waitingFor?: string; deadlineAt?: Date; runStatus: string }>();
-    for await (const execution of deps.temporal.workflow.list({ query: `ProcessType = '${EMPLOYMENT_CONTRACT}'` })) {
-      const attributes = execution.searchAttributes as Record<string, unknown[] | undefined>;
-      views.set(execution.workflowId, {
-        status: attributes.ProcessStatus?.[0] as string | undefined,
-        waitingFor: attributes.WaitingFor?.[0] as string | undefined,
-        deadlineAt: attributes.DeadlineAt?.[0] as Date | undefined,
-        runStatus: execution.status.name,
-      });
-    }
-    const now = Date.now();
-    const list = (await contracts.list()).map((record) => {
-      const view = views.get(record.contractId);
-      const awaitedRoles = view?.waitingFor?.split(',') ?? [];
-      const open = view?.runStatus === 'RUNNING';
-      return {
-        contractId: record.contractId,
-        title: record.title,
-        createdAt: record.createdAt,
-        status: view?.status ?? 'starting',
-        awaited: open ? activeSigners(record).filter((s) => awaitedRoles.includes(s.role)).map((s) => ({ participantId: s.participantId, role: s.role, name: s.name })) : [],
-        deadlineAt: view?.deadlineAt,
-        timeLeftSeconds: open && view?.deadlineAt ? Math.max(0, Math.round((new Date(view.deadlineAt).getTime() - now) / 1000)) : null,
-      };
-    });
-    res.json({ contracts: list });
+    res.json({ contracts: await listContracts(deps) });
   });
 
   routes.add({
