@@ -4,6 +4,7 @@ import { authenticateStaff } from './auth';
 import { errorHandler, notFound } from './httpErrors';
 import { ApiRoutes, openApiDocument } from './routeRegistry';
 import { contractRoutes } from './routes/contracts';
+import { hrPageRoutes } from './routes/hrPages';
 import { documentRoutes } from './routes/documents';
 import { healthRoutes } from './routes/health';
 import { minutesRoutes } from './routes/minutes';
@@ -32,6 +33,7 @@ export function createApp(deps: ApiDeps): Express {
   documentRoutes(routes, deps);
   processRoutes(routes, deps);
   contractRoutes(routes, deps);
+  hrPageRoutes(routes, deps);
   signerPageRoutes(routes, deps);
   minutesRoutes(routes, deps);
   minutesPageRoutes(routes, deps);
