@@ -11,7 +11,7 @@ import { ContractHarness, openContractHarness, sleep } from './support/contractH
 import { mailTo, waitForMail } from './support/mailbox';
 import {
   approve, askCorrections, asSecretary, CONFIDENTIAL_TEXT, mailedLink, minutesPdf, minutesPeople, openPage, PERSONAL_TEXT, reviewState,
-  SECTIONS, signMinutes, startReview, uploadPdf, waitForState,
+  SECRETARY_TOKEN, SECTIONS, signMinutes, startReview, uploadPdf, waitForState,
 } from './support/minutesHarness';
 import { pdfsig, qpdfCheck, summarisePdfsig } from './support/pdfTools';
 
@@ -27,10 +27,16 @@ async function pdfText(pdf: Buffer): Promise<string> {
   }
 }
 
-function binary(res: NodeJS.ReadableStream & { on: (event: string, cb: (chunk?: Buffer) => void) => void }, done: (error: Error | null, body: Buffer) => void): void {
-  const chunks: Buffer[] = [];
-  res.on('data', (c) => chunks.push(c!));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
+/** GET a PDF as bytes (public, or as the secretary). */
+async function getPdf(path: string, staff = false): Promise<{ status: number; body: Buffer }> {
+  const req = harness.api().get(path);
+  if (staff) req.set('Authorization', `Bearer ${SECRETARY_TOKEN}`);
+  const response = await req.buffer(true).parse((res, done) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => done(null, Buffer.concat(chunks)));
+  });
+  return { status: response.status, body: response.body as Buffer };
 }
 
 let harness: ContractHarness;
@@ -106,9 +112,9 @@ describe('minutes review, end to end on the real stack', () => {
       expect((await signMinutes(harness, secretaryLink, 'sanna  sihteeri')).status).toBe(303);
       state = await waitForState(harness, reviewId, (s) => s.status === 'rectification_period');
 
-      const signed = await secretary.get(`/api/minutes/${reviewId}/signed.pdf`).buffer(true).parse(binary);
+      const signed = await getPdf(`/api/minutes/${reviewId}/signed.pdf`, true);
       expect(signed.status).toBe(200);
-      const sealedPdf = signed.body as Buffer;
+      const sealedPdf = signed.body;
       expect(summarisePdfsig(await pdfsig(sealedPdf))).toEqual({ signatures: 5, valid: 5, lastCoversWholeDocument: true });
       expect((await qpdfCheck(sealedPdf)).ok).toBe(true);
       const report = await pdfsig(sealedPdf);
@@ -128,9 +134,9 @@ describe('minutes review, end to end on the real stack', () => {
       expect(publicPage.text).toContain(day(period.lastDay));
       expect(publicPage.text).not.toContain('Kiinteistökauppa');
       expect(publicPage.text).toContain('§ 4 Salassa pidettävä asia – käsitelty, ei julkaista');
-      const during = await harness.api().get(`/public/minutes/${reviewId}.pdf`).buffer(true).parse(binary);
+      const during = await getPdf(`/public/minutes/${reviewId}.pdf`);
       expect(during.status).toBe(200);
-      const duringText = await pdfText(during.body as Buffer);
+      const duringText = await pdfText(during.body);
       expect(duringText).not.toContain(CONFIDENTIAL_TEXT);
       expect(duringText).not.toContain('Kiinteistökauppa');
       expect(duringText).toContain(PERSONAL_TEXT);
@@ -141,8 +147,8 @@ describe('minutes review, end to end on the real stack', () => {
       // When the period ends: final, personal data off the public page and its PDF, archived with TOS metadata.
       const result = (await harness.stack.client.workflow.getHandle(reviewId).result()) as MinutesReviewState;
       expect(result.status).toBe('final');
-      const after = await harness.api().get(`/public/minutes/${reviewId}.pdf`).buffer(true).parse(binary);
-      const afterText = await pdfText(after.body as Buffer);
+      const after = await getPdf(`/public/minutes/${reviewId}.pdf`);
+      const afterText = await pdfText(after.body);
       expect(afterText).not.toContain(PERSONAL_TEXT);
       expect(afterText).not.toContain(CONFIDENTIAL_TEXT);
       expect(afterText).toContain('menot 12,4 milj. euroa');
