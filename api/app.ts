@@ -7,6 +7,7 @@ import { contractRoutes } from './routes/contracts';
 import { hrPageRoutes } from './routes/hrPages';
 import { documentRoutes } from './routes/documents';
 import { healthRoutes } from './routes/health';
+import { letterRoutes } from './routes/letters';
 import { minutesRoutes } from './routes/minutes';
 import { minutesPageRoutes } from './routes/minutesPages';
 import { processRoutes } from './routes/processes';
@@ -33,6 +34,7 @@ export function createApp(deps: ApiDeps): Express {
   documentRoutes(routes, deps);
   processRoutes(routes, deps);
   contractRoutes(routes, deps);
+  letterRoutes(routes, deps);
   hrPageRoutes(routes, deps);
   signerPageRoutes(routes, deps);
   minutesRoutes(routes, deps);

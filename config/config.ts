@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { loadOfficialMailConfig, OfficialMailConfig } from './officialMail';
 
 /**
  * Everything Sinetti reads from the environment, in one place. Unset
@@ -55,6 +56,7 @@ export interface SinettiConfig {
   payloadKeys?: string;
   temporalUiOrigins: string[];
   rectificationPeriodOverrideMs?: number;
+  officialMail: OfficialMailConfig;
   logLevel: string;
 }
 
@@ -114,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SinettiConfig 
     payloadKeys: e.SINETTI_PAYLOAD_KEYS,
     temporalUiOrigins: (e.TEMPORAL_UI_ORIGINS ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT},http://localhost:${e.TEMPORAL_UI_PORT}`).split(',').map((o) => o.trim()),
     rectificationPeriodOverrideMs: e.SINETTI_RECTIFICATION_PERIOD_OVERRIDE_MS,
+    officialMail: loadOfficialMailConfig(env),
     logLevel: e.LOG_LEVEL,
   };
 }

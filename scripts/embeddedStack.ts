@@ -110,7 +110,6 @@ export async function registerSearchAttributes(address: string, namespace: strin
   }
 }
 
-
 export async function startFerretDb(dataDir: string, port: number): Promise<RunningService> {
   const url = `mongodb://127.0.0.1:${port}/sinetti`;
   if (await isPortOpen(port)) return { name: 'FerretDB', url };
@@ -133,9 +132,34 @@ export async function startMailDev(dataDir: string, smtpPort: number, webPort: n
   return { name: 'MailDev', url, process: child };
 }
 
+/** The Suomi.fi Messages and population register simulators, unless the configuration names the real services. */
+export async function startOfficialMailSimulators(config: SinettiConfig): Promise<RunningService> {
+  const mail = config.officialMail;
+  const url = `${mail.messages.url} (population register ${mail.populationRegister.url})`;
+  if (!mail.messages.embedded && !mail.populationRegister.embedded) return { name: 'Suomi.fi Messages', url };
+  if (await isPortOpen(mail.messages.simulatorPort)) return { name: 'Suomi.fi Messages simulator', url };
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const log = fs.openSync(path.join(config.dataDir, 'simulators.log'), 'a');
+  const env: Record<string, string> = {
+    ...process.env as Record<string, string>,
+    SUOMIFI_SIMULATOR_PORT: String(mail.messages.simulatorPort),
+    SUOMIFI_SIMULATOR_EVENT_STEP_MS: String(mail.messages.simulatorEventStepMs),
+    SUOMIFI_MESSAGES_USERNAME: mail.messages.username,
+    SUOMIFI_MESSAGES_PASSWORD: mail.messages.password,
+    VTJ_SIMULATOR_PORT: String(mail.populationRegister.simulatorPort),
+    VTJ_USERNAME: mail.populationRegister.username,
+    VTJ_PASSWORD: mail.populationRegister.password,
+  };
+  const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'scripts', 'officialMailSimulators.ts')], { stdio: ['ignore', log, log], detached: true, env });
+  await waitForPort(mail.messages.simulatorPort, 'Suomi.fi Messages simulator', 30_000, child);
+  await waitForPort(mail.populationRegister.simulatorPort, 'population register simulator', 30_000, child);
+  child.unref(); // a test run kept with SINETTI_KEEP_TEST_STACK=1 must be able to exit while the simulators stay
+  return { name: 'Suomi.fi Messages simulator', url, process: child };
+}
+
 /** Starts whatever the configuration leaves to the embedded stack. */
 export async function startEmbeddedServices(config: SinettiConfig, options: { codecEndpoint?: string } = {}): Promise<RunningService[]> {
-  const [temporal, store, mail] = await Promise.all([
+  const [temporal, store, mail, officialMail] = await Promise.all([
     config.temporal.embedded
       ? startTemporalDevServer({
         dataDir: config.dataDir,
@@ -147,8 +171,9 @@ export async function startEmbeddedServices(config: SinettiConfig, options: { co
       : Promise.resolve({ name: 'Temporal', url: config.temporal.address }),
     config.mongodb.embedded ? startFerretDb(config.dataDir, config.mongodb.port) : Promise.resolve({ name: 'MongoDB', url: '(MONGODB_URI)' }),
     config.smtp.embedded ? startMailDev(config.dataDir, config.smtp.port, config.smtp.webPort) : Promise.resolve({ name: 'SMTP', url: '(SMTP_URL)' }),
+    startOfficialMailSimulators(config),
   ]);
-  return [temporal, store, mail];
+  return [temporal, store, mail, officialMail];
 }
 
 /** Stops children we started, newest first, and waits for each to exit. */

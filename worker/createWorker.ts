@@ -2,7 +2,9 @@ import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { createApplicationActivities } from '../activities/applicationActivities';
 import { createContractActivities } from '../activities/contractActivities';
 import { createDocumentActivities } from '../activities/documentActivities';
+import { createLetterActivities } from '../activities/letterActivities';
 import { createMinutesActivities } from '../activities/minutesActivities';
+import { officialMailServices } from '../integrations/officialMailServices';
 import { AuditLog } from '../audit/auditLog';
 import { sinettiDataConverter } from '../common/payloadKeys';
 import { SinettiConfig } from '../config/config';
@@ -27,6 +29,7 @@ export async function createActivities(config: SinettiConfig) {
   const store = new GridFsDocumentStore(config.maxDocumentBytes);
   const plans = new SignaturePlans();
   const audit = new AuditLog();
+  const officialMail = officialMailServices(config);
   const activities = {
     ...createDocumentActivities({ store, plans, audit, credentials, organization: config.organization }),
     ...createContractActivities({
@@ -34,6 +37,7 @@ export async function createActivities(config: SinettiConfig) {
       contracts: new EmploymentContracts(), links: new ParticipantLinks(), mail: mailer, archive: new Archive(),
       attachmentLimitBytes: config.mailAttachmentLimitBytes,
     }),
+    ...createLetterActivities({ store, audit, organization: config.organization, ...officialMail.deps }),
     ...createMinutesActivities({
       store, plans, audit, credentials, organization: config.organization, publicUrl: config.publicUrl,
       reviews: new MinutesReviews(), links: new ParticipantLinks(), mail: mailer, archive: new Archive(),
@@ -43,7 +47,7 @@ export async function createActivities(config: SinettiConfig) {
       finance: new LocalFinanceSimulator(), organization: config.organization, publicUrl: config.publicUrl,
     }),
   };
-  return { activities, close: () => mailer.close() };
+  return { activities, close: () => { mailer.close(); officialMail.close(); } };
 }
 
 /**

@@ -3,3 +3,5 @@ export { organisationSealWorkflow } from './organisationSeal';
 export { employmentContractWorkflow } from './employmentContract';
 export { minutesReviewWorkflow } from './minutesReview';
 export { formToDecisionWorkflow } from './formToDecision';
+export { officialLetterWorkflow } from './officialLetter';
+export { messageEventPollerWorkflow } from './messageEventPoller';

@@ -21,11 +21,17 @@ export const TEST_ENVIRONMENT: Record<string, string> = {
   MAIL_WEB_PORT: '1180',
   API_PORT: '3100',
   LOG_LEVEL: 'warn',
+  // Official mail: the simulators on ports of their own, and everything timed in seconds.
+  SUOMIFI_SIMULATOR_PORT: '8910',
+  VTJ_SIMULATOR_PORT: '8911',
+  SUOMIFI_SIMULATOR_EVENT_STEP_MS: '300',
+  SUOMIFI_REQUEST_TIMEOUT_MS: '1500',
+  LETTER_EVENT_POLL_INTERVAL_MS: '500',
   // A fixed, public test key: recorded histories in test/histories are encrypted with it.
   SINETTI_PAYLOAD_KEYS: 'test-1:c2luZXR0aS10ZXN0LWtleS1ub3QtYS1zZWNyZXQtMzI=',
 };
 
-const PASSED_THROUGH = ['TEMPORAL_ADDRESS', 'MONGODB_URI', 'SMTP_URL', 'MAIL_WEB_URL'];
+const PASSED_THROUGH = ['TEMPORAL_ADDRESS', 'MONGODB_URI', 'SMTP_URL', 'MAIL_WEB_URL', 'SUOMIFI_MESSAGES_URL', 'VTJ_URL'];
 
 export function testConfig(overrides: Record<string, string> = {}): SinettiConfig {
   const external = Object.fromEntries(PASSED_THROUGH.filter((k) => process.env[k]).map((k) => [k, process.env[k]!]));

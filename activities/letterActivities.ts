@@ -1,0 +1,288 @@
+import { Context } from '@temporalio/activity';
+import { Client, WorkflowIdConflictPolicy, WorkflowNotFoundError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { AuditLog } from '../audit/auditLog';
+import { OfficialMailConfig } from '../config/officialMail';
+import { PopulationRegister, PopulationRegisterError } from '../integrations/populationRegister/populationRegister';
+import { MessageEvent, MessagesService, MessagesServiceError, PaperMailPart, PostalAddress } from '../integrations/suomifiMessages/messagesService';
+import { parsePartyIdentifier, maskIdentifier } from '../rules/identifiers';
+import { Channel, checkLetterPdf, checkLetterTitle, letterCostCents } from '../rules/officialMail';
+import { inspectPdf, PdfError } from '../signing/errors';
+import { DocumentStore } from '../store/documentStore';
+import { LetterRecord, Letters, LetterStatus } from '../store/letters';
+import type { BatchTotals } from '../workflows/letterBatch';
+import type { DeliveryEvent, OfficialLetterState } from '../workflows/officialLetter';
+import { idempotencyKey } from './activityContext';
+
+/**
+ * The official mail activities: thin, idempotent steps over the letter
+ * record, the document store, the population register and Suomi.fi
+ * Messages. They take and return ids, statuses and amounts; identity codes
+ * and addresses never leave them.
+ */
+
+export interface LetterActivityDeps {
+  letters: Letters;
+  store: DocumentStore;
+  audit: AuditLog;
+  messages: MessagesService;
+  register: PopulationRegister;
+  config: OfficialMailConfig;
+  organization: string;
+  /** Sender's return address for paper mail. */
+  senderAddress: PostalAddress;
+  taskQueue: string;
+  temporal: () => Promise<Client>;
+}
+
+export const MESSAGE_EVENT_POLLER_PREFIX = 'suomifi-message-events';
+export function messageEventPollerId(taskQueue: string): string {
+  return `${MESSAGE_EVENT_POLLER_PREFIX}-${taskQueue}`;
+}
+
+const rejected = (code: string, message: string) => ApplicationFailure.create({ type: `LetterRejected.${code}`, message, nonRetryable: true });
+
+function toDeliveryEvent(event: MessageEvent): DeliveryEvent {
+  return { type: event.type, eventTime: event.eventTime, messageId: event.metadata.messageId };
+}
+
+export function createLetterActivities(deps: LetterActivityDeps) {
+  let pollerEnsuredAt = 0;
+
+  /** The poller is started once and found running afterwards; a start of a running one changes nothing. */
+  async function ensureEventPoller(): Promise<void> {
+    if (Date.now() - pollerEnsuredAt < 60_000) return;
+    const client = await deps.temporal();
+    await client.workflow.start('messageEventPollerWorkflow', {
+      taskQueue: deps.taskQueue,
+      workflowId: messageEventPollerId(deps.taskQueue),
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      args: [{ intervalMs: deps.config.eventPollIntervalMs }],
+    });
+    pollerEnsuredAt = Date.now();
+  }
+
+  async function audit(letter: LetterRecord, action: string, details: Record<string, unknown>, actor = 'system', documentSha256?: string): Promise<void> {
+    await deps.audit.append({ eventId: idempotencyKey(), processId: letter.processId, actor, action, at: new Date(), details, documentSha256 });
+  }
+
+  return {
+    /** A PDF on A4 within the service's limits, a title of at most 256 characters, a valid identity code or business ID. */
+    async checkLetter(input: { letterId: string }): Promise<{ pages: number; recipientKind: 'person' | 'organisation' }> {
+      const letter = await deps.letters.get(input.letterId);
+      const title = checkLetterTitle(letter.title);
+      if (title) throw rejected(title.code, title.message);
+      const party = parsePartyIdentifier(letter.recipientId);
+      if (!party.valid) throw rejected(`recipient_${party.problem}`, party.message);
+      const version = await deps.store.getVersion(letter.versionId);
+      let inspection;
+      try {
+        inspection = await inspectPdf(await deps.store.readVersion(letter.versionId));
+      } catch (error) {
+        if (error instanceof PdfError) throw rejected(error.code, error.message);
+        throw error;
+      }
+      const pdf = checkLetterPdf({ size: version.size, pageSizes: inspection.pageSizes }, deps.config.maxPdfBytes);
+      if (pdf) throw rejected(pdf.code, pdf.message);
+      await deps.letters.update(input.letterId, { pages: inspection.pageCount });
+      return { pages: inspection.pageCount, recipientKind: party.party.kind };
+    },
+
+    /**
+     * The postal address from the population register where the sender gave
+     * none. Under a security ban nothing is stored: the address is read
+     * again at the moment of sending and handed only to the print service.
+     */
+    async resolveLetterAddress(input: { letterId: string }): Promise<{ addressFrom: 'given' | 'register' | 'security_ban' | 'none' }> {
+      const letter = await deps.letters.get(input.letterId);
+      if (letter.address) {
+        await deps.letters.update(input.letterId, { addressFrom: 'given' });
+        return { addressFrom: 'given' };
+      }
+      if (letter.recipientKind !== 'person') {
+        await deps.letters.update(input.letterId, { addressFrom: 'none' });
+        return { addressFrom: 'none' };
+      }
+      const found = await lookup(letter.recipientId);
+      if (found.kind === 'found') {
+        await deps.letters.update(input.letterId, { addressFrom: 'register', address: { name: found.name, ...found.address, countryCode: 'FI' } });
+        return { addressFrom: 'register' };
+      }
+      const addressFrom = found.kind === 'security_ban' ? 'security_ban' : 'none';
+      await deps.letters.update(input.letterId, { addressFrom });
+      return { addressFrom };
+    },
+
+    /**
+     * Sends the letter as one multichannel message: the electronic part goes
+     * to the recipient's mailbox if there is one, otherwise the service
+     * prints the paper part. The workflow id is the externalId, so a repeat
+     * after a lost answer is refused with 409 and counted as sent.
+     */
+    async sendLetter(input: { letterId: string; externalId: string; pages: number; requestedBy: string }): Promise<
+      | { outcome: 'sent' | 'already_sent'; channel: Channel; messageId?: string; sentAt: string; costCents: number; paperCostCents: number }
+      | { outcome: 'no_channel' }
+    > {
+      try {
+        const letter = await deps.letters.get(input.letterId);
+        const [active] = await deps.messages.activeMailboxes([letter.recipientId]).then((ids) => ids.filter((id) => id === letter.recipientId));
+        const channel: Channel = active ? 'electronic' : 'paper';
+        const address = await paperAddress(letter);
+        if (!active && !address) {
+          await deps.letters.update(input.letterId, { status: 'no_channel', failure: { code: 'no_address', reason: 'No Suomi.fi mailbox and no postal address' } });
+          return { outcome: 'no_channel' };
+        }
+        const version = await deps.store.getVersion(letter.versionId);
+        const attachmentId = await deps.messages.uploadAttachment({ fileName: version.fileName, bytes: await deps.store.readVersion(letter.versionId) });
+        const files = [{ attachmentId }];
+        const paperMail: PaperMailPart | undefined = address ? {
+          createAddressPage: true,
+          files,
+          recipient: { address },
+          sender: { address: deps.senderAddress },
+          printingAndEnvelopingService: { postiMessaging: { username: deps.config.messages.print.username, password: deps.config.messages.print.password, contactDetails: { email: deps.config.messages.print.contactEmail } } },
+          colorPrinting: false,
+          twoSidedPrinting: false,
+          messageServiceType: 'Normal',
+        } : undefined;
+        const result = await deps.messages.sendMultichannel({
+          externalId: input.externalId,
+          recipient: { id: letter.recipientId },
+          sender: { serviceId: deps.config.messages.serviceId },
+          electronic: { title: letter.title, body: letter.body, bodyFormat: 'Text', messageServiceType: 'Normal', files, visibility: 'Recipient only' },
+          ...(paperMail ? { paperMail } : {}),
+        });
+        const sentAt = new Date();
+        const costCents = letterCostCents(channel, input.pages, deps.config.pricesCents);
+        const paperCostCents = letterCostCents('paper', input.pages, deps.config.pricesCents);
+        await deps.letters.update(input.letterId, { status: 'sent', channel, messageId: result.messageId, sentAt, costCents, paperCostCents });
+        await audit(letter, 'letter.sent', { channel, outcome: result.outcome, messageId: result.messageId, recipient: maskIdentifier(letter.recipientId) }, input.requestedBy, version.sha256);
+        await ensureEventPoller();
+        return { outcome: result.outcome, channel, messageId: result.messageId, sentAt: sentAt.toISOString(), costCents, paperCostCents };
+      } catch (error) {
+        if (error instanceof MessagesServiceError && !error.retryable) {
+          throw ApplicationFailure.create({ type: 'SuomifiMessages.rejected', message: error.reason, nonRetryable: true });
+        }
+        throw error;
+      }
+    },
+
+    /** The letter's final state into its record; returned and unresolved letters onto the registry's work list. */
+    async recordLetterOutcome(input: { letterId: string; state: OfficialLetterState; requestedBy: string }): Promise<void> {
+      const letter = await deps.letters.get(input.letterId);
+      const { state } = input;
+      const status = state.status as LetterStatus;
+      await deps.letters.update(input.letterId, {
+        status, events: state.events,
+        ...(state.deemedNotifiedOn ? { deemedNotifiedOn: state.deemedNotifiedOn } : {}),
+        ...(state.failure ? { failure: state.failure } : {}),
+      });
+      if (['returned_to_sender', 'unresolved', 'no_channel'].includes(status)) {
+        await deps.letters.addToWorkList({ letterId: letter._id, batchId: letter.batchId, row: letter.row, reason: status });
+      }
+      await audit(letter, `letter.${status}`, { channel: state.channel, deemedNotifiedOn: state.deemedNotifiedOn, failure: state.failure?.code });
+    },
+
+    /**
+     * One round of the event feed: pages of /v2/events from the stored
+     * continuation token, each letter signalled its own events, the token
+     * saved after each page. A crash between signal and save repeats
+     * signals, which the letters ignore.
+     */
+    async pollMessageEvents(input: { pollerId: string; maxPages?: number }): Promise<{ events: number; letters: number }> {
+      const client = await deps.temporal();
+      let token = await deps.letters.eventCursor(input.pollerId);
+      let total = 0;
+      let lettersSignalled = 0;
+      for (let page = 0; page < (input.maxPages ?? 20); page++) {
+        const { events, continuationToken } = await deps.messages.events(token);
+        const byLetter = new Map<string, DeliveryEvent[]>();
+        for (const event of events) {
+          const list = byLetter.get(event.metadata.externalId) ?? [];
+          list.push(toDeliveryEvent(event));
+          byLetter.set(event.metadata.externalId, list);
+        }
+        const entries = [...byLetter];
+        for (let i = 0; i < entries.length; i += 32) {
+          await Promise.all(entries.slice(i, i + 32).map(async ([externalId, letterEvents]) => {
+            try {
+              await client.workflow.getHandle(externalId).signal('deliveryEvents', letterEvents);
+              lettersSignalled += 1;
+            } catch (error) {
+              // A letter of another deployment sharing the account, or one already closed.
+              if (!(error instanceof WorkflowNotFoundError)) throw error;
+            }
+          }));
+          Context.current().heartbeat();
+        }
+        total += events.length;
+        token = continuationToken;
+        await deps.letters.saveEventCursor(input.pollerId, continuationToken);
+        if (events.length < 1000) break;
+      }
+      return { events: total, letters: lettersSignalled };
+    },
+
+    /** The batch's report as CSV in the document store: a summary, then one line per letter. */
+    async writeLetterBatchReport(input: { batchId: string; totals: BatchTotals; startedAt: string }): Promise<{ versionId: string }> {
+      const t = input.totals;
+      const euros = (cents: number) => (cents / 100).toFixed(2);
+      const lines: string[] = [
+        'section,key,value',
+        `summary,letters,${t.dispatched + t.noChannel + t.rejected + t.failed}`,
+        `summary,electronic,${t.electronic}`,
+        `summary,paper,${t.paper}`,
+        `summary,no_channel,${t.noChannel}`,
+        `summary,rejected,${t.rejected}`,
+        `summary,failed,${t.failed}`,
+        `summary,total_cost_eur,${euros(t.costCents)}`,
+        `summary,all_paper_cost_eur,${euros(t.paperCostCents)}`,
+        `summary,saving_eur,${euros(t.paperCostCents - t.costCents)}`,
+        `summary,saving_percent,${t.paperCostCents ? ((100 * (t.paperCostCents - t.costCents)) / t.paperCostCents).toFixed(1) : '0.0'}`,
+        `summary,started_at,${input.startedAt}`,
+        `summary,finished_at,${new Date().toISOString()}`,
+        '',
+        'row,recipient,status,channel,cost_eur,deemed_notified_on,reason',
+      ];
+      let count = 0;
+      for await (const letter of deps.letters.batchCursor(input.batchId)) {
+        const reason = letter.failure ? `${letter.failure.code}: ${letter.failure.reason}` : '';
+        lines.push([letter.row, maskIdentifier(letter.recipientId), letter.status, letter.channel ?? '', letter.costCents !== undefined ? euros(letter.costCents) : '', letter.deemedNotifiedOn ?? '', csvField(reason)].join(','));
+        if (++count % 500 === 0) Context.current().heartbeat();
+      }
+      const saved = await deps.store.saveVersion({ key: idempotencyKey(), bytes: Buffer.from(lines.join('\r\n') + '\r\n'), fileName: `${input.batchId}-report.csv`, kind: 'letter-batch-report' });
+      await deps.letters.setBatchReport(input.batchId, saved.versionId);
+      return { versionId: saved.versionId };
+    },
+  };
+
+  async function lookup(identityCode: string) {
+    try {
+      return await deps.register.lookupAddress(identityCode);
+    } catch (error) {
+      if (error instanceof PopulationRegisterError && !error.retryable) {
+        throw ApplicationFailure.create({ type: 'PopulationRegister.refused', message: error.message, nonRetryable: true });
+      }
+      throw error;
+    }
+  }
+
+  /** The postal address for the paper part; under a security ban read now and never kept. */
+  async function paperAddress(letter: LetterRecord): Promise<PostalAddress | undefined> {
+    if (letter.address) {
+      const a = letter.address;
+      return { name: a.name, streetAddress: a.street, zipCode: a.postalCode, city: a.city, countryCode: a.countryCode || 'FI' };
+    }
+    if (letter.addressFrom !== 'security_ban') return undefined;
+    const found = await lookup(letter.recipientId);
+    if (found.kind !== 'security_ban' || !found.protectedAddress) return undefined;
+    const hidden = found.protectedAddress.reveal();
+    return { name: hidden.name, streetAddress: hidden.street, zipCode: hidden.postalCode, city: hidden.city, countryCode: 'FI' };
+  }
+}
+
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+export type LetterActivities = ReturnType<typeof createLetterActivities>;

@@ -1,0 +1,116 @@
+import { MessagesService, MessagesServiceError, EventPage, MultichannelMessage, SendResult } from './messagesService';
+
+export interface MessagesClientOptions {
+  baseUrl: string;
+  username: string;
+  password: string;
+  timeoutMs: number;
+}
+
+interface ErrorBody { reason?: string; messageId?: string | number; validationErrors?: { error: string }[] }
+
+/**
+ * The REST client of Suomi.fi Messages: a bearer token from /v1/token,
+ * fetched again when it is refused, and each call bounded by a timeout so
+ * a hung service becomes a retryable failure rather than a stuck activity.
+ */
+export class SuomifiMessagesClient implements MessagesService {
+  private token?: Promise<string>;
+
+  constructor(private options: MessagesClientOptions) {}
+
+  private async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response> {
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.accessToken();
+      const response = await this.fetch(method, path, body, { Authorization: `Bearer ${token}` });
+      if (response.status === 401 && attempt === 0) {
+        this.token = undefined;
+        continue;
+      }
+      return response;
+    }
+  }
+
+  private async fetch(method: 'GET' | 'POST', path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+    const isForm = body instanceof FormData;
+    try {
+      return await fetch(new URL(path, this.options.baseUrl), {
+        method,
+        headers: { Accept: 'application/json', ...(body !== undefined && !isForm ? { 'Content-Type': 'application/json' } : {}), ...headers },
+        body: body === undefined ? undefined : isForm ? body : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name === 'TimeoutError' || name === 'AbortError') {
+        throw new MessagesServiceError('timeout', `no answer to ${method} ${path} within ${this.options.timeoutMs} ms`, true);
+      }
+      throw new MessagesServiceError('network', `${method} ${path}: ${(error as Error).message}`, true);
+    }
+  }
+
+  private accessToken(): Promise<string> {
+    this.token ??= (async () => {
+      const response = await this.fetch('POST', '/v1/token', { username: this.options.username, password: this.options.password });
+      if (!response.ok) throw await failure(response);
+      const { accessToken } = (await response.json()) as { accessToken: string };
+      return accessToken;
+    })().catch((error: unknown) => {
+      this.token = undefined;
+      throw error;
+    });
+    return this.token;
+  }
+
+  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    const response = await this.call('POST', '/v1/change-password', { accessToken: await this.accessToken(), currentPassword, newPassword });
+    if (!response.ok) throw await failure(response);
+    this.options = { ...this.options, password: newPassword };
+  }
+
+  async activeMailboxes(ids: string[]): Promise<string[]> {
+    if (ids.length > 10_000) throw new RangeError('At most 10,000 ids a call');
+    const response = await this.call('POST', '/v1/mailboxes/active', { endUsers: ids.map((id) => ({ id })) });
+    if (!response.ok) throw await failure(response);
+    const { endUsersWithActiveMailbox } = (await response.json()) as { endUsersWithActiveMailbox: { id: string }[] };
+    return endUsersWithActiveMailbox.map((user) => user.id);
+  }
+
+  async uploadAttachment(file: { fileName: string; bytes: Buffer }): Promise<string> {
+    const form = new FormData();
+    form.append('file', new Blob([file.bytes], { type: 'application/pdf' }), file.fileName);
+    const response = await this.call('POST', '/v2/attachments', form);
+    if (!response.ok) throw await failure(response);
+    const { attachmentId } = (await response.json()) as { attachmentId: string };
+    return attachmentId;
+  }
+
+  async sendMultichannel(message: MultichannelMessage): Promise<SendResult> {
+    const response = await this.call('POST', '/v2/messages', message);
+    if (response.status === 409) {
+      const body = (await response.json().catch(() => ({}))) as ErrorBody;
+      return { outcome: 'already_sent', ...(body.messageId !== undefined ? { messageId: String(body.messageId) } : {}) };
+    }
+    if (!response.ok) throw await failure(response);
+    const { messageId } = (await response.json()) as { messageId: string | number };
+    return { outcome: 'sent', messageId: String(messageId) };
+  }
+
+  async events(continuationToken?: string): Promise<EventPage> {
+    const query = continuationToken ? `?continuationToken=${encodeURIComponent(continuationToken)}` : '';
+    const response = await this.call('GET', `/v2/events${query}`);
+    if (!response.ok) throw await failure(response);
+    return (await response.json()) as EventPage;
+  }
+}
+
+async function failure(response: Response): Promise<MessagesServiceError> {
+  const text = await response.text().catch(() => '');
+  let reason = text.slice(0, 500) || response.statusText;
+  try {
+    const body = JSON.parse(text) as ErrorBody;
+    reason = [body.reason, ...(body.validationErrors ?? []).map((v) => v.error)].filter(Boolean).join('; ') || reason;
+  } catch { /* not JSON: keep the text */ }
+  const retryable = response.status >= 500 || response.status === 429 || response.status === 401;
+  return new MessagesServiceError(response.status, reason, retryable);
+}

@@ -1,0 +1,193 @@
+import mongoose, { Schema } from 'mongoose';
+import { NotFoundError } from '../common/errors';
+import type { Channel } from '../rules/officialMail';
+
+/**
+ * Official letters and what became of them. The record, not the workflow
+ * history, holds the recipient's identity code and address (the history
+ * carries the letter id only). An address under a security ban is never
+ * written here.
+ */
+
+export interface LetterAddress { name: string; street: string; postalCode: string; city: string; countryCode: string }
+
+export type LetterStatus =
+  | 'created' | 'sent' | 'read' | 'receipt_confirmed' | 'delivered' | 'returned_to_sender' | 'unresolved'
+  | 'unconfirmed' | 'no_channel' | 'rejected' | 'failed';
+
+export interface LetterRecord {
+  _id: string;
+  batchId?: string;
+  row?: number;
+  recipientId: string;
+  recipientKind: 'person' | 'organisation';
+  /** Given by the sender or read from the register; never for a security ban. */
+  address?: LetterAddress;
+  addressFrom?: 'given' | 'register' | 'security_ban' | 'none';
+  title: string;
+  body: string;
+  versionId: string;
+  processId: string;
+  status: LetterStatus;
+  channel?: Channel;
+  messageId?: string;
+  pages?: number;
+  sentAt?: Date;
+  deemedNotifiedOn?: string;
+  costCents?: number;
+  /** What the letter would have cost on paper: the report's saving is measured against it. */
+  paperCostCents?: number;
+  failure?: { code: string; reason: string };
+  events: { type: string; at: string }[];
+  createdAt: Date;
+}
+
+const letterSchema = new Schema<LetterRecord>({
+  _id: { type: String, required: true },
+  batchId: { type: String, index: true },
+  row: Number,
+  recipientId: { type: String, required: true },
+  recipientKind: { type: String, required: true },
+  address: { type: Schema.Types.Mixed },
+  addressFrom: String,
+  title: { type: String, required: true },
+  body: { type: String, required: true },
+  versionId: { type: String, required: true },
+  processId: { type: String, required: true },
+  status: { type: String, required: true },
+  channel: String,
+  messageId: String,
+  pages: Number,
+  sentAt: Date,
+  deemedNotifiedOn: String,
+  costCents: Number,
+  paperCostCents: Number,
+  failure: { type: Schema.Types.Mixed },
+  events: { type: Schema.Types.Mixed, default: [] },
+  createdAt: { type: Date, required: true },
+}, { versionKey: false, collection: 'letters' });
+letterSchema.index({ batchId: 1, row: 1 });
+
+export const LetterModel = mongoose.models.Letter as mongoose.Model<LetterRecord>
+  ?? mongoose.model<LetterRecord>('Letter', letterSchema);
+
+export interface WorkListItem { _id: string; letterId: string; batchId?: string; row?: number; reason: string; createdAt: Date }
+
+const workListSchema = new Schema<WorkListItem>({
+  _id: { type: String, required: true },
+  letterId: { type: String, required: true },
+  batchId: String,
+  row: Number,
+  reason: { type: String, required: true },
+  createdAt: { type: Date, required: true },
+}, { versionKey: false, collection: 'registry_work_list' });
+
+export const WorkListModel = mongoose.models.RegistryWorkItem as mongoose.Model<WorkListItem>
+  ?? mongoose.model<WorkListItem>('RegistryWorkItem', workListSchema);
+
+interface EventCursor { _id: string; continuationToken: string; updatedAt: Date }
+const cursorSchema = new Schema<EventCursor>({
+  _id: { type: String, required: true },
+  continuationToken: { type: String, required: true },
+  updatedAt: { type: Date, required: true },
+}, { versionKey: false, collection: 'suomifi_event_cursors' });
+const EventCursorModel = mongoose.models.SuomifiEventCursor as mongoose.Model<EventCursor>
+  ?? mongoose.model<EventCursor>('SuomifiEventCursor', cursorSchema);
+
+export interface LetterBatchRecord {
+  _id: string;
+  total: number;
+  createdBy: string;
+  createdAt: Date;
+  processId: string;
+  reportVersionId?: string;
+}
+const batchSchema = new Schema<LetterBatchRecord>({
+  _id: { type: String, required: true },
+  total: { type: Number, required: true },
+  createdBy: { type: String, required: true },
+  createdAt: { type: Date, required: true },
+  processId: { type: String, required: true },
+  reportVersionId: String,
+}, { versionKey: false, collection: 'letter_batches' });
+export const LetterBatchModel = mongoose.models.LetterBatch as mongoose.Model<LetterBatchRecord>
+  ?? mongoose.model<LetterBatchRecord>('LetterBatch', batchSchema);
+
+export class Letters {
+  async create(records: LetterRecord[]): Promise<void> {
+    await LetterModel.insertMany(records, { ordered: false });
+  }
+
+  async get(letterId: string): Promise<LetterRecord> {
+    const record = await LetterModel.findById(letterId).lean();
+    if (!record) throw new NotFoundError(`Letter ${letterId}`);
+    return record;
+  }
+
+  async byRow(batchId: string, row: number): Promise<LetterRecord> {
+    const record = await LetterModel.findOne({ batchId, row }).lean();
+    if (!record) throw new NotFoundError(`Row ${row} of batch ${batchId}`);
+    return record;
+  }
+
+  async update(letterId: string, changes: Partial<Omit<LetterRecord, '_id'>>): Promise<void> {
+    await LetterModel.updateOne({ _id: letterId }, { $set: changes });
+  }
+
+  async addToWorkList(item: Omit<WorkListItem, '_id' | 'createdAt'>): Promise<void> {
+    await WorkListModel.updateOne({ _id: item.letterId }, { $setOnInsert: { ...item, createdAt: new Date() } }, { upsert: true });
+  }
+
+  async workList(limit = 500): Promise<Omit<WorkListItem, '_id'>[]> {
+    return WorkListModel.find({}, { _id: 0 }).sort({ createdAt: 1 }).limit(limit).lean();
+  }
+
+  async eventCursor(pollerId: string): Promise<string | undefined> {
+    return (await EventCursorModel.findById(pollerId).lean())?.continuationToken;
+  }
+
+  async saveEventCursor(pollerId: string, continuationToken: string): Promise<void> {
+    await EventCursorModel.updateOne({ _id: pollerId }, { $set: { continuationToken, updatedAt: new Date() } }, { upsert: true });
+  }
+
+  /** Counts of a batch's letters by status and channel, straight from the records (live progress). */
+  async batchCounts(batchId: string): Promise<{ byStatus: Record<string, number>; byChannel: Record<string, number>; costCents: number; paperCostCents: number }> {
+    const rows = await LetterModel.aggregate<{ _id: { status: string; channel?: string }; count: number; cost: number; paper: number }>([
+      { $match: { batchId } },
+      { $group: { _id: { status: '$status', channel: '$channel' }, count: { $sum: 1 }, cost: { $sum: { $ifNull: ['$costCents', 0] } }, paper: { $sum: { $ifNull: ['$paperCostCents', 0] } } } },
+    ]);
+    const byStatus: Record<string, number> = {};
+    const byChannel: Record<string, number> = {};
+    let costCents = 0; let paperCostCents = 0;
+    for (const row of rows) {
+      byStatus[row._id.status] = (byStatus[row._id.status] ?? 0) + row.count;
+      if (row._id.channel) byChannel[row._id.channel] = (byChannel[row._id.channel] ?? 0) + row.count;
+      costCents += row.cost; paperCostCents += row.paper;
+    }
+    return { byStatus, byChannel, costCents, paperCostCents };
+  }
+
+  async createBatch(batch: LetterBatchRecord): Promise<void> {
+    await LetterBatchModel.create(batch);
+  }
+
+  async getBatch(batchId: string): Promise<LetterBatchRecord> {
+    const batch = await LetterBatchModel.findById(batchId).lean();
+    if (!batch) throw new NotFoundError(`Letter batch ${batchId}`);
+    return batch;
+  }
+
+  async setBatchReport(batchId: string, reportVersionId: string): Promise<void> {
+    await LetterBatchModel.updateOne({ _id: batchId }, { $set: { reportVersionId } });
+  }
+
+  async discardBatch(batchId: string): Promise<void> {
+    await LetterModel.deleteMany({ batchId });
+    await LetterBatchModel.deleteOne({ _id: batchId });
+  }
+
+  /** A batch's letters in row order, a cursor at a time, for the report. */
+  batchCursor(batchId: string) {
+    return LetterModel.find({ batchId }, { recipientId: 1, row: 1, status: 1, channel: 1, costCents: 1, failure: 1, deemedNotifiedOn: 1, messageId: 1 }).sort({ row: 1 }).lean().cursor({ batchSize: 500 });
+  }
+}

@@ -1,0 +1,148 @@
+import {
+  condition, ParentClosePolicy, continueAsNew, defineQuery, executeChild, proxyActivities, setHandler, sleep, startChild, workflowInfo,
+} from '@temporalio/workflow';
+import type { LetterActivities } from '../activities/letterActivities';
+import { LetterDispatch, letterDispatchedSignal, officialLetterWorkflow } from './officialLetter';
+import { letterProcessId } from '../rules/officialMail';
+import { showProcess, showStep } from './processView';
+
+/**
+ * A batch of official letters (joukkokirje): thousands of rows, each one
+ * letter workflow of its own, started a page at a time at the rate the
+ * service is sent to. Each page is a child workflow that starts its
+ * letters and waits until each has been dispatched (sent, or failed with a
+ * reason); the batch itself sees only pages, and continues as new after
+ * many, so its history stays small. A failed letter fails alone.
+ */
+
+export interface BatchTotals {
+  dispatched: number;
+  electronic: number;
+  paper: number;
+  noChannel: number;
+  rejected: number;
+  failed: number;
+  costCents: number;
+  paperCostCents: number;
+}
+
+export interface LetterBatchInput {
+  batchId: string;
+  total: number;
+  organization: string;
+  requestedBy: string;
+  trackingDays: number;
+  pageSize: number;
+  ratePerSecond: number;
+  maxOpenPages?: number;
+  /** Carried across continue-as-new. */
+  progress?: { nextRow: number; pagesDone: number; totals: BatchTotals; startedAt: string };
+}
+
+export interface LetterBatchState {
+  status: 'sending' | 'reporting' | 'completed';
+  total: number;
+  pagesDone: number;
+  totals: BatchTotals;
+  startedAt: string;
+  reportVersionId?: string;
+}
+
+export const letterBatchStateQuery = defineQuery<LetterBatchState>('state');
+export const LETTER_BATCH = 'letterBatch';
+/** Pages per run before continuing as new. */
+const PAGES_PER_RUN = 100;
+
+const reports = proxyActivities<LetterActivities>({
+  startToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+});
+
+export function emptyTotals(): BatchTotals {
+  return { dispatched: 0, electronic: 0, paper: 0, noChannel: 0, rejected: 0, failed: 0, costCents: 0, paperCostCents: 0 };
+}
+
+function addTotals(into: BatchTotals, page: BatchTotals): void {
+  for (const key of Object.keys(into) as (keyof BatchTotals)[]) into[key] += page[key];
+}
+
+export async function letterBatchWorkflow(input: LetterBatchInput): Promise<LetterBatchState> {
+  const progress = input.progress ?? { nextRow: 1, pagesDone: 0, totals: emptyTotals(), startedAt: new Date().toISOString() };
+  const state: LetterBatchState = { status: 'sending', total: input.total, pagesDone: progress.pagesDone, totals: progress.totals, startedAt: progress.startedAt };
+  setHandler(letterBatchStateQuery, () => state);
+  showProcess(LETTER_BATCH, input.organization);
+  showStep({ status: 'sending', waitingFor: 'system' });
+
+  // Pages go out at the configured rate: page n no earlier than n × (page size / rate) after the start.
+  const pageIntervalMs = Math.ceil((input.pageSize / input.ratePerSecond) * 1000);
+  const maxOpen = input.maxOpenPages ?? 4;
+  let open = 0;
+  let nextRow = progress.nextRow;
+  const runStartedAt = Date.now();
+  const pagesThisRun: Promise<void>[] = [];
+  while (nextRow <= input.total && pagesThisRun.length < PAGES_PER_RUN) {
+    const firstRow = nextRow;
+    const count = Math.min(input.pageSize, input.total - firstRow + 1);
+    nextRow += count;
+    await condition(() => open < maxOpen);
+    const due = runStartedAt + pagesThisRun.length * pageIntervalMs;
+    if (due > Date.now()) await sleep(due - Date.now());
+    open += 1;
+    pagesThisRun.push(executeChild(letterBatchPageWorkflow, {
+      workflowId: `${input.batchId}-page-${firstRow}`,
+      args: [{ batchId: input.batchId, firstRow, count, organization: input.organization, requestedBy: input.requestedBy, trackingDays: input.trackingDays }],
+    }).then((page) => {
+      open -= 1;
+      addTotals(state.totals, page);
+      state.pagesDone += 1;
+    }));
+  }
+  await Promise.all(pagesThisRun);
+
+  if (nextRow <= input.total) {
+    await continueAsNew<typeof letterBatchWorkflow>({ ...input, progress: { nextRow, pagesDone: state.pagesDone, totals: state.totals, startedAt: state.startedAt } });
+  }
+
+  // The final report: counts per channel, failures with reasons, cost and the saving against all paper.
+  state.status = 'reporting';
+  const report = await reports.writeLetterBatchReport({ batchId: input.batchId, totals: state.totals, startedAt: state.startedAt });
+  state.reportVersionId = report.versionId;
+  state.status = 'completed';
+  showStep({ status: 'completed', waitingFor: null });
+  return state;
+}
+
+export interface LetterBatchPageInput {
+  batchId: string;
+  firstRow: number;
+  count: number;
+  organization: string;
+  requestedBy: string;
+  trackingDays: number;
+}
+
+/** Starts one page of letters and waits until every one of them has been dispatched. */
+export async function letterBatchPageWorkflow(input: LetterBatchPageInput): Promise<BatchTotals> {
+  const dispatched = new Map<number, LetterDispatch>();
+  setHandler(letterDispatchedSignal, (dispatch) => { dispatched.set(dispatch.row, dispatch); });
+  const pageId = workflowInfo().workflowId;
+  const rows = Array.from({ length: input.count }, (_, i) => input.firstRow + i);
+  // All starts in one workflow task; the letters outlive the page (they follow delivery for days).
+  await Promise.all(rows.map((row) => startChild(officialLetterWorkflow, {
+    workflowId: letterProcessId(input.batchId, row),
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+    args: [{ letterId: letterProcessId(input.batchId, row), organization: input.organization, requestedBy: input.requestedBy, trackingDays: input.trackingDays, page: { workflowId: pageId, row } }],
+  })));
+  await condition(() => dispatched.size === input.count);
+  const totals = emptyTotals();
+  for (const dispatch of dispatched.values()) {
+    if (dispatch.outcome === 'sent') {
+      totals.dispatched += 1;
+      totals[dispatch.channel!] += 1;
+      totals.costCents += dispatch.costCents ?? 0;
+      totals.paperCostCents += dispatch.paperCostCents ?? 0;
+    } else if (dispatch.outcome === 'no_channel') totals.noChannel += 1;
+    else totals[dispatch.outcome] += 1;
+  }
+  return totals;
+}
