@@ -1,0 +1,101 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomInt, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import request from 'supertest';
+import { LocalFinanceSimulator } from '../integrations/finance/financeSystem';
+import { businessIdCheckDigit } from '../rules/identifiers';
+import { Applications } from '../store/applications';
+import { GridFsDocumentStore } from '../store/documentStore';
+import type { FormToDecisionState } from '../workflows/formToDecision';
+import { mailTo } from './support/mailbox';
+import { letterApi, registerPerson, stopEventPoller, waitUntil } from './support/officialMailHarness';
+import { samplePdf } from './support/samplePdf';
+import { openTestStack, TEST_ENVIRONMENT, TestStack } from './support/testStack';
+
+/**
+ * The worker is a real process, killed without warning right after the
+ * decision-maker signs (while the decision is being sealed into the PDF and
+ * sent) and started again: the case finishes with one decision, one letter,
+ * one payment and one mail of each kind.
+ */
+
+process.env.SINETTI_RECTIFICATION_WAIT_MS = '3000';
+process.env.SINETTI_LETTER_TRACKING_DAYS = String(20 / 86400);
+
+const ROOT = path.resolve(__dirname, '..');
+const HANDLER = { Authorization: 'Bearer dev-handler-token' };
+
+let stack: TestStack;
+beforeAll(async () => { stack = await openTestStack('form-restart'); });
+afterAll(async () => { await stopEventPoller(stack); await stack?.close(); });
+
+function startWorkerProcess(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'worker', 'main.ts')], {
+    cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...TEST_ENVIRONMENT, LOG_LEVEL: 'info', TEMPORAL_TASK_QUEUE: stack.config.temporal.taskQueue, SINETTI_PUBLIC_URL: stack.config.publicUrl, MONGODB_URI: stack.config.mongodb.uri },
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`worker did not start: ${output.slice(-2000)}`)), 90_000);
+    const watch = (chunk: Buffer) => { output += chunk.toString(); if (output.includes('worker started')) { clearTimeout(timer); resolve(child); } };
+    child.stdout!.on('data', watch);
+    child.stderr!.on('data', watch);
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`worker exited with ${code}: ${output.slice(-2000)}`)); });
+  });
+}
+
+async function killHard(child: ChildProcess): Promise<void> {
+  child.removeAllListeners('exit');
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  process.kill(-child.pid!, 'SIGKILL');
+  await exited;
+}
+
+function freshBusinessId(): string {
+  for (;;) {
+    const digits = String(randomInt(1_000_000, 9_999_999));
+    const check = businessIdCheckDigit(digits);
+    if (check !== null) return `${digits}-${check}`;
+  }
+}
+
+it('a worker killed after the signature resumes without a second decision, letter or payment', async () => {
+  const app = letterApi(stack);
+  const email = `restart-${randomUUID().slice(0, 8)}@example.fi`;
+  const businessId = freshBusinessId();
+  await registerPerson(stack.config, { id: businessId, name: 'Kyläyhdistys ry', mailbox: true, electronicOutcome: 'read' });
+  const values = {
+    associationName: 'Kyläyhdistys ry', businessId, street: 'Kylätie 1', postalCode: '33100', city: 'Tampere', contactName: 'Kalle Kyläläinen', email,
+    purpose: 'Kylätalon katon korjaus.', amountApplied: '2000', budgetTotal: '9000', iban: 'FI2112345600000785',
+  };
+  const budget = { field: 'budget', fileName: 'budget.pdf', contentType: 'application/pdf', contentBase64: (await samplePdf(1, 'Talousarvio')).toString('base64') };
+  const first = await startWorkerProcess();
+  let second: ChildProcess | undefined;
+  try {
+    const submitted = await request(app).post('/api/forms/avustushakemus/applications').send({ roundId: `restart-${randomUUID().slice(0, 8)}`, values, attachments: [budget] });
+    expect(submitted.status).toBe(201);
+    const { applicationId } = submitted.body;
+    const status = async () => (await stack.client.workflow.getHandle(applicationId).query<FormToDecisionState>('state')).status;
+    await waitUntil('awaiting_decision', async () => (await status()) === 'awaiting_decision', 60_000);
+    await request(app).post(`/api/applications/${applicationId}/decision`).set(HANDLER).send({ outcome: 'partly', amount: '1200', reasoning: 'Osa kuluista ei ole avustettavia.' }).expect(200);
+    await waitUntil('awaiting_signature', async () => (await status()) === 'awaiting_signature', 60_000);
+    await request(app).post(`/api/applications/${applicationId}/signature`).set(HANDLER).send({}).expect(200);
+
+    await killHard(first);
+    second = await startWorkerProcess();
+    const result = await stack.client.workflow.getHandle(applicationId).result() as FormToDecisionState;
+    expect(result).toMatchObject({ status: 'completed', final: true, decision: { outcome: 'partly', amount: '1200.00' } });
+
+    const payments = await new LocalFinanceSimulator().paymentsFor(result.caseNumber!);
+    expect(payments).toEqual([expect.objectContaining({ amount: '1200.00' })]);
+    const store = new GridFsDocumentStore(50e6);
+    const decisionVersion = await store.getVersion(result.decision!.versionId!);
+    expect((await store.listVersions(decisionVersion.documentId)).map((v) => v.kind).sort()).toEqual(['decision', 'prepared', 'signed']);
+    expect((await new Applications().get(applicationId)).payment?.paymentId).toBe(payments[0]!._id);
+    const subjects = (await mailTo(email)).map((m) => m.subject.split(':')[0]).sort();
+    expect(subjects).toEqual(['Päätös lähetetty', 'Vastaanotettu']);
+  } finally {
+    if (first.exitCode === null && first.signalCode === null) await killHard(first);
+    if (second) await killHard(second);
+  }
+}, 300_000);
