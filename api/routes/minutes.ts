@@ -4,6 +4,7 @@ import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import express, { Request } from 'express';
 import { z } from 'zod';
 import { NotFoundError, SinettiError } from '../../common/errors';
+import { pageDiff, pdfPageTexts } from '../../common/pageTextDiff';
 import { RECORDS_PLAN } from '../../config/recordsPlan';
 import { LANGUAGES } from '../../mail/templates';
 import { inspectPdf } from '../../signing/errors';
@@ -236,6 +237,13 @@ export function minutesRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       if (!same) throw sectionMismatch('a new version may move sections to other pages, but their numbers, titles, publicity and order stay as they were.');
     }
     checkSectionsFitPdf(sections ?? record.sections, pageCount);
+    // A re-exported file with the same text would only send the checkers the same minutes again.
+    const current = (await queryProcess<MinutesReviewState>(deps.temporal, reviewId)).rounds.at(-1)?.version;
+    if (current && current.sha256 !== version.sha256
+      && pageDiff(await pdfPageTexts(await deps.store.readVersion(current.versionId)), await pdfPageTexts(await deps.store.readVersion(version.versionId))).length === 0) {
+      throw new SinettiError('identical_version', `The new version has the same text on every page as version ${current.number}; correct the minutes first.`, 409,
+        { currentVersion: { versionNumber: current.number, sha256: current.sha256 } });
+    }
     const state = await updateMinutes(deps, reviewId, submitVersionUpdate, { versionId: version.versionId, documentId: version.documentId, sha256: version.sha256, actor: staffActor(req.staff) });
     if (sections) await reviews.setSections(reviewId, sections);
     await deps.audit.append({
