@@ -1,0 +1,88 @@
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { randomInt, randomUUID } from 'node:crypto';
+import { Browser } from 'playwright-core';
+import { businessIdCheckDigit } from '../rules/identifiers';
+import { Applications } from '../store/applications';
+import { axeViolations, launchChromium } from './support/browser';
+import { letterApi } from './support/officialMailHarness';
+import { samplePdf } from './support/samplePdf';
+import { openTestStack, TestStack } from './support/testStack';
+
+/** A citizen fills in the grant form on a phone in real Chromium: errors they can act on, then a received application. */
+
+let stack: TestStack;
+let browser: Browser;
+let server: http.Server;
+let baseUrl: string;
+beforeAll(async () => {
+  stack = await openTestStack('form-browser');
+  server = http.createServer(letterApi(stack)).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server?.close(resolve));
+  await stack?.close();
+});
+
+function freshBusinessId(): string {
+  for (;;) {
+    const digits = String(randomInt(1_000_000, 9_999_999));
+    const check = businessIdCheckDigit(digits);
+    if (check !== null) return `${digits}-${check}`;
+  }
+}
+
+it('fills the grant form on a phone: axe-clean, a wrong IBAN is named at its field, the fixed form is received', async () => {
+  const roundId = `browser-${randomUUID().slice(0, 8)}`;
+  const context = await browser.newContext({ viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'fi-FI' });
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/forms/avustushakemus?round=${roundId}`);
+  expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Avustushakemus yhdistyksille');
+  expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+  expect(await axeViolations(page)).toEqual([]);
+
+  const fill = async (label: RegExp, value: string) => page.getByLabel(label).fill(value);
+  await fill(/^Yhdistyksen nimi/, 'Esimerkkilän Kuoro ry');
+  await fill(/^Y-tunnus/, freshBusinessId());
+  await fill(/^Postiosoite/, 'Laulutie 2');
+  await fill(/^Postinumero/, '33100');
+  await fill(/^Postitoimipaikka/, 'Tampere');
+  await fill(/^Yhteyshenkilö/, 'Sointu Solisti');
+  await fill(/^Sähköposti/, `choir-${randomUUID().slice(0, 8)}@example.fi`);
+  await fill(/^Mihin avustusta haetaan/, 'Konserttimatka.');
+  await fill(/^Haettava summa/, '750,50');
+  await fill(/^Toiminnan kokonaisbudjetti/, '3000');
+  await fill(/^Tilinumero/, 'FI21 1234 5600 0007 86');
+  await page.getByLabel(/^Talousarvio/).setInputFiles({ name: 'talousarvio.pdf', mimeType: 'application/pdf', buffer: await samplePdf(1, 'Talousarvio') });
+  await page.getByRole('button', { name: 'Lähetä hakemus' }).click();
+
+  const summary = page.getByRole('alert');
+  await summary.waitFor();
+  expect(await summary.textContent()).toContain('Tilinumero (IBAN)');
+  expect(await page.getByLabel(/^Tilinumero/).getAttribute('aria-invalid')).toBe('true');
+  expect(await axeViolations(page)).toEqual([]);
+  expect(await new Applications().inRound(roundId)).toHaveLength(0);
+
+  await fill(/^Tilinumero/, 'FI21 1234 5600 0007 85');
+  await page.getByRole('button', { name: 'Lähetä hakemus' }).click();
+  await page.getByRole('status').waitFor();
+  expect(await page.getByRole('status').textContent()).toContain('Hakemus on vastaanotettu');
+  expect(await axeViolations(page)).toEqual([]);
+
+  const [stored] = await new Applications().inRound(roundId);
+  expect(stored).toMatchObject({ formId: 'avustushakemus', values: { amountApplied: '750.50', iban: 'FI2112345600000785' }, attachments: [{ field: 'budget', fileName: 'talousarvio.pdf' }] });
+  await stack.client.workflow.getHandle(stored!._id).terminate('browser test: the form only');
+
+  // The page in Swedish and English.
+  for (const [language, heading] of [['sv', 'Ansökan om understöd för föreningar'], ['en', 'Grant application for associations']] as const) {
+    await page.goto(`${baseUrl}/forms/avustushakemus?lang=${language}`);
+    expect(await page.locator('html').getAttribute('lang')).toBe(language);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(heading);
+    expect(await axeViolations(page)).toEqual([]);
+  }
+  await context.close();
+});
