@@ -7,7 +7,7 @@ import { loadFormsConfig } from '../../config/formsConfig';
 import { FORMS, FormDefinition } from '../../forms/formDefinitions';
 import { roundCsv, roundTable, roundXlsx } from '../../forms/roundExport';
 import { FieldProblem, validateSubmission } from '../../forms/validateForm';
-import { ParticipantLinks } from '../../links/signerLinks';
+import { LinkRejectedError, ParticipantLinks } from '../../links/signerLinks';
 import { LANGUAGES, Language } from '../../mail/templates';
 import { ApplicationAttachment, ApplicationRecord, Applications } from '../../store/applications';
 import {
@@ -17,7 +17,7 @@ import {
 import { ApiDeps } from '../apiDeps';
 import { staffActor } from '../auth';
 import { ApiRoutes } from '../routeRegistry';
-import { formPage } from '../views/formPage';
+import { formPage, rectificationPage } from '../views/formPage';
 
 /**
  * Citizen e-forms and what the handler does with them. The public side:
@@ -51,6 +51,12 @@ const rectificationResolution = z.object({
   amount: z.union([z.string(), z.number()]).transform((a) => Number(String(a).replace(',', '.')).toFixed(2)).optional(),
   reasoning: z.string().trim().max(10_000).optional(),
 });
+
+const LINK_TEXTS: Record<Language, { supplemented: string; closed: string; contact: string }> = {
+  fi: { supplemented: 'Kiitos! Täydennys on vastaanotettu.', closed: 'Linkki ei ole enää käytössä', contact: 'Määräaika on päättynyt tai linkki on jo käytetty. Ota tarvittaessa yhteyttä kirjaamoon.' },
+  sv: { supplemented: 'Tack! Kompletteringen har tagits emot.', closed: 'Länken används inte längre', contact: 'Tidsfristen har gått ut eller länken har redan använts. Kontakta vid behov registratorskontoret.' },
+  en: { supplemented: 'Thank you! The supplement has been received.', closed: 'This link is no longer in use', contact: 'The deadline has passed or the link has been used. Please contact the registry office if needed.' },
+};
 
 function invalid(problems: FieldProblem[]): SinettiError {
   return new SinettiError('invalid_application', `Fix these fields: ${problems.map((p) => `${p.field}: ${p.message}`).join(' ')}`, 400, problems);
@@ -116,7 +122,10 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     const form = formFor(String(req.params.formId));
     const language = (LANGUAGES as readonly string[]).includes(String(req.query.lang)) ? req.query.lang as Language : 'fi';
     const roundId = typeof req.query.round === 'string' && /^[\w.-]{1,64}$/.test(req.query.round) ? req.query.round : 'default';
-    res.type('html').send(formPage({ form, language, roundId, organization: deps.config.organization }));
+    res.type('html').send(formPage({
+      form, language, organization: deps.config.organization, query: `round=${roundId}`,
+      postTo: `/api/forms/${form.formId}/applications`, payload: { roundId, language },
+    }));
   });
 
   routes.add({
@@ -148,6 +157,33 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     const link = await links.resolve(String(req.params.token));
     const record = await applications.get(link.processId);
     res.json({ purpose: link.purpose, caseNumber: record.caseNumber, formId: record.formId, expiresAt: link.expiresAt, ...(link.purpose === 'supplementation' ? { fields: record.supplementation?.fields, message: record.supplementation?.message } : {}) });
+  });
+
+  routes.add({
+    method: 'get', path: '/hakemus/:token', tag: 'forms', summary: "The page behind the applicant's personal link: the supplementation asked for, or a rectification request.",
+    responses: { 200: 'HTML', 404: 'Unknown link', 410: 'Expired or used link' },
+  }, async (req, res) => {
+    const token = String(req.params.token);
+    const queried = String(req.query.lang);
+    try {
+      const link = await links.resolve(token);
+      const record = await applications.get(link.processId);
+      const language = (LANGUAGES as readonly string[]).includes(queried) ? queried as Language : record.language;
+      const organization = deps.config.organization;
+      if (link.purpose === 'rectification') {
+        res.type('html').send(rectificationPage({ language, organization, caseNumber: record.caseNumber ?? '', endsAt: link.expiresAt, postTo: `/api/applicant/${token}/rectification` }));
+        return;
+      }
+      const form = formFor(record.formId);
+      res.type('html').send(formPage({
+        form, language, organization, query: '', postTo: `/api/applicant/${token}/supplementation`, payload: {},
+        only: record.supplementation?.fields ?? [], intro: record.supplementation?.message, doneText: LINK_TEXTS[language].supplemented,
+      }));
+    } catch (error) {
+      if (!(error instanceof LinkRejectedError)) throw error;
+      const language = (LANGUAGES as readonly string[]).includes(queried) ? queried as Language : 'fi';
+      res.status(error.status).type('html').send(`<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${LINK_TEXTS[language].closed}</title></head><body><main><h1>${LINK_TEXTS[language].closed}</h1><p>${LINK_TEXTS[language].contact}</p></main></body></html>`);
+    }
   });
 
   routes.add({

@@ -49,13 +49,32 @@ function fieldHtml(field: FormField, language: Language): string {
     + control + `<p class="error" id="${id}-error" hidden></p>`;
 }
 
-export function formPage(m: { form: FormDefinition; language: Language; roundId: string; organization: string }): string {
+/**
+ * The form, or the part of it a supplementation asks for (`only`), posting
+ * JSON to `postTo` with `payload` alongside the values and attachments.
+ */
+export interface FormPageModel {
+  form: FormDefinition;
+  language: Language;
+  organization: string;
+  /** Query string kept by the language links, e.g. "round=2026-spring". */
+  query: string;
+  postTo: string;
+  payload: Record<string, string>;
+  only?: string[];
+  intro?: string;
+  doneText?: string;
+}
+
+export function formPage(m: FormPageModel): string {
   const { form, language } = m;
   const t = TEXTS[language];
   const title = form.title[language];
+  const asked = (name: string) => !m.only || m.only.includes(name);
   const nav = `<nav aria-label="${escapeHtml(t.languages)}"><ul>${LANGUAGES.filter((l) => l !== language)
-    .map((l) => `<li><a href="?lang=${l}&amp;round=${encodeURIComponent(m.roundId)}" lang="${l}" hreflang="${l}">${escapeHtml(TEXTS[l].languageName)}</a></li>`).join('')}</ul></nav>`;
-  const attachments = form.attachments.map((a) => {
+    .map((l) => `<li><a href="?lang=${l}${m.query ? `&amp;${escapeHtml(m.query)}` : ''}" lang="${l}" hreflang="${l}">${escapeHtml(TEXTS[l].languageName)}</a></li>`).join('')}</ul></nav>`;
+  const fields = form.fields.filter((f) => asked(f.name)).map((f) => fieldHtml(f, language)).join('');
+  const attachments = form.attachments.filter((a) => asked(a.name)).map((a) => {
     const id = `f-${a.name}`;
     return `<label for="${id}">${escapeHtml(a.label[language])} <span class="hint">(${a.required ? t.required : t.optional})</span></label>`
       + (a.help ? `<p class="hint" id="${id}-hint">${escapeHtml(a.help[language])}</p>` : '')
@@ -71,8 +90,8 @@ form.addEventListener('submit',async(event)=>{event.preventDefault();
   summary.hidden=true;list.innerHTML='';
   const values={};for(const el of form.querySelectorAll('input:not([type=file]),textarea'))values[el.name]=el.value;
   const attachments=[];for(const el of form.querySelectorAll('input[data-attachment]')){for(const f of el.files){attachments.push({field:el.name,fileName:f.name,contentType:f.type||'application/octet-stream',contentBase64:await toBase64(f)});}}
-  const response=await fetch(${JSON.stringify(`/api/forms/${form.formId}/applications`)},{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify({roundId:${JSON.stringify(m.roundId)},language:${JSON.stringify(language)},values,attachments})});
-  if(response.status===201){form.hidden=true;const done=document.getElementById('done');done.hidden=false;done.focus();return;}
+  const response=await fetch(${JSON.stringify(m.postTo)},{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify({...${JSON.stringify(m.payload)},values,attachments})});
+  if(response.ok){form.hidden=true;const done=document.getElementById('done');done.hidden=false;done.focus();return;}
   const body=await response.json().catch(()=>({}));const problems=Array.isArray(body.details)?body.details:[];
   if(!problems.length){list.innerHTML='';const li=document.createElement('li');li.textContent=${JSON.stringify(t.failed)};list.appendChild(li);}
   for(const p of problems){const input=document.getElementById('f-'+p.field);const li=document.createElement('li');
@@ -82,10 +101,40 @@ form.addEventListener('submit',async(event)=>{event.preventDefault();
   summary.hidden=false;summary.focus();});`;
   const body = `<h1>${escapeHtml(title)}</h1>`
     + `<section id="summary" tabindex="-1" role="alert" hidden><h2>${escapeHtml(t.errors)}</h2><ul id="summary-list"></ul></section>`
-    + `<section id="done" tabindex="-1" role="status" hidden><p>${escapeHtml(t.sent)}</p></section>`
-    + `<form id="application" novalidate><fieldset><legend>${escapeHtml(title)}</legend>${form.fields.map((f) => fieldHtml(f, language)).join('')}</fieldset>`
-    + `<fieldset><legend>${escapeHtml(t.attachments)}</legend>${attachments}</fieldset><button type="submit">${escapeHtml(t.send)}</button></form>`;
+    + (m.intro ? `<section><p>${escapeHtml(m.intro)}</p></section>` : '')
+    + `<section id="done" tabindex="-1" role="status" hidden><p>${escapeHtml(m.doneText ?? t.sent)}</p></section>`
+    + `<form id="application" novalidate>${fields ? `<fieldset><legend>${escapeHtml(title)}</legend>${fields}</fieldset>` : ''}`
+    + (attachments ? `<fieldset><legend>${escapeHtml(t.attachments)}</legend>${attachments}</fieldset>` : '')
+    + `<button type="submit">${escapeHtml(t.send)}</button></form>`;
   return `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`
     + `<title>${escapeHtml(title)} – ${escapeHtml(m.organization)}</title><style>${STYLE}</style></head>`
     + `<body><header><p>${escapeHtml(m.organization)}</p>${nav}</header><main id="main">${body}</main><script>${script}</script></body></html>`;
+}
+
+const RECTIFICATION = {
+  fi: { title: 'Oikaisuvaatimus', label: 'Mitä päätöksestä vaaditaan muutettavaksi ja miksi', send: 'Lähetä oikaisuvaatimus', sent: 'Oikaisuvaatimus on vastaanotettu. Käsittelijä käsittelee sen, ja saat siihen päätöksen.', failed: 'Lähetys ei onnistunut. Yritä hetken kuluttua uudelleen.', deadline: 'Oikaisuvaatimusaika päättyy' },
+  sv: { title: 'Begäran om omprövning', label: 'Vilken ändring i beslutet du begär och varför', send: 'Skicka begäran om omprövning', sent: 'Begäran om omprövning har tagits emot. Handläggaren behandlar den och du får ett beslut.', failed: 'Det gick inte att skicka. Försök igen om en stund.', deadline: 'Tiden för begäran om omprövning går ut' },
+  en: { title: 'Request for rectification', label: 'What you ask to be changed in the decision, and why', send: 'Send the request', sent: 'Your request for rectification has been received. The handler will deal with it and you will get a decision on it.', failed: 'Sending failed. Please try again in a moment.', deadline: 'The period for requesting rectification ends' },
+} as const;
+
+/** The page behind the link sent with a decision: one text box, posted as JSON to `postTo`. */
+export function rectificationPage(m: { language: Language; organization: string; caseNumber: string; endsAt: Date; postTo: string }): string {
+  const t = RECTIFICATION[m.language];
+  const locale = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' }[m.language];
+  const ends = m.endsAt.toLocaleString(locale, { timeZone: 'Europe/Helsinki', dateStyle: 'long', timeStyle: 'short' });
+  const script = `
+const form=document.getElementById('rectification');form.addEventListener('submit',async(event)=>{event.preventDefault();
+  const error=document.getElementById('text-error');error.hidden=true;
+  const response=await fetch(${JSON.stringify(m.postTo)},{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify({text:document.getElementById('text').value})});
+  if(response.ok){form.hidden=true;const done=document.getElementById('done');done.hidden=false;done.focus();return;}
+  const body=await response.json().catch(()=>({}));error.textContent=(body.details&&body.details[0]&&body.details[0].message)||body.message||${JSON.stringify(t.failed)};error.hidden=false;
+  document.getElementById('text').setAttribute('aria-invalid','true');document.getElementById('text').focus();});`;
+  const body = `<h1>${escapeHtml(t.title)}: ${escapeHtml(m.caseNumber)}</h1><section><p>${escapeHtml(t.deadline)} ${escapeHtml(ends)}.</p></section>`
+    + `<section id="done" tabindex="-1" role="status" hidden><p>${escapeHtml(t.sent)}</p></section>`
+    + `<form id="rectification" novalidate><label for="text">${escapeHtml(t.label)}</label>`
+    + `<textarea id="text" name="text" rows="8" required aria-required="true" aria-describedby="text-error" maxlength="10000"></textarea>`
+    + `<p class="error" id="text-error" role="alert" hidden></p><button type="submit">${escapeHtml(t.send)}</button></form>`;
+  return `<!doctype html><html lang="${m.language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`
+    + `<title>${escapeHtml(t.title)} – ${escapeHtml(m.organization)}</title><style>${STYLE}</style></head>`
+    + `<body><header><p>${escapeHtml(m.organization)}</p></header><main id="main">${body}</main><script>${script}</script></body></html>`;
 }
