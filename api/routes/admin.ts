@@ -5,6 +5,7 @@ import { EmploymentContracts } from '../../store/employmentContracts';
 import { ApiDeps } from '../apiDeps';
 import { staffActor } from '../auth';
 import { ApiRoutes } from '../routeRegistry';
+import { MinutesReviews } from '../../store/minutesReviews';
 import { adminPage } from '../views/adminPage';
 
 /** The admin's view and levers: every process by type, status and organisation; the stuck ones; audited actions. */
@@ -34,7 +35,7 @@ const actionBody = z.discriminatedUnion('action', [
 ]);
 
 export function adminRoutes(routes: ApiRoutes, deps: ApiDeps): void {
-  const actions = new AdminActions(deps.temporal, deps.audit, { employmentContractWorkflow: new EmploymentContracts() });
+  const actions = new AdminActions(deps.temporal, deps.audit, { employmentContractWorkflow: new EmploymentContracts(), minutesReviewWorkflow: new MinutesReviews() });
   const page = adminPage(deps.config.organization, `http://127.0.0.1:${deps.config.temporal.uiPort}`);
 
   routes.add({
