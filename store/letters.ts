@@ -154,7 +154,7 @@ export class Letters {
   async batchCounts(batchId: string): Promise<{ byStatus: Record<string, number>; byChannel: Record<string, number>; costCents: number; paperCostCents: number }> {
     const rows = await LetterModel.aggregate<{ _id: { status: string; channel?: string }; count: number; cost: number; paper: number }>([
       { $match: { batchId } },
-      { $group: { _id: { status: '$status', channel: '$channel' }, count: { $sum: 1 }, cost: { $sum: { $ifNull: ['$costCents', 0] } }, paper: { $sum: { $ifNull: ['$paperCostCents', 0] } } } },
+      { $group: { _id: { status: '$status', channel: '$channel' }, count: { $sum: 1 }, cost: { $sum: '$costCents' }, paper: { $sum: '$paperCostCents' } } },
     ]);
     const byStatus: Record<string, number> = {};
     const byChannel: Record<string, number> = {};

@@ -5,3 +5,4 @@ export { minutesReviewWorkflow } from './minutesReview';
 export { formToDecisionWorkflow } from './formToDecision';
 export { officialLetterWorkflow } from './officialLetter';
 export { messageEventPollerWorkflow } from './messageEventPoller';
+export { letterBatchWorkflow, letterBatchPageWorkflow } from './letterBatch';

@@ -69,10 +69,10 @@ const FINAL_EVENTS: Record<string, LetterStatus> = {
 };
 
 const retry: RetryPolicy = { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 };
-const letters = proxyActivities<LetterActivities>({ startToCloseTimeout: '1 minute', retry });
+const letters = proxyActivities<LetterActivities>({ startToCloseTimeout: '30 seconds', retry });
 /** Sending retries 5xx and timeouts with backoff, but gives up in minutes: a batch must not wait forever on one letter. */
 const sending = proxyActivities<LetterActivities>({
-  startToCloseTimeout: '2 minutes',
+  startToCloseTimeout: '45 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2, maximumAttempts: 8 },
 });
 

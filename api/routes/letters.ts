@@ -67,10 +67,11 @@ export function letterRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       if (error instanceof NotFoundError) return { code: 'document_not_found', message: `No document version ${versionId}; upload the PDF first with POST /api/documents.` };
       throw error;
     }
-    if (version.size > mail.maxPdfBytes) return checkLetterPdf({ size: version.size, pageSizes: [] }, mail.maxPdfBytes);
+    const codeAndMessage = (problem: { code: string; message: string } | null) => problem && { code: problem.code, message: problem.message };
+    if (version.size > mail.maxPdfBytes) return codeAndMessage(checkLetterPdf({ size: version.size, pageSizes: [] }, mail.maxPdfBytes));
     try {
       const inspection = await inspectPdf(await deps.store.readVersion(versionId));
-      return checkLetterPdf({ size: version.size, pageSizes: inspection.pageSizes }, mail.maxPdfBytes);
+      return codeAndMessage(checkLetterPdf({ size: version.size, pageSizes: inspection.pageSizes }, mail.maxPdfBytes));
     } catch (error) {
       if (error instanceof PdfError) return { code: error.code, message: error.message };
       throw error;

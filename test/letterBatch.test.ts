@@ -1,0 +1,103 @@
+import request from 'supertest';
+import { LetterModel } from '../store/letters';
+import type { LetterBatchState } from '../workflows/letterBatch';
+import { counters, freshIdentityCode, letterApi, registerPerson, REGISTRY, stopEventPoller, storedPdf, waitUntil } from './support/officialMailHarness';
+import { recordHistoryIfAsked } from './support/recordHistory';
+import { openTestStack, TestStack } from './support/testStack';
+
+let stack: TestStack;
+beforeAll(async () => { stack = await openTestStack('letter-batch', { LETTER_BATCH_PAGE_SIZE: '4', LETTER_BATCH_RATE_PER_SECOND: '20', LETTER_BATCH_MAX_ROWS: '50' }); });
+afterAll(async () => { await stopEventPoller(stack); await stack?.close(); });
+
+function uploadCsv(csv: string, query = '') {
+  return request(letterApi(stack)).post(`/api/letter-batches${query}`).set(REGISTRY).set('Content-Type', 'text/csv').send(csv);
+}
+
+describe('a batch of letters', () => {
+  it('sends a mixed batch, reports progress, and ends with a report of channels, failures, cost and saving', async () => {
+    const config = stack.config;
+    const mailbox = await Promise.all([1, 2, 3, 4, 5].map(() => registerPerson(config, { mailbox: true })));
+    const paper = await Promise.all([1, 2, 3].map(() => registerPerson(config, { mailbox: false })));
+    const banned = await registerPerson(config, { mailbox: false, securityBan: true });
+    const noAddress = await registerPerson(config, { mailbox: false, addresses: {} });
+    const returned = await registerPerson(config, { mailbox: false, paperOutcome: 'returned' });
+    const company = await registerPerson(config, { id: '0201256-6', mailbox: true });
+    const versionId = await storedPdf();
+    const rows = [
+      'recipientId;name;street;postalCode;city;title',
+      ...mailbox.map((p) => `${p.id};;;;;Päätös`),
+      ...paper.map((p) => `${p.id};;;;;Päätös`),
+      `${banned.id};;;;;Päätös`,
+      `${noAddress.id};;;;;Päätös`,
+      `${returned.id};Palautuva Henkilö;Annettu katu 4;00200;HELSINKI;"Päätös; liite"`,
+      `${company.id};;;;;Hankintapäätös`,
+    ];
+    const started = await uploadCsv(rows.join('\n') + '\n', `?documentVersionId=${versionId}`);
+    expect(started.status).toBe(202);
+    expect(started.body.rows).toBe(12);
+    const { batchId } = started.body;
+
+    const state = await stack.withWorker(async () => {
+      const handle = stack.client.workflow.getHandle(batchId);
+      const midway = await request(letterApi(stack)).get(`/api/letter-batches/${batchId}`).set(REGISTRY);
+      expect(midway.status).toBe(200);
+      expect(midway.body).toMatchObject({ total: 12, reportReady: false });
+      return handle.result() as Promise<LetterBatchState>;
+    });
+
+    expect(state.status).toBe('completed');
+    expect(state.totals).toMatchObject({ dispatched: 11, electronic: 6, paper: 5, noChannel: 1, rejected: 0, failed: 0, costCents: 6 * 10 + 5 * 120, paperCostCents: 11 * 120 });
+    const sent = await counters(config, `${batchId}-`);
+    expect(sent).toMatchObject({ accepted: 11, distinctExternalIds: 11, posts: 11 });
+
+    const progress = await request(letterApi(stack)).get(`/api/letter-batches/${batchId}`).set(REGISTRY);
+    expect(progress.body).toMatchObject({ total: 12, processed: 12, percent: 100, reportReady: true, byChannel: { electronic: 6, paper: 5 } });
+    const report = await request(letterApi(stack)).get(`/api/letter-batches/${batchId}/report.csv`).set(REGISTRY);
+    expect(report.status).toBe(200);
+    expect(report.headers['content-type']).toContain('text/csv');
+    const text = report.text;
+    for (const line of ['summary,electronic,6', 'summary,paper,5', 'summary,no_channel,1', 'summary,total_cost_eur,6.60', 'summary,all_paper_cost_eur,13.20', 'summary,saving_eur,6.60', 'summary,saving_percent,50.0']) {
+      expect(text).toContain(line);
+    }
+    expect(text).toMatch(/\r\n10,\d{6}-\*\*\*\w,no_channel,,,,no_address: /);
+    expect(text).not.toContain(noAddress.id);
+    recordHistoryIfAsked(stack, batchId, 'letterBatchWorkflow');
+    recordHistoryIfAsked(stack, `${batchId}-page-1`, 'letterBatchPageWorkflow');
+
+    // Delivery goes on after the report: the returned letter reaches the work list.
+    await stack.withWorker(() => waitUntil('the returned letter', async () => (await LetterModel.findById(`${batchId}-11`).lean())?.status === 'returned_to_sender'));
+  });
+
+  it.each([
+    ['an empty batch', 'recipientId;title\n', 400, 'empty_batch', undefined],
+    ['a bad identity code on row 2', 'recipientId,title\n131052-308T,Päätös\n131052-308X,Päätös\n', 422, 'invalid_recipient_checksum', { row: 2, field: 'recipient.id' }],
+    ['a title too long on row 1', `recipientId,title\n131052-308T,${'x'.repeat(300)}\n`, 422, 'title_too_long', { row: 1, field: 'title' }],
+    ['a half address on row 1', 'recipientId,name,street,title\n131052-308T,Maija,Katu 1,Päätös\n', 422, 'invalid_address', { row: 1, field: 'recipient.address.postalCode' }],
+    ['no recipientId column', 'henkilötunnus,title\n131052-308T,Päätös\n', 400, 'csv_header', undefined],
+    ['more rows than allowed', `recipientId,title\n${Array.from({ length: 51 }, () => `${freshIdentityCode()},Päätös`).join('\n')}\n`, 413, 'batch_too_large', undefined],
+  ])('refuses %s, naming the row and field, and sends nothing', async (_what, csv, status, code, details) => {
+    const versionId = await storedPdf();
+    const testStart = new Date();
+    const workflowsBefore = (await stack.client.workflow.count(`TaskQueue = "${stack.config.temporal.taskQueue}"`)).count;
+    const response = await uploadCsv(csv, `?documentVersionId=${versionId}`);
+    expect(response.status).toBe(status);
+    expect(response.body.error).toBe(code);
+    if (details) {
+      expect(response.body.details).toMatchObject(details);
+      expect(response.body.message).toContain(`Row ${details.row}`);
+    }
+    expect(await LetterModel.countDocuments({ batchId: { $exists: true }, createdAt: { $gte: testStart } })).toBe(0);
+    expect((await stack.client.workflow.count(`TaskQueue = "${stack.config.temporal.taskQueue}"`)).count).toBe(workflowsBefore);
+  });
+
+  it('refuses a row whose PDF is not A4', async () => {
+    const { PDFDocument } = await import('pdf-lib');
+    const pdf = await PDFDocument.create();
+    pdf.addPage([612, 792]);
+    const letterSize = await storedPdf(Buffer.from(await pdf.save()));
+    const a4 = await storedPdf();
+    const response = await uploadCsv(`recipientId,title,documentVersionId\n131052-308T,A,${a4}\n131052-308T,B,${letterSize}\n`);
+    expect(response.status).toBe(422);
+    expect(response.body).toMatchObject({ error: 'not_a4', details: { row: 2, field: 'documentVersionId' } });
+  });
+});
