@@ -106,3 +106,27 @@ it('fills the grant form on a phone: axe-clean, a wrong IBAN is named at its fie
   }
   await context.close();
 });
+
+it("the handler's page: signs in, lists the round with states, opens an application, offers the round's tables; axe-clean", async () => {
+  const roundId = `handler-${randomUUID().slice(0, 8)}`;
+  await new Applications().create({
+    _id: `application-${randomUUID()}`, formId: 'avustushakemus', roundId, language: 'fi', status: 'awaiting_decision', caseNumber: '12/02.05.01/2026', submittedAt: new Date(),
+    values: { associationName: 'Esimerkkilän Shakkikerho ry', businessId: '0116297-6', amountApplied: '400.00', email: 'shakki@example.fi' }, attachments: [],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fi-FI' });
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/kasittely`);
+  expect(await axeViolations(page)).toEqual([]);
+  await page.getByLabel('Käsittelijän tunniste').fill('dev-handler-token');
+  await page.getByRole('button', { name: 'Kirjaudu' }).click();
+  await page.getByLabel('Hakukierros').fill(roundId);
+  await page.getByRole('button', { name: 'Näytä hakemukset' }).click();
+  const row = page.getByRole('row', { name: /Shakkikerho/ });
+  await row.waitFor();
+  expect(await row.textContent()).toContain('awaiting_decision');
+  expect(await page.getByRole('link', { name: 'avustukset XLSX' }).getAttribute('href')).toBe(`/api/rounds/${roundId}/export/avustushakemus.xlsx`);
+  await page.getByRole('button', { name: 'Avaa 12/02.05.01/2026' }).click();
+  await page.getByRole('heading', { name: /12\/02.05.01\/2026/ }).waitFor();
+  expect(await axeViolations(page)).toEqual([]);
+  await context.close();
+});

@@ -18,6 +18,7 @@ import { ApiDeps } from '../apiDeps';
 import { staffActor } from '../auth';
 import { ApiRoutes } from '../routeRegistry';
 import { formPage, rectificationPage } from '../views/formPage';
+import { handlerPage } from '../views/handlerPage';
 
 /**
  * Citizen e-forms and what the handler does with them. The public side:
@@ -229,6 +230,10 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
 
   // The handler's side.
 
+  routes.add({ method: 'get', path: '/kasittely', tag: 'handling', summary: "The handler's page (sign in with the handler token; it uses the API below).", responses: { 200: 'HTML' } }, (_req, res) => {
+    res.type('html').send(handlerPage(deps.config.organization));
+  });
+
   routes.add({
     method: 'get', path: '/api/rounds/:roundId/applications', tag: 'handling', roles: ['handler'],
     summary: "A round's applications with their states, decisions and amounts.", responses: { 200: '[{ applicationId, caseNumber, formId, status, applicant, amountApplied, decision }]' },
@@ -249,7 +254,9 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     summary: 'One application: what was written, its attachments and the process state.', responses: { 200: '{ application, state }', 404: 'No such application' },
   }, async (req, res) => {
     const record = await applications.get(String(req.params.applicationId));
-    res.json({ application: record, state: await stateOf(record._id) });
+    // The record mirrors the process; the live state is added while the process can answer.
+    const state = await stateOf(record._id).catch((error) => { if (error instanceof NotFoundError) return null; throw error; });
+    res.json({ application: record, state });
   });
 
   routes.add({
