@@ -93,6 +93,17 @@ function inRange(value: number, field: FormField): { code: string; params: Recor
   return value < min || value > max ? { code: 'out_of_range', params: { min: field.min ?? 0, max: field.max ?? 0 } } : null;
 }
 
+/** The file's first bytes must match its declared type: a renamed executable is not a PDF. */
+const MAGIC: Record<string, number[]> = {
+  'application/pdf': [0x25, 0x50, 0x44, 0x46, 0x2d],
+  'image/jpeg': [0xff, 0xd8, 0xff],
+  'image/png': [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
+};
+function looksLike(contentType: string, bytes: Buffer): boolean {
+  const magic = MAGIC[contentType];
+  return !magic || magic.every((byte, index) => bytes[index] === byte);
+}
+
 /**
  * Checks a whole submission. With `only`, checks just those fields and
  * attachments (a supplementation answers only what was asked for).
@@ -135,6 +146,10 @@ export function validateSubmission(
     }
     const bytes = Buffer.from(String(attachment.contentBase64 ?? ''), 'base64');
     if (bytes.length === 0) { problems.push({ field: rule.name, code: 'attachment_empty', message: say('attachment_empty', language) }); continue; }
+    if (!looksLike(attachment.contentType, bytes)) {
+      problems.push({ field: rule.name, code: 'attachment_type', message: say('attachment_type', language, { types: rule.types.map((t) => t.split('/')[1]!.toUpperCase()).join(', ') }) });
+      continue;
+    }
     if (bytes.length > rule.maxBytes) {
       problems.push({ field: rule.name, code: 'attachment_size', message: say('attachment_size', language, { max: Math.round(rule.maxBytes / 1024 / 1024) }) });
       continue;

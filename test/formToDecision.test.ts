@@ -93,7 +93,7 @@ describe('bad input to the form API: field-level 4xx, nothing stored', () => {
     const wrongType = await submit('avustushakemus', { ...body, attachments: [{ ...body.attachments[0], contentType: 'application/x-msdownload', fileName: 'budget.exe' }] });
     expect(wrongType.status).toBe(400);
     expect(wrongType.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'budget', code: 'attachment_type' })]));
-    const tooLarge = await submit('avustushakemus', { ...body, attachments: [{ ...body.attachments[0], contentBase64: Buffer.alloc(5 * 1024 * 1024 + 1, 1).toString('base64') }] });
+    const tooLarge = await submit('avustushakemus', { ...body, attachments: [{ ...body.attachments[0], contentBase64: Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(5 * 1024 * 1024, 1)]).toString('base64') }] });
     expect(tooLarge.status).toBe(400);
     expect(tooLarge.body.details).toEqual([expect.objectContaining({ field: 'budget', code: 'attachment_size' })]);
     const missing = await submit('avustushakemus', { ...body, attachments: [] });

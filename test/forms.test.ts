@@ -61,6 +61,22 @@ describe('field values', () => {
   });
 });
 
+describe('attachments', () => {
+  const budget = (contentType: string, bytes: Buffer) => validateSubmission(GRANT_APPLICATION, { values: {}, attachments: [{ field: 'budget', fileName: 'b', contentType, contentBase64: bytes.toString('base64') }] }, 'en', ['budget']);
+  it.each([
+    ['a PDF', 'application/pdf', Buffer.from('%PDF-1.7\n%...'), null],
+    ['a PNG', 'image/png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]), null],
+    ['an executable called a PDF', 'application/pdf', Buffer.from('MZ\x90\x00'), 'attachment_type'],
+    ['a Word file', 'application/msword', Buffer.from('PK'), 'attachment_type'],
+    ['an empty file', 'application/pdf', Buffer.alloc(0), 'attachment_empty'],
+    ['a PDF over 5 MB', 'application/pdf', Buffer.concat([Buffer.from('%PDF-'), Buffer.alloc(5 * 1024 * 1024)]), 'attachment_size'],
+  ])('%s', (_what, contentType, bytes, code) => {
+    const result = budget(contentType, bytes as Buffer);
+    if (code === null) expect(result.valid).toBe(true);
+    else expect(!result.valid && result.problems).toEqual([expect.objectContaining({ field: 'budget', code })]);
+  });
+});
+
 describe('the forms as data', () => {
   it.each(Object.values(FORMS).map((f) => [f.formId, f] as const))('%s has texts in every language, known roles and a task class of the plan', (_id, form) => {
     for (const field of [...form.fields, ...form.attachments]) for (const language of LANGUAGES) expect(field.label[language]).toBeTruthy();
