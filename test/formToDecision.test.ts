@@ -25,7 +25,13 @@ const HANDLER = { Authorization: 'Bearer dev-handler-token' };
 let stack: TestStack;
 let app: Express;
 beforeAll(async () => { stack = await openTestStack('form'); app = letterApi(stack); });
-afterAll(async () => { await stopEventPoller(stack); await stack?.close(); });
+const started: string[] = [];
+afterAll(async () => {
+  // The decision letters are followed on after their cases end; stop them so no test leaves a running process behind.
+  for (const applicationId of started) await stack.client.workflow.getHandle(`${applicationId}-decision-letter`).terminate('test finished').catch(() => undefined);
+  await stopEventPoller(stack);
+  await stack?.close();
+});
 
 function freshBusinessId(): string {
   for (;;) {
@@ -46,7 +52,9 @@ async function grantValues(overrides: Record<string, string> = {}) {
 }
 
 async function submit(formId: string, body: Record<string, unknown>) {
-  return request(app).post(`/api/forms/${formId}/applications`).send(body);
+  const response = await request(app).post(`/api/forms/${formId}/applications`).send(body);
+  if (response.status === 201) started.push(response.body.applicationId);
+  return response;
 }
 
 async function stateOf(applicationId: string): Promise<FormToDecisionState> {
@@ -105,6 +113,12 @@ describe('bad input to the form API: field-level 4xx, nothing stored', () => {
     expect(response.status).toBe(404);
     expect(response.body).toMatchObject({ error: 'unknown_form', details: [{ field: 'formId' }] });
     expect(await new Applications().inRound(roundId)).toHaveLength(0);
+  });
+
+  it("keeps the handler's API to handlers", async () => {
+    expect((await request(app).get(`/api/rounds/${roundId}/applications`)).status).toBe(401);
+    expect((await request(app).get(`/api/rounds/${roundId}/applications`).set({ Authorization: 'Bearer dev-hr-token' })).status).toBe(403);
+    expect((await request(app).post('/api/applications/application-x/decision').set({ Authorization: 'Bearer dev-hr-token' }).send({})).status).toBe(403);
   });
 
   it('refuses a second payment of the same decision by its idempotency key', async () => {

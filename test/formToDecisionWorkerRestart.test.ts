@@ -94,6 +94,7 @@ it('a worker killed after the signature resumes without a second decision, lette
     expect((await new Applications().get(applicationId)).payment?.paymentId).toBe(payments[0]!._id);
     const subjects = (await mailTo(email)).map((m) => m.subject.split(':')[0]).sort();
     expect(subjects).toEqual(['Päätös lähetetty', 'Vastaanotettu']);
+    await stack.client.workflow.getHandle(`${applicationId}-decision-letter`).terminate('test finished').catch(() => undefined);
   } finally {
     if (first.exitCode === null && first.signalCode === null) await killHard(first);
     if (second) await killHard(second);
