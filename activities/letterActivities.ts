@@ -49,6 +49,27 @@ function toDeliveryEvent(event: MessageEvent): DeliveryEvent {
 export function createLetterActivities(deps: LetterActivityDeps) {
   let pollerEnsuredAt = 0;
 
+  /**
+   * Versions never change, so a batch sharing one PDF reads and inspects it
+   * once per worker instead of once per letter. Small PDFs only, few of them.
+   */
+  const pdfs = new Map<string, Promise<{ bytes: Buffer; fileName: string; size: number; sha256: string; pageSizes: { width: number; height: number }[] }>>();
+  function letterPdf(versionId: string) {
+    let cached = pdfs.get(versionId);
+    if (!cached) {
+      cached = (async () => {
+        const version = await deps.store.getVersion(versionId);
+        const bytes = await deps.store.readVersion(versionId);
+        const { pageSizes } = await inspectPdf(bytes);
+        return { bytes, fileName: version.fileName, size: version.size, sha256: version.sha256, pageSizes };
+      })();
+      cached.then((pdf) => { if (pdf.size > 1024 * 1024) pdfs.delete(versionId); }, () => pdfs.delete(versionId));
+      pdfs.set(versionId, cached);
+      if (pdfs.size > 20) pdfs.delete(pdfs.keys().next().value!);
+    }
+    return cached;
+  }
+
   /** The poller is started once and found running afterwards; a start of a running one changes nothing. */
   async function ensureEventPoller(): Promise<void> {
     if (Date.now() - pollerEnsuredAt < 60_000) return;
@@ -74,18 +95,16 @@ export function createLetterActivities(deps: LetterActivityDeps) {
       if (title) throw rejected(title.code, title.message);
       const party = parsePartyIdentifier(letter.recipientId);
       if (!party.valid) throw rejected(`recipient_${party.problem}`, party.message);
-      const version = await deps.store.getVersion(letter.versionId);
-      let inspection;
+      let document;
       try {
-        inspection = await inspectPdf(await deps.store.readVersion(letter.versionId));
+        document = await letterPdf(letter.versionId);
       } catch (error) {
         if (error instanceof PdfError) throw rejected(error.code, error.message);
         throw error;
       }
-      const pdf = checkLetterPdf({ size: version.size, pageSizes: inspection.pageSizes }, deps.config.maxPdfBytes);
+      const pdf = checkLetterPdf({ size: document.size, pageSizes: document.pageSizes }, deps.config.maxPdfBytes);
       if (pdf) throw rejected(pdf.code, pdf.message);
-      await deps.letters.update(input.letterId, { pages: inspection.pageCount });
-      return { pages: inspection.pageCount, recipientKind: party.party.kind };
+      return { pages: document.pageSizes.length, recipientKind: party.party.kind };
     },
 
     /**
@@ -132,8 +151,8 @@ export function createLetterActivities(deps: LetterActivityDeps) {
           await deps.letters.update(input.letterId, { status: 'no_channel', failure: { code: 'no_address', reason: 'No Suomi.fi mailbox and no postal address' } });
           return { outcome: 'no_channel' };
         }
-        const version = await deps.store.getVersion(letter.versionId);
-        const attachmentId = await deps.messages.uploadAttachment({ fileName: version.fileName, bytes: await deps.store.readVersion(letter.versionId) });
+        const document = await letterPdf(letter.versionId);
+        const attachmentId = await deps.messages.uploadAttachment({ fileName: document.fileName, bytes: document.bytes });
         const files = [{ attachmentId }];
         const paperMail: PaperMailPart | undefined = address ? {
           createAddressPage: true,
@@ -155,8 +174,8 @@ export function createLetterActivities(deps: LetterActivityDeps) {
         const sentAt = new Date();
         const costCents = letterCostCents(channel, input.pages, deps.config.pricesCents);
         const paperCostCents = letterCostCents('paper', input.pages, deps.config.pricesCents);
-        await deps.letters.update(input.letterId, { status: 'sent', channel, messageId: result.messageId, sentAt, costCents, paperCostCents });
-        await audit(letter, 'letter.sent', { channel, outcome: result.outcome, messageId: result.messageId, recipient: maskIdentifier(letter.recipientId) }, input.requestedBy, version.sha256);
+        await deps.letters.update(input.letterId, { status: 'sent', channel, messageId: result.messageId, sentAt, costCents, paperCostCents, pages: input.pages });
+        await audit(letter, 'letter.sent', { channel, outcome: result.outcome, messageId: result.messageId, recipient: maskIdentifier(letter.recipientId) }, input.requestedBy, document.sha256);
         await ensureEventPoller();
         return { outcome: result.outcome, channel, messageId: result.messageId, sentAt: sentAt.toISOString(), costCents, paperCostCents };
       } catch (error) {

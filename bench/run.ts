@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { letterBatchBenchmark } from './letterBatch';
 import { sealingBenchmark } from './sealing';
 
 /**
@@ -11,6 +12,7 @@ import { sealingBenchmark } from './sealing';
  */
 const BENCHMARKS: { name: string; run: () => Promise<string> }[] = [
   { name: 'sealing', run: sealingBenchmark },
+  { name: 'letters', run: letterBatchBenchmark },
 ];
 
 async function main(): Promise<void> {

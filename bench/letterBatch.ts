@@ -1,0 +1,174 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createApp } from '../api/app';
+import { AuditLog } from '../audit/auditLog';
+import { connectTemporalClient } from '../common/temporalClient';
+import { loadConfig } from '../config/config';
+import { Mailer } from '../mail/mailer';
+import { messageEventPollerId } from '../activities/letterActivities';
+import { makeIdentityCode } from '../rules/identifiers';
+import { RunningService, startEmbeddedServices, stopServices } from '../scripts/embeddedStack';
+import { connectStore, disconnectStore } from '../store/connection';
+import { GridFsDocumentStore } from '../store/documentStore';
+import type { LetterBatchState } from '../workflows/letterBatch';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+
+/**
+ * A 10,000-letter batch on the embedded stack against the Suomi.fi Messages
+ * and population register simulators: the CSV streamed to the API, the
+ * batch sent by a worker running as its own process (RSS sampled), until
+ * the final report. Targets: every letter accepted by the simulator within
+ * 2 minutes; worker peak RSS under 300 MB; the dev server answering
+ * throughout. Own ports and data directory (data/bench-letters, wiped).
+ */
+
+const LETTERS = Number(process.env.BENCH_LETTERS ?? 10_000);
+const ROOT = path.resolve(__dirname, '..');
+const ENV: Record<string, string> = {
+  SINETTI_DATA_DIR: path.join(ROOT, 'data', 'bench-letters'),
+  TEMPORAL_PORT: '7533', TEMPORAL_UI_PORT: '8533', FERRETDB_PORT: '27317', SMTP_PORT: '1325', MAIL_WEB_PORT: '1380',
+  SUOMIFI_SIMULATOR_PORT: '9010', VTJ_SIMULATOR_PORT: '9011',
+  SUOMIFI_SIMULATOR_EVENT_STEP_MS: '5000',
+  LETTER_EVENT_POLL_INTERVAL_MS: '2000',
+  LETTER_BATCH_PAGE_SIZE: '250',
+  LETTER_BATCH_RATE_PER_SECOND: process.env.BENCH_RATE ?? '250',
+  LETTER_BATCH_MAX_ROWS: '20000',
+  TEMPORAL_TASK_QUEUE: 'bench-letters',
+  LOG_LEVEL: 'warn',
+  SINETTI_PAYLOAD_KEYS: 'bench-1:c2luZXR0aS1iZW5jaC1rZXktbm90LWEtc2VjcmV0LTM=',
+  WORKER_METRICS_ADDRESS: '127.0.0.1:9574',
+};
+const MiB = 1024 * 1024;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function rssBytes(pid: number): number {
+  try {
+    return Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+function startWorker(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker', 'main.ts')], {
+    cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...ENV, LOG_LEVEL: 'info', SINETTI_SERVICE: 'worker' },
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const watch = (chunk: Buffer) => { output += chunk; if (output.includes('worker started')) resolve(child); };
+    child.stdout!.on('data', watch);
+    child.stderr!.on('data', watch);
+    child.once('exit', (code) => reject(new Error(`worker exited (${code}): ${output.slice(-2000)}`)));
+  });
+}
+
+async function letterPdf(): Promise<Buffer> {
+  const pdf = await PDFDocument.create();
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  pdf.addPage([595.28, 841.89]).drawText('Päätös: kiinteistöveron muutos 2027', { x: 56, y: 780, size: 14, font });
+  return Buffer.from(await pdf.save());
+}
+
+export async function letterBatchBenchmark(): Promise<string> {
+  const config = loadConfig({ ...process.env, ...ENV });
+  fs.rmSync(config.dataDir, { recursive: true, force: true });
+  const services: RunningService[] = await startEmbeddedServices(config);
+  let worker: ChildProcess | undefined;
+  let server: http.Server | undefined;
+  try {
+    await connectStore(config.mongodb.uri);
+    const client = await connectTemporalClient(config);
+    worker = await startWorker();
+    const workerPid = worker.pid!;
+    let peakRss = rssBytes(workerPid);
+
+    // The dev server's health: a cheap call every half second, timed.
+    const health = { calls: 0, failures: 0, worstMs: 0 };
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const started = Date.now();
+        try { await client.workflowService.getSystemInfo({}); } catch { health.failures += 1; }
+        health.calls += 1;
+        health.worstMs = Math.max(health.worstMs, Date.now() - started);
+        peakRss = Math.max(peakRss, rssBytes(workerPid));
+        await sleep(500);
+      }
+    })();
+
+    const store = new GridFsDocumentStore(config.maxDocumentBytes);
+    const pdf = await store.saveVersion({ key: `bench/${randomUUID()}`, bytes: await letterPdf(), fileName: 'paatos.pdf', kind: 'upload' });
+    const app = createApp({ config, store, audit: new AuditLog(), temporal: client, mail: new Mailer(config.smtp.url, config.smtp.from) });
+    server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server!.once('listening', r));
+    const { port } = server.address() as AddressInfo;
+
+    const rows = ['recipientId,title'];
+    for (let i = 0; i < LETTERS; i++) {
+      const year = 1940 + (i % 60);
+      rows.push(`${makeIdentityCode(`${year}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`, 2 + Math.floor(i / 336) % 897)},Kiinteistöveropäätös 2027`);
+    }
+    const csv = rows.join('\n') + '\n';
+
+    const uploadStarted = Date.now();
+    const response = await fetch(`http://127.0.0.1:${port}/api/letter-batches?documentVersionId=${pdf.versionId}`, {
+      method: 'POST', headers: { Authorization: 'Bearer dev-registry-token', 'Content-Type': 'text/csv' }, body: csv,
+    });
+    if (response.status !== 202) throw new Error(`batch upload: ${response.status} ${await response.text()}`);
+    const { batchId } = (await response.json()) as { batchId: string };
+    const uploadMs = Date.now() - uploadStarted;
+
+    const counters = async () => (await (await fetch(`${config.officialMail.messages.url}/sim/counters?prefix=${batchId}-`)).json()) as { posts: number; accepted: number; distinctExternalIds: number; conflicts: number };
+    let acceptedMs = NaN;
+    const result = client.workflow.getHandle(batchId).result() as Promise<LetterBatchState>;
+    let finished = false;
+    void result.finally(() => { finished = true; });
+    for (;;) {
+      const c = await counters();
+      if (c.accepted >= LETTERS || finished) { if (c.accepted >= LETTERS) acceptedMs = Date.now() - uploadStarted; break; }
+      await sleep(500);
+    }
+    const state = await result;
+    const reportMs = Date.now() - uploadStarted;
+    const final = await counters();
+    const description = await client.workflow.getHandle(batchId).describe();
+    const historyEvents = description.historyLength;
+    const historyBytes = Number(description.raw.workflowExecutionInfo?.historySizeBytes ?? 0);
+    sampling = false;
+    await sampler;
+    await client.workflow.getHandle(messageEventPollerId(config.temporal.taskQueue)).terminate('benchmark done').catch(() => undefined);
+    await client.connection.close();
+
+    const seconds = (ms: number) => (ms / 1000).toFixed(1);
+    const ok = (pass: boolean) => (pass ? '✅' : '❌');
+    const healthy = health.failures === 0;
+    return [
+      `## Official mail: a ${LETTERS.toLocaleString('en')}-letter batch`,
+      '',
+      `\`npm run bench -- letters\`: ${LETTERS.toLocaleString('en')} letters as one CSV through the API, against the Suomi.fi Messages and population register simulators on the embedded stack; the worker as its own process; batch page ${config.officialMail.batch.pageSize} letters, rate limit ${config.officialMail.batch.ratePerSecond} letters/s.`,
+      '',
+      '| measure | value | target |',
+      '| --- | --- | --- |',
+      `| CSV upload, checked and stored | ${seconds(uploadMs)} s | |`,
+      `| all letters accepted by the simulator | ${Number.isNaN(acceptedMs) ? 'not all' : `${seconds(acceptedMs)} s`} | < 120 s ${ok(acceptedMs < 120_000)} |`,
+      `| letters per second (to all accepted) | ${Number.isNaN(acceptedMs) ? '–' : (LETTERS / (acceptedMs / 1000)).toFixed(0)} | |`,
+      `| time to the final report | ${seconds(reportMs)} s | |`,
+      `| simulator: POSTs / distinct externalIds / accepted / 409s | ${final.posts} / ${final.distinctExternalIds} / ${final.accepted} / ${final.conflicts} | accepted = letters ${ok(final.accepted === LETTERS)} |`,
+      `| report: electronic / paper / no channel / failed | ${state.totals.electronic} / ${state.totals.paper} / ${state.totals.noChannel} / ${state.totals.failed + state.totals.rejected} | |`,
+      `| cost / all-paper cost | ${(state.totals.costCents / 100).toFixed(2)} € / ${(state.totals.paperCostCents / 100).toFixed(2)} € | |`,
+      `| worker peak RSS | ${(peakRss / MiB).toFixed(0)} MB | < 300 MB ${ok(peakRss < 300 * MiB)} |`,
+      `| batch workflow history | ${historyEvents} events, ${(historyBytes / 1024).toFixed(0)} KiB | |`,
+      `| dev server health (GetSystemInfo every 0.5 s) | ${health.calls - health.failures}/${health.calls} answered, slowest ${health.worstMs} ms | all answered ${ok(healthy)} |`,
+      '',
+    ].join('\n');
+  } finally {
+    server?.close();
+    if (worker?.pid && worker.exitCode === null) { try { process.kill(-worker.pid, 'SIGTERM'); } catch { /* gone */ } await sleep(2000); try { process.kill(-worker.pid, 'SIGKILL'); } catch { /* gone */ } }
+    await disconnectStore().catch(() => undefined);
+    await stopServices(services);
+  }
+}
