@@ -1,40 +1,74 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { contractsBenchmark } from './contracts';
 import { letterBatchBenchmark } from './letterBatch';
 import { sealingBenchmark } from './sealing';
 
 /**
- * `npm run bench`: runs every benchmark and rewrites BENCHMARKS.md with the
- * command, the machine and the numbers of this run. Targets are stated as
- * ratios against a peer measured in the same run, because these machines
- * are shared and noisy.
+ * `npm run bench [-- name …]`: runs the benchmarks (all, or the named ones)
+ * and writes their sections into BENCHMARKS.md. A section is everything
+ * from its "## " heading to the next; sections of benchmarks not run this
+ * time are kept as they were, so a partial run never wipes the others.
+ * Targets are stated as ratios against a peer measured in the same run
+ * where they can be, because these machines are shared and noisy.
  */
 const BENCHMARKS: { name: string; run: () => Promise<string> }[] = [
   { name: 'sealing', run: sealingBenchmark },
+  { name: 'contracts', run: contractsBenchmark },
   { name: 'letters', run: letterBatchBenchmark },
 ];
 
+const FILE = path.join(__dirname, '..', 'BENCHMARKS.md');
+
+/** The file's "## " sections by heading, in order; the preamble before them is dropped (it is rewritten). */
+export function sectionsOf(markdown: string): Map<string, string> {
+  const sections = new Map<string, string>();
+  let heading: string | undefined;
+  let lines: string[] = [];
+  const flush = () => { if (heading) sections.set(heading, lines.join('\n').trimEnd()); };
+  for (const line of markdown.split('\n')) {
+    if (line.startsWith('## ')) {
+      flush();
+      heading = line;
+      lines = [line];
+    } else if (heading) {
+      lines.push(line);
+    }
+  }
+  flush();
+  return sections;
+}
+
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
-  const sections: string[] = [];
+  const unknown = only.filter((name) => !BENCHMARKS.some((b) => b.name === name));
+  if (unknown.length) throw new Error(`Unknown benchmark ${unknown.join(', ')}; known: ${BENCHMARKS.map((b) => b.name).join(', ')}`);
+  const sections = sectionsOf(fs.existsSync(FILE) ? fs.readFileSync(FILE, 'utf8') : '');
   for (const benchmark of BENCHMARKS) {
     if (only.length && !only.includes(benchmark.name)) continue;
     console.error(`bench: ${benchmark.name}…`);
-    sections.push(await benchmark.run());
+    const section = (await benchmark.run()).trimEnd();
+    const heading = section.split('\n', 1)[0];
+    if (!heading.startsWith('## ')) throw new Error(`Benchmark ${benchmark.name} must start its section with a "## " heading`);
+    sections.set(heading, section);
   }
   const header = [
     '# Benchmarks',
     '',
-    `Produced by \`npm run bench${only.length ? ` -- ${only.join(' ')}` : ''}\` on ${new Date().toISOString().slice(0, 10)}:`,
+    `Last run: \`npm run bench${only.length ? ` -- ${only.join(' ')}` : ''}\` on ${new Date().toISOString().slice(0, 10)}:`,
     `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}.`,
+    only.length ? 'Sections of benchmarks not named in that run are kept from earlier runs.' : '',
     '',
-  ];
-  fs.writeFileSync(path.join(__dirname, '..', 'BENCHMARKS.md'), [...header, ...sections].join('\n') + '\n');
-  console.log([...header, ...sections].join('\n'));
+  ].filter((line, i, all) => line !== '' || all[i - 1] !== '');
+  const text = [...header, [...sections.values()].join('\n\n'), ''].join('\n');
+  fs.writeFileSync(FILE, text);
+  console.log(text);
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().then(() => process.exit(0), (error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,244 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createApp } from '../api/app';
+import { createApiDeps } from '../api/apiDeps';
+import { connectTemporalClient } from '../common/temporalClient';
+import { loadConfig } from '../config/config';
+import { isPortOpen, RunningService, startFerretDb, startMailDev, startTemporalDevServer, stopServices } from '../scripts/embeddedStack';
+import { connectStore, disconnectStore } from '../store/connection';
+import type { EmploymentContractState } from '../workflows/employmentContract';
+
+/**
+ * Employment contracts on the embedded stack, end to end: 200 contracts
+ * started at once through the API, then both signers of each sign through
+ * their signing pages (links read from the real SMTP inbox). The worker runs
+ * as its own process, as in production, and its RSS is sampled. Targets:
+ * p99 from the last signature to the sealed PDF stored under 1 s; worker
+ * RSS under 300 MB.
+ *
+ * Own ports and data directory (data/bench, wiped first), so neither
+ * `npm start` nor the test stack is touched.
+ */
+
+const CONTRACTS = Number(process.env.BENCH_CONTRACTS ?? 200);
+/** How many signers press "sign" at the same moment while the signing phases run. */
+const SIGN_CONCURRENCY = Number(process.env.BENCH_SIGN_CONCURRENCY ?? 10);
+const ROOT = path.resolve(__dirname, '..');
+const ENV: Record<string, string> = {
+  SINETTI_DATA_DIR: path.join(ROOT, 'data', 'bench'),
+  TEMPORAL_PORT: '7433',
+  TEMPORAL_UI_PORT: '8433',
+  FERRETDB_PORT: '27217',
+  SMTP_PORT: '1225',
+  MAIL_WEB_PORT: '1280',
+  TEMPORAL_TASK_QUEUE: 'bench-contracts',
+  LOG_LEVEL: 'warn',
+  SINETTI_PAYLOAD_KEYS: 'bench-1:c2luZXR0aS1iZW5jaC1rZXktbm90LWEtc2VjcmV0LTM=',
+  WORKER_METRICS_ADDRESS: '127.0.0.1:9474',
+  // Official mail's simulators are not used here; keep their clients off the development ports.
+  SUOMIFI_SIMULATOR_PORT: '8920',
+  VTJ_SIMULATOR_PORT: '8921',
+};
+const MiB = 1024 * 1024;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+function rssBytes(pid: number): number {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Runs `work` for every item with at most `limit` at a time. */
+async function inBatches<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]);
+  }));
+}
+
+function contractBody(i: number) {
+  return {
+    language: 'fi',
+    terms: {
+      employer: { name: 'Esimerkkilän kunta', address: 'Kunnantie 1, 99999 Esimerkkilä', businessId: '0116297-6' },
+      employee: { name: `Sijainen ${i}`, address: `Kotikatu ${i}, 99999 Esimerkkilä` },
+      startDate: '2027-01-04', endDate: '2027-01-29', fixedTermReason: 'Sijaisuus',
+      placeOfWork: 'Esimerkkilän koulu', duties: 'Luokanopettajan sijaisuus', payBasis: 'OVTES', payPeriod: 'Kuukausi',
+      workingHours: '24 oppituntia viikossa', annualLeave: 'Vuosilomalain mukaan', noticePeriod: 'Ei irtisanomisaikaa', collectiveAgreement: 'OVTES',
+    },
+    signers: [
+      { role: 'employee', name: `Sijainen ${i}`, email: `employee-${i}@bench.test` },
+      { role: 'employer', name: 'Erkki Esimies', email: `employer-${i}@bench.test` },
+    ],
+    hr: { email: 'hr@bench.test' },
+    maxReminders: 0,
+  };
+}
+
+interface InboxMail { to: { address: string }[]; subject: string; text: string }
+
+/** Waits until every address has mail whose subject starts with `subjectPrefix`, and returns the link in it. */
+async function linksFor(mailWebPort: number, addresses: string[], subjectPrefix: string, timeoutMs: number): Promise<Map<string, string>> {
+  const wanted = new Set(addresses);
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const mails = (await (await fetch(`http://127.0.0.1:${mailWebPort}/email`)).json()) as InboxMail[];
+    const links = new Map<string, string>();
+    for (const mail of mails) {
+      const address = mail.to[0]?.address;
+      const link = /\/s\/([A-Za-z0-9_-]+)\?lang=/.exec(mail.text)?.[1];
+      if (address && wanted.has(address) && link && mail.subject.startsWith(subjectPrefix)) links.set(address, link);
+    }
+    if (links.size === wanted.size) return links;
+    if (Date.now() > until) throw new Error(`Only ${links.size}/${wanted.size} "${subjectPrefix}" mails arrived`);
+    await sleep(500);
+  }
+}
+
+async function signThroughPage(baseUrl: string, token: string, name: string): Promise<void> {
+  const page = await fetch(`${baseUrl}/s/${token}?lang=fi`);
+  const documentSha256 = /name="documentSha256" value="([0-9a-f]{64})"/.exec(await page.text())?.[1];
+  if (!documentSha256) throw new Error(`Signing page answered ${page.status} without a document`);
+  const signed = await fetch(`${baseUrl}/s/${token}/sign?lang=fi`, {
+    method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ documentSha256, consent: 'yes', typedName: name }).toString(),
+  });
+  if (signed.status !== 303) throw new Error(`Signing answered ${signed.status}`);
+}
+
+function startWorker(env: Record<string, string>): ChildProcess {
+  const log = fs.openSync(path.join(env.SINETTI_DATA_DIR, 'worker.log'), 'a');
+  return spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker', 'main.ts')], {
+    cwd: ROOT, env: { ...process.env, ...env, SINETTI_SERVICE: 'bench-worker' }, stdio: ['ignore', log, log],
+  });
+}
+
+export async function contractsBenchmark(): Promise<string> {
+  const env = { ...ENV };
+  fs.rmSync(env.SINETTI_DATA_DIR, { recursive: true, force: true });
+  fs.mkdirSync(env.SINETTI_DATA_DIR, { recursive: true });
+  for (const port of [env.TEMPORAL_PORT, env.FERRETDB_PORT, env.SMTP_PORT, env.MAIL_WEB_PORT]) {
+    if (await isPortOpen(Number(port))) throw new Error(`Port ${port} is in use; the contracts benchmark needs its own services`);
+  }
+
+  // The API listens first, so the links in the mail point at it.
+  let handler: http.RequestListener = (_req, res) => { res.statusCode = 503; res.end(); };
+  const server = http.createServer((req, res) => handler(req, res));
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  env.SINETTI_PUBLIC_URL = baseUrl;
+  const config = loadConfig({ ...process.env, ...env });
+
+  const services: RunningService[] = [];
+  let worker: ChildProcess | undefined;
+  let sampler: NodeJS.Timeout | undefined;
+  try {
+    services.push(...await Promise.all([
+      startTemporalDevServer({ dataDir: config.dataDir, port: Number(env.TEMPORAL_PORT), uiPort: config.temporal.uiPort, namespace: config.temporal.namespace }),
+      startFerretDb(config.dataDir, config.mongodb.port),
+      startMailDev(config.dataDir, config.smtp.port, config.smtp.webPort),
+    ]));
+    await connectStore(config.mongodb.uri);
+    const temporal = await connectTemporalClient(config);
+    const deps = createApiDeps(config, temporal);
+    handler = createApp(deps);
+
+    worker = startWorker(env);
+    let peakRss = 0;
+    const workerPid = worker.pid!;
+    sampler = setInterval(() => { peakRss = Math.max(peakRss, rssBytes(workerPid)); }, 100);
+    // Until the worker polls (it bundles the workflows first), nothing below would be measured fairly.
+    for (let polled = false; !polled;) {
+      if (worker.exitCode !== null) throw new Error(`The worker exited with ${worker.exitCode}; see ${env.SINETTI_DATA_DIR}/worker.log`);
+      const queue = await temporal.workflowService.describeTaskQueue({ namespace: config.temporal.namespace, taskQueue: { name: config.temporal.taskQueue }, taskQueueType: 1 });
+      polled = (queue.pollers ?? []).length > 0;
+      if (!polled) await sleep(250);
+    }
+    const idleRss = rssBytes(workerPid);
+
+    // 1. 200 contracts at once through the API.
+    const started = Date.now();
+    const created = await Promise.all(Array.from({ length: CONTRACTS }, async (_, i) => {
+      const response = await fetch(`${baseUrl}/api/contracts`, {
+        method: 'POST', headers: { Authorization: 'Bearer dev-hr-token', 'Content-Type': 'application/json' }, body: JSON.stringify(contractBody(i)),
+      });
+      if (response.status !== 201) throw new Error(`POST /api/contracts answered ${response.status}: ${await response.text()}`);
+      return ((await response.json()) as { contractId: string }).contractId;
+    }));
+    const acceptSeconds = (Date.now() - started) / 1000;
+
+    // 2. Every employee signs, then every employer; the employer's press of "sign" is the last signature.
+    const indexes = Array.from({ length: CONTRACTS }, (_, i) => i);
+    const employeeLinks = await linksFor(config.smtp.webPort, indexes.map((i) => `employee-${i}@bench.test`), 'Allekirjoituspyyntö', 300_000);
+    const invitedAt = Date.now();
+    await inBatches(indexes, SIGN_CONCURRENCY, (i) => signThroughPage(baseUrl, employeeLinks.get(`employee-${i}@bench.test`)!, `Sijainen ${i}`));
+    const employerLinks = await linksFor(config.smtp.webPort, indexes.map((i) => `employer-${i}@bench.test`), 'Allekirjoituspyyntö', 300_000);
+    const lastSignatureAt = new Map<number, number>();
+    const signingStarted = Date.now();
+    await inBatches(indexes, SIGN_CONCURRENCY, async (i) => {
+      lastSignatureAt.set(i, Date.now());
+      await signThroughPage(baseUrl, employerLinks.get(`employer-${i}@bench.test`)!, 'Erkki Esimies');
+    });
+    const signingSeconds = (Date.now() - signingStarted) / 1000;
+
+    // 3. From the last signature to the sealed PDF stored (the sealed version's own timestamp).
+    const latencies: number[] = [];
+    for (const i of indexes) {
+      const state = (await temporal.workflow.getHandle(created[i]).result()) as EmploymentContractState;
+      if (state.status !== 'completed' || !state.sealedVersionId) throw new Error(`${created[i]} ended ${state.status}`);
+      const sealed = await deps.store.getVersion(state.sealedVersionId);
+      latencies.push(sealed.createdAt.getTime() - lastSignatureAt.get(i)!);
+    }
+    const allDoneSeconds = (Date.now() - invitedAt) / 1000;
+    clearInterval(sampler);
+    latencies.sort((a, b) => a - b);
+    deps.close();
+    await temporal.connection.close();
+
+    const p50 = percentile(latencies, 50);
+    const p99 = percentile(latencies, 99);
+    const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
+    return [
+      '## Employment contracts end to end',
+      '',
+      `_\`npm run bench -- contracts\` on ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'} shared with other work._`,
+      '',
+      `Embedded stack on ports of its own (Temporal dev server on SQLite, FerretDB, MailDev); the API in the benchmark's process, the worker as a separate process (\`worker/main.ts\`). ${CONTRACTS} contracts from the template (employee first, then the employer's representative) posted at once; every signer opens the link from the real mail and signs on the page, ${SIGN_CONCURRENCY} signers at a time. Latency runs from the moment the last signer submits "sign" to the sealed version's timestamp in the store; in between: the signature, the audit certificate, and the organisation seal.`,
+      '',
+      '| Measure | Result | Target |',
+      '| --- | ---: | --- |',
+      `| Contracts accepted by the API | ${(CONTRACTS / acceptSeconds).toFixed(1)} /s (${CONTRACTS} in ${acceptSeconds.toFixed(2)} s) | — |`,
+      `| Last signature → sealed PDF stored, p50 | ${p50} ms | — |`,
+      `| Last signature → sealed PDF stored, p99 | ${p99} ms | < 1000 ms: ${verdict(p99 < 1000)} |`,
+      `| Worker peak RSS | ${(peakRss / MiB).toFixed(0)} MiB (idle after start ${(idleRss / MiB).toFixed(0)} MiB) | < 300 MB: ${verdict(peakRss < 300e6)} |`,
+      '',
+      `Final signatures went in at ${(CONTRACTS / signingSeconds).toFixed(1)} /s; from the first employee signature to the last contract sealed, delivered and archived took ${allDoneSeconds.toFixed(1)} s (max latency ${latencies[latencies.length - 1]} ms).`,
+      '',
+    ].join('\n');
+  } finally {
+    if (sampler) clearInterval(sampler);
+    if (worker && worker.exitCode === null) {
+      const exited = new Promise((resolve) => worker!.once('exit', resolve));
+      worker.kill('SIGTERM');
+      await Promise.race([exited, sleep(15_000)]);
+      if (worker.exitCode === null) worker.kill('SIGKILL');
+    }
+    await disconnectStore().catch(() => undefined);
+    await new Promise((resolve) => server.close(resolve));
+    await stopServices(services);
+  }
+}
