@@ -13,7 +13,7 @@ import { ApplicationRecord, Applications, DecisionOutcome } from '../store/appli
 import { DocumentStore } from '../store/documentStore';
 import { Letters } from '../store/letters';
 import { failFastOnBadInput, idempotencyKey } from './activityContext';
-import { renderDecisionPdf } from './decisionDocument';
+import { renderDecisionPdf, renderRectificationDecisionPdf } from './decisionDocument';
 import type { VersionRef } from './documentActivities';
 
 /**
@@ -37,6 +37,8 @@ export interface ApplicationActivityDeps {
 }
 
 export const APPLICANT = 'applicant';
+/** Municipal appeal to the administrative court: 30 days from notification (Local Government Act § 138). */
+export const APPEAL_DAYS = 30;
 
 /** The applicant's personal link: a supplementation or a rectification request, by purpose. */
 export function applicantLink(publicUrl: string, token: string, language: Language): string {
@@ -118,10 +120,35 @@ export function createApplicationActivities(deps: ApplicationActivityDeps) {
       return { versionId: saved.versionId, documentId: saved.documentId, sha256: saved.sha256 };
     },
 
-    async recordSignedDecision(input: { applicationId: string; versionId: string; sha256: string; actor: string }): Promise<void> {
+    async recordSignedDecision(input: { applicationId: string; versionId: string; sha256: string; actor: string; rectification?: boolean }): Promise<void> {
       const record = await deps.applications.get(input.applicationId);
-      await deps.applications.update(input.applicationId, { decision: { ...record.decision!, versionId: input.versionId } });
-      await audit(input.applicationId, 'decision.signed', undefined, input.actor, input.sha256);
+      if (input.rectification) await deps.applications.update(input.applicationId, { rectification: { ...record.rectification!, decisionVersionId: input.versionId } });
+      else await deps.applications.update(input.applicationId, { decision: { ...record.decision!, versionId: input.versionId } });
+      await audit(input.applicationId, input.rectification ? 'rectification.decision_signed' : 'decision.signed', undefined, input.actor, input.sha256);
+    },
+
+    /** The decision on a rectification request, with appeal instructions; a correction also changes the case's decision. */
+    async renderRectificationDecision(input: { applicationId: string; resolution: 'upheld' | 'corrected'; outcome: DecisionOutcome; amount: string; reasoning: string; decidedOn: string; actor: string }): Promise<VersionRef> {
+      const record = await deps.applications.get(input.applicationId);
+      const pdf = await renderRectificationDecisionPdf({ form: formOf(record), application: record, organization: deps.organization, decision: input });
+      const saved = await deps.store.saveVersion({ key: idempotencyKey(), bytes: pdf, fileName: `oikaisuvaatimuspaatos-${record.caseNumber?.replace(/\//g, '-')}.pdf`, kind: 'decision' });
+      if (input.resolution === 'corrected') {
+        await deps.applications.update(input.applicationId, { decision: { ...record.decision!, outcome: input.outcome, amount: input.amount, reasoning: input.reasoning } });
+      }
+      await audit(input.applicationId, 'rectification.decision_drafted', { resolution: input.resolution, outcome: input.outcome, amount: input.amount }, input.actor, saved.sha256);
+      return { versionId: saved.versionId, documentId: saved.documentId, sha256: saved.sha256 };
+    },
+
+    /** The 30-day appeal period from the day the applicant is deemed notified of the rectification decision. */
+    async startAppealPeriod(input: { applicationId: string; letterId: string }): Promise<{ notifiedOn: string; periodLastDay: string; periodEndsAt: string }> {
+      const letter = await deps.letters.get(input.letterId);
+      if (!letter.sentAt || !letter.channel) throw new Error(`Letter ${input.letterId} has not been sent yet`);
+      const notifiedOn = deemedNotificationDate(letter.channel, new Date(letter.sentAt));
+      const lastDay = periodLastDay(notifiedOn, APPEAL_DAYS);
+      const record = await deps.applications.get(input.applicationId);
+      await deps.applications.update(input.applicationId, { rectification: { ...record.rectification!, appealPeriodLastDay: lastDay } });
+      await audit(input.applicationId, 'rectification.decision_notified', { channel: letter.channel, notifiedOn, appealPeriodLastDay: lastDay });
+      return { notifiedOn, periodLastDay: lastDay, periodEndsAt: endOfFinnishDay(lastDay).toISOString() };
     },
 
     /** The signed decision as an official letter to the applicant (the person's identity code or the association's business ID). */

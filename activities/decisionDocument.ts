@@ -71,3 +71,51 @@ export async function renderDecisionPdf(input: {
   for (const paragraph of RECTIFICATION_INSTRUCTIONS[language]) flow.paragraph(paragraph, 9).space(4);
   return flow.save();
 }
+
+const RECTIFICATION_LABELS = {
+  fi: { title: 'PÄÄTÖS OIKAISUVAATIMUKSEEN', upheld: 'Oikaisuvaatimus hylätään. Alkuperäinen päätös pysyy voimassa.', corrected: 'Oikaisuvaatimus hyväksytään ja päätöstä oikaistaan.', now: 'Päätös oikaisun jälkeen', appealTitle: 'VALITUSOSOITUS' },
+  sv: { title: 'BESLUT OM BEGÄRAN OM OMPRÖVNING', upheld: 'Begäran om omprövning avslås. Det ursprungliga beslutet står fast.', corrected: 'Begäran om omprövning godkänns och beslutet rättas.', now: 'Beslutet efter omprövningen', appealTitle: 'BESVÄRSANVISNING' },
+  en: { title: 'DECISION ON THE REQUEST FOR RECTIFICATION', upheld: 'The request for rectification is rejected. The original decision stands.', corrected: 'The request for rectification is accepted and the decision is corrected.', now: 'The decision after rectification', appealTitle: 'APPEAL INSTRUCTIONS' },
+} satisfies Record<Language, Record<string, string>>;
+
+/** Municipal appeal (kunnallisvalitus, Local Government Act §§ 135–137) against a decision on a rectification request. */
+export const APPEAL_INSTRUCTIONS: Record<Language, string[]> = {
+  fi: [
+    'Tähän päätökseen tyytymätön voi hakea siihen muutosta kunnallisvalituksella hallinto-oikeudelta. Valituksen saa tehdä asianosainen ja kunnan jäsen.',
+    'Valitus on tehtävä 30 päivän kuluessa päätöksen tiedoksisaannista. Asianosaisen katsotaan saaneen päätöksestä tiedon, jollei muuta näytetä, seitsemän päivän kuluttua kirjeen lähettämisestä tai kolmantena päivänä sähköisen viestin lähettämisestä.',
+    'Valituksessa on ilmoitettava päätös, johon haetaan muutosta, miltä osin muutosta haetaan, vaatimukset perusteluineen sekä valittajan nimi ja yhteystiedot. Valituksen voi tehdä myös hallinto- ja erityistuomioistuinten sähköisessä asiointipalvelussa. Muutoksenhaussa voidaan periä oikeudenkäyntimaksu.',
+  ],
+  sv: [
+    'Den som är missnöjd med detta beslut kan söka ändring i det genom kommunalbesvär hos förvaltningsdomstolen. Besvär får anföras av en part och av kommunmedlemmar.',
+    'Besvär ska anföras inom 30 dagar från delfåendet av beslutet. En part anses ha fått del av beslutet, om inte något annat visas, sju dagar efter att brevet sändes eller den tredje dagen efter att ett elektroniskt meddelande sändes.',
+    'I besvären ska anges det beslut som överklagas, till vilka delar ändring söks, yrkandena och grunderna för dem samt klagandens namn och kontaktuppgifter. Besvär kan också anföras i förvaltnings- och specialdomstolarnas e-tjänst. För ändringssökandet kan en rättegångsavgift tas ut.',
+  ],
+  en: [
+    'If you are not satisfied with this decision, you may appeal against it to the administrative court (municipal appeal). An appeal may be made by a party and by members of the municipality.',
+    'The appeal must be made within 30 days of being notified of the decision. Unless shown otherwise, a party is deemed notified seven days after a letter was sent, or on the third day after an electronic message was sent.',
+    'The appeal must name the decision appealed against, the parts to be changed, the claims and their grounds, and the name and contact details of the appellant. It can also be made through the e-service of the administrative and special courts. A court fee may be charged.',
+  ],
+};
+
+export async function renderRectificationDecisionPdf(input: {
+  form: FormDefinition;
+  application: ApplicationRecord;
+  organization: string;
+  decision: { resolution: 'upheld' | 'corrected'; outcome: DecisionOutcome; amount: string; reasoning: string; decidedOn: string };
+}): Promise<Buffer> {
+  const { form, application, decision } = input;
+  const language = application.language;
+  const l = LABELS[language];
+  const r = RECTIFICATION_LABELS[language];
+  const flow = await PdfTextFlow.create({ title: `${r.title} – ${application.caseNumber}`, language, footer: `${input.organization} · ${application.caseNumber}` });
+  flow.paragraph(input.organization).heading(r.title).paragraph(form.title[language]).space()
+    .row(l.case, application.caseNumber ?? '')
+    .row(l.applicant, application.values[form.roles.applicantName] ?? '')
+    .row(l.date, decision.decidedOn)
+    .space().paragraph(r[decision.resolution], 12).space()
+    .heading(r.now, 12).paragraph(OUTCOME[decision.outcome][language]);
+  if (decision.outcome !== 'deny') flow.row(l.granted, euros(decision.amount, language));
+  flow.space().heading(l.reasoning, 12).paragraph(decision.reasoning).space().rule().heading(r.appealTitle, 12);
+  for (const paragraph of APPEAL_INSTRUCTIONS[language]) flow.paragraph(paragraph, 9).space(4);
+  return flow.save();
+}

@@ -31,7 +31,7 @@ export interface ApplicationRecord {
   payment?: { paymentId: string; amount: string; orderedAt: string };
   /** The open or last request for supplementation: what was asked and until when. */
   supplementation?: { fields: string[]; message: string; deadlineAt: string; answeredAt?: string };
-  rectification?: { text: string; receivedAt: string; resolution?: string };
+  rectification?: { text: string; receivedAt: string; resolution?: string; decisionVersionId?: string; appealPeriodLastDay?: string };
   submittedAt: Date;
 }
 

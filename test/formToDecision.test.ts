@@ -8,6 +8,7 @@ import { endOfFinnishDay, periodLastDay } from '../rules/rectificationPeriod';
 import { businessIdCheckDigit, makeIdentityCode } from '../rules/identifiers';
 import { Applications } from '../store/applications';
 import { GridFsDocumentStore } from '../store/documentStore';
+import { Letters } from '../store/letters';
 import type { FormToDecisionState } from '../workflows/formToDecision';
 import { waitForMail } from './support/mailbox';
 import { freshIdentityCode, letterApi, registerPerson, stopEventPoller, waitUntil } from './support/officialMailHarness';
@@ -28,7 +29,9 @@ beforeAll(async () => { stack = await openTestStack('form'); app = letterApi(sta
 const started: string[] = [];
 afterAll(async () => {
   // The decision letters are followed on after their cases end; stop them so no test leaves a running process behind.
-  for (const applicationId of started) await stack.client.workflow.getHandle(`${applicationId}-decision-letter`).terminate('test finished').catch(() => undefined);
+  for (const applicationId of started) {
+    for (const letter of ['decision-letter', 'rectification-letter']) await stack.client.workflow.getHandle(`${applicationId}-${letter}`).terminate('test finished').catch(() => undefined);
+  }
   await stopEventPoller(stack);
   await stack?.close();
 });
@@ -175,7 +178,7 @@ describe('form to decision on the real stack', () => {
     recordHistoryIfAsked(stack, applicationId, 'formToDecisionWorkflow');
   });
 
-  it('an incomplete expense claim: supplementation answered through the link, partly approved, paper letter, a rectification request pauses finality', async () => {
+  it('an incomplete expense claim: supplementation answered through the link, partly approved, paper letter, a rectification request pauses finality and is answered by a signed, corrected decision', async () => {
     const identityCode = freshIdentityCode();
     await registerPerson(stack.config, { id: identityCode, mailbox: false });
     const email = `claim-${randomUUID().slice(0, 8)}@example.fi`;
@@ -216,14 +219,24 @@ describe('form to decision on the real stack', () => {
       await new Promise((r) => setTimeout(r, 6000));
       expect((await stateOf(applicationId)).status).toBe('rectification_requested');
       expect((await new Applications().get(applicationId)).payment).toBeUndefined();
-      await request(app).post(`/api/applications/${applicationId}/rectification-resolution`).set(HANDLER).send({ resolution: 'upheld' }).expect(200);
+      // The answer is a decision of its own: corrected, signed, sent, final after the appeal period.
+      await request(app).post(`/api/applications/${applicationId}/rectification-resolution`).set(HANDLER).send({ resolution: 'corrected', outcome: 'partly', amount: '55,50', reasoning: 'Två måltider ersätts.' }).expect(200);
+      await reach(applicationId, 'awaiting_signature');
+      await request(app).post(`/api/applications/${applicationId}/signature`).set(HANDLER).send({}).expect(200);
+      const appeal = await reach(applicationId, 'appeal_period');
+      expect((await new Applications().get(applicationId)).payment).toBeUndefined();
+      expect(appeal.rectification!.appealPeriodLastDay! > appeal.notification!.periodLastDay).toBe(true);
       return stack.client.workflow.getHandle(applicationId).result() as Promise<FormToDecisionState>;
     });
 
-    expect(state).toMatchObject({ status: 'completed', final: true, rectification: { resolution: 'upheld' }, decision: { outcome: 'partly', amount: '45.50' }, notification: { channel: 'paper' } });
+    expect(state).toMatchObject({ status: 'completed', final: true, rectification: { resolution: 'corrected' }, decision: { outcome: 'partly', amount: '55.50' }, notification: { channel: 'paper' } });
+    const rectificationDecision = await new GridFsDocumentStore(50e6).readVersion(state.rectification!.versionId!);
+    expect(summarisePdfsig(await pdfsig(rectificationDecision))).toMatchObject({ signatures: 1, valid: 1 });
+    expect(await new Letters().get(`${applicationId}-rectification-letter`)).toMatchObject({ status: expect.any(String), versionId: state.rectification!.versionId });
     expect(state.notification!.notifiedOn).toBe(deemedNotificationDate('paper', new Date(state.notification!.sentAt)));
     expect(state.caseNumber).toMatch(/^\d+\/02\.05\.02\/\d{4}$/);
-    expect(await new LocalFinanceSimulator().paymentsFor(state.caseNumber!)).toEqual([expect.objectContaining({ amount: '45.50' })]);
+    expect(await new LocalFinanceSimulator().paymentsFor(state.caseNumber!)).toEqual([expect.objectContaining({ amount: '55.50' })]);
+    recordHistoryIfAsked(stack, applicationId, 'formToDecisionWorkflow-rectification');
   });
 
   it('a supplementation not answered: the handler is told at the deadline, a late answer is refused, the denial is not paid', async () => {
@@ -280,7 +293,7 @@ describe('form to decision on the real stack', () => {
     expect(lines).toHaveLength(3);
     const header = lines[0]!;
     expect(lines[1]![header.indexOf('Henkilötunnus')]).toMatch(/^\d{6}.\*\*\*.$/);
-    expect(lines[1]![header.indexOf('Myönnetty (€)')]).toBe('45,50');
+    expect(lines[1]![header.indexOf('Myönnetty (€)')]).toBe('55,50');
     expect(lines[2]![header.indexOf('Haettu korvaus yhteensä (€)')]).toBe('60,00');
   });
 });

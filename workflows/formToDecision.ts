@@ -1,6 +1,6 @@
 import { ApplicationFailure, type RetryPolicy } from '@temporalio/common';
 import {
-  allHandlersFinished, condition, defineQuery, defineUpdate, ParentClosePolicy, proxyActivities, setHandler, startChild, upsertSearchAttributes, workflowInfo,
+  allHandlersFinished, condition, defineQuery, defineUpdate, ParentClosePolicy, proxyActivities, setHandler, sleep, startChild, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { ApplicationActivities } from '../activities/applicationActivities';
 import type { DocumentActivities } from '../activities/documentActivities';
@@ -28,14 +28,14 @@ export interface FormToDecisionInput {
   organization: string;
   /** How long the decision letter's delivery is followed (the letter process outlives this one if need be). */
   letterTrackingDays: number;
-  /** Tests only: wait this long instead of until the end of the rectification period. */
+  /** Tests only: wait this long instead of until the end of the rectification (or appeal) period. */
   rectificationWaitMs?: number;
 }
 
 export type ApplicationStatus =
   | 'checking' | 'registering' | 'awaiting_decision' | 'awaiting_supplementation' | 'supplementation_overdue'
   | 'drafting' | 'awaiting_signature' | 'notifying' | 'notification_failed' | 'rectification_period' | 'rectification_requested'
-  | 'paying' | 'archiving' | 'completed';
+  | 'appeal_period' | 'paying' | 'archiving' | 'completed';
 
 export interface DecisionDraft { outcome: DecisionOutcome; amount: string; reasoning: string }
 
@@ -46,7 +46,7 @@ export interface FormToDecisionState {
   supplementation?: { fields: string[]; deadlineAt: string; answered: boolean };
   decision?: DecisionDraft & { decidedOn: string; versionId?: string; signedBy?: string };
   notification?: { channel: string; sentAt: string; notifiedOn: string; periodLastDay: string; periodEndsAt: string };
-  rectification?: { receivedAt: string; resolution?: 'upheld' | 'corrected' };
+  rectification?: { receivedAt: string; resolution?: 'upheld' | 'corrected'; versionId?: string; appealPeriodLastDay?: string };
   final?: boolean;
   paymentId?: string;
   archiveId?: string;
@@ -54,7 +54,7 @@ export interface FormToDecisionState {
 
 export interface StaffAct { actor: string }
 export interface SupplementationRequest extends StaffAct { fields: string[]; message: string; deadlineAt: string }
-export interface RectificationResolution extends StaffAct { resolution: 'upheld' | 'corrected'; outcome?: DecisionOutcome; amount?: string; reasoning?: string }
+export interface RectificationResolution extends StaffAct { resolution: 'upheld' | 'corrected'; outcome?: DecisionOutcome; amount?: string; reasoning: string }
 
 export const applicationStateQuery = defineQuery<FormToDecisionState>('state');
 export const requestSupplementationUpdate = defineUpdate<FormToDecisionState, [SupplementationRequest]>('requestSupplementation');
@@ -85,7 +85,7 @@ export async function formToDecisionWorkflow(input: FormToDecisionInput): Promis
   let supplementedAt: string | undefined;
   let draft: (DecisionDraft & StaffAct) | undefined;
   let signer: (StaffAct & { signerName: string }) | undefined;
-  let dispatch: LetterDispatch | undefined;
+  const dispatches: Record<number, LetterDispatch> = {};
   let rectification: RectificationResolution | undefined;
 
   const deciding = () => state.status === 'awaiting_decision' || state.status === 'supplementation_overdue';
@@ -121,6 +121,7 @@ export async function formToDecisionWorkflow(input: FormToDecisionInput): Promis
   setHandler(resolveRectificationUpdate, (request) => { rectification = request; return state; }, {
     validator: (request) => {
       if (state.status !== 'rectification_requested' || rectification) throw refuse('no_rectification', 'There is no rectification request waiting.');
+      if (!request.reasoning?.trim()) throw refuse('invalid_request', 'Give the reasoning of the decision on the rectification request.');
       if (request.resolution === 'corrected') checkAmount(request.outcome ?? 'deny', request.amount ?? '0');
     },
   });
@@ -130,6 +131,7 @@ export async function formToDecisionWorkflow(input: FormToDecisionInput): Promis
     showStep({ status, waitingFor, ...(deadlineAt ? { deadlineAt } : {}) });
     await applications.setApplicationStatus({ applicationId, status });
   };
+  setHandler(letterDispatchedSignal, (dispatched) => { dispatches[dispatched.row] = dispatched; });
   showProcess(FORM_TO_DECISION, input.organization);
 
   // 1. Validate.
@@ -153,32 +155,14 @@ export async function formToDecisionWorkflow(input: FormToDecisionInput): Promis
   const rendered = await applications.renderDecision({ applicationId, ...draft!, decidedOn });
   state.decision = { outcome: draft!.outcome, amount: draft!.amount, reasoning: draft!.reasoning, decidedOn };
   const prepared = await documents.prepareSignatureFields({ versionId: rendered.versionId, fields: [{ name: DECISION_MAKER_FIELD, label: 'Päätöksentekijä / Beslutsfattare / Decision-maker' }] });
-  await step('awaiting_signature', 'decision-maker');
-  await condition(() => signer !== undefined);
-  const signed = await documents.signDocumentField({
-    versionId: prepared.versionId, fieldName: DECISION_MAKER_FIELD,
-    stamp: { signerName: signer!.signerName, role: 'Päätöksentekijä / Beslutsfattare / Decision-maker', signedAt: new Date().toISOString(), reason: `Päätös / Beslut / Decision ${caseNumber}` },
-  });
+  const signed = await signByDecisionMaker(prepared.versionId, `Päätös / Beslut / Decision ${caseNumber}`);
   state.decision.versionId = signed.versionId;
   state.decision.signedBy = signer!.signerName;
   await applications.recordSignedDecision({ applicationId, versionId: signed.versionId, sha256: signed.sha256, actor: signer!.actor });
 
   // 5. Notification as official mail; the date the applicant is deemed notified follows the channel.
-  await step('notifying');
   const letterId = `${applicationId}-decision-letter`;
-  await applications.createDecisionLetter({ applicationId, letterId, versionId: signed.versionId });
-  setHandler(letterDispatchedSignal, (dispatched) => { dispatch = dispatched; });
-  await startChild(officialLetterWorkflow, {
-    workflowId: letterId,
-    args: [{ letterId, organization: input.organization, requestedBy: 'system:formToDecision', trackingDays: input.letterTrackingDays, page: { workflowId: workflowInfo().workflowId, row: 0 } }],
-    parentClosePolicy: ParentClosePolicy.ABANDON,
-  });
-  await condition(() => dispatch !== undefined);
-  if (dispatch!.outcome !== 'sent') {
-    // The registry's work list has the letter; nothing becomes final without notification.
-    await step('notification_failed', 'registry');
-    return state;
-  }
+  if (!await sendAsOfficialLetter(letterId, signed.versionId, 0)) return state;
 
   // 6. The rectification period; a request during it pauses finality until the handler has answered it.
   state.notification = await applications.startRectificationPeriod({ applicationId, letterId });
@@ -189,11 +173,7 @@ export async function formToDecisionWorkflow(input: FormToDecisionInput): Promis
   if (state.rectification) {
     await step('rectification_requested', 'handler');
     await condition(() => rectification !== undefined);
-    state.rectification.resolution = rectification!.resolution;
-    if (rectification!.resolution === 'corrected') {
-      Object.assign(state.decision, { outcome: rectification!.outcome, amount: rectification!.amount, reasoning: rectification!.reasoning ?? state.decision.reasoning });
-    }
-    await applications.recordRectification({ applicationId, resolution: rectification!.resolution, actor: rectification!.actor });
+    if (!await decideOnRectification(rectification!)) return state;
   }
   await applications.closeRectificationPeriod({ applicationId });
   state.final = true;
@@ -210,6 +190,60 @@ export async function formToDecisionWorkflow(input: FormToDecisionInput): Promis
   await step('completed', null);
   await condition(allHandlersFinished);
   return state;
+
+  /** The decision-maker signs the prepared decision as a PDF signature in their own name. */
+  async function signByDecisionMaker(versionId: string, reason: string) {
+    signer = undefined;
+    await step('awaiting_signature', 'decision-maker');
+    await condition(() => signer !== undefined);
+    return documents.signDocumentField({
+      versionId, fieldName: DECISION_MAKER_FIELD,
+      stamp: { signerName: signer!.signerName, role: 'Päätöksentekijä / Beslutsfattare / Decision-maker', signedAt: new Date().toISOString(), reason },
+    });
+  }
+
+  /** A signed decision to the applicant through the official mail process; false when it could not be sent. */
+  async function sendAsOfficialLetter(letterId: string, versionId: string, row: number): Promise<boolean> {
+    await step('notifying');
+    await applications.createDecisionLetter({ applicationId, letterId, versionId });
+    await startChild(officialLetterWorkflow, {
+      workflowId: letterId,
+      args: [{ letterId, organization: input.organization, requestedBy: 'system:formToDecision', trackingDays: input.letterTrackingDays, page: { workflowId: workflowInfo().workflowId, row } }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+    await condition(() => dispatches[row] !== undefined);
+    if (dispatches[row]!.outcome === 'sent') return true;
+    // The registry's work list has the letter; nothing becomes final without notification.
+    await step('notification_failed', 'registry');
+    return false;
+  }
+
+  /**
+   * The answer to a rectification request is a decision of its own, upheld
+   * or corrected: drafted with its reasoning and appeal instructions, signed
+   * by the decision-maker, sent as official mail, and final once the 30-day
+   * appeal period has run.
+   */
+  async function decideOnRectification(resolution: RectificationResolution): Promise<boolean> {
+    state.rectification!.resolution = resolution.resolution;
+    if (resolution.resolution === 'corrected') Object.assign(state.decision!, { outcome: resolution.outcome, amount: resolution.amount, reasoning: resolution.reasoning });
+    await applications.recordRectification({ applicationId, resolution: resolution.resolution, actor: resolution.actor });
+    await step('drafting');
+    const rendered = await applications.renderRectificationDecision({
+      applicationId, resolution: resolution.resolution, outcome: state.decision!.outcome, amount: state.decision!.amount, reasoning: resolution.reasoning, decidedOn: finnishToday(), actor: resolution.actor,
+    });
+    const prepared = await documents.prepareSignatureFields({ versionId: rendered.versionId, fields: [{ name: DECISION_MAKER_FIELD, label: 'Päätöksentekijä / Beslutsfattare / Decision-maker' }] });
+    const signed = await signByDecisionMaker(prepared.versionId, `Oikaisuvaatimuspäätös / Beslut om omprövning / Rectification decision ${state.caseNumber}`);
+    state.rectification!.versionId = signed.versionId;
+    await applications.recordSignedDecision({ applicationId, versionId: signed.versionId, sha256: signed.sha256, actor: signer!.actor, rectification: true });
+    const letterId = `${applicationId}-rectification-letter`;
+    if (!await sendAsOfficialLetter(letterId, signed.versionId, 1)) return false;
+    const appeal = await applications.startAppealPeriod({ applicationId, letterId });
+    state.rectification!.appealPeriodLastDay = appeal.periodLastDay;
+    await step('appeal_period', null, new Date(appeal.periodEndsAt));
+    await sleep(input.rectificationWaitMs ?? Math.max(0, Date.parse(appeal.periodEndsAt) - Date.now()));
+    return true;
+  }
 
   async function awaitHandler(): Promise<void> {
     for (;;) {

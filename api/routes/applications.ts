@@ -50,7 +50,7 @@ const rectificationResolution = z.object({
   resolution: z.enum(['upheld', 'corrected']),
   outcome: z.enum(['approve', 'partly', 'deny']).optional(),
   amount: z.union([z.string(), z.number()]).transform((a) => Number(String(a).replace(',', '.')).toFixed(2)).optional(),
-  reasoning: z.string().trim().max(10_000).optional(),
+  reasoning: z.string().trim().min(1, 'Give the reasoning of the decision on the rectification request.').max(10_000),
 });
 
 const LINK_TEXTS: Record<Language, { supplemented: string; closed: string; contact: string }> = {
