@@ -13,7 +13,7 @@ import { messageEventPollerId } from '../activities/letterActivities';
 import { makeIdentityCode } from '../rules/identifiers';
 import { RunningService, startEmbeddedServices, stopServices } from '../scripts/embeddedStack';
 import { connectStore, disconnectStore } from '../store/connection';
-import { GridFsDocumentStore } from '../store/documentStore';
+import { ChunkedDocumentStore } from '../store/documentStore';
 import type { LetterBatchState } from '../workflows/letterBatch';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 
@@ -100,7 +100,7 @@ export async function letterBatchBenchmark(): Promise<string> {
       }
     })();
 
-    const store = new GridFsDocumentStore(config.maxDocumentBytes);
+    const store = new ChunkedDocumentStore(config.maxDocumentBytes);
     const pdf = await store.saveVersion({ key: `bench/${randomUUID()}`, bytes: await letterPdf(), fileName: 'paatos.pdf', kind: 'upload' });
     const app = createApp({ config, store, audit: new AuditLog(), temporal: client, mail: new Mailer(config.smtp.url, config.smtp.from) });
     server = app.listen(0, '127.0.0.1');

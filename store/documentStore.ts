@@ -4,7 +4,7 @@ import { SinettiError, NotFoundError } from '../common/errors';
 import { forbidChanges } from './writeOnce';
 
 /**
- * PDFs live in GridFS with their SHA-256; a version, once written, is never
+ * PDFs live as chunked documents with their SHA-256; a version, once written, is never
  * changed. Workflows carry only version ids. Every write carries a key so a
  * retried activity finds the version it already wrote instead of adding one.
  */
@@ -47,7 +47,9 @@ export class DocumentTooLargeError extends SinettiError {
 interface VersionRecord extends Omit<StoredVersion, 'versionId'> {
   _id: string;
   key: string;
-  fileId: mongoose.Types.ObjectId;
+  /** The content is in `chunkCount` chunk documents with ids `${fileId}:0`, `${fileId}:1`, … */
+  fileId: string;
+  chunkCount: number;
 }
 
 const versionSchema = new Schema<VersionRecord>({
@@ -59,7 +61,8 @@ const versionSchema = new Schema<VersionRecord>({
   size: { type: Number, required: true },
   fileName: { type: String, required: true },
   kind: { type: String, required: true },
-  fileId: { type: Schema.Types.ObjectId, required: true },
+  fileId: { type: String, required: true },
+  chunkCount: { type: Number, required: true },
   createdAt: { type: Date, required: true },
 }, { versionKey: false, collection: 'document_versions' });
 versionSchema.index({ documentId: 1, version: 1 }, { unique: true });
@@ -77,14 +80,22 @@ function toStored(record: VersionRecord): StoredVersion {
   return { versionId: _id, documentId, version, sha256, size, fileName, kind, createdAt };
 }
 
-export class GridFsDocumentStore implements DocumentStore {
-  constructor(private readonly maxBytes: number) {}
+/**
+ * Chunks are addressed by their _id alone. FerretDB 1.x answers _id lookups
+ * from its primary key but scans (and loads) every chunk for any other
+ * filter, which is what GridFS's files_id queries are: with a few thousand
+ * versions stored, each read took seconds.
+ */
+interface ChunkRecord { _id: string; data: Buffer }
+const chunkSchema = new Schema<ChunkRecord>({ _id: { type: String, required: true }, data: { type: Buffer, required: true } }, { versionKey: false, collection: 'document_chunks' });
+forbidChanges(chunkSchema, 'Document content is immutable');
+const DocumentChunkModel = mongoose.models.DocumentChunk as mongoose.Model<ChunkRecord>
+  ?? mongoose.model<ChunkRecord>('DocumentChunk', chunkSchema);
 
-  private bucket(): mongoose.mongo.GridFSBucket {
-    const db = mongoose.connection.db;
-    if (!db) throw new Error('The document store is not connected');
-    return new mongoose.mongo.GridFSBucket(db, { bucketName: 'documents' });
-  }
+const CHUNK_BYTES = 1024 * 1024;
+
+export class ChunkedDocumentStore implements DocumentStore {
+  constructor(private readonly maxBytes: number) {}
 
   async saveVersion(input: SaveVersionInput): Promise<StoredVersion> {
     if (input.bytes.length > this.maxBytes) throw new DocumentTooLargeError(input.bytes.length, this.maxBytes);
@@ -93,14 +104,14 @@ export class GridFsDocumentStore implements DocumentStore {
 
     const documentId = input.documentId ?? randomUUID();
     const sha256 = sha256Hex(input.bytes);
-    const fileId = await this.writeFile(input.bytes, input.fileName, sha256);
+    const { fileId, chunkCount } = await this.writeChunks(input.bytes);
     // Two writers may race for the same version number; the unique index decides, the loser retries.
     for (let attempt = 0; attempt < 5; attempt++) {
       const latest = await DocumentVersionModel.findOne({ documentId }).sort({ version: -1 }).lean();
       if (input.documentId && !latest) throw new NotFoundError(`Document ${input.documentId}`);
       const record: VersionRecord = {
         _id: randomUUID(), key: input.key, documentId, version: (latest?.version ?? 0) + 1,
-        sha256, size: input.bytes.length, fileName: input.fileName, kind: input.kind, fileId, createdAt: new Date(),
+        sha256, size: input.bytes.length, fileName: input.fileName, kind: input.kind, fileId, chunkCount, createdAt: new Date(),
       };
       try {
         await DocumentVersionModel.create(record);
@@ -108,19 +119,19 @@ export class GridFsDocumentStore implements DocumentStore {
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
         const sameKey = await DocumentVersionModel.findOne({ key: input.key }).lean();
-        if (sameKey) { await this.bucket().delete(fileId); return toStored(sameKey); }
+        if (sameKey) return toStored(sameKey);
       }
     }
     throw new Error(`Could not allocate a version number for document ${documentId}`);
   }
 
-  private writeFile(bytes: Buffer, fileName: string, sha256: string): Promise<mongoose.Types.ObjectId> {
-    return new Promise((resolve, reject) => {
-      const upload = this.bucket().openUploadStream(fileName, { metadata: { sha256 }, contentType: 'application/pdf' } as mongoose.mongo.GridFSBucketWriteStreamOptions);
-      upload.once('error', reject);
-      upload.once('finish', () => resolve(upload.id as mongoose.Types.ObjectId));
-      upload.end(bytes);
-    });
+  /** Content is written before its version record, so a version never points at missing bytes. */
+  private async writeChunks(bytes: Buffer): Promise<{ fileId: string; chunkCount: number }> {
+    const fileId = randomUUID();
+    const chunkCount = Math.max(1, Math.ceil(bytes.length / CHUNK_BYTES));
+    const chunks = Array.from({ length: chunkCount }, (_, n) => ({ _id: `${fileId}:${n}`, data: bytes.subarray(n * CHUNK_BYTES, (n + 1) * CHUNK_BYTES) }));
+    await DocumentChunkModel.insertMany(chunks, { ordered: true });
+    return { fileId, chunkCount };
   }
 
   async getVersion(versionId: string): Promise<StoredVersion> {
@@ -133,7 +144,11 @@ export class GridFsDocumentStore implements DocumentStore {
     const record = await DocumentVersionModel.findById(versionId).lean();
     if (!record) throw new NotFoundError(`Document version ${versionId}`);
     const chunks: Buffer[] = [];
-    for await (const chunk of this.bucket().openDownloadStream(record.fileId)) chunks.push(chunk as Buffer);
+    for (let n = 0; n < record.chunkCount; n++) {
+      const chunk = await DocumentChunkModel.findById(`${record.fileId}:${n}`);
+      if (!chunk) throw new Error(`Document version ${versionId} is missing part ${n + 1} of ${record.chunkCount}`);
+      chunks.push(Buffer.from(chunk.data));
+    }
     const bytes = Buffer.concat(chunks);
     if (sha256Hex(bytes) !== record.sha256) throw new Error(`Document version ${versionId} does not match its stored SHA-256`);
     return bytes;

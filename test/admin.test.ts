@@ -7,7 +7,7 @@ import { createApp } from '../api/app';
 import { AuditLog } from '../audit/auditLog';
 import { AesGcmPayloadCodec } from '../common/payloadCodec';
 import { loadPayloadCodec } from '../common/payloadKeys';
-import { GridFsDocumentStore } from '../store/documentStore';
+import { ChunkedDocumentStore } from '../store/documentStore';
 import { organisationSealWorkflow } from '../workflows/organisationSeal';
 import { DeadlineAt } from '../workflows/searchAttributes';
 import { samplePdf } from './support/samplePdf';
@@ -88,7 +88,7 @@ describe('admin API on real processes', () => {
       args: [{ versionId: randomUUID(), organization: 'Esimerkkilä', requestedBy: 'staff:registry:test', title: 'Stuck' }],
       typedSearchAttributes: [{ key: DeadlineAt, value: new Date(Date.now() - 3600_000) }],
     });
-    const store = new GridFsDocumentStore(stack.config.maxDocumentBytes);
+    const store = new ChunkedDocumentStore(stack.config.maxDocumentBytes);
     const upload = await store.saveVersion({ key: randomUUID(), bytes: await samplePdf(1), fileName: 'a.pdf', kind: 'upload' });
     finishedId = `done-${randomUUID()}`;
     await stack.withWorker(async () => {

@@ -7,7 +7,7 @@ import { Express } from 'express';
 import { createApiDeps } from '../api/apiDeps';
 import { createApp } from '../api/app';
 import { connectStore, disconnectStore } from '../store/connection';
-import { DocumentVersionModel, GridFsDocumentStore } from '../store/documentStore';
+import { DocumentVersionModel, ChunkedDocumentStore } from '../store/documentStore';
 import { samplePdf } from './support/samplePdf';
 import { openTestStack, TestStack } from './support/testStack';
 

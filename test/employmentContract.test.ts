@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Archive } from '../store/archive';
-import { GridFsDocumentStore } from '../store/documentStore';
+import { ChunkedDocumentStore } from '../store/documentStore';
 import type { EmploymentContractState } from '../workflows/employmentContract';
 import { attachment, mailTo, waitForMail } from './support/mailbox';
 import { pdfsig, qpdfCheck, summarisePdfsig } from './support/pdfTools';
@@ -60,7 +60,7 @@ describe('employment contract, end to end on the real stack', () => {
       expect(result.round.signers.map((s) => s.status)).toEqual(['signed', 'signed']);
 
       const pdf = await expectSealedWithSignatures(contractId, 2);
-      const store = new GridFsDocumentStore(harness.stack.config.maxDocumentBytes);
+      const store = new ChunkedDocumentStore(harness.stack.config.maxDocumentBytes);
       const kinds = (await store.listVersions((await store.getVersion(result.sealedVersionId!)).documentId)).map((v) => v.kind);
       expect(kinds).toEqual(['rendered', 'prepared', 'signed', 'signed', 'certified', 'sealed']);
 

@@ -1,6 +1,6 @@
 import { updateProcess } from '../api/processUpdates';
 import { SinettiError } from '../common/errors';
-import { DocumentVersionModel, GridFsDocumentStore } from '../store/documentStore';
+import { DocumentVersionModel, ChunkedDocumentStore } from '../store/documentStore';
 import type { EmploymentContractState } from '../workflows/employmentContract';
 import { decideUpdate } from '../workflows/signingRound';
 import { mailTo, waitForMail } from './support/mailbox';
@@ -137,7 +137,7 @@ describe('employment contract endings and misuse', () => {
       expect(resend.body.error).toBe('not_invited');
 
       // The document as rendered before the signature fields is no longer the one being signed.
-      const store = new GridFsDocumentStore(harness.stack.config.maxDocumentBytes);
+      const store = new ChunkedDocumentStore(harness.stack.config.maxDocumentBytes);
       const detail = await harness.api().get(`/api/contracts/${contractId}`).set(hr());
       const prepared = detail.body.history.find((e: { action: string }) => e.action === 'contract.prepared');
       const preparedVersion = await DocumentVersionModel.findOne({ sha256: prepared.documentSha256 }).lean();

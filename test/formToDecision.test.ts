@@ -7,7 +7,7 @@ import { deemedNotificationDate } from '../rules/officialMail';
 import { endOfFinnishDay, periodLastDay } from '../rules/rectificationPeriod';
 import { businessIdCheckDigit, makeIdentityCode } from '../rules/identifiers';
 import { Applications } from '../store/applications';
-import { GridFsDocumentStore } from '../store/documentStore';
+import { ChunkedDocumentStore } from '../store/documentStore';
 import { Letters } from '../store/letters';
 import type { FormToDecisionState } from '../workflows/formToDecision';
 import { waitForMail } from './support/mailbox';
@@ -170,7 +170,7 @@ describe('form to decision on the real stack', () => {
     const record = await new Applications().get(applicationId);
     expect(record).toMatchObject({ status: 'completed', payment: { amount: '1500.00' }, metadata: { taskClass: '02 05 01', publicityClass: 'Julkinen' } });
     expect(await new LocalFinanceSimulator().paymentsFor(state.caseNumber!)).toHaveLength(1);
-    const signed = await new GridFsDocumentStore(50e6).readVersion(state.decision!.versionId!);
+    const signed = await new ChunkedDocumentStore(50e6).readVersion(state.decision!.versionId!);
     expect(summarisePdfsig(await pdfsig(signed))).toMatchObject({ signatures: 1, valid: 1 });
     const description = await stack.client.workflow.getHandle(applicationId).describe();
     expect(description.searchAttributes.CaseNumber).toEqual([state.caseNumber]);
@@ -230,7 +230,7 @@ describe('form to decision on the real stack', () => {
     });
 
     expect(state).toMatchObject({ status: 'completed', final: true, rectification: { resolution: 'corrected' }, decision: { outcome: 'partly', amount: '55.50' }, notification: { channel: 'paper' } });
-    const rectificationDecision = await new GridFsDocumentStore(50e6).readVersion(state.rectification!.versionId!);
+    const rectificationDecision = await new ChunkedDocumentStore(50e6).readVersion(state.rectification!.versionId!);
     expect(summarisePdfsig(await pdfsig(rectificationDecision))).toMatchObject({ signatures: 1, valid: 1 });
     expect(await new Letters().get(`${applicationId}-rectification-letter`)).toMatchObject({ status: expect.any(String), versionId: state.rectification!.versionId });
     expect(state.notification!.notifiedOn).toBe(deemedNotificationDate('paper', new Date(state.notification!.sentAt)));

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { LocalFinanceSimulator } from '../integrations/finance/financeSystem';
 import { businessIdCheckDigit } from '../rules/identifiers';
 import { Applications } from '../store/applications';
-import { GridFsDocumentStore } from '../store/documentStore';
+import { ChunkedDocumentStore } from '../store/documentStore';
 import type { FormToDecisionState } from '../workflows/formToDecision';
 import { mailTo } from './support/mailbox';
 import { letterApi, registerPerson, stopEventPoller, waitUntil } from './support/officialMailHarness';
@@ -88,7 +88,7 @@ it('a worker killed after the signature resumes without a second decision, lette
 
     const payments = await new LocalFinanceSimulator().paymentsFor(result.caseNumber!);
     expect(payments).toEqual([expect.objectContaining({ amount: '1200.00' })]);
-    const store = new GridFsDocumentStore(50e6);
+    const store = new ChunkedDocumentStore(50e6);
     const decisionVersion = await store.getVersion(result.decision!.versionId!);
     expect((await store.listVersions(decisionVersion.documentId)).map((v) => v.kind).sort()).toEqual(['decision', 'prepared', 'signed']);
     expect((await new Applications().get(applicationId)).payment?.paymentId).toBe(payments[0]!._id);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AuditLog } from '../audit/auditLog';
-import { GridFsDocumentStore } from '../store/documentStore';
+import { ChunkedDocumentStore } from '../store/documentStore';
 import { organisationSealWorkflow } from '../workflows/organisationSeal';
 import { pdfsig, qpdfCheck, summarisePdfsig } from './support/pdfTools';
 import { recordHistoryIfAsked } from './support/recordHistory';
@@ -13,7 +13,7 @@ afterAll(async () => { await stack?.close(); });
 
 describe('organisation seal process on the real dev server', () => {
   it('seals a stored PDF, keeps the admin view true and leaves an audit event', async () => {
-    const store = new GridFsDocumentStore(stack.config.maxDocumentBytes);
+    const store = new ChunkedDocumentStore(stack.config.maxDocumentBytes);
     const upload = await store.saveVersion({ key: randomUUID(), bytes: await samplePdf(3), fileName: 'päätös.pdf', kind: 'upload' });
     const workflowId = `seal-test-${randomUUID()}`;
 
@@ -44,7 +44,7 @@ describe('organisation seal process on the real dev server', () => {
   });
 
   it('fails with a typed, non-retried error when the stored file is not a PDF', async () => {
-    const store = new GridFsDocumentStore(stack.config.maxDocumentBytes);
+    const store = new ChunkedDocumentStore(stack.config.maxDocumentBytes);
     const upload = await store.saveVersion({ key: randomUUID(), bytes: Buffer.from('this is not a pdf'), fileName: 'x.pdf', kind: 'upload' });
     const failure = await stack.withWorker(async () => {
       const handle = await stack.client.workflow.start(organisationSealWorkflow, {

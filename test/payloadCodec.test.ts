@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { AesGcmPayloadCodec, UnknownPayloadKeyError } from '../common/payloadCodec';
-import { GridFsDocumentStore } from '../store/documentStore';
+import { ChunkedDocumentStore } from '../store/documentStore';
 import { organisationSealWorkflow } from '../workflows/organisationSeal';
 import { samplePdf } from './support/samplePdf';
 import { openTestStack, TestStack } from './support/testStack';
@@ -54,7 +54,7 @@ describe('what Temporal stores', () => {
 
   it('holds only ciphertext in a raw history, while Sinetti\'s client reads the values', async () => {
     const marker = `Maija Meikäläinen 131052-308T ${randomUUID()}`;
-    const store = new GridFsDocumentStore(stack.config.maxDocumentBytes);
+    const store = new ChunkedDocumentStore(stack.config.maxDocumentBytes);
     const upload = await store.saveVersion({ key: randomUUID(), bytes: await samplePdf(1), fileName: 'a.pdf', kind: 'upload' });
     const workflowId = `codec-${randomUUID()}`;
     await stack.withWorker(async () => {

@@ -3,7 +3,7 @@ import mongoose from 'mongoose';
 import { AuditEventModel, AuditLog } from '../audit/auditLog';
 import { hashToken, LinkRejectedError, ParticipantLinkModel, ParticipantLinks } from '../links/signerLinks';
 import { connectStore, disconnectStore } from '../store/connection';
-import { DocumentTooLargeError, DocumentVersionModel, GridFsDocumentStore, sha256Hex } from '../store/documentStore';
+import { DocumentTooLargeError, DocumentVersionModel, ChunkedDocumentStore, sha256Hex } from '../store/documentStore';
 import { testConfig } from './support/testStack';
 
 const pdfLike = (text: string) => Buffer.from(`%PDF-1.7\n${text}\n%%EOF\n`);
@@ -11,8 +11,8 @@ const pdfLike = (text: string) => Buffer.from(`%PDF-1.7\n${text}\n%%EOF\n`);
 beforeAll(async () => { await connectStore(testConfig().mongodb.uri); });
 afterAll(async () => { await disconnectStore(); });
 
-describe('document store (GridFS on the real store)', () => {
-  const store = new GridFsDocumentStore(1024);
+describe('document store (chunked documents on the real store)', () => {
+  const store = new ChunkedDocumentStore(1024);
 
   it('stores versions with their SHA-256 and reads back the same bytes', async () => {
     const first = await store.saveVersion({ key: randomUUID(), bytes: pdfLike('one'), fileName: 'a.pdf', kind: 'upload' });
@@ -36,6 +36,14 @@ describe('document store (GridFS on the real store)', () => {
     await expect(DocumentVersionModel.updateOne({ _id: v.versionId }, { $set: { kind: 'forged' } })).rejects.toThrow(/immutable/);
     await expect(DocumentVersionModel.deleteOne({ _id: v.versionId })).rejects.toThrow(/immutable/);
     expect((await store.getVersion(v.versionId)).kind).toBe('upload');
+  });
+
+  it('splits a large document into chunks and reads back the same bytes', async () => {
+    const big = new ChunkedDocumentStore(8 * 1024 * 1024);
+    const bytes = Buffer.concat([pdfLike('big'), Buffer.alloc(2_500_000, 7)]);
+    const v = await big.saveVersion({ key: randomUUID(), bytes, fileName: 'big.pdf', kind: 'upload' });
+    expect(Buffer.compare(await big.readVersion(v.versionId), bytes)).toBe(0);
+    expect(v.sha256).toBe(sha256Hex(bytes));
   });
 
   it('refuses an oversize document and stores nothing', async () => {

@@ -12,7 +12,7 @@ import { Mailer } from '../mail/mailer';
 import { ParticipantLinks } from '../links/signerLinks';
 import { Archive } from '../store/archive';
 import { Applications } from '../store/applications';
-import { GridFsDocumentStore } from '../store/documentStore';
+import { ChunkedDocumentStore } from '../store/documentStore';
 import { LocalFinanceSimulator } from '../integrations/finance/financeSystem';
 import { Letters } from '../store/letters';
 import { EmploymentContracts } from '../store/employmentContracts';
@@ -26,7 +26,7 @@ export const WORKFLOWS_PATH = require.resolve('../workflows');
 export async function createActivities(config: SinettiConfig) {
   const credentials = await loadSigningCredentials(config);
   const mailer = new Mailer(config.smtp.url, config.smtp.from);
-  const store = new GridFsDocumentStore(config.maxDocumentBytes);
+  const store = new ChunkedDocumentStore(config.maxDocumentBytes);
   const plans = new SignaturePlans();
   const audit = new AuditLog();
   const officialMail = officialMailServices(config);

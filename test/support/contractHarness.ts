@@ -7,7 +7,7 @@ import { createApp } from '../../api/app';
 import type { ApiDeps } from '../../api/apiDeps';
 import type { CreateContractRequest } from '../../api/routes/contracts';
 import { Mailer } from '../../mail/mailer';
-import { GridFsDocumentStore } from '../../store/documentStore';
+import { ChunkedDocumentStore } from '../../store/documentStore';
 import { ReceivedMail, waitForMail } from './mailbox';
 import { openTestStack, TestStack } from './testStack';
 
@@ -33,7 +33,7 @@ export async function openContractHarness(suite: string, overrides: Record<strin
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const stack = await openTestStack(suite, { SINETTI_PUBLIC_URL: baseUrl, ...overrides });
   const mail = new Mailer(stack.config.smtp.url, stack.config.smtp.from);
-  const app = createApp({ config: stack.config, store: new GridFsDocumentStore(stack.config.maxDocumentBytes), audit: new AuditLog(), temporal: stack.client, mail, ...extraDeps });
+  const app = createApp({ config: stack.config, store: new ChunkedDocumentStore(stack.config.maxDocumentBytes), audit: new AuditLog(), temporal: stack.client, mail, ...extraDeps });
   handler = app;
   return {
     stack,

@@ -9,7 +9,7 @@ import type { SimulatedPerson } from '../../integrations/simulatedPeople';
 import type { FaultRule } from '../../integrations/suomifiMessages/simulator';
 import { Mailer } from '../../mail/mailer';
 import { makeIdentityCode } from '../../rules/identifiers';
-import { GridFsDocumentStore } from '../../store/documentStore';
+import { ChunkedDocumentStore } from '../../store/documentStore';
 import { samplePdf } from './samplePdf';
 import { TestStack } from './testStack';
 
@@ -51,11 +51,11 @@ export async function counters(config: SinettiConfig, prefix: string): Promise<C
 
 export function letterApi(stack: TestStack, configOverride?: SinettiConfig): Express {
   const config = configOverride ?? stack.config;
-  return createApp({ config, store: new GridFsDocumentStore(config.maxDocumentBytes), audit: new AuditLog(), temporal: stack.client, mail: new Mailer(config.smtp.url, config.smtp.from) });
+  return createApp({ config, store: new ChunkedDocumentStore(config.maxDocumentBytes), audit: new AuditLog(), temporal: stack.client, mail: new Mailer(config.smtp.url, config.smtp.from) });
 }
 
 export async function storedPdf(bytes?: Buffer): Promise<string> {
-  const store = new GridFsDocumentStore(50 * 1024 * 1024);
+  const store = new ChunkedDocumentStore(50 * 1024 * 1024);
   const saved = await store.saveVersion({ key: `test/${randomUUID()}`, bytes: bytes ?? await samplePdf(2, 'Päätös avustushakemukseen'), fileName: 'paatos.pdf', kind: 'upload' });
   return saved.versionId;
 }
