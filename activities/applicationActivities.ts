@@ -231,7 +231,7 @@ export function createApplicationActivities(deps: ApplicationActivityDeps) {
       const entry = await deps.archive.store({
         archiveId: `${input.applicationId}/decision`, processId: input.applicationId, processType: 'formToDecision',
         title: `${formOf(record).title.fi} ${record.caseNumber}`, versionId: version.versionId, documentId: version.documentId, sha256: version.sha256,
-        attachmentVersionIds: record.attachments.map((a) => a.versionId), metadata: record.metadata ?? recordsMetadataFor(formOf(record).taskClass),
+        attachmentVersionIds: [...(record.rectification?.decisionVersionId ? [record.rectification.decisionVersionId] : []), ...record.attachments.map((a) => a.versionId)], metadata: record.metadata ?? recordsMetadataFor(formOf(record).taskClass),
         createdAt: record.submittedAt, archivedAt: new Date(),
       });
       await audit(input.applicationId, 'case.archived', { archiveId: entry.archiveId }, 'system', version.sha256);

@@ -7,6 +7,7 @@ import { deemedNotificationDate } from '../rules/officialMail';
 import { endOfFinnishDay, periodLastDay } from '../rules/rectificationPeriod';
 import { businessIdCheckDigit, makeIdentityCode } from '../rules/identifiers';
 import { Applications } from '../store/applications';
+import { Archive } from '../store/archive';
 import { ChunkedDocumentStore } from '../store/documentStore';
 import { Letters } from '../store/letters';
 import type { FormToDecisionState } from '../workflows/formToDecision';
@@ -236,6 +237,9 @@ describe('form to decision on the real stack', () => {
     expect(state.notification!.notifiedOn).toBe(deemedNotificationDate('paper', new Date(state.notification!.sentAt)));
     expect(state.caseNumber).toMatch(/^\d+\/02\.05\.02\/\d{4}$/);
     expect(await new LocalFinanceSimulator().paymentsFor(state.caseNumber!)).toEqual([expect.objectContaining({ amount: '55.50' })]);
+    const [archived] = await new Archive().forProcess(applicationId);
+    expect(archived).toMatchObject({ versionId: state.decision!.versionId, metadata: { taskClass: '02 05 02', publicityClass: 'Osittain salassa pidettävä' } });
+    expect(archived!.attachmentVersionIds).toContain(state.rectification!.versionId);
     recordHistoryIfAsked(stack, applicationId, 'formToDecisionWorkflow-rectification');
   });
 
