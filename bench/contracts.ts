@@ -1,3 +1,4 @@
+import { productionWorkerArgs } from './productionWorker';
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -121,7 +122,7 @@ async function signThroughPage(baseUrl: string, token: string, name: string): Pr
 
 function startWorker(env: Record<string, string>): ChildProcess {
   const log = fs.openSync(path.join(env.SINETTI_DATA_DIR, 'worker.log'), 'a');
-  return spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker', 'main.ts')], {
+  return spawn(process.execPath, productionWorkerArgs(), {
     cwd: ROOT, env: { ...process.env, ...env, SINETTI_SERVICE: 'bench-worker' }, stdio: ['ignore', log, log],
   });
 }
@@ -217,7 +218,7 @@ export async function contractsBenchmark(): Promise<string> {
       '',
       `_\`npm run bench -- contracts\` on ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'} shared with other work._`,
       '',
-      `Embedded stack on ports of its own (Temporal dev server on SQLite, FerretDB, MailDev); the API in the benchmark's process, the worker as a separate process (\`worker/main.ts\`). ${CONTRACTS} contracts from the template (employee first, then the employer's representative) posted at once; every signer opens the link from the real mail and signs on the page, ${SIGN_CONCURRENCY} signers at a time. Latency runs from the moment the last signer submits "sign" to the sealed version's timestamp in the store; in between: the signature, the audit certificate, and the organisation seal.`,
+      `Embedded stack on ports of its own (Temporal dev server on SQLite, FerretDB, MailDev); the API in the benchmark's process, the worker as a separate process (\`npm run build\` output: \`dist/worker/main.js\` with the workflows bundled ahead of time). ${CONTRACTS} contracts from the template (employee first, then the employer's representative) posted at once; every signer opens the link from the real mail and signs on the page, ${SIGN_CONCURRENCY} signers at a time. Latency runs from the moment the last signer submits "sign" to the sealed version's timestamp in the store; in between: the signature, the audit certificate, and the organisation seal.`,
       '',
       '| Measure | Result | Target |',
       '| --- | ---: | --- |',

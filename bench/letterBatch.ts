@@ -1,3 +1,4 @@
+import { productionWorkerArgs } from './productionWorker';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -54,7 +55,7 @@ function rssBytes(pid: number): number {
 }
 
 function startWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker', 'main.ts')], {
+  const child = spawn(process.execPath, productionWorkerArgs(), {
     cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...ENV, LOG_LEVEL: 'info', SINETTI_SERVICE: 'worker' },
   });
   return new Promise((resolve, reject) => {

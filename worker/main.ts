@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config/config';
 import { logger } from '../observability/logger';
@@ -13,7 +15,12 @@ async function main(): Promise<void> {
   Runtime.install({ logger: temporalSdkLogger(), telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress } } } });
   await connectStore(config.mongodb.uri);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const { worker, close } = await createWorker(config, connection);
+  // A production build (`npm run build`) ships the workflows bundled ahead of time.
+  const bundlePath = process.env.WORKFLOW_BUNDLE_PATH ?? path.join(__dirname, '..', 'workflow-bundle.js');
+  const prebuilt = fs.existsSync(bundlePath) ? { workflowBundle: { codePath: bundlePath } } : {};
+  // Each cached workflow keeps a sandbox in memory; an evicted one replays its (small) history when it wakes.
+  const maxCachedWorkflows = Number(process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 250);
+  const { worker, close } = await createWorker(config, connection, { ...prebuilt, maxCachedWorkflows });
   logger.info({ taskQueue: config.temporal.taskQueue, metrics: `http://${metricsAddress}/metrics` }, 'worker started');
   await worker.run();
   close();
