@@ -39,6 +39,7 @@ async function openApplication(id){let found;try{found=await api('/api/applicati
   const {application,state}=found;current=id;
   $('detail-title').textContent=(application.caseNumber||id)+' – '+((state&&state.status)||application.status);
   const dl=$('detail-values');dl.innerHTML='';for(const [k,v] of Object.entries(application.values)){const dt=document.createElement('dt');dt.textContent=k;const dd=document.createElement('dd');dd.textContent=v;dl.append(dt,dd);}
+  const r=$('detail-rectification');r.textContent=application.rectification?('Oikaisuvaatimus '+application.rectification.receivedAt+': '+application.rectification.text):'';r.hidden=!application.rectification;
   $('detail').hidden=false;$('detail-title').focus();}
 async function act(path,body){try{await api('/api/applications/'+encodeURIComponent(current)+path,{method:'POST',body:JSON.stringify(body)});say('Tallennettu.');await loadRound();await openApplication(current);}catch(e){say(e.message,true);}}
 $('signin').addEventListener('submit',async(e)=>{e.preventDefault();try{const who=await api('/api/session',{method:'POST',body:JSON.stringify({token:$('token').value})});say('Kirjautunut: '+who.name+' ('+who.role+')');$('rounds').hidden=false;}catch(err){say(err.message,true);}});
@@ -46,6 +47,8 @@ $('round-form').addEventListener('submit',async(e)=>{e.preventDefault();try{awai
 $('supplement-form').addEventListener('submit',(e)=>{e.preventDefault();act('/supplementation-request',{fields:$('supplement-fields').value.split(',').map((s)=>s.trim()).filter(Boolean),message:$('supplement-message').value,deadline:new Date($('supplement-deadline').value).toISOString()});});
 $('decision-form').addEventListener('submit',(e)=>{e.preventDefault();act('/decision',{outcome:$('decision-outcome').value,amount:$('decision-amount').value,reasoning:$('decision-reasoning').value});});
 $('sign').addEventListener('click',()=>act('/signature',{}));
+$('rectification-form').addEventListener('submit',(e)=>{e.preventDefault();const body={resolution:$('rectification-resolution').value,reasoning:$('rectification-reasoning').value};
+  if(body.resolution==='corrected'){body.outcome=$('rectification-outcome').value;body.amount=$('rectification-amount').value;}act('/rectification-resolution',body);});
 `;
 
 export function handlerPage(organization: string): string {
@@ -63,7 +66,12 @@ export function handlerPage(organization: string): string {
 <form id="decision-form"><h3>Päätösesitys</h3><label for="decision-outcome">Päätös</label><select id="decision-outcome"><option value="approve">Hyväksytään</option><option value="partly">Hyväksytään osittain</option><option value="deny">Hylätään</option></select>
 <label for="decision-amount">Myönnettävä summa (€)</label><input id="decision-amount" type="text" inputmode="decimal"><label for="decision-reasoning">Perustelut</label><textarea id="decision-reasoning" rows="4"></textarea>
 <button type="submit">Lähetä allekirjoitettavaksi</button></form>
-<button id="sign" type="button">Allekirjoita päätös</button></section>`;
+<button id="sign" type="button">Allekirjoita päätös</button>
+<p id="detail-rectification" hidden></p>
+<form id="rectification-form"><h3>Päätös oikaisuvaatimukseen</h3><label for="rectification-resolution">Ratkaisu</label><select id="rectification-resolution"><option value="upheld">Päätös pysyy</option><option value="corrected">Päätöstä oikaistaan</option></select>
+<label for="rectification-outcome">Oikaistu päätös</label><select id="rectification-outcome"><option value="approve">Hyväksytään</option><option value="partly">Hyväksytään osittain</option><option value="deny">Hylätään</option></select>
+<label for="rectification-amount">Oikaistu summa (€)</label><input id="rectification-amount" type="text" inputmode="decimal"><label for="rectification-reasoning">Perustelut</label><textarea id="rectification-reasoning" rows="3"></textarea>
+<button type="submit">Lähetä allekirjoitettavaksi</button></form></section>`;
   return `<!doctype html><html lang="fi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`
     + `<title>Hakemusten käsittely – ${escapeHtml(organization)}</title><style>${STYLE}</style></head>`
     + `<body><header><p>${escapeHtml(organization)}</p></header><main id="main">${body}</main><script>${SCRIPT}</script></body></html>`;
