@@ -1,8 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
+import { ChildProcess } from 'node:child_process';
 import type { EmploymentContractState } from '../workflows/employmentContract';
 import { mailTo } from './support/mailbox';
-import { TEST_ENVIRONMENT } from './support/testStack';
+import { killHard, startWorkerProcess } from './support/workerProcess';
 import { ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, signThroughPage, sleep, uniqueEmail } from './support/contractHarness';
 
 /**
@@ -15,47 +14,13 @@ let harness: ContractHarness;
 beforeAll(async () => { harness = await openContractHarness('contract-restart'); });
 afterAll(async () => { await harness?.close(); });
 
-const ROOT = path.resolve(__dirname, '..');
 
-function startWorkerProcess(): Promise<ChildProcess> {
-  const { config } = harness.stack;
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'worker', 'main.ts')], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      ...TEST_ENVIRONMENT,
-      LOG_LEVEL: 'info',
-      TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
-      SINETTI_PUBLIC_URL: config.publicUrl,
-      MONGODB_URI: config.mongodb.uri,
-    },
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`worker did not start: ${output.slice(-2000)}`)), 60_000);
-    const watch = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('worker started')) { clearTimeout(timer); resolve(child); }
-    };
-    child.stdout!.on('data', watch);
-    child.stderr!.on('data', watch);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`worker exited with ${code}: ${output.slice(-2000)}`)); });
-  });
-}
-
-async function killHard(child: ChildProcess): Promise<void> {
-  child.removeAllListeners('exit');
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  process.kill(-child.pid!, 'SIGKILL');
-  await exited;
-}
+const startWorker = () => startWorkerProcess(harness.stack.config);
 
 describe('worker killed in the middle of a contract', () => {
   it('finishes after a restart with exactly one invitation per signer and one completion mail per party', async () => {
     const who = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
-    const first = await startWorkerProcess();
+    const first = await startWorker();
     let second: ChildProcess | undefined;
     try {
       const created = await harness.api().post('/api/contracts').set('Authorization', `Bearer ${HR_TOKEN}`).send(contractRequest(who, { maxReminders: 0 }));
@@ -65,7 +30,7 @@ describe('worker killed in the middle of a contract', () => {
       const employerLink = await invitationLink(who.employer);
 
       await killHard(first);
-      second = await startWorkerProcess();
+      second = await startWorker();
       expect((await signThroughPage(harness, employerLink, 'Erkki Esimies')).status).toBe(303);
       const result = (await harness.stack.client.workflow.getHandle(created.body.contractId).result()) as EmploymentContractState;
       expect(result.status).toBe('completed');

@@ -1,6 +1,5 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
-import path from 'node:path';
 import request from 'supertest';
 import { LocalFinanceSimulator } from '../integrations/finance/financeSystem';
 import { businessIdCheckDigit } from '../rules/identifiers';
@@ -8,9 +7,10 @@ import { Applications } from '../store/applications';
 import { ChunkedDocumentStore } from '../store/documentStore';
 import type { FormToDecisionState } from '../workflows/formToDecision';
 import { mailTo } from './support/mailbox';
+import { killHard, startWorkerProcess } from './support/workerProcess';
 import { letterApi, registerPerson, stopEventPoller, waitUntil } from './support/officialMailHarness';
 import { samplePdf } from './support/samplePdf';
-import { openTestStack, TEST_ENVIRONMENT, TestStack } from './support/testStack';
+import { openTestStack, TestStack } from './support/testStack';
 
 /**
  * The worker is a real process, killed without warning right after the
@@ -22,34 +22,13 @@ import { openTestStack, TEST_ENVIRONMENT, TestStack } from './support/testStack'
 process.env.SINETTI_RECTIFICATION_WAIT_MS = '3000';
 process.env.SINETTI_LETTER_TRACKING_DAYS = String(20 / 86400);
 
-const ROOT = path.resolve(__dirname, '..');
 const HANDLER = { Authorization: 'Bearer dev-handler-token' };
 
 let stack: TestStack;
 beforeAll(async () => { stack = await openTestStack('form-restart'); });
 afterAll(async () => { await stopEventPoller(stack); await stack?.close(); });
 
-function startWorkerProcess(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'worker', 'main.ts')], {
-    cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...TEST_ENVIRONMENT, LOG_LEVEL: 'info', TEMPORAL_TASK_QUEUE: stack.config.temporal.taskQueue, SINETTI_PUBLIC_URL: stack.config.publicUrl, MONGODB_URI: stack.config.mongodb.uri },
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`worker did not start: ${output.slice(-2000)}`)), 90_000);
-    const watch = (chunk: Buffer) => { output += chunk.toString(); if (output.includes('worker started')) { clearTimeout(timer); resolve(child); } };
-    child.stdout!.on('data', watch);
-    child.stderr!.on('data', watch);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`worker exited with ${code}: ${output.slice(-2000)}`)); });
-  });
-}
-
-async function killHard(child: ChildProcess): Promise<void> {
-  child.removeAllListeners('exit');
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  process.kill(-child.pid!, 'SIGKILL');
-  await exited;
-}
+const startWorker = () => startWorkerProcess(stack.config);
 
 function freshBusinessId(): string {
   for (;;) {
@@ -69,7 +48,7 @@ it('a worker killed after the signature resumes without a second decision, lette
     purpose: 'Kylätalon katon korjaus.', amountApplied: '2000', budgetTotal: '9000', iban: 'FI2112345600000785',
   };
   const budget = { field: 'budget', fileName: 'budget.pdf', contentType: 'application/pdf', contentBase64: (await samplePdf(1, 'Talousarvio')).toString('base64') };
-  const first = await startWorkerProcess();
+  const first = await startWorker();
   let second: ChildProcess | undefined;
   try {
     const submitted = await request(app).post('/api/forms/avustushakemus/applications').send({ roundId: `restart-${randomUUID().slice(0, 8)}`, values, attachments: [budget] });
@@ -82,7 +61,7 @@ it('a worker killed after the signature resumes without a second decision, lette
     await request(app).post(`/api/applications/${applicationId}/signature`).set(HANDLER).send({}).expect(200);
 
     await killHard(first);
-    second = await startWorkerProcess();
+    second = await startWorker();
     const result = await stack.client.workflow.getHandle(applicationId).result() as FormToDecisionState;
     expect(result).toMatchObject({ status: 'completed', final: true, decision: { outcome: 'partly', amount: '1200.00' } });
 
