@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
+import { axeViolations, launchChromium } from './support/browser';
 import type { EmploymentContractState } from '../workflows/employmentContract';
 import { ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, signThroughPage, uniqueEmail } from './support/contractHarness';
 
@@ -9,10 +9,7 @@ let harness: ContractHarness;
 let browser: Browser;
 beforeAll(async () => {
   harness = await openContractHarness('contract-browser');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -20,9 +17,7 @@ afterAll(async () => {
 });
 
 async function expectNoAccessibilityViolations(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  expect(summary).toEqual([]);
+  expect(await axeViolations(page)).toEqual([]);
 }
 
 describe('signing on a phone in a real browser', () => {

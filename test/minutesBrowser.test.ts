@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
+import { axeViolations, launchChromium } from './support/browser';
 import { ContractHarness, openContractHarness } from './support/contractHarness';
 import { waitForMail } from './support/mailbox';
 import { asSecretary, mailedLink, minutesPdf, minutesPeople, reviewState, startReview, waitForState } from './support/minutesHarness';
@@ -10,10 +10,7 @@ let harness: ContractHarness;
 let browser: Browser;
 beforeAll(async () => {
   harness = await openContractHarness('minutes-browser');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -21,8 +18,7 @@ afterAll(async () => {
 });
 
 async function expectNoAccessibilityViolations(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+  expect(await axeViolations(page)).toEqual([]);
 }
 
 describe('checking minutes on a phone in a real browser', () => {
