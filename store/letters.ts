@@ -177,6 +177,10 @@ export class Letters {
     return batch;
   }
 
+  async recentBatches(limit: number): Promise<LetterBatchRecord[]> {
+    return LetterBatchModel.find().sort({ createdAt: -1 }).limit(limit).lean();
+  }
+
   async setBatchReport(batchId: string, reportVersionId: string): Promise<void> {
     await LetterBatchModel.updateOne({ _id: batchId }, { $set: { reportVersionId } });
   }

@@ -6,12 +6,13 @@ import { SinettiError, NotFoundError } from '../../common/errors';
 import { maskIdentifier, parsePartyIdentifier } from '../../rules/identifiers';
 import { checkLetterPdf, checkLetterTitle, letterProcessId } from '../../rules/officialMail';
 import { inspectPdf, PdfError } from '../../signing/errors';
-import { LetterAddress, LetterRecord, Letters } from '../../store/letters';
+import { LetterAddress, LetterBatchRecord, LetterRecord, Letters } from '../../store/letters';
 import type { LetterBatchState } from '../../workflows/letterBatch';
 import type { OfficialLetterState } from '../../workflows/officialLetter';
 import { ApiDeps } from '../apiDeps';
 import { staffActor } from '../auth';
 import { ApiRoutes } from '../routeRegistry';
+import { registryPage } from '../views/registryPage';
 
 /**
  * The registry office's official mail: one letter, a batch from a CSV,
@@ -56,6 +57,26 @@ export function letterRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       if (error instanceof WorkflowNotFoundError) return undefined;
       throw error;
     }
+  }
+
+  /**
+   * A batch's progress: letters dispatched so far per channel and status, cost so far, and the report once ready.
+   * `live` also asks the running batch process (its pages done); the list leaves that out, since a query
+   * waits for a worker and one slow batch must not hold up the registry's whole page.
+   */
+  async function progressOf(batch: LetterBatchRecord, live = true) {
+    const [counts, state] = await Promise.all([
+      letters.batchCounts(batch._id),
+      live ? runningState<LetterBatchState>(batch.processId) : Promise.resolve(undefined),
+    ]);
+    const done = batch.total - (counts.byStatus.created ?? 0);
+    return {
+      batchId: batch._id, createdAt: batch.createdAt, total: batch.total, processed: done, percent: Math.floor((100 * done) / batch.total),
+      status: state?.status ?? (batch.reportVersionId ? 'completed' : 'sending'),
+      byStatus: counts.byStatus, byChannel: counts.byChannel, costCents: counts.costCents, paperCostCents: counts.paperCostCents,
+      pagesDone: state?.pagesDone, reportReady: Boolean(batch.reportVersionId),
+      report: batch.reportVersionId ? `/api/letter-batches/${batch._id}/report.csv` : undefined,
+    };
   }
 
   /** A stored version as a letter's PDF: null when it will do, else what is wrong with it. */
@@ -212,20 +233,21 @@ export function letterRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     summary: 'A batch\'s progress: letters dispatched so far per channel and status, cost so far, and whether the report is ready.',
     responses: { 200: 'Progress', 404: 'No such batch' },
   }, async (req, res) => {
-    const batch = await letters.getBatch(String(req.params.batchId));
-    const [counts, state] = await Promise.all([
-      letters.batchCounts(batch._id),
-      runningState<LetterBatchState>(batch.processId),
-    ]);
-    const done = batch.total - (counts.byStatus.created ?? 0);
-    res.json({
-      batchId: batch._id, total: batch.total, processed: done, percent: Math.floor((100 * done) / batch.total),
-      status: state?.status ?? (batch.reportVersionId ? 'completed' : 'sending'),
-      byStatus: counts.byStatus, byChannel: counts.byChannel, costCents: counts.costCents, paperCostCents: counts.paperCostCents,
-      pagesDone: state?.pagesDone, reportReady: Boolean(batch.reportVersionId),
-      report: batch.reportVersionId ? `/api/letter-batches/${batch._id}/report.csv` : undefined,
-    });
+    res.json(await progressOf(await letters.getBatch(String(req.params.batchId))));
   });
+
+  routes.add({
+    method: 'get', path: '/api/letter-batches', tag: 'official mail', roles: ['registry'],
+    summary: 'The 20 newest batches with their progress (the registry page shows these as progress bars).',
+    responses: { 200: '{ batches: [progress, …] }' },
+  }, async (_req, res) => {
+    res.json({ batches: await Promise.all((await letters.recentBatches(20)).map((batch) => progressOf(batch, false))) });
+  });
+
+  routes.add({
+    method: 'get', path: '/registry', tag: 'official mail',
+    summary: "The registry's page: sign in, then every recent batch with a progress bar and its report.", responses: { 200: 'HTML' },
+  }, (_req, res) => { res.type('html').send(registryPage(deps.config.organization)); });
 
   routes.add({
     method: 'get', path: '/api/letter-batches/:batchId/report.csv', tag: 'official mail', roles: ['registry'],

@@ -1,0 +1,59 @@
+import { AddressInfo } from 'node:net';
+import { Server } from 'node:http';
+import { Browser } from 'playwright-core';
+import request from 'supertest';
+import { axeViolations, launchChromium } from './support/browser';
+import { letterApi, registerPerson, REGISTRY, stopEventPoller, storedPdf } from './support/officialMailHarness';
+import { openTestStack, TestStack } from './support/testStack';
+
+/** The registry watches a batch go out on its page: a progress bar per batch, then the report. */
+
+let stack: TestStack;
+let server: Server;
+let browser: Browser;
+let baseUrl: string;
+
+beforeAll(async () => {
+  stack = await openTestStack('registry-page', { LETTER_BATCH_PAGE_SIZE: '2', LETTER_BATCH_RATE_PER_SECOND: '5' });
+  server = letterApi(stack).listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.close();
+  await stopEventPoller(stack);
+  await stack?.close();
+});
+
+describe('registry page in Chromium', () => {
+  it('shows each batch with a progress bar that reaches the total, then links the report; axe-clean', async () => {
+    const people = await Promise.all([true, false, true].map((mailbox) => registerPerson(stack.config, { mailbox })));
+    const versionId = await storedPdf();
+    const csv = ['recipientId;title', ...people.map((p) => `${p.id};Tiedote`)].join('\n') + '\n';
+    const started = await request(letterApi(stack)).post(`/api/letter-batches?documentVersionId=${versionId}`).set(REGISTRY).set('Content-Type', 'text/csv').send(csv);
+    expect(started.status).toBe(202);
+    const { batchId } = started.body;
+
+    const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/registry`);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByLabel(/Staff token/).fill('dev-registry-token');
+    await page.getByRole('button', { name: /Sign in/ }).click();
+
+    const bar = page.locator(`#progress-${batchId}`);
+    await bar.waitFor();
+    expect(await bar.getAttribute('max')).toBe('3');
+    expect(await bar.getAttribute('value')).toBe('0');
+
+    await stack.withWorker(async () => {
+      await page.locator(`a[href$="${batchId}/report.csv"]`).waitFor({ timeout: 60_000 });
+    });
+    expect(await bar.getAttribute('value')).toBe('3');
+    expect(await page.locator(`label[for="progress-${batchId}"]`).textContent()).toContain('3 / 3 (100 %)');
+    expect(await axeViolations(page)).toEqual([]);
+  }, 120_000);
+});
