@@ -2,12 +2,10 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { AuditLog } from '../../audit/auditLog';
+import { createApiDeps } from '../../api/apiDeps';
 import { createApp } from '../../api/app';
 import type { ApiDeps } from '../../api/apiDeps';
 import type { CreateContractRequest } from '../../api/routes/contracts';
-import { Mailer } from '../../mail/mailer';
-import { ChunkedDocumentStore } from '../../store/documentStore';
 import { ReceivedMail, waitForMail } from './mailbox';
 import { openTestStack, TestStack } from './testStack';
 
@@ -32,15 +30,15 @@ export async function openContractHarness(suite: string, overrides: Record<strin
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const stack = await openTestStack(suite, { SINETTI_PUBLIC_URL: baseUrl, ...overrides });
-  const mail = new Mailer(stack.config.smtp.url, stack.config.smtp.from);
-  const app = createApp({ config: stack.config, store: new ChunkedDocumentStore(stack.config.maxDocumentBytes), audit: new AuditLog(), temporal: stack.client, mail, ...extraDeps });
+  const deps = createApiDeps(stack.config, stack.client);
+  const app = createApp({ ...deps, ...extraDeps });
   handler = app;
   return {
     stack,
     baseUrl,
     api: () => request.agent(app),
     async close() {
-      mail.close();
+      deps.close();
       await new Promise((resolve) => server.close(resolve));
       await stack.close();
     },

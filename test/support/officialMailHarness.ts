@@ -2,12 +2,11 @@ import { randomInt, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { Express } from 'express';
 import { messageEventPollerId } from '../../activities/letterActivities';
+import { createApiDeps } from '../../api/apiDeps';
 import { createApp } from '../../api/app';
-import { AuditLog } from '../../audit/auditLog';
 import { SinettiConfig } from '../../config/config';
 import type { SimulatedPerson } from '../../integrations/simulatedPeople';
 import type { FaultRule } from '../../integrations/suomifiMessages/simulator';
-import { Mailer } from '../../mail/mailer';
 import { makeIdentityCode } from '../../rules/identifiers';
 import { ChunkedDocumentStore } from '../../store/documentStore';
 import { samplePdf } from './samplePdf';
@@ -51,7 +50,7 @@ export async function counters(config: SinettiConfig, prefix: string): Promise<C
 
 export function letterApi(stack: TestStack, configOverride?: SinettiConfig): Express {
   const config = configOverride ?? stack.config;
-  return createApp({ config, store: new ChunkedDocumentStore(config.maxDocumentBytes), audit: new AuditLog(), temporal: stack.client, mail: new Mailer(config.smtp.url, config.smtp.from) });
+  return createApp(createApiDeps(config, stack.client));
 }
 
 export async function storedPdf(bytes?: Buffer): Promise<string> {
