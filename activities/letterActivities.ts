@@ -3,16 +3,20 @@ import { Client, WorkflowIdConflictPolicy, WorkflowNotFoundError } from '@tempor
 import { ApplicationFailure } from '@temporalio/common';
 import { AuditLog } from '../audit/auditLog';
 import { OfficialMailConfig } from '../config/officialMail';
-import { PopulationRegister, PopulationRegisterError } from '../integrations/populationRegister/populationRegister';
-import { MessageEvent, MessagesService, MessagesServiceError, PaperMailPart, PostalAddress } from '../integrations/suomifiMessages/messagesService';
+import { PopulationRegister } from '../integrations/populationRegister/populationRegister';
+import { MessageEvent, MessagesService, MessagesServiceError, PostalAddress } from '../integrations/suomifiMessages/messagesService';
 import { parsePartyIdentifier, maskIdentifier } from '../rules/identifiers';
 import { Channel, checkLetterPdf, checkLetterTitle, letterCostCents } from '../rules/officialMail';
-import { inspectPdf, PdfError } from '../signing/errors';
+import { PdfError } from '../signing/errors';
 import { DocumentStore } from '../store/documentStore';
 import { LetterRecord, Letters, LetterStatus } from '../store/letters';
 import type { BatchTotals } from '../workflows/letterBatch';
 import type { DeliveryEvent, OfficialLetterState } from '../workflows/officialLetter';
+import type { LetterDeliveryEvents } from '../workflows/letterDeliveryTracking';
 import { idempotencyKey } from './activityContext';
+import { createLetterBatchActivities } from './letterBatchActivities';
+import { createLetterSending } from './letterSending';
+import { LetterTemplates } from '../store/letterTemplates';
 
 /**
  * The official mail activities: thin, idempotent steps over the letter
@@ -49,26 +53,8 @@ function toDeliveryEvent(event: MessageEvent): DeliveryEvent {
 export function createLetterActivities(deps: LetterActivityDeps) {
   let pollerEnsuredAt = 0;
 
-  /**
-   * Versions never change, so a batch sharing one PDF reads and inspects it
-   * once per worker instead of once per letter. Small PDFs only, few of them.
-   */
-  const pdfs = new Map<string, Promise<{ bytes: Buffer; fileName: string; size: number; sha256: string; pageSizes: { width: number; height: number }[] }>>();
-  function letterPdf(versionId: string) {
-    let cached = pdfs.get(versionId);
-    if (!cached) {
-      cached = (async () => {
-        const version = await deps.store.getVersion(versionId);
-        const bytes = await deps.store.readVersion(versionId);
-        const { pageSizes } = await inspectPdf(bytes);
-        return { bytes, fileName: version.fileName, size: version.size, sha256: version.sha256, pageSizes };
-      })();
-      cached.then((pdf) => { if (pdf.size > 1024 * 1024) pdfs.delete(versionId); }, () => pdfs.delete(versionId));
-      pdfs.set(versionId, cached);
-      if (pdfs.size > 20) pdfs.delete(pdfs.keys().next().value!);
-    }
-    return cached;
-  }
+  const sending = createLetterSending(deps);
+  const { letterPdf, lookup, paperAddress } = sending;
 
   /** The poller is started once and found running afterwards; a start of a running one changes nothing. */
   async function ensureEventPoller(): Promise<void> {
@@ -88,6 +74,8 @@ export function createLetterActivities(deps: LetterActivityDeps) {
   }
 
   return {
+    ...createLetterBatchActivities({ ...deps, templates: new LetterTemplates() }, sending, ensureEventPoller),
+
     /** A PDF on A4 within the service's limits, a title of at most 256 characters, a valid identity code or business ID. */
     async checkLetter(input: { letterId: string }): Promise<{ pages: number; recipientKind: 'person' | 'organisation' }> {
       const letter = await deps.letters.get(input.letterId);
@@ -97,7 +85,7 @@ export function createLetterActivities(deps: LetterActivityDeps) {
       if (!party.valid) throw rejected(`recipient_${party.problem}`, party.message);
       let document;
       try {
-        document = await letterPdf(letter.versionId);
+        document = await letterPdf(singleLetterPdf(letter));
       } catch (error) {
         if (error instanceof PdfError) throw rejected(error.code, error.message);
         throw error;
@@ -151,26 +139,9 @@ export function createLetterActivities(deps: LetterActivityDeps) {
           await deps.letters.update(input.letterId, { status: 'no_channel', failure: { code: 'no_address', reason: 'No Suomi.fi mailbox and no postal address' } });
           return { outcome: 'no_channel' };
         }
-        const document = await letterPdf(letter.versionId);
+        const document = await letterPdf(singleLetterPdf(letter));
         const attachmentId = await deps.messages.uploadAttachment({ fileName: document.fileName, bytes: document.bytes });
-        const files = [{ attachmentId }];
-        const paperMail: PaperMailPart | undefined = address ? {
-          createAddressPage: true,
-          files,
-          recipient: { address },
-          sender: { address: deps.senderAddress },
-          printingAndEnvelopingService: { postiMessaging: { username: deps.config.messages.print.username, password: deps.config.messages.print.password, contactDetails: { email: deps.config.messages.print.contactEmail } } },
-          colorPrinting: false,
-          twoSidedPrinting: false,
-          messageServiceType: 'Normal',
-        } : undefined;
-        const result = await deps.messages.sendMultichannel({
-          externalId: input.externalId,
-          recipient: { id: letter.recipientId },
-          sender: { serviceId: deps.config.messages.serviceId },
-          electronic: { title: letter.title, body: letter.body, bodyFormat: 'Text', messageServiceType: 'Normal', files, visibility: 'Recipient only' },
-          ...(paperMail ? { paperMail } : {}),
-        });
+        const result = await deps.messages.sendMultichannel(sending.multichannelMessage(letter, input.externalId, attachmentId, address));
         const sentAt = new Date();
         const costCents = letterCostCents(channel, input.pages, deps.config.pricesCents);
         const paperCostCents = letterCostCents('paper', input.pages, deps.config.pricesCents);
@@ -204,9 +175,11 @@ export function createLetterActivities(deps: LetterActivityDeps) {
 
     /**
      * One round of the event feed: pages of /v2/events from the stored
-     * continuation token, each letter signalled its own events, the token
-     * saved after each page. A crash between signal and save repeats
-     * signals, which the letters ignore.
+     * continuation token, the continuation token saved after each page. A
+     * letter sent on its own hears its events itself; a batch letter's
+     * events go to the tracker its record names, all of one tracker's
+     * events in one signal. A crash between signal and save repeats
+     * signals, which the letters and trackers ignore.
      */
     async pollMessageEvents(input: { pollerId: string; maxPages?: number }): Promise<{ events: number; letters: number }> {
       const client = await deps.temporal();
@@ -221,14 +194,24 @@ export function createLetterActivities(deps: LetterActivityDeps) {
           list.push(toDeliveryEvent(event));
           byLetter.set(event.metadata.externalId, list);
         }
-        const entries = [...byLetter];
-        for (let i = 0; i < entries.length; i += 32) {
-          await Promise.all(entries.slice(i, i + 32).map(async ([externalId, letterEvents]) => {
+        const trackers = await deps.letters.trackersOf([...byLetter.keys()]);
+        const signals: { workflowId: string; signal: string; payload: unknown; letters: number }[] = [];
+        const byTracker = new Map<string, LetterDeliveryEvents[]>();
+        for (const [letterId, letterEvents] of byLetter) {
+          const tracker = trackers.get(letterId);
+          if (!tracker) { signals.push({ workflowId: letterId, signal: 'deliveryEvents', payload: letterEvents, letters: 1 }); continue; }
+          const list = byTracker.get(tracker) ?? [];
+          list.push({ letterId, events: letterEvents });
+          byTracker.set(tracker, list);
+        }
+        for (const [tracker, letters] of byTracker) signals.push({ workflowId: tracker, signal: 'pageDeliveryEvents', payload: letters, letters: letters.length });
+        for (let i = 0; i < signals.length; i += 32) {
+          await Promise.all(signals.slice(i, i + 32).map(async ({ workflowId, signal, payload, letters }) => {
             try {
-              await client.workflow.getHandle(externalId).signal('deliveryEvents', letterEvents);
-              lettersSignalled += 1;
+              await client.workflow.getHandle(workflowId).signal(signal, payload);
+              lettersSignalled += letters;
             } catch (error) {
-              // A letter of another deployment sharing the account, or one already closed.
+              // A letter of another deployment sharing the account, or one whose tracking has ended.
               if (!(error instanceof WorkflowNotFoundError)) throw error;
             }
           }));
@@ -275,29 +258,12 @@ export function createLetterActivities(deps: LetterActivityDeps) {
     },
   };
 
-  async function lookup(identityCode: string) {
-    try {
-      return await deps.register.lookupAddress(identityCode);
-    } catch (error) {
-      if (error instanceof PopulationRegisterError && !error.retryable) {
-        throw ApplicationFailure.create({ type: 'PopulationRegister.refused', message: error.message, nonRetryable: true });
-      }
-      throw error;
-    }
-  }
+}
 
-  /** The postal address for the paper part; under a security ban read now and never kept. */
-  async function paperAddress(letter: LetterRecord): Promise<PostalAddress | undefined> {
-    if (letter.address) {
-      const a = letter.address;
-      return { name: a.name, streetAddress: a.street, zipCode: a.postalCode, city: a.city, countryCode: a.countryCode || 'FI' };
-    }
-    if (letter.addressFrom !== 'security_ban') return undefined;
-    const found = await lookup(letter.recipientId);
-    if (found.kind !== 'security_ban' || !found.protectedAddress) return undefined;
-    const hidden = found.protectedAddress.reveal();
-    return { name: hidden.name, streetAddress: hidden.street, zipCode: hidden.postalCode, city: hidden.city, countryCode: 'FI' };
-  }
+/** A single letter always names its PDF; only batch rows are rendered from a template. */
+function singleLetterPdf(letter: LetterRecord): string {
+  if (!letter.versionId) throw ApplicationFailure.create({ type: 'LetterRejected.document_missing', message: 'The letter names no PDF.', nonRetryable: true });
+  return letter.versionId;
 }
 
 function csvField(value: string): string {

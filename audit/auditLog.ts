@@ -47,6 +47,17 @@ export class AuditLog {
     }
   }
 
+  /** Many events in one round trip (a batch's letters); events already written under their ids are left as they are. */
+  async appendMany(events: AuditEvent[]): Promise<void> {
+    if (!events.length) return;
+    try {
+      await AuditEventModel.insertMany(events, { ordered: false });
+    } catch (error) {
+      const writeErrors = (error as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors;
+      if (!writeErrors?.length || !writeErrors.every((e) => (e.code ?? e.err?.code) === 11000)) throw error;
+    }
+  }
+
   async forProcess(processId: string): Promise<AuditEvent[]> {
     const events = await AuditEventModel.find({ processId }, { _id: 0 }).sort({ at: 1 }).lean();
     return events;

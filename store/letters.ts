@@ -26,8 +26,13 @@ export interface LetterRecord {
   addressFrom?: 'given' | 'register' | 'security_ban' | 'none';
   title: string;
   body: string;
-  versionId: string;
+  /** The letter's PDF; a letter from a template has none until it is rendered at sending. */
+  versionId?: string;
+  /** A batch row merged into a letter template: rendered to a PDF when it is sent, never stored. */
+  template?: { templateId: string; fields: Record<string, string> };
   processId: string;
+  /** The workflow that follows this letter's delivery when it is not the letter's own (a batch page's tracker). */
+  trackedBy?: string;
   status: LetterStatus;
   channel?: Channel;
   messageId?: string;
@@ -52,8 +57,10 @@ const letterSchema = new Schema<LetterRecord>({
   addressFrom: String,
   title: { type: String, required: true },
   body: { type: String, required: true },
-  versionId: { type: String, required: true },
+  versionId: String,
+  template: { type: Schema.Types.Mixed },
   processId: { type: String, required: true },
+  trackedBy: String,
   status: { type: String, required: true },
   channel: String,
   messageId: String,
@@ -124,6 +131,35 @@ export class Letters {
     return record;
   }
 
+  /** Many letters by id (FerretDB finds _id fast, other fields only by scanning); missing ones are left out. */
+  async getMany(letterIds: string[]): Promise<Map<string, LetterRecord>> {
+    const found = new Map<string, LetterRecord>();
+    for (let i = 0; i < letterIds.length; i += 500) {
+      for (const record of await LetterModel.find({ _id: { $in: letterIds.slice(i, i + 500) } }).lean()) found.set(record._id, record);
+    }
+    return found;
+  }
+
+  /** Many changes in one round trip; each names its letter by id, and may add a condition on its status. */
+  async updateMany(changes: { letterId: string; set: Partial<Omit<LetterRecord, '_id'>>; onlyIfStatus?: LetterStatus[] }[]): Promise<void> {
+    if (!changes.length) return;
+    await LetterModel.bulkWrite(changes.map((change) => ({
+      updateOne: {
+        filter: { _id: change.letterId, ...(change.onlyIfStatus ? { status: { $in: change.onlyIfStatus } } : {}) },
+        update: { $set: change.set },
+      },
+    })), { ordered: false });
+  }
+
+  /** Delivery events added once each (the poller may repeat itself); the letter takes the final status only from a not-yet-final one. */
+  async recordDeliveryEvents(letters: { letterId: string; events: { type: string; at: string }[]; finalStatus?: LetterStatus }[]): Promise<void> {
+    if (!letters.length) return;
+    await LetterModel.bulkWrite(letters.flatMap((letter) => [
+      { updateOne: { filter: { _id: letter.letterId }, update: { $addToSet: { events: { $each: letter.events } } } } },
+      ...(letter.finalStatus ? [{ updateOne: { filter: { _id: letter.letterId, status: { $in: ['created', 'sent'] as LetterStatus[] } }, update: { $set: { status: letter.finalStatus } } } }] : []),
+    ]), { ordered: false });
+  }
+
   async byRow(batchId: string, row: number): Promise<LetterRecord> {
     const record = await LetterModel.findOne({ batchId, row }).lean();
     if (!record) throw new NotFoundError(`Row ${row} of batch ${batchId}`);
@@ -136,6 +172,14 @@ export class Letters {
 
   async addToWorkList(item: Omit<WorkListItem, '_id' | 'createdAt'>): Promise<void> {
     await WorkListModel.updateOne({ _id: item.letterId }, { $setOnInsert: { ...item, createdAt: new Date() } }, { upsert: true });
+  }
+
+  async addManyToWorkList(items: Omit<WorkListItem, '_id' | 'createdAt'>[]): Promise<void> {
+    if (!items.length) return;
+    const createdAt = new Date();
+    await WorkListModel.bulkWrite(items.map((item) => ({
+      updateOne: { filter: { _id: item.letterId }, update: { $setOnInsert: { ...item, createdAt } }, upsert: true },
+    })), { ordered: false });
   }
 
   async workList(limit = 500): Promise<Omit<WorkListItem, '_id'>[]> {
@@ -193,5 +237,14 @@ export class Letters {
   /** A batch's letters in row order, a cursor at a time, for the report. */
   batchCursor(batchId: string) {
     return LetterModel.find({ batchId }, { recipientId: 1, row: 1, status: 1, channel: 1, costCents: 1, failure: 1, deemedNotifiedOn: 1, messageId: 1 }).sort({ row: 1 }).lean().cursor({ batchSize: 500 });
+  }
+
+  /** Which workflow follows each of these letters' delivery: its tracker, or (absent) the letter's own workflow. */
+  async trackersOf(letterIds: string[]): Promise<Map<string, string | undefined>> {
+    const found = new Map<string, string | undefined>();
+    for (let i = 0; i < letterIds.length; i += 500) {
+      for (const record of await LetterModel.find({ _id: { $in: letterIds.slice(i, i + 500) } }, { trackedBy: 1 }).lean()) found.set(record._id, record.trackedBy);
+    }
+    return found;
   }
 }

@@ -6,3 +6,4 @@ export { formToDecisionWorkflow } from './formToDecision';
 export { officialLetterWorkflow } from './officialLetter';
 export { messageEventPollerWorkflow } from './messageEventPoller';
 export { letterBatchWorkflow, letterBatchPageWorkflow } from './letterBatch';
+export { letterDeliveryTrackingWorkflow } from './letterDeliveryTracking';

@@ -1,18 +1,21 @@
 import {
-  condition, ParentClosePolicy, continueAsNew, defineQuery, executeChild, proxyActivities, setHandler, sleep, startChild, workflowInfo,
+  condition, ParentClosePolicy, continueAsNew, defineQuery, executeChild, getExternalWorkflowHandle, patched, proxyActivities, setHandler, sleep, startChild, workflowInfo,
 } from '@temporalio/workflow';
 import type { LetterActivities } from '../activities/letterActivities';
+import type { LetterBatchActivities } from '../activities/letterBatchActivities';
 import { LetterDispatch, letterDispatchedSignal, officialLetterWorkflow } from './officialLetter';
+import { deliveryTrackerId, letterDeliveryTrackingWorkflow, lettersDispatchedSignal } from './letterDeliveryTracking';
 import { letterProcessId } from '../rules/officialMail';
 import { showProcess, showStep } from './processView';
 
 /**
- * A batch of official letters (joukkokirje): thousands of rows, each one
- * letter workflow of its own, started a page at a time at the rate the
- * service is sent to. Each page is a child workflow that starts its
- * letters and waits until each has been dispatched (sent, or failed with a
- * reason); the batch itself sees only pages, and continues as new after
- * many, so its history stays small. A failed letter fails alone.
+ * A batch of official letters (joukkokirje): thousands of rows, sent a
+ * page at a time at the rate the service is sent to. Each page is a child
+ * workflow that sends its letters in bulk (one activity for the page, not
+ * one workflow per letter), retries on their own the rows the service
+ * failed for now, and leaves their delivery to one tracker per page. The
+ * batch itself sees only pages, and continues as new after many, so its
+ * history stays small. A failed letter fails alone.
  */
 
 export interface BatchTotals {
@@ -121,8 +124,49 @@ export interface LetterBatchPageInput {
   trackingDays: number;
 }
 
-/** Starts one page of letters and waits until every one of them has been dispatched. */
+const dispatching = proxyActivities<LetterBatchActivities>({
+  startToCloseTimeout: '10 minutes',
+  // A killed worker is noticed within the heartbeat timeout; the retry skips the rows already recorded.
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
+});
+/** Rounds of sending for rows the service failed for now, and the pause before each retry round. */
+const SEND_ROUNDS = 5;
+const retryPauseMs = (round: number) => 5_000 * 2 ** round;
+
+/** Sends one page of letters and returns what became of them. */
 export async function letterBatchPageWorkflow(input: LetterBatchPageInput): Promise<BatchTotals> {
+  // Runs started before bulk sending start a letter workflow per row.
+  if (!patched('bulk-letter-dispatch')) return startLetterWorkflowsOfPage(input);
+  const tracker = deliveryTrackerId(workflowInfo().workflowId);
+  // Delivery is followed for days, past the page (abandoned); it is there before the first letter goes out.
+  await startChild(letterDeliveryTrackingWorkflow, {
+    workflowId: tracker,
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+    args: [{ batchId: input.batchId, firstRow: input.firstRow, count: input.count, organization: input.organization, trackingDays: input.trackingDays }],
+  });
+  const totals = emptyTotals();
+  const untrackedRows: number[] = [];
+  let rows = Array.from({ length: input.count }, (_, i) => input.firstRow + i);
+  for (let round = 0; rows.length; round++) {
+    const sent = await dispatching.dispatchLetterRows({ batchId: input.batchId, rows, trackerId: tracker, requestedBy: input.requestedBy });
+    addTotals(totals, sent.totals);
+    untrackedRows.push(...sent.untrackedRows);
+    rows = sent.retryRows;
+    if (!rows.length) break;
+    if (round + 1 >= SEND_ROUNDS) {
+      addTotals(totals, await dispatching.failLetterRows({ batchId: input.batchId, rows, reason: sent.retryReason ?? 'The service kept failing' }));
+      untrackedRows.push(...rows);
+      break;
+    }
+    await sleep(retryPauseMs(round));
+  }
+  await getExternalWorkflowHandle(tracker).signal(lettersDispatchedSignal, { untrackedRows });
+  return totals;
+}
+
+/** Before bulk sending: one officialLetter workflow per row, the page waiting until each has been dispatched. */
+async function startLetterWorkflowsOfPage(input: LetterBatchPageInput): Promise<BatchTotals> {
   const dispatched = new Map<number, LetterDispatch>();
   setHandler(letterDispatchedSignal, (dispatch) => { dispatched.set(dispatch.row, dispatch); });
   const pageId = workflowInfo().workflowId;

@@ -7,6 +7,8 @@ import { maskIdentifier, parsePartyIdentifier } from '../../rules/identifiers';
 import { checkLetterPdf, checkLetterTitle, letterProcessId } from '../../rules/officialMail';
 import { inspectPdf, PdfError } from '../../signing/errors';
 import { LetterAddress, LetterBatchRecord, LetterRecord, Letters } from '../../store/letters';
+import { LetterTemplates } from '../../store/letterTemplates';
+import { malformedPlaceholder, mergeTemplate, templatePlaceholders } from '../../rules/letterTemplate';
 import type { LetterBatchState } from '../../workflows/letterBatch';
 import type { OfficialLetterState } from '../../workflows/officialLetter';
 import { ApiDeps } from '../apiDeps';
@@ -39,12 +41,20 @@ const letterRequest = z.object({
   }),
 });
 
+const templateRequest = z.object({
+  name: z.string().trim().min(1).max(200),
+  title: z.string().trim().min(1).max(256).describe('With {{column}} placeholders; at most 256 characters once filled in'),
+  body: z.string().trim().min(1).max(20_000).describe('Paragraphs separated by blank lines, with {{column}} placeholders'),
+  language: z.enum(['fi', 'sv', 'en']).default('fi'),
+});
+
 type Problem = { row?: number; field: string; code: string; message: string };
 
 const fail = (problem: Problem, status = 422) => new SinettiError(problem.code, problem.row ? `Row ${problem.row}, ${problem.field}: ${problem.message}` : `${problem.field}: ${problem.message}`, status, problem);
 
 export function letterRoutes(routes: ApiRoutes, deps: ApiDeps): void {
   const letters = new Letters();
+  const templates = new LetterTemplates();
   const mail = deps.config.officialMail;
 
   /** A running process's live state; a closed one has left its outcome in the record. */
@@ -100,7 +110,7 @@ export function letterRoutes(routes: ApiRoutes, deps: ApiDeps): void {
   }
 
   /** One row's or one request's letter, checked; a problem names its field. */
-  function letterFrom(fields: { recipientId: string; name?: string; address?: Partial<LetterAddress>; title: string; body?: string; versionId: string }):
+  function letterFrom(fields: { recipientId: string; name?: string; address?: Partial<LetterAddress>; title: string; body?: string; versionId?: string }):
     { letter: Omit<LetterRecord, '_id' | 'processId' | 'createdAt'> } | { problem: Omit<Problem, 'row'> } {
     const party = parsePartyIdentifier(fields.recipientId);
     if (!party.valid) return { problem: { field: 'recipient.id', code: `invalid_recipient_${party.problem}`, message: party.message } };
@@ -121,7 +131,7 @@ export function letterRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     return {
       letter: {
         recipientId: party.party.code, recipientKind: party.party.kind, ...(address ? { address } : {}),
-        title: fields.title, body: fields.body?.trim() || fields.title, versionId: fields.versionId, status: 'created', events: [],
+        title: fields.title, body: fields.body?.trim() || fields.title, ...(fields.versionId ? { versionId: fields.versionId } : {}), status: 'created', events: [],
       },
     };
   }
@@ -162,7 +172,8 @@ export function letterRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     responses: { 200: 'The letter', 404: 'No such letter' },
   }, async (req, res) => {
     const letter = await letters.get(String(req.params.letterId));
-    const state = await runningState<OfficialLetterState>(letter.processId);
+    // A batch letter has no workflow of its own: its record is kept up to date by the page and its tracker.
+    const state = letter.trackedBy ? undefined : await runningState<OfficialLetterState>(letter.processId);
     res.json({
       letterId: letter._id, processId: letter.processId, batchId: letter.batchId, row: letter.row,
       recipient: maskIdentifier(letter.recipientId), recipientKind: letter.recipientKind, addressFrom: letter.addressFrom,
@@ -173,12 +184,32 @@ export function letterRoutes(routes: ApiRoutes, deps: ApiDeps): void {
   });
 
   routes.add({
+    method: 'post', path: '/api/letter-templates', tag: 'official mail', roles: ['registry'], body: templateRequest,
+    summary: 'A letter template for batches: a title and a body (paragraphs separated by blank lines) with {{column}} placeholders filled from each CSV row.',
+    responses: { 201: 'Created: { templateId, placeholders }', 400: 'Invalid request', 422: 'A malformed placeholder, or a title that cannot fit' },
+  }, async (req, res) => {
+    const request = templateRequest.parse(req.body);
+    for (const [field, text] of [['title', request.title], ['body', request.body]] as const) {
+      const malformed = malformedPlaceholder(text);
+      if (malformed) throw fail({ field, code: 'template_placeholder', message: `A placeholder is written {{column}} with a letter first, then letters, digits or _: near "${malformed}".` });
+    }
+    const templateId = `letter-template-${randomUUID()}`;
+    const placeholders = templatePlaceholders(request.title, request.body);
+    await templates.create({ _id: templateId, ...request, placeholders, createdBy: staffActor(req.staff), createdAt: new Date() });
+    res.status(201).json({ templateId, placeholders });
+  });
+
+  routes.add({
     method: 'post', path: '/api/letter-batches', tag: 'official mail', roles: ['registry'],
-    summary: 'Upload a batch as CSV (text/csv; "," or ";"). Columns: recipientId, name, street, postalCode, city, countryCode, title, body, documentVersionId. Query ?documentVersionId= and ?title= give defaults for rows without them.',
+    summary: 'Upload a batch as CSV (text/csv; "," or ";"). Columns: recipientId, name, street, postalCode, city, countryCode, title, body, documentVersionId. Query ?documentVersionId= and ?title= give defaults for rows without them; ?templateId= instead renders one PDF per row from a letter template, its {{placeholders}} filled from the columns of the same name.',
     responses: { 202: 'Started: { batchId, processId, rows }', 400: 'Empty batch or unreadable CSV', 413: 'More rows than allowed', 422: 'A bad row: the error names the row and field; nothing is sent' },
   }, async (req, res) => {
     const defaultVersionId = typeof req.query.documentVersionId === 'string' ? req.query.documentVersionId : undefined;
     const defaultTitle = typeof req.query.title === 'string' ? req.query.title : undefined;
+    const template = typeof req.query.templateId === 'string' ? await templates.get(req.query.templateId).catch((error: unknown) => {
+      if (error instanceof NotFoundError) throw fail({ field: 'templateId', code: 'template_not_found', message: `No letter template ${String(req.query.templateId)}; create one first with POST /api/letter-templates.` }, 404);
+      throw error;
+    }) : undefined;
     const batchId = `letter-batch-${randomUUID()}`;
     const checkedDocuments = new Map<string, Omit<Problem, 'row' | 'field'> | null>();
     let header: string[] | undefined;
@@ -190,24 +221,31 @@ export function letterRoutes(routes: ApiRoutes, deps: ApiDeps): void {
         if (!header) {
           header = record.fields.map((h) => h.trim());
           if (!header.includes('recipientId')) throw fail({ field: 'recipientId', code: 'csv_header', message: 'The first line must name the columns; recipientId is required.' }, 400);
+          const missing = template?.placeholders.find((name) => !header!.includes(name));
+          if (missing) throw fail({ field: missing, code: 'csv_header', message: `The template fills in {{${missing}}}: the CSV needs a column named ${missing}.` }, 400);
           continue;
         }
         rows += 1;
         if (rows > mail.batch.maxRows) throw fail({ field: '(batch)', code: 'batch_too_large', message: `A batch may have at most ${mail.batch.maxRows} letters.` }, 413);
         const cell = (name: string) => { const i = header!.indexOf(name); return i >= 0 ? (record.fields[i] ?? '').trim() : ''; };
-        const versionId = cell('documentVersionId') || defaultVersionId;
-        if (!versionId) throw fail({ row: rows, field: 'documentVersionId', code: 'document_missing', message: 'No PDF: give documentVersionId in the row or as ?documentVersionId=.' });
+        const versionId = template ? undefined : cell('documentVersionId') || defaultVersionId;
+        if (!template && !versionId) throw fail({ row: rows, field: 'documentVersionId', code: 'document_missing', message: 'No PDF: give documentVersionId in the row or as ?documentVersionId=, or a letter template as ?templateId=.' });
+        const fields = template ? Object.fromEntries(template.placeholders.map((name) => [name, cell(name)])) : undefined;
+        const empty = template?.placeholders.find((name) => !fields![name]);
+        if (empty) throw fail({ row: rows, field: empty, code: 'template_field_missing', message: `The template fills in {{${empty}}}, but this row leaves ${empty} empty.` });
         const checked = letterFrom({
           recipientId: cell('recipientId'), name: cell('name') || undefined,
           address: { street: cell('street'), postalCode: cell('postalCode'), city: cell('city'), countryCode: cell('countryCode') || 'FI' },
-          title: cell('title') || defaultTitle || '', body: cell('body') || undefined, versionId,
+          title: template ? mergeTemplate(template.title, fields!) : cell('title') || defaultTitle || '', body: cell('body') || undefined, versionId,
         });
         if ('problem' in checked) throw fail({ row: rows, ...checked.problem });
-        if (!checkedDocuments.has(versionId)) checkedDocuments.set(versionId, await checkDocument(versionId));
-        const documentProblem = checkedDocuments.get(versionId);
-        if (documentProblem) throw fail({ row: rows, field: 'documentVersionId', ...documentProblem });
+        if (versionId) {
+          if (!checkedDocuments.has(versionId)) checkedDocuments.set(versionId, await checkDocument(versionId));
+          const documentProblem = checkedDocuments.get(versionId);
+          if (documentProblem) throw fail({ row: rows, field: 'documentVersionId', ...documentProblem });
+        }
         const letterId = letterProcessId(batchId, rows);
-        chunk.push({ _id: letterId, processId: letterId, batchId, row: rows, createdAt: new Date(), ...checked.letter });
+        chunk.push({ _id: letterId, processId: letterId, batchId, row: rows, createdAt: new Date(), ...checked.letter, ...(template ? { template: { templateId: template._id, fields: fields! } } : {}) });
         if (chunk.length >= 500) await flush();
       }
       if (rows === 0) throw fail({ field: '(batch)', code: 'empty_batch', message: 'The CSV has no letters: a header line and at least one row are needed.' }, 400);

@@ -1,0 +1,304 @@
+import { createHash } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { PostalAddress, MessagesServiceError } from '../integrations/suomifiMessages/messagesService';
+import { maskIdentifier, parsePartyIdentifier } from '../rules/identifiers';
+import { Channel, checkLetterPdf, checkLetterTitle, deemedNotificationDate, finnishCalendarDate, letterCostCents, letterProcessId } from '../rules/officialMail';
+import { inspectPdf, PdfError } from '../signing/errors';
+import { LetterTemplateRecord, LetterTemplates } from '../store/letterTemplates';
+import { LetterRecord, LetterStatus } from '../store/letters';
+import type { AuditEvent } from '../audit/auditLog';
+import type { BatchTotals } from '../workflows/letterBatch';
+import type { LetterDeliveryEvents } from '../workflows/letterDeliveryTracking';
+import type { LetterActivityDeps } from './letterActivities';
+import { LetterSending } from './letterSending';
+import { renderTemplateLetter } from './templateLetterPdf';
+
+/**
+ * A batch page's letters sent in bulk, in one activity rather than one
+ * workflow each: every row checked, its address resolved and the letter
+ * sent, a few at a time, each outcome written to the letter's record. The
+ * externalId is the row's letter id, so a retried activity or a killed
+ * worker never sends twice: rows already recorded are skipped, and a
+ * resend of one sent but not yet recorded is answered 409 and counted as
+ * sent. A row the service fails for now (5xx, timeout) is tried a few
+ * times here, then handed back for the workflow to retry later on its own.
+ */
+
+export interface PageDispatch {
+  /** Rows settled by this call or an earlier one: sent, without a channel, or rejected. */
+  totals: BatchTotals;
+  /** Rows not sent (no channel, rejected): nothing will be heard of them. */
+  untrackedRows: number[];
+  /** Rows that met only passing failures; the workflow retries them later. */
+  retryRows: number[];
+  retryReason?: string;
+}
+
+/** The final delivery events and the status each leaves (as officialLetter's FINAL_EVENTS). */
+export const FINAL_DELIVERY_EVENTS: Record<string, LetterStatus> = {
+  'Electronic message read': 'read',
+  'Receipt confirmed': 'receipt_confirmed',
+  'Posti: receipt confirmed': 'delivered',
+  'Posti: returned to sender': 'returned_to_sender',
+  'Posti: unresolved': 'unresolved',
+};
+const TO_WORK_LIST: LetterStatus[] = ['returned_to_sender', 'unresolved'];
+const SENT_STATUSES = new Set<LetterStatus>(['sent', 'read', 'receipt_confirmed', 'delivered', 'returned_to_sender', 'unresolved', 'unconfirmed']);
+
+/** Attempts of one send inside the activity, and the pauses between them. */
+const SEND_ATTEMPTS = 3;
+const SEND_BACKOFF_MS = [500, 2000];
+
+function emptyTotals(): BatchTotals {
+  return { dispatched: 0, electronic: 0, paper: 0, noChannel: 0, rejected: 0, failed: 0, costCents: 0, paperCostCents: 0 };
+}
+
+function count(totals: BatchTotals, letter: Pick<LetterRecord, 'status' | 'channel' | 'costCents' | 'paperCostCents'>): void {
+  if (SENT_STATUSES.has(letter.status)) {
+    totals.dispatched += 1;
+    if (letter.channel) totals[letter.channel] += 1;
+    totals.costCents += letter.costCents ?? 0;
+    totals.paperCostCents += letter.paperCostCents ?? 0;
+  } else if (letter.status === 'no_channel') totals.noChannel += 1;
+  else if (letter.status === 'rejected') totals.rejected += 1;
+  else if (letter.status === 'failed') totals.failed += 1;
+}
+
+class Rejected extends Error {
+  constructor(readonly code: string, readonly reason: string) { super(reason); }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function createLetterBatchActivities(deps: LetterActivityDeps & { templates: LetterTemplates }, sending: LetterSending, ensureEventPoller: () => Promise<void>) {
+  const templates = new Map<string, Promise<LetterTemplateRecord>>();
+  const template = (templateId: string) => {
+    let cached = templates.get(templateId);
+    if (!cached) {
+      cached = deps.templates.get(templateId);
+      cached.catch(() => templates.delete(templateId));
+      templates.set(templateId, cached);
+      if (templates.size > 20) templates.delete(templates.keys().next().value!);
+    }
+    return cached;
+  };
+
+  /** Outcomes and audit events gathered and written a hundred at a time: one round trip each, not one per letter. */
+  function outcomeWriter() {
+    let changes: Parameters<typeof deps.letters.updateMany>[0] = [];
+    let audits: AuditEvent[] = [];
+    let workList: Parameters<typeof deps.letters.addManyToWorkList>[0] = [];
+    let writing = Promise.resolve();
+    const flush = () => {
+      const batch = { changes, audits, workList };
+      changes = []; audits = []; workList = [];
+      writing = writing.then(async () => {
+        await deps.letters.updateMany(batch.changes);
+        await deps.letters.addManyToWorkList(batch.workList);
+        await deps.audit.appendMany(batch.audits);
+      });
+      return writing;
+    };
+    return {
+      add(change: (typeof changes)[number], audit?: AuditEvent, workItem?: (typeof workList)[number]) {
+        changes.push(change);
+        if (audit) audits.push(audit);
+        if (workItem) workList.push(workItem);
+        if (changes.length >= 100) void flush().catch(() => undefined);
+      },
+      done: () => flush(),
+    };
+  }
+
+  /** The row's PDF: the shared stored version, or the row rendered from its template. */
+  async function rowDocument(letter: LetterRecord): Promise<{ bytes: Buffer; fileName: string; sha256: string; pages: number; shared?: string }> {
+    try {
+      if (letter.template) {
+        const bytes = await renderTemplateLetter({
+          template: await template(letter.template.templateId), fields: letter.template.fields,
+          organization: deps.organization, date: finnishCalendarDate(new Date(letter.createdAt)).split('-').reverse().join('.'),
+        });
+        const { pageSizes } = await inspectPdf(bytes);
+        const problem = checkLetterPdf({ size: bytes.length, pageSizes }, deps.config.maxPdfBytes);
+        if (problem) throw new Rejected(`LetterRejected.${problem.code}`, problem.message);
+        return { bytes, fileName: `${letter._id}.pdf`, sha256: createHash('sha256').update(bytes).digest('hex'), pages: pageSizes.length };
+      }
+      const pdf = await sending.letterPdf(letter.versionId!);
+      const problem = checkLetterPdf({ size: pdf.size, pageSizes: pdf.pageSizes }, deps.config.maxPdfBytes);
+      if (problem) throw new Rejected(`LetterRejected.${problem.code}`, problem.message);
+      return { bytes: pdf.bytes, fileName: pdf.fileName, sha256: pdf.sha256, pages: pdf.pageSizes.length, shared: letter.versionId };
+    } catch (error) {
+      if (error instanceof PdfError) throw new Rejected(`LetterRejected.${error.code}`, error.message);
+      throw error;
+    }
+  }
+
+  /** Where the paper part goes: the given address, the register's, or (under a security ban) one held only until the send. */
+  async function resolveAddress(letter: LetterRecord): Promise<{ addressFrom: NonNullable<LetterRecord['addressFrom']>; stored?: LetterRecord['address']; send?: PostalAddress }> {
+    if (letter.address) return { addressFrom: 'given', send: await sending.paperAddress(letter) };
+    if (letter.recipientKind !== 'person') return { addressFrom: 'none' };
+    let found;
+    try {
+      found = await sending.lookup(letter.recipientId);
+    } catch (error) {
+      if (error instanceof ApplicationFailure) throw new Rejected(error.type ?? 'PopulationRegister.refused', error.message);
+      throw error;
+    }
+    if (found.kind === 'found') {
+      const stored = { name: found.name, ...found.address, countryCode: 'FI' };
+      return { addressFrom: 'register', stored, send: await sending.paperAddress({ ...letter, address: stored }) };
+    }
+    if (found.kind === 'security_ban' && found.protectedAddress) {
+      const hidden = found.protectedAddress.reveal();
+      return { addressFrom: 'security_ban', send: { name: hidden.name, streetAddress: hidden.street, zipCode: hidden.postalCode, city: hidden.city, countryCode: 'FI' } };
+    }
+    return { addressFrom: found.kind === 'security_ban' ? 'security_ban' : 'none' };
+  }
+
+  /** A call to the service tried a few times for passing failures; a 4xx is thrown at once. */
+  async function withBackoff<T>(call: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        const passing = !(error instanceof MessagesServiceError) || error.retryable;
+        if (!passing || attempt >= SEND_ATTEMPTS) throw error;
+        await sleep(SEND_BACKOFF_MS[attempt - 1] ?? 2000);
+      }
+    }
+  }
+
+  return {
+    async dispatchLetterRows(input: { batchId: string; rows: number[]; trackerId: string; requestedBy: string; concurrency?: number }): Promise<PageDispatch> {
+      const context = Context.current();
+      const ids = input.rows.map((row) => letterProcessId(input.batchId, row));
+      const records = await deps.letters.getMany(ids);
+      const result: PageDispatch = { totals: emptyTotals(), untrackedRows: [], retryRows: [] };
+      const todo: LetterRecord[] = [];
+      for (const id of ids) {
+        const letter = records.get(id);
+        if (!letter) throw ApplicationFailure.create({ type: 'LetterMissing', message: `No letter record ${id}`, nonRetryable: true });
+        if (letter.status === 'created') todo.push(letter);
+        else {
+          count(result.totals, letter); // settled by an earlier attempt
+          if (!SENT_STATUSES.has(letter.status)) result.untrackedRows.push(letter.row!);
+        }
+      }
+      if (!todo.length) return result;
+
+      // The channel for all of the page at once: the ids with an active mailbox (at most 10,000 a call).
+      const mailboxes = new Set<string>();
+      for (let i = 0; i < todo.length; i += 10_000) {
+        for (const id of await withBackoff(() => deps.messages.activeMailboxes(todo.slice(i, i + 10_000).map((l) => l.recipientId)))) mailboxes.add(id);
+      }
+      // The tracker is named before anything is sent, so the event poller can route the very first event.
+      await deps.letters.updateMany(todo.map((letter) => ({ letterId: letter._id, set: { trackedBy: input.trackerId } })));
+
+      const writer = outcomeWriter();
+      const settle = (letter: LetterRecord, set: Partial<LetterRecord>, audit?: { action: string; details: Record<string, unknown>; sha256?: string }) => {
+        const settled = { ...letter, ...set };
+        count(result.totals, settled);
+        if (!SENT_STATUSES.has(settled.status)) result.untrackedRows.push(letter.row!);
+        const { status, ...rest } = set;
+        writer.add({ letterId: letter._id, set: rest });
+        writer.add({ letterId: letter._id, set: { status: status! }, onlyIfStatus: ['created'] },
+          audit && { eventId: `${letter._id}/${audit.action}`, processId: letter.processId, actor: status === 'sent' ? input.requestedBy : 'system', action: audit.action, at: new Date(), details: audit.details, documentSha256: audit.sha256 },
+          status === 'no_channel' ? { letterId: letter._id, batchId: letter.batchId, row: letter.row, reason: 'no_channel' } : undefined);
+      };
+
+      async function dispatchOne(letter: LetterRecord): Promise<void> {
+        try {
+          const title = checkLetterTitle(letter.title);
+          if (title) throw new Rejected(`LetterRejected.${title.code}`, title.message);
+          const party = parsePartyIdentifier(letter.recipientId);
+          if (!party.valid) throw new Rejected(`LetterRejected.recipient_${party.problem}`, party.message);
+          const document = await rowDocument(letter);
+          const address = await resolveAddress(letter);
+          const placed = { addressFrom: address.addressFrom, ...(address.stored ? { address: address.stored } : {}) };
+          const electronic = mailboxes.has(letter.recipientId);
+          if (!electronic && !address.send) {
+            settle(letter, { ...placed, status: 'no_channel', failure: { code: 'no_address', reason: 'No Suomi.fi mailbox and no postal address' } },
+              { action: 'letter.no_channel', details: { recipient: maskIdentifier(letter.recipientId) } });
+            return;
+          }
+          const attachmentId = await withBackoff(() => document.shared
+            ? sending.sharedAttachment(document.shared, { bytes: document.bytes, fileName: document.fileName, size: document.bytes.length, sha256: document.sha256, pageSizes: [] })
+            : deps.messages.uploadAttachment({ fileName: document.fileName, bytes: document.bytes }));
+          const sent = await withBackoff(() => deps.messages.sendMultichannel(sending.multichannelMessage(letter, letter._id, attachmentId, address.send)));
+          const channel: Channel = electronic ? 'electronic' : 'paper';
+          const sentAt = new Date();
+          settle(letter, {
+            ...placed, status: 'sent', channel, ...(sent.messageId ? { messageId: sent.messageId } : {}), sentAt, pages: document.pages,
+            costCents: letterCostCents(channel, document.pages, deps.config.pricesCents), paperCostCents: letterCostCents('paper', document.pages, deps.config.pricesCents),
+            deemedNotifiedOn: deemedNotificationDate(channel, sentAt),
+          }, { action: 'letter.sent', details: { channel, outcome: sent.outcome, messageId: sent.messageId, recipient: maskIdentifier(letter.recipientId) }, sha256: document.sha256 });
+        } catch (error) {
+          if (error instanceof Rejected) {
+            settle(letter, { status: 'rejected', failure: { code: error.code, reason: error.reason } }, { action: 'letter.rejected', details: { failure: error.code } });
+          } else if (error instanceof MessagesServiceError && !error.retryable) {
+            settle(letter, { status: 'rejected', failure: { code: 'SuomifiMessages.rejected', reason: error.reason } }, { action: 'letter.rejected', details: { failure: 'SuomifiMessages.rejected' } });
+          } else {
+            // Passing: left as created, tried again later on its own.
+            result.retryRows.push(letter.row!);
+            result.retryReason = error instanceof Error ? error.message : String(error);
+          }
+        }
+      }
+
+      // A few letters at a time; the heartbeat carries how far the page is.
+      let next = 0;
+      let done = 0;
+      const concurrency = input.concurrency ?? 8;
+      await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, async () => {
+        while (next < todo.length) {
+          await dispatchOne(todo[next++]!);
+          if (++done % 25 === 0) context.heartbeat({ done, of: todo.length });
+        }
+      }));
+      await writer.done();
+      if (result.totals.dispatched) await ensureEventPoller();
+      return result;
+    },
+
+    /** Rows the service kept failing through every retry: failed, with the last reason, for the registry to send again. */
+    async failLetterRows(input: { batchId: string; rows: number[]; reason: string }): Promise<BatchTotals> {
+      const ids = input.rows.map((row) => letterProcessId(input.batchId, row));
+      await deps.letters.updateMany(ids.map((letterId) => ({ letterId, set: { status: 'failed', failure: { code: 'SuomifiMessages.unavailable', reason: input.reason } }, onlyIfStatus: ['created'] })));
+      const totals = emptyTotals();
+      for (const letter of (await deps.letters.getMany(ids)).values()) count(totals, letter);
+      return totals;
+    },
+
+    /**
+     * A tracker's share of a round of delivery events: each letter's events
+     * into its record, a final event as its status, returned and unresolved
+     * letters onto the work list. Returns the letters now final.
+     */
+    async recordDeliveryEvents(input: { letters: LetterDeliveryEvents[] }): Promise<{ finalLetterIds: string[] }> {
+      const updates = input.letters.map(({ letterId, events }) => {
+        const final = events.map((event) => FINAL_DELIVERY_EVENTS[event.type]).find(Boolean);
+        return { letterId, events: events.map((event) => ({ type: event.type, at: event.eventTime })), ...(final ? { finalStatus: final } : {}) };
+      });
+      await deps.letters.recordDeliveryEvents(updates);
+      const finals = updates.filter((update) => update.finalStatus);
+      const records = await deps.letters.getMany(finals.map((update) => update.letterId));
+      await deps.letters.addManyToWorkList(finals.flatMap((update) => {
+        const letter = records.get(update.letterId);
+        return letter && TO_WORK_LIST.includes(letter.status) ? [{ letterId: letter._id, batchId: letter.batchId, row: letter.row, reason: letter.status }] : [];
+      }));
+      await deps.audit.appendMany(finals.flatMap((update) => {
+        const letter = records.get(update.letterId);
+        return letter ? [{ eventId: `${letter._id}/letter.final`, processId: letter.processId, actor: 'system', action: `letter.${letter.status}`, at: new Date(), details: { channel: letter.channel, deemedNotifiedOn: letter.deemedNotifiedOn } }] : [];
+      }));
+      return { finalLetterIds: finals.map((update) => update.letterId) };
+    },
+
+    /** Letters no final event came for within the tracking time: unconfirmed. */
+    async closeUnconfirmedLetters(input: { letterIds: string[] }): Promise<void> {
+      await deps.letters.updateMany(input.letterIds.map((letterId) => ({ letterId, set: { status: 'unconfirmed' }, onlyIfStatus: ['sent'] })));
+    },
+  };
+}
+
+export type LetterBatchActivities = ReturnType<typeof createLetterBatchActivities>;
