@@ -6,7 +6,7 @@ import { OfficialMailConfig } from '../config/officialMail';
 import { PopulationRegister } from '../integrations/populationRegister/populationRegister';
 import { MessageEvent, MessagesService, MessagesServiceError, PostalAddress } from '../integrations/suomifiMessages/messagesService';
 import { parsePartyIdentifier, maskIdentifier } from '../rules/identifiers';
-import { Channel, checkLetterPdf, checkLetterTitle, letterCostCents } from '../rules/officialMail';
+import { Channel, checkLetterPdf, checkLetterTitle, letterCostCents, parseLetterProcessId, rowDeliveryTrackerId } from '../rules/officialMail';
 import { PdfError } from '../signing/errors';
 import { DocumentStore } from '../store/documentStore';
 import { LetterRecord, Letters, LetterStatus } from '../store/letters';
@@ -183,6 +183,16 @@ export function createLetterActivities(deps: LetterActivityDeps) {
      */
     async pollMessageEvents(input: { pollerId: string; maxPages?: number }): Promise<{ events: number; letters: number }> {
       const client = await deps.temporal();
+      // A batch letter's tracker follows from its row and the batch's page size: one read per batch, not one per letter.
+      const pageSizes = new Map<string, Promise<number | undefined>>();
+      const trackerOf = async (letterId: string) => {
+        const parsed = parseLetterProcessId(letterId);
+        if (!parsed) return undefined;
+        let pageSize = pageSizes.get(parsed.batchId);
+        if (!pageSize) pageSizes.set(parsed.batchId, pageSize = deps.letters.getBatch(parsed.batchId).then((batch) => batch.pageSize, () => undefined));
+        const size = await pageSize;
+        return size ? rowDeliveryTrackerId(parsed.batchId, parsed.row, size) : undefined;
+      };
       let token = await deps.letters.eventCursor(input.pollerId);
       let total = 0;
       let lettersSignalled = 0;
@@ -194,7 +204,8 @@ export function createLetterActivities(deps: LetterActivityDeps) {
           list.push(toDeliveryEvent(event));
           byLetter.set(event.metadata.externalId, list);
         }
-        const trackers = await deps.letters.trackersOf([...byLetter.keys()]);
+        const trackers = new Map<string, string | undefined>();
+        for (const letterId of byLetter.keys()) trackers.set(letterId, await trackerOf(letterId));
         const signals: { workflowId: string; signal: string; payload: unknown; letters: number }[] = [];
         const byTracker = new Map<string, LetterDeliveryEvents[]>();
         for (const [letterId, letterEvents] of byLetter) {

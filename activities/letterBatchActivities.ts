@@ -192,17 +192,17 @@ export function createLetterBatchActivities(deps: LetterActivityDeps & { templat
       for (let i = 0; i < todo.length; i += 10_000) {
         for (const id of await withBackoff(() => deps.messages.activeMailboxes(todo.slice(i, i + 10_000).map((l) => l.recipientId)))) mailboxes.add(id);
       }
-      // The tracker is named before anything is sent, so the event poller can route the very first event.
-      await deps.letters.updateMany(todo.map((letter) => ({ letterId: letter._id, set: { trackedBy: input.trackerId } })));
+      // The tracker is named before anything is sent, so the event poller can route the very first event (the API names it at upload).
+      await deps.letters.updateMany(todo.filter((letter) => letter.trackedBy !== input.trackerId).map((letter) => ({ letterId: letter._id, set: { trackedBy: input.trackerId } })));
 
       const writer = outcomeWriter();
-      const settle = (letter: LetterRecord, set: Partial<LetterRecord>, audit?: { action: string; details: Record<string, unknown>; sha256?: string }) => {
+      const settle = (letter: LetterRecord, set: Partial<LetterRecord> & { status: LetterStatus }, audit?: { action: string; details: Record<string, unknown>; sha256?: string }) => {
         const settled = { ...letter, ...set };
         count(result.totals, settled);
         if (!SENT_STATUSES.has(settled.status)) result.untrackedRows.push(letter.row!);
-        const { status, ...rest } = set;
-        writer.add({ letterId: letter._id, set: rest });
-        writer.add({ letterId: letter._id, set: { status: status! }, onlyIfStatus: ['created'] },
+        // Only this activity moves a letter on from "created"; the tracker waits for "sent" before recording a final state.
+        const { status } = set;
+        writer.add({ letterId: letter._id, set },
           audit && { eventId: `${letter._id}/${audit.action}`, processId: letter.processId, actor: status === 'sent' ? input.requestedBy : 'system', action: audit.action, at: new Date(), details: audit.details, documentSha256: audit.sha256 },
           status === 'no_channel' ? { letterId: letter._id, batchId: letter.batchId, row: letter.row, reason: 'no_channel' } : undefined);
       };
@@ -246,57 +246,74 @@ export function createLetterBatchActivities(deps: LetterActivityDeps & { templat
         }
       }
 
-      // A few letters at a time; the heartbeat carries how far the page is.
+      // A few letters at a time; the heartbeat carries how far the page is, also while the last outcomes are written.
       let next = 0;
       let done = 0;
-      const concurrency = input.concurrency ?? 8;
-      await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, async () => {
-        while (next < todo.length) {
-          await dispatchOne(todo[next++]!);
-          if (++done % 25 === 0) context.heartbeat({ done, of: todo.length });
-        }
-      }));
-      await writer.done();
+      const heartbeat = setInterval(() => context.heartbeat({ done, of: todo.length }), 2000);
+      try {
+        const concurrency = input.concurrency ?? 8;
+        await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, async () => {
+          while (next < todo.length) {
+            await dispatchOne(todo[next++]!);
+            done += 1;
+          }
+        }));
+        await writer.done();
+      } finally {
+        clearInterval(heartbeat);
+      }
       if (result.totals.dispatched) await ensureEventPoller();
       return result;
     },
 
     /** Rows the service kept failing through every retry: failed, with the last reason, for the registry to send again. */
     async failLetterRows(input: { batchId: string; rows: number[]; reason: string }): Promise<BatchTotals> {
-      const ids = input.rows.map((row) => letterProcessId(input.batchId, row));
-      await deps.letters.updateMany(ids.map((letterId) => ({ letterId, set: { status: 'failed', failure: { code: 'SuomifiMessages.unavailable', reason: input.reason } }, onlyIfStatus: ['created'] })));
+      const letters = [...(await deps.letters.getMany(input.rows.map((row) => letterProcessId(input.batchId, row)))).values()];
+      const failed = { status: 'failed' as const, failure: { code: 'SuomifiMessages.unavailable', reason: input.reason } };
+      await deps.letters.updateMany(letters.filter((letter) => letter.status === 'created').map((letter) => ({ letterId: letter._id, set: failed })));
       const totals = emptyTotals();
-      for (const letter of (await deps.letters.getMany(ids)).values()) count(totals, letter);
+      for (const letter of letters) count(totals, letter.status === 'created' ? { ...letter, ...failed } : letter);
       return totals;
     },
 
     /**
      * A tracker's share of a round of delivery events: each letter's events
      * into its record, a final event as its status, returned and unresolved
-     * letters onto the work list. Returns the letters now final.
+     * letters onto the work list. A letter whose sending is not yet recorded
+     * (its first events can overtake that) keeps its final event for later:
+     * it comes back as waiting.
      */
-    async recordDeliveryEvents(input: { letters: LetterDeliveryEvents[] }): Promise<{ finalLetterIds: string[] }> {
-      const updates = input.letters.map(({ letterId, events }) => {
-        const final = events.map((event) => FINAL_DELIVERY_EVENTS[event.type]).find(Boolean);
-        return { letterId, events: events.map((event) => ({ type: event.type, at: event.eventTime })), ...(final ? { finalStatus: final } : {}) };
+    async recordDeliveryEvents(input: { letters: LetterDeliveryEvents[] }): Promise<{ finalLetterIds: string[]; waiting: LetterDeliveryEvents[] }> {
+      const records = await deps.letters.getMany(input.letters.map((letter) => letter.letterId));
+      const waiting: LetterDeliveryEvents[] = [];
+      const finals: LetterRecord[] = [];
+      const updates = input.letters.flatMap((letter) => {
+        const record = records.get(letter.letterId);
+        if (!record) return [];
+        const final = letter.events.map((event) => FINAL_DELIVERY_EVENTS[event.type]).find(Boolean);
+        const events = letter.events.map((event) => ({ type: event.type, at: event.eventTime }));
+        if (final && record.status === 'created') waiting.push(letter);
+        if (final && record.status === 'sent') {
+          finals.push({ ...record, status: final });
+          return [{ letterId: record._id, events, finalStatus: final }];
+        }
+        if (final && record.status !== 'created') finals.push(record); // final already: a repeated event
+        return [{ letterId: record._id, events }];
       });
       await deps.letters.recordDeliveryEvents(updates);
-      const finals = updates.filter((update) => update.finalStatus);
-      const records = await deps.letters.getMany(finals.map((update) => update.letterId));
-      await deps.letters.addManyToWorkList(finals.flatMap((update) => {
-        const letter = records.get(update.letterId);
-        return letter && TO_WORK_LIST.includes(letter.status) ? [{ letterId: letter._id, batchId: letter.batchId, row: letter.row, reason: letter.status }] : [];
-      }));
-      await deps.audit.appendMany(finals.flatMap((update) => {
-        const letter = records.get(update.letterId);
-        return letter ? [{ eventId: `${letter._id}/letter.final`, processId: letter.processId, actor: 'system', action: `letter.${letter.status}`, at: new Date(), details: { channel: letter.channel, deemedNotifiedOn: letter.deemedNotifiedOn } }] : [];
-      }));
-      return { finalLetterIds: finals.map((update) => update.letterId) };
+      await deps.letters.addManyToWorkList(finals.filter((letter) => TO_WORK_LIST.includes(letter.status))
+        .map((letter) => ({ letterId: letter._id, batchId: letter.batchId, row: letter.row, reason: letter.status })));
+      await deps.audit.appendMany(finals.map((letter) => ({
+        eventId: `${letter._id}/letter.final`, processId: letter.processId, actor: 'system', action: `letter.${letter.status}`, at: new Date(),
+        details: { channel: letter.channel, deemedNotifiedOn: letter.deemedNotifiedOn },
+      })));
+      return { finalLetterIds: finals.map((letter) => letter._id), waiting };
     },
 
     /** Letters no final event came for within the tracking time: unconfirmed. */
     async closeUnconfirmedLetters(input: { letterIds: string[] }): Promise<void> {
-      await deps.letters.updateMany(input.letterIds.map((letterId) => ({ letterId, set: { status: 'unconfirmed' }, onlyIfStatus: ['sent'] })));
+      const letters = [...(await deps.letters.getMany(input.letterIds)).values()];
+      await deps.letters.updateMany(letters.filter((letter) => letter.status === 'sent').map((letter) => ({ letterId: letter._id, set: { status: 'unconfirmed' } })));
     },
   };
 }

@@ -78,3 +78,24 @@ export function finnishCalendarDate(instant: Date): string {
 export function letterProcessId(batchId: string, row: number): string {
   return `${batchId}-${row}`;
 }
+
+/** The batch and row of a batch letter's id; undefined for any other id. */
+export function parseLetterProcessId(letterId: string): { batchId: string; row: number } | undefined {
+  const match = /^(.+)-(\d+)$/.exec(letterId);
+  return match ? { batchId: match[1]!, row: Number(match[2]) } : undefined;
+}
+
+/** A batch page's workflow id: the page of `pageSize` rows that starts at `firstRow`. */
+export function letterBatchPageId(batchId: string, firstRow: number): string {
+  return `${batchId}-page-${firstRow}`;
+}
+
+/** The workflow that follows the delivery of a batch page's letters. */
+export function deliveryTrackerId(pageWorkflowId: string): string {
+  return `${pageWorkflowId}-delivery`;
+}
+
+/** The tracker of a batch row's letter, from the batch's page size (pages start at rows 1, 1 + size, …). */
+export function rowDeliveryTrackerId(batchId: string, row: number, pageSize: number): string {
+  return deliveryTrackerId(letterBatchPageId(batchId, row - ((row - 1) % pageSize)));
+}

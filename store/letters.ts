@@ -107,6 +107,8 @@ export interface LetterBatchRecord {
   createdBy: string;
   createdAt: Date;
   processId: string;
+  /** Rows per page; a batch letter's delivery tracker follows from it. Absent for batches sent a workflow per letter. */
+  pageSize?: number;
   reportVersionId?: string;
 }
 const batchSchema = new Schema<LetterBatchRecord>({
@@ -115,10 +117,21 @@ const batchSchema = new Schema<LetterBatchRecord>({
   createdBy: { type: String, required: true },
   createdAt: { type: Date, required: true },
   processId: { type: String, required: true },
+  pageSize: Number,
   reportVersionId: String,
 }, { versionKey: false, collection: 'letter_batches' });
 export const LetterBatchModel = mongoose.models.LetterBatch as mongoose.Model<LetterBatchRecord>
   ?? mongoose.model<LetterBatchRecord>('LetterBatch', batchSchema);
+
+/** Store commands in flight at once for one caller of the many-letter methods. */
+const STORE_CONCURRENCY = 8;
+
+async function eachAtMost<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  }));
+}
 
 export class Letters {
   async create(records: LetterRecord[]): Promise<void> {
@@ -131,33 +144,40 @@ export class Letters {
     return record;
   }
 
-  /** Many letters by id (FerretDB finds _id fast, other fields only by scanning); missing ones are left out. */
-  async getMany(letterIds: string[]): Promise<Map<string, LetterRecord>> {
+  /**
+   * Many letters by id, a few lookups at a time. FerretDB 1.x finds one
+   * _id by its key but scans the whole collection for an $in; missing ones
+   * are left out.
+   */
+  async getMany(letterIds: string[], projection?: Record<string, 1>): Promise<Map<string, LetterRecord>> {
     const found = new Map<string, LetterRecord>();
-    for (let i = 0; i < letterIds.length; i += 500) {
-      for (const record of await LetterModel.find({ _id: { $in: letterIds.slice(i, i + 500) } }).lean()) found.set(record._id, record);
-    }
+    await eachAtMost(letterIds, STORE_CONCURRENCY, async (letterId) => {
+      const record = await LetterModel.findById(letterId, projection).lean();
+      if (record) found.set(letterId, record);
+    });
     return found;
   }
 
-  /** Many changes in one round trip; each names its letter by id, and may add a condition on its status. */
-  async updateMany(changes: { letterId: string; set: Partial<Omit<LetterRecord, '_id'>>; onlyIfStatus?: LetterStatus[] }[]): Promise<void> {
-    if (!changes.length) return;
-    await LetterModel.bulkWrite(changes.map((change) => ({
-      updateOne: {
-        filter: { _id: change.letterId, ...(change.onlyIfStatus ? { status: { $in: change.onlyIfStatus } } : {}) },
-        update: { $set: change.set },
-      },
-    })), { ordered: false });
+  /**
+   * Many changes, one single-statement update by _id each, a few at a
+   * time. FerretDB 1.x scans the collection for any filter beyond _id, and
+   * 1.24 on SQLite deadlocks on an update command with many statements
+   * (each statement's query holds a pooled connection until the command ends).
+   */
+  async updateMany(changes: { letterId: string; set: Partial<Omit<LetterRecord, '_id'>> }[]): Promise<void> {
+    await eachAtMost(changes, STORE_CONCURRENCY, async (change) => {
+      await LetterModel.updateOne({ _id: change.letterId }, { $set: change.set });
+    });
   }
 
-  /** Delivery events added once each (the poller may repeat itself); the letter takes the final status only from a not-yet-final one. */
+  /** Delivery events added once each (the poller may repeat itself), and the final status where one is given. */
   async recordDeliveryEvents(letters: { letterId: string; events: { type: string; at: string }[]; finalStatus?: LetterStatus }[]): Promise<void> {
-    if (!letters.length) return;
-    await LetterModel.bulkWrite(letters.flatMap((letter) => [
-      { updateOne: { filter: { _id: letter.letterId }, update: { $addToSet: { events: { $each: letter.events } } } } },
-      ...(letter.finalStatus ? [{ updateOne: { filter: { _id: letter.letterId, status: { $in: ['created', 'sent'] as LetterStatus[] } }, update: { $set: { status: letter.finalStatus } } } }] : []),
-    ]), { ordered: false });
+    await eachAtMost(letters, STORE_CONCURRENCY, async (letter) => {
+      await LetterModel.updateOne({ _id: letter.letterId }, {
+        $addToSet: { events: { $each: letter.events } },
+        ...(letter.finalStatus ? { $set: { status: letter.finalStatus } } : {}),
+      });
+    });
   }
 
   async byRow(batchId: string, row: number): Promise<LetterRecord> {
@@ -175,11 +195,7 @@ export class Letters {
   }
 
   async addManyToWorkList(items: Omit<WorkListItem, '_id' | 'createdAt'>[]): Promise<void> {
-    if (!items.length) return;
-    const createdAt = new Date();
-    await WorkListModel.bulkWrite(items.map((item) => ({
-      updateOne: { filter: { _id: item.letterId }, update: { $setOnInsert: { ...item, createdAt } }, upsert: true },
-    })), { ordered: false });
+    await eachAtMost(items, STORE_CONCURRENCY, (item) => this.addToWorkList(item));
   }
 
   async workList(limit = 500): Promise<Omit<WorkListItem, '_id'>[]> {
@@ -239,12 +255,4 @@ export class Letters {
     return LetterModel.find({ batchId }, { recipientId: 1, row: 1, status: 1, channel: 1, costCents: 1, failure: 1, deemedNotifiedOn: 1, messageId: 1 }).sort({ row: 1 }).lean().cursor({ batchSize: 500 });
   }
 
-  /** Which workflow follows each of these letters' delivery: its tracker, or (absent) the letter's own workflow. */
-  async trackersOf(letterIds: string[]): Promise<Map<string, string | undefined>> {
-    const found = new Map<string, string | undefined>();
-    for (let i = 0; i < letterIds.length; i += 500) {
-      for (const record of await LetterModel.find({ _id: { $in: letterIds.slice(i, i + 500) } }, { trackedBy: 1 }).lean()) found.set(record._id, record.trackedBy);
-    }
-    return found;
-  }
 }

@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { LetterModel } from '../store/letters';
+import { AuditLog } from '../audit/auditLog';
+import { LetterModel, Letters } from '../store/letters';
 import type { LetterBatchState } from '../workflows/letterBatch';
 import { counters, freshIdentityCode, letterApi, registerPerson, REGISTRY, stopEventPoller, storedPdf, waitUntil } from './support/officialMailHarness';
 import { recordHistoryIfAsked } from './support/recordHistory';
@@ -61,12 +62,50 @@ describe('a batch of letters', () => {
     }
     expect(text).toMatch(/\r\n10,\d{6}-\*\*\*\w,no_channel,,,,no_address: /);
     expect(text).not.toContain(noAddress.id);
-    recordHistoryIfAsked(stack, batchId, 'letterBatchWorkflow');
-    recordHistoryIfAsked(stack, `${batchId}-page-1`, 'letterBatchPageWorkflow');
+    recordHistoryIfAsked(stack, batchId, 'letterBatchWorkflow-v2');
+    recordHistoryIfAsked(stack, `${batchId}-page-1`, 'letterBatchPageWorkflow-v2');
+    // No workflow per letter: the batch, its pages and one delivery tracker per page.
+    const perLetter = await stack.client.workflow.count(`WorkflowId = "${batchId}-1"`);
+    expect(perLetter.count).toBe(0);
 
     // Delivery goes on after the report: the returned letter reaches the work list.
     await stack.withWorker(() => waitUntil('the returned letter', async () => (await LetterModel.findById(`${batchId}-11`).lean())?.status === 'returned_to_sender'));
   });
+
+  it('follows every batch letter to its final state through its page\'s tracker, from the records', async () => {
+    const config = stack.config;
+    const people = [
+      await registerPerson(config, { mailbox: true, electronicOutcome: 'read' }),
+      await registerPerson(config, { mailbox: true, electronicOutcome: 'receipt' }),
+      await registerPerson(config, { mailbox: true, electronicOutcome: 'unread' }),
+      await registerPerson(config, { mailbox: false, paperOutcome: 'delivered' }),
+      await registerPerson(config, { mailbox: false, paperOutcome: 'returned' }),
+      await registerPerson(config, { mailbox: false, paperOutcome: 'unresolved' }),
+    ];
+    // Delivery followed for 15 s only, so the unread letter is closed as unconfirmed within the test.
+    const api = letterApi(stack, { ...config, officialMail: { ...config.officialMail, trackingDays: 15 / 86_400 } });
+    const started = await request(api).post(`/api/letter-batches?documentVersionId=${await storedPdf()}&title=Tiedote`).set(REGISTRY).set('Content-Type', 'text/csv')
+      .send(['recipientId', ...people.map((p) => p.id)].join('\n'));
+    expect(started.status).toBe(202);
+    const { batchId } = started.body;
+    const trackers = [`${batchId}-page-1-delivery`, `${batchId}-page-5-delivery`];
+    const finals = await stack.withWorker(async () => {
+      await stack.client.workflow.getHandle(batchId).result();
+      return Promise.all(trackers.map((id) => stack.client.workflow.getHandle(id).result()));
+    });
+    expect(finals.map((f: { status: string; final: number; unconfirmed: number }) => [f.status, f.final, f.unconfirmed])).toEqual([['completed', 3, 1], ['completed', 2, 0]]);
+    const expected = ['read', 'receipt_confirmed', 'unconfirmed', 'delivered', 'returned_to_sender', 'unresolved'];
+    for (const [index, status] of expected.entries()) {
+      const shown = await request(api).get(`/api/letters/${batchId}-${index + 1}`).set(REGISTRY);
+      expect(shown.body).toMatchObject({ status, batchId, row: index + 1, channel: index < 3 ? 'electronic' : 'paper' });
+      expect(shown.body.deemedNotifiedOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(shown.body.events.length).toBeGreaterThan(0);
+    }
+    const workList = await new Letters().workList(10_000);
+    expect(workList.filter((item) => item.batchId === batchId).map((item) => [item.row, item.reason]).sort()).toEqual([[5, 'returned_to_sender'], [6, 'unresolved']]);
+    expect((await new AuditLog().forProcess(`${batchId}-1`)).map((e) => e.action)).toEqual(['letter.sent', 'letter.read']);
+    recordHistoryIfAsked(stack, trackers[0]!, 'letterDeliveryTrackingWorkflow');
+  }, 120_000);
 
   it.each([
     ['an empty batch', 'recipientId;title\n', 400, 'empty_batch', undefined],

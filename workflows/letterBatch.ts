@@ -4,8 +4,8 @@ import {
 import type { LetterActivities } from '../activities/letterActivities';
 import type { LetterBatchActivities } from '../activities/letterBatchActivities';
 import { LetterDispatch, letterDispatchedSignal, officialLetterWorkflow } from './officialLetter';
-import { deliveryTrackerId, letterDeliveryTrackingWorkflow, lettersDispatchedSignal } from './letterDeliveryTracking';
-import { letterProcessId } from '../rules/officialMail';
+import { letterDeliveryTrackingWorkflow, lettersDispatchedSignal } from './letterDeliveryTracking';
+import { deliveryTrackerId, letterBatchPageId, letterProcessId } from '../rules/officialMail';
 import { showProcess, showStep } from './processView';
 
 /**
@@ -92,7 +92,7 @@ export async function letterBatchWorkflow(input: LetterBatchInput): Promise<Lett
     if (due > Date.now()) await sleep(due - Date.now());
     open += 1;
     pagesThisRun.push(executeChild(letterBatchPageWorkflow, {
-      workflowId: `${input.batchId}-page-${firstRow}`,
+      workflowId: letterBatchPageId(input.batchId, firstRow),
       args: [{ batchId: input.batchId, firstRow, count, organization: input.organization, requestedBy: input.requestedBy, trackingDays: input.trackingDays }],
     }).then((page) => {
       open -= 1;
@@ -138,7 +138,7 @@ const retryPauseMs = (round: number) => 5_000 * 2 ** round;
 export async function letterBatchPageWorkflow(input: LetterBatchPageInput): Promise<BatchTotals> {
   // Runs started before bulk sending start a letter workflow per row.
   if (!patched('bulk-letter-dispatch')) return startLetterWorkflowsOfPage(input);
-  const tracker = deliveryTrackerId(workflowInfo().workflowId);
+  const tracker = deliveryTrackerId(letterBatchPageId(input.batchId, input.firstRow));
   // Delivery is followed for days, past the page (abandoned); it is there before the first letter goes out.
   await startChild(letterDeliveryTrackingWorkflow, {
     workflowId: tracker,

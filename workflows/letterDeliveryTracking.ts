@@ -1,4 +1,4 @@
-import { condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { LetterBatchActivities } from '../activities/letterBatchActivities';
 import { letterProcessId } from '../rules/officialMail';
 import type { DeliveryEvent } from './officialLetter';
@@ -26,7 +26,7 @@ export interface LetterDeliveryTrackingInput {
   carried?: { open: string[]; dispatched: boolean; trackUntil: number; final: number };
 }
 
-export interface LetterDeliveryTrackingState { status: 'following' | 'completed'; open: number; final: number; dispatched: boolean }
+export interface LetterDeliveryTrackingState { status: 'following' | 'completed'; open: number; final: number; unconfirmed: number; dispatched: boolean }
 
 /** From the event poller: new events of this tracker's letters. */
 export const pageDeliveryEventsSignal = defineSignal<[LetterDeliveryEvents[]]>('pageDeliveryEvents');
@@ -37,20 +37,17 @@ export const deliveryTrackingStateQuery = defineQuery<LetterDeliveryTrackingStat
 export const LETTER_DELIVERY_TRACKING = 'letterDeliveryTracking';
 const HISTORY_EVENTS_PER_RUN = 2000;
 const LETTERS_PER_RECORDING = 1000;
+const WAITING_RETRY_MS = 2000;
 
 const tracking = proxyActivities<LetterBatchActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
-export function deliveryTrackerId(pageWorkflowId: string): string {
-  return `${pageWorkflowId}-delivery`;
-}
-
 export async function letterDeliveryTrackingWorkflow(input: LetterDeliveryTrackingInput): Promise<LetterDeliveryTrackingState> {
   const carried = input.carried;
   const open = new Set(carried?.open ?? Array.from({ length: input.count }, (_, i) => letterProcessId(input.batchId, input.firstRow + i)));
-  const state: LetterDeliveryTrackingState = { status: 'following', open: open.size, final: carried?.final ?? 0, dispatched: carried?.dispatched ?? false };
+  const state: LetterDeliveryTrackingState = { status: 'following', open: open.size, final: carried?.final ?? 0, unconfirmed: 0, dispatched: carried?.dispatched ?? false };
   const trackUntil = carried?.trackUntil ?? Date.now() + input.trackingDays * 24 * 60 * 60 * 1000;
   const heard: LetterDeliveryEvents[] = [];
   setHandler(deliveryTrackingStateQuery, () => ({ ...state, open: open.size }));
@@ -65,17 +62,28 @@ export async function letterDeliveryTrackingWorkflow(input: LetterDeliveryTracki
   const everyLetterFinal = () => state.dispatched && open.size === 0;
   while (!everyLetterFinal()) {
     if (!await condition(() => heard.length > 0 || everyLetterFinal(), Math.max(0, trackUntil - Date.now()))) break;
+    const waiting: LetterDeliveryEvents[] = [];
     while (heard.length) {
-      const { finalLetterIds } = await tracking.recordDeliveryEvents({ letters: heard.splice(0, LETTERS_PER_RECORDING) });
-      for (const letterId of finalLetterIds) if (open.delete(letterId)) state.final += 1;
+      const recorded = await tracking.recordDeliveryEvents({ letters: heard.splice(0, LETTERS_PER_RECORDING) });
+      for (const letterId of recorded.finalLetterIds) if (open.delete(letterId)) state.final += 1;
+      waiting.push(...recorded.waiting);
     }
-    if (!everyLetterFinal() && (workflowInfo().historyLength > HISTORY_EVENTS_PER_RUN || workflowInfo().continueAsNewSuggested)) {
+    // Final events that overtook the record of the sending: heard again in a moment.
+    if (waiting.length) {
+      await sleep(WAITING_RETRY_MS);
+      heard.push(...waiting);
+    }
+    if (!everyLetterFinal() && !heard.length && (workflowInfo().historyLength > HISTORY_EVENTS_PER_RUN || workflowInfo().continueAsNewSuggested)) {
       await continueAsNew<typeof letterDeliveryTrackingWorkflow>({ ...input, carried: { open: [...open], dispatched: state.dispatched, trackUntil, final: state.final } });
     }
   }
   // Tracking time is up: what has not reached a final state is unconfirmed.
-  if (open.size) await tracking.closeUnconfirmedLetters({ letterIds: [...open] });
+  if (open.size) {
+    await tracking.closeUnconfirmedLetters({ letterIds: [...open] });
+    state.unconfirmed = open.size;
+    open.clear();
+  }
   state.status = 'completed';
   showStep({ status: 'completed', waitingFor: null });
-  return { ...state, open: open.size };
+  return { ...state, open: 0 };
 }

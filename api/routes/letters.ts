@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { CsvError, readCsvRecords } from '../../common/csv';
 import { SinettiError, NotFoundError } from '../../common/errors';
 import { maskIdentifier, parsePartyIdentifier } from '../../rules/identifiers';
-import { checkLetterPdf, checkLetterTitle, letterProcessId } from '../../rules/officialMail';
+import { checkLetterPdf, checkLetterTitle, letterProcessId, rowDeliveryTrackerId } from '../../rules/officialMail';
 import { inspectPdf, PdfError } from '../../signing/errors';
 import { LetterAddress, LetterBatchRecord, LetterRecord, Letters } from '../../store/letters';
 import { LetterTemplates } from '../../store/letterTemplates';
@@ -245,7 +245,7 @@ export function letterRoutes(routes: ApiRoutes, deps: ApiDeps): void {
           if (documentProblem) throw fail({ row: rows, field: 'documentVersionId', ...documentProblem });
         }
         const letterId = letterProcessId(batchId, rows);
-        chunk.push({ _id: letterId, processId: letterId, batchId, row: rows, createdAt: new Date(), ...checked.letter, ...(template ? { template: { templateId: template._id, fields: fields! } } : {}) });
+        chunk.push({ _id: letterId, processId: letterId, batchId, row: rows, trackedBy: rowDeliveryTrackerId(batchId, rows, mail.batch.pageSize), createdAt: new Date(), ...checked.letter, ...(template ? { template: { templateId: template._id, fields: fields! } } : {}) });
         if (chunk.length >= 500) await flush();
       }
       if (rows === 0) throw fail({ field: '(batch)', code: 'empty_batch', message: 'The CSV has no letters: a header line and at least one row are needed.' }, 400);
@@ -255,7 +255,7 @@ export function letterRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       if (error instanceof CsvError) throw fail({ field: '(csv)', code: 'csv_unreadable', message: error.message }, 400);
       throw error;
     }
-    await letters.createBatch({ _id: batchId, total: rows, createdBy: staffActor(req.staff), createdAt: new Date(), processId: batchId });
+    await letters.createBatch({ _id: batchId, total: rows, createdBy: staffActor(req.staff), createdAt: new Date(), processId: batchId, pageSize: mail.batch.pageSize });
     await deps.temporal.workflow.start('letterBatchWorkflow', {
       taskQueue: deps.config.temporal.taskQueue, workflowId: batchId,
       args: [{
