@@ -3,13 +3,13 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { PostalAddress, MessagesServiceError } from '../integrations/suomifiMessages/messagesService';
 import { maskIdentifier, parsePartyIdentifier } from '../rules/identifiers';
-import { Channel, checkLetterPdf, checkLetterTitle, deemedNotificationDate, finnishCalendarDate, letterCostCents, letterProcessId } from '../rules/officialMail';
+import { Channel, checkLetterPdf, checkLetterTitle, deemedNotificationDate, FINAL_DELIVERY_EVENTS, finnishCalendarDate, letterCostCents, letterProcessId, parseLetterProcessId } from '../rules/officialMail';
 import { inspectPdf, PdfError } from '../signing/errors';
 import { LetterTemplateRecord, LetterTemplates } from '../store/letterTemplates';
 import { LetterRecord, LetterStatus } from '../store/letters';
 import type { AuditEvent } from '../audit/auditLog';
 import type { BatchTotals } from '../workflows/letterBatch';
-import type { LetterDeliveryEvents } from '../workflows/letterDeliveryTracking';
+import type { FinalDelivery, TrackedEvent } from '../workflows/letterDeliveryTracking';
 import type { LetterActivityDeps } from './letterActivities';
 import { LetterSending } from './letterSending';
 import { renderTemplateLetter } from './templateLetterPdf';
@@ -35,14 +35,6 @@ export interface PageDispatch {
   retryReason?: string;
 }
 
-/** The final delivery events and the status each leaves (as officialLetter's FINAL_EVENTS). */
-export const FINAL_DELIVERY_EVENTS: Record<string, LetterStatus> = {
-  'Electronic message read': 'read',
-  'Receipt confirmed': 'receipt_confirmed',
-  'Posti: receipt confirmed': 'delivered',
-  'Posti: returned to sender': 'returned_to_sender',
-  'Posti: unresolved': 'unresolved',
-};
 const TO_WORK_LIST: LetterStatus[] = ['returned_to_sender', 'unresolved'];
 const SENT_STATUSES = new Set<LetterStatus>(['sent', 'read', 'receipt_confirmed', 'delivered', 'returned_to_sender', 'unresolved', 'unconfirmed']);
 
@@ -232,7 +224,7 @@ export function createLetterBatchActivities(deps: LetterActivityDeps & { templat
             ...placed, status: 'sent', channel, ...(sent.messageId ? { messageId: sent.messageId } : {}), sentAt, pages: document.pages,
             costCents: letterCostCents(channel, document.pages, deps.config.pricesCents), paperCostCents: letterCostCents('paper', document.pages, deps.config.pricesCents),
             deemedNotifiedOn: deemedNotificationDate(channel, sentAt),
-          }, { action: 'letter.sent', details: { channel, outcome: sent.outcome, messageId: sent.messageId, recipient: maskIdentifier(letter.recipientId) }, sha256: document.sha256 });
+          }, { action: 'letter.sent', details: { channel, outcome: sent.outcome, messageId: sent.messageId, deemedNotifiedOn: deemedNotificationDate(channel, sentAt), recipient: maskIdentifier(letter.recipientId) }, sha256: document.sha256 });
         } catch (error) {
           if (error instanceof Rejected) {
             settle(letter, { status: 'rejected', failure: { code: error.code, reason: error.reason } }, { action: 'letter.rejected', details: { failure: error.code } });
@@ -276,44 +268,20 @@ export function createLetterBatchActivities(deps: LetterActivityDeps & { templat
       return totals;
     },
 
-    /**
-     * A tracker's share of a round of delivery events: each letter's events
-     * into its record, a final event as its status, returned and unresolved
-     * letters onto the work list. A letter whose sending is not yet recorded
-     * (its first events can overtake that) keeps its final event for later:
-     * it comes back as waiting.
-     */
-    async recordDeliveryEvents(input: { letters: LetterDeliveryEvents[] }): Promise<{ finalLetterIds: string[]; waiting: LetterDeliveryEvents[] }> {
-      const records = await deps.letters.getMany(input.letters.map((letter) => letter.letterId));
-      const waiting: LetterDeliveryEvents[] = [];
-      const finals: LetterRecord[] = [];
-      const updates = input.letters.flatMap((letter) => {
-        const record = records.get(letter.letterId);
-        if (!record) return [];
-        const final = letter.events.map((event) => FINAL_DELIVERY_EVENTS[event.type]).find(Boolean);
-        const events = letter.events.map((event) => ({ type: event.type, at: event.eventTime }));
-        if (final && record.status === 'created') waiting.push(letter);
-        if (final && record.status === 'sent') {
-          finals.push({ ...record, status: final });
-          return [{ letterId: record._id, events, finalStatus: final }];
-        }
-        if (final && record.status !== 'created') finals.push(record); // final already: a repeated event
-        return [{ letterId: record._id, events }];
-      });
-      await deps.letters.recordDeliveryEvents(updates);
-      await deps.letters.addManyToWorkList(finals.filter((letter) => TO_WORK_LIST.includes(letter.status))
-        .map((letter) => ({ letterId: letter._id, batchId: letter.batchId, row: letter.row, reason: letter.status })));
-      await deps.audit.appendMany(finals.map((letter) => ({
-        eventId: `${letter._id}/letter.final`, processId: letter.processId, actor: 'system', action: `letter.${letter.status}`, at: new Date(),
-        details: { channel: letter.channel, deemedNotifiedOn: letter.deemedNotifiedOn },
+    /** Letters that reached a final state: the status and the events into each record, returned and unresolved ones onto the work list. */
+    async recordFinalDeliveries(input: { batchId: string; letters: FinalDelivery[] }): Promise<void> {
+      await deps.letters.updateMany(input.letters.map(({ letterId, status, events }) => ({ letterId, set: { status, events } })));
+      await deps.letters.addManyToWorkList(input.letters.filter((letter) => TO_WORK_LIST.includes(letter.status))
+        .map((letter) => ({ letterId: letter.letterId, batchId: input.batchId, row: parseLetterProcessId(letter.letterId)?.row, reason: letter.status })));
+      await deps.audit.appendMany(input.letters.map((letter) => ({
+        eventId: `${letter.letterId}/letter.final`, processId: letter.letterId, actor: 'system', action: `letter.${letter.status}`, at: new Date(),
+        details: { event: letter.events.find((event) => FINAL_DELIVERY_EVENTS[event.type])?.type },
       })));
-      return { finalLetterIds: finals.map((letter) => letter._id), waiting };
     },
 
-    /** Letters no final event came for within the tracking time: unconfirmed. */
-    async closeUnconfirmedLetters(input: { letterIds: string[] }): Promise<void> {
-      const letters = [...(await deps.letters.getMany(input.letterIds)).values()];
-      await deps.letters.updateMany(letters.filter((letter) => letter.status === 'sent').map((letter) => ({ letterId: letter._id, set: { status: 'unconfirmed' } })));
+    /** Letters no final event came for within the tracking time: unconfirmed, with the events there were. */
+    async closeUnconfirmedLetters(input: { letters: { letterId: string; events: TrackedEvent[] }[] }): Promise<void> {
+      await deps.letters.updateMany(input.letters.map(({ letterId, events }) => ({ letterId, set: { status: 'unconfirmed', events } })));
     },
   };
 }

@@ -14,6 +14,15 @@ const MAX_C5_SHEETS = 9;
 
 export type Channel = 'electronic' | 'paper';
 
+/** The delivery events that end the following of a letter, and the status each leaves. */
+export const FINAL_DELIVERY_EVENTS: Record<string, 'read' | 'receipt_confirmed' | 'delivered' | 'returned_to_sender' | 'unresolved'> = {
+  'Electronic message read': 'read',
+  'Receipt confirmed': 'receipt_confirmed',
+  'Posti: receipt confirmed': 'delivered',
+  'Posti: returned to sender': 'returned_to_sender',
+  'Posti: unresolved': 'unresolved',
+};
+
 export interface LetterProblem { field: string; code: string; message: string }
 
 export function checkLetterTitle(title: string): LetterProblem | null {

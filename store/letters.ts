@@ -170,16 +170,6 @@ export class Letters {
     });
   }
 
-  /** Delivery events added once each (the poller may repeat itself), and the final status where one is given. */
-  async recordDeliveryEvents(letters: { letterId: string; events: { type: string; at: string }[]; finalStatus?: LetterStatus }[]): Promise<void> {
-    await eachAtMost(letters, STORE_CONCURRENCY, async (letter) => {
-      await LetterModel.updateOne({ _id: letter.letterId }, {
-        $addToSet: { events: { $each: letter.events } },
-        ...(letter.finalStatus ? { $set: { status: letter.finalStatus } } : {}),
-      });
-    });
-  }
-
   async byRow(batchId: string, row: number): Promise<LetterRecord> {
     const record = await LetterModel.findOne({ batchId, row }).lean();
     if (!record) throw new NotFoundError(`Row ${row} of batch ${batchId}`);

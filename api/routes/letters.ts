@@ -69,6 +69,16 @@ export function letterRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     }
   }
 
+  /** An open batch letter's events so far, from its page's tracker. */
+  async function trackedEvents(trackerId: string, letterId: string): Promise<{ type: string; at: string }[] | undefined> {
+    try {
+      return await deps.temporal.workflow.getHandle(trackerId).query<{ type: string; at: string }[] | undefined, [string]>('letterEvents', letterId);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      throw error;
+    }
+  }
+
   /**
    * A batch's progress: letters dispatched so far per channel and status, cost so far, and the report once ready.
    * `live` also asks the running batch process (its pages done); the list leaves that out, since a query
@@ -172,14 +182,15 @@ export function letterRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     responses: { 200: 'The letter', 404: 'No such letter' },
   }, async (req, res) => {
     const letter = await letters.get(String(req.params.letterId));
-    // A batch letter has no workflow of its own: its record is kept up to date by the page and its tracker.
+    // A batch letter has no workflow of its own: the page records its sending, its page's tracker its final state and events.
     const state = letter.trackedBy ? undefined : await runningState<OfficialLetterState>(letter.processId);
+    const eventsSoFar = letter.trackedBy && letter.status === 'sent' ? await trackedEvents(letter.trackedBy, letter._id) : undefined;
     res.json({
       letterId: letter._id, processId: letter.processId, batchId: letter.batchId, row: letter.row,
       recipient: maskIdentifier(letter.recipientId), recipientKind: letter.recipientKind, addressFrom: letter.addressFrom,
       title: letter.title, status: state?.status ?? letter.status, channel: state?.channel ?? letter.channel,
       deemedNotifiedOn: state?.deemedNotifiedOn ?? letter.deemedNotifiedOn, costCents: state?.costCents ?? letter.costCents,
-      events: state?.events ?? letter.events, failure: state?.failure ?? letter.failure,
+      events: state?.events ?? eventsSoFar ?? letter.events, failure: state?.failure ?? letter.failure,
     });
   });
 
