@@ -115,7 +115,7 @@ export async function startFerretDb(dataDir: string, port: number): Promise<Runn
   if (await isPortOpen(port)) return { name: 'FerretDB', url };
   const storeDir = path.join(dataDir, 'ferretdb');
   fs.mkdirSync(storeDir, { recursive: true });
-  const child = launch('ferretdb', locateTool('ferretdb'), ['--listen-addr', `127.0.0.1:${port}`, '--sqlite-url', `file:${storeDir}/`], path.join(dataDir, 'ferretdb.log'));
+  const child = launch('ferretdb', locateTool('ferretdb'), ['--listen-addr', `127.0.0.1:${port}`, '--sqlite-url', `file:${storeDir}/?_txlock=immediate`], path.join(dataDir, 'ferretdb.log'));
   await waitForPort(port, 'FerretDB', 60_000, child);
   return { name: 'FerretDB', url, process: child };
 }

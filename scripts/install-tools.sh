@@ -20,7 +20,9 @@ if [ ! -x "$BIN/temporal" ] && ! command -v temporal >/dev/null 2>&1; then
     || go install github.com/temporalio/cli/cmd/temporal@v1.4.1
 fi
 
-if [ ! -x "$BIN/ferretdb" ] && ! command -v ferretdb >/dev/null 2>&1; then
+# Rebuilt when our wrapper module changed since the binary was built (it adds the _id lookup index).
+if { [ ! -x "$BIN/ferretdb" ] && ! command -v ferretdb >/dev/null 2>&1; } \
+  || { [ -x "$BIN/ferretdb" ] && [ -n "$(find scripts/ferretdb-build -newer "$BIN/ferretdb" -type f)" ]; }; then
   echo "install-tools: building FerretDB v1.24.2 (a few minutes, once)"
   # Built from a small module of our own that pins v1.24.2 and runs FerretDB's
   # embeddable package: upstream's command, built outside its repo, panics

@@ -34,6 +34,7 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	go keepIDIndexes(ctx, *sqliteURL)
 	log.Printf("FerretDB (SQLite) listening on %s, data in %s", *listen, *sqliteURL)
 	if err := f.Run(ctx); err != nil {
 		log.Fatal(err)
