@@ -74,7 +74,9 @@ function cpuSecondsOfGroup(pgid: number): number {
 function startWorker(): Promise<ChildProcess> {
   // BENCH_CPU_PROF=1: the worker writes a V8 CPU profile (open in Chrome DevTools) when it stops.
   const profile = process.env.BENCH_CPU_PROF === '1' ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'data', 'bench-letters-profile')}`] : [];
-  const child = spawn(process.execPath, [...profile, ...productionWorkerArgs()], {
+  // BENCH_WORKER_NODE_FLAGS: V8 flags for the worker, e.g. a heap limit (--max-old-space-size=128).
+  const flags = (process.env.BENCH_WORKER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...flags, ...profile, ...productionWorkerArgs()], {
     cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...ENV, LOG_LEVEL: 'info', SINETTI_SERVICE: 'worker' },
   });
   return new Promise((resolve, reject) => {
@@ -176,13 +178,15 @@ export async function letterBatchBenchmark(): Promise<string> {
     await client.workflow.getHandle(messageEventPollerId(config.temporal.taskQueue)).terminate('benchmark done').catch(() => undefined);
     await client.connection.close();
 
+    const settings = ['BENCH_LETTERS', 'BENCH_RATE', 'BENCH_WORKER_NODE_FLAGS'].filter((name) => process.env[name]);
+    const command = `${settings.map((name) => `${name}=${/\s/.test(process.env[name]!) ? `'${process.env[name]}'` : process.env[name]} `).join('')}npm run bench -- letters`;
     const seconds = (ms: number) => (ms / 1000).toFixed(1);
     const ok = (pass: boolean) => (pass ? '✅' : '❌');
     const healthy = health.failures === 0;
     return [
       `## Official mail: a ${LETTERS.toLocaleString('en')}-letter batch`,
       '',
-      `\`npm run bench -- letters\`: ${LETTERS.toLocaleString('en')} letters as one CSV through the API, against the Suomi.fi Messages and population register simulators on the embedded stack; the worker as its own process; batch page ${config.officialMail.batch.pageSize} letters, rate limit ${config.officialMail.batch.ratePerSecond} letters/s.`,
+      `\`${command}\`: ${LETTERS.toLocaleString('en')} letters as one CSV through the API, against the Suomi.fi Messages and population register simulators on the embedded stack; the worker as its own process; batch page ${config.officialMail.batch.pageSize} letters, rate limit ${config.officialMail.batch.ratePerSecond} letters/s.`,
       '',
       '| measure | value | target |',
       '| --- | --- | --- |',

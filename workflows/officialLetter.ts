@@ -1,7 +1,7 @@
 import { ActivityFailure, ApplicationFailure, RetryPolicy } from '@temporalio/common';
 import { condition, defineQuery, defineSignal, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { LetterActivities } from '../activities/letterActivities';
-import { Channel, deemedNotificationDate } from '../rules/officialMail';
+import { Channel, deemedNotificationDate, FINAL_DELIVERY_EVENTS } from '../rules/officialMail';
 import type { LetterStatus } from '../store/letters';
 import { showProcess, showStep } from './processView';
 
@@ -58,15 +58,6 @@ export const deliveryEventsSignal = defineSignal<[DeliveryEvent[]]>('deliveryEve
 export const letterDispatchedSignal = defineSignal<[LetterDispatch]>('letterDispatched');
 
 export const OFFICIAL_LETTER = 'officialLetter';
-
-/** Delivery events that end the tracking, and the status each one leaves. */
-const FINAL_EVENTS: Record<string, LetterStatus> = {
-  'Electronic message read': 'read',
-  'Receipt confirmed': 'receipt_confirmed',
-  'Posti: receipt confirmed': 'delivered',
-  'Posti: returned to sender': 'returned_to_sender',
-  'Posti: unresolved': 'unresolved',
-};
 
 const retry: RetryPolicy = { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 };
 const letters = proxyActivities<LetterActivities>({ startToCloseTimeout: '30 seconds', retry });
@@ -134,9 +125,9 @@ export async function officialLetterWorkflow(input: OfficialLetterInput): Promis
   // 4. Follow the delivery events until a final one, or until tracking ends.
   async function followDelivery(): Promise<void> {
     showStep({ status: 'sent', waitingFor: 'recipient', deadlineAt: new Date(`${state.deemedNotifiedOn}T21:00:00Z`) });
-    const finalEvent = () => state.events.find((event) => FINAL_EVENTS[event.type]);
+    const finalEvent = () => state.events.find((event) => FINAL_DELIVERY_EVENTS[event.type]);
     const reached = await condition(() => finalEvent() !== undefined, input.trackingDays * 24 * 60 * 60 * 1000);
-    step(reached ? FINAL_EVENTS[finalEvent()!.type]! : 'unconfirmed', null);
+    step(reached ? FINAL_DELIVERY_EVENTS[finalEvent()!.type]! : 'unconfirmed', null);
   }
 }
 
