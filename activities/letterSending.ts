@@ -18,7 +18,7 @@ export interface LetterPdf { bytes: Buffer; fileName: string; size: number; sha2
 /** Suomi.fi Messages drops an attachment not used in a message within 24 hours; we stop reusing one well before. */
 export const ATTACHMENT_REUSE_MS = 20 * 60 * 60 * 1000;
 
-export function createLetterSending(deps: LetterActivityDeps) {
+export function createLetterSending(deps: LetterActivityDeps, now: () => number = Date.now) {
   /** Versions never change, so a batch sharing one PDF reads it once per worker. Small PDFs only, few of them. */
   const pdfs = new Map<string, Promise<LetterPdf>>();
   const attachments = new Map<string, { attachmentId: Promise<string>; uploadedAt: number }>();
@@ -42,9 +42,9 @@ export function createLetterSending(deps: LetterActivityDeps) {
   /** A stored version's attachment id at the service, uploaded once and shared by every letter of that PDF while fresh. */
   function sharedAttachment(versionId: string, pdf: LetterPdf): Promise<string> {
     const cached = attachments.get(versionId);
-    if (cached && Date.now() - cached.uploadedAt < ATTACHMENT_REUSE_MS) return cached.attachmentId;
+    if (cached && now() - cached.uploadedAt < ATTACHMENT_REUSE_MS) return cached.attachmentId;
     const attachmentId = deps.messages.uploadAttachment({ fileName: pdf.fileName, bytes: pdf.bytes });
-    attachments.set(versionId, { attachmentId, uploadedAt: Date.now() });
+    attachments.set(versionId, { attachmentId, uploadedAt: now() });
     attachmentId.catch(() => attachments.delete(versionId));
     if (attachments.size > 50) attachments.delete(attachments.keys().next().value!);
     return attachmentId;
