@@ -243,7 +243,7 @@ export function createLetterBatchActivities(deps: LetterActivityDeps & { templat
       let done = 0;
       const heartbeat = setInterval(() => context.heartbeat({ done, of: todo.length }), 2000);
       try {
-        const concurrency = input.concurrency ?? 8;
+        const concurrency = input.concurrency ?? deps.config.batch.sendConcurrency;
         await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, async () => {
           while (next < todo.length) {
             await dispatchOne(todo[next++]!);

@@ -51,7 +51,7 @@ export class AuditLog {
   async appendMany(events: AuditEvent[]): Promise<void> {
     if (!events.length) return;
     try {
-      await AuditEventModel.insertMany(events, { ordered: false });
+      await AuditEventModel.insertMany(events, { ordered: false, lean: true }); // built by the caller: no documents to hydrate
     } catch (error) {
       const writeErrors = (error as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors;
       if (!writeErrors?.length || !writeErrors.every((e) => (e.code ?? e.err?.code) === 11000)) throw error;

@@ -43,6 +43,8 @@ const environment = z.object({
   /** Letters per second a batch sends toward the service. */
   LETTER_BATCH_RATE_PER_SECOND: z.coerce.number().positive().default(100),
   LETTER_BATCH_MAX_ROWS: z.coerce.number().int().positive().default(20_000),
+  /** Letters of one batch page in flight at once toward the register and Suomi.fi Messages. */
+  LETTER_BATCH_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(16),
 });
 
 export interface OfficialMailConfig {
@@ -57,7 +59,7 @@ export interface OfficialMailConfig {
   pricesCents: { electronic: number; paperC5: number; paperC4: number };
   eventPollIntervalMs: number;
   trackingDays: number;
-  batch: { pageSize: number; ratePerSecond: number; maxRows: number };
+  batch: { pageSize: number; ratePerSecond: number; maxRows: number; sendConcurrency: number };
 }
 
 export function loadOfficialMailConfig(env: NodeJS.ProcessEnv): OfficialMailConfig {
@@ -91,6 +93,6 @@ export function loadOfficialMailConfig(env: NodeJS.ProcessEnv): OfficialMailConf
     pricesCents: { electronic: e.LETTER_PRICE_ELECTRONIC_CENTS, paperC5: e.LETTER_PRICE_PAPER_C5_CENTS, paperC4: e.LETTER_PRICE_PAPER_C4_CENTS },
     eventPollIntervalMs: e.LETTER_EVENT_POLL_INTERVAL_MS,
     trackingDays: e.LETTER_TRACKING_DAYS,
-    batch: { pageSize: e.LETTER_BATCH_PAGE_SIZE, ratePerSecond: e.LETTER_BATCH_RATE_PER_SECOND, maxRows: e.LETTER_BATCH_MAX_ROWS },
+    batch: { pageSize: e.LETTER_BATCH_PAGE_SIZE, ratePerSecond: e.LETTER_BATCH_RATE_PER_SECOND, maxRows: e.LETTER_BATCH_MAX_ROWS, sendConcurrency: e.LETTER_BATCH_SEND_CONCURRENCY },
   };
 }
