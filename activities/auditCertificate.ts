@@ -1,6 +1,7 @@
 import { rgb } from 'pdf-lib';
 import type { AuditEvent } from '../audit/auditLog';
 import { PdfTextFlow } from './pdfTextFlow';
+import { helsinkiTime } from '../common/helsinkiTime';
 
 /**
  * The audit certificate: one rendering of the audit log, appended to the
@@ -31,7 +32,7 @@ const ACTIONS: Record<string, string> = {
 };
 
 function timestamp(at: Date): string {
-  const local = new Date(at).toLocaleString('fi-FI', { timeZone: 'Europe/Helsinki', dateStyle: 'short', timeStyle: 'medium' });
+  const local = helsinkiTime(at, 'fi', 'short', 'medium');
   return `${local} (${new Date(at).toISOString()})`;
 }
 

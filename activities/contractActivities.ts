@@ -1,10 +1,10 @@
 import { AuditLog } from '../audit/auditLog';
 import { recordsMetadataFor } from '../config/recordsPlan';
 import { ParticipantLinks } from '../links/signerLinks';
-import { MailSender, OutboxModel } from '../mail/mailer';
+import { Mailer, MailSender } from '../mail/mailer';
 import type { Language, TemplateName } from '../mail/templates';
 import type { SigningCredentials } from '../signing/credentials';
-import { signField } from '../signing/signField';
+import { SignatureStamp, signField } from '../signing/signField';
 import { Archive } from '../store/archive';
 import { DocumentStore } from '../store/documentStore';
 import { activeSigners, ContractSigner, EmploymentContractRecord, EmploymentContracts, signatureFieldOf, SignerRole } from '../store/employmentContracts';
@@ -68,10 +68,6 @@ export function signingLink(publicUrl: string, token: string, language: Language
 export function createContractActivities(deps: ContractActivityDeps) {
   const downloadLinkDays = deps.downloadLinkDays ?? 30;
 
-  async function alreadySent(key: string): Promise<boolean> {
-    const row = await OutboxModel.findOne({ key }).lean();
-    return row?.state === 'sent';
-  }
 
   /**
    * Issues a personal link and mails it under one key. A retry after the
@@ -82,7 +78,7 @@ export function createContractActivities(deps: ContractActivityDeps) {
     key: string; record: EmploymentContractRecord; signer: ContractSigner; purpose: string; expiresAt: Date;
     template: TemplateName; deadline?: Date; attachments?: { filename: string; content: Buffer; contentType: string }[];
   }): Promise<void> {
-    if (await alreadySent(input.key)) return;
+    if (await Mailer.wasSent(input.key)) return;
     const token = await deps.links.issue({ processId: input.record.contractId, participantId: input.signer.participantId, purpose: input.purpose, expiresAt: input.expiresAt });
     await deps.mail.send({
       idempotencyKey: input.key,
@@ -247,6 +243,36 @@ export function createContractActivities(deps: ContractActivityDeps) {
         const certificate = await deps.store.saveVersion({ key: idempotencyKey('certificate'), bytes: certificatePdf, fileName: 'audit-certificate.pdf', kind: 'audit-certificate' });
         return {
           document: { versionId: document.versionId, documentId: document.documentId, sha256: document.sha256 },
+          certificate: { versionId: certificate.versionId, documentId: certificate.documentId, sha256: certificate.sha256 },
+        };
+      });
+    },
+
+    /**
+     * The last step before the contract is whole, done in one go because
+     * the employee is waiting for it: the audit certificate is appended
+     * (every signature stays valid) and the organisation seals the whole
+     * document. The certificate is kept as a file of its own too.
+     */
+    async certifyAndSeal(input: { contractId: string; versionId: string; sealFieldName: string; stamp: Omit<SignatureStamp, 'signedAt'> & { signedAt: string } }):
+      Promise<{ sealed: VersionRef; certificate: VersionRef }> {
+      return failFastOnBadInput(async () => {
+        const record = await deps.contracts.get(input.contractId);
+        const [events, source] = await Promise.all([deps.audit.forProcess(record.contractId), deps.store.getVersion(input.versionId)]);
+        const [plan, signedPdf, certificatePdf] = await Promise.all([
+          deps.plans.get(source.documentId),
+          deps.store.readVersion(input.versionId),
+          renderAuditCertificate({ organization: deps.organization, title: record.title, processId: record.contractId, events, describeActor: describeActor(record) }),
+        ]);
+        const withCertificate = await appendPagesIncrementally(signedPdf, certificatePdf);
+        const sealedPdf = signField(withCertificate, plan, input.sealFieldName, { ...input.stamp, signedAt: new Date(input.stamp.signedAt) }, deps.credentials);
+        const [sealed, certificate] = await Promise.all([
+          deps.store.saveVersion({ key: idempotencyKey('sealed'), documentId: source.documentId, bytes: sealedPdf, fileName: source.fileName, kind: 'sealed' }),
+          deps.store.saveVersion({ key: idempotencyKey('certificate'), bytes: certificatePdf, fileName: 'audit-certificate.pdf', kind: 'audit-certificate' }),
+        ]);
+        await deps.audit.append({ eventId: idempotencyKey('audit'), processId: record.contractId, actor: 'system', action: 'contract.sealed', at: new Date(), documentSha256: sealed.sha256 });
+        return {
+          sealed: { versionId: sealed.versionId, documentId: sealed.documentId, sha256: sealed.sha256 },
           certificate: { versionId: certificate.versionId, documentId: certificate.documentId, sha256: certificate.sha256 },
         };
       });

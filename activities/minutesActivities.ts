@@ -1,7 +1,7 @@
 import { AuditLog } from '../audit/auditLog';
 import { recordsMetadataFor } from '../config/recordsPlan';
 import { ParticipantLinks } from '../links/signerLinks';
-import { MailSender, OutboxModel } from '../mail/mailer';
+import { Mailer, MailSender } from '../mail/mailer';
 import type { Language, TemplateName } from '../mail/templates';
 import { finnishDate, rectificationPeriod } from '../rules/rectificationPeriod';
 import type { SigningCredentials } from '../signing/credentials';
@@ -62,9 +62,6 @@ const LINK_TEMPLATES: Record<'review' | 'sign', Record<LinkMailKind, TemplateNam
 const LINK_GRACE_MS = 30 * 24 * 3600 * 1000;
 
 export function createMinutesActivities(deps: MinutesActivityDeps) {
-  async function alreadySent(key: string): Promise<boolean> {
-    return (await OutboxModel.findOne({ key }).lean())?.state === 'sent';
-  }
 
   function secretaryOf(record: MinutesReviewRecord): MinutesPerson {
     return record.people.find((p) => p.role === 'secretary')!;
@@ -72,7 +69,7 @@ export function createMinutesActivities(deps: MinutesActivityDeps) {
 
   async function mailLink(input: { key: string; record: MinutesReviewRecord; person: MinutesPerson; purpose: 'review' | 'sign'; kind: LinkMailKind; deadline: Date }): Promise<void> {
     // A retry after the mail went out must not issue another link: that would revoke the one in the inbox.
-    if (await alreadySent(input.key)) return;
+    if (await Mailer.wasSent(input.key)) return;
     const token = await deps.links.issue({
       processId: input.record.reviewId, participantId: input.person.participantId, purpose: input.purpose, expiresAt: new Date(input.deadline.getTime() + LINK_GRACE_MS),
     });

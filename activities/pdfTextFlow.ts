@@ -59,14 +59,17 @@ export class PdfTextFlow {
     return lines;
   }
 
-  /** Hashes and long addresses have no spaces; they are cut where the line ends. */
+  /** Hashes and long addresses have no spaces; they are cut where the line ends. Widths add up character by character. */
   private splitLongWord(word: string, font: PDFFont, size: number, width: number): string[] {
     if (font.widthOfTextAtSize(word, size) <= width) return [word];
     const parts: string[] = [];
     let part = '';
+    let partWidth = 0;
     for (const character of word) {
-      if (part && font.widthOfTextAtSize(part + character, size) > width) { parts.push(part); part = ''; }
+      const characterWidth = font.widthOfTextAtSize(character, size);
+      if (part && partWidth + characterWidth > width) { parts.push(part); part = ''; partWidth = 0; }
       part += character;
+      partWidth += characterWidth;
     }
     return part ? [...parts, part] : parts;
   }

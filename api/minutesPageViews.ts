@@ -4,6 +4,7 @@ import { Language, LANGUAGES } from '../mail/templates';
 import { finnishDate } from '../rules/rectificationPeriod';
 import type { MinutesFeedback, MinutesReviewRecord, MinutesSection, PublishedMinutes } from '../store/minutesReviews';
 import type { MinutesReviewState } from '../workflows/minutesReview';
+import { helsinkiTime } from '../common/helsinkiTime';
 
 /**
  * The minutes pages, rendered on the server: the checker's review page and
@@ -150,8 +151,7 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;border-bottom:1p
 `;
 
 function formatTime(at: Date, language: Language): string {
-  const locale = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' }[language];
-  return at.toLocaleString(locale, { timeZone: 'Europe/Helsinki', dateStyle: 'long', timeStyle: 'short' });
+  return helsinkiTime(at, language, 'long', 'short');
 }
 
 export function formatDay(date: string): string {

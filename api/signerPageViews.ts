@@ -1,5 +1,6 @@
 import escapeHtml from 'escape-html';
 import { Language, LANGUAGES } from '../mail/templates';
+import { helsinkiTime } from '../common/helsinkiTime';
 
 /**
  * The signer's pages, rendered on the server: no script, one column, large
@@ -115,8 +116,7 @@ export function chooseLanguage(query: unknown, acceptLanguage: string | undefine
 }
 
 function formatTime(at: Date, language: Language): string {
-  const locale = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' }[language];
-  return at.toLocaleString(locale, { timeZone: 'Europe/Helsinki', dateStyle: 'long', timeStyle: 'short' });
+  return helsinkiTime(at, language, 'long', 'short');
 }
 
 const STYLE = `

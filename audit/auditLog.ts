@@ -1,5 +1,5 @@
 import mongoose, { Schema } from 'mongoose';
-import { isDuplicateKey } from '../store/documentStore';
+import { isDuplicateKey, upsertById } from '../store/keyedWrites';
 import { forbidChanges } from '../store/writeOnce';
 
 /**
@@ -22,7 +22,8 @@ export interface AuditEvent {
   details?: Record<string, unknown>;
 }
 
-const auditSchema = new Schema<AuditEvent>({
+const auditSchema = new Schema<AuditEvent & { _id: string }>({
+  _id: { type: String, required: true },
   eventId: { type: String, required: true, unique: true },
   processId: { type: String, required: true, index: true },
   actor: { type: String, required: true },
@@ -35,31 +36,59 @@ const auditSchema = new Schema<AuditEvent>({
 }, { versionKey: false, collection: 'audit_events' });
 forbidChanges(auditSchema, 'The audit log is append-only');
 
-export const AuditEventModel = mongoose.models.AuditEvent as mongoose.Model<AuditEvent>
-  ?? mongoose.model<AuditEvent>('AuditEvent', auditSchema);
+export const AuditEventModel = mongoose.models.AuditEvent as mongoose.Model<AuditEvent & { _id: string }>
+  ?? mongoose.model<AuditEvent & { _id: string }>('AuditEvent', auditSchema);
+
+/**
+ * The ids of one process's events, keyed by the process id, so the
+ * certificate and the history views read a process's events by _id rather
+ * than scanning the whole log (see BY_ID_ONLY in store/connection.ts).
+ */
+interface AuditTrailRecord { _id: string; eventIds: string[] }
+const trailSchema = new Schema<AuditTrailRecord>({
+  _id: { type: String, required: true },
+  eventIds: { type: [String], required: true },
+}, { versionKey: false, collection: 'audit_trails' });
+const AuditTrailModel = mongoose.models.AuditTrail as mongoose.Model<AuditTrailRecord>
+  ?? mongoose.model<AuditTrailRecord>('AuditTrail', trailSchema);
 
 export class AuditLog {
   async append(event: AuditEvent): Promise<void> {
     try {
-      await AuditEventModel.create(event);
+      await AuditEventModel.create({ _id: event.eventId, ...event });
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
+    // Also after a duplicate: the first attempt may have died before listing the event.
+    await upsertById(AuditTrailModel, event.processId, { $addToSet: { eventIds: event.eventId } });
   }
 
-  /** Many events in one round trip (a batch's letters); events already written under their ids are left as they are. */
+  /**
+   * Many events in one round trip (a batch's letters); events already
+   * written under their ids are left as they are. Each process's trail is
+   * then brought up to date, a few processes at a time.
+   */
   async appendMany(events: AuditEvent[]): Promise<void> {
     if (!events.length) return;
     try {
-      await AuditEventModel.insertMany(events, { ordered: false, lean: true }); // built by the caller: no documents to hydrate
+      // Built here with their ids: no documents to hydrate.
+      await AuditEventModel.insertMany(events.map((event) => ({ _id: event.eventId, ...event })), { ordered: false, lean: true });
     } catch (error) {
       const writeErrors = (error as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors;
       if (!writeErrors?.length || !writeErrors.every((e) => (e.code ?? e.err?.code) === 11000)) throw error;
     }
+    const byProcess = new Map<string, string[]>();
+    for (const event of events) byProcess.set(event.processId, [...(byProcess.get(event.processId) ?? []), event.eventId]);
+    const trails = [...byProcess];
+    for (let i = 0; i < trails.length; i += 8) {
+      await Promise.all(trails.slice(i, i + 8).map(([processId, eventIds]) => upsertById(AuditTrailModel, processId, { $addToSet: { eventIds: { $each: eventIds } } })));
+    }
   }
 
   async forProcess(processId: string): Promise<AuditEvent[]> {
-    const events = await AuditEventModel.find({ processId }, { _id: 0 }).sort({ at: 1 }).lean();
-    return events;
+    const ids = (await AuditTrailModel.findById(processId).lean())?.eventIds ?? [];
+    const events = await Promise.all(ids.map((id) => AuditEventModel.findById(id, { _id: 0 }).lean()));
+    return events.filter((event): event is NonNullable<typeof event> => event !== null)
+      .sort((a, b) => a.at.getTime() - b.at.getTime() || a.eventId.localeCompare(b.eventId));
   }
 }

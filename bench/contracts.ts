@@ -1,4 +1,6 @@
+import { sealingTimeline, SealingTimeline } from './contractTimeline';
 import { productionWorkerArgs } from './productionWorker';
+import { workerNodeOptions } from '../worker/nodeOptions';
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -19,7 +21,9 @@ import type { EmploymentContractState } from '../workflows/employmentContract';
  * their signing pages (links read from the real SMTP inbox). The worker runs
  * as its own process, as in production, and its RSS is sampled. Targets:
  * p99 from the last signature to the sealed PDF stored under 1 s; worker
- * RSS under 300 MB.
+ * RSS under 300 MB. The last signatures are timed twice over: arriving at
+ * a steady rate, and saturating the stack, since a latency target only
+ * means something next to the load it was measured under.
  *
  * Own ports and data directory (data/bench, wiped first), so neither
  * `npm start` nor the test stack is touched.
@@ -28,6 +32,8 @@ import type { EmploymentContractState } from '../workflows/employmentContract';
 const CONTRACTS = Number(process.env.BENCH_CONTRACTS ?? 200);
 /** How many signers press "sign" at the same moment while the signing phases run. */
 const SIGN_CONCURRENCY = Number(process.env.BENCH_SIGN_CONCURRENCY ?? 10);
+/** How many last signatures arrive per second in the steady half. */
+const PACED_PER_SECOND = Number(process.env.BENCH_PACED_PER_SECOND ?? 2);
 const ROOT = path.resolve(__dirname, '..');
 const ENV: Record<string, string> = {
   SINETTI_DATA_DIR: path.join(ROOT, 'data', 'bench'),
@@ -109,10 +115,12 @@ async function linksFor(mailWebPort: number, addresses: string[], subjectPrefix:
   }
 }
 
-async function signThroughPage(baseUrl: string, token: string, name: string): Promise<void> {
+/** Opens the signing page, then presses "sign"; `pressed` is called at the press. */
+async function signThroughPage(baseUrl: string, token: string, name: string, pressed: () => void = () => undefined): Promise<void> {
   const page = await fetch(`${baseUrl}/s/${token}?lang=fi`);
   const documentSha256 = /name="documentSha256" value="([0-9a-f]{64})"/.exec(await page.text())?.[1];
   if (!documentSha256) throw new Error(`Signing page answered ${page.status} without a document`);
+  pressed();
   const signed = await fetch(`${baseUrl}/s/${token}/sign?lang=fi`, {
     method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ documentSha256, consent: 'yes', typedName: name }).toString(),
@@ -122,8 +130,10 @@ async function signThroughPage(baseUrl: string, token: string, name: string): Pr
 
 function startWorker(env: Record<string, string>): ChildProcess {
   const log = fs.openSync(path.join(env.SINETTI_DATA_DIR, 'worker.log'), 'a');
-  return spawn(process.execPath, productionWorkerArgs(), {
-    cwd: ROOT, env: { ...process.env, ...env, SINETTI_SERVICE: 'bench-worker' }, stdio: ['ignore', log, log],
+  // E.g. BENCH_WORKER_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/profiles" to see where the worker's time goes.
+  const flags = process.env.BENCH_WORKER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  return spawn(process.execPath, [...flags, ...productionWorkerArgs()], {
+    cwd: ROOT, env: { ...process.env, ...env, SINETTI_SERVICE: 'bench-worker', NODE_OPTIONS: workerNodeOptions(process.env) }, stdio: ['ignore', log, log],
   });
 }
 
@@ -188,46 +198,69 @@ export async function contractsBenchmark(): Promise<string> {
     const invitedAt = Date.now();
     await inBatches(indexes, SIGN_CONCURRENCY, (i) => signThroughPage(baseUrl, employeeLinks.get(`employee-${i}@bench.test`)!, `Sijainen ${i}`));
     const employerLinks = await linksFor(config.smtp.webPort, indexes.map((i) => `employer-${i}@bench.test`), 'Allekirjoituspyyntö', 300_000);
-    const lastSignatureAt = new Map<number, number>();
-    const signingStarted = Date.now();
-    await inBatches(indexes, SIGN_CONCURRENCY, async (i) => {
-      lastSignatureAt.set(i, Date.now());
-      await signThroughPage(baseUrl, employerLinks.get(`employer-${i}@bench.test`)!, 'Erkki Esimies');
-    });
-    const signingSeconds = (Date.now() - signingStarted) / 1000;
 
-    // 3. From the last signature to the sealed PDF stored (the sealed version's own timestamp).
-    const latencies: number[] = [];
-    for (const i of indexes) {
-      const state = (await temporal.workflow.getHandle(created[i]).result()) as EmploymentContractState;
-      if (state.status !== 'completed' || !state.sealedVersionId) throw new Error(`${created[i]} ended ${state.status}`);
-      const sealed = await deps.store.getVersion(state.sealedVersionId);
-      latencies.push(sealed.createdAt.getTime() - lastSignatureAt.get(i)!);
-    }
+    // 3. The last signatures, in two halves: first at a steady pace (signers arriving on their own,
+    //    as after a morning's round of calls), then as fast as SIGN_CONCURRENCY signers can press,
+    //    which keeps the stack saturated. Each half is measured on its own, the second after the first is done.
+    const employerSigns = (i: number, pressedAt: Map<number, number>) => signThroughPage(
+      baseUrl, employerLinks.get(`employer-${i}@bench.test`)!, 'Erkki Esimies', () => pressedAt.set(i, Date.now()));
+    const half = Math.ceil(CONTRACTS / 2);
+    const paced = await measureSegment(indexes.slice(0, half), async (segment, pressedAt) => {
+      await Promise.all(segment.map(async (i, n) => {
+        await sleep(n * (1000 / PACED_PER_SECOND));
+        await employerSigns(i, pressedAt);
+      }));
+    });
+    const saturated = await measureSegment(indexes.slice(half), (segment, pressedAt) => inBatches(segment, SIGN_CONCURRENCY, (i) => employerSigns(i, pressedAt)));
     const allDoneSeconds = (Date.now() - invitedAt) / 1000;
     clearInterval(sampler);
-    latencies.sort((a, b) => a - b);
     deps.close();
     await temporal.connection.close();
 
-    const p50 = percentile(latencies, 50);
-    const p99 = percentile(latencies, 99);
+    /** Runs one half's signing and reads, per contract, the time from the press to the sealed version's timestamp in the store. */
+    async function measureSegment(segment: number[], sign: (segment: number[], pressedAt: Map<number, number>) => Promise<void>) {
+      const pressedAt = new Map<number, number>();
+      const began = Date.now();
+      await sign(segment, pressedAt);
+      const rate = segment.length / ((Date.now() - began) / 1000);
+      const latencies: number[] = [];
+      const timelines: SealingTimeline[] = [];
+      for (const i of segment) {
+        const state = (await temporal.workflow.getHandle(created[i]).result()) as EmploymentContractState;
+        if (state.status !== 'completed' || !state.sealedVersionId) throw new Error(`${created[i]} ended ${state.status}`);
+        const sealed = await deps.store.getVersion(state.sealedVersionId);
+        latencies.push(sealed.createdAt.getTime() - pressedAt.get(i)!);
+        const timeline = await sealingTimeline(temporal, created[i], pressedAt.get(i)!);
+        if (timeline) timelines.push(timeline);
+      }
+      latencies.sort((a, b) => a - b);
+      const median = (pick: (t: SealingTimeline) => number) => percentile(timelines.map(pick).sort((a, b) => a - b), 50);
+      return {
+        count: segment.length, rate, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1],
+        timeline: `press → signature scheduled ${median((t) => t.toSignScheduled)} ms; signature queued ${median((t) => t.signQueued)} ms, running ${median((t) => t.signRunning)} ms; → seal scheduled ${median((t) => t.toSealScheduled)} ms; certificate and seal queued ${median((t) => t.sealQueued)} ms, running ${median((t) => t.sealRunning)} ms`,
+      };
+    }
+
     const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
     return [
       '## Employment contracts end to end',
       '',
       `_\`npm run bench -- contracts\` on ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'} shared with other work._`,
       '',
-      `Embedded stack on ports of its own (Temporal dev server on SQLite, FerretDB, MailDev); the API in the benchmark's process, the worker as a separate process (\`npm run build\` output: \`dist/worker/main.js\` with the workflows bundled ahead of time). ${CONTRACTS} contracts from the template (employee first, then the employer's representative) posted at once; every signer opens the link from the real mail and signs on the page, ${SIGN_CONCURRENCY} signers at a time. Latency runs from the moment the last signer submits "sign" to the sealed version's timestamp in the store; in between: the signature, the audit certificate, and the organisation seal.`,
+      `Embedded stack on ports of its own (Temporal dev server on SQLite, FerretDB, MailDev); the API in the benchmark's process, the worker as a separate process (\`npm run build\` output: \`dist/worker/main.js\` with the workflows bundled ahead of time). ${CONTRACTS} contracts from the template (employee first, then the employer's representative) posted at once; every signer opens the link from the real mail and signs on the page, the employees ${SIGN_CONCURRENCY} at a time. The employers' signatures, the last of each contract, are measured in two halves: ${paced.count} arriving at a steady ${PACED_PER_SECOND} per second, then ${saturated.count} from ${SIGN_CONCURRENCY} signers pressing "sign" again as soon as their page answers, which keeps the stack saturated. Latency runs from the press of "sign" to the sealed version's timestamp in the store; in between: the signature, the audit certificate, and the organisation seal.`,
       '',
       '| Measure | Result | Target |',
       '| --- | ---: | --- |',
       `| Contracts accepted by the API | ${(CONTRACTS / acceptSeconds).toFixed(1)} /s (${CONTRACTS} in ${acceptSeconds.toFixed(2)} s) | — |`,
-      `| Last signature → sealed PDF stored, p50 | ${p50} ms | — |`,
-      `| Last signature → sealed PDF stored, p99 | ${p99} ms | < 1000 ms: ${verdict(p99 < 1000)} |`,
+      `| Steady ${PACED_PER_SECOND}/s: last signature → sealed PDF stored, p50 | ${paced.p50} ms | — |`,
+      `| Steady ${PACED_PER_SECOND}/s: last signature → sealed PDF stored, p99 | ${paced.p99} ms | < 1000 ms: ${verdict(paced.p99 < 1000)} |`,
+      `| Saturated (${saturated.rate.toFixed(1)}/s went in): p50 | ${saturated.p50} ms | — |`,
+      `| Saturated (${saturated.rate.toFixed(1)}/s went in): p99 | ${saturated.p99} ms | < 1000 ms: ${verdict(saturated.p99 < 1000)} |`,
       `| Worker peak RSS | ${(peakRss / MiB).toFixed(0)} MiB (idle after start ${(idleRss / MiB).toFixed(0)} MiB) | < 300 MB: ${verdict(peakRss < 300e6)} |`,
       '',
-      `Final signatures went in at ${(CONTRACTS / signingSeconds).toFixed(1)} /s; from the first employee signature to the last contract sealed, delivered and archived took ${allDoneSeconds.toFixed(1)} s (max latency ${latencies[latencies.length - 1]} ms).`,
+      `Where the time goes (medians, from each contract's history). Steady: ${paced.timeline}. Saturated: ${saturated.timeline}.`,
+      '',
+      `From the first employee signature to the last contract sealed, delivered and archived took ${allDoneSeconds.toFixed(1)} s (max latency: steady ${paced.max} ms, saturated ${saturated.max} ms).`,
       '',
     ].join('\n');
   } finally {

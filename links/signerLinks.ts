@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import mongoose, { Schema } from 'mongoose';
 import { SinettiError } from '../common/errors';
+import { upsertById } from '../store/keyedWrites';
 
 /**
  * Personal links for people without an account (signers, checkers,
@@ -10,6 +11,8 @@ import { SinettiError } from '../common/errors';
  */
 
 interface LinkRecord {
+  /** The token's SHA-256: links are opened by it, and FerretDB answers only _id lookups without a scan. */
+  _id: string;
   tokenHash: string;
   processId: string;
   participantId: string;
@@ -21,6 +24,7 @@ interface LinkRecord {
 }
 
 const linkSchema = new Schema<LinkRecord>({
+  _id: { type: String, required: true },
   tokenHash: { type: String, required: true, unique: true },
   processId: { type: String, required: true, index: true },
   participantId: { type: String, required: true },
@@ -34,10 +38,26 @@ const linkSchema = new Schema<LinkRecord>({
 export const ParticipantLinkModel = mongoose.models.ParticipantLink as mongoose.Model<LinkRecord>
   ?? mongoose.model<LinkRecord>('ParticipantLink', linkSchema);
 
+/**
+ * The links issued in one process (whose and what for), keyed by the
+ * process id, so that revoking or extending a process's links reads them by
+ * _id instead of scanning every link ever issued (see BY_ID_ONLY in
+ * store/connection.ts). Entries are only ever added.
+ */
+interface IssuedLink { tokenHash: string; participantId: string; purpose: string }
+interface ProcessLinksRecord { _id: string; links: IssuedLink[] }
+const processLinksSchema = new Schema<ProcessLinksRecord>({
+  _id: { type: String, required: true },
+  links: { type: [{ _id: false, tokenHash: String, participantId: String, purpose: String }], required: true },
+}, { versionKey: false, collection: 'process_links' });
+const ProcessLinksModel = mongoose.models.ProcessLinks as mongoose.Model<ProcessLinksRecord>
+  ?? mongoose.model<ProcessLinksRecord>('ProcessLinks', processLinksSchema);
+
 export type LinkRejection = 'unknown' | 'expired' | 'revoked';
 
 export class LinkRejectedError extends SinettiError {
-  constructor(readonly reason: LinkRejection) {
+  /** For a revoked link, why it was revoked ("cancelled", "declined", "superseded", …). */
+  constructor(readonly reason: LinkRejection, readonly revokedReason?: string) {
     super(`link_${reason}`, {
       unknown: 'This link is not valid. Check that you opened the whole link from your e-mail.',
       expired: 'This link has expired.',
@@ -61,29 +81,41 @@ export class ParticipantLinks {
   /** Issues a fresh link and revokes earlier live links of the same participant and purpose. */
   async issue(input: { processId: string; participantId: string; purpose: string; expiresAt: Date }): Promise<string> {
     const token = randomBytes(32).toString('base64url');
+    const tokenHash = hashToken(token);
     await this.revokeAll({ ...input, reason: 'superseded' });
-    await ParticipantLinkModel.create({ ...input, tokenHash: hashToken(token), createdAt: new Date() });
+    // The process's list first: a link it does not list could never be revoked.
+    const issued: IssuedLink = { tokenHash, participantId: input.participantId, purpose: input.purpose };
+    await upsertById(ProcessLinksModel, input.processId, { $push: { links: issued } });
+    await ParticipantLinkModel.create({ ...input, _id: tokenHash, tokenHash, createdAt: new Date() });
     return token;
   }
 
   async resolve(token: string, now = new Date()): Promise<ResolvedLink> {
     if (typeof token !== 'string' || token.length < 20 || token.length > 100) throw new LinkRejectedError('unknown');
-    const record = await ParticipantLinkModel.findOne({ tokenHash: hashToken(token) }).lean();
+    const record = await ParticipantLinkModel.findById(hashToken(token)).lean();
     if (!record) throw new LinkRejectedError('unknown');
-    if (record.revokedAt) throw new LinkRejectedError('revoked');
+    if (record.revokedAt) throw new LinkRejectedError('revoked', record.revokedReason);
     if (record.expiresAt <= now) throw new LinkRejectedError('expired');
     return { processId: record.processId, participantId: record.participantId, purpose: record.purpose, expiresAt: record.expiresAt };
   }
 
   async revokeAll(input: { processId: string; participantId?: string; purpose?: string; reason: string }): Promise<number> {
-    const filter: Record<string, unknown> = { processId: input.processId, revokedAt: null };
-    if (input.participantId) filter.participantId = input.participantId;
-    if (input.purpose) filter.purpose = input.purpose;
-    const result = await ParticipantLinkModel.updateMany(filter, { $set: { revokedAt: new Date(), revokedReason: input.reason } });
-    return result.modifiedCount;
+    const live = await this.liveLinks(input.processId, (link) => (!input.participantId || link.participantId === input.participantId)
+      && (!input.purpose || link.purpose === input.purpose));
+    const revokedAt = new Date();
+    await Promise.all(live.map((link) => ParticipantLinkModel.updateOne({ _id: link._id }, { $set: { revokedAt, revokedReason: input.reason } })));
+    return live.length;
   }
 
   async extend(input: { processId: string; expiresAt: Date }): Promise<void> {
-    await ParticipantLinkModel.updateMany({ processId: input.processId, revokedAt: null }, { $set: { expiresAt: input.expiresAt } });
+    const live = await this.liveLinks(input.processId, () => true);
+    await Promise.all(live.map((link) => ParticipantLinkModel.updateOne({ _id: link._id }, { $set: { expiresAt: input.expiresAt } })));
+  }
+
+  /** The process's links that `matches` picks and that are not revoked yet. */
+  private async liveLinks(processId: string, matches: (link: IssuedLink) => boolean): Promise<LinkRecord[]> {
+    const issued = (await ProcessLinksModel.findById(processId).lean())?.links ?? [];
+    const records = await Promise.all(issued.filter(matches).map((link) => ParticipantLinkModel.findById(link.tokenHash).lean()));
+    return records.filter((record): record is NonNullable<typeof record> => record !== null && !record.revokedAt);
   }
 }

@@ -23,9 +23,11 @@ export interface OutgoingMail {
 
 export interface SendResult { messageId: string; alreadySent: boolean }
 
-interface OutboxRecord { key: string; state: 'sending' | 'sent'; messageId: string; template: string; claimedAt: Date; sentAt?: Date }
+interface OutboxRecord { _id: string; key: string; state: 'sending' | 'sent'; messageId: string; template: string; claimedAt: Date; sentAt?: Date }
 
+// Keyed by the idempotency key: see BY_ID_ONLY in store/connection.ts.
 const outboxSchema = new Schema<OutboxRecord>({
+  _id: { type: String, required: true },
   key: { type: String, required: true, unique: true },
   state: { type: String, required: true },
   messageId: { type: String, required: true },
@@ -64,18 +66,18 @@ export class Mailer implements MailSender {
       headers: { 'X-Sinetti-Idempotency-Key': mail.idempotencyKey },
       attachments: mail.attachments,
     });
-    await OutboxModel.updateOne({ key: mail.idempotencyKey }, { $set: { state: 'sent', sentAt: new Date() } });
+    await OutboxModel.updateOne({ _id: mail.idempotencyKey }, { $set: { state: 'sent', sentAt: new Date() } });
     return { messageId, alreadySent: false };
   }
 
   /** True when this call should send: no row yet, or a row left 'sending' by a crashed attempt. */
   private async claim(mail: OutgoingMail, messageId: string): Promise<boolean> {
     try {
-      await OutboxModel.create({ key: mail.idempotencyKey, state: 'sending', messageId, template: mail.template, claimedAt: new Date() });
+      await OutboxModel.create({ _id: mail.idempotencyKey, key: mail.idempotencyKey, state: 'sending', messageId, template: mail.template, claimedAt: new Date() });
       return true;
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
-      const existing = await OutboxModel.findOne({ key: mail.idempotencyKey }).lean();
+      const existing = await OutboxModel.findById(mail.idempotencyKey).lean();
       return existing?.state !== 'sent';
     }
   }
@@ -86,6 +88,11 @@ export class Mailer implements MailSender {
     } catch {
       return false;
     }
+  }
+
+  /** Whether mail under this key has gone out. */
+  static async wasSent(idempotencyKey: string): Promise<boolean> {
+    return (await OutboxModel.findById(idempotencyKey).lean())?.state === 'sent';
   }
 
   close(): void {

@@ -1,4 +1,5 @@
 import escapeHtml from 'escape-html';
+import { helsinkiTime } from '../common/helsinkiTime';
 
 /**
  * Mail texts for external people and staff, in Finnish, Swedish and English.
@@ -23,8 +24,7 @@ interface Template { subject: Text; lines: Text[]; action?: Record<Language, str
 
 function when(date: Date | undefined, language: Language): string {
   if (!date) return '';
-  const locale = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' }[language];
-  return date.toLocaleString(locale, { timeZone: 'Europe/Helsinki', dateStyle: 'long', timeStyle: 'short' });
+  return helsinkiTime(date, language, 'long', 'short');
 }
 
 export const TEMPLATES = {

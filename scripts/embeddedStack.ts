@@ -58,6 +58,13 @@ function launch(name: string, command: string, args: string[], logFile: string):
   return spawn(command, args, { stdio: ['ignore', log, log], detached: true });
 }
 
+/** The same settings as config/temporal-dynamic-config.yaml gives the production server. */
+const TEMPORAL_DYNAMIC_CONFIG = [
+  'matching.useNewMatcher=true',
+  'matching.numTaskqueueReadPartitions=1',
+  'matching.numTaskqueueWritePartitions=1',
+];
+
 export interface TemporalDevServerOptions {
   dataDir: string;
   port: number;
@@ -83,6 +90,9 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     '--sqlite-pragma', 'journal_mode=WAL',
     '--sqlite-pragma', 'synchronous=NORMAL',
     '--log-level', 'warn',
+    // Task priorities (a contract's seal before its delivery mail) need the priority-aware matcher,
+    // which Temporal 1.29 leaves off; one partition keeps the order exact for the one worker here.
+    ...TEMPORAL_DYNAMIC_CONFIG.flatMap((setting) => ['--dynamic-config-value', setting]),
   ];
   for (const [name, type] of Object.entries(CUSTOM_SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
   if (options.codecEndpoint) args.push('--ui-codec-endpoint', options.codecEndpoint);

@@ -1,4 +1,16 @@
 import mongoose from 'mongoose';
+import { traceStoreCommands } from './commandTrace';
+
+/**
+ * BY_ID_ONLY: every lookup on a busy path is a filter of exactly `{ _id: … }`.
+ * FerretDB 1.x on SQLite (the embedded store) pushes only that filter down
+ * to SQLite; any other filter, even `_id` plus one more field, reads and
+ * decodes the whole collection, which made each contract slower than the
+ * one before. So records are keyed by their natural id (contract id, token
+ * hash, idempotency key), and per-process lists (links, audit events,
+ * document versions) are small documents keyed by the process or document.
+ * Listing pages for staff may still scan; MongoDB serves both from indexes.
+ */
 
 /**
  * One mongoose connection for the process. Commands are not buffered: when
@@ -8,7 +20,10 @@ import mongoose from 'mongoose';
 export async function connectStore(uri: string): Promise<typeof mongoose> {
   mongoose.set('bufferCommands', false);
   mongoose.set('autoIndex', true);
-  return mongoose.connect(uri, { serverSelectionTimeoutMS: 5_000, connectTimeoutMS: 5_000 });
+  const trace = process.env.SINETTI_STORE_TRACE;
+  const connected = await mongoose.connect(uri, { serverSelectionTimeoutMS: 5_000, connectTimeoutMS: 5_000, monitorCommands: Boolean(trace) });
+  if (trace) traceStoreCommands(connected.connection, trace);
+  return connected;
 }
 
 export function isStoreConnected(): boolean {

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import mongoose, { Schema } from 'mongoose';
 import { SinettiError, NotFoundError } from '../common/errors';
 import { forbidChanges } from './writeOnce';
+import { isDuplicateKey, upsertById } from './keyedWrites';
 
 /**
  * PDFs live as chunked documents with their SHA-256; a version, once written, is never
@@ -94,35 +95,61 @@ const DocumentChunkModel = mongoose.models.DocumentChunk as mongoose.Model<Chunk
 
 const CHUNK_BYTES = 1024 * 1024;
 
+/**
+ * Each document's versions in order, keyed by the document id, so finding
+ * the latest version or listing them reads by _id (see BY_ID_ONLY in
+ * store/connection.ts). Only ever appended to.
+ */
+interface DocumentHeadRecord { _id: string; versionIds: string[] }
+const headSchema = new Schema<DocumentHeadRecord>({
+  _id: { type: String, required: true },
+  versionIds: { type: [String], required: true },
+}, { versionKey: false, collection: 'documents' });
+const DocumentHeadModel = mongoose.models.DocumentHead as mongoose.Model<DocumentHeadRecord>
+  ?? mongoose.model<DocumentHeadRecord>('DocumentHead', headSchema);
+
+/** A version's id follows from its write's key, so a retried write finds its version with one _id lookup. */
+export function versionIdForKey(key: string): string {
+  return createHash('sha256').update(`document-version:${key}`).digest('base64url').slice(0, 32);
+}
+
 export class ChunkedDocumentStore implements DocumentStore {
   constructor(private readonly maxBytes: number) {}
 
   async saveVersion(input: SaveVersionInput): Promise<StoredVersion> {
     if (input.bytes.length > this.maxBytes) throw new DocumentTooLargeError(input.bytes.length, this.maxBytes);
-    const existing = await DocumentVersionModel.findOne({ key: input.key }).lean();
-    if (existing) return toStored(existing);
+    const versionId = versionIdForKey(input.key);
+    const existing = await DocumentVersionModel.findById(versionId).lean();
+    if (existing) return this.listed(existing);
 
     const documentId = input.documentId ?? randomUUID();
     const sha256 = sha256Hex(input.bytes);
     const { fileId, chunkCount } = await this.writeChunks(input.bytes);
     // Two writers may race for the same version number; the unique index decides, the loser retries.
     for (let attempt = 0; attempt < 5; attempt++) {
-      const latest = await DocumentVersionModel.findOne({ documentId }).sort({ version: -1 }).lean();
-      if (input.documentId && !latest) throw new NotFoundError(`Document ${input.documentId}`);
+      const head = await DocumentHeadModel.findById(documentId).lean();
+      if (input.documentId && !head) throw new NotFoundError(`Document ${input.documentId}`);
       const record: VersionRecord = {
-        _id: randomUUID(), key: input.key, documentId, version: (latest?.version ?? 0) + 1,
+        _id: versionId, key: input.key, documentId, version: (head?.versionIds.length ?? 0) + 1,
         sha256, size: input.bytes.length, fileName: input.fileName, kind: input.kind, fileId, chunkCount, createdAt: new Date(),
       };
       try {
         await DocumentVersionModel.create(record);
-        return toStored(record);
+        return await this.listed(record);
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
-        const sameKey = await DocumentVersionModel.findOne({ key: input.key }).lean();
-        if (sameKey) return toStored(sameKey);
+        const sameKey = await DocumentVersionModel.findById(versionId).lean();
+        if (sameKey) return this.listed(sameKey);
+        await new Promise((resolve) => setTimeout(resolve, 20 * (attempt + 1)));
       }
     }
     throw new Error(`Could not allocate a version number for document ${documentId}`);
+  }
+
+  /** Puts the version on its document's list (again, after a crash between the two writes) and returns it. */
+  private async listed(record: VersionRecord): Promise<StoredVersion> {
+    await upsertById(DocumentHeadModel, record.documentId, { $addToSet: { versionIds: record._id } });
+    return toStored(record);
   }
 
   /** Content is written before its version record, so a version never points at missing bytes. */
@@ -155,11 +182,10 @@ export class ChunkedDocumentStore implements DocumentStore {
   }
 
   async listVersions(documentId: string): Promise<StoredVersion[]> {
-    const records = await DocumentVersionModel.find({ documentId }).sort({ version: 1 }).lean();
-    return records.map(toStored);
+    const head = await DocumentHeadModel.findById(documentId).lean();
+    const records = await Promise.all((head?.versionIds ?? []).map((versionId) => DocumentVersionModel.findById(versionId).lean()));
+    return records.filter((record): record is NonNullable<typeof record> => record !== null).map(toStored).sort((a, b) => a.version - b.version);
   }
 }
 
-export function isDuplicateKey(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: number }).code === 11000;
-}
+export { isDuplicateKey };

@@ -79,7 +79,9 @@ export interface EmploymentContractRecord {
   createdAt: Date;
 }
 
-const contractSchema = new Schema<EmploymentContractRecord>({
+// Keyed by contract id: see BY_ID_ONLY in store/connection.ts.
+const contractSchema = new Schema<EmploymentContractRecord & { _id: string }>({
+  _id: { type: String, required: true },
   contractId: { type: String, required: true, unique: true },
   title: { type: String, required: true },
   language: { type: String, required: true },
@@ -92,8 +94,8 @@ const contractSchema = new Schema<EmploymentContractRecord>({
   createdAt: { type: Date, required: true },
 }, { versionKey: false, collection: 'employment_contracts' });
 
-const ContractModel = mongoose.models.EmploymentContract as mongoose.Model<EmploymentContractRecord>
-  ?? mongoose.model<EmploymentContractRecord>('EmploymentContract', contractSchema);
+const ContractModel = mongoose.models.EmploymentContract as mongoose.Model<EmploymentContractRecord & { _id: string }>
+  ?? mongoose.model<EmploymentContractRecord & { _id: string }>('EmploymentContract', contractSchema);
 
 export interface SignerEvidence {
   evidenceId: string;
@@ -111,7 +113,8 @@ export interface SignerEvidence {
   at: Date;
 }
 
-const evidenceSchema = new Schema<SignerEvidence>({
+const evidenceSchema = new Schema<SignerEvidence & { _id: string }>({
+  _id: { type: String, required: true },
   evidenceId: { type: String, required: true, unique: true },
   contractId: { type: String, required: true, index: true },
   participantId: { type: String, required: true },
@@ -125,8 +128,8 @@ const evidenceSchema = new Schema<SignerEvidence>({
   at: { type: Date, required: true },
 }, { versionKey: false, collection: 'signer_evidence' });
 
-const EvidenceModel = mongoose.models.SignerEvidence as mongoose.Model<SignerEvidence>
-  ?? mongoose.model<SignerEvidence>('SignerEvidence', evidenceSchema);
+const EvidenceModel = mongoose.models.SignerEvidence as mongoose.Model<SignerEvidence & { _id: string }>
+  ?? mongoose.model<SignerEvidence & { _id: string }>('SignerEvidence', evidenceSchema);
 
 function plain<T>(record: T & { _id?: unknown }): T {
   const { _id, ...rest } = record;
@@ -136,20 +139,20 @@ function plain<T>(record: T & { _id?: unknown }): T {
 export class EmploymentContracts {
   async create(record: EmploymentContractRecord): Promise<void> {
     try {
-      await ContractModel.create(record);
+      await ContractModel.create({ _id: record.contractId, ...record });
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
   }
 
   async get(contractId: string): Promise<EmploymentContractRecord> {
-    const record = await ContractModel.findOne({ contractId }).lean();
+    const record = await ContractModel.findById(contractId).lean();
     if (!record) throw new NotFoundError(`Contract ${contractId}`);
     return plain(record);
   }
 
   async find(contractId: string): Promise<EmploymentContractRecord | undefined> {
-    const record = await ContractModel.findOne({ contractId }).lean();
+    const record = await ContractModel.findById(contractId).lean();
     return record ? plain(record) : undefined;
   }
 
@@ -182,7 +185,7 @@ export class EmploymentContracts {
       participantId: replacementId, role: previous.role, order: previous.order, name: person.name, email: person.email,
       language: previous.language, fieldName: field, replaces: participantId, pending: true,
     };
-    await ContractModel.updateOne({ contractId }, { $set: { signers: [...record.signers, replacement] } });
+    await ContractModel.updateOne({ _id: contractId }, { $set: { signers: [...record.signers, replacement] } });
     return replacementId;
   }
 
@@ -190,7 +193,7 @@ export class EmploymentContracts {
   async discardReplacement(contractId: string, replacementId: string): Promise<void> {
     const record = await this.get(contractId);
     const signers = record.signers.filter((s) => !(s.participantId === replacementId && s.pending));
-    await ContractModel.updateOne({ contractId }, { $set: { signers } });
+    await ContractModel.updateOne({ _id: contractId }, { $set: { signers } });
   }
 
   /** The process has taken the replacement on: from now on it is the signer. Idempotent. */
@@ -201,15 +204,15 @@ export class EmploymentContracts {
       if (s.participantId === replacementId) { const { pending: _pending, ...rest } = s; return rest; }
       return s;
     });
-    await ContractModel.updateOne({ contractId }, { $set: { signers } });
+    await ContractModel.updateOne({ _id: contractId }, { $set: { signers } });
   }
 
   async recordEvidence(evidence: SignerEvidence): Promise<void> {
-    await EvidenceModel.create(evidence);
+    await EvidenceModel.create({ _id: evidence.evidenceId, ...evidence });
   }
 
   async evidence(evidenceId: string): Promise<SignerEvidence> {
-    const record = await EvidenceModel.findOne({ evidenceId }).lean();
+    const record = await EvidenceModel.findById(evidenceId).lean();
     if (!record) throw new NotFoundError(`Evidence ${evidenceId}`);
     return plain(record);
   }

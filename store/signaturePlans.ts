@@ -1,5 +1,6 @@
 import mongoose, { Schema } from 'mongoose';
 import { NotFoundError } from '../common/errors';
+import { upsertById } from './keyedWrites';
 import { SignaturePlan } from '../signing/signatureFieldPlan';
 
 /**
@@ -8,9 +9,11 @@ import { SignaturePlan } from '../signing/signatureFieldPlan';
  * without re-parsing the PDF. Kept as JSON text: the plan holds arrays
  * inside arrays, which FerretDB 1.x does not store.
  */
-interface PlanRecord { documentId: string; planJson: string; createdAt: Date }
+interface PlanRecord { _id: string; documentId: string; planJson: string; createdAt: Date }
 
+// Keyed by document id: see BY_ID_ONLY in store/connection.ts.
 const planSchema = new Schema<PlanRecord>({
+  _id: { type: String, required: true },
   documentId: { type: String, required: true, unique: true },
   planJson: { type: String, required: true },
   createdAt: { type: Date, required: true },
@@ -21,15 +24,11 @@ const SignaturePlanModel = mongoose.models.SignaturePlan as mongoose.Model<PlanR
 
 export class SignaturePlans {
   async save(documentId: string, plan: SignaturePlan): Promise<void> {
-    await SignaturePlanModel.updateOne(
-      { documentId },
-      { $setOnInsert: { documentId, planJson: JSON.stringify(plan), createdAt: new Date() } },
-      { upsert: true },
-    );
+    await upsertById(SignaturePlanModel, documentId, { $setOnInsert: { documentId, planJson: JSON.stringify(plan), createdAt: new Date() } });
   }
 
   async get(documentId: string): Promise<SignaturePlan> {
-    const record = await SignaturePlanModel.findOne({ documentId }).lean();
+    const record = await SignaturePlanModel.findById(documentId).lean();
     if (!record) throw new NotFoundError(`Signature plan of document ${documentId}`);
     return JSON.parse(record.planJson) as SignaturePlan;
   }

@@ -65,7 +65,8 @@ describe('participant links', () => {
     const processId = randomUUID();
     const token = await links.issue({ processId, participantId: 's1', purpose: 'sign', expiresAt: future() });
     expect(Buffer.from(token, 'base64url')).toHaveLength(32);
-    const stored = await ParticipantLinkModel.findOne({ processId }).lean();
+    const stored = await ParticipantLinkModel.findById(hashToken(token)).lean();
+    expect(stored?.processId).toBe(processId);
     expect(stored?.tokenHash).toBe(hashToken(token));
     expect(JSON.stringify(stored)).not.toContain(token);
     await expect(links.resolve(token)).resolves.toMatchObject({ processId, participantId: 's1', purpose: 'sign' });

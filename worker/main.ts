@@ -20,7 +20,10 @@ async function main(): Promise<void> {
   const prebuilt = fs.existsSync(bundlePath) ? { workflowBundle: { codePath: bundlePath } } : {};
   // Each cached workflow keeps a sandbox in memory; an evicted one replays its (small) history when it wakes.
   const maxCachedWorkflows = Number(process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 250);
-  const { worker, close } = await createWorker(config, connection, { ...prebuilt, maxCachedWorkflows });
+  // Few activities at a time on this one thread: the rest wait in Temporal's queue, where
+  // priorities apply (a signer's signature goes ahead of delivery mail), not half-done in here.
+  const maxConcurrentActivityTaskExecutions = Number(process.env.WORKER_MAX_CONCURRENT_ACTIVITIES ?? 8);
+  const { worker, close } = await createWorker(config, connection, { ...prebuilt, maxCachedWorkflows, maxConcurrentActivityTaskExecutions });
   logger.info({ taskQueue: config.temporal.taskQueue, metrics: `http://${metricsAddress}/metrics` }, 'worker started');
   await worker.run();
   close();

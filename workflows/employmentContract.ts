@@ -1,5 +1,5 @@
 import type { RetryPolicy } from '@temporalio/common';
-import { allHandlersFinished, condition, defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, defineQuery, patched, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { ContractActivities, ContractEnding } from '../activities/contractActivities';
 import type { DocumentActivities } from '../activities/documentActivities';
 import { ORGANISATION_SEAL_FIELD } from './organisationSeal';
@@ -49,13 +49,27 @@ export const contractStateQuery = defineQuery<EmploymentContractState>('state');
 const retry: RetryPolicy = { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 };
 const documents = proxyActivities<DocumentActivities>({ startToCloseTimeout: '2 minutes', retry });
 const contracts = proxyActivities<ContractActivities>({ startToCloseTimeout: '2 minutes', retry });
+/**
+ * When the worker is busy, work runs by Temporal's task priority (1 is the
+ * highest, 3 the default). Finishing a contract whose last signature is in
+ * goes first, then a signer's signature (they wait for the receipt), then
+ * invitations, and delivery mail and archiving last. The signing steps are
+ * short, so a crashed worker's attempt is retried soon.
+ */
+const sealing = proxyActivities<ContractActivities>({ startToCloseTimeout: '30 seconds', retry, priority: { priorityKey: 1 } });
+const signing = proxyActivities<ContractActivities>({ startToCloseTimeout: '30 seconds', retry, priority: { priorityKey: 2 } });
+const afterwards = proxyActivities<ContractActivities>({ startToCloseTimeout: '2 minutes', retry, priority: { priorityKey: 4 } });
+/** Audit records are one small write: run in the worker without a round trip through the task queue. */
+const records = proxyLocalActivities<DocumentActivities>({ startToCloseTimeout: '30 seconds', retry });
 
 export const EMPLOYMENT_CONTRACT = 'employmentContract';
 
 export async function employmentContractWorkflow(input: EmploymentContractInput): Promise<EmploymentContractState> {
   const { contractId } = input;
+  // Contracts started before the seal became one step (with audit records as local activities) replay as they ran.
+  const sealInOneStep = patched('seal-in-one-step');
   const audit = (action: string, details?: Record<string, unknown>, documentSha256?: string, actor = 'system') =>
-    documents.recordAuditEvent({ processId: contractId, actor, action, at: new Date().toISOString(), documentSha256, details });
+    (sealInOneStep ? records : documents).recordAuditEvent({ processId: contractId, actor, action, at: new Date().toISOString(), documentSha256, details });
 
   const round = new SigningRound({
     signers: input.signers,
@@ -63,7 +77,7 @@ export async function employmentContractWorkflow(input: EmploymentContractInput)
     reminders: input.reminders,
     actions: {
       invite: (signer, deadlineAt, kind) => contracts.mailSigningLink({ contractId, participantId: signer.participantId, deadlineAt: deadlineAt.toISOString(), kind }),
-      sign: (signer, decision, document) => contracts.signAsParticipant({ contractId, participantId: signer.participantId, versionId: document.versionId, evidenceId: decision.evidenceId }),
+      sign: (signer, decision, document) => signing.signAsParticipant({ contractId, participantId: signer.participantId, versionId: document.versionId, evidenceId: decision.evidenceId }),
       decline: (signer, decision) => contracts.recordDecline({ contractId, participantId: signer.participantId, evidenceId: decision.evidenceId }),
       deadlineExtended: async (deadlineAt, actor) => {
         await contracts.extendSigningLinks({ contractId, deadlineAt: deadlineAt.toISOString() });
@@ -114,28 +128,34 @@ export async function employmentContractWorkflow(input: EmploymentContractInput)
     await audit('contract.all_signed', undefined, signed.sha256);
 
     // 6. The audit certificate goes into the document; then the organisation seals all of it.
-    step('certifying');
-    const certified = await contracts.appendAuditCertificate({ contractId, versionId: signed.versionId });
-    state.certificateVersionId = certified.certificate.versionId;
-
-    step('sealing');
-    const sealed = await documents.signDocumentField({
-      versionId: certified.document.versionId,
-      fieldName: ORGANISATION_SEAL_FIELD,
-      stamp: { signerName: input.organization, role: 'Sinetti / Sigill / Seal', signedAt: new Date().toISOString(), reason: 'Allekirjoitukset tarkastettu / Underskrifterna granskade / Signatures verified' },
-    });
+    const sealStamp = { signerName: input.organization, role: 'Sinetti / Sigill / Seal', signedAt: new Date().toISOString(), reason: 'Allekirjoitukset tarkastettu / Underskrifterna granskade / Signatures verified' };
+    let sealed: { versionId: string; sha256: string };
+    let certificateVersionId: string;
+    if (sealInOneStep) {
+      step('sealing');
+      const done = await sealing.certifyAndSeal({ contractId, versionId: signed.versionId, sealFieldName: ORGANISATION_SEAL_FIELD, stamp: sealStamp });
+      sealed = done.sealed;
+      certificateVersionId = done.certificate.versionId;
+    } else {
+      step('certifying');
+      const certified = await contracts.appendAuditCertificate({ contractId, versionId: signed.versionId });
+      certificateVersionId = certified.certificate.versionId;
+      step('sealing');
+      sealed = await documents.signDocumentField({ versionId: certified.document.versionId, fieldName: ORGANISATION_SEAL_FIELD, stamp: sealStamp });
+      await audit('contract.sealed', undefined, sealed.sha256);
+    }
+    state.certificateVersionId = certificateVersionId;
     state.sealedVersionId = sealed.versionId;
     state.sealedSha256 = sealed.sha256;
-    await audit('contract.sealed', undefined, sealed.sha256);
 
     // 7. Every signer and HR get the sealed contract.
     step('delivering');
-    await contracts.deliverSealedContract({ contractId, versionId: sealed.versionId });
+    await (sealInOneStep ? afterwards : contracts).deliverSealedContract({ contractId, versionId: sealed.versionId });
     await audit('contract.delivered', undefined, sealed.sha256);
 
     // 8. Archived under the task class's records metadata.
     step('archiving');
-    const archived = await contracts.archiveContract({ contractId, versionId: sealed.versionId, certificateVersionId: certified.certificate.versionId, taskClass: input.taskClass });
+    const archived = await (sealInOneStep ? afterwards : contracts).archiveContract({ contractId, versionId: sealed.versionId, certificateVersionId, taskClass: input.taskClass });
     state.archiveId = archived.archiveId;
     await audit('contract.archived', { taskClass: input.taskClass }, sealed.sha256);
     step('completed', null);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { NextFunction, Request, RequestHandler, Response } from 'express';
 import { SinettiError } from '../../common/errors';
 import { pageDiff, pdfPageTexts } from '../../common/pageTextDiff';
-import { hashToken, LinkRejectedError, ParticipantLinkModel, ParticipantLinks, ResolvedLink } from '../../links/signerLinks';
+import { LinkRejectedError, ParticipantLinks, ResolvedLink } from '../../links/signerLinks';
 import type { Language } from '../../mail/templates';
 import { inspectPdf } from '../../signing/errors';
 import { MinutesPerson, MinutesReviewRecord, MinutesReviews, SectionComment } from '../../store/minutesReviews';
@@ -85,8 +85,7 @@ export function minutesPageRoutes(routes: ApiRoutes, deps: ApiDeps): void {
         } catch (error) {
           if (!(error instanceof LinkRejectedError)) throw error;
           if (error.reason !== 'revoked') return explain(req, res, error.status, error.reason);
-          const revoked = await ParticipantLinkModel.findOne({ tokenHash: hashToken(String(req.params.token)) }).lean();
-          return explain(req, res, 410, ['cancelled', 'expired', 'declined'].includes(revoked?.revokedReason ?? '') ? 'closed' : 'revoked');
+          return explain(req, res, 410, ['cancelled', 'expired', 'declined'].includes(error.revokedReason ?? '') ? 'closed' : 'revoked');
         }
         const record = await reviews.find(link.processId);
         const person = record?.people.find((p) => p.participantId === link.participantId);

@@ -8,7 +8,7 @@ import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import express, { NextFunction, Request, RequestHandler, Response } from 'express';
 import { SinettiError } from '../../common/errors';
 import { ROLE_LABELS } from '../../activities/contractActivities';
-import { hashToken, LinkRejectedError, ParticipantLinkModel, ParticipantLinks, ResolvedLink } from '../../links/signerLinks';
+import { LinkRejectedError, ParticipantLinks, ResolvedLink } from '../../links/signerLinks';
 import { inspectPdf } from '../../signing/errors';
 import { activeSigners, ContractSigner, EmploymentContractRecord, EmploymentContracts } from '../../store/employmentContracts';
 import type { EmploymentContractState } from '../../workflows/employmentContract';
@@ -31,13 +31,16 @@ const run = promisify(execFile);
  * page in their language, never a stack trace.
  */
 
-interface LinkContext {
+interface SignerContext {
   link: ResolvedLink;
   record: EmploymentContractRecord;
   signer: ContractSigner;
-  state: EmploymentContractState;
   language: Language;
   base: string;
+}
+
+interface LinkContext extends SignerContext {
+  state: EmploymentContractState;
 }
 
 const REJECTION_PAGES: Partial<Record<RejectionType, Explanation>> = {
@@ -57,14 +60,14 @@ export function signerPageRoutes(routes: ApiRoutes, deps: ApiDeps): void {
 
   /** The contract's chosen verification: the browser that completed it carries the proof in a cookie scoped to this link. */
   const VERIFIED_COOKIE = 'sinetti_verified';
-  const verifierOf = (context: LinkContext) => verifierFor(context.record.verification, { mail: deps.mail, sms, organization });
-  const subjectOf = ({ record, signer, language }: LinkContext): VerificationSubject => ({
+  const verifierOf = (context: SignerContext) => verifierFor(context.record.verification, { mail: deps.mail, sms, organization });
+  const subjectOf = ({ record, signer, language }: SignerContext): VerificationSubject => ({
     processId: record.contractId, participantId: signer.participantId, name: signer.name, email: signer.email, phone: signer.phone, language, documentTitle: record.title,
   });
-  function verified(req: Request, context: LinkContext): Promise<VerificationEvidence | undefined> {
+  function verified(req: Request, context: SignerContext): Promise<VerificationEvidence | undefined> {
     return verifierOf(context).check(subjectOf(context), parseCookies(req.headers.cookie ?? '')[VERIFIED_COOKIE]);
   }
-  function renderVerifyPage(res: Response, context: LinkContext, status: number, extra: { sentTo?: string; error?: 'wrong_code' | 'expired_code' | 'too_many_attempts' | 'no_code' } = {}): void {
+  function renderVerifyPage(res: Response, context: SignerContext, status: number, extra: { sentTo?: string; error?: 'wrong_code' | 'expired_code' | 'too_many_attempts' | 'no_code' } = {}): void {
     send(res, status, verifyPage({
       language: context.language, organization, title: context.record.title, base: context.base,
       channel: context.record.verification === 'smsCode' ? 'sms' : 'email', ...extra,
@@ -90,13 +93,12 @@ export function signerPageRoutes(routes: ApiRoutes, deps: ApiDeps): void {
   /** Why a link does not open: revoked links tell whether the contract was cancelled or declined. */
   async function explainRejectedLink(req: Request, res: Response, error: LinkRejectedError): Promise<void> {
     if (error.reason !== 'revoked') return explain(req, res, error.status, error.reason);
-    const record = await ParticipantLinkModel.findOne({ tokenHash: hashToken(String(req.params.token)) }).lean();
-    const reason = record?.revokedReason;
+    const reason = error.revokedReason;
     explain(req, res, 410, reason === 'cancelled' ? 'cancelled' : reason === 'declined' ? 'declined' : reason === 'expired' ? 'expired' : 'revoked');
   }
 
   /** Resolves the token and loads the contract; answers with an explanation page itself when it cannot. */
-  function withLink(handler: (req: Request, res: Response, context: LinkContext) => Promise<void>): RequestHandler {
+  function withSigner(handler: (req: Request, res: Response, context: SignerContext) => Promise<void>): RequestHandler {
     return async (req: Request, res: Response, next: NextFunction) => {
       try {
         let link: ResolvedLink;
@@ -109,9 +111,8 @@ export function signerPageRoutes(routes: ApiRoutes, deps: ApiDeps): void {
         const record = await contracts.find(link.processId);
         const signer = record?.signers.find((s) => s.participantId === link.participantId);
         if (!record || !signer) return explain(req, res, 404, 'unknown');
-        const state = await queryProcess<EmploymentContractState>(deps.temporal, record.contractId);
         const language = chooseLanguage(req.query.lang, req.get('accept-language'), signer.language);
-        await handler(req, res, { link, record, signer, state, language, base: `/s/${encodeURIComponent(String(req.params.token))}` });
+        await handler(req, res, { link, record, signer, language, base: `/s/${encodeURIComponent(String(req.params.token))}` });
       } catch (error) {
         if (error instanceof SinettiError && error.status < 500) {
           const kind = REJECTION_PAGES[error.code as RejectionType] ?? 'unknown';
@@ -120,6 +121,15 @@ export function signerPageRoutes(routes: ApiRoutes, deps: ApiDeps): void {
         next(error);
       }
     };
+  }
+
+  /** As withSigner, with the process's state (who has signed, the current document) asked from the process. */
+  function withLink(handler: (req: Request, res: Response, context: LinkContext) => Promise<void>): RequestHandler {
+    return withSigner(async (req, res, context) => handler(req, res, await withState(context)));
+  }
+
+  async function withState(context: SignerContext): Promise<LinkContext> {
+    return { ...context, state: await queryProcess<EmploymentContractState>(deps.temporal, context.record.contractId) };
   }
 
   function progress(context: LinkContext) {
@@ -173,17 +183,25 @@ export function signerPageRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     }));
   }
 
-  async function decide(req: Request, res: Response, context: LinkContext, decision: 'sign' | 'decline'): Promise<void> {
-    if (showReceiptOrEnd(res, context)) return;
+  /**
+   * A decision goes to the process without asking its state first: the
+   * Update's validator refuses whatever is out of place, and only then (or
+   * for a form to fix) is the state needed to show the right page.
+   */
+  async function decide(req: Request, res: Response, context: SignerContext, decision: 'sign' | 'decline'): Promise<void> {
+    // A download link never decides.
+    if (context.link.purpose === 'download') return void showReceiptOrEnd(res, await withState(context));
     const body = (req.body ?? {}) as Record<string, unknown>;
     const documentSha256 = typeof body.documentSha256 === 'string' ? body.documentSha256 : '';
     const typedName = typeof body.typedName === 'string' ? body.typedName.slice(0, 200) : '';
     const reason = typeof body.reason === 'string' ? body.reason.trim().slice(0, 1000) : '';
-    if (decision === 'sign') {
-      const errors = { consent: body.consent !== 'yes', name: normalisedName(typedName) !== normalisedName(context.signer.name) };
-      if (errors.consent || errors.name) return renderSignPage(res, context, 400, errors, typedName);
-    } else if (!reason) {
-      return renderSignPage(res, context, 400, { reason: true });
+    const formErrors = decision === 'sign'
+      ? { consent: body.consent !== 'yes', name: normalisedName(typedName) !== normalisedName(context.signer.name) }
+      : { reason: !reason };
+    if (Object.values(formErrors).some(Boolean)) {
+      const withProcess = await withState(context);
+      if (showReceiptOrEnd(res, withProcess)) return;
+      return renderSignPage(res, withProcess, 400, formErrors, typedName);
     }
     const verification = await verified(req, context);
     if (!verification) return renderVerifyPage(res, context, 403);
@@ -193,7 +211,13 @@ export function signerPageRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       typedName: decision === 'sign' ? typedName.trim() : undefined, reason: decision === 'decline' ? reason : undefined,
       documentSha256, ip: req.ip, userAgent: req.get('user-agent'), verification, at: new Date(),
     });
-    await updateProcess(deps.temporal, context.record.contractId, decideUpdate, { participantId: context.signer.participantId, decision, documentSha256, evidenceId });
+    try {
+      await updateProcess(deps.temporal, context.record.contractId, decideUpdate, { participantId: context.signer.participantId, decision, documentSha256, evidenceId });
+    } catch (error) {
+      // Decided already, or the round has ended: the receipt or the ending explains it better than an error.
+      if (error instanceof SinettiError && (error.code === 'already_decided' || error.code === 'round_closed') && showReceiptOrEnd(res, await withState(context))) return;
+      throw error;
+    }
     res.redirect(303, `${context.base}?lang=${context.language}`);
   }
 
@@ -208,12 +232,12 @@ export function signerPageRoutes(routes: ApiRoutes, deps: ApiDeps): void {
   routes.add({
     method: 'post', path: '/s/:token/sign', tag: 'signer', summary: 'Sign: form fields documentSha256, consent=yes and typedName.',
     responses: { 303: 'Signed; to the receipt', 400: 'Form to fix (HTML)', 409: 'Not your turn, already decided or the document changed (HTML)' },
-  }, form, withLink((req, res, context) => decide(req, res, context, 'sign')));
+  }, form, withSigner((req, res, context) => decide(req, res, context, 'sign')));
 
   routes.add({
     method: 'post', path: '/s/:token/decline', tag: 'signer', summary: 'Decline: form fields documentSha256 and reason.',
     responses: { 303: 'Declined; to the receipt', 400: 'Form to fix (HTML)', 409: 'Already decided (HTML)' },
-  }, form, withLink((req, res, context) => decide(req, res, context, 'decline')));
+  }, form, withSigner((req, res, context) => decide(req, res, context, 'decline')));
 
   routes.add({
     method: 'post', path: '/s/:token/code', tag: 'signer', summary: 'Send the signer a one-time code (when the contract asks for one).',

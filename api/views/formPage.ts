@@ -1,6 +1,7 @@
 import escapeHtml from 'escape-html';
 import type { FormDefinition, FormField } from '../../forms/formDefinitions';
 import { LANGUAGES, Language } from '../../mail/templates';
+import { helsinkiTime } from '../../common/helsinkiTime';
 
 /**
  * The public page of an e-form, built from the form's definition: one
@@ -120,8 +121,7 @@ const RECTIFICATION = {
 /** The page behind the link sent with a decision: one text box, posted as JSON to `postTo`. */
 export function rectificationPage(m: { language: Language; organization: string; caseNumber: string; endsAt: Date; postTo: string }): string {
   const t = RECTIFICATION[m.language];
-  const locale = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' }[m.language];
-  const ends = m.endsAt.toLocaleString(locale, { timeZone: 'Europe/Helsinki', dateStyle: 'long', timeStyle: 'short' });
+  const ends = helsinkiTime(m.endsAt, m.language, 'long', 'short');
   const script = `
 const form=document.getElementById('rectification');form.addEventListener('submit',async(event)=>{event.preventDefault();
   const error=document.getElementById('text-error');error.hidden=true;

@@ -1,5 +1,6 @@
 import escapeHtml from 'escape-html';
 import { Language, LANGUAGES } from '../../mail/templates';
+import { helsinkiTime } from '../../common/helsinkiTime';
 
 /**
  * HR's pages for employment contracts, rendered on the server: sign in,
@@ -85,8 +86,7 @@ export type HrTexts = (typeof TEXTS)['fi'];
 export const hrTexts = (language: Language) => TEXTS[language] as unknown as HrTexts;
 
 function formatTime(at: Date | string, language: Language): string {
-  const locale = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' }[language];
-  return new Date(at).toLocaleString(locale, { timeZone: 'Europe/Helsinki', dateStyle: 'medium', timeStyle: 'short' });
+  return helsinkiTime(at, language, 'medium', 'short');
 }
 
 const STYLE = `
