@@ -1,6 +1,6 @@
 import { sealingTimeline, SealingTimeline } from './contractTimeline';
 import { productionWorkerArgs } from './productionWorker';
-import { workerNodeOptions } from '../worker/nodeOptions';
+import { WORKER_NODE_FLAGS } from '../worker/nodeOptions';
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -132,8 +132,8 @@ function startWorker(env: Record<string, string>): ChildProcess {
   const log = fs.openSync(path.join(env.SINETTI_DATA_DIR, 'worker.log'), 'a');
   // E.g. BENCH_WORKER_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/profiles" to see where the worker's time goes.
   const flags = process.env.BENCH_WORKER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
-  return spawn(process.execPath, [...flags, ...productionWorkerArgs()], {
-    cwd: ROOT, env: { ...process.env, ...env, SINETTI_SERVICE: 'bench-worker', NODE_OPTIONS: workerNodeOptions(process.env) }, stdio: ['ignore', log, log],
+  return spawn(process.execPath, [...WORKER_NODE_FLAGS, ...flags, ...productionWorkerArgs()], {
+    cwd: ROOT, env: { ...process.env, ...env, SINETTI_SERVICE: 'bench-worker' }, stdio: ['ignore', log, log],
   });
 }
 

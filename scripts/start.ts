@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config/config';
 import { RunningService, startEmbeddedServices, stopServices, waitForPort } from './embeddedStack';
-import { workerNodeOptions } from '../worker/nodeOptions';
+import { WORKER_NODE_FLAGS } from '../worker/nodeOptions';
 
 /**
  * `npm start`: the whole of Sinetti on this machine. Starts what the
@@ -29,8 +29,8 @@ async function main(): Promise<void> {
   }
   const tsx = path.join(__dirname, '..', 'node_modules', '.bin', 'tsx');
   for (const [name, entry] of [['worker', 'worker/main.ts'], ['api', 'api/main.ts']] as const) {
-    const env = { ...process.env, SINETTI_SERVICE: name, ...(name === 'worker' ? { NODE_OPTIONS: workerNodeOptions(process.env) } : {}) };
-    const child = spawn(tsx, [path.join(__dirname, '..', entry)], { stdio: 'inherit', detached: true, env });
+    const flags = name === 'worker' ? WORKER_NODE_FLAGS : [];
+    const child = spawn(tsx, [...flags, path.join(__dirname, '..', entry)], { stdio: 'inherit', detached: true, env: { ...process.env, SINETTI_SERVICE: name } });
     services.push({ name, url: '', process: child });
     child.once('exit', (code) => { if (!stopping) { console.error(`Sinetti: the ${name} exited (${code}); stopping.`); void stop(1); } });
   }
