@@ -1,5 +1,5 @@
 import mongoose, { Schema } from 'mongoose';
-import { isDuplicateKey, upsertById } from '../store/keyedWrites';
+import { addToIdList, idList, idListModel, isDuplicateKey } from '../store/keyedWrites';
 import { forbidChanges } from '../store/writeOnce';
 
 /**
@@ -44,13 +44,7 @@ export const AuditEventModel = mongoose.models.AuditEvent as mongoose.Model<Audi
  * certificate and the history views read a process's events by _id rather
  * than scanning the whole log (see BY_ID_ONLY in store/connection.ts).
  */
-interface AuditTrailRecord { _id: string; eventIds: string[] }
-const trailSchema = new Schema<AuditTrailRecord>({
-  _id: { type: String, required: true },
-  eventIds: { type: [String], required: true },
-}, { versionKey: false, collection: 'audit_trails' });
-const AuditTrailModel = mongoose.models.AuditTrail as mongoose.Model<AuditTrailRecord>
-  ?? mongoose.model<AuditTrailRecord>('AuditTrail', trailSchema);
+const AuditTrailModel = idListModel('AuditTrail', 'audit_trails');
 
 export class AuditLog {
   async append(event: AuditEvent): Promise<void> {
@@ -60,7 +54,7 @@ export class AuditLog {
       if (!isDuplicateKey(error)) throw error;
     }
     // Also after a duplicate: the first attempt may have died before listing the event.
-    await upsertById(AuditTrailModel, event.processId, { $addToSet: { eventIds: event.eventId } });
+    await addToIdList(AuditTrailModel, event.processId, [event.eventId]);
   }
 
   /**
@@ -81,12 +75,12 @@ export class AuditLog {
     for (const event of events) byProcess.set(event.processId, [...(byProcess.get(event.processId) ?? []), event.eventId]);
     const trails = [...byProcess];
     for (let i = 0; i < trails.length; i += 8) {
-      await Promise.all(trails.slice(i, i + 8).map(([processId, eventIds]) => upsertById(AuditTrailModel, processId, { $addToSet: { eventIds: { $each: eventIds } } })));
+      await Promise.all(trails.slice(i, i + 8).map(([processId, eventIds]) => addToIdList(AuditTrailModel, processId, eventIds)));
     }
   }
 
   async forProcess(processId: string): Promise<AuditEvent[]> {
-    const ids = (await AuditTrailModel.findById(processId).lean())?.eventIds ?? [];
+    const ids = await idList(AuditTrailModel, processId);
     const events = await Promise.all(ids.map((id) => AuditEventModel.findById(id, { _id: 0 }).lean()));
     return events.filter((event): event is NonNullable<typeof event> => event !== null)
       .sort((a, b) => a.at.getTime() - b.at.getTime() || a.eventId.localeCompare(b.eventId));

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import mongoose, { Schema } from 'mongoose';
 import { SinettiError, NotFoundError } from '../common/errors';
 import { forbidChanges } from './writeOnce';
-import { isDuplicateKey, upsertById } from './keyedWrites';
+import { addToIdList, idList, idListModel, isDuplicateKey } from './keyedWrites';
 
 /**
  * PDFs live as chunked documents with their SHA-256; a version, once written, is never
@@ -100,13 +100,7 @@ const CHUNK_BYTES = 1024 * 1024;
  * the latest version or listing them reads by _id (see BY_ID_ONLY in
  * store/connection.ts). Only ever appended to.
  */
-interface DocumentHeadRecord { _id: string; versionIds: string[] }
-const headSchema = new Schema<DocumentHeadRecord>({
-  _id: { type: String, required: true },
-  versionIds: { type: [String], required: true },
-}, { versionKey: false, collection: 'documents' });
-const DocumentHeadModel = mongoose.models.DocumentHead as mongoose.Model<DocumentHeadRecord>
-  ?? mongoose.model<DocumentHeadRecord>('DocumentHead', headSchema);
+const DocumentHeadModel = idListModel('DocumentHead', 'documents');
 
 /** A version's id follows from its write's key, so a retried write finds its version with one _id lookup. */
 export function versionIdForKey(key: string): string {
@@ -130,7 +124,7 @@ export class ChunkedDocumentStore implements DocumentStore {
       const head = await DocumentHeadModel.findById(documentId).lean();
       if (input.documentId && !head) throw new NotFoundError(`Document ${input.documentId}`);
       const record: VersionRecord = {
-        _id: versionId, key: input.key, documentId, version: (head?.versionIds.length ?? 0) + 1,
+        _id: versionId, key: input.key, documentId, version: (head?.ids.length ?? 0) + 1,
         sha256, size: input.bytes.length, fileName: input.fileName, kind: input.kind, fileId, chunkCount, createdAt: new Date(),
       };
       try {
@@ -148,7 +142,7 @@ export class ChunkedDocumentStore implements DocumentStore {
 
   /** Puts the version on its document's list (again, after a crash between the two writes) and returns it. */
   private async listed(record: VersionRecord): Promise<StoredVersion> {
-    await upsertById(DocumentHeadModel, record.documentId, { $addToSet: { versionIds: record._id } });
+    await addToIdList(DocumentHeadModel, record.documentId, [record._id]);
     return toStored(record);
   }
 
@@ -182,8 +176,7 @@ export class ChunkedDocumentStore implements DocumentStore {
   }
 
   async listVersions(documentId: string): Promise<StoredVersion[]> {
-    const head = await DocumentHeadModel.findById(documentId).lean();
-    const records = await Promise.all((head?.versionIds ?? []).map((versionId) => DocumentVersionModel.findById(versionId).lean()));
+    const records = await Promise.all((await idList(DocumentHeadModel, documentId)).map((versionId) => DocumentVersionModel.findById(versionId).lean()));
     return records.filter((record): record is NonNullable<typeof record> => record !== null).map(toStored).sort((a, b) => a.version - b.version);
   }
 }

@@ -1,4 +1,4 @@
-import type { Model, UpdateQuery } from 'mongoose';
+import mongoose, { Model, Schema, UpdateQuery } from 'mongoose';
 
 export function isDuplicateKey(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: number }).code === 11000;
@@ -18,4 +18,25 @@ export async function upsertById<T>(model: Model<T>, id: string, update: UpdateQ
       if (!isDuplicateKey(error) || attempt >= 3) throw error;
     }
   }
+}
+
+/**
+ * Ids kept in order under one key (a process's audit events, a document's
+ * versions), so the whole list is one _id lookup. Only ever added to.
+ */
+export interface IdListRecord { _id: string; ids: string[] }
+
+export function idListModel(modelName: string, collection: string): Model<IdListRecord> {
+  const existing = mongoose.models[modelName] as Model<IdListRecord> | undefined;
+  if (existing) return existing;
+  const schema = new Schema<IdListRecord>({ _id: { type: String, required: true }, ids: { type: [String], required: true } }, { versionKey: false, collection });
+  return mongoose.model<IdListRecord>(modelName, schema);
+}
+
+export async function addToIdList(model: Model<IdListRecord>, key: string, ids: string[]): Promise<void> {
+  await upsertById(model, key, { $addToSet: { ids: { $each: ids } } });
+}
+
+export async function idList(model: Model<IdListRecord>, key: string): Promise<string[]> {
+  return (await model.findById(key).lean())?.ids ?? [];
 }
