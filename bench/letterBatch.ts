@@ -184,7 +184,7 @@ export async function letterBatchBenchmark(): Promise<string> {
     const ok = (pass: boolean) => (pass ? '✅' : '❌');
     const healthy = health.failures === 0;
     return [
-      `## Official mail: a ${LETTERS.toLocaleString('en')}-letter batch`,
+      '## Official mail: a letter batch',
       '',
       `\`${command}\`: ${LETTERS.toLocaleString('en')} letters as one CSV through the API, against the Suomi.fi Messages and population register simulators on the embedded stack; the worker as its own process; batch page ${config.officialMail.batch.pageSize} letters, rate limit ${config.officialMail.batch.ratePerSecond} letters/s.`,
       '',

@@ -44,7 +44,7 @@ const environment = z.object({
   LETTER_BATCH_RATE_PER_SECOND: z.coerce.number().positive().default(100),
   LETTER_BATCH_MAX_ROWS: z.coerce.number().int().positive().default(20_000),
   /** Letters of one batch page in flight at once toward the register and Suomi.fi Messages. */
-  LETTER_BATCH_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(16),
+  LETTER_BATCH_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(24),
 });
 
 export interface OfficialMailConfig {
