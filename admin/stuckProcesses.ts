@@ -1,4 +1,5 @@
 import { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
 
 /**
  * The admin's 3 a.m. list: running processes that wait past their deadline,
@@ -80,9 +81,13 @@ export async function findStuckProcesses(client: Client, criteria: StuckCriteria
   for await (const info of client.workflow.list({ query: RUNNING_PROCESSES_QUERY })) {
     if (described++ >= criteria.describeLimit) break;
     const description = await client.workflow.getHandle(info.workflowId, info.runId).describe();
-    const failing = (description.raw.pendingActivities ?? [])
+    const failing = await Promise.all((description.raw.pendingActivities ?? [])
       .filter((a) => (a.attempt ?? 0) > criteria.attemptThreshold)
-      .map((a) => ({ activityId: a.activityId ?? '', activityType: a.activityType?.name ?? 'unknown', attempt: a.attempt ?? 0, lastError: a.lastFailure?.message ?? undefined }));
+      .map(async (a) => ({
+        activityId: a.activityId ?? '', activityType: a.activityType?.name ?? 'unknown', attempt: a.attempt ?? 0,
+        // Failure messages are encrypted in Temporal (common/failureConverter.ts); the client's converter decodes them.
+        lastError: (await decodeOptionalFailureToOptionalError(client.workflow.options.loadedDataConverter, a.lastFailure))?.message,
+      })));
     if (failing.length === 0) continue;
     const process = entry(info);
     process.failingSteps = failing;

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DataConverter } from '@temporalio/common';
 import { SinettiConfig } from '../config/config';
+import { FAILURE_CONVERTER_PATH } from './failureConverter';
 import { AesGcmPayloadCodec, parsePayloadKeys } from './payloadCodec';
 
 /**
@@ -20,10 +21,7 @@ export function loadPayloadCodec(config: SinettiConfig): AesGcmPayloadCodec {
   return new AesGcmPayloadCodec(parsePayloadKeys(fs.readFileSync(file, 'utf8').trim()));
 }
 
-/**
- * Every payload goes through the codec. Failure messages stay readable to
- * admins in the UI, so Sinetti's errors never quote personal data.
- */
+/** Every payload, failure messages included (see common/failureConverter.ts), goes through the codec. */
 export function sinettiDataConverter(config: SinettiConfig): DataConverter {
-  return { payloadCodecs: [loadPayloadCodec(config)] };
+  return { payloadCodecs: [loadPayloadCodec(config)], failureConverterPath: FAILURE_CONVERTER_PATH };
 }

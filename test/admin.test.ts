@@ -133,7 +133,13 @@ describe('admin API on real processes', () => {
     expect(entry.reasons.join('\n')).toMatch(/past the deadline/);
     expect(entry.reasons.join('\n')).toMatch(/No progress for/);
     expect(entry.reasons.join('\n')).toMatch(/Step "prepareSignatureFields" has failed \d+ times/);
-    expect(entry.failingSteps[0]).toMatchObject({ activityType: 'prepareSignatureFields' });
+    expect(entry.failingSteps[0]).toMatchObject({ activityType: 'prepareSignatureFields', lastError: expect.stringMatching(/not found/i) });
+    // Temporal itself holds the message encrypted, like the payloads (common/failureConverter.ts).
+    const described = await stack.client.workflow.getHandle(stuckId).describe();
+    const rawFailure = described.raw.pendingActivities?.find((a) => a.activityType?.name === 'prepareSignatureFields')?.lastFailure;
+    expect(rawFailure?.message).toBe('Encoded failure');
+    expect(rawFailure?.encodedAttributes?.metadata?.encoding && Buffer.from(rawFailure.encodedAttributes.metadata.encoding).toString()).toBe('binary/encrypted');
+    expect(JSON.stringify(rawFailure)).not.toMatch(/not found/i);
   });
 
   it('retries a failed step and audits who did it and why', async () => {

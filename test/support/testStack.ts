@@ -3,6 +3,7 @@ import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, Worker, W
 import { Client } from '@temporalio/client';
 import { loadConfig, SinettiConfig } from '../../config/config';
 import { connectTemporalClient } from '../../common/temporalClient';
+import { FAILURE_CONVERTER_PATH } from '../../common/failureConverter';
 import { connectStore, disconnectStore } from '../../store/connection';
 import { createWorker, WORKFLOWS_PATH } from '../../worker/createWorker';
 
@@ -55,7 +56,7 @@ function quietRuntime(): void {
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Workflows are bundled once per suite (a jest suite is one module registry). */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, logger: new DefaultLogger('WARN') });
   return bundle;
 }
 
