@@ -152,7 +152,8 @@ export class Letters {
   async getMany(letterIds: string[], projection?: Record<string, 1>): Promise<Map<string, LetterRecord>> {
     const found = new Map<string, LetterRecord>();
     await eachAtMost(letterIds, STORE_CONCURRENCY, async (letterId) => {
-      const record = await LetterModel.findById(letterId, projection).lean();
+      // The driver's own collection: a batch's thousands of reads skip mongoose's query casting.
+      const record = await LetterModel.collection.findOne({ _id: letterId as never }, projection ? { projection } : {}) as LetterRecord | null;
       if (record) found.set(letterId, record);
     });
     return found;
@@ -166,7 +167,7 @@ export class Letters {
    */
   async updateMany(changes: { letterId: string; set: Partial<Omit<LetterRecord, '_id'>> }[]): Promise<void> {
     await eachAtMost(changes, STORE_CONCURRENCY, async (change) => {
-      await LetterModel.updateOne({ _id: change.letterId }, { $set: change.set });
+      await LetterModel.collection.updateOne({ _id: change.letterId as never }, { $set: change.set });
     });
   }
 
