@@ -1,4 +1,5 @@
 import { productionWorkerArgs } from './productionWorker';
+import { WORKER_NODE_FLAGS } from '../worker/nodeOptions';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -74,8 +75,8 @@ function cpuSecondsOfGroup(pgid: number): number {
 function startWorker(): Promise<ChildProcess> {
   // BENCH_CPU_PROF=1: the worker writes a V8 CPU profile (open in Chrome DevTools) when it stops.
   const profile = process.env.BENCH_CPU_PROF === '1' ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'data', 'bench-letters-profile')}`] : [];
-  // BENCH_WORKER_NODE_FLAGS: V8 flags for the worker, e.g. a heap limit (--max-old-space-size=128).
-  const flags = (process.env.BENCH_WORKER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  // The worker's production flags (worker/nodeOptions.ts); BENCH_WORKER_NODE_FLAGS adds V8 flags to try, which win where they overlap.
+  const flags = [...WORKER_NODE_FLAGS, ...(process.env.BENCH_WORKER_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
   const child = spawn(process.execPath, [...flags, ...profile, ...productionWorkerArgs()], {
     cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...ENV, LOG_LEVEL: 'info', SINETTI_SERVICE: 'worker' },
   });
@@ -186,7 +187,7 @@ export async function letterBatchBenchmark(): Promise<string> {
     return [
       '## Official mail: a letter batch',
       '',
-      `\`${command}\`: ${LETTERS.toLocaleString('en')} letters as one CSV through the API, against the Suomi.fi Messages and population register simulators on the embedded stack; the worker as its own process; batch page ${config.officialMail.batch.pageSize} letters, rate limit ${config.officialMail.batch.ratePerSecond} letters/s.`,
+      `\`${command}\`: ${LETTERS.toLocaleString('en')} letters as one CSV through the API, against the Suomi.fi Messages and population register simulators on the embedded stack; the worker as its own process with its production flags (${WORKER_NODE_FLAGS.join(' ')}); batch page ${config.officialMail.batch.pageSize} letters, rate limit ${config.officialMail.batch.ratePerSecond} letters/s.`,
       '',
       '| measure | value | target |',
       '| --- | --- | --- |',
