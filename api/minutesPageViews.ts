@@ -5,6 +5,7 @@ import { finnishDate } from '../rules/rectificationPeriod';
 import type { MinutesFeedback, MinutesReviewRecord, MinutesSection, PublishedMinutes } from '../store/minutesReviews';
 import type { MinutesReviewState } from '../workflows/minutesReview';
 import { helsinkiTime } from '../common/helsinkiTime';
+import { htmlPage, languageNav, PARTICIPANT_PAGE_STYLE } from './views/htmlPage';
 
 /**
  * The minutes pages, rendered on the server: the checker's review page and
@@ -131,24 +132,6 @@ const T = {
 export type MinutesExplanation = keyof (typeof T)['fi']['explain'];
 type Texts = (typeof T)[Language];
 
-const STYLE = `
-*{box-sizing:border-box}body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;font-size:1.0625rem;line-height:1.5;color:#1b1b1b;background:#f4f5f7}
-header{background:#123c69;color:#fff;padding:.75rem 1rem}header p{margin:0;font-weight:600}
-nav ul{list-style:none;margin:.5rem 0 0;padding:0;display:flex;gap:1rem}nav a{color:#fff}
-main{max-width:44rem;margin:0 auto;padding:1rem}section,fieldset{background:#fff;border:1px solid #c9ced6;border-radius:.5rem;padding:1rem;margin:0 0 1rem}
-h1{font-size:1.5rem;margin:.5rem 0 1rem}h2{font-size:1.2rem;margin:0 0 .75rem}h3{font-size:1.05rem;margin:.75rem 0 .25rem}dl{margin:0}dt{font-weight:600}dd{margin:0 0 .5rem}
-img{width:100%;height:auto;border:1px solid #c9ced6;margin:.25rem 0 .75rem}a{color:#0b4f9c}
-a:focus,button:focus,input:focus,textarea:focus{outline:3px solid #c45500;outline-offset:2px}
-label{display:block;font-weight:600;margin:.75rem 0 .25rem}.check{display:flex;gap:.75rem;align-items:flex-start;font-weight:400}
-.check input{width:1.5rem;height:1.5rem;flex:none;margin-top:.1rem}
-input[type=text],input[type=number],textarea{width:100%;font:inherit;padding:.6rem;border:2px solid #5a6270;border-radius:.25rem}
-.hint{color:#4a4f57;font-size:.95rem;margin:.25rem 0}.error{color:#a4000f;font-weight:600}
-button{font:inherit;font-weight:600;min-height:3rem;width:100%;margin-top:1rem;border-radius:.4rem;border:2px solid #123c69;cursor:pointer}
-.primary{background:#123c69;color:#fff}.secondary{background:#fff;color:#123c69}
-.errors{border:2px solid #a4000f}.hash{word-break:break-all;font-family:monospace;font-size:.85rem}
-del{background:#fde8e8;color:#6b0000}ins{background:#e3f4e6;color:#0b4d1c;text-decoration:none}ul.diff{list-style:none;padding:0}ul.diff li{margin:.15rem 0}
-table{border-collapse:collapse;width:100%}th,td{text-align:left;border-bottom:1px solid #c9ced6;padding:.35rem .25rem;vertical-align:top}
-`;
 
 function formatTime(at: Date, language: Language): string {
   return helsinkiTime(at, language, 'long', 'short');
@@ -162,14 +145,11 @@ export function formatDay(date: string): string {
 const e = (value: unknown) => escapeHtml(String(value));
 
 function layout(language: Language, title: string, organization: string, body: string, languageLink?: (l: Language) => string): string {
-  const t = T[language];
-  const nav = languageLink
-    ? `<nav aria-label="${e(t.languages)}"><ul>${LANGUAGES.filter((l) => l !== language)
-      .map((l) => `<li><a href="${e(languageLink(l))}" lang="${l}" hreflang="${l}">${e(T[l].languageName)}</a></li>`).join('')}</ul></nav>`
-    : '';
-  return `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`
-    + `<meta name="referrer" content="no-referrer"><title>${e(title)} – ${e(organization)}</title><style>${STYLE}</style></head>`
-    + `<body><header><p>${e(organization)}</p>${nav}</header><main id="main">${body}</main></body></html>`;
+  const nav = languageLink ? languageNav(T[language].languages, language, LANGUAGES, (l) => ({ href: languageLink(l), name: T[l].languageName })) : '';
+  return htmlPage({
+    language, title: `${title} – ${organization}`, style: PARTICIPANT_PAGE_STYLE, noReferrer: true,
+    header: `<p>${e(organization)}</p>${nav}`, body,
+  });
 }
 
 function pageImages(t: Texts, base: string, title: string, pageCount: number): string {

@@ -1,6 +1,7 @@
 import escapeHtml from 'escape-html';
 import { Language, LANGUAGES } from '../mail/templates';
 import { helsinkiTime } from '../common/helsinkiTime';
+import { htmlPage, languageNav, PARTICIPANT_PAGE_STYLE } from './views/htmlPage';
 
 /**
  * The signer's pages, rendered on the server: no script, one column, large
@@ -119,32 +120,13 @@ function formatTime(at: Date, language: Language): string {
   return helsinkiTime(at, language, 'long', 'short');
 }
 
-const STYLE = `
-*{box-sizing:border-box}body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;font-size:1.0625rem;line-height:1.5;color:#1b1b1b;background:#f4f5f7}
-header{background:#123c69;color:#fff;padding:.75rem 1rem}header p{margin:0;font-weight:600}
-nav ul{list-style:none;margin:.5rem 0 0;padding:0;display:flex;gap:1rem}nav a{color:#fff}
-main{max-width:40rem;margin:0 auto;padding:1rem}section{background:#fff;border:1px solid #c9ced6;border-radius:.5rem;padding:1rem;margin:0 0 1rem}
-h1{font-size:1.5rem;margin:.5rem 0 1rem}h2{font-size:1.2rem;margin:0 0 .75rem}dl{margin:0}dt{font-weight:600}dd{margin:0 0 .5rem}
-ol{padding-left:1.25rem}img{width:100%;height:auto;border:1px solid #c9ced6;margin:.25rem 0 .75rem}
-a{color:#0b4f9c}a:focus,button:focus,input:focus,textarea:focus{outline:3px solid #c45500;outline-offset:2px}
-label{display:block;font-weight:600;margin:.75rem 0 .25rem}.check{display:flex;gap:.75rem;align-items:flex-start;font-weight:400}
-.check input{width:1.5rem;height:1.5rem;flex:none;margin-top:.1rem}
-input[type=text],textarea{width:100%;font:inherit;padding:.6rem;border:2px solid #5a6270;border-radius:.25rem}
-.hint{color:#4a4f57;font-size:.95rem;margin:.25rem 0}.error{color:#a4000f;font-weight:600}
-button{font:inherit;font-weight:600;min-height:3rem;width:100%;margin-top:1rem;border-radius:.4rem;border:2px solid #123c69;cursor:pointer}
-.primary{background:#123c69;color:#fff}.secondary{background:#fff;color:#123c69}
-.errors{border:2px solid #a4000f}.hash{word-break:break-all;font-family:monospace;font-size:.85rem}
-`;
 
 function layout(language: Language, title: string, organization: string, body: string, languageLinks?: (l: Language) => string): string {
-  const t = TEXTS[language];
-  const nav = languageLinks
-    ? `<nav aria-label="${escapeHtml(t.languages)}"><ul>${LANGUAGES.filter((l) => l !== language)
-      .map((l) => `<li><a href="${escapeHtml(languageLinks(l))}" lang="${l}" hreflang="${l}">${escapeHtml(TEXTS[l].languageName)}</a></li>`).join('')}</ul></nav>`
-    : '';
-  return `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`
-    + `<meta name="referrer" content="no-referrer"><title>${escapeHtml(title)} – ${escapeHtml(organization)}</title><style>${STYLE}</style></head>`
-    + `<body><header><p>${escapeHtml(organization)}</p>${nav}</header><main id="main">${body}</main></body></html>`;
+  const nav = languageLinks ? languageNav(TEXTS[language].languages, language, LANGUAGES, (l) => ({ href: languageLinks(l), name: TEXTS[l].languageName })) : '';
+  return htmlPage({
+    language, title: `${title} – ${organization}`, style: PARTICIPANT_PAGE_STYLE, noReferrer: true,
+    header: `<p>${escapeHtml(organization)}</p>${nav}`, body,
+  });
 }
 
 export interface SignerListEntry { roleLabel: string; name: string; order: number; status: SignerStatusName; isYou: boolean }

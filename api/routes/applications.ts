@@ -1,3 +1,4 @@
+import escapeHtml from 'escape-html';
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
@@ -19,6 +20,7 @@ import { staffActor } from '../auth';
 import { ApiRoutes } from '../routeRegistry';
 import { formPage, rectificationPage } from '../views/formPage';
 import { handlerPage } from '../views/handlerPage';
+import { htmlPage } from '../views/htmlPage';
 
 /**
  * Citizen e-forms and what the handler does with them. The public side:
@@ -183,7 +185,10 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     } catch (error) {
       if (!(error instanceof LinkRejectedError)) throw error;
       const language = (LANGUAGES as readonly string[]).includes(queried) ? queried as Language : 'fi';
-      res.status(error.status).type('html').send(`<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${LINK_TEXTS[language].closed}</title></head><body><main><h1>${LINK_TEXTS[language].closed}</h1><p>${LINK_TEXTS[language].contact}</p></main></body></html>`);
+      res.status(error.status).type('html').send(htmlPage({
+        language, title: LINK_TEXTS[language].closed, style: '', header: `<p>${escapeHtml(deps.config.organization)}</p>`, noReferrer: true,
+        body: `<h1>${escapeHtml(LINK_TEXTS[language].closed)}</h1><p>${escapeHtml(LINK_TEXTS[language].contact)}</p>`,
+      }));
     }
   });
 

@@ -2,6 +2,7 @@ import escapeHtml from 'escape-html';
 import type { FormDefinition, FormField } from '../../forms/formDefinitions';
 import { LANGUAGES, Language } from '../../mail/templates';
 import { helsinkiTime } from '../../common/helsinkiTime';
+import { htmlPage, languageNav } from './htmlPage';
 
 /**
  * The public page of an e-form, built from the form's definition: one
@@ -72,8 +73,7 @@ export function formPage(m: FormPageModel): string {
   const t = TEXTS[language];
   const title = form.title[language];
   const asked = (name: string) => !m.only || m.only.includes(name);
-  const nav = `<nav aria-label="${escapeHtml(t.languages)}"><ul>${LANGUAGES.filter((l) => l !== language)
-    .map((l) => `<li><a href="?lang=${l}${m.query ? `&amp;${escapeHtml(m.query)}` : ''}" lang="${l}" hreflang="${l}">${escapeHtml(TEXTS[l].languageName)}</a></li>`).join('')}</ul></nav>`;
+  const nav = languageNav(t.languages, language, LANGUAGES, (l) => ({ href: `?lang=${l}${m.query ? `&${m.query}` : ''}`, name: TEXTS[l].languageName }));
   const fields = form.fields.filter((f) => asked(f.name)).map((f) => fieldHtml(f, language)).join('');
   const attachments = form.attachments.filter((a) => asked(a.name)).map((a) => {
     const id = `f-${a.name}`;
@@ -107,9 +107,7 @@ form.addEventListener('submit',async(event)=>{event.preventDefault();
     + `<form id="application" novalidate>${fields ? `<fieldset><legend>${escapeHtml(title)}</legend>${fields}</fieldset>` : ''}`
     + (attachments ? `<fieldset><legend>${escapeHtml(t.attachments)}</legend>${attachments}</fieldset>` : '')
     + `<button type="submit">${escapeHtml(t.send)}</button></form>`;
-  return `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`
-    + `<title>${escapeHtml(title)} – ${escapeHtml(m.organization)}</title><style>${STYLE}</style></head>`
-    + `<body><header><p>${escapeHtml(m.organization)}</p>${nav}</header><main id="main">${body}</main><script>${script}</script></body></html>`;
+  return htmlPage({ language, title: `${title} – ${m.organization}`, style: STYLE, header: `<p>${escapeHtml(m.organization)}</p>${nav}`, body, script });
 }
 
 const RECTIFICATION = {
@@ -134,7 +132,5 @@ const form=document.getElementById('rectification');form.addEventListener('submi
     + `<form id="rectification" novalidate><label for="text">${escapeHtml(t.label)}</label>`
     + `<textarea id="text" name="text" rows="8" required aria-required="true" aria-describedby="text-error" maxlength="10000"></textarea>`
     + `<p class="error" id="text-error" role="alert" hidden></p><button type="submit">${escapeHtml(t.send)}</button></form>`;
-  return `<!doctype html><html lang="${m.language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`
-    + `<title>${escapeHtml(t.title)} – ${escapeHtml(m.organization)}</title><style>${STYLE}</style></head>`
-    + `<body><header><p>${escapeHtml(m.organization)}</p></header><main id="main">${body}</main><script>${script}</script></body></html>`;
+  return htmlPage({ language: m.language, title: `${t.title} – ${m.organization}`, style: STYLE, header: `<p>${escapeHtml(m.organization)}</p>`, body, script });
 }

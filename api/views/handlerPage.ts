@@ -1,4 +1,5 @@
 import escapeHtml from 'escape-html';
+import { htmlPage } from './htmlPage';
 
 /**
  * The case handler's page: sign in once, pick a round, see its
@@ -72,7 +73,5 @@ export function handlerPage(organization: string): string {
 <label for="rectification-outcome">Oikaistu päätös</label><select id="rectification-outcome"><option value="approve">Hyväksytään</option><option value="partly">Hyväksytään osittain</option><option value="deny">Hylätään</option></select>
 <label for="rectification-amount">Oikaistu summa (€)</label><input id="rectification-amount" type="text" inputmode="decimal"><label for="rectification-reasoning">Perustelut</label><textarea id="rectification-reasoning" rows="3"></textarea>
 <button type="submit">Lähetä allekirjoitettavaksi</button></form></section>`;
-  return `<!doctype html><html lang="fi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`
-    + `<title>Hakemusten käsittely – ${escapeHtml(organization)}</title><style>${STYLE}</style></head>`
-    + `<body><header><p>${escapeHtml(organization)}</p></header><main id="main">${body}</main><script>${SCRIPT}</script></body></html>`;
+  return htmlPage({ language: 'fi', title: `Hakemusten käsittely – ${organization}`, style: STYLE, header: `<p>${escapeHtml(organization)}</p>`, body, script: SCRIPT });
 }

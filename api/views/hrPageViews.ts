@@ -1,6 +1,7 @@
 import escapeHtml from 'escape-html';
 import { Language, LANGUAGES } from '../../mail/templates';
 import { helsinkiTime } from '../../common/helsinkiTime';
+import { htmlPage, languageNav } from './htmlPage';
 
 /**
  * HR's pages for employment contracts, rendered on the server: sign in,
@@ -109,16 +110,15 @@ button.secondary{background:#fff;color:#123c69}td button{margin:0}
 function layout(language: Language, title: string, organization: string, body: string, options: { signedIn: boolean; selfHref: (l: Language) => string }): string {
   const t = hrTexts(language);
   const q = `?lang=${language}`;
-  const languages = LANGUAGES.filter((l) => l !== language)
-    .map((l) => `<li><a href="${escapeHtml(options.selfHref(l))}" lang="${l}" hreflang="${l}">${escapeHtml(hrTexts(l).languageName)}</a></li>`).join('');
   const staffNav = options.signedIn
     ? `<li><a href="/hr${q}">${escapeHtml(t.list)}</a></li><li><a href="/hr/new${q}">${escapeHtml(t.newContract)}</a></li>`
       + `<li><form method="post" action="/hr/sign-out${q}"><button type="submit">${escapeHtml(t.signOut)}</button></form></li>`
     : '';
-  return `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`
-    + `<title>${escapeHtml(title)} – ${escapeHtml(t.app)} – ${escapeHtml(organization)}</title><style>${STYLE}</style></head>`
-    + `<body><header><p>${escapeHtml(organization)}: ${escapeHtml(t.app)}</p><nav aria-label="${escapeHtml(t.app)}"><ul>${staffNav}</ul></nav>`
-    + `<nav aria-label="${escapeHtml(t.languages)}"><ul>${languages}</ul></nav></header><main id="main">${body}</main></body></html>`;
+  return htmlPage({
+    language, title: `${title} – ${t.app} – ${organization}`, style: STYLE, body,
+    header: `<p>${escapeHtml(organization)}: ${escapeHtml(t.app)}</p><nav aria-label="${escapeHtml(t.app)}"><ul>${staffNav}</ul></nav>`
+      + languageNav(t.languages, language, LANGUAGES, (l) => ({ href: options.selfHref(l), name: hrTexts(l).languageName })),
+  });
 }
 
 export function signInPage(language: Language, organization: string, failed: boolean): string {
