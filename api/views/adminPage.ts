@@ -1,19 +1,7 @@
 import escapeHtml from 'escape-html';
+import { htmlPage } from './htmlPage';
 
-/**
- * The admin's page: sign in with the admin token, see the stuck processes
- * with their reasons, and act on one with a reason. It is a thin client of
- * the admin API (/api/admin/*) riding on the staff session cookie, so the
- * page can do nothing the API would not allow.
- */
-export function adminPage(organization: string, temporalUiUrl: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sinetti — administration</title>
-<style>
+const ADMIN_STYLE = `
   body { font-family: system-ui, sans-serif; margin: 0; color: #1b1b1b; background: #fff; line-height: 1.5; }
   header, main { max-width: 72rem; margin: 0 auto; padding: 1rem; }
   header { border-bottom: 1px solid #767676; }
@@ -26,14 +14,22 @@ export function adminPage(organization: string, temporalUiUrl: string): string {
   .reasons { margin: 0; padding-left: 1.2rem; }
   [role=alert] { color: #a00000; font-weight: 600; }
   [role=status] { color: #0b5a1e; font-weight: 600; }
-</style>
-</head>
-<body>
-<header>
+`;
+
+/**
+ * The admin's page: sign in with the admin token, see the stuck processes
+ * with their reasons, and act on one with a reason. It is a thin client of
+ * the admin API (/api/admin/*) riding on the staff session cookie, so the
+ * page can do nothing the API would not allow.
+ */
+export function adminPage(organization: string, temporalUiUrl: string): string {
+  return htmlPage({
+    language: 'en', title: 'Sinetti — administration', style: ADMIN_STYLE,
+    header: `
   <h1>Sinetti administration</h1>
   <p>${escapeHtml(organization)} · <a href="${escapeHtml(temporalUiUrl)}">Temporal Web UI</a></p>
-</header>
-<main>
+`,
+    body: `
   <section id="signin" aria-labelledby="signin-title">
     <h2 id="signin-title">Sign in</h2>
     <form id="signin-form">
@@ -83,8 +79,8 @@ export function adminPage(organization: string, temporalUiUrl: string): string {
       <button type="submit">Do it</button>
     </form>
   </section>
-</main>
-<script>
+`,
+    script: `
 const $ = (id) => document.getElementById(id);
 function say(text, problem) { $('message').textContent = problem ? '' : text; $('problem').textContent = problem ? text : ''; }
 async function api(path, options) {
@@ -129,7 +125,6 @@ $('act').addEventListener('submit', async (event) => {
   } catch (error) { say(error.message, true); }
 });
 api('/api/admin/stuck').then(() => signedIn()).catch(() => undefined);
-</script>
-</body>
-</html>`;
+`,
+  });
 }
