@@ -133,7 +133,8 @@ function startWorker(env: Record<string, string>): ChildProcess {
   // E.g. BENCH_WORKER_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/profiles" to see where the worker's time goes.
   const flags = process.env.BENCH_WORKER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
   return spawn(process.execPath, [...WORKER_NODE_FLAGS, ...flags, ...productionWorkerArgs()], {
-    cwd: ROOT, env: { ...process.env, ...env, SINETTI_SERVICE: 'bench-worker' }, stdio: ['ignore', log, log],
+    // As production runs it: the processes' worker (batch sending has a worker of its own, idle here).
+    cwd: ROOT, env: { ...process.env, ...env, SINETTI_SERVICE: 'bench-worker', SINETTI_WORKER_ROLE: 'processes' }, stdio: ['ignore', log, log],
   });
 }
 

@@ -1,5 +1,5 @@
 import { productionWorkerArgs } from './productionWorker';
-import { WORKER_NODE_FLAGS } from '../worker/nodeOptions';
+import { BULK_WORKER_NODE_FLAGS, WORKER_NODE_FLAGS } from '../worker/nodeOptions';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -23,9 +23,10 @@ import { PDFDocument, StandardFonts } from 'pdf-lib';
 /**
  * A 10,000-letter batch on the embedded stack against the Suomi.fi Messages
  * and population register simulators: the CSV streamed to the API, the
- * batch sent by a worker running as its own process (RSS sampled), until
- * the final report. Targets: every letter accepted by the simulator within
- * 2 minutes; worker peak RSS under 300 MB; the dev server answering
+ * batch sent by the workers as production runs them (the processes' worker
+ * and the bulk worker, each its own process, RSS sampled), until the final
+ * report. Targets: every letter accepted by the simulator within 2 minutes;
+ * worker peak RSS under 300 MB; the dev server answering
  * throughout. Own ports and data directory (data/bench-letters, wiped).
  */
 
@@ -72,13 +73,13 @@ function cpuSecondsOfGroup(pgid: number): number {
   return total;
 }
 
-function startWorker(): Promise<ChildProcess> {
+/** A worker process in one role (worker/main.ts), with that role's production flags (worker/nodeOptions.ts). */
+function startWorker(role: 'processes' | 'bulk'): Promise<ChildProcess> {
   // BENCH_CPU_PROF=1: the worker writes a V8 CPU profile (open in Chrome DevTools) when it stops.
   const profile = process.env.BENCH_CPU_PROF === '1' ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'data', 'bench-letters-profile')}`] : [];
-  // The worker's production flags (worker/nodeOptions.ts); BENCH_WORKER_NODE_FLAGS adds V8 flags to try, which win where they overlap.
-  const flags = [...WORKER_NODE_FLAGS, ...(process.env.BENCH_WORKER_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
-  const child = spawn(process.execPath, [...flags, ...profile, ...productionWorkerArgs()], {
-    cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...ENV, LOG_LEVEL: 'info', SINETTI_SERVICE: 'worker' },
+  const child = spawn(process.execPath, [...nodeFlagsOf(role), ...profile, ...productionWorkerArgs()], {
+    cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...ENV, LOG_LEVEL: 'info', SINETTI_SERVICE: `${role}-worker`, SINETTI_WORKER_ROLE: role, WORKER_METRICS_ADDRESS: role === 'bulk' ? '127.0.0.1:9486' : '127.0.0.1:9485' },
   });
   return new Promise((resolve, reject) => {
     let output = '';
@@ -87,6 +88,10 @@ function startWorker(): Promise<ChildProcess> {
     child.stderr!.on('data', watch);
     child.once('exit', (code) => reject(new Error(`worker exited (${code}): ${output.slice(-2000)}`)));
   });
+}
+
+function nodeFlagsOf(role: 'processes' | 'bulk'): string[] {
+  return role === 'bulk' ? BULK_WORKER_NODE_FLAGS : WORKER_NODE_FLAGS;
 }
 
 async function letterPdf(): Promise<Buffer> {
@@ -100,14 +105,16 @@ export async function letterBatchBenchmark(): Promise<string> {
   const config = loadConfig({ ...process.env, ...ENV });
   fs.rmSync(config.dataDir, { recursive: true, force: true });
   const services: RunningService[] = await startEmbeddedServices(config);
-  let worker: ChildProcess | undefined;
+  const workers: ChildProcess[] = [];
   let server: http.Server | undefined;
   try {
     await connectStore(config.mongodb.uri);
     const client = await connectTemporalClient(config);
-    worker = await startWorker();
-    const workerPid = worker.pid!;
-    let peakRss = rssBytes(workerPid);
+    // As in production: the processes' worker and the bulk worker that sends the batch's pages, each its own process.
+    workers.push(await startWorker('processes'), await startWorker('bulk'));
+    const [processesPid, bulkPid] = workers.map((w) => w.pid!);
+    let peakRss = rssBytes(processesPid!);
+    let peakBulkRss = rssBytes(bulkPid!);
 
     // The dev server's health: a cheap call every half second, timed.
     const health = { calls: 0, failures: 0, worstMs: 0 };
@@ -118,7 +125,8 @@ export async function letterBatchBenchmark(): Promise<string> {
         try { await client.workflowService.getSystemInfo({}); } catch { health.failures += 1; }
         health.calls += 1;
         health.worstMs = Math.max(health.worstMs, Date.now() - started);
-        peakRss = Math.max(peakRss, rssBytes(workerPid));
+        peakRss = Math.max(peakRss, rssBytes(processesPid!));
+        peakBulkRss = Math.max(peakBulkRss, rssBytes(bulkPid!));
         await sleep(500);
       }
     })();
@@ -139,7 +147,8 @@ export async function letterBatchBenchmark(): Promise<string> {
 
     // Where the time goes: CPU seconds per process from upload to report (the benchmark's own process holds the API).
     const groups: [string, number][] = [
-      ['worker', workerPid],
+      ['processes worker', processesPid!],
+      ['bulk worker', bulkPid!],
       ...services.filter((s) => s.process?.pid).map((s) => [s.name, s.process!.pid!] as [string, number]),
     ];
     const cpuBefore = groups.map(([, pid]) => cpuSecondsOfGroup(pid));
@@ -179,7 +188,7 @@ export async function letterBatchBenchmark(): Promise<string> {
     await client.workflow.getHandle(messageEventPollerId(config.temporal.taskQueue)).terminate('benchmark done').catch(() => undefined);
     await client.connection.close();
 
-    const settings = ['BENCH_LETTERS', 'BENCH_RATE', 'BENCH_WORKER_NODE_FLAGS'].filter((name) => process.env[name]);
+    const settings = ['BENCH_LETTERS', 'BENCH_RATE'].filter((name) => process.env[name]);
     const command = `${settings.map((name) => `${name}=${/\s/.test(process.env[name]!) ? `'${process.env[name]}'` : process.env[name]} `).join('')}npm run bench -- letters`;
     const seconds = (ms: number) => (ms / 1000).toFixed(1);
     const ok = (pass: boolean) => (pass ? '✅' : '❌');
@@ -187,7 +196,7 @@ export async function letterBatchBenchmark(): Promise<string> {
     return [
       '## Official mail: a letter batch',
       '',
-      `\`${command}\`: ${LETTERS.toLocaleString('en')} letters as one CSV through the API, against the Suomi.fi Messages and population register simulators on the embedded stack; the worker as its own process with its production flags (${WORKER_NODE_FLAGS.join(' ')}); batch page ${config.officialMail.batch.pageSize} letters, rate limit ${config.officialMail.batch.ratePerSecond} letters/s.`,
+      `\`${command}\`: ${LETTERS.toLocaleString('en')} letters as one CSV through the API, against the Suomi.fi Messages and population register simulators on the embedded stack; two worker processes as in production: the processes' worker (${WORKER_NODE_FLAGS.join(' ')}) and the bulk worker that sends the pages (${BULK_WORKER_NODE_FLAGS.join(' ')}); batch page ${config.officialMail.batch.pageSize} letters, rate limit ${config.officialMail.batch.ratePerSecond} letters/s.`,
       '',
       '| measure | value | target |',
       '| --- | --- | --- |',
@@ -198,7 +207,7 @@ export async function letterBatchBenchmark(): Promise<string> {
       `| simulator: POSTs / distinct externalIds / accepted / 409s | ${final.posts} / ${final.distinctExternalIds} / ${final.accepted} / ${final.conflicts} | accepted = letters ${ok(final.accepted === LETTERS)} |`,
       `| report: electronic / paper / no channel / failed | ${state.totals.electronic} / ${state.totals.paper} / ${state.totals.noChannel} / ${state.totals.failed + state.totals.rejected} | |`,
       `| cost / all-paper cost | ${(state.totals.costCents / 100).toFixed(2)} € / ${(state.totals.paperCostCents / 100).toFixed(2)} € | |`,
-      `| worker peak RSS | ${(peakRss / MiB).toFixed(0)} MB | < 300 MB ${ok(peakRss < 300 * MiB)} |`,
+      `| worker peak RSS: processes / bulk | ${(peakRss / MiB).toFixed(0)} MB / ${(peakBulkRss / MiB).toFixed(0)} MB | each < 300 MB ${ok(Math.max(peakRss, peakBulkRss) < 300 * MiB)} |`,
       `| batch workflow history | ${historyEvents} events, ${(historyBytes / 1024).toFixed(0)} KiB | |`,
       `| CPU from upload to report | ${cpu} (of ${(os.cpus().length * reportMs / 1000).toFixed(0)} core-s) | |`,
       `| dev server health (GetSystemInfo every 0.5 s) | ${health.calls - health.failures}/${health.calls} answered, slowest ${health.worstMs} ms | all answered ${ok(healthy)} |`,
@@ -206,12 +215,12 @@ export async function letterBatchBenchmark(): Promise<string> {
     ].join('\n');
   } finally {
     server?.close();
-    if (worker?.pid && worker.exitCode === null) {
-      const exited = new Promise((r) => worker!.once('exit', r));
-      try { process.kill(-worker.pid, 'SIGTERM'); } catch { /* gone */ }
+    await Promise.all(workers.filter((w) => w.pid && w.exitCode === null).map(async (worker) => {
+      const exited = new Promise((r) => worker.once('exit', r));
+      try { process.kill(-worker.pid!, 'SIGTERM'); } catch { /* gone */ }
       await Promise.race([exited, sleep(process.env.BENCH_CPU_PROF === '1' ? 20_000 : 2000)]);
-      try { process.kill(-worker.pid, 'SIGKILL'); } catch { /* gone */ }
-    }
+      try { process.kill(-worker.pid!, 'SIGKILL'); } catch { /* gone */ }
+    }));
     await disconnectStore().catch(() => undefined);
     await stopServices(services);
   }

@@ -19,6 +19,7 @@ import { EmploymentContracts } from '../store/employmentContracts';
 import { MinutesReviews } from '../store/minutesReviews';
 import { SignaturePlans } from '../store/signaturePlans';
 import { loadSigningCredentials } from './signingCredentials';
+import { bulkTaskQueue } from '../workflows/taskQueues';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
@@ -63,6 +64,24 @@ export async function createWorker(config: SinettiConfig, connection: NativeConn
     activities,
     dataConverter: sinettiDataConverter(config),
     ...(extra.workflowBundle ? {} : { workflowsPath: WORKFLOWS_PATH }),
+    ...extra,
+  });
+  return { worker, close };
+}
+
+/**
+ * A worker for bulk work only (workflows/taskQueues.ts): activities, no
+ * workflows. The worker process runs it beside the main one, or on its own
+ * with SINETTI_WORKER_ROLE=bulk, tuned for throughput (worker/nodeOptions.ts).
+ */
+export async function createBulkWorker(config: SinettiConfig, connection: NativeConnection, extra: Partial<WorkerOptions> = {}) {
+  const { activities, close } = await createActivities(config);
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: bulkTaskQueue(config.temporal.taskQueue),
+    activities,
+    dataConverter: sinettiDataConverter(config),
     ...extra,
   });
   return { worker, close };

@@ -1,9 +1,19 @@
 /**
  * Node flags the worker process runs with (npm start, the benchmarks, and
- * docker-compose.yml, which repeats them). The worker's garbage is mostly
+ * docker-compose.yml, which repeats them) when it runs processes. The worker's garbage is mostly
  * short-lived activity buffers: a 2 MB young generation (V8's default is
  * 16) and V8's optimize-for-size mode keep its resident memory about a
  * third lower under load at no measurable cost in latency (BENCHMARKS.md).
  * The heap is not capped: a large, object-heavy PDF needs room to parse.
  */
 export const WORKER_NODE_FLAGS = ['--max-semi-space-size=2', '--optimize-for-size'];
+
+/**
+ * The bulk worker's flags (SINETTI_WORKER_ROLE=bulk): a batch's pages,
+ * sent a few dozen letters at a time, are CPU work, and optimize-for-size
+ * doubled the worker's CPU per letter. So V8 runs in its normal mode with a
+ * 4 MB young generation, and the heap is capped at 192 MB to keep the
+ * process under 300 MB: enough to check letters up to the service's 10 MB
+ * (a 17.7 MB, 6,000-page PDF needed 192 MB to parse).
+ */
+export const BULK_WORKER_NODE_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=192'];

@@ -7,6 +7,7 @@ import { LetterDispatch, letterDispatchedSignal, officialLetterWorkflow } from '
 import { letterDeliveryTrackingWorkflow, lettersDispatchedSignal } from './letterDeliveryTracking';
 import { deliveryTrackerId, letterBatchPageId, letterProcessId } from '../rules/officialMail';
 import { showProcess, showStep } from './processView';
+import { bulkTaskQueue } from './taskQueues';
 
 /**
  * A batch of official letters (joukkokirje): thousands of rows, sent a
@@ -124,7 +125,9 @@ export interface LetterBatchPageInput {
   trackingDays: number;
 }
 
-const dispatching = proxyActivities<LetterBatchActivities>({
+/** Sending a page runs on the bulk task queue next to the page's own (workflows/taskQueues.ts). */
+const dispatchingOn = (taskQueue: string) => proxyActivities<LetterBatchActivities>({
+  taskQueue: bulkTaskQueue(taskQueue),
   startToCloseTimeout: '10 minutes',
   // A killed worker is noticed within the heartbeat timeout; the retry skips the rows already recorded.
   heartbeatTimeout: '30 seconds',
@@ -138,6 +141,7 @@ const retryPauseMs = (round: number) => 5_000 * 2 ** round;
 export async function letterBatchPageWorkflow(input: LetterBatchPageInput): Promise<BatchTotals> {
   // Runs started before bulk sending start a letter workflow per row.
   if (!patched('bulk-letter-dispatch')) return startLetterWorkflowsOfPage(input);
+  const dispatching = dispatchingOn(workflowInfo().taskQueue);
   const tracker = deliveryTrackerId(letterBatchPageId(input.batchId, input.firstRow));
   // Delivery is followed for days, past the page (abandoned); it is there before the first letter goes out.
   await startChild(letterDeliveryTrackingWorkflow, {

@@ -5,7 +5,7 @@ import { loadConfig, SinettiConfig } from '../../config/config';
 import { connectTemporalClient } from '../../common/temporalClient';
 import { FAILURE_CONVERTER_PATH } from '../../common/failureConverter';
 import { connectStore, disconnectStore } from '../../store/connection';
-import { createWorker, WORKFLOWS_PATH } from '../../worker/createWorker';
+import { createBulkWorker, createWorker, WORKFLOWS_PATH } from '../../worker/createWorker';
 
 /**
  * The tests' view of the real stack: the same Temporal dev server, FerretDB
@@ -84,10 +84,13 @@ export async function openTestStack(suite: string, overrides: Record<string, str
     newWorker,
     async withWorker(work) {
       const { worker, close } = await newWorker();
+      // The bulk queue's worker too (workflows/taskQueues.ts), as the worker process runs it by default.
+      const bulk = await createBulkWorker(config, connection);
       try {
-        return await worker.runUntil(work());
+        return await worker.runUntil(bulk.worker.runUntil(work()));
       } finally {
         close();
+        bulk.close();
       }
     },
     async close() {
