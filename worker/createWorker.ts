@@ -51,38 +51,25 @@ export async function createActivities(config: SinettiConfig) {
   return { activities, close: () => { mailer.close(); officialMail.close(); } };
 }
 
-/**
- * One worker on Sinetti's task queue. Tests pass a prebuilt workflow bundle
- * so each suite bundles once; the worker process lets the SDK bundle.
- */
-export async function createWorker(config: SinettiConfig, connection: NativeConnection, extra: Partial<WorkerOptions> = {}) {
-  const { activities, close } = await createActivities(config);
-  const worker = await Worker.create({
-    connection,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
-    activities,
-    dataConverter: sinettiDataConverter(config),
-    ...(extra.workflowBundle ? {} : { workflowsPath: WORKFLOWS_PATH }),
-    ...extra,
-  });
-  return { worker, close };
-}
+export type WorkerRole = 'all' | 'processes' | 'bulk';
 
 /**
- * A worker for bulk work only (workflows/taskQueues.ts): activities, no
- * workflows. The worker process runs it beside the main one, or on its own
- * with SINETTI_WORKER_ROLE=bulk, tuned for throughput (worker/nodeOptions.ts).
+ * The workers one process runs for its role, sharing one set of activities
+ * (one mailer, one set of service clients): the processes' worker on
+ * Sinetti's task queue (workflows and their activities) and the bulk worker
+ * on the bulk queue beside it (workflows/taskQueues.ts: activities only).
+ * Tests pass a prebuilt workflow bundle so each suite bundles once.
  */
-export async function createBulkWorker(config: SinettiConfig, connection: NativeConnection, extra: Partial<WorkerOptions> = {}) {
+export async function createWorkers(config: SinettiConfig, connection: NativeConnection, options: { role: WorkerRole; processes?: Partial<WorkerOptions>; bulk?: Partial<WorkerOptions> }) {
   const { activities, close } = await createActivities(config);
-  const worker = await Worker.create({
-    connection,
-    namespace: config.temporal.namespace,
-    taskQueue: bulkTaskQueue(config.temporal.taskQueue),
-    activities,
-    dataConverter: sinettiDataConverter(config),
-    ...extra,
-  });
-  return { worker, close };
+  const common = { connection, namespace: config.temporal.namespace, activities, dataConverter: sinettiDataConverter(config) };
+  const workers: Worker[] = [];
+  if (options.role !== 'bulk') {
+    const extra = options.processes ?? {};
+    workers.push(await Worker.create({ ...common, taskQueue: config.temporal.taskQueue, ...(extra.workflowBundle ? {} : { workflowsPath: WORKFLOWS_PATH }), ...extra }));
+  }
+  if (options.role !== 'processes') {
+    workers.push(await Worker.create({ ...common, taskQueue: bulkTaskQueue(config.temporal.taskQueue), ...options.bulk }));
+  }
+  return { workers, close };
 }

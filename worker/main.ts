@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config/config';
 import { logger } from '../observability/logger';
 import { temporalSdkLogger } from '../observability/temporalLogger';
 import { connectStore, disconnectStore } from '../store/connection';
-import { createBulkWorker, createWorker } from './createWorker';
+import { createWorkers, WorkerRole } from './createWorker';
 
 /** The worker process: runs Sinetti's workflows and activities until SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -19,24 +19,24 @@ async function main(): Promise<void> {
   const bundlePath = process.env.WORKFLOW_BUNDLE_PATH ?? path.join(__dirname, '..', 'workflow-bundle.js');
   const prebuilt = fs.existsSync(bundlePath) ? { workflowBundle: { codePath: bundlePath } } : {};
   // SINETTI_WORKER_ROLE: "processes" (workflows and their activities), "bulk" (batch sending, workflows/taskQueues.ts), or both in one process.
-  const role = process.env.SINETTI_WORKER_ROLE ?? 'all';
+  const role = (process.env.SINETTI_WORKER_ROLE ?? 'all') as WorkerRole;
   if (!['all', 'processes', 'bulk'].includes(role)) throw new Error(`SINETTI_WORKER_ROLE must be all, processes or bulk, not "${role}"`);
-  const workers: { worker: Worker; close: () => void }[] = [];
-  if (role !== 'bulk') {
-    // Each cached workflow keeps a sandbox in memory; an evicted one replays its (small) history when it wakes.
-    const maxCachedWorkflows = Number(process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 250);
-    // Few activities at a time on this one thread: the rest wait in Temporal's queue, where
-    // priorities apply (a signer's signature goes ahead of delivery mail), not half-done in here.
-    const maxConcurrentActivityTaskExecutions = Number(process.env.WORKER_MAX_CONCURRENT_ACTIVITIES ?? 8);
-    workers.push(await createWorker(config, connection, { ...prebuilt, maxCachedWorkflows, maxConcurrentActivityTaskExecutions }));
-  }
-  if (role !== 'processes') {
+  const { workers, close } = await createWorkers(config, connection, {
+    role,
+    processes: {
+      ...prebuilt,
+      // Each cached workflow keeps a sandbox in memory; an evicted one replays its (small) history when it wakes.
+      maxCachedWorkflows: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 250),
+      // Few activities at a time on this one thread: the rest wait in Temporal's queue, where
+      // priorities apply (a signer's signature goes ahead of delivery mail), not half-done in here.
+      maxConcurrentActivityTaskExecutions: Number(process.env.WORKER_MAX_CONCURRENT_ACTIVITIES ?? 8),
+    },
     // A batch sends at most a few pages at once, each page a few dozen letters at a time inside its activity.
-    workers.push(await createBulkWorker(config, connection, { maxConcurrentActivityTaskExecutions: Number(process.env.WORKER_MAX_CONCURRENT_BULK_ACTIVITIES ?? 4) }));
-  }
-  logger.info({ role, taskQueues: workers.map(({ worker }) => worker.options.taskQueue), metrics: `http://${metricsAddress}/metrics` }, 'worker started');
-  await Promise.all(workers.map(({ worker }) => worker.run()));
-  for (const { close } of workers) close();
+    bulk: { maxConcurrentActivityTaskExecutions: Number(process.env.WORKER_MAX_CONCURRENT_BULK_ACTIVITIES ?? 4) },
+  });
+  logger.info({ role, taskQueues: workers.map((worker) => worker.options.taskQueue), metrics: `http://${metricsAddress}/metrics` }, 'worker started');
+  await Promise.all(workers.map((worker) => worker.run()));
+  close();
   await connection.close();
   await disconnectStore();
   logger.info('worker stopped');

@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { Client } from '@temporalio/client';
 import { loadConfig, SinettiConfig } from '../../config/config';
 import { connectTemporalClient } from '../../common/temporalClient';
 import { FAILURE_CONVERTER_PATH } from '../../common/failureConverter';
 import { connectStore, disconnectStore } from '../../store/connection';
-import { createBulkWorker, createWorker, WORKFLOWS_PATH } from '../../worker/createWorker';
+import { createWorkers, WORKFLOWS_PATH } from '../../worker/createWorker';
 
 /**
  * The tests' view of the real stack: the same Temporal dev server, FerretDB
@@ -66,7 +66,6 @@ export interface TestStack {
   connection: NativeConnection;
   /** Runs a real worker for the duration of `work`. */
   withWorker<T>(work: () => Promise<T>): Promise<T>;
-  newWorker(): Promise<{ worker: Worker; close: () => void }>;
   close(): Promise<void>;
 }
 
@@ -76,21 +75,17 @@ export async function openTestStack(suite: string, overrides: Record<string, str
   await connectStore(config.mongodb.uri);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const client = await connectTemporalClient(config);
-  const newWorker = async () => createWorker(config, connection, { workflowBundle: await workflowBundle() });
   return {
     config,
     client,
     connection,
-    newWorker,
     async withWorker(work) {
-      const { worker, close } = await newWorker();
-      // The bulk queue's worker too (workflows/taskQueues.ts), as the worker process runs it by default.
-      const bulk = await createBulkWorker(config, connection);
+      // Both queues' workers, as the worker process runs them by default.
+      const { workers: [processes, bulk], close } = await createWorkers(config, connection, { role: 'all', processes: { workflowBundle: await workflowBundle() } });
       try {
-        return await worker.runUntil(bulk.worker.runUntil(work()));
+        return await processes!.runUntil(bulk!.runUntil(work()));
       } finally {
         close();
-        bulk.close();
       }
     },
     async close() {
