@@ -19,3 +19,11 @@ export function helsinkiTime(at: Date | string, language: TimeLanguage, dateStyl
   }
   return formatter.format(new Date(at));
 }
+
+// en-CA formats as YYYY-MM-DD.
+const CALENDAR_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** The calendar date in Finland at an instant, as YYYY-MM-DD. */
+export function helsinkiCalendarDate(instant: Date): string {
+  return CALENDAR_DATE.format(instant);
+}

@@ -1,4 +1,5 @@
 import Holidays from 'date-holidays';
+import { helsinkiCalendarDate } from '../common/helsinkiTime';
 
 /**
  * Statutory time limits as Finnish law counts them, on calendar dates in
@@ -93,7 +94,7 @@ export function periodLastDay(start: CalendarDate, days: number): CalendarDate {
 
 /** The calendar date in Finland at an instant. */
 export function finnishDate(instant: Date): CalendarDate {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  return helsinkiCalendarDate(instant);
 }
 
 /** Minutes between UTC and Finnish time at an instant (120 in winter, 180 in summer). */
