@@ -195,7 +195,7 @@ export function createLetterBatchActivities(deps: LetterActivityDeps & { templat
         // Only this activity moves a letter on from "created"; the tracker waits for "sent" before recording a final state.
         const { status } = set;
         writer.add({ letterId: letter._id, set },
-          audit && { eventId: `${letter._id}/${audit.action}`, processId: letter.processId, actor: status === 'sent' ? input.requestedBy : 'system', action: audit.action, at: new Date(), details: audit.details, documentSha256: audit.sha256 },
+          audit && { eventId: `${letter._id}/${audit.action}`, processId: letter.processId, trail: input.trackerId, actor: status === 'sent' ? input.requestedBy : 'system', action: audit.action, at: new Date(), details: audit.details, documentSha256: audit.sha256 },
           status === 'no_channel' ? { letterId: letter._id, batchId: letter.batchId, row: letter.row, reason: 'no_channel' } : undefined);
       };
 
@@ -273,8 +273,10 @@ export function createLetterBatchActivities(deps: LetterActivityDeps & { templat
       await deps.letters.updateMany(input.letters.map(({ letterId, status, events }) => ({ letterId, set: { status, events } })));
       await deps.letters.addManyToWorkList(input.letters.filter((letter) => TO_WORK_LIST.includes(letter.status))
         .map((letter) => ({ letterId: letter.letterId, batchId: input.batchId, row: parseLetterProcessId(letter.letterId)?.row, reason: letter.status })));
+      // Listed with the page's other events, in the trail of the tracker this runs for (see AuditEvent.trail).
+      const trail = Context.current().info.workflowExecution?.workflowId;
       await deps.audit.appendMany(input.letters.map((letter) => ({
-        eventId: `${letter.letterId}/letter.final`, processId: letter.letterId, actor: 'system', action: `letter.${letter.status}`, at: new Date(),
+        eventId: `${letter.letterId}/letter.final`, processId: letter.letterId, trail, actor: 'system', action: `letter.${letter.status}`, at: new Date(),
         details: { event: letter.events.find((event) => FINAL_DELIVERY_EVENTS[event.type])?.type },
       })));
     },

@@ -20,6 +20,14 @@ export interface AuditEvent {
   userAgent?: string;
   documentSha256?: string;
   details?: Record<string, unknown>;
+  /**
+   * The trail that lists this event when it is not its process's own: a
+   * batch letter's events are listed with its page's, so a page of letters
+   * costs one trail write per hundred events instead of one per letter.
+   * Such an event's id starts with "<processId>/", which is how the shared
+   * trail is read back per process.
+   */
+  trail?: string;
 }
 
 const auditSchema = new Schema<AuditEvent & { _id: string }>({
@@ -33,6 +41,7 @@ const auditSchema = new Schema<AuditEvent & { _id: string }>({
   userAgent: String,
   documentSha256: String,
   details: Schema.Types.Mixed,
+  trail: String,
 }, { versionKey: false, collection: 'audit_events' });
 forbidChanges(auditSchema, 'The audit log is append-only');
 
@@ -46,15 +55,22 @@ export const AuditEventModel = mongoose.models.AuditEvent as mongoose.Model<Audi
  */
 const AuditTrailModel = idListModel('AuditTrail', 'audit_trails');
 
+function trailOf(event: AuditEvent): string {
+  if (!event.trail) return event.processId;
+  if (!event.eventId.startsWith(`${event.processId}/`)) throw new Error(`Audit event ${event.eventId} is listed in trail ${event.trail} but its id does not start with its process id`);
+  return event.trail;
+}
+
 export class AuditLog {
   async append(event: AuditEvent): Promise<void> {
+    const trail = trailOf(event);
     try {
       await AuditEventModel.create({ _id: event.eventId, ...event });
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
     // Also after a duplicate: the first attempt may have died before listing the event.
-    await addToIdList(AuditTrailModel, event.processId, [event.eventId]);
+    await addToIdList(AuditTrailModel, trail, [event.eventId]);
   }
 
   /**
@@ -64,6 +80,7 @@ export class AuditLog {
    */
   async appendMany(events: AuditEvent[]): Promise<void> {
     if (!events.length) return;
+    events.forEach(trailOf); // refuses an event a shared trail could not give back, before anything is written
     try {
       // Built here with their ids: no documents to hydrate.
       await AuditEventModel.insertMany(events.map((event) => ({ _id: event.eventId, ...event })), { ordered: false, lean: true });
@@ -71,16 +88,19 @@ export class AuditLog {
       const writeErrors = (error as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors;
       if (!writeErrors?.length || !writeErrors.every((e) => (e.code ?? e.err?.code) === 11000)) throw error;
     }
-    const byProcess = new Map<string, string[]>();
-    for (const event of events) byProcess.set(event.processId, [...(byProcess.get(event.processId) ?? []), event.eventId]);
-    const trails = [...byProcess];
+    const byTrail = new Map<string, string[]>();
+    for (const event of events) byTrail.set(trailOf(event), [...(byTrail.get(trailOf(event)) ?? []), event.eventId]);
+    const trails = [...byTrail];
     for (let i = 0; i < trails.length; i += 8) {
-      await Promise.all(trails.slice(i, i + 8).map(([processId, eventIds]) => addToIdList(AuditTrailModel, processId, eventIds)));
+      await Promise.all(trails.slice(i, i + 8).map(([trail, eventIds]) => addToIdList(AuditTrailModel, trail, eventIds)));
     }
   }
 
-  async forProcess(processId: string): Promise<AuditEvent[]> {
-    const ids = await idList(AuditTrailModel, processId);
+  /** A process's events, from its own trail and, when given, the shared trail that lists some of them (see AuditEvent.trail). */
+  async forProcess(processId: string, sharedTrail?: string): Promise<AuditEvent[]> {
+    const own = await idList(AuditTrailModel, processId);
+    const shared = sharedTrail ? (await idList(AuditTrailModel, sharedTrail)).filter((id) => id.startsWith(`${processId}/`)) : [];
+    const ids = [...new Set([...own, ...shared])];
     const events = await Promise.all(ids.map((id) => AuditEventModel.findById(id, { _id: 0 }).lean()));
     return events.filter((event): event is NonNullable<typeof event> => event !== null)
       .sort((a, b) => a.at.getTime() - b.at.getTime() || a.eventId.localeCompare(b.eventId));

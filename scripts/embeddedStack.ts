@@ -125,7 +125,9 @@ export async function startFerretDb(dataDir: string, port: number): Promise<Runn
   if (await isPortOpen(port)) return { name: 'FerretDB', url };
   const storeDir = path.join(dataDir, 'ferretdb');
   fs.mkdirSync(storeDir, { recursive: true });
-  const child = launch('ferretdb', locateTool('ferretdb'), ['--listen-addr', `127.0.0.1:${port}`, '--sqlite-url', `file:${storeDir}/?_txlock=immediate`], path.join(dataDir, 'ferretdb.log'));
+  // FERRETDB_DEBUG_ADDR (e.g. 127.0.0.1:6060) serves Go's profiler, to see where the store spends its CPU under a benchmark.
+  const debug = process.env.FERRETDB_DEBUG_ADDR ? ['--debug-addr', process.env.FERRETDB_DEBUG_ADDR] : [];
+  const child = launch('ferretdb', locateTool('ferretdb'), ['--listen-addr', `127.0.0.1:${port}`, '--sqlite-url', `file:${storeDir}/?_txlock=immediate`, ...debug], path.join(dataDir, 'ferretdb.log'));
   await waitForPort(port, 'FerretDB', 60_000, child);
   return { name: 'FerretDB', url, process: child };
 }

@@ -139,9 +139,13 @@ export class Letters {
   }
 
   async get(letterId: string): Promise<LetterRecord> {
-    const record = await LetterModel.findById(letterId).lean();
+    const record = await this.find(letterId);
     if (!record) throw new NotFoundError(`Letter ${letterId}`);
     return record;
+  }
+
+  async find(letterId: string): Promise<LetterRecord | undefined> {
+    return await LetterModel.findById(letterId).lean() ?? undefined;
   }
 
   /**

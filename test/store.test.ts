@@ -99,4 +99,19 @@ describe('audit log', () => {
     await expect(AuditEventModel.updateOne({ eventId: `${processId}/1` }, { $set: { action: 'forged' } })).rejects.toThrow(/append-only/);
     expect(mongoose.connection.readyState).toBe(1);
   });
+
+  it('lists many processes\' events in one shared trail and reads each process\'s back from it', async () => {
+    const page = `page-${randomUUID()}`;
+    const [a, b] = [randomUUID(), randomUUID()];
+    await audit.appendMany([a, b].flatMap((processId) => [
+      { eventId: `${processId}/letter.sent`, processId, trail: page, actor: 'system', action: 'letter.sent', at: new Date(1000) },
+      { eventId: `${processId}/letter.final`, processId, trail: page, actor: 'system', action: 'letter.read', at: new Date(2000) },
+    ]));
+    await audit.append({ eventId: `${a}/note`, processId: a, actor: 'admin:x', action: 'note', at: new Date(3000) });
+    expect((await audit.forProcess(a, page)).map((e) => e.action)).toEqual(['letter.sent', 'letter.read', 'note']);
+    expect((await audit.forProcess(b, page)).map((e) => e.action)).toEqual(['letter.sent', 'letter.read']);
+    expect((await audit.forProcess(b)).map((e) => e.action)).toEqual([]);
+    // An event whose id does not name its process could not be read back from a shared trail: refused before anything is written.
+    await expect(audit.appendMany([{ eventId: `other/${a}`, processId: a, trail: page, actor: 'system', action: 'x', at: new Date() }])).rejects.toThrow(/does not start with its process id/);
+  });
 });

@@ -1,5 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { NotFoundError } from '../../common/errors';
+import { parseLetterProcessId } from '../../rules/officialMail';
+import { Letters } from '../../store/letters';
 import { ApiDeps } from '../apiDeps';
 import { ApiRoutes } from '../routeRegistry';
 
@@ -24,6 +26,9 @@ export function processRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     method: 'get', path: '/api/processes/:processId/audit', tag: 'processes', roles: ['hr', 'secretary', 'handler', 'registry'],
     summary: 'Every audit event of one process, oldest first.', responses: { 200: 'Events' },
   }, async (req, res) => {
-    res.json({ events: await deps.audit.forProcess(String(req.params.processId)) });
+    const processId = String(req.params.processId);
+    // A batch letter's events are listed in its page tracker's trail (AuditEvent.trail).
+    const letter = parseLetterProcessId(processId) ? await new Letters().find(processId) : undefined;
+    res.json({ events: await deps.audit.forProcess(processId, letter?.trackedBy) });
   });
 }

@@ -9,6 +9,8 @@ import (
 	"flag"
 	"log"
 	"log/slog"
+	"net/http"
+	_ "net/http/pprof"
 	"os"
 	"os/signal"
 	"syscall"
@@ -19,7 +21,13 @@ import (
 func main() {
 	listen := flag.String("listen-addr", "127.0.0.1:27017", "TCP address to listen on")
 	sqliteURL := flag.String("sqlite-url", "file:data/", "SQLite directory URI, ending in a slash")
+	debugAddr := flag.String("debug-addr", "", "TCP address for Go's profiler (/debug/pprof), off when empty")
 	flag.Parse()
+
+	if *debugAddr != "" {
+		// For profiling the store under a benchmark; never on by default.
+		go func() { log.Print(http.ListenAndServe(*debugAddr, nil)) }()
+	}
 
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	f, err := ferretdb.New(&ferretdb.Config{
