@@ -16,6 +16,7 @@ import type { LetterDeliveryEvents } from '../workflows/letterDeliveryTracking';
 import { idempotencyKey } from './activityContext';
 import { createLetterBatchActivities } from './letterBatchActivities';
 import { createLetterSending } from './letterSending';
+import { LetterPageTallies } from '../store/letterPageTallies';
 import { LetterTemplates } from '../store/letterTemplates';
 
 /**
@@ -74,7 +75,7 @@ export function createLetterActivities(deps: LetterActivityDeps) {
   }
 
   return {
-    ...createLetterBatchActivities({ ...deps, templates: new LetterTemplates() }, sending, ensureEventPoller),
+    ...createLetterBatchActivities({ ...deps, templates: new LetterTemplates(), tallies: new LetterPageTallies() }, sending, ensureEventPoller),
 
     /** A PDF on A4 within the service's limits, a title of at most 256 characters, a valid identity code or business ID. */
     async checkLetter(input: { letterId: string }): Promise<{ pages: number; recipientKind: 'person' | 'organisation' }> {

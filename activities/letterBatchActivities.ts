@@ -5,6 +5,7 @@ import { PostalAddress, MessagesServiceError } from '../integrations/suomifiMess
 import { maskIdentifier, parsePartyIdentifier } from '../rules/identifiers';
 import { Channel, checkLetterPdf, checkLetterTitle, deemedNotificationDate, FINAL_DELIVERY_EVENTS, finnishCalendarDate, letterCostCents, letterProcessId, parseLetterProcessId } from '../rules/officialMail';
 import { inspectPdf, PdfError } from '../signing/errors';
+import { LetterPageTallies, RowTally } from '../store/letterPageTallies';
 import { LetterTemplateRecord, LetterTemplates } from '../store/letterTemplates';
 import { LetterRecord, LetterStatus } from '../store/letters';
 import type { AuditEvent } from '../audit/auditLog';
@@ -57,13 +58,25 @@ function count(totals: BatchTotals, letter: Pick<LetterRecord, 'status' | 'chann
   else if (letter.status === 'failed') totals.failed += 1;
 }
 
+/** A letter's part of its page's tally (store/letterPageTallies.ts). */
+function tallyOf(letter: Partial<LetterRecord>): Partial<RowTally> {
+  return { status: letter.status, channel: letter.channel, costCents: letter.costCents, paperCostCents: letter.paperCostCents };
+}
+
+/** Letters grouped by the tracker that follows them, whose id keys their page's tally. */
+function byTracker(letters: LetterRecord[]): Map<string, LetterRecord[]> {
+  const groups = new Map<string, LetterRecord[]>();
+  for (const letter of letters) if (letter.trackedBy) groups.set(letter.trackedBy, [...(groups.get(letter.trackedBy) ?? []), letter]);
+  return groups;
+}
+
 class Rejected extends Error {
   constructor(readonly code: string, readonly reason: string) { super(reason); }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function createLetterBatchActivities(deps: LetterActivityDeps & { templates: LetterTemplates }, sending: LetterSending, ensureEventPoller: () => Promise<void>) {
+export function createLetterBatchActivities(deps: LetterActivityDeps & { templates: LetterTemplates; tallies: LetterPageTallies }, sending: LetterSending, ensureEventPoller: () => Promise<void>) {
   const templates = new Map<string, Promise<LetterTemplateRecord>>();
   const template = (templateId: string) => {
     let cached = templates.get(templateId);
@@ -77,7 +90,7 @@ export function createLetterBatchActivities(deps: LetterActivityDeps & { templat
   };
 
   /** Outcomes and audit events gathered and written a hundred at a time: one round trip each, not one per letter. */
-  function outcomeWriter() {
+  function outcomeWriter(pageKey: string, batchId: string) {
     let changes: Parameters<typeof deps.letters.updateMany>[0] = [];
     let audits: AuditEvent[] = [];
     let workList: Parameters<typeof deps.letters.addManyToWorkList>[0] = [];
@@ -87,6 +100,7 @@ export function createLetterBatchActivities(deps: LetterActivityDeps & { templat
       changes = []; audits = []; workList = [];
       writing = writing.then(async () => {
         await deps.letters.updateMany(batch.changes);
+        await deps.tallies.setRows(pageKey, batchId, batch.changes.map(({ letterId, set }) => ({ row: parseLetterProcessId(letterId)!.row, tally: tallyOf(set) })));
         await deps.letters.addManyToWorkList(batch.workList);
         await deps.audit.appendMany(batch.audits);
       });
@@ -168,15 +182,19 @@ export function createLetterBatchActivities(deps: LetterActivityDeps & { templat
       const records = await deps.letters.getMany(ids);
       const result: PageDispatch = { totals: emptyTotals(), untrackedRows: [], retryRows: [] };
       const todo: LetterRecord[] = [];
+      const settledBefore: LetterRecord[] = [];
       for (const id of ids) {
         const letter = records.get(id);
         if (!letter) throw ApplicationFailure.create({ type: 'LetterMissing', message: `No letter record ${id}`, nonRetryable: true });
         if (letter.status === 'created') todo.push(letter);
         else {
-          count(result.totals, letter); // settled by an earlier attempt
+          settledBefore.push(letter); // by an earlier attempt
+          count(result.totals, letter);
           if (!SENT_STATUSES.has(letter.status)) result.untrackedRows.push(letter.row!);
         }
       }
+      // An earlier attempt may have stopped between a letter's record and its page's tally.
+      await deps.tallies.setRows(input.trackerId, input.batchId, settledBefore.map((letter) => ({ row: letter.row!, tally: tallyOf(letter) })));
       if (!todo.length) return result;
 
       // The channel for all of the page at once: the ids with an active mailbox (at most 10,000 a call).
@@ -187,7 +205,7 @@ export function createLetterBatchActivities(deps: LetterActivityDeps & { templat
       // The tracker is named before anything is sent, so the event poller can route the very first event (the API names it at upload).
       await deps.letters.updateMany(todo.filter((letter) => letter.trackedBy !== input.trackerId).map((letter) => ({ letterId: letter._id, set: { trackedBy: input.trackerId } })));
 
-      const writer = outcomeWriter();
+      const writer = outcomeWriter(input.trackerId, input.batchId);
       const settle = (letter: LetterRecord, set: Partial<LetterRecord> & { status: LetterStatus }, audit?: { action: string; details: Record<string, unknown>; sha256?: string }) => {
         const settled = { ...letter, ...set };
         count(result.totals, settled);
@@ -262,7 +280,9 @@ export function createLetterBatchActivities(deps: LetterActivityDeps & { templat
     async failLetterRows(input: { batchId: string; rows: number[]; reason: string }): Promise<BatchTotals> {
       const letters = [...(await deps.letters.getMany(input.rows.map((row) => letterProcessId(input.batchId, row)))).values()];
       const failed = { status: 'failed' as const, failure: { code: 'SuomifiMessages.unavailable', reason: input.reason } };
-      await deps.letters.updateMany(letters.filter((letter) => letter.status === 'created').map((letter) => ({ letterId: letter._id, set: failed })));
+      const failing = letters.filter((letter) => letter.status === 'created');
+      await deps.letters.updateMany(failing.map((letter) => ({ letterId: letter._id, set: failed })));
+      for (const [pageKey, rows] of byTracker(failing)) await deps.tallies.setRows(pageKey, input.batchId, rows.map((letter) => ({ row: letter.row!, tally: { status: 'failed' } })));
       const totals = emptyTotals();
       for (const letter of letters) count(totals, letter.status === 'created' ? { ...letter, ...failed } : letter);
       return totals;
@@ -271,12 +291,14 @@ export function createLetterBatchActivities(deps: LetterActivityDeps & { templat
     /** Letters that reached a final state: the status and the events into each record, returned and unresolved ones onto the work list. */
     async recordFinalDeliveries(input: { batchId: string; letters: FinalDelivery[] }): Promise<void> {
       await deps.letters.updateMany(input.letters.map(({ letterId, status, events }) => ({ letterId, set: { status, events } })));
+      // This runs for the page's tracker, whose id keys the page's tally and trail.
+      const tracker = Context.current().info.workflowExecution?.workflowId;
+      if (tracker) await deps.tallies.setRows(tracker, input.batchId, input.letters.map(({ letterId, status }) => ({ row: parseLetterProcessId(letterId)!.row, tally: { status } })));
       await deps.letters.addManyToWorkList(input.letters.filter((letter) => TO_WORK_LIST.includes(letter.status))
         .map((letter) => ({ letterId: letter.letterId, batchId: input.batchId, row: parseLetterProcessId(letter.letterId)?.row, reason: letter.status })));
-      // Listed with the page's other events, in the trail of the tracker this runs for (see AuditEvent.trail).
-      const trail = Context.current().info.workflowExecution?.workflowId;
+      // Listed with the page's other events (see AuditEvent.trail).
       await deps.audit.appendMany(input.letters.map((letter) => ({
-        eventId: `${letter.letterId}/letter.final`, processId: letter.letterId, trail, actor: 'system', action: `letter.${letter.status}`, at: new Date(),
+        eventId: `${letter.letterId}/letter.final`, processId: letter.letterId, trail: tracker, actor: 'system', action: `letter.${letter.status}`, at: new Date(),
         details: { event: letter.events.find((event) => FINAL_DELIVERY_EVENTS[event.type])?.type },
       })));
     },
@@ -284,6 +306,9 @@ export function createLetterBatchActivities(deps: LetterActivityDeps & { templat
     /** Letters no final event came for within the tracking time: unconfirmed, with the events there were. */
     async closeUnconfirmedLetters(input: { letters: { letterId: string; events: TrackedEvent[] }[] }): Promise<void> {
       await deps.letters.updateMany(input.letters.map(({ letterId, events }) => ({ letterId, set: { status: 'unconfirmed', events } })));
+      const tracker = Context.current().info.workflowExecution?.workflowId;
+      const batchId = input.letters[0] && parseLetterProcessId(input.letters[0].letterId)?.batchId;
+      if (tracker && batchId) await deps.tallies.setRows(tracker, batchId, input.letters.map(({ letterId }) => ({ row: parseLetterProcessId(letterId)!.row, tally: { status: 'unconfirmed' } })));
     },
   };
 }

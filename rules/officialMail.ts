@@ -105,6 +105,13 @@ export function deliveryTrackerId(pageWorkflowId: string): string {
   return `${pageWorkflowId}-delivery`;
 }
 
+/** The trackers of all of a batch's pages, in row order. */
+export function batchPageTrackerIds(batchId: string, total: number, pageSize: number): string[] {
+  const ids: string[] = [];
+  for (let firstRow = 1; firstRow <= total; firstRow += pageSize) ids.push(deliveryTrackerId(letterBatchPageId(batchId, firstRow)));
+  return ids;
+}
+
 /** The tracker of a batch row's letter, from the batch's page size (pages start at rows 1, 1 + size, …). */
 export function rowDeliveryTrackerId(batchId: string, row: number, pageSize: number): string {
   return deliveryTrackerId(letterBatchPageId(batchId, row - ((row - 1) % pageSize)));

@@ -109,6 +109,8 @@ export interface LetterBatchRecord {
   processId: string;
   /** Rows per page; a batch letter's delivery tracker follows from it. Absent for batches sent a workflow per letter. */
   pageSize?: number;
+  /** Its progress is kept in page tallies (store/letterPageTallies.ts); earlier batches are counted from their letters. */
+  pageTallies?: boolean;
   reportVersionId?: string;
 }
 const batchSchema = new Schema<LetterBatchRecord>({
@@ -118,6 +120,7 @@ const batchSchema = new Schema<LetterBatchRecord>({
   createdAt: { type: Date, required: true },
   processId: { type: String, required: true },
   pageSize: Number,
+  pageTallies: Boolean,
   reportVersionId: String,
 }, { versionKey: false, collection: 'letter_batches' });
 export const LetterBatchModel = mongoose.models.LetterBatch as mongoose.Model<LetterBatchRecord>
@@ -205,7 +208,7 @@ export class Letters {
     await EventCursorModel.updateOne({ _id: pollerId }, { $set: { continuationToken, updatedAt: new Date() } }, { upsert: true });
   }
 
-  /** Counts of a batch's letters by status and channel, straight from the records (live progress). */
+  /** Counts of a batch's letters by status and channel, straight from the records: a pass over every letter, for batches without page tallies. */
   async batchCounts(batchId: string): Promise<{ byStatus: Record<string, number>; byChannel: Record<string, number>; costCents: number; paperCostCents: number }> {
     const rows = await LetterModel.aggregate<{ _id: { status: string; channel?: string }; count: number; cost: number; paper: number }>([
       { $match: { batchId } },

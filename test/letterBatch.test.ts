@@ -52,7 +52,11 @@ describe('a batch of letters', () => {
     expect(sent).toMatchObject({ accepted: 11, distinctExternalIds: 11, posts: 11 });
 
     const progress = await request(letterApi(stack)).get(`/api/letter-batches/${batchId}`).set(REGISTRY);
-    expect(progress.body).toMatchObject({ total: 12, processed: 12, percent: 100, reportReady: true, byChannel: { electronic: 6, paper: 5 } });
+    // Counted from the pages' tallies, and agreeing with the batch's own totals.
+    expect(progress.body).toMatchObject({ total: 12, processed: 12, percent: 100, reportReady: true, byChannel: { electronic: 6, paper: 5 }, costCents: 6 * 10 + 5 * 120, paperCostCents: 11 * 120 });
+    expect(Object.values(progress.body.byStatus as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(12);
+    expect(progress.body.byStatus.no_channel).toBe(1);
+    expect(progress.body.byStatus.created).toBeUndefined();
     const report = await request(letterApi(stack)).get(`/api/letter-batches/${batchId}/report.csv`).set(REGISTRY);
     expect(report.status).toBe(200);
     expect(report.headers['content-type']).toContain('text/csv');
@@ -94,6 +98,10 @@ describe('a batch of letters', () => {
       return Promise.all(trackers.map((id) => stack.client.workflow.getHandle(id).result()));
     });
     expect(finals.map((f: { status: string; final: number; unconfirmed: number }) => [f.status, f.final, f.unconfirmed])).toEqual([['completed', 3, 1], ['completed', 2, 0]]);
+    // The progress the registry sees has each letter's final state.
+    const progress = await request(api).get(`/api/letter-batches/${batchId}`).set(REGISTRY);
+    expect(progress.body.byStatus).toEqual({ read: 1, receipt_confirmed: 1, unconfirmed: 1, delivered: 1, returned_to_sender: 1, unresolved: 1 });
+    expect(progress.body.byChannel).toEqual({ electronic: 3, paper: 3 });
     const expected = ['read', 'receipt_confirmed', 'unconfirmed', 'delivered', 'returned_to_sender', 'unresolved'];
     for (const [index, status] of expected.entries()) {
       const shown = await request(api).get(`/api/letters/${batchId}-${index + 1}`).set(REGISTRY);

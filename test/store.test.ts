@@ -4,6 +4,7 @@ import { AuditEventModel, AuditLog } from '../audit/auditLog';
 import { hashToken, LinkRejectedError, ParticipantLinkModel, ParticipantLinks } from '../links/signerLinks';
 import { connectStore, disconnectStore } from '../store/connection';
 import { DocumentTooLargeError, DocumentVersionModel, ChunkedDocumentStore, sha256Hex } from '../store/documentStore';
+import { LetterPageTallies } from '../store/letterPageTallies';
 import { testConfig } from './support/testStack';
 
 const pdfLike = (text: string) => Buffer.from(`%PDF-1.7\n${text}\n%%EOF\n`);
@@ -113,5 +114,25 @@ describe('audit log', () => {
     expect((await audit.forProcess(b)).map((e) => e.action)).toEqual([]);
     // An event whose id does not name its process could not be read back from a shared trail: refused before anything is written.
     await expect(audit.appendMany([{ eventId: `other/${a}`, processId: a, trail: page, actor: 'system', action: 'x', at: new Date() }])).rejects.toThrow(/does not start with its process id/);
+  });
+});
+
+describe('letter page tallies', () => {
+  const tallies = new LetterPageTallies();
+
+  it('counts a batch from its pages, each row once however often it is written, a final status keeping the channel and cost', async () => {
+    const batchId = `batch-${randomUUID()}`;
+    const [first, second] = [`${batchId}-page-1`, `${batchId}-page-3`];
+    const sent = { status: 'sent' as const, channel: 'electronic' as const, costCents: 10, paperCostCents: 120 };
+    await tallies.setRows(first, batchId, [{ row: 1, tally: sent }, { row: 2, tally: sent }]);
+    await tallies.setRows(first, batchId, [{ row: 2, tally: sent }]); // a retried write
+    await tallies.setRows(second, batchId, [{ row: 3, tally: { status: 'no_channel' } }]);
+    expect(await tallies.batchCounts(4, [first, second])).toEqual({
+      settled: 3, byStatus: { sent: 2, no_channel: 1, created: 1 }, byChannel: { electronic: 2 }, costCents: 20, paperCostCents: 240,
+    });
+    // One status for another, every count the same: the kind of change FerretDB 1.24 would drop from a replaced embedded document.
+    await tallies.setRows(first, batchId, [{ row: 1, tally: { status: 'read' } }]);
+    await tallies.setRows(first, batchId, [{ row: 1, tally: { status: 'receipt_confirmed' } }]);
+    expect((await tallies.batchCounts(4, [first, second])).byStatus).toEqual({ receipt_confirmed: 1, sent: 1, no_channel: 1, created: 1 });
   });
 });

@@ -4,8 +4,9 @@ import { z } from 'zod';
 import { CsvError, readCsvRecords } from '../../common/csv';
 import { SinettiError, NotFoundError } from '../../common/errors';
 import { maskIdentifier, parsePartyIdentifier } from '../../rules/identifiers';
-import { checkLetterPdf, checkLetterTitle, letterProcessId, rowDeliveryTrackerId } from '../../rules/officialMail';
+import { batchPageTrackerIds, checkLetterPdf, checkLetterTitle, letterProcessId, rowDeliveryTrackerId } from '../../rules/officialMail';
 import { inspectPdf, PdfError } from '../../signing/errors';
+import { LetterPageTallies } from '../../store/letterPageTallies';
 import { LetterAddress, LetterBatchRecord, LetterRecord, Letters } from '../../store/letters';
 import { LetterTemplates } from '../../store/letterTemplates';
 import { malformedPlaceholder, mergeTemplate, templatePlaceholders } from '../../rules/letterTemplate';
@@ -54,6 +55,7 @@ const fail = (problem: Problem, status = 422) => new SinettiError(problem.code, 
 
 export function letterRoutes(routes: ApiRoutes, deps: ApiDeps): void {
   const letters = new Letters();
+  const tallies = new LetterPageTallies();
   const templates = new LetterTemplates();
   const mail = deps.config.officialMail;
 
@@ -86,7 +88,7 @@ export function letterRoutes(routes: ApiRoutes, deps: ApiDeps): void {
    */
   async function progressOf(batch: LetterBatchRecord, live = true) {
     const [counts, state] = await Promise.all([
-      letters.batchCounts(batch._id),
+      batch.pageTallies && batch.pageSize ? tallies.batchCounts(batch.total, batchPageTrackerIds(batch._id, batch.total, batch.pageSize)) : letters.batchCounts(batch._id),
       live ? runningState<LetterBatchState>(batch.processId) : Promise.resolve(undefined),
     ]);
     const done = batch.total - (counts.byStatus.created ?? 0);
@@ -266,7 +268,7 @@ export function letterRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       if (error instanceof CsvError) throw fail({ field: '(csv)', code: 'csv_unreadable', message: error.message }, 400);
       throw error;
     }
-    await letters.createBatch({ _id: batchId, total: rows, createdBy: staffActor(req.staff), createdAt: new Date(), processId: batchId, pageSize: mail.batch.pageSize });
+    await letters.createBatch({ _id: batchId, total: rows, createdBy: staffActor(req.staff), createdAt: new Date(), processId: batchId, pageSize: mail.batch.pageSize, pageTallies: true });
     await deps.temporal.workflow.start('letterBatchWorkflow', {
       taskQueue: deps.config.temporal.taskQueue, workflowId: batchId,
       args: [{
