@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { HttpAnswer, httpCall } from '../httpCall';
 import {
   ADDRESS_PREFERENCE, AddressLookup, AddressSource, PopulationRegister, PopulationRegisterError, PostalAddressLines, preferredAddress, ProtectedAddress,
 } from './populationRegister';
@@ -40,20 +41,19 @@ export class VtjClient implements PopulationRegister {
       `<vtj:Tunnistusportaali></vtj:Tunnistusportaali><vtj:Vara1></vtj:Vara1>`,
       '</vtj:request></vtj:HenkilonTunnusKysely></soapenv:Body></soapenv:Envelope>',
     ].join('');
-    let response: Response;
+    let response: HttpAnswer;
     try {
-      response = await fetch(this.options.url, {
+      response = await httpCall(this.options.url, {
         method: 'POST',
         headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: 'HenkilonTunnusKysely', 'X-Request-Id': randomUUID() },
         body: envelope,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        timeoutMs: this.options.timeoutMs,
       });
     } catch (error) {
       throw new PopulationRegisterError(`Population register not reachable: ${(error as Error).name}`, true);
     }
-    const xml = await response.text();
     if (!response.ok) throw new PopulationRegisterError(`Population register answered HTTP ${response.status}`, response.status >= 500);
-    return parseVtjAnswer(xml);
+    return parseVtjAnswer(response.text);
   }
 }
 

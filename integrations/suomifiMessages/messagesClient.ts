@@ -1,3 +1,4 @@
+import { HttpAnswer, httpCall, HttpTimeoutError, httpUpload } from '../httpCall';
 import { MessagesService, MessagesServiceError, EventPage, MultichannelMessage, SendResult } from './messagesService';
 
 export interface MessagesClientOptions {
@@ -19,7 +20,7 @@ export class SuomifiMessagesClient implements MessagesService {
 
   constructor(private options: MessagesClientOptions) {}
 
-  private async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response> {
+  private async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<HttpAnswer> {
     for (let attempt = 0; ; attempt++) {
       const token = await this.accessToken();
       const response = await this.fetch(method, path, body, { Authorization: `Bearer ${token}` });
@@ -31,20 +32,19 @@ export class SuomifiMessagesClient implements MessagesService {
     }
   }
 
-  private async fetch(method: 'GET' | 'POST', path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-    const isForm = body instanceof FormData;
+  private async fetch(method: 'GET' | 'POST', path: string, body: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer> {
+    const url = new URL(path, this.options.baseUrl);
+    const { timeoutMs } = this.options;
     try {
-      return await fetch(new URL(path, this.options.baseUrl), {
+      if (body instanceof FormData) return await httpUpload(url, { form: body, headers: { Accept: 'application/json', ...headers }, timeoutMs });
+      return await httpCall(url, {
         method,
-        headers: { Accept: 'application/json', ...(body !== undefined && !isForm ? { 'Content-Type': 'application/json' } : {}), ...headers },
-        body: body === undefined ? undefined : isForm ? body : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        headers: { Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        timeoutMs,
       });
     } catch (error) {
-      const name = (error as Error).name;
-      if (name === 'TimeoutError' || name === 'AbortError') {
-        throw new MessagesServiceError('timeout', `no answer to ${method} ${path} within ${this.options.timeoutMs} ms`, true);
-      }
+      if (error instanceof HttpTimeoutError) throw new MessagesServiceError('timeout', `no answer to ${method} ${path} within ${timeoutMs} ms`, true);
       throw new MessagesServiceError('network', `${method} ${path}: ${(error as Error).message}`, true);
     }
   }
@@ -52,8 +52,8 @@ export class SuomifiMessagesClient implements MessagesService {
   private accessToken(): Promise<string> {
     this.token ??= (async () => {
       const response = await this.fetch('POST', '/v1/token', { username: this.options.username, password: this.options.password });
-      if (!response.ok) throw await failure(response);
-      const { accessToken } = (await response.json()) as { accessToken: string };
+      if (!response.ok) throw failure(response);
+      const { accessToken } = response.json<{ accessToken: string }>();
       return accessToken;
     })().catch((error: unknown) => {
       this.token = undefined;
@@ -64,15 +64,15 @@ export class SuomifiMessagesClient implements MessagesService {
 
   async changePassword(currentPassword: string, newPassword: string): Promise<void> {
     const response = await this.call('POST', '/v1/change-password', { accessToken: await this.accessToken(), currentPassword, newPassword });
-    if (!response.ok) throw await failure(response);
+    if (!response.ok) throw failure(response);
     this.options = { ...this.options, password: newPassword };
   }
 
   async activeMailboxes(ids: string[]): Promise<string[]> {
     if (ids.length > 10_000) throw new RangeError('At most 10,000 ids a call');
     const response = await this.call('POST', '/v1/mailboxes/active', { endUsers: ids.map((id) => ({ id })) });
-    if (!response.ok) throw await failure(response);
-    const { endUsersWithActiveMailbox } = (await response.json()) as { endUsersWithActiveMailbox: { id: string }[] };
+    if (!response.ok) throw failure(response);
+    const { endUsersWithActiveMailbox } = response.json<{ endUsersWithActiveMailbox: { id: string }[] }>();
     return endUsersWithActiveMailbox.map((user) => user.id);
   }
 
@@ -80,33 +80,34 @@ export class SuomifiMessagesClient implements MessagesService {
     const form = new FormData();
     form.append('file', new Blob([file.bytes], { type: 'application/pdf' }), file.fileName);
     const response = await this.call('POST', '/v2/attachments', form);
-    if (!response.ok) throw await failure(response);
-    const { attachmentId } = (await response.json()) as { attachmentId: string };
+    if (!response.ok) throw failure(response);
+    const { attachmentId } = response.json<{ attachmentId: string }>();
     return attachmentId;
   }
 
   async sendMultichannel(message: MultichannelMessage): Promise<SendResult> {
     const response = await this.call('POST', '/v2/messages', message);
     if (response.status === 409) {
-      const body = (await response.json().catch(() => ({}))) as ErrorBody;
+      let body: ErrorBody = {};
+      try { body = response.json<ErrorBody>(); } catch { /* no body: still sent */ }
       return { outcome: 'already_sent', ...(body.messageId !== undefined ? { messageId: String(body.messageId) } : {}) };
     }
-    if (!response.ok) throw await failure(response);
-    const { messageId } = (await response.json()) as { messageId: string | number };
+    if (!response.ok) throw failure(response);
+    const { messageId } = response.json<{ messageId: string | number }>();
     return { outcome: 'sent', messageId: String(messageId) };
   }
 
   async events(continuationToken?: string): Promise<EventPage> {
     const query = continuationToken ? `?continuationToken=${encodeURIComponent(continuationToken)}` : '';
     const response = await this.call('GET', `/v2/events${query}`);
-    if (!response.ok) throw await failure(response);
-    return (await response.json()) as EventPage;
+    if (!response.ok) throw failure(response);
+    return response.json<EventPage>();
   }
 }
 
-async function failure(response: Response): Promise<MessagesServiceError> {
-  const text = await response.text().catch(() => '');
-  let reason = text.slice(0, 500) || response.statusText;
+function failure(response: HttpAnswer): MessagesServiceError {
+  const text = response.text;
+  let reason = text.slice(0, 500) || `HTTP ${response.status}`;
   try {
     const body = JSON.parse(text) as ErrorBody;
     reason = [body.reason, ...(body.validationErrors ?? []).map((v) => v.error)].filter(Boolean).join('; ') || reason;
