@@ -5,7 +5,7 @@ import { PostalAddress, MessagesServiceError } from '../integrations/suomifiMess
 import { maskIdentifier, parsePartyIdentifier } from '../rules/identifiers';
 import { Channel, checkLetterPdf, checkLetterTitle, deemedNotificationDate, FINAL_DELIVERY_EVENTS, finnishCalendarDate, letterCostCents, letterProcessId, parseLetterProcessId } from '../rules/officialMail';
 import { inspectPdf, PdfError } from '../signing/errors';
-import { LetterPageTallies, RowTally } from '../store/letterPageTallies';
+import { activityTallyKey, countLetters, FinalStatus, LetterPageTallies } from '../store/letterPageTallies';
 import { LetterTemplateRecord, LetterTemplates } from '../store/letterTemplates';
 import { LetterRecord, LetterStatus } from '../store/letters';
 import type { AuditEvent } from '../audit/auditLog';
@@ -58,18 +58,6 @@ function count(totals: BatchTotals, letter: Pick<LetterRecord, 'status' | 'chann
   else if (letter.status === 'failed') totals.failed += 1;
 }
 
-/** A letter's part of its page's tally (store/letterPageTallies.ts). */
-function tallyOf(letter: Partial<LetterRecord>): Partial<RowTally> {
-  return { status: letter.status, channel: letter.channel, costCents: letter.costCents, paperCostCents: letter.paperCostCents };
-}
-
-/** Letters grouped by the tracker that follows them, whose id keys their page's tally. */
-function byTracker(letters: LetterRecord[]): Map<string, LetterRecord[]> {
-  const groups = new Map<string, LetterRecord[]>();
-  for (const letter of letters) if (letter.trackedBy) groups.set(letter.trackedBy, [...(groups.get(letter.trackedBy) ?? []), letter]);
-  return groups;
-}
-
 class Rejected extends Error {
   constructor(readonly code: string, readonly reason: string) { super(reason); }
 }
@@ -90,17 +78,19 @@ export function createLetterBatchActivities(deps: LetterActivityDeps & { templat
   };
 
   /** Outcomes and audit events gathered and written a hundred at a time: one round trip each, not one per letter. */
-  function outcomeWriter(pageKey: string, batchId: string) {
+  /** `settled` holds every row this sending has settled so far, for the page's tally. */
+  function outcomeWriter(tally: { pageKey: string; batchId: string; activityKey: string; settled: Pick<LetterRecord, 'status' | 'channel' | 'costCents' | 'paperCostCents'>[] }) {
     let changes: Parameters<typeof deps.letters.updateMany>[0] = [];
     let audits: AuditEvent[] = [];
     let workList: Parameters<typeof deps.letters.addManyToWorkList>[0] = [];
     let writing = Promise.resolve();
     const flush = () => {
-      const batch = { changes, audits, workList };
+      // Counted now: the rows settled up to this flush, whose records this write completes.
+      const batch = { changes, audits, workList, counts: countLetters(tally.settled) };
       changes = []; audits = []; workList = [];
       writing = writing.then(async () => {
         await deps.letters.updateMany(batch.changes);
-        await deps.tallies.setRows(pageKey, batchId, batch.changes.map(({ letterId, set }) => ({ row: parseLetterProcessId(letterId)!.row, tally: tallyOf(set) })));
+        await deps.tallies.setSending(tally.pageKey, tally.batchId, tally.activityKey, batch.counts);
         await deps.letters.addManyToWorkList(batch.workList);
         await deps.audit.appendMany(batch.audits);
       });
@@ -193,8 +183,9 @@ export function createLetterBatchActivities(deps: LetterActivityDeps & { templat
           if (!SENT_STATUSES.has(letter.status)) result.untrackedRows.push(letter.row!);
         }
       }
-      // An earlier attempt may have stopped between a letter's record and its page's tally.
-      await deps.tallies.setRows(input.trackerId, input.batchId, settledBefore.map((letter) => ({ row: letter.row!, tally: tallyOf(letter) })));
+      const tally = { pageKey: input.trackerId, batchId: input.batchId, activityKey: activityTallyKey(context.info), settled: [...settledBefore] };
+      // An earlier attempt may have stopped between its letters' records and the page's tally.
+      if (settledBefore.length) await deps.tallies.setSending(tally.pageKey, tally.batchId, tally.activityKey, countLetters(tally.settled));
       if (!todo.length) return result;
 
       // The channel for all of the page at once: the ids with an active mailbox (at most 10,000 a call).
@@ -205,9 +196,10 @@ export function createLetterBatchActivities(deps: LetterActivityDeps & { templat
       // The tracker is named before anything is sent, so the event poller can route the very first event (the API names it at upload).
       await deps.letters.updateMany(todo.filter((letter) => letter.trackedBy !== input.trackerId).map((letter) => ({ letterId: letter._id, set: { trackedBy: input.trackerId } })));
 
-      const writer = outcomeWriter(input.trackerId, input.batchId);
+      const writer = outcomeWriter(tally);
       const settle = (letter: LetterRecord, set: Partial<LetterRecord> & { status: LetterStatus }, audit?: { action: string; details: Record<string, unknown>; sha256?: string }) => {
         const settled = { ...letter, ...set };
+        tally.settled.push(settled);
         count(result.totals, settled);
         if (!SENT_STATUSES.has(settled.status)) result.untrackedRows.push(letter.row!);
         // Only this activity moves a letter on from "created"; the tracker waits for "sent" before recording a final state.
@@ -280,20 +272,22 @@ export function createLetterBatchActivities(deps: LetterActivityDeps & { templat
     async failLetterRows(input: { batchId: string; rows: number[]; reason: string }): Promise<BatchTotals> {
       const letters = [...(await deps.letters.getMany(input.rows.map((row) => letterProcessId(input.batchId, row)))).values()];
       const failed = { status: 'failed' as const, failure: { code: 'SuomifiMessages.unavailable', reason: input.reason } };
-      const failing = letters.filter((letter) => letter.status === 'created');
-      await deps.letters.updateMany(failing.map((letter) => ({ letterId: letter._id, set: failed })));
-      for (const [pageKey, rows] of byTracker(failing)) await deps.tallies.setRows(pageKey, input.batchId, rows.map((letter) => ({ row: letter.row!, tally: { status: 'failed' } })));
+      await deps.letters.updateMany(letters.filter((letter) => letter.status === 'created').map((letter) => ({ letterId: letter._id, set: failed })));
+      // This call's rows that are failed now, also those an earlier attempt of it failed.
+      const failedNow = letters.filter((letter) => letter.status === 'created' || letter.status === 'failed');
+      const pageKey = failedNow[0]?.trackedBy;
+      if (pageKey) await deps.tallies.setSending(pageKey, input.batchId, activityTallyKey(Context.current().info), countLetters(failedNow.map((letter) => ({ ...letter, ...failed }))));
       const totals = emptyTotals();
       for (const letter of letters) count(totals, letter.status === 'created' ? { ...letter, ...failed } : letter);
       return totals;
     },
 
     /** Letters that reached a final state: the status and the events into each record, returned and unresolved ones onto the work list. */
-    async recordFinalDeliveries(input: { batchId: string; letters: FinalDelivery[] }): Promise<void> {
+    async recordFinalDeliveries(input: { batchId: string; letters: FinalDelivery[]; pageFinals?: Partial<Record<FinalStatus, number>> }): Promise<void> {
       await deps.letters.updateMany(input.letters.map(({ letterId, status, events }) => ({ letterId, set: { status, events } })));
       // This runs for the page's tracker, whose id keys the page's tally and trail.
       const tracker = Context.current().info.workflowExecution?.workflowId;
-      if (tracker) await deps.tallies.setRows(tracker, input.batchId, input.letters.map(({ letterId, status }) => ({ row: parseLetterProcessId(letterId)!.row, tally: { status } })));
+      if (tracker && input.pageFinals) await deps.tallies.setFinals(tracker, input.batchId, input.pageFinals);
       await deps.letters.addManyToWorkList(input.letters.filter((letter) => TO_WORK_LIST.includes(letter.status))
         .map((letter) => ({ letterId: letter.letterId, batchId: input.batchId, row: parseLetterProcessId(letter.letterId)?.row, reason: letter.status })));
       // Listed with the page's other events (see AuditEvent.trail).
@@ -304,11 +298,11 @@ export function createLetterBatchActivities(deps: LetterActivityDeps & { templat
     },
 
     /** Letters no final event came for within the tracking time: unconfirmed, with the events there were. */
-    async closeUnconfirmedLetters(input: { letters: { letterId: string; events: TrackedEvent[] }[] }): Promise<void> {
+    async closeUnconfirmedLetters(input: { letters: { letterId: string; events: TrackedEvent[] }[]; pageFinals?: Partial<Record<FinalStatus, number>> }): Promise<void> {
       await deps.letters.updateMany(input.letters.map(({ letterId, events }) => ({ letterId, set: { status: 'unconfirmed', events } })));
       const tracker = Context.current().info.workflowExecution?.workflowId;
       const batchId = input.letters[0] && parseLetterProcessId(input.letters[0].letterId)?.batchId;
-      if (tracker && batchId) await deps.tallies.setRows(tracker, batchId, input.letters.map(({ letterId }) => ({ row: parseLetterProcessId(letterId)!.row, tally: { status: 'unconfirmed' } })));
+      if (tracker && batchId && input.pageFinals) await deps.tallies.setFinals(tracker, batchId, input.pageFinals);
     },
   };
 }

@@ -48,3 +48,25 @@ it('retries 500s and timeouts row by row, records a 400 as a rejection, counts a
   expect(report.text).toContain('summary,rejected,1');
   expect(report.text).toMatch(/\r\n3,[^,]+,rejected,,,,SuomifiMessages.rejected: Recipient id is not accepted by this service/);
 }, 120_000);
+
+it('gives up on a row the service keeps failing after every round, records it failed with the last reason, and sends the rest once', async () => {
+  const config = stack.config;
+  const [down, ...healthy] = await Promise.all(Array.from({ length: 3 }, () => registerPerson(config, { mailbox: true })));
+  await injectFault(config, { endpoint: 'messages', recipientId: down!.id, kind: 'error', status: 503, reason: 'Service unavailable for maintenance', times: 1000 });
+  const started = await request(letterApi(stack)).post(`/api/letter-batches?documentVersionId=${await storedPdf()}&title=Tiedote`).set(REGISTRY).set('Content-Type', 'text/csv')
+    .send(['recipientId', down!.id, ...healthy.map((p) => p.id)].join('\n'));
+  expect(started.status).toBe(202);
+  const { batchId } = started.body;
+  // Five rounds of three attempts each, with 5, 10, 20 and 40 s between the rounds.
+  const state = await stack.withWorker(() => stack.client.workflow.getHandle(batchId).result() as Promise<LetterBatchState>);
+
+  expect(state.totals).toMatchObject({ dispatched: 2, failed: 1, rejected: 0 });
+  // Fifteen tries of the failing row (none accepted), one of each other.
+  expect(await counters(config, `${batchId}-`)).toMatchObject({ accepted: 2, distinctExternalIds: 3, posts: 17 });
+  expect(await LetterModel.findById(`${batchId}-1`).lean()).toMatchObject({ status: 'failed', failure: { code: 'SuomifiMessages.unavailable', reason: expect.stringContaining('Service unavailable for maintenance') } });
+  const progress = await request(letterApi(stack)).get(`/api/letter-batches/${batchId}`).set(REGISTRY);
+  expect(progress.body).toMatchObject({ total: 3, processed: 3, byStatus: expect.objectContaining({ failed: 1 }), byChannel: { electronic: 2 } });
+  const report = await request(letterApi(stack)).get(`/api/letter-batches/${batchId}/report.csv`).set(REGISTRY);
+  expect(report.text).toContain('summary,failed,1');
+  expect(report.text).toMatch(/\r\n1,[^,]+,failed,,,,SuomifiMessages.unavailable: .*Service unavailable for maintenance/);
+}, 180_000);

@@ -4,7 +4,7 @@ import { AuditEventModel, AuditLog } from '../audit/auditLog';
 import { hashToken, LinkRejectedError, ParticipantLinkModel, ParticipantLinks } from '../links/signerLinks';
 import { connectStore, disconnectStore } from '../store/connection';
 import { DocumentTooLargeError, DocumentVersionModel, ChunkedDocumentStore, sha256Hex } from '../store/documentStore';
-import { LetterPageTallies } from '../store/letterPageTallies';
+import { countLetters, LetterPageTallies } from '../store/letterPageTallies';
 import { testConfig } from './support/testStack';
 
 const pdfLike = (text: string) => Buffer.from(`%PDF-1.7\n${text}\n%%EOF\n`);
@@ -119,20 +119,22 @@ describe('audit log', () => {
 
 describe('letter page tallies', () => {
   const tallies = new LetterPageTallies();
+  const sent = (channel: 'electronic' | 'paper') => ({ status: 'sent' as const, channel, costCents: channel === 'paper' ? 120 : 10, paperCostCents: 120 });
 
-  it('counts a batch from its pages, each row once however often it is written, a final status keeping the channel and cost', async () => {
+  it('counts a batch from its pages: each sending\'s rows once however often it writes, final states moving letters out of "sent"', async () => {
     const batchId = `batch-${randomUUID()}`;
     const [first, second] = [`${batchId}-page-1`, `${batchId}-page-3`];
-    const sent = { status: 'sent' as const, channel: 'electronic' as const, costCents: 10, paperCostCents: 120 };
-    await tallies.setRows(first, batchId, [{ row: 1, tally: sent }, { row: 2, tally: sent }]);
-    await tallies.setRows(first, batchId, [{ row: 2, tally: sent }]); // a retried write
-    await tallies.setRows(second, batchId, [{ row: 3, tally: { status: 'no_channel' } }]);
-    expect(await tallies.batchCounts(4, [first, second])).toEqual({
-      settled: 3, byStatus: { sent: 2, no_channel: 1, created: 1 }, byChannel: { electronic: 2 }, costCents: 20, paperCostCents: 240,
+    await tallies.setSending(first, batchId, 'a1', countLetters([sent('electronic')]));
+    await tallies.setSending(first, batchId, 'a1', countLetters([sent('electronic'), sent('paper')])); // the same sending, further on (or retried)
+    await tallies.setSending(second, batchId, 'a1', countLetters([{ status: 'no_channel' }]));
+    await tallies.setSending(second, batchId, 'a2', countLetters([{ status: 'failed' }])); // a later round of the page
+    expect(await tallies.batchCounts(5, [first, second])).toEqual({
+      settled: 4, byStatus: { sent: 2, no_channel: 1, failed: 1, created: 1 }, byChannel: { electronic: 1, paper: 1 }, costCents: 130, paperCostCents: 240,
     });
-    // One status for another, every count the same: the kind of change FerretDB 1.24 would drop from a replaced embedded document.
-    await tallies.setRows(first, batchId, [{ row: 1, tally: { status: 'read' } }]);
-    await tallies.setRows(first, batchId, [{ row: 1, tally: { status: 'receipt_confirmed' } }]);
-    expect((await tallies.batchCounts(4, [first, second])).byStatus).toEqual({ receipt_confirmed: 1, sent: 1, no_channel: 1, created: 1 });
+    await tallies.setFinals(first, batchId, { read: 1 });
+    // One final state for another, every count the same: the kind of change FerretDB 1.24 would drop from a replaced embedded document.
+    await tallies.setFinals(first, batchId, { receipt_confirmed: 1 });
+    await tallies.setFinals(first, batchId, { receipt_confirmed: 1, delivered: 1 });
+    expect((await tallies.batchCounts(5, [first, second])).byStatus).toEqual({ receipt_confirmed: 1, delivered: 1, no_channel: 1, failed: 1, created: 1 });
   });
 });

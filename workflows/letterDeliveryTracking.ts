@@ -2,6 +2,7 @@ import { condition, continueAsNew, defineQuery, defineSignal, proxyActivities, s
 import type { LetterBatchActivities } from '../activities/letterBatchActivities';
 import { FINAL_DELIVERY_EVENTS } from '../rules/officialMail';
 import { letterProcessId } from '../rules/officialMail';
+import type { FinalStatus } from '../store/letterPageTallies';
 import type { LetterStatus } from '../store/letters';
 import type { DeliveryEvent } from './officialLetter';
 import { showProcess, showStep } from './processView';
@@ -29,7 +30,16 @@ export interface LetterDeliveryTrackingInput {
   organization: string;
   trackingDays: number;
   /** Carried across continue-as-new: the open letters with their events so far. */
-  carried?: { open: Record<string, TrackedEvent[]>; dispatched: boolean; trackUntil: number; final: number };
+  carried?: { open: Record<string, TrackedEvent[]>; dispatched: boolean; trackUntil: number; final: number; finalCounts?: PageFinals };
+}
+
+/** How many of the page's letters have reached each final state: the page's tally (store/letterPageTallies.ts) is kept from it. */
+type PageFinals = Partial<Record<FinalStatus, number>>;
+
+function withFinals(counts: PageFinals, statuses: FinalStatus[]): PageFinals {
+  const after = { ...counts };
+  for (const status of statuses) after[status] = (after[status] ?? 0) + 1;
+  return after;
 }
 
 export interface LetterDeliveryTrackingState { status: 'following' | 'completed'; open: number; final: number; unconfirmed: number; dispatched: boolean }
@@ -58,6 +68,7 @@ export async function letterDeliveryTrackingWorkflow(input: LetterDeliveryTracki
     : Array.from({ length: input.count }, (_, i) => [letterProcessId(input.batchId, input.firstRow + i), []]));
   const state: LetterDeliveryTrackingState = { status: 'following', open: open.size, final: carried?.final ?? 0, unconfirmed: 0, dispatched: carried?.dispatched ?? false };
   const trackUntil = carried?.trackUntil ?? Date.now() + input.trackingDays * 24 * 60 * 60 * 1000;
+  let finalCounts: PageFinals = carried?.finalCounts ?? {};
   setHandler(deliveryTrackingStateQuery, () => ({ ...state, open: open.size }));
   setHandler(letterEventsQuery, (letterId) => open.get(letterId));
   setHandler(pageDeliveryEventsSignal, (letters) => {
@@ -87,17 +98,20 @@ export async function letterDeliveryTrackingWorkflow(input: LetterDeliveryTracki
     if (!await condition(() => finals().length > 0 || (state.dispatched && open.size === 0), Math.max(0, trackUntil - Date.now()))) break;
     const ready = finals().slice(0, FINALS_PER_RECORDING);
     if (ready.length) {
-      await tracking.recordFinalDeliveries({ batchId: input.batchId, letters: ready });
+      const pageFinals = withFinals(finalCounts, ready.map(({ status }) => status as FinalStatus));
+      await tracking.recordFinalDeliveries({ batchId: input.batchId, letters: ready, pageFinals });
+      finalCounts = pageFinals;
       for (const { letterId } of ready) open.delete(letterId);
       state.final += ready.length;
     }
     if (open.size && (workflowInfo().historyLength > HISTORY_EVENTS_PER_RUN || workflowInfo().continueAsNewSuggested)) {
-      await continueAsNew<typeof letterDeliveryTrackingWorkflow>({ ...input, carried: { open: Object.fromEntries(open), dispatched: state.dispatched, trackUntil, final: state.final } });
+      await continueAsNew<typeof letterDeliveryTrackingWorkflow>({ ...input, carried: { open: Object.fromEntries(open), dispatched: state.dispatched, trackUntil, final: state.final, finalCounts } });
     }
   }
   // Tracking time is up: what has not reached a final state is unconfirmed.
   if (open.size) {
-    await tracking.closeUnconfirmedLetters({ letters: [...open].map(([letterId, events]) => ({ letterId, events })) });
+    const pageFinals = withFinals(finalCounts, [...open.keys()].map(() => 'unconfirmed' as const));
+    await tracking.closeUnconfirmedLetters({ letters: [...open].map(([letterId, events]) => ({ letterId, events })), pageFinals });
     state.unconfirmed = open.size;
     open.clear();
   }
