@@ -259,7 +259,8 @@ export function createLetterActivities(deps: LetterActivityDeps) {
         'row,recipient,status,channel,cost_eur,deemed_notified_on,reason',
       ];
       let count = 0;
-      for await (const letter of deps.letters.batchCursor(input.batchId)) {
+      const { total } = await deps.letters.getBatch(input.batchId);
+      for await (const letter of deps.letters.batchLetters(input.batchId, total, { recipientId: 1, row: 1, status: 1, channel: 1, costCents: 1, failure: 1, deemedNotifiedOn: 1 })) {
         const reason = letter.failure ? `${letter.failure.code}: ${letter.failure.reason}` : '';
         lines.push([letter.row, maskIdentifier(letter.recipientId), letter.status, letter.channel ?? '', letter.costCents !== undefined ? euros(letter.costCents) : '', letter.deemedNotifiedOn ?? '', csvField(reason)].join(','));
         if (++count % 500 === 0) Context.current().heartbeat();
