@@ -178,12 +178,6 @@ export class Letters {
     });
   }
 
-  async byRow(batchId: string, row: number): Promise<LetterRecord> {
-    const record = await LetterModel.findOne({ batchId, row }).lean();
-    if (!record) throw new NotFoundError(`Row ${row} of batch ${batchId}`);
-    return record;
-  }
-
   async update(letterId: string, changes: Partial<Omit<LetterRecord, '_id'>>): Promise<void> {
     await LetterModel.updateOne({ _id: letterId }, { $set: changes });
   }
