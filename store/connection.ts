@@ -10,6 +10,11 @@ import { traceStoreCommands } from './commandTrace';
  * hash, idempotency key), and per-process lists (links, audit events,
  * document versions) are small documents keyed by the process or document.
  * Listing pages for staff may still scan; MongoDB serves both from indexes.
+ *
+ * Also of FerretDB 1.24: a $set that replaces an embedded document with one
+ * of other keys but the same values ({ read: 1 } by { sent: 1 }) is taken
+ * for no change. Counts keyed by name are stored with every key present
+ * (store/letterPageTallies.ts).
  */
 
 /**
