@@ -1,12 +1,16 @@
-import { errors, request } from 'undici';
+type Undici = typeof import('undici');
 
 /**
  * One HTTP call to a government service, its answer read whole (they are
  * small JSON or XML), through undici's request API rather than fetch: a
  * batch makes two calls a letter, and fetch's web streams and abort signals
  * cost the bulk worker about a fifth of its CPU. Connections are kept
- * alive by undici's shared agent.
+ * alive by undici's shared agent. undici is loaded on the first call: a
+ * worker that never sends a letter keeps its 5 MiB.
  */
+
+let undici: Promise<Undici> | undefined;
+const loadUndici = () => (undici ??= import('undici'));
 
 export interface HttpAnswer {
   status: number;
@@ -21,6 +25,7 @@ export class HttpTimeoutError extends Error {
 }
 
 export async function httpCall(url: URL | string, options: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string; timeoutMs: number }): Promise<HttpAnswer> {
+  const { errors, request } = await loadUndici();
   try {
     const { statusCode, body } = await request(url, {
       method: options.method,
