@@ -58,6 +58,11 @@ function count(totals: BatchTotals, letter: Pick<LetterRecord, 'status' | 'chann
   else if (letter.status === 'failed') totals.failed += 1;
 }
 
+/** The tracker a final-state activity runs for: its id keys the page's tally and audit trail. */
+function pageTracker(): string | undefined {
+  return Context.current().info.workflowExecution?.workflowId;
+}
+
 class Rejected extends Error {
   constructor(readonly code: string, readonly reason: string) { super(reason); }
 }
@@ -77,8 +82,11 @@ export function createLetterBatchActivities(deps: LetterActivityDeps & { templat
     return cached;
   };
 
-  /** Outcomes and audit events gathered and written a hundred at a time: one round trip each, not one per letter. */
-  /** `settled` holds every row this sending has settled so far, for the page's tally. */
+  /**
+   * Outcomes and audit events gathered and written a hundred at a time: one
+   * round trip each, not one per letter. `tally.settled` holds every row this
+   * sending has settled so far; each write brings the page's tally up to it.
+   */
   function outcomeWriter(tally: { pageKey: string; batchId: string; activityKey: string; settled: Pick<LetterRecord, 'status' | 'channel' | 'costCents' | 'paperCostCents'>[] }) {
     let changes: Parameters<typeof deps.letters.updateMany>[0] = [];
     let audits: AuditEvent[] = [];
@@ -285,8 +293,7 @@ export function createLetterBatchActivities(deps: LetterActivityDeps & { templat
     /** Letters that reached a final state: the status and the events into each record, returned and unresolved ones onto the work list. */
     async recordFinalDeliveries(input: { batchId: string; letters: FinalDelivery[]; pageFinals?: Partial<Record<FinalStatus, number>> }): Promise<void> {
       await deps.letters.updateMany(input.letters.map(({ letterId, status, events }) => ({ letterId, set: { status, events } })));
-      // This runs for the page's tracker, whose id keys the page's tally and trail.
-      const tracker = Context.current().info.workflowExecution?.workflowId;
+      const tracker = pageTracker();
       if (tracker && input.pageFinals) await deps.tallies.setFinals(tracker, input.batchId, input.pageFinals);
       await deps.letters.addManyToWorkList(input.letters.filter((letter) => TO_WORK_LIST.includes(letter.status))
         .map((letter) => ({ letterId: letter.letterId, batchId: input.batchId, row: parseLetterProcessId(letter.letterId)?.row, reason: letter.status })));
@@ -298,11 +305,10 @@ export function createLetterBatchActivities(deps: LetterActivityDeps & { templat
     },
 
     /** Letters no final event came for within the tracking time: unconfirmed, with the events there were. */
-    async closeUnconfirmedLetters(input: { letters: { letterId: string; events: TrackedEvent[] }[]; pageFinals?: Partial<Record<FinalStatus, number>> }): Promise<void> {
+    async closeUnconfirmedLetters(input: { batchId?: string; letters: { letterId: string; events: TrackedEvent[] }[]; pageFinals?: Partial<Record<FinalStatus, number>> }): Promise<void> {
       await deps.letters.updateMany(input.letters.map(({ letterId, events }) => ({ letterId, set: { status: 'unconfirmed', events } })));
-      const tracker = Context.current().info.workflowExecution?.workflowId;
-      const batchId = input.letters[0] && parseLetterProcessId(input.letters[0].letterId)?.batchId;
-      if (tracker && batchId && input.pageFinals) await deps.tallies.setFinals(tracker, batchId, input.pageFinals);
+      const tracker = pageTracker();
+      if (tracker && input.batchId && input.pageFinals) await deps.tallies.setFinals(tracker, input.batchId, input.pageFinals);
     },
   };
 }

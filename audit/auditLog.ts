@@ -89,7 +89,10 @@ export class AuditLog {
       if (!writeErrors?.length || !writeErrors.every((e) => (e.code ?? e.err?.code) === 11000)) throw error;
     }
     const byTrail = new Map<string, string[]>();
-    for (const event of events) byTrail.set(trailOf(event), [...(byTrail.get(trailOf(event)) ?? []), event.eventId]);
+    for (const event of events) {
+      const trail = trailOf(event);
+      byTrail.set(trail, [...(byTrail.get(trail) ?? []), event.eventId]);
+    }
     const trails = [...byTrail];
     for (let i = 0; i < trails.length; i += 8) {
       await Promise.all(trails.slice(i, i + 8).map(([trail, eventIds]) => addToIdList(AuditTrailModel, trail, eventIds)));

@@ -1,7 +1,6 @@
 import { condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { LetterBatchActivities } from '../activities/letterBatchActivities';
-import { FINAL_DELIVERY_EVENTS } from '../rules/officialMail';
-import { letterProcessId } from '../rules/officialMail';
+import { FINAL_DELIVERY_EVENTS, letterProcessId } from '../rules/officialMail';
 import type { FinalStatus } from '../store/letterPageTallies';
 import type { LetterStatus } from '../store/letters';
 import type { DeliveryEvent } from './officialLetter';
@@ -111,7 +110,7 @@ export async function letterDeliveryTrackingWorkflow(input: LetterDeliveryTracki
   // Tracking time is up: what has not reached a final state is unconfirmed.
   if (open.size) {
     const pageFinals = withFinals(finalCounts, [...open.keys()].map(() => 'unconfirmed' as const));
-    await tracking.closeUnconfirmedLetters({ letters: [...open].map(([letterId, events]) => ({ letterId, events })), pageFinals });
+    await tracking.closeUnconfirmedLetters({ batchId: input.batchId, letters: [...open].map(([letterId, events]) => ({ letterId, events })), pageFinals });
     state.unconfirmed = open.size;
     open.clear();
   }
