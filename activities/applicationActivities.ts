@@ -14,7 +14,7 @@ import { DocumentStore } from '../store/documentStore';
 import { Letters } from '../store/letters';
 import { failFastOnBadInput, idempotencyKey } from './activityContext';
 import { renderDecisionPdf, renderRectificationDecisionPdf } from './decisionDocument';
-import type { VersionRef } from './documentActivities';
+import { VersionRef, versionRef } from './documentActivities';
 
 /**
  * The side effects of turning an application into a decision. Each takes
@@ -117,7 +117,7 @@ export function createApplicationActivities(deps: ApplicationActivityDeps) {
       const saved = await deps.store.saveVersion({ key: idempotencyKey(), bytes: pdf, fileName: `paatos-${record.caseNumber?.replace(/\//g, '-')}.pdf`, kind: 'decision' });
       await deps.applications.update(input.applicationId, { decision: { ...decision, versionId: saved.versionId } });
       await audit(input.applicationId, 'decision.drafted', { outcome: input.outcome, amount: input.amount }, input.actor, saved.sha256);
-      return { versionId: saved.versionId, documentId: saved.documentId, sha256: saved.sha256 };
+      return versionRef(saved);
     },
 
     async recordSignedDecision(input: { applicationId: string; versionId: string; sha256: string; actor: string; rectification?: boolean }): Promise<void> {
@@ -136,7 +136,7 @@ export function createApplicationActivities(deps: ApplicationActivityDeps) {
         await deps.applications.update(input.applicationId, { decision: { ...record.decision!, outcome: input.outcome, amount: input.amount, reasoning: input.reasoning } });
       }
       await audit(input.applicationId, 'rectification.decision_drafted', { resolution: input.resolution, outcome: input.outcome, amount: input.amount }, input.actor, saved.sha256);
-      return { versionId: saved.versionId, documentId: saved.documentId, sha256: saved.sha256 };
+      return versionRef(saved);
     },
 
     /** The 30-day appeal period from the day the applicant is deemed notified of the rectification decision. */

@@ -13,7 +13,7 @@ import { appendPagesIncrementally } from '../signing/appendPages';
 import { failFastOnBadInput, idempotencyKey } from './activityContext';
 import { renderAuditCertificate } from './auditCertificate';
 import { renderContractPdf } from './contractTemplate';
-import type { VersionRef } from './documentActivities';
+import { VersionRef, versionRef } from './documentActivities';
 
 /**
  * The employment contract's side effects. Each takes ids, looks the people
@@ -68,6 +68,13 @@ export function signingLink(publicUrl: string, token: string, language: Language
 export function createContractActivities(deps: ContractActivityDeps) {
   const downloadLinkDays = deps.downloadLinkDays ?? 30;
 
+  /** The contract's audit certificate, rendered from its audit trail, and the signed version with it appended (every signature stays valid). */
+  async function certifiedContract(contractId: string, versionId: string) {
+    const record = await deps.contracts.get(contractId);
+    const [events, source, signedPdf] = await Promise.all([deps.audit.forProcess(record.contractId), deps.store.getVersion(versionId), deps.store.readVersion(versionId)]);
+    const certificatePdf = await renderAuditCertificate({ organization: deps.organization, title: record.title, processId: record.contractId, events, describeActor: describeActor(record) });
+    return { source, certificatePdf, withCertificate: await appendPagesIncrementally(signedPdf, certificatePdf) };
+  }
 
   /**
    * Issues a personal link and mails it under one key. A retry after the
@@ -113,12 +120,12 @@ export function createContractActivities(deps: ContractActivityDeps) {
         let source: VersionRef;
         if (record.uploadedVersionId) {
           const uploaded = await deps.store.getVersion(record.uploadedVersionId);
-          source = { versionId: uploaded.versionId, documentId: uploaded.documentId, sha256: uploaded.sha256 };
+          source = versionRef(uploaded);
         } else {
           if (!record.terms) throw new Error(`Contract ${record.contractId} has neither terms nor an uploaded PDF`);
           const pdf = await renderContractPdf(record.terms, record.language, record.title);
           const saved = await deps.store.saveVersion({ key: idempotencyKey(), bytes: pdf, fileName: 'tyosopimus.pdf', kind: 'rendered' });
-          source = { versionId: saved.versionId, documentId: saved.documentId, sha256: saved.sha256 };
+          source = versionRef(saved);
         }
         const fields = [...activeSigners(record)]
           .sort((a, b) => a.order - b.order)
@@ -164,7 +171,7 @@ export function createContractActivities(deps: ContractActivityDeps) {
           at: new Date(evidence.at), ip: evidence.ip, userAgent: evidence.userAgent, documentSha256: evidence.documentSha256,
           details: { role: signer.role, consent: true, signedVersionSha256: saved.sha256, ...(evidence.verification ? { verification: evidence.verification } : {}) },
         });
-        return { versionId: saved.versionId, documentId: saved.documentId, sha256: saved.sha256 };
+        return versionRef(saved);
       });
     },
 
@@ -232,19 +239,10 @@ export function createContractActivities(deps: ContractActivityDeps) {
     /** Appends the audit certificate to the signed document (keeping every signature valid) and keeps it as a file of its own too. */
     async appendAuditCertificate(input: { contractId: string; versionId: string }): Promise<{ document: VersionRef; certificate: VersionRef }> {
       return failFastOnBadInput(async () => {
-        const record = await deps.contracts.get(input.contractId);
-        const events = await deps.audit.forProcess(record.contractId);
-        const certificatePdf = await renderAuditCertificate({
-          organization: deps.organization, title: record.title, processId: record.contractId, events, describeActor: describeActor(record),
-        });
-        const source = await deps.store.getVersion(input.versionId);
-        const withCertificate = await appendPagesIncrementally(await deps.store.readVersion(input.versionId), certificatePdf);
+        const { source, certificatePdf, withCertificate } = await certifiedContract(input.contractId, input.versionId);
         const document = await deps.store.saveVersion({ key: idempotencyKey('document'), documentId: source.documentId, bytes: withCertificate, fileName: source.fileName, kind: 'certified' });
         const certificate = await deps.store.saveVersion({ key: idempotencyKey('certificate'), bytes: certificatePdf, fileName: 'audit-certificate.pdf', kind: 'audit-certificate' });
-        return {
-          document: { versionId: document.versionId, documentId: document.documentId, sha256: document.sha256 },
-          certificate: { versionId: certificate.versionId, documentId: certificate.documentId, sha256: certificate.sha256 },
-        };
+        return { document: versionRef(document), certificate: versionRef(certificate) };
       });
     },
 
@@ -257,24 +255,15 @@ export function createContractActivities(deps: ContractActivityDeps) {
     async certifyAndSeal(input: { contractId: string; versionId: string; sealFieldName: string; stamp: Omit<SignatureStamp, 'signedAt'> & { signedAt: string } }):
       Promise<{ sealed: VersionRef; certificate: VersionRef }> {
       return failFastOnBadInput(async () => {
-        const record = await deps.contracts.get(input.contractId);
-        const [events, source] = await Promise.all([deps.audit.forProcess(record.contractId), deps.store.getVersion(input.versionId)]);
-        const [plan, signedPdf, certificatePdf] = await Promise.all([
-          deps.plans.get(source.documentId),
-          deps.store.readVersion(input.versionId),
-          renderAuditCertificate({ organization: deps.organization, title: record.title, processId: record.contractId, events, describeActor: describeActor(record) }),
-        ]);
-        const withCertificate = await appendPagesIncrementally(signedPdf, certificatePdf);
+        const { source, certificatePdf, withCertificate } = await certifiedContract(input.contractId, input.versionId);
+        const plan = await deps.plans.get(source.documentId);
         const sealedPdf = signField(withCertificate, plan, input.sealFieldName, { ...input.stamp, signedAt: new Date(input.stamp.signedAt) }, deps.credentials);
         const [sealed, certificate] = await Promise.all([
           deps.store.saveVersion({ key: idempotencyKey('sealed'), documentId: source.documentId, bytes: sealedPdf, fileName: source.fileName, kind: 'sealed' }),
           deps.store.saveVersion({ key: idempotencyKey('certificate'), bytes: certificatePdf, fileName: 'audit-certificate.pdf', kind: 'audit-certificate' }),
         ]);
-        await deps.audit.append({ eventId: idempotencyKey('audit'), processId: record.contractId, actor: 'system', action: 'contract.sealed', at: new Date(), documentSha256: sealed.sha256 });
-        return {
-          sealed: { versionId: sealed.versionId, documentId: sealed.documentId, sha256: sealed.sha256 },
-          certificate: { versionId: certificate.versionId, documentId: certificate.documentId, sha256: certificate.sha256 },
-        };
+        await deps.audit.append({ eventId: idempotencyKey('audit'), processId: input.contractId, actor: 'system', action: 'contract.sealed', at: new Date(), documentSha256: sealed.sha256 });
+        return { sealed: versionRef(sealed), certificate: versionRef(certificate) };
       });
     },
 

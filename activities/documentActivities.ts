@@ -18,6 +18,11 @@ export interface DocumentActivityDeps {
 
 export interface VersionRef { versionId: string; documentId: string; sha256: string }
 
+/** What a workflow keeps of a stored version: its ids and hash, never its bytes. */
+export function versionRef(version: VersionRef): VersionRef {
+  return { versionId: version.versionId, documentId: version.documentId, sha256: version.sha256 };
+}
+
 export function createDocumentActivities(deps: DocumentActivityDeps) {
   return {
     /** Creates every signature field the process will need, before anyone signs. */
@@ -27,7 +32,7 @@ export function createDocumentActivities(deps: DocumentActivityDeps) {
         const { pdf, plan } = await prepareSignatureFields(await deps.store.readVersion(input.versionId), input.fields, { pageTitle: input.pageTitle });
         const saved = await deps.store.saveVersion({ key: idempotencyKey(), documentId: source.documentId, bytes: pdf, fileName: source.fileName, kind: 'prepared' });
         await deps.plans.save(source.documentId, plan);
-        return { versionId: saved.versionId, documentId: saved.documentId, sha256: saved.sha256 };
+        return versionRef(saved);
       });
     },
 
@@ -38,7 +43,7 @@ export function createDocumentActivities(deps: DocumentActivityDeps) {
         const plan = await deps.plans.get(source.documentId);
         const signed = signField(await deps.store.readVersion(input.versionId), plan, input.fieldName, { ...input.stamp, signedAt: new Date(input.stamp.signedAt) }, deps.credentials);
         const saved = await deps.store.saveVersion({ key: idempotencyKey(), documentId: source.documentId, bytes: signed, fileName: source.fileName, kind: input.fieldName === 'organisation-seal' ? 'sealed' : 'signed' });
-        return { versionId: saved.versionId, documentId: saved.documentId, sha256: saved.sha256 };
+        return versionRef(saved);
       });
     },
 

@@ -11,7 +11,7 @@ import { DocumentStore } from '../store/documentStore';
 import { MinutesPerson, MinutesReviewRecord, MinutesReviews, MinutesRole } from '../store/minutesReviews';
 import { SignaturePlans } from '../store/signaturePlans';
 import { failFastOnBadInput, idempotencyKey } from './activityContext';
-import type { VersionRef } from './documentActivities';
+import { VersionRef, versionRef } from './documentActivities';
 import { renderPublicMinutes } from './publicMinutes';
 
 /**
@@ -94,7 +94,7 @@ export function createMinutesActivities(deps: MinutesActivityDeps) {
       at: new Date(evidence.at), ip: evidence.ip, userAgent: evidence.userAgent, documentSha256: evidence.documentSha256,
       details: { role: person.role, signedVersionSha256: saved.sha256 },
     });
-    return { versionId: saved.versionId, documentId: saved.documentId, sha256: saved.sha256 };
+    return versionRef(saved);
   }
 
   return {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import mongoose, { Schema } from 'mongoose';
 import nodemailer, { Transporter } from 'nodemailer';
-import { isDuplicateKey } from '../store/documentStore';
+import { isDuplicateKey } from '../store/keyedWrites';
 import { Language, renderMail, TemplateData, TemplateName } from './templates';
 
 /**

@@ -2,7 +2,7 @@ import mongoose, { Schema } from 'mongoose';
 import { NotFoundError } from '../common/errors';
 import type { RecordsMetadata } from '../config/recordsPlan';
 import type { Language } from '../mail/templates';
-import { isDuplicateKey } from './documentStore';
+import { isDuplicateKey } from './keyedWrites';
 
 /**
  * Applications submitted on citizen e-forms. The record, not the workflow

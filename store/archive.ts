@@ -1,6 +1,6 @@
 import mongoose, { Schema } from 'mongoose';
 import type { RecordsMetadata } from '../config/recordsPlan';
-import { isDuplicateKey } from './documentStore';
+import { isDuplicateKey } from './keyedWrites';
 
 /**
  * The archive's catalogue: one row per finished document, naming the

@@ -181,4 +181,3 @@ export class ChunkedDocumentStore implements DocumentStore {
   }
 }
 
-export { isDuplicateKey };

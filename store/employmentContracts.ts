@@ -2,7 +2,7 @@ import mongoose, { Schema } from 'mongoose';
 import { NotFoundError, SinettiError } from '../common/errors';
 import type { Language } from '../mail/templates';
 import type { VerificationMethod } from '../verification/signerVerification';
-import { isDuplicateKey } from './documentStore';
+import { isDuplicateKey } from './keyedWrites';
 
 /**
  * The personal side of an employment contract: who signs, their contact

@@ -1,7 +1,7 @@
 import mongoose, { Schema } from 'mongoose';
 import { NotFoundError } from '../common/errors';
 import type { Language } from '../mail/templates';
-import { isDuplicateKey } from './documentStore';
+import { isDuplicateKey } from './keyedWrites';
 
 /**
  * The personal side of a minutes review (pöytäkirjan tarkastus): who checks

@@ -1,6 +1,6 @@
 import mongoose, { Schema } from 'mongoose';
 import { ConflictError } from '../../common/errors';
-import { isDuplicateKey } from '../../store/documentStore';
+import { isDuplicateKey } from '../../store/keyedWrites';
 
 /**
  * The finance system's side of a grant or expense payment (maksatus). The
