@@ -265,7 +265,8 @@ export class CheckingRound {
     const round = this.current();
     const checker = round.checkers.find((c) => c.participantId === review.participantId);
     if (!checker) reject('not_a_checker');
-    if (this.outcome || this.status !== 'in_review') reject('not_in_review');
+    // While the secretary corrects, the other checkers may still review the version they have.
+    if (this.outcome) reject('not_in_review');
     const current = { versionNumber: round.version.number, sha256: round.version.sha256 };
     if (review.documentSha256 !== round.version.sha256) reject('stale_version', current);
     if (checker.status !== 'reviewing' || this.pending.has(review.participantId)) reject('already_reviewed', current);
