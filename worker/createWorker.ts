@@ -67,7 +67,8 @@ export async function createWorkers(config: SinettiConfig, connection: NativeCon
   const workers: Worker[] = [];
   if (options.role !== 'bulk') {
     const extra = options.processes ?? {};
-    const bundling = extra.workflowBundle ? {} : { workflowsPath: WORKFLOWS_PATH, interceptors: { workflowModules: testTimerInterceptorModules() } };
+    const testTimers = testTimerInterceptorModules();
+    const bundling = extra.workflowBundle ? {} : { workflowsPath: WORKFLOWS_PATH, ...(testTimers.length ? { interceptors: { workflowModules: testTimers } } : {}) };
     workers.push(await Worker.create({ ...common, taskQueue: config.temporal.taskQueue, ...bundling, ...extra }));
   }
   if (options.role !== 'processes') {

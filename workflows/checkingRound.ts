@@ -115,7 +115,9 @@ export interface CheckingRoundOptions {
   actions: CheckingActions;
 }
 
-type CheckingDecision = { participantId: string; review: CheckerReview } | { participantId: string; version: NewVersion };
+/** The secretary's new version waits in the same queue as the checkers' reviews, under a key of its own. */
+const NEW_VERSION = 'new-version';
+type CheckingDecision = { participantId: string; review: CheckerReview } | { participantId: typeof NEW_VERSION; version: NewVersion };
 
 export class CheckingRound {
   private readonly rounds: ReviewRound[] = [];
@@ -273,7 +275,7 @@ export class CheckingRound {
   }
 
   private validateVersion(version: NewVersion): void {
-    if (this.outcome || this.pending.has('secretary')) reject('not_in_review');
+    if (this.outcome || this.pending.has(NEW_VERSION)) reject('not_in_review');
     const round = this.current();
     if (this.rounds.some((r) => r.version.sha256 === version.sha256)) reject('identical_version', { versionNumber: round.version.number, sha256: round.version.sha256 });
   }
@@ -286,8 +288,8 @@ export class CheckingRound {
   }
 
   private async acceptVersion(version: NewVersion): Promise<CheckingSnapshot> {
-    this.pending.add('secretary');
-    const settled = await this.decisions.submit({ participantId: 'secretary', version });
+    this.pending.add(NEW_VERSION);
+    const settled = await this.decisions.submit({ participantId: NEW_VERSION, version });
     if ('rejected' in settled) reject(settled.rejected);
     return settled.receipt as CheckingSnapshot;
   }
