@@ -258,11 +258,14 @@ export class CheckingRound {
     return this.current().checkers.filter((c) => c.status === 'reviewing' && !this.pending.has(c.participantId));
   }
 
+  /** Open from the moment the first round opens (in the workflow's first task) until checking ends. */
   private requireOpen(): void {
     if (this.outcome) reject(this.outcome.kind === 'cancelled' ? 'review_ended' : 'not_in_review');
+    if (this.rounds.length === 0) reject('not_in_review');
   }
 
   private validateReview(review: CheckerReview): void {
+    if (this.rounds.length === 0) reject('not_in_review');
     if (!this.isKnown(review.participantId)) reject('unknown_participant');
     const round = this.current();
     const checker = round.checkers.find((c) => c.participantId === review.participantId);
@@ -275,7 +278,7 @@ export class CheckingRound {
   }
 
   private validateVersion(version: NewVersion): void {
-    if (this.outcome || this.pending.has(NEW_VERSION)) reject('not_in_review');
+    if (this.outcome || this.rounds.length === 0 || this.pending.has(NEW_VERSION)) reject('not_in_review');
     const round = this.current();
     if (this.rounds.some((r) => r.version.sha256 === version.sha256)) reject('identical_version', { versionNumber: round.version.number, sha256: round.version.sha256 });
   }
@@ -305,9 +308,9 @@ export class CheckingRound {
     const { review } = decision;
     const round = this.current();
     const checker = round.checkers.find((c) => c.participantId === review.participantId);
-    // A version that replaced this one while the review waited in the queue has already reset the checker.
+    // While the review waited in the queue, a new version may have opened a new round.
     if (!checker || round.version.sha256 !== review.documentSha256) {
-      this.decisions.settle(review.participantId, { rejected: 'stale_version' });
+      this.decisions.settle(review.participantId, { rejected: checker ? 'stale_version' : 'unknown_participant' });
       return;
     }
     checker.status = review.decision === 'approve' ? 'approved' : 'corrections';
