@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, defineUpdate, patched, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, defineUpdate, patched, setHandler } from '@temporalio/workflow';
 import { AdminActionsOfRound, DeadlineExtension, Reassignment, RoundStanding } from './adminUpdates';
 import { DecisionQueue, isValidNewDeadline, nextReminderAt, ReminderRule, waitUntil } from './roundMechanics';
 
