@@ -1,5 +1,6 @@
 import { AuditLog } from '../audit/auditLog';
 import { recordsMetadataFor } from '../config/recordsPlan';
+import { ROLE_LABELS } from '../rules/contractLabels';
 import { ParticipantLinks } from '../links/signerLinks';
 import { Mailer, MailSender } from '../mail/mailer';
 import type { Language, TemplateName } from '../mail/templates';
@@ -41,11 +42,6 @@ export interface ContractActivityDeps {
 }
 
 export type ContractEnding = 'declined' | 'expired' | 'cancelled';
-
-export const ROLE_LABELS: Record<SignerRole, Record<Language, string>> = {
-  employee: { fi: 'Työntekijä', sv: 'Arbetstagare', en: 'Employee' },
-  employer: { fi: 'Työnantajan edustaja', sv: 'Arbetsgivarens företrädare', en: "Employer's representative" },
-};
 
 const SIGNED_REASON: Record<Language, string> = {
   fi: 'Hyväksyn sopimuksen ehdot', sv: 'Jag godkänner avtalsvillkoren', en: 'I agree to the terms of the contract',

@@ -1,6 +1,6 @@
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import request from 'supertest';
-import type { CreateMinutesRequest } from '../../api/routes/minutes';
+import type { CreateMinutesRequest } from '../../application/minutesRequests';
 import type { MinutesReviewState } from '../../workflows/minutesReview';
 import { ContractHarness, uniqueEmail } from './contractHarness';
 import { ReceivedMail, waitForMail } from './mailbox';
