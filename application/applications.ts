@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import type { UpdateDefinition } from '@temporalio/common';
 import { NotFoundError, SinettiError } from '../common/errors';
 import { loadFormsConfig } from '../config/formsConfig';
 import { FORMS, FormDefinition } from '../forms/formDefinitions';
@@ -13,6 +12,7 @@ import {
   applicationStateQuery, DecisionDraft, draftDecisionUpdate, FormToDecisionInput, FormToDecisionState, formToDecisionWorkflow, rectificationRequestUpdate,
   RectificationResolution, requestSupplementationUpdate, resolveRectificationUpdate, signDecisionUpdate, supplementedUpdate,
 } from '../workflows/formToDecision';
+import { queryProcess, sendUpdate } from './processHandles';
 import { Requester, ServiceDeps } from './serviceDeps';
 
 /**
@@ -51,26 +51,17 @@ export class ApplicationService {
   }
 
   /** Sends one of the case's Updates; a refusal names what is wrong, and a closed case says so. */
-  private async update<Arg>(applicationId: string, definition: UpdateDefinition<FormToDecisionState, [Arg]>, arg: Arg): Promise<FormToDecisionState> {
-    try {
-      return await this.deps.temporal.workflow.getHandle(applicationId).executeUpdate(definition, { args: [arg] });
-    } catch (error) {
-      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-        const type = error.cause.type ?? 'refused';
-        throw new SinettiError(type, error.cause.message, type.startsWith('invalid_') ? 400 : 409);
-      }
-      if (error instanceof WorkflowNotFoundError) throw new SinettiError('case_closed', 'This case is no longer open.', 409);
-      throw error;
-    }
+  private update<Arg>(applicationId: string, definition: UpdateDefinition<FormToDecisionState, [Arg]>, arg: Arg): Promise<FormToDecisionState> {
+    const closed = () => new SinettiError('case_closed', 'This case is no longer open.', 409);
+    return sendUpdate(this.deps.temporal, applicationId, definition, arg, {
+      refused: (type = 'refused', message) => new SinettiError(type, message, type.startsWith('invalid_') ? 400 : 409),
+      ended: closed,
+      unknown: closed,
+    });
   }
 
-  async state(applicationId: string): Promise<FormToDecisionState> {
-    try {
-      return await this.deps.temporal.workflow.getHandle(applicationId).query(applicationStateQuery);
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw new NotFoundError(`Application ${applicationId}`);
-      throw error;
-    }
+  state(applicationId: string): Promise<FormToDecisionState> {
+    return queryProcess(this.deps.temporal, applicationId, applicationStateQuery);
   }
 
   /** Checks the answers against the form, stores the application and its attachments, starts the case and audits it. */

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
 import { NotFoundError, SinettiError } from '../common/errors';
 import { pageDiff, pdfPageTexts } from '../common/pageTextDiff';
@@ -15,7 +14,7 @@ import {
 import { cancelUpdate, extendDeadlineUpdate } from '../workflows/signingRound';
 import { safeFileName } from './documents';
 import { createMinutesRequest, newVersionRequest } from './minutesRequests';
-import { queryProcess, searchAttributesOf, updateProcess } from './processHandles';
+import { queryProcess, searchAttributesOf, sendUpdate, updateProcess } from './processHandles';
 import { Requester, ServiceDeps } from './serviceDeps';
 
 /** The secretary's side of minutes review: start, follow, upload corrected versions, extend, cancel, download. */
@@ -28,24 +27,14 @@ const REJECTION_STATUS: Record<MinutesRejection, number> = {
 };
 
 /** Sends one of the review's Updates; a refusal becomes a 4xx naming what to do, with the current version where it matters. */
-export async function updateMinutes<Ret, Arg>(temporal: Client, reviewId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<Ret> {
-  try {
-    return await temporal.workflow.getHandle(reviewId).executeUpdate(update, { args: [arg] });
-  } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-      const type = error.cause.type as MinutesRejection;
-      const details = error.cause.details?.[0] as { versionNumber?: number; sha256?: string } | undefined;
-      if (type in REJECTION_STATUS) {
-        throw new SinettiError(type, MINUTES_REJECTIONS[type], REJECTION_STATUS[type], details ? { currentVersion: details } : undefined);
-      }
-      throw new SinettiError(type ?? 'update_failed', error.cause.message, 409);
-    }
-    if (error instanceof WorkflowNotFoundError) {
-      if (/completed|closed|finished/i.test(error.message)) throw new SinettiError('review_ended', MINUTES_REJECTIONS.review_ended, 409);
-      throw new NotFoundError(`Minutes review ${reviewId}`);
-    }
-    throw error;
-  }
+export function updateMinutes<Ret, Arg>(temporal: Client, reviewId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<Ret> {
+  return sendUpdate(temporal, reviewId, update, arg, {
+    refused: (type, message, details) => type && type in REJECTION_STATUS
+      ? new SinettiError(type, MINUTES_REJECTIONS[type as MinutesRejection], REJECTION_STATUS[type as MinutesRejection], details ? { currentVersion: details } : undefined)
+      : new SinettiError(type ?? 'update_failed', message, 409),
+    ended: () => new SinettiError('review_ended', MINUTES_REJECTIONS.review_ended, 409),
+    unknown: () => new NotFoundError(`Minutes review ${reviewId}`),
+  });
 }
 
 function sectionMismatch(message: string, field = 'sections'): SinettiError {

@@ -23,22 +23,43 @@ const STATUS: Record<RejectionType, number> = {
   invalid_replacement: 409,
 };
 
-/** Sends a signing round's Update (see workflows/signingRound.ts); its named rejections keep their HTTP status. */
-export async function updateProcess<Ret, Arg>(temporal: Client, processId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<Ret> {
+/** How a process type's refusals read as errors a person can act on. */
+export interface Refusals {
+  /** A refusal the process named: its ApplicationFailure type, message and details. */
+  refused(type: string | undefined, message: string, details: unknown): SinettiError;
+  /** The process has already ended. */
+  ended(): SinettiError;
+  /** Temporal knows no such process. */
+  unknown(): SinettiError;
+}
+
+/** Sends an Update by its definition; the process's refusal, or its having ended, becomes the process type's own error. */
+export async function sendUpdate<Ret, Arg>(temporal: Client, processId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg, refusals: Refusals): Promise<Ret> {
   try {
     return await temporal.workflow.getHandle(processId).executeUpdate(update, { args: [arg] });
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-      const type = error.cause.type as RejectionType;
-      if (type in STATUS) throw new SinettiError(type, REJECTIONS[type], STATUS[type]);
-      throw new SinettiError(type ?? 'update_failed', error.cause.message, 409);
+      throw refusals.refused(error.cause.type ?? undefined, error.cause.message, error.cause.details?.[0]);
     }
-    if (error instanceof WorkflowNotFoundError) {
-      if (/completed|closed|finished/i.test(error.message)) throw new SinettiError('round_closed', REJECTIONS.round_closed, 409);
-      throw new NotFoundError(`Process ${processId}`);
-    }
+    if (error instanceof WorkflowNotFoundError) throw /completed|closed|finished/i.test(error.message) ? refusals.ended() : refusals.unknown();
     throw error;
   }
+}
+
+/** A signing round's refusals (see workflows/signingRound.ts), each with its HTTP status. */
+export function signingRoundRefusals(processId: string): Refusals {
+  return {
+    refused: (type, message) => type && type in STATUS
+      ? new SinettiError(type, REJECTIONS[type as RejectionType], STATUS[type as RejectionType])
+      : new SinettiError(type ?? 'update_failed', message, 409),
+    ended: () => new SinettiError('round_closed', REJECTIONS.round_closed, 409),
+    unknown: () => new NotFoundError(`Process ${processId}`),
+  };
+}
+
+/** Sends a signing round's Update; its named rejections keep their HTTP status. */
+export function updateProcess<Ret, Arg>(temporal: Client, processId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<Ret> {
+  return sendUpdate(temporal, processId, update, arg, signingRoundRefusals(processId));
 }
 
 /** A process's answer to a query; a process Temporal does not know is a 404, anything else (an outage) passes on. */
