@@ -27,7 +27,7 @@ export interface RouteSpec<P extends Schema = Schema, Q extends Schema = Schema,
   query?: Q;
   /** The parsed body (JSON or form fields); a raw upload is declared with bodyContentType instead. */
   body?: B;
-  bodyContentType?: 'application/json' | 'application/pdf' | 'text/csv' | 'multipart/form-data';
+  bodyContentType?: 'application/json' | 'application/pdf' | 'text/csv' | 'multipart/form-data' | 'application/x-www-form-urlencoded';
   /** Body parsers and the like, run after the role check and before the request is parsed. */
   before?: RequestHandler[];
   responses: Record<number, string>;
@@ -117,12 +117,12 @@ export function openApiDocument(specs: RouteSpec[], info: { title: string; versi
       responses['401'] = { description: 'No valid staff token' };
       responses['403'] = { description: `Needs role ${spec.roles.join(' or ')}` };
     }
-    const rawBody = spec.bodyContentType && spec.bodyContentType !== 'application/json'
-      ? { [spec.bodyContentType]: { schema: { type: 'string', format: 'binary' } } }
-      : undefined;
-    const requestBody = spec.body || rawBody
-      ? { required: true, content: { ...(spec.body ? { 'application/json': { schema: jsonSchema(spec.body) } } : {}), ...rawBody } }
-      : undefined;
+    const bodyType = spec.bodyContentType ?? 'application/json';
+    const requestBody = spec.body
+      ? { required: true, content: { [bodyType]: { schema: jsonSchema(spec.body) } } }
+      : bodyType !== 'application/json'
+        ? { required: true, content: { [bodyType]: { schema: { type: 'string', format: 'binary' } } } }
+        : undefined;
     paths[path] ??= {};
     paths[path][spec.method] = {
       summary: spec.summary,

@@ -124,7 +124,7 @@ export function hrPageRoutes(routes: ApiRoutes, { services: { contracts, documen
     }));
 
   routes.add({
-    method: 'post', path: '/hr/session', tag: 'hr-page', query: pageLanguage, body: z.object({ token: formText }), before: [form],
+    method: 'post', path: '/hr/session', tag: 'hr-page', query: pageLanguage, body: z.object({ token: formText }), bodyContentType: 'application/x-www-form-urlencoded', before: [form],
     summary: 'Sign in with a staff token (form field token); starts the session cookie.', responses: { 303: 'Signed in', 401: 'Unknown token (HTML)' },
   }, ({ query, body }, req, res) => {
     const identity = staffForToken(config.staffTokens, body.token?.trim() ?? '');
@@ -177,12 +177,12 @@ export function hrPageRoutes(routes: ApiRoutes, { services: { contracts, documen
     page<{ params: { contractId: string }; query: z.infer<typeof listQuery> }>(async ({ params, query }, req, res) => renderDetail(req, res, params.contractId, query.lang, 200, { done: query.done })));
 
   routes.add({
-    method: 'post', path: '/hr/contracts/:contractId/resend', tag: 'hr-page', params: contractParams, query: pageLanguage, body: z.object({ participantId: formText }), before: [form],
+    method: 'post', path: '/hr/contracts/:contractId/resend', tag: 'hr-page', params: contractParams, query: pageLanguage, body: z.object({ participantId: formText }), bodyContentType: 'application/x-www-form-urlencoded', before: [form],
     summary: 'Resend an invitation (form field participantId).', responses: { 303: 'Done' },
   }, action<{ participantId?: string }>('resent', (body, contractId, actor) => contracts.resend(contractId, body.participantId ?? '', actor)));
 
   routes.add({
-    method: 'post', path: '/hr/contracts/:contractId/extend', tag: 'hr-page', params: contractParams, query: pageLanguage, body: z.object({ days: formText }), before: [form],
+    method: 'post', path: '/hr/contracts/:contractId/extend', tag: 'hr-page', params: contractParams, query: pageLanguage, body: z.object({ days: formText }), bodyContentType: 'application/x-www-form-urlencoded', before: [form],
     summary: 'Extend the deadline by days (form field days).', responses: { 303: 'Done' },
   }, action<{ days?: string }>('extended', async (body, contractId, actor) => {
     // A mistyped number comes back on the page with the error, not as a bare 400.
@@ -192,7 +192,7 @@ export function hrPageRoutes(routes: ApiRoutes, { services: { contracts, documen
   }));
 
   routes.add({
-    method: 'post', path: '/hr/contracts/:contractId/cancel', tag: 'hr-page', params: contractParams, query: pageLanguage, body: z.object({ reason: formText }), before: [form],
+    method: 'post', path: '/hr/contracts/:contractId/cancel', tag: 'hr-page', params: contractParams, query: pageLanguage, body: z.object({ reason: formText }), bodyContentType: 'application/x-www-form-urlencoded', before: [form],
     summary: 'Cancel with a reason (form field reason).', responses: { 303: 'Done' },
   }, action<{ reason?: string }>('cancelled', async (body, contractId, actor) => {
     const reason = body.reason?.trim().slice(0, 500) ?? '';

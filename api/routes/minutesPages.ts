@@ -175,7 +175,7 @@ export function minutesPageRoutes(routes: ApiRoutes, { services: { minutesPartic
   }));
 
   routes.add({
-    method: 'post', path: '/m/:token/review', tag: 'minutes-participant', params: linkParams, query: pageLanguage, body: reviewForm, before: [form],
+    method: 'post', path: '/m/:token/review', tag: 'minutes-participant', params: linkParams, query: pageLanguage, body: reviewForm, bodyContentType: 'application/x-www-form-urlencoded', before: [form],
     summary: 'Approve (decision=approve, consent=yes) or ask for corrections (decision=corrections, comment-<section>, comment-general, page-general), for the version documentSha256.',
     responses: { 303: 'Recorded; to the receipt', 400: 'Form to fix (HTML)', 403: 'Not a checker', 409: 'Already reviewed, or there is a newer version (with the current version)' },
   }, withLink<LinkInput & { body: Record<string, string> }>(async ({ body }, req, res, context) => {
@@ -206,7 +206,7 @@ export function minutesPageRoutes(routes: ApiRoutes, { services: { minutesPartic
   }));
 
   routes.add({
-    method: 'post', path: '/m/:token/sign', tag: 'minutes-participant', params: linkParams, query: pageLanguage, body: signForm, before: [form],
+    method: 'post', path: '/m/:token/sign', tag: 'minutes-participant', params: linkParams, query: pageLanguage, body: signForm, bodyContentType: 'application/x-www-form-urlencoded', before: [form],
     summary: 'The chair or the secretary signs: documentSha256, consent=yes and typedName.',
     responses: { 303: 'Signed; to the receipt', 400: 'Form to fix (HTML)', 409: 'Already signed or the document changed' },
   }, withLink<LinkInput & { body: z.infer<typeof signForm> }>(async ({ body }, req, res, context) => {

@@ -208,13 +208,13 @@ export function signerPageRoutes(routes: ApiRoutes, { services: { contractSigner
   }));
 
   routes.add({
-    method: 'post', path: '/s/:token/sign', tag: 'signer', params: linkParams, query: pageLanguage, body: decisionForm, before: [form],
+    method: 'post', path: '/s/:token/sign', tag: 'signer', params: linkParams, query: pageLanguage, body: decisionForm, bodyContentType: 'application/x-www-form-urlencoded', before: [form],
     summary: 'Sign: form fields documentSha256, consent=yes and typedName.',
     responses: { 303: 'Signed; to the receipt', 400: 'Form to fix (HTML)', 409: 'Not your turn, already decided or the document changed (HTML)' },
   }, withSigner<LinkInput & { body: DecisionForm }>(({ body }, req, res, context) => decide(body, req, res, context, 'sign')));
 
   routes.add({
-    method: 'post', path: '/s/:token/decline', tag: 'signer', params: linkParams, query: pageLanguage, body: decisionForm, before: [form],
+    method: 'post', path: '/s/:token/decline', tag: 'signer', params: linkParams, query: pageLanguage, body: decisionForm, bodyContentType: 'application/x-www-form-urlencoded', before: [form],
     summary: 'Decline: form fields documentSha256 and reason.',
     responses: { 303: 'Declined; to the receipt', 400: 'Form to fix (HTML)', 409: 'Already decided (HTML)' },
   }, withSigner<LinkInput & { body: DecisionForm }>(({ body }, req, res, context) => decide(body, req, res, context, 'decline')));
@@ -231,7 +231,7 @@ export function signerPageRoutes(routes: ApiRoutes, { services: { contractSigner
   }));
 
   routes.add({
-    method: 'post', path: '/s/:token/verify', tag: 'signer', params: linkParams, query: pageLanguage, body: z.object({ code: formText }), before: [form],
+    method: 'post', path: '/s/:token/verify', tag: 'signer', params: linkParams, query: pageLanguage, body: z.object({ code: formText }), bodyContentType: 'application/x-www-form-urlencoded', before: [form],
     summary: 'Check the one-time code: form field code.',
     responses: { 303: 'Verified; to the signing form', 400: 'Wrong or expired code (HTML)' },
   }, withLink<LinkInput & { body: { code?: string } }>(async ({ body }, req, res, context) => {
