@@ -5,6 +5,7 @@ import { createApiDeps } from '../api/apiDeps';
 import { createApp } from '../api/app';
 import { errorHandler } from '../api/httpErrors';
 import { logger } from '../observability/logger';
+import { connectStore, disconnectStore } from '../store/connection';
 import { openTestStack, TestStack } from './support/testStack';
 
 /**
@@ -36,6 +37,24 @@ it('answers 503 with Retry-After, not 404, when Temporal cannot be reached', asy
     const response = await request(app).get(path).set(admin);
     expect({ path, status: response.status, error: response.body.error, retryAfter: response.headers['retry-after'] })
       .toEqual({ path, status: 503, error: 'temporal_unavailable', retryAfter: '30' });
+  }
+}, 30_000);
+
+it('answers 503, not 400 or 404, when the store is unreachable behind a check that used to turn any error into one', async () => {
+  const app = createApp(createApiDeps(stack.config, stack.client));
+  await disconnectStore();
+  try {
+    // Each of these once caught every error as "unknown document" (400) or "not found" (404).
+    const contract = await request(app).post('/api/contracts').set({ Authorization: 'Bearer dev-hr-token' }).send({
+      documentVersionId: 'some-version', signers: [{ role: 'employee', name: 'Maija', email: 'maija@example.test' }], hr: { email: 'hr@example.test' },
+    });
+    const minutes = await request(app).get('/api/minutes/minutes-anything').set({ Authorization: 'Bearer dev-secretary-token' });
+    const sealed = await request(app).get('/api/contracts/contract-anything/sealed.pdf').set({ Authorization: 'Bearer dev-hr-token' });
+    for (const response of [contract, minutes, sealed]) {
+      expect({ status: response.status, error: response.body.error, retryAfter: response.headers['retry-after'] }).toEqual({ status: 503, error: 'store_unavailable', retryAfter: '30' });
+    }
+  } finally {
+    await connectStore(stack.config.mongodb.uri);
   }
 }, 30_000);
 
