@@ -2,13 +2,13 @@ import { AuditLog } from '../audit/auditLog';
 import { recordsMetadataFor } from '../config/recordsPlan';
 import { ROLE_LABELS } from '../rules/contractLabels';
 import { ParticipantLinks } from '../links/signerLinks';
-import { Mailer, MailSender } from '../mail/mailer';
+import { MailSender } from '../mail/mailer';
 import type { Language, TemplateName } from '../mail/templates';
 import type { SigningCredentials } from '../signing/credentials';
 import { SignatureStamp, signField } from '../signing/signField';
 import { Archive } from '../store/archive';
 import { DocumentStore } from '../store/documentStore';
-import { activeSigners, ContractSigner, EmploymentContractRecord, EmploymentContracts, signatureFieldOf, SignerRole } from '../store/employmentContracts';
+import { activeSigners, ContractSigner, EmploymentContractRecord, EmploymentContracts, signatureFieldOf } from '../store/employmentContracts';
 import { SignaturePlans } from '../store/signaturePlans';
 import { appendPagesIncrementally } from '../signing/appendPages';
 import { failFastOnBadInput, idempotencyKey } from './activityContext';
@@ -81,7 +81,7 @@ export function createContractActivities(deps: ContractActivityDeps) {
     key: string; record: EmploymentContractRecord; signer: ContractSigner; purpose: string; expiresAt: Date;
     template: TemplateName; deadline?: Date; attachments?: { filename: string; content: Buffer; contentType: string }[];
   }): Promise<void> {
-    if (await Mailer.wasSent(input.key)) return;
+    if (await deps.mail.wasSent(input.key)) return;
     const token = await deps.links.issue({ processId: input.record.contractId, participantId: input.signer.participantId, purpose: input.purpose, expiresAt: input.expiresAt });
     await deps.mail.send({
       idempotencyKey: input.key,
