@@ -7,8 +7,11 @@ import { LANGUAGES } from '../mail/templates';
 /** A process, document or other record id as it appears in a path: letters, digits and - _ . : only. */
 export const recordId = z.string().regex(/^[\w.:-]{1,200}$/, 'An id has letters, digits and - _ . : only (at most 200).');
 
-/** The token of a personal link (base64url). */
-export const linkToken = z.string().regex(/^[\w-]{1,200}$/, 'A link token has letters, digits, - and _ only.');
+/**
+ * The token of a personal link. Any text up to the length no link has: a token a mail program mangled (a
+ * trailing dot or bracket) still reaches the lookup, and its owner gets the "unknown link" page in their language.
+ */
+export const linkToken = z.string().min(1).max(200, 'No personal link is this long.');
 
 /** ?lang=fi|sv|en; anything else falls back to the person's own language, as a mistyped link should still open. */
 export const pageLanguage = z.object({ lang: z.enum(LANGUAGES).optional().catch(undefined) });

@@ -27,8 +27,8 @@ beforeAll(async () => {
 });
 afterAll(async () => { deps.close(); await stack?.close(); });
 
-/** A value no path parameter accepts: spaces and angle brackets are in no id, token, page number or format. */
-const WRONG = 'not a <valid> value';
+/** A value no path parameter accepts: longer than any id or token, and neither a page number nor a format. */
+const WRONG = `not a <valid> value ${'x'.repeat(300)}`;
 const VALID: Record<string, string> = { page: '1', format: 'csv' };
 
 function pathWith(spec: RouteSpec, wrong?: string): string {
