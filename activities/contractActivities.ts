@@ -1,13 +1,14 @@
 import { AuditLog } from '../audit/auditLog';
 import { recordsMetadataFor } from '../config/recordsPlan';
+import { ROLE_LABELS } from '../rules/contractLabels';
 import { ParticipantLinks } from '../links/signerLinks';
-import { Mailer, MailSender } from '../mail/mailer';
+import { MailSender } from '../mail/mailer';
 import type { Language, TemplateName } from '../mail/templates';
 import type { SigningCredentials } from '../signing/credentials';
 import { SignatureStamp, signField } from '../signing/signField';
 import { Archive } from '../store/archive';
 import { DocumentStore } from '../store/documentStore';
-import { activeSigners, ContractSigner, EmploymentContractRecord, EmploymentContracts, signatureFieldOf, SignerRole } from '../store/employmentContracts';
+import { activeSigners, ContractSigner, EmploymentContractRecord, EmploymentContracts, signatureFieldOf } from '../store/employmentContracts';
 import { SignaturePlans } from '../store/signaturePlans';
 import { appendPagesIncrementally } from '../signing/appendPages';
 import { failFastOnBadInput, idempotencyKey } from './activityContext';
@@ -41,11 +42,6 @@ export interface ContractActivityDeps {
 }
 
 export type ContractEnding = 'declined' | 'expired' | 'cancelled';
-
-export const ROLE_LABELS: Record<SignerRole, Record<Language, string>> = {
-  employee: { fi: 'Työntekijä', sv: 'Arbetstagare', en: 'Employee' },
-  employer: { fi: 'Työnantajan edustaja', sv: 'Arbetsgivarens företrädare', en: "Employer's representative" },
-};
 
 const SIGNED_REASON: Record<Language, string> = {
   fi: 'Hyväksyn sopimuksen ehdot', sv: 'Jag godkänner avtalsvillkoren', en: 'I agree to the terms of the contract',
@@ -85,7 +81,7 @@ export function createContractActivities(deps: ContractActivityDeps) {
     key: string; record: EmploymentContractRecord; signer: ContractSigner; purpose: string; expiresAt: Date;
     template: TemplateName; deadline?: Date; attachments?: { filename: string; content: Buffer; contentType: string }[];
   }): Promise<void> {
-    if (await Mailer.wasSent(input.key)) return;
+    if (await deps.mail.wasSent(input.key)) return;
     const token = await deps.links.issue({ processId: input.record.contractId, participantId: input.signer.participantId, purpose: input.purpose, expiresAt: input.expiresAt });
     await deps.mail.send({
       idempotencyKey: input.key,

@@ -1,5 +1,6 @@
 import type { Language } from '../mail/templates';
 import type { ContractTerms } from '../store/employmentContracts';
+import { CONTRACT_TITLE } from '../rules/contractLabels';
 import { PdfTextFlow } from './pdfTextFlow';
 
 /**
@@ -18,7 +19,7 @@ type Labels = Record<
 
 const LABELS: Record<Language, Labels> = {
   fi: {
-    heading: 'Työsopimus', parties: 'Sopijapuolet', employer: 'Työnantaja', employee: 'Työntekijä', businessId: 'Y-tunnus', address: 'Osoite',
+    heading: CONTRACT_TITLE.fi, parties: 'Sopijapuolet', employer: 'Työnantaja', employee: 'Työntekijä', businessId: 'Y-tunnus', address: 'Osoite',
     term: 'Sopimuksen kesto', startDate: 'Työnteon alkamispäivä', endDate: 'Päättymispäivä', fixedTermReason: 'Määräaikaisuuden peruste',
     indefinite: 'Toistaiseksi voimassa oleva', duration: 'Sopimustyyppi', trialPeriod: 'Koeaika', noTrialPeriod: 'Ei koeaikaa',
     work: 'Työ', placeOfWork: 'Työntekopaikka', duties: 'Pääasialliset työtehtävät', pay: 'Palkka', payBasis: 'Palkan peruste', payPeriod: 'Palkanmaksukausi',
@@ -28,7 +29,7 @@ const LABELS: Record<Language, Labels> = {
     footer: 'Työsopimus · sivu',
   },
   sv: {
-    heading: 'Arbetsavtal', parties: 'Avtalsparter', employer: 'Arbetsgivare', employee: 'Arbetstagare', businessId: 'FO-nummer', address: 'Adress',
+    heading: CONTRACT_TITLE.sv, parties: 'Avtalsparter', employer: 'Arbetsgivare', employee: 'Arbetstagare', businessId: 'FO-nummer', address: 'Adress',
     term: 'Avtalets giltighet', startDate: 'Arbetet inleds', endDate: 'Slutdatum', fixedTermReason: 'Grund för visstidsanställning',
     indefinite: 'Tills vidare', duration: 'Avtalstyp', trialPeriod: 'Prövotid', noTrialPeriod: 'Ingen prövotid',
     work: 'Arbetet', placeOfWork: 'Arbetsplats', duties: 'Huvudsakliga arbetsuppgifter', pay: 'Lön', payBasis: 'Lönegrund', payPeriod: 'Löneperiod',
@@ -38,7 +39,7 @@ const LABELS: Record<Language, Labels> = {
     footer: 'Arbetsavtal · sida',
   },
   en: {
-    heading: 'Employment contract', parties: 'Parties', employer: 'Employer', employee: 'Employee', businessId: 'Business ID', address: 'Address',
+    heading: CONTRACT_TITLE.en, parties: 'Parties', employer: 'Employer', employee: 'Employee', businessId: 'Business ID', address: 'Address',
     term: 'Duration', startDate: 'Start of work', endDate: 'End date', fixedTermReason: 'Reason for the fixed term',
     indefinite: 'Until further notice (permanent)', duration: 'Type of contract', trialPeriod: 'Trial period', noTrialPeriod: 'No trial period',
     work: 'Work', placeOfWork: 'Place of work', duties: 'Main duties', pay: 'Pay', payBasis: 'Basis of pay', payPeriod: 'Pay period',
@@ -55,10 +56,6 @@ const FIXED_TERM: Record<Language, string> = { fi: 'Määräaikainen', sv: 'Viss
 function formatDate(isoDate: string): string {
   const [year, month, day] = isoDate.split('-').map(Number);
   return `${day}.${month}.${year}`;
-}
-
-export function contractTitle(language: Language): string {
-  return LABELS[language].heading;
 }
 
 export async function renderContractPdf(terms: ContractTerms, language: Language, title: string): Promise<Buffer> {

@@ -1,7 +1,7 @@
 import { AuditLog } from '../audit/auditLog';
 import { recordsMetadataFor } from '../config/recordsPlan';
 import { ParticipantLinks } from '../links/signerLinks';
-import { Mailer, MailSender } from '../mail/mailer';
+import { MailSender } from '../mail/mailer';
 import type { Language, TemplateName } from '../mail/templates';
 import { finnishDate, rectificationPeriod } from '../rules/rectificationPeriod';
 import type { SigningCredentials } from '../signing/credentials';
@@ -69,7 +69,7 @@ export function createMinutesActivities(deps: MinutesActivityDeps) {
 
   async function mailLink(input: { key: string; record: MinutesReviewRecord; person: MinutesPerson; purpose: 'review' | 'sign'; kind: LinkMailKind; deadline: Date }): Promise<void> {
     // A retry after the mail went out must not issue another link: that would revoke the one in the inbox.
-    if (await Mailer.wasSent(input.key)) return;
+    if (await deps.mail.wasSent(input.key)) return;
     const token = await deps.links.issue({
       processId: input.record.reviewId, participantId: input.person.participantId, purpose: input.purpose, expiresAt: new Date(input.deadline.getTime() + LINK_GRACE_MS),
     });

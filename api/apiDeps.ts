@@ -1,19 +1,18 @@
 import { Client } from '@temporalio/client';
 import { AuditLog } from '../audit/auditLog';
 import { SinettiConfig } from '../config/config';
-import type { SmsSender } from '../integrations/sms/smsSender';
-import { Mailer, MailSender } from '../mail/mailer';
-import { DocumentStore, ChunkedDocumentStore } from '../store/documentStore';
+import { Mailer } from '../mail/mailer';
+import { ChunkedDocumentStore } from '../store/documentStore';
+import type { ServiceDeps } from '../application/serviceDeps';
+import type { Services } from '../application/services';
 
-/** What the API's routes are given; the real services in production and in tests alike. */
-export interface ApiDeps {
+/** What the API is built from: the real services in production and in tests alike. */
+export type ApiDeps = ServiceDeps;
+
+/** What a process's router is given: the application services and the configuration, nothing to reach around them. */
+export interface RouterContext {
+  services: Services;
   config: SinettiConfig;
-  store: DocumentStore;
-  audit: AuditLog;
-  temporal: Client;
-  mail: MailSender;
-  /** Text messages for one-time codes; the simulator when not given. */
-  sms?: SmsSender;
 }
 
 /** The API's real dependencies for a configuration; close() releases the SMTP pool. */

@@ -1,5 +1,6 @@
 import express, { Express } from 'express';
-import { ApiDeps } from './apiDeps';
+import { createServices } from '../application/services';
+import { ApiDeps, RouterContext } from './apiDeps';
 import { authenticateStaff } from './auth';
 import { errorHandler, notFound } from './httpErrors';
 import { ApiRoutes, openApiDocument } from './routeRegistry';
@@ -19,6 +20,26 @@ import { loadPayloadCodec } from '../common/payloadKeys';
 import { createApiMetrics } from '../observability/metrics';
 import { signerPageRoutes } from './routes/signerPages';
 
+/** Every route of the API, declared once: mounted by createApp, listed in /openapi.json and walked by the registry's test. */
+export function apiRoutes(deps: ApiDeps): ApiRoutes {
+  const routes = new ApiRoutes();
+  const context: RouterContext = { services: createServices(deps), config: deps.config };
+  healthRoutes(routes, deps);
+  sessionRoutes(routes, deps);
+  codecRoutes(routes, { ...deps, codec: loadPayloadCodec(deps.config) });
+  adminRoutes(routes, context);
+  documentRoutes(routes, context);
+  processRoutes(routes, context);
+  contractRoutes(routes, context);
+  letterRoutes(routes, context);
+  hrPageRoutes(routes, context);
+  signerPageRoutes(routes, context);
+  minutesRoutes(routes, context);
+  minutesPageRoutes(routes, context);
+  applicationRoutes(routes, context);
+  return routes;
+}
+
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -26,20 +47,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use('/codec', codecCors(deps.config.temporalUiOrigins));
   app.use(authenticateStaff(deps.config.staffTokens));
 
-  const routes = new ApiRoutes();
-  healthRoutes(routes, deps);
-  sessionRoutes(routes, deps);
-  codecRoutes(routes, { ...deps, codec: loadPayloadCodec(deps.config) });
-  adminRoutes(routes, deps);
-  documentRoutes(routes, deps);
-  processRoutes(routes, deps);
-  contractRoutes(routes, deps);
-  letterRoutes(routes, deps);
-  hrPageRoutes(routes, deps);
-  signerPageRoutes(routes, deps);
-  minutesRoutes(routes, deps);
-  minutesPageRoutes(routes, deps);
-  applicationRoutes(routes, deps);
+  const routes = apiRoutes(deps);
 
   // Applications carry their attachments (each at most 5 MB, base64) in the JSON.
   app.use(['/api/forms', '/api/applicant'], express.json({ limit: '16mb' }));

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
-import { RequestHandler } from 'express';
+import { Request, RequestHandler } from 'express';
+import type { Requester } from '../application/serviceDeps';
 import { StaffRole, StaffToken } from '../config/config';
 import { SinettiError } from '../common/errors';
 import { sessionIdentity } from './staffSession';
@@ -47,4 +48,9 @@ export function requireRole(...roles: StaffRole[]): RequestHandler {
 
 export function staffActor(identity: StaffIdentity | undefined): string {
   return identity ? `staff:${identity.role}:${identity.name}` : 'anonymous';
+}
+
+/** The requester as the audit trail records it: the staff member, their address and browser. */
+export function requesterOf(req: Request, actor = staffActor(req.staff)): Requester {
+  return { actor, staffName: req.staff?.name, ip: req.ip, userAgent: req.get('user-agent') };
 }

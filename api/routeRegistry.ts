@@ -1,23 +1,64 @@
-import { RequestHandler, Router } from 'express';
+import { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
+import { SinettiError } from '../common/errors';
 import { StaffRole } from '../config/config';
 import { requireRole } from './auth';
 
 /**
- * Routes are declared once, with their roles and request schemas; the same
- * declaration mounts the Express handler and becomes the route's entry in
- * /openapi.json, so the document cannot drift from the code.
+ * Routes are declared once, with their roles and the zod schemas of their
+ * path parameters, query and body. The same declaration mounts the Express
+ * handler, parses the request before the handler runs (so a handler only
+ * ever sees typed, checked values) and becomes the route's entry in
+ * /openapi.json, so neither the checks nor the document can drift from the code.
  */
 
-export interface RouteSpec {
+type Schema = z.ZodType;
+const NOTHING = z.object({});
+
+export interface RouteSpec<P extends Schema = Schema, Q extends Schema = Schema, B extends Schema = Schema> {
   method: 'get' | 'post' | 'put' | 'delete';
   path: string;
   summary: string;
   tag: string;
   roles?: StaffRole[];
-  body?: z.ZodType;
-  bodyContentType?: 'application/json' | 'application/pdf';
+  /** Required when the path has `:name` segments; each segment a key. */
+  params?: P;
+  /** Query-string fields; undeclared ones are dropped. */
+  query?: Q;
+  /** The parsed body (JSON or form fields); a raw upload is declared with bodyContentType instead. */
+  body?: B;
+  bodyContentType?: 'application/json' | 'application/pdf' | 'text/csv' | 'multipart/form-data' | 'application/x-www-form-urlencoded';
+  /** Body parsers and the like, run after the role check and before the request is parsed. */
+  before?: RequestHandler[];
   responses: Record<number, string>;
+}
+
+export interface RouteInput<P extends Schema, Q extends Schema, B extends Schema> {
+  params: z.output<P>;
+  query: z.output<Q>;
+  body: z.output<B>;
+}
+
+export type RouteHandler<In> = (input: In, req: Request, res: Response, next: NextFunction) => unknown;
+
+type Location = 'params' | 'query' | 'body';
+
+/**
+ * One 400 for every route, each problem named by where it is: `params.contractId`, `query.limit`, and for the
+ * body its path inside the body (`signers.0.email`), as clients of the API have always been given it; `location`
+ * says which part of the request it is in.
+ */
+export function invalidRequest(issues: { location: Location; issue: z.core.$ZodIssue }[]): SinettiError {
+  const details = issues.map(({ location, issue }) => {
+    const path = issue.path.map(String);
+    const field = location === 'body' && path.length ? path.join('.') : [location, ...path].join('.');
+    return { field, location, message: issue.message };
+  });
+  return new SinettiError('invalid_request', 'The request has fields to fix: ' + details.map((d) => `${d.field}: ${d.message}`).join('; '), 400, details);
+}
+
+function pathParams(path: string): string[] {
+  return [...path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
 }
 
 export class ApiRoutes {
@@ -25,18 +66,47 @@ export class ApiRoutes {
 
   constructor(readonly router: Router = Router()) {}
 
-  add(spec: RouteSpec, ...handlers: RequestHandler[]): void {
+  add<P extends Schema = typeof NOTHING, Q extends Schema = typeof NOTHING, B extends Schema = z.ZodUndefined>(
+    spec: RouteSpec<P, Q, B>,
+    handler: RouteHandler<RouteInput<P, Q, B>>,
+  ): void {
+    const named = pathParams(spec.path);
+    if (named.length && !spec.params) throw new Error(`${spec.method.toUpperCase()} ${spec.path}: declare a params schema for ${named.join(', ')}`);
     this.specs.push(spec);
+    const schemas: [Location, Schema | undefined][] = [['params', spec.params ?? NOTHING], ['query', spec.query ?? NOTHING], ['body', spec.body]];
+    const parse: RequestHandler = async (req, res, next) => {
+      const input: Record<string, unknown> = { body: spec.body ? undefined : req.body };
+      const problems: { location: Location; issue: z.core.$ZodIssue }[] = [];
+      for (const [location, schema] of schemas) {
+        if (!schema) continue;
+        const parsed = await schema.safeParseAsync(location === 'body' ? (req.body ?? {}) : req[location]);
+        if (parsed.success) input[location] = parsed.data;
+        else problems.push(...parsed.error.issues.map((issue) => ({ location, issue })));
+      }
+      if (problems.length) throw invalidRequest(problems);
+      await handler(input as unknown as RouteInput<P, Q, B>, req, res, next);
+    };
     const guards = spec.roles ? [requireRole(...spec.roles)] : [];
-    this.router[spec.method](spec.path, ...guards, ...handlers);
+    this.router[spec.method](spec.path, ...guards, ...(spec.before ?? []), parse);
   }
+}
+
+function jsonSchema(schema: Schema): Record<string, unknown> {
+  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}
+
+/** Each property of an object schema as an OpenAPI parameter. */
+function parametersOf(schema: Schema | undefined, where: 'path' | 'query'): object[] {
+  if (!schema) return [];
+  const { properties = {}, required = [] } = jsonSchema(schema) as { properties?: Record<string, object>; required?: string[] };
+  return Object.entries(properties).map(([name, property]) => ({ name, in: where, required: where === 'path' || required.includes(name), schema: property }));
 }
 
 export function openApiDocument(specs: RouteSpec[], info: { title: string; version: string }): object {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const spec of specs) {
     const path = spec.path.replace(/:(\w+)/g, '{$1}');
-    const parameters = [...spec.path.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const parameters = [...parametersOf(spec.params, 'path'), ...parametersOf(spec.query, 'query')];
     const responses: Record<string, unknown> = {};
     for (const [status, description] of Object.entries(spec.responses)) {
       responses[status] = Number(status) >= 400
@@ -47,10 +117,11 @@ export function openApiDocument(specs: RouteSpec[], info: { title: string; versi
       responses['401'] = { description: 'No valid staff token' };
       responses['403'] = { description: `Needs role ${spec.roles.join(' or ')}` };
     }
+    const bodyType = spec.bodyContentType ?? 'application/json';
     const requestBody = spec.body
-      ? { required: true, content: { 'application/json': { schema: z.toJSONSchema(spec.body, { io: 'input', unrepresentable: 'any' }) } } }
-      : spec.bodyContentType === 'application/pdf'
-        ? { required: true, content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } }
+      ? { required: true, content: { [bodyType]: { schema: jsonSchema(spec.body) } } }
+      : bodyType !== 'application/json'
+        ? { required: true, content: { [bodyType]: { schema: { type: 'string', format: 'binary' } } } }
         : undefined;
     paths[path] ??= {};
     paths[path][spec.method] = {
@@ -77,4 +148,11 @@ export function openApiDocument(specs: RouteSpec[], info: { title: string; versi
       },
     },
   };
+}
+
+/** For a route whose body can take more than one form: the JSON form parsed with the same 400 as a declared body. */
+export async function parseBody<S extends Schema>(schema: S, value: unknown): Promise<z.output<S>> {
+  const parsed = await schema.safeParseAsync(value);
+  if (!parsed.success) throw invalidRequest(parsed.error.issues.map((issue) => ({ location: 'body' as const, issue })));
+  return parsed.data;
 }

@@ -42,6 +42,8 @@ export const OutboxModel = mongoose.models.MailOutbox as mongoose.Model<OutboxRe
 export interface MailSender {
   send(mail: OutgoingMail): Promise<SendResult>;
   verify(): Promise<boolean>;
+  /** Whether mail under this key has gone out (so a retried step does not issue a second link). */
+  wasSent(idempotencyKey: string): Promise<boolean>;
 }
 
 export class Mailer implements MailSender {
@@ -90,8 +92,7 @@ export class Mailer implements MailSender {
     }
   }
 
-  /** Whether mail under this key has gone out. */
-  static async wasSent(idempotencyKey: string): Promise<boolean> {
+  async wasSent(idempotencyKey: string): Promise<boolean> {
     return (await OutboxModel.findById(idempotencyKey).lean())?.state === 'sent';
   }
 

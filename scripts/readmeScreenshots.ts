@@ -4,6 +4,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { connectTemporalClient } from '../common/temporalClient';
 import { loadConfig } from '../config/config';
+import { organisationSealWorkflow } from '../workflows/organisationSeal';
 import { DeadlineAt } from '../workflows/searchAttributes';
 
 /**
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const client = await connectTemporalClient(config);
   await createContracts(config.publicUrl, 2);
-  await client.workflow.start('organisationSealWorkflow', {
+  await client.workflow.start(organisationSealWorkflow, {
     taskQueue: config.temporal.taskQueue, workflowId: `seal-${randomUUID()}`,
     args: [{ versionId: 'missing-version', organization: config.organization, requestedBy: 'staff:registry:demo', title: 'Demo' }],
     typedSearchAttributes: [{ key: DeadlineAt, value: new Date(Date.now() - 2 * 3600_000) }],

@@ -1,4 +1,4 @@
-import { updateProcess } from '../api/processUpdates';
+import { updateProcess } from '../application/processHandles';
 import { SinettiError } from '../common/errors';
 import { DocumentVersionModel, ChunkedDocumentStore } from '../store/documentStore';
 import type { EmploymentContractState } from '../workflows/employmentContract';

@@ -1,11 +1,14 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { upsertSearchAttributes } from '@temporalio/workflow';
+import { defineQuery, upsertSearchAttributes } from '@temporalio/workflow';
 import { DeadlineAt, Organization, ProcessStatus, ProcessType, StepSince, WaitingFor } from './searchAttributes';
 
 /**
  * Keeps the admin's view in the Temporal Web UI true: every process calls
  * these at each step instead of writing search attributes by hand.
  */
+
+/** Every process type answers its state under this one name; each also exports the same query with its own state type. */
+export const anyProcessStateQuery = defineQuery<unknown>('state');
 
 export function showProcess(processType: string, organization: string): void {
   upsertSearchAttributes([

@@ -1,33 +1,23 @@
 import escapeHtml from 'escape-html';
-import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
-import { NotFoundError, SinettiError } from '../../common/errors';
-import { loadFormsConfig } from '../../config/formsConfig';
-import { FORMS, FormDefinition } from '../../forms/formDefinitions';
-import { roundCsv, roundTable, roundXlsx } from '../../forms/roundExport';
-import { FieldProblem, validateSubmission } from '../../forms/validateForm';
-import { LinkRejectedError, ParticipantLinks } from '../../links/signerLinks';
+import { formFor } from '../../application/applications';
+import { FORMS } from '../../forms/formDefinitions';
+import { roundCsv, roundXlsx } from '../../forms/roundExport';
+import { LinkRejectedError } from '../../links/signerLinks';
 import { LANGUAGES, Language } from '../../mail/templates';
-import { ApplicationAttachment, ApplicationRecord, Applications } from '../../store/applications';
-import {
-  applicationStateQuery, draftDecisionUpdate, FormToDecisionInput, FormToDecisionState, rectificationRequestUpdate,
-  requestSupplementationUpdate, resolveRectificationUpdate, signDecisionUpdate, supplementedUpdate,
-} from '../../workflows/formToDecision';
-import { ApiDeps } from '../apiDeps';
-import { staffActor } from '../auth';
+import { RouterContext } from '../apiDeps';
+import { requesterOf, staffActor } from '../auth';
+import { linkToken, pageLanguage, recordId } from '../requestFields';
 import { ApiRoutes } from '../routeRegistry';
 import { formPage, rectificationPage } from '../views/formPage';
 import { handlerPage } from '../views/handlerPage';
 import { htmlPage } from '../views/htmlPage';
 
 /**
- * Citizen e-forms and what the handler does with them. The public side:
- * the forms, submitting one, and the applicant's personal link (a
- * supplementation, a rectification request). The handler's side: a round's
- * applications, supplementation, the decision, the signature and the
- * round's table. Bad input is a 4xx naming each field, and nothing is stored.
+ * Citizen e-forms and what the handler does with them, over HTTP. The public
+ * side: the forms, submitting one, and the applicant's personal link. The
+ * handler's side: a round's applications, supplementation, the decision, the
+ * signature and the round's table.
  */
 
 const submission = z.object({
@@ -61,118 +51,64 @@ const LINK_TEXTS: Record<Language, { supplemented: string; closed: string; conta
   en: { supplemented: 'Thank you! The supplement has been received.', closed: 'This link is no longer in use', contact: 'The deadline has passed or the link has been used. Please contact the registry office if needed.' },
 };
 
-function invalid(problems: FieldProblem[]): SinettiError {
-  return new SinettiError('invalid_application', `Fix these fields: ${problems.map((p) => `${p.field}: ${p.message}`).join(' ')}`, 400, problems);
-}
+const formParams = z.object({ formId: recordId });
+const tokenParams = z.object({ token: linkToken });
+const applicationParams = z.object({ applicationId: recordId });
+/** A round id; an unusable one on the public form falls back to the default round, as a shared link should still open. */
+const roundId = z.string().trim().regex(/^[\w.-]{1,64}$/, 'Letters, digits, "-", "_" and "." only.');
+const formPageQuery = pageLanguage.extend({ round: roundId.catch('default').default('default') });
 
-function formFor(formId: string): FormDefinition {
-  const form = FORMS[formId];
-  if (!form) throw new SinettiError('unknown_form', `There is no form "${formId}". The forms are: ${Object.keys(FORMS).join(', ')}.`, 404, [{ field: 'formId', message: 'Unknown form.' }]);
-  return form;
-}
+export function applicationRoutes(routes: ApiRoutes, { services: { applications }, config }: RouterContext): void {
+  const organization = config.organization;
 
-export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
-  const applications = new Applications();
-  const links = new ParticipantLinks();
-
-  async function storeAttachments(applicationId: string, attachments: { field: string; fileName: string; contentType: string; bytes: Buffer }[]): Promise<ApplicationAttachment[]> {
-    const stored: ApplicationAttachment[] = [];
-    for (const attachment of attachments) {
-      const saved = await deps.store.saveVersion({ key: `${applicationId}/attachment/${randomUUID()}`, bytes: attachment.bytes, fileName: attachment.fileName, kind: 'attachment' });
-      stored.push({ field: attachment.field, fileName: attachment.fileName, contentType: attachment.contentType, versionId: saved.versionId, sha256: saved.sha256 });
-    }
-    return stored;
-  }
-
-  async function update<Arg>(applicationId: string, definition: UpdateDefinition<FormToDecisionState, [Arg]>, arg: Arg): Promise<FormToDecisionState> {
-    try {
-      return await deps.temporal.workflow.getHandle(applicationId).executeUpdate(definition, { args: [arg] });
-    } catch (error) {
-      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-        const type = error.cause.type ?? 'refused';
-        throw new SinettiError(type, error.cause.message, type.startsWith('invalid_') ? 400 : 409);
-      }
-      if (error instanceof WorkflowNotFoundError) throw new SinettiError('case_closed', 'This case is no longer open.', 409);
-      throw error;
-    }
-  }
-
-  async function stateOf(applicationId: string): Promise<FormToDecisionState> {
-    try {
-      return await deps.temporal.workflow.getHandle(applicationId).query(applicationStateQuery);
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw new NotFoundError(`Application ${applicationId}`);
-      throw error;
-    }
-  }
-
-  /** The applicant's link, checked for what it was issued for. */
-  async function applicantLink(token: string, purpose: 'supplementation' | 'rectification'): Promise<ApplicationRecord> {
-    const link = await links.resolve(token);
-    if (link.purpose !== purpose) throw new SinettiError('wrong_link', 'This link is for something else; use the link from the latest message.', 409);
-    return applications.get(link.processId);
-  }
-
-  routes.add({ method: 'get', path: '/api/forms', tag: 'forms', summary: 'The e-forms that can be filled in.', responses: { 200: '[{ formId, title }]' } }, (_req, res) => {
+  routes.add({ method: 'get', path: '/api/forms', tag: 'forms', summary: 'The e-forms that can be filled in.', responses: { 200: '[{ formId, title }]' } }, (_input, _req, res) => {
     res.json(Object.values(FORMS).map((f) => ({ formId: f.formId, title: f.title })));
   });
 
-  routes.add({ method: 'get', path: '/api/forms/:formId', tag: 'forms', summary: 'A form: fields, types, help texts (fi/sv/en) and attachment rules.', responses: { 200: 'The form definition', 404: 'No such form' } }, (req, res) => {
-    res.json(formFor(String(req.params.formId)));
+  routes.add({
+    method: 'get', path: '/api/forms/:formId', tag: 'forms', params: formParams,
+    summary: 'A form: fields, types, help texts (fi/sv/en) and attachment rules.', responses: { 200: 'The form definition', 404: 'No such form' },
+  }, ({ params }, _req, res) => {
+    res.json(formFor(params.formId));
   });
 
-  routes.add({ method: 'get', path: '/forms/:formId', tag: 'forms', summary: 'The public form page (?lang=fi|sv|en).', responses: { 200: 'HTML', 404: 'No such form' } }, (req, res) => {
-    const form = formFor(String(req.params.formId));
-    const language = (LANGUAGES as readonly string[]).includes(String(req.query.lang)) ? req.query.lang as Language : 'fi';
-    const roundId = typeof req.query.round === 'string' && /^[\w.-]{1,64}$/.test(req.query.round) ? req.query.round : 'default';
+  routes.add({
+    method: 'get', path: '/forms/:formId', tag: 'forms', params: formParams, query: formPageQuery,
+    summary: 'The public form page (?lang=fi|sv|en).', responses: { 200: 'HTML', 404: 'No such form' },
+  }, ({ params, query }, _req, res) => {
+    const form = formFor(params.formId);
+    const language = query.lang ?? 'fi';
     res.type('html').send(formPage({
-      form, language, organization: deps.config.organization, query: `round=${roundId}`,
-      postTo: `/api/forms/${form.formId}/applications`, payload: { roundId, language },
+      form, language, organization, query: `round=${query.round}`,
+      postTo: `/api/forms/${form.formId}/applications`, payload: { roundId: query.round, language },
     }));
   });
 
   routes.add({
-    method: 'post', path: '/api/forms/:formId/applications', tag: 'forms', body: submission,
+    method: 'post', path: '/api/forms/:formId/applications', tag: 'forms', params: formParams, body: submission,
     summary: 'Submit an application on a form; it is registered as a case and acknowledged by e-mail.',
     responses: { 201: '{ applicationId }', 400: 'Fields to fix, each named (details: [{ field, code, message }])', 404: 'No such form' },
-  }, async (req, res) => {
-    const form = formFor(String(req.params.formId));
-    const request = submission.parse(req.body);
-    const checked = validateSubmission(form, request, request.language);
-    if (!checked.valid) throw invalid(checked.problems);
-    const applicationId = `application-${randomUUID()}`;
-    const attachments = await storeAttachments(applicationId, checked.attachments);
-    await applications.create({
-      _id: applicationId, formId: form.formId, roundId: request.roundId, language: request.language, values: checked.values, attachments,
-      status: 'submitted', submittedAt: new Date(),
-    });
-    const timing = loadFormsConfig();
-    const input: FormToDecisionInput = { applicationId, organization: deps.config.organization, ...timing };
-    await deps.temporal.workflow.start('formToDecisionWorkflow', { taskQueue: deps.config.temporal.taskQueue, workflowId: applicationId, args: [input] });
-    await deps.audit.append({ eventId: `${applicationId}/submitted`, processId: applicationId, actor: 'applicant', action: 'application.submitted', at: new Date(), ip: req.ip, details: { formId: form.formId, roundId: request.roundId } });
-    res.status(201).json({ applicationId });
+  }, async ({ params, body }, req, res) => {
+    res.status(201).json(await applications.submit(params.formId, body, requesterOf(req, 'applicant')));
   });
 
   routes.add({
-    method: 'get', path: '/api/applicant/:token', tag: 'forms', summary: "What the applicant's personal link is for: the case, and the fields asked for.",
+    method: 'get', path: '/api/applicant/:token', tag: 'forms', params: tokenParams,
+    summary: "What the applicant's personal link is for: the case, and the fields asked for.",
     responses: { 200: '{ purpose, caseNumber, fields, message, deadlineAt }', 404: 'Unknown link', 410: 'Expired or used link' },
-  }, async (req, res) => {
-    const link = await links.resolve(String(req.params.token));
-    const record = await applications.get(link.processId);
+  }, async ({ params }, _req, res) => {
+    const { link, record } = await applications.applicantLink(params.token);
     res.json({ purpose: link.purpose, caseNumber: record.caseNumber, formId: record.formId, expiresAt: link.expiresAt, ...(link.purpose === 'supplementation' ? { fields: record.supplementation?.fields, message: record.supplementation?.message } : {}) });
   });
 
   routes.add({
-    method: 'get', path: '/hakemus/:token', tag: 'forms', summary: "The page behind the applicant's personal link: the supplementation asked for, or a rectification request.",
+    method: 'get', path: '/hakemus/:token', tag: 'forms', params: tokenParams, query: pageLanguage,
+    summary: "The page behind the applicant's personal link: the supplementation asked for, or a rectification request.",
     responses: { 200: 'HTML', 404: 'Unknown link', 410: 'Expired or used link' },
-  }, async (req, res) => {
-    const token = String(req.params.token);
-    const queried = String(req.query.lang);
+  }, async ({ params: { token }, query }, _req, res) => {
     try {
-      const link = await links.resolve(token);
-      const record = await applications.get(link.processId);
-      const language = (LANGUAGES as readonly string[]).includes(queried) ? queried as Language : record.language;
-      const organization = deps.config.organization;
+      const { link, record } = await applications.applicantLink(token);
+      const language = query.lang ?? record.language;
       if (link.purpose === 'rectification') {
         res.type('html').send(rectificationPage({ language, organization, caseNumber: record.caseNumber ?? '', endsAt: link.expiresAt, postTo: `/api/applicant/${token}/rectification` }));
         return;
@@ -184,133 +120,85 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       }));
     } catch (error) {
       if (!(error instanceof LinkRejectedError)) throw error;
-      const language = (LANGUAGES as readonly string[]).includes(queried) ? queried as Language : 'fi';
+      const language = query.lang ?? 'fi';
       res.status(error.status).type('html').send(htmlPage({
-        language, title: LINK_TEXTS[language].closed, style: '', header: `<p>${escapeHtml(deps.config.organization)}</p>`, noReferrer: true,
+        language, title: LINK_TEXTS[language].closed, style: '', header: `<p>${escapeHtml(organization)}</p>`, noReferrer: true,
         body: `<h1>${escapeHtml(LINK_TEXTS[language].closed)}</h1><p>${escapeHtml(LINK_TEXTS[language].contact)}</p>`,
       }));
     }
   });
 
   routes.add({
-    method: 'post', path: '/api/applicant/:token/supplementation', tag: 'forms', body: supplement,
+    method: 'post', path: '/api/applicant/:token/supplementation', tag: 'forms', params: tokenParams, body: supplement,
     summary: 'The applicant supplements the application with the fields and attachments asked for.',
     responses: { 200: 'Received', 400: 'Fields to fix', 404: 'Unknown link', 409: 'Not waiting for supplementation', 410: 'The deadline has passed' },
-  }, async (req, res) => {
-    const record = await applicantLink(String(req.params.token), 'supplementation');
-    const form = formFor(record.formId);
-    const request = supplement.parse(req.body);
-    const asked = record.supplementation?.fields ?? [];
-    const checked = validateSubmission(form, request, record.language, asked);
-    if (!checked.valid) throw invalid(checked.problems);
-    const state = await stateOf(record._id);
-    if (state.status !== 'awaiting_supplementation') throw new SinettiError('supplementation_closed', 'The application is not waiting for supplementation.', 409);
-    const attachments = await storeAttachments(record._id, checked.attachments);
-    await applications.update(record._id, {
-      values: { ...record.values, ...checked.values }, attachments: [...record.attachments, ...attachments],
-      supplementation: { ...record.supplementation!, answeredAt: new Date().toISOString() },
-    });
-    try {
-      await update(record._id, supplementedUpdate, { answeredAt: new Date().toISOString() });
-    } catch (error) {
-      await applications.update(record._id, { values: record.values, attachments: record.attachments, supplementation: record.supplementation! });
-      throw error;
-    }
-    res.json({ received: true, caseNumber: record.caseNumber });
+  }, async ({ params, body }, _req, res) => {
+    res.json(await applications.supplement(params.token, body));
   });
 
   routes.add({
-    method: 'post', path: '/api/applicant/:token/rectification', tag: 'forms', body: rectificationText,
+    method: 'post', path: '/api/applicant/:token/rectification', tag: 'forms', params: tokenParams, body: rectificationText,
     summary: 'The applicant requests rectification of the decision during the rectification period.',
     responses: { 200: 'Received', 400: 'Text missing', 404: 'Unknown link', 409: 'The period is not open', 410: 'The period has ended' },
-  }, async (req, res) => {
-    const record = await applicantLink(String(req.params.token), 'rectification');
-    const { text } = rectificationText.parse(req.body);
-    const receivedAt = new Date().toISOString();
-    await update(record._id, rectificationRequestUpdate, { receivedAt });
-    await applications.update(record._id, { rectification: { text, receivedAt } });
-    await deps.audit.append({ eventId: `${record._id}/rectification-request`, processId: record._id, actor: 'applicant', action: 'rectification.requested', at: new Date(), ip: req.ip });
-    res.json({ received: true, caseNumber: record.caseNumber });
+  }, async ({ params, body }, req, res) => {
+    res.json(await applications.requestRectification(params.token, body.text, requesterOf(req, 'applicant')));
   });
 
   // The handler's side.
 
-  routes.add({ method: 'get', path: '/kasittely', tag: 'handling', summary: "The handler's page (sign in with the handler token; it uses the API below).", responses: { 200: 'HTML' } }, (_req, res) => {
-    res.type('html').send(handlerPage(deps.config.organization));
+  routes.add({ method: 'get', path: '/kasittely', tag: 'handling', summary: "The handler's page (sign in with the handler token; it uses the API below).", responses: { 200: 'HTML' } }, (_input, _req, res) => {
+    res.type('html').send(handlerPage(organization));
   });
 
   routes.add({
-    method: 'get', path: '/api/rounds/:roundId/applications', tag: 'handling', roles: ['handler'],
+    method: 'get', path: '/api/rounds/:roundId/applications', tag: 'handling', roles: ['handler'], params: z.object({ roundId }),
     summary: "A round's applications with their states, decisions and amounts.", responses: { 200: '[{ applicationId, caseNumber, formId, status, applicant, amountApplied, decision }]' },
-  }, async (req, res) => {
-    const records = await applications.inRound(String(req.params.roundId));
-    res.json(records.map((r) => {
-      const form = FORMS[r.formId]!;
-      return {
-        applicationId: r._id, caseNumber: r.caseNumber, formId: r.formId, status: r.status, submittedAt: r.submittedAt,
-        applicant: r.values[form.roles.applicantName], amountApplied: r.values[form.roles.amount], decision: r.decision && { outcome: r.decision.outcome, amount: r.decision.amount },
-        notification: r.notification, payment: r.payment,
-      };
-    }));
+  }, async ({ params }, _req, res) => {
+    res.json(await applications.inRound(params.roundId));
   });
 
   routes.add({
-    method: 'get', path: '/api/applications/:applicationId', tag: 'handling', roles: ['handler'],
+    method: 'get', path: '/api/applications/:applicationId', tag: 'handling', roles: ['handler'], params: applicationParams,
     summary: 'One application: what was written, its attachments and the process state.', responses: { 200: '{ application, state }', 404: 'No such application' },
-  }, async (req, res) => {
-    const record = await applications.get(String(req.params.applicationId));
-    // The record mirrors the process; the live state is added while the process can answer.
-    const state = await stateOf(record._id).catch((error) => { if (error instanceof NotFoundError) return null; throw error; });
-    res.json({ application: record, state });
+  }, async ({ params }, _req, res) => {
+    res.json(await applications.describe(params.applicationId));
   });
 
   routes.add({
-    method: 'post', path: '/api/applications/:applicationId/supplementation-request', tag: 'handling', roles: ['handler'], body: supplementationRequest,
+    method: 'post', path: '/api/applications/:applicationId/supplementation-request', tag: 'handling', roles: ['handler'], params: applicationParams, body: supplementationRequest,
     summary: 'Ask the applicant to supplement named fields or attachments by a deadline.', responses: { 200: 'The state', 400: 'Fields to fix', 409: 'Not waiting for the handler' },
-  }, async (req, res) => {
-    const record = await applications.get(String(req.params.applicationId));
-    const request = supplementationRequest.parse(req.body);
-    const form = formFor(record.formId);
-    const known = new Set([...form.fields.map((f) => f.name), ...form.attachments.map((a) => a.name)]);
-    const unknown = request.fields.filter((f) => !known.has(f));
-    if (unknown.length) throw new SinettiError('invalid_request', `Not fields of this form: ${unknown.join(', ')}.`, 400, unknown.map((field) => ({ field: 'fields', message: `Unknown field ${field}` })));
-    res.json(await update(record._id, requestSupplementationUpdate, { fields: request.fields, message: request.message, deadlineAt: new Date(request.deadline).toISOString(), actor: staffActor(req.staff) }));
+  }, async ({ params, body }, req, res) => {
+    res.json(await applications.requestSupplementation(params.applicationId, body, staffActor(req.staff)));
   });
 
   routes.add({
-    method: 'post', path: '/api/applications/:applicationId/decision', tag: 'handling', roles: ['handler'], body: decisionRequest,
+    method: 'post', path: '/api/applications/:applicationId/decision', tag: 'handling', roles: ['handler'], params: applicationParams, body: decisionRequest,
     summary: 'Draft the decision (approve, partly, deny; amount; reasoning) and send it for signature.', responses: { 200: 'The state', 400: 'Fields to fix', 409: 'Not waiting for a decision' },
-  }, async (req, res) => {
-    const request = decisionRequest.parse(req.body);
-    res.json(await update(String(req.params.applicationId), draftDecisionUpdate, { ...request, actor: staffActor(req.staff) }));
+  }, async ({ params, body }, req, res) => {
+    res.json(await applications.draftDecision(params.applicationId, body, staffActor(req.staff)));
   });
 
   routes.add({
-    method: 'post', path: '/api/applications/:applicationId/signature', tag: 'handling', roles: ['handler'],
+    method: 'post', path: '/api/applications/:applicationId/signature', tag: 'handling', roles: ['handler'], params: applicationParams,
     summary: 'The decision-maker signs the decision (a PDF signature in their name).', responses: { 200: 'The state', 409: 'No decision waiting for signature' },
-  }, async (req, res) => {
-    res.json(await update(String(req.params.applicationId), signDecisionUpdate, { actor: staffActor(req.staff), signerName: req.staff!.name }));
+  }, async ({ params }, req, res) => {
+    res.json(await applications.signDecision(params.applicationId, staffActor(req.staff), req.staff!.name));
   });
 
   routes.add({
-    method: 'post', path: '/api/applications/:applicationId/rectification-resolution', tag: 'handling', roles: ['handler'], body: rectificationResolution,
+    method: 'post', path: '/api/applications/:applicationId/rectification-resolution', tag: 'handling', roles: ['handler'], params: applicationParams, body: rectificationResolution,
     summary: 'Answer a rectification request: the decision is upheld or corrected.', responses: { 200: 'The state', 400: 'Fields to fix', 409: 'No request waiting' },
-  }, async (req, res) => {
-    const request = rectificationResolution.parse(req.body);
-    res.json(await update(String(req.params.applicationId), resolveRectificationUpdate, { ...request, actor: staffActor(req.staff) }));
+  }, async ({ params, body }, req, res) => {
+    res.json(await applications.resolveRectification(params.applicationId, body, staffActor(req.staff)));
   });
 
   routes.add({
     method: 'get', path: '/api/rounds/:roundId/export/:formId.:format', tag: 'handling', roles: ['handler'],
+    params: z.object({ roundId, formId: recordId, format: z.enum(['xlsx', 'csv'], 'The format is xlsx or csv.') }),
     summary: "A round's applications of one form as one table (format xlsx or csv).", responses: { 200: 'The table', 400: 'Unknown format', 404: 'No such form' },
-  }, async (req, res) => {
-    const form = formFor(String(req.params.formId));
-    const format = String(req.params.format);
-    if (format !== 'xlsx' && format !== 'csv') throw new SinettiError('invalid_request', 'The format is xlsx or csv.', 400, [{ field: 'format', message: 'xlsx or csv' }]);
-    const roundId = String(req.params.roundId);
-    const table = roundTable(form.formId, await applications.inRound(roundId));
-    const fileName = `${roundId}-${form.formId}.${format}`;
-    res.setHeader('Content-Disposition', `attachment; filename="${fileName}"`);
+  }, async ({ params: { roundId, formId, format } }, _req, res) => {
+    const { form, table } = await applications.roundTable(roundId, formId);
+    res.setHeader('Content-Disposition', `attachment; filename="${roundId}-${form.formId}.${format}"`);
     if (format === 'csv') res.type('text/csv; charset=utf-8').send(roundCsv(table));
     else res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await roundXlsx(table, `${roundId} ${form.formId}`));
   });

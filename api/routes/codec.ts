@@ -57,8 +57,7 @@ export function codecRoutes(routes: ApiRoutes, deps: ApiDeps & { codec: AesGcmPa
       method: 'post', path: `/codec/${direction}`, tag: 'admin', roles: ['admin'], body: jsonPayloads,
       summary: `Temporal remote codec: ${direction} payloads (admins only; used by the Web UI).`,
       responses: { 200: '{ payloads }', 400: 'Malformed payloads or an unknown key id' },
-    }, async (req, res) => {
-      const body = jsonPayloads.parse(req.body);
+    }, async ({ body }, req, res) => {
       try {
         const result = await deps.codec[direction](fromJson(body));
         if (direction === 'decode') logger.info({ actor: staffActor(req.staff), count: result.length, namespace: req.get('x-namespace') }, 'payloads decoded for an admin');

@@ -16,7 +16,7 @@ export function healthRoutes(routes: ApiRoutes, deps: ApiDeps): void {
   routes.add({
     method: 'get', path: '/health', tag: 'operations', summary: 'Reachability of Temporal, the document store and SMTP.',
     responses: { 200: 'All reachable', 503: 'Something is down (named in the body)' },
-  }, async (_req, res) => {
+  }, async (_input, _req, res) => {
     const [temporal, store, smtp] = await Promise.all([temporalReachable(deps), pingStore(), deps.mail.verify()]);
     const healthy = temporal && store && smtp;
     if (!healthy) res.setHeader('Retry-After', '30');

@@ -1,21 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import express, { Request, Response } from 'express';
-import { ZodError } from 'zod';
+import { z, ZodError } from 'zod';
+import { createContractRequest } from '../../application/contractRequests';
 import { SinettiError } from '../../common/errors';
-import { inspectPdf } from '../../signing/errors';
-import { activeSigners, EmploymentContracts } from '../../store/employmentContracts';
-import type { EmploymentContractState } from '../../workflows/employmentContract';
-import { cancelUpdate, extendDeadlineUpdate } from '../../workflows/adminUpdates';
-import { resendInvitationUpdate } from '../../workflows/signingRound';
-import { ApiDeps } from '../apiDeps';
-import { staffActor, staffForToken } from '../auth';
+import { PdfError } from '../../signing/errors';
+import { activeSigners } from '../../store/employmentContracts';
+import { RouterContext } from '../apiDeps';
+import { requesterOf, staffActor, staffForToken } from '../auth';
 import { multipartForm } from '../multipartForm';
-import { queryProcess, updateProcess } from '../processUpdates';
-import { ApiRoutes } from '../routeRegistry';
+import { formText, pageLanguage, recordId } from '../requestFields';
+import { ApiRoutes, RouteHandler } from '../routeRegistry';
 import { chooseLanguage } from '../signerPageViews';
 import { endSession, startSession } from '../staffSession';
 import { contractDetailPage, contractListPage, FieldError, newContractPage, signInPage } from '../views/hrPageViews';
-import { createContractRequest, listContracts, startContract } from './contracts';
 
 /**
  * HR's web page over the same operations as the contracts API: signing in
@@ -25,6 +21,8 @@ import { createContractRequest, listContracts, startContract } from './contracts
  */
 
 const DAY_MS = 24 * 3600 * 1000;
+const contractParams = z.object({ contractId: recordId });
+const listQuery = pageLanguage.extend({ done: formText.catch(undefined) });
 
 /** Form field names → the API request's paths, so a validation error lands at its field. */
 const FIELD_OF_PATH: Record<string, string> = {
@@ -72,11 +70,10 @@ function requestFromForm(f: Record<string, string>, pdfVersionId: string | undef
   };
 }
 
-export function hrPageRoutes(routes: ApiRoutes, deps: ApiDeps): void {
-  const contracts = new EmploymentContracts();
-  const organization = deps.config.organization;
+export function hrPageRoutes(routes: ApiRoutes, { services: { contracts, documents }, config }: RouterContext): void {
+  const organization = config.organization;
   const form = express.urlencoded({ extended: false, limit: '32kb' });
-  const language = (req: Request) => chooseLanguage(req.query.lang, req.get('accept-language'), 'fi');
+  const language = (req: Request, query?: { lang?: string }) => chooseLanguage(query?.lang, req.get('accept-language'), 'fi');
   const isHr = (req: Request) => req.staff?.role === 'hr' || req.staff?.role === 'admin';
 
   function send(res: Response, status: number, html: string): void {
@@ -87,114 +84,119 @@ export function hrPageRoutes(routes: ApiRoutes, deps: ApiDeps): void {
   }
 
   /** Pages behind sign-in: anyone else gets the sign-in page. */
-  function page(handler: (req: Request, res: Response) => Promise<void>) {
-    return async (req: Request, res: Response) => {
-      if (!isHr(req)) return send(res, req.method === 'GET' ? 200 : 401, signInPage(language(req), organization, false));
-      await handler(req, res);
+  function page<In extends { query: { lang?: string } }>(handler: (input: In, req: Request, res: Response) => Promise<void>): RouteHandler<In> {
+    return async (input, req, res) => {
+      if (!isHr(req)) return send(res, req.method === 'GET' ? 200 : 401, signInPage(language(req, input.query), organization, false));
+      await handler(input, req, res);
     };
   }
 
-  async function renderDetail(req: Request, res: Response, contractId: string, status = 200, message: { done?: string; error?: string } = {}): Promise<void> {
-    const record = await contracts.get(contractId);
-    const state = await queryProcess<EmploymentContractState>(deps.temporal, contractId);
+  async function renderDetail(req: Request, res: Response, contractId: string, lang: string | undefined, status = 200, message: { done?: string; error?: string } = {}): Promise<void> {
+    const { record, state } = await contracts.get(contractId);
     const open = !state.endedAt && state.round.status === 'open';
-    send(res, status, contractDetailPage(language(req), organization, {
+    send(res, status, contractDetailPage(language(req, { lang }), organization, {
       contractId, title: record.title, status: state.status, deadlineAt: state.round.deadlineAt, open,
       timeLeftSeconds: open ? Math.max(0, Math.round((Date.parse(state.round.deadlineAt) - Date.now()) / 1000)) : null,
       signers: activeSigners(record).sort((a, b) => a.order - b.order)
         .map((s) => ({ ...s, status: state.round.signers.find((p) => p.participantId === s.participantId)?.status })),
       completed: Boolean(state.sealedVersionId),
-      history: await deps.audit.forProcess(contractId),
+      history: await contracts.history(contractId),
     }, message));
   }
 
   /** Runs an action on a contract and comes back to its page, with the outcome in words. */
-  function action(done: string, perform: (req: Request, contractId: string) => Promise<unknown>) {
-    return page(async (req, res) => {
-      const contractId = String(req.params.contractId);
+  function action<B>(done: string, perform: (body: B, contractId: string, actor: string) => Promise<unknown>) {
+    return page<{ params: { contractId: string }; query: { lang?: string }; body: B }>(async ({ params: { contractId }, query, body }, req, res) => {
       try {
-        await contracts.get(contractId);
-        await perform(req, contractId);
+        await perform(body, contractId, staffActor(req.staff));
       } catch (error) {
-        if (error instanceof SinettiError && error.status < 500) return renderDetail(req, res, contractId, error.status, { error: error.message });
-        if (error instanceof ZodError) return renderDetail(req, res, contractId, 400, { error: error.issues.map((i) => i.message).join(' ') });
+        if (error instanceof SinettiError && error.status < 500) return renderDetail(req, res, contractId, query.lang, error.status, { error: error.message });
+        if (error instanceof ZodError) return renderDetail(req, res, contractId, query.lang, 400, { error: error.issues.map((i) => i.message).join(' ') });
         throw error;
       }
-      res.redirect(303, `/hr/contracts/${encodeURIComponent(contractId)}?lang=${language(req)}&done=${done}`);
+      res.redirect(303, `/hr/contracts/${encodeURIComponent(contractId)}?lang=${language(req, query)}&done=${done}`);
     });
   }
 
-  routes.add({ method: 'get', path: '/hr', tag: 'hr-page', summary: "HR's page: sign in, then every contract with its state, who is awaited and the time left.", responses: { 200: 'HTML' } },
-    page(async (req, res) => {
-      const rows = await listContracts(deps);
-      send(res, 200, contractListPage(language(req), organization, rows, typeof req.query.done === 'string' ? req.query.done : undefined));
+  routes.add({ method: 'get', path: '/hr', tag: 'hr-page', query: listQuery, summary: "HR's page: sign in, then every contract with its state, who is awaited and the time left.", responses: { 200: 'HTML' } },
+    page<{ query: z.infer<typeof listQuery> }>(async ({ query }, req, res) => {
+      send(res, 200, contractListPage(language(req, query), organization, await contracts.list(), query.done));
     }));
 
-  routes.add({ method: 'post', path: '/hr/session', tag: 'hr-page', summary: 'Sign in with a staff token (form field token); starts the session cookie.', responses: { 303: 'Signed in', 401: 'Unknown token (HTML)' } },
-    form, (req, res) => {
-      const identity = staffForToken(deps.config.staffTokens, typeof req.body?.token === 'string' ? req.body.token.trim() : '');
-      if (!identity || (identity.role !== 'hr' && identity.role !== 'admin')) return send(res, 401, signInPage(language(req), organization, true));
-      startSession(res, identity, deps.config.staffTokens, deps.config.publicUrl.startsWith('https:'));
-      res.redirect(303, `/hr?lang=${language(req)}`);
-    });
-
-  routes.add({ method: 'post', path: '/hr/sign-out', tag: 'hr-page', summary: 'End the session.', responses: { 303: 'Signed out' } }, (req, res) => {
-    endSession(res);
-    res.redirect(303, `/hr?lang=${language(req)}`);
+  routes.add({
+    method: 'post', path: '/hr/session', tag: 'hr-page', query: pageLanguage, body: z.object({ token: formText }), bodyContentType: 'application/x-www-form-urlencoded', before: [form],
+    summary: 'Sign in with a staff token (form field token); starts the session cookie.', responses: { 303: 'Signed in', 401: 'Unknown token (HTML)' },
+  }, ({ query, body }, req, res) => {
+    const identity = staffForToken(config.staffTokens, body.token?.trim() ?? '');
+    if (!identity || (identity.role !== 'hr' && identity.role !== 'admin')) return send(res, 401, signInPage(language(req, query), organization, true));
+    startSession(res, identity, config.staffTokens, config.publicUrl.startsWith('https:'));
+    res.redirect(303, `/hr?lang=${language(req, query)}`);
   });
 
-  routes.add({ method: 'get', path: '/hr/new', tag: 'hr-page', summary: 'The new-contract form (template terms or an uploaded PDF).', responses: { 200: 'HTML' } },
-    page(async (req, res) => send(res, 200, newContractPage(language(req), organization, { deadlineDays: '7', language: language(req) }))));
+  routes.add({ method: 'post', path: '/hr/sign-out', tag: 'hr-page', query: pageLanguage, summary: 'End the session.', responses: { 303: 'Signed out' } }, ({ query }, req, res) => {
+    endSession(res);
+    res.redirect(303, `/hr?lang=${language(req, query)}`);
+  });
 
-  routes.add({ method: 'post', path: '/hr/contracts', tag: 'hr-page', summary: 'Send a contract from the form (multipart, with an optional PDF).', responses: { 303: 'Sent; to its page', 400: 'The form with its errors (HTML)' } },
-    ...multipartForm(deps.config.maxDocumentBytes + 1024 * 1024), page(async (req, res) => {
-      const fields = req.form?.fields ?? {};
-      const errors: FieldError[] = [];
-      let pdfVersionId: string | undefined;
-      const pdf = req.form?.files.pdf;
-      if (fields.source === 'pdf') {
-        if (!pdf) {
-          errors.push({ field: 'pdf', message: 'Choose the PDF file to upload.' });
-        } else {
-          try {
-            await inspectPdf(pdf.bytes);
-            pdfVersionId = (await deps.store.saveVersion({ key: `upload/${randomUUID()}`, bytes: pdf.bytes, fileName: pdf.fileName, kind: 'upload' })).versionId;
-          } catch (error) {
-            errors.push({ field: 'pdf', message: error instanceof Error ? error.message : 'Not a usable PDF.' });
-          }
+  routes.add({ method: 'get', path: '/hr/new', tag: 'hr-page', query: pageLanguage, summary: 'The new-contract form (template terms or an uploaded PDF).', responses: { 200: 'HTML' } },
+    page(async ({ query }, req, res) => send(res, 200, newContractPage(language(req, query), organization, { deadlineDays: '7', language: language(req, query) }))));
+
+  routes.add({
+    method: 'post', path: '/hr/contracts', tag: 'hr-page', query: pageLanguage, bodyContentType: 'multipart/form-data', before: multipartForm(config.maxDocumentBytes + 1024 * 1024),
+    summary: 'Send a contract from the form (multipart, with an optional PDF).', responses: { 303: 'Sent; to its page', 400: 'The form with its errors (HTML)' },
+  }, page(async ({ query }, req, res) => {
+    const fields = req.form?.fields ?? {};
+    const errors: FieldError[] = [];
+    let pdfVersionId: string | undefined;
+    const pdf = req.form?.files.pdf;
+    if (fields.source === 'pdf') {
+      if (!pdf) {
+        errors.push({ field: 'pdf', message: 'Choose the PDF file to upload.' });
+      } else {
+        try {
+          pdfVersionId = (await documents.upload(pdf.bytes, pdf.fileName, requesterOf(req))).versionId;
+        } catch (error) {
+          if (!(error instanceof PdfError) && !(error instanceof SinettiError && error.status < 500)) throw error;
+          errors.push({ field: 'pdf', message: error.message });
         }
       }
-      const parsed = createContractRequest.safeParse(requestFromForm(fields, pdfVersionId));
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues) {
-          if (fields.source === 'pdf' && issue.path[0] === 'documentVersionId') continue;
-          errors.push({ field: fieldFor(issue.path), message: `${issue.message}` });
-        }
+    }
+    const parsed = createContractRequest.safeParse(requestFromForm(fields, pdfVersionId));
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        if (fields.source === 'pdf' && issue.path[0] === 'documentVersionId') continue;
+        errors.push({ field: fieldFor(issue.path), message: `${issue.message}` });
       }
-      if (errors.length || !parsed.success) return send(res, 400, newContractPage(language(req), organization, fields, errors));
-      const started = await startContract(deps, parsed.data, staffActor(req.staff), req.staff?.name, { ip: req.ip, userAgent: req.get('user-agent') });
-      res.redirect(303, `/hr/contracts/${encodeURIComponent(started.contractId)}?lang=${language(req)}&done=created`);
-    }));
+    }
+    if (errors.length || !parsed.success) return send(res, 400, newContractPage(language(req, query), organization, fields, errors));
+    const started = await contracts.start(parsed.data, requesterOf(req));
+    res.redirect(303, `/hr/contracts/${encodeURIComponent(started.contractId)}?lang=${language(req, query)}&done=created`);
+  }));
 
-  routes.add({ method: 'get', path: '/hr/contracts/:contractId', tag: 'hr-page', summary: 'One contract: signers, actions, downloads and history.', responses: { 200: 'HTML', 404: 'No such contract' } },
-    page(async (req, res) => renderDetail(req, res, String(req.params.contractId), 200, { done: typeof req.query.done === 'string' ? req.query.done : undefined })));
+  routes.add({ method: 'get', path: '/hr/contracts/:contractId', tag: 'hr-page', params: contractParams, query: listQuery, summary: 'One contract: signers, actions, downloads and history.', responses: { 200: 'HTML', 404: 'No such contract' } },
+    page<{ params: { contractId: string }; query: z.infer<typeof listQuery> }>(async ({ params, query }, req, res) => renderDetail(req, res, params.contractId, query.lang, 200, { done: query.done })));
 
-  routes.add({ method: 'post', path: '/hr/contracts/:contractId/resend', tag: 'hr-page', summary: 'Resend an invitation (form field participantId).', responses: { 303: 'Done' } },
-    form, action('resent', (req, contractId) => updateProcess(deps.temporal, contractId, resendInvitationUpdate, { participantId: String(req.body?.participantId ?? ''), actor: staffActor(req.staff) })));
+  routes.add({
+    method: 'post', path: '/hr/contracts/:contractId/resend', tag: 'hr-page', params: contractParams, query: pageLanguage, body: z.object({ participantId: formText }), bodyContentType: 'application/x-www-form-urlencoded', before: [form],
+    summary: 'Resend an invitation (form field participantId).', responses: { 303: 'Done' },
+  }, action<{ participantId?: string }>('resent', (body, contractId, actor) => contracts.resend(contractId, body.participantId ?? '', actor)));
 
-  routes.add({ method: 'post', path: '/hr/contracts/:contractId/extend', tag: 'hr-page', summary: 'Extend the deadline by days (form field days).', responses: { 303: 'Done' } },
-    form, action('extended', async (req, contractId) => {
-      const days = Number(req.body?.days);
-      if (!Number.isInteger(days) || days < 1 || days > 60) throw new SinettiError('invalid_request', 'Give the number of days, 1 to 60.', 400);
-      const state = await queryProcess<EmploymentContractState>(deps.temporal, contractId);
-      const deadlineAt = new Date(Math.max(Date.parse(state.round.deadlineAt), Date.now()) + days * DAY_MS).toISOString();
-      return updateProcess(deps.temporal, contractId, extendDeadlineUpdate, { deadlineAt, actor: staffActor(req.staff) });
-    }));
+  routes.add({
+    method: 'post', path: '/hr/contracts/:contractId/extend', tag: 'hr-page', params: contractParams, query: pageLanguage, body: z.object({ days: formText }), bodyContentType: 'application/x-www-form-urlencoded', before: [form],
+    summary: 'Extend the deadline by days (form field days).', responses: { 303: 'Done' },
+  }, action<{ days?: string }>('extended', async (body, contractId, actor) => {
+    // A mistyped number comes back on the page with the error, not as a bare 400.
+    const days = Number(body.days);
+    if (!Number.isInteger(days) || days < 1 || days > 60) throw new SinettiError('invalid_request', 'Give the number of days, 1 to 60.', 400);
+    return contracts.extendByDays(contractId, days, actor);
+  }));
 
-  routes.add({ method: 'post', path: '/hr/contracts/:contractId/cancel', tag: 'hr-page', summary: 'Cancel with a reason (form field reason).', responses: { 303: 'Done' } },
-    form, action('cancelled', async (req, contractId) => {
-      const reason = typeof req.body?.reason === 'string' ? req.body.reason.trim().slice(0, 500) : '';
-      if (!reason) throw new SinettiError('invalid_request', 'Give the reason for cancelling; the signers are told.', 400);
-      return updateProcess(deps.temporal, contractId, cancelUpdate, { reason, actor: staffActor(req.staff) });
-    }));
+  routes.add({
+    method: 'post', path: '/hr/contracts/:contractId/cancel', tag: 'hr-page', params: contractParams, query: pageLanguage, body: z.object({ reason: formText }), bodyContentType: 'application/x-www-form-urlencoded', before: [form],
+    summary: 'Cancel with a reason (form field reason).', responses: { 303: 'Done' },
+  }, action<{ reason?: string }>('cancelled', async (body, contractId, actor) => {
+    const reason = body.reason?.trim().slice(0, 500) ?? '';
+    if (!reason) throw new SinettiError('invalid_request', 'Give the reason for cancelling; the signers are told.', 400);
+    return contracts.cancel(contractId, reason, actor);
+  }));
 }

@@ -13,8 +13,8 @@ export function sessionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     method: 'post', path: '/api/session', tag: 'session', body: signIn,
     summary: 'Start a browser session with a staff token (sets an HttpOnly cookie).',
     responses: { 200: '{ name, role }', 401: 'Unknown token' },
-  }, (req, res) => {
-    const identity = staffForToken(deps.config.staffTokens, signIn.parse(req.body).token);
+  }, ({ body }, _req, res) => {
+    const identity = staffForToken(deps.config.staffTokens, body.token);
     if (!identity) throw new SinettiError('unauthenticated', 'That token is not valid. Ask your administrator for your staff token.', 401);
     startSession(res, identity, deps.config.staffTokens, deps.config.publicUrl.startsWith('https:'));
     res.json(identity);
@@ -22,7 +22,7 @@ export function sessionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
 
   routes.add({
     method: 'delete', path: '/api/session', tag: 'session', summary: 'End the browser session.', responses: { 204: 'Signed out' },
-  }, (_req, res) => {
+  }, (_input, _req, res) => {
     endSession(res);
     res.status(204).end();
   });

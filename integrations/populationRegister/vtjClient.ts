@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { z } from 'zod';
 import { HttpAnswer, httpCall } from '../httpCall';
 import {
   ADDRESS_PREFERENCE, AddressLookup, AddressSource, PopulationRegister, PopulationRegisterError, PostalAddressLines, preferredAddress, ProtectedAddress,
@@ -57,31 +59,70 @@ export class VtjClient implements PopulationRegister {
   }
 }
 
-function element(xml: string, name: string): string | undefined {
-  const match = new RegExp(`<(?:\\w+:)?${name}\\b[^>]*>([\\s\\S]*?)</(?:\\w+:)?${name}>`).exec(xml);
-  return match ? match[1]!.replace(/&#(\d+);/g, (_m, code: string) => String.fromCharCode(Number(code))).replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').trim() : undefined;
+/** A text element; one with attributes (`<Paluukoodi koodi="0000">…`) comes as an object with its text in #text. */
+const text = z.union([z.string(), z.object({ '#text': z.string().optional() }).transform((e) => e['#text'] ?? '')]).transform((t) => t.trim());
+
+const addressBlock = z.object({ LahiosoiteS: text.optional(), PostiosoiteS: text.optional(), Postinumero: text.optional(), PostitoimipaikkaS: text.optional() });
+
+const personSchema = z.object({
+  NykyinenSukunimi: z.object({ Sukunimi: text.optional() }).optional(),
+  NykyisetEtunimet: z.object({ Etunimet: text.optional() }).optional(),
+  /** The protection order: never guessed. An answer without a readable flag is refused, as "no ban" could print a protected address. */
+  Turvakielto: z.object({ TurvakieltoTieto: text.pipe(z.enum(['0', '1'], 'The protection-order flag is 0 or 1.')) }, 'Every person in an answer carries the protection-order flag (Turvakielto).'),
+  KotimainenPostiosoite: addressBlock.optional(),
+  TilapainenKotimainenLahiosoite: addressBlock.optional(),
+  VakinainenKotimainenLahiosoite: addressBlock.optional(),
+});
+
+const returnCode = z.object({ '@_koodi': z.string() });
+
+/** An answer the register sent that does not say what a person's data is: refused rather than read as "not found". */
+export class PopulationRegisterAnswerError extends PopulationRegisterError {
+  constructor(readonly problems: string[]) {
+    super(`Population register answer not understood: ${problems.join('; ')}`, false);
+  }
 }
 
-/** Reads a HenkilonTunnusKysely answer. The returned address is chosen by ADDRESS_PREFERENCE. */
-export function parseVtjAnswer(xml: string): AddressLookup {
-  const person = element(xml, 'Henkilo');
-  if (!person) return { kind: 'not_found' };
-  const lastName = element(person, 'Sukunimi') ?? '';
-  const firstNames = element(person, 'Etunimet') ?? '';
-  const name = `${firstNames} ${lastName}`.trim();
+const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', removeNSPrefix: true, parseTagValue: false, processEntities: true });
+
+/** The first element of this name anywhere in the parsed tree. */
+function find(node: unknown, name: string): unknown {
+  if (!node || typeof node !== 'object') return undefined;
+  if (Array.isArray(node)) return node.map((n) => find(n, name)).find((n) => n !== undefined);
+  const record = node as Record<string, unknown>;
+  if (name in record) return record[name];
+  for (const child of Object.values(record)) {
+    const found = find(child, name);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** Reads a HenkilonTunnusKysely answer with an XML parser and a schema. The returned address is chosen by ADDRESS_PREFERENCE. */
+export function parseVtjAnswer(answer: string): AddressLookup {
+  const validity = XMLValidator.validate(answer);
+  if (validity !== true) throw new PopulationRegisterAnswerError([`not well-formed XML (line ${validity.err.line}: ${validity.err.msg})`]);
+  const tree = xml.parse(answer) as unknown;
+  const code = returnCode.safeParse(find(tree, 'Paluukoodi'));
+  if (code.success && code.data['@_koodi'] !== '0000') throw new PopulationRegisterAnswerError([`the register refused the query (return code ${code.data['@_koodi']})`]);
+  const found = find(tree, 'Henkilo');
+  if (found === undefined || found === '') return { kind: 'not_found' };
+  const parsed = personSchema.safeParse(found);
+  if (!parsed.success) throw new PopulationRegisterAnswerError(parsed.error.issues.map((i) => `Henkilo.${i.path.join('.')}: ${i.message}`));
+  const person = parsed.data;
+  const name = `${person.NykyisetEtunimet?.Etunimet ?? ''} ${person.NykyinenSukunimi?.Sukunimi ?? ''}`.trim();
   const addresses: Partial<Record<AddressSource, PostalAddressLines>> = {};
   for (const source of ADDRESS_PREFERENCE) {
-    const block = element(person, source);
+    const block = person[source];
     if (!block) continue;
     addresses[source] = {
-      street: element(block, source === 'KotimainenPostiosoite' ? 'PostiosoiteS' : 'LahiosoiteS') ?? element(block, 'LahiosoiteS') ?? '',
-      postalCode: element(block, 'Postinumero') ?? '',
-      city: element(block, 'PostitoimipaikkaS') ?? '',
+      street: (source === 'KotimainenPostiosoite' ? block.PostiosoiteS : undefined) ?? block.LahiosoiteS ?? '',
+      postalCode: block.Postinumero ?? '',
+      city: block.PostitoimipaikkaS ?? '',
     };
   }
   const chosen = preferredAddress(addresses);
-  const securityBan = element(person, 'TurvakieltoTieto') === '1';
-  if (securityBan) return chosen ? { kind: 'security_ban', protectedAddress: new ProtectedAddress(name, chosen.address) } : { kind: 'security_ban' };
+  if (person.Turvakielto.TurvakieltoTieto === '1') return chosen ? { kind: 'security_ban', protectedAddress: new ProtectedAddress(name, chosen.address) } : { kind: 'security_ban' };
   if (!chosen) return { kind: 'no_address', name };
   return { kind: 'found', name, address: chosen.address, source: chosen.source };
 }

@@ -1,5 +1,6 @@
 import { HttpAnswer, httpCall, HttpTimeoutError, httpUpload } from '../httpCall';
-import { MessagesService, MessagesServiceError, EventPage, MultichannelMessage, SendResult } from './messagesService';
+import { z } from 'zod';
+import { MessagesService, MessagesServiceError, EventPage, MESSAGE_EVENT_TYPES, MultichannelMessage, SendResult } from './messagesService';
 
 export interface MessagesClientOptions {
   baseUrl: string;
@@ -9,6 +10,45 @@ export interface MessagesClientOptions {
 }
 
 interface ErrorBody { reason?: string; messageId?: string | number; validationErrors?: { error: string }[] }
+
+/** What each call's answer must hold; an answer without it is refused, not cast. */
+const ANSWERS = {
+  token: z.object({ accessToken: z.string().min(1) }),
+  activeMailboxes: z.object({ endUsersWithActiveMailbox: z.array(z.object({ id: z.string() })) }),
+  attachment: z.object({ attachmentId: z.string().min(1) }),
+  sent: z.object({ messageId: z.union([z.string().min(1), z.number()]) }),
+  conflict: z.object({ messageId: z.union([z.string(), z.number()]).optional() }),
+  events: z.object({
+    events: z.array(z.object({
+      type: z.enum(MESSAGE_EVENT_TYPES),
+      eventTime: z.string().min(1),
+      metadata: z.object({ messageId: z.union([z.string(), z.number()]).transform(String), externalId: z.string() }),
+    })),
+    continuationToken: z.string(),
+  }),
+} satisfies Record<string, z.ZodType>;
+
+/**
+ * An answer with HTTP 2xx that is not what the interface promises: a
+ * changed or broken service, not a passing fault, so it is not retried.
+ */
+export class MessagesAnswerError extends MessagesServiceError {
+  constructor(what: string, readonly problems: string[]) {
+    super('invalid_answer', `${what}: ${problems.join('; ')}`, false);
+  }
+}
+
+function answerOf<S extends z.ZodType>(response: HttpAnswer, schema: S, what: string): z.output<S> {
+  let body: unknown;
+  try {
+    body = JSON.parse(response.text);
+  } catch {
+    throw new MessagesAnswerError(what, ['the answer is not JSON']);
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new MessagesAnswerError(what, parsed.error.issues.map((i) => `${i.path.join('.') || '(answer)'}: ${i.message}`));
+  return parsed.data;
+}
 
 /**
  * The REST client of Suomi.fi Messages: a bearer token from /v1/token,
@@ -53,7 +93,7 @@ export class SuomifiMessagesClient implements MessagesService {
     this.token ??= (async () => {
       const response = await this.fetch('POST', '/v1/token', { username: this.options.username, password: this.options.password });
       if (!response.ok) throw failure(response);
-      const { accessToken } = response.json<{ accessToken: string }>();
+      const { accessToken } = answerOf(response, ANSWERS.token, 'POST /v1/token');
       return accessToken;
     })().catch((error: unknown) => {
       this.token = undefined;
@@ -72,7 +112,7 @@ export class SuomifiMessagesClient implements MessagesService {
     if (ids.length > 10_000) throw new RangeError('At most 10,000 ids a call');
     const response = await this.call('POST', '/v1/mailboxes/active', { endUsers: ids.map((id) => ({ id })) });
     if (!response.ok) throw failure(response);
-    const { endUsersWithActiveMailbox } = response.json<{ endUsersWithActiveMailbox: { id: string }[] }>();
+    const { endUsersWithActiveMailbox } = answerOf(response, ANSWERS.activeMailboxes, 'POST /v1/mailboxes/active');
     return endUsersWithActiveMailbox.map((user) => user.id);
   }
 
@@ -81,19 +121,20 @@ export class SuomifiMessagesClient implements MessagesService {
     form.append('file', new Blob([file.bytes], { type: 'application/pdf' }), file.fileName);
     const response = await this.call('POST', '/v2/attachments', form);
     if (!response.ok) throw failure(response);
-    const { attachmentId } = response.json<{ attachmentId: string }>();
+    const { attachmentId } = answerOf(response, ANSWERS.attachment, 'POST /v2/attachments');
     return attachmentId;
   }
 
   async sendMultichannel(message: MultichannelMessage): Promise<SendResult> {
     const response = await this.call('POST', '/v2/messages', message);
     if (response.status === 409) {
-      let body: ErrorBody = {};
-      try { body = response.json<ErrorBody>(); } catch { /* no body: still sent */ }
-      return { outcome: 'already_sent', ...(body.messageId !== undefined ? { messageId: String(body.messageId) } : {}) };
+      // A repeat is already sent whatever its body says; the message id is kept when the body gives one.
+      const body = ANSWERS.conflict.safeParse(safeJson(response.text));
+      const messageId = body.success ? body.data.messageId : undefined;
+      return { outcome: 'already_sent', ...(messageId !== undefined ? { messageId: String(messageId) } : {}) };
     }
     if (!response.ok) throw failure(response);
-    const { messageId } = response.json<{ messageId: string | number }>();
+    const { messageId } = answerOf(response, ANSWERS.sent, 'POST /v2/messages');
     return { outcome: 'sent', messageId: String(messageId) };
   }
 
@@ -101,7 +142,7 @@ export class SuomifiMessagesClient implements MessagesService {
     const query = continuationToken ? `?continuationToken=${encodeURIComponent(continuationToken)}` : '';
     const response = await this.call('GET', `/v2/events${query}`);
     if (!response.ok) throw failure(response);
-    return response.json<EventPage>();
+    return answerOf(response, ANSWERS.events, 'GET /v2/events') satisfies EventPage;
   }
 }
 
@@ -114,4 +155,12 @@ function failure(response: HttpAnswer): MessagesServiceError {
   } catch { /* not JSON: keep the text */ }
   const retryable = response.status >= 500 || response.status === 429 || response.status === 401;
   return new MessagesServiceError(response.status, reason, retryable);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

@@ -83,7 +83,7 @@ export interface MessagesService {
  */
 export class MessagesServiceError extends Error {
   override readonly name = 'MessagesServiceError';
-  constructor(readonly status: number | 'timeout' | 'network', readonly reason: string, readonly retryable: boolean) {
+  constructor(readonly status: number | 'timeout' | 'network' | 'invalid_answer', readonly reason: string, readonly retryable: boolean) {
     super(`Suomi.fi Messages: ${typeof status === 'number' ? `HTTP ${status}` : status}: ${reason}`);
   }
 }

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { createApiDeps } from '../../api/apiDeps';
 import { createApp } from '../../api/app';
 import type { ApiDeps } from '../../api/apiDeps';
-import type { CreateContractRequest } from '../../api/routes/contracts';
+import type { CreateContractRequest } from '../../application/contractRequests';
 import { ReceivedMail, waitForMail } from './mailbox';
 import { openTestStack, TestStack } from './testStack';
 

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { ParticipantLinks, ResolvedLink } from '../links/signerLinks';
+import type { Language } from '../mail/templates';
+import { SimulatedSmsSender } from '../integrations/sms/smsSender';
+import { inspectPdf } from '../signing/errors';
+import { ContractSigner, EmploymentContractRecord, EmploymentContracts } from '../store/employmentContracts';
+import { contractStateQuery, EmploymentContractState } from '../workflows/employmentContract';
+import { DecisionReceipt, decideUpdate } from '../workflows/signingRound';
+import { Completion, SignerVerifier, VerificationEvidence, verifierFor, VerificationSubject } from '../verification/signerVerification';
+import { queryProcess, updateProcess } from './processHandles';
+import { Requester, ServiceDeps } from './serviceDeps';
+
+/**
+ * A signer's side of an employment contract, behind their personal link.
+ * The token is resolved here and only the participant id goes on to the
+ * process; what the signer did (typed name, consent, IP, browser) is stored
+ * as evidence first and the process is given its id.
+ */
+
+export interface SignerLink {
+  link: ResolvedLink;
+  record: EmploymentContractRecord;
+  signer: ContractSigner;
+}
+
+export class ContractSignerService {
+  private readonly contracts = new EmploymentContracts();
+  private readonly links = new ParticipantLinks();
+  private readonly sms;
+
+  constructor(private readonly deps: ServiceDeps) {
+    this.sms = deps.sms ?? new SimulatedSmsSender();
+  }
+
+  /** The link's contract and signer; undefined when the link names neither; LinkRejectedError when it is expired or revoked. */
+  async open(token: string): Promise<SignerLink | undefined> {
+    const link = await this.links.resolve(token);
+    const record = await this.contracts.find(link.processId);
+    const signer = record?.signers.find((s) => s.participantId === link.participantId);
+    return record && signer ? { link, record, signer } : undefined;
+  }
+
+  state(contractId: string): Promise<EmploymentContractState> {
+    return queryProcess(this.deps.temporal, contractId, contractStateQuery);
+  }
+
+  /** The contract's chosen verification (a one-time code by e-mail or SMS, or none). */
+  verifier(record: EmploymentContractRecord): SignerVerifier {
+    return verifierFor(record.verification, { mail: this.deps.mail, sms: this.sms, organization: this.deps.config.organization });
+  }
+
+  subject({ record, signer }: SignerLink, language: Language): VerificationSubject {
+    return { processId: record.contractId, participantId: signer.participantId, name: signer.name, email: signer.email, phone: signer.phone, language, documentTitle: record.title };
+  }
+
+  verified(signer: SignerLink, language: Language, proof: string | undefined): Promise<VerificationEvidence | undefined> {
+    return this.verifier(signer.record).check(this.subject(signer, language), proof);
+  }
+
+  /** Sends a one-time code and audits that it went (never the code or where). */
+  async sendCode(signer: SignerLink, language: Language, by: Requester) {
+    const verifier = this.verifier(signer.record);
+    const challenge = await verifier.begin(this.subject(signer, language));
+    await this.deps.audit.append({
+      eventId: `${signer.record.contractId}/code/${randomUUID()}`, processId: signer.record.contractId, actor: by.actor,
+      action: 'contract.code_sent', at: new Date(), ip: by.ip, userAgent: by.userAgent, details: { method: verifier.method },
+    });
+    return challenge;
+  }
+
+  async checkCode(signer: SignerLink, language: Language, code: string, by: Requester): Promise<Completion> {
+    const method = signer.record.verification;
+    const result = await this.verifier(signer.record).complete(this.subject(signer, language), { code });
+    await this.deps.audit.append({
+      eventId: `${signer.record.contractId}/verify/${randomUUID()}`, processId: signer.record.contractId, actor: by.actor,
+      action: result.ok ? 'contract.verified' : 'contract.verification_failed', at: new Date(), ip: by.ip, userAgent: by.userAgent,
+      details: result.ok ? { method } : { method, reason: result.reason },
+    });
+    return result;
+  }
+
+  /** The pages of the version being signed, audited as viewed when `audit` is set. */
+  async viewDocument(signer: SignerLink, state: EmploymentContractState, by: Requester, audit: boolean): Promise<{ pageCount: number }> {
+    const { pageCount } = await inspectPdf(await this.deps.store.readVersion(state.round.documentVersionId!));
+    if (audit) {
+      await this.deps.audit.append({
+        eventId: `${signer.record.contractId}/viewed/${signer.signer.participantId}`, processId: signer.record.contractId, actor: by.actor,
+        action: 'contract.viewed', at: new Date(), ip: by.ip, userAgent: by.userAgent, documentSha256: state.round.documentSha256,
+      });
+    }
+    return { pageCount };
+  }
+
+  /** Stores what the signer did as evidence, then hands the process the decision with the evidence's id. */
+  async decide(
+    { record, signer }: SignerLink,
+    decision: { decision: 'sign' | 'decline'; documentSha256: string; typedName?: string; reason?: string; verification: VerificationEvidence },
+    by: Requester,
+  ): Promise<DecisionReceipt> {
+    const evidenceId = randomUUID();
+    await this.contracts.recordEvidence({
+      evidenceId, contractId: record.contractId, participantId: signer.participantId, decision: decision.decision,
+      typedName: decision.decision === 'sign' ? decision.typedName?.trim() : undefined, reason: decision.decision === 'decline' ? decision.reason : undefined,
+      documentSha256: decision.documentSha256, ip: by.ip, userAgent: by.userAgent, verification: decision.verification, at: new Date(),
+    });
+    return updateProcess(this.deps.temporal, record.contractId, decideUpdate, {
+      participantId: signer.participantId, decision: decision.decision, documentSha256: decision.documentSha256, evidenceId,
+    });
+  }
+
+  /** The document as the signer sees it now: the sealed one once complete. */
+  async document(state: EmploymentContractState): Promise<{ bytes: Buffer; sha256: string } | undefined> {
+    const versionId = state.sealedVersionId ?? state.round.documentVersionId;
+    if (!versionId) return undefined;
+    const version = await this.deps.store.getVersion(versionId);
+    return { bytes: await this.deps.store.readVersion(versionId), sha256: version.sha256 };
+  }
+
+  readVersion(versionId: string): Promise<Buffer> {
+    return this.deps.store.readVersion(versionId);
+  }
+}
+

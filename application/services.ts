@@ -1,0 +1,27 @@
+import { AdminService } from './admin';
+import { ApplicationService } from './applications';
+import { ContractService } from './contracts';
+import { ContractSignerService } from './contractSigners';
+import { DocumentService } from './documents';
+import { LetterService } from './letters';
+import { MinutesService } from './minutes';
+import { MinutesParticipantService } from './minutesParticipants';
+import { ProcessService } from './processes';
+import { ServiceDeps } from './serviceDeps';
+
+/** One service per process, built once from the injected dependencies; routers and tests call these, never the stores or Temporal directly. */
+export function createServices(deps: ServiceDeps) {
+  return {
+    contracts: new ContractService(deps),
+    contractSigners: new ContractSignerService(deps),
+    minutes: new MinutesService(deps),
+    minutesParticipants: new MinutesParticipantService(deps),
+    applications: new ApplicationService(deps),
+    letters: new LetterService(deps),
+    documents: new DocumentService(deps),
+    processes: new ProcessService(deps),
+    admin: new AdminService(deps),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

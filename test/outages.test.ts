@@ -1,0 +1,75 @@
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
+import express from 'express';
+import request from 'supertest';
+import { createApiDeps } from '../api/apiDeps';
+import { createApp } from '../api/app';
+import { errorHandler } from '../api/httpErrors';
+import { logger } from '../observability/logger';
+import { connectStore, disconnectStore } from '../store/connection';
+import { openTestStack, TestStack } from './support/testStack';
+
+/**
+ * An outage is said as an outage: with Temporal unreachable the API answers
+ * 503 with Retry-After (never 400 or 404, which would tell a person their
+ * request was wrong), and what is logged names the route, never a personal
+ * link's token.
+ */
+
+let stack: TestStack;
+let deps: ReturnType<typeof createApiDeps>;
+let connection: Connection;
+const admin = { Authorization: 'Bearer dev-admin-token' };
+
+beforeAll(async () => {
+  stack = await openTestStack('outages');
+  // Nothing listens on port 1: every call to Temporal fails as UNAVAILABLE (tried twice here, not for the client's default minute).
+  connection = Connection.lazy({
+    address: '127.0.0.1:1', connectTimeout: '1 second',
+    interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 2, initialIntervalMs: () => 50 }))],
+  });
+  deps = createApiDeps(stack.config, new Client({ connection, namespace: stack.config.temporal.namespace }));
+});
+afterAll(async () => { deps.close(); await connection.close().catch(() => undefined); await stack?.close(); });
+
+it('answers 503 with Retry-After, not 404, when Temporal cannot be reached', async () => {
+  const app = createApp(deps);
+  for (const path of ['/api/processes/contract-anything', '/api/admin/processes']) {
+    const response = await request(app).get(path).set(admin);
+    expect({ path, status: response.status, error: response.body.error, retryAfter: response.headers['retry-after'] })
+      .toEqual({ path, status: 503, error: 'temporal_unavailable', retryAfter: '30' });
+  }
+}, 30_000);
+
+it('answers 503, not 400 or 404, when the store is unreachable behind a check that used to turn any error into one', async () => {
+  const app = createApp(createApiDeps(stack.config, stack.client));
+  await disconnectStore();
+  try {
+    // Each of these once caught every error as "unknown document" (400) or "not found" (404).
+    const contract = await request(app).post('/api/contracts').set({ Authorization: 'Bearer dev-hr-token' }).send({
+      documentVersionId: 'some-version', signers: [{ role: 'employee', name: 'Maija', email: 'maija@example.test' }], hr: { email: 'hr@example.test' },
+    });
+    const minutes = await request(app).get('/api/minutes/minutes-anything').set({ Authorization: 'Bearer dev-secretary-token' });
+    const sealed = await request(app).get('/api/contracts/contract-anything/sealed.pdf').set({ Authorization: 'Bearer dev-hr-token' });
+    for (const response of [contract, minutes, sealed]) {
+      expect({ status: response.status, error: response.body.error, retryAfter: response.headers['retry-after'] }).toEqual({ status: 503, error: 'store_unavailable', retryAfter: '30' });
+    }
+  } finally {
+    await connectStore(stack.config.mongodb.uri);
+  }
+}, 30_000);
+
+it('logs the route template of a failed request, never the token in its path', async () => {
+  const lines: unknown[] = [];
+  const spy = jest.spyOn(logger, 'error').mockImplementation(((entry: unknown) => { lines.push(entry); }) as never);
+  try {
+    const app = express();
+    app.get('/s/:token', () => { throw new Error('boom'); });
+    app.use(errorHandler);
+    const response = await request(app).get('/s/secret-token-abc123');
+    expect(response.status).toBe(500);
+    expect(JSON.stringify(lines)).toContain('/s/:token');
+    expect(JSON.stringify(lines)).not.toContain('secret-token-abc123');
+  } finally {
+    spy.mockRestore();
+  }
+});
