@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import express, { Request } from 'express';
@@ -315,11 +315,7 @@ export function minutesRoutes(routes: ApiRoutes, deps: ApiDeps): void {
   }, async (req, res) => {
     const reviewId = String(req.params.reviewId);
     const { record, state } = await reviewState(reviewId);
-    const nonce = randomBytes(16).toString('base64');
-    res.set({
-      'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff',
-      'Content-Security-Policy': `default-src 'none'; script-src 'nonce-${nonce}'; connect-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`,
-    }).send(secretaryPage({ organization: deps.config.organization, record, state, feedback: await reviews.feedbackFor(reviewId), nonce }));
+    res.type('html').send(secretaryPage({ organization: deps.config.organization, record, state, feedback: await reviews.feedbackFor(reviewId) }));
   });
 }
 
