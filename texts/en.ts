@@ -91,7 +91,7 @@ export const en = {
     done: { created: 'The contract was sent for signature.', resent: 'The invitation was sent again.', extended: 'The deadline was extended.', cancelled: 'The contract was cancelled.' },
     actionFailed: 'The action did not succeed', actions: 'Actions',
   },
-  form: { required: 'required', optional: 'optional', send: 'Send the application', errors: 'Please fix the following', sent: 'Thank you! Your application has been received. You will get an acknowledgement with the case number by e-mail.', failed: 'Sending failed. Please try again in a moment.', attachments: 'Attachments' },
+  form: { languages: 'Languages', required: 'required', optional: 'optional', send: 'Send the application', errors: 'Please fix the following', sent: 'Thank you! Your application has been received. You will get an acknowledgement with the case number by e-mail.', failed: 'Sending failed. Please try again in a moment.', attachments: 'Attachments' },
   rectification: { title: 'Request for rectification', label: 'What you ask to be changed in the decision, and why', send: 'Send the request', sent: 'Your request for rectification has been received. The handler will deal with it and you will get a decision on it.', failed: 'Sending failed. Please try again in a moment.', deadline: 'The period for requesting rectification ends' },
   applicantLink: { supplemented: 'Thank you! The supplement has been received.', closed: 'This link is no longer in use', contact: 'The deadline has passed or the link has been used. Please contact the registry office if needed.' },
 } satisfies Catalog;

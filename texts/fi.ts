@@ -94,7 +94,7 @@ export const fi = {
     done: { created: 'Sopimus lähetettiin allekirjoitettavaksi.', resent: 'Kutsu lähetettiin uudelleen.', extended: 'Määräaikaa pidennettiin.', cancelled: 'Sopimus peruttiin.' },
     actionFailed: 'Toiminto ei onnistunut', actions: 'Toiminnot',
   },
-  form: { required: 'pakollinen', optional: 'vapaaehtoinen', send: 'Lähetä hakemus', errors: 'Hakemuksessa on korjattavaa', sent: 'Kiitos! Hakemus on vastaanotettu. Saat kuittauksen ja asianumeron sähköpostiisi.', failed: 'Lähetys ei onnistunut. Yritä hetken kuluttua uudelleen.', attachments: 'Liitteet' },
+  form: { languages: 'Kielet', required: 'pakollinen', optional: 'vapaaehtoinen', send: 'Lähetä hakemus', errors: 'Hakemuksessa on korjattavaa', sent: 'Kiitos! Hakemus on vastaanotettu. Saat kuittauksen ja asianumeron sähköpostiisi.', failed: 'Lähetys ei onnistunut. Yritä hetken kuluttua uudelleen.', attachments: 'Liitteet' },
   rectification: { title: 'Oikaisuvaatimus', label: 'Mitä päätöksestä vaaditaan muutettavaksi ja miksi', send: 'Lähetä oikaisuvaatimus', sent: 'Oikaisuvaatimus on vastaanotettu. Käsittelijä käsittelee sen, ja saat siihen päätöksen.', failed: 'Lähetys ei onnistunut. Yritä hetken kuluttua uudelleen.', deadline: 'Oikaisuvaatimusaika päättyy' },
   applicantLink: { supplemented: 'Kiitos! Täydennys on vastaanotettu.', closed: 'Linkki ei ole enää käytössä', contact: 'Määräaika on päättynyt tai linkki on jo käytetty. Ota tarvittaessa yhteyttä kirjaamoon.' },
 };

@@ -91,7 +91,7 @@ export const sv = {
     done: { created: 'Avtalet skickades för underskrift.', resent: 'Inbjudan skickades på nytt.', extended: 'Tidsfristen förlängdes.', cancelled: 'Avtalet återkallades.' },
     actionFailed: 'Åtgärden lyckades inte', actions: 'Åtgärder',
   },
-  form: { required: 'obligatorisk', optional: 'frivillig', send: 'Skicka ansökan', errors: 'Ansökan har fel som ska rättas', sent: 'Tack! Ansökan har tagits emot. Du får ett kvitto med ärendenumret per e-post.', failed: 'Det gick inte att skicka. Försök igen om en stund.', attachments: 'Bilagor' },
+  form: { languages: 'Språk', required: 'obligatorisk', optional: 'frivillig', send: 'Skicka ansökan', errors: 'Ansökan har fel som ska rättas', sent: 'Tack! Ansökan har tagits emot. Du får ett kvitto med ärendenumret per e-post.', failed: 'Det gick inte att skicka. Försök igen om en stund.', attachments: 'Bilagor' },
   rectification: { title: 'Begäran om omprövning', label: 'Vilken ändring i beslutet du begär och varför', send: 'Skicka begäran om omprövning', sent: 'Begäran om omprövning har tagits emot. Handläggaren behandlar den och du får ett beslut.', failed: 'Det gick inte att skicka. Försök igen om en stund.', deadline: 'Tiden för begäran om omprövning går ut' },
   applicantLink: { supplemented: 'Tack! Kompletteringen har tagits emot.', closed: 'Länken används inte längre', contact: 'Tidsfristen har gått ut eller länken har redan använts. Kontakta vid behov registratorskontoret.' },
 } satisfies Catalog;

@@ -1,4 +1,3 @@
-import escapeHtml from 'escape-html';
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
@@ -18,9 +17,8 @@ import {
 import { ApiDeps } from '../apiDeps';
 import { staffActor } from '../auth';
 import { ApiRoutes } from '../routeRegistry';
-import { formPage, rectificationPage } from '../views/formPage';
+import { applicantLinkClosedPage, formPage, rectificationPage, supplementedText } from '../views/formPage';
 import { handlerPage } from '../views/handlerPage';
-import { htmlPage } from '../views/htmlPage';
 
 /**
  * Citizen e-forms and what the handler does with them. The public side:
@@ -54,12 +52,6 @@ const rectificationResolution = z.object({
   amount: z.union([z.string(), z.number()]).transform((a) => Number(String(a).replace(',', '.')).toFixed(2)).optional(),
   reasoning: z.string().trim().min(1, 'Give the reasoning of the decision on the rectification request.').max(10_000),
 });
-
-const LINK_TEXTS: Record<Language, { supplemented: string; closed: string; contact: string }> = {
-  fi: { supplemented: 'Kiitos! Täydennys on vastaanotettu.', closed: 'Linkki ei ole enää käytössä', contact: 'Määräaika on päättynyt tai linkki on jo käytetty. Ota tarvittaessa yhteyttä kirjaamoon.' },
-  sv: { supplemented: 'Tack! Kompletteringen har tagits emot.', closed: 'Länken används inte längre', contact: 'Tidsfristen har gått ut eller länken har redan använts. Kontakta vid behov registratorskontoret.' },
-  en: { supplemented: 'Thank you! The supplement has been received.', closed: 'This link is no longer in use', contact: 'The deadline has passed or the link has been used. Please contact the registry office if needed.' },
-};
 
 function invalid(problems: FieldProblem[]): SinettiError {
   return new SinettiError('invalid_application', `Fix these fields: ${problems.map((p) => `${p.field}: ${p.message}`).join(' ')}`, 400, problems);
@@ -180,15 +172,12 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       const form = formFor(record.formId);
       res.type('html').send(formPage({
         form, language, organization, query: '', postTo: `/api/applicant/${token}/supplementation`, payload: {},
-        only: record.supplementation?.fields ?? [], intro: record.supplementation?.message, doneText: LINK_TEXTS[language].supplemented,
+        only: record.supplementation?.fields ?? [], intro: record.supplementation?.message, doneText: supplementedText(language),
       }));
     } catch (error) {
       if (!(error instanceof LinkRejectedError)) throw error;
       const language = (LANGUAGES as readonly string[]).includes(queried) ? queried as Language : 'fi';
-      res.status(error.status).type('html').send(htmlPage({
-        language, title: LINK_TEXTS[language].closed, style: '', header: `<p>${escapeHtml(deps.config.organization)}</p>`, noReferrer: true,
-        body: `<h1>${escapeHtml(LINK_TEXTS[language].closed)}</h1><p>${escapeHtml(LINK_TEXTS[language].contact)}</p>`,
-      }));
+      res.status(error.status).type('html').send(applicantLinkClosedPage(language, deps.config.organization));
     }
   });
 

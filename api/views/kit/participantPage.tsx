@@ -17,6 +17,8 @@ export interface ParticipantPageProps {
   organization: string;
   /** Where the page is in another language; no language menu when omitted. */
   languageLink?: (language: Language) => string;
+  /** The language menu's name, when the page calls it something else than the catalog's `languageMenu`. */
+  languageMenuLabel?: string;
   stylesheet?: Stylesheet;
   script?: ClientScript;
   children: ComponentChildren;
@@ -27,7 +29,7 @@ export function participantPage(p: ParticipantPageProps): string {
     <Shell
       language={p.language} title={`${p.title} – ${p.organization}`} stylesheet={p.stylesheet ?? 'participant'} script={p.script}
       skipText={textsFor(p.language).skipToContent}
-      header={<><p>{p.organization}</p>{p.languageLink ? <LanguageMenu current={p.language} href={p.languageLink} /> : null}</>}
+      header={<><p>{p.organization}</p>{p.languageLink ? <LanguageMenu current={p.language} href={p.languageLink} label={p.languageMenuLabel} /> : null}</>}
     >
       {p.children}
     </Shell>,
