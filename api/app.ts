@@ -18,11 +18,17 @@ import { applicationRoutes } from './routes/applications';
 import { loadPayloadCodec } from '../common/payloadKeys';
 import { createApiMetrics } from '../observability/metrics';
 import { signerPageRoutes } from './routes/signerPages';
+import { clientAssets } from './assets/clientAssets';
+import { noStoreForPrivatePages, securityHeaders } from './securityHeaders';
 
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(securityHeaders(), noStoreForPrivatePages());
+  const assets = clientAssets();
+  app.use(assets.router);
+  assets.warmUp().catch(() => undefined); // built again on the first request if this fails
   app.use('/codec', codecCors(deps.config.temporalUiOrigins));
   app.use(authenticateStaff(deps.config.staffTokens));
 

@@ -75,15 +75,7 @@ export function signerPageRoutes(routes: ApiRoutes, deps: ApiDeps): void {
   }
 
   function send(res: Response, status: number, html: string): void {
-    res.status(status)
-      .set({
-        'Content-Type': 'text/html; charset=utf-8',
-        'Cache-Control': 'no-store',
-        'Referrer-Policy': 'no-referrer',
-        'X-Content-Type-Options': 'nosniff',
-        'Content-Security-Policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-      })
-      .send(html);
+    res.status(status).type('html').send(html); // security headers and no-store: api/securityHeaders.ts
   }
 
   function explain(req: Request, res: Response, status: number, kind: Explanation, fallback: Language = 'fi'): void {
@@ -282,7 +274,7 @@ export function signerPageRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     const versionId = state.sealedVersionId ?? state.round.documentVersionId;
     if (!versionId) throw new SinettiError('not_open_yet', 'The document is being prepared.', 409);
     const version = await deps.store.getVersion(versionId);
-    res.set({ 'Content-Type': 'application/pdf', 'Content-Disposition': 'inline; filename="document.pdf"', 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Content-SHA256': version.sha256 });
+    res.set({ 'Content-Type': 'application/pdf', 'Content-Disposition': 'inline; filename="document.pdf"', 'Cache-Control': 'no-store', 'X-Content-SHA256': version.sha256 });
     res.send(await deps.store.readVersion(versionId));
   }));
 
@@ -295,7 +287,7 @@ export function signerPageRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     if (!versionId || !Number.isInteger(page) || page < 1 || page > 500) throw new SinettiError('not_found', 'No such page.', 404);
     const png = await renderPage(await deps.store.readVersion(versionId), page);
     if (!png) throw new SinettiError('not_found', 'No such page.', 404);
-    res.set({ 'Content-Type': 'image/png', 'Cache-Control': 'private, max-age=300', 'Referrer-Policy': 'no-referrer' }).send(png);
+    res.set({ 'Content-Type': 'image/png', 'Cache-Control': 'private, max-age=300' }).send(png);
   }));
 }
 
