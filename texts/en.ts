@@ -1,5 +1,5 @@
 import type { Catalog } from './catalog';
-import type { SectionRef } from './textArgs';
+import type { MailData, SectionRef } from './textArgs';
 
 /** Every text Sinetti shows or sends in English; see fi.ts. */
 export const en = {
@@ -94,4 +94,110 @@ export const en = {
   form: { languages: 'Languages', required: 'required', optional: 'optional', send: 'Send the application', errors: 'Please fix the following', sent: 'Thank you! Your application has been received. You will get an acknowledgement with the case number by e-mail.', failed: 'Sending failed. Please try again in a moment.', attachments: 'Attachments' },
   rectification: { title: 'Request for rectification', label: 'What you ask to be changed in the decision, and why', send: 'Send the request', sent: 'Your request for rectification has been received. The handler will deal with it and you will get a decision on it.', failed: 'Sending failed. Please try again in a moment.', deadline: 'The period for requesting rectification ends' },
   applicantLink: { supplemented: 'Thank you! The supplement has been received.', closed: 'This link is no longer in use', contact: 'The deadline has passed or the link has been used. Please contact the registry office if needed.' },
+  mailFooter: 'This message was sent automatically.',
+  mail: {
+    signatureInvitation: {
+      subject: (d: MailData) => `Please sign: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hello ${d.recipientName},`,
+        (d: MailData) => `${d.organization} asks you to sign "${d.documentTitle}" by ${d.deadline}.`,
+        (_d: MailData) => 'The link is personal: please do not forward this message.',
+      ],
+      action: 'Open and sign',
+    },
+    signatureReminder: {
+      subject: (d: MailData) => `Reminder: ${d.documentTitle} is waiting for your signature`,
+      lines: [
+        (d: MailData) => `Hello ${d.recipientName},`,
+        (d: MailData) => `"${d.documentTitle}" is still waiting for your signature. The deadline is ${d.deadline}.`,
+      ],
+      action: 'Open and sign',
+    },
+    processCompleted: {
+      subject: (d: MailData) => `Signed: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hello ${d.recipientName},`,
+        (d: MailData) => `Everyone has signed "${d.documentTitle}" and ${d.organization} has sealed it. The document is attached or behind the link.`,
+      ],
+      action: 'Download the document',
+    },
+    processEnded: {
+      subject: (d: MailData) => `Ended: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hello ${d.recipientName},`,
+        (d: MailData) => `Signing "${d.documentTitle}" has ended. Reason: ${d.reason ?? '-'}. You do not need to do anything.`,
+      ],
+    },
+    minutesReviewInvitation: {
+      subject: (d: MailData) => `Please check the minutes: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hello ${d.recipientName},`,
+        (d: MailData) => `${d.organization} asks you, as a minute-checker, to check the minutes "${d.documentTitle}" by ${d.deadline}. You can approve them or ask for corrections with comments on each section.`,
+        (_d: MailData) => 'The link is personal: please do not forward this message.',
+      ],
+      action: 'Open and check',
+    },
+    minutesNewVersion: {
+      subject: (d: MailData) => `A corrected version to check: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hello ${d.recipientName},`,
+        (d: MailData) => `There is a new, corrected version of the minutes "${d.documentTitle}". An earlier approval does not cover it: please check the new version by ${d.deadline}. The page shows which pages changed.`,
+      ],
+      action: 'Open and check',
+    },
+    minutesReviewReminder: {
+      subject: (d: MailData) => `Reminder: the minutes ${d.documentTitle} are waiting for your check`,
+      lines: [
+        (d: MailData) => `Hello ${d.recipientName},`,
+        (d: MailData) => `The minutes "${d.documentTitle}" are still waiting for your check. The deadline is ${d.deadline}.`,
+      ],
+      action: 'Open and check',
+    },
+    minutesCorrectionsRequested: {
+      subject: (d: MailData) => `Corrections requested: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hello ${d.recipientName},`,
+        (d: MailData) => `${d.actorName ?? 'A checker'} asks for corrections to the minutes "${d.documentTitle}" (${d.reason ?? '-'}). Upload a corrected version; the checkers get it to check at once.`,
+      ],
+      action: 'Open the review',
+    },
+    minutesCheckingOverdue: {
+      subject: (d: MailData) => `Checking is waiting: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hello ${d.recipientName},`,
+        (d: MailData) => `Checking the minutes "${d.documentTitle}" is not done (deadline ${d.deadline}). Waiting for: ${d.reason ?? '-'}. You can extend the deadline, replace a checker or cancel the review.`,
+      ],
+      action: 'Open the review',
+    },
+    oneTimeCode: {
+      subject: (_d: MailData) => 'Your verification code',
+      lines: [
+        (d: MailData) => `Verification code for "${d.documentTitle}": ${d.reason}. The code is valid for 10 minutes.`,
+      ],
+    },
+    caseAcknowledgement: {
+      subject: (d: MailData) => `Received: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hello ${d.recipientName},`,
+        (d: MailData) => `${d.organization} has received your application and registered it as case ${d.reason ?? ''}. Please quote the case number when you contact us about it.`,
+      ],
+    },
+    supplementationRequest: {
+      subject: (d: MailData) => `Please complete your application: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hello ${d.recipientName},`,
+        (d: MailData) => `Your application is missing information: ${d.reason ?? ''} Please complete it by ${d.deadline}. Otherwise the matter is decided on the information there is.`,
+        (_d: MailData) => 'The link is personal: please do not forward this message.',
+      ],
+      action: 'Complete the application',
+    },
+    decisionSent: {
+      subject: (d: MailData) => `Decision sent: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hello ${d.recipientName},`,
+        (d: MailData) => `The decision in case ${d.reason ?? ''} has been sent to you as official mail. If you are not satisfied with it, you can request rectification by ${d.deadline} through the link below. The instructions are part of the decision.`,
+      ],
+      action: 'Request rectification',
+    },
+  },
 } satisfies Catalog;

@@ -1,4 +1,4 @@
-import type { SectionRef } from './textArgs';
+import type { MailData, SectionRef } from './textArgs';
 
 /**
  * Every text Sinetti shows or sends in Finnish: pages, mail, PDFs and
@@ -97,4 +97,110 @@ export const fi = {
   form: { languages: 'Kielet', required: 'pakollinen', optional: 'vapaaehtoinen', send: 'Lähetä hakemus', errors: 'Hakemuksessa on korjattavaa', sent: 'Kiitos! Hakemus on vastaanotettu. Saat kuittauksen ja asianumeron sähköpostiisi.', failed: 'Lähetys ei onnistunut. Yritä hetken kuluttua uudelleen.', attachments: 'Liitteet' },
   rectification: { title: 'Oikaisuvaatimus', label: 'Mitä päätöksestä vaaditaan muutettavaksi ja miksi', send: 'Lähetä oikaisuvaatimus', sent: 'Oikaisuvaatimus on vastaanotettu. Käsittelijä käsittelee sen, ja saat siihen päätöksen.', failed: 'Lähetys ei onnistunut. Yritä hetken kuluttua uudelleen.', deadline: 'Oikaisuvaatimusaika päättyy' },
   applicantLink: { supplemented: 'Kiitos! Täydennys on vastaanotettu.', closed: 'Linkki ei ole enää käytössä', contact: 'Määräaika on päättynyt tai linkki on jo käytetty. Ota tarvittaessa yhteyttä kirjaamoon.' },
+  mailFooter: 'Viesti on lähetetty automaattisesti.',
+  mail: {
+    signatureInvitation: {
+      subject: (d: MailData) => `Allekirjoituspyyntö: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hei ${d.recipientName},`,
+        (d: MailData) => `${d.organization} pyytää sinua allekirjoittamaan asiakirjan "${d.documentTitle}" viimeistään ${d.deadline}.`,
+        (_d: MailData) => 'Linkki on henkilökohtainen: älä välitä tätä viestiä eteenpäin.',
+      ],
+      action: 'Avaa ja allekirjoita',
+    },
+    signatureReminder: {
+      subject: (d: MailData) => `Muistutus: ${d.documentTitle} odottaa allekirjoitustasi`,
+      lines: [
+        (d: MailData) => `Hei ${d.recipientName},`,
+        (d: MailData) => `Asiakirja "${d.documentTitle}" odottaa vielä allekirjoitustasi. Määräaika päättyy ${d.deadline}.`,
+      ],
+      action: 'Avaa ja allekirjoita',
+    },
+    processCompleted: {
+      subject: (d: MailData) => `Allekirjoitettu: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hei ${d.recipientName},`,
+        (d: MailData) => `Kaikki osapuolet ovat allekirjoittaneet asiakirjan "${d.documentTitle}". ${d.organization} on sinetöinyt sen. Asiakirja on liitteenä tai linkin takana.`,
+      ],
+      action: 'Lataa asiakirja',
+    },
+    processEnded: {
+      subject: (d: MailData) => `Päättynyt: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hei ${d.recipientName},`,
+        (d: MailData) => `Asiakirjan "${d.documentTitle}" allekirjoitus on päättynyt. Syy: ${d.reason ?? '-'}. Sinun ei tarvitse tehdä mitään.`,
+      ],
+    },
+    minutesReviewInvitation: {
+      subject: (d: MailData) => `Pöytäkirjan tarkastus: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hei ${d.recipientName},`,
+        (d: MailData) => `${d.organization} pyytää sinua pöytäkirjantarkastajana tarkastamaan pöytäkirjan "${d.documentTitle}" viimeistään ${d.deadline}. Voit hyväksyä pöytäkirjan tai pyytää korjauksia pykäläkohtaisin kommentein.`,
+        (_d: MailData) => 'Linkki on henkilökohtainen: älä välitä tätä viestiä eteenpäin.',
+      ],
+      action: 'Avaa ja tarkasta',
+    },
+    minutesNewVersion: {
+      subject: (d: MailData) => `Korjattu versio tarkastettavaksi: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hei ${d.recipientName},`,
+        (d: MailData) => `Pöytäkirjasta "${d.documentTitle}" on uusi, korjattu versio. Aiempi hyväksyntä ei koske sitä: tarkasta uusi versio viimeistään ${d.deadline}. Sivulla näkyy, mitkä sivut muuttuivat.`,
+      ],
+      action: 'Avaa ja tarkasta',
+    },
+    minutesReviewReminder: {
+      subject: (d: MailData) => `Muistutus: pöytäkirja ${d.documentTitle} odottaa tarkastustasi`,
+      lines: [
+        (d: MailData) => `Hei ${d.recipientName},`,
+        (d: MailData) => `Pöytäkirja "${d.documentTitle}" odottaa vielä tarkastustasi. Määräaika päättyy ${d.deadline}.`,
+      ],
+      action: 'Avaa ja tarkasta',
+    },
+    minutesCorrectionsRequested: {
+      subject: (d: MailData) => `Korjauspyyntö: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hei ${d.recipientName},`,
+        (d: MailData) => `${d.actorName ?? 'Tarkastaja'} pyytää korjauksia pöytäkirjaan "${d.documentTitle}" (${d.reason ?? '-'}). Lataa korjattu versio; tarkastajat saavat sen heti tarkastettavaksi.`,
+      ],
+      action: 'Avaa pöytäkirjan tarkastus',
+    },
+    minutesCheckingOverdue: {
+      subject: (d: MailData) => `Tarkastus odottaa: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hei ${d.recipientName},`,
+        (d: MailData) => `Pöytäkirjan "${d.documentTitle}" tarkastus ei ole valmis (määräaika ${d.deadline}). Odotetaan: ${d.reason ?? '-'}. Voit jatkaa määräaikaa, vaihtaa tarkastajan tai perua tarkastuksen.`,
+      ],
+      action: 'Avaa pöytäkirjan tarkastus',
+    },
+    oneTimeCode: {
+      subject: (_d: MailData) => 'Vahvistuskoodisi',
+      lines: [
+        (d: MailData) => `Vahvistuskoodi asiakirjaan "${d.documentTitle}": ${d.reason}. Koodi on voimassa 10 minuuttia.`,
+      ],
+    },
+    caseAcknowledgement: {
+      subject: (d: MailData) => `Vastaanotettu: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hei ${d.recipientName},`,
+        (d: MailData) => `${d.organization} on vastaanottanut hakemuksesi ja kirjannut sen asiaksi ${d.reason ?? ''}. Käytä asianumeroa, kun otat yhteyttä asiassa.`,
+      ],
+    },
+    supplementationRequest: {
+      subject: (d: MailData) => `Täydennyspyyntö: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hei ${d.recipientName},`,
+        (d: MailData) => `Hakemuksestasi puuttuu tietoja: ${d.reason ?? ''} Täydennä hakemusta viimeistään ${d.deadline}. Muuten asia ratkaistaan käytettävissä olevien tietojen perusteella.`,
+        (_d: MailData) => 'Linkki on henkilökohtainen: älä välitä tätä viestiä eteenpäin.',
+      ],
+      action: 'Täydennä hakemusta',
+    },
+    decisionSent: {
+      subject: (d: MailData) => `Päätös lähetetty: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hei ${d.recipientName},`,
+        (d: MailData) => `Päätös asiassa ${d.reason ?? ''} on lähetetty sinulle virallisena postina. Jos olet tyytymätön päätökseen, voit tehdä oikaisuvaatimuksen viimeistään ${d.deadline} alla olevasta linkistä. Ohjeet ovat päätöksen liitteenä.`,
+      ],
+      action: 'Tee oikaisuvaatimus',
+    },
+  },
 };

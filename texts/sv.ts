@@ -1,5 +1,5 @@
 import type { Catalog } from './catalog';
-import type { SectionRef } from './textArgs';
+import type { MailData, SectionRef } from './textArgs';
 
 /** Every text Sinetti shows or sends in Swedish; see fi.ts. */
 export const sv = {
@@ -94,4 +94,110 @@ export const sv = {
   form: { languages: 'Språk', required: 'obligatorisk', optional: 'frivillig', send: 'Skicka ansökan', errors: 'Ansökan har fel som ska rättas', sent: 'Tack! Ansökan har tagits emot. Du får ett kvitto med ärendenumret per e-post.', failed: 'Det gick inte att skicka. Försök igen om en stund.', attachments: 'Bilagor' },
   rectification: { title: 'Begäran om omprövning', label: 'Vilken ändring i beslutet du begär och varför', send: 'Skicka begäran om omprövning', sent: 'Begäran om omprövning har tagits emot. Handläggaren behandlar den och du får ett beslut.', failed: 'Det gick inte att skicka. Försök igen om en stund.', deadline: 'Tiden för begäran om omprövning går ut' },
   applicantLink: { supplemented: 'Tack! Kompletteringen har tagits emot.', closed: 'Länken används inte längre', contact: 'Tidsfristen har gått ut eller länken har redan använts. Kontakta vid behov registratorskontoret.' },
+  mailFooter: 'Meddelandet har skickats automatiskt.',
+  mail: {
+    signatureInvitation: {
+      subject: (d: MailData) => `Begäran om underskrift: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hej ${d.recipientName},`,
+        (d: MailData) => `${d.organization} ber dig underteckna dokumentet "${d.documentTitle}" senast ${d.deadline}.`,
+        (_d: MailData) => 'Länken är personlig: vidarebefordra inte detta meddelande.',
+      ],
+      action: 'Öppna och underteckna',
+    },
+    signatureReminder: {
+      subject: (d: MailData) => `Påminnelse: ${d.documentTitle} väntar på din underskrift`,
+      lines: [
+        (d: MailData) => `Hej ${d.recipientName},`,
+        (d: MailData) => `Dokumentet "${d.documentTitle}" väntar ännu på din underskrift. Tidsfristen går ut ${d.deadline}.`,
+      ],
+      action: 'Öppna och underteckna',
+    },
+    processCompleted: {
+      subject: (d: MailData) => `Undertecknat: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hej ${d.recipientName},`,
+        (d: MailData) => `Alla parter har undertecknat "${d.documentTitle}". ${d.organization} har förseglat det. Dokumentet finns som bilaga eller bakom länken.`,
+      ],
+      action: 'Ladda ner dokumentet',
+    },
+    processEnded: {
+      subject: (d: MailData) => `Avslutat: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hej ${d.recipientName},`,
+        (d: MailData) => `Underskriften av "${d.documentTitle}" har avslutats. Orsak: ${d.reason ?? '-'}. Du behöver inte göra något.`,
+      ],
+    },
+    minutesReviewInvitation: {
+      subject: (d: MailData) => `Justering av protokoll: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hej ${d.recipientName},`,
+        (d: MailData) => `${d.organization} ber dig som protokolljusterare att justera protokollet "${d.documentTitle}" senast ${d.deadline}. Du kan godkänna protokollet eller begära rättelser med kommentarer per paragraf.`,
+        (_d: MailData) => 'Länken är personlig: vidarebefordra inte detta meddelande.',
+      ],
+      action: 'Öppna och justera',
+    },
+    minutesNewVersion: {
+      subject: (d: MailData) => `Rättad version att justera: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hej ${d.recipientName},`,
+        (d: MailData) => `Det finns en ny, rättad version av protokollet "${d.documentTitle}". Ett tidigare godkännande gäller inte den: justera den nya versionen senast ${d.deadline}. Sidan visar vilka sidor som ändrats.`,
+      ],
+      action: 'Öppna och justera',
+    },
+    minutesReviewReminder: {
+      subject: (d: MailData) => `Påminnelse: protokollet ${d.documentTitle} väntar på din justering`,
+      lines: [
+        (d: MailData) => `Hej ${d.recipientName},`,
+        (d: MailData) => `Protokollet "${d.documentTitle}" väntar ännu på din justering. Tidsfristen går ut ${d.deadline}.`,
+      ],
+      action: 'Öppna och justera',
+    },
+    minutesCorrectionsRequested: {
+      subject: (d: MailData) => `Begäran om rättelse: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hej ${d.recipientName},`,
+        (d: MailData) => `${d.actorName ?? 'En justerare'} begär rättelser i protokollet "${d.documentTitle}" (${d.reason ?? '-'}). Ladda upp en rättad version; justerarna får den genast att justera.`,
+      ],
+      action: 'Öppna justeringen',
+    },
+    minutesCheckingOverdue: {
+      subject: (d: MailData) => `Justeringen väntar: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hej ${d.recipientName},`,
+        (d: MailData) => `Justeringen av protokollet "${d.documentTitle}" är inte klar (tidsfrist ${d.deadline}). Vi väntar på: ${d.reason ?? '-'}. Du kan förlänga tidsfristen, byta justerare eller avbryta justeringen.`,
+      ],
+      action: 'Öppna justeringen',
+    },
+    oneTimeCode: {
+      subject: (_d: MailData) => 'Din verifieringskod',
+      lines: [
+        (d: MailData) => `Verifieringskod för "${d.documentTitle}": ${d.reason}. Koden gäller i 10 minuter.`,
+      ],
+    },
+    caseAcknowledgement: {
+      subject: (d: MailData) => `Mottaget: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hej ${d.recipientName},`,
+        (d: MailData) => `${d.organization} har tagit emot din ansökan och registrerat den som ärende ${d.reason ?? ''}. Ange ärendenumret när du kontaktar oss i ärendet.`,
+      ],
+    },
+    supplementationRequest: {
+      subject: (d: MailData) => `Begäran om komplettering: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hej ${d.recipientName},`,
+        (d: MailData) => `Det saknas uppgifter i din ansökan: ${d.reason ?? ''} Komplettera ansökan senast ${d.deadline}. Annars avgörs ärendet på basis av de uppgifter som finns.`,
+        (_d: MailData) => 'Länken är personlig: vidarebefordra inte detta meddelande.',
+      ],
+      action: 'Komplettera ansökan',
+    },
+    decisionSent: {
+      subject: (d: MailData) => `Beslutet har skickats: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hej ${d.recipientName},`,
+        (d: MailData) => `Beslutet i ärende ${d.reason ?? ''} har skickats till dig som officiell post. Om du är missnöjd med beslutet kan du begära omprövning senast ${d.deadline} via länken nedan. Anvisningarna finns i beslutet.`,
+      ],
+      action: 'Begär omprövning',
+    },
+  },
 } satisfies Catalog;
