@@ -23,6 +23,7 @@ export function securityHeaders(): RequestHandler {
       },
     },
     referrerPolicy: { policy: 'no-referrer' },
+    xFrameOptions: { action: 'deny' },
   });
 }
 
