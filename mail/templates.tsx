@@ -1,4 +1,4 @@
-import { render } from 'preact-render-to-string';
+import { renderPage } from '../api/views/kit/page';
 import { helsinkiTime } from '../common/helsinkiTime';
 import { Catalog, textsFor } from '../texts/catalog';
 import type { Language } from '../texts/language';
@@ -50,6 +50,6 @@ export function renderMail(name: TemplateName, language: Language, data: Templat
   const lines = template.lines.map((line) => line(values));
   const action = template.action && data.link ? { label: template.action, href: data.link } : undefined;
   const text = [...lines, ...(action ? [`${action.label}: ${action.href}`] : []), '', `— ${data.organization}`, texts.mailFooter].join('\n');
-  const html = `<!doctype html>${render(<MailBody language={language} lines={lines} action={action} organization={data.organization} footer={texts.mailFooter} />)}`;
+  const html = renderPage(<MailBody language={language} lines={lines} action={action} organization={data.organization} footer={texts.mailFooter} />);
   return { subject: template.subject(values), text, html };
 }
