@@ -1,5 +1,4 @@
 import type { PageChange } from '../common/pageTextDiff';
-import { helsinkiTime } from '../common/helsinkiTime';
 import { finnishDate } from '../rules/rectificationPeriod';
 import type { MinutesFeedback, MinutesReviewRecord, MinutesSection, PublishedMinutes } from '../store/minutesReviews';
 import { Catalog, textsFor } from '../texts/catalog';
@@ -7,6 +6,7 @@ import type { Language } from '../texts/language';
 import type { MinutesReviewState } from '../workflows/minutesReview';
 import { ConsentBox, ErrorSummary, TextField } from './views/kit/formControls';
 import { PageImages } from './views/kit/pageImages';
+import { readableTime, Time } from './views/kit/time';
 import { explanationPage, participantPage } from './views/kit/participantPage';
 
 /**
@@ -19,10 +19,6 @@ import { explanationPage, participantPage } from './views/kit/participantPage';
 
 export type MinutesExplanation = keyof Catalog['minutes']['explain'];
 type Texts = Catalog['minutes'];
-
-function formatTime(at: Date, language: Language): string {
-  return helsinkiTime(at, language, 'long', 'short');
-}
 
 export function formatDay(date: string): string {
   const [y, m, d] = date.split('-').map(Number);
@@ -52,7 +48,7 @@ function Details(p: { t: Texts; language: Language; m: MinutesHeading & { roleLa
       <dt>{t.body}</dt><dd>{m.bodyName}</dd>
       <dt>{t.meeting}</dt><dd>{`${m.meeting.number}, ${formatDay(m.meeting.date)}, ${m.meeting.place}`}</dd>
       <dt>{t.yourRole}</dt><dd>{m.roleLabel}</dd>
-      <dt>{t.deadline}</dt><dd><time datetime={m.deadline.toISOString()}>{formatTime(m.deadline, p.language)}</time></dd>
+      <dt>{t.deadline}</dt><dd><Time at={m.deadline} language={p.language} /></dd>
       <dt>{t.document}</dt><dd>{t.version(m.versionNumber)}</dd>
     </dl></section>
   );
@@ -175,7 +171,7 @@ export function minutesReceiptPage(m: { language: Language; organization: string
     children: <>
       <h1>{heading}</h1>
       <section aria-labelledby="receipt"><h2 id="receipt">{m.title}</h2>
-        <p>{t.receipt(formatTime(m.decidedAt, m.language))}</p>
+        <p>{t.receipt(readableTime(m.decidedAt, m.language))}</p>
         {m.documentSha256 ? <><p>{t.documentHash}:</p><p class="hash">{m.documentSha256}</p></> : null}
         <p>{info}</p>
       </section>
@@ -265,7 +261,7 @@ function Round(p: { m: SecretaryPageModel; round: MinutesReviewState['rounds'][n
               <td>{p.name(c.participantId)}</td>
               <td>
                 {t.status[c.status]}
-                {c.decidedAt ? <> <time datetime={c.decidedAt}>{formatTime(new Date(c.decidedAt), 'fi')}</time></> : null}
+                {c.decidedAt ? <> <Time at={c.decidedAt} language="fi" /></> : null}
                 {comments.length ? <ul>{comments.map((x) => <li>{x.section ? `§ ${x.section}` : x.page ? `s. ${x.page}` : 'Yleinen'}: {x.text}</li>)}</ul> : null}
               </td>
             </tr>
@@ -290,7 +286,7 @@ export function secretaryPage(m: SecretaryPageModel): string {
       <section aria-labelledby="summary"><h2 id="summary">Tilanne</h2><dl>
         <dt>Tila</dt><dd>{STAFF_STATUS[state.status] ?? state.status}</dd>
         <dt>{t.meeting}</dt><dd>{`${record.meeting.number}, ${formatDay(record.meeting.date)}, ${record.meeting.place}`}</dd>
-        <dt>Tarkastuksen määräaika</dt><dd>{formatTime(new Date(state.checkingDeadlineAt), 'fi')}{state.escalatedAt ? ' (ylittynyt)' : ''}</dd>
+        <dt>Tarkastuksen määräaika</dt><dd>{readableTime(state.checkingDeadlineAt, 'fi')}{state.escalatedAt ? ' (ylittynyt)' : ''}</dd>
       </dl></section>
       {reviewing ? (
         <section aria-labelledby="upload"><h2 id="upload">Lataa korjattu versio</h2>
@@ -305,7 +301,7 @@ export function secretaryPage(m: SecretaryPageModel): string {
       {state.signing ? (
         <section aria-labelledby="signing"><h2 id="signing">Allekirjoitukset</h2>
           <ul>{state.signing.signers.map((s) => <li>{name(s.participantId)} ({roleName(s.role)}): {SIGNER_STATUS[s.status]}</li>)}</ul>
-          <p>Määräaika: {formatTime(new Date(state.signing.deadlineAt), 'fi')}</p>
+          <p>Määräaika: {readableTime(state.signing.deadlineAt, 'fi')}</p>
           {state.sealedVersionId ? <p><a href={`/api/minutes/${record.reviewId}/signed.pdf`}>Lataa allekirjoitettu ja sinetöity pöytäkirja</a></p> : null}
         </section>
       ) : null}

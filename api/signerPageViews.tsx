@@ -1,9 +1,9 @@
-import { helsinkiTime } from '../common/helsinkiTime';
 import { Catalog, textsFor } from '../texts/catalog';
 import { isLanguage, Language } from '../texts/language';
 import { ConsentBox, ErrorSummary, FieldError, TextField } from './views/kit/formControls';
 import { explanationPage as explain, participantPage } from './views/kit/participantPage';
 import { PageImages } from './views/kit/pageImages';
+import { readableTime, Time } from './views/kit/time';
 
 /**
  * The signer's pages, rendered on the server: no script, one column, large
@@ -23,10 +23,6 @@ export function chooseLanguage(query: unknown, acceptLanguage: string | undefine
     if (isLanguage(code)) return code;
   }
   return fallback;
-}
-
-function formatTime(at: Date, language: Language): string {
-  return helsinkiTime(at, language, 'long', 'short');
 }
 
 export interface SignerListEntry { roleLabel: string; name: string; order: number; status: SignerStatusName; isYou: boolean }
@@ -62,7 +58,7 @@ export function signPage(m: SignPageModel): string {
       <section aria-labelledby="details"><h2 id="details">{m.title}</h2><dl>
         <dt>{t.from}</dt><dd>{m.organization}</dd>
         <dt>{t.yourRole}</dt><dd>{m.roleLabel}</dd>
-        <dt>{t.deadline}</dt><dd><time datetime={m.deadline.toISOString()}>{formatTime(m.deadline, m.language)}</time></dd>
+        <dt>{t.deadline}</dt><dd><Time at={m.deadline} language={m.language} /></dd>
       </dl></section>
       <section aria-labelledby="signers"><h2 id="signers">{t.signers}</h2><ol>
         {m.signers.map((s) => <li>{s.name}{s.isYou ? ` (${t.you})` : ''}, {s.roleLabel}: {t.status[s.status]}</li>)}
@@ -114,7 +110,7 @@ export function receiptPage(m: ReceiptPageModel): string {
     children: <>
       <h1>{heading}</h1>
       <section aria-labelledby="receipt"><h2 id="receipt">{m.title}</h2>
-        <p>{t.receipt(formatTime(m.decidedAt, m.language))}</p>
+        <p>{t.receipt(readableTime(m.decidedAt, m.language))}</p>
         {m.documentSha256 ? <><p>{t.documentHash}:</p><p class="hash">{m.documentSha256}</p></> : null}
         {m.decision === 'sign' && m.downloadHref ? <><p>{t.completedInfo}</p><p><a href={m.downloadHref}>{t.download}</a></p></> : null}
         {m.decision === 'sign' && !m.downloadHref ? <p>{t.pendingInfo}</p> : null}

@@ -1,9 +1,9 @@
 import { h } from 'preact';
-import { helsinkiTime } from '../../common/helsinkiTime';
 import type { FormDefinition, FormField } from '../../forms/formDefinitions';
 import { textsFor } from '../../texts/catalog';
 import type { Language } from '../../texts/language';
 import { explanationPage, participantPage } from './kit/participantPage';
+import { readableTime } from './kit/time';
 
 /**
  * The public page of an e-form, built from the form's definition: one
@@ -95,7 +95,7 @@ export function formPage(m: FormPageModel): string {
 /** The page behind the link sent with a decision: one text box, posted as JSON to `postTo` by /assets/rectification.js. */
 export function rectificationPage(m: { language: Language; organization: string; caseNumber: string; endsAt: Date; postTo: string }): string {
   const t = textsFor(m.language).rectification;
-  const ends = helsinkiTime(m.endsAt, m.language, 'long', 'short');
+  const ends = readableTime(m.endsAt, m.language);
   return participantPage({
     language: m.language, title: t.title, organization: m.organization, stylesheet: 'form', script: 'rectification',
     children: <>

@@ -1,10 +1,10 @@
 import type { ComponentChildren } from 'preact';
-import { helsinkiTime } from '../../common/helsinkiTime';
 import { Catalog, textsFor } from '../../texts/catalog';
 import { Language, LANGUAGES } from '../../texts/language';
 import { ErrorSummary, FieldError, TextField } from './kit/formControls';
 import { LanguageMenu } from './kit/languageMenu';
 import { staffConsole } from './kit/staffConsole';
+import { readableTime, Time } from './kit/time';
 
 /**
  * HR's pages for employment contracts, rendered on the server: sign in,
@@ -20,10 +20,6 @@ export const hrTexts = (language: Language): HrTexts => textsFor(language).hr;
 /** A text for a code (a status, a role) where the code may be one the catalog does not know yet: then the code itself. */
 function named(texts: Record<string, string>, code: string): string {
   return Object.hasOwn(texts, code) ? texts[code]! : code;
-}
-
-function formatTime(at: Date | string, language: Language): string {
-  return helsinkiTime(at, language, 'medium', 'short');
 }
 
 function hrPage(language: Language, title: string, organization: string, options: { signedIn: boolean; selfHref: (l: Language) => string }, children: ComponentChildren): string {
@@ -88,7 +84,7 @@ export function contractListPage(language: Language, organization: string, rows:
             <td>{named(t.statuses, r.status)}</td>
             <td>{r.awaited.length ? r.awaited.map((a) => `${a.name} (${named(t.roles, a.role)})`).join(', ') : t.nobody}</td>
             <td>{timeLeft(t, r.timeLeftSeconds)}</td>
-            <td>{formatTime(r.createdAt, language)}</td>
+            <td>{readableTime(r.createdAt, language, 'medium')}</td>
           </tr>
         ))}</tbody>
       </table>
@@ -209,7 +205,7 @@ export function contractDetailPage(language: Language, organization: string, c: 
     {message?.error ? <section class="errors" role="alert"><h2>{t.actionFailed}</h2><p>{message.error}</p></section> : null}
     <section><dl>
       <dt>{t.status}</dt><dd>{named(t.statuses, c.status)}</dd>
-      <dt>{t.deadline}</dt><dd><time datetime={c.deadlineAt}>{formatTime(c.deadlineAt, language)}</time></dd>
+      <dt>{t.deadline}</dt><dd><Time at={c.deadlineAt} language={language} detail="medium" /></dd>
       <dt>{t.timeLeft}</dt><dd>{timeLeft(t, c.timeLeftSeconds)}</dd>
     </dl></section>
     <section aria-labelledby="signers-heading"><h2 id="signers-heading">{t.signersOf}</h2>
@@ -257,7 +253,7 @@ export function contractDetailPage(language: Language, organization: string, c: 
       </section>
     </> : null}
     <section aria-labelledby="history-heading"><h2 id="history-heading">{t.history}</h2><ol>
-      {c.history.map((e) => <li><time datetime={new Date(e.at).toISOString()}>{formatTime(e.at, language)}</time>: {e.action} ({e.actor})</li>)}
+      {c.history.map((e) => <li><Time at={e.at} language={language} detail="medium" />: {e.action} ({e.actor})</li>)}
     </ol></section>
     <p><a href={`/hr${q}`}>{t.back}</a></p>
   </>);
