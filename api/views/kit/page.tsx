@@ -40,7 +40,7 @@ export function Shell(p: ShellProps): VNode {
   );
 }
 
-/** A whole page as the string sent to the browser; every interpolated value is escaped by the renderer. */
+/** A whole document (a page, or the HTML of a mail) as the string sent; every interpolated value is escaped by the renderer. */
 export function renderPage(page: VNode): string {
   return `<!doctype html>${render(page)}`;
 }
