@@ -2,13 +2,15 @@ import { rgb } from 'pdf-lib';
 import type { AuditEvent } from '../audit/auditLog';
 import { PdfTextFlow } from './pdfTextFlow';
 import { helsinkiTime } from '../common/helsinkiTime';
+import { Catalog, textsFor } from '../texts/catalog';
+import { LANGUAGES } from '../texts/language';
 
 /**
  * The audit certificate: one rendering of the audit log, appended to the
  * signed document before the organisation seals it, so the evidence (who,
  * when, from where, with which browser, on which document hash) is covered
  * by the seal. Headings are in all three languages because every party gets
- * the same file.
+ * the same file; each language's texts are in its catalog (texts/*.ts).
  */
 
 export interface CertificateInput {
@@ -20,16 +22,18 @@ export interface CertificateInput {
   describeActor: (actor: string) => string;
 }
 
-const ACTIONS: Record<string, string> = {
-  'contract.created': 'Luotu / Skapat / Created',
-  'contract.prepared': 'Allekirjoituskentät lisätty / Underskriftsfält tillagda / Signature fields added',
-  'contract.invited': 'Kutsu lähetetty / Inbjudan skickad / Invitation sent',
-  'contract.reminded': 'Muistutus lähetetty / Påminnelse skickad / Reminder sent',
-  'contract.viewed': 'Avattu / Öppnat / Opened',
-  'contract.signed': 'Allekirjoitettu / Undertecknat / Signed',
-  'contract.deadline_extended': 'Määräaikaa jatkettu / Tidsfristen förlängd / Deadline extended',
-  'contract.all_signed': 'Kaikki allekirjoittaneet / Alla har undertecknat / All signed',
-};
+/** One text in all three languages, each once: "Tarkastusloki / Granskningslogg / Audit trail", "Organisaatio / Organisation". */
+function inAllLanguages(text: (texts: Catalog['auditCertificate']) => string): string {
+  return [...new Set(LANGUAGES.map((language) => text(textsFor(language).auditCertificate)))].join(' / ');
+}
+
+function actionName(action: string): string {
+  const names = LANGUAGES.map((language) => {
+    const actions: Record<string, string> = textsFor(language).auditCertificate.actions;
+    return Object.hasOwn(actions, action) ? actions[action] : undefined;
+  });
+  return names.every((name) => name !== undefined) ? [...new Set(names)].join(' / ') : action;
+}
 
 function timestamp(at: Date): string {
   const local = helsinkiTime(at, 'fi', 'short', 'medium');
@@ -37,28 +41,24 @@ function timestamp(at: Date): string {
 }
 
 export async function renderAuditCertificate(input: CertificateInput): Promise<Buffer> {
+  const heading = inAllLanguages((t) => t.heading);
   const flow = await PdfTextFlow.create({
-    title: `Tarkastusloki / Granskningslogg / Audit trail: ${input.title}`,
+    title: `${heading}: ${input.title}`,
     language: 'fi-FI',
-    footer: `${input.organization} · ${input.processId} · Tarkastusloki / Granskningslogg / Audit trail`,
+    footer: `${input.organization} · ${input.processId} · ${heading}`,
   });
-  flow.heading('Tarkastusloki / Granskningslogg / Audit trail', 18);
-  flow.row('Asiakirja / Dokument / Document', input.title);
-  flow.row('Organisaatio / Organisation', input.organization);
-  flow.row('Prosessi / Process', input.processId);
-  flow.paragraph(
-    'Alla on jokainen tapahtuma aikajärjestyksessä. Organisaation sinetti kattaa koko asiakirjan tämän sivun kanssa. '
-    + '/ Nedan finns varje händelse i tidsordning. Organisationens sigill täcker hela dokumentet med denna sida. '
-    + '/ Every event is listed below in time order. The organisation seal covers the whole document including this page.',
-    8.5, rgb(0.3, 0.3, 0.3),
-  );
+  flow.heading(heading, 18);
+  flow.row(inAllLanguages((t) => t.document), input.title);
+  flow.row(inAllLanguages((t) => t.organization), input.organization);
+  flow.row(inAllLanguages((t) => t.process), input.processId);
+  flow.paragraph(inAllLanguages((t) => t.intro), 8.5, rgb(0.3, 0.3, 0.3));
   flow.rule();
   for (const event of input.events) {
-    flow.heading(ACTIONS[event.action] ?? event.action, 10.5);
-    flow.row('Aika / Tid / Time', timestamp(event.at), 9);
-    flow.row('Tekijä / Aktör / Actor', input.describeActor(event.actor), 9);
-    if (event.ip) flow.row('IP-osoite / IP-adress / IP', event.ip, 9);
-    if (event.userAgent) flow.row('Selain / Webbläsare / Browser', event.userAgent, 9);
+    flow.heading(actionName(event.action), 10.5);
+    flow.row(inAllLanguages((t) => t.time), timestamp(event.at), 9);
+    flow.row(inAllLanguages((t) => t.actor), input.describeActor(event.actor), 9);
+    if (event.ip) flow.row(inAllLanguages((t) => t.ip), event.ip, 9);
+    if (event.userAgent) flow.row(inAllLanguages((t) => t.browser), event.userAgent, 9);
     if (event.documentSha256) flow.row('SHA-256', event.documentSha256, 9);
     flow.rule();
   }

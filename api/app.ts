@@ -19,6 +19,8 @@ import { applicationRoutes } from './routes/applications';
 import { loadPayloadCodec } from '../common/payloadKeys';
 import { createApiMetrics } from '../observability/metrics';
 import { signerPageRoutes } from './routes/signerPages';
+import { clientAssets } from './assets/clientAssets';
+import { noStoreForPrivatePages, securityHeaders } from './securityHeaders';
 
 /** Every route of the API, declared once: mounted by createApp, listed in /openapi.json and walked by the registry's test. */
 export function apiRoutes(deps: ApiDeps): ApiRoutes {
@@ -44,6 +46,10 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(securityHeaders(), noStoreForPrivatePages());
+  const assets = clientAssets();
+  app.use(assets.router);
+  assets.warmUp().catch(() => undefined); // built again on the first request if this fails
   app.use('/codec', codecCors(deps.config.temporalUiOrigins));
   app.use(authenticateStaff(deps.config.staffTokens));
 

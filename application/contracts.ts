@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { NotFoundError, SinettiError } from '../common/errors';
-import { CONTRACT_TITLE } from '../rules/contractLabels';
+import { contractTitle } from '../rules/contractLabels';
 import { inspectPdf } from '../signing/errors';
 import { activeSigners, ContractSigner, EmploymentContractRecord, EmploymentContracts, SIGNER_ROLES } from '../store/employmentContracts';
 import {
@@ -52,7 +52,7 @@ export class ContractService {
     const deadlineAt = new Date(request.deadline ? Date.parse(request.deadline) : Date.now() + 7 * DAY_MS);
     const record: EmploymentContractRecord = {
       contractId,
-      title: request.title ?? CONTRACT_TITLE[request.language],
+      title: request.title ?? contractTitle(request.language),
       language: request.language,
       createdBy: by.actor,
       hr: { name: request.hr.name ?? by.staffName ?? 'HR', email: request.hr.email, language: request.hr.language },

@@ -1,4 +1,3 @@
-import escapeHtml from 'escape-html';
 import { z } from 'zod';
 import { formFor } from '../../application/applications';
 import { FORMS } from '../../forms/formDefinitions';
@@ -9,9 +8,8 @@ import { RouterContext } from '../apiDeps';
 import { requesterOf, staffActor } from '../auth';
 import { linkToken, pageLanguage, recordId } from '../requestFields';
 import { ApiRoutes } from '../routeRegistry';
-import { formPage, rectificationPage } from '../views/formPage';
+import { applicantLinkClosedPage, formPage, rectificationPage, supplementedText } from '../views/formPage';
 import { handlerPage } from '../views/handlerPage';
-import { htmlPage } from '../views/htmlPage';
 
 /**
  * Citizen e-forms and what the handler does with them, over HTTP. The public
@@ -44,12 +42,6 @@ const rectificationResolution = z.object({
   amount: z.union([z.string(), z.number()]).transform((a) => Number(String(a).replace(',', '.')).toFixed(2)).optional(),
   reasoning: z.string().trim().min(1, 'Give the reasoning of the decision on the rectification request.').max(10_000),
 });
-
-const LINK_TEXTS: Record<Language, { supplemented: string; closed: string; contact: string }> = {
-  fi: { supplemented: 'Kiitos! Täydennys on vastaanotettu.', closed: 'Linkki ei ole enää käytössä', contact: 'Määräaika on päättynyt tai linkki on jo käytetty. Ota tarvittaessa yhteyttä kirjaamoon.' },
-  sv: { supplemented: 'Tack! Kompletteringen har tagits emot.', closed: 'Länken används inte längre', contact: 'Tidsfristen har gått ut eller länken har redan använts. Kontakta vid behov registratorskontoret.' },
-  en: { supplemented: 'Thank you! The supplement has been received.', closed: 'This link is no longer in use', contact: 'The deadline has passed or the link has been used. Please contact the registry office if needed.' },
-};
 
 const formParams = z.object({ formId: recordId });
 const tokenParams = z.object({ token: linkToken });
@@ -116,15 +108,11 @@ export function applicationRoutes(routes: ApiRoutes, { services: { applications 
       const form = formFor(record.formId);
       res.type('html').send(formPage({
         form, language, organization, query: '', postTo: `/api/applicant/${token}/supplementation`, payload: {},
-        only: record.supplementation?.fields ?? [], intro: record.supplementation?.message, doneText: LINK_TEXTS[language].supplemented,
+        only: record.supplementation?.fields ?? [], intro: record.supplementation?.message, doneText: supplementedText(language),
       }));
     } catch (error) {
       if (!(error instanceof LinkRejectedError)) throw error;
-      const language = query.lang ?? 'fi';
-      res.status(error.status).type('html').send(htmlPage({
-        language, title: LINK_TEXTS[language].closed, style: '', header: `<p>${escapeHtml(organization)}</p>`, noReferrer: true,
-        body: `<h1>${escapeHtml(LINK_TEXTS[language].closed)}</h1><p>${escapeHtml(LINK_TEXTS[language].contact)}</p>`,
-      }));
+      res.status(error.status).type('html').send(applicantLinkClosedPage(query.lang ?? 'fi', organization));
     }
   });
 

@@ -77,10 +77,7 @@ export function hrPageRoutes(routes: ApiRoutes, { services: { contracts, documen
   const isHr = (req: Request) => req.staff?.role === 'hr' || req.staff?.role === 'admin';
 
   function send(res: Response, status: number, html: string): void {
-    res.status(status).set({
-      'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin', 'X-Content-Type-Options': 'nosniff',
-      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    }).send(html);
+    res.status(status).type('html').send(html); // security headers and no-store: api/securityHeaders.ts
   }
 
   /** Pages behind sign-in: anyone else gets the sign-in page. */

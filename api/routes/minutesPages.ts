@@ -35,15 +35,6 @@ interface LinkInput { params: { token: string }; query: { lang?: Language } }
 /** The review form: decision, consent, documentSha256, page-general and one comment-<section> per section. */
 const reviewForm = z.record(z.string(), z.string());
 const signForm = z.object({ documentSha256: formText, consent: formText, typedName: formText });
-
-const PAGE_HEADERS = {
-  'Content-Type': 'text/html; charset=utf-8',
-  'Cache-Control': 'no-store',
-  'Referrer-Policy': 'no-referrer',
-  'X-Content-Type-Options': 'nosniff',
-  'Content-Security-Policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-};
-
 const REJECTION_PAGES: Record<string, MinutesExplanation> = {
   stale_version: 'stale', already_reviewed: 'used', not_a_checker: 'notChecker', not_in_review: 'closed', review_ended: 'closed',
   already_decided: 'used', round_closed: 'closed', stale_document: 'stale', not_open_yet: 'busy', not_your_turn: 'busy',
@@ -60,7 +51,7 @@ export function minutesPageRoutes(routes: ApiRoutes, { services: { minutesPartic
   const organization = config.organization;
 
   function send(res: Response, status: number, html: string): void {
-    res.status(status).set(PAGE_HEADERS).send(html);
+    res.status(status).type('html').send(html); // security headers and no-store: api/securityHeaders.ts
   }
 
   /** People get a page in their language; a client asking for JSON gets the error body with the current version. */
@@ -226,7 +217,7 @@ export function minutesPageRoutes(routes: ApiRoutes, { services: { minutesPartic
   }, withLink(async (_input, _req, res, context) => {
     const shown = shownVersion(context);
     if (!shown) throw new SinettiError('not_open_yet', 'The minutes are being prepared.', 409);
-    res.set({ 'Content-Type': 'application/pdf', 'Content-Disposition': 'inline; filename="poytakirja.pdf"', 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Content-SHA256': shown.sha256 });
+    res.set({ 'Content-Type': 'application/pdf', 'Content-Disposition': 'inline; filename="poytakirja.pdf"', 'Cache-Control': 'no-store', 'X-Content-SHA256': shown.sha256 });
     res.send(await participants.readVersion(shown.versionId));
   }));
 
@@ -239,7 +230,7 @@ export function minutesPageRoutes(routes: ApiRoutes, { services: { minutesPartic
     if (!shown || page < 1 || page > 500) throw new SinettiError('not_found', 'No such page.', 404);
     const png = await renderPage(await participants.readVersion(shown.versionId), page);
     if (!png) throw new SinettiError('not_found', 'No such page.', 404);
-    res.set({ 'Content-Type': 'image/png', 'Cache-Control': 'private, max-age=300', 'Referrer-Policy': 'no-referrer' }).send(png);
+    res.set({ 'Content-Type': 'image/png', 'Cache-Control': 'private, max-age=300' }).send(png);
   }));
 
   routes.add({

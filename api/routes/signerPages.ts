@@ -64,15 +64,7 @@ export function signerPageRoutes(routes: ApiRoutes, { services: { contractSigner
   }
 
   function send(res: Response, status: number, html: string): void {
-    res.status(status)
-      .set({
-        'Content-Type': 'text/html; charset=utf-8',
-        'Cache-Control': 'no-store',
-        'Referrer-Policy': 'no-referrer',
-        'X-Content-Type-Options': 'nosniff',
-        'Content-Security-Policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-      })
-      .send(html);
+    res.status(status).type('html').send(html); // security headers and no-store: api/securityHeaders.ts
   }
 
   function explain(req: Request, res: Response, lang: Language | undefined, status: number, kind: Explanation, fallback: Language = 'fi'): void {
@@ -266,6 +258,6 @@ export function signerPageRoutes(routes: ApiRoutes, { services: { contractSigner
     if (!versionId || page < 1 || page > 500) throw new SinettiError('not_found', 'No such page.', 404);
     const png = await renderPage(await signers.readVersion(versionId), page);
     if (!png) throw new SinettiError('not_found', 'No such page.', 404);
-    res.set({ 'Content-Type': 'image/png', 'Cache-Control': 'private, max-age=300', 'Referrer-Policy': 'no-referrer' }).send(png);
+    res.set({ 'Content-Type': 'image/png', 'Cache-Control': 'private, max-age=300' }).send(png);
   }));
 }

@@ -118,7 +118,7 @@ export class SuomifiMessagesClient implements MessagesService {
 
   async uploadAttachment(file: { fileName: string; bytes: Buffer }): Promise<string> {
     const form = new FormData();
-    form.append('file', new Blob([file.bytes], { type: 'application/pdf' }), file.fileName);
+    form.append('file', new Blob([new Uint8Array(file.bytes)], { type: 'application/pdf' }), file.fileName);
     const response = await this.call('POST', '/v2/attachments', form);
     if (!response.ok) throw failure(response);
     const { attachmentId } = answerOf(response, ANSWERS.attachment, 'POST /v2/attachments');

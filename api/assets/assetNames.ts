@@ -1,0 +1,9 @@
+/** The stylesheets under api/assets and the client scripts under api/client, each served as /assets/<name>.<ext>. */
+export const STYLESHEETS = ['participant', 'form', 'hr', 'console', 'handler'] as const;
+export const CLIENT_SCRIPTS = ['admin', 'registry', 'handler', 'minutesUpload', 'applicationForm', 'rectification'] as const;
+export type Stylesheet = (typeof STYLESHEETS)[number];
+export type ClientScript = (typeof CLIENT_SCRIPTS)[number];
+
+export function assetPath(name: Stylesheet | ClientScript, extension: 'css' | 'js'): string {
+  return `/assets/${name}.${extension}`;
+}
