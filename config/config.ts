@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { HttpProtectionConfig, loadHttpProtectionConfig } from './httpProtection';
 import { loadOfficialMailConfig, OfficialMailConfig } from './officialMail';
 
 /**
@@ -54,6 +55,7 @@ export interface SinettiConfig {
   payloadKeys?: string;
   temporalUiOrigins: string[];
   officialMail: OfficialMailConfig;
+  http: HttpProtectionConfig;
   logLevel: string;
 }
 
@@ -113,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SinettiConfig 
     payloadKeys: e.SINETTI_PAYLOAD_KEYS,
     temporalUiOrigins: (e.TEMPORAL_UI_ORIGINS ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT},http://localhost:${e.TEMPORAL_UI_PORT}`).split(',').map((o) => o.trim()),
     officialMail: loadOfficialMailConfig(env),
+    http: loadHttpProtectionConfig(env),
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -4,6 +4,10 @@ import type { MailData, SectionRef } from './textArgs';
 /** Every text Sinetti shows or sends in English; see fi.ts. */
 export const en = {
   languageName: 'English', skipToContent: 'Skip to the content', languageMenu: 'Language',
+  busyPages: {
+    tooMany: { heading: 'Too many requests', text: (minutes: number) => `Too many requests have come from this address in a short time. Wait ${minutes} min and then try again. What you have already sent is saved.` },
+    unavailable: { heading: 'The service is not answering right now', text: (seconds: number) => `Nothing was saved. Try again in ${seconds} seconds; sending the same form again will not make a duplicate.` },
+  },
   signer: {
     verifyHeading: 'Confirm your identity', verifyIntro: 'The sender has asked you to confirm your identity with a one-time code before you sign.',
     sendCode: { email: 'Send the code to my e-mail', sms: 'Send the code to my phone by text message' },

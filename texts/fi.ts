@@ -7,6 +7,10 @@ import type { MailData, SectionRef } from './textArgs';
  */
 export const fi = {
   languageName: 'Suomi', skipToContent: 'Siirry sisältöön', languageMenu: 'Kieli',
+  busyPages: {
+    tooMany: { heading: 'Liian monta pyyntöä', text: (minutes: number) => `Tästä osoitteesta on tullut hetken aikana liian monta pyyntöä. Odota ${minutes} min ja yritä sitten uudelleen. Jo lähettämäsi tiedot ovat tallessa.` },
+    unavailable: { heading: 'Palvelu ei juuri nyt vastaa', text: (seconds: number) => `Mitään ei tallennettu. Yritä uudelleen ${seconds} sekunnin kuluttua; samalla lomakkeella uudelleen lähettäminen ei tee kaksoiskappaletta.` },
+  },
   signer: {
     verifyHeading: 'Vahvista henkilöllisyytesi', verifyIntro: 'Lähettäjä on pyytänyt, että vahvistat henkilöllisyytesi kertakäyttöisellä koodilla ennen kuin allekirjoitat.',
     sendCode: { email: 'Lähetä koodi sähköpostiini', sms: 'Lähetä koodi puhelimeeni tekstiviestinä' },

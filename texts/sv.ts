@@ -4,6 +4,10 @@ import type { MailData, SectionRef } from './textArgs';
 /** Every text Sinetti shows or sends in Swedish; see fi.ts. */
 export const sv = {
   languageName: 'Svenska', skipToContent: 'Hoppa till innehållet', languageMenu: 'Språk',
+  busyPages: {
+    tooMany: { heading: 'För många förfrågningar', text: (minutes: number) => `Det har kommit för många förfrågningar från den här adressen på kort tid. Vänta ${minutes} min och försök sedan igen. Uppgifter du redan skickat är sparade.` },
+    unavailable: { heading: 'Tjänsten svarar inte just nu', text: (seconds: number) => `Inget sparades. Försök igen om ${seconds} sekunder; att skicka samma formulär igen skapar ingen dubblett.` },
+  },
   signer: {
     verifyHeading: 'Bekräfta din identitet', verifyIntro: 'Avsändaren har bett att du bekräftar din identitet med en engångskod innan du undertecknar.',
     sendCode: { email: 'Skicka koden till min e-post', sms: 'Skicka koden till min telefon som sms' },
