@@ -1,3 +1,4 @@
+import { create as contentDisposition } from 'content-disposition';
 import { z } from 'zod';
 import { formFor } from '../../application/applications';
 import { FORMS } from '../../forms/formDefinitions';
@@ -49,6 +50,8 @@ const applicationParams = z.object({ applicationId: recordId });
 /** A round id; an unusable one on the public form falls back to the default round, as a shared link should still open. */
 const roundId = z.string().trim().regex(/^[\w.-]{1,64}$/, 'Letters, digits, "-", "_" and "." only.');
 const formPageQuery = pageLanguage.extend({ round: roundId.catch('default').default('default') });
+/** A round id in a path is taken as given: a CR, LF or quote is refused, never trimmed away (it also names the download). */
+const roundIdInPath = z.string().regex(/^[\w.-]{1,64}$/, 'A round id has letters, digits, "-", "_" and "." only.');
 
 export function applicationRoutes(routes: ApiRoutes, { services: { applications }, config }: RouterContext): void {
   const organization = config.organization;
@@ -139,7 +142,7 @@ export function applicationRoutes(routes: ApiRoutes, { services: { applications 
   });
 
   routes.add({
-    method: 'get', path: '/api/rounds/:roundId/applications', tag: 'handling', roles: ['handler'], params: z.object({ roundId }),
+    method: 'get', path: '/api/rounds/:roundId/applications', tag: 'handling', roles: ['handler'], params: z.object({ roundId: roundIdInPath }),
     summary: "A round's applications with their states, decisions and amounts.", responses: { 200: '[{ applicationId, caseNumber, formId, status, applicant, amountApplied, decision }]' },
   }, async ({ params }, _req, res) => {
     res.json(await applications.inRound(params.roundId));
@@ -182,11 +185,11 @@ export function applicationRoutes(routes: ApiRoutes, { services: { applications 
 
   routes.add({
     method: 'get', path: '/api/rounds/:roundId/export/:formId.:format', tag: 'handling', roles: ['handler'],
-    params: z.object({ roundId, formId: recordId, format: z.enum(['xlsx', 'csv'], 'The format is xlsx or csv.') }),
+    params: z.object({ roundId: roundIdInPath, formId: recordId, format: z.enum(['xlsx', 'csv'], 'The format is xlsx or csv.') }),
     summary: "A round's applications of one form as one table (format xlsx or csv).", responses: { 200: 'The table', 400: 'Unknown format', 404: 'No such form' },
   }, async ({ params: { roundId, formId, format } }, _req, res) => {
     const { form, table } = await applications.roundTable(roundId, formId);
-    res.setHeader('Content-Disposition', `attachment; filename="${roundId}-${form.formId}.${format}"`);
+    res.setHeader('Content-Disposition', contentDisposition(`${roundId}-${form.formId}.${format}`));
     if (format === 'csv') res.type('text/csv; charset=utf-8').send(roundCsv(table));
     else res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await roundXlsx(table, `${roundId} ${form.formId}`));
   });

@@ -1,4 +1,5 @@
 import express from 'express';
+import { create as contentDisposition } from 'content-disposition';
 import { z } from 'zod';
 import { RouterContext } from '../apiDeps';
 import { requesterOf, staffActor } from '../auth';
@@ -24,18 +25,18 @@ export function documentRoutes(routes: ApiRoutes, { services: { documents }, con
 
   routes.add({
     method: 'get', path: '/api/documents/:documentId/versions', tag: 'documents', roles: [...STAFF], params: z.object({ documentId: recordId }),
-    summary: 'List every version of a document, oldest first.', responses: { 200: 'Versions', 404: 'No such document' },
-  }, async ({ params }, _req, res) => {
-    res.json({ versions: await documents.versions(params.documentId) });
+    summary: 'List every version of a document, oldest first.', responses: { 200: 'Versions', 403: "Another role's document", 404: 'No such document' },
+  }, async ({ params }, req, res) => {
+    res.json({ versions: await documents.versions(params.documentId, req.staff!.role) });
   });
 
   routes.add({
     method: 'get', path: '/api/versions/:versionId/content', tag: 'documents', roles: [...STAFF], params: versionParams,
-    summary: 'Download one version as PDF.', responses: { 200: 'The PDF', 404: 'No such version' },
-  }, async ({ params }, _req, res) => {
-    const { version, bytes } = await documents.content(params.versionId);
+    summary: 'Download one version as PDF.', responses: { 200: 'The PDF', 403: "Another role's document", 404: 'No such version' },
+  }, async ({ params }, req, res) => {
+    const { version, bytes } = await documents.content(params.versionId, req.staff!.role);
     res.setHeader('Content-Type', 'application/pdf');
-    res.setHeader('Content-Disposition', `attachment; filename="${encodeURIComponent(version.fileName)}"`);
+    res.setHeader('Content-Disposition', contentDisposition(version.fileName));
     res.setHeader('X-Content-SHA256', version.sha256);
     res.send(bytes);
   });
