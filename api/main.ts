@@ -4,6 +4,7 @@ import { logger } from '../observability/logger';
 import { connectStore, disconnectStore } from '../store/connection';
 import { createApiDeps } from './apiDeps';
 import { createApp } from './app';
+import { ProcessStarts, runStartReconciler } from '../application/processStarts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -11,9 +12,12 @@ async function main(): Promise<void> {
   const temporal = await connectTemporalClient(config);
   const deps = createApiDeps(config, temporal);
   const app = createApp(deps);
+  // Starts processes whose record was written while Temporal was unreachable (application/processStarts.ts).
+  const stopReconciler = runStartReconciler(new ProcessStarts(deps));
   const server = app.listen(config.api.port, config.api.host, () => logger.info({ port: config.api.port }, 'API listening'));
   const stop = async () => {
     server.close();
+    stopReconciler();
     deps.close();
     await temporal.connection.close();
     await disconnectStore();

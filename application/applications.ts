@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { UpdateDefinition } from '@temporalio/common';
 import { NotFoundError, SinettiError } from '../common/errors';
 import { loadFormsConfig } from '../config/formsConfig';
@@ -13,6 +12,7 @@ import {
   RectificationResolution, requestSupplementationUpdate, resolveRectificationUpdate, signDecisionUpdate, supplementedUpdate,
 } from '../workflows/formToDecision';
 import { queryProcess, sendUpdate } from './processHandles';
+import { processIdFor, ProcessStarts } from './processStarts';
 import { Requester, ServiceDeps } from './serviceDeps';
 
 /**
@@ -43,8 +43,8 @@ export class ApplicationService {
 
   private async storeAttachments(applicationId: string, attachments: { field: string; fileName: string; contentType: string; bytes: Buffer }[]): Promise<ApplicationAttachment[]> {
     const stored: ApplicationAttachment[] = [];
-    for (const attachment of attachments) {
-      const saved = await this.deps.store.saveVersion({ key: `${applicationId}/attachment/${randomUUID()}`, bytes: attachment.bytes, fileName: attachment.fileName, kind: 'attachment' });
+    for (const [index, attachment] of attachments.entries()) {
+      const saved = await this.deps.store.saveVersion({ key: `${applicationId}/attachment/${index}`, bytes: attachment.bytes, fileName: attachment.fileName, kind: 'attachment' });
       stored.push({ field: attachment.field, fileName: attachment.fileName, contentType: attachment.contentType, versionId: saved.versionId, sha256: saved.sha256 });
     }
     return stored;
@@ -65,18 +65,19 @@ export class ApplicationService {
   }
 
   /** Checks the answers against the form, stores the application and its attachments, starts the case and audits it. */
-  async submit(formId: string, request: Submission & { roundId: string; language: Language }, by: Requester): Promise<{ applicationId: string }> {
+  async submit(formId: string, request: Submission & { roundId: string; language: Language }, by: Requester, idempotencyKey?: string): Promise<{ applicationId: string }> {
     const form = formFor(formId);
     const checked = validateSubmission(form, request, request.language);
     if (!checked.valid) throw invalid(checked.problems);
-    const applicationId = `application-${randomUUID()}`;
+    // A retry of the same submission (the page sends one key per filled-in form) finds the same application and case.
+    const applicationId = processIdFor('application', idempotencyKey, form.formId);
     const attachments = await this.storeAttachments(applicationId, checked.attachments);
-    await this.applications.create({
+    await this.applications.createOnce({
       _id: applicationId, formId: form.formId, roundId: request.roundId, language: request.language, values: checked.values, attachments,
       status: 'submitted', submittedAt: new Date(),
     });
     const input: FormToDecisionInput = { applicationId, organization: this.deps.config.organization, ...loadFormsConfig() };
-    await this.deps.temporal.workflow.start(formToDecisionWorkflow, { taskQueue: this.deps.config.temporal.taskQueue, workflowId: applicationId, args: [input] });
+    await new ProcessStarts(this.deps).start(applicationId, 'formToDecisionWorkflow', input);
     await this.deps.audit.append({ eventId: `${applicationId}/submitted`, processId: applicationId, actor: by.actor, action: 'application.submitted', at: new Date(), ip: by.ip, details: { formId: form.formId, roundId: request.roundId } });
     return { applicationId };
   }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { NotFoundError, SinettiError } from '../common/errors';
 import { contractTitle } from '../rules/contractLabels';
@@ -11,6 +10,7 @@ import { cancelUpdate, extendDeadlineUpdate, RoundStanding } from '../workflows/
 import { resendInvitationUpdate, RoundSnapshot } from '../workflows/signingRound';
 import { contractSigner, createContractRequest } from './contractRequests';
 import { queryProcess, searchAttributesOf, updateProcess } from './processHandles';
+import { processIdFor, ProcessStarts } from './processStarts';
 import { Requester, ServiceDeps } from './serviceDeps';
 
 /**
@@ -44,10 +44,11 @@ export class ContractService {
   constructor(private readonly deps: ServiceDeps) {}
 
   /** Checks an uploaded PDF, stores the contract record, audits and starts the process. */
-  async start(request: z.infer<typeof createContractRequest>, by: Requester): Promise<{ contractId: string; deadlineAt: Date; signers: EmploymentContractInput['signers'] }> {
+  async start(request: z.infer<typeof createContractRequest>, by: Requester, idempotencyKey?: string): Promise<{ contractId: string; deadlineAt: Date; signers: EmploymentContractInput['signers'] }> {
     const { deps } = this;
     if (request.documentVersionId) await this.checkUpload(request.documentVersionId);
-    const contractId = `contract-${randomUUID()}`;
+    // The same key from the same staff member is the same contract: a retry never makes a second one.
+    const contractId = processIdFor('contract', idempotencyKey, by.actor);
     const signers = signingOrder(request.signers, request.signingOrder);
     const deadlineAt = new Date(request.deadline ? Date.parse(request.deadline) : Date.now() + 7 * DAY_MS);
     const record: EmploymentContractRecord = {
@@ -76,7 +77,7 @@ export class ContractService {
       reminders: { intervalMs: Math.round(request.reminderIntervalHours * HOUR_MS), max: request.maxReminders },
       taskClass: request.taskClass,
     };
-    await deps.temporal.workflow.start(employmentContractWorkflow, { taskQueue: deps.config.temporal.taskQueue, workflowId: contractId, args: [input] });
+    await new ProcessStarts(deps).start(contractId, 'employmentContractWorkflow', input);
     return { contractId, deadlineAt, signers: input.signers };
   }
 

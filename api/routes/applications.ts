@@ -7,7 +7,7 @@ import { LinkRejectedError } from '../../links/signerLinks';
 import { LANGUAGES, Language } from '../../mail/templates';
 import { RouterContext } from '../apiDeps';
 import { requesterOf, staffActor } from '../auth';
-import { linkToken, pageLanguage, recordId } from '../requestFields';
+import { idempotencyKeyOf, linkToken, pageLanguage, recordId } from '../requestFields';
 import { ApiRoutes } from '../routeRegistry';
 import { applicantLinkClosedPage, formPage, rectificationPage, supplementedText } from '../views/formPage';
 import { handlerPage } from '../views/handlerPage';
@@ -82,9 +82,9 @@ export function applicationRoutes(routes: ApiRoutes, { services: { applications 
   routes.add({
     method: 'post', path: '/api/forms/:formId/applications', tag: 'forms', params: formParams, body: submission,
     summary: 'Submit an application on a form; it is registered as a case and acknowledged by e-mail.',
-    responses: { 201: '{ applicationId }', 400: 'Fields to fix, each named (details: [{ field, code, message }])', 404: 'No such form' },
+    responses: { 201: '{ applicationId } (the same for a retry with the same Idempotency-Key)', 400: 'Fields to fix, each named (details: [{ field, code, message }])', 404: 'No such form', 503: 'Temporal unreachable: retry with the same Idempotency-Key after Retry-After' },
   }, async ({ params, body }, req, res) => {
-    res.status(201).json(await applications.submit(params.formId, body, requesterOf(req, 'applicant')));
+    res.status(201).json(await applications.submit(params.formId, body, requesterOf(req, 'applicant'), idempotencyKeyOf(req)));
   });
 
   routes.add({

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { createContractRequest } from '../../application/contractRequests';
 import { RouterContext } from '../apiDeps';
 import { requesterOf, staffActor } from '../auth';
-import { recordId } from '../requestFields';
+import { idempotencyKeyOf, recordId } from '../requestFields';
 import { ApiRoutes } from '../routeRegistry';
 
 /** HR's side of employment contracts: send, follow, resend, extend, cancel, download. */
@@ -17,9 +17,9 @@ export function contractRoutes(routes: ApiRoutes, { services: { contracts } }: R
   routes.add({
     method: 'post', path: '/api/contracts', tag: 'contracts', roles: ['hr'], body: createContractRequest,
     summary: 'Send an employment contract for signature, from the template (terms) or an uploaded PDF (documentVersionId).',
-    responses: { 201: 'Sent: { contractId, signers: [{ participantId, role, order }] }', 400: 'Fields to fix, each named', 422: 'The uploaded document is not a usable PDF' },
+    responses: { 201: 'Sent: { contractId, signers: [{ participantId, role, order }] } (the same for a retry with the same Idempotency-Key)', 400: 'Fields to fix, each named', 422: 'The uploaded document is not a usable PDF', 503: 'Temporal unreachable: retry with the same Idempotency-Key after Retry-After' },
   }, async ({ body }, req, res) => {
-    res.status(201).json(await contracts.start(body, requesterOf(req)));
+    res.status(201).json(await contracts.start(body, requesterOf(req), idempotencyKeyOf(req)));
   });
 
   routes.add({

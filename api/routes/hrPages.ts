@@ -7,7 +7,7 @@ import { activeSigners } from '../../store/employmentContracts';
 import { RouterContext } from '../apiDeps';
 import { requesterOf, staffActor, staffForToken } from '../auth';
 import { multipartForm } from '../multipartForm';
-import { formText, pageLanguage, recordId } from '../requestFields';
+import { formText, idempotencyKeyOf, pageLanguage, recordId } from '../requestFields';
 import { ApiRoutes, RouteHandler } from '../routeRegistry';
 import { chooseLanguage } from '../signerPageViews';
 import { endSession, startSession } from '../staffSession';
@@ -169,7 +169,7 @@ export function hrPageRoutes(routes: ApiRoutes, { services: { contracts, documen
     }
     const parsed = createContractRequest.safeParse(requestFromForm(fields, pdfVersionId));
     if (errors.length || !parsed.success) return send(res, 400, newContractPage(language(req, query), organization, fields, errors));
-    const started = await contracts.start(parsed.data, requesterOf(req));
+    const started = await contracts.start(parsed.data, requesterOf(req), idempotencyKeyOf(req, fields.idempotencyKey));
     res.redirect(303, `/hr/contracts/${encodeURIComponent(started.contractId)}?lang=${language(req, query)}&done=created`);
   }));
 

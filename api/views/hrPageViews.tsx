@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ComponentChildren } from 'preact';
 import { Catalog, textsFor } from '../../texts/catalog';
 import { Language, LANGUAGES } from '../../texts/language';
@@ -133,6 +134,8 @@ export function newContractPage(language: Language, organization: string, values
     <h1>{t.newContract}</h1>
     <ErrorSummary heading={t.fixErrors} headingId="errors-heading" errors={errors} />
     <form method="post" action={`/hr/contracts?lang=${language}`} enctype="multipart/form-data">
+      {/* One key per filled-in form, kept when the form comes back with errors: sending it twice makes one contract. */}
+      <input type="hidden" name="idempotencyKey" value={values.idempotencyKey ?? randomUUID()} />
       <fieldset><legend>{t.source}</legend>
         <label class="choice"><input type="radio" name="source" value="template" checked={source === 'template'} /> {t.fromTemplate}</label>
         <label class="choice"><input type="radio" name="source" value="pdf" checked={source === 'pdf'} /> {t.fromPdf}</label>
