@@ -18,14 +18,14 @@ import { routeTemplate } from './httpErrors';
  */
 
 /** The person's language for a page refused before its own parsing ran: `?lang=`, else the browser's choice, else Finnish. */
-function requestLanguage(req: Request): Language {
+export function requestLanguage(req: Request): Language {
   const asked = (req.query as Record<string, unknown> | undefined)?.lang;
   if (isLanguage(asked)) return asked;
   const accepted = req.acceptsLanguages(...LANGUAGES);
   return isLanguage(accepted) ? accepted : 'fi';
 }
 
-function isApiRequest(req: Request): boolean {
+export function isApiRequest(req: Request): boolean {
   return req.originalUrl.startsWith('/api/') || req.originalUrl.startsWith('/codec/');
 }
 

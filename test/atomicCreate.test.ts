@@ -70,8 +70,9 @@ it("an application: the person's form gets 503 within seconds, and the reconcile
     values: { fullName: 'Maija Meikäläinen', identityCode: freshIdentityCode(), email: uniqueEmail('applicant'), meetingDate: '2026-04-12', trips: 'Hem–kommunhuset', kilometres: '12', amountClaimed: '25', iban: 'FI2112345600000785' },
   };
   const before = Date.now();
-  const refused = await request(apiOn(down)).post('/api/forms/kulukorvaus/applications').set('Idempotency-Key', key).send(body);
+  const refused = await request(apiOn(down)).post('/api/forms/kulukorvaus/applications').set('Idempotency-Key', key).set('Accept-Language', 'sv').send(body);
   expect(refused.status).toBe(503);
+  expect(refused.body.message).toMatch(/Försök igen om 30 sekunder/);
   expect(Date.now() - before).toBeLessThan(8_000);
   expect(refused.headers['retry-after']).toBeDefined();
 
