@@ -18,6 +18,8 @@ import { applicationRoutes } from './routes/applications';
 import { loadPayloadCodec } from '../common/payloadKeys';
 import { createApiMetrics } from '../observability/metrics';
 import { signerPageRoutes } from './routes/signerPages';
+import { webhookRoutes } from './routes/webhooks';
+import { addWebhooksToOpenApi } from '../integrations/webhooks/openApiWebhooks';
 
 export function createApp(deps: ApiDeps): Express {
   const app = express();
@@ -40,11 +42,13 @@ export function createApp(deps: ApiDeps): Express {
   minutesRoutes(routes, deps);
   minutesPageRoutes(routes, deps);
   applicationRoutes(routes, deps);
+  webhookRoutes(routes, deps);
 
   // Applications carry their attachments (each at most 5 MB, base64) in the JSON.
   app.use(['/api/forms', '/api/applicant'], express.json({ limit: '16mb' }));
   app.use(express.json({ limit: '1mb' }), routes.router);
   const openapi = openApiDocument(routes.specs, { title: 'Sinetti API', version: '0.1.0' });
+  addWebhooksToOpenApi(openapi);
   app.get('/openapi.json', (_req, res) => { res.json(openapi); });
   const metrics = createApiMetrics(deps.temporal);
   app.get('/metrics', async (_req, res) => { res.type(metrics.contentType).send(await metrics.metrics()); });

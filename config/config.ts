@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { loadOfficialMailConfig, OfficialMailConfig } from './officialMail';
+import { loadWebhookConfig, WebhookConfig } from './webhooks';
 
 /**
  * Everything Sinetti reads from the environment, in one place. Unset
@@ -57,6 +58,7 @@ export interface SinettiConfig {
   temporalUiOrigins: string[];
   rectificationPeriodOverrideMs?: number;
   officialMail: OfficialMailConfig;
+  webhooks: WebhookConfig;
   logLevel: string;
 }
 
@@ -117,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SinettiConfig 
     temporalUiOrigins: (e.TEMPORAL_UI_ORIGINS ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT},http://localhost:${e.TEMPORAL_UI_PORT}`).split(',').map((o) => o.trim()),
     rectificationPeriodOverrideMs: e.SINETTI_RECTIFICATION_PERIOD_OVERRIDE_MS,
     officialMail: loadOfficialMailConfig(env),
+    webhooks: loadWebhookConfig(env),
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -19,7 +19,11 @@ import { EmploymentContracts } from '../store/employmentContracts';
 import { MinutesReviews } from '../store/minutesReviews';
 import { SignaturePlans } from '../store/signaturePlans';
 import { loadSigningCredentials } from './signingCredentials';
-import { bulkTaskQueue } from '../workflows/taskQueues';
+import { bulkTaskQueue, webhooksTaskQueue } from '../workflows/taskQueues';
+import { createWebhookActivities } from '../activities/webhookActivities';
+import { WebhookDeliveries } from '../store/webhookDeliveries';
+import { WebhookSubscriptions } from '../store/webhookSubscriptions';
+import { loadPayloadCodec } from '../common/payloadKeys';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
@@ -47,6 +51,9 @@ export async function createActivities(config: SinettiConfig) {
       applications: new Applications(), store, audit, links: new ParticipantLinks(), mail: mailer, letters: new Letters(), archive: new Archive(),
       finance: new LocalFinanceSimulator(), organization: config.organization, publicUrl: config.publicUrl,
     }),
+    ...createWebhookActivities({
+      deliveries: new WebhookDeliveries(), subscriptions: new WebhookSubscriptions(loadPayloadCodec(config)), publicUrl: config.publicUrl, requestTimeoutMs: config.webhooks.requestTimeoutMs,
+    }),
   };
   return { activities, close: () => { mailer.close(); officialMail.close(); } };
 }
@@ -60,7 +67,7 @@ export type WorkerRole = 'all' | 'processes' | 'bulk';
  * on the bulk queue beside it (workflows/taskQueues.ts: activities only).
  * Tests pass a prebuilt workflow bundle so each suite bundles once.
  */
-export async function createWorkers(config: SinettiConfig, connection: NativeConnection, options: { role: WorkerRole; processes?: Partial<WorkerOptions>; bulk?: Partial<WorkerOptions> }) {
+export async function createWorkers(config: SinettiConfig, connection: NativeConnection, options: { role: WorkerRole; processes?: Partial<WorkerOptions>; bulk?: Partial<WorkerOptions>; webhooks?: Partial<WorkerOptions> }) {
   const { activities, close } = await createActivities(config);
   const common = { connection, namespace: config.temporal.namespace, activities, dataConverter: sinettiDataConverter(config) };
   const workers: Worker[] = [];
@@ -70,6 +77,11 @@ export async function createWorkers(config: SinettiConfig, connection: NativeCon
   }
   if (options.role !== 'processes') {
     workers.push(await Worker.create({ ...common, taskQueue: bulkTaskQueue(config.temporal.taskQueue), ...options.bulk }));
+  }
+  if (options.role !== 'bulk') {
+    // Webhook deliveries (workflows/webhookDelivery.ts) beside the processes, on their own queue and slots.
+    const bundle = options.processes?.workflowBundle;
+    workers.push(await Worker.create({ ...common, taskQueue: webhooksTaskQueue(config.temporal.taskQueue), ...(bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH }), maxConcurrentActivityTaskExecutions: 32, ...options.webhooks }));
   }
   return { workers, close };
 }
