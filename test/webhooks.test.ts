@@ -4,7 +4,8 @@ import { Webhook } from 'standardwebhooks';
 import request from 'supertest';
 import { createWebhookReceiver, ReceivedWebhook, WebhookReceiver } from '../examples/webhook-receiver/receiver';
 import { loadPayloadCodec } from '../common/payloadKeys';
-import { startWebhookDispatcher } from '../integrations/webhooks/dispatcher';
+import { deliveryWorkflowId, startWebhookDispatcher } from '../integrations/webhooks/dispatcher';
+import { recordHistoryIfAsked } from './support/recordHistory';
 import { WebhookSubscriptions } from '../store/webhookSubscriptions';
 import type { EmploymentContractState } from '../workflows/employmentContract';
 import {
@@ -60,7 +61,7 @@ const subscriptions: string[] = [];
 
 beforeAll(async () => {
   harness = await openContractHarness('webhooks', {
-    WEBHOOK_RETRY_INITIAL_MS: '200', WEBHOOK_RETRY_MAX_INTERVAL_MS: '800', WEBHOOK_GIVE_UP_AFTER_MS: '3000', WEBHOOK_OUTBOX_POLL_MS: '100', WEBHOOK_REQUEST_TIMEOUT_MS: '2000',
+    WEBHOOK_RETRY_INITIAL_MS: '200', WEBHOOK_RETRY_MAX_INTERVAL_MS: '800', WEBHOOK_GIVE_UP_AFTER_MS: '10000', WEBHOOK_OUTBOX_POLL_MS: '100', WEBHOOK_REQUEST_TIMEOUT_MS: '2000',
   });
   dispatcher = startWebhookDispatcher({ config: harness.stack.config, temporal: harness.stack.client, subscriptions: new WebhookSubscriptions(loadPayloadCodec(harness.stack.config)) });
 });
@@ -155,7 +156,7 @@ describe('webhooks on the real stack', () => {
         await waitFor('the invitation', async () => (await harness.api().get(`/api/contracts/${contractId}`).set('Authorization', `Bearer ${HR_TOKEN}`)).body.history?.map((e: { action: string }) => e.action) ?? [],
           (actions: string[]) => actions.includes('contract.invited'));
         await cancelContract(contractId);
-        await sleep(1500);
+        await sleep(500);
         expect(forProcess(receiver.receiver(), contractId)).toHaveLength(0);
         receiver.mode = 'up';
         const events = await waitFor('the cancellation at the receiver', () => forProcess(receiver.receiver(), contractId), (e) => e.some((x) => x.type === 'contract.cancelled'));
@@ -203,6 +204,8 @@ describe('webhooks on the real stack', () => {
         expect((await admin()).body.deadLetters.filter((d: { event: { processId: string } }) => d.event.processId === contractId)).toHaveLength(0);
         const again = await harness.api().post(`/api/admin/webhooks/dead-letters/${mine[0].webhookId}/redeliver`).set('Authorization', `Bearer ${ADMIN_TOKEN}`);
         expect(again.status).toBe(409);
+        // Retries, dead letters and redeliveries in one history, for the replay test.
+        recordHistoryIfAsked(harness.stack, deliveryWorkflowId(subscription.subscriptionId, contractId), 'webhookDeliveryWorkflow');
       });
     } finally {
       await receiver.close();
