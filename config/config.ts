@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { loadOfficialMailConfig, OfficialMailConfig } from './officialMail';
 import { loadWebhookConfig, WebhookConfig } from './webhooks';
+import { loadMessagesPasswordRotationConfig, MessagesPasswordRotationConfig } from './messagesPasswordRotation';
 
 /**
  * Everything Sinetti reads from the environment, in one place. Unset
@@ -59,6 +60,7 @@ export interface SinettiConfig {
   rectificationPeriodOverrideMs?: number;
   officialMail: OfficialMailConfig;
   webhooks: WebhookConfig;
+  messagesPasswordRotation: MessagesPasswordRotationConfig;
   logLevel: string;
 }
 
@@ -120,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SinettiConfig 
     rectificationPeriodOverrideMs: e.SINETTI_RECTIFICATION_PERIOD_OVERRIDE_MS,
     officialMail: loadOfficialMailConfig(env),
     webhooks: loadWebhookConfig(env),
+    messagesPasswordRotation: loadMessagesPasswordRotationConfig(env),
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import mongoose, { Schema } from 'mongoose';
-import { METADATA_ENCODING_KEY, Payload } from '@temporalio/common';
 import { NotFoundError } from '../common/errors';
+import { openSecret, SealedSecret, sealSecret } from './sealedSecrets';
 import type { AesGcmPayloadCodec } from '../common/payloadCodec';
 import type { WebhookEventTypeName } from '../integrations/webhooks/eventTypes';
 
@@ -25,9 +25,8 @@ export interface WebhookSubscription {
 
 interface SubscriptionRecord extends Omit<WebhookSubscription, 'subscriptionId'> {
   _id: string;
-  /** The secret as an encrypted Temporal payload: key id and data, base64. */
-  secretKeyId: string;
-  secretData: string;
+  /** The secret, encrypted with the payload keys (store/sealedSecrets.ts). */
+  secret: SealedSecret;
 }
 
 const subscriptionSchema = new Schema<SubscriptionRecord>({
@@ -38,14 +37,11 @@ const subscriptionSchema = new Schema<SubscriptionRecord>({
   active: { type: Boolean, required: true },
   createdBy: { type: String, required: true },
   createdAt: { type: Date, required: true },
-  secretKeyId: { type: String, required: true },
-  secretData: { type: String, required: true },
+  secret: { keyId: { type: String, required: true }, data: { type: String, required: true } },
 }, { versionKey: false, collection: 'webhook_subscriptions' });
 
 const SubscriptionModel = mongoose.models.WebhookSubscription as mongoose.Model<SubscriptionRecord>
   ?? mongoose.model<SubscriptionRecord>('WebhookSubscription', subscriptionSchema);
-
-const KEY_ID = 'encryption-key-id';
 
 function publicView(record: SubscriptionRecord): WebhookSubscription {
   const { _id, url, eventTypes, description, active, createdBy, createdAt } = record;
@@ -61,12 +57,11 @@ export class WebhookSubscriptions {
   /** Makes a subscription with a new secret; the secret is returned this once and never again. */
   async create(input: { url: string; eventTypes: WebhookEventTypeName[]; description?: string; createdBy: string }): Promise<{ subscription: WebhookSubscription; secret: string }> {
     const secret = `whsec_${randomBytes(32).toString('base64')}`;
-    const [sealed] = await this.codec.encode([{ metadata: { [METADATA_ENCODING_KEY]: Buffer.from('binary/plain') }, data: Buffer.from(secret) }]);
     const record: SubscriptionRecord = {
       _id: `whsub_${randomBytes(12).toString('base64url')}`,
       url: input.url, eventTypes: [...new Set(input.eventTypes)], ...(input.description ? { description: input.description } : {}),
       active: true, createdBy: input.createdBy, createdAt: new Date(),
-      secretKeyId: Buffer.from(sealed.metadata![KEY_ID]!).toString(), secretData: Buffer.from(sealed.data!).toString('base64'),
+      secret: await sealSecret(this.codec, secret),
     };
     await SubscriptionModel.create(record);
     subscribedTypesCache = undefined;
@@ -93,13 +88,7 @@ export class WebhookSubscriptions {
   }
 
   async secret(subscriptionId: string): Promise<string> {
-    const record = await this.record(subscriptionId);
-    const sealed: Payload = {
-      metadata: { [METADATA_ENCODING_KEY]: Buffer.from('binary/encrypted'), [KEY_ID]: Buffer.from(record.secretKeyId) },
-      data: Buffer.from(record.secretData, 'base64'),
-    };
-    const [plain] = await this.codec.decode([sealed]);
-    return Buffer.from(plain.data!).toString();
+    return openSecret(this.codec, (await this.record(subscriptionId)).secret);
   }
 
   private async record(subscriptionId: string): Promise<SubscriptionRecord> {

@@ -21,6 +21,7 @@ import { SignaturePlans } from '../store/signaturePlans';
 import { loadSigningCredentials } from './signingCredentials';
 import { bulkTaskQueue, webhooksTaskQueue } from '../workflows/taskQueues';
 import { createWebhookActivities } from '../activities/webhookActivities';
+import { createMessagesPasswordRotationActivities } from '../activities/messagesPasswordRotationActivities';
 import { WebhookDeliveries } from '../store/webhookDeliveries';
 import { WebhookSubscriptions } from '../store/webhookSubscriptions';
 import { loadPayloadCodec } from '../common/payloadKeys';
@@ -51,6 +52,7 @@ export async function createActivities(config: SinettiConfig) {
       applications: new Applications(), store, audit, links: new ParticipantLinks(), mail: mailer, letters: new Letters(), archive: new Archive(),
       finance: new LocalFinanceSimulator(), organization: config.organization, publicUrl: config.publicUrl,
     }),
+    ...createMessagesPasswordRotationActivities({ credentials: officialMail.deps.credentials, messages: officialMail.deps.messages }),
     ...createWebhookActivities({
       deliveries: new WebhookDeliveries(), subscriptions: new WebhookSubscriptions(loadPayloadCodec(config)), publicUrl: config.publicUrl, requestTimeoutMs: config.webhooks.requestTimeoutMs,
     }),

@@ -8,3 +8,4 @@ export { messageEventPollerWorkflow } from './messageEventPoller';
 export { letterBatchWorkflow, letterBatchPageWorkflow } from './letterBatch';
 export { letterDeliveryTrackingWorkflow } from './letterDeliveryTracking';
 export { webhookDeliveryWorkflow } from './webhookDelivery';
+export { messagesPasswordRotationWorkflow } from './messagesPasswordRotation';

@@ -4,9 +4,7 @@ import { logger } from '../../observability/logger';
 import { WebhookDeliveries } from '../../store/webhookDeliveries';
 import { DispatcherLease } from '../../store/webhookDispatcherLease';
 import { WebhookOutbox } from '../../store/webhookOutbox';
-import { WebhookSubscription, WebhookSubscriptions } from '../../store/webhookSubscriptions';
-import { loadPayloadCodec } from '../../common/payloadKeys';
-import { connectTemporalClient } from '../../common/temporalClient';
+import { WebhookSubscription } from '../../store/webhookSubscriptions';
 import { webhooksTaskQueue } from '../../workflows/taskQueues';
 import { webhookDeliveryWorkflow, WebhookDeliveryInput, WebhookDeliveryRequest, webhookEventSignal } from '../../workflows/webhookDelivery';
 import { WebhookEvent } from './webhookPayload';
@@ -97,18 +95,6 @@ export function startWebhookDispatcher(deps: WebhookDispatcherDeps): { stop(): P
       stopped = true;
       wake?.();
       await running;
-    },
-  };
-}
-
-/** The dispatcher as the worker process runs it: its own Temporal client, closed when it stops. */
-export async function startWebhookDispatcherFor(config: SinettiConfig): Promise<{ stop(): Promise<void> }> {
-  const temporal = await connectTemporalClient(config);
-  const dispatcher = startWebhookDispatcher({ config, temporal, subscriptions: new WebhookSubscriptions(loadPayloadCodec(config)) });
-  return {
-    async stop() {
-      await dispatcher.stop();
-      await temporal.connection.close();
     },
   };
 }
