@@ -19,6 +19,7 @@ import { loadPayloadCodec } from '../common/payloadKeys';
 import { createApiMetrics } from '../observability/metrics';
 import { signerPageRoutes } from './routes/signerPages';
 import { webhookRoutes } from './routes/webhooks';
+import { suomifiMessagesAdminRoutes } from './routes/suomifiMessagesAdmin';
 import { addWebhooksToOpenApi } from '../integrations/webhooks/openApiWebhooks';
 
 export function createApp(deps: ApiDeps): Express {
@@ -43,6 +44,7 @@ export function createApp(deps: ApiDeps): Express {
   minutesPageRoutes(routes, deps);
   applicationRoutes(routes, deps);
   webhookRoutes(routes, deps);
+  suomifiMessagesAdminRoutes(routes, deps);
 
   // Applications carry their attachments (each at most 5 MB, base64) in the JSON.
   app.use(['/api/forms', '/api/applicant'], express.json({ limit: '16mb' }));

@@ -13,6 +13,9 @@ import { messagesPasswordRotationWorkflow } from '../workflows/messagesPasswordR
 import type { OfficialLetterState } from '../workflows/officialLetter';
 import { counters, letterApi, registerPerson, REGISTRY, sendLetter, stopEventPoller, storedPdf, waitUntil } from './support/officialMailHarness';
 import { recordHistoryIfAsked } from './support/recordHistory';
+import { messageEventPollerId } from '../activities/letterActivities';
+import { eventFeedAlerts } from '../integrations/suomifiMessages/eventFeedAlerts';
+import { Letters } from '../store/letters';
 import { openTestStack, TestStack } from './support/testStack';
 
 /**
@@ -129,5 +132,34 @@ describe('Suomi.fi Messages password rotation', () => {
     expect((await credentials.status()).rotations).toBe(rotationsBefore + 1);
     expect(await signsIn(old)).toBe(401);
     expect(await signsIn(current)).toBe(200);
+  });
+
+  it('the admin sees the event feed and the rotation, is alerted when the newest event read is over 24 hours old, and can rotate now', async () => {
+    const admin = { Authorization: 'Bearer dev-admin-token' };
+    const api = letterApi(stack);
+    const fresh = await request(api).get('/api/admin/suomifi-messages').set(admin);
+    expect(fresh.status).toBe(200);
+    expect(fresh.body.eventFeed.newestEventAt).not.toBeNull();
+    expect(fresh.body.alerts).toEqual([]);
+    expect(fresh.body.password.rotations).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(fresh.body)).not.toContain(FIRST_PASSWORD);
+
+    await stopEventPoller(stack);
+    const pollerId = messageEventPollerId(stack.config.temporal.taskQueue);
+    const cursor = await new Letters().eventCursorRecord(pollerId);
+    await new Letters().saveEventCursor(pollerId, cursor!.continuationToken, new Date(Date.now() - 30 * 3600_000));
+    const behind = await request(api).get('/api/admin/suomifi-messages').set(admin);
+    expect(behind.body.alerts).toEqual([expect.objectContaining({ code: 'events_feed_behind', message: expect.stringContaining('30 hours old') })]);
+    expect(eventFeedAlerts({ updatedAt: new Date(Date.now() - 25 * 3600_000) }, new Date()).map((a) => a.code)).toEqual(['events_feed_not_read']);
+
+    const credentials = messagesCredentialsFor(stack.config);
+    const [before] = await credentials.passwords();
+    expect((await request(api).post('/api/admin/suomifi-messages/rotate-password').set({ Authorization: 'Bearer dev-registry-token' })).status).toBe(403);
+    const started = await request(api).post('/api/admin/suomifi-messages/rotate-password').set(admin);
+    expect(started.status).toBe(202);
+    await stack.withWorker(() => stack.client.workflow.getHandle(started.body.workflowId).result());
+    const [after] = await credentials.passwords();
+    expect(after).not.toBe(before);
+    expect(await signsIn(before)).toBe(401);
   });
 });
