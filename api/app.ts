@@ -20,6 +20,7 @@ import { createApiMetrics } from '../observability/metrics';
 import { signerPageRoutes } from './routes/signerPages';
 import { webhookRoutes } from './routes/webhooks';
 import { suomifiMessagesAdminRoutes } from './routes/suomifiMessagesAdmin';
+import { archiveRoutes } from './routes/archive';
 import { addWebhooksToOpenApi } from '../integrations/webhooks/openApiWebhooks';
 
 export function createApp(deps: ApiDeps): Express {
@@ -45,6 +46,7 @@ export function createApp(deps: ApiDeps): Express {
   applicationRoutes(routes, deps);
   webhookRoutes(routes, deps);
   suomifiMessagesAdminRoutes(routes, deps);
+  archiveRoutes(routes, deps);
 
   // Applications carry their attachments (each at most 5 MB, base64) in the JSON.
   app.use(['/api/forms', '/api/applicant'], express.json({ limit: '16mb' }));

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { loadOfficialMailConfig, OfficialMailConfig } from './officialMail';
 import { loadWebhookConfig, WebhookConfig } from './webhooks';
 import { loadMessagesPasswordRotationConfig, MessagesPasswordRotationConfig } from './messagesPasswordRotation';
+import { ArchiveTransferConfig, loadArchiveTransferConfig } from './archiveTransfer';
 
 /**
  * Everything Sinetti reads from the environment, in one place. Unset
@@ -61,6 +62,7 @@ export interface SinettiConfig {
   officialMail: OfficialMailConfig;
   webhooks: WebhookConfig;
   messagesPasswordRotation: MessagesPasswordRotationConfig;
+  archiveTransfer: ArchiveTransferConfig;
   logLevel: string;
 }
 
@@ -123,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SinettiConfig 
     officialMail: loadOfficialMailConfig(env),
     webhooks: loadWebhookConfig(env),
     messagesPasswordRotation: loadMessagesPasswordRotationConfig(env),
+    archiveTransfer: loadArchiveTransferConfig(env, path.resolve(e.SINETTI_DATA_DIR)),
     logLevel: e.LOG_LEVEL,
   };
 }

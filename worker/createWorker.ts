@@ -22,6 +22,7 @@ import { loadSigningCredentials } from './signingCredentials';
 import { bulkTaskQueue, webhooksTaskQueue } from '../workflows/taskQueues';
 import { createWebhookActivities } from '../activities/webhookActivities';
 import { createMessagesPasswordRotationActivities } from '../activities/messagesPasswordRotationActivities';
+import { createArchiveTransferActivities } from '../activities/archiveTransferActivities';
 import { WebhookDeliveries } from '../store/webhookDeliveries';
 import { WebhookSubscriptions } from '../store/webhookSubscriptions';
 import { loadPayloadCodec } from '../common/payloadKeys';
@@ -52,6 +53,7 @@ export async function createActivities(config: SinettiConfig) {
       applications: new Applications(), store, audit, links: new ParticipantLinks(), mail: mailer, letters: new Letters(), archive: new Archive(),
       finance: new LocalFinanceSimulator(), organization: config.organization, publicUrl: config.publicUrl,
     }),
+    ...createArchiveTransferActivities({ store, audit, archive: new Archive(), organization: config.organization, destination: config.archiveTransfer.directory }),
     ...createMessagesPasswordRotationActivities({ credentials: officialMail.deps.credentials, messages: officialMail.deps.messages }),
     ...createWebhookActivities({
       deliveries: new WebhookDeliveries(), subscriptions: new WebhookSubscriptions(loadPayloadCodec(config)), publicUrl: config.publicUrl, requestTimeoutMs: config.webhooks.requestTimeoutMs,

@@ -9,3 +9,4 @@ export { letterBatchWorkflow, letterBatchPageWorkflow } from './letterBatch';
 export { letterDeliveryTrackingWorkflow } from './letterDeliveryTracking';
 export { webhookDeliveryWorkflow } from './webhookDelivery';
 export { messagesPasswordRotationWorkflow } from './messagesPasswordRotation';
+export { archiveTransferWorkflow } from './archiveTransfer';
