@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { sendWebhook } from '../integrations/webhooks/webhookSender';
 import { webhookPayload } from '../integrations/webhooks/webhookPayload';
 import { WebhookDeliveries } from '../store/webhookDeliveries';
-import { WebhookSubscriptions } from '../store/webhookSubscriptions';
+import { WebhookSubscription, WebhookSubscriptions } from '../store/webhookSubscriptions';
 
 /**
  * Webhook delivery's activities, on the webhooks task queue. One attempt
@@ -21,15 +21,27 @@ export interface WebhookActivityDeps {
 
 export type DeliveryResult = { outcome: 'delivered'; statusCode: number; latencyMs: number } | { outcome: 'already_delivered' | 'subscription_inactive' };
 
+/** How long a subscription and its decrypted secret are reused between deliveries: a deactivation is seen within this time. */
+const SUBSCRIPTION_CACHE_MS = 5_000;
+
 export function createWebhookActivities(deps: WebhookActivityDeps) {
+  const cache = new Map<string, { at: number; value: Promise<{ subscription: WebhookSubscription; secret: string }> }>();
+  const subscriptionOf = (subscriptionId: string) => {
+    const hit = cache.get(subscriptionId);
+    if (hit && Date.now() - hit.at < SUBSCRIPTION_CACHE_MS) return hit.value;
+    const value = (async () => ({ subscription: await deps.subscriptions.get(subscriptionId), secret: await deps.subscriptions.secret(subscriptionId) }))();
+    value.catch(() => cache.delete(subscriptionId));
+    cache.set(subscriptionId, { at: Date.now(), value });
+    return value;
+  };
   return {
     async deliverWebhook(input: { deliveryId: string }): Promise<DeliveryResult> {
       const delivery = await deps.deliveries.get(input.deliveryId);
       if (delivery.status === 'delivered') return { outcome: 'already_delivered' };
-      const subscription = await deps.subscriptions.get(delivery.subscriptionId);
+      const { subscription, secret } = await subscriptionOf(delivery.subscriptionId);
       if (!subscription.active) return { outcome: 'subscription_inactive' };
       const attempt = await sendWebhook({
-        url: subscription.url, secret: await deps.subscriptions.secret(subscription.subscriptionId), webhookId: delivery.webhookId,
+        url: subscription.url, secret, webhookId: delivery.webhookId,
         body: JSON.stringify(webhookPayload(delivery.event, deps.publicUrl)), timeoutMs: deps.requestTimeoutMs,
       });
       await deps.deliveries.recordAttempt(input.deliveryId, { at: new Date(), ...attempt });

@@ -1,6 +1,5 @@
 import mongoose, { Schema } from 'mongoose';
 import { NotFoundError } from '../common/errors';
-import { isDuplicateKey } from './keyedWrites';
 import { webhookMessageId, WebhookEvent } from '../integrations/webhooks/webhookPayload';
 
 /**
@@ -60,15 +59,18 @@ function view({ _id, ...rest }: DeliveryRecord): WebhookDelivery {
 export interface AttemptOutcome { at: Date; statusCode?: number; error?: string; latencyMs: number; delivered: boolean }
 
 export class WebhookDeliveries {
-  /** Records a delivery about to start; one already recorded (the dispatcher ran twice) is left as it is. */
-  async open(input: { subscriptionId: string; event: WebhookEvent }): Promise<string> {
-    const deliveryId = webhookMessageId(input.subscriptionId, input.event.eventId);
-    try {
-      await DeliveryModel.create({ _id: deliveryId, ...input, status: 'pending', attempts: 0, queuedAt: new Date(), redeliveries: 0 });
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
+  /** Records deliveries about to start, in one write (a dispatcher round); ones already recorded (the dispatcher ran twice) are left as they are. */
+  async openMany(inputs: { subscriptionId: string; event: WebhookEvent }[]): Promise<void> {
+    const now = new Date();
+    const records = inputs.map((input) => ({ _id: webhookMessageId(input.subscriptionId, input.event.eventId), ...input, status: 'pending', attempts: 0, queuedAt: now, redeliveries: 0 }));
+    if (records.length) {
+      try {
+        await DeliveryModel.insertMany(records, { ordered: false, lean: true });
+      } catch (error) {
+        const writeErrors = (error as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors;
+        if (!writeErrors?.length || !writeErrors.every((e) => (e.code ?? e.err?.code) === 11000)) throw error;
+      }
     }
-    return deliveryId;
   }
 
   async get(deliveryId: string): Promise<WebhookDelivery> {

@@ -83,9 +83,10 @@ export async function createWorkers(config: SinettiConfig, connection: NativeCon
     workers.push(await Worker.create({ ...common, taskQueue: bulkTaskQueue(config.temporal.taskQueue), ...options.bulk }));
   }
   if (options.role !== 'bulk') {
-    // Webhook deliveries (workflows/webhookDelivery.ts) beside the processes, on their own queue and slots.
+    // Webhook deliveries (workflows/webhookDelivery.ts) beside the processes, on their own queue and slots;
+    // few cached sandboxes: a delivery's history is a handful of events, cheap to replay when it wakes.
     const bundle = options.processes?.workflowBundle;
-    workers.push(await Worker.create({ ...common, taskQueue: webhooksTaskQueue(config.temporal.taskQueue), ...(bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH }), maxConcurrentActivityTaskExecutions: 32, ...options.webhooks }));
+    workers.push(await Worker.create({ ...common, taskQueue: webhooksTaskQueue(config.temporal.taskQueue), ...(bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH }), maxConcurrentActivityTaskExecutions: 32, maxCachedWorkflows: 100, ...options.webhooks }));
   }
   return { workers, close };
 }

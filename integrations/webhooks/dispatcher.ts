@@ -7,7 +7,7 @@ import { WebhookOutbox } from '../../store/webhookOutbox';
 import { WebhookSubscription } from '../../store/webhookSubscriptions';
 import { webhooksTaskQueue } from '../../workflows/taskQueues';
 import { webhookDeliveryWorkflow, WebhookDeliveryInput, WebhookDeliveryRequest, webhookEventSignal } from '../../workflows/webhookDelivery';
-import { WebhookEvent } from './webhookPayload';
+import { webhookMessageId, WebhookEvent } from './webhookPayload';
 
 /**
  * Moves events from the outbox to delivery: for each event and each active
@@ -23,7 +23,7 @@ import { WebhookEvent } from './webhookPayload';
  */
 
 const BATCH = 500;
-const PARALLEL_PROCESSES = 16;
+const PARALLEL_PROCESSES = 64;
 
 export interface WebhookDispatcherDeps {
   config: SinettiConfig;
@@ -58,15 +58,18 @@ export async function dispatchWebhookEvents(deps: WebhookDispatcherDeps, outbox 
       lanes.set(key, lane);
     }
   }
-  const handOver = async ([, lane]: [string, { subscription: WebhookSubscription; events: WebhookEvent[] }]) => {
-    for (const event of lane.events) {
-      const { subscriptionId } = lane.subscription;
-      const deliveryId = await deliveries.open({ subscriptionId, event });
-      await handOverDelivery(deps.temporal, deps.config, { subscriptionId, processId: event.processId }, { deliveryId });
+  // Every delivery of the round recorded in one write, then handed over, a lane's events one after another.
+  const all = [...lanes.values()];
+  await deliveries.openMany(all.flatMap((lane) => lane.events.map((event) => ({ subscriptionId: lane.subscription.subscriptionId, event }))));
+  const handOver = async ({ subscription: { subscriptionId }, events: laneEvents }: { subscription: WebhookSubscription; events: WebhookEvent[] }) => {
+    for (const event of laneEvents) {
+      await handOverDelivery(deps.temporal, deps.config, { subscriptionId, processId: event.processId }, { deliveryId: webhookMessageId(subscriptionId, event.eventId) });
     }
   };
-  const all = [...lanes];
-  for (let i = 0; i < all.length; i += PARALLEL_PROCESSES) await Promise.all(all.slice(i, i + PARALLEL_PROCESSES).map(handOver));
+  let nextLane = 0;
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_PROCESSES, all.length) }, async () => {
+    while (nextLane < all.length) await handOver(all[nextLane++]);
+  }));
   await outbox.remove(events.map((event) => event.eventId));
   return events.length;
 }
