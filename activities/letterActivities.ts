@@ -231,7 +231,8 @@ export function createLetterActivities(deps: LetterActivityDeps) {
         }
         total += events.length;
         token = continuationToken;
-        await deps.letters.saveEventCursor(input.pollerId, continuationToken);
+        const newest = events.reduce((max, event) => Math.max(max, Date.parse(event.eventTime) || 0), 0);
+        await deps.letters.saveEventCursor(input.pollerId, continuationToken, newest ? new Date(newest) : undefined);
         if (events.length < 1000) break;
       }
       return { events: total, letters: lettersSignalled };

@@ -19,6 +19,10 @@ import { applicationRoutes } from './routes/applications';
 import { loadPayloadCodec } from '../common/payloadKeys';
 import { createApiMetrics } from '../observability/metrics';
 import { signerPageRoutes } from './routes/signerPages';
+import { webhookRoutes } from './routes/webhooks';
+import { suomifiMessagesAdminRoutes } from './routes/suomifiMessagesAdmin';
+import { archiveRoutes } from './routes/archive';
+import { addWebhooksToOpenApi } from '../integrations/webhooks/openApiWebhooks';
 import { clientAssets } from './assets/clientAssets';
 import { noStoreForPrivatePages, securityHeaders } from './securityHeaders';
 
@@ -39,6 +43,9 @@ export function apiRoutes(deps: ApiDeps): ApiRoutes {
   minutesRoutes(routes, context);
   minutesPageRoutes(routes, context);
   applicationRoutes(routes, context);
+  webhookRoutes(routes, deps);
+  suomifiMessagesAdminRoutes(routes, deps);
+  archiveRoutes(routes, deps);
   return routes;
 }
 
@@ -59,6 +66,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(['/api/forms', '/api/applicant'], express.json({ limit: '16mb' }));
   app.use(express.json({ limit: '1mb' }), routes.router);
   const openapi = openApiDocument(routes.specs, { title: 'Sinetti API', version: '0.1.0' });
+  addWebhooksToOpenApi(openapi);
   app.get('/openapi.json', (_req, res) => { res.json(openapi); });
   const metrics = createApiMetrics(deps.temporal);
   app.get('/metrics', async (_req, res) => { res.type(metrics.contentType).send(await metrics.metrics()); });

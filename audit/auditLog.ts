@@ -1,6 +1,7 @@
 import mongoose, { Schema } from 'mongoose';
 import { addToIdList, idList, idListModel, isDuplicateKey } from '../store/keyedWrites';
 import { forbidChanges } from '../store/writeOnce';
+import { recordWebhookEvents } from '../integrations/webhooks/auditHook';
 
 /**
  * Append-only evidence of every step: who, what, when, from where, and the
@@ -71,6 +72,7 @@ export class AuditLog {
     }
     // Also after a duplicate: the first attempt may have died before listing the event.
     await addToIdList(AuditTrailModel, trail, [event.eventId]);
+    await recordWebhookEvents([event]);
   }
 
   /**
@@ -97,6 +99,7 @@ export class AuditLog {
     for (let i = 0; i < trails.length; i += 8) {
       await Promise.all(trails.slice(i, i + 8).map(([trail, eventIds]) => addToIdList(AuditTrailModel, trail, eventIds)));
     }
+    await recordWebhookEvents(events);
   }
 
   /** A process's events, from its own trail and, when given, the shared trail that lists some of them (see AuditEvent.trail). */

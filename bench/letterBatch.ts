@@ -19,6 +19,7 @@ import { connectStore, disconnectStore } from '../store/connection';
 import { ChunkedDocumentStore } from '../store/documentStore';
 import type { LetterBatchState } from '../workflows/letterBatch';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { startWebhookProbe, WebhookProbe } from './webhookProbe';
 
 /**
  * A 10,000-letter batch on the embedded stack against the Suomi.fi Messages
@@ -138,6 +139,9 @@ export async function letterBatchBenchmark(): Promise<string> {
     await new Promise((r) => server!.once('listening', r));
     const { port } = server.address() as AddressInfo;
 
+    // BENCH_WEBHOOKS=1: a receiver subscribed to every letter's "accepted" event, timing each from event to arrival.
+    const probe: WebhookProbe | undefined = process.env.BENCH_WEBHOOKS === '1' ? await startWebhookProbe(`http://127.0.0.1:${port}`, ['letter.accepted']) : undefined;
+
     const rows = ['recipientId,title'];
     for (let i = 0; i < LETTERS; i++) {
       const year = 1940 + (i % 60);
@@ -197,6 +201,7 @@ export async function letterBatchBenchmark(): Promise<string> {
       ...groups.map(([name, pid], i) => `${name} ${(cpuSecondsOfGroup(pid) - cpuBefore[i]!).toFixed(0)} s`),
       `API and benchmark ${((selfCpu.user + selfCpu.system) / 1e6).toFixed(0)} s`,
     ].join(', ');
+    const webhooks = probe ? await probe.finish(LETTERS, 300_000) : undefined;
     const description = await client.workflow.getHandle(batchId).describe();
     const historyEvents = description.historyLength;
     const historyBytes = Number(description.raw.workflowExecutionInfo?.historySizeBytes ?? 0);
@@ -205,7 +210,7 @@ export async function letterBatchBenchmark(): Promise<string> {
     await client.workflow.getHandle(messageEventPollerId(config.temporal.taskQueue)).terminate('benchmark done').catch(() => undefined);
     await client.connection.close();
 
-    const settings = ['BENCH_LETTERS', 'BENCH_RATE'].filter((name) => process.env[name]);
+    const settings = ['BENCH_LETTERS', 'BENCH_RATE', 'BENCH_WEBHOOKS'].filter((name) => process.env[name]);
     const command = `${settings.map((name) => `${name}=${/\s/.test(process.env[name]!) ? `'${process.env[name]}'` : process.env[name]} `).join('')}npm run bench -- letters`;
     const seconds = (ms: number) => (ms / 1000).toFixed(1);
     const ok = (pass: boolean) => (pass ? '✅' : '❌');
@@ -228,6 +233,11 @@ export async function letterBatchBenchmark(): Promise<string> {
       `| batch workflow history | ${historyEvents} events, ${(historyBytes / 1024).toFixed(0)} KiB | |`,
       `| CPU from upload to report | ${cpu} (of ${(os.cpus().length * reportMs / 1000).toFixed(0)} core-s) | |`,
       `| batch list with progress, as the registry page reloads it every 3 s | ${watching.reads} reads, mean ${(watching.totalMs / Math.max(1, watching.reads)).toFixed(0)} ms, slowest ${watching.worstMs} ms | |`,
+      ...(webhooks ? [
+        `| webhooks (letter.accepted) received, each id once | ${webhooks.received} of ${LETTERS} (${webhooks.duplicates} repeats refused by id) | all ${ok(webhooks.received === LETTERS)} |`,
+        `| webhook throughput while the batch runs | ${webhooks.perSecond.toFixed(0)} /s | |`,
+        `| webhook delay, event to receiver: median / p99 / max | ${seconds(webhooks.p50Ms)} s / ${seconds(webhooks.p99Ms)} s / ${seconds(webhooks.maxMs)} s | |`,
+      ] : []),
       `| dev server health (GetSystemInfo every 0.5 s) | ${health.calls - health.failures}/${health.calls} answered, slowest ${health.worstMs} ms | all answered ${ok(healthy)} |`,
       '',
     ].join('\n');

@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { loadOfficialMailConfig, OfficialMailConfig } from './officialMail';
+import { loadWebhookConfig, WebhookConfig } from './webhooks';
+import { loadMessagesPasswordRotationConfig, MessagesPasswordRotationConfig } from './messagesPasswordRotation';
+import { ArchiveTransferConfig, loadArchiveTransferConfig } from './archiveTransfer';
 
 /**
  * Everything Sinetti reads from the environment, in one place. Unset
@@ -54,6 +57,9 @@ export interface SinettiConfig {
   payloadKeys?: string;
   temporalUiOrigins: string[];
   officialMail: OfficialMailConfig;
+  webhooks: WebhookConfig;
+  messagesPasswordRotation: MessagesPasswordRotationConfig;
+  archiveTransfer: ArchiveTransferConfig;
   logLevel: string;
 }
 
@@ -113,6 +119,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SinettiConfig 
     payloadKeys: e.SINETTI_PAYLOAD_KEYS,
     temporalUiOrigins: (e.TEMPORAL_UI_ORIGINS ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT},http://localhost:${e.TEMPORAL_UI_PORT}`).split(',').map((o) => o.trim()),
     officialMail: loadOfficialMailConfig(env),
+    webhooks: loadWebhookConfig(env),
+    messagesPasswordRotation: loadMessagesPasswordRotationConfig(env),
+    archiveTransfer: loadArchiveTransferConfig(env, path.resolve(e.SINETTI_DATA_DIR)),
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -20,7 +20,13 @@ import { MinutesReviews } from '../store/minutesReviews';
 import { SignaturePlans } from '../store/signaturePlans';
 import { loadSigningCredentials } from './signingCredentials';
 import { testTimerInterceptorModules } from './testTimers';
-import { bulkTaskQueue } from '../workflows/taskQueues';
+import { bulkTaskQueue, webhooksTaskQueue } from '../workflows/taskQueues';
+import { createWebhookActivities } from '../activities/webhookActivities';
+import { createMessagesPasswordRotationActivities } from '../activities/messagesPasswordRotationActivities';
+import { createArchiveTransferActivities } from '../activities/archiveTransferActivities';
+import { WebhookDeliveries } from '../store/webhookDeliveries';
+import { WebhookSubscriptions } from '../store/webhookSubscriptions';
+import { loadPayloadCodec } from '../common/payloadKeys';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
@@ -48,6 +54,11 @@ export async function createActivities(config: SinettiConfig) {
       applications: new Applications(), store, audit, links: new ParticipantLinks(), mail: mailer, letters: new Letters(), archive: new Archive(),
       finance: new LocalFinanceSimulator(), organization: config.organization, publicUrl: config.publicUrl,
     }),
+    ...createArchiveTransferActivities({ store, audit, archive: new Archive(), organization: config.organization, destination: config.archiveTransfer.directory }),
+    ...createMessagesPasswordRotationActivities({ credentials: officialMail.deps.credentials, messages: officialMail.deps.messages }),
+    ...createWebhookActivities({
+      deliveries: new WebhookDeliveries(), subscriptions: new WebhookSubscriptions(loadPayloadCodec(config)), publicUrl: config.publicUrl, requestTimeoutMs: config.webhooks.requestTimeoutMs,
+    }),
   };
   return { activities, close: () => { mailer.close(); officialMail.close(); } };
 }
@@ -61,7 +72,7 @@ export type WorkerRole = 'all' | 'processes' | 'bulk';
  * on the bulk queue beside it (workflows/taskQueues.ts: activities only).
  * Tests pass a prebuilt workflow bundle so each suite bundles once.
  */
-export async function createWorkers(config: SinettiConfig, connection: NativeConnection, options: { role: WorkerRole; processes?: Partial<WorkerOptions>; bulk?: Partial<WorkerOptions> }) {
+export async function createWorkers(config: SinettiConfig, connection: NativeConnection, options: { role: WorkerRole; processes?: Partial<WorkerOptions>; bulk?: Partial<WorkerOptions>; webhooks?: Partial<WorkerOptions> }) {
   const { activities, close } = await createActivities(config);
   const common = { connection, namespace: config.temporal.namespace, activities, dataConverter: sinettiDataConverter(config) };
   const workers: Worker[] = [];
@@ -73,6 +84,12 @@ export async function createWorkers(config: SinettiConfig, connection: NativeCon
   }
   if (options.role !== 'processes') {
     workers.push(await Worker.create({ ...common, taskQueue: bulkTaskQueue(config.temporal.taskQueue), ...options.bulk }));
+  }
+  if (options.role !== 'bulk') {
+    // Webhook deliveries (workflows/webhookDelivery.ts) beside the processes, on their own queue and slots;
+    // few cached sandboxes: a delivery's history is a handful of events, cheap to replay when it wakes.
+    const bundle = options.processes?.workflowBundle;
+    workers.push(await Worker.create({ ...common, taskQueue: webhooksTaskQueue(config.temporal.taskQueue), ...(bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH }), maxConcurrentActivityTaskExecutions: 32, maxCachedWorkflows: 100, ...options.webhooks }));
   }
   return { workers, close };
 }

@@ -6,6 +6,7 @@ import { logger } from '../observability/logger';
 import { temporalSdkLogger } from '../observability/temporalLogger';
 import { connectStore, disconnectStore } from '../store/connection';
 import { createWorkers, WorkerRole } from './createWorker';
+import { startIntegrationServices } from '../integrations/integrationServices';
 
 /** The worker process: runs Sinetti's workflows and activities until SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -35,7 +36,9 @@ async function main(): Promise<void> {
     bulk: { maxConcurrentActivityTaskExecutions: Number(process.env.WORKER_MAX_CONCURRENT_BULK_ACTIVITIES ?? 4) },
   });
   logger.info({ role, taskQueues: workers.map((worker) => worker.options.taskQueue), metrics: `http://${metricsAddress}/metrics` }, 'worker started');
+  const integrations = role === 'bulk' ? undefined : await startIntegrationServices(config);
   await Promise.all(workers.map((worker) => worker.run()));
+  await integrations?.stop();
   close();
   await connection.close();
   await disconnectStore();

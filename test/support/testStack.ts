@@ -87,10 +87,11 @@ export async function openTestStack(suite: string, overrides: Record<string, str
     client,
     connection,
     async withWorker(work) {
-      // Both queues' workers, as the worker process runs them by default.
-      const { workers: [processes, bulk], close } = await createWorkers(config, connection, { role: 'all', processes: { workflowBundle: await workflowBundle() } });
+      // Every queue's worker (processes, bulk, webhooks), as the worker process runs them by default.
+      const { workers, close } = await createWorkers(config, connection, { role: 'all', processes: { workflowBundle: await workflowBundle() } });
       try {
-        return await processes!.runUntil(bulk!.runUntil(work()));
+        const runAll = workers.reduce((inner, worker) => () => worker.runUntil(inner()), work);
+        return await runAll();
       } finally {
         close();
       }
