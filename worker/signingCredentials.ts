@@ -1,12 +1,37 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { SinettiConfig } from '../config/config';
-import { loadOrCreateDevelopmentCredentials, loadPkcs12Credentials, SigningCredentials } from '../signing/credentials';
+import { loadPkcs12Credentials, SigningCredentials } from '../signing/credentials';
+import { loadOrCreateDevelopmentPki, type DevelopmentPki, type DevelopmentTrustUrls } from '../signing/developmentPki';
+
+/** Where the embedded OCSP responder, CRL and CA certificate answer; the development certificates name these. */
+export function developmentTrustUrls(config: SinettiConfig): DevelopmentTrustUrls | undefined {
+  const ports = config.longTermValidity.embedded;
+  if (!ports) return undefined;
+  return {
+    ocsp: `http://127.0.0.1:${ports.ocspPort}/`,
+    crl: `http://127.0.0.1:${ports.crlPort}/development-ca.crl`,
+    caIssuers: `http://127.0.0.1:${ports.crlPort}/development-ca.crt`,
+  };
+}
+
+export function loadDevelopmentPki(config: SinettiConfig): Promise<DevelopmentPki> {
+  return loadOrCreateDevelopmentPki(config.signing.developmentPkiDir, config.organization, developmentTrustUrls(config));
+}
 
 /** Production seals with the configured PKCS#12; development with a CA and seal certificate made on first start. */
 export async function loadSigningCredentials(config: SinettiConfig): Promise<SigningCredentials> {
   if (config.signing.p12Path) {
     return loadPkcs12Credentials(fs.readFileSync(config.signing.p12Path), config.signing.p12Password ?? '');
   }
-  return loadOrCreateDevelopmentCredentials(path.join(config.dataDir, 'signing'), config.organization);
+  return (await loadDevelopmentPki(config)).seal;
+}
+
+/** The CAs a TSA's certificate must chain to: the configured PEM files, or the development CA. */
+export async function loadTsaTrustAnchors(config: SinettiConfig): Promise<Buffer[]> {
+  if (config.longTermValidity.tsaTrustAnchorFiles.length === 0) return [(await loadDevelopmentPki(config)).caCertificate];
+  return config.longTermValidity.tsaTrustAnchorFiles.flatMap((file) => pemCertificates(fs.readFileSync(file, 'utf8')));
+}
+
+function pemCertificates(pem: string): Buffer[] {
+  return [...pem.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map((match) => Buffer.from(match[1]!.replace(/\s+/g, ''), 'base64'));
 }
