@@ -1,9 +1,8 @@
-import { createHash, webcrypto } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import * as x509 from '@peculiar/x509';
 import { readDevelopmentRevocations, type DevelopmentPki } from '../../signing/developmentPki';
-import { OID, parseCertificate, parseDer, signingKey } from '../../signing/pkix';
+import { OID, parseCertificate, parseDer, signingKey, toArrayBuffer } from '../../signing/pkix';
 
 /**
  * Development's OCSP responder and CRL for the development CA. Both read
@@ -49,6 +48,7 @@ export function createRevocationServices(pki: Pick<DevelopmentPki, 'caCertificat
     });
     const nonce = request.tbsRequest.requestExtensions?.find((extension) => extension.extnID === OID.ocspNonce);
     const basic = new pkijs.BasicOCSPResponse({
+      certs: [ca], // the responder's own certificate, so a validator need not look it up
       tbsResponseData: new pkijs.ResponseData({
         responderID: ca.subject,
         producedAt: thisUpdate,
@@ -66,15 +66,21 @@ export function createRevocationServices(pki: Pick<DevelopmentPki, 'caCertificat
   /** The CA's current CRL, DER, valid for a week. */
   async function crl(now = new Date()): Promise<Buffer> {
     const revoked = await readDevelopmentRevocations(pki.revocationFile);
-    const issued = await x509.X509CrlGenerator.create({
-      issuer: new x509.X509Certificate(pki.caCertificate).subjectName,
-      thisUpdate: now,
-      nextUpdate: new Date(now.getTime() + RESPONSE_LIFETIME_MS),
-      entries: revoked.map((entry) => ({ serialNumber: entry.serialNumber, revocationDate: new Date(entry.revokedAt) })),
-      signingAlgorithm: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as Parameters<typeof x509.X509CrlGenerator.create>[0]['signingAlgorithm'],
-      signingKey: await key as unknown as Parameters<typeof x509.X509CrlGenerator.create>[0]['signingKey'],
-    }, webcrypto as unknown as Parameters<typeof x509.X509CrlGenerator.create>[1]);
-    return Buffer.from(issued.rawData);
+    const list = new pkijs.CertificateRevocationList({
+      version: 1,
+      issuer: ca.subject,
+      thisUpdate: new pkijs.Time({ type: 0, value: now }),
+      nextUpdate: new pkijs.Time({ type: 0, value: new Date(now.getTime() + RESPONSE_LIFETIME_MS) }),
+      // An empty list is left out entirely (RFC 5280 5.1.2.6).
+      ...(revoked.length ? {
+        revokedCertificates: revoked.map((entry) => new pkijs.RevokedCertificate({
+          userCertificate: new asn1js.Integer({ valueHex: toArrayBuffer(Buffer.from(entry.serialNumber.padStart(entry.serialNumber.length + (entry.serialNumber.length % 2), '0'), 'hex')) }),
+          revocationDate: new pkijs.Time({ type: 0, value: new Date(entry.revokedAt) }),
+        })),
+      } : {}),
+    });
+    await list.sign(await key as unknown as Parameters<pkijs.CertificateRevocationList['sign']>[0], 'SHA-256');
+    return Buffer.from(list.toSchema(true).toBER());
   }
 
   return { ocsp, crl, caCertificate: pki.caCertificate };

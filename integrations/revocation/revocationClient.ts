@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { authorityInfoAccess, crlDistributionPoints, OID, parseDer, toArrayBuffer } from '../../signing/pkix';
+
+/**
+ * Fetches revocation data for a certificate from the places the certificate
+ * itself names: OCSP from its Authority Information Access, else the CRL
+ * from its distribution points. Every answer is checked (signed by the
+ * issuer, about this certificate, our nonce) before it is returned.
+ */
+
+export type RevocationStatus = 'good' | 'revoked' | 'unknown';
+
+export interface RevocationEvidence {
+  kind: 'ocsp' | 'crl';
+  /** DER OCSPResponse or CertificateList, as embedded in the DSS. */
+  der: Buffer;
+  status: RevocationStatus;
+  revokedAt?: Date;
+  source: string;
+}
+
+export interface RevocationClient {
+  check(certificate: pkijs.Certificate, issuer: pkijs.Certificate): Promise<RevocationEvidence>;
+}
+
+/** Neither the OCSP responder nor the CRL could be reached or read; retried by the activity. */
+export class RevocationUnavailableError extends Error {
+  override readonly name = 'RevocationUnavailableError';
+}
+
+export function createRevocationClient(options: { timeoutMs?: number } = {}): RevocationClient {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+
+  async function viaOcsp(url: string, certificate: pkijs.Certificate, issuer: pkijs.Certificate): Promise<RevocationEvidence> {
+    const certId = await pkijs.CertID.create(certificate, { hashAlgorithm: 'SHA-1', issuerCertificate: issuer });
+    const nonce = randomBytes(16);
+    const request = new pkijs.OCSPRequest({
+      tbsRequest: new pkijs.TBSRequest({
+        requestList: [new pkijs.Request({ reqCert: certId })],
+        requestExtensions: [new pkijs.Extension({ extnID: OID.ocspNonce, extnValue: new asn1js.OctetString({ valueHex: toArrayBuffer(nonce) }).toBER() })],
+      }),
+    });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/ocsp-request' },
+      body: Buffer.from(request.toSchema(true).toBER()),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (!response.ok) throw new RevocationUnavailableError(`OCSP responder ${url} answered HTTP ${response.status}.`);
+    const der = Buffer.from(await response.arrayBuffer());
+    const ocsp = new pkijs.OCSPResponse({ schema: parseDer(der, 'The OCSP response').value });
+    if (ocsp.responseStatus.valueBlock.valueDec !== 0 || !ocsp.responseBytes) {
+      throw new RevocationUnavailableError(`OCSP responder ${url} refused (status ${ocsp.responseStatus.valueBlock.valueDec}).`);
+    }
+    const basic = new pkijs.BasicOCSPResponse({ schema: parseDer(ocsp.responseBytes.response.valueBlock.valueHexView, 'BasicOCSPResponse').value });
+    const echoed = basic.tbsResponseData.responseExtensions?.find((extension) => extension.extnID === OID.ocspNonce);
+    if (echoed && !Buffer.from(echoed.extnValue.valueBlock.valueHexView).equals(Buffer.from(new asn1js.OctetString({ valueHex: toArrayBuffer(nonce) }).toBER()))) {
+      throw new RevocationUnavailableError(`OCSP responder ${url} answered with another nonce.`);
+    }
+    if (!(await basic.verify({ trustedCerts: [issuer] }))) throw new RevocationUnavailableError(`OCSP response from ${url} is not signed by the issuer.`);
+    const { isForCertificate, status } = await basic.getCertificateStatus(certificate, issuer);
+    if (!isForCertificate) throw new RevocationUnavailableError(`OCSP response from ${url} is about another certificate.`);
+    const single = basic.tbsResponseData.responses.find((candidate) => candidate.certID.isEqual(certId));
+    const revokedAt = status === 1 ? (single?.certStatus as asn1js.Constructed | undefined)?.valueBlock.value[0] as asn1js.GeneralizedTime | undefined : undefined;
+    return { kind: 'ocsp', der, status: status === 0 ? 'good' : status === 1 ? 'revoked' : 'unknown', revokedAt: revokedAt?.toDate(), source: url };
+  }
+
+  async function viaCrl(url: string, certificate: pkijs.Certificate, issuer: pkijs.Certificate): Promise<RevocationEvidence> {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!response.ok) throw new RevocationUnavailableError(`CRL ${url} answered HTTP ${response.status}.`);
+    const der = Buffer.from(await response.arrayBuffer());
+    const crl = new pkijs.CertificateRevocationList({ schema: parseDer(der, 'The CRL').value });
+    if (!(await crl.verify({ issuerCertificate: issuer }))) throw new RevocationUnavailableError(`CRL ${url} is not signed by the issuer.`);
+    const entry = crl.revokedCertificates?.find((revoked) => revoked.userCertificate.isEqual(certificate.serialNumber));
+    return { kind: 'crl', der, status: entry ? 'revoked' : 'good', revokedAt: entry?.revocationDate.value, source: url };
+  }
+
+  return {
+    async check(certificate, issuer) {
+      const failures: string[] = [];
+      for (const url of authorityInfoAccess(certificate, OID.accessOcsp)) {
+        try { return await viaOcsp(url, certificate, issuer); } catch (error) { failures.push((error as Error).message); }
+      }
+      for (const url of crlDistributionPoints(certificate)) {
+        try { return await viaCrl(url, certificate, issuer); } catch (error) { failures.push((error as Error).message); }
+      }
+      if (failures.length === 0) {
+        throw new RevocationUnavailableError('The certificate names no OCSP responder and no CRL; its revocation status cannot be shown.');
+      }
+      throw new RevocationUnavailableError(`No revocation data: ${failures.join(' | ')}`);
+    },
+  };
+}
