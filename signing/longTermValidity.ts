@@ -7,7 +7,10 @@ import { addDocumentTimestamp } from './documentTimestamp';
 import { PdfError } from './errors';
 import { findSignatures } from './pdfSignatures';
 import { certificateDer, isSelfIssued, parseDer } from './pkix';
-import { signatureTimestampOf } from './signatureTimestamp';
+import type { SigningCredentials } from './credentials';
+import type { SignaturePlan } from './signatureFieldPlan';
+import { signField, type SignatureStamp } from './signField';
+import { signatureTimestampOf, timestampNewestSignature } from './signatureTimestamp';
 
 /**
  * From a sealed, timestamped document (B-T) to B-LTA: validation data for
@@ -91,4 +94,25 @@ export async function addArchivalTimestamp(pdf: Buffer, services: LongTermValidi
   const withValidationData = addDocumentSecurityStore(pdf, material);
   const { pdf: archival, timestamp } = await addDocumentTimestamp(withValidationData, services.timestamps);
   return { pdf: archival, revocation, documentTimestamp: { genTime: timestamp.genTime, policy: timestamp.policy, tsaUrl: timestamp.tsaUrl } };
+}
+
+/**
+ * How every process signs: the field is signed and its signature timestamped
+ * at once (B-T), before any later signature covers it. The plan's last field
+ * (the seal, or a decision's only signature) finishes the document, so it
+ * also gets the DSS and the document timestamp (B-LTA). A TSA or OCSP
+ * outage throws, and the activity retries: never a weaker PDF in silence.
+ */
+export async function signFieldForTheLongTerm(
+  pdf: Buffer,
+  plan: SignaturePlan,
+  fieldName: string,
+  stamp: SignatureStamp,
+  credentials: SigningCredentials,
+  services: LongTermValidityServices,
+): Promise<Buffer> {
+  const signed = signField(pdf, plan, fieldName, stamp, credentials);
+  const timestamped = (await timestampNewestSignature(signed, services.timestamps)).pdf;
+  const final = plan.fields[plan.fields.length - 1]?.name === fieldName;
+  return final ? (await addArchivalTimestamp(timestamped, services)).pdf : timestamped;
 }

@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import { SinettiConfig } from '../config/config';
 import { loadPkcs12Credentials, SigningCredentials } from '../signing/credentials';
+import { createRevocationClient } from '../integrations/revocation/revocationClient';
+import { createTimestampClient } from '../integrations/timestamping/timestampClient';
+import type { LongTermValidityServices } from '../signing/longTermValidity';
 import { loadOrCreateDevelopmentPki, type DevelopmentPki, type DevelopmentTrustUrls } from '../signing/developmentPki';
 
 /** Where the embedded OCSP responder, CRL and CA certificate answer; the development certificates name these. */
@@ -34,4 +37,12 @@ export async function loadTsaTrustAnchors(config: SinettiConfig): Promise<Buffer
 
 function pemCertificates(pem: string): Buffer[] {
   return [...pem.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map((match) => Buffer.from(match[1]!.replace(/\s+/g, ''), 'base64'));
+}
+
+/** The TSA client (configured TSAs in order, answers checked against the trust anchors) and the revocation client. */
+export async function createLongTermValidityServices(config: SinettiConfig): Promise<LongTermValidityServices> {
+  return {
+    timestamps: createTimestampClient({ urls: config.longTermValidity.tsaUrls, trustAnchors: await loadTsaTrustAnchors(config), timeoutMs: 5_000 }),
+    revocation: createRevocationClient({ timeoutMs: 5_000 }),
+  };
 }
