@@ -1,4 +1,4 @@
-import { webcrypto, type KeyObject } from 'node:crypto';
+import { verify, webcrypto, X509Certificate, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 
@@ -86,4 +86,40 @@ export function isSelfIssued(certificate: pkijs.Certificate): boolean {
 /** A CMS attribute with one value. */
 export function cmsAttribute(type: string, value: asn1js.AsnType): pkijs.Attribute {
   return new pkijs.Attribute({ type, values: [value] });
+}
+
+export function cmsCertificates(signedData: pkijs.SignedData): pkijs.Certificate[] {
+  return (signedData.certificates ?? []).filter((item): item is pkijs.Certificate => item instanceof pkijs.Certificate);
+}
+
+/** The certificate a SignerInfo names by issuer and serial number. */
+export function signerCertificate(signerInfo: pkijs.SignerInfo, certificates: pkijs.Certificate[]): pkijs.Certificate | undefined {
+  const sid = signerInfo.sid as unknown;
+  if (!(sid instanceof pkijs.IssuerAndSerialNumber)) return undefined;
+  return certificates.find((certificate) => certificate.issuer.isEqual(sid.issuer) && certificate.serialNumber.isEqual(sid.serialNumber));
+}
+
+/**
+ * Checks one CMS SignerInfo with signed attributes against the SHA-256 of
+ * its content: messageDigest, then the signature over the DER signed
+ * attributes with the certificate's key (node:crypto; pkijs' own verify
+ * wants the content itself where we often have only its digest).
+ */
+export function signerInfoProblem(signerInfo: pkijs.SignerInfo, certificate: pkijs.Certificate, contentSha256: Buffer): string | undefined {
+  if (signerInfo.digestAlgorithm.algorithmId !== OID.sha256) return 'the signature does not use SHA-256.';
+  const attributes = signerInfo.signedAttrs;
+  if (!attributes) return 'the signature has no signed attributes.';
+  const digest = attributes.attributes.find((attribute) => attribute.type === OID.messageDigest)?.values[0] as asn1js.OctetString | undefined;
+  if (!digest || !Buffer.from(digest.valueBlock.valueHexView).equals(contentSha256)) return 'the signed content has changed (message digest mismatch).';
+  const signedBytes = Buffer.from(attributes.encodedValue);
+  signedBytes[0] = 0x31; // signed as a SET OF, stored as [0] IMPLICIT
+  const publicKey = new X509Certificate(certificateDer(certificate)).publicKey;
+  return verify('sha256', signedBytes, publicKey, Buffer.from(signerInfo.signature.valueBlock.valueHexView)) ? undefined : 'the signature value does not verify.';
+}
+
+/** Why `leaf` does not chain to one of the anchors at `at`, or undefined if it does. */
+export async function chainProblem(leaf: pkijs.Certificate, certificates: pkijs.Certificate[], anchors: pkijs.Certificate[], at: Date): Promise<string | undefined> {
+  const engine = new pkijs.CertificateChainValidationEngine({ trustedCerts: anchors, certs: [...certificates, leaf], checkDate: at });
+  const result = await engine.verify();
+  return result.result ? undefined : `the certificate does not chain to a trusted anchor at ${at.toISOString()} (${result.resultMessage}).`;
 }

@@ -1,7 +1,8 @@
-import { createHash, randomBytes, verify, X509Certificate } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { hasExtendedKeyUsage, OID, parseCertificate, parseDer, toArrayBuffer } from '../../signing/pkix';
+import { OID, parseCertificate, parseDer, toArrayBuffer } from '../../signing/pkix';
+import { readTimestampToken } from './timestampToken';
 
 /**
  * An RFC 3161 client: asks the configured TSAs in order, retrying each with
@@ -89,30 +90,15 @@ export function createTimestampClient(options: TimestampClientOptions): Timestam
       const text = (response.status.statusStrings ?? []).map((s) => s.valueBlock.value).join(' ');
       throw refuse(`the request was not granted (status ${status}${text ? `: ${text}` : ''}).`);
     }
-    if (!response.timeStampToken || response.timeStampToken.contentType !== OID.signedData) throw refuse('the answer holds no signed token.');
-    const signedData = new pkijs.SignedData({ schema: response.timeStampToken.content });
-    if (signedData.encapContentInfo.eContentType !== OID.tstInfo || !signedData.encapContentInfo.eContent) throw refuse('the token does not hold a TSTInfo.');
-    const content = signedData.encapContentInfo.eContent.getValue();
-    const tstInfo = new pkijs.TSTInfo({ schema: parseDer(content, 'TSTInfo').value });
-
-    const answeredNonce = tstInfo.nonce ? Buffer.from(tstInfo.nonce.valueBlock.valueHexView) : undefined;
-    if (!answeredNonce || !answeredNonce.equals(nonce)) throw refuse('the nonce does not match ours (a replayed or misrouted answer).');
-    if (tstInfo.messageImprint.hashAlgorithm.algorithmId !== OID.sha256
-      || !Buffer.from(tstInfo.messageImprint.hashedMessage.valueBlock.valueHexView).equals(sha256)) {
-      throw refuse('the token stamps another message imprint than ours.');
-    }
+    if (!response.timeStampToken) throw refuse('the answer holds no token.');
+    const token = Buffer.from(response.timeStampToken.toSchema().toBER());
+    const tstInfo = await readTimestampToken(token, anchors).catch((error: Error) => { throw refuse(error.message); });
+    if (!tstInfo.nonce || !tstInfo.nonce.equals(nonce)) throw refuse('the nonce does not match ours (a replayed or misrouted answer).');
+    if (tstInfo.imprintAlgorithm !== OID.sha256 || !tstInfo.imprint.equals(sha256)) throw refuse('the token stamps another message imprint than ours.');
     const skew = Math.abs(tstInfo.genTime.getTime() - Date.now());
     if (skew > (options.maxClockSkewMs ?? 10 * 60 * 1000)) throw refuse(`the token's time is ${Math.round(skew / 1000)} s from ours.`);
-
-    const signer = (signedData.certificates ?? []).find((certificate): certificate is pkijs.Certificate =>
-      certificate instanceof pkijs.Certificate && isSigner(certificate, signedData.signerInfos[0]!));
-    if (!signer) throw refuse('the token does not carry the TSA certificate.');
-    if (!hasExtendedKeyUsage(signer, OID.timeStamping)) throw refuse('the signing certificate is not a time-stamping certificate.');
-    const signerInfo = signedData.signerInfos[0]!;
-    const problem = await signatureProblem(signerInfo, signer, content)
-      ?? await chainProblem(signer, (signedData.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate), anchors, tstInfo.genTime);
-    if (problem) throw refuse(problem);
-    return { token: Buffer.from(response.timeStampToken.toSchema().toBER()), genTime: tstInfo.genTime, policy: tstInfo.policy, tsaUrl: url };
+    if (tstInfo.problem) throw refuse(tstInfo.problem);
+    return { token, genTime: tstInfo.genTime, policy: tstInfo.policy, tsaUrl: url };
   }
 
   return {
@@ -135,37 +121,3 @@ export function createTimestampClient(options: TimestampClientOptions): Timestam
   };
 }
 
-function isSigner(certificate: pkijs.Certificate, signerInfo: pkijs.SignerInfo): boolean {
-  const sid = signerInfo.sid as pkijs.IssuerAndSerialNumber | asn1js.Primitive;
-  if (sid instanceof pkijs.IssuerAndSerialNumber) {
-    return certificate.issuer.isEqual(sid.issuer) && certificate.serialNumber.isEqual(sid.serialNumber);
-  }
-  return false;
-}
-
-/**
- * The CMS signature of the token, checked here rather than by pkijs'
- * SignedData.verify, which insists on the stamped data itself where we
- * only have its digest: messageDigest over the TSTInfo, then the signature
- * over the DER signed attributes with the TSA certificate's key.
- */
-async function signatureProblem(signerInfo: pkijs.SignerInfo, signer: pkijs.Certificate, content: ArrayBuffer): Promise<string | undefined> {
-  if (signerInfo.digestAlgorithm.algorithmId !== OID.sha256) return 'the token is not signed with SHA-256.';
-  const attributes = signerInfo.signedAttrs;
-  if (!attributes) return 'the token has no signed attributes.';
-  const digest = attributes.attributes.find((attribute) => attribute.type === OID.messageDigest)?.values[0] as asn1js.OctetString | undefined;
-  if (!digest || !Buffer.from(digest.valueBlock.valueHexView).equals(createHash('sha256').update(Buffer.from(content)).digest())) {
-    return 'the token\'s messageDigest does not match its TSTInfo.';
-  }
-  const signedBytes = Buffer.from(attributes.encodedValue);
-  signedBytes[0] = 0x31; // signed as a SET OF, stored as [0] IMPLICIT
-  const publicKey = new X509Certificate(Buffer.from(signer.toSchema().toBER())).publicKey;
-  const ok = verify('sha256', signedBytes, publicKey, Buffer.from(signerInfo.signature.valueBlock.valueHexView));
-  return ok ? undefined : 'the token signature does not verify.';
-}
-
-async function chainProblem(signer: pkijs.Certificate, certificates: pkijs.Certificate[], anchors: pkijs.Certificate[], at: Date): Promise<string | undefined> {
-  const engine = new pkijs.CertificateChainValidationEngine({ trustedCerts: anchors, certs: [...certificates, signer], checkDate: at });
-  const result = await engine.verify();
-  return result.result ? undefined : `the TSA certificate does not chain to a configured trust anchor (${result.resultMessage}).`;
-}
