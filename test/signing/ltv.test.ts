@@ -1,15 +1,20 @@
-import { createHash } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { prepareSignatureFields } from '../../signing/prepareSignatureFields';
 import { signField } from '../../signing/signField';
 import { findSignatures } from '../../signing/pdfSignatures';
 import { signatureTimestampOf, signatureValueOf, timestampNewestSignature } from '../../signing/signatureTimestamp';
 import { addArchivalTimestamp } from '../../signing/longTermValidity';
 import { issueDevelopmentCertificate, revokeDevelopmentCertificate } from '../../signing/developmentPki';
+import { validatePdf } from '../../signing/validation/validatePdf';
 import { pdfsig, qpdfCheck } from '../support/pdfTools';
 import { makeTextPdf } from './signingFixtures';
 import { opensslOcspText, opensslVerifyToken, sha256, trustServices } from './ltvFixtures';
 
 type Trust = Awaited<ReturnType<typeof trustServices>>;
+
+function validatePdfExpiry(certificate: Buffer): string {
+  return new X509Certificate(certificate).validTo;
+}
 
 const FIELDS = [
   { name: 'signer-1', label: 'Työntekijä' },
@@ -108,14 +113,47 @@ describe('PAdES B-T, B-LT and B-LTA against the local TSA, OCSP responder and CR
     tampered[at] = tampered[at] === 0x20 ? 0x0a : 0x20;
     const report = await pdfsig(tampered);
     expect(report).toMatch(/Digest Mismatch|Signature is Invalid/);
+    const ours = await validatePdf(tampered, { trustAnchors: [trust.pki.caCertificate] });
+    expect(ours.signatures.map((signature) => signature.indication)).toEqual(['invalid', 'invalid', 'invalid', 'invalid']);
+    expect(ours.signatures[0]!.reasons.join(' ')).toMatch(/message digest mismatch/);
   });
 
   it('reports a signer certificate revoked in the local CA as revoked', async () => {
     const revokedSigner = await issueDevelopmentCertificate(trust.pkiDir, { subject: [{ C: ['FI'] }, { CN: ['Peruttu Allekirjoittaja'] }] });
-    await revokeDevelopmentCertificate(trust.pkiDir, revokedSigner.certificate);
+    await revokeDevelopmentCertificate(trust.pkiDir, revokedSigner.certificate, new Date(Date.now() - 60_000)); // well before signing: a TSA's time is only accurate to the second
     const revoked = await archivalContract(trust, revokedSigner);
     expect(revoked.revocation.find((entry) => entry.subject.includes('Peruttu'))?.status).toBe('revoked');
     const statuses = await Promise.all(dssStreams(revoked.pdf, 'OCSPs').map(opensslOcspText));
     expect(statuses.some((text) => /Cert Status: revoked/.test(text))).toBe(true);
+    const ours = await validatePdf(revoked.pdf, { trustAnchors: [trust.pki.caCertificate] });
+    expect(ours.signatures.slice(0, 2).map((signature) => [signature.revocation.status, signature.indication])).toEqual([['revoked', 'invalid'], ['revoked', 'invalid']]);
+    expect(ours.signatures[2]).toMatchObject({ revocation: { status: 'good' }, indication: 'valid' });
+  });
+
+  it('validates each signature: who, claimed and timestamped time, coverage, revocation and B-LTA', async () => {
+    const report = await validatePdf(result.pdf, { trustAnchors: [trust.pki.caCertificate] });
+    expect(report.signatures.map((signature) => [signature.kind, signature.level, signature.indication])).toEqual([
+      ['signature', 'B-LTA', 'valid'], ['signature', 'B-LTA', 'valid'], ['signature', 'B-LTA', 'valid'], ['document-timestamp', undefined, 'valid'],
+    ]);
+    const seal = report.signatures[2]!;
+    expect(seal.signer).toMatchObject({ subject: 'C=FI, O=Esimerkkilän kunta, CN=Esimerkkilän kunta', trusted: true });
+    expect(seal.revocation).toMatchObject({ status: 'good', source: 'dss-ocsp' });
+    expect(Math.abs(Date.parse(seal.timestampedTime!) - Date.parse(seal.claimedTime!))).toBeLessThan(60_000);
+    expect(seal.covers).toMatchObject({ wholeDocument: false, laterChanges: 'validation-data-and-timestamps' });
+    expect(report.signatures[3]!.covers.wholeDocument).toBe(true);
+  });
+
+  it('after the seal certificate expires, a B-B document is indeterminate and the B-LTA one still valid by its timestamps', async () => {
+    const { pdf: prepared, plan } = await prepareSignatureFields(await makeTextPdf(1), [{ name: 'organisation-seal', label: 'Sinetti' }]);
+    const basic = signField(prepared, plan, 'organisation-seal', { signerName: 'Esimerkkilän kunta', role: 'Sinetti', signedAt: new Date() }, trust.pki.seal);
+    const sealExpiry = new Date(validatePdfExpiry(trust.pki.seal.certificate));
+    const later = new Date(sealExpiry.getTime() + 30 * 24 * 3600 * 1000);
+    const anchors = [trust.pki.caCertificate];
+    expect((await validatePdf(basic, { trustAnchors: anchors })).signatures[0]).toMatchObject({ level: 'B-B', indication: 'valid' });
+    const basicLater = (await validatePdf(basic, { trustAnchors: anchors, at: later })).signatures[0]!;
+    expect(basicLater.indication).toBe('indeterminate');
+    expect(basicLater.reasons.join(' ')).toMatch(/expired/);
+    const archivalLater = await validatePdf(result.pdf, { trustAnchors: anchors, at: later });
+    expect(archivalLater.signatures.map((signature) => signature.indication)).toEqual(['valid', 'valid', 'valid', 'valid']);
   });
 });
