@@ -9,6 +9,8 @@ import type { DevelopmentPki } from '../../signing/developmentPki';
 import type { LongTermValidityServices } from '../../signing/longTermValidity';
 import { testConfig } from '../support/testStack';
 import { loadDevelopmentPki } from '../../worker/signingCredentials';
+import { findSignatures } from '../../signing/pdfSignatures';
+import { validatePdf } from '../../signing/validation/validatePdf';
 import { temporaryDirectory } from './signingFixtures';
 
 const run = promisify(execFile);
@@ -58,4 +60,18 @@ export function sha256(...parts: Buffer[]): Buffer {
   const hash = createHash('sha256');
   for (const part of parts) hash.update(part);
   return hash.digest();
+}
+
+/** The outside view of a finished document: every CMS signature B-LTA and valid by our validator, a document timestamp last, openssl accepting it. */
+export async function expectArchivalPdf(pdf: Buffer): Promise<void> {
+  const { pki, caPemFile } = await trustServices();
+  const report = await validatePdf(pdf, { trustAnchors: [pki.caCertificate] });
+  const signatures = report.signatures.filter((signature) => signature.kind === 'signature');
+  expect(signatures.length).toBeGreaterThan(0);
+  expect(signatures.map((signature) => [signature.level, signature.indication])).toEqual(signatures.map(() => ['B-LTA', 'valid']));
+  const last = report.signatures[report.signatures.length - 1]!;
+  expect(last).toMatchObject({ kind: 'document-timestamp', indication: 'valid', covers: { wholeDocument: true } });
+  const documentTimestamp = findSignatures(pdf).pop()!;
+  const [, a, b, c] = documentTimestamp.byteRange;
+  expect(await opensslVerifyToken(documentTimestamp.der, sha256(pdf.subarray(0, a), pdf.subarray(b, b + c)), caPemFile)).toMatch(/Verification: OK/);
 }
