@@ -18,6 +18,7 @@ import { applicationRoutes } from './routes/applications';
 import { loadPayloadCodec } from '../common/payloadKeys';
 import { createApiMetrics } from '../observability/metrics';
 import { signerPageRoutes } from './routes/signerPages';
+import { validationRoutes } from './routes/validation';
 
 export function createApp(deps: ApiDeps): Express {
   const app = express();
@@ -40,6 +41,7 @@ export function createApp(deps: ApiDeps): Express {
   minutesRoutes(routes, deps);
   minutesPageRoutes(routes, deps);
   applicationRoutes(routes, deps);
+  validationRoutes(routes, deps);
 
   // Applications carry their attachments (each at most 5 MB, base64) in the JSON.
   app.use(['/api/forms', '/api/applicant'], express.json({ limit: '16mb' }));

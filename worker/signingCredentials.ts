@@ -46,3 +46,11 @@ export async function createLongTermValidityServices(config: SinettiConfig): Pro
     revocation: createRevocationClient({ timeoutMs: 5_000 }),
   };
 }
+
+/** What the validator trusts: the TSA anchors and, in development, the development CA that issues the seal. */
+export async function loadValidationTrustAnchors(config: SinettiConfig): Promise<Buffer[]> {
+  const anchors = await loadTsaTrustAnchors(config);
+  if (config.signing.p12Path) return anchors;
+  const developmentCa = (await loadDevelopmentPki(config)).caCertificate;
+  return anchors.some((anchor) => anchor.equals(developmentCa)) ? anchors : [...anchors, developmentCa];
+}

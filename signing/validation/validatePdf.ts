@@ -91,7 +91,12 @@ function readStream(pdf: Buffer, objectNumber: number): Buffer | undefined {
 
 function readValidationData(pdf: Buffer): ValidationData {
   const empty: ValidationData = { certificates: [], ocsp: [], crls: [] };
-  const tail = readDocumentTail(pdf);
+  let tail;
+  try {
+    tail = readDocumentTail(pdf);
+  } catch {
+    return empty; // e.g. a cross-reference stream: no DSS we can read, the signatures are still checked
+  }
   const catalog = readDictionary(pdf, parseReference(tail.root).objectNumber);
   const dssReference = /\/DSS\s+(\d+\s+\d+\s+R)/.exec(catalog)?.[1];
   if (!dssReference) return empty;
