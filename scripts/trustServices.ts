@@ -2,6 +2,7 @@ import http from 'node:http';
 import { loadConfig } from '../config/config';
 import { createRevocationServices } from '../integrations/revocation/localRevocationServices';
 import { createTimestampAuthority } from '../integrations/timestamping/localTimestampAuthority';
+import type { DevelopmentPki } from '../signing/developmentPki';
 import { loadDevelopmentPki } from '../worker/signingCredentials';
 
 /**
@@ -49,14 +50,11 @@ function postedDer(contentType: string, respond: (der: Buffer) => Promise<Buffer
   };
 }
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const ports = config.longTermValidity.embedded;
-  if (!ports) throw new Error('SINETTI_TSA_URLS is set; the embedded trust services are not used.');
-  const pki = await loadDevelopmentPki(config);
+/** Serves the development CA's TSA, OCSP responder and CRL on the given ports; resolves once all three listen. */
+export async function serveTrustServices(pki: DevelopmentPki, ports: { tsaPort: number; ocspPort: number; crlPort: number }): Promise<http.Server[]> {
   const tsa = createTimestampAuthority(pki.tsa);
   const revocation = createRevocationServices(pki);
-  await Promise.all([
+  return Promise.all([
     serve(ports.tsaPort, 'TSA', postedDer('application/timestamp-query', (der) => tsa.respond(der), 'application/timestamp-reply')),
     serve(ports.ocspPort, 'OCSP', postedDer('application/ocsp-request', (der) => revocation.ocsp(der), 'application/ocsp-response')),
     serve(ports.crlPort, 'CRL', async (request) => {
@@ -65,10 +63,19 @@ async function main(): Promise<void> {
       return { status: 404, type: 'text/plain', body: 'Try /development-ca.crl or /development-ca.crt.' };
     }),
   ]);
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const ports = config.longTermValidity.embedded;
+  if (!ports) throw new Error('SINETTI_TSA_URLS is set; the embedded trust services are not used.');
+  await serveTrustServices(await loadDevelopmentPki(config), ports);
   console.log(`trust services: TSA :${ports.tsaPort}, OCSP :${ports.ocspPort}, CRL :${ports.crlPort}`);
 }
 
-main().catch((error: Error) => {
-  console.error(error.message);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: Error) => {
+    console.error(error.message);
+    process.exit(1);
+  });
+}

@@ -57,21 +57,19 @@ export async function addArchivalTimestamp(pdf: Buffer, services: LongTermValidi
   const issuerOf = (certificate: pkijs.Certificate) =>
     [...known.values()].find((candidate) => candidate !== certificate && candidate.subject.isEqual(certificate.issuer));
 
-  const evidence = new Map<string, RevocationEvidence>();
-  const revocation: ArchivalResult['revocation'] = [];
-  for (const certificate of known.values()) {
-    if (isSelfIssued(certificate)) continue; // a trust anchor: no one above it to ask
+  // Every certificate below an anchor, asked for at once: the seal's, each signer's and the TSA's.
+  const checked = await Promise.all([...known.values()].filter((certificate) => !isSelfIssued(certificate)).map(async (certificate) => {
     const issuer = issuerOf(certificate);
     if (!issuer) throw new PdfError('malformed', `The issuer of "${subjectText(certificate)}" is not in the document; its revocation status cannot be checked.`);
-    const answer = await services.revocation.check(certificate, issuer);
-    evidence.set(keyOf(certificate), answer);
-    revocation.push({
-      subject: subjectText(certificate),
-      serialNumber: Buffer.from(certificate.serialNumber.valueBlock.valueHexView).toString('hex'),
-      status: answer.status,
-      kind: answer.kind,
-    });
-  }
+    return { certificate, answer: await services.revocation.check(certificate, issuer) };
+  }));
+  const evidence = new Map(checked.map(({ certificate, answer }) => [keyOf(certificate), answer]));
+  const revocation: ArchivalResult['revocation'] = checked.map(({ certificate, answer }) => ({
+    subject: subjectText(certificate),
+    serialNumber: Buffer.from(certificate.serialNumber.valueBlock.valueHexView).toString('hex'),
+    status: answer.status,
+    kind: answer.kind,
+  }));
 
   const material: ValidationMaterial[] = perSignature.map(({ signature, certificates }) => {
     const chain = new Map<string, pkijs.Certificate>();

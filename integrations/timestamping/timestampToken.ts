@@ -38,6 +38,25 @@ export async function readTimestampToken(token: Buffer, anchors: pkijs.Certifica
   if (!signerInfo || !signer) return { ...contents, problem: 'the token does not carry the TSA certificate.' };
   if (!hasExtendedKeyUsage(signer, OID.timeStamping)) return { ...contents, problem: 'the signing certificate is not a time-stamping certificate.' };
   const problem = signerInfoProblem(signerInfo, signer, createHash('sha256').update(content).digest())
-    ?? await chainProblem(signer, certificates, anchors, tstInfo.genTime);
+    ?? await cachedChainProblem(signer, certificates, anchors, tstInfo.genTime);
   return problem ? { ...contents, problem } : contents;
+}
+
+/**
+ * A TSA signs thousands of tokens with one certificate, so a chain found
+ * good is remembered (per certificate and anchor set); only the validity
+ * dates are checked again for each token's time.
+ */
+const chainsFound = new WeakMap<pkijs.Certificate[], Set<string>>();
+
+async function cachedChainProblem(signer: pkijs.Certificate, certificates: pkijs.Certificate[], anchors: pkijs.Certificate[], at: Date): Promise<string | undefined> {
+  let known = chainsFound.get(anchors);
+  if (!known) chainsFound.set(anchors, (known = new Set()));
+  const key = Buffer.from(signer.signatureValue.valueBlock.valueHexView).toString('base64');
+  if (known.has(key)) {
+    return signer.notBefore.value <= at && at <= signer.notAfter.value ? undefined : `the TSA certificate is not valid at ${at.toISOString()}.`;
+  }
+  const problem = await chainProblem(signer, certificates, anchors, at);
+  if (!problem) known.add(key);
+  return problem;
 }

@@ -122,7 +122,7 @@ function readValidationData(pdf: Buffer): ValidationData {
 function laterChanges(pdf: Buffer, signedUpTo: number): SignatureValidation['covers']['laterChanges'] {
   if (signedUpTo >= pdf.length) return 'none';
   const appended = pdf.toString('latin1', signedUpTo);
-  const objects = appended.split(/\d+\s+\d+\s+obj\b/).slice(1).map((body) => body.split('endobj')[0]!);
+  const objects = appended.split(/^\d{1,10}[ \t]+\d{1,5}[ \t]+obj\b/m).slice(1).map((body) => body.split('endobj')[0]!);
   const allowed = (body: string) =>
     /\/Type\s*\/(Sig|DocTimeStamp|DSS|Catalog)\b/.test(body) || /\/FT\s*\/Sig\b/.test(body) || /\/Fields\s*\[/.test(body)
     || /\/Subtype\s*\/Form\b/.test(body) // a signature's visible stamp
