@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, WorkflowExecutionDescription, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { AuditLog } from '../audit/auditLog';
 import { ConflictError, NotFoundError, SinettiError } from '../common/errors';
+import { cancelUpdate, extendDeadlineUpdate, reassignParticipantUpdate, remindNowUpdate, RoundStanding } from '../workflows/adminUpdates';
 
 /**
  * What an admin may do to a running process. Human decisions go through the
@@ -25,13 +26,6 @@ type UpdateRequest =
   | Exclude<AdminActionRequest, { action: 'retry' | 'reassign' }>
   | { action: 'reassign'; reason: string; participantId: string; replacementId: string };
 
-/** The Update each process type implements for an action (see workflows/signingRound.ts). */
-const UPDATE_FOR: Record<Exclude<AdminAction, 'retry'>, string> = {
-  remind: 'remindNow',
-  extend: 'extendDeadline',
-  reassign: 'reassignParticipant',
-  cancel: 'cancel',
-};
 
 /**
  * Where a process type keeps its people. A reassignment stores the new
@@ -78,7 +72,7 @@ export class AdminActions {
     return result;
   }
 
-  private async reassign(description: WorkflowExecutionDescription, request: Extract<AdminActionRequest, { action: 'reassign' }>, actor: string): Promise<unknown> {
+  private async reassign(description: WorkflowExecutionDescription, request: Extract<AdminActionRequest, { action: 'reassign' }>, actor: string): Promise<RoundStanding> {
     const directory = this.directories[description.type];
     if (!directory) throw new ConflictError('action_not_supported', 'This process type does not support "reassign".');
     const processId = description.workflowId;
@@ -91,10 +85,19 @@ export class AdminActions {
     }
   }
 
-  private async update(processId: string, request: UpdateRequest, actor: string): Promise<unknown> {
-    const { action, ...fields } = request;
+  /** Sends the action as the shared admin Update (workflows/adminUpdates.ts) every process with rounds registers. */
+  private async update(processId: string, request: UpdateRequest, actor: string): Promise<RoundStanding> {
+    const handle = this.client.workflow.getHandle(processId);
+    const { action, reason } = request;
     try {
-      return await this.client.workflow.getHandle(processId).executeUpdate(UPDATE_FOR[action], { args: [{ ...fields, actor }] });
+      switch (request.action) {
+        case 'remind': return await handle.executeUpdate(remindNowUpdate, { args: [{ actor, reason }] });
+        case 'extend': return await handle.executeUpdate(extendDeadlineUpdate, { args: [{ actor, reason, deadlineAt: request.deadlineAt }] });
+        case 'reassign': return await handle.executeUpdate(reassignParticipantUpdate, {
+          args: [{ actor, reason, participantId: request.participantId, replacementId: request.replacementId }],
+        });
+        case 'cancel': return await handle.executeUpdate(cancelUpdate, { args: [{ actor, reason }] });
+      }
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError) {
         const cause = error.cause as { type?: string; message?: string } | undefined;

@@ -43,8 +43,6 @@ const environment = z.object({
   SINETTI_PAYLOAD_KEYS: z.string().optional(),
   /** Origins of the Temporal Web UI allowed to call the codec endpoint, comma separated. */
   TEMPORAL_UI_ORIGINS: z.string().optional(),
-  /** Tests and demonstrations only: end a published minutes' rectification period this many ms after publication. */
-  SINETTI_RECTIFICATION_PERIOD_OVERRIDE_MS: z.coerce.number().int().min(0).optional(),
   LOG_LEVEL: z.string().default('info'),
 });
 
@@ -65,7 +63,6 @@ export interface SinettiConfig {
   longTermValidity: LongTermValidityConfig;
   payloadKeys?: string;
   temporalUiOrigins: string[];
-  rectificationPeriodOverrideMs?: number;
   officialMail: OfficialMailConfig;
   logLevel: string;
 }
@@ -126,7 +123,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SinettiConfig 
     longTermValidity: longTermValidityConfig(e),
     payloadKeys: e.SINETTI_PAYLOAD_KEYS,
     temporalUiOrigins: (e.TEMPORAL_UI_ORIGINS ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT},http://localhost:${e.TEMPORAL_UI_PORT}`).split(',').map((o) => o.trim()),
-    rectificationPeriodOverrideMs: e.SINETTI_RECTIFICATION_PERIOD_OVERRIDE_MS,
     officialMail: loadOfficialMailConfig(env),
     logLevel: e.LOG_LEVEL,
   };

@@ -49,7 +49,7 @@ describe('admin actions on an employment contract', () => {
       const [, reminder] = await waitForMail(who.employee, 2);
       expect(reminder.subject).toMatch(/^Muistutus:/);
       expect(linkIn(reminder).token).not.toBe(oldLink.token);
-      expect(reminded.body.result.signers[0]).toMatchObject({ participantId: 'signer-1', remindersSent: 1 });
+      expect(reminded.body.result.participants[0]).toMatchObject({ participantId: 'signer-1', remindersSent: 1 });
       expect(await mailTo(who.employer)).toHaveLength(0);
 
       const later = new Date(Date.now() + 10 * 24 * 3600_000).toISOString();
@@ -60,9 +60,9 @@ describe('admin actions on an employment contract', () => {
       // Reassign the employee's turn to a stand-in.
       const reassigned = await act(contractId, { action: 'reassign', reason: 'Wrong person was named', participantId: 'signer-1', email: stand_in, name: 'Ville Varanen' });
       expect(reassigned.status).toBe(200);
-      const replacementId = reassigned.body.result.signers[0].participantId as string;
+      const replacementId = reassigned.body.result.participants[0].participantId as string;
       expect(replacementId).toBe('signer-1-r1');
-      expect(reassigned.body.result.signers[0].replaces).toBe('signer-1');
+      expect(reassigned.body.result.participants[0].replaces).toBe('signer-1');
 
       // Both of the old person's links answer 410; they are told they need not act.
       expect((await openSigningPage(harness, oldLink)).status).toBe(410);

@@ -20,7 +20,8 @@ import { samplePdf } from './support/samplePdf';
 import { openTestStack, TestStack } from './support/testStack';
 
 // The rectification period is computed from the law's dates but waited out in seconds; letters are followed briefly.
-process.env.SINETTI_RECTIFICATION_WAIT_MS = '5000';
+// The law's periods pass at a day per quarter second in this suite's workers (worker/testTimers.ts).
+process.env.SINETTI_TEST_SHORT_PERIODS = '1';
 process.env.SINETTI_LETTER_TRACKING_DAYS = String(20 / 86400);
 
 const HANDLER = { Authorization: 'Bearer dev-handler-token' };

@@ -1,6 +1,7 @@
 import { ContractHarness, openContractHarness, uniqueEmail } from './support/contractHarness';
 import { mailTo, waitForMail } from './support/mailbox';
 import { approve, mailedLink, minutesPeople, openPage, reviewState, startReview, waitForState } from './support/minutesHarness';
+import { recordHistoryIfAsked } from './support/recordHistory';
 
 /** The admin's levers on a minutes review: a reminder now, and a checker on holiday replaced. */
 
@@ -40,6 +41,8 @@ describe('admin actions on a minutes review', () => {
         .toEqual([['admin.remind', 'meeting next week'], ['admin.reassign', 'Greta is on holiday']]);
       expect(await mailTo(substitute)).toHaveLength(1);
       await harness.stack.client.workflow.getHandle(reviewId).terminate('test done');
+      // The checking round's admin paths (remind now, a replaced checker invited on the main loop) for the replay test.
+      recordHistoryIfAsked(harness.stack, reviewId, 'minutesReviewWorkflow-v2-admin-actions');
     });
   }, 90_000);
 });

@@ -1,5 +1,5 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { reviewUpdate } from '../workflows/minutesReview';
+import { reviewUpdate } from '../workflows/checkingRound';
 import { ContractHarness, openContractHarness, sleep } from './support/contractHarness';
 import { mailTo, waitForMail } from './support/mailbox';
 import {

@@ -12,8 +12,9 @@ describe('reminders and the checking deadline', () => {
   it('reminds only the checker who has not acted, escalates to the secretary at the deadline, and the admin view stays true; extending clears it', async () => {
     const who = minutesPeople();
     await harness.stack.withWorker(async () => {
-      const deadline = new Date(Date.now() + 7000);
-      const reviewId = await startReview(harness, who, { checkingDeadline: deadline.toISOString(), reminderIntervalHours: 2 / 3600, maxReminders: 1 });
+      // Tapio must approve before the first reminder (which would supersede his link) even on a busy machine: 4 s.
+      const deadline = new Date(Date.now() + 9000);
+      const reviewId = await startReview(harness, who, { checkingDeadline: deadline.toISOString(), reminderIntervalHours: 4 / 3600, maxReminders: 1 });
       const handle = harness.stack.client.workflow.getHandle(reviewId);
       expect((await approve(harness, await mailedLink(who.checkerA))).status).toBe(303);
 

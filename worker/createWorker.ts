@@ -19,6 +19,7 @@ import { EmploymentContracts } from '../store/employmentContracts';
 import { MinutesReviews } from '../store/minutesReviews';
 import { SignaturePlans } from '../store/signaturePlans';
 import { createLongTermValidityServices, loadSigningCredentials } from './signingCredentials';
+import { testTimerInterceptorModules } from './testTimers';
 import { bulkTaskQueue } from '../workflows/taskQueues';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -67,7 +68,9 @@ export async function createWorkers(config: SinettiConfig, connection: NativeCon
   const workers: Worker[] = [];
   if (options.role !== 'bulk') {
     const extra = options.processes ?? {};
-    workers.push(await Worker.create({ ...common, taskQueue: config.temporal.taskQueue, ...(extra.workflowBundle ? {} : { workflowsPath: WORKFLOWS_PATH }), ...extra }));
+    const testTimers = testTimerInterceptorModules();
+    const bundling = extra.workflowBundle ? {} : { workflowsPath: WORKFLOWS_PATH, ...(testTimers.length ? { interceptors: { workflowModules: testTimers } } : {}) };
+    workers.push(await Worker.create({ ...common, taskQueue: config.temporal.taskQueue, ...bundling, ...extra }));
   }
   if (options.role !== 'processes') {
     workers.push(await Worker.create({ ...common, taskQueue: bulkTaskQueue(config.temporal.taskQueue), ...options.bulk }));

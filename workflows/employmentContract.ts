@@ -2,6 +2,7 @@ import type { RetryPolicy } from '@temporalio/common';
 import { allHandlersFinished, condition, defineQuery, patched, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { ContractActivities, ContractEnding } from '../activities/contractActivities';
 import type { DocumentActivities } from '../activities/documentActivities';
+import { registerAdminUpdates } from './adminUpdates';
 import { ORGANISATION_SEAL_FIELD } from './organisationSeal';
 import { showProcess, showStep } from './processView';
 import { RoundOutcome, RoundSigner, RoundSnapshot, SigningRound } from './signingRound';
@@ -93,6 +94,7 @@ export async function employmentContractWorkflow(input: EmploymentContractInput)
       },
     },
   });
+  registerAdminUpdates(() => round.admin);
   const state: EmploymentContractState = { status: 'preparing', round: round.snapshot() };
   setHandler(contractStateQuery, () => ({ ...state, round: round.snapshot() }));
   const step = (status: ContractStatus, waitingFor: string | null = 'system') => {

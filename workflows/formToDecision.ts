@@ -28,8 +28,6 @@ export interface FormToDecisionInput {
   organization: string;
   /** How long the decision letter's delivery is followed (the letter process outlives this one if need be). */
   letterTrackingDays: number;
-  /** Tests only: wait this long instead of until the end of the rectification (or appeal) period. */
-  rectificationWaitMs?: number;
 }
 
 export type ApplicationStatus =
@@ -168,8 +166,7 @@ export async function formToDecisionWorkflow(input: FormToDecisionInput): Promis
   state.notification = await applications.startRectificationPeriod({ applicationId, letterId });
   const periodEndsAt = new Date(state.notification.periodEndsAt);
   await step('rectification_period', 'applicant', periodEndsAt);
-  const waitMs = input.rectificationWaitMs ?? Math.max(0, periodEndsAt.getTime() - Date.now());
-  await condition(() => state.rectification !== undefined, waitMs);
+  await condition(() => state.rectification !== undefined, Math.max(0, periodEndsAt.getTime() - Date.now()));
   if (state.rectification) {
     await step('rectification_requested', 'handler');
     await condition(() => rectification !== undefined);
@@ -241,7 +238,7 @@ export async function formToDecisionWorkflow(input: FormToDecisionInput): Promis
     const appeal = await applications.startAppealPeriod({ applicationId, letterId });
     state.rectification!.appealPeriodLastDay = appeal.periodLastDay;
     await step('appeal_period', null, new Date(appeal.periodEndsAt));
-    await sleep(input.rectificationWaitMs ?? Math.max(0, Date.parse(appeal.periodEndsAt) - Date.now()));
+    await sleep(Math.max(0, Date.parse(appeal.periodEndsAt) - Date.now()));
     return true;
   }
 

@@ -1,25 +1,26 @@
 import type { RetryPolicy } from '@temporalio/common';
-import {
-  allHandlersFinished, ApplicationFailure, condition, defineQuery, defineUpdate, proxyActivities, setHandler, sleep, upsertSearchAttributes,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, defineQuery, patched, proxyActivities, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { DocumentActivities } from '../activities/documentActivities';
 import type { MinutesActivities } from '../activities/minutesActivities';
+import { registerAdminUpdates } from './adminUpdates';
+import { CheckingActions, CheckingRound, ReviewRound } from './checkingRound';
+import { minutesReviewBeforeCheckingRound } from './minutesReviewBeforeCheckingRound';
 import { ORGANISATION_SEAL_FIELD } from './organisationSeal';
 import { showProcess, showStep } from './processView';
 import { Body } from './searchAttributes';
-import { DocumentRef, Reassignment, RoundOutcome, RoundSnapshot, SigningRound } from './signingRound';
+import { DocumentRef, RoundActions, RoundOutcome, RoundSnapshot, SigningRound } from './signingRound';
 
 /**
  * Minutes review and signing (pöytäkirjan tarkastus ja allekirjoitus), as
- * the secretary and the minute-checkers live it: the checkers review the
- * current version through their links and approve it or ask for
- * corrections; a correction request reaches the secretary at once, whose
- * new version opens a new round; when every checker has approved the same
- * version, the chair and the secretary sign, the checkers' approvals become
- * their "checked" signatures and the organisation seals. The checked
- * minutes go onto the public page with the rectification period (Local
- * Government Act §§ 139–140); when the period ends the minutes are final,
- * personal data leaves the public page and the minutes are archived.
+ * the secretary and the minute-checkers live it: the checkers approve the
+ * draft or ask for corrections, and a correction means a new version and a
+ * new round (workflows/checkingRound.ts). When every checker has approved
+ * the same version, the chair and the secretary sign (the signing round),
+ * the checkers' approvals become their "checked" signatures and the
+ * organisation seals. The checked minutes go onto the public page with the
+ * rectification period (Local Government Act §§ 139–140); when the period
+ * ends the minutes are final, personal data leaves the public page and the
+ * minutes are archived.
  *
  * The history holds ids, roles, hashes and times only: names, e-mail
  * addresses and the checkers' comments stay in the review's record.
@@ -43,32 +44,11 @@ export interface MinutesReviewInput {
   reminders: { intervalMs: number; max: number };
   publish: boolean;
   taskClass: string;
-  /** Tests and demonstrations only: end the rectification period this long after publication instead of on its last day. */
-  periodOverrideMs?: number;
 }
 
 export type MinutesStatus =
   | 'in_review' | 'awaiting_correction' | 'preparing_signatures' | 'awaiting_signatures' | 'checker_signatures' | 'sealing'
   | 'publishing' | 'rectification_period' | 'archiving' | 'final' | 'cancelled' | 'expired' | 'declined';
-
-export interface ReviewVersion { number: number; versionId: string; documentId: string; sha256: string; submittedAt: string }
-
-export interface CheckerProgress {
-  participantId: string;
-  status: 'reviewing' | 'approved' | 'corrections';
-  decidedAt?: string;
-  /** The feedback record (comments and evidence) of the decision. */
-  feedbackId?: string;
-  remindersSent: number;
-}
-
-export interface ReviewRound {
-  number: number;
-  version: ReviewVersion;
-  openedAt: string;
-  checkers: CheckerProgress[];
-  outcome?: 'approved' | 'superseded' | 'cancelled';
-}
 
 export interface Publication { publishedAt: string; publishedOn: string; notifiedOn: string; lastDay: string; endsAt: string; publicVersionId?: string }
 
@@ -87,124 +67,52 @@ export interface MinutesReviewState {
   endedAt?: string;
 }
 
-/** What a checker's page sends once the API has checked the link and stored the comments and evidence. */
-export interface CheckerReview {
-  participantId: string;
-  decision: 'approve' | 'corrections';
-  /** SHA-256 of the version the checker was shown. */
-  documentSha256: string;
-  feedbackId: string;
-}
-
-export interface ReviewReceipt { round: number; versionNumber: number; decision: 'approve' | 'corrections'; decidedAt: string }
-
-export interface NewVersion { versionId: string; documentId: string; sha256: string; actor: string }
-
-export interface AdminRequest { actor: string; reason?: string }
-
 export const minutesStateQuery = defineQuery<MinutesReviewState>('state');
-export const reviewUpdate = defineUpdate<ReviewReceipt, [CheckerReview]>('review');
-export const submitVersionUpdate = defineUpdate<MinutesReviewState, [NewVersion]>('submitVersion');
-/** The admin's actions (admin/adminActions.ts calls them by name); while the chair and secretary sign, the signing round answers extendDeadline and cancel. */
-export const remindNowUpdate = defineUpdate<MinutesReviewState, [AdminRequest]>('remindNow');
-export const extendCheckingUpdate = defineUpdate<MinutesReviewState, [AdminRequest & { deadlineAt: string }]>('extendDeadline');
-/** The replacement is stored in the review's record first (see MinutesReviews.stageReplacement); only ids reach the workflow. */
-export const reassignParticipantUpdate = defineUpdate<MinutesReviewState, [Reassignment]>('reassignParticipant');
-export const cancelReviewUpdate = defineUpdate<MinutesReviewState, [AdminRequest]>('cancel');
-
-/** Why an Update was refused; the API maps the type to an HTTP status. */
-export const MINUTES_REJECTIONS = {
-  unknown_participant: 'There is no such checker or signer in this review.',
-  not_a_checker: 'Only the minute-checkers review the minutes.',
-  not_in_review: 'The checking has ended; the minutes can no longer be reviewed or replaced.',
-  already_reviewed: 'This checker has already reviewed this version.',
-  stale_version: 'There is a newer version of the minutes; review that one.',
-  identical_version: 'The new version is identical to the current one.',
-  invalid_deadline: 'The new deadline must be in the future.',
-  review_ended: 'This review has ended.',
-} as const;
-export type MinutesRejection = keyof typeof MINUTES_REJECTIONS;
-
-function reject(type: MinutesRejection, details?: unknown): never {
-  throw ApplicationFailure.create({ type, message: MINUTES_REJECTIONS[type], nonRetryable: true, details: details === undefined ? undefined : [details] });
-}
 
 const retry: RetryPolicy = { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 };
 const documents = proxyActivities<DocumentActivities>({ startToCloseTimeout: '2 minutes', retry });
 const minutes = proxyActivities<MinutesActivities>({ startToCloseTimeout: '2 minutes', retry });
 
-const SIGNATURE_PAGE_TITLE = 'Allekirjoitukset ja tarkastus / Underskrifter och justering / Signatures and checking';
+export const SIGNATURE_PAGE_TITLE = 'Allekirjoitukset ja tarkastus / Underskrifter och justering / Signatures and checking';
+
+type Ending = { actor: string; reason: string };
 
 export async function minutesReviewWorkflow(input: MinutesReviewInput): Promise<MinutesReviewState> {
-  const { reviewId } = input;
-  // Who holds each role now: an admin may hand a role to another person.
-  const holders = { chair: input.chairId, secretary: input.secretaryId, checkers: [...input.checkerIds] };
-  const state: MinutesReviewState = { status: 'in_review', checkingDeadlineAt: input.checkingDeadlineAt, rounds: [] };
-  let signingRound: SigningRound | undefined;
-  let newVersion: NewVersion | undefined;
-  let cancelled: { actor: string; reason: string } | undefined;
-  let remindNow = false;
-  let wake = false;
+  // Reviews started before the checking round ran their own round mechanics (activities inside Update
+  // handlers, fixed-schedule reminders); they finish on that code, so their histories replay as they ran.
+  if (!patched('minutes-checking-round')) return minutesReviewBeforeCheckingRound(input);
 
+  const { reviewId } = input;
   const audit = (action: string, details?: Record<string, unknown>, documentSha256?: string, actor = 'system') =>
     documents.recordAuditEvent({ processId: reviewId, actor, action, at: new Date().toISOString(), documentSha256, details });
-  const currentRound = () => state.rounds[state.rounds.length - 1]!;
-  const reviewing = () => state.status === 'in_review' || state.status === 'awaiting_correction';
-  const roleOf = (participantId: string) =>
-    participantId === holders.chair ? 'chair' : participantId === holders.secretary ? 'secretary' : holders.checkers.includes(participantId) ? 'checker' : undefined;
-  const view = (): MinutesReviewState => ({ ...state, rounds: state.rounds.map((r) => ({ ...r, checkers: r.checkers.map((c) => ({ ...c })) })), signing: signingRound?.snapshot() });
+  const state: Omit<MinutesReviewState, 'checkingDeadlineAt' | 'rounds'> = { status: 'in_review' };
 
+  const checking = new CheckingRound({
+    checkerIds: input.checkerIds,
+    others: [{ participantId: input.chairId, role: 'chair' }, { participantId: input.secretaryId, role: 'secretary' }],
+    deadlineAt: new Date(input.checkingDeadlineAt),
+    reminders: input.reminders,
+    actions: checkingActions(),
+  });
+  let signing: SigningRound | undefined;
+  // The admin's actions go to the round that runs now: the checking, then the signing.
+  registerAdminUpdates(() => (signing ?? checking).admin);
   setHandler(minutesStateQuery, view);
-
-  setHandler(reviewUpdate, async (review) => {
-    const round = currentRound();
-    const checker = round.checkers.find((c) => c.participantId === review.participantId)!;
-    checker.status = review.decision === 'approve' ? 'approved' : 'corrections';
-    checker.decidedAt = new Date().toISOString();
-    checker.feedbackId = review.feedbackId;
-    if (review.decision === 'corrections') state.status = 'awaiting_correction';
-    wake = true;
-    await minutes.recordReview({ reviewId, participantId: review.participantId, feedbackId: review.feedbackId, round: round.number, versionNumber: round.version.number });
-    // The secretary hears of a correction request at once, not at the deadline.
-    if (review.decision === 'corrections') await minutes.tellSecretaryOfCorrections({ reviewId, feedbackId: review.feedbackId, round: round.number });
-    return { round: round.number, versionNumber: round.version.number, decision: review.decision, decidedAt: checker.decidedAt };
-  }, {
-    validator: (review) => {
-      if (roleOf(review.participantId) === undefined) reject('unknown_participant');
-      if (roleOf(review.participantId) !== 'checker') reject('not_a_checker');
-      if (!reviewing() || cancelled) reject('not_in_review');
-      const round = currentRound();
-      const current = { versionNumber: round.version.number, sha256: round.version.sha256 };
-      if (review.documentSha256 !== round.version.sha256) reject('stale_version', current);
-      if (round.checkers.find((c) => c.participantId === review.participantId)?.status !== 'reviewing') reject('already_reviewed', current);
-    },
-  });
-
-  setHandler(submitVersionUpdate, (version) => {
-    newVersion = version;
-    wake = true;
-    return view();
-  }, {
-    validator: (version) => {
-      if (!reviewing() || cancelled || newVersion) reject('not_in_review');
-      if (state.rounds.some((r) => r.version.sha256 === version.sha256)) reject('identical_version', { versionNumber: currentRound().version.number, sha256: currentRound().version.sha256 });
-    },
-  });
-
-  registerReviewPhaseHandlers();
 
   showProcess(MINUTES_REVIEW, input.organization);
   upsertSearchAttributes([{ key: Body, value: input.body }]);
 
-  // 1–3. Rounds of checking until every checker approves one version.
-  const approved = await checkUntilApproved();
-  if (!approved) {
-    await endReview('cancelled', cancelled ?? { actor: 'system', reason: 'cancelled' });
+  // 1–3. The checkers review; each correction brings a new version and a new round, until all approve one version.
+  const checked = await checking.run(input.draft);
+  if (checked.kind === 'cancelled') {
+    await endReview('cancelled', checked);
     return finish();
   }
+  state.status = 'preparing_signatures';
+  await audit('minutes.approved_by_all', { round: checked.round.number, versionNumber: checked.round.version.number }, checked.round.version.sha256);
 
   // 4. The chair and the secretary sign, the checkers sign as checked, the organisation seals.
-  const signed = await collectSignatures(approved);
+  const signed = await collectSignatures(checked.round);
   if (!signed) return finish();
   const sealed = await sealMinutes(signed);
 
@@ -213,14 +121,15 @@ export async function minutesReviewWorkflow(input: MinutesReviewInput): Promise<
   await archiveMinutes(sealed);
   return finish();
 
+  function view(): MinutesReviewState {
+    const { checkingDeadlineAt, escalatedAt, rounds } = checking.snapshot();
+    return { ...state, checkingDeadlineAt, escalatedAt, rounds, signing: signing?.snapshot() };
+  }
+
   async function finish(): Promise<MinutesReviewState> {
     state.endedAt = new Date().toISOString();
     await condition(allHandlersFinished);
     return view();
-  }
-
-  function requireRunning(): void {
-    if (cancelled || state.endedAt || ['cancelled', 'expired', 'declined', 'final'].includes(state.status)) reject('review_ended');
   }
 
   function step(status: MinutesStatus, waitingFor: string | null = 'system', deadlineAt?: Date | null): void {
@@ -228,195 +137,77 @@ export async function minutesReviewWorkflow(input: MinutesReviewInput): Promise<
     showStep({ status, waitingFor, ...(deadlineAt !== undefined ? { deadlineAt } : {}) });
   }
 
-  /** The admin's actions outside signing; the signing round takes these names over while it runs. */
-  function registerReviewPhaseHandlers(): void {
-    setHandler(remindNowUpdate, async ({ actor, reason }) => {
-      remindNow = true;
-      wake = true;
-      await audit('minutes.reminded_now', { reason }, undefined, actor);
-      return view();
-    }, {
-      validator: (_request) => {
-        requireRunning();
-        if (!reviewing()) reject('not_in_review');
+  function checkingActions(): CheckingActions {
+    const link = (participantId: string, kind: 'invitation' | 'newVersion' | 'reminder', deadlineAt: Date) =>
+      minutes.mailMinutesLink({ reviewId, participantId, purpose: 'review', kind, deadlineAt: deadlineAt.toISOString() });
+    return {
+      roundOpened: (round) => audit('minutes.round_opened', { round: round.number, versionNumber: round.version.number }, round.version.sha256),
+      invite: link,
+      recordReview: (review, round) => minutes.recordReview({
+        reviewId, participantId: review.participantId, feedbackId: review.feedbackId, round: round.number, versionNumber: round.version.number,
+      }),
+      correctionsRequested: (review, round) => minutes.tellSecretaryOfCorrections({ reviewId, feedbackId: review.feedbackId, round: round.number }),
+      versionSubmitted: (version, versionNumber) => audit('minutes.version_submitted', { versionNumber }, version.sha256, version.actor),
+      tellSecretary: async (awaited, deadlineAt, why) => {
+        await minutes.escalateToSecretary({ reviewId, deadlineAt: deadlineAt.toISOString(), awaited });
+        if (why === 'overdue') await audit('minutes.checking_overdue', { round: checking.snapshot().rounds.length });
       },
-    });
-    setHandler(reassignParticipantUpdate, async ({ participantId, replacementId, actor, reason }) => {
-      const role = roleOf(participantId)!;
-      const checker = currentRound().checkers.find((c) => c.participantId === participantId);
-      if (role === 'checker') {
-        holders.checkers = holders.checkers.map((id) => (id === participantId ? replacementId : id));
-        if (checker) Object.assign(checker, { participantId: replacementId, status: 'reviewing', remindersSent: 0, decidedAt: undefined, feedbackId: undefined });
-      } else {
-        holders[role] = replacementId;
-      }
-      wake = true;
-      await minutes.replaceParticipant({ reviewId, participantId, replacementId, notifyPrevious: role === 'checker' });
-      if (role === 'checker') {
-        await minutes.mailMinutesLink({ reviewId, participantId: replacementId, purpose: 'review', kind: 'invitation', deadlineAt: state.checkingDeadlineAt });
-      }
-      await audit('minutes.participant_reassigned', { participantId, replacementId, role, reason }, undefined, actor);
-      return view();
-    }, {
-      validator: ({ participantId, replacementId }) => {
-        requireRunning();
-        if (!reviewing()) reject('not_in_review');
-        if (roleOf(participantId) === undefined) reject('unknown_participant');
-        if (!replacementId || roleOf(replacementId) !== undefined) reject('unknown_participant');
-        const checker = currentRound().checkers.find((c) => c.participantId === participantId);
-        if (checker && checker.status === 'approved') reject('already_reviewed');
+      deadlineExtended: async (deadlineAt, { actor, reason }) => {
+        await minutes.extendLinks({ reviewId, deadlineAt: deadlineAt.toISOString() });
+        await audit('minutes.deadline_extended', { deadlineAt: deadlineAt.toISOString(), reason }, undefined, actor);
       },
-    });
-    setHandler(extendCheckingUpdate, async ({ deadlineAt, actor, reason }) => {
-      state.checkingDeadlineAt = new Date(deadlineAt).toISOString();
-      state.escalatedAt = undefined;
-      wake = true;
-      await minutes.extendLinks({ reviewId, deadlineAt: state.checkingDeadlineAt });
-      await audit('minutes.deadline_extended', { deadlineAt: state.checkingDeadlineAt, reason }, undefined, actor);
-      return view();
-    }, {
-      validator: ({ deadlineAt }) => {
-        requireRunning();
-        if (!reviewing()) reject('not_in_review');
-        const at = new Date(deadlineAt).getTime();
-        if (Number.isNaN(at) || at <= Date.now()) reject('invalid_deadline');
+      reassigned: async (previous, replacementId, wasInvited, { actor, reason }) => {
+        await minutes.replaceParticipant({ reviewId, participantId: previous.participantId, replacementId, notifyPrevious: wasInvited });
+        await audit('minutes.participant_reassigned', { participantId: previous.participantId, replacementId, role: previous.role, reason }, undefined, actor);
       },
-    });
-    setHandler(cancelReviewUpdate, ({ actor, reason }) => {
-      cancelled = { actor, reason: reason ?? 'cancelled' };
-      wake = true;
-      return view();
-    }, {
-      validator: (_request) => {
-        requireRunning();
-        if (!reviewing()) reject('not_in_review');
+      show: (snapshot) => {
+        if (snapshot.status !== 'in_review' && snapshot.status !== 'awaiting_correction') return;
+        const waitingFor = snapshot.status === 'awaiting_correction' ? 'secretary'
+          : snapshot.rounds.at(-1)!.checkers.some((c) => c.status === 'reviewing') ? 'checker' : 'system';
+        step(snapshot.status, waitingFor, new Date(snapshot.checkingDeadlineAt));
       },
-    });
-  }
-
-  async function openRound(version: ReviewVersion): Promise<void> {
-    const round: ReviewRound = {
-      number: state.rounds.length + 1, version, openedAt: new Date().toISOString(),
-      checkers: holders.checkers.map((participantId) => ({ participantId, status: 'reviewing', remindersSent: 0 })),
     };
-    state.rounds.push(round);
-    state.status = 'in_review';
-    showChecking();
-    await audit('minutes.round_opened', { round: round.number, versionNumber: version.number }, version.sha256);
-    await Promise.all(holders.checkers.map((participantId) => minutes.mailMinutesLink({
-      reviewId, participantId, purpose: 'review', kind: round.number === 1 ? 'invitation' : 'newVersion', deadlineAt: state.checkingDeadlineAt,
-    })));
   }
 
-  function showChecking(): void {
-    const round = currentRound();
-    const waitingFor = state.status === 'awaiting_correction' ? 'secretary' : round.checkers.some((c) => c.status === 'reviewing') ? 'checker' : 'system';
-    showStep({ status: state.status, waitingFor, deadlineAt: new Date(state.checkingDeadlineAt) });
-  }
-
-  function nextReminderAt(round: ReviewRound, checker: CheckerProgress): number {
-    if (checker.status !== 'reviewing' || checker.remindersSent >= input.reminders.max || state.status !== 'in_review') return Infinity;
-    const at = new Date(round.openedAt).getTime() + (checker.remindersSent + 1) * input.reminders.intervalMs;
-    return at < new Date(state.checkingDeadlineAt).getTime() ? at : Infinity;
-  }
-
-  async function checkUntilApproved(): Promise<ReviewRound | undefined> {
-    await openRound({ number: 1, ...input.draft, submittedAt: new Date().toISOString() });
-    for (;;) {
-      const round = currentRound();
-      if (cancelled) {
-        round.outcome = 'cancelled';
-        return undefined;
-      }
-      if (newVersion) {
-        const { actor, ...ref } = newVersion;
-        newVersion = undefined;
-        round.outcome = 'superseded';
-        await audit('minutes.version_submitted', { versionNumber: round.version.number + 1 }, ref.sha256, actor);
-        await openRound({ number: round.version.number + 1, ...ref, submittedAt: new Date().toISOString() });
-        continue;
-      }
-      if (round.checkers.every((c) => c.status === 'approved')) {
-        round.outcome = 'approved';
-        state.status = 'preparing_signatures';
-        await audit('minutes.approved_by_all', { round: round.number, versionNumber: round.version.number }, round.version.sha256);
-        return round;
-      }
-      if (remindNow) {
-        remindNow = false;
-        await remindWhoeverIsAwaited(round);
-        continue;
-      }
-      const due = round.checkers.filter((c) => nextReminderAt(round, c) <= Date.now());
-      if (due.length > 0) {
-        for (const checker of due) checker.remindersSent++;
-        await Promise.all(due.map((c) => minutes.mailMinutesLink({ reviewId, participantId: c.participantId, purpose: 'review', kind: 'reminder', deadlineAt: state.checkingDeadlineAt })));
-        continue;
-      }
-      const deadline = new Date(state.checkingDeadlineAt).getTime();
-      if (!state.escalatedAt && Date.now() >= deadline) {
-        // The checking deadline passed: the secretary decides what to do (extend, replace a checker, cancel).
-        state.escalatedAt = new Date().toISOString();
-        await minutes.escalateToSecretary({
-          reviewId, deadlineAt: state.checkingDeadlineAt,
-          awaited: state.status === 'awaiting_correction' ? [] : round.checkers.filter((c) => c.status === 'reviewing').map((c) => c.participantId),
-        });
-        await audit('minutes.checking_overdue', { round: round.number });
-        continue;
-      }
-      showChecking();
-      wake = false;
-      const wakeAt = Math.min(state.escalatedAt ? Infinity : deadline, ...round.checkers.map((c) => nextReminderAt(round, c)));
-      if (Number.isFinite(wakeAt)) await condition(() => wake, Math.max(1, wakeAt - Date.now()));
-      else await condition(() => wake);
-    }
-  }
-
-  async function remindWhoeverIsAwaited(round: ReviewRound): Promise<void> {
-    const awaited = state.status === 'in_review' ? round.checkers.filter((c) => c.status === 'reviewing') : [];
-    if (awaited.length === 0) {
-      await minutes.escalateToSecretary({ reviewId, deadlineAt: state.checkingDeadlineAt, awaited: [] });
-      return;
-    }
-    for (const checker of awaited) checker.remindersSent++;
-    await Promise.all(awaited.map((c) => minutes.mailMinutesLink({ reviewId, participantId: c.participantId, purpose: 'review', kind: 'reminder', deadlineAt: state.checkingDeadlineAt })));
+  function signingActions(): RoundActions {
+    const roleOf = (participantId: string) => (participantId === checking.holderOf('chair') ? 'chair' : participantId === checking.holderOf('secretary') ? 'secretary' : undefined);
+    return {
+      invite: (signer, at, kind) => minutes.mailMinutesLink({ reviewId, participantId: signer.participantId, purpose: 'sign', kind, deadlineAt: at.toISOString() }),
+      sign: (signer, decision, document) => minutes.signMinutesAsParticipant({ reviewId, participantId: signer.participantId, versionId: document.versionId, feedbackId: decision.evidenceId }),
+      decline: (signer, decision) => audit('minutes.signing_declined', { participantId: signer.participantId, feedbackId: decision.evidenceId }, undefined, `participant:${signer.participantId}`),
+      reassigned: async (previous, replacement, wasInvited, { actor, reason }) => {
+        await minutes.replaceParticipant({ reviewId, participantId: previous.participantId, replacementId: replacement.participantId, notifyPrevious: wasInvited });
+        await audit('minutes.participant_reassigned', { participantId: previous.participantId, replacementId: replacement.participantId, role: previous.role, reason }, undefined, actor);
+      },
+      deadlineExtended: async (at, actor) => {
+        await minutes.extendLinks({ reviewId, deadlineAt: at.toISOString() });
+        await audit('minutes.deadline_extended', { deadlineAt: at.toISOString() }, undefined, actor);
+      },
+      show: (snapshot) => {
+        if (snapshot.status !== 'open') return;
+        const awaited = snapshot.awaited.map((id) => snapshot.signers.find((s) => s.participantId === id)?.role ?? roleOf(id)).filter(Boolean);
+        step('awaiting_signatures', awaited.length ? awaited.join(',') : 'system', new Date(snapshot.deadlineAt));
+      },
+    };
   }
 
   async function collectSignatures(approved: ReviewRound): Promise<DocumentRef | undefined> {
     step('preparing_signatures');
     const fields = await minutes.signatureFields({ reviewId });
-    const prepared = await documents.prepareSignatureFields({ versionId: approved.version.versionId, fields: [...fields, { name: ORGANISATION_SEAL_FIELD, label: input.organization }], pageTitle: SIGNATURE_PAGE_TITLE });
+    const prepared = await documents.prepareSignatureFields({
+      versionId: approved.version.versionId, fields: [...fields, { name: ORGANISATION_SEAL_FIELD, label: input.organization }], pageTitle: SIGNATURE_PAGE_TITLE,
+    });
     state.preparedVersionId = prepared.versionId;
     await audit('minutes.signature_fields_added', undefined, prepared.sha256);
 
-    const deadlineAt = new Date(Date.now() + input.signingPeriodMs);
-    signingRound = new SigningRound({
-      signers: [{ participantId: holders.chair, role: 'chair', order: 1 }, { participantId: holders.secretary, role: 'secretary', order: 1 }],
-      deadlineAt,
+    signing = new SigningRound({
+      signers: [{ participantId: checking.holderOf('chair')!, role: 'chair', order: 1 }, { participantId: checking.holderOf('secretary')!, role: 'secretary', order: 1 }],
+      deadlineAt: new Date(Date.now() + input.signingPeriodMs),
       reminders: input.reminders,
-      actions: {
-        invite: (signer, at, kind) => minutes.mailMinutesLink({ reviewId, participantId: signer.participantId, purpose: 'sign', kind, deadlineAt: at.toISOString() }),
-        sign: (signer, decision, document) => minutes.signMinutesAsParticipant({ reviewId, participantId: signer.participantId, versionId: document.versionId, feedbackId: decision.evidenceId }),
-        decline: (signer, decision) => audit('minutes.signing_declined', { participantId: signer.participantId, feedbackId: decision.evidenceId }, undefined, `participant:${signer.participantId}`),
-        reassigned: async (previous, replacement, wasInvited, { actor, reason }) => {
-          holders[previous.role as 'chair' | 'secretary'] = replacement.participantId;
-          await minutes.replaceParticipant({ reviewId, participantId: previous.participantId, replacementId: replacement.participantId, notifyPrevious: wasInvited });
-          await audit('minutes.participant_reassigned', { participantId: previous.participantId, replacementId: replacement.participantId, reason }, undefined, actor);
-        },
-        deadlineExtended: async (at, actor) => {
-          await minutes.extendLinks({ reviewId, deadlineAt: at.toISOString() });
-          await audit('minutes.deadline_extended', { deadlineAt: at.toISOString() }, undefined, actor);
-        },
-        show: (snapshot) => {
-          if (snapshot.status !== 'open') return;
-          const awaited = snapshot.awaited.map((id) => roleOf(id)).filter(Boolean);
-          step('awaiting_signatures', awaited.length ? awaited.join(',') : 'system', new Date(snapshot.deadlineAt));
-        },
-      },
+      actions: signingActions(),
     });
     state.status = 'awaiting_signatures';
-    const outcome = await signingRound.run(prepared);
-    registerReviewPhaseHandlers();
+    const outcome = await signing.run(prepared);
     if (outcome.kind !== 'signed') {
       await endReview(outcome.kind, endingOf(outcome));
       return undefined;
@@ -430,7 +221,7 @@ export async function minutesReviewWorkflow(input: MinutesReviewInput): Promise<
     return document;
   }
 
-  function endingOf(outcome: Exclude<RoundOutcome, { kind: 'signed' }>): { actor: string; reason: string } {
+  function endingOf(outcome: Exclude<RoundOutcome, { kind: 'signed' }>): Ending {
     if (outcome.kind === 'cancelled') return { actor: outcome.actor, reason: outcome.reason };
     if (outcome.kind === 'declined') return { actor: `participant:${outcome.participantId}`, reason: 'declined' };
     return { actor: 'system', reason: 'expired' };
@@ -457,9 +248,9 @@ export async function minutesReviewWorkflow(input: MinutesReviewInput): Promise<
     state.publication = { publishedAt, ...period, publicVersionId };
     await audit('minutes.published', { ...period }, sealed.sha256);
 
-    const endsAt = input.periodOverrideMs !== undefined ? Date.now() + input.periodOverrideMs : new Date(period.endsAt).getTime();
-    step('rectification_period', null, new Date(endsAt));
-    await sleep(Math.max(1, endsAt - Date.now()));
+    const endsAt = new Date(period.endsAt);
+    step('rectification_period', null, endsAt);
+    await sleep(Math.max(1, endsAt.getTime() - Date.now()));
 
     await minutes.endRectificationPeriod({ reviewId, sealedVersionId: sealed.versionId });
     await audit('minutes.final', { personalDataRemoved: true }, sealed.sha256);
@@ -473,7 +264,7 @@ export async function minutesReviewWorkflow(input: MinutesReviewInput): Promise<
     step('final', null, null);
   }
 
-  async function endReview(ending: 'cancelled' | 'expired' | 'declined', why: { actor: string; reason: string }): Promise<void> {
+  async function endReview(ending: 'cancelled' | 'expired' | 'declined', why: Ending): Promise<void> {
     state.ended = why;
     await minutes.endReview({ reviewId, ending, reason: why.reason });
     await audit(`minutes.${ending}`, { reason: why.reason }, undefined, why.actor);

@@ -1,4 +1,6 @@
-import { ApplicationFailure, condition, defineUpdate, patched, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, defineUpdate, patched, setHandler } from '@temporalio/workflow';
+import { AdminActionsOfRound, DeadlineExtension, Reassignment, RoundStanding } from './adminUpdates';
+import { DecisionQueue, isValidNewDeadline, nextReminderAt, ReminderRule, waitUntil } from './roundMechanics';
 
 /**
  * A signing round, shared by every process where people sign one document:
@@ -7,7 +9,8 @@ import { ApplicationFailure, condition, defineUpdate, patched, setHandler } from
  * timers, and the round ends when everyone has signed, someone declines,
  * the deadline passes or staff cancel. The process around it decides what
  * the document is and what happens afterwards; the round only knows
- * participant ids and roles, never who the people are.
+ * participant ids and roles, never who the people are. The admin's
+ * actions (workflows/adminUpdates.ts) reach it through `admin`.
  */
 
 export interface RoundSigner { participantId: string; role: string; order: number }
@@ -63,18 +66,7 @@ export interface RoundSnapshot {
 }
 
 export const decideUpdate = defineUpdate<DecisionReceipt, [SignerDecision]>('decide');
-export const extendDeadlineUpdate = defineUpdate<RoundSnapshot, [{ deadlineAt: string; actor: string }]>('extendDeadline');
 export const resendInvitationUpdate = defineUpdate<RoundSnapshot, [{ participantId: string; actor: string }]>('resendInvitation');
-export const cancelUpdate = defineUpdate<RoundSnapshot, [{ reason: string; actor: string }]>('cancel');
-/** An admin's "send the reminder now": every awaited signer gets one at once. */
-export const remindNowUpdate = defineUpdate<RoundSnapshot, [{ actor: string; reason: string }]>('remindNow');
-/**
- * An admin hands an undecided signer's turn to another person. The person is
- * stored outside the workflow first (see admin/adminActions.ts); the round
- * is given only the new participant id.
- */
-export interface Reassignment { participantId: string; replacementId: string; actor: string; reason: string }
-export const reassignParticipantUpdate = defineUpdate<RoundSnapshot, [Reassignment]>('reassignParticipant');
 
 /** Why an Update was refused; the API maps the type to an HTTP status. */
 export const REJECTIONS = {
@@ -110,11 +102,9 @@ export interface RoundActions {
 export interface SigningRoundOptions {
   signers: RoundSigner[];
   deadlineAt: Date;
-  reminders: { intervalMs: number; max: number };
+  reminders: ReminderRule;
   actions: RoundActions;
 }
-
-type Settled = { receipt: DecisionReceipt } | { rejected: RejectionType };
 
 export class SigningRound {
   private readonly signers: SignerProgress[];
@@ -122,51 +112,59 @@ export class SigningRound {
   private document?: DocumentRef;
   /** Versions since preparation: each adds only signatures, so a signer who saw any of them saw the same content. */
   private readonly acceptedHashes = new Set<string>();
-  private readonly queue: SignerDecision[] = [];
-  private readonly settled = new Map<string, Settled>();
+  private readonly decisions = new DecisionQueue<SignerDecision, DecisionReceipt, RejectionType>();
   private outcome?: RoundOutcome;
   private wake = false;
   /** See run(): whether automatic reminders count from the latest reminder of any kind. */
   private remindFromLatest = false;
 
-  /** Registers the round's Updates at once, so no message arrives before its handler. */
+  /** The admin's actions on this round; the process registers them (registerAdminUpdates) and routes them here while the round runs. */
+  readonly admin: AdminActionsOfRound = {
+    remindNow: {
+      validate: () => {
+        this.requireOpen();
+        if (!this.document) reject('not_open_yet');
+        if (!this.awaited().some((s) => s.status === 'invited')) reject('nobody_to_remind');
+      },
+      run: () => this.remindNow(),
+    },
+    extendDeadline: {
+      validate: ({ deadlineAt }) => {
+        this.requireOpen();
+        if (!isValidNewDeadline(deadlineAt)) reject('invalid_deadline');
+      },
+      run: (request) => this.extendDeadline(request),
+    },
+    reassignParticipant: {
+      validate: ({ participantId, replacementId }) => {
+        this.requireOpen();
+        const signer = this.signer(participantId);
+        if (signer.status === 'signed' || signer.status === 'declined' || signer.status === 'deciding') reject('already_decided');
+        if (!replacementId || this.signers.some((s) => s.participantId === replacementId || s.replaces === replacementId)) reject('invalid_replacement');
+      },
+      run: (request) => this.reassign(request),
+    },
+    cancel: {
+      validate: () => this.requireOpen(),
+      run: ({ reason, actor }) => {
+        this.outcome = { kind: 'cancelled', reason: reason ?? 'cancelled', actor };
+        this.wake = true;
+        return this.standing();
+      },
+    },
+  };
+
+  /** Registers the round's own Updates at once, so no message arrives before its handler. */
   constructor(private readonly options: SigningRoundOptions) {
     this.signers = options.signers.map((s) => ({ ...s, status: 'waiting', remindersSent: 0, invitationsSent: 0 }));
     this.deadlineAt = options.deadlineAt;
     setHandler(decideUpdate, (decision) => this.acceptDecision(decision), { validator: (decision) => this.validateDecision(decision) });
-    setHandler(extendDeadlineUpdate, (request) => this.extendDeadline(request), {
-      validator: ({ deadlineAt }) => {
-        this.requireOpen();
-        const at = new Date(deadlineAt);
-        if (Number.isNaN(at.getTime()) || at.getTime() <= Date.now()) reject('invalid_deadline');
-      },
-    });
     setHandler(resendInvitationUpdate, (request) => this.resendInvitation(request), {
       validator: ({ participantId }) => {
         this.requireOpen();
         const signer = this.signer(participantId);
         if (signer.status === 'signed' || signer.status === 'declined' || signer.status === 'deciding') reject('already_decided');
         if (signer.status !== 'invited') reject('not_invited');
-      },
-    });
-    setHandler(cancelUpdate, ({ reason, actor }) => {
-      this.outcome = { kind: 'cancelled', reason, actor };
-      this.wake = true;
-      return this.snapshot();
-    }, { validator: (_request) => this.requireOpen() });
-    setHandler(remindNowUpdate, (_request) => this.remindNow(), {
-      validator: (_request) => {
-        this.requireOpen();
-        if (!this.document) reject('not_open_yet');
-        if (!this.awaited().some((s) => s.status === 'invited')) reject('nobody_to_remind');
-      },
-    });
-    setHandler(reassignParticipantUpdate, (request) => this.reassign(request), {
-      validator: ({ participantId, replacementId }) => {
-        this.requireOpen();
-        const signer = this.signer(participantId);
-        if (signer.status === 'signed' || signer.status === 'declined' || signer.status === 'deciding') reject('already_decided');
-        if (!replacementId || this.signers.some((s) => s.participantId === replacementId || s.replaces === replacementId)) reject('invalid_replacement');
       },
     });
   }
@@ -180,6 +178,12 @@ export class SigningRound {
       awaited: this.outcome ? [] : this.awaited().map((s) => s.participantId),
       signers: this.signers.map((s) => ({ ...s })),
     };
+  }
+
+  /** What the admin Updates answer. */
+  standing(): RoundStanding {
+    const { status, deadlineAt, awaited, signers } = this.snapshot();
+    return { round: 'signing', status: status === 'open' ? 'open' : 'ended', deadlineAt, awaited, participants: signers };
   }
 
   /** Signers who have taken part and should hear how the round ended. */
@@ -197,7 +201,7 @@ export class SigningRound {
     this.document = document;
     this.acceptedHashes.add(document.sha256);
     for (;;) {
-      const decision = this.queue.shift();
+      const decision = this.decisions.next();
       if (decision) {
         await this.carryOut(decision);
         continue;
@@ -217,13 +221,9 @@ export class SigningRound {
       this.options.actions.show(this.snapshot());
       this.wake = false;
       const wakeAt = Math.min(this.deadlineAt.getTime(), ...this.signers.map((s) => this.nextReminderAt(s)));
-      await condition(() => this.queue.length > 0 || this.outcome !== undefined || this.wake, Math.max(1, wakeAt - Date.now()));
+      await waitUntil(() => !this.decisions.isEmpty || this.outcome !== undefined || this.wake, wakeAt);
     }
-    // Decisions that arrived after the end are refused, not left hanging.
-    for (const late of this.queue.splice(0)) {
-      this.signer(late.participantId).status = 'invited';
-      this.settled.set(late.participantId, { rejected: 'round_closed' });
-    }
+    for (const late of this.decisions.refuseRemaining('round_closed')) this.signer(late.participantId).status = 'invited';
     this.options.actions.show(this.snapshot());
     return this.outcome;
   }
@@ -256,12 +256,8 @@ export class SigningRound {
   }
 
   private async acceptDecision(decision: SignerDecision): Promise<DecisionReceipt> {
-    const signer = this.signer(decision.participantId);
-    signer.status = 'deciding';
-    this.settled.delete(signer.participantId);
-    this.queue.push(decision);
-    await condition(() => this.settled.has(signer.participantId));
-    const settled = this.settled.get(signer.participantId)!;
+    this.signer(decision.participantId).status = 'deciding';
+    const settled = await this.decisions.submit(decision);
     if ('rejected' in settled) reject(settled.rejected);
     return settled.receipt;
   }
@@ -280,7 +276,7 @@ export class SigningRound {
       this.outcome ??= { kind: 'declined', participantId: signer.participantId, evidenceId: decision.evidenceId };
     }
     signer.decidedAt = new Date().toISOString();
-    this.settled.set(signer.participantId, {
+    this.decisions.settle(signer.participantId, {
       receipt: { participantId: signer.participantId, decision: decision.decision, decidedAt: signer.decidedAt, documentSha256: this.document!.sha256 },
     });
   }
@@ -299,12 +295,8 @@ export class SigningRound {
   }
 
   private nextReminderAt(signer: SignerProgress): number {
-    if (signer.status !== 'invited' || !signer.invitedAt || signer.remindersSent >= this.options.reminders.max) return Infinity;
-    const { intervalMs } = this.options.reminders;
-    const at = this.remindFromLatest
-      ? new Date(signer.lastRemindedAt ?? signer.invitedAt).getTime() + intervalMs
-      : new Date(signer.invitedAt).getTime() + (signer.remindersSent + 1) * intervalMs;
-    return at < this.deadlineAt.getTime() ? at : Infinity;
+    if (signer.status !== 'invited') return Infinity;
+    return nextReminderAt(signer, this.options.reminders, this.deadlineAt, !this.remindFromLatest);
   }
 
   private async sendDueReminders(): Promise<boolean> {
@@ -324,10 +316,10 @@ export class SigningRound {
   }
 
   /** An admin's reminder counts like any other: the automatic ones continue an interval later, up to the maximum. */
-  private async remindNow(): Promise<RoundSnapshot> {
+  private async remindNow(): Promise<RoundStanding> {
     await this.remind(this.awaited().filter((s) => s.status === 'invited'));
     this.wake = true;
-    return this.snapshot();
+    return this.standing();
   }
 
   /**
@@ -336,7 +328,7 @@ export class SigningRound {
    * from this moment. If it was their turn, the run loop invites the
    * replacement as it would any signer whose turn has come.
    */
-  private async reassign(request: Reassignment): Promise<RoundSnapshot> {
+  private async reassign(request: Reassignment): Promise<RoundStanding> {
     const signer = this.signer(request.participantId);
     const previous: RoundSigner = { participantId: signer.participantId, role: signer.role, order: signer.order };
     const wasInvited = signer.status === 'invited';
@@ -346,15 +338,15 @@ export class SigningRound {
     } satisfies Partial<SignerProgress>);
     await this.options.actions.reassigned(previous, signer, wasInvited, request);
     this.wake = true;
-    return this.snapshot();
+    return this.standing();
   }
 
-  private async extendDeadline({ deadlineAt, actor }: { deadlineAt: string; actor: string }): Promise<RoundSnapshot> {
+  private async extendDeadline({ deadlineAt, actor }: DeadlineExtension): Promise<RoundStanding> {
     this.deadlineAt = new Date(deadlineAt);
     this.wake = true;
     await this.options.actions.deadlineExtended(this.deadlineAt, actor);
     this.options.actions.show(this.snapshot());
-    return this.snapshot();
+    return this.standing();
   }
 
   private async resendInvitation({ participantId }: { participantId: string; actor: string }): Promise<RoundSnapshot> {

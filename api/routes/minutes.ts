@@ -10,10 +10,9 @@ import { LANGUAGES } from '../../mail/templates';
 import { inspectPdf } from '../../signing/errors';
 import { sha256Hex } from '../../store/documentStore';
 import { MinutesPerson, MinutesReviewRecord, MinutesReviews, MinutesSection, SECTION_PUBLICITY } from '../../store/minutesReviews';
-import {
-  cancelReviewUpdate, extendCheckingUpdate, MINUTES_REJECTIONS, MINUTES_REVIEW, MinutesRejection, MinutesReviewInput, MinutesReviewState, submitVersionUpdate,
-} from '../../workflows/minutesReview';
-import { cancelUpdate, extendDeadlineUpdate } from '../../workflows/signingRound';
+import { cancelUpdate, extendDeadlineUpdate } from '../../workflows/adminUpdates';
+import { CHECKING_REJECTIONS as MINUTES_REJECTIONS, CheckingRejection as MinutesRejection, submitVersionUpdate } from '../../workflows/checkingRound';
+import { MINUTES_REVIEW, MinutesReviewInput, MinutesReviewState } from '../../workflows/minutesReview';
 import { ApiDeps } from '../apiDeps';
 import { staffActor } from '../auth';
 import { secretaryPage } from '../minutesPageViews';
@@ -183,7 +182,6 @@ export function minutesRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       signingPeriodMs: Math.round(request.signingDays * 24 * HOUR_MS),
       reminders: { intervalMs: Math.round(request.reminderIntervalHours * HOUR_MS), max: request.maxReminders },
       publish: request.publish, taskClass: request.taskClass,
-      periodOverrideMs: deps.config.rectificationPeriodOverrideMs,
     };
     await deps.temporal.workflow.start('minutesReviewWorkflow', { taskQueue: deps.config.temporal.taskQueue, workflowId: reviewId, args: [input] });
     res.status(201).json({ reviewId, participants: people.map(({ participantId, role }) => ({ participantId, role })) });
@@ -281,7 +279,7 @@ export function minutesRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     const actor = staffActor(req.staff);
     res.json(state.status === 'awaiting_signatures'
       ? await updateProcess(deps.temporal, reviewId, extendDeadlineUpdate, { deadlineAt, actor })
-      : await updateMinutes(deps, reviewId, extendCheckingUpdate, { deadlineAt, actor }));
+      : await updateMinutes(deps, reviewId, extendDeadlineUpdate, { deadlineAt, actor }));
   });
 
   routes.add({
@@ -295,7 +293,7 @@ export function minutesRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     const actor = staffActor(req.staff);
     res.json(state.status === 'awaiting_signatures'
       ? await updateProcess(deps.temporal, reviewId, cancelUpdate, { reason, actor })
-      : await updateMinutes(deps, reviewId, cancelReviewUpdate, { reason, actor }));
+      : await updateMinutes(deps, reviewId, cancelUpdate, { reason, actor }));
   });
 
   routes.add({

@@ -6,7 +6,8 @@ import { LinkRejectedError, ParticipantLinks, ResolvedLink } from '../../links/s
 import type { Language } from '../../mail/templates';
 import { inspectPdf } from '../../signing/errors';
 import { MinutesPerson, MinutesReviewRecord, MinutesReviews, SectionComment } from '../../store/minutesReviews';
-import { MinutesReviewState, reviewUpdate } from '../../workflows/minutesReview';
+import { reviewUpdate } from '../../workflows/checkingRound';
+import { MinutesReviewState } from '../../workflows/minutesReview';
 import { decideUpdate } from '../../workflows/signingRound';
 import { ApiDeps } from '../apiDeps';
 import {

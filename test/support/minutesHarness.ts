@@ -1,7 +1,7 @@
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import request from 'supertest';
 import type { CreateMinutesRequest } from '../../api/routes/minutes';
-import type { MinutesReviewState } from '../../workflows/minutesReview';
+import { MinutesReviewState, minutesStateQuery } from '../../workflows/minutesReview';
 import { ContractHarness, uniqueEmail } from './contractHarness';
 import { ReceivedMail, waitForMail } from './mailbox';
 
@@ -125,7 +125,7 @@ export async function signMinutes(harness: ContractHarness, link: MinutesLink, t
 }
 
 export async function reviewState(harness: ContractHarness, reviewId: string): Promise<MinutesReviewState> {
-  return harness.stack.client.workflow.getHandle(reviewId).query<MinutesReviewState>('state');
+  return harness.stack.client.workflow.getHandle(reviewId).query(minutesStateQuery);
 }
 
 /** Polls the state until `done` holds. */

@@ -7,6 +7,7 @@ import { connectTemporalClient } from '../../common/temporalClient';
 import { FAILURE_CONVERTER_PATH } from '../../common/failureConverter';
 import { connectStore, disconnectStore } from '../../store/connection';
 import { createWorkers, WORKFLOWS_PATH } from '../../worker/createWorker';
+import { testTimerInterceptorModules } from '../../worker/testTimers';
 
 /**
  * The tests' view of the real stack: the same Temporal dev server, FerretDB
@@ -60,9 +61,15 @@ function quietRuntime(): void {
 }
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-/** Workflows are bundled once per suite (a jest suite is one module registry). */
+/**
+ * Workflows are bundled once per suite (a jest suite is one module
+ * registry). A suite that sets SINETTI_TEST_SHORT_PERIODS=1 before it
+ * starts gets the law's periods in seconds (worker/testTimers.ts).
+ */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, logger: new DefaultLogger('WARN') });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, workflowInterceptorModules: testTimerInterceptorModules(), logger: new DefaultLogger('WARN'),
+  });
   return bundle;
 }
 
