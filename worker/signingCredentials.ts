@@ -31,7 +31,10 @@ export async function loadSigningCredentials(config: SinettiConfig): Promise<Sig
 
 /** The CAs a TSA's certificate must chain to: the configured PEM files, or the development CA. */
 export async function loadTsaTrustAnchors(config: SinettiConfig): Promise<Buffer[]> {
-  if (config.longTermValidity.tsaTrustAnchorFiles.length === 0) return [(await loadDevelopmentPki(config)).caCertificate];
+  if (config.longTermValidity.tsaTrustAnchorFiles.length === 0) {
+    if (!config.longTermValidity.embedded) throw new Error('SINETTI_TSA_URLS names TSAs; name the CA certificates their tokens must chain to in SINETTI_TSA_TRUST_ANCHORS (PEM files).');
+    return [(await loadDevelopmentPki(config)).caCertificate];
+  }
   return config.longTermValidity.tsaTrustAnchorFiles.flatMap((file) => pemCertificates(fs.readFileSync(file, 'utf8')));
 }
 
