@@ -1,7 +1,9 @@
-import { createHash, randomBytes, type KeyObject } from 'node:crypto';
+import { createHash, randomBytes, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { cmsAttribute, OID, parseCertificate, parseDer, signingKey, toArrayBuffer } from '../../signing/pkix';
+import { cmsAttribute, OID, parseCertificate, parseDer, toArrayBuffer } from '../../signing/pkix';
+
+const SHA256_WITH_RSA = '1.2.840.113549.1.1.11';
 
 /**
  * Development's RFC 3161 time-stamping authority: answers a TimeStampReq
@@ -26,7 +28,7 @@ export interface TimestampAuthorityKeys {
 export function createTimestampAuthority(keys: TimestampAuthorityKeys) {
   const certificate = parseCertificate(keys.certificate);
   const certificateHash = createHash('sha256').update(keys.certificate).digest();
-  const key = signingKey(keys.privateKey);
+  if (keys.privateKey.asymmetricKeyType !== 'rsa') throw new Error('The development TSA signs with RSA.');
 
   function rejection(failInfoBit: number, text: string): Buffer {
     // PKIFailureInfo is a BIT STRING; bit n set means failure n (badAlg 0, badRequest 2, badDataFormat 5).
@@ -87,12 +89,16 @@ export function createTimestampAuthority(keys: TimestampAuthorityKeys) {
       signerInfos: [signerInfo],
       ...(request.certReq ? { certificates: [certificate] } : {}),
     });
-    await signedData.sign(await key as unknown as CryptoKeyLike, 0, 'SHA-256');
+    // Signed here with node:crypto, synchronously: pkijs' sign() goes through WebCrypto's thread pool, which under load costs more than the RSA itself.
+    const signedAttributes = Buffer.from(signerInfo.signedAttrs!.toSchema().toBER());
+    signedAttributes[0] = 0x31; // signed as a SET OF, stored as [0] IMPLICIT
+    signerInfo.digestAlgorithm = new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 });
+    signerInfo.signatureAlgorithm = new pkijs.AlgorithmIdentifier({ algorithmId: SHA256_WITH_RSA, algorithmParams: new asn1js.Null() });
+    signerInfo.signature = new asn1js.OctetString({ valueHex: toArrayBuffer(cryptoSign('sha256', signedAttributes, keys.privateKey)) });
+    signedData.digestAlgorithms = [new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 })];
     const token = new pkijs.ContentInfo({ contentType: OID.signedData, content: signedData.toSchema(true) });
     return Buffer.from(new pkijs.TimeStampResp({ status: new pkijs.PKIStatusInfo({ status: 0 }), timeStampToken: token }).toSchema().toBER());
   }
 
   return { respond };
 }
-
-type CryptoKeyLike = Parameters<pkijs.SignedData['sign']>[0];
