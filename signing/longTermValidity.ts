@@ -47,7 +47,12 @@ export async function addArchivalTimestamp(pdf: Buffer, services: LongTermValidi
 
   // Certificates by their DER, each signature's own list, then issuers found among them all.
   const known = new Map<string, pkijs.Certificate>();
-  const keyOf = (certificate: pkijs.Certificate) => certificateDer(certificate).toString('base64');
+  const keys = new WeakMap<pkijs.Certificate, string>();
+  const keyOf = (certificate: pkijs.Certificate) => {
+    let key = keys.get(certificate);
+    if (key === undefined) keys.set(certificate, (key = certificateDer(certificate).toString('base64')));
+    return key;
+  };
   const perSignature = signatures.map((signature) => {
     const token = signature.isDocumentTimestamp ? undefined : signatureTimestampOf(signature.der);
     const certificates = [...certificatesOf(signature.der), ...(token ? certificatesOf(token) : [])];

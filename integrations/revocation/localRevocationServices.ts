@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, sign as cryptoSign } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { readDevelopmentRevocations, type DevelopmentPki } from '../../signing/developmentPki';
@@ -12,6 +12,7 @@ import { OID, parseCertificate, parseDer, signingKey, toArrayBuffer } from '../.
  */
 
 const RESPONSE_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+const SHA256_WITH_RSA = '1.2.840.113549.1.1.11';
 
 export function createRevocationServices(pki: Pick<DevelopmentPki, 'caCertificate' | 'caPrivateKey' | 'revocationFile'>) {
   const ca = parseCertificate(pki.caCertificate);
@@ -56,7 +57,11 @@ export function createRevocationServices(pki: Pick<DevelopmentPki, 'caCertificat
         ...(nonce ? { responseExtensions: [nonce] } : {}),
       }),
     });
-    await basic.sign(await key as unknown as Parameters<pkijs.BasicOCSPResponse['sign']>[0], 'SHA-256');
+    // Signed with node:crypto directly: pkijs' sign() goes through WebCrypto's thread pool, slow under load.
+    basic.signatureAlgorithm = new pkijs.AlgorithmIdentifier({ algorithmId: SHA256_WITH_RSA, algorithmParams: new asn1js.Null() });
+    const tbs = Buffer.from(basic.tbsResponseData.toSchema(true).toBER());
+    basic.tbsResponseData.tbsView = new Uint8Array(tbs); // what pkijs encodes the response from, as its own sign() would set
+    basic.signature = new asn1js.BitString({ valueHex: toArrayBuffer(cryptoSign('sha256', tbs, pki.caPrivateKey)) });
     return Buffer.from(new pkijs.OCSPResponse({
       responseStatus: new asn1js.Enumerated({ value: 0 }),
       responseBytes: new pkijs.ResponseBytes({ responseType: OID.ocspBasic, response: new asn1js.OctetString({ valueHex: basic.toSchema().toBER() }) }),

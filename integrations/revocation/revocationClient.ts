@@ -1,4 +1,4 @@
-import { randomBytes, verify, X509Certificate } from 'node:crypto';
+import { createHash, randomBytes, verify, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { authorityInfoAccess, certificateDer, crlDistributionPoints, hasExtendedKeyUsage, OID, parseDer, toArrayBuffer } from '../../signing/pkix';
@@ -34,7 +34,7 @@ export function createRevocationClient(options: { timeoutMs?: number } = {}): Re
   const timeoutMs = options.timeoutMs ?? 10_000;
 
   async function viaOcsp(url: string, certificate: pkijs.Certificate, issuer: pkijs.Certificate): Promise<RevocationEvidence> {
-    const certId = await pkijs.CertID.create(certificate, { hashAlgorithm: 'SHA-1', issuerCertificate: issuer });
+    const certId = certificateId(certificate, issuer);
     const nonce = randomBytes(16);
     const request = new pkijs.OCSPRequest({
       tbsRequest: new pkijs.TBSRequest({
@@ -60,10 +60,11 @@ export function createRevocationClient(options: { timeoutMs?: number } = {}): Re
       throw new RevocationUnavailableError(`OCSP responder ${url} answered with another nonce.`);
     }
     if (!responseSignedForIssuer(basic, issuer)) throw new RevocationUnavailableError(`OCSP response from ${url} is not signed by the issuer or a responder it authorised.`);
-    const { isForCertificate, status } = await basic.getCertificateStatus(certificate, issuer);
-    if (!isForCertificate) throw new RevocationUnavailableError(`OCSP response from ${url} is about another certificate.`);
     const single = basic.tbsResponseData.responses.find((candidate) => candidate.certID.isEqual(certId));
-    const revokedAt = status === 1 ? (single?.certStatus as asn1js.Constructed | undefined)?.valueBlock.value[0] as asn1js.GeneralizedTime | undefined : undefined;
+    if (!single) throw new RevocationUnavailableError(`OCSP response from ${url} is about another certificate.`);
+    // CertStatus: [0] good, [1] revoked (with the time), [2] unknown.
+    const status = (single.certStatus as asn1js.BaseBlock).idBlock.tagNumber;
+    const revokedAt = status === 1 ? (single.certStatus as asn1js.Constructed).valueBlock.value[0] as asn1js.GeneralizedTime | undefined : undefined;
     return { kind: 'ocsp', der, status: status === 0 ? 'good' : status === 1 ? 'revoked' : 'unknown', revokedAt: revokedAt?.toDate(), source: url };
   }
 
@@ -110,5 +111,16 @@ function responseSignedForIssuer(basic: pkijs.BasicOCSPResponse, issuer: pkijs.C
     const responder = new X509Certificate(certificateDer(candidate));
     return hasExtendedKeyUsage(candidate, OID.ocspSigning) && responder.checkIssued(issuerCertificate) && responder.verify(issuerCertificate.publicKey)
       && verify(algorithm, signedBytes, responder.publicKey, signature);
+  });
+}
+
+/** The CertID (RFC 6960 4.1.1) with SHA-1, as responders expect: hashes of the issuer's name and key, and the serial. */
+function certificateId(certificate: pkijs.Certificate, issuer: pkijs.Certificate): pkijs.CertID {
+  const sha1 = (bytes: Uint8Array) => toArrayBuffer(createHash('sha1').update(bytes).digest());
+  return new pkijs.CertID({
+    hashAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha1, algorithmParams: new asn1js.Null() }),
+    issuerNameHash: new asn1js.OctetString({ valueHex: sha1(Buffer.from(issuer.subject.toSchema().toBER())) }),
+    issuerKeyHash: new asn1js.OctetString({ valueHex: sha1(issuer.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView) }),
+    serialNumber: new asn1js.Integer({ valueHex: toArrayBuffer(Buffer.from(certificate.serialNumber.valueBlock.valueHexView)) }),
   });
 }
