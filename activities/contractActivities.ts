@@ -5,7 +5,8 @@ import { ParticipantLinks } from '../links/signerLinks';
 import { MailSender } from '../mail/mailer';
 import type { Language, TemplateName } from '../mail/templates';
 import type { SigningCredentials } from '../signing/credentials';
-import { SignatureStamp, signField } from '../signing/signField';
+import type { SignatureStamp } from '../signing/signField';
+import { signFieldForTheLongTerm, type LongTermValidityServices } from '../signing/longTermValidity';
 import { Archive } from '../store/archive';
 import { DocumentStore } from '../store/documentStore';
 import { activeSigners, ContractSigner, EmploymentContractRecord, EmploymentContracts, signatureFieldOf } from '../store/employmentContracts';
@@ -29,6 +30,7 @@ export interface ContractActivityDeps {
   plans: SignaturePlans;
   audit: AuditLog;
   credentials: SigningCredentials;
+  longTermValidity: LongTermValidityServices;
   contracts: EmploymentContracts;
   links: ParticipantLinks;
   mail: MailSender;
@@ -155,12 +157,12 @@ export function createContractActivities(deps: ContractActivityDeps) {
         const evidence = await deps.contracts.evidence(input.evidenceId);
         const source = await deps.store.getVersion(input.versionId);
         const plan = await deps.plans.get(source.documentId);
-        const signed = signField(await deps.store.readVersion(input.versionId), plan, signatureFieldOf(signer), {
+        const signed = await signFieldForTheLongTerm(await deps.store.readVersion(input.versionId), plan, signatureFieldOf(signer), {
           signerName: signer.name,
           role: ROLE_LABELS[signer.role][record.language],
           signedAt: new Date(evidence.at),
           reason: SIGNED_REASON[record.language],
-        }, deps.credentials);
+        }, deps.credentials, deps.longTermValidity);
         const saved = await deps.store.saveVersion({ key: idempotencyKey(), documentId: source.documentId, bytes: signed, fileName: source.fileName, kind: 'signed' });
         await deps.audit.append({
           eventId: idempotencyKey('audit'), processId: record.contractId, actor: `participant:${signer.participantId}`, action: 'contract.signed',
@@ -253,7 +255,7 @@ export function createContractActivities(deps: ContractActivityDeps) {
       return failFastOnBadInput(async () => {
         const { source, certificatePdf, withCertificate } = await certifiedContract(input.contractId, input.versionId);
         const plan = await deps.plans.get(source.documentId);
-        const sealedPdf = signField(withCertificate, plan, input.sealFieldName, { ...input.stamp, signedAt: new Date(input.stamp.signedAt) }, deps.credentials);
+        const sealedPdf = await signFieldForTheLongTerm(withCertificate, plan, input.sealFieldName, { ...input.stamp, signedAt: new Date(input.stamp.signedAt) }, deps.credentials, deps.longTermValidity);
         const [sealed, certificate] = await Promise.all([
           deps.store.saveVersion({ key: idempotencyKey('sealed'), documentId: source.documentId, bytes: sealedPdf, fileName: source.fileName, kind: 'sealed' }),
           deps.store.saveVersion({ key: idempotencyKey('certificate'), bytes: certificatePdf, fileName: 'audit-certificate.pdf', kind: 'audit-certificate' }),

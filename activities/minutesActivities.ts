@@ -5,7 +5,7 @@ import { MailSender } from '../mail/mailer';
 import type { Language, TemplateName } from '../mail/templates';
 import { finnishDate, rectificationPeriod } from '../rules/rectificationPeriod';
 import type { SigningCredentials } from '../signing/credentials';
-import { signField } from '../signing/signField';
+import { signFieldForTheLongTerm, type LongTermValidityServices } from '../signing/longTermValidity';
 import { Archive } from '../store/archive';
 import { DocumentStore } from '../store/documentStore';
 import { MinutesPerson, MinutesReviewRecord, MinutesReviews, MinutesRole } from '../store/minutesReviews';
@@ -26,6 +26,7 @@ export interface MinutesActivityDeps {
   plans: SignaturePlans;
   audit: AuditLog;
   credentials: SigningCredentials;
+  longTermValidity: LongTermValidityServices;
   reviews: MinutesReviews;
   links: ParticipantLinks;
   mail: MailSender;
@@ -85,9 +86,9 @@ export function createMinutesActivities(deps: MinutesActivityDeps) {
     const evidence = await deps.reviews.feedback(input.feedbackId);
     const source = await deps.store.getVersion(input.versionId);
     const plan = await deps.plans.get(source.documentId);
-    const signed = signField(await deps.store.readVersion(input.versionId), plan, person.fieldName ?? person.participantId, {
+    const signed = await signFieldForTheLongTerm(await deps.store.readVersion(input.versionId), plan, person.fieldName ?? person.participantId, {
       signerName: person.name, role: allLanguages(MINUTES_ROLE_LABELS[person.role]), signedAt: new Date(evidence.at), reason: allLanguages(input.reason),
-    }, deps.credentials);
+    }, deps.credentials, deps.longTermValidity);
     const saved = await deps.store.saveVersion({ key: idempotencyKey(), documentId: source.documentId, bytes: signed, fileName: source.fileName, kind: 'signed' });
     await deps.audit.append({
       eventId: idempotencyKey('audit'), processId: record.reviewId, actor: `participant:${person.participantId}`, action,

@@ -19,6 +19,7 @@ import { applicationRoutes } from './routes/applications';
 import { loadPayloadCodec } from '../common/payloadKeys';
 import { createApiMetrics } from '../observability/metrics';
 import { signerPageRoutes } from './routes/signerPages';
+import { validationRoutes } from './routes/validation';
 import { webhookRoutes } from './routes/webhooks';
 import { suomifiMessagesAdminRoutes } from './routes/suomifiMessagesAdmin';
 import { archiveRoutes } from './routes/archive';
@@ -46,6 +47,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoutes {
   webhookRoutes(routes, deps);
   suomifiMessagesAdminRoutes(routes, deps);
   archiveRoutes(routes, deps);
+  validationRoutes(routes, deps);
   return routes;
 }
 

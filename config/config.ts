@@ -33,6 +33,15 @@ const environment = z.object({
   MAX_DOCUMENT_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
   SIGNING_P12_PATH: z.string().optional(),
   SIGNING_P12_PASSWORD: z.string().optional(),
+  /** RFC 3161 TSAs, comma separated, tried in order; unset = the embedded development TSA. */
+  SINETTI_TSA_URLS: z.string().optional(),
+  /** PEM files of the CAs a TSA's certificate must chain to, comma separated; unset = the development CA. */
+  SINETTI_TSA_TRUST_ANCHORS: z.string().optional(),
+  SINETTI_TSA_PORT: z.coerce.number().int().default(8318),
+  SINETTI_OCSP_PORT: z.coerce.number().int().default(8319),
+  SINETTI_CRL_PORT: z.coerce.number().int().default(8320),
+  /** Where the development CA, seal and TSA certificates live; default <data dir>/signing. */
+  SINETTI_DEVELOPMENT_PKI_DIR: z.string().optional(),
   /** Payload encryption keys, `id:base64` comma separated, newest first. */
   SINETTI_PAYLOAD_KEYS: z.string().optional(),
   /** Origins of the Temporal Web UI allowed to call the codec endpoint, comma separated. */
@@ -53,7 +62,8 @@ export interface SinettiConfig {
   staffTokens: StaffToken[];
   maxDocumentBytes: number;
   mailAttachmentLimitBytes: number;
-  signing: { p12Path?: string; p12Password?: string };
+  signing: { p12Path?: string; p12Password?: string; developmentPkiDir: string };
+  longTermValidity: LongTermValidityConfig;
   payloadKeys?: string;
   temporalUiOrigins: string[];
   officialMail: OfficialMailConfig;
@@ -115,7 +125,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SinettiConfig 
     staffTokens: parseStaffTokens(e.SINETTI_STAFF_TOKENS),
     maxDocumentBytes: e.MAX_DOCUMENT_BYTES,
     mailAttachmentLimitBytes: e.MAIL_ATTACHMENT_LIMIT_BYTES,
-    signing: { p12Path: e.SIGNING_P12_PATH, p12Password: e.SIGNING_P12_PASSWORD },
+    signing: { p12Path: e.SIGNING_P12_PATH, p12Password: e.SIGNING_P12_PASSWORD, developmentPkiDir: path.resolve(e.SINETTI_DEVELOPMENT_PKI_DIR ?? path.join(e.SINETTI_DATA_DIR, 'signing')) },
+    longTermValidity: longTermValidityConfig(e),
     payloadKeys: e.SINETTI_PAYLOAD_KEYS,
     temporalUiOrigins: (e.TEMPORAL_UI_ORIGINS ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT},http://localhost:${e.TEMPORAL_UI_PORT}`).split(',').map((o) => o.trim()),
     officialMail: loadOfficialMailConfig(env),
@@ -123,5 +134,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SinettiConfig 
     messagesPasswordRotation: loadMessagesPasswordRotationConfig(env),
     archiveTransfer: loadArchiveTransferConfig(env, path.resolve(e.SINETTI_DATA_DIR)),
     logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** Timestamping and revocation: the configured TSAs, or the embedded development TSA, OCSP responder and CRL. */
+export interface LongTermValidityConfig {
+  tsaUrls: string[];
+  tsaTrustAnchorFiles: string[];
+  embedded: { tsaPort: number; ocspPort: number; crlPort: number } | undefined;
+}
+
+function longTermValidityConfig(e: Environment): LongTermValidityConfig {
+  const list = (value: string | undefined) => (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+  const embedded = e.SINETTI_TSA_URLS ? undefined : { tsaPort: e.SINETTI_TSA_PORT, ocspPort: e.SINETTI_OCSP_PORT, crlPort: e.SINETTI_CRL_PORT };
+  return {
+    tsaUrls: embedded ? [`http://127.0.0.1:${embedded.tsaPort}/`] : list(e.SINETTI_TSA_URLS),
+    tsaTrustAnchorFiles: list(e.SINETTI_TSA_TRUST_ANCHORS),
+    embedded,
   };
 }

@@ -169,9 +169,34 @@ export async function startOfficialMailSimulators(config: SinettiConfig): Promis
   return { name: 'Suomi.fi Messages simulator', url, process: child };
 }
 
+/** The development CA's TSA, OCSP responder and CRL (scripts/trustServices.ts), unless SINETTI_TSA_URLS names real TSAs. */
+export async function startTrustServices(config: SinettiConfig): Promise<RunningService> {
+  const ports = config.longTermValidity.embedded;
+  if (!ports) return { name: 'Timestamping', url: config.longTermValidity.tsaUrls.join(', ') };
+  const url = `http://127.0.0.1:${ports.tsaPort}/ (OCSP :${ports.ocspPort}, CRL :${ports.crlPort})`;
+  if (await isPortOpen(ports.tsaPort)) return { name: 'Development TSA', url };
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const log = fs.openSync(path.join(config.dataDir, 'trust-services.log'), 'a');
+  const env: Record<string, string> = {
+    ...process.env as Record<string, string>,
+    SINETTI_DATA_DIR: config.dataDir,
+    SINETTI_ORGANIZATION: config.organization,
+    SINETTI_DEVELOPMENT_PKI_DIR: config.signing.developmentPkiDir,
+    SINETTI_TSA_PORT: String(ports.tsaPort),
+    SINETTI_OCSP_PORT: String(ports.ocspPort),
+    SINETTI_CRL_PORT: String(ports.crlPort),
+  };
+  const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'scripts', 'trustServices.ts')], { stdio: ['ignore', log, log], detached: true, env });
+  await waitForPort(ports.tsaPort, 'development TSA', 30_000, child);
+  await waitForPort(ports.ocspPort, 'development OCSP responder', 30_000, child);
+  await waitForPort(ports.crlPort, 'development CRL', 30_000, child);
+  child.unref(); // like the simulators: a kept test stack leaves them running
+  return { name: 'Development TSA', url, process: child };
+}
+
 /** Starts whatever the configuration leaves to the embedded stack. */
 export async function startEmbeddedServices(config: SinettiConfig, options: { codecEndpoint?: string } = {}): Promise<RunningService[]> {
-  const [temporal, store, mail, officialMail] = await Promise.all([
+  const [temporal, store, mail, officialMail, trust] = await Promise.all([
     config.temporal.embedded
       ? startTemporalDevServer({
         dataDir: config.dataDir,
@@ -184,8 +209,9 @@ export async function startEmbeddedServices(config: SinettiConfig, options: { co
     config.mongodb.embedded ? startFerretDb(config.dataDir, config.mongodb.port) : Promise.resolve({ name: 'MongoDB', url: '(MONGODB_URI)' }),
     config.smtp.embedded ? startMailDev(config.dataDir, config.smtp.port, config.smtp.webPort) : Promise.resolve({ name: 'SMTP', url: '(SMTP_URL)' }),
     startOfficialMailSimulators(config),
+    startTrustServices(config),
   ]);
-  return [temporal, store, mail, officialMail];
+  return [temporal, store, mail, officialMail, trust];
 }
 
 /** Stops children we started, newest first, and waits for each to exit. */

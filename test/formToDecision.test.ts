@@ -14,6 +14,7 @@ import type { FormToDecisionState } from '../workflows/formToDecision';
 import { waitForMail } from './support/mailbox';
 import { freshIdentityCode, letterApi, registerPerson, stopEventPoller, waitUntil } from './support/officialMailHarness';
 import { pdfsig, summarisePdfsig } from './support/pdfTools';
+import { expectArchivalPdf } from './signing/ltvFixtures';
 import { recordHistoryIfAsked } from './support/recordHistory';
 import { samplePdf } from './support/samplePdf';
 import { openTestStack, TestStack } from './support/testStack';
@@ -174,6 +175,7 @@ describe('form to decision on the real stack', () => {
     expect(await new LocalFinanceSimulator().paymentsFor(state.caseNumber!)).toHaveLength(1);
     const signed = await new ChunkedDocumentStore(50e6).readVersion(state.decision!.versionId!);
     expect(summarisePdfsig(await pdfsig(signed))).toMatchObject({ signatures: 1, valid: 1 });
+    await expectArchivalPdf(signed);
     const description = await stack.client.workflow.getHandle(applicationId).describe();
     expect(description.searchAttributes.CaseNumber).toEqual([state.caseNumber]);
     expect(description.searchAttributes.ProcessType).toEqual(['formToDecision']);

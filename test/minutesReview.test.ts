@@ -14,6 +14,7 @@ import {
   SECRETARY_TOKEN, SECTIONS, signMinutes, startReview, uploadPdf, waitForState,
 } from './support/minutesHarness';
 import { pdfsig, qpdfCheck, summarisePdfsig } from './support/pdfTools';
+import { expectArchivalPdf } from './signing/ltvFixtures';
 
 const run = promisify(execFile);
 
@@ -119,7 +120,7 @@ describe('minutes review, end to end on the real stack', () => {
       expect(summarisePdfsig(await pdfsig(sealedPdf))).toEqual({ signatures: 5, valid: 5, lastCoversWholeDocument: true });
       expect((await qpdfCheck(sealedPdf)).ok).toBe(true);
       const report = await pdfsig(sealedPdf);
-      expect([...report.matchAll(/Signature Field Name: (\S+)/g)].map((m) => m[1])).toEqual(['chair', 'secretary', 'checker-1', 'checker-2', 'organisation-seal']);
+      expect([...report.matchAll(/Signature Field Name: (\S+)/g)].map((m) => m[1])).toEqual(['chair', 'secretary', 'checker-1', 'checker-2', 'organisation-seal', 'document-timestamp-1']);
       expect(sealedPdf.toString('latin1')).toContain('(Tarkastettu / Justerat / Checked)');
       expect(await pdfText(sealedPdf)).toContain('Avattiin klo 18.00');
 
@@ -148,6 +149,7 @@ describe('minutes review, end to end on the real stack', () => {
       // When the period ends: final, personal data off the public page and its PDF, archived with TOS metadata.
       const result = (await harness.stack.client.workflow.getHandle(reviewId).result()) as MinutesReviewState;
       expect(result.status).toBe('final');
+      await expectArchivalPdf(sealedPdf); // checked here: the rectification period above is timed in seconds
       const after = await getPdf(`/public/minutes/${reviewId}.pdf`);
       const afterText = await pdfText(after.body);
       expect(afterText).not.toContain(PERSONAL_TEXT);

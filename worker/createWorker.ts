@@ -18,7 +18,7 @@ import { Letters } from '../store/letters';
 import { EmploymentContracts } from '../store/employmentContracts';
 import { MinutesReviews } from '../store/minutesReviews';
 import { SignaturePlans } from '../store/signaturePlans';
-import { loadSigningCredentials } from './signingCredentials';
+import { createLongTermValidityServices, loadSigningCredentials } from './signingCredentials';
 import { testTimerInterceptorModules } from './testTimers';
 import { bulkTaskQueue, webhooksTaskQueue } from '../workflows/taskQueues';
 import { createWebhookActivities } from '../activities/webhookActivities';
@@ -33,21 +33,22 @@ export const WORKFLOWS_PATH = require.resolve('../workflows');
 /** Every activity of every process, wired to the real services the configuration names. */
 export async function createActivities(config: SinettiConfig) {
   const credentials = await loadSigningCredentials(config);
+  const longTermValidity = await createLongTermValidityServices(config);
   const mailer = new Mailer(config.smtp.url, config.smtp.from);
   const store = new ChunkedDocumentStore(config.maxDocumentBytes);
   const plans = new SignaturePlans();
   const audit = new AuditLog();
   const officialMail = officialMailServices(config);
   const activities = {
-    ...createDocumentActivities({ store, plans, audit, credentials, organization: config.organization }),
+    ...createDocumentActivities({ store, plans, audit, credentials, longTermValidity, organization: config.organization }),
     ...createContractActivities({
-      store, plans, audit, credentials, organization: config.organization, publicUrl: config.publicUrl,
+      store, plans, audit, credentials, longTermValidity, organization: config.organization, publicUrl: config.publicUrl,
       contracts: new EmploymentContracts(), links: new ParticipantLinks(), mail: mailer, archive: new Archive(),
       attachmentLimitBytes: config.mailAttachmentLimitBytes,
     }),
     ...createLetterActivities({ store, audit, organization: config.organization, ...officialMail.deps }),
     ...createMinutesActivities({
-      store, plans, audit, credentials, organization: config.organization, publicUrl: config.publicUrl,
+      store, plans, audit, credentials, longTermValidity, organization: config.organization, publicUrl: config.publicUrl,
       reviews: new MinutesReviews(), links: new ParticipantLinks(), mail: mailer, archive: new Archive(),
     }),
     ...createApplicationActivities({

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { Client } from '@temporalio/client';
@@ -26,6 +27,11 @@ export const TEST_ENVIRONMENT: Record<string, string> = {
   // Official mail: the simulators on ports of their own, and everything timed in seconds.
   SUOMIFI_SIMULATOR_PORT: '8910',
   VTJ_SIMULATOR_PORT: '8911',
+  // The development TSA, OCSP responder and CRL; one CA shared by every checkout on this machine, since the services are shared too.
+  SINETTI_TSA_PORT: '8912',
+  SINETTI_OCSP_PORT: '8913',
+  SINETTI_CRL_PORT: '8914',
+  SINETTI_DEVELOPMENT_PKI_DIR: path.join(os.tmpdir(), 'sinetti-test-pki'),
   SUOMIFI_SIMULATOR_EVENT_STEP_MS: '300',
   SUOMIFI_REQUEST_TIMEOUT_MS: '1500',
   LETTER_EVENT_POLL_INTERVAL_MS: '500',
