@@ -15,6 +15,12 @@ const environment = z.object({
   TEMPORAL_TASK_QUEUE: z.string().default('sinetti'),
   TEMPORAL_PORT: z.coerce.number().int().default(7233),
   TEMPORAL_UI_PORT: z.coerce.number().int().default(8233),
+  /** mTLS to the Temporal frontend: PEM files of this client's certificate and key, and of the CA that signed the server's. */
+  TEMPORAL_TLS_CERT: z.string().optional(),
+  TEMPORAL_TLS_KEY: z.string().optional(),
+  TEMPORAL_TLS_CA: z.string().optional(),
+  /** The name in the server's certificate, when it is not the host in TEMPORAL_ADDRESS. */
+  TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
   MONGODB_URI: z.string().optional(),
   FERRETDB_PORT: z.coerce.number().int().default(27017),
   SMTP_URL: z.string().optional(),
@@ -45,7 +51,7 @@ export interface SinettiConfig {
   dataDir: string;
   organization: string;
   publicUrl: string;
-  temporal: { address: string; embedded: boolean; namespace: string; taskQueue: string; uiPort: number };
+  temporal: { address: string; embedded: boolean; namespace: string; taskQueue: string; uiPort: number; tls?: TemporalTlsFiles };
   mongodb: { uri: string; embedded: boolean; port: number };
   smtp: { url: string; embedded: boolean; port: number; webPort: number; from: string };
   api: { port: number; host: string };
@@ -59,6 +65,9 @@ export interface SinettiConfig {
   officialMail: OfficialMailConfig;
   logLevel: string;
 }
+
+/** Paths, read when connecting (common/temporalClient.ts), so a renewed certificate is picked up on restart. */
+export interface TemporalTlsFiles { certPath?: string; keyPath?: string; caPath?: string; serverName?: string }
 
 export const STAFF_ROLES = ['hr', 'secretary', 'handler', 'registry', 'admin'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -78,6 +87,12 @@ export function parseStaffTokens(spec: string | undefined): StaffToken[] {
   });
 }
 
+function temporalTls(e: Environment): TemporalTlsFiles | undefined {
+  if (!e.TEMPORAL_TLS_CERT && !e.TEMPORAL_TLS_KEY && !e.TEMPORAL_TLS_CA && !e.TEMPORAL_TLS_SERVER_NAME) return undefined;
+  if (!e.TEMPORAL_TLS_CERT !== !e.TEMPORAL_TLS_KEY) throw new Error('Invalid configuration: TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together (the client certificate and its key)');
+  return { certPath: e.TEMPORAL_TLS_CERT, keyPath: e.TEMPORAL_TLS_KEY, caPath: e.TEMPORAL_TLS_CA, serverName: e.TEMPORAL_TLS_SERVER_NAME };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SinettiConfig {
   const parsed = environment.safeParse(env);
   if (!parsed.success) {
@@ -95,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SinettiConfig 
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
       uiPort: e.TEMPORAL_UI_PORT,
+      tls: temporalTls(e),
     },
     mongodb: {
       uri: e.MONGODB_URI ?? `mongodb://127.0.0.1:${e.FERRETDB_PORT}/sinetti`,
