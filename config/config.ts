@@ -34,6 +34,16 @@ const environment = z.object({
   /** role:token pairs, comma separated, e.g. "hr:abc,admin:def". */
   SINETTI_STAFF_TOKENS: z.string().optional(),
   MAX_DOCUMENT_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+  /** Uploaded PDFs are inspected in a worker thread within these limits (inspection/pdfInspection.ts). */
+  SINETTI_PDF_MAX_PAGES: z.coerce.number().int().positive().default(500),
+  SINETTI_PDF_MAX_OBJECTS: z.coerce.number().int().positive().default(200_000),
+  SINETTI_PDF_MAX_INFLATED_MB: z.coerce.number().int().positive().default(256),
+  SINETTI_PDF_MAX_OBJECT_STREAM_MB: z.coerce.number().int().positive().default(32),
+  SINETTI_PDF_INSPECTION_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  SINETTI_PDF_INSPECTION_MEMORY_MB: z.coerce.number().int().positive().default(256),
+  /** Page images for people's pages (inspection/pageImages.ts). */
+  SINETTI_PAGE_RENDER_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  SINETTI_PAGE_RENDER_CONCURRENCY: z.coerce.number().int().positive().default(2),
   SIGNING_P12_PATH: z.string().optional(),
   SIGNING_P12_PASSWORD: z.string().optional(),
   /** Payload encryption keys, `id:base64` comma separated, newest first. */
@@ -57,6 +67,8 @@ export interface SinettiConfig {
   api: { port: number; host: string };
   staffTokens: StaffToken[];
   maxDocumentBytes: number;
+  pdfLimits: PdfLimits;
+  pageRendering: { timeoutMs: number; concurrency: number };
   mailAttachmentLimitBytes: number;
   signing: { p12Path?: string; p12Password?: string };
   payloadKeys?: string;
@@ -68,6 +80,8 @@ export interface SinettiConfig {
 
 /** Paths, read when connecting (common/temporalClient.ts), so a renewed certificate is picked up on restart. */
 export interface TemporalTlsFiles { certPath?: string; keyPath?: string; caPath?: string; serverName?: string }
+
+export interface PdfLimits { maxPages: number; maxObjects: number; maxInflatedBytes: number; maxObjectStreamBytes: number; timeoutMs: number; memoryMb: number }
 
 export const STAFF_ROLES = ['hr', 'secretary', 'handler', 'registry', 'admin'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -127,6 +141,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SinettiConfig 
     api: { port: e.API_PORT, host: e.API_HOST },
     staffTokens: parseStaffTokens(e.SINETTI_STAFF_TOKENS),
     maxDocumentBytes: e.MAX_DOCUMENT_BYTES,
+    pdfLimits: {
+      maxPages: e.SINETTI_PDF_MAX_PAGES,
+      maxObjects: e.SINETTI_PDF_MAX_OBJECTS,
+      maxInflatedBytes: e.SINETTI_PDF_MAX_INFLATED_MB * 1024 * 1024,
+      maxObjectStreamBytes: e.SINETTI_PDF_MAX_OBJECT_STREAM_MB * 1024 * 1024,
+      timeoutMs: e.SINETTI_PDF_INSPECTION_TIMEOUT_MS,
+      memoryMb: e.SINETTI_PDF_INSPECTION_MEMORY_MB,
+    },
+    pageRendering: { timeoutMs: e.SINETTI_PAGE_RENDER_TIMEOUT_MS, concurrency: e.SINETTI_PAGE_RENDER_CONCURRENCY },
     mailAttachmentLimitBytes: e.MAIL_ATTACHMENT_LIMIT_BYTES,
     signing: { p12Path: e.SIGNING_P12_PATH, p12Password: e.SIGNING_P12_PASSWORD },
     payloadKeys: e.SINETTI_PAYLOAD_KEYS,

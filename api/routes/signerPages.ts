@@ -10,6 +10,7 @@ import { SinettiError } from '../../common/errors';
 import { ROLE_LABELS } from '../../activities/contractActivities';
 import { LinkRejectedError, ParticipantLinks, ResolvedLink } from '../../links/signerLinks';
 import { inspectPdf } from '../../signing/errors';
+import { renderPageImage } from '../../inspection/pageImages';
 import { activeSigners, ContractSigner, EmploymentContractRecord, EmploymentContracts } from '../../store/employmentContracts';
 import type { EmploymentContractState } from '../../workflows/employmentContract';
 import { decideUpdate, RejectionType } from '../../workflows/signingRound';
@@ -299,17 +300,7 @@ export function signerPageRoutes(routes: ApiRoutes, deps: ApiDeps): void {
   }));
 }
 
-/** Poppler's pdftoppm draws the page; undefined when the page does not exist. */
+/** Poppler's pdftoppm draws the page, within time, concurrency and cache bounds (inspection/pageImages.ts); undefined when the page does not exist. */
 export async function renderPage(pdf: Buffer, page: number): Promise<Buffer | undefined> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinetti-page-'));
-  try {
-    const input = path.join(dir, 'document.pdf');
-    await fs.writeFile(input, pdf);
-    await run('pdftoppm', ['-png', '-r', '96', '-f', String(page), '-l', String(page), '-singlefile', input, path.join(dir, 'page')]);
-    return await fs.readFile(path.join(dir, 'page.png'));
-  } catch {
-    return undefined;
-  } finally {
-    await fs.rm(dir, { recursive: true, force: true });
-  }
+  return renderPageImage(pdf, page);
 }
