@@ -1,5 +1,6 @@
 import { rgb } from 'pdf-lib';
 import type { AuditEvent } from '../audit/auditLog';
+import { chainHead } from '../audit/auditChain';
 import { PdfTextFlow } from './pdfTextFlow';
 import { helsinkiTime } from '../common/helsinkiTime';
 
@@ -46,6 +47,9 @@ export async function renderAuditCertificate(input: CertificateInput): Promise<B
   flow.row('Asiakirja / Dokument / Document', input.title);
   flow.row('Organisaatio / Organisation', input.organization);
   flow.row('Prosessi / Process', input.processId);
+  // The chain's head under the seal: a trail rewritten later no longer ends here (audit/auditChain.ts).
+  const head = chainHead(input.events);
+  if (head) flow.row('Tarkastusketju / Granskningskedja / Audit chain', `${head.seq} · SHA-256 ${head.hash}`);
   flow.paragraph(
     'Alla on jokainen tapahtuma aikajärjestyksessä. Organisaation sinetti kattaa koko asiakirjan tämän sivun kanssa. '
     + '/ Nedan finns varje händelse i tidsordning. Organisationens sigill täcker hela dokumentet med denna sida. '

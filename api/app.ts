@@ -14,6 +14,7 @@ import { processRoutes } from './routes/processes';
 import { codecCors, codecRoutes } from './routes/codec';
 import { sessionRoutes } from './routes/session';
 import { adminRoutes } from './routes/admin';
+import { auditChainRoutes } from './routes/auditChain';
 import { applicationRoutes } from './routes/applications';
 import { loadPayloadCodec } from '../common/payloadKeys';
 import { createApiMetrics } from '../observability/metrics';
@@ -31,6 +32,7 @@ export function createApp(deps: ApiDeps): Express {
   sessionRoutes(routes, deps);
   codecRoutes(routes, { ...deps, codec: loadPayloadCodec(deps.config) });
   adminRoutes(routes, deps);
+  auditChainRoutes(routes, deps);
   documentRoutes(routes, deps);
   processRoutes(routes, deps);
   contractRoutes(routes, deps);

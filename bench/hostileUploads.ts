@@ -27,15 +27,15 @@ import { samplePdf } from '../test/support/samplePdf';
 const ROOT = path.resolve(__dirname, '..');
 const ENV: Record<string, string> = {
   SINETTI_DATA_DIR: path.join(ROOT, 'data', 'bench-uploads'),
-  TEMPORAL_PORT: '7533',
-  TEMPORAL_UI_PORT: '8533',
-  FERRETDB_PORT: '27317',
-  SMTP_PORT: '1325',
-  MAIL_WEB_PORT: '1380',
+  TEMPORAL_PORT: '7733',
+  TEMPORAL_UI_PORT: '8733',
+  FERRETDB_PORT: '27517',
+  SMTP_PORT: '1525',
+  MAIL_WEB_PORT: '1580',
   LOG_LEVEL: 'warn',
   SINETTI_PAYLOAD_KEYS: 'bench-1:c2luZXR0aS1iZW5jaC1rZXktbm90LWEtc2VjcmV0LTM=',
-  SUOMIFI_SIMULATOR_PORT: '8930',
-  VTJ_SIMULATOR_PORT: '8931',
+  SUOMIFI_SIMULATOR_PORT: '8940',
+  VTJ_SIMULATOR_PORT: '8941',
 };
 const BOMB_RUNS = 5;
 const TEN_PAGE_RUNS = 40;
