@@ -17,7 +17,7 @@ const TEXTS = {
     sendCode: { email: 'Lähetä koodi sähköpostiini', sms: 'Lähetä koodi puhelimeeni tekstiviestinä' },
     codeSent: (to: string) => `Lähetimme 6-numeroisen koodin osoitteeseen ${to}. Koodi on voimassa 10 minuuttia.`,
     codeLabel: 'Vahvistuskoodi', codeHint: '6 numeroa', confirmCode: 'Vahvista', sendAgain: 'Lähetä uusi koodi',
-    codeErrors: { wrong_code: 'Koodi ei ole oikein. Tarkista koodi ja yritä uudelleen.', expired_code: 'Koodi on vanhentunut. Pyydä uusi koodi.', too_many_attempts: 'Liian monta väärää yritystä. Pyydä uusi koodi.', no_code: 'Pyydä ensin koodi.' },
+    codeErrors: { wrong_code: 'Koodi ei ole oikein. Tarkista koodi ja yritä uudelleen.', expired_code: 'Koodi on vanhentunut. Pyydä uusi koodi.', too_many_attempts: 'Liian monta väärää yritystä. Pyydä uusi koodi.', no_code: 'Pyydä ensin koodi.', link_locked: 'Linkki on lukittu liian monen väärän koodin vuoksi. Asiakirjan lähettäjälle on ilmoitettu, ja hän ottaa sinuun yhteyttä.', too_many_codes: 'Olet pyytänyt tunnin sisällä jo viisi koodia. Käytä viimeisintä koodia tai pyydä uusi tunnin kuluttua.' },
     languageName: 'Suomi', languages: 'Kieli', signHeading: 'Allekirjoita asiakirja', from: 'Lähettäjä', deadline: 'Määräaika',
     yourRole: 'Roolisi', signers: 'Allekirjoittajat ja järjestys', document: 'Asiakirja', openPdf: 'Avaa asiakirja PDF-tiedostona',
     page: (n: number, total: number) => `Sivu ${n} / ${total}`, consent: 'Olen lukenut asiakirjan ja hyväksyn sen sähköisellä allekirjoituksellani.',
@@ -47,7 +47,7 @@ const TEXTS = {
     sendCode: { email: 'Skicka koden till min e-post', sms: 'Skicka koden till min telefon som sms' },
     codeSent: (to: string) => `Vi skickade en sexsiffrig kod till ${to}. Koden gäller i 10 minuter.`,
     codeLabel: 'Verifieringskod', codeHint: '6 siffror', confirmCode: 'Bekräfta', sendAgain: 'Skicka en ny kod',
-    codeErrors: { wrong_code: 'Koden är inte rätt. Kontrollera koden och försök igen.', expired_code: 'Koden har gått ut. Be om en ny kod.', too_many_attempts: 'För många felaktiga försök. Be om en ny kod.', no_code: 'Be först om en kod.' },
+    codeErrors: { wrong_code: 'Koden är inte rätt. Kontrollera koden och försök igen.', expired_code: 'Koden har gått ut. Be om en ny kod.', too_many_attempts: 'För många felaktiga försök. Be om en ny kod.', no_code: 'Be först om en kod.', link_locked: 'Länken är låst efter för många felaktiga koder. Avsändaren av dokumentet har meddelats och kontaktar dig.', too_many_codes: 'Du har redan bett om fem koder inom en timme. Använd den senaste koden eller be om en ny om en timme.' },
     languageName: 'Svenska', languages: 'Språk', signHeading: 'Underteckna dokumentet', from: 'Avsändare', deadline: 'Tidsfrist',
     yourRole: 'Din roll', signers: 'Undertecknare och ordning', document: 'Dokument', openPdf: 'Öppna dokumentet som PDF',
     page: (n: number, total: number) => `Sida ${n} / ${total}`, consent: 'Jag har läst dokumentet och godkänner det med min elektroniska underskrift.',
@@ -77,7 +77,7 @@ const TEXTS = {
     sendCode: { email: 'Send the code to my e-mail', sms: 'Send the code to my phone by text message' },
     codeSent: (to: string) => `We sent a 6-digit code to ${to}. The code is valid for 10 minutes.`,
     codeLabel: 'Verification code', codeHint: '6 digits', confirmCode: 'Confirm', sendAgain: 'Send a new code',
-    codeErrors: { wrong_code: 'The code is not correct. Check the code and try again.', expired_code: 'The code has expired. Ask for a new code.', too_many_attempts: 'Too many wrong attempts. Ask for a new code.', no_code: 'Ask for a code first.' },
+    codeErrors: { wrong_code: 'The code is not correct. Check the code and try again.', expired_code: 'The code has expired. Ask for a new code.', too_many_attempts: 'Too many wrong attempts. Ask for a new code.', no_code: 'Ask for a code first.', link_locked: 'This link is locked after too many wrong codes. The sender of the document has been told and will contact you.', too_many_codes: 'You have already asked for five codes within an hour. Use the latest code, or ask for a new one in an hour.' },
     languageName: 'English', languages: 'Language', signHeading: 'Sign the document', from: 'From', deadline: 'Deadline',
     yourRole: 'Your role', signers: 'Signers and their order', document: 'Document', openPdf: 'Open the document as a PDF',
     page: (n: number, total: number) => `Page ${n} of ${total}`, consent: 'I have read the document and I approve it with my electronic signature.',
@@ -231,7 +231,7 @@ export interface VerifyPageModel {
   channel: 'email' | 'sms';
   /** Set once a code has gone out: where to (masked). */
   sentTo?: string;
-  error?: 'wrong_code' | 'expired_code' | 'too_many_attempts' | 'no_code';
+  error?: 'wrong_code' | 'expired_code' | 'too_many_attempts' | 'no_code' | 'link_locked' | 'too_many_codes';
 }
 
 /** The one-time code step before the signing form, when the sender asked for it. */

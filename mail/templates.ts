@@ -191,6 +191,21 @@ export const TEMPLATES = {
       },
     ],
   },
+  signerLinkLocked: {
+    subject: {
+      fi: (d) => `Allekirjoituslinkki lukittu: ${d.documentTitle}`,
+      sv: (d) => `Underskriftslänken låst: ${d.documentTitle}`,
+      en: (d) => `Signing link locked: ${d.documentTitle}`,
+    },
+    lines: [
+      { fi: (d) => `Hei ${d.recipientName},`, sv: (d) => `Hej ${d.recipientName},`, en: (d) => `Hello ${d.recipientName},` },
+      {
+        fi: (d) => `Allekirjoittajan ${d.actorName ?? ''} linkki asiakirjaan "${d.documentTitle}" on lukittu, koska siihen syötettiin liian monta väärää vahvistuskoodia. Varmista henkilöllisyys ja lähetä tarvittaessa uusi kutsu tai siirrä vuoro.`,
+        sv: (d) => `Länken för ${d.actorName ?? ''} till "${d.documentTitle}" har låsts eftersom för många felaktiga verifieringskoder angavs. Kontrollera identiteten och skicka vid behov en ny inbjudan eller överför turen.`,
+        en: (d) => `The signing link of ${d.actorName ?? ''} for "${d.documentTitle}" has been locked after too many wrong verification codes. Check who they are, then send a new invitation or reassign the turn if needed.`,
+      },
+    ],
+  },
   caseAcknowledgement: {
     subject: {
       fi: (d) => `Vastaanotettu: ${d.documentTitle}`,

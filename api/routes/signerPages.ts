@@ -19,7 +19,7 @@ import { queryProcess, updateProcess } from '../processUpdates';
 import { ApiRoutes } from '../routeRegistry';
 import { chooseLanguage, Explanation, explanationPage, receiptPage, signPage, verifyPage } from '../signerPageViews';
 import { SimulatedSmsSender } from '../../integrations/sms/smsSender';
-import { VerificationEvidence, VerificationSubject, verifierFor } from '../../verification/signerVerification';
+import { VerificationEvidence, VerificationFailure, VerificationSubject, verifierFor } from '../../verification/signerVerification';
 import type { Language } from '../../mail/templates';
 
 const run = promisify(execFile);
@@ -64,11 +64,12 @@ export function signerPageRoutes(routes: ApiRoutes, deps: ApiDeps): void {
   const verifierOf = (context: SignerContext) => verifierFor(context.record.verification, { mail: deps.mail, sms, organization });
   const subjectOf = ({ record, signer, language }: SignerContext): VerificationSubject => ({
     processId: record.contractId, participantId: signer.participantId, name: signer.name, email: signer.email, phone: signer.phone, language, documentTitle: record.title,
+    staffContact: record.hr,
   });
   function verified(req: Request, context: SignerContext): Promise<VerificationEvidence | undefined> {
     return verifierOf(context).check(subjectOf(context), parseCookies(req.headers.cookie ?? '')[VERIFIED_COOKIE]);
   }
-  function renderVerifyPage(res: Response, context: SignerContext, status: number, extra: { sentTo?: string; error?: 'wrong_code' | 'expired_code' | 'too_many_attempts' | 'no_code' } = {}): void {
+  function renderVerifyPage(res: Response, context: SignerContext, status: number, extra: { sentTo?: string; error?: VerificationFailure } = {}): void {
     send(res, status, verifyPage({
       language: context.language, organization, title: context.record.title, base: context.base,
       channel: context.record.verification === 'smsCode' ? 'sms' : 'email', ...extra,
@@ -250,8 +251,10 @@ export function signerPageRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     const challenge = await verifier.begin(subjectOf(context));
     await deps.audit.append({
       eventId: `${context.record.contractId}/code/${randomUUID()}`, processId: context.record.contractId, actor: `participant:${context.signer.participantId}`,
-      action: 'contract.code_sent', at: new Date(), ip: req.ip, userAgent: req.get('user-agent'), details: { method: verifier.method },
+      action: challenge.kind === 'refused' ? 'contract.code_refused' : 'contract.code_sent', at: new Date(), ip: req.ip, userAgent: req.get('user-agent'),
+      details: challenge.kind === 'refused' ? { method: verifier.method, reason: challenge.reason } : { method: verifier.method },
     });
+    if (challenge.kind === 'refused') return renderVerifyPage(res, context, 429, { error: challenge.reason });
     renderVerifyPage(res, context, 200, { sentTo: challenge.kind === 'code' ? challenge.sentTo : undefined });
   }));
 
