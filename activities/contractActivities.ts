@@ -1,7 +1,7 @@
 import { AuditLog } from '../audit/auditLog';
 import { recordsMetadataFor } from '../config/recordsPlan';
 import { ParticipantLinks } from '../links/signerLinks';
-import { Mailer, MailSender } from '../mail/mailer';
+import { MailSender } from '../mail/mailer';
 import type { Language, TemplateName } from '../mail/templates';
 import type { SigningCredentials } from '../signing/credentials';
 import { SignatureStamp, signField } from '../signing/signField';
@@ -85,18 +85,20 @@ export function createContractActivities(deps: ContractActivityDeps) {
     key: string; record: EmploymentContractRecord; signer: ContractSigner; purpose: string; expiresAt: Date;
     template: TemplateName; deadline?: Date; attachments?: { filename: string; content: Buffer; contentType: string }[];
   }): Promise<void> {
-    if (await Mailer.wasSent(input.key)) return;
-    const token = await deps.links.issue({ processId: input.record.contractId, participantId: input.signer.participantId, purpose: input.purpose, expiresAt: input.expiresAt });
     await deps.mail.send({
       idempotencyKey: input.key,
       to: input.signer.email,
       language: input.signer.language,
       template: input.template,
       data: {
-        organization: deps.organization, recipientName: input.signer.name, documentTitle: input.record.title,
-        link: signingLink(deps.publicUrl, token, input.signer.language), deadline: input.deadline,
+        organization: deps.organization, recipientName: input.signer.name, documentTitle: input.record.title, deadline: input.deadline,
       },
       attachments: input.attachments,
+      // Issued once per key, with the send (mail/mailer.ts): a retry mails the same link.
+      link: {
+        issue: () => deps.links.issue({ processId: input.record.contractId, participantId: input.signer.participantId, purpose: input.purpose, expiresAt: input.expiresAt }),
+        url: (token) => signingLink(deps.publicUrl, token, input.signer.language),
+      },
     });
   }
 

@@ -107,6 +107,19 @@ function temporalTls(e: Environment): TemporalTlsFiles | undefined {
   return { certPath: e.TEMPORAL_TLS_CERT, keyPath: e.TEMPORAL_TLS_KEY, caPath: e.TEMPORAL_TLS_CA, serverName: e.TEMPORAL_TLS_SERVER_NAME };
 }
 
+/**
+ * Without staff tokens the public development tokens (dev-admin-token …) let
+ * anyone in, and without a PKCS#12 a self-made development seal signs: fine on
+ * a laptop, never in production, so production mode refuses to start.
+ */
+function refuseDevelopmentDefaultsInProduction(env: NodeJS.ProcessEnv, e: Environment): void {
+  if (env.NODE_ENV !== 'production') return;
+  const missing: string[] = [];
+  if (!e.SINETTI_STAFF_TOKENS) missing.push('SINETTI_STAFF_TOKENS (without it the public development tokens would be accepted)');
+  if (!e.SIGNING_P12_PATH) missing.push('SIGNING_P12_PATH and SIGNING_P12_PASSWORD (without them a self-made development seal would sign)');
+  if (missing.length) throw new Error(`Production mode (NODE_ENV=production) needs ${missing.join(' and ')}. Set them, or unset NODE_ENV for development.`);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SinettiConfig {
   const parsed = environment.safeParse(env);
   if (!parsed.success) {
@@ -114,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SinettiConfig 
     throw new Error(`Invalid configuration: ${problems}`);
   }
   const e = parsed.data;
+  refuseDevelopmentDefaultsInProduction(env, e);
   return {
     dataDir: path.resolve(e.SINETTI_DATA_DIR),
     organization: e.SINETTI_ORGANIZATION,
