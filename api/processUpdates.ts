@@ -1,7 +1,8 @@
 import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { NotFoundError, SinettiError } from '../common/errors';
-import { REJECTIONS, RejectionType } from '../workflows/signingRound';
+import type { DocumentStore } from '../store/documentStore';
+import { REJECTIONS, RejectionType, RoundSnapshot } from '../workflows/signingRound';
 
 /**
  * Sends an Update to a running process and turns a refusal from its
@@ -51,4 +52,24 @@ export async function queryProcess<T>(temporal: Client, processId: string): Prom
     if (error instanceof WorkflowNotFoundError) throw new NotFoundError(`Process ${processId}`);
     throw error;
   }
+}
+
+/**
+ * A signer's decision checked as the round's validator will check it, before
+ * its evidence (typed name, IP, browser) is stored: a decision the round would
+ * refuse leaves no evidence record behind. The round accepts the hash of any
+ * version it has shown; from outside, a hash no version of the document has
+ * is refused here, and the round's own check stays the last word.
+ */
+export async function checkDecisionBeforeEvidence(store: DocumentStore, round: RoundSnapshot, participantId: string, documentSha256: string): Promise<void> {
+  const refuse = (type: RejectionType) => new SinettiError(type, REJECTIONS[type], STATUS[type]);
+  if (round.status !== 'open') throw refuse('round_closed');
+  if (!round.documentVersionId) throw refuse('not_open_yet');
+  const signer = round.signers.find((s) => s.participantId === participantId);
+  if (!signer) throw refuse('unknown_signer');
+  if (signer.status === 'signed' || signer.status === 'declined' || signer.status === 'deciding') throw refuse('already_decided');
+  if (signer.status !== 'invited') throw refuse('not_your_turn');
+  if (documentSha256 === round.documentSha256) return;
+  const { documentId } = await store.getVersion(round.documentVersionId);
+  if (!(await store.listVersions(documentId)).some((version) => version.sha256 === documentSha256)) throw refuse('stale_document');
 }

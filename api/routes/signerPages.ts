@@ -15,7 +15,7 @@ import { activeSigners, ContractSigner, EmploymentContractRecord, EmploymentCont
 import type { EmploymentContractState } from '../../workflows/employmentContract';
 import { decideUpdate, RejectionType } from '../../workflows/signingRound';
 import { ApiDeps } from '../apiDeps';
-import { queryProcess, updateProcess } from '../processUpdates';
+import { checkDecisionBeforeEvidence, queryProcess, updateProcess } from '../processUpdates';
 import { ApiRoutes } from '../routeRegistry';
 import { chooseLanguage, Explanation, explanationPage, receiptPage, signPage, verifyPage } from '../signerPageViews';
 import { SimulatedSmsSender } from '../../integrations/sms/smsSender';
@@ -208,12 +208,13 @@ export function signerPageRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     const verification = await verified(req, context);
     if (!verification) return renderVerifyPage(res, context, 403);
     const evidenceId = randomUUID();
-    await contracts.recordEvidence({
-      evidenceId, contractId: context.record.contractId, participantId: context.signer.participantId, decision,
-      typedName: decision === 'sign' ? typedName.trim() : undefined, reason: decision === 'decline' ? reason : undefined,
-      documentSha256, ip: req.ip, userAgent: req.get('user-agent'), verification, at: new Date(),
-    });
     try {
+      await checkDecisionBeforeEvidence(deps.store, (await withState(context)).state.round, context.signer.participantId, documentSha256);
+      await contracts.recordEvidence({
+        evidenceId, contractId: context.record.contractId, participantId: context.signer.participantId, decision,
+        typedName: decision === 'sign' ? typedName.trim() : undefined, reason: decision === 'decline' ? reason : undefined,
+        documentSha256, ip: req.ip, userAgent: req.get('user-agent'), verification, at: new Date(),
+      });
       await updateProcess(deps.temporal, context.record.contractId, decideUpdate, { participantId: context.signer.participantId, decision, documentSha256, evidenceId });
     } catch (error) {
       // Decided already, or the round has ended: the receipt or the ending explains it better than an error.
