@@ -1,4 +1,4 @@
-import { createInflate } from 'node:zlib';
+import { createInflate, inflateSync } from 'node:zlib';
 import { PdfError } from '../signing/errors';
 
 /**
@@ -103,8 +103,24 @@ function endOfData(bytes: Buffer, from: number): number {
   return end < 0 ? bytes.length : end;
 }
 
+/** What a small stream may inflate to in one synchronous step; past it, it is counted chunk by chunk. */
+const SYNC_OUTPUT_LIMIT = 4 * 1024 * 1024;
+
 /** Inflates and counts, keeping nothing; stops as soon as the budget is passed. A broken stream counts what it gave. */
-function inflatedSize(data: Buffer, budget: number): Promise<number> {
+async function inflatedSize(data: Buffer, budget: number): Promise<number> {
+  // An ordinary page's streams are small: one synchronous call each, instead of a round trip through zlib's thread pool.
+  if (data.length <= 64 * 1024) {
+    try {
+      return inflateSync(data, { maxOutputLength: Math.max(1, Math.min(budget + 1, SYNC_OUTPUT_LIMIT)) }).length;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') return 0;
+      if (budget < SYNC_OUTPUT_LIMIT) return budget + 1;
+    }
+  }
+  return countInflated(data, budget);
+}
+
+function countInflated(data: Buffer, budget: number): Promise<number> {
   return new Promise((resolve) => {
     let total = 0;
     const inflate = createInflate({ chunkSize: 64 * 1024 });
