@@ -45,8 +45,11 @@ class InspectionThread {
       else task.pending.reject(new PdfError(reply.error.code, reply.error.message));
       pool.next(this);
     });
-    this.worker.on('error', (error) => this.fail(new PdfError('too_complex', `The PDF document needs more memory to read than Sinetti allows (${limits.memoryMb} MB). Save it again as a simpler PDF or split it.`, { cause: error })));
-    this.worker.on('exit', () => this.fail(new PdfError('too_complex', 'The PDF document could not be inspected.')));
+    this.worker.on('error', (error: Error & { code?: string }) => this.fail(error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+      ? new PdfError('too_complex', `The PDF document needs more memory to read than Sinetti allows (${limits.memoryMb} MB). Save it again as a simpler PDF or split it.`, { cause: error })
+      // Not the document's fault (the thread could not start, say): a server error, not a 422.
+      : new Error(`PDF inspection failed: ${error.message}`, { cause: error })));
+    this.worker.on('exit', () => this.fail(new Error('The PDF inspection thread stopped.')));
   }
 
   run(task: Task): void {
@@ -55,7 +58,7 @@ class InspectionThread {
     this.worker.postMessage(task.request, [task.request.bytes.buffer as ArrayBuffer]);
   }
 
-  fail(error: PdfError): void {
+  fail(error: Error): void {
     if (this.gone) return;
     this.gone = true;
     const task = this.current;
