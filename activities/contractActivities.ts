@@ -83,18 +83,20 @@ export function createContractActivities(deps: ContractActivityDeps) {
     key: string; record: EmploymentContractRecord; signer: ContractSigner; purpose: string; expiresAt: Date;
     template: TemplateName; deadline?: Date; attachments?: { filename: string; content: Buffer; contentType: string }[];
   }): Promise<void> {
-    if (await deps.mail.wasSent(input.key)) return;
-    const token = await deps.links.issue({ processId: input.record.contractId, participantId: input.signer.participantId, purpose: input.purpose, expiresAt: input.expiresAt });
     await deps.mail.send({
       idempotencyKey: input.key,
       to: input.signer.email,
       language: input.signer.language,
       template: input.template,
       data: {
-        organization: deps.organization, recipientName: input.signer.name, documentTitle: input.record.title,
-        link: signingLink(deps.publicUrl, token, input.signer.language), deadline: input.deadline,
+        organization: deps.organization, recipientName: input.signer.name, documentTitle: input.record.title, deadline: input.deadline,
       },
       attachments: input.attachments,
+      // Issued once per key, with the send (mail/mailer.ts): a retry mails the same link.
+      link: {
+        issue: () => deps.links.issue({ processId: input.record.contractId, participantId: input.signer.participantId, purpose: input.purpose, expiresAt: input.expiresAt }),
+        url: (token) => signingLink(deps.publicUrl, token, input.signer.language),
+      },
     });
   }
 

@@ -69,14 +69,17 @@ export function createMinutesActivities(deps: MinutesActivityDeps) {
   }
 
   async function mailLink(input: { key: string; record: MinutesReviewRecord; person: MinutesPerson; purpose: 'review' | 'sign'; kind: LinkMailKind; deadline: Date }): Promise<void> {
-    // A retry after the mail went out must not issue another link: that would revoke the one in the inbox.
-    if (await deps.mail.wasSent(input.key)) return;
-    const token = await deps.links.issue({
-      processId: input.record.reviewId, participantId: input.person.participantId, purpose: input.purpose, expiresAt: new Date(input.deadline.getTime() + LINK_GRACE_MS),
-    });
+    // The link is issued once per key, with the send (mail/mailer.ts): a retry after the mail went out mails the
+    // same link instead of issuing another, which would revoke the one in the inbox.
     await deps.mail.send({
       idempotencyKey: input.key, to: input.person.email, language: input.person.language, template: LINK_TEMPLATES[input.purpose][input.kind],
-      data: { organization: deps.organization, recipientName: input.person.name, documentTitle: input.record.title, link: minutesLink(deps.publicUrl, token, input.person.language), deadline: input.deadline },
+      data: { organization: deps.organization, recipientName: input.person.name, documentTitle: input.record.title, deadline: input.deadline },
+      link: {
+        issue: () => deps.links.issue({
+          processId: input.record.reviewId, participantId: input.person.participantId, purpose: input.purpose, expiresAt: new Date(input.deadline.getTime() + LINK_GRACE_MS),
+        }),
+        url: (token) => minutesLink(deps.publicUrl, token, input.person.language),
+      },
     });
   }
 

@@ -15,6 +15,7 @@ import { processRoutes } from './routes/processes';
 import { codecCors, codecRoutes } from './routes/codec';
 import { sessionRoutes } from './routes/session';
 import { adminRoutes } from './routes/admin';
+import { auditChainRoutes } from './routes/auditChain';
 import { applicationRoutes } from './routes/applications';
 import { loadPayloadCodec } from '../common/payloadKeys';
 import { createApiMetrics } from '../observability/metrics';
@@ -48,6 +49,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoutes {
   suomifiMessagesAdminRoutes(routes, deps);
   archiveRoutes(routes, deps);
   validationRoutes(routes, deps);
+  auditChainRoutes(routes, deps);
   return routes;
 }
 

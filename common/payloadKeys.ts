@@ -15,7 +15,7 @@ export function loadPayloadCodec(config: SinettiConfig): AesGcmPayloadCodec {
   if (config.payloadKeys) return new AesGcmPayloadCodec(parsePayloadKeys(config.payloadKeys));
   const file = path.join(config.dataDir, 'payload-keys');
   if (!fs.existsSync(file)) {
-    fs.mkdirSync(config.dataDir, { recursive: true });
+    fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     fs.writeFileSync(file, `dev-${Date.now().toString(36)}:${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   }
   return new AesGcmPayloadCodec(parsePayloadKeys(fs.readFileSync(file, 'utf8').trim()));

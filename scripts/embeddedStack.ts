@@ -16,6 +16,16 @@ import { CUSTOM_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 const ROOT = path.resolve(__dirname, '..');
 const TOOLS_BIN = path.join(ROOT, '.tools', 'bin');
 
+/**
+ * The data directory holds personal data (the store's file, MailDev's mails
+ * with their signing links, the payload keys): readable by its owner only,
+ * also when it already existed.
+ */
+export function privateDataDir(dataDir: string): void {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dataDir, 0o700);
+}
+
 export interface RunningService {
   name: string;
   url: string;
@@ -196,6 +206,7 @@ export async function startTrustServices(config: SinettiConfig): Promise<Running
 
 /** Starts whatever the configuration leaves to the embedded stack. */
 export async function startEmbeddedServices(config: SinettiConfig, options: { codecEndpoint?: string } = {}): Promise<RunningService[]> {
+  privateDataDir(config.dataDir);
   const [temporal, store, mail, officialMail, trust] = await Promise.all([
     config.temporal.embedded
       ? startTemporalDevServer({

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config/config';
+import { temporalConnectionOptions } from '../common/temporalClient';
 import { logger } from '../observability/logger';
 import { temporalSdkLogger } from '../observability/temporalLogger';
 import { connectStore, disconnectStore } from '../store/connection';
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
   const metricsAddress = process.env.WORKER_METRICS_ADDRESS ?? '127.0.0.1:9464';
   Runtime.install({ logger: temporalSdkLogger(), telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress } } } });
   await connectStore(config.mongodb.uri);
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   // A production build (`npm run build`) ships the workflows bundled ahead of time.
   const bundlePath = process.env.WORKFLOW_BUNDLE_PATH ?? path.join(__dirname, '..', 'workflow-bundle.js');
   const prebuilt = fs.existsSync(bundlePath) ? { workflowBundle: { codePath: bundlePath } } : {};

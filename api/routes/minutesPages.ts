@@ -4,7 +4,7 @@ import type { MinutesLink } from '../../application/minutesParticipants';
 import { SinettiError } from '../../common/errors';
 import { LinkRejectedError } from '../../links/signerLinks';
 import type { Language } from '../../mail/templates';
-import { renderPage } from '../../signing/pageImage';
+import { renderPageImage } from '../../inspection/pageImages';
 import { SectionComment } from '../../store/minutesReviews';
 import type { MinutesReviewState } from '../../workflows/minutesReview';
 import { RouterContext } from '../apiDeps';
@@ -228,7 +228,7 @@ export function minutesPageRoutes(routes: ApiRoutes, { services: { minutesPartic
   }, withLink<LinkInput & { params: { page: number } }>(async ({ params: { page } }, _req, res, context) => {
     const shown = shownVersion(context);
     if (!shown || page < 1 || page > 500) throw new SinettiError('not_found', 'No such page.', 404);
-    const png = await renderPage(await participants.readVersion(shown.versionId), page);
+    const png = await renderPageImage(await participants.readVersion(shown.versionId), page);
     if (!png) throw new SinettiError('not_found', 'No such page.', 404);
     res.set({ 'Content-Type': 'image/png', 'Cache-Control': 'private, max-age=300' }).send(png);
   }));

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { Client } from '@temporalio/client';
 import { loadConfig, SinettiConfig } from '../../config/config';
-import { connectTemporalClient } from '../../common/temporalClient';
+import { connectTemporalClient, temporalConnectionOptions } from '../../common/temporalClient';
 import { FAILURE_CONVERTER_PATH } from '../../common/failureConverter';
 import { connectStore, disconnectStore } from '../../store/connection';
 import { createWorkers, WORKFLOWS_PATH } from '../../worker/createWorker';
@@ -86,7 +86,7 @@ export async function openTestStack(suite: string, overrides: Record<string, str
   quietRuntime();
   const config = testConfig({ TEMPORAL_TASK_QUEUE: uniqueTaskQueue(suite), ...overrides });
   await connectStore(config.mongodb.uri);
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const client = await connectTemporalClient(config);
   return {
     config,
