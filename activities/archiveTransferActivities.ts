@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { SinettiError } from '../common/errors';
-import { ArchivePackageDeps, buildArchivePackage, writePackage } from '../integrations/archive/archivePackage';
+import { type ArchivePackageDeps, buildArchivePackage, writePackage } from '../integrations/archive/archivePackage';
 
 /**
  * Builds a finished process's archive package and pushes it to the

@@ -3,7 +3,7 @@ import type { AuditEvent } from '../audit/auditLog';
 import { chainHead } from '../audit/auditChain';
 import { PdfTextFlow } from './pdfTextFlow';
 import { helsinkiTime } from '../common/helsinkiTime';
-import { Catalog, textsFor } from '../texts/catalog';
+import { type Catalog, textsFor } from '../texts/catalog';
 import { LANGUAGES } from '../texts/language';
 
 /**

@@ -1,21 +1,21 @@
-import { AuditLog } from '../audit/auditLog';
+import { type AuditLog } from '../audit/auditLog';
 import { recordsMetadataFor } from '../config/recordsPlan';
 import { ROLE_LABELS } from '../rules/contractLabels';
-import { ParticipantLinks } from '../links/signerLinks';
-import { MailSender } from '../mail/mailer';
+import { type ParticipantLinks } from '../links/signerLinks';
+import { type MailSender } from '../mail/mailer';
 import type { Language, TemplateName } from '../mail/templates';
 import type { SigningCredentials } from '../signing/credentials';
 import type { SignatureStamp } from '../signing/signField';
 import { signFieldForTheLongTerm, type LongTermValidityServices } from '../signing/longTermValidity';
-import { Archive } from '../store/archive';
-import { DocumentStore } from '../store/documentStore';
-import { activeSigners, ContractSigner, EmploymentContractRecord, EmploymentContracts, signatureFieldOf } from '../store/employmentContracts';
-import { SignaturePlans } from '../store/signaturePlans';
+import { type Archive } from '../store/archive';
+import { type DocumentStore } from '../store/documentStore';
+import { activeSigners, type ContractSigner, type EmploymentContractRecord, type EmploymentContracts, signatureFieldOf } from '../store/employmentContracts';
+import { type SignaturePlans } from '../store/signaturePlans';
 import { appendPagesIncrementally } from '../signing/appendPages';
 import { failFastOnBadInput, idempotencyKey } from './activityContext';
 import { renderAuditCertificate } from './auditCertificate';
 import { renderContractPdf } from './contractTemplate';
-import { VersionRef, versionRef } from './documentActivities';
+import { type VersionRef, versionRef } from './documentActivities';
 
 /**
  * The employment contract's side effects. Each takes ids, looks the people

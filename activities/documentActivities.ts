@@ -1,10 +1,10 @@
-import { AuditEvent, AuditLog } from '../audit/auditLog';
-import { SigningCredentials } from '../signing/credentials';
+import { type AuditEvent, type AuditLog } from '../audit/auditLog';
+import { type SigningCredentials } from '../signing/credentials';
 import { prepareSignatureFields } from '../signing/prepareSignatureFields';
 import type { SignatureStamp } from '../signing/signField';
 import { signFieldForTheLongTerm, type LongTermValidityServices } from '../signing/longTermValidity';
-import { DocumentStore } from '../store/documentStore';
-import { SignaturePlans } from '../store/signaturePlans';
+import { type DocumentStore } from '../store/documentStore';
+import { type SignaturePlans } from '../store/signaturePlans';
 import { failFastOnBadInput, idempotencyKey } from './activityContext';
 
 /** Thin wrappers over the store, sealing and the audit log. They take and return ids. */

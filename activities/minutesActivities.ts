@@ -1,17 +1,17 @@
-import { AuditLog } from '../audit/auditLog';
+import { type AuditLog } from '../audit/auditLog';
 import { recordsMetadataFor } from '../config/recordsPlan';
-import { ParticipantLinks } from '../links/signerLinks';
-import { MailSender } from '../mail/mailer';
+import { type ParticipantLinks } from '../links/signerLinks';
+import { type MailSender } from '../mail/mailer';
 import type { Language, TemplateName } from '../mail/templates';
 import { finnishDate, rectificationPeriod } from '../rules/rectificationPeriod';
 import type { SigningCredentials } from '../signing/credentials';
 import { signFieldForTheLongTerm, type LongTermValidityServices } from '../signing/longTermValidity';
-import { Archive } from '../store/archive';
-import { DocumentStore } from '../store/documentStore';
-import { MinutesPerson, MinutesReviewRecord, MinutesReviews, MinutesRole } from '../store/minutesReviews';
-import { SignaturePlans } from '../store/signaturePlans';
+import { type Archive } from '../store/archive';
+import { type DocumentStore } from '../store/documentStore';
+import { type MinutesPerson, type MinutesReviewRecord, type MinutesReviews, type MinutesRole } from '../store/minutesReviews';
+import { type SignaturePlans } from '../store/signaturePlans';
 import { failFastOnBadInput, idempotencyKey } from './activityContext';
-import { VersionRef, versionRef } from './documentActivities';
+import { type VersionRef, versionRef } from './documentActivities';
 import { renderPublicMinutes } from './publicMinutes';
 
 /**

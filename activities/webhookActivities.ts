@@ -1,8 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { sendWebhook } from '../integrations/webhooks/webhookSender';
 import { webhookPayload } from '../integrations/webhooks/webhookPayload';
-import { WebhookDeliveries } from '../store/webhookDeliveries';
-import { WebhookSubscription, WebhookSubscriptions } from '../store/webhookSubscriptions';
+import { type WebhookDeliveries } from '../store/webhookDeliveries';
+import { type WebhookSubscription, type WebhookSubscriptions } from '../store/webhookSubscriptions';
 
 /**
  * Webhook delivery's activities, on the webhooks task queue. One attempt

@@ -1,6 +1,6 @@
-import express, { Express } from 'express';
+import express, { type Express } from 'express';
 import { createServices } from '../application/services';
-import { ApiDeps, RouterContext } from './apiDeps';
+import { type ApiDeps, type RouterContext } from './apiDeps';
 import { authenticateStaff } from './auth';
 import { errorHandler, notFound } from './httpErrors';
 import { ApiRoutes, openApiDocument } from './routeRegistry';

@@ -1,5 +1,5 @@
 import { isGrpcServiceError, ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
-import { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { SinettiError } from '../common/errors';
 import { PdfError } from '../signing/errors';

@@ -1,6 +1,6 @@
 import type { VerificationFailure } from '../verification/signerVerification';
-import { Catalog, textsFor } from '../texts/catalog';
-import { isLanguage, Language } from '../texts/language';
+import { type Catalog, textsFor } from '../texts/catalog';
+import { isLanguage, type Language } from '../texts/language';
 import { ConsentBox, ErrorSummary, FieldError, TextField } from './views/kit/formControls';
 import { explanationPage as explain, participantPage } from './views/kit/participantPage';
 import { PageImages } from './views/kit/pageImages';

@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { ParticipantLinks, ResolvedLink } from '../links/signerLinks';
+import { ParticipantLinks, type ResolvedLink } from '../links/signerLinks';
 import type { Language } from '../mail/templates';
 import { SimulatedSmsSender } from '../integrations/sms/smsSender';
 import { SinettiError } from '../common/errors';
 import { inspectPdf } from '../signing/errors';
 import type { DocumentStore } from '../store/documentStore';
-import { ContractSigner, EmploymentContractRecord, EmploymentContracts } from '../store/employmentContracts';
-import { contractStateQuery, EmploymentContractState } from '../workflows/employmentContract';
-import { DecisionReceipt, decideUpdate, REJECTIONS, RejectionType, RoundSnapshot } from '../workflows/signingRound';
-import { Completion, SignerVerifier, VerificationEvidence, verifierFor, VerificationSubject } from '../verification/signerVerification';
+import { type ContractSigner, type EmploymentContractRecord, EmploymentContracts } from '../store/employmentContracts';
+import { contractStateQuery, type EmploymentContractState } from '../workflows/employmentContract';
+import { type DecisionReceipt, decideUpdate, REJECTIONS, type RejectionType, type RoundSnapshot } from '../workflows/signingRound';
+import { type Completion, type SignerVerifier, type VerificationEvidence, verifierFor, type VerificationSubject } from '../verification/signerVerification';
 import { queryProcess, SIGNING_REJECTION_STATUS, updateProcess } from './processHandles';
-import { Requester, ServiceDeps } from './serviceDeps';
+import { type Requester, type ServiceDeps } from './serviceDeps';
 
 /**
  * A signer's side of an employment contract, behind their personal link.

@@ -1,7 +1,7 @@
-import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, type QueryDefinition, type UpdateDefinition } from '@temporalio/common';
 import { NotFoundError, SinettiError } from '../common/errors';
-import { REJECTIONS, RejectionType } from '../workflows/signingRound';
+import { REJECTIONS, type RejectionType } from '../workflows/signingRound';
 
 /**
  * Typed calls into running processes: a query or an Update by its

@@ -26,7 +26,7 @@ export function eventHash(event: AuditEvent, seq: number, prevHash: string): str
     ip: event.ip, userAgent: event.userAgent, documentSha256: event.documentSha256, details: normalised(event.details), trail: event.trail,
     seq, prevHash,
   };
-  return createHash('sha256').update(stringify(content)!).digest('hex');
+  return createHash('sha256').update(stringify(content)).digest('hex');
 }
 
 /** As the store gives it back: what JSON keeps (dates as ISO strings, no undefined members). */

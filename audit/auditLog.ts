@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import { addToIdList, idList, idListModel, isDuplicateKey } from '../store/keyedWrites';
 import { forbidChanges } from '../store/writeOnce';
 import { recordWebhookEvents } from '../integrations/webhooks/auditHook';
-import { ChainLink, ChainReport, eventHash, genesisHash, walkChain } from './auditChain';
+import { type ChainLink, type ChainReport, eventHash, genesisHash, walkChain } from './auditChain';
 
 /**
  * Append-only evidence of every step: who, what, when, from where, and the
@@ -125,9 +125,9 @@ export class AuditLog {
         failed = writeErrors.map((e) => e.index ?? e.err?.index ?? -1);
       }
       const failedSet = new Set(failed);
-      round.forEach((event, index) => { if (!failedSet.has(index)) knownHeads.set(event.processId, { seq: linked[index]!.seq!, hash: linked[index]!.hash! }); });
+      round.forEach((event, index) => { if (!failedSet.has(index)) knownHeads.set(event.processId, { seq: linked[index].seq!, hash: linked[index].hash! }); });
       // A collision: either the event was written before (a retry) or another writer took that place.
-      for (const index of failed) await this.chainIn(round[index]!);
+      for (const index of failed) await this.chainIn(round[index]);
     }
     const byTrail = new Map<string, string[]>();
     for (const event of events) {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
-import { AddressInfo } from 'node:net';
+import { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../api/app';
@@ -8,7 +8,7 @@ import { createApiDeps } from '../api/apiDeps';
 import { connectTemporalClient } from '../common/temporalClient';
 import { loadConfig } from '../config/config';
 import { inspectPdfOffThread, pdfLimits } from '../inspection/pdfInspection';
-import { isPortOpen, RunningService, startFerretDb, startMailDev, startTemporalDevServer, stopServices } from '../scripts/embeddedStack';
+import { isPortOpen, type RunningService, startFerretDb, startMailDev, startTemporalDevServer, stopServices } from '../scripts/embeddedStack';
 import { loadPdfDocument } from '../signing/errors';
 import { inspectPdfWithin } from '../inspection/inspectPdfWithin';
 import { connectStore, disconnectStore } from '../store/connection';
@@ -138,7 +138,7 @@ export async function hostileUploadsBenchmark(): Promise<string> {
       `the new inspection's work (stream tally, limits, active-content check) run in place, median ${fmt(median(work))};`,
       `inspected as uploads are, in the inspection thread, median ${fmt(median(offThread))} (fastest ${fmt(Math.min(...offThread))}).`,
       `Added cost ${fmt(added)} (target under 5 ms: ${verdict(added < 5)}); of it, the inspection's own work ${fmt(addedWork)}, the rest the hop to the thread and back,`,
-      `which waits for a core when the machine is busy (load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores at the end of this run).`,
+      `which waits for a core when the machine is busy (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores at the end of this run).`,
     ].join('\n');
   } finally {
     await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));

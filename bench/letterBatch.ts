@@ -1,10 +1,10 @@
 import { productionWorkerArgs } from './productionWorker';
 import { BULK_WORKER_NODE_FLAGS, WORKER_NODE_FLAGS } from '../worker/nodeOptions';
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../api/app';
@@ -14,12 +14,12 @@ import { loadConfig } from '../config/config';
 import { Mailer } from '../mail/mailer';
 import { messageEventPollerId } from '../activities/letterActivities';
 import { makeIdentityCode } from '../rules/identifiers';
-import { RunningService, startEmbeddedServices, stopServices } from '../scripts/embeddedStack';
+import { type RunningService, startEmbeddedServices, stopServices } from '../scripts/embeddedStack';
 import { connectStore, disconnectStore } from '../store/connection';
 import { ChunkedDocumentStore } from '../store/documentStore';
 import type { LetterBatchState } from '../workflows/letterBatch';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { startWebhookProbe, WebhookProbe } from './webhookProbe';
+import { startWebhookProbe, type WebhookProbe } from './webhookProbe';
 
 /**
  * A 10,000-letter batch on the embedded stack against the Suomi.fi Messages
@@ -85,8 +85,8 @@ function startWorker(role: 'processes' | 'bulk'): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     let output = '';
     const watch = (chunk: Buffer) => { output += chunk; if (output.includes('worker started')) resolve(child); };
-    child.stdout!.on('data', watch);
-    child.stderr!.on('data', watch);
+    child.stdout.on('data', watch);
+    child.stderr.on('data', watch);
     child.once('exit', (code) => reject(new Error(`worker exited (${code}): ${output.slice(-2000)}`)));
   });
 }
@@ -114,8 +114,8 @@ export async function letterBatchBenchmark(): Promise<string> {
     // As in production: the processes' worker and the bulk worker that sends the batch's pages, each its own process.
     workers.push(await startWorker('processes'), await startWorker('bulk'));
     const [processesPid, bulkPid] = workers.map((w) => w.pid!);
-    let peakRss = rssBytes(processesPid!);
-    let peakBulkRss = rssBytes(bulkPid!);
+    let peakRss = rssBytes(processesPid);
+    let peakBulkRss = rssBytes(bulkPid);
 
     // The dev server's health: a cheap call every half second, timed.
     const health = { calls: 0, failures: 0, worstMs: 0 };
@@ -126,8 +126,8 @@ export async function letterBatchBenchmark(): Promise<string> {
         try { await client.workflowService.getSystemInfo({}); } catch { health.failures += 1; }
         health.calls += 1;
         health.worstMs = Math.max(health.worstMs, Date.now() - started);
-        peakRss = Math.max(peakRss, rssBytes(processesPid!));
-        peakBulkRss = Math.max(peakBulkRss, rssBytes(bulkPid!));
+        peakRss = Math.max(peakRss, rssBytes(processesPid));
+        peakBulkRss = Math.max(peakBulkRss, rssBytes(bulkPid));
         await sleep(500);
       }
     })();
@@ -151,8 +151,8 @@ export async function letterBatchBenchmark(): Promise<string> {
 
     // Where the time goes: CPU seconds per process from upload to report (the benchmark's own process holds the API).
     const groups: [string, number][] = [
-      ['processes worker', processesPid!],
-      ['bulk worker', bulkPid!],
+      ['processes worker', processesPid],
+      ['bulk worker', bulkPid],
       ...services.filter((s) => s.process?.pid).map((s) => [s.name, s.process!.pid!] as [string, number]),
     ];
     const cpuBefore = groups.map(([, pid]) => cpuSecondsOfGroup(pid));
@@ -198,7 +198,7 @@ export async function letterBatchBenchmark(): Promise<string> {
     const final = await counters();
     const selfCpu = process.cpuUsage(selfBefore);
     const cpu = [
-      ...groups.map(([name, pid], i) => `${name} ${(cpuSecondsOfGroup(pid) - cpuBefore[i]!).toFixed(0)} s`),
+      ...groups.map(([name, pid], i) => `${name} ${(cpuSecondsOfGroup(pid) - cpuBefore[i]).toFixed(0)} s`),
       `API and benchmark ${((selfCpu.user + selfCpu.system) / 1e6).toFixed(0)} s`,
     ].join(', ');
     const webhooks = probe ? await probe.finish(LETTERS, 300_000) : undefined;

@@ -57,7 +57,7 @@ async function minutesPdf(pages: number): Promise<PDFDocument> {
     const pdfPage = document.addPage([595.28, 841.89]);
     pdfPage.drawText(`Kunnanhallitus – pöytäkirja 4/2025 – sivu ${page}/${pages}`, { x: 56, y: 790, size: 13, font: bold });
     for (let line = 0; line < 44; line++) {
-      pdfPage.drawText(MINUTES_TEXT[(line + page) % MINUTES_TEXT.length]!, { x: 56, y: 760 - line * 16, size: 9.5, font });
+      pdfPage.drawText(MINUTES_TEXT[(line + page) % MINUTES_TEXT.length], { x: 56, y: 760 - line * 16, size: 9.5, font });
     }
   }
   return document;
@@ -112,12 +112,12 @@ function measureInterleaved(contenders: Record<string, () => void>, rounds = 3):
     results[name] = [];
   }
   for (let round = 0; round < rounds; round++) {
-    for (const [name, work] of Object.entries(contenders)) results[name]!.push(measureFor(MEASURE_MS / rounds, work));
+    for (const [name, work] of Object.entries(contenders)) results[name].push(measureFor(MEASURE_MS / rounds, work));
   }
   return Object.fromEntries(
     Object.entries(results).map(([name, rates]) => {
       const sorted = [...rates].sort((a, b) => a.perSecond - b.perSecond);
-      const median = sorted[Math.floor(sorted.length / 2)]!;
+      const median = sorted[Math.floor(sorted.length / 2)];
       return [name, { count: rates.reduce((sum, rate) => sum + rate.count, 0), perSecond: median.perSecond }];
     }),
   );
@@ -259,7 +259,7 @@ function freePort(): Promise<number> {
 
 function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 /**
@@ -346,7 +346,7 @@ export async function longTermSealingBenchmark(rounds = 5, roundMs = 1500): Prom
 if (require.main === module) {
   const childFlag = process.argv.indexOf('--memory-child');
   const run = childFlag >= 0
-    ? sealLargePdfAndReport(process.argv[childFlag + 1]!)
+    ? sealLargePdfAndReport(process.argv[childFlag + 1])
     : process.argv.includes('--long-term-only')
       ? longTermSealingBenchmark().then((markdown) => console.log(markdown))
       : sealingBenchmark().then((markdown) => console.log(markdown));

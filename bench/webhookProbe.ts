@@ -1,6 +1,6 @@
 import http from 'node:http';
-import { AddressInfo } from 'node:net';
-import { createWebhookReceiver, WebhookReceiver } from '../examples/webhook-receiver/receiver';
+import { type AddressInfo } from 'node:net';
+import { createWebhookReceiver, type WebhookReceiver } from '../examples/webhook-receiver/receiver';
 
 /**
  * A webhook receiver for benchmarks: the example receiver (signature
@@ -41,14 +41,14 @@ export async function startWebhookProbe(apiUrl: string, eventTypes: string[]): P
   return {
     async finish(expected, timeoutMs) {
       const until = Date.now() + timeoutMs;
-      while (receiver!.received.length < expected && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 500));
+      while (receiver.received.length < expected && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 500));
       await fetch(`${apiUrl}/api/admin/webhooks/subscriptions/${subscription.subscriptionId}`, { method: 'DELETE', headers: { Authorization: 'Bearer dev-admin-token' } });
       server.closeAllConnections();
       server.close();
       const sorted = [...delays].sort((a, b) => a - b);
       const spanSeconds = arrivals.length > 1 ? (arrivals[arrivals.length - 1] - arrivals[0]) / 1000 : NaN;
       return {
-        received: receiver!.received.length, duplicates: receiver!.duplicates, perSecond: arrivals.length / spanSeconds,
+        received: receiver.received.length, duplicates: receiver.duplicates, perSecond: arrivals.length / spanSeconds,
         p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), maxMs: sorted[sorted.length - 1] ?? NaN,
       };
     },

@@ -27,7 +27,7 @@ export async function* readCsvRecords(source: AsyncIterable<Buffer | string>): A
 
   function* consume(text: string): Generator<{ line: number; fields: string[] }> {
     for (let i = 0; i < text.length; i++) {
-      const c = text[i]!;
+      const c = text[i];
       if (quoted) {
         if (c === '"') {
           if (text[i + 1] === '"') { field += '"'; i++; } else { quoted = false; afterQuote = true; }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DataConverter } from '@temporalio/common';
-import { SinettiConfig } from '../config/config';
+import { type DataConverter } from '@temporalio/common';
+import { type SinettiConfig } from '../config/config';
 import { FAILURE_CONVERTER_PATH } from './failureConverter';
 import { AesGcmPayloadCodec, parsePayloadKeys } from './payloadCodec';
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import { Client, Connection, TLSConfig } from '@temporalio/client';
-import { SinettiConfig } from '../config/config';
+import { Client, Connection, type TLSConfig } from '@temporalio/client';
+import { type SinettiConfig } from '../config/config';
 import { sinettiDataConverter } from './payloadKeys';
 
 /**

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { loadOfficialMailConfig, OfficialMailConfig } from './officialMail';
-import { loadWebhookConfig, WebhookConfig } from './webhooks';
-import { loadMessagesPasswordRotationConfig, MessagesPasswordRotationConfig } from './messagesPasswordRotation';
-import { ArchiveTransferConfig, loadArchiveTransferConfig } from './archiveTransfer';
+import { loadOfficialMailConfig, type OfficialMailConfig } from './officialMail';
+import { loadWebhookConfig, type WebhookConfig } from './webhooks';
+import { loadMessagesPasswordRotationConfig, type MessagesPasswordRotationConfig } from './messagesPasswordRotation';
+import { type ArchiveTransferConfig, loadArchiveTransferConfig } from './archiveTransfer';
 
 /**
  * Everything Sinetti reads from the environment, in one place. Unset

@@ -2,7 +2,7 @@ import { Workbook } from 'exceljs';
 import { csvCell } from '../common/csv';
 import { maskIdentifier } from '../rules/identifiers';
 import type { ApplicationRecord } from '../store/applications';
-import { FORMS, FormDefinition } from './formDefinitions';
+import { FORMS, type FormDefinition } from './formDefinitions';
 
 /**
  * A round's applications as one table (XLSX and CSV): one row per
@@ -54,13 +54,13 @@ export interface RoundTable { headers: string[]; rows: (string | number)[][]; to
 
 /** The table of one form's applications in a round, with sums of every amount column. */
 export function roundTable(formId: string, applications: ApplicationRecord[]): RoundTable {
-  const form = FORMS[formId]!;
+  const form = FORMS[formId];
   const columns = columnsOf(form);
   const rows = applications.filter((a) => a.formId === formId).map((a) => columns.map((c) => cell(a, form, c)));
   const totals = columns.map((c, index) => {
     if (index === 0) return 'Yhteensä';
     if (!c.amount) return '';
-    return Math.round(rows.reduce((sum, row) => sum + (typeof row[index] === 'number' ? (row[index] as number) * 100 : 0), 0)) / 100;
+    return Math.round(rows.reduce((sum, row) => sum + (typeof row[index] === 'number' ? (row[index]) * 100 : 0), 0)) / 100;
   });
   return { headers: columns.map((c) => c.header), rows, totals };
 }

@@ -1,4 +1,4 @@
-import { PDFArray, PDFDict, PDFDocument, PDFName, PDFObject, PDFRef, PDFStream } from 'pdf-lib';
+import { PDFArray, PDFDict, type PDFDocument, PDFName, type PDFObject, PDFRef, PDFStream } from 'pdf-lib';
 import type { PdfLimits } from '../config/config';
 import { loadPdfDocument, PdfError } from '../signing/errors';
 import { tallyStreams } from './streamBudget';

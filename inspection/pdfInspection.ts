@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { LRUCache } from 'lru-cache';
-import { loadConfig, PdfLimits } from '../config/config';
+import { loadConfig, type PdfLimits } from '../config/config';
 import { PdfError } from '../signing/errors';
 import type { PdfInspection } from './inspectPdfWithin';
 import type { InspectionReply, InspectionRequest } from './pdfInspectionThread';

@@ -34,7 +34,7 @@ export interface StreamLimits {
 export async function tallyStreams(bytes: Buffer, { maxInflatedBytes, maxObjectStreamBytes, maxObjects }: StreamLimits): Promise<StreamTally> {
   const text = bytes.toString('latin1');
   const objectOffsets = new Map<string, number>();
-  for (const match of text.matchAll(OBJ_HEADER)) objectOffsets.set(`${match[1]} ${match[2]}`, match.index!);
+  for (const match of text.matchAll(OBJ_HEADER)) objectOffsets.set(`${match[1]} ${match[2]}`, match.index);
   let objects = objectOffsets.size;
   let inflatedBytes = 0;
   let objectStreamBytes = 0;

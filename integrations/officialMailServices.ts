@@ -1,6 +1,6 @@
-import { Client } from '@temporalio/client';
+import { type Client } from '@temporalio/client';
 import { connectTemporalClient } from '../common/temporalClient';
-import { SinettiConfig } from '../config/config';
+import { type SinettiConfig } from '../config/config';
 import { Letters } from '../store/letters';
 import { VtjClient } from './populationRegister/vtjClient';
 import { SuomifiMessagesClient } from './suomifiMessages/messagesClient';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import mongoose, { Schema } from 'mongoose';
-import nodemailer, { Transporter } from 'nodemailer';
+import nodemailer, { type Transporter } from 'nodemailer';
 import { isDuplicateKey } from '../store/keyedWrites';
-import { Language, renderMail, TemplateData, TemplateName } from './templates';
+import { type Language, renderMail, type TemplateData, type TemplateName } from './templates';
 
 /**
  * Sends templated mail at most once per idempotency key (workflow id +

@@ -1,4 +1,4 @@
-import { Client } from '@temporalio/client';
+import { type Client } from '@temporalio/client';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 
 /**

@@ -1,10 +1,10 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { SinettiConfig } from '../config/config';
+import { type SinettiConfig } from '../config/config';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 
 /**

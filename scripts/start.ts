@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { loadConfig } from '../config/config';
-import { privateDataDir, RunningService, startEmbeddedServices, stopServices, waitForPort } from './embeddedStack';
-import { SupervisedChild, supervise } from './supervisor';
+import { privateDataDir, type RunningService, startEmbeddedServices, stopServices, waitForPort } from './embeddedStack';
+import { type SupervisedChild, supervise } from './supervisor';
 import { WORKER_NODE_FLAGS } from '../worker/nodeOptions';
 
 /**

@@ -1,4 +1,4 @@
-import { ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 
 /**
  * Keeps one child process running for `npm start`: when it dies without

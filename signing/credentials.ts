@@ -40,7 +40,7 @@ export function credentialsFromKeyAndCertificates(privateKey: KeyObject, certifi
   if (leafIndex < 0) {
     throw new CredentialsError('no_matching_certificate', 'No certificate matches the private key.');
   }
-  const leaf = parsed[leafIndex]!;
+  const leaf = parsed[leafIndex];
   const chain: Buffer[] = [];
   const remaining = parsed.filter((_, index) => index !== leafIndex);
   for (let current = leaf; ; ) {
@@ -78,16 +78,16 @@ export function loadPkcs12Credentials(p12: Buffer, password: string): SigningCre
     throw new CredentialsError('unreadable', `The PKCS#12 file cannot be read: ${message}`, { cause: error });
   }
   const keyBags = [
-    ...(container.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag! })[forge.pki.oids.pkcs8ShroudedKeyBag!] ?? []),
-    ...(container.getBags({ bagType: forge.pki.oids.keyBag! })[forge.pki.oids.keyBag!] ?? []),
+    ...(container.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[forge.pki.oids.pkcs8ShroudedKeyBag] ?? []),
+    ...(container.getBags({ bagType: forge.pki.oids.keyBag })[forge.pki.oids.keyBag] ?? []),
   ];
   const forgeKey = keyBags.find((bag) => bag.key)?.key;
   if (!forgeKey) throw new CredentialsError('no_private_key', 'The PKCS#12 file has no (RSA) private key.');
-  const certificates = (container.getBags({ bagType: forge.pki.oids.certBag! })[forge.pki.oids.certBag!] ?? [])
+  const certificates = (container.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? [])
     .map((bag) => bag.cert)
     .filter((certificate): certificate is forge.pki.Certificate => Boolean(certificate))
     .map((certificate) => Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(certificate)).getBytes(), 'binary'));
-  const privateKey = createPrivateKey(forge.pki.privateKeyToPem(forgeKey as forge.pki.rsa.PrivateKey));
+  const privateKey = createPrivateKey(forge.pki.privateKeyToPem(forgeKey));
   return credentialsFromKeyAndCertificates(privateKey, certificates);
 }
 

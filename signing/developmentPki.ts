@@ -108,7 +108,7 @@ async function publish(file: string, stored: StoredDevelopmentPki, replace: bool
 }
 
 async function generateKeys(): Promise<webcrypto.CryptoKeyPair> {
-  return webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify']) as Promise<webcrypto.CryptoKeyPair>;
+  return webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify']);
 }
 
 async function privateKeyPem(key: webcrypto.CryptoKey): Promise<string> {
@@ -124,7 +124,7 @@ async function importSigningKey(pem: string): Promise<webcrypto.CryptoKey> {
 /** Positive 16-byte serial, as hex. */
 function serialNumber(): string {
   const serial = randomBytes(16);
-  serial[0] = (serial[0]! & 0x7f) | 0x01;
+  serial[0] = (serial[0] & 0x7f) | 0x01;
   return serial.toString('hex');
 }
 

@@ -22,7 +22,7 @@ const BYTE_RANGE = /\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g;
 
 function derLength(contents: Buffer): number {
   if (contents[0] !== 0x30) throw new PdfError('malformed', 'A signature\'s /Contents does not hold a DER SEQUENCE.');
-  const first = contents[1]!;
+  const first = contents[1];
   if (first < 0x80) return 2 + first;
   const octets = first & 0x7f;
   if (octets === 0 || octets > 4) throw new PdfError('malformed', 'A signature\'s /Contents has an indefinite or oversized length.');
@@ -38,7 +38,7 @@ export function findSignatures(pdf: Buffer): PdfSignature[] {
     if (start !== 0 || holeEnd + tailLength > pdf.length || pdf[holeStart] !== 0x3c || pdf[holeEnd - 1] !== 0x3e) continue;
     const contents = Buffer.from(text.slice(holeStart + 1, holeEnd - 1), 'hex');
     const dictionaryStart = text.lastIndexOf('<<', match.index);
-    const isDocumentTimestamp = /\/SubFilter\s*\/ETSI\.RFC3161/.test(text.slice(dictionaryStart, holeEnd + 200).split('endobj')[0]!);
+    const isDocumentTimestamp = /\/SubFilter\s*\/ETSI\.RFC3161/.test(text.slice(dictionaryStart, holeEnd + 200).split('endobj')[0]);
     found.push({ byteRange, contentsStart: holeStart, contentsEnd: holeEnd, contents, der: contents.subarray(0, derLength(contents)), isDocumentTimestamp });
   }
   return found;

@@ -30,7 +30,7 @@ export function withSignatureTimestamp(cms: Buffer, token: Buffer): Buffer {
   const signedData = (contentInfo.valueBlock.value[1] as asn1js.Constructed).valueBlock.value[0] as asn1js.Sequence;
   const signerInfos = signedData.valueBlock.value[signedData.valueBlock.value.length - 1] as asn1js.Set;
   const signerInfo = signerInfos.valueBlock.value[0] as asn1js.Sequence;
-  const last = signerInfo.valueBlock.value[signerInfo.valueBlock.value.length - 1]!;
+  const last = signerInfo.valueBlock.value[signerInfo.valueBlock.value.length - 1];
   if (last.idBlock.tagClass === 3 && last.idBlock.tagNumber === 1) throw new PdfError('malformed', 'The signature already carries unsigned attributes.');
   const attribute = new pkijs.Attribute({ type: OID.signatureTimeStampToken, values: [parseDer(token, 'The timestamp token').value] });
   signerInfo.valueBlock.value.push(new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 1 }, value: [attribute.toSchema()] }));

@@ -1,4 +1,4 @@
-import mongoose, { Model, Schema, UpdateQuery } from 'mongoose';
+import mongoose, { type Model, Schema, type UpdateQuery } from 'mongoose';
 
 export function isDuplicateKey(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: number }).code === 11000;

@@ -1,6 +1,6 @@
 import mongoose, { Schema } from 'mongoose';
 import { NotFoundError } from '../common/errors';
-import { Channel, letterProcessId } from '../rules/officialMail';
+import { type Channel, letterProcessId } from '../rules/officialMail';
 
 /**
  * Official letters and what became of them. The record, not the workflow
@@ -134,7 +134,7 @@ const STORE_CONCURRENCY = 8;
 async function eachAtMost<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
+    while (next < items.length) await work(items[next++]);
   }));
 }
 

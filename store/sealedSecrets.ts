@@ -13,7 +13,7 @@ const KEY_ID = 'encryption-key-id';
 
 export async function sealSecret(codec: AesGcmPayloadCodec, secret: string): Promise<SealedSecret> {
   const [sealed] = await codec.encode([{ metadata: { [METADATA_ENCODING_KEY]: Buffer.from('binary/plain') }, data: Buffer.from(secret) }]);
-  return { keyId: Buffer.from(sealed.metadata![KEY_ID]!).toString(), data: Buffer.from(sealed.data!).toString('base64') };
+  return { keyId: Buffer.from(sealed.metadata![KEY_ID]).toString(), data: Buffer.from(sealed.data!).toString('base64') };
 }
 
 export async function openSecret(codec: AesGcmPayloadCodec, sealed: SealedSecret): Promise<string> {

@@ -1,6 +1,6 @@
 import mongoose, { Schema } from 'mongoose';
 import { NotFoundError } from '../common/errors';
-import { webhookMessageId, WebhookEvent } from '../integrations/webhooks/webhookPayload';
+import { webhookMessageId, type WebhookEvent } from '../integrations/webhooks/webhookPayload';
 
 /**
  * The delivery log: one record per event and subscription, keyed by the

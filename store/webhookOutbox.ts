@@ -39,7 +39,7 @@ export class WebhookOutbox {
   /** The oldest events, in the order they happened. */
   async oldest(limit: number): Promise<WebhookEvent[]> {
     const records = await OutboxModel.find().sort({ at: 1, _id: 1 }).limit(limit).lean();
-    return records.map(({ _id, ...rest }) => ({ eventId: _id, ...rest } as WebhookEvent));
+    return records.map(({ _id, ...rest }) => ({ eventId: _id, ...rest }));
   }
 
   async remove(eventIds: string[]): Promise<void> {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import mongoose, { Schema } from 'mongoose';
 import { NotFoundError } from '../common/errors';
-import { openSecret, SealedSecret, sealSecret } from './sealedSecrets';
+import { openSecret, type SealedSecret, sealSecret } from './sealedSecrets';
 import type { AesGcmPayloadCodec } from '../common/payloadCodec';
 import type { WebhookEventTypeName } from '../integrations/webhooks/eventTypes';
 

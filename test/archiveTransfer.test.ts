@@ -11,7 +11,7 @@ import { ChunkedDocumentStore } from '../store/documentStore';
 import type { EmploymentContractState } from '../workflows/employmentContract';
 import type { OrganisationSealState } from '../workflows/organisationSeal';
 import {
-  ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, signThroughPage, sleep, uniqueEmail,
+  type ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, signThroughPage, sleep, uniqueEmail,
 } from './support/contractHarness';
 import { recordHistoryIfAsked } from './support/recordHistory';
 import { samplePdf } from './support/samplePdf';

@@ -8,7 +8,7 @@ import { attachment, mailTo, waitForMail } from './support/mailbox';
 import { pdfsig, qpdfCheck, summarisePdfsig } from './support/pdfTools';
 import { expectArchivalPdf } from './signing/ltvFixtures';
 import {
-  ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, openSigningPage, signThroughPage, sleep, uniqueEmail,
+  type ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, openSigningPage, signThroughPage, sleep, uniqueEmail,
 } from './support/contractHarness';
 
 let harness: ContractHarness;

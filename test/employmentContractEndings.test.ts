@@ -5,7 +5,7 @@ import type { EmploymentContractState } from '../workflows/employmentContract';
 import { decideUpdate } from '../workflows/signingRound';
 import { mailTo, waitForMail } from './support/mailbox';
 import {
-  ContractHarness, contractRequest, declineThroughPage, HR_TOKEN, invitationLink, openContractHarness, openSigningPage, signThroughPage, sleep, uniqueEmail,
+  type ContractHarness, contractRequest, declineThroughPage, HR_TOKEN, invitationLink, openContractHarness, openSigningPage, signThroughPage, sleep, uniqueEmail,
 } from './support/contractHarness';
 
 let harness: ContractHarness;

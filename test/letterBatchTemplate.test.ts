@@ -2,7 +2,7 @@ import request from 'supertest';
 import { LetterModel } from '../store/letters';
 import type { LetterBatchState } from '../workflows/letterBatch';
 import { counters, letterApi, registerPerson, REGISTRY, stopEventPoller } from './support/officialMailHarness';
-import { openTestStack, TestStack } from './support/testStack';
+import { openTestStack, type TestStack } from './support/testStack';
 import { renderTemplateLetter } from '../activities/templateLetterPdf';
 import { execFileSync } from 'node:child_process';
 

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { AddressInfo } from 'node:net';
+import { type AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createMessagesPasswordRotationActivities } from '../activities/messagesPasswordRotationActivities';
 import { createPopulationRegisterSimulator } from '../integrations/populationRegister/simulator';
@@ -16,7 +16,7 @@ import { recordHistoryIfAsked } from './support/recordHistory';
 import { messageEventPollerId } from '../activities/letterActivities';
 import { eventFeedAlerts } from '../integrations/suomifiMessages/eventFeedAlerts';
 import { Letters } from '../store/letters';
-import { openTestStack, TestStack } from './support/testStack';
+import { openTestStack, type TestStack } from './support/testStack';
 
 /**
  * The Suomi.fi Messages password rotates itself without a failed send.
@@ -74,7 +74,7 @@ describe('Suomi.fi Messages password rotation', () => {
     expect(pending).toBeDefined();
     expect(await rotation.changeMessagesPassword()).toEqual({ outcome: 'changed' });
     expect(await signsIn(current)).toBe(401);
-    expect(await signsIn(pending!)).toBe(200);
+    expect(await signsIn(pending)).toBe(200);
 
     // Sending goes on: the workers sign in with the pending password the service now knows.
     const person = await registerPerson(stack.config, { mailbox: true, electronicOutcome: 'read' });

@@ -89,7 +89,7 @@ describe('streamed CSV', () => {
   });
 
   it('takes ";" when the header uses it, as Finnish spreadsheets write', async () => {
-    expect((await read('recipientId;title\n131052-308T;Päätös, 12 §\n'))[1]!.fields).toEqual(['131052-308T', 'Päätös, 12 §']);
+    expect((await read('recipientId;title\n131052-308T;Päätös, 12 §\n'))[1].fields).toEqual(['131052-308T', 'Päätös, 12 §']);
   });
 
   it('reads a last line without a newline, and skips blank lines', async () => {

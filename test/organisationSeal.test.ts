@@ -6,7 +6,7 @@ import { pdfsig, qpdfCheck, summarisePdfsig } from './support/pdfTools';
 import { expectArchivalPdf } from './signing/ltvFixtures';
 import { recordHistoryIfAsked } from './support/recordHistory';
 import { samplePdf } from './support/samplePdf';
-import { openTestStack, TestStack } from './support/testStack';
+import { openTestStack, type TestStack } from './support/testStack';
 
 let stack: TestStack;
 beforeAll(async () => { stack = await openTestStack('seal'); });

@@ -5,11 +5,11 @@ import { AesGcmPayloadCodec, REFUSED_PLAINTEXT_ENCODING, UnknownPayloadKeyError 
 import { AuditLog } from '../audit/auditLog';
 import { contractStateQuery } from '../workflows/employmentContract';
 import { extendDeadlineUpdate } from '../workflows/adminUpdates';
-import { ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, uniqueEmail } from './support/contractHarness';
+import { type ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, uniqueEmail } from './support/contractHarness';
 import { ChunkedDocumentStore } from '../store/documentStore';
 import { organisationSealWorkflow } from '../workflows/organisationSeal';
 import { samplePdf } from './support/samplePdf';
-import { openTestStack, TestStack } from './support/testStack';
+import { openTestStack, type TestStack } from './support/testStack';
 
 const key = (id: string) => ({ id, key: randomBytes(32) });
 

@@ -1,15 +1,15 @@
 import http from 'node:http';
-import { AddressInfo } from 'node:net';
+import { type AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import request from 'supertest';
-import { createWebhookReceiver, ReceivedWebhook, WebhookReceiver } from '../examples/webhook-receiver/receiver';
+import { createWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '../examples/webhook-receiver/receiver';
 import { loadPayloadCodec } from '../common/payloadKeys';
 import { deliveryWorkflowId, startWebhookDispatcher } from '../integrations/webhooks/dispatcher';
 import { recordHistoryIfAsked } from './support/recordHistory';
 import { WebhookSubscriptions } from '../store/webhookSubscriptions';
 import type { EmploymentContractState } from '../workflows/employmentContract';
 import {
-  ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, openSigningPage, signThroughPage, sleep, uniqueEmail,
+  type ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, openSigningPage, signThroughPage, sleep, uniqueEmail,
 } from './support/contractHarness';
 
 /**

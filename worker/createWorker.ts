@@ -1,4 +1,4 @@
-import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createApplicationActivities } from '../activities/applicationActivities';
 import { createContractActivities } from '../activities/contractActivities';
 import { createDocumentActivities } from '../activities/documentActivities';
@@ -7,7 +7,7 @@ import { createMinutesActivities } from '../activities/minutesActivities';
 import { officialMailServices } from '../integrations/officialMailServices';
 import { AuditLog } from '../audit/auditLog';
 import { sinettiDataConverter } from '../common/payloadKeys';
-import { SinettiConfig } from '../config/config';
+import { type SinettiConfig } from '../config/config';
 import { Mailer } from '../mail/mailer';
 import { ParticipantLinks } from '../links/signerLinks';
 import { Archive } from '../store/archive';

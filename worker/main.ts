@@ -6,7 +6,7 @@ import { temporalConnectionOptions } from '../common/temporalClient';
 import { logger } from '../observability/logger';
 import { temporalSdkLogger } from '../observability/temporalLogger';
 import { connectStore, disconnectStore } from '../store/connection';
-import { createWorkers, WorkerRole } from './createWorker';
+import { createWorkers, type WorkerRole } from './createWorker';
 import { startIntegrationServices } from '../integrations/integrationServices';
 
 /** The worker process: runs Sinetti's workflows and activities until SIGINT/SIGTERM. */

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import { SinettiConfig } from '../config/config';
-import { loadPkcs12Credentials, SigningCredentials } from '../signing/credentials';
+import { type SinettiConfig } from '../config/config';
+import { loadPkcs12Credentials, type SigningCredentials } from '../signing/credentials';
 import { createRevocationClient } from '../integrations/revocation/revocationClient';
 import { createTimestampClient } from '../integrations/timestamping/timestampClient';
 import type { LongTermValidityServices } from '../signing/longTermValidity';
@@ -39,7 +39,7 @@ export async function loadTsaTrustAnchors(config: SinettiConfig): Promise<Buffer
 }
 
 function pemCertificates(pem: string): Buffer[] {
-  return [...pem.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map((match) => Buffer.from(match[1]!.replace(/\s+/g, ''), 'base64'));
+  return [...pem.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map((match) => Buffer.from(match[1].replace(/\s+/g, ''), 'base64'));
 }
 
 /** The TSA client (configured TSAs in order, answers checked against the trust anchors) and the revocation client. */

@@ -5,7 +5,7 @@ import type { DocumentActivities } from '../activities/documentActivities';
 import { registerAdminUpdates } from './adminUpdates';
 import { ORGANISATION_SEAL_FIELD } from './organisationSeal';
 import { showProcess, showStep } from './processView';
-import { RoundOutcome, RoundSigner, RoundSnapshot, SigningRound } from './signingRound';
+import { type RoundOutcome, type RoundSigner, type RoundSnapshot, SigningRound } from './signingRound';
 
 /**
  * Employment contract signature (työsopimuksen allekirjoitus), as HR and the

@@ -5,7 +5,7 @@ import {
 import type { ApplicationActivities } from '../activities/applicationActivities';
 import type { DocumentActivities } from '../activities/documentActivities';
 import type { DecisionOutcome } from '../store/applications';
-import { LetterDispatch, letterDispatchedSignal, officialLetterWorkflow } from './officialLetter';
+import { type LetterDispatch, letterDispatchedSignal, officialLetterWorkflow } from './officialLetter';
 import { showProcess, showStep } from './processView';
 import { CaseNumber } from './searchAttributes';
 
@@ -209,7 +209,7 @@ export async function formToDecisionWorkflow(input: FormToDecisionInput): Promis
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
     await condition(() => dispatches[row] !== undefined);
-    if (dispatches[row]!.outcome === 'sent') return true;
+    if (dispatches[row].outcome === 'sent') return true;
     // The registry's work list has the letter; nothing becomes final without notification.
     await step('notification_failed', 'registry');
     return false;

@@ -3,7 +3,7 @@ import {
 } from '@temporalio/workflow';
 import type { LetterActivities } from '../activities/letterActivities';
 import type { LetterBatchActivities } from '../activities/letterBatchActivities';
-import { LetterDispatch, letterDispatchedSignal, officialLetterWorkflow } from './officialLetter';
+import { type LetterDispatch, letterDispatchedSignal, officialLetterWorkflow } from './officialLetter';
 import { letterDeliveryTrackingWorkflow, lettersDispatchedSignal } from './letterDeliveryTracking';
 import { deliveryTrackerId, letterBatchPageId, letterProcessId } from '../rules/officialMail';
 import { showProcess, showStep } from './processView';

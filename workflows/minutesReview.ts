@@ -3,12 +3,12 @@ import { allHandlersFinished, condition, defineQuery, patched, proxyActivities, 
 import type { DocumentActivities } from '../activities/documentActivities';
 import type { MinutesActivities } from '../activities/minutesActivities';
 import { registerAdminUpdates } from './adminUpdates';
-import { CheckingActions, CheckingRound, ReviewRound } from './checkingRound';
+import { type CheckingActions, CheckingRound, type ReviewRound } from './checkingRound';
 import { minutesReviewBeforeCheckingRound } from './minutesReviewBeforeCheckingRound';
 import { ORGANISATION_SEAL_FIELD } from './organisationSeal';
 import { showProcess, showStep } from './processView';
 import { Body } from './searchAttributes';
-import { DocumentRef, RoundActions, RoundOutcome, RoundSnapshot, SigningRound } from './signingRound';
+import { type DocumentRef, type RoundActions, type RoundOutcome, type RoundSnapshot, SigningRound } from './signingRound';
 
 /**
  * Minutes review and signing (pöytäkirjan tarkastus ja allekirjoitus), as

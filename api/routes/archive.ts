@@ -5,9 +5,9 @@ import { NotFoundError, SinettiError } from '../../common/errors';
 import { buildArchivePackage } from '../../integrations/archive/archivePackage';
 import { Archive } from '../../store/archive';
 import { archiveTransferWorkflow, archiveTransferWorkflowId } from '../../workflows/archiveTransfer';
-import { ApiDeps } from '../apiDeps';
+import { type ApiDeps } from '../apiDeps';
 import { recordId } from '../requestFields';
-import { ApiRoutes } from '../routeRegistry';
+import { type ApiRoutes } from '../routeRegistry';
 
 const processParams = z.object({ processId: recordId });
 

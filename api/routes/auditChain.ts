@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { parseLetterProcessId } from '../../rules/officialMail';
 import { Letters } from '../../store/letters';
-import { ApiDeps } from '../apiDeps';
+import { type ApiDeps } from '../apiDeps';
 import { recordId } from '../requestFields';
-import { ApiRoutes } from '../routeRegistry';
+import { type ApiRoutes } from '../routeRegistry';
 
 /** An admin's check of one process's audit chain (audit/auditChain.ts): intact, or what was changed or removed. */
 export function auditChainRoutes(routes: ApiRoutes, deps: ApiDeps): void {

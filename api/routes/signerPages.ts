@@ -1,5 +1,5 @@
 import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
-import express, { NextFunction, Request, Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { SignerLink } from '../../application/contractSigners';
 import { SinettiError } from '../../common/errors';
@@ -10,12 +10,12 @@ import { activeSigners } from '../../store/employmentContracts';
 import type { EmploymentContractState } from '../../workflows/employmentContract';
 import type { RejectionType } from '../../workflows/signingRound';
 import type { VerificationEvidence, VerificationFailure } from '../../verification/signerVerification';
-import { RouterContext } from '../apiDeps';
+import { type RouterContext } from '../apiDeps';
 import { requesterOf } from '../auth';
 import { renderPageImage } from '../../inspection/pageImages';
 import { formText, linkToken, pageLanguage, pageNumber } from '../requestFields';
-import { ApiRoutes, RouteHandler } from '../routeRegistry';
-import { chooseLanguage, Explanation, explanationPage, receiptPage, signPage, verifyPage } from '../signerPageViews';
+import { type ApiRoutes, type RouteHandler } from '../routeRegistry';
+import { chooseLanguage, type Explanation, explanationPage, receiptPage, signPage, verifyPage } from '../signerPageViews';
 
 /**
  * The pages behind a signer's personal link. The token is checked here and

@@ -4,8 +4,8 @@ import { passwordRotationScheduleId } from '../../integrations/suomifiMessages/c
 import { eventFeedAlerts } from '../../integrations/suomifiMessages/eventFeedAlerts';
 import { Letters } from '../../store/letters';
 import { messagesPasswordRotationWorkflow } from '../../workflows/messagesPasswordRotation';
-import { ApiDeps } from '../apiDeps';
-import { ApiRoutes } from '../routeRegistry';
+import { type ApiDeps } from '../apiDeps';
+import { type ApiRoutes } from '../routeRegistry';
 
 /** The admin's view of the Suomi.fi Messages account: the event feed's cursor and its alerts, the password's rotation, and "rotate now". */
 export function suomifiMessagesAdminRoutes(routes: ApiRoutes, deps: ApiDeps): void {

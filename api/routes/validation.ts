@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { SinettiError } from '../../common/errors';
 import { validatePdf } from '../../signing/validation/validatePdf';
 import { loadValidationTrustAnchors } from '../../worker/signingCredentials';
-import { ApiDeps } from '../apiDeps';
-import { ApiRoutes } from '../routeRegistry';
+import { type ApiDeps } from '../apiDeps';
+import { type ApiRoutes } from '../routeRegistry';
 
 /** Anyone may check a signed PDF; this many per address and minute keeps the public endpoint from being a free CPU. */
 const REQUESTS_PER_MINUTE = 30;

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { loadPayloadCodec } from '../../common/payloadKeys';
 import { ConflictError } from '../../common/errors';
-import { WEBHOOK_EVENT_TYPES, WebhookEventTypeName } from '../../integrations/webhooks/eventTypes';
+import { WEBHOOK_EVENT_TYPES, type WebhookEventTypeName } from '../../integrations/webhooks/eventTypes';
 import { handOverDelivery } from '../../integrations/webhooks/dispatcher';
 import { WebhookDeliveries } from '../../store/webhookDeliveries';
 import { WebhookSubscriptions } from '../../store/webhookSubscriptions';
-import { ApiDeps } from '../apiDeps';
+import { type ApiDeps } from '../apiDeps';
 import { staffActor } from '../auth';
 import { recordId } from '../requestFields';
-import { ApiRoutes } from '../routeRegistry';
+import { type ApiRoutes } from '../routeRegistry';
 
 /** Admins' webhook levers: subscriptions (the secret shown once), the delivery log, the dead letters and their redelivery. */
 

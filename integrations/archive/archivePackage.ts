@@ -6,7 +6,7 @@ import type { AuditLog } from '../../audit/auditLog';
 import { SinettiError } from '../../common/errors';
 import type { Archive, ArchiveEntry } from '../../store/archive';
 import type { DocumentStore } from '../../store/documentStore';
-import { metadataProblems, PACKAGE_METADATA_SCHEMA, PackageFileMetadata, PackageMetadata } from './packageMetadata';
+import { metadataProblems, PACKAGE_METADATA_SCHEMA, type PackageFileMetadata, type PackageMetadata } from './packageMetadata';
 import { validatePdfSignatures } from './signatureValidation';
 
 /**

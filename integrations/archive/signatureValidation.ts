@@ -96,8 +96,8 @@ export function validatePdfSignatures(pdf: Buffer, now = new Date()): Validation
   const signatures: SignatureCheck[] = [];
   for (const match of text.matchAll(SIGNATURE_DICTIONARY)) {
     const byteRange = [1, 2, 3, 4].map((i) => Number(match[i])) as [number, number, number, number];
-    const after = text.slice(match.index! + match[0].length, match.index! + match[0].length + 400);
-    const before = text.slice(Math.max(0, match.index! - 300), match.index!);
+    const after = text.slice(match.index + match[0].length, match.index + match[0].length + 400);
+    const before = text.slice(Math.max(0, match.index - 300), match.index);
     const check: SignatureCheck = {
       index: signatures.length + 1,
       subFilter: /\/SubFilter\s*\/([A-Za-z0-9.]+)/.exec(before)?.[1],

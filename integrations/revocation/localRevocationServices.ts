@@ -84,7 +84,7 @@ export function createRevocationServices(pki: Pick<DevelopmentPki, 'caCertificat
         })),
       } : {}),
     });
-    await list.sign(await key as unknown as Parameters<pkijs.CertificateRevocationList['sign']>[0], 'SHA-256');
+    await list.sign(await key, 'SHA-256');
     return Buffer.from(list.toSchema(true).toBER());
   }
 

@@ -3,7 +3,7 @@ import mongoose, { Schema } from 'mongoose';
 import type { AesGcmPayloadCodec } from '../../common/payloadCodec';
 import { loadPayloadCodec } from '../../common/payloadKeys';
 import type { SinettiConfig } from '../../config/config';
-import { openSecret, SealedSecret, sealSecret } from '../../store/sealedSecrets';
+import { openSecret, type SealedSecret, sealSecret } from '../../store/sealedSecrets';
 
 /**
  * The Suomi.fi Messages system user's password, kept in the store so every

@@ -1,4 +1,4 @@
-import { Client, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
+import { type Client, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { SinettiConfig } from '../../config/config';
 import { messagesPasswordRotationWorkflow } from '../../workflows/messagesPasswordRotation';
 

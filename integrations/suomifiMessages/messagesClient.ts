@@ -1,6 +1,6 @@
-import { HttpAnswer, httpCall, HttpTimeoutError, httpUpload } from '../httpCall';
+import { type HttpAnswer, httpCall, HttpTimeoutError, httpUpload } from '../httpCall';
 import { z } from 'zod';
-import { MessagesService, MessagesServiceError, EventPage, MESSAGE_EVENT_TYPES, MultichannelMessage, SendResult } from './messagesService';
+import { type MessagesService, MessagesServiceError, type EventPage, MESSAGE_EVENT_TYPES, type MultichannelMessage, type SendResult } from './messagesService';
 
 export interface MessagesClientOptions {
   baseUrl: string;

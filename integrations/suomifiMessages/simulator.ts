@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import express, { Express, NextFunction, Request, Response } from 'express';
-import { SimulatedPeople } from '../simulatedPeople';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { type SimulatedPeople } from '../simulatedPeople';
 import type { MessageEvent, MessageEventType, MultichannelMessage } from './messagesService';
 
 /**

@@ -1,13 +1,13 @@
-import { Client } from '@temporalio/client';
+import { type Client } from '@temporalio/client';
 import type { SinettiConfig } from '../../config/config';
 import { logger } from '../../observability/logger';
 import { WebhookDeliveries } from '../../store/webhookDeliveries';
 import { DispatcherLease } from '../../store/webhookDispatcherLease';
 import { WebhookOutbox } from '../../store/webhookOutbox';
-import { WebhookSubscription } from '../../store/webhookSubscriptions';
+import { type WebhookSubscription } from '../../store/webhookSubscriptions';
 import { webhooksTaskQueue } from '../../workflows/taskQueues';
-import { webhookDeliveryWorkflow, WebhookDeliveryInput, WebhookDeliveryRequest, webhookEventSignal } from '../../workflows/webhookDelivery';
-import { webhookMessageId, WebhookEvent } from './webhookPayload';
+import { webhookDeliveryWorkflow, type WebhookDeliveryInput, type WebhookDeliveryRequest, webhookEventSignal } from '../../workflows/webhookDelivery';
+import { webhookMessageId, type WebhookEvent } from './webhookPayload';
 
 /**
  * Moves events from the outbox to delivery: for each event and each active

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AuditEvent } from '../../audit/auditLog';
-import { WEBHOOK_EVENT_TYPES, WebhookEventTypeName, WebhookProcessType } from './eventTypes';
+import { WEBHOOK_EVENT_TYPES, type WebhookEventTypeName, type WebhookProcessType } from './eventTypes';
 
 /**
  * The body a receiver gets, in the Standard Webhooks shape `{ type,

@@ -122,7 +122,7 @@ function readValidationData(pdf: Buffer): ValidationData {
 function laterChanges(pdf: Buffer, signedUpTo: number): SignatureValidation['covers']['laterChanges'] {
   if (signedUpTo >= pdf.length) return 'none';
   const appended = pdf.toString('latin1', signedUpTo);
-  const objects = appended.split(/^\d{1,10}[ \t]+\d{1,5}[ \t]+obj\b/m).slice(1).map((body) => body.split('endobj')[0]!);
+  const objects = appended.split(/^\d{1,10}[ \t]+\d{1,5}[ \t]+obj\b/m).slice(1).map((body) => body.split('endobj')[0]);
   const allowed = (body: string) =>
     /\/Type\s*\/(Sig|DocTimeStamp|DSS|Catalog)\b/.test(body) || /\/FT\s*\/Sig\b/.test(body) || /\/Fields\s*\[/.test(body)
     || /\/Subtype\s*\/Form\b/.test(body) // a signature's visible stamp
@@ -131,7 +131,7 @@ function laterChanges(pdf: Buffer, signedUpTo: number): SignatureValidation['cov
 }
 
 function claimedTime(pdf: Buffer, signature: PdfSignature): string | undefined {
-  const dictionary = pdf.toString('latin1', signature.contentsEnd, Math.min(pdf.length, signature.contentsEnd + 2000)).split('endobj')[0]!;
+  const dictionary = pdf.toString('latin1', signature.contentsEnd, Math.min(pdf.length, signature.contentsEnd + 2000)).split('endobj')[0];
   const match = /\/M\s*\(D:(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(Z|[+-]\d{2}'?\d{2}'?)?/.exec(dictionary);
   if (!match) return undefined;
   const [, year, month, day, hour, minute, second, zone] = match;
@@ -171,7 +171,7 @@ export async function validatePdf(pdf: Buffer, options: { trustAnchors: Buffer[]
     if (!signature.isDocumentTimestamp) return undefined;
     const [, a, b, c] = signature.byteRange;
     const digest = createHash('sha256').update(pdf.subarray(0, a)).update(pdf.subarray(b, b + c)).digest();
-    const token = await readTimestampToken(signature.der, anchors).catch((error: Error) => ({ problem: error.message } as Partial<TimestampTokenContents>));
+    const token = await readTimestampToken(signature.der, anchors).catch((error: Error) => ({ problem: error.message }));
     const intact = token.imprint?.equals(digest) ?? false;
     return { signature, token, intact, coversUpTo: b + c };
   }));
@@ -206,7 +206,7 @@ export async function validatePdf(pdf: Buffer, options: { trustAnchors: Buffer[]
     const contentInfo = new pkijs.ContentInfo({ schema: parseDer(signature.der, 'A signature').value });
     const signedData = new pkijs.SignedData({ schema: contentInfo.content });
     const certificates = cmsCertificates(signedData);
-    const signerInfo = signedData.signerInfos[0]!;
+    const signerInfo = signedData.signerInfos[0];
     const certificate = signerCertificate(signerInfo, certificates);
     if (!certificate) {
       results.push({ index, kind: 'signature', covers, revocation: { status: 'not-in-document' }, indication: 'indeterminate', reasons: ['The signature does not carry its signer\'s certificate.'], claimedTime: claimedTime(pdf, signature) });
@@ -220,7 +220,7 @@ export async function validatePdf(pdf: Buffer, options: { trustAnchors: Buffer[]
     const tokenAttribute = signerInfo.unsignedAttrs?.attributes.find((attribute) => attribute.type === OID.signatureTimeStampToken);
     let timestampedTime: Date | undefined;
     if (tokenAttribute) {
-      const token = await readTimestampToken(Buffer.from(tokenAttribute.values[0]!.toBER()), anchors).catch((error: Error) => ({ problem: error.message } as Partial<TimestampTokenContents>));
+      const token = await readTimestampToken(Buffer.from(tokenAttribute.values[0]!.toBER()), anchors).catch((error: Error) => ({ problem: error.message }));
       const imprint = createHash('sha256').update(Buffer.from(signerInfo.signature.valueBlock.valueHexView)).digest();
       if (token.problem) reasons.push(`The signature timestamp cannot be trusted: ${token.problem}`);
       else if (!token.imprint?.equals(imprint)) reasons.push('The signature timestamp belongs to another signature.');

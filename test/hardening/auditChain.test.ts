@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
-import { AuditEvent, AuditLog } from '../../audit/auditLog';
+import { type AuditEvent, AuditLog } from '../../audit/auditLog';
 import { idListModel } from '../../store/keyedWrites';
-import { ContractHarness, openContractHarness } from '../support/contractHarness';
+import { type ContractHarness, openContractHarness } from '../support/contractHarness';
 
 /**
  * Tampering through the database's own driver, as the probe did it: an
@@ -33,7 +33,7 @@ it('chains a process\'s events and the admin check finds the chain intact', asyn
   const processId = `chain-${randomUUID()}`;
   const audit = new AuditLog();
   for (const event of eventsOf(processId, 4)) await audit.append(event);
-  await audit.append(eventsOf(processId, 1)[0]!); // a retried activity: written once
+  await audit.append(eventsOf(processId, 1)[0]); // a retried activity: written once
   const report = await check(processId);
   expect(report).toMatchObject({ intact: true, chained: 4, problems: [] });
   expect(report.head!.seq).toBe(4);
@@ -80,7 +80,7 @@ it('detects an event deleted with the raw driver from the middle of the chain', 
 it('keeps one chain when writers race for the same process, and for batch letters in a shared trail', async () => {
   const processId = `chain-${randomUUID()}`;
   const writers = [new AuditLog(), new AuditLog(), new AuditLog()];
-  await Promise.all(eventsOf(processId, 12).map((event, i) => writers[i % 3]!.append(event)));
+  await Promise.all(eventsOf(processId, 12).map((event, i) => writers[i % 3].append(event)));
   expect(await check(processId)).toMatchObject({ intact: true, chained: 12 });
 
   const page = `tracker-${randomUUID()}`;

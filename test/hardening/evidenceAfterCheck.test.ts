@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, signThroughPage, uniqueEmail } from '../support/contractHarness';
+import { type ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, signThroughPage, uniqueEmail } from '../support/contractHarness';
 
 /**
  * A decision the round refuses (a stale document hash, a second press of

@@ -3,7 +3,7 @@ import { inspectPdf } from '../../signing/errors';
 import { inspectPdfOffThread, pdfLimits } from '../../inspection/pdfInspection';
 import { objectStreamBomb, manyPagesPdf, openActionJavaScriptPdf } from '../support/hostilePdfs';
 import { samplePdf } from '../support/samplePdf';
-import { ContractHarness, HR_TOKEN, openContractHarness } from '../support/contractHarness';
+import { type ContractHarness, HR_TOKEN, openContractHarness } from '../support/contractHarness';
 
 /**
  * Hostile uploads on the real API: each was once accepted (a 1 GiB object

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ParticipantLinks } from '../../links/signerLinks';
-import { Mailer, OutboxModel, OutgoingMail } from '../../mail/mailer';
+import { Mailer, OutboxModel, type OutgoingMail } from '../../mail/mailer';
 import { mailTo, waitForMail } from '../support/mailbox';
 import { testConfig } from '../support/testStack';
 import { connectStore, disconnectStore } from '../../store/connection';
@@ -40,7 +40,7 @@ it('a retry after SMTP accepted the invitation mails the same link, which still 
   await expect(dying.send(mail)).rejects.toThrow('the worker died here');
   dying.close();
   const [delivered] = await waitForMail(to, 1);
-  const token = /\/s\/([\w-]+)\?lang=fi/.exec(delivered!.text)![1]!;
+  const token = /\/s\/([\w-]+)\?lang=fi/.exec(delivered.text)![1];
 
   const retry = new Mailer(config.smtp.url, config.smtp.from);
   expect((await retry.send(mail)).alreadySent).toBe(false);

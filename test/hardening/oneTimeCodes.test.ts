@@ -1,4 +1,4 @@
-import { ContractHarness, contractRequest, HR_TOKEN, invitationLink, MailedLink, openContractHarness, uniqueEmail } from '../support/contractHarness';
+import { type ContractHarness, contractRequest, HR_TOKEN, invitationLink, type MailedLink, openContractHarness, uniqueEmail } from '../support/contractHarness';
 import { mailTo, waitForMail } from '../support/mailbox';
 
 /**
@@ -14,7 +14,7 @@ afterAll(async () => { await harness?.close(); });
 
 const people = () => ({ employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') });
 const base = (link: MailedLink) => link.path.split('?')[0];
-const codeIn = (text: string) => /\b(\d{6})\b/.exec(text)![1]!;
+const codeIn = (text: string) => /\b(\d{6})\b/.exec(text)![1];
 const wrong = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 
 async function contractWithCodes(who: ReturnType<typeof people>): Promise<MailedLink> {
@@ -31,17 +31,17 @@ it('a new code gives no new guesses: the fifth wrong code in all locks the link,
     expect((await browser.post(`${base(link)}/code`).type('form').send({})).status).toBe(200);
     const [, firstMail] = await waitForMail(who.employee, 2);
     for (let i = 0; i < 4; i++) {
-      const guess = await browser.post(`${base(link)}/verify`).type('form').send({ code: wrong(codeIn(firstMail!.text)) });
+      const guess = await browser.post(`${base(link)}/verify`).type('form').send({ code: wrong(codeIn(firstMail.text)) });
       expect(guess.status).toBe(400);
       expect(guess.text).toContain('Koodi ei ole oikein');
     }
     // What reset the count before: a fresh code.
     expect((await browser.post(`${base(link)}/code`).type('form').send({})).status).toBe(200);
     const [, , secondMail] = await waitForMail(who.employee, 3);
-    const fifth = await browser.post(`${base(link)}/verify`).type('form').send({ code: wrong(codeIn(secondMail!.text)) });
+    const fifth = await browser.post(`${base(link)}/verify`).type('form').send({ code: wrong(codeIn(secondMail.text)) });
     expect(fifth.status).toBe(400);
     expect(fifth.text).toContain('Linkki on lukittu');
-    const right = await browser.post(`${base(link)}/verify`).type('form').send({ code: codeIn(secondMail!.text) });
+    const right = await browser.post(`${base(link)}/verify`).type('form').send({ code: codeIn(secondMail.text) });
     expect(right.status).toBe(400);
     expect(right.text).toContain('Linkki on lukittu');
     const again = await browser.post(`${base(link)}/code`).type('form').send({});

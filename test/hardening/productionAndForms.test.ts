@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { loadConfig } from '../../config/config';
 import { FORMS, formById } from '../../forms/formDefinitions';
-import { ContractHarness, openContractHarness } from '../support/contractHarness';
+import { type ContractHarness, openContractHarness } from '../support/contractHarness';
 
 /**
  * Two should-fixes of the probe: production mode started with the public

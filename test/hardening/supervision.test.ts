@@ -1,4 +1,4 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { TEST_ENVIRONMENT, testConfig } from '../support/testStack';
@@ -62,7 +62,7 @@ afterAll(async () => {
 it('brings a kill -9ed worker and API back, says so, and stops everything on SIGTERM only', async () => {
   await until('Sinetti is running', () => output.includes('Sinetti is running'));
   const [worker] = startedPids('worker');
-  const workerNode = await until('the worker\'s node process', () => children(worker!)[0]);
+  const workerNode = await until('the worker\'s node process', () => children(worker)[0]);
   process.kill(workerNode, 'SIGKILL');
   await until('the restart message', () => /the worker exited \(.*\); restarting it in 1 s \(restart 1\)/.test(output));
   const [, restartedWorker] = await until('a new worker', () => startedPids('worker').length === 2 && startedPids('worker'));
@@ -70,7 +70,7 @@ it('brings a kill -9ed worker and API back, says so, and stops everything on SIG
   expect(alive(start.pid!)).toBe(true);
 
   const [api] = startedPids('API');
-  const apiNode = await until('the API\'s node process', () => children(api!)[0]);
+  const apiNode = await until('the API\'s node process', () => children(api)[0]);
   process.kill(apiNode, 'SIGKILL');
   await until('the API restart message', () => /the API exited \(.*\); restarting it/.test(output));
   await until('the API answering again', async () => {
@@ -81,7 +81,7 @@ it('brings a kill -9ed worker and API back, says so, and stops everything on SIG
   process.kill(start.pid!, 'SIGTERM');
   await until('the start script to exit', () => start.exitCode !== null, 30_000);
   expect(output).toContain('Sinetti: stopping');
-  expect(alive(restartedWorker!)).toBe(false);
-  expect(alive(restartedApi!)).toBe(false);
+  expect(alive(restartedWorker)).toBe(false);
+  expect(alive(restartedApi)).toBe(false);
   expect(fs.statSync(path.join(ROOT, 'data', 'test-supervision')).mode & 0o777).toBe(0o700);
 }, 240_000);

@@ -78,10 +78,10 @@ describe('PAdES B-T, B-LT and B-LTA against the local TSA, OCSP responder and CR
 
   it('ends with a document timestamp over its byte ranges that openssl ts -verify accepts', async () => {
     const [documentTimestamp] = findSignatures(result.pdf).filter((signature) => signature.isDocumentTimestamp);
-    const [, a, b, c] = documentTimestamp!.byteRange;
+    const [, a, b, c] = documentTimestamp.byteRange;
     expect(b + c).toBe(result.pdf.length);
     const digest = sha256(result.pdf.subarray(0, a), result.pdf.subarray(b, b + c));
-    expect(await opensslVerifyToken(documentTimestamp!.der, digest, trust.caPemFile)).toMatch(/Verification: OK/);
+    expect(await opensslVerifyToken(documentTimestamp.der, digest, trust.caPemFile)).toMatch(/Verification: OK/);
     expect(result.pdf.toString('latin1')).toMatch(/\/Type \/DocTimeStamp \/Filter \/Adobe\.PPKLite \/SubFilter \/ETSI\.RFC3161/);
   });
 
@@ -109,13 +109,13 @@ describe('PAdES B-T, B-LT and B-LTA against the local TSA, OCSP responder and CR
   it('shows a changed byte before the last timestamp in pdfsig', async () => {
     const [firstSignature] = findSignatures(result.pdf);
     const tampered = Buffer.from(result.pdf);
-    const at = firstSignature!.contentsEnd + 40; // inside the first signer's signed range, after its hole
+    const at = firstSignature.contentsEnd + 40; // inside the first signer's signed range, after its hole
     tampered[at] = tampered[at] === 0x20 ? 0x0a : 0x20;
     const report = await pdfsig(tampered);
     expect(report).toMatch(/Digest Mismatch|Signature is Invalid/);
     const ours = await validatePdf(tampered, { trustAnchors: [trust.pki.caCertificate] });
     expect(ours.signatures.map((signature) => signature.indication)).toEqual(['invalid', 'invalid', 'invalid', 'invalid']);
-    expect(ours.signatures[0]!.reasons.join(' ')).toMatch(/message digest mismatch/);
+    expect(ours.signatures[0].reasons.join(' ')).toMatch(/message digest mismatch/);
   });
 
   it('reports a signer certificate revoked in the local CA as revoked', async () => {
@@ -135,12 +135,12 @@ describe('PAdES B-T, B-LT and B-LTA against the local TSA, OCSP responder and CR
     expect(report.signatures.map((signature) => [signature.kind, signature.level, signature.indication])).toEqual([
       ['signature', 'B-LTA', 'valid'], ['signature', 'B-LTA', 'valid'], ['signature', 'B-LTA', 'valid'], ['document-timestamp', undefined, 'valid'],
     ]);
-    const seal = report.signatures[2]!;
+    const seal = report.signatures[2];
     expect(seal.signer).toMatchObject({ subject: 'C=FI, O=Esimerkkilän kunta, CN=Esimerkkilän kunta', trusted: true });
     expect(seal.revocation).toMatchObject({ status: 'good', source: 'dss-ocsp' });
     expect(Math.abs(Date.parse(seal.timestampedTime!) - Date.parse(seal.claimedTime!))).toBeLessThan(60_000);
     expect(seal.covers).toMatchObject({ wholeDocument: false, laterChanges: 'validation-data-and-timestamps' });
-    expect(report.signatures[3]!.covers.wholeDocument).toBe(true);
+    expect(report.signatures[3].covers.wholeDocument).toBe(true);
   });
 
   it('after the seal certificate expires, a B-B document is indeterminate and the B-LTA one still valid by its timestamps', async () => {
@@ -150,7 +150,7 @@ describe('PAdES B-T, B-LT and B-LTA against the local TSA, OCSP responder and CR
     const later = new Date(sealExpiry.getTime() + 30 * 24 * 3600 * 1000);
     const anchors = [trust.pki.caCertificate];
     expect((await validatePdf(basic, { trustAnchors: anchors })).signatures[0]).toMatchObject({ level: 'B-B', indication: 'valid' });
-    const basicLater = (await validatePdf(basic, { trustAnchors: anchors, at: later })).signatures[0]!;
+    const basicLater = (await validatePdf(basic, { trustAnchors: anchors, at: later })).signatures[0];
     expect(basicLater.indication).toBe('indeterminate');
     expect(basicLater.reasons.join(' ')).toMatch(/expired/);
     const archivalLater = await validatePdf(result.pdf, { trustAnchors: anchors, at: later });

@@ -69,7 +69,7 @@ export async function expectArchivalPdf(pdf: Buffer): Promise<void> {
   const signatures = report.signatures.filter((signature) => signature.kind === 'signature');
   expect(signatures.length).toBeGreaterThan(0);
   expect(signatures.map((signature) => [signature.level, signature.indication])).toEqual(signatures.map(() => ['B-LTA', 'valid']));
-  const last = report.signatures[report.signatures.length - 1]!;
+  const last = report.signatures[report.signatures.length - 1];
   expect(last).toMatchObject({ kind: 'document-timestamp', indication: 'valid', covers: { wholeDocument: true } });
   const documentTimestamp = findSignatures(pdf).pop()!;
   const [, a, b, c] = documentTimestamp.byteRange;

@@ -7,7 +7,7 @@ import { addArchivalTimestamp } from '../../signing/longTermValidity';
 import { prepareSignatureFields } from '../../signing/prepareSignatureFields';
 import { signField } from '../../signing/signField';
 import { timestampNewestSignature } from '../../signing/signatureTimestamp';
-import { openTestStack, TestStack } from '../support/testStack';
+import { openTestStack, type TestStack } from '../support/testStack';
 import { trustServices } from './ltvFixtures';
 import { makeTextPdf } from './signingFixtures';
 

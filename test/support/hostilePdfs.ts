@@ -14,7 +14,7 @@ export async function objectStreamBomb(inflatedBytes = 1024 ** 3): Promise<Buffe
   const parts: (string | Buffer)[] = [];
   const offsets: number[] = [];
   let length = 0;
-  const push = (part: string | Buffer) => { parts.push(part); length += Buffer.byteLength(part as string); };
+  const push = (part: string | Buffer) => { parts.push(part); length += Buffer.byteLength(part); };
   const object = (n: number, content: string | (string | Buffer)[]) => {
     offsets[n] = length;
     if (typeof content === 'string') push(`${n} 0 obj\n${content}\nendobj\n`);

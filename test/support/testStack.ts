@@ -1,8 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { Client } from '@temporalio/client';
-import { loadConfig, SinettiConfig } from '../../config/config';
+import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { type Client } from '@temporalio/client';
+import { loadConfig, type SinettiConfig } from '../../config/config';
 import { connectTemporalClient, temporalConnectionOptions } from '../../common/temporalClient';
 import { FAILURE_CONVERTER_PATH } from '../../common/failureConverter';
 import { connectStore, disconnectStore } from '../../store/connection';
