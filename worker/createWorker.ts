@@ -20,6 +20,7 @@ import { MinutesReviews } from '../store/minutesReviews';
 import { SignaturePlans } from '../store/signaturePlans';
 import { loadSigningCredentials } from './signingCredentials';
 import { bulkTaskQueue } from '../workflows/taskQueues';
+import { workerDeploymentOptions } from './deploymentVersion';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
@@ -60,9 +61,11 @@ export type WorkerRole = 'all' | 'processes' | 'bulk';
  * on the bulk queue beside it (workflows/taskQueues.ts: activities only).
  * Tests pass a prebuilt workflow bundle so each suite bundles once.
  */
-export async function createWorkers(config: SinettiConfig, connection: NativeConnection, options: { role: WorkerRole; processes?: Partial<WorkerOptions>; bulk?: Partial<WorkerOptions> }) {
+export async function createWorkers(config: SinettiConfig, connection: NativeConnection, options: { role: WorkerRole; processes?: Partial<WorkerOptions>; bulk?: Partial<WorkerOptions>; env?: NodeJS.ProcessEnv }) {
   const { activities, close } = await createActivities(config);
-  const common = { connection, namespace: config.temporal.namespace, activities, dataConverter: sinettiDataConverter(config) };
+  // Both queues' workers belong to one deployment version: a build ships its workflows and its bulk activities together.
+  const deployment = workerDeploymentOptions(options.env);
+  const common = { connection, namespace: config.temporal.namespace, activities, dataConverter: sinettiDataConverter(config), ...(deployment ? { workerDeploymentOptions: deployment } : {}) };
   const workers: Worker[] = [];
   if (options.role !== 'bulk') {
     const extra = options.processes ?? {};

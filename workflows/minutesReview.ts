@@ -8,6 +8,7 @@ import { ORGANISATION_SEAL_FIELD } from './organisationSeal';
 import { showProcess, showStep } from './processView';
 import { Body } from './searchAttributes';
 import { DocumentRef, Reassignment, RoundOutcome, RoundSnapshot, SigningRound } from './signingRound';
+import { declareVersioning } from './versioningBehavior';
 
 /**
  * Minutes review and signing (pöytäkirjan tarkastus ja allekirjoitus), as
@@ -135,6 +136,8 @@ const minutes = proxyActivities<MinutesActivities>({ startToCloseTimeout: '2 min
 
 const SIGNATURE_PAGE_TITLE = 'Allekirjoitukset ja tarkastus / Underskrifter och justering / Signatures and checking';
 
+// Worker Versioning: weeks with the rectification period: moves to each new build, changes guarded by patched().
+declareVersioning(minutesReviewWorkflow, 'AUTO_UPGRADE');
 export async function minutesReviewWorkflow(input: MinutesReviewInput): Promise<MinutesReviewState> {
   const { reviewId } = input;
   // Who holds each role now: an admin may hand a role to another person.

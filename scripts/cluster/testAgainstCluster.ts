@@ -1,0 +1,49 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { clusterLayout } from './clusterLayout';
+import { startTemporalCluster, stopTemporalCluster } from './temporalCluster';
+
+/**
+ * `npm run test:cluster`: starts a Temporal cluster of its own (data in
+ * data/cluster-test, ports apart from start:cluster's), runs the cluster
+ * subset of the suite (jest.cluster.config.js) against it, stops it, and
+ * prints how long each part took. Extra arguments go to jest.
+ * SINETTI_KEEP_TEST_STACK=1 leaves the cluster running for the next run.
+ */
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** Ports of the test cluster; the rest of the test stack (FerretDB, MailDev, simulators) is the suite's usual one. */
+export const TEST_CLUSTER_ENVIRONMENT: Record<string, string> = {
+  SINETTI_CLUSTER_DIR: path.join(ROOT, 'data', 'cluster-test'),
+  CLUSTER_POSTGRES_PORT: '5533',
+  CLUSTER_TEMPORAL_PORT: '7533',
+  CLUSTER_TEMPORAL_UI_PORT: '8533',
+};
+
+async function main(): Promise<number> {
+  const env = { ...process.env, ...TEST_CLUSTER_ENVIRONMENT };
+  const layout = clusterLayout(env);
+  const timings: string[] = [];
+  let began = Date.now();
+  const took = (what: string) => { timings.push(`${what}: ${((Date.now() - began) / 1000).toFixed(1)} s`); began = Date.now(); };
+
+  console.log(`test:cluster: starting a Temporal cluster in ${layout.dir}`);
+  await startTemporalCluster(layout, (line) => console.log(line));
+  took('cluster start');
+  const jest = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--runInBand', '--config', path.join(ROOT, 'jest.cluster.config.js'), ...process.argv.slice(2)], {
+    cwd: ROOT, stdio: 'inherit', env: { ...env, TEMPORAL_ADDRESS: layout.temporal.frontendAddress },
+  });
+  took('cluster subset');
+  if (process.env.SINETTI_KEEP_TEST_STACK !== '1') {
+    await stopTemporalCluster(layout);
+    took('cluster stop');
+  }
+  console.log(`test:cluster: ${timings.join(', ')}`);
+  return jest.status ?? 1;
+}
+
+main().then((code) => process.exit(code), (error) => {
+  console.error(`test:cluster could not run: ${error instanceof Error ? error.stack : error}`);
+  process.exit(1);
+});
