@@ -63,3 +63,20 @@ export function clusterLayout(env: NodeJS.ProcessEnv = process.env, defaultDir =
     logDir: path.join(dir, 'logs'),
   };
 }
+
+/**
+ * The test cluster's (npm run test:cluster): a directory and ports of its
+ * own, beside start:cluster's. The rest of the test stack (FerretDB,
+ * MailDev, simulators) is the suite's usual one.
+ */
+export const TEST_CLUSTER_ENVIRONMENT: Record<string, string> = {
+  SINETTI_CLUSTER_DIR: path.resolve(__dirname, '..', '..', 'data', 'cluster-test'),
+  CLUSTER_POSTGRES_PORT: '5533',
+  CLUSTER_TEMPORAL_PORT: '7533',
+  CLUSTER_TEMPORAL_UI_PORT: '8533',
+};
+
+/** The test cluster's layout, as seen from inside a test. */
+export function testClusterLayout(): ClusterLayout {
+  return clusterLayout({ ...process.env, ...TEST_CLUSTER_ENVIRONMENT });
+}

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { clusterLayout } from './clusterLayout';
+import { clusterLayout, TEST_CLUSTER_ENVIRONMENT } from './clusterLayout';
 import { startTemporalCluster, stopTemporalCluster } from './temporalCluster';
 
 /**
@@ -12,14 +12,6 @@ import { startTemporalCluster, stopTemporalCluster } from './temporalCluster';
  */
 
 const ROOT = path.resolve(__dirname, '..', '..');
-
-/** Ports of the test cluster; the rest of the test stack (FerretDB, MailDev, simulators) is the suite's usual one. */
-export const TEST_CLUSTER_ENVIRONMENT: Record<string, string> = {
-  SINETTI_CLUSTER_DIR: path.join(ROOT, 'data', 'cluster-test'),
-  CLUSTER_POSTGRES_PORT: '5533',
-  CLUSTER_TEMPORAL_PORT: '7533',
-  CLUSTER_TEMPORAL_UI_PORT: '8533',
-};
 
 async function main(): Promise<number> {
   const env = { ...process.env, ...TEST_CLUSTER_ENVIRONMENT };

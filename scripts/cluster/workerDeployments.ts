@@ -1,5 +1,6 @@
 import { Connection } from '@temporalio/client';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 
 /**
  * The operator's side of Worker Versioning, as calls to the frontend (the
@@ -41,7 +42,7 @@ export interface DeploymentState {
   currentBuildId?: string;
   rampingBuildId?: string;
   rampingPercentage: number;
-  /** Each version's drainage: DRAINING while pinned processes remain, DRAINED when none do. */
+  /** Each version's status (CURRENT, RAMPING, DRAINING, DRAINED, INACTIVE) and drainage (DRAINING while pinned processes remain). */
   versions: { buildId: string; status: string; drainage?: string }[];
 }
 
@@ -55,12 +56,17 @@ export async function describeDeployment(connection: Connection, namespace: stri
       rampingPercentage: routing?.rampingVersionPercentage ?? 0,
       versions: (info?.versionSummaries ?? []).map((summary) => ({
         buildId: summary.deploymentVersion?.buildId ?? '',
-        status: String(summary.status ?? ''),
-        drainage: summary.drainageInfo?.status != null ? String(summary.drainageInfo.status) : undefined,
+        status: enumName(temporal.api.enums.v1.WorkerDeploymentVersionStatus, summary.status, 'WORKER_DEPLOYMENT_VERSION_STATUS_'),
+        drainage: summary.drainageInfo?.status != null ? enumName(temporal.api.enums.v1.VersionDrainageStatus, summary.drainageInfo.status, 'VERSION_DRAINAGE_STATUS_') : undefined,
       })),
     };
   } catch (error) {
     if (/not found/i.test(String(error))) return undefined;
     throw error;
   }
+}
+
+/** "DRAINING" for WORKER_DEPLOYMENT_VERSION_STATUS_DRAINING. */
+function enumName(values: Record<number, string>, value: number | null | undefined, prefix: string): string {
+  return (value != null ? values[value] ?? String(value) : 'UNSPECIFIED').replace(prefix, '');
 }
