@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { FAILURE_CONVERTER_PATH } from '../../common/failureConverter';
 import { loadConfig } from '../../config/config';
 import { BULK_WORKER_NODE_FLAGS, WORKER_NODE_FLAGS } from '../../worker/nodeOptions';
@@ -44,7 +44,7 @@ const APPLICATION_PROCESSES = ['api', 'worker-processes-1', 'worker-processes-2'
  * deployment version and unchanged code the same one.
  */
 async function bundleWorkflows(dir: string): Promise<{ bundlePath: string; buildId: string }> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH });
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: new DefaultLogger('WARN') });
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   fs.writeFileSync(bundlePath, code);
   return { bundlePath, buildId: process.env.SINETTI_BUILD_ID ?? `wf-${createHash('sha256').update(code).digest('hex').slice(0, 12)}` };
@@ -124,7 +124,11 @@ async function main(): Promise<void> {
   ].filter(Boolean).join('\n'));
 }
 
-main().catch((error) => {
+main().catch(async (error) => {
   console.error(`Sinetti cluster could not start: ${error instanceof Error ? error.message : error}`);
+  // Leave nothing half started behind; the logs stay.
+  const layout = clusterLayout();
+  for (const name of APPLICATION_PROCESSES) await stopRecorded(layout.pidDir, name);
+  await stopTemporalCluster(layout);
   process.exit(1);
 });

@@ -17,8 +17,12 @@ export async function startTemporalCluster(layout: ClusterLayout, log: (line: st
   setUpSchemas(layout);
   step('schemas of temporal and temporal_visibility up to date');
   writeServerConfig(layout);
-  for (const service of TEMPORAL_SERVICES) startTemporalService(layout, service);
-  await Promise.all(TEMPORAL_SERVICES.map((service) => waitForTemporalService(layout, service)));
+  // One service first: on a new database each would write the cluster's metadata record, and the losers of that race exit.
+  const [first, ...rest] = TEMPORAL_SERVICES;
+  startTemporalService(layout, first);
+  await waitForTemporalService(layout, first);
+  for (const service of rest) startTemporalService(layout, service);
+  await Promise.all(rest.map((service) => waitForTemporalService(layout, service)));
   step(`Temporal frontend, history, matching and worker services (frontend ${layout.temporal.frontendAddress})`);
   await ensureNamespace(layout);
   await registerSearchAttributes(layout.temporal.frontendAddress, layout.temporal.namespace);
