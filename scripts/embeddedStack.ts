@@ -42,7 +42,7 @@ export async function waitForPort(port: number, what: string, timeoutMs = 60_000
 }
 
 /** Finds a Go-built tool on PATH or in .tools/bin, building it once if missing. */
-export function locateTool(name: 'temporal' | 'ferretdb'): string {
+export function locateTool(name: 'temporal' | 'ferretdb' | 'temporal-server' | 'temporal-sql-tool' | 'temporal-ui-server'): string {
   const local = path.join(TOOLS_BIN, name);
   if (fs.existsSync(local)) return local;
   const onPath = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
-import { waitForPort } from '../embeddedStack';
+import { locateTool, waitForPort } from '../embeddedStack';
 import { ClusterLayout, TEMPORAL_SERVICES, TemporalService } from './clusterLayout';
 import { postgresPassword } from './postgres';
 import { launchRecorded, runningPid, stopRecorded } from './recordedProcesses';
@@ -15,17 +15,8 @@ import { launchRecorded, runningPid, stopRecorded } from './recordedProcesses';
  */
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const TOOLS_BIN = path.join(ROOT, '.tools', 'bin');
 /** The dynamic config docker-compose.yml mounts: the settings Sinetti needs from any Temporal server. */
 export const DYNAMIC_CONFIG_FILE = path.join(ROOT, 'config', 'temporal-dynamic-config.yaml');
-
-export function clusterTool(name: 'temporal-server' | 'temporal-sql-tool' | 'temporal-ui-server'): string {
-  const local = path.join(TOOLS_BIN, name);
-  if (fs.existsSync(local)) return local;
-  const build = spawnSync('bash', [path.join(ROOT, 'scripts', 'install-tools.sh')], { stdio: 'inherit' });
-  if (build.status !== 0 || !fs.existsSync(local)) throw new Error(`Could not build ${name}; see the output of scripts/install-tools.sh`);
-  return local;
-}
 
 /**
  * Creates both databases on first start and brings their schemas up to this
@@ -35,7 +26,7 @@ export function setUpSchemas(layout: ClusterLayout): void {
   const result = spawnSync('bash', [path.join(__dirname, 'setup-temporal-schema.sh')], {
     encoding: 'utf8',
     env: {
-      ...process.env, SQL_TOOL: clusterTool('temporal-sql-tool'),
+      ...process.env, SQL_TOOL: locateTool('temporal-sql-tool'),
       SQL_HOST: '127.0.0.1', SQL_PORT: String(layout.postgres.port), SQL_USER: layout.postgres.user,
       // The password through the environment, not the command line that `ps` shows.
       SQL_PASSWORD: postgresPassword(layout),
@@ -87,7 +78,7 @@ export function writeServerConfig(layout: ClusterLayout): void {
 
 export function startTemporalService(layout: ClusterLayout, service: TemporalService): void {
   if (runningPid(layout.pidDir, service) !== undefined) return;
-  launchRecorded(service, clusterTool('temporal-server'), [
+  launchRecorded(service, locateTool('temporal-server'), [
     '--root', path.dirname(layout.temporal.configDir), '--config', 'config', '--env', 'development', '--allow-no-auth', 'start', '--service', service,
   ], { pidDir: layout.pidDir, logFile: path.join(layout.logDir, `temporal-${service}.log`) });
 }

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { waitForPort } from '../embeddedStack';
+import { locateTool, waitForPort } from '../embeddedStack';
 import { ClusterLayout } from './clusterLayout';
 import { launchRecorded, runningPid } from './recordedProcesses';
-import { clusterTool } from './temporalServer';
 
 /**
  * The Temporal Web UI server, pointed at the cluster's frontend, decoding
@@ -28,7 +27,7 @@ export async function startWebUi(layout: ClusterLayout, options: { codecEndpoint
     };
     fs.mkdirSync(layout.ui.configDir, { recursive: true });
     fs.writeFileSync(path.join(layout.ui.configDir, 'development.yaml'), JSON.stringify(config, null, 2));
-    launchRecorded('web-ui', clusterTool('temporal-ui-server'), ['--root', path.dirname(layout.ui.configDir), '--config', 'config', '--env', 'development', 'start'], {
+    launchRecorded('web-ui', locateTool('temporal-ui-server'), ['--root', path.dirname(layout.ui.configDir), '--config', 'config', '--env', 'development', 'start'], {
       pidDir: layout.pidDir, logFile: path.join(layout.logDir, 'web-ui.log'),
     });
   }
