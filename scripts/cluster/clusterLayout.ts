@@ -4,14 +4,15 @@ import { z } from 'zod';
 /**
  * Where the one-machine Temporal cluster keeps its data and which ports it
  * listens on. The defaults sit beside the dev stack's (7233, 27017, 3000)
- * and the tests' (7333, 27117, 3100), so all three can run at once.
+ * the tests' (7333, 27117, 3100) and the benchmarks' (7433, 7533, 27217,
+ * 27317), so all of them can run at once.
  */
 const environment = z.object({
   SINETTI_CLUSTER_DIR: z.string().optional(),
   CLUSTER_POSTGRES_PORT: z.coerce.number().int().default(5433),
   /** The frontend's gRPC port; history, matching and the worker service take the next ports (see below). */
-  CLUSTER_TEMPORAL_PORT: z.coerce.number().int().default(7433),
-  CLUSTER_TEMPORAL_UI_PORT: z.coerce.number().int().default(8433),
+  CLUSTER_TEMPORAL_PORT: z.coerce.number().int().default(7633),
+  CLUSTER_TEMPORAL_UI_PORT: z.coerce.number().int().default(8633),
   TEMPORAL_NAMESPACE: z.string().default('default'),
 });
 
@@ -38,7 +39,7 @@ export function clusterLayout(env: NodeJS.ProcessEnv = process.env, defaultDir =
   const e = environment.parse(env);
   const dir = path.resolve(e.SINETTI_CLUSTER_DIR ?? defaultDir);
   const p = e.CLUSTER_TEMPORAL_PORT;
-  // frontend 7433, history 7434, matching 7435, worker 7439: Temporal's own spacing, moved up by 200;
+  // frontend 7633, history 7634, matching 7635, worker 7639: Temporal's own spacing, moved up by 400;
   // membership ports likewise, 1000 below.
   const offsets: Record<TemporalService, number> = { frontend: 0, history: 1, matching: 2, worker: 6 };
   const ports = Object.fromEntries(TEMPORAL_SERVICES.map((service) => [service, { grpc: p + offsets[service], membership: p - 1000 + offsets[service] }])) as ClusterLayout['temporal']['ports'];
@@ -72,8 +73,8 @@ export function clusterLayout(env: NodeJS.ProcessEnv = process.env, defaultDir =
 export const TEST_CLUSTER_ENVIRONMENT: Record<string, string> = {
   SINETTI_CLUSTER_DIR: path.resolve(__dirname, '..', '..', 'data', 'cluster-test'),
   CLUSTER_POSTGRES_PORT: '5533',
-  CLUSTER_TEMPORAL_PORT: '7533',
-  CLUSTER_TEMPORAL_UI_PORT: '8533',
+  CLUSTER_TEMPORAL_PORT: '7833',
+  CLUSTER_TEMPORAL_UI_PORT: '8833',
 };
 
 /** The test cluster's layout, as seen from inside a test. */

@@ -28,9 +28,9 @@ const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 /** Defaults for the cluster's own ports; anything set in the environment wins. */
 const CLUSTER_DEFAULTS: Record<string, string> = {
   API_PORT: '3300',
-  FERRETDB_PORT: '27217',
-  SMTP_PORT: '1225',
-  MAIL_WEB_PORT: '1280',
+  FERRETDB_PORT: '27617',
+  SMTP_PORT: '1625',
+  MAIL_WEB_PORT: '1680',
   SUOMIFI_SIMULATOR_PORT: '8830',
   VTJ_SIMULATOR_PORT: '8831',
   SINETTI_DEPLOYMENT_NAME: 'sinetti',

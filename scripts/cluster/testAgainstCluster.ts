@@ -7,7 +7,8 @@ import { startTemporalCluster, stopTemporalCluster } from './temporalCluster';
  * `npm run test:cluster`: starts a Temporal cluster of its own (data in
  * data/cluster-test, ports apart from start:cluster's), runs the cluster
  * subset of the suite (jest.cluster.config.js) against it, stops it, and
- * prints how long each part took. Extra arguments go to jest.
+ * prints how long each part took. Extra arguments go to jest; --forceExit
+ * so a suite that failed half way and left a connection open cannot hang CI.
  * SINETTI_KEEP_TEST_STACK=1 leaves the cluster running for the next run.
  */
 
@@ -23,7 +24,7 @@ async function main(): Promise<number> {
   console.log(`test:cluster: starting a Temporal cluster in ${layout.dir}`);
   await startTemporalCluster(layout, (line) => console.log(line));
   took('cluster start');
-  const jest = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--runInBand', '--config', path.join(ROOT, 'jest.cluster.config.js'), ...process.argv.slice(2)], {
+  const jest = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--runInBand', '--forceExit', '--config', path.join(ROOT, 'jest.cluster.config.js'), ...process.argv.slice(2)], {
     cwd: ROOT, stdio: 'inherit', env: { ...env, TEMPORAL_ADDRESS: layout.temporal.frontendAddress },
   });
   took('cluster subset');
