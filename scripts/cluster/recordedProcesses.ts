@@ -36,12 +36,18 @@ function pidFile(pidDir: string, name: string): string {
   return path.join(pidDir, `${name}.pid`);
 }
 
+/** Running, that is: a killed child its parent has not reaped yet (a zombie) counts as gone. */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    // /proc/<pid>/stat: "pid (name) state …"; Z is a zombie.
+    return !/\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
   }
 }
 

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { clusterLayout, TEST_CLUSTER_ENVIRONMENT } from './clusterLayout';
 import { startTemporalCluster, stopTemporalCluster } from './temporalCluster';
@@ -24,16 +24,18 @@ async function main(): Promise<number> {
   console.log(`test:cluster: starting a Temporal cluster in ${layout.dir}`);
   await startTemporalCluster(layout, (line) => console.log(line));
   took('cluster start');
-  const jest = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--runInBand', '--forceExit', '--config', path.join(ROOT, 'jest.cluster.config.js'), ...process.argv.slice(2)], {
+  // Asynchronously, so this process keeps reaping the cluster's processes that a fault test kills.
+  const jest = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--runInBand', '--forceExit', '--config', path.join(ROOT, 'jest.cluster.config.js'), ...process.argv.slice(2)], {
     cwd: ROOT, stdio: 'inherit', env: { ...env, TEMPORAL_ADDRESS: layout.temporal.frontendAddress },
   });
+  const status = await new Promise<number | null>((resolve) => jest.once('exit', resolve));
   took('cluster subset');
   if (process.env.SINETTI_KEEP_TEST_STACK !== '1') {
     await stopTemporalCluster(layout);
     took('cluster stop');
   }
   console.log(`test:cluster: ${timings.join(', ')}`);
-  return jest.status ?? 1;
+  return status ?? 1;
 }
 
 main().then((code) => process.exit(code), (error) => {
