@@ -52,12 +52,14 @@ export async function waitForPort(port: number, what: string, timeoutMs = 60_000
 }
 
 /** Finds a Go-built tool on PATH or in .tools/bin, building it once if missing. */
-export function locateTool(name: 'temporal' | 'ferretdb'): string {
+export function locateTool(name: 'temporal' | 'ferretdb' | 'temporal-server' | 'temporal-sql-tool' | 'temporal-ui-server'): string {
   const local = path.join(TOOLS_BIN, name);
   if (fs.existsSync(local)) return local;
   const onPath = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
   if (onPath) return onPath;
-  const build = spawnSync('bash', [path.join(ROOT, 'scripts', 'install-tools.sh')], { stdio: 'inherit' });
+  const build = spawnSync('bash', [path.join(ROOT, 'scripts', 'install-tools.sh')], {
+    stdio: 'inherit', env: { ...process.env, ...(name.startsWith('temporal-') ? { SINETTI_CLUSTER_TOOLS: '1' } : {}) },
+  });
   if (build.status !== 0 || !fs.existsSync(local)) throw new Error(`Could not build ${name}; see the output of scripts/install-tools.sh`);
   return local;
 }

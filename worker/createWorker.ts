@@ -28,6 +28,8 @@ import { WebhookDeliveries } from '../store/webhookDeliveries';
 import { WebhookSubscriptions } from '../store/webhookSubscriptions';
 import { loadPayloadCodec } from '../common/payloadKeys';
 
+import { workerDeploymentOptions } from './deploymentVersion';
+
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
 /** Every activity of every process, wired to the real services the configuration names. */
@@ -73,9 +75,14 @@ export type WorkerRole = 'all' | 'processes' | 'bulk';
  * on the bulk queue beside it (workflows/taskQueues.ts: activities only).
  * Tests pass a prebuilt workflow bundle so each suite bundles once.
  */
-export async function createWorkers(config: SinettiConfig, connection: NativeConnection, options: { role: WorkerRole; processes?: Partial<WorkerOptions>; bulk?: Partial<WorkerOptions>; webhooks?: Partial<WorkerOptions> }) {
+export async function createWorkers(
+  config: SinettiConfig, connection: NativeConnection,
+  options: { role: WorkerRole; processes?: Partial<WorkerOptions>; bulk?: Partial<WorkerOptions>; webhooks?: Partial<WorkerOptions>; env?: NodeJS.ProcessEnv },
+) {
   const { activities, close } = await createActivities(config);
-  const common = { connection, namespace: config.temporal.namespace, activities, dataConverter: sinettiDataConverter(config) };
+  // Both queues' workers belong to one deployment version: a build ships its workflows and its bulk activities together.
+  const deployment = workerDeploymentOptions(options.env);
+  const common = { connection, namespace: config.temporal.namespace, activities, dataConverter: sinettiDataConverter(config), ...(deployment ? { workerDeploymentOptions: deployment } : {}) };
   const workers: Worker[] = [];
   if (options.role !== 'bulk') {
     const extra = options.processes ?? {};

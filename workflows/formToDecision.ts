@@ -8,6 +8,7 @@ import type { DecisionOutcome } from '../store/applications';
 import { type LetterDispatch, letterDispatchedSignal, officialLetterWorkflow } from './officialLetter';
 import { showProcess, showStep } from './processView';
 import { CaseNumber } from './searchAttributes';
+import { declareVersioning } from './versioningBehavior';
 
 /**
  * From an e-form to a final decision (lomakkeesta päätökseen), as the case
@@ -76,6 +77,8 @@ function cents(amount: string): number {
   return Math.round(Number(amount) * 100);
 }
 
+// Worker Versioning: waits out appeal periods: moves to each new build, changes guarded by patched().
+declareVersioning(formToDecisionWorkflow, 'AUTO_UPGRADE');
 export async function formToDecisionWorkflow(input: FormToDecisionInput): Promise<FormToDecisionState> {
   const { applicationId } = input;
   const state: FormToDecisionState = { status: 'checking' };

@@ -4,6 +4,7 @@ import type { LetterActivities } from '../activities/letterActivities';
 import { type Channel, deemedNotificationDate, FINAL_DELIVERY_EVENTS } from '../rules/officialMail';
 import type { LetterStatus } from '../store/letters';
 import { showProcess, showStep } from './processView';
+import { declareVersioning } from './versioningBehavior';
 
 /**
  * An official letter (virallinen kirje) as the registry office sends it:
@@ -67,6 +68,8 @@ const sending = proxyActivities<LetterActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2, maximumAttempts: 8 },
 });
 
+// Worker Versioning: tracks delivery for days: moves to each new build, changes guarded by patched().
+declareVersioning(officialLetterWorkflow, 'AUTO_UPGRADE');
 export async function officialLetterWorkflow(input: OfficialLetterInput): Promise<OfficialLetterState> {
   const { letterId } = input;
   const state: OfficialLetterState = { status: 'checking', events: [] };

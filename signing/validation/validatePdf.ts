@@ -171,7 +171,7 @@ export async function validatePdf(pdf: Buffer, options: { trustAnchors: Buffer[]
     if (!signature.isDocumentTimestamp) return undefined;
     const [, a, b, c] = signature.byteRange;
     const digest = createHash('sha256').update(pdf.subarray(0, a)).update(pdf.subarray(b, b + c)).digest();
-    const token = await readTimestampToken(signature.der, anchors).catch((error: Error) => ({ problem: error.message }));
+    const token = await readTimestampToken(signature.der, anchors).catch((error: Error): Partial<TimestampTokenContents> & { problem: string } => ({ problem: error.message }));
     const intact = token.imprint?.equals(digest) ?? false;
     return { signature, token, intact, coversUpTo: b + c };
   }));
@@ -220,7 +220,7 @@ export async function validatePdf(pdf: Buffer, options: { trustAnchors: Buffer[]
     const tokenAttribute = signerInfo.unsignedAttrs?.attributes.find((attribute) => attribute.type === OID.signatureTimeStampToken);
     let timestampedTime: Date | undefined;
     if (tokenAttribute) {
-      const token = await readTimestampToken(Buffer.from(tokenAttribute.values[0]!.toBER()), anchors).catch((error: Error) => ({ problem: error.message }));
+      const token = await readTimestampToken(Buffer.from(tokenAttribute.values[0]!.toBER()), anchors).catch((error: Error): Partial<TimestampTokenContents> & { problem: string } => ({ problem: error.message }));
       const imprint = createHash('sha256').update(Buffer.from(signerInfo.signature.valueBlock.valueHexView)).digest();
       if (token.problem) reasons.push(`The signature timestamp cannot be trusted: ${token.problem}`);
       else if (!token.imprint?.equals(imprint)) reasons.push('The signature timestamp belongs to another signature.');

@@ -34,7 +34,7 @@ export async function simulator(config: SinettiConfig, method: 'GET' | 'POST' | 
 const ADDRESS = { street: 'Testikuja 5 B 12', postalCode: '33100', city: 'TAMPERE' };
 
 export async function registerPerson(config: SinettiConfig, person: Partial<SimulatedPerson> = {}): Promise<SimulatedPerson & { id: string }> {
-  const full = { id: freshIdentityCode(), name: 'Maija Meikäläinen', mailbox: false, securityBan: false, addresses: { VakinainenKotimainenLahiosoite: ADDRESS }, electronicOutcome: 'read', paperOutcome: 'delivered', ...person };
+  const full: SimulatedPerson = { id: freshIdentityCode(), name: 'Maija Meikäläinen', mailbox: false, securityBan: false, addresses: { VakinainenKotimainenLahiosoite: ADDRESS }, electronicOutcome: 'read', paperOutcome: 'delivered', ...person };
   await simulator(config, 'POST', '/sim/recipients', full);
   return full;
 }
