@@ -84,7 +84,7 @@ function startWorker(role: 'processes' | 'bulk'): Promise<ChildProcess> {
   });
   return new Promise((resolve, reject) => {
     let output = '';
-    const watch = (chunk: Buffer) => { output += chunk; if (output.includes('worker started')) resolve(child); };
+    const watch = (chunk: Buffer) => { output += chunk.toString(); if (output.includes('worker started')) resolve(child); };
     child.stdout.on('data', watch);
     child.stderr.on('data', watch);
     child.once('exit', (code) => reject(new Error(`worker exited (${code}): ${output.slice(-2000)}`)));

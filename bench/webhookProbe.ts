@@ -16,6 +16,7 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 export async function startWebhookProbe(apiUrl: string, eventTypes: string[]): Promise<WebhookProbe> {
   const delays: number[] = [];
   const arrivals: number[] = [];
+  // eslint-disable-next-line prefer-const -- the server below answers 503 until the receiver exists
   let receiver: WebhookReceiver | undefined;
   const server = http.createServer((req, res) => {
     if (!receiver) { res.statusCode = 503; res.end(); return; }

@@ -41,7 +41,7 @@ export async function tallyStreams(bytes: Buffer, { maxInflatedBytes, maxObjectS
   const refuseObjects = () => new PdfError('too_complex', `The PDF document has more than ${maxObjects} objects; Sinetti accepts documents up to that size.`);
   if (objects > maxObjects) throw refuseObjects();
 
-  let searchFrom = 0;
+  let searchFrom: number;
   for (let at = bytes.indexOf(STREAM_KEYWORD); at >= 0; at = bytes.indexOf(STREAM_KEYWORD, searchFrom)) {
     searchFrom = at + STREAM_KEYWORD.length;
     if (text.startsWith('end', at - 3)) continue; // "endstream"

@@ -4,7 +4,7 @@ import * as pkijs from 'pkijs';
 import type { TimestampClient, TimestampToken } from '../integrations/timestamping/timestampClient';
 import { PdfError } from './errors';
 import { findSignatures, rewriteContents } from './pdfSignatures';
-import { OID, parseDer, toArrayBuffer } from './pkix';
+import { OID, parseDer } from './pkix';
 
 /**
  * PAdES B-T: the signature timestamp, an RFC 3161 token over the

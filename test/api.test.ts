@@ -7,7 +7,7 @@ import { type Express } from 'express';
 import { createApiDeps } from '../api/apiDeps';
 import { createApp } from '../api/app';
 import { connectStore, disconnectStore } from '../store/connection';
-import { DocumentVersionModel, ChunkedDocumentStore } from '../store/documentStore';
+import { DocumentVersionModel } from '../store/documentStore';
 import { samplePdf } from './support/samplePdf';
 import { openTestStack, type TestStack } from './support/testStack';
 

@@ -105,7 +105,8 @@ describe('archive transfer packages', () => {
       expect(metadata.Record.Signatures.map((s: { Agent: { Role: string; Name?: string }; Valid: boolean }) => [s.Agent.Role, s.Agent.Name, s.Valid])).toEqual([
         ['Signer', 'Maija Meikäläinen', true], ['Signer', 'Erkki Esimies', true], ['Seal', harness.stack.config.organization, true],
       ]);
-      expect(report).toMatchObject({ conclusion: 'PASSED', signatures: [{ digestMatches: true }, { digestMatches: true }, { digestMatches: true, coversWholeDocument: true }] });
+      // Two signers and the seal, then the B-LTA document timestamp over the whole file.
+      expect(report).toMatchObject({ conclusion: 'PASSED', signatures: [{ digestMatches: true }, { digestMatches: true }, { digestMatches: true }, { subFilter: 'ETSI.RFC3161', digestMatches: true, coversWholeDocument: true }] });
       const document = fs.readFileSync(path.join(directory, 'data', 'document.pdf'));
       const [archived] = await new Archive().forProcess(contractId);
       expect(metadata.Record.Files[0]).toMatchObject({ Use: 'Document', Sha256: archived.sha256, Size: document.length });

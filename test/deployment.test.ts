@@ -25,7 +25,7 @@ describe('production deployment files', () => {
     // The Web UI and the mail inbox on loopback only.
     expect(rendered).toContain('127.0.0.1:8080:8080/tcp');
     expect(rendered).toContain('127.0.0.1:1080:1080/tcp');
-    const longRunning = rendered.split(/^  (?=\S)/m).filter((block) => !/^(temporal-schema|temporal-search-attributes):/.test(block) && /^[\w-]+:\n/.test(block) && /image:|build:/.test(block));
+    const longRunning = rendered.split(/^ {2}(?=\S)/m).filter((block) => !/^(temporal-schema|temporal-search-attributes):/.test(block) && /^[\w-]+:\n/.test(block) && /image:|build:/.test(block));
     expect(longRunning.length).toBeGreaterThanOrEqual(10);
     for (const block of longRunning) expect(block).toContain('restart: unless-stopped');
   });

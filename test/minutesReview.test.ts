@@ -67,17 +67,17 @@ describe('minutes review, end to end on the real stack', () => {
       expect(toSecretary[0].text).toContain('§ 5');
       expect(toSecretary[0].text).toContain(`/minutes/${reviewId}`);
       expect((await approve(harness, b1)).status).toBe(303);
-      let state = await waitForState(harness, reviewId, (s) => s.status === 'awaiting_correction' && s.rounds[0].checkers.every((c) => c.status !== 'reviewing'));
+      await waitForState(harness, reviewId, (s) => s.status === 'awaiting_correction' && s.rounds[0].checkers.every((c) => c.status !== 'reviewing'));
       expect((await harness.stack.client.workflow.getHandle(reviewId).describe()).searchAttributes.WaitingFor).toEqual(['secretary']);
 
       // Round 2: a corrected version as the PDF itself. Greta's approval of version 1 no longer counts.
       const v2 = await minutesPdf('Talousarvio hyväksyttiin: menot 12,4 milj. euroa.');
       const uploaded = await secretary.post(`/api/minutes/${reviewId}/versions`).set('Content-Type', 'application/pdf').send(v2);
       expect(uploaded.status).toBe(200);
-      const a2 = await mailedLink(who.checkerA, 2);
+      await mailedLink(who.checkerA, 2);
       const b2 = await mailedLink(who.checkerB, 2);
       expect((await waitForMail(who.checkerB, 2))[1].subject).toBe('Rättad version att justera: Pöytäkirja 5/2026');
-      state = await reviewState(harness, reviewId);
+      let state = await reviewState(harness, reviewId);
       expect(state.rounds).toHaveLength(2);
       expect(state.rounds[0].outcome).toBe('superseded');
       expect(state.rounds[1].checkers.map((c) => c.status)).toEqual(['reviewing', 'reviewing']);

@@ -68,7 +68,7 @@ describe('the population register', () => {
     expect(answer.kind).toBe('security_ban');
     expect(JSON.stringify(answer)).not.toMatch(/Piilotie|90100|OULU|Salla/);
     expect(inspect(answer, { depth: 5 })).not.toMatch(/Piilotie|90100|OULU|Salla/);
-    expect(`${answer.kind === 'security_ban' ? answer.protectedAddress : ''}`).toBe('[protected]');
+    expect(String(answer.kind === 'security_ban' ? answer.protectedAddress : '')).toBe('[protected]');
     expect(answer.kind === 'security_ban' && answer.protectedAddress?.reveal()).toMatchObject({ street: 'Piilotie 1', name: 'Salla Salainen' });
   });
 });

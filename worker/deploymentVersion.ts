@@ -18,7 +18,7 @@ const environment = z.object({
 
 export function workerDeploymentOptions(env: NodeJS.ProcessEnv = process.env): WorkerDeploymentOptions | undefined {
   const parsed = environment.safeParse(env);
-  if (!parsed.success) throw new Error(`SINETTI_BUILD_ID: ${parsed.error.issues[0]!.message}`);
+  if (!parsed.success) throw new Error(`SINETTI_BUILD_ID: ${parsed.error.issues[0].message}`);
   const { SINETTI_DEPLOYMENT_NAME: deploymentName, SINETTI_BUILD_ID: buildId } = parsed.data;
   if (!deploymentName && !buildId) return undefined;
   if (!deploymentName || !buildId) throw new Error('Worker Versioning needs both SINETTI_DEPLOYMENT_NAME and SINETTI_BUILD_ID (or neither, for an unversioned worker)');

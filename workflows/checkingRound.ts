@@ -326,7 +326,7 @@ export class CheckingRound {
 
   /** A correction means a new version and a new round, for the same checkers. */
   private async replaceVersion(version: NewVersion): Promise<void> {
-    const { actor, ...ref } = version;
+    const { actor: _actor, ...ref } = version;
     const previous = this.current();
     previous.outcome = 'superseded';
     const number = previous.version.number + 1;

@@ -3,7 +3,7 @@ import { formFor } from '../../application/applications';
 import { FORMS } from '../../forms/formDefinitions';
 import { roundCsv, roundXlsx } from '../../forms/roundExport';
 import { LinkRejectedError } from '../../links/signerLinks';
-import { LANGUAGES, Language } from '../../mail/templates';
+import { LANGUAGES } from '../../mail/templates';
 import { type RouterContext } from '../apiDeps';
 import { requesterOf, staffActor } from '../auth';
 import { linkToken, pageLanguage, recordId } from '../requestFields';

@@ -70,7 +70,9 @@ export async function buildArchivePackage(deps: ArchivePackageDeps, processId: s
     ...attachments.map((a) => ({ ...a, use: 'Attachment' as const, mimeType: a.path.endsWith('.pdf') ? 'application/pdf' : 'application/octet-stream' })),
   ];
   const m = entry.metadata;
-  const last = report.signatures.length - 1;
+  // The agents' signatures; document timestamps (B-LTA) are in the validation report, not signatures of a person or the organisation.
+  const signed = report.signatures.filter((s) => s.subFilter !== 'ETSI.RFC3161');
+  const last = signed.length - 1;
   const metadata: PackageMetadata = {
     MetadataVersion: '1',
     Package: { PackageId: packageId, Created: now.toISOString(), Organisation: deps.organization, SourceSystem: 'Sinetti' },
@@ -90,7 +92,7 @@ export async function buildArchivePackage(deps: ArchivePackageDeps, processId: s
       },
       Retention: { RetentionPeriod: m.retentionPeriod, RetentionReason: m.retentionReason, RetentionPeriodStart: m.retentionStart },
       Format: { PdfA: false, Note: 'The signed PDF is kept byte for byte as signed: converting it to PDF/A would invalidate its signatures and seal.' },
-      Signatures: report.signatures.map((s, index) => ({
+      Signatures: signed.map((s, index) => ({
         Agent: {
           Role: index === last && s.signerName === deps.organization ? 'Seal' as const : 'Signer' as const,
           ...(s.signerName ? { Name: s.signerName } : {}),

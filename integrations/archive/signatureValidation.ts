@@ -1,3 +1,4 @@
+import { timestampImprint } from '../timestamping/timestampToken';
 import { createHash, verify, X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 
@@ -74,9 +75,9 @@ function readCms(contents: Buffer) {
   const contentInfo = asn1.fromDer(forge.util.createBuffer(withoutPadding(contents).toString('binary')));
   const signedData = (contentInfo.value as forge.asn1.Asn1[])[1].value[0] as forge.asn1.Asn1;
   const parts = signedData.value as forge.asn1.Asn1[];
-  const certificates = (parts.find((p) => p.tagClass === asn1.Class.CONTEXT_SPECIFIC && p.type === 0)?.value as forge.asn1.Asn1[] | undefined) ?? [];
+  const certificates = (parts.find((p) => p.tagClass === asn1.Class.CONTEXT_SPECIFIC && Number(p.type) === 0)?.value as forge.asn1.Asn1[] | undefined) ?? [];
   const signerInfo = ((parts[parts.length - 1].value as forge.asn1.Asn1[])[0].value) as forge.asn1.Asn1[];
-  const signedAttributes = signerInfo.find((p) => p.tagClass === asn1.Class.CONTEXT_SPECIFIC && p.type === 0);
+  const signedAttributes = signerInfo.find((p) => p.tagClass === asn1.Class.CONTEXT_SPECIFIC && Number(p.type) === 0);
   if (!signedAttributes) throw new Error('the signature has no signed attributes');
   const attributes = signedAttributes.value as forge.asn1.Asn1[];
   const digestAttribute = attributes.find((a) => asn1.derToOid((a.value as forge.asn1.Asn1[])[0].value as string) === OID_MESSAGE_DIGEST);
@@ -114,6 +115,13 @@ export function validatePdfSignatures(pdf: Buffer, now = new Date()): Validation
       const [start, firstLength, secondStart, secondLength] = byteRange;
       if (secondStart + secondLength > pdf.length) throw new Error('the byte range runs past the end of the file');
       const digest = createHash('sha256').update(pdf.subarray(start, start + firstLength)).update(pdf.subarray(secondStart, secondStart + secondLength)).digest();
+      if (check.subFilter === 'ETSI.RFC3161') {
+        // A document timestamp (B-LTA): its token's imprint must be the digest of the bytes it covers.
+        check.digestMatches = timestampImprint(withoutPadding(Buffer.from(match[5], 'hex'))).equals(digest);
+        check.signatureValueValid = check.digestMatches;
+        if (!check.digestMatches) check.problems.push('The document timestamp names other bytes than the file has: the document was changed.');
+        continue;
+      }
       const cms = readCms(Buffer.from(match[5], 'hex'));
       check.digestMatches = Boolean(cms.messageDigest?.equals(digest));
       if (!check.digestMatches) check.problems.push('The signed bytes no longer hash to the digest in the signature: the document was changed.');
@@ -140,7 +148,7 @@ export function validatePdfSignatures(pdf: Buffer, now = new Date()): Validation
     validatedAt: now.toISOString(),
     document: { sha256: createHash('sha256').update(pdf).digest('hex'), bytes: pdf.length },
     conclusion: signatures.length === 0 ? 'NO_SIGNATURES' : passed ? 'PASSED' : 'FAILED',
-    notChecked: ['certificate trust chain', 'revocation (OCSP/CRL)', 'signature timestamps'],
+    notChecked: ['certificate trust chain', 'revocation (OCSP/CRL)', 'signature timestamps', "the TSA's signature on document timestamps (POST /api/validate checks these)"],
     signatures,
   };
 }

@@ -85,7 +85,7 @@ export function createTimestampClient(options: TimestampClientOptions): Timestam
     } catch {
       throw refuse('the answer is not a TimeStampResp.');
     }
-    const status = response.status.status;
+    const status = Number(response.status.status);
     if (status !== GRANTED && status !== GRANTED_WITH_MODS) {
       const text = (response.status.statusStrings ?? []).map((s) => s.valueBlock.value).join(' ');
       throw refuse(`the request was not granted (status ${status}${text ? `: ${text}` : ''}).`);

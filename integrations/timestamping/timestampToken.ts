@@ -15,6 +15,15 @@ export interface TimestampTokenContents {
   problem?: string;
 }
 
+/** The message imprint an RFC 3161 token (a DER ContentInfo) timestamps, read without checking who signed it. */
+export function timestampImprint(token: Buffer): Buffer {
+  const contentInfo = new pkijs.ContentInfo({ schema: parseDer(token, 'The timestamp token').value });
+  const signedData = new pkijs.SignedData({ schema: contentInfo.content });
+  if (signedData.encapContentInfo.eContentType !== OID.tstInfo || !signedData.encapContentInfo.eContent) throw new Error('The timestamp token does not hold a TSTInfo.');
+  const tstInfo = new pkijs.TSTInfo({ schema: parseDer(Buffer.from(signedData.encapContentInfo.eContent.getValue()), 'TSTInfo').value });
+  return Buffer.from(tstInfo.messageImprint.hashedMessage.valueBlock.valueHexView);
+}
+
 /** Reads an RFC 3161 token (a DER ContentInfo) and checks its signature and the TSA's chain, as of the token's time. */
 export async function readTimestampToken(token: Buffer, anchors: pkijs.Certificate[]): Promise<TimestampTokenContents> {
   const contentInfo = new pkijs.ContentInfo({ schema: parseDer(token, 'The timestamp token').value });

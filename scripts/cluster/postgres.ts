@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { waitForPort } from '../embeddedStack';
-import { ClusterLayout } from './clusterLayout';
+import { type ClusterLayout } from './clusterLayout';
 import { launchRecorded, runningPid, stopRecorded } from './recordedProcesses';
 
 /**
@@ -52,7 +52,7 @@ function initialise(layout: ClusterLayout, bin: string): void {
     execFileSync(runningAsRoot() ? 'setpriv' : initdb[0], runningAsRoot() ? [`--reuid=${UNPRIVILEGED_USER}`, `--regid=${UNPRIVILEGED_USER}`, '--init-groups', '--', ...initdb] : initdb.slice(1), { stdio: 'pipe' });
   } catch (error) {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
-    throw new Error(`initdb failed in ${dataDir}: ${stderr || error}`);
+    throw new Error(`initdb failed in ${dataDir}: ${stderr || String(error)}`, { cause: error });
   } finally {
     fs.rmSync(passwordCopy, { force: true });
   }

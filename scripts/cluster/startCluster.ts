@@ -6,7 +6,7 @@ import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { FAILURE_CONVERTER_PATH } from '../../common/failureConverter';
 import { loadConfig } from '../../config/config';
 import { BULK_WORKER_NODE_FLAGS, WORKER_NODE_FLAGS } from '../../worker/nodeOptions';
-import { RunningService, startEmbeddedServices, stopServices, waitForPort } from '../embeddedStack';
+import { type RunningService, startEmbeddedServices, stopServices, waitForPort } from '../embeddedStack';
 import { clusterLayout } from './clusterLayout';
 import { launchRecorded, stopRecorded } from './recordedProcesses';
 import { startTemporalCluster, stopTemporalCluster } from './temporalCluster';

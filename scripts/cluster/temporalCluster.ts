@@ -1,5 +1,5 @@
 import { registerSearchAttributes } from '../embeddedStack';
-import { ClusterLayout, TEMPORAL_SERVICES } from './clusterLayout';
+import { type ClusterLayout, TEMPORAL_SERVICES } from './clusterLayout';
 import { startPostgres, stopPostgres } from './postgres';
 import { ensureNamespace, setUpSchemas, startTemporalService, stopTemporalService, waitForTemporalService, writeServerConfig } from './temporalServer';
 import { stopRecorded } from './recordedProcesses';

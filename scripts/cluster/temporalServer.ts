@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { locateTool, waitForPort } from '../embeddedStack';
-import { ClusterLayout, TEMPORAL_SERVICES, TemporalService } from './clusterLayout';
+import { type ClusterLayout, TEMPORAL_SERVICES, type TemporalService } from './clusterLayout';
 import { postgresPassword } from './postgres';
 import { launchRecorded, runningPid, stopRecorded } from './recordedProcesses';
 

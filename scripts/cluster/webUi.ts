@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { locateTool, waitForPort } from '../embeddedStack';
-import { ClusterLayout } from './clusterLayout';
+import { type ClusterLayout } from './clusterLayout';
 import { launchRecorded, runningPid } from './recordedProcesses';
 
 /**

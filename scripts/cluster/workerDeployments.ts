@@ -1,4 +1,4 @@
-import { Connection } from '@temporalio/client';
+import { type Connection } from '@temporalio/client';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 
@@ -19,7 +19,7 @@ async function untilAccepted(what: string, call: () => Promise<unknown>, timeout
       await call();
       return;
     } catch (error) {
-      if (Date.now() > until) throw new Error(`${what}: ${error instanceof Error ? error.message : error}`);
+      if (Date.now() > until) throw new Error(`${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }

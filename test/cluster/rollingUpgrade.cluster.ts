@@ -1,12 +1,11 @@
-import { ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
-import request from 'supertest';
 import { Connection } from '@temporalio/client';
 import { setCurrentVersion, setRampingVersion, describeDeployment } from '../../scripts/cluster/workerDeployments';
 import { businessIdCheckDigit } from '../../rules/identifiers';
 import type { EmploymentContractState } from '../../workflows/employmentContract';
 import type { FormToDecisionState } from '../../workflows/formToDecision';
-import { ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, signThroughPage, uniqueEmail } from '../support/contractHarness';
+import { type ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, signThroughPage, uniqueEmail } from '../support/contractHarness';
 import { registerPerson, stopEventPoller, waitUntil } from '../support/officialMailHarness';
 import { samplePdf } from '../support/samplePdf';
 import { killHard, startWorkerProcess } from '../support/workerProcess';

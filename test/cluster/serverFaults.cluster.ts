@@ -1,11 +1,11 @@
-import { ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import request from 'supertest';
 import { testClusterLayout } from '../../scripts/cluster/clusterLayout';
 import { startPostgres, stopPostgres } from '../../scripts/cluster/postgres';
 import { startTemporalService, stopTemporalService, waitForTemporalService } from '../../scripts/cluster/temporalServer';
 import type { LetterBatchState } from '../../workflows/letterBatch';
 import { counters, freshIdentityCode, letterApi, REGISTRY, simulator, stopEventPoller, storedPdf, waitUntil } from '../support/officialMailHarness';
-import { openTestStack, TestStack } from '../support/testStack';
+import { openTestStack, type TestStack } from '../support/testStack';
 import { killHard, startWorkerProcess } from '../support/workerProcess';
 
 /**

@@ -1,9 +1,9 @@
-import { ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import request from 'supertest';
 import { ChunkedDocumentStore } from '../../store/documentStore';
 import type { EmploymentContractState } from '../../workflows/employmentContract';
 import type { LetterBatchState } from '../../workflows/letterBatch';
-import { ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, signThroughPage, sleep, uniqueEmail } from '../support/contractHarness';
+import { type ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, signThroughPage, sleep, uniqueEmail } from '../support/contractHarness';
 import { mailTo } from '../support/mailbox';
 import { counters, freshIdentityCode, letterApi, REGISTRY, simulator, stopEventPoller, storedPdf, waitUntil } from '../support/officialMailHarness';
 import { pdfsig, summarisePdfsig } from '../support/pdfTools';
@@ -39,7 +39,7 @@ it('one of two workers killed mid-batch: the other sends every letter exactly on
     expect(started.status).toBe(202);
     const { batchId } = started.body;
     await waitUntil('a part of the batch sent', async () => (await counters(harness.stack.config, `${batchId}-`)).accepted >= 8, 90_000);
-    await killHard(workers[0]!);
+    await killHard(workers[0]);
     expect((await counters(harness.stack.config, `${batchId}-`)).accepted).toBeLessThan(rows);
 
     const state = await harness.stack.client.workflow.getHandle(batchId).result() as LetterBatchState;
@@ -63,7 +63,7 @@ it('one of two workers killed mid-signing: the contract is sealed with one signa
     // The kill lands while the employee's signature is being applied, or just after.
     const signing = signThroughPage(harness, employeeLink, 'Maija Meikäläinen');
     await sleep(300);
-    await killHard(workers[1]!);
+    await killHard(workers[1]);
     expect((await signing).status).toBe(303);
     const employerLink = await invitationLink(who.employer);
     expect((await signThroughPage(harness, employerLink, 'Erkki Esimies')).status).toBe(303);

@@ -23,7 +23,7 @@ export function freshIdentityCode(): string {
   return makeIdentityCode(date, 2 + randomInt(897));
 }
 
-export async function simulator(config: SinettiConfig, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<any> {
+export async function simulator(config: SinettiConfig, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any -- the simulators' control API, read by each test in its own shape
   const response = await fetch(new URL(path, config.officialMail.messages.url), {
     method, headers: body === undefined ? {} : { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
   });
