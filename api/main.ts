@@ -5,6 +5,7 @@ import { connectStore, disconnectStore } from '../store/connection';
 import { createApiDeps } from './apiDeps';
 import { createApp } from './app';
 import { ProcessStarts, runStartReconciler } from '../application/processStarts';
+import { warmPdfInspection } from '../inspection/pdfInspection';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   const app = createApp(deps);
   // Starts processes whose record was written while Temporal was unreachable (application/processStarts.ts).
   const stopReconciler = runStartReconciler(new ProcessStarts(deps));
+  warmPdfInspection();
   const server = app.listen(config.api.port, config.api.host, () => logger.info({ port: config.api.port }, 'API listening'));
   const stop = async () => {
     server.close();

@@ -1,8 +1,8 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { parse, serialize } from 'cookie';
-import { Request, Response } from 'express';
-import { STAFF_ROLES, StaffRole, StaffToken } from '../config/config';
-import { StaffIdentity } from './auth';
+import { type Request, type Response } from 'express';
+import { STAFF_ROLES, type StaffRole, type StaffToken } from '../config/config';
+import { type StaffIdentity } from './auth';
 
 /**
  * Browser sessions for staff pages and for the Temporal Web UI's calls to the

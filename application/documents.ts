@@ -5,7 +5,7 @@ import { mayRead, owningRole } from '../rules/processOwners';
 import { inspectPdf } from '../signing/errors';
 import type { StoredVersion } from '../store/documentStore';
 import { organisationSealWorkflow } from '../workflows/organisationSeal';
-import { Requester, ServiceDeps } from './serviceDeps';
+import { type Requester, type ServiceDeps } from './serviceDeps';
 
 /** Uploaded documents and their versions, and sealing one with the organisation's seal. */
 export class DocumentService {

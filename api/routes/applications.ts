@@ -4,11 +4,11 @@ import { formFor } from '../../application/applications';
 import { FORMS } from '../../forms/formDefinitions';
 import { roundCsv, roundXlsx } from '../../forms/roundExport';
 import { LinkRejectedError } from '../../links/signerLinks';
-import { LANGUAGES, Language } from '../../mail/templates';
-import { RouterContext } from '../apiDeps';
+import { LANGUAGES } from '../../mail/templates';
+import { type RouterContext } from '../apiDeps';
 import { requesterOf, staffActor } from '../auth';
 import { idempotencyKeyOf, linkToken, pageLanguage, recordId } from '../requestFields';
-import { ApiRoutes } from '../routeRegistry';
+import { type ApiRoutes } from '../routeRegistry';
 import { applicantLinkClosedPage, formPage, rectificationPage, supplementedText } from '../views/formPage';
 import { handlerPage } from '../views/handlerPage';
 

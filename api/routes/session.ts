@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { SinettiError } from '../../common/errors';
-import { ApiDeps } from '../apiDeps';
+import { type ApiDeps } from '../apiDeps';
 import { staffForToken } from '../auth';
-import { ApiRoutes } from '../routeRegistry';
+import { type ApiRoutes } from '../routeRegistry';
 import { endSession, startSession } from '../staffSession';
 
 const signIn = z.object({ token: z.string().min(1) });
