@@ -38,21 +38,29 @@ function refuse(family: RateLimitFamily, organization: string) {
     const language = requestLanguage(req);
     const { heading, text } = textsFor(language).busyPages.tooMany;
     if (isApiRequest(req)) {
-      const message = family === 'signIn'
-        ? `Too many failed sign-ins from this address. Wait ${minutes} min, then sign in with your own staff token; ask your administrator if you have lost it.`
-        : family === 'codec' ? `Too many codec calls from this address; try again in ${seconds} s.` : text(minutes);
+      const message =
+        family === 'signIn'
+          ? `Too many failed sign-ins from this address. Wait ${minutes} min, then sign in with your own staff token; ask your administrator if you have lost it.`
+          : family === 'codec'
+            ? `Too many codec calls from this address; try again in ${seconds} s.`
+            : text(minutes);
       res.status(429).json({ error: 'too_many_requests', message, details: { retryAfterSeconds: seconds } });
       return;
     }
-    res.status(429).type('html').send(explanationPage({ language, organization, heading, texts: [text(minutes)] }));
+    res
+      .status(429)
+      .type('html')
+      .send(explanationPage({ language, organization, heading, texts: [text(minutes)] }));
   };
 }
 
 function limiter(config: SinettiConfig, family: RateLimitFamily): RequestHandler {
   const { limit, windowMs } = config.http.rateLimits[family];
   return rateLimit({
-    windowMs, limit,
-    standardHeaders: 'draft-8', legacyHeaders: false,
+    windowMs,
+    limit,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
     store: new MongoRateLimitStore(`${config.http.rateLimits.prefix}:${family}:`),
     passOnStoreError: true,
     handler: (req, res) => refuse(family, config.organization)(req, res),
@@ -94,7 +102,9 @@ function signInLimit(config: SinettiConfig): RequestHandler {
         const counted = await store.increment(key);
         if (counted.totalHits > limit) return refused(req, res, counted.resetTime);
       } else if (!bearer || req.path === '/metrics') {
-        res.on('finish', () => { if (res.statusCode >= 400 && res.statusCode !== 429) store.increment(key).catch(() => undefined); });
+        res.on('finish', () => {
+          if (res.statusCode >= 400 && res.statusCode !== 429) store.increment(key).catch(() => undefined);
+        });
       }
     } catch {
       // The store is unreachable: let the request through rather than lock staff out (the request itself will say 503).

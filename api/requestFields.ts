@@ -35,6 +35,9 @@ export const pageNumber = z.coerce.number().int('A page number is a whole number
 export function idempotencyKeyOf(req: Request, formField?: string): string | undefined {
   const key = req.get('idempotency-key') ?? formField;
   if (key === undefined || key === '') return undefined;
-  if (!/^[\x21-\x7e]{1,200}$/.test(key)) throw new SinettiError('invalid_request', 'Idempotency-Key: use up to 200 printable characters without spaces, such as a UUID.', 400, [{ field: 'Idempotency-Key', message: 'Up to 200 printable characters.' }]);
+  if (!/^[\x21-\x7e]{1,200}$/.test(key))
+    throw new SinettiError('invalid_request', 'Idempotency-Key: use up to 200 printable characters without spaces, such as a UUID.', 400, [
+      { field: 'Idempotency-Key', message: 'Up to 200 printable characters.' },
+    ]);
   return key;
 }

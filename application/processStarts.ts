@@ -28,12 +28,19 @@ export function processIdFor(kind: string, idempotencyKey: string | undefined, s
 
 const WORKFLOWS = { employmentContractWorkflow, formToDecisionWorkflow } as const;
 
-async function startNow(deps: ServiceDeps, workflowId: string, workflowType: StartableWorkflow, input: unknown, taskQueue: string): Promise<void> {
+async function startNow(
+  deps: ServiceDeps,
+  workflowId: string,
+  workflowType: StartableWorkflow,
+  input: unknown,
+  taskQueue: string,
+): Promise<void> {
   try {
     // The input was built for this workflow type by the service that noted it (and read back as it was written).
     const workflow = WORKFLOWS[workflowType] as (input: unknown) => Promise<unknown>;
     await deps.temporal.connection.withDeadline(Date.now() + START_DEADLINE_MS, () =>
-      deps.temporal.workflow.start(workflow, { taskQueue, workflowId, args: [input] }));
+      deps.temporal.workflow.start(workflow, { taskQueue, workflowId, args: [input] }),
+    );
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
@@ -75,7 +82,16 @@ export class ProcessStarts {
         const gaveUp = Date.now() - entry.createdAt.getTime() > giveUpAfterMs;
         await this.pending.attempted(entry._id, gaveUp).catch(() => undefined);
         if (gaveUp) failed++;
-        logger.warn({ processId: entry._id, workflowType: entry.workflowType, attempts: entry.attempts + 1, gaveUp, err: { name: (error as Error)?.name } }, 'pending process start not made yet');
+        logger.warn(
+          {
+            processId: entry._id,
+            workflowType: entry.workflowType,
+            attempts: entry.attempts + 1,
+            gaveUp,
+            err: { name: (error as Error)?.name },
+          },
+          'pending process start not made yet',
+        );
       }
     }
     if (started || failed) logger.info({ started, failed }, 'reconciled pending process starts');
@@ -89,8 +105,9 @@ export class ProcessStarts {
  * Schedule (run by Temporal) could not cover, and it needs no worker.
  */
 export function runStartReconciler(starts: ProcessStarts, everyMs = 60_000): () => void {
-  const timer = setInterval(() => { starts.reconcile().catch(() => undefined); }, everyMs);
+  const timer = setInterval(() => {
+    starts.reconcile().catch(() => undefined);
+  }, everyMs);
   timer.unref();
   return () => clearInterval(timer);
 }
-

@@ -18,7 +18,14 @@ export class ProcessService {
     try {
       const handle = this.deps.temporal.workflow.getHandle(processId);
       const [description, state] = await Promise.all([handle.describe(), handle.query(anyProcessStateQuery)]);
-      return { processId, type: description.type, runStatus: description.status.name, startedAt: description.startTime, closedAt: description.closeTime, state };
+      return {
+        processId,
+        type: description.type,
+        runStatus: description.status.name,
+        startedAt: description.startTime,
+        closedAt: description.closeTime,
+        state,
+      };
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) throw new NotFoundError(`Process ${processId}`);
       throw error;
@@ -36,5 +43,6 @@ export class ProcessService {
 /** A process's state and trail (with IPs and browsers) are for the role that works on it, and admins. */
 function checkAccess(processId: string, viewer: StaffRole): void {
   const owner = owningRole(processId);
-  if (!mayRead(viewer, [owner])) throw new SinettiError('forbidden', `Process ${processId} belongs to the ${owner} role's work; ask them or an admin.`, 403);
+  if (!mayRead(viewer, [owner]))
+    throw new SinettiError('forbidden', `Process ${processId} belongs to the ${owner} role's work; ask them or an admin.`, 403);
 }

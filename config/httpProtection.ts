@@ -6,16 +6,23 @@ import { z } from 'zod';
  * /metrics. Each limit is `hits/seconds` per client address.
  */
 export type RateLimitFamily = 'forms' | 'links' | 'codes' | 'signIn' | 'codec';
-export interface RateLimit { limit: number; windowMs: number }
+export interface RateLimit {
+  limit: number;
+  windowMs: number;
+}
 
-const rateLimit = (fallback: string) => z.string().default(fallback).transform((spec, ctx): RateLimit => {
-  const match = /^(\d+)\/(\d+)$/.exec(spec.trim());
-  if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) {
-    ctx.addIssue({ code: 'custom', message: `expected hits/seconds such as 10/900, got "${spec}"` });
-    return z.NEVER;
-  }
-  return { limit: Number(match[1]), windowMs: Number(match[2]) * 1000 };
-});
+const rateLimit = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((spec, ctx): RateLimit => {
+      const match = /^(\d+)\/(\d+)$/.exec(spec.trim());
+      if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) {
+        ctx.addIssue({ code: 'custom', message: `expected hits/seconds such as 10/900, got "${spec}"` });
+        return z.NEVER;
+      }
+      return { limit: Number(match[1]), windowMs: Number(match[2]) * 1000 };
+    });
 
 const environment = z.object({
   /** Public form submissions per address. */
@@ -55,10 +62,18 @@ function trustProxySetting(spec: string | undefined): boolean | number | string 
 
 export function loadHttpProtectionConfig(env: NodeJS.ProcessEnv): HttpProtectionConfig {
   const parsed = environment.safeParse(env);
-  if (!parsed.success) throw new Error(`Invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(`Invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const e = parsed.data;
   return {
-    rateLimits: { forms: e.RATE_LIMIT_FORMS, links: e.RATE_LIMIT_LINKS, codes: e.RATE_LIMIT_CODES, signIn: e.RATE_LIMIT_SIGN_IN, codec: e.RATE_LIMIT_CODEC, prefix: e.RATE_LIMIT_PREFIX },
+    rateLimits: {
+      forms: e.RATE_LIMIT_FORMS,
+      links: e.RATE_LIMIT_LINKS,
+      codes: e.RATE_LIMIT_CODES,
+      signIn: e.RATE_LIMIT_SIGN_IN,
+      codec: e.RATE_LIMIT_CODEC,
+      prefix: e.RATE_LIMIT_PREFIX,
+    },
     trustProxy: trustProxySetting(e.TRUST_PROXY),
     metricsToken: e.METRICS_TOKEN,
   };

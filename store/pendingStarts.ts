@@ -24,10 +24,18 @@ export interface PendingStart {
 function pendingModel(): Model<PendingStart> {
   const existing = mongoose.models.PendingStart as Model<PendingStart> | undefined;
   if (existing) return existing;
-  const schema = new Schema<PendingStart>({
-    _id: { type: String, required: true }, workflowType: { type: String, required: true }, input: { type: Schema.Types.Mixed, required: true }, taskQueue: { type: String, required: true },
-    createdAt: { type: Date, required: true }, attempts: { type: Number, required: true }, failedAt: { type: Date },
-  }, { versionKey: false, collection: 'pending_starts', minimize: false });
+  const schema = new Schema<PendingStart>(
+    {
+      _id: { type: String, required: true },
+      workflowType: { type: String, required: true },
+      input: { type: Schema.Types.Mixed, required: true },
+      taskQueue: { type: String, required: true },
+      createdAt: { type: Date, required: true },
+      attempts: { type: Number, required: true },
+      failedAt: { type: Date },
+    },
+    { versionKey: false, collection: 'pending_starts', minimize: false },
+  );
   return mongoose.model<PendingStart>('PendingStart', schema);
 }
 

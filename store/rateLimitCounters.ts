@@ -17,12 +17,18 @@ import { isDuplicateKey } from './keyedWrites';
  * (api/signInLimit.ts counts failed sign-ins itself).
  */
 
-interface TicketRecord { _id: string; expiresAt: Date }
+interface TicketRecord {
+  _id: string;
+  expiresAt: Date;
+}
 
 function ticketModel(): Model<TicketRecord> {
   const existing = mongoose.models.RateLimitTicket as Model<TicketRecord> | undefined;
   if (existing) return existing;
-  const schema = new Schema<TicketRecord>({ _id: { type: String, required: true }, expiresAt: { type: Date, required: true } }, { versionKey: false, collection: 'rate_limit_tickets' });
+  const schema = new Schema<TicketRecord>(
+    { _id: { type: String, required: true }, expiresAt: { type: Date, required: true } },
+    { versionKey: false, collection: 'rate_limit_tickets' },
+  );
   return mongoose.model<TicketRecord>('RateLimitTicket', schema);
 }
 
@@ -54,7 +60,7 @@ export class MongoRateLimitStore implements Store {
   async get(key: string): Promise<ClientRateLimitInfo | undefined> {
     const { base, resetTime } = this.window(key);
     let n = this.taken.get(base) ?? 0;
-    while (n <= this.limit && await this.tickets.exists({ _id: `${base}#${n + 1}` })) n++;
+    while (n <= this.limit && (await this.tickets.exists({ _id: `${base}#${n + 1}` }))) n++;
     return n ? { totalHits: n, resetTime } : undefined;
   }
 

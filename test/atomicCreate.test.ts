@@ -27,11 +27,19 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
   const port = (closed.address() as net.AddressInfo).port;
   await new Promise((resolve) => closed.close(resolve));
-  down = new Client({ connection: Connection.lazy({ address: `127.0.0.1:${port}` }), namespace: stack.config.temporal.namespace, dataConverter: sinettiDataConverter(stack.config) });
+  down = new Client({
+    connection: Connection.lazy({ address: `127.0.0.1:${port}` }),
+    namespace: stack.config.temporal.namespace,
+    dataConverter: sinettiDataConverter(stack.config),
+  });
 });
 const started: string[] = [];
 afterAll(async () => {
-  for (const id of started) await stack.client.workflow.getHandle(id).terminate('test finished').catch(() => undefined);
+  for (const id of started)
+    await stack.client.workflow
+      .getHandle(id)
+      .terminate('test finished')
+      .catch(() => undefined);
   await down?.connection.close().catch(() => undefined);
   await stack?.close();
 });
@@ -40,7 +48,13 @@ const apiOn = (temporal: Client) => createApp(createApiDeps(stack.config, tempor
 const HR = { Authorization: 'Bearer dev-hr-token' };
 
 async function workflowExists(id: string): Promise<boolean> {
-  return stack.client.workflow.getHandle(id).describe().then(() => true, () => false);
+  return stack.client.workflow
+    .getHandle(id)
+    .describe()
+    .then(
+      () => true,
+      () => false,
+    );
 }
 
 it('a contract: 503 + Retry-After within seconds while Temporal is down, then the retry with the same key makes exactly that contract', async () => {
@@ -66,11 +80,25 @@ it('a contract: 503 + Retry-After within seconds while Temporal is down, then th
 it("an application: the person's form gets 503 within seconds, and the reconciler starts the case left half-made", async () => {
   const key = randomUUID();
   const body = {
-    roundId: `atomic-${randomUUID().slice(0, 8)}`, language: 'sv',
-    values: { fullName: 'Maija Meikäläinen', identityCode: freshIdentityCode(), email: uniqueEmail('applicant'), meetingDate: '2026-04-12', trips: 'Hem–kommunhuset', kilometres: '12', amountClaimed: '25', iban: 'FI2112345600000785' },
+    roundId: `atomic-${randomUUID().slice(0, 8)}`,
+    language: 'sv',
+    values: {
+      fullName: 'Maija Meikäläinen',
+      identityCode: freshIdentityCode(),
+      email: uniqueEmail('applicant'),
+      meetingDate: '2026-04-12',
+      trips: 'Hem–kommunhuset',
+      kilometres: '12',
+      amountClaimed: '25',
+      iban: 'FI2112345600000785',
+    },
   };
   const before = Date.now();
-  const refused = await request(apiOn(down)).post('/api/forms/kulukorvaus/applications').set('Idempotency-Key', key).set('Accept-Language', 'sv').send(body);
+  const refused = await request(apiOn(down))
+    .post('/api/forms/kulukorvaus/applications')
+    .set('Idempotency-Key', key)
+    .set('Accept-Language', 'sv')
+    .send(body);
   expect(refused.status).toBe(503);
   expect(refused.body.message).toMatch(/Försök igen om 30 sekunder/);
   expect(Date.now() - before).toBeLessThan(8_000);

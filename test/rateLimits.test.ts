@@ -15,10 +15,16 @@ import { openTestStack, TestStack, TEST_ENVIRONMENT } from './support/testStack'
  */
 
 let stack: TestStack;
-beforeAll(async () => { stack = await openTestStack('ratelimit'); });
+beforeAll(async () => {
+  stack = await openTestStack('ratelimit');
+});
 const started: string[] = [];
 afterAll(async () => {
-  for (const id of started) await stack.client.workflow.getHandle(id).terminate('test finished').catch(() => undefined);
+  for (const id of started)
+    await stack.client.workflow
+      .getHandle(id)
+      .terminate('test finished')
+      .catch(() => undefined);
   await stack?.close();
 });
 
@@ -36,19 +42,40 @@ it('20 anonymous form posts in a burst across two API processes: 5 are taken, th
   const roundId = `burst-${randomUUID().slice(0, 8)}`;
   const email = `burst-${randomUUID().slice(0, 8)}@example.fi`;
   const body = () => ({
-    roundId, language: 'en',
-    values: { fullName: 'Maija Meikäläinen', identityCode: freshIdentityCode(), email, meetingDate: '2026-04-12', trips: 'Koti–kunnantalo', kilometres: '12', amountClaimed: '25', iban: 'FI2112345600000785' },
+    roundId,
+    language: 'en',
+    values: {
+      fullName: 'Maija Meikäläinen',
+      identityCode: freshIdentityCode(),
+      email,
+      meetingDate: '2026-04-12',
+      trips: 'Koti–kunnantalo',
+      kilometres: '12',
+      amountClaimed: '25',
+      iban: 'FI2112345600000785',
+    },
   });
 
   await stack.withWorker(async () => {
-    const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => request(apis[i % 2]!).post('/api/forms/kulukorvaus/applications').set('Accept-Language', 'en').send(body())));
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        request(apis[i % 2]!)
+          .post('/api/forms/kulukorvaus/applications')
+          .set('Accept-Language', 'en')
+          .send(body()),
+      ),
+    );
     for (const r of responses) if (r.status === 201) started.push(r.body.applicationId);
     const statuses = responses.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(5);
     expect(statuses.filter((s) => s === 429)).toHaveLength(15);
     const refused = responses.find((r) => r.status === 429)!;
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
-    expect(refused.body).toEqual({ error: 'too_many_requests', message: expect.stringMatching(/Wait \d+ min/), details: { retryAfterSeconds: expect.any(Number) } });
+    expect(refused.body).toEqual({
+      error: 'too_many_requests',
+      message: expect.stringMatching(/Wait \d+ min/),
+      details: { retryAfterSeconds: expect.any(Number) },
+    });
 
     const cases = await request(apis[0]!).get(`/api/rounds/${roundId}/applications`).set(HANDLER);
     expect(cases.body).toHaveLength(5);
@@ -64,9 +91,16 @@ it('50 wrong staff tokens: then even the right one is refused for the window, wh
   const api = apiWithLimits({ RATE_LIMIT_SIGN_IN: '20/900' }, prefix);
 
   // Staff working normally are not counted.
-  for (let i = 0; i < 25; i++) expect((await request(api).get('/api/contracts').set({ Authorization: 'Bearer dev-hr-token' })).status).toBe(200);
+  for (let i = 0; i < 25; i++)
+    expect((await request(api).get('/api/contracts').set({ Authorization: 'Bearer dev-hr-token' })).status).toBe(200);
 
-  const wrong = await Promise.all(Array.from({ length: 50 }, (_, i) => request(api).get('/api/contracts').set({ Authorization: `Bearer guess-${i}`, 'X-Forwarded-For': `203.0.113.${i}` })));
+  const wrong = await Promise.all(
+    Array.from({ length: 50 }, (_, i) =>
+      request(api)
+        .get('/api/contracts')
+        .set({ Authorization: `Bearer guess-${i}`, 'X-Forwarded-For': `203.0.113.${i}` }),
+    ),
+  );
   expect(wrong.filter((r) => r.status === 401)).toHaveLength(20);
   expect(wrong.filter((r) => r.status === 429)).toHaveLength(30);
 

@@ -18,12 +18,19 @@ import { openTestStack, TestStack, TEST_ENVIRONMENT } from './support/testStack'
 
 let stack: TestStack;
 let app: Express;
-beforeAll(async () => { stack = await openTestStack('routeaccess'); app = apiWith({}); });
-afterAll(async () => { await stack?.close(); });
+beforeAll(async () => {
+  stack = await openTestStack('routeaccess');
+  app = apiWith({});
+});
+afterAll(async () => {
+  await stack?.close();
+});
 
 function apiWith(env: Record<string, string>, maxDocumentBytes?: number): Express {
   const http = loadHttpProtectionConfig({ ...TEST_ENVIRONMENT, ...env });
-  return createApp(createApiDeps({ ...stack.config, http, maxDocumentBytes: maxDocumentBytes ?? stack.config.maxDocumentBytes }, stack.client));
+  return createApp(
+    createApiDeps({ ...stack.config, http, maxDocumentBytes: maxDocumentBytes ?? stack.config.maxDocumentBytes }, stack.client),
+  );
 }
 
 const as = (role: string) => ({ Authorization: `Bearer dev-${role}-token` });
@@ -33,14 +40,32 @@ describe("a contract's state, audit trail and versions are HR's (and admin's)", 
   let versionId: string;
   let documentId: string;
   beforeAll(async () => {
-    await new AuditLog().append({ eventId: `${contractId}/probe`, processId: contractId, actor: 'staff:hr:probe', action: 'contract.created', at: new Date(), ip: '198.51.100.7', userAgent: 'probe' });
-    const saved = await new ChunkedDocumentStore(10_000_000).saveVersion({ key: `${contractId}/prepare`, bytes: await samplePdf(1), fileName: 'sopimus "luonnos".pdf', kind: 'prepared' });
+    await new AuditLog().append({
+      eventId: `${contractId}/probe`,
+      processId: contractId,
+      actor: 'staff:hr:probe',
+      action: 'contract.created',
+      at: new Date(),
+      ip: '198.51.100.7',
+      userAgent: 'probe',
+    });
+    const saved = await new ChunkedDocumentStore(10_000_000).saveVersion({
+      key: `${contractId}/prepare`,
+      bytes: await samplePdf(1),
+      fileName: 'sopimus "luonnos".pdf',
+      kind: 'prepared',
+    });
     versionId = saved.versionId;
     documentId = saved.documentId;
   });
 
   it.each(['handler', 'secretary', 'registry'])('%s is refused', async (role) => {
-    for (const path of [`/api/processes/${contractId}`, `/api/processes/${contractId}/audit`, `/api/versions/${versionId}/content`, `/api/documents/${documentId}/versions`]) {
+    for (const path of [
+      `/api/processes/${contractId}`,
+      `/api/processes/${contractId}/audit`,
+      `/api/versions/${versionId}/content`,
+      `/api/documents/${documentId}/versions`,
+    ]) {
       const response = await request(app).get(path).set(as(role));
       expect({ path, status: response.status }).toEqual({ path, status: 403 });
       expect(response.body.message).toMatch(/hr role/);
@@ -72,21 +97,34 @@ it('a CR, LF or quote in a round id is refused before it reaches a header', asyn
 it('/hr/contracts answers the sign-in page before reading a body over the limit', async () => {
   const small = apiWith({}, 100_000); // the multipart limit is then 1.1 MB
   const body = Buffer.alloc(2 * 1024 * 1024, 'a');
-  const response = await request(small).post('/hr/contracts').set('Content-Type', 'multipart/form-data; boundary=x').send(body).catch((error: { response?: request.Response }) => error.response!);
+  const response = await request(small)
+    .post('/hr/contracts')
+    .set('Content-Type', 'multipart/form-data; boundary=x')
+    .send(body)
+    .catch((error: { response?: request.Response }) => error.response!);
   // Before the fix the body was read first and refused as too large (413).
   expect(response.status).toBe(401);
   expect(response.text).toContain('<form');
 });
 
 it("the minutes version route's non-PDF body is capped at 1 MB", async () => {
-  const response = await request(app).post(`/api/minutes/minutes-${randomUUID()}/versions`).set(as('secretary')).set('Content-Type', 'text/plain').send('x'.repeat(2 * 1024 * 1024));
+  const response = await request(app)
+    .post(`/api/minutes/minutes-${randomUUID()}/versions`)
+    .set(as('secretary'))
+    .set('Content-Type', 'text/plain')
+    .send('x'.repeat(2 * 1024 * 1024));
   expect(response.status).toBe(413);
 });
 
 it("HR's page stores the uploaded PDF only once the form is valid: a form sent back leaves no version", async () => {
   const fileName = `orphan-${randomUUID()}.pdf`;
-  const response = await request(app).post('/hr/contracts').set(as('hr'))
-    .field('source', 'pdf').field('language', 'fi').field('employeeSignerName', '').field('hrEmail', 'not-an-address')
+  const response = await request(app)
+    .post('/hr/contracts')
+    .set(as('hr'))
+    .field('source', 'pdf')
+    .field('language', 'fi')
+    .field('employeeSignerName', '')
+    .field('hrEmail', 'not-an-address')
     .attach('pdf', await samplePdf(1), { filename: fileName, contentType: 'application/pdf' });
   expect(response.status).toBe(400);
   expect(await DocumentVersionModel.exists({ fileName })).toBeNull();
@@ -94,7 +132,12 @@ it("HR's page stores the uploaded PDF only once the form is valid: a form sent b
 
 it('X-Forwarded-For is believed only from the proxies TRUST_PROXY names', async () => {
   const upload = async (api: Express) => {
-    const response = await request(api).post('/api/documents').set(as('hr')).set('X-Forwarded-For', '203.0.113.9').set('Content-Type', 'application/pdf').send(await samplePdf(1));
+    const response = await request(api)
+      .post('/api/documents')
+      .set(as('hr'))
+      .set('X-Forwarded-For', '203.0.113.9')
+      .set('Content-Type', 'application/pdf')
+      .send(await samplePdf(1));
     expect(response.status).toBe(201);
     const [event] = await new AuditLog().forProcess(`document/${response.body.documentId}`);
     return event?.ip;

@@ -38,7 +38,11 @@ export const TEST_ENVIRONMENT: Record<string, string> = {
   // A fixed, public test key: recorded histories in test/histories are encrypted with it.
   SINETTI_PAYLOAD_KEYS: 'test-1:c2luZXR0aS10ZXN0LWtleS1ub3QtYS1zZWNyZXQtMzI=',
   // Every suite comes from 127.0.0.1 and shares the counters; test/rateLimits.test.ts sets its own limits.
-  RATE_LIMIT_FORMS: '100000/60', RATE_LIMIT_LINKS: '100000/60', RATE_LIMIT_CODES: '100000/60', RATE_LIMIT_SIGN_IN: '100000/60', RATE_LIMIT_CODEC: '100000/60',
+  RATE_LIMIT_FORMS: '100000/60',
+  RATE_LIMIT_LINKS: '100000/60',
+  RATE_LIMIT_CODES: '100000/60',
+  RATE_LIMIT_SIGN_IN: '100000/60',
+  RATE_LIMIT_CODEC: '100000/60',
 };
 
 const PASSED_THROUGH = ['TEMPORAL_ADDRESS', 'MONGODB_URI', 'SMTP_URL', 'MAIL_WEB_URL', 'SUOMIFI_MESSAGES_URL', 'VTJ_URL'];
@@ -70,7 +74,10 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
  */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   bundle ??= bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, workflowInterceptorModules: testTimerInterceptorModules(), logger: new DefaultLogger('WARN'),
+    workflowsPath: WORKFLOWS_PATH,
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    workflowInterceptorModules: testTimerInterceptorModules(),
+    logger: new DefaultLogger('WARN'),
   });
   return bundle;
 }
@@ -96,7 +103,10 @@ export async function openTestStack(suite: string, overrides: Record<string, str
     connection,
     async withWorker(work) {
       // Every queue's worker (processes, bulk, webhooks), as the worker process runs them by default.
-      const { workers, close } = await createWorkers(config, connection, { role: 'all', processes: { workflowBundle: await workflowBundle() } });
+      const { workers, close } = await createWorkers(config, connection, {
+        role: 'all',
+        processes: { workflowBundle: await workflowBundle() },
+      });
       try {
         const runAll = workers.reduce((inner, worker) => () => worker.runUntil(inner()), work);
         return await runAll();
