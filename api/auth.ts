@@ -6,10 +6,15 @@ import { SinettiError } from '../common/errors';
 import { sessionIdentity } from './staffSession';
 
 /** Staff are identified by bearer tokens from configuration, each with one role, or by a session cookie started with one. */
-export interface StaffIdentity { name: string; role: StaffRole }
+export interface StaffIdentity {
+  name: string;
+  role: StaffRole;
+}
 
 declare module 'express-serve-static-core' {
-  interface Request { staff?: StaffIdentity }
+  interface Request {
+    staff?: StaffIdentity;
+  }
 }
 
 function sameToken(a: string, b: string): boolean {
@@ -26,9 +31,7 @@ export function staffForToken(tokens: StaffToken[], presented: string): StaffIde
 export function authenticateStaff(tokens: StaffToken[]): RequestHandler {
   return (req, _res, next) => {
     const header = req.headers.authorization;
-    req.staff = header?.startsWith('Bearer ')
-      ? staffForToken(tokens, header.slice('Bearer '.length).trim())
-      : sessionIdentity(req, tokens);
+    req.staff = header?.startsWith('Bearer ') ? staffForToken(tokens, header.slice('Bearer '.length).trim()) : sessionIdentity(req, tokens);
     next();
   };
 }

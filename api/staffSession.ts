@@ -14,7 +14,9 @@ export const SESSION_COOKIE = 'sinetti_staff';
 const SESSION_HOURS = 8;
 
 function signingKey(tokens: StaffToken[]): Buffer {
-  return createHash('sha256').update('sinetti-session\n' + tokens.map((t) => `${t.role}:${t.token}`).join('\n')).digest();
+  return createHash('sha256')
+    .update('sinetti-session\n' + tokens.map((t) => `${t.role}:${t.token}`).join('\n'))
+    .digest();
 }
 
 function sign(body: string, tokens: StaffToken[]): string {
@@ -23,9 +25,16 @@ function sign(body: string, tokens: StaffToken[]): string {
 
 export function startSession(res: Response, identity: StaffIdentity, tokens: StaffToken[], secure: boolean): void {
   const body = Buffer.from(JSON.stringify({ ...identity, exp: Date.now() + SESSION_HOURS * 3600_000 })).toString('base64url');
-  res.setHeader('Set-Cookie', serialize(SESSION_COOKIE, `${body}.${sign(body, tokens)}`, {
-    httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: SESSION_HOURS * 3600,
-  }));
+  res.setHeader(
+    'Set-Cookie',
+    serialize(SESSION_COOKIE, `${body}.${sign(body, tokens)}`, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure,
+      path: '/',
+      maxAge: SESSION_HOURS * 3600,
+    }),
+  );
 }
 
 export function endSession(res: Response): void {

@@ -2,7 +2,12 @@ import { api, byId, errorMessage } from './staffApi';
 
 /** The admin console (/admin): sign in, list the stuck processes, act on one with a reason. */
 
-interface StuckProcess { processId: string; processType?: string; status?: string; reasons: string[] }
+interface StuckProcess {
+  processId: string;
+  processType?: string;
+  status?: string;
+  reasons: string[];
+}
 
 const message = byId('message', HTMLElement);
 const problem = byId('problem', HTMLElement);
@@ -83,4 +88,6 @@ byId('act', HTMLFormElement).addEventListener('submit', async (event) => {
 });
 
 // Already signed in (the session cookie is there): show the list straight away.
-api('/api/admin/stuck').then(() => signedIn()).catch(() => undefined);
+api('/api/admin/stuck')
+  .then(() => signedIn())
+  .catch(() => undefined);

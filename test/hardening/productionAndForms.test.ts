@@ -17,7 +17,10 @@ describe('production mode', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SINETTI_STAFF_TOKENS.*SIGNING_P12_PATH/);
     expect(() => loadConfig({ NODE_ENV: 'production', SINETTI_STAFF_TOKENS: 'admin:0123456789abcdef0123' })).toThrow(/SIGNING_P12_PATH/);
     expect(() => loadConfig({ NODE_ENV: 'production', SIGNING_P12_PATH: '/run/secrets/seal.p12' })).toThrow(/SINETTI_STAFF_TOKENS/);
-    expect(loadConfig({ NODE_ENV: 'production', SINETTI_STAFF_TOKENS: 'admin:0123456789abcdef0123', SIGNING_P12_PATH: '/run/secrets/seal.p12' }).staffTokens).toHaveLength(1);
+    expect(
+      loadConfig({ NODE_ENV: 'production', SINETTI_STAFF_TOKENS: 'admin:0123456789abcdef0123', SIGNING_P12_PATH: '/run/secrets/seal.p12' })
+        .staffTokens,
+    ).toHaveLength(1);
     expect(loadConfig({}).staffTokens.length).toBeGreaterThan(1); // development keeps its tokens
   });
 
@@ -25,7 +28,12 @@ describe('production mode', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', API_PORT: '3196', LOG_LEVEL: 'info' };
     delete env.SINETTI_STAFF_TOKENS;
     delete env.SIGNING_P12_PATH;
-    const run = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'api', 'main.ts')], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'api', 'main.ts')], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(run.status).toBe(1);
     expect(run.stdout + run.stderr).toMatch(/Production mode \(NODE_ENV=production\) needs SINETTI_STAFF_TOKENS/);
   });
@@ -33,8 +41,12 @@ describe('production mode', () => {
 
 describe('prototype keys as form ids', () => {
   let harness: ContractHarness;
-  beforeAll(async () => { harness = await openContractHarness('proto-forms'); });
-  afterAll(async () => { await harness?.close(); });
+  beforeAll(async () => {
+    harness = await openContractHarness('proto-forms');
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
 
   it('are no forms', async () => {
     for (const id of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
@@ -43,7 +55,10 @@ describe('prototype keys as form ids', () => {
       const read = await harness.api().get(`/api/forms/${id}`);
       expect(read.status).toBe(404);
       expect(read.body.error).toBe('unknown_form');
-      const submitted = await harness.api().post(`/api/forms/${id}/applications`).send({ roundId: 'r', language: 'fi', values: {}, attachments: [] });
+      const submitted = await harness
+        .api()
+        .post(`/api/forms/${id}/applications`)
+        .send({ roundId: 'r', language: 'fi', values: {}, attachments: [] });
       expect(submitted.status).toBe(404);
       expect(submitted.body.error).toBe('unknown_form');
     }
