@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { RequestHandler } from 'express';
+import { type RequestHandler } from 'express';
 import { requireRole } from './auth';
 
 /** /metrics names processes and their counts: for a scraper with the configured metrics token, or an admin. */

@@ -1,9 +1,9 @@
-import { Request, RequestHandler, Response } from 'express';
+import { type Request, type RequestHandler, type Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import { RateLimitFamily } from '../config/httpProtection';
-import { SinettiConfig } from '../config/config';
+import { type RateLimitFamily } from '../config/httpProtection';
+import { type SinettiConfig } from '../config/config';
 import { textsFor } from '../texts/catalog';
-import { isLanguage, Language, LANGUAGES } from '../texts/language';
+import { isLanguage, type Language, LANGUAGES } from '../texts/language';
 import { MongoRateLimitStore } from '../store/rateLimitCounters';
 import { explanationPage } from './views/kit/participantPage';
 import { logger } from '../observability/logger';

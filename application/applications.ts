@@ -13,7 +13,6 @@ import {
   draftDecisionUpdate,
   type FormToDecisionInput,
   type FormToDecisionState,
-  formToDecisionWorkflow,
   rectificationRequestUpdate,
   type RectificationResolution,
   requestSupplementationUpdate,

@@ -14,7 +14,6 @@ import {
   EMPLOYMENT_CONTRACT,
   type EmploymentContractInput,
   type EmploymentContractState,
-  employmentContractWorkflow,
 } from '../workflows/employmentContract';
 import { cancelUpdate, extendDeadlineUpdate, type RoundStanding } from '../workflows/adminUpdates';
 import { resendInvitationUpdate, type RoundSnapshot } from '../workflows/signingRound';

@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { logger } from '../observability/logger';
-import { PendingStarts, StartableWorkflow } from '../store/pendingStarts';
+import { PendingStarts, type StartableWorkflow } from '../store/pendingStarts';
 import { employmentContractWorkflow } from '../workflows/employmentContract';
 import { formToDecisionWorkflow } from '../workflows/formToDecision';
-import { ServiceDeps } from './serviceDeps';
+import { type ServiceDeps } from './serviceDeps';
 
 /**
  * Creating a process is one idempotent step: the record and the workflow

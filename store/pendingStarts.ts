@@ -1,4 +1,4 @@
-import mongoose, { Model, Schema } from 'mongoose';
+import mongoose, { type Model, Schema } from 'mongoose';
 import { upsertById } from './keyedWrites';
 
 /**

@@ -1,4 +1,4 @@
-import mongoose, { Model, Schema } from 'mongoose';
+import mongoose, { type Model, Schema } from 'mongoose';
 import type { ClientRateLimitInfo, Options, Store } from 'express-rate-limit';
 import { isDuplicateKey } from './keyedWrites';
 

@@ -10,7 +10,7 @@ import { Applications } from '../store/applications';
 import { EmploymentContracts } from '../store/employmentContracts';
 import { contractRequest, uniqueEmail } from './support/contractHarness';
 import { freshIdentityCode } from './support/officialMailHarness';
-import { openTestStack, TestStack } from './support/testStack';
+import { openTestStack, type TestStack } from './support/testStack';
 
 /**
  * Issue 13, item 8: with Temporal unreachable a create answers 503 with
@@ -107,7 +107,7 @@ it("an application: the person's form gets 503 within seconds, and the reconcile
   // The record was kept and noted; the reconciler (here run at once, without its grace period) starts its case.
   const [application] = await new Applications().inRound(body.roundId);
   expect(application).toBeDefined();
-  const applicationId = application!._id;
+  const applicationId = application._id;
   started.push(applicationId);
   expect(await workflowExists(applicationId)).toBe(false);
   const reconciled = await new ProcessStarts(createApiDeps(stack.config, stack.client)).reconcile(0);

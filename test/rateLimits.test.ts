@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { Express } from 'express';
+import { type Express } from 'express';
 import { createApp } from '../api/app';
 import { createApiDeps } from '../api/apiDeps';
 import { loadHttpProtectionConfig } from '../config/httpProtection';
 import { freshIdentityCode, waitUntil } from './support/officialMailHarness';
 import { mailTo } from './support/mailbox';
-import { openTestStack, TestStack, TEST_ENVIRONMENT } from './support/testStack';
+import { openTestStack, type TestStack, TEST_ENVIRONMENT } from './support/testStack';
 
 /**
  * Issue 13, item 6: bursts are refused with 429 and Retry-After, counted in
@@ -59,7 +59,7 @@ it('20 anonymous form posts in a burst across two API processes: 5 are taken, th
   await stack.withWorker(async () => {
     const responses = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        request(apis[i % 2]!)
+        request(apis[i % 2])
           .post('/api/forms/kulukorvaus/applications')
           .set('Accept-Language', 'en')
           .send(body()),
@@ -77,7 +77,7 @@ it('20 anonymous form posts in a burst across two API processes: 5 are taken, th
       details: { retryAfterSeconds: expect.any(Number) },
     });
 
-    const cases = await request(apis[0]!).get(`/api/rounds/${roundId}/applications`).set(HANDLER);
+    const cases = await request(apis[0]).get(`/api/rounds/${roundId}/applications`).set(HANDLER);
     expect(cases.body).toHaveLength(5);
     // Every accepted application is acknowledged; the refused ones never reach a workflow, so no sixth mail follows.
     await waitUntil('5 acknowledgements', async () => (await mailTo(email)).length >= 5, 30_000);

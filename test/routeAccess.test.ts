@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { Express } from 'express';
+import { type Express } from 'express';
 import { createApp } from '../api/app';
 import { createApiDeps } from '../api/apiDeps';
 import { AuditLog } from '../audit/auditLog';
 import { loadHttpProtectionConfig } from '../config/httpProtection';
 import { ChunkedDocumentStore, DocumentVersionModel } from '../store/documentStore';
 import { samplePdf } from './support/samplePdf';
-import { openTestStack, TestStack, TEST_ENVIRONMENT } from './support/testStack';
+import { openTestStack, type TestStack, TEST_ENVIRONMENT } from './support/testStack';
 
 /**
  * Issue 13's should-fixes on the routes, each as it was probed: staff of one

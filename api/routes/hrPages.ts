@@ -127,7 +127,7 @@ export function hrPageRoutes(routes: ApiRoutes, { services: { contracts, documen
   /** Before a large body is read: who is not signed in gets the sign-in page and nothing is buffered. */
   const signedInFirst: RequestHandler = (req, res, next) => {
     if (isHr(req)) return next();
-    send(res, 401, signInPage(language(req, req.query as { lang?: string }), organization, false));
+    send(res, 401, signInPage(language(req, req.query), organization, false));
   };
 
   async function renderDetail(
