@@ -52,10 +52,10 @@ function fieldFor(path: PropertyKey[]): string {
 
 const optional = (value: string | undefined) => (value && value.trim() ? value.trim() : undefined);
 
-/** The page's fields as the API's request: one employee and one employer's representative. */
 /** Stands in for the uploaded PDF's version while the rest of the form is checked. */
 const PDF_NOT_YET_STORED = 'pdf-not-yet-stored';
 
+/** The page's fields as the API's request: one employee and one employer's representative. */
 function requestFromForm(f: Record<string, string>, pdfVersionId: string | undefined): unknown {
   const days = Number(f.deadlineDays || 7);
   return {
