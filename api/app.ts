@@ -29,6 +29,7 @@ import { clientAssets } from './assets/clientAssets';
 import { noStoreForPrivatePages, securityHeaders } from './securityHeaders';
 import { rateLimiters } from './rateLimits';
 import { metricsAccess } from './metricsAccess';
+import { sameOriginForChanges } from './originCheck';
 
 /** Every route of the API, declared once: mounted by createApp, listed in /openapi.json and walked by the registry's test. */
 export function apiRoutes(deps: ApiDeps): ApiRoutes {
@@ -65,6 +66,8 @@ export function createApp(deps: ApiDeps): Express {
   app.use(assets.router);
   assets.warmUp().catch(() => undefined); // built again on the first request if this fails
   app.use('/codec', codecCors(deps.config.temporalUiOrigins));
+  // Forged cross-site requests are refused before anything is looked up or read.
+  app.use(sameOriginForChanges(deps.config.publicUrl, deps.config.temporalUiOrigins));
   app.use(authenticateStaff(deps.config.staffTokens));
   // Limits run before any body is read, so a refused burst costs no parsing.
   const limits = rateLimiters(deps.config);

@@ -226,8 +226,8 @@ export function hrPageRoutes(routes: ApiRoutes, { services: { contracts, documen
       summary: 'End the session.',
       responses: { 303: 'Signed out' },
     },
-    ({ query }, req, res) => {
-      endSession(res);
+    async ({ query }, req, res) => {
+      await endSession(req, res, config.staffTokens);
       res.redirect(303, `/hr?lang=${language(req, query)}`);
     },
   );
