@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { parse, serialize } from 'cookie';
 import { type Request, type Response } from 'express';
-import { STAFF_ROLES, type StaffRole, type StaffToken } from '../config/config';
+import { STAFF_ROLES, type StaffToken } from '../config/config';
 import { RevokedSessions } from '../store/revokedSessions';
 import { type StaffIdentity } from './auth';
 
