@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const app = createApp(deps);
   // Starts processes whose record was written while Temporal was unreachable (application/processStarts.ts).
   const stopReconciler = runStartReconciler(new ProcessStarts(deps));
-  warmPdfInspection();
+  void warmPdfInspection();
   const server = app.listen(config.api.port, config.api.host, () => logger.info({ port: config.api.port }, 'API listening'));
   const stop = async () => {
     server.close();
