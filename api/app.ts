@@ -27,6 +27,9 @@ import { archiveRoutes } from './routes/archive';
 import { addWebhooksToOpenApi } from '../integrations/webhooks/openApiWebhooks';
 import { clientAssets } from './assets/clientAssets';
 import { noStoreForPrivatePages, securityHeaders } from './securityHeaders';
+import { rateLimiters } from './rateLimits';
+import { metricsAccess } from './metricsAccess';
+import { sameOriginForChanges } from './originCheck';
 
 /** Every route of the API, declared once: mounted by createApp, listed in /openapi.json and walked by the registry's test. */
 export function apiRoutes(deps: ApiDeps): ApiRoutes {
@@ -56,13 +59,23 @@ export function apiRoutes(deps: ApiDeps): ApiRoutes {
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // The client's address (rate limits, signing evidence) comes from X-Forwarded-For only behind a configured proxy.
+  app.set('trust proxy', deps.config.http.trustProxy);
   app.use(securityHeaders(), noStoreForPrivatePages());
   const assets = clientAssets();
   app.use(assets.router);
   assets.warmUp().catch(() => undefined); // built again on the first request if this fails
   app.use('/codec', codecCors(deps.config.temporalUiOrigins));
+  // Forged cross-site requests are refused before anything is looked up or read.
+  app.use(sameOriginForChanges(deps.config.publicUrl, deps.config.temporalUiOrigins));
   app.use(authenticateStaff(deps.config.staffTokens));
+  // Limits run before any body is read, so a refused burst costs no parsing.
+  const limits = rateLimiters(deps.config);
+  app.use(limits.signIn);
+  app.use('/codec', limits.codec);
+  app.post('/api/forms/:formId/applications', limits.forms);
+  app.post('/s/:token/code', limits.codes);
+  app.use(['/s/', '/m/', '/hakemus/', '/api/applicant/'], limits.links);
 
   const routes = apiRoutes(deps);
 
@@ -75,7 +88,7 @@ export function createApp(deps: ApiDeps): Express {
     res.json(openapi);
   });
   const metrics = createApiMetrics(deps.temporal);
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', metricsAccess(deps.config.http.metricsToken), async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());
   });
   app.use(notFound);

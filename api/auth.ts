@@ -29,9 +29,11 @@ export function staffForToken(tokens: StaffToken[], presented: string): StaffIde
 }
 
 export function authenticateStaff(tokens: StaffToken[]): RequestHandler {
-  return (req, _res, next) => {
+  return async (req, _res, next) => {
     const header = req.headers.authorization;
-    req.staff = header?.startsWith('Bearer ') ? staffForToken(tokens, header.slice('Bearer '.length).trim()) : sessionIdentity(req, tokens);
+    if (header?.startsWith('Bearer ')) req.staff = staffForToken(tokens, header.slice('Bearer '.length).trim());
+    // Only a request that carries a cookie costs the revocation lookup.
+    else if (req.headers.cookie) req.staff = await sessionIdentity(req, tokens);
     next();
   };
 }

@@ -5,6 +5,9 @@ import { SinettiError } from '../common/errors';
 import { PdfError } from '../signing/errors';
 import { logger } from '../observability/logger';
 import { isStoreUnavailableError } from '../store/connection';
+import { textsFor } from '../texts/catalog';
+import { isApiRequest, requestLanguage } from './rateLimits';
+import { explanationPage } from './views/kit/participantPage';
 
 /** Every error leaves the API as `{ error, message, details }`. */
 export interface ErrorBody {
@@ -25,6 +28,12 @@ export function isTemporalUnavailableError(error: unknown): boolean {
     if (e instanceof ServiceError && /UNAVAILABLE|DEADLINE_EXCEEDED|failed to connect|connection refused/i.test(e.message)) return true;
   }
   return false;
+}
+
+const PEOPLES_ROUTES = ['/s/', '/m/', '/hakemus/', '/forms/', '/api/forms/', '/api/applicant/'];
+
+function isPeoplesRoute(req: Request): boolean {
+  return PEOPLES_ROUTES.some((prefix) => req.originalUrl.startsWith(prefix));
 }
 
 /** The route's template (`/s/:token`), never the concrete path: a personal link's token must not reach the logs. */
@@ -83,9 +92,22 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   if (isTemporalUnavailableError(error)) {
     logger.warn({ route: routeTemplate(req), method: req.method, err: { name: (error as Error)?.name } }, 'Temporal unreachable');
     res.setHeader('Retry-After', '30');
+    if (isPeoplesRoute(req)) {
+      // People are told in their own language that nothing was saved and a retry is safe (creates are idempotent).
+      const language = requestLanguage(req);
+      const { heading, text } = textsFor(language).busyPages.unavailable;
+      if (isApiRequest(req)) res.status(503).json({ error: 'temporal_unavailable', message: text(30) } satisfies ErrorBody);
+      else
+        res
+          .status(503)
+          .type('html')
+          .send(explanationPage({ language, organization: '', heading, texts: [text(30)] }));
+      return;
+    }
     res.status(503).json({
       error: 'temporal_unavailable',
-      message: 'The process engine is not reachable right now; try again in a moment.',
+      message:
+        'The process engine is not reachable right now; nothing was changed. Try again in a moment (with the same Idempotency-Key when creating).',
     } satisfies ErrorBody);
     return;
   }

@@ -4,6 +4,7 @@ import { logger } from '../observability/logger';
 import { connectStore, disconnectStore } from '../store/connection';
 import { createApiDeps } from './apiDeps';
 import { createApp } from './app';
+import { ProcessStarts, runStartReconciler } from '../application/processStarts';
 import { warmPdfInspection } from '../inspection/pdfInspection';
 
 async function main(): Promise<void> {
@@ -12,10 +13,13 @@ async function main(): Promise<void> {
   const temporal = await connectTemporalClient(config);
   const deps = createApiDeps(config, temporal);
   const app = createApp(deps);
-  warmPdfInspection();
+  // Starts processes whose record was written while Temporal was unreachable (application/processStarts.ts).
+  const stopReconciler = runStartReconciler(new ProcessStarts(deps));
+  void warmPdfInspection();
   const server = app.listen(config.api.port, config.api.host, () => logger.info({ port: config.api.port }, 'API listening'));
   const stop = async () => {
     server.close();
+    stopReconciler();
     deps.close();
     await temporal.connection.close();
     await disconnectStore();

@@ -1,3 +1,4 @@
+import { SinettiError } from '../common/errors';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { LANGUAGES } from '../mail/templates';
@@ -26,3 +27,17 @@ export function uploadedBytes(req: Request): Buffer {
 
 /** A page number in a path (`/pages/3.png`); whether the page exists is the document's to say. */
 export const pageNumber = z.coerce.number().int('A page number is a whole number.');
+
+/**
+ * The client's idempotency key (header `Idempotency-Key`, or the form field a page sends): the same key makes the
+ * same record and process, so a person may retry. Printable ASCII, at most 200 characters.
+ */
+export function idempotencyKeyOf(req: Request, formField?: string): string | undefined {
+  const key = req.get('idempotency-key') ?? formField;
+  if (key === undefined || key === '') return undefined;
+  if (!/^[\x21-\x7e]{1,200}$/.test(key))
+    throw new SinettiError('invalid_request', 'Idempotency-Key: use up to 200 printable characters without spaces, such as a UUID.', 400, [
+      { field: 'Idempotency-Key', message: 'Up to 200 printable characters.' },
+    ]);
+  return key;
+}

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { UpdateDefinition } from '@temporalio/common';
 import { NotFoundError, SinettiError } from '../common/errors';
 import { loadFormsConfig } from '../config/formsConfig';
@@ -14,7 +13,6 @@ import {
   draftDecisionUpdate,
   type FormToDecisionInput,
   type FormToDecisionState,
-  formToDecisionWorkflow,
   rectificationRequestUpdate,
   type RectificationResolution,
   requestSupplementationUpdate,
@@ -23,6 +21,7 @@ import {
   supplementedUpdate,
 } from '../workflows/formToDecision';
 import { queryProcess, sendUpdate } from './processHandles';
+import { processIdFor, ProcessStarts } from './processStarts';
 import { type Requester, type ServiceDeps } from './serviceDeps';
 
 /**
@@ -67,9 +66,9 @@ export class ApplicationService {
     attachments: { field: string; fileName: string; contentType: string; bytes: Buffer }[],
   ): Promise<ApplicationAttachment[]> {
     const stored: ApplicationAttachment[] = [];
-    for (const attachment of attachments) {
+    for (const [index, attachment] of attachments.entries()) {
       const saved = await this.deps.store.saveVersion({
-        key: `${applicationId}/attachment/${randomUUID()}`,
+        key: `${applicationId}/attachment/${index}`,
         bytes: attachment.bytes,
         fileName: attachment.fileName,
         kind: 'attachment',
@@ -108,13 +107,15 @@ export class ApplicationService {
     formId: string,
     request: Submission & { roundId: string; language: Language },
     by: Requester,
+    idempotencyKey?: string,
   ): Promise<{ applicationId: string }> {
     const form = formFor(formId);
     const checked = validateSubmission(form, request, request.language);
     if (!checked.valid) throw invalid(checked.problems);
-    const applicationId = `application-${randomUUID()}`;
+    // A retry of the same submission (the page sends one key per filled-in form) finds the same application and case.
+    const applicationId = processIdFor('application', idempotencyKey, form.formId);
     const attachments = await this.storeAttachments(applicationId, checked.attachments);
-    await this.applications.create({
+    await this.applications.createOnce({
       _id: applicationId,
       formId: form.formId,
       roundId: request.roundId,
@@ -125,11 +126,7 @@ export class ApplicationService {
       submittedAt: new Date(),
     });
     const input: FormToDecisionInput = { applicationId, organization: this.deps.config.organization, ...loadFormsConfig() };
-    await this.deps.temporal.workflow.start(formToDecisionWorkflow, {
-      taskQueue: this.deps.config.temporal.taskQueue,
-      workflowId: applicationId,
-      args: [input],
-    });
+    await new ProcessStarts(this.deps).start(applicationId, 'formToDecisionWorkflow', input);
     await this.deps.audit.append({
       eventId: `${applicationId}/submitted`,
       processId: applicationId,

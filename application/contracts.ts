@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { type z } from 'zod';
 import { NotFoundError, SinettiError } from '../common/errors';
 import { contractTitle } from '../rules/contractLabels';
@@ -15,12 +14,12 @@ import {
   EMPLOYMENT_CONTRACT,
   type EmploymentContractInput,
   type EmploymentContractState,
-  employmentContractWorkflow,
 } from '../workflows/employmentContract';
 import { cancelUpdate, extendDeadlineUpdate, type RoundStanding } from '../workflows/adminUpdates';
 import { resendInvitationUpdate, type RoundSnapshot } from '../workflows/signingRound';
 import { type contractSigner, type createContractRequest } from './contractRequests';
 import { queryProcess, searchAttributesOf, updateProcess } from './processHandles';
+import { processIdFor, ProcessStarts } from './processStarts';
 import { type Requester, type ServiceDeps } from './serviceDeps';
 
 /**
@@ -61,10 +60,12 @@ export class ContractService {
   async start(
     request: z.infer<typeof createContractRequest>,
     by: Requester,
+    idempotencyKey?: string,
   ): Promise<{ contractId: string; deadlineAt: Date; signers: EmploymentContractInput['signers'] }> {
     const { deps } = this;
     if (request.documentVersionId) await this.checkUpload(request.documentVersionId);
-    const contractId = `contract-${randomUUID()}`;
+    // The same key from the same staff member is the same contract: a retry never makes a second one.
+    const contractId = processIdFor('contract', idempotencyKey, by.actor);
     const signers = signingOrder(request.signers, request.signingOrder);
     const deadlineAt = new Date(request.deadline ? Date.parse(request.deadline) : Date.now() + 7 * DAY_MS);
     const record: EmploymentContractRecord = {
@@ -99,11 +100,7 @@ export class ContractService {
       reminders: { intervalMs: Math.round(request.reminderIntervalHours * HOUR_MS), max: request.maxReminders },
       taskClass: request.taskClass,
     };
-    await deps.temporal.workflow.start(employmentContractWorkflow, {
-      taskQueue: deps.config.temporal.taskQueue,
-      workflowId: contractId,
-      args: [input],
-    });
+    await new ProcessStarts(deps).start(contractId, 'employmentContractWorkflow', input);
     return { contractId, deadlineAt, signers: input.signers };
   }
 

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SinettiError } from '../common/errors';
+import type { StaffRole } from '../config/config';
+import { mayRead, owningRole } from '../rules/processOwners';
 import { inspectPdf } from '../signing/errors';
 import type { StoredVersion } from '../store/documentStore';
 import { organisationSealWorkflow } from '../workflows/organisationSeal';
@@ -34,15 +36,29 @@ export class DocumentService {
     return { ...saved, pages: inspection.pageCount };
   }
 
-  async versions(documentId: string): Promise<StoredVersion[]> {
+  async versions(documentId: string, viewer: StaffRole): Promise<StoredVersion[]> {
     const versions = await this.deps.store.listVersions(documentId);
     if (versions.length === 0) throw new SinettiError('not_found', `Document ${documentId} was not found`, 404);
+    await this.checkAccess(documentId, viewer);
     return versions;
   }
 
-  async content(versionId: string): Promise<{ version: StoredVersion; bytes: Buffer }> {
+  async content(versionId: string, viewer: StaffRole): Promise<{ version: StoredVersion; bytes: Buffer }> {
     const version = await this.deps.store.getVersion(versionId);
+    await this.checkAccess(version.documentId, viewer);
     return { version, bytes: await this.deps.store.readVersion(versionId) };
+  }
+
+  /** A document any process wrote to is for that process's role (and admins); a bare upload for any staff. */
+  private async checkAccess(documentId: string, viewer: StaffRole): Promise<void> {
+    const owners = (await this.deps.store.versionKeys(documentId)).map(owningRole);
+    if (!mayRead(viewer, owners)) {
+      throw new SinettiError(
+        'forbidden',
+        `This document belongs to the ${owners.find((o) => o && o !== viewer)} role's work; ask them or an admin.`,
+        403,
+      );
+    }
   }
 
   /** Starts an organisationSeal process for a stored version. */

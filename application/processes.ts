@@ -1,5 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { NotFoundError } from '../common/errors';
+import { NotFoundError, SinettiError } from '../common/errors';
+import type { StaffRole } from '../config/config';
+import { mayRead, owningRole } from '../rules/processOwners';
 import { parseLetterProcessId } from '../rules/officialMail';
 import { Letters } from '../store/letters';
 import { anyProcessStateQuery } from '../workflows/processView';
@@ -11,7 +13,8 @@ export class ProcessService {
 
   constructor(private readonly deps: ServiceDeps) {}
 
-  async describe(processId: string) {
+  async describe(processId: string, viewer: StaffRole) {
+    checkAccess(processId, viewer);
     try {
       const handle = this.deps.temporal.workflow.getHandle(processId);
       const [description, state] = await Promise.all([handle.describe(), handle.query(anyProcessStateQuery)]);
@@ -30,8 +33,16 @@ export class ProcessService {
   }
 
   /** A batch letter's events are listed in its page tracker's trail (AuditEvent.trail). */
-  async auditTrail(processId: string) {
+  async auditTrail(processId: string, viewer: StaffRole) {
+    checkAccess(processId, viewer);
     const letter = parseLetterProcessId(processId) ? await this.letters.find(processId) : undefined;
     return this.deps.audit.forProcess(processId, letter?.trackedBy);
   }
+}
+
+/** A process's state and trail (with IPs and browsers) are for the role that works on it, and admins. */
+function checkAccess(processId: string, viewer: StaffRole): void {
+  const owner = owningRole(processId);
+  if (!mayRead(viewer, [owner]))
+    throw new SinettiError('forbidden', `Process ${processId} belongs to the ${owner} role's work; ask them or an admin.`, 403);
 }

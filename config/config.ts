@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { type HttpProtectionConfig, loadHttpProtectionConfig } from './httpProtection';
 import { loadOfficialMailConfig, type OfficialMailConfig } from './officialMail';
 import { loadWebhookConfig, type WebhookConfig } from './webhooks';
 import { loadMessagesPasswordRotationConfig, type MessagesPasswordRotationConfig } from './messagesPasswordRotation';
@@ -93,6 +94,7 @@ export interface SinettiConfig {
   payloadKeys?: string;
   temporalUiOrigins: string[];
   officialMail: OfficialMailConfig;
+  http: HttpProtectionConfig;
   webhooks: WebhookConfig;
   messagesPasswordRotation: MessagesPasswordRotationConfig;
   archiveTransfer: ArchiveTransferConfig;
@@ -217,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SinettiConfig 
       .split(',')
       .map((o) => o.trim()),
     officialMail: loadOfficialMailConfig(env),
+    http: loadHttpProtectionConfig(env),
     webhooks: loadWebhookConfig(env),
     messagesPasswordRotation: loadMessagesPasswordRotationConfig(env),
     archiveTransfer: loadArchiveTransferConfig(env, path.resolve(e.SINETTI_DATA_DIR)),

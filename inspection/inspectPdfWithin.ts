@@ -17,6 +17,11 @@ export interface PdfInspection {
 
 export async function inspectPdfWithin(bytes: Buffer, limits: PdfLimits): Promise<PdfInspection> {
   await tallyStreams(bytes, limits);
+  return inspectTallied(bytes, limits);
+}
+
+/** The checks after the stream tally: parse, page limit, active content, page sizes. */
+export async function inspectTallied(bytes: Buffer, limits: PdfLimits): Promise<PdfInspection> {
   const document = await loadPdfDocument(bytes);
   const pageCount = document.getPageCount();
   if (pageCount > limits.maxPages) {

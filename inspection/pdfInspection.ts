@@ -5,8 +5,9 @@ import { Worker } from 'node:worker_threads';
 import { LRUCache } from 'lru-cache';
 import { loadConfig, type PdfLimits } from '../config/config';
 import { PdfError } from '../signing/errors';
-import type { PdfInspection } from './inspectPdfWithin';
+import { inspectTallied, type PdfInspection } from './inspectPdfWithin';
 import type { InspectionReply, InspectionRequest } from './pdfInspectionThread';
+import { tallyStreams } from './streamBudget';
 
 /**
  * Upload inspection off the event loop. PDFs are parsed in worker threads
@@ -117,9 +118,11 @@ class InspectionPool {
     });
   }
 
-  warm(limits: PdfLimits): void {
+  /** Starts a thread and has it answer once (an empty file, refused), so it has loaded everything before the first upload. */
+  async warm(limits: PdfLimits): Promise<void> {
     this.limits ??= limits;
-    if (this.idle.length + this.busy.size === 0) this.idle.push(this.spawn());
+    if (this.idle.length + this.busy.size > 0) return;
+    await this.inspect(new Uint8Array(0), limits).catch(() => undefined);
   }
 
   next(thread: InspectionThread): void {
@@ -170,17 +173,46 @@ export function pdfLimits(): PdfLimits {
   return configuredLimits;
 }
 
-/** Starts an inspection thread ahead of the first upload (it takes a moment to load). */
-export function warmPdfInspection(): void {
-  pool.warm(pdfLimits());
+/** Starts an inspection thread ahead of the first large upload (it takes a moment to load); resolves once it has answered. */
+export function warmPdfInspection(): Promise<void> {
+  return pool.warm(pdfLimits());
+}
+
+/**
+ * A document this small, whose streams inflate to this little and which holds
+ * this few objects, is inspected where it arrives: its worst case is a
+ * millisecond or two of work, less than the hop to the thread, which on a
+ * busy machine waits for a core (tens of ms). Anything past one of these
+ * bounds goes to the thread under the full limits; nothing is refused for
+ * passing them.
+ */
+export const IN_PLACE_BOUNDS = { maxBytes: 64 * 1024, maxInflatedBytes: 1024 * 1024, maxObjects: 1_000 };
+
+async function inspectInPlace(bytes: Uint8Array, limits: PdfLimits): Promise<PdfInspection | undefined> {
+  if (bytes.length > IN_PLACE_BOUNDS.maxBytes) return undefined;
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const inflated = Math.min(limits.maxInflatedBytes, IN_PLACE_BOUNDS.maxInflatedBytes);
+  const bounds = {
+    maxInflatedBytes: inflated,
+    maxObjectStreamBytes: Math.min(limits.maxObjectStreamBytes, inflated),
+    maxObjects: Math.min(limits.maxObjects, IN_PLACE_BOUNDS.maxObjects),
+  };
+  try {
+    await tallyStreams(buffer, bounds);
+  } catch (error) {
+    // Past the in-place bounds (or a filter only the thread judges): the thread decides under the real limits.
+    if (error instanceof PdfError && error.code === 'too_complex') return undefined;
+    throw error;
+  }
+  return inspectTallied(buffer, limits);
 }
 
 /** Is this a readable, unencrypted, passive PDF within the limits, and what are its pages? */
-export async function inspectPdfOffThread(bytes: Uint8Array, limits: PdfLimits = pdfLimits()): Promise<PdfInspection> {
+export async function inspectUpload(bytes: Uint8Array, limits: PdfLimits = pdfLimits()): Promise<PdfInspection> {
   const key = `${createHash('sha256').update(bytes).digest('hex')}:${JSON.stringify(limits)}`;
   const known = inspected.get(key);
   if (known) return known;
-  const inspection = await pool.inspect(bytes, limits);
+  const inspection = (await inspectInPlace(bytes, limits)) ?? (await pool.inspect(bytes, limits));
   inspected.set(key, inspection);
   return inspection;
 }

@@ -1,4 +1,4 @@
-import { createInflate, inflateSync } from 'node:zlib';
+import { constants, createInflate, inflateSync } from 'node:zlib';
 import { PdfError } from '../signing/errors';
 
 /**
@@ -120,20 +120,27 @@ function endOfData(bytes: Buffer, from: number): number {
   return end < 0 ? bytes.length : end;
 }
 
-/** What a small stream may inflate to in one synchronous step; past it, it is counted chunk by chunk. */
-const SYNC_OUTPUT_LIMIT = 4 * 1024 * 1024;
+/**
+ * What one stream may inflate to in a single native call, whose output is
+ * held until the call returns. It covers the object-stream budget (32 MB by
+ * default), which pdf-lib would hold whole anyway: an object-stream bomb is
+ * stopped at the budget by zlib itself, in one call on the inspection
+ * thread, instead of in hundreds of round trips through zlib's thread pool.
+ * Larger budgets (content streams, 256 MB) continue chunk by chunk, keeping
+ * nothing.
+ */
+const SYNC_OUTPUT_LIMIT = 40 * 1024 * 1024;
 
 /** Inflates and counts, keeping nothing; stops as soon as the budget is passed. A broken stream counts what it gave. */
 async function inflatedSize(data: Buffer, budget: number): Promise<number> {
-  // An ordinary page's streams are small: one synchronous call each, instead of a round trip through zlib's thread pool.
-  if (data.length <= 64 * 1024) {
-    try {
-      return inflateSync(data, { maxOutputLength: Math.max(1, Math.min(budget + 1, SYNC_OUTPUT_LIMIT)) }).length;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') return 0;
-      if (budget < SYNC_OUTPUT_LIMIT) return budget + 1;
-    }
+  try {
+    // A truncated stream gives what it has instead of an error, so it is counted like a whole one.
+    return inflateSync(data, { maxOutputLength: Math.max(1, Math.min(budget + 1, SYNC_OUTPUT_LIMIT)), finishFlush: constants.Z_SYNC_FLUSH })
+      .length;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' && budget < SYNC_OUTPUT_LIMIT) return budget + 1;
   }
+  // Past the single call's limit, or broken part-way: counted chunk by chunk, up to where it breaks.
   return countInflated(data, budget);
 }
 

@@ -1,5 +1,5 @@
 import { EncryptedPDFError, PDFDocument } from 'pdf-lib';
-import { inspectPdfOffThread } from '../inspection/pdfInspection';
+import { inspectUpload } from '../inspection/pdfInspection';
 
 export type PdfErrorCode =
   | 'not_pdf'
@@ -95,5 +95,5 @@ export async function loadPdfDocument(bytes: Uint8Array): Promise<PDFDocument> {
  * thread: see inspection/pdfInspection.ts.
  */
 export async function inspectPdf(bytes: Uint8Array): Promise<{ pageCount: number; pageSizes: { width: number; height: number }[] }> {
-  return inspectPdfOffThread(bytes);
+  return inspectUpload(bytes);
 }

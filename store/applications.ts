@@ -103,6 +103,15 @@ export class Applications {
     await ApplicationModel.create(record);
   }
 
+  /** Creates the application unless one with its id exists (a retried submission): the first one stands. */
+  async createOnce(record: ApplicationRecord): Promise<void> {
+    try {
+      await ApplicationModel.create(record);
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+  }
+
   async get(applicationId: string): Promise<ApplicationRecord> {
     const record = await ApplicationModel.findById(applicationId).lean();
     if (!record) throw new NotFoundError(`Application ${applicationId}`);

@@ -37,6 +37,8 @@ export interface DocumentStore {
   getVersion(versionId: string): Promise<StoredVersion>;
   readVersion(versionId: string): Promise<Buffer>;
   listVersions(documentId: string): Promise<StoredVersion[]>;
+  /** The write keys of a document's versions: a process's versions are keyed by its workflow id, so these say which processes made it. */
+  versionKeys(documentId: string): Promise<string[]>;
 }
 
 export class DocumentTooLargeError extends SinettiError {
@@ -209,5 +211,12 @@ export class ChunkedDocumentStore implements DocumentStore {
       .filter((record): record is NonNullable<typeof record> => record !== null)
       .map(toStored)
       .sort((a, b) => a.version - b.version);
+  }
+
+  async versionKeys(documentId: string): Promise<string[]> {
+    const records = await Promise.all(
+      (await idList(DocumentHeadModel, documentId)).map((versionId) => DocumentVersionModel.findById(versionId, { key: 1 }).lean()),
+    );
+    return records.flatMap((record) => (record ? [record.key] : []));
   }
 }

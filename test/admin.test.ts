@@ -206,7 +206,7 @@ describe('admin API on real processes', () => {
   });
 
   it('exposes running processes per type and status to Prometheus', async () => {
-    const response = await request(app).get('/metrics');
+    const response = await request(app).get('/metrics').set(admin); // admin only since issue 13 (or METRICS_TOKEN)
     expect(response.status).toBe(200);
     expect(response.text).toMatch(/sinetti_running_processes\{process_type="organisationSeal",status="preparing"\} \d+/);
     expect(response.text).toContain('sinetti_api_process_cpu_seconds_total');

@@ -95,3 +95,20 @@ it('logs the route template of a failed request, never the token in its path', a
     spy.mockRestore();
   }
 });
+
+it('with Temporal down, no link family writes its token into any log line', async () => {
+  const app = createApp(deps);
+  const token = `probe-token-${Date.now()}`;
+  const lines: unknown[] = [];
+  const spies = (['error', 'warn', 'info'] as const).map((level) =>
+    jest.spyOn(logger, level).mockImplementation((entry: unknown, message?: unknown) => {
+      lines.push([entry, message]);
+    }),
+  );
+  try {
+    for (const path of [`/s/${token}`, `/m/${token}`, `/hakemus/${token}`, `/api/applicant/${token}`]) await request(app).get(path);
+    expect(JSON.stringify(lines)).not.toContain(token);
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+}, 60_000);

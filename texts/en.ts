@@ -6,6 +6,18 @@ export const en = {
   languageName: 'English',
   skipToContent: 'Skip to the content',
   languageMenu: 'Language',
+  busyPages: {
+    tooMany: {
+      heading: 'Too many requests',
+      text: (minutes: number) =>
+        `Too many requests have come from this address in a short time. Wait ${minutes} min and then try again. What you have already sent is saved.`,
+    },
+    unavailable: {
+      heading: 'The service is not answering right now',
+      text: (seconds: number) =>
+        `This could not be completed just now. Try again in ${seconds} seconds; sending the same form again will not make a duplicate.`,
+    },
+  },
   signer: {
     verifyHeading: 'Confirm your identity',
     verifyIntro: 'The sender has asked you to confirm your identity with a one-time code before you sign.',

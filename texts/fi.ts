@@ -9,6 +9,18 @@ export const fi = {
   languageName: 'Suomi',
   skipToContent: 'Siirry sisältöön',
   languageMenu: 'Kieli',
+  busyPages: {
+    tooMany: {
+      heading: 'Liian monta pyyntöä',
+      text: (minutes: number) =>
+        `Tästä osoitteesta on tullut hetken aikana liian monta pyyntöä. Odota ${minutes} min ja yritä sitten uudelleen. Jo lähettämäsi tiedot ovat tallessa.`,
+    },
+    unavailable: {
+      heading: 'Palvelu ei juuri nyt vastaa',
+      text: (seconds: number) =>
+        `Tätä ei voitu juuri nyt tehdä loppuun. Yritä uudelleen ${seconds} sekunnin kuluttua; saman lomakkeen lähettäminen uudelleen ei tee kaksoiskappaletta.`,
+    },
+  },
   signer: {
     verifyHeading: 'Vahvista henkilöllisyytesi',
     verifyIntro: 'Lähettäjä on pyytänyt, että vahvistat henkilöllisyytesi kertakäyttöisellä koodilla ennen kuin allekirjoitat.',

@@ -6,6 +6,18 @@ export const sv = {
   languageName: 'Svenska',
   skipToContent: 'Hoppa till innehållet',
   languageMenu: 'Språk',
+  busyPages: {
+    tooMany: {
+      heading: 'För många förfrågningar',
+      text: (minutes: number) =>
+        `Det har kommit för många förfrågningar från den här adressen på kort tid. Vänta ${minutes} min och försök sedan igen. Uppgifter du redan skickat är sparade.`,
+    },
+    unavailable: {
+      heading: 'Tjänsten svarar inte just nu',
+      text: (seconds: number) =>
+        `Det gick inte att slutföra just nu. Försök igen om ${seconds} sekunder; att skicka samma formulär igen skapar ingen dubblett.`,
+    },
+  },
   signer: {
     verifyHeading: 'Bekräfta din identitet',
     verifyIntro: 'Avsändaren har bett att du bekräftar din identitet med en engångskod innan du undertecknar.',

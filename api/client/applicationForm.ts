@@ -61,6 +61,9 @@ function showProblem(problem: Problem): void {
   list.appendChild(item);
 }
 
+/** One key for this filled-in form: a retry after a failure (or a double click) makes one application. */
+const submissionKey = crypto.randomUUID();
+
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   clearProblems();
@@ -80,7 +83,7 @@ form.addEventListener('submit', async (event) => {
   }
   const response = await fetch(postTo, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': submissionKey },
     body: JSON.stringify({ ...(typeof payload === 'object' ? payload : {}), values, attachments }),
   });
   if (response.ok) {

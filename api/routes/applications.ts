@@ -1,3 +1,4 @@
+import { create as contentDisposition } from 'content-disposition';
 import { z } from 'zod';
 import { formFor } from '../../application/applications';
 import { FORMS } from '../../forms/formDefinitions';
@@ -6,7 +7,7 @@ import { LinkRejectedError } from '../../links/signerLinks';
 import { LANGUAGES } from '../../mail/templates';
 import { type RouterContext } from '../apiDeps';
 import { requesterOf, staffActor } from '../auth';
-import { linkToken, pageLanguage, recordId } from '../requestFields';
+import { idempotencyKeyOf, linkToken, pageLanguage, recordId } from '../requestFields';
 import { type ApiRoutes } from '../routeRegistry';
 import { applicantLinkClosedPage, formPage, rectificationPage, supplementedText } from '../views/formPage';
 import { handlerPage } from '../views/handlerPage';
@@ -61,6 +62,8 @@ const roundId = z
   .trim()
   .regex(/^[\w.-]{1,64}$/, 'Letters, digits, "-", "_" and "." only.');
 const formPageQuery = pageLanguage.extend({ round: roundId.catch('default').default('default') });
+/** A round id in a path is taken as given: a CR, LF or quote is refused, never trimmed away (it also names the download). */
+const roundIdInPath = z.string().regex(/^[\w.-]{1,64}$/, 'A round id has letters, digits, "-", "_" and "." only.');
 
 export function applicationRoutes(routes: ApiRoutes, { services: { applications }, config }: RouterContext): void {
   const organization = config.organization;
@@ -126,10 +129,15 @@ export function applicationRoutes(routes: ApiRoutes, { services: { applications 
       params: formParams,
       body: submission,
       summary: 'Submit an application on a form; it is registered as a case and acknowledged by e-mail.',
-      responses: { 201: '{ applicationId }', 400: 'Fields to fix, each named (details: [{ field, code, message }])', 404: 'No such form' },
+      responses: {
+        201: '{ applicationId } (the same for a retry with the same Idempotency-Key)',
+        400: 'Fields to fix, each named (details: [{ field, code, message }])',
+        404: 'No such form',
+        503: 'Temporal unreachable: retry with the same Idempotency-Key after Retry-After',
+      },
     },
     async ({ params, body }, req, res) => {
-      res.status(201).json(await applications.submit(params.formId, body, requesterOf(req, 'applicant')));
+      res.status(201).json(await applications.submit(params.formId, body, requesterOf(req, 'applicant'), idempotencyKeyOf(req)));
     },
   );
 
@@ -261,7 +269,7 @@ export function applicationRoutes(routes: ApiRoutes, { services: { applications 
       path: '/api/rounds/:roundId/applications',
       tag: 'handling',
       roles: ['handler'],
-      params: z.object({ roundId }),
+      params: z.object({ roundId: roundIdInPath }),
       summary: "A round's applications with their states, decisions and amounts.",
       responses: { 200: '[{ applicationId, caseNumber, formId, status, applicant, amountApplied, decision }]' },
     },
@@ -354,13 +362,13 @@ export function applicationRoutes(routes: ApiRoutes, { services: { applications 
       path: '/api/rounds/:roundId/export/:formId.:format',
       tag: 'handling',
       roles: ['handler'],
-      params: z.object({ roundId, formId: recordId, format: z.enum(['xlsx', 'csv'], 'The format is xlsx or csv.') }),
+      params: z.object({ roundId: roundIdInPath, formId: recordId, format: z.enum(['xlsx', 'csv'], 'The format is xlsx or csv.') }),
       summary: "A round's applications of one form as one table (format xlsx or csv).",
       responses: { 200: 'The table', 400: 'Unknown format', 404: 'No such form' },
     },
     async ({ params: { roundId, formId, format } }, _req, res) => {
       const { form, table } = await applications.roundTable(roundId, formId);
-      res.setHeader('Content-Disposition', `attachment; filename="${roundId}-${form.formId}.${format}"`);
+      res.setHeader('Content-Disposition', contentDisposition(`${roundId}-${form.formId}.${format}`));
       if (format === 'csv') res.type('text/csv; charset=utf-8').send(roundCsv(table));
       else
         res

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { createContractRequest } from '../../application/contractRequests';
 import { type RouterContext } from '../apiDeps';
 import { requesterOf, staffActor } from '../auth';
-import { recordId } from '../requestFields';
+import { idempotencyKeyOf, recordId } from '../requestFields';
 import { type ApiRoutes } from '../routeRegistry';
 
 /** HR's side of employment contracts: send, follow, resend, extend, cancel, download. */
@@ -25,13 +25,14 @@ export function contractRoutes(routes: ApiRoutes, { services: { contracts } }: R
       body: createContractRequest,
       summary: 'Send an employment contract for signature, from the template (terms) or an uploaded PDF (documentVersionId).',
       responses: {
-        201: 'Sent: { contractId, signers: [{ participantId, role, order }] }',
+        201: 'Sent: { contractId, signers: [{ participantId, role, order }] } (the same for a retry with the same Idempotency-Key)',
         400: 'Fields to fix, each named',
         422: 'The uploaded document is not a usable PDF',
+        503: 'Temporal unreachable: retry with the same Idempotency-Key after Retry-After',
       },
     },
     async ({ body }, req, res) => {
-      res.status(201).json(await contracts.start(body, requesterOf(req)));
+      res.status(201).json(await contracts.start(body, requesterOf(req), idempotencyKeyOf(req)));
     },
   );
 

@@ -1,4 +1,5 @@
 import express from 'express';
+import { create as contentDisposition } from 'content-disposition';
 import { z } from 'zod';
 import { type RouterContext } from '../apiDeps';
 import { requesterOf, staffActor } from '../auth';
@@ -42,10 +43,10 @@ export function documentRoutes(routes: ApiRoutes, { services: { documents }, con
       roles: [...STAFF],
       params: z.object({ documentId: recordId }),
       summary: 'List every version of a document, oldest first.',
-      responses: { 200: 'Versions', 404: 'No such document' },
+      responses: { 200: 'Versions', 403: "Another role's document", 404: 'No such document' },
     },
-    async ({ params }, _req, res) => {
-      res.json({ versions: await documents.versions(params.documentId) });
+    async ({ params }, req, res) => {
+      res.json({ versions: await documents.versions(params.documentId, req.staff!.role) });
     },
   );
 
@@ -57,12 +58,12 @@ export function documentRoutes(routes: ApiRoutes, { services: { documents }, con
       roles: [...STAFF],
       params: versionParams,
       summary: 'Download one version as PDF.',
-      responses: { 200: 'The PDF', 404: 'No such version' },
+      responses: { 200: 'The PDF', 403: "Another role's document", 404: 'No such version' },
     },
-    async ({ params }, _req, res) => {
-      const { version, bytes } = await documents.content(params.versionId);
+    async ({ params }, req, res) => {
+      const { version, bytes } = await documents.content(params.versionId, req.staff!.role);
       res.setHeader('Content-Type', 'application/pdf');
-      res.setHeader('Content-Disposition', `attachment; filename="${encodeURIComponent(version.fileName)}"`);
+      res.setHeader('Content-Disposition', contentDisposition(version.fileName));
       res.setHeader('X-Content-SHA256', version.sha256);
       res.send(bytes);
     },

@@ -1,4 +1,4 @@
-import express, { type Request, type Response } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import { z, ZodError } from 'zod';
 import { createContractRequest } from '../../application/contractRequests';
 import { SinettiError } from '../../common/errors';
@@ -7,7 +7,7 @@ import { activeSigners } from '../../store/employmentContracts';
 import { type RouterContext } from '../apiDeps';
 import { requesterOf, staffActor, staffForToken } from '../auth';
 import { multipartForm } from '../multipartForm';
-import { formText, pageLanguage, recordId } from '../requestFields';
+import { formText, idempotencyKeyOf, pageLanguage, recordId } from '../requestFields';
 import { type ApiRoutes, type RouteHandler } from '../routeRegistry';
 import { chooseLanguage } from '../signerPageViews';
 import { endSession, startSession } from '../staffSession';
@@ -51,6 +51,9 @@ function fieldFor(path: PropertyKey[]): string {
 }
 
 const optional = (value: string | undefined) => (value && value.trim() ? value.trim() : undefined);
+
+/** Stands in for the uploaded PDF's version while the rest of the form is checked. */
+const PDF_NOT_YET_STORED = 'pdf-not-yet-stored';
 
 /** The page's fields as the API's request: one employee and one employer's representative. */
 function requestFromForm(f: Record<string, string>, pdfVersionId: string | undefined): unknown {
@@ -120,6 +123,12 @@ export function hrPageRoutes(routes: ApiRoutes, { services: { contracts, documen
       await handler(input, req, res);
     };
   }
+
+  /** Before a large body is read: who is not signed in gets the sign-in page and nothing is buffered. */
+  const signedInFirst: RequestHandler = (req, res, next) => {
+    if (isHr(req)) return next();
+    send(res, 401, signInPage(language(req, req.query), organization, false));
+  };
 
   async function renderDetail(
     req: Request,
@@ -217,8 +226,8 @@ export function hrPageRoutes(routes: ApiRoutes, { services: { contracts, documen
       summary: 'End the session.',
       responses: { 303: 'Signed out' },
     },
-    ({ query }, req, res) => {
-      endSession(res);
+    async ({ query }, req, res) => {
+      await endSession(req, res, config.staffTokens);
       res.redirect(303, `/hr?lang=${language(req, query)}`);
     },
   );
@@ -244,36 +253,31 @@ export function hrPageRoutes(routes: ApiRoutes, { services: { contracts, documen
       tag: 'hr-page',
       query: pageLanguage,
       bodyContentType: 'multipart/form-data',
-      before: multipartForm(config.maxDocumentBytes + 1024 * 1024),
+      before: [signedInFirst, ...multipartForm(config.maxDocumentBytes + 1024 * 1024)],
       summary: 'Send a contract from the form (multipart, with an optional PDF).',
       responses: { 303: 'Sent; to its page', 400: 'The form with its errors (HTML)' },
     },
     page(async ({ query }, req, res) => {
       const fields = req.form?.fields ?? {};
       const errors: FieldError[] = [];
-      let pdfVersionId: string | undefined;
       const pdf = req.form?.files.pdf;
-      if (fields.source === 'pdf') {
-        if (!pdf) {
-          errors.push({ field: 'pdf', message: 'Choose the PDF file to upload.' });
-        } else {
-          try {
-            pdfVersionId = (await documents.upload(pdf.bytes, pdf.fileName, requesterOf(req))).versionId;
-          } catch (error) {
-            if (!(error instanceof PdfError) && !(error instanceof SinettiError && error.status < 500)) throw error;
-            errors.push({ field: 'pdf', message: error.message });
-          }
+      if (fields.source === 'pdf' && !pdf) errors.push({ field: 'pdf', message: 'Choose the PDF file to upload.' });
+      // The form is checked before its PDF is stored, so a form sent back with errors leaves no version behind.
+      const checked = createContractRequest.safeParse(requestFromForm(fields, fields.source === 'pdf' ? PDF_NOT_YET_STORED : undefined));
+      if (!checked.success)
+        for (const issue of checked.error.issues) errors.push({ field: fieldFor(issue.path), message: `${issue.message}` });
+      let pdfVersionId: string | undefined;
+      if (!errors.length && fields.source === 'pdf' && pdf) {
+        try {
+          pdfVersionId = (await documents.upload(pdf.bytes, pdf.fileName, requesterOf(req))).versionId;
+        } catch (error) {
+          if (!(error instanceof PdfError) && !(error instanceof SinettiError && error.status < 500)) throw error;
+          errors.push({ field: 'pdf', message: error.message });
         }
       }
       const parsed = createContractRequest.safeParse(requestFromForm(fields, pdfVersionId));
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues) {
-          if (fields.source === 'pdf' && issue.path[0] === 'documentVersionId') continue;
-          errors.push({ field: fieldFor(issue.path), message: `${issue.message}` });
-        }
-      }
       if (errors.length || !parsed.success) return send(res, 400, newContractPage(language(req, query), organization, fields, errors));
-      const started = await contracts.start(parsed.data, requesterOf(req));
+      const started = await contracts.start(parsed.data, requesterOf(req), idempotencyKeyOf(req, fields.idempotencyKey));
       res.redirect(303, `/hr/contracts/${encodeURIComponent(started.contractId)}?lang=${language(req, query)}&done=created`);
     }),
   );

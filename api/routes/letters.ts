@@ -1,3 +1,4 @@
+import { create as contentDisposition } from 'content-disposition';
 import { z } from 'zod';
 import { addressSchema } from '../../application/letters';
 import { type RouterContext } from '../apiDeps';
@@ -182,7 +183,7 @@ export function letterRoutes(routes: ApiRoutes, { services: { letters }, config 
     async ({ params }, _req, res) => {
       const report = await letters.report(params.batchId);
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-      res.setHeader('Content-Disposition', `attachment; filename="${report.batchId}-report.csv"`);
+      res.setHeader('Content-Disposition', contentDisposition(`${report.batchId}-report.csv`));
       res.send(report.csv);
     },
   );

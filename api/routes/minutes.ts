@@ -19,6 +19,8 @@ const cancelRequest = z.object({ reason: text(500) });
 
 export function minutesRoutes(routes: ApiRoutes, { services: { minutes }, config }: RouterContext): void {
   const pdfBody = express.raw({ type: 'application/pdf', limit: config.maxDocumentBytes });
+  // A body of any other type is read as text up to 1 MB (the JSON form of a new version), never without a cap.
+  const otherBodyCapped = express.text({ type: () => true, limit: '1mb' });
 
   routes.add(
     {
@@ -77,7 +79,7 @@ export function minutesRoutes(routes: ApiRoutes, { services: { minutes }, config
       roles: ['secretary'],
       params: reviewParams,
       bodyContentType: 'application/pdf',
-      before: [pdfBody],
+      before: [pdfBody, otherBodyCapped],
       summary:
         'Upload a corrected version: the PDF itself (Content-Type application/pdf), or JSON { documentVersionId, sections? } when the sections moved. Opens a new round.',
       responses: {
@@ -188,9 +190,7 @@ export function minutesRoutes(routes: ApiRoutes, { services: { minutes }, config
 /** The versions route takes a raw PDF or JSON; express.json has not run when no content type was sent. */
 async function jsonBody(req: Request): Promise<unknown> {
   if (req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body)) return req.body;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks).toString('utf8');
+  const raw = typeof req.body === 'string' ? req.body : '';
   try {
     return raw ? JSON.parse(raw) : {};
   } catch {

@@ -14,11 +14,11 @@ export function processRoutes(routes: ApiRoutes, { services: { processes } }: Ro
       tag: 'processes',
       roles: ['hr', 'secretary', 'handler', 'registry'],
       params: processParams,
-      summary: 'The state of one process.',
-      responses: { 200: 'State', 404: 'No such process' },
+      summary: 'The state of one process (for the role that works on it, and admins).',
+      responses: { 200: 'State', 403: "Another role's process", 404: 'No such process' },
     },
-    async ({ params }, _req, res) => {
-      res.json(await processes.describe(params.processId));
+    async ({ params }, req, res) => {
+      res.json(await processes.describe(params.processId, req.staff!.role));
     },
   );
 
@@ -29,11 +29,11 @@ export function processRoutes(routes: ApiRoutes, { services: { processes } }: Ro
       tag: 'processes',
       roles: ['hr', 'secretary', 'handler', 'registry'],
       params: processParams,
-      summary: 'Every audit event of one process, oldest first.',
-      responses: { 200: 'Events' },
+      summary: 'Every audit event of one process, oldest first (for the role that works on it, and admins).',
+      responses: { 200: 'Events', 403: "Another role's process" },
     },
-    async ({ params }, _req, res) => {
-      res.json({ events: await processes.auditTrail(params.processId) });
+    async ({ params }, req, res) => {
+      res.json({ events: await processes.auditTrail(params.processId, req.staff!.role) });
     },
   );
 }

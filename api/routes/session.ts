@@ -35,8 +35,8 @@ export function sessionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       summary: 'End the browser session.',
       responses: { 204: 'Signed out' },
     },
-    (_input, _req, res) => {
-      endSession(res);
+    async (_input, req, res) => {
+      await endSession(req, res, deps.config.staffTokens);
       res.status(204).end();
     },
   );

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ComponentChildren } from 'preact';
 import { type Catalog, textsFor } from '../../texts/catalog';
 import { type Language, LANGUAGES } from '../../texts/language';
@@ -265,6 +266,8 @@ export function newContractPage(
       <h1>{t.newContract}</h1>
       <ErrorSummary heading={t.fixErrors} headingId="errors-heading" errors={errors} />
       <form method="post" action={`/hr/contracts?lang=${language}`} enctype="multipart/form-data">
+        {/* One key per filled-in form, kept when the form comes back with errors: sending it twice makes one contract. */}
+        <input type="hidden" name="idempotencyKey" value={values.idempotencyKey ?? randomUUID()} />
         <fieldset>
           <legend>{t.source}</legend>
           <label class="choice">

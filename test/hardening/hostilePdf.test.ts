@@ -1,6 +1,5 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { inspectPdf } from '../../signing/errors';
-import { inspectPdfOffThread, pdfLimits } from '../../inspection/pdfInspection';
+import { IN_PLACE_BOUNDS, inspectUpload, pdfLimits, warmPdfInspection } from '../../inspection/pdfInspection';
 import { objectStreamBomb, manyPagesPdf, openActionJavaScriptPdf } from '../support/hostilePdfs';
 import { samplePdf } from '../support/samplePdf';
 import { type ContractHarness, HR_TOKEN, openContractHarness } from '../support/contractHarness';
@@ -17,7 +16,7 @@ let bomb: Buffer;
 beforeAll(async () => {
   harness = await openContractHarness('hostile-pdf');
   bomb = await objectStreamBomb(1024 ** 3);
-  await inspectPdf(await samplePdf(1)); // the inspection thread is started by the API at start-up
+  await warmPdfInspection(); // as the API does at start-up
 }, 120_000);
 afterAll(async () => {
   await harness?.close();
@@ -89,8 +88,21 @@ describe('hostile PDF uploads', () => {
   });
 
   it('terminates an inspection that runs past its time limit and answers the next one', async () => {
-    const slow = inspectPdfOffThread(await manyPagesPdf(3000), { ...pdfLimits(), timeoutMs: 50, maxPages: 10_000 });
+    const slow = inspectUpload(await manyPagesPdf(3000), { ...pdfLimits(), timeoutMs: 50, maxPages: 10_000 });
     await expect(slow).rejects.toMatchObject({ code: 'too_complex', message: expect.stringMatching(/longer than/) });
-    expect((await inspectPdfOffThread(await samplePdf(3, 'after a timeout'))).pageCount).toBe(3);
+    // The next document past the in-place bounds (more than 1,000 objects) is answered by a fresh thread.
+    expect((await inspectUpload(await manyPagesPdf(1200), { ...pdfLimits(), maxPages: 10_000 })).pageCount).toBe(1200);
+  });
+
+  it('hands a small file that inflates past the in-place bounds to the thread, which refuses a bomb in it', async () => {
+    const smallBomb = await objectStreamBomb(40 * 1024 * 1024);
+    expect(smallBomb.length).toBeLessThan(IN_PLACE_BOUNDS.maxBytes);
+    const loop = monitorEventLoopDelay({ resolution: 5 });
+    loop.enable();
+    await expect(inspectUpload(smallBomb)).rejects.toMatchObject({ code: 'too_complex', message: expect.stringMatching(/packed objects/) });
+    loop.disable();
+    // The in-place part stopped at its 1 MB bound: the event loop was never held for long.
+    expect(loop.max / 1e6).toBeLessThan(50);
+    expect((await inspectUpload(await samplePdf(2, 'small and ordinary'))).pageCount).toBe(2);
   });
 });

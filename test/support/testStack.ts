@@ -37,6 +37,12 @@ export const TEST_ENVIRONMENT: Record<string, string> = {
   LETTER_EVENT_POLL_INTERVAL_MS: '500',
   // A fixed, public test key: recorded histories in test/histories are encrypted with it.
   SINETTI_PAYLOAD_KEYS: 'test-1:c2luZXR0aS10ZXN0LWtleS1ub3QtYS1zZWNyZXQtMzI=',
+  // Every suite comes from 127.0.0.1 and shares the counters; test/rateLimits.test.ts sets its own limits.
+  RATE_LIMIT_FORMS: '100000/60',
+  RATE_LIMIT_LINKS: '100000/60',
+  RATE_LIMIT_CODES: '100000/60',
+  RATE_LIMIT_SIGN_IN: '100000/60',
+  RATE_LIMIT_CODEC: '100000/60',
 };
 
 const PASSED_THROUGH = ['TEMPORAL_ADDRESS', 'MONGODB_URI', 'SMTP_URL', 'MAIL_WEB_URL', 'SUOMIFI_MESSAGES_URL', 'VTJ_URL'];
