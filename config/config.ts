@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { IdentityConfig, loadIdentityConfig } from './identity';
 import { loadOfficialMailConfig, OfficialMailConfig } from './officialMail';
 
 /**
@@ -54,6 +55,7 @@ export interface SinettiConfig {
   payloadKeys?: string;
   temporalUiOrigins: string[];
   officialMail: OfficialMailConfig;
+  identity: IdentityConfig;
   logLevel: string;
 }
 
@@ -61,11 +63,11 @@ export const STAFF_ROLES = ['hr', 'secretary', 'handler', 'registry', 'admin'] a
 export type StaffRole = (typeof STAFF_ROLES)[number];
 export interface StaffToken { role: StaffRole; token: string; name: string }
 
-/** Development tokens: printed by `npm start`, never used when SINETTI_STAFF_TOKENS is set. */
+/** Development tokens: printed by `npm start`, never used when SINETTI_STAFF_TOKENS is set, refused in production. */
 const DEVELOPMENT_TOKENS: StaffToken[] = STAFF_ROLES.map((role) => ({ role, token: `dev-${role}-token`, name: `dev-${role}` }));
 
-export function parseStaffTokens(spec: string | undefined): StaffToken[] {
-  if (!spec) return DEVELOPMENT_TOKENS;
+export function parseStaffTokens(spec: string | undefined, production = false): StaffToken[] {
+  if (!spec) return production ? [] : DEVELOPMENT_TOKENS;
   return spec.split(',').map((pair, index) => {
     const [role, token, name] = pair.trim().split(':');
     if (!STAFF_ROLES.includes(role as StaffRole) || !token || token.length < 16) {
@@ -82,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SinettiConfig 
     throw new Error(`Invalid configuration: ${problems}`);
   }
   const e = parsed.data;
+  const identity = loadIdentityConfig(env);
   return {
     dataDir: path.resolve(e.SINETTI_DATA_DIR),
     organization: e.SINETTI_ORGANIZATION,
@@ -106,13 +109,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SinettiConfig 
       from: e.MAIL_FROM,
     },
     api: { port: e.API_PORT, host: e.API_HOST },
-    staffTokens: parseStaffTokens(e.SINETTI_STAFF_TOKENS),
+    staffTokens: parseStaffTokens(e.SINETTI_STAFF_TOKENS, identity.production),
     maxDocumentBytes: e.MAX_DOCUMENT_BYTES,
     mailAttachmentLimitBytes: e.MAIL_ATTACHMENT_LIMIT_BYTES,
     signing: { p12Path: e.SIGNING_P12_PATH, p12Password: e.SIGNING_P12_PASSWORD },
     payloadKeys: e.SINETTI_PAYLOAD_KEYS,
     temporalUiOrigins: (e.TEMPORAL_UI_ORIGINS ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT},http://localhost:${e.TEMPORAL_UI_PORT}`).split(',').map((o) => o.trim()),
     officialMail: loadOfficialMailConfig(env),
+    identity,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -169,9 +169,24 @@ export async function startOfficialMailSimulators(config: SinettiConfig): Promis
   return { name: 'Suomi.fi Messages simulator', url, process: child };
 }
 
+/** The development OpenID Provider (integrations/identityProvider), unless SINETTI_OIDC_ISSUER names the organisation's own. */
+export async function startIdentityProvider(config: SinettiConfig): Promise<RunningService> {
+  const { oidc } = config.identity;
+  if (!oidc.embedded) return { name: 'Identity provider', url: oidc.issuer };
+  if (await isPortOpen(oidc.embeddedPort)) return { name: 'Development identity provider', url: oidc.issuer };
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const log = fs.openSync(path.join(config.dataDir, 'identity-provider.log'), 'a');
+  const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'integrations', 'identityProvider', 'main.ts')], {
+    stdio: ['ignore', log, log], detached: true, env: { ...process.env as Record<string, string>, IDP_PORT: String(oidc.embeddedPort) },
+  });
+  await waitForPort(oidc.embeddedPort, 'development identity provider', 30_000, child);
+  child.unref(); // like the simulators: a kept test stack leaves it running
+  return { name: 'Development identity provider', url: oidc.issuer, process: child };
+}
+
 /** Starts whatever the configuration leaves to the embedded stack. */
 export async function startEmbeddedServices(config: SinettiConfig, options: { codecEndpoint?: string } = {}): Promise<RunningService[]> {
-  const [temporal, store, mail, officialMail] = await Promise.all([
+  const [temporal, store, mail, officialMail, identityProvider] = await Promise.all([
     config.temporal.embedded
       ? startTemporalDevServer({
         dataDir: config.dataDir,
@@ -184,8 +199,9 @@ export async function startEmbeddedServices(config: SinettiConfig, options: { co
     config.mongodb.embedded ? startFerretDb(config.dataDir, config.mongodb.port) : Promise.resolve({ name: 'MongoDB', url: '(MONGODB_URI)' }),
     config.smtp.embedded ? startMailDev(config.dataDir, config.smtp.port, config.smtp.webPort) : Promise.resolve({ name: 'SMTP', url: '(SMTP_URL)' }),
     startOfficialMailSimulators(config),
+    startIdentityProvider(config),
   ]);
-  return [temporal, store, mail, officialMail];
+  return [temporal, store, mail, officialMail, identityProvider];
 }
 
 /** Stops children we started, newest first, and waits for each to exit. */

@@ -72,7 +72,7 @@ export const en = {
     confidential: 'Confidential matter',
   },
   hr: {
-    app: 'Employment contracts', signInHeading: 'Sign in', token: 'Staff token',
+    app: 'Employment contracts', signInWithOrganisation: 'Sign in with your organisation account', signInHeading: 'Sign in', token: 'Staff token',
     tokenHint: 'Your administrator gives you the token.', signIn: 'Sign in', signOut: 'Sign out', badToken: 'The token is not valid or has no HR rights.',
     list: 'Contracts', newContract: 'New contract', title: 'Title', status: 'Status', awaited: 'Awaiting', timeLeft: 'Time left', created: 'Created',
     none: 'No contracts yet.', nobody: '–', days: (d: number, h: number) => `${d} d ${h} h`,

@@ -75,7 +75,7 @@ export const fi = {
     confidential: 'Salassa pidettävä asia',
   },
   hr: {
-    app: 'Työsopimukset', signInHeading: 'Kirjaudu sisään', token: 'Henkilöstötunnus (token)',
+    app: 'Työsopimukset', signInWithOrganisation: 'Kirjaudu organisaation tunnuksilla', signInHeading: 'Kirjaudu sisään', token: 'Henkilöstötunnus (token)',
     tokenHint: 'Saat tunnuksen pääkäyttäjältä.', signIn: 'Kirjaudu', signOut: 'Kirjaudu ulos', badToken: 'Tunnus ei kelpaa tai sillä ei ole HR-oikeuksia.',
     list: 'Sopimukset', newContract: 'Uusi sopimus', title: 'Otsikko', status: 'Tila', awaited: 'Odottaa', timeLeft: 'Aikaa jäljellä', created: 'Luotu',
     none: 'Ei sopimuksia vielä.', nobody: '–', days: (d: number, h: number) => `${d} pv ${h} h`,

@@ -72,7 +72,7 @@ export const sv = {
     confidential: 'Sekretessbelagt ärende',
   },
   hr: {
-    app: 'Arbetsavtal', signInHeading: 'Logga in', token: 'Personalnyckel (token)',
+    app: 'Arbetsavtal', signInWithOrganisation: 'Logga in med organisationens konto', signInHeading: 'Logga in', token: 'Personalnyckel (token)',
     tokenHint: 'Du får nyckeln av huvudanvändaren.', signIn: 'Logga in', signOut: 'Logga ut', badToken: 'Nyckeln är ogiltig eller har inte HR-behörighet.',
     list: 'Avtal', newContract: 'Nytt avtal', title: 'Rubrik', status: 'Status', awaited: 'Väntar på', timeLeft: 'Tid kvar', created: 'Skapat',
     none: 'Inga avtal ännu.', nobody: '–', days: (d: number, h: number) => `${d} d ${h} h`,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ADMIN_ACTIONS } from '../../admin/adminActions';
 import { DEFAULT_STUCK_CRITERIA } from '../../admin/stuckProcesses';
 import { RouterContext } from '../apiDeps';
-import { staffActor } from '../auth';
+import { staffActor, signInFirst } from '../auth';
 import { recordId } from '../requestFields';
 import { ApiRoutes } from '../routeRegistry';
 import { adminPage } from '../views/adminPage';
@@ -37,7 +37,7 @@ export function adminRoutes(routes: ApiRoutes, { services: { admin }, config }: 
   const page = adminPage(config.organization, `http://127.0.0.1:${config.temporal.uiPort}`);
 
   routes.add({
-    method: 'get', path: '/admin', tag: 'admin', summary: 'The admin page (sign in with the admin token; it uses the API below).', responses: { 200: 'HTML' },
+    method: 'get', path: '/admin', tag: 'admin', before: [signInFirst(config.staffTokens)], summary: 'The admin page (sign in with the admin token; it uses the API below).', responses: { 200: 'HTML' },
   }, (_input, _req, res) => { res.type('html').send(page); });
 
   routes.add({

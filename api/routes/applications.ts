@@ -5,7 +5,7 @@ import { roundCsv, roundXlsx } from '../../forms/roundExport';
 import { LinkRejectedError } from '../../links/signerLinks';
 import { LANGUAGES, Language } from '../../mail/templates';
 import { RouterContext } from '../apiDeps';
-import { requesterOf, staffActor } from '../auth';
+import { requesterOf, staffActor, signInFirst } from '../auth';
 import { linkToken, pageLanguage, recordId } from '../requestFields';
 import { ApiRoutes } from '../routeRegistry';
 import { applicantLinkClosedPage, formPage, rectificationPage, supplementedText } from '../views/formPage';
@@ -134,7 +134,7 @@ export function applicationRoutes(routes: ApiRoutes, { services: { applications 
 
   // The handler's side.
 
-  routes.add({ method: 'get', path: '/kasittely', tag: 'handling', summary: "The handler's page (sign in with the handler token; it uses the API below).", responses: { 200: 'HTML' } }, (_input, _req, res) => {
+  routes.add({ method: 'get', path: '/kasittely', tag: 'handling', before: [signInFirst(config.staffTokens)], summary: "The handler's page (sign in with the handler token; it uses the API below).", responses: { 200: 'HTML' } }, (_input, _req, res) => {
     res.type('html').send(handlerPage(organization));
   });
 

@@ -45,6 +45,7 @@ export function signInPage(language: Language, organization: string, failed: boo
   return hrPage(language, t.signInHeading, organization, { signedIn: false, selfHref: (l) => `/hr?lang=${l}` }, <>
     <h1>{t.signInHeading}</h1>
     {failed ? <section class="errors" role="alert"><p id="token-error" class="error">{t.badToken}</p></section> : null}
+    <p><a href={`/auth/login?returnTo=${encodeURIComponent(`/hr?lang=${language}`)}`}>{t.signInWithOrganisation}</a></p>
     <section><form method="post" action={`/hr/session?lang=${language}`}>
       <label for="token">{t.token}</label><p id="token-hint" class="hint">{t.tokenHint}</p>
       <input type="password" id="token" name="token" autocomplete="current-password" required

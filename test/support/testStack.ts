@@ -26,6 +26,8 @@ export const TEST_ENVIRONMENT: Record<string, string> = {
   // Official mail: the simulators on ports of their own, and everything timed in seconds.
   SUOMIFI_SIMULATOR_PORT: '8910',
   VTJ_SIMULATOR_PORT: '8911',
+  // The development identity provider on a port of its own.
+  IDP_PORT: '3933',
   SUOMIFI_SIMULATOR_EVENT_STEP_MS: '300',
   SUOMIFI_REQUEST_TIMEOUT_MS: '1500',
   LETTER_EVENT_POLL_INTERVAL_MS: '500',
