@@ -82,6 +82,15 @@ export function createLocalProvider(issuer: string): { provider: Provider; app: 
   app.get('/interaction/:uid', async (req, res, next) => {
     try {
       const details = await provider.interactionDetails(req, res);
+      if (details.prompt.name === 'consent') {
+        // Sinetti is the organisation's own client: its consent is given (a native client is always asked).
+        const grant = details.grantId ? await provider.Grant.find(details.grantId)
+          : new provider.Grant({ accountId: details.session!.accountId, clientId: String(details.params.client_id) });
+        grant!.addOIDCScope('openid profile email roles');
+        const grantId = await grant!.save();
+        await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+        return;
+      }
       res.type('html').send(loginPage(details.uid, false));
     } catch (error) { next(error); }
   });

@@ -1,0 +1,108 @@
+import { Browser } from 'playwright-core';
+import { launchChromium } from './support/browser';
+import { ContractHarness, openContractHarness, uniqueEmail } from './support/contractHarness';
+import { waitForMail } from './support/mailbox';
+import { minutesPeople, startReview } from './support/minutesHarness';
+import { fillProviderForm, sessionCookie, signInThroughProvider } from './support/staffSignIn';
+
+/** Staff sign in through the development OpenID Provider in real Chromium: code flow with PKCE, server-side sessions, the Origin check. */
+
+let harness: ContractHarness;
+let browser: Browser;
+beforeAll(async () => {
+  harness = await openContractHarness('staff-sign-in');
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await harness?.close();
+});
+
+const TERMS: Record<string, string> = {
+  employerName: 'Esimerkkilän kunta', employerAddress: 'Kunnantie 1, 99999 Esimerkkilä', employeeName: 'Maija Meikäläinen', employeeAddress: 'Kotikatu 2, 99999 Esimerkkilä',
+  startDate: '2027-01-04', placeOfWork: 'Esimerkkilän koulu', duties: 'Luokanopettaja', payBasis: 'OVTES', payPeriod: 'Kuukausi',
+  workingHours: '24 oppituntia viikossa', annualLeave: 'Vuosilomalain mukaan', noticePeriod: '14 päivää', collectiveAgreement: 'OVTES',
+};
+
+describe('staff sign-in through the identity provider', () => {
+  it('signs HR in, sends a contract from /hr, refuses a foreign-Origin POST, and signs out for good', async () => {
+    const employee = uniqueEmail('employee');
+    await harness.stack.withWorker(async () => {
+      const context = await browser.newContext({ locale: 'fi-FI' });
+      const page = await context.newPage();
+      // A wrong password stays at the provider.
+      await page.goto(`${harness.baseUrl}/auth/login?returnTo=%2Fhr%3Flang%3Dfi`);
+      await fillProviderForm(page, 'hanna.hr', 'wrong');
+      expect(await page.getByRole('alert').textContent()).toContain('Wrong username or password');
+      await signInThroughProvider(page, harness.baseUrl, 'hanna.hr', '/hr?lang=fi');
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Sopimukset');
+      const cookie = await sessionCookie(page);
+      expect(cookie).toBeDefined();
+
+      await page.getByRole('link', { name: 'Uusi sopimus' }).first().click();
+      await page.getByLabel('Otsikko').fill('Kirjautumisen testi');
+      for (const [field, value] of Object.entries(TERMS)) await page.locator(`#${field}`).fill(value);
+      await page.locator('#employeeSignerName').fill('Maija Meikäläinen');
+      await page.locator('#employeeSignerEmail').fill(employee);
+      await page.locator('#employerSignerName').fill('Erkki Esimies');
+      await page.locator('#employerSignerEmail').fill(uniqueEmail('employer'));
+      await page.locator('#hrEmail').fill(uniqueEmail('hr'));
+      await page.getByRole('button', { name: 'Lähetä allekirjoitettavaksi' }).click();
+      await page.waitForURL(/\/hr\/contracts\/contract-[^?]+\?lang=fi&done=created$/);
+      const contractId = /contracts\/(contract-[^?]+)/.exec(page.url())![1]!;
+      expect(await waitForMail(employee, 1)).toHaveLength(1);
+      // The audit trail names the person the provider vouched for.
+      const history = await harness.api().get(`/api/processes/${contractId}/audit`).set('Authorization', 'Bearer dev-admin-token');
+      expect(history.status).toBe(200);
+      expect(JSON.stringify(history.body)).toContain('Hanna Henkilöstö');
+
+      // Another site's form riding on the session cookie is refused; our own origin is let through.
+      const foreign = await fetch(`${harness.baseUrl}/api/contracts/${contractId}/cancel`, {
+        method: 'POST', headers: { cookie: `sinetti_staff=${cookie}`, origin: 'https://evil.example', 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'csrf' }),
+      });
+      expect(foreign.status).toBe(403);
+      expect((await foreign.json() as { error: string }).error).toBe('foreign_origin');
+      const own = await fetch(`${harness.baseUrl}/api/contracts/${contractId}`, { headers: { cookie: `sinetti_staff=${cookie}` } });
+      expect(own.status).toBe(200);
+
+      // Sign-out ends the session here and at the provider; the old cookie then signs nobody in.
+      await page.goto(`${harness.baseUrl}/hr?lang=fi`);
+      await page.getByRole('button', { name: 'Kirjaudu ulos' }).click();
+      await page.waitForURL(`${harness.baseUrl}/auth/signed-out`);
+      const replayed = await fetch(`${harness.baseUrl}/api/contracts/${contractId}`, { headers: { cookie: `sinetti_staff=${cookie}` } });
+      expect(replayed.status).toBe(401);
+      // The provider's session is gone too: signing in again asks for the password.
+      await page.goto(`${harness.baseUrl}/auth/login?returnTo=%2Fhr`);
+      expect(await page.getByLabel('Password').isVisible()).toBe(true);
+      await context.close();
+    });
+  });
+
+  it("brings the secretary from the mail's /minutes/<id> link through sign-in to the minutes", async () => {
+    const who = minutesPeople();
+    await harness.stack.withWorker(async () => {
+      const reviewId = await startReview(harness, who);
+      const context = await browser.newContext({ locale: 'fi-FI' });
+      const page = await context.newPage();
+      await page.goto(`${harness.baseUrl}/minutes/${reviewId}`);
+      await fillProviderForm(page, 'sanna.sihteeri', 'sihteeri-salasana');
+      await page.waitForURL(`${harness.baseUrl}/minutes/${reviewId}`);
+      expect(await page.locator('h1').count()).toBeGreaterThan(0);
+      expect(await page.content()).not.toContain('"error"');
+      await context.close();
+    });
+  });
+
+  it('gives a person with several roles each of them, and one without HR no HR page', async () => {
+    const context = await browser.newContext({ locale: 'fi-FI' });
+    const page = await context.newPage();
+    await signInThroughProvider(page, harness.baseUrl, 'monika.moni', '/hr?lang=fi');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Sopimukset');
+    const cookie = await sessionCookie(page);
+    const letters = await fetch(`${harness.baseUrl}/api/letter-batches`, { headers: { cookie: `sinetti_staff=${cookie}` } });
+    expect(letters.status).toBe(200);
+    const admin = await fetch(`${harness.baseUrl}/api/admin/stuck`, { headers: { cookie: `sinetti_staff=${cookie}` } });
+    expect(admin.status).toBe(403);
+    await context.close();
+  });
+});
