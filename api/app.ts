@@ -51,7 +51,7 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(securityHeaders(), noStoreForPrivatePages());
+  app.use(securityHeaders(new URL(deps.config.identity.oidc.issuer).origin), noStoreForPrivatePages());
   const assets = clientAssets();
   app.use(assets.router);
   assets.warmUp().catch(() => undefined); // built again on the first request if this fails

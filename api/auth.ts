@@ -35,12 +35,17 @@ export function hasRole(identity: StaffIdentity | undefined, ...roles: StaffRole
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Where a browser says the request came from: Origin, or failing that the Referer's origin. */
-function requestOrigin(req: Request): string | undefined {
+/**
+ * Whether a state-changing request may ride on the session cookie: from an allowed origin (ours, the Temporal Web UI's),
+ * or from our own pages by the browser's Sec-Fetch-Site (our Referrer-Policy makes a form's Origin "null"), or from a
+ * client that is no browser at all (neither header). Anything else — another site's form or script — is refused.
+ */
+function fromAllowedOrigin(req: Request, allowedOrigins: Set<string>): boolean {
   const origin = req.get('origin');
-  if (origin) return origin;
-  const referer = req.get('referer');
-  try { return referer ? new URL(referer).origin : undefined; } catch { return 'null'; }
+  if (origin && allowedOrigins.has(origin)) return true;
+  const site = req.get('sec-fetch-site');
+  if (site) return site === 'same-origin' || site === 'none';
+  return origin === undefined;
 }
 
 export function authenticateStaff(config: SinettiConfig, cookies: StaffSessionCookies, apiKeys: ApiKeys): RequestHandler {
@@ -57,8 +62,7 @@ export function authenticateStaff(config: SinettiConfig, cookies: StaffSessionCo
       if (presentedSessionId(req)) {
         // The session cookie rides along on any request the browser makes, so a state change must come from our own pages
         // (or the Temporal Web UI's codec calls): a form or script on another site is refused.
-        const origin = requestOrigin(req);
-        if (!SAFE_METHODS.has(req.method) && origin !== undefined && !allowedOrigins.has(origin)) {
+        if (!SAFE_METHODS.has(req.method) && !fromAllowedOrigin(req, allowedOrigins)) {
           return next(new SinettiError('foreign_origin', 'This request came from another site and was refused. Use Sinetti\'s own pages.', 403));
         }
         req.staff = await cookies.identity(req);

@@ -19,9 +19,10 @@ afterAll(async () => {
 });
 
 const TERMS: Record<string, string> = {
-  employerName: 'Esimerkkilän kunta', employerAddress: 'Kunnantie 1, 99999 Esimerkkilä', employeeName: 'Maija Meikäläinen', employeeAddress: 'Kotikatu 2, 99999 Esimerkkilä',
-  startDate: '2027-01-04', placeOfWork: 'Esimerkkilän koulu', duties: 'Luokanopettaja', payBasis: 'OVTES', payPeriod: 'Kuukausi',
-  workingHours: '24 oppituntia viikossa', annualLeave: 'Vuosilomalain mukaan', noticePeriod: '14 päivää', collectiveAgreement: 'OVTES',
+  employerName: 'Esimerkkilän kunta', employerAddress: 'Kunnantie 1, 99999 Esimerkkilä', employerBusinessId: '0116297-6',
+  employeeAddress: 'Kotikatu 2, 99999 Esimerkkilä', startDate: '2027-01-04', endDate: '2027-01-29', fixedTermReason: 'Sijaisuus',
+  placeOfWork: 'Esimerkkilän koulu', duties: 'Luokanopettajan sijaisuus', payBasis: 'OVTES', payPeriod: 'Kuukausi',
+  workingHours: '24 oppituntia viikossa', annualLeave: 'Vuosilomalain mukaan', noticePeriod: 'Ei irtisanomisaikaa', collectiveAgreement: 'OVTES',
 };
 
 describe('staff sign-in through the identity provider', () => {
@@ -41,6 +42,7 @@ describe('staff sign-in through the identity provider', () => {
 
       await page.getByRole('link', { name: 'Uusi sopimus' }).first().click();
       await page.getByLabel('Otsikko').fill('Kirjautumisen testi');
+      await page.getByLabel('Työntekijä: Nimi', { exact: true }).first().fill('Maija Meikäläinen');
       for (const [field, value] of Object.entries(TERMS)) await page.locator(`#${field}`).fill(value);
       await page.locator('#employeeSignerName').fill('Maija Meikäläinen');
       await page.locator('#employeeSignerEmail').fill(employee);
@@ -48,7 +50,8 @@ describe('staff sign-in through the identity provider', () => {
       await page.locator('#employerSignerEmail').fill(uniqueEmail('employer'));
       await page.locator('#hrEmail').fill(uniqueEmail('hr'));
       await page.getByRole('button', { name: 'Lähetä allekirjoitettavaksi' }).click();
-      await page.waitForURL(/\/hr\/contracts\/contract-[^?]+\?lang=fi&done=created$/);
+      await page.waitForURL(/\/hr\/contracts\/contract-[^?]+\?lang=fi&done=created$/, { timeout: 15_000 })
+        .catch(async (error: Error) => { throw new Error(`${error.message}\n${page.url()}\n${(await page.content()).slice(0, 600)}`); });
       const contractId = /contracts\/(contract-[^?]+)/.exec(page.url())![1]!;
       expect(await waitForMail(employee, 1)).toHaveLength(1);
       // The audit trail names the person the provider vouched for.
@@ -68,7 +71,8 @@ describe('staff sign-in through the identity provider', () => {
       // Sign-out ends the session here and at the provider; the old cookie then signs nobody in.
       await page.goto(`${harness.baseUrl}/hr?lang=fi`);
       await page.getByRole('button', { name: 'Kirjaudu ulos' }).click();
-      await page.waitForURL(`${harness.baseUrl}/auth/signed-out`);
+      await page.waitForURL((url) => url.href.startsWith(`${harness.baseUrl}/auth/signed-out`));
+      expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Signed out");
       const replayed = await fetch(`${harness.baseUrl}/api/contracts/${contractId}`, { headers: { cookie: `sinetti_staff=${cookie}` } });
       expect(replayed.status).toBe(401);
       // The provider's session is gone too: signing in again asks for the password.
