@@ -1,5 +1,5 @@
 import { Browser } from 'playwright-core';
-import { launchChromium } from './support/browser';
+import { axeViolations, launchChromium } from './support/browser';
 import { ContractHarness, openContractHarness, uniqueEmail } from './support/contractHarness';
 import { waitForMail } from './support/mailbox';
 import { minutesPeople, startReview } from './support/minutesHarness';
@@ -107,6 +107,25 @@ describe('staff sign-in through the identity provider', () => {
     expect(letters.status).toBe(200);
     const admin = await fetch(`${harness.baseUrl}/api/admin/stuck`, { headers: { cookie: `sinetti_staff=${cookie}` } });
     expect(admin.status).toBe(403);
+    await context.close();
+  });
+
+  it('lets a signed-in admin create an API key on /admin, shown once, and revoke it', async () => {
+    const context = await browser.newContext({ locale: 'en-GB' });
+    const page = await context.newPage();
+    await signInThroughProvider(page, harness.baseUrl, 'aki.admin', '/admin');
+    await page.getByRole('heading', { name: 'API keys' }).waitFor();
+    await page.getByLabel("Client's name").fill('asianhallinta-ui');
+    await page.getByLabel('hr', { exact: true }).check();
+    await page.getByLabel('Expires on').fill(new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10));
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await page.getByText(/The new key .*snk_/).waitFor();
+    const key = /snk_\S+/.exec(await page.locator('#new-key').innerText())![0];
+    expect((await harness.api().get('/api/contracts').set('Authorization', `Bearer ${key}`)).status).toBe(200);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Revoke asianhallinta-ui' }).first().click();
+    await page.getByText('Revoked the key of asianhallinta-ui.').waitFor();
+    expect((await harness.api().get('/api/contracts').set('Authorization', `Bearer ${key}`)).status).toBe(401);
     await context.close();
   });
 });
