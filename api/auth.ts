@@ -5,6 +5,7 @@ import { SinettiConfig, StaffRole, StaffToken } from '../config/config';
 import { SinettiError } from '../common/errors';
 import { ApiKeys } from '../store/apiKeys';
 import { presentedSessionId, StaffSessionCookies } from './staffSession';
+import { forbiddenPage } from './views/signInPages';
 
 /**
  * Staff are identified by a server-side session (signed in through the
@@ -90,7 +91,9 @@ export function requireRole(...roles: StaffRole[]): RequestHandler {
       if (wantsPage(req)) return res.redirect(303, signInUrl(req));
       next(new SinettiError('unauthenticated', 'Sign in, or send an API key as "Authorization: Bearer <key>".', 401));
     } else if (!hasRole(req.staff, ...roles)) {
-      next(new SinettiError('forbidden', `This needs the role ${roles.join(' or ')}; your roles are ${req.staff.roles.join(', ') || 'none'}.`, 403));
+      const message = `This needs the role ${roles.join(' or ')}; your roles are ${req.staff.roles.join(', ') || 'none'}.`;
+      if (wantsPage(req)) return res.status(403).type('html').send(forbiddenPage(message, signInUrl(req)));
+      next(new SinettiError('forbidden', message, 403));
     } else {
       next();
     }

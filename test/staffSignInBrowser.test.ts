@@ -108,6 +108,16 @@ describe('staff sign-in through the identity provider', () => {
     const admin = await fetch(`${harness.baseUrl}/api/admin/stuck`, { headers: { cookie: `sinetti_staff=${cookie}` } });
     expect(admin.status).toBe(403);
     await context.close();
+
+    // A page a handler's role does not cover answers in words, not JSON.
+    const handlerContext = await browser.newContext({ locale: 'fi-FI' });
+    const handlerPage = await handlerContext.newPage();
+    await signInThroughProvider(handlerPage, harness.baseUrl, 'kalle.kasittelija', '/kasittely');
+    const forbidden = await handlerPage.goto(`${harness.baseUrl}/minutes/minutes-00000000-0000-0000-0000-000000000000`);
+    expect(forbidden?.status()).toBe(403);
+    expect(await handlerPage.getByRole('alert').textContent()).toContain('This needs the role secretary; your roles are handler.');
+    expect(await axeViolations(handlerPage)).toEqual([]);
+    await handlerContext.close();
   });
 
   it('lets a signed-in admin create an API key on /admin, shown once, and revoke it', async () => {
