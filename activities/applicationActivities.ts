@@ -1,20 +1,20 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { AuditLog } from '../audit/auditLog';
+import { type AuditLog } from '../audit/auditLog';
 import { recordsMetadataFor } from '../config/recordsPlan';
-import { FORMS, FormDefinition } from '../forms/formDefinitions';
-import { FinanceSystem, PaymentAlreadyOrderedError } from '../integrations/finance/financeSystem';
-import { ParticipantLinks } from '../links/signerLinks';
-import { MailSender } from '../mail/mailer';
+import { formById, type FormDefinition } from '../forms/formDefinitions';
+import { type FinanceSystem, PaymentAlreadyOrderedError } from '../integrations/finance/financeSystem';
+import { type ParticipantLinks } from '../links/signerLinks';
+import { type MailSender } from '../mail/mailer';
 import type { Language } from '../mail/templates';
 import { deemedNotificationDate, finnishCalendarDate, type Channel } from '../rules/officialMail';
 import { endOfFinnishDay, periodLastDay, RECTIFICATION_REQUEST_DAYS } from '../rules/rectificationPeriod';
-import { Archive } from '../store/archive';
-import { ApplicationRecord, Applications, DecisionOutcome } from '../store/applications';
-import { DocumentStore } from '../store/documentStore';
-import { Letters } from '../store/letters';
+import { type Archive } from '../store/archive';
+import { type ApplicationRecord, type Applications, type DecisionOutcome } from '../store/applications';
+import { type DocumentStore } from '../store/documentStore';
+import { type Letters } from '../store/letters';
 import { failFastOnBadInput, idempotencyKey } from './activityContext';
 import { renderDecisionPdf, renderRectificationDecisionPdf } from './decisionDocument';
-import { VersionRef, versionRef } from './documentActivities';
+import { type VersionRef, versionRef } from './documentActivities';
 
 /**
  * The side effects of turning an application into a decision. Each takes
@@ -46,7 +46,7 @@ export function applicantLink(publicUrl: string, token: string, language: Langua
 }
 
 function formOf(record: ApplicationRecord): FormDefinition {
-  const form = FORMS[record.formId];
+  const form = formById(record.formId);
   if (!form) throw ApplicationFailure.create({ type: 'unknown_form', message: `No form ${record.formId}`, nonRetryable: true });
   return form;
 }
@@ -55,11 +55,19 @@ export function createApplicationActivities(deps: ApplicationActivityDeps) {
   const audit = (processId: string, action: string, details?: Record<string, unknown>, actor = 'system', documentSha256?: string) =>
     deps.audit.append({ eventId: idempotencyKey(), processId, actor, action, at: new Date(), details, documentSha256 });
 
-  async function mailApplicant(record: ApplicationRecord, template: 'caseAcknowledgement' | 'supplementationRequest' | 'decisionSent', extra: { link?: string; deadline?: Date; reason?: string }) {
+  async function mailApplicant(
+    record: ApplicationRecord, template: 'caseAcknowledgement' | 'supplementationRequest' | 'decisionSent', extra: { deadline?: Date; reason?: string },
+    link?: { purpose: string; expiresAt: Date },
+  ) {
     const form = formOf(record);
     await deps.mail.send({
-      idempotencyKey: idempotencyKey(), to: record.values[form.roles.email]!, language: record.language, template,
+      idempotencyKey: idempotencyKey(), to: record.values[form.roles.email], language: record.language, template,
       data: { organization: deps.organization, recipientName: record.values[form.roles.applicantName] ?? '', documentTitle: `${form.title[record.language]} ${record.caseNumber ?? ''}`.trim(), ...extra },
+      // A personal link is issued once per mail, with the send (mail/mailer.ts): a retried activity mails the same link.
+      link: link && {
+        issue: () => deps.links.issue({ processId: record._id, participantId: APPLICANT, purpose: link.purpose, expiresAt: link.expiresAt }),
+        url: (token) => applicantLink(deps.publicUrl, token, record.language),
+      },
     });
   }
 
@@ -98,8 +106,7 @@ export function createApplicationActivities(deps: ApplicationActivityDeps) {
       const record = await deps.applications.get(input.applicationId);
       const deadline = new Date(input.deadlineAt);
       await deps.applications.update(input.applicationId, { supplementation: { fields: input.fields, message: input.message, deadlineAt: input.deadlineAt } });
-      const token = await deps.links.issue({ processId: input.applicationId, participantId: APPLICANT, purpose: 'supplementation', expiresAt: deadline });
-      await mailApplicant(record, 'supplementationRequest', { link: applicantLink(deps.publicUrl, token, record.language), deadline, reason: input.message });
+      await mailApplicant(record, 'supplementationRequest', { deadline, reason: input.message }, { purpose: 'supplementation', expiresAt: deadline });
       await audit(input.applicationId, 'case.supplementation_requested', { fields: input.fields, deadlineAt: input.deadlineAt }, input.actor);
     },
 
@@ -158,10 +165,10 @@ export function createApplicationActivities(deps: ApplicationActivityDeps) {
       const exists = await deps.letters.get(input.letterId).then(() => true, () => false);
       if (exists) return;
       const address = form.roles.address && {
-        name: record.values[form.roles.applicantName]!, street: record.values[form.roles.address.street]!,
-        postalCode: record.values[form.roles.address.postalCode]!, city: record.values[form.roles.address.city]!, countryCode: 'FI',
+        name: record.values[form.roles.applicantName], street: record.values[form.roles.address.street],
+        postalCode: record.values[form.roles.address.postalCode], city: record.values[form.roles.address.city], countryCode: 'FI',
       };
-      const recipientId = record.values[form.roles.recipientId]!;
+      const recipientId = record.values[form.roles.recipientId];
       await deps.letters.create([{
         _id: input.letterId, recipientId, recipientKind: /^\d{7}-\d$/.test(recipientId) ? 'organisation' : 'person',
         ...(address ? { address } : {}),
@@ -184,8 +191,7 @@ export function createApplicationActivities(deps: ApplicationActivityDeps) {
       const periodEndsAt = endOfFinnishDay(lastDay);
       const record = await deps.applications.get(input.applicationId);
       await deps.applications.update(input.applicationId, { notification: { channel: letter.channel, sentAt: sentAt.toISOString(), notifiedOn, periodLastDay: lastDay } });
-      const token = await deps.links.issue({ processId: input.applicationId, participantId: APPLICANT, purpose: 'rectification', expiresAt: periodEndsAt });
-      await mailApplicant(record, 'decisionSent', { link: applicantLink(deps.publicUrl, token, record.language), deadline: periodEndsAt, reason: record.caseNumber });
+      await mailApplicant(record, 'decisionSent', { deadline: periodEndsAt, reason: record.caseNumber }, { purpose: 'rectification', expiresAt: periodEndsAt });
       await audit(input.applicationId, 'decision.notified', { channel: letter.channel, notifiedOn, periodLastDay: lastDay });
       return { channel: letter.channel, sentAt: sentAt.toISOString(), notifiedOn, periodLastDay: lastDay, periodEndsAt: periodEndsAt.toISOString() };
     },
@@ -210,8 +216,8 @@ export function createApplicationActivities(deps: ApplicationActivityDeps) {
       const record = await deps.applications.get(input.applicationId);
       const form = formOf(record);
       const order = {
-        idempotencyKey: `${record.caseNumber}/${input.applicationId}`, caseNumber: record.caseNumber!, payeeName: record.values[form.roles.applicantName]!,
-        iban: record.values.iban!, amount: input.amount, reference: record.caseNumber!,
+        idempotencyKey: `${record.caseNumber}/${input.applicationId}`, caseNumber: record.caseNumber!, payeeName: record.values[form.roles.applicantName],
+        iban: record.values.iban, amount: input.amount, reference: record.caseNumber!,
       };
       let receipt;
       try {

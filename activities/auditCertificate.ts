@@ -1,8 +1,9 @@
 import { rgb } from 'pdf-lib';
 import type { AuditEvent } from '../audit/auditLog';
+import { chainHead } from '../audit/auditChain';
 import { PdfTextFlow } from './pdfTextFlow';
 import { helsinkiTime } from '../common/helsinkiTime';
-import { Catalog, textsFor } from '../texts/catalog';
+import { type Catalog, textsFor } from '../texts/catalog';
 import { LANGUAGES } from '../texts/language';
 
 /**
@@ -51,6 +52,9 @@ export async function renderAuditCertificate(input: CertificateInput): Promise<B
   flow.row(inAllLanguages((t) => t.document), input.title);
   flow.row(inAllLanguages((t) => t.organization), input.organization);
   flow.row(inAllLanguages((t) => t.process), input.processId);
+  // The chain's head under the seal: a trail rewritten later no longer ends here (audit/auditChain.ts).
+  const head = chainHead(input.events);
+  if (head) flow.row(inAllLanguages((t) => t.chain), `${head.seq} · SHA-256 ${head.hash}`);
   flow.paragraph(inAllLanguages((t) => t.intro), 8.5, rgb(0.3, 0.3, 0.3));
   flow.rule();
   for (const event of input.events) {

@@ -1,20 +1,21 @@
-import { AuditLog } from '../audit/auditLog';
+import { type AuditLog } from '../audit/auditLog';
 import { recordsMetadataFor } from '../config/recordsPlan';
 import { ROLE_LABELS } from '../rules/contractLabels';
-import { ParticipantLinks } from '../links/signerLinks';
-import { MailSender } from '../mail/mailer';
+import { type ParticipantLinks } from '../links/signerLinks';
+import { type MailSender } from '../mail/mailer';
 import type { Language, TemplateName } from '../mail/templates';
 import type { SigningCredentials } from '../signing/credentials';
-import { SignatureStamp, signField } from '../signing/signField';
-import { Archive } from '../store/archive';
-import { DocumentStore } from '../store/documentStore';
-import { activeSigners, ContractSigner, EmploymentContractRecord, EmploymentContracts, signatureFieldOf } from '../store/employmentContracts';
-import { SignaturePlans } from '../store/signaturePlans';
+import type { SignatureStamp } from '../signing/signField';
+import { signFieldForTheLongTerm, type LongTermValidityServices } from '../signing/longTermValidity';
+import { type Archive } from '../store/archive';
+import { type DocumentStore } from '../store/documentStore';
+import { activeSigners, type ContractSigner, type EmploymentContractRecord, type EmploymentContracts, signatureFieldOf } from '../store/employmentContracts';
+import { type SignaturePlans } from '../store/signaturePlans';
 import { appendPagesIncrementally } from '../signing/appendPages';
 import { failFastOnBadInput, idempotencyKey } from './activityContext';
 import { renderAuditCertificate } from './auditCertificate';
 import { renderContractPdf } from './contractTemplate';
-import { VersionRef, versionRef } from './documentActivities';
+import { type VersionRef, versionRef } from './documentActivities';
 
 /**
  * The employment contract's side effects. Each takes ids, looks the people
@@ -29,6 +30,7 @@ export interface ContractActivityDeps {
   plans: SignaturePlans;
   audit: AuditLog;
   credentials: SigningCredentials;
+  longTermValidity: LongTermValidityServices;
   contracts: EmploymentContracts;
   links: ParticipantLinks;
   mail: MailSender;
@@ -81,18 +83,20 @@ export function createContractActivities(deps: ContractActivityDeps) {
     key: string; record: EmploymentContractRecord; signer: ContractSigner; purpose: string; expiresAt: Date;
     template: TemplateName; deadline?: Date; attachments?: { filename: string; content: Buffer; contentType: string }[];
   }): Promise<void> {
-    if (await deps.mail.wasSent(input.key)) return;
-    const token = await deps.links.issue({ processId: input.record.contractId, participantId: input.signer.participantId, purpose: input.purpose, expiresAt: input.expiresAt });
     await deps.mail.send({
       idempotencyKey: input.key,
       to: input.signer.email,
       language: input.signer.language,
       template: input.template,
       data: {
-        organization: deps.organization, recipientName: input.signer.name, documentTitle: input.record.title,
-        link: signingLink(deps.publicUrl, token, input.signer.language), deadline: input.deadline,
+        organization: deps.organization, recipientName: input.signer.name, documentTitle: input.record.title, deadline: input.deadline,
       },
       attachments: input.attachments,
+      // Issued once per key, with the send (mail/mailer.ts): a retry mails the same link.
+      link: {
+        issue: () => deps.links.issue({ processId: input.record.contractId, participantId: input.signer.participantId, purpose: input.purpose, expiresAt: input.expiresAt }),
+        url: (token) => signingLink(deps.publicUrl, token, input.signer.language),
+      },
     });
   }
 
@@ -155,12 +159,12 @@ export function createContractActivities(deps: ContractActivityDeps) {
         const evidence = await deps.contracts.evidence(input.evidenceId);
         const source = await deps.store.getVersion(input.versionId);
         const plan = await deps.plans.get(source.documentId);
-        const signed = signField(await deps.store.readVersion(input.versionId), plan, signatureFieldOf(signer), {
+        const signed = await signFieldForTheLongTerm(await deps.store.readVersion(input.versionId), plan, signatureFieldOf(signer), {
           signerName: signer.name,
           role: ROLE_LABELS[signer.role][record.language],
           signedAt: new Date(evidence.at),
           reason: SIGNED_REASON[record.language],
-        }, deps.credentials);
+        }, deps.credentials, deps.longTermValidity);
         const saved = await deps.store.saveVersion({ key: idempotencyKey(), documentId: source.documentId, bytes: signed, fileName: source.fileName, kind: 'signed' });
         await deps.audit.append({
           eventId: idempotencyKey('audit'), processId: record.contractId, actor: `participant:${signer.participantId}`, action: 'contract.signed',
@@ -253,7 +257,7 @@ export function createContractActivities(deps: ContractActivityDeps) {
       return failFastOnBadInput(async () => {
         const { source, certificatePdf, withCertificate } = await certifiedContract(input.contractId, input.versionId);
         const plan = await deps.plans.get(source.documentId);
-        const sealedPdf = signField(withCertificate, plan, input.sealFieldName, { ...input.stamp, signedAt: new Date(input.stamp.signedAt) }, deps.credentials);
+        const sealedPdf = await signFieldForTheLongTerm(withCertificate, plan, input.sealFieldName, { ...input.stamp, signedAt: new Date(input.stamp.signedAt) }, deps.credentials, deps.longTermValidity);
         const [sealed, certificate] = await Promise.all([
           deps.store.saveVersion({ key: idempotencyKey('sealed'), documentId: source.documentId, bytes: sealedPdf, fileName: source.fileName, kind: 'sealed' }),
           deps.store.saveVersion({ key: idempotencyKey('certificate'), bytes: certificatePdf, fileName: 'audit-certificate.pdf', kind: 'audit-certificate' }),

@@ -1,9 +1,10 @@
-import { AuditEvent, AuditLog } from '../audit/auditLog';
-import { SigningCredentials } from '../signing/credentials';
+import { type AuditEvent, type AuditLog } from '../audit/auditLog';
+import { type SigningCredentials } from '../signing/credentials';
 import { prepareSignatureFields } from '../signing/prepareSignatureFields';
-import { SignatureStamp, signField } from '../signing/signField';
-import { DocumentStore } from '../store/documentStore';
-import { SignaturePlans } from '../store/signaturePlans';
+import type { SignatureStamp } from '../signing/signField';
+import { signFieldForTheLongTerm, type LongTermValidityServices } from '../signing/longTermValidity';
+import { type DocumentStore } from '../store/documentStore';
+import { type SignaturePlans } from '../store/signaturePlans';
 import { failFastOnBadInput, idempotencyKey } from './activityContext';
 
 /** Thin wrappers over the store, sealing and the audit log. They take and return ids. */
@@ -13,6 +14,7 @@ export interface DocumentActivityDeps {
   plans: SignaturePlans;
   audit: AuditLog;
   credentials: SigningCredentials;
+  longTermValidity: LongTermValidityServices;
   organization: string;
 }
 
@@ -41,7 +43,7 @@ export function createDocumentActivities(deps: DocumentActivityDeps) {
       return failFastOnBadInput(async () => {
         const source = await deps.store.getVersion(input.versionId);
         const plan = await deps.plans.get(source.documentId);
-        const signed = signField(await deps.store.readVersion(input.versionId), plan, input.fieldName, { ...input.stamp, signedAt: new Date(input.stamp.signedAt) }, deps.credentials);
+        const signed = await signFieldForTheLongTerm(await deps.store.readVersion(input.versionId), plan, input.fieldName, { ...input.stamp, signedAt: new Date(input.stamp.signedAt) }, deps.credentials, deps.longTermValidity);
         const saved = await deps.store.saveVersion({ key: idempotencyKey(), documentId: source.documentId, bytes: signed, fileName: source.fileName, kind: input.fieldName === 'organisation-seal' ? 'sealed' : 'signed' });
         return versionRef(saved);
       });

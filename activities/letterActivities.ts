@@ -1,18 +1,19 @@
 import { Context } from '@temporalio/activity';
-import { Client, WorkflowIdConflictPolicy, WorkflowNotFoundError } from '@temporalio/client';
+import { type Client, WorkflowIdConflictPolicy, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { AuditLog } from '../audit/auditLog';
-import { OfficialMailConfig } from '../config/officialMail';
-import { PopulationRegister } from '../integrations/populationRegister/populationRegister';
-import { MessageEvent, MessagesService, MessagesServiceError, PostalAddress } from '../integrations/suomifiMessages/messagesService';
+import { type AuditLog } from '../audit/auditLog';
+import { type OfficialMailConfig } from '../config/officialMail';
+import { type PopulationRegister } from '../integrations/populationRegister/populationRegister';
+import { type MessageEvent, type MessagesService, MessagesServiceError, type PostalAddress } from '../integrations/suomifiMessages/messagesService';
 import { parsePartyIdentifier, maskIdentifier } from '../rules/identifiers';
-import { Channel, checkLetterPdf, checkLetterTitle, letterCostCents, parseLetterProcessId, rowDeliveryTrackerId } from '../rules/officialMail';
+import { type Channel, checkLetterPdf, checkLetterTitle, letterCostCents, parseLetterProcessId, rowDeliveryTrackerId } from '../rules/officialMail';
 import { PdfError } from '../signing/errors';
-import { DocumentStore } from '../store/documentStore';
-import { LetterRecord, Letters, LetterStatus } from '../store/letters';
+import { type DocumentStore } from '../store/documentStore';
+import { type LetterRecord, type Letters, type LetterStatus } from '../store/letters';
 import type { BatchTotals } from '../workflows/letterBatch';
 import type { DeliveryEvent, OfficialLetterState } from '../workflows/officialLetter';
 import type { LetterDeliveryEvents } from '../workflows/letterDeliveryTracking';
+import { csvCell } from '../common/csv';
 import { idempotencyKey } from './activityContext';
 import { createLetterBatchActivities } from './letterBatchActivities';
 import { createLetterSending } from './letterSending';
@@ -231,7 +232,8 @@ export function createLetterActivities(deps: LetterActivityDeps) {
         }
         total += events.length;
         token = continuationToken;
-        await deps.letters.saveEventCursor(input.pollerId, continuationToken);
+        const newest = events.reduce((max, event) => Math.max(max, Date.parse(event.eventTime) || 0), 0);
+        await deps.letters.saveEventCursor(input.pollerId, continuationToken, newest ? new Date(newest) : undefined);
         if (events.length < 1000) break;
       }
       return { events: total, letters: lettersSignalled };
@@ -262,7 +264,7 @@ export function createLetterActivities(deps: LetterActivityDeps) {
       const { total } = await deps.letters.getBatch(input.batchId);
       for await (const letter of deps.letters.batchLetters(input.batchId, total, { recipientId: 1, row: 1, status: 1, channel: 1, costCents: 1, failure: 1, deemedNotifiedOn: 1 })) {
         const reason = letter.failure ? `${letter.failure.code}: ${letter.failure.reason}` : '';
-        lines.push([letter.row, maskIdentifier(letter.recipientId), letter.status, letter.channel ?? '', letter.costCents !== undefined ? euros(letter.costCents) : '', letter.deemedNotifiedOn ?? '', csvField(reason)].join(','));
+        lines.push([letter.row ?? '', maskIdentifier(letter.recipientId), letter.status, letter.channel ?? '', letter.costCents !== undefined ? euros(letter.costCents) : '', letter.deemedNotifiedOn ?? '', reason].map((cell) => csvCell(cell, ',')).join(','));
         if (++count % 500 === 0) Context.current().heartbeat();
       }
       const saved = await deps.store.saveVersion({ key: idempotencyKey(), bytes: Buffer.from(lines.join('\r\n') + '\r\n'), fileName: `${input.batchId}-report.csv`, kind: 'letter-batch-report' });
@@ -277,10 +279,6 @@ export function createLetterActivities(deps: LetterActivityDeps) {
 function singleLetterPdf(letter: LetterRecord): string {
   if (!letter.versionId) throw ApplicationFailure.create({ type: 'LetterRejected.document_missing', message: 'The letter names no PDF.', nonRetryable: true });
   return letter.versionId;
-}
-
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 export type LetterActivities = ReturnType<typeof createLetterActivities>;

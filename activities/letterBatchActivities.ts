@@ -1,18 +1,18 @@
 import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { PostalAddress, MessagesServiceError } from '../integrations/suomifiMessages/messagesService';
+import { type PostalAddress, MessagesServiceError } from '../integrations/suomifiMessages/messagesService';
 import { maskIdentifier, parsePartyIdentifier } from '../rules/identifiers';
-import { Channel, checkLetterPdf, checkLetterTitle, deemedNotificationDate, FINAL_DELIVERY_EVENTS, finnishCalendarDate, letterCostCents, letterProcessId, parseLetterProcessId } from '../rules/officialMail';
+import { type Channel, checkLetterPdf, checkLetterTitle, deemedNotificationDate, FINAL_DELIVERY_EVENTS, finnishCalendarDate, letterCostCents, letterProcessId, parseLetterProcessId } from '../rules/officialMail';
 import { inspectPdf, PdfError } from '../signing/errors';
-import { activityTallyKey, countLetters, FinalStatus, LetterPageTallies } from '../store/letterPageTallies';
-import { LetterTemplateRecord, LetterTemplates } from '../store/letterTemplates';
-import { LetterRecord, LetterStatus } from '../store/letters';
+import { activityTallyKey, countLetters, type FinalStatus, type LetterPageTallies } from '../store/letterPageTallies';
+import { type LetterTemplateRecord, type LetterTemplates } from '../store/letterTemplates';
+import { type LetterRecord, type LetterStatus } from '../store/letters';
 import type { AuditEvent } from '../audit/auditLog';
 import type { BatchTotals } from '../workflows/letterBatch';
 import type { FinalDelivery, TrackedEvent } from '../workflows/letterDeliveryTracking';
 import type { LetterActivityDeps } from './letterActivities';
-import { LetterSending } from './letterSending';
+import { type LetterSending } from './letterSending';
 import { renderTemplateLetter } from './templateLetterPdf';
 
 /**
@@ -264,7 +264,7 @@ export function createLetterBatchActivities(deps: LetterActivityDeps & { templat
         const concurrency = input.concurrency ?? deps.config.batch.sendConcurrency;
         await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, async () => {
           while (next < todo.length) {
-            await dispatchOne(todo[next++]!);
+            await dispatchOne(todo[next++]);
             done += 1;
           }
         }));

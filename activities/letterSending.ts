@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { PopulationRegisterError } from '../integrations/populationRegister/populationRegister';
-import { MultichannelMessage, PaperMailPart, PostalAddress } from '../integrations/suomifiMessages/messagesService';
+import { type MultichannelMessage, type PaperMailPart, type PostalAddress } from '../integrations/suomifiMessages/messagesService';
 import { inspectPdf } from '../signing/errors';
 import type { LetterRecord } from '../store/letters';
 import type { LetterActivityDeps } from './letterActivities';

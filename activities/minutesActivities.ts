@@ -1,17 +1,17 @@
-import { AuditLog } from '../audit/auditLog';
+import { type AuditLog } from '../audit/auditLog';
 import { recordsMetadataFor } from '../config/recordsPlan';
-import { ParticipantLinks } from '../links/signerLinks';
-import { MailSender } from '../mail/mailer';
+import { type ParticipantLinks } from '../links/signerLinks';
+import { type MailSender } from '../mail/mailer';
 import type { Language, TemplateName } from '../mail/templates';
 import { finnishDate, rectificationPeriod } from '../rules/rectificationPeriod';
 import type { SigningCredentials } from '../signing/credentials';
-import { signField } from '../signing/signField';
-import { Archive } from '../store/archive';
-import { DocumentStore } from '../store/documentStore';
-import { MinutesPerson, MinutesReviewRecord, MinutesReviews, MinutesRole } from '../store/minutesReviews';
-import { SignaturePlans } from '../store/signaturePlans';
+import { signFieldForTheLongTerm, type LongTermValidityServices } from '../signing/longTermValidity';
+import { type Archive } from '../store/archive';
+import { type DocumentStore } from '../store/documentStore';
+import { type MinutesPerson, type MinutesReviewRecord, type MinutesReviews, type MinutesRole } from '../store/minutesReviews';
+import { type SignaturePlans } from '../store/signaturePlans';
 import { failFastOnBadInput, idempotencyKey } from './activityContext';
-import { VersionRef, versionRef } from './documentActivities';
+import { type VersionRef, versionRef } from './documentActivities';
 import { renderPublicMinutes } from './publicMinutes';
 
 /**
@@ -26,6 +26,7 @@ export interface MinutesActivityDeps {
   plans: SignaturePlans;
   audit: AuditLog;
   credentials: SigningCredentials;
+  longTermValidity: LongTermValidityServices;
   reviews: MinutesReviews;
   links: ParticipantLinks;
   mail: MailSender;
@@ -68,14 +69,17 @@ export function createMinutesActivities(deps: MinutesActivityDeps) {
   }
 
   async function mailLink(input: { key: string; record: MinutesReviewRecord; person: MinutesPerson; purpose: 'review' | 'sign'; kind: LinkMailKind; deadline: Date }): Promise<void> {
-    // A retry after the mail went out must not issue another link: that would revoke the one in the inbox.
-    if (await deps.mail.wasSent(input.key)) return;
-    const token = await deps.links.issue({
-      processId: input.record.reviewId, participantId: input.person.participantId, purpose: input.purpose, expiresAt: new Date(input.deadline.getTime() + LINK_GRACE_MS),
-    });
+    // The link is issued once per key, with the send (mail/mailer.ts): a retry after the mail went out mails the
+    // same link instead of issuing another, which would revoke the one in the inbox.
     await deps.mail.send({
       idempotencyKey: input.key, to: input.person.email, language: input.person.language, template: LINK_TEMPLATES[input.purpose][input.kind],
-      data: { organization: deps.organization, recipientName: input.person.name, documentTitle: input.record.title, link: minutesLink(deps.publicUrl, token, input.person.language), deadline: input.deadline },
+      data: { organization: deps.organization, recipientName: input.person.name, documentTitle: input.record.title, deadline: input.deadline },
+      link: {
+        issue: () => deps.links.issue({
+          processId: input.record.reviewId, participantId: input.person.participantId, purpose: input.purpose, expiresAt: new Date(input.deadline.getTime() + LINK_GRACE_MS),
+        }),
+        url: (token) => minutesLink(deps.publicUrl, token, input.person.language),
+      },
     });
   }
 
@@ -85,9 +89,9 @@ export function createMinutesActivities(deps: MinutesActivityDeps) {
     const evidence = await deps.reviews.feedback(input.feedbackId);
     const source = await deps.store.getVersion(input.versionId);
     const plan = await deps.plans.get(source.documentId);
-    const signed = signField(await deps.store.readVersion(input.versionId), plan, person.fieldName ?? person.participantId, {
+    const signed = await signFieldForTheLongTerm(await deps.store.readVersion(input.versionId), plan, person.fieldName ?? person.participantId, {
       signerName: person.name, role: allLanguages(MINUTES_ROLE_LABELS[person.role]), signedAt: new Date(evidence.at), reason: allLanguages(input.reason),
-    }, deps.credentials);
+    }, deps.credentials, deps.longTermValidity);
     const saved = await deps.store.saveVersion({ key: idempotencyKey(), documentId: source.documentId, bytes: signed, fileName: source.fileName, kind: 'signed' });
     await deps.audit.append({
       eventId: idempotencyKey('audit'), processId: record.reviewId, actor: `participant:${person.participantId}`, action,

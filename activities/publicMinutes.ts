@@ -1,4 +1,4 @@
-import { PDFDocument, rgb } from 'pdf-lib';
+import { type PDFDocument, rgb } from 'pdf-lib';
 import { loadPdfDocument } from '../signing/errors';
 import type { MinutesSection, PublishedSection } from '../store/minutesReviews';
 import { PdfTextFlow } from './pdfTextFlow';

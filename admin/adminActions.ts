@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Client, WorkflowExecutionDescription, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { AuditLog } from '../audit/auditLog';
+import { type Client, type WorkflowExecutionDescription, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { type AuditLog } from '../audit/auditLog';
 import { ConflictError, NotFoundError, SinettiError } from '../common/errors';
-import { cancelUpdate, extendDeadlineUpdate, reassignParticipantUpdate, remindNowUpdate, RoundStanding } from '../workflows/adminUpdates';
+import { cancelUpdate, extendDeadlineUpdate, reassignParticipantUpdate, remindNowUpdate, type RoundStanding } from '../workflows/adminUpdates';
 
 /**
  * What an admin may do to a running process. Human decisions go through the

@@ -1,6 +1,6 @@
-import { Client } from '@temporalio/client';
+import { type Client } from '@temporalio/client';
 import { AuditLog } from '../audit/auditLog';
-import { SinettiConfig } from '../config/config';
+import { type SinettiConfig } from '../config/config';
 import { Mailer } from '../mail/mailer';
 import { ChunkedDocumentStore } from '../store/documentStore';
 import type { ServiceDeps } from '../application/serviceDeps';

@@ -1,6 +1,6 @@
-import express, { Express } from 'express';
+import express, { type Express } from 'express';
 import { createServices } from '../application/services';
-import { ApiDeps, RouterContext } from './apiDeps';
+import { type ApiDeps, type RouterContext } from './apiDeps';
 import { authenticateStaff } from './auth';
 import { errorHandler, notFound } from './httpErrors';
 import { ApiRoutes, openApiDocument } from './routeRegistry';
@@ -18,10 +18,16 @@ import { signInRoutes } from './routes/signIn';
 import { apiKeyRoutes } from './routes/apiKeys';
 import { createStaffAccess, StaffAccess } from './staffAccess';
 import { adminRoutes } from './routes/admin';
+import { auditChainRoutes } from './routes/auditChain';
 import { applicationRoutes } from './routes/applications';
 import { loadPayloadCodec } from '../common/payloadKeys';
 import { createApiMetrics } from '../observability/metrics';
 import { signerPageRoutes } from './routes/signerPages';
+import { validationRoutes } from './routes/validation';
+import { webhookRoutes } from './routes/webhooks';
+import { suomifiMessagesAdminRoutes } from './routes/suomifiMessagesAdmin';
+import { archiveRoutes } from './routes/archive';
+import { addWebhooksToOpenApi } from '../integrations/webhooks/openApiWebhooks';
 import { clientAssets } from './assets/clientAssets';
 import { noStoreForPrivatePages, securityHeaders } from './securityHeaders';
 
@@ -44,6 +50,11 @@ export function apiRoutes(deps: ApiDeps, access: StaffAccess = createStaffAccess
   minutesRoutes(routes, context);
   minutesPageRoutes(routes, context);
   applicationRoutes(routes, context);
+  webhookRoutes(routes, deps);
+  suomifiMessagesAdminRoutes(routes, deps);
+  archiveRoutes(routes, deps);
+  validationRoutes(routes, deps);
+  auditChainRoutes(routes, deps);
   return routes;
 }
 
@@ -65,6 +76,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(['/api/forms', '/api/applicant'], express.json({ limit: '16mb' }));
   app.use(express.json({ limit: '1mb' }), routes.router);
   const openapi = openApiDocument(routes.specs, { title: 'Sinetti API', version: '0.1.0' });
+  addWebhooksToOpenApi(openapi);
   app.get('/openapi.json', (_req, res) => { res.json(openapi); });
   const metrics = createApiMetrics(deps.temporal);
   app.get('/metrics', async (_req, res) => { res.type(metrics.contentType).send(await metrics.metrics()); });

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Request, RequestHandler } from 'express';
+import { type Request, type RequestHandler } from 'express';
 import type { Requester } from '../application/serviceDeps';
-import { SinettiConfig, StaffRole, StaffToken } from '../config/config';
+import { type SinettiConfig, type StaffRole, type StaffToken } from '../config/config';
 import { SinettiError } from '../common/errors';
 import { ApiKeys } from '../store/apiKeys';
 import { presentedSessionId, StaffSessionCookies } from './staffSession';

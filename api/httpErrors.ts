@@ -1,5 +1,5 @@
 import { isGrpcServiceError, ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
-import { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { SinettiError } from '../common/errors';
 import { PdfError } from '../signing/errors';
@@ -17,7 +17,7 @@ const GRPC_DEADLINE_EXCEEDED = 4;
 export function isTemporalUnavailableError(error: unknown): boolean {
   for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
-    if (isGrpcServiceError(e) && (e.code === GRPC_UNAVAILABLE || e.code === GRPC_DEADLINE_EXCEEDED)) return true;
+    if (isGrpcServiceError(e) && (Number(e.code) === GRPC_UNAVAILABLE || Number(e.code) === GRPC_DEADLINE_EXCEEDED)) return true;
     if (e instanceof ServiceError && /UNAVAILABLE|DEADLINE_EXCEEDED|failed to connect|connection refused/i.test(e.message)) return true;
   }
   return false;

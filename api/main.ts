@@ -4,6 +4,7 @@ import { logger } from '../observability/logger';
 import { connectStore, disconnectStore } from '../store/connection';
 import { createApiDeps } from './apiDeps';
 import { createApp } from './app';
+import { warmPdfInspection } from '../inspection/pdfInspection';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
   const temporal = await connectTemporalClient(config);
   const deps = createApiDeps(config, temporal);
   const app = createApp(deps);
+  warmPdfInspection();
   const server = app.listen(config.api.port, config.api.host, () => logger.info({ port: config.api.port }, 'API listening'));
   const stop = async () => {
     server.close();

@@ -1,7 +1,7 @@
 import type { PageChange } from '../common/pageTextDiff';
 import { finnishDate } from '../rules/rectificationPeriod';
 import type { MinutesFeedback, MinutesReviewRecord, MinutesSection, PublishedMinutes } from '../store/minutesReviews';
-import { Catalog, textsFor } from '../texts/catalog';
+import { type Catalog, textsFor } from '../texts/catalog';
 import type { Language } from '../texts/language';
 import type { MinutesReviewState } from '../workflows/minutesReview';
 import { ConsentBox, ErrorSummary, TextField } from './views/kit/formControls';

@@ -1,7 +1,7 @@
-import { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
 import { z } from 'zod';
 import { SinettiError } from '../common/errors';
-import { StaffRole } from '../config/config';
+import { type StaffRole } from '../config/config';
 import { requireRole } from './auth';
 
 /**
@@ -58,7 +58,7 @@ export function invalidRequest(issues: { location: Location; issue: z.core.$ZodI
 }
 
 function pathParams(path: string): string[] {
-  return [...path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
+  return [...path.matchAll(/:(\w+)/g)].map((m) => m[1]);
 }
 
 export class ApiRoutes {
@@ -92,7 +92,7 @@ export class ApiRoutes {
 }
 
 function jsonSchema(schema: Schema): Record<string, unknown> {
-  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 }
 
 /** Each property of an object schema as an OpenAPI parameter. */

@@ -1,5 +1,6 @@
-import { Catalog, textsFor } from '../texts/catalog';
-import { isLanguage, Language } from '../texts/language';
+import type { VerificationFailure } from '../verification/signerVerification';
+import { type Catalog, textsFor } from '../texts/catalog';
+import { isLanguage, type Language } from '../texts/language';
 import { ConsentBox, ErrorSummary, FieldError, TextField } from './views/kit/formControls';
 import { explanationPage as explain, participantPage } from './views/kit/participantPage';
 import { PageImages } from './views/kit/pageImages';
@@ -132,7 +133,7 @@ export interface VerifyPageModel {
   channel: 'email' | 'sms';
   /** Set once a code has gone out: where to (masked). */
   sentTo?: string;
-  error?: 'wrong_code' | 'expired_code' | 'too_many_attempts' | 'no_code';
+  error?: VerificationFailure;
 }
 
 /** The one-time code step before the signing form, when the sender asked for it. */

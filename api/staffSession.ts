@@ -1,7 +1,7 @@
 import { parse, serialize } from 'cookie';
-import { Request, Response } from 'express';
-import { StaffRole } from '../config/config';
-import { StaffSessionRecord, StaffSessions } from '../store/staffSessions';
+import { type Request, type Response } from 'express';
+import { type StaffRole } from '../config/config';
+import { type StaffSessionRecord, type StaffSessions } from '../store/staffSessions';
 import type { StaffIdentity } from './auth';
 
 /**

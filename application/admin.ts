@@ -1,10 +1,10 @@
-import { AdminActionRequest, AdminActions } from '../admin/adminActions';
-import { DEFAULT_STUCK_CRITERIA, findStuckProcesses, StuckProcess } from '../admin/stuckProcesses';
+import { type AdminActionRequest, AdminActions } from '../admin/adminActions';
+import { DEFAULT_STUCK_CRITERIA, findStuckProcesses, type StuckProcess } from '../admin/stuckProcesses';
 import { EmploymentContracts } from '../store/employmentContracts';
 import { MinutesReviews } from '../store/minutesReviews';
 import { employmentContractWorkflow } from '../workflows/employmentContract';
 import { minutesReviewWorkflow } from '../workflows/minutesReview';
-import { ServiceDeps } from './serviceDeps';
+import { type ServiceDeps } from './serviceDeps';
 
 /** The admin's view and levers: every process by type, status and organisation; the stuck ones; audited actions. */
 

@@ -2,18 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { UpdateDefinition } from '@temporalio/common';
 import { NotFoundError, SinettiError } from '../common/errors';
 import { loadFormsConfig } from '../config/formsConfig';
-import { FORMS, FormDefinition } from '../forms/formDefinitions';
+import { FORMS, type FormDefinition } from '../forms/formDefinitions';
 import { roundTable } from '../forms/roundExport';
-import { FieldProblem, SubmittedAttachment, validateSubmission } from '../forms/validateForm';
-import { ParticipantLinks, ResolvedLink } from '../links/signerLinks';
+import { type FieldProblem, type SubmittedAttachment, validateSubmission } from '../forms/validateForm';
+import { ParticipantLinks, type ResolvedLink } from '../links/signerLinks';
 import type { Language } from '../mail/templates';
-import { ApplicationAttachment, ApplicationRecord, Applications } from '../store/applications';
+import { type ApplicationAttachment, type ApplicationRecord, Applications } from '../store/applications';
 import {
-  applicationStateQuery, DecisionDraft, draftDecisionUpdate, FormToDecisionInput, FormToDecisionState, formToDecisionWorkflow, rectificationRequestUpdate,
-  RectificationResolution, requestSupplementationUpdate, resolveRectificationUpdate, signDecisionUpdate, supplementedUpdate,
+  applicationStateQuery, type DecisionDraft, draftDecisionUpdate, type FormToDecisionInput, type FormToDecisionState, formToDecisionWorkflow, rectificationRequestUpdate,
+  type RectificationResolution, requestSupplementationUpdate, resolveRectificationUpdate, signDecisionUpdate, supplementedUpdate,
 } from '../workflows/formToDecision';
 import { queryProcess, sendUpdate } from './processHandles';
-import { Requester, ServiceDeps } from './serviceDeps';
+import { type Requester, type ServiceDeps } from './serviceDeps';
 
 /**
  * Citizen e-forms and what the handler does with them: submitting an
@@ -128,7 +128,7 @@ export class ApplicationService {
   /** A round's applications with their states, decisions and amounts. */
   async inRound(roundId: string) {
     return (await this.applications.inRound(roundId)).map((r) => {
-      const form = FORMS[r.formId]!;
+      const form = FORMS[r.formId];
       return {
         applicationId: r._id, caseNumber: r.caseNumber, formId: r.formId, status: r.status, submittedAt: r.submittedAt,
         applicant: r.values[form.roles.applicantName], amountApplied: r.values[form.roles.amount], decision: r.decision && { outcome: r.decision.outcome, amount: r.decision.amount },

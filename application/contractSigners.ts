@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { ParticipantLinks, ResolvedLink } from '../links/signerLinks';
+import { ParticipantLinks, type ResolvedLink } from '../links/signerLinks';
 import type { Language } from '../mail/templates';
 import { SimulatedSmsSender } from '../integrations/sms/smsSender';
+import { SinettiError } from '../common/errors';
 import { inspectPdf } from '../signing/errors';
-import { ContractSigner, EmploymentContractRecord, EmploymentContracts } from '../store/employmentContracts';
-import { contractStateQuery, EmploymentContractState } from '../workflows/employmentContract';
-import { DecisionReceipt, decideUpdate } from '../workflows/signingRound';
-import { Completion, SignerVerifier, VerificationEvidence, verifierFor, VerificationSubject } from '../verification/signerVerification';
-import { queryProcess, updateProcess } from './processHandles';
-import { Requester, ServiceDeps } from './serviceDeps';
+import type { DocumentStore } from '../store/documentStore';
+import { type ContractSigner, type EmploymentContractRecord, EmploymentContracts } from '../store/employmentContracts';
+import { contractStateQuery, type EmploymentContractState } from '../workflows/employmentContract';
+import { type DecisionReceipt, decideUpdate, REJECTIONS, type RejectionType, type RoundSnapshot } from '../workflows/signingRound';
+import { type Completion, type SignerVerifier, type VerificationEvidence, verifierFor, type VerificationSubject } from '../verification/signerVerification';
+import { queryProcess, SIGNING_REJECTION_STATUS, updateProcess } from './processHandles';
+import { type Requester, type ServiceDeps } from './serviceDeps';
 
 /**
  * A signer's side of an employment contract, behind their personal link.
@@ -50,7 +52,10 @@ export class ContractSignerService {
   }
 
   subject({ record, signer }: SignerLink, language: Language): VerificationSubject {
-    return { processId: record.contractId, participantId: signer.participantId, name: signer.name, email: signer.email, phone: signer.phone, language, documentTitle: record.title };
+    return {
+      processId: record.contractId, participantId: signer.participantId, name: signer.name, email: signer.email, phone: signer.phone, language, documentTitle: record.title,
+      staffContact: record.hr,
+    };
   }
 
   verified(signer: SignerLink, language: Language, proof: string | undefined): Promise<VerificationEvidence | undefined> {
@@ -63,7 +68,8 @@ export class ContractSignerService {
     const challenge = await verifier.begin(this.subject(signer, language));
     await this.deps.audit.append({
       eventId: `${signer.record.contractId}/code/${randomUUID()}`, processId: signer.record.contractId, actor: by.actor,
-      action: 'contract.code_sent', at: new Date(), ip: by.ip, userAgent: by.userAgent, details: { method: verifier.method },
+      action: challenge.kind === 'refused' ? 'contract.code_refused' : 'contract.code_sent', at: new Date(), ip: by.ip, userAgent: by.userAgent,
+      details: challenge.kind === 'refused' ? { method: verifier.method, reason: challenge.reason } : { method: verifier.method },
     });
     return challenge;
   }
@@ -98,6 +104,8 @@ export class ContractSignerService {
     by: Requester,
   ): Promise<DecisionReceipt> {
     const evidenceId = randomUUID();
+    // Checked first, so a decision the round would refuse leaves no evidence record behind.
+    await checkDecisionBeforeEvidence(this.deps.store, (await this.state(record.contractId)).round, signer.participantId, decision.documentSha256);
     await this.contracts.recordEvidence({
       evidenceId, contractId: record.contractId, participantId: signer.participantId, decision: decision.decision,
       typedName: decision.decision === 'sign' ? decision.typedName?.trim() : undefined, reason: decision.decision === 'decline' ? decision.reason : undefined,
@@ -121,3 +129,23 @@ export class ContractSignerService {
   }
 }
 
+
+/**
+ * A signer's decision checked as the round's validator will check it, before
+ * its evidence (typed name, IP, browser) is stored: a decision the round would
+ * refuse leaves no evidence record behind. The round accepts the hash of any
+ * version it has shown; from outside, a hash no version of the document has
+ * is refused here, and the round's own check stays the last word.
+ */
+export async function checkDecisionBeforeEvidence(store: DocumentStore, round: RoundSnapshot, participantId: string, documentSha256: string): Promise<void> {
+  const refuse = (type: RejectionType) => new SinettiError(type, REJECTIONS[type], SIGNING_REJECTION_STATUS[type]);
+  if (round.status !== 'open') throw refuse('round_closed');
+  if (!round.documentVersionId) throw refuse('not_open_yet');
+  const signer = round.signers.find((s) => s.participantId === participantId);
+  if (!signer) throw refuse('unknown_signer');
+  if (signer.status === 'signed' || signer.status === 'declined' || signer.status === 'deciding') throw refuse('already_decided');
+  if (signer.status !== 'invited') throw refuse('not_your_turn');
+  if (documentSha256 === round.documentSha256) return;
+  const { documentId } = await store.getVersion(round.documentVersionId);
+  if (!(await store.listVersions(documentId)).some((version) => version.sha256 === documentSha256)) throw refuse('stale_document');
+}

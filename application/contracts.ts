@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { NotFoundError, SinettiError } from '../common/errors';
 import { contractTitle } from '../rules/contractLabels';
 import { inspectPdf } from '../signing/errors';
-import { activeSigners, ContractSigner, EmploymentContractRecord, EmploymentContracts, SIGNER_ROLES } from '../store/employmentContracts';
+import { activeSigners, type ContractSigner, type EmploymentContractRecord, EmploymentContracts, SIGNER_ROLES } from '../store/employmentContracts';
 import {
-  contractStateQuery, EMPLOYMENT_CONTRACT, EmploymentContractInput, EmploymentContractState, employmentContractWorkflow,
+  contractStateQuery, EMPLOYMENT_CONTRACT, type EmploymentContractInput, type EmploymentContractState, employmentContractWorkflow,
 } from '../workflows/employmentContract';
-import { cancelUpdate, extendDeadlineUpdate, RoundStanding } from '../workflows/adminUpdates';
-import { resendInvitationUpdate, RoundSnapshot } from '../workflows/signingRound';
-import { contractSigner, createContractRequest } from './contractRequests';
+import { cancelUpdate, extendDeadlineUpdate, type RoundStanding } from '../workflows/adminUpdates';
+import { resendInvitationUpdate, type RoundSnapshot } from '../workflows/signingRound';
+import { type contractSigner, type createContractRequest } from './contractRequests';
 import { queryProcess, searchAttributesOf, updateProcess } from './processHandles';
-import { Requester, ServiceDeps } from './serviceDeps';
+import { type Requester, type ServiceDeps } from './serviceDeps';
 
 /**
  * Employment contracts as HR works them: send one (the record, its audit

@@ -3,7 +3,7 @@ import { SinettiError } from '../common/errors';
 import { inspectPdf } from '../signing/errors';
 import type { StoredVersion } from '../store/documentStore';
 import { organisationSealWorkflow } from '../workflows/organisationSeal';
-import { Requester, ServiceDeps } from './serviceDeps';
+import { type Requester, type ServiceDeps } from './serviceDeps';
 
 /** Uploaded documents and their versions, and sealing one with the organisation's seal. */
 export class DocumentService {

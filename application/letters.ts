@@ -8,13 +8,13 @@ import { malformedPlaceholder, mergeTemplate, templatePlaceholders } from '../ru
 import { batchPageTrackerIds, checkLetterPdf, checkLetterTitle, letterProcessId, rowDeliveryTrackerId } from '../rules/officialMail';
 import { inspectPdf, PdfError } from '../signing/errors';
 import { LetterPageTallies } from '../store/letterPageTallies';
-import { LetterAddress, LetterBatchRecord, LetterRecord, Letters } from '../store/letters';
-import { LetterTemplateRecord, LetterTemplates } from '../store/letterTemplates';
+import { type LetterAddress, type LetterBatchRecord, type LetterRecord, Letters } from '../store/letters';
+import { type LetterTemplateRecord, LetterTemplates } from '../store/letterTemplates';
 import { letterBatchStateQuery, letterBatchWorkflow } from '../workflows/letterBatch';
 import { letterEventsQuery } from '../workflows/letterDeliveryTracking';
 import { letterStateQuery, officialLetterWorkflow } from '../workflows/officialLetter';
 import { queryWhileRunning } from './processHandles';
-import { ServiceDeps } from './serviceDeps';
+import { type ServiceDeps } from './serviceDeps';
 
 /**
  * The registry office's official mail: one letter, a batch from a CSV,
@@ -252,7 +252,7 @@ export class LetterService {
     if (anyAddress) {
       const parsed = addressSchema.safeParse(given);
       if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
+        const issue = parsed.error.issues[0];
         return { problem: { field: `recipient.address.${issue.path.join('.')}`, code: 'invalid_address', message: issue.message } };
       }
       if (!fields.name?.trim()) return { problem: { field: 'recipient.name', code: 'name_missing', message: 'A postal address needs the recipient\'s name.' } };

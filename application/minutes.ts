@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from '@temporalio/client';
+import { type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { NotFoundError, SinettiError } from '../common/errors';
 import { pageDiff, pdfPageTexts } from '../common/pageTextDiff';
 import { inspectPdf } from '../signing/errors';
 import { sha256Hex } from '../store/documentStore';
-import { MinutesPerson, MinutesReviewRecord, MinutesReviews, MinutesSection } from '../store/minutesReviews';
+import { type MinutesPerson, type MinutesReviewRecord, MinutesReviews, type MinutesSection } from '../store/minutesReviews';
 import { cancelUpdate, extendDeadlineUpdate } from '../workflows/adminUpdates';
-import { CHECKING_REJECTIONS as MINUTES_REJECTIONS, CheckingRejection as MinutesRejection, submitVersionUpdate } from '../workflows/checkingRound';
-import { MINUTES_REVIEW, MinutesReviewInput, MinutesReviewState, minutesReviewWorkflow, minutesStateQuery } from '../workflows/minutesReview';
+import { CHECKING_REJECTIONS as MINUTES_REJECTIONS, type CheckingRejection as MinutesRejection, submitVersionUpdate } from '../workflows/checkingRound';
+import { MINUTES_REVIEW, type MinutesReviewInput, type MinutesReviewState, minutesReviewWorkflow, minutesStateQuery } from '../workflows/minutesReview';
 import { safeFileName } from './documents';
-import { createMinutesRequest, newVersionRequest } from './minutesRequests';
+import { type createMinutesRequest, type newVersionRequest } from './minutesRequests';
 import { queryProcess, searchAttributesOf, sendUpdate, updateProcess } from './processHandles';
-import { Requester, ServiceDeps } from './serviceDeps';
+import { type Requester, type ServiceDeps } from './serviceDeps';
 
 /** The secretary's side of minutes review: start, follow, upload corrected versions, extend, cancel, download. */
 
@@ -140,7 +140,7 @@ export class MinutesService {
     }
     const { version, pageCount } = await this.uploadedVersion(versionId, 'documentVersionId');
     if (sections) {
-      const same = sections.length === record.sections.length && sections.every((s, i) => s.number === record.sections[i]!.number && s.title === record.sections[i]!.title && s.publicity === record.sections[i]!.publicity);
+      const same = sections.length === record.sections.length && sections.every((s, i) => s.number === record.sections[i].number && s.title === record.sections[i].title && s.publicity === record.sections[i].publicity);
       if (!same) throw sectionMismatch('a new version may move sections to other pages, but their numbers, titles, publicity and order stay as they were.');
     }
     checkSectionsFitPdf(sections ?? record.sections, pageCount);

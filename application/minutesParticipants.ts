@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { pageDiff, pdfPageTexts } from '../common/pageTextDiff';
-import { ParticipantLinks, ResolvedLink } from '../links/signerLinks';
+import { ParticipantLinks, type ResolvedLink } from '../links/signerLinks';
 import { inspectPdf } from '../signing/errors';
-import { MinutesPerson, MinutesReviewRecord, MinutesReviews, SectionComment } from '../store/minutesReviews';
+import { type MinutesPerson, type MinutesReviewRecord, MinutesReviews, type SectionComment } from '../store/minutesReviews';
 import { reviewUpdate } from '../workflows/checkingRound';
-import { MinutesReviewState, minutesStateQuery } from '../workflows/minutesReview';
+import { type MinutesReviewState, minutesStateQuery } from '../workflows/minutesReview';
 import { decideUpdate } from '../workflows/signingRound';
 import { updateMinutes } from './minutes';
 import { queryProcess, updateProcess } from './processHandles';
-import { Requester, ServiceDeps } from './serviceDeps';
+import { type Requester, type ServiceDeps } from './serviceDeps';
 
 /**
  * The checkers', the chair's and the secretary's side of a minutes review,

@@ -1,7 +1,7 @@
-import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, type QueryDefinition, type UpdateDefinition } from '@temporalio/common';
 import { NotFoundError, SinettiError } from '../common/errors';
-import { REJECTIONS, RejectionType } from '../workflows/signingRound';
+import { REJECTIONS, type RejectionType } from '../workflows/signingRound';
 
 /**
  * Typed calls into running processes: a query or an Update by its
@@ -10,7 +10,7 @@ import { REJECTIONS, RejectionType } from '../workflows/signingRound';
  * refuses everything as "signing has ended".
  */
 
-const STATUS: Record<RejectionType, number> = {
+export const SIGNING_REJECTION_STATUS: Record<RejectionType, number> = {
   unknown_signer: 404,
   round_closed: 409,
   not_open_yet: 409,
@@ -49,8 +49,8 @@ export async function sendUpdate<Ret, Arg>(temporal: Client, processId: string, 
 /** A signing round's refusals (see workflows/signingRound.ts), each with its HTTP status. */
 export function signingRoundRefusals(processId: string): Refusals {
   return {
-    refused: (type, message) => type && type in STATUS
-      ? new SinettiError(type, REJECTIONS[type as RejectionType], STATUS[type as RejectionType])
+    refused: (type, message) => type && type in SIGNING_REJECTION_STATUS
+      ? new SinettiError(type, REJECTIONS[type as RejectionType], SIGNING_REJECTION_STATUS[type as RejectionType])
       : new SinettiError(type ?? 'update_failed', message, 409),
     ended: () => new SinettiError('round_closed', REJECTIONS.round_closed, 409),
     unknown: () => new NotFoundError(`Process ${processId}`),

@@ -3,7 +3,7 @@ import { NotFoundError } from '../common/errors';
 import { parseLetterProcessId } from '../rules/officialMail';
 import { Letters } from '../store/letters';
 import { anyProcessStateQuery } from '../workflows/processView';
-import { ServiceDeps } from './serviceDeps';
+import { type ServiceDeps } from './serviceDeps';
 
 /** Any process by id, whatever its type: its state and its audit trail. */
 export class ProcessService {

@@ -7,7 +7,7 @@ import { LetterService } from './letters';
 import { MinutesService } from './minutes';
 import { MinutesParticipantService } from './minutesParticipants';
 import { ProcessService } from './processes';
-import { ServiceDeps } from './serviceDeps';
+import { type ServiceDeps } from './serviceDeps';
 
 /** One service per process, built once from the injected dependencies; routers and tests call these, never the stores or Temporal directly. */
 export function createServices(deps: ServiceDeps) {

@@ -1,17 +1,17 @@
-import { sealingTimeline, SealingTimeline } from './contractTimeline';
+import { sealingTimeline, type SealingTimeline } from './contractTimeline';
 import { productionWorkerArgs } from './productionWorker';
 import { WORKER_NODE_FLAGS } from '../worker/nodeOptions';
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import { AddressInfo } from 'node:net';
+import { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../api/app';
 import { createApiDeps } from '../api/apiDeps';
 import { connectTemporalClient } from '../common/temporalClient';
 import { loadConfig } from '../config/config';
-import { isPortOpen, RunningService, startFerretDb, startMailDev, startTemporalDevServer, stopServices } from '../scripts/embeddedStack';
+import { isPortOpen, type RunningService, startFerretDb, startMailDev, startTemporalDevServer, stopServices } from '../scripts/embeddedStack';
 import { connectStore, disconnectStore } from '../store/connection';
 import type { EmploymentContractState } from '../workflows/employmentContract';
 

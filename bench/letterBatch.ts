@@ -1,10 +1,10 @@
 import { productionWorkerArgs } from './productionWorker';
 import { BULK_WORKER_NODE_FLAGS, WORKER_NODE_FLAGS } from '../worker/nodeOptions';
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../api/app';
@@ -14,11 +14,12 @@ import { loadConfig } from '../config/config';
 import { Mailer } from '../mail/mailer';
 import { messageEventPollerId } from '../activities/letterActivities';
 import { makeIdentityCode } from '../rules/identifiers';
-import { RunningService, startEmbeddedServices, stopServices } from '../scripts/embeddedStack';
+import { type RunningService, startEmbeddedServices, stopServices } from '../scripts/embeddedStack';
 import { connectStore, disconnectStore } from '../store/connection';
 import { ChunkedDocumentStore } from '../store/documentStore';
 import type { LetterBatchState } from '../workflows/letterBatch';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { startWebhookProbe, type WebhookProbe } from './webhookProbe';
 
 /**
  * A 10,000-letter batch on the embedded stack against the Suomi.fi Messages
@@ -83,9 +84,9 @@ function startWorker(role: 'processes' | 'bulk'): Promise<ChildProcess> {
   });
   return new Promise((resolve, reject) => {
     let output = '';
-    const watch = (chunk: Buffer) => { output += chunk; if (output.includes('worker started')) resolve(child); };
-    child.stdout!.on('data', watch);
-    child.stderr!.on('data', watch);
+    const watch = (chunk: Buffer) => { output += chunk.toString(); if (output.includes('worker started')) resolve(child); };
+    child.stdout.on('data', watch);
+    child.stderr.on('data', watch);
     child.once('exit', (code) => reject(new Error(`worker exited (${code}): ${output.slice(-2000)}`)));
   });
 }
@@ -113,8 +114,8 @@ export async function letterBatchBenchmark(): Promise<string> {
     // As in production: the processes' worker and the bulk worker that sends the batch's pages, each its own process.
     workers.push(await startWorker('processes'), await startWorker('bulk'));
     const [processesPid, bulkPid] = workers.map((w) => w.pid!);
-    let peakRss = rssBytes(processesPid!);
-    let peakBulkRss = rssBytes(bulkPid!);
+    let peakRss = rssBytes(processesPid);
+    let peakBulkRss = rssBytes(bulkPid);
 
     // The dev server's health: a cheap call every half second, timed.
     const health = { calls: 0, failures: 0, worstMs: 0 };
@@ -125,8 +126,8 @@ export async function letterBatchBenchmark(): Promise<string> {
         try { await client.workflowService.getSystemInfo({}); } catch { health.failures += 1; }
         health.calls += 1;
         health.worstMs = Math.max(health.worstMs, Date.now() - started);
-        peakRss = Math.max(peakRss, rssBytes(processesPid!));
-        peakBulkRss = Math.max(peakBulkRss, rssBytes(bulkPid!));
+        peakRss = Math.max(peakRss, rssBytes(processesPid));
+        peakBulkRss = Math.max(peakBulkRss, rssBytes(bulkPid));
         await sleep(500);
       }
     })();
@@ -138,6 +139,9 @@ export async function letterBatchBenchmark(): Promise<string> {
     await new Promise((r) => server!.once('listening', r));
     const { port } = server.address() as AddressInfo;
 
+    // BENCH_WEBHOOKS=1: a receiver subscribed to every letter's "accepted" event, timing each from event to arrival.
+    const probe: WebhookProbe | undefined = process.env.BENCH_WEBHOOKS === '1' ? await startWebhookProbe(`http://127.0.0.1:${port}`, ['letter.accepted']) : undefined;
+
     const rows = ['recipientId,title'];
     for (let i = 0; i < LETTERS; i++) {
       const year = 1940 + (i % 60);
@@ -147,8 +151,8 @@ export async function letterBatchBenchmark(): Promise<string> {
 
     // Where the time goes: CPU seconds per process from upload to report (the benchmark's own process holds the API).
     const groups: [string, number][] = [
-      ['processes worker', processesPid!],
-      ['bulk worker', bulkPid!],
+      ['processes worker', processesPid],
+      ['bulk worker', bulkPid],
       ...services.filter((s) => s.process?.pid).map((s) => [s.name, s.process!.pid!] as [string, number]),
     ];
     const cpuBefore = groups.map(([, pid]) => cpuSecondsOfGroup(pid));
@@ -194,9 +198,10 @@ export async function letterBatchBenchmark(): Promise<string> {
     const final = await counters();
     const selfCpu = process.cpuUsage(selfBefore);
     const cpu = [
-      ...groups.map(([name, pid], i) => `${name} ${(cpuSecondsOfGroup(pid) - cpuBefore[i]!).toFixed(0)} s`),
+      ...groups.map(([name, pid], i) => `${name} ${(cpuSecondsOfGroup(pid) - cpuBefore[i]).toFixed(0)} s`),
       `API and benchmark ${((selfCpu.user + selfCpu.system) / 1e6).toFixed(0)} s`,
     ].join(', ');
+    const webhooks = probe ? await probe.finish(LETTERS, 300_000) : undefined;
     const description = await client.workflow.getHandle(batchId).describe();
     const historyEvents = description.historyLength;
     const historyBytes = Number(description.raw.workflowExecutionInfo?.historySizeBytes ?? 0);
@@ -205,7 +210,7 @@ export async function letterBatchBenchmark(): Promise<string> {
     await client.workflow.getHandle(messageEventPollerId(config.temporal.taskQueue)).terminate('benchmark done').catch(() => undefined);
     await client.connection.close();
 
-    const settings = ['BENCH_LETTERS', 'BENCH_RATE'].filter((name) => process.env[name]);
+    const settings = ['BENCH_LETTERS', 'BENCH_RATE', 'BENCH_WEBHOOKS'].filter((name) => process.env[name]);
     const command = `${settings.map((name) => `${name}=${/\s/.test(process.env[name]!) ? `'${process.env[name]}'` : process.env[name]} `).join('')}npm run bench -- letters`;
     const seconds = (ms: number) => (ms / 1000).toFixed(1);
     const ok = (pass: boolean) => (pass ? '✅' : '❌');
@@ -228,6 +233,11 @@ export async function letterBatchBenchmark(): Promise<string> {
       `| batch workflow history | ${historyEvents} events, ${(historyBytes / 1024).toFixed(0)} KiB | |`,
       `| CPU from upload to report | ${cpu} (of ${(os.cpus().length * reportMs / 1000).toFixed(0)} core-s) | |`,
       `| batch list with progress, as the registry page reloads it every 3 s | ${watching.reads} reads, mean ${(watching.totalMs / Math.max(1, watching.reads)).toFixed(0)} ms, slowest ${watching.worstMs} ms | |`,
+      ...(webhooks ? [
+        `| webhooks (letter.accepted) received, each id once | ${webhooks.received} of ${LETTERS} (${webhooks.duplicates} repeats refused by id) | all ${ok(webhooks.received === LETTERS)} |`,
+        `| webhook throughput while the batch runs | ${webhooks.perSecond.toFixed(0)} /s | |`,
+        `| webhook delay, event to receiver: median / p99 / max | ${seconds(webhooks.p50Ms)} s / ${seconds(webhooks.p99Ms)} s / ${seconds(webhooks.maxMs)} s | |`,
+      ] : []),
       `| dev server health (GetSystemInfo every 0.5 s) | ${health.calls - health.failures}/${health.calls} answered, slowest ${health.worstMs} ms | all answered ${ok(healthy)} |`,
       '',
     ].join('\n');

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { contractsBenchmark } from './contracts';
+import { hostileUploadsBenchmark } from './hostileUploads';
 import { letterBatchBenchmark } from './letterBatch';
 import { sealingBenchmark } from './sealing';
 
@@ -17,6 +18,7 @@ const BENCHMARKS: { name: string; run: () => Promise<string> }[] = [
   { name: 'sealing', run: sealingBenchmark },
   { name: 'contracts', run: contractsBenchmark },
   { name: 'letters', run: letterBatchBenchmark },
+  { name: 'uploads', run: hostileUploadsBenchmark },
 ];
 
 const FILE = path.join(__dirname, '..', 'BENCHMARKS.md');

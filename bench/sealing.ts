@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes, sign as cryptoSign } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
@@ -9,6 +10,12 @@ import signpdf from '@signpdf/signpdf';
 import forge from 'node-forge';
 import { concatTransformationMatrix, drawObject, PDFDocument, popGraphicsState, pushGraphicsState, StandardFonts } from 'pdf-lib';
 import { loadOrCreateDevelopmentCredentials, type SigningCredentials } from '../signing/credentials';
+import { loadOrCreateDevelopmentPki } from '../signing/developmentPki';
+import { signFieldForTheLongTerm } from '../signing/longTermValidity';
+import { validatePdf } from '../signing/validation/validatePdf';
+import { createRevocationClient } from '../integrations/revocation/revocationClient';
+import { createTimestampClient } from '../integrations/timestamping/timestampClient';
+import { serveTrustServices } from '../scripts/trustServices';
 import { prepareSignatureFields } from '../signing/prepareSignatureFields';
 import type { SignaturePlan } from '../signing/signatureFieldPlan';
 import { signField, type SignatureStamp } from '../signing/signField';
@@ -50,7 +57,7 @@ async function minutesPdf(pages: number): Promise<PDFDocument> {
     const pdfPage = document.addPage([595.28, 841.89]);
     pdfPage.drawText(`Kunnanhallitus – pöytäkirja 4/2025 – sivu ${page}/${pages}`, { x: 56, y: 790, size: 13, font: bold });
     for (let line = 0; line < 44; line++) {
-      pdfPage.drawText(MINUTES_TEXT[(line + page) % MINUTES_TEXT.length]!, { x: 56, y: 760 - line * 16, size: 9.5, font });
+      pdfPage.drawText(MINUTES_TEXT[(line + page) % MINUTES_TEXT.length], { x: 56, y: 760 - line * 16, size: 9.5, font });
     }
   }
   return document;
@@ -105,12 +112,12 @@ function measureInterleaved(contenders: Record<string, () => void>, rounds = 3):
     results[name] = [];
   }
   for (let round = 0; round < rounds; round++) {
-    for (const [name, work] of Object.entries(contenders)) results[name]!.push(measureFor(MEASURE_MS / rounds, work));
+    for (const [name, work] of Object.entries(contenders)) results[name].push(measureFor(MEASURE_MS / rounds, work));
   }
   return Object.fromEntries(
     Object.entries(results).map(([name, rates]) => {
       const sorted = [...rates].sort((a, b) => a.perSecond - b.perSecond);
-      const median = sorted[Math.floor(sorted.length / 2)]!;
+      const median = sorted[Math.floor(sorted.length / 2)];
       return [name, { count: rates.reduce((sum, rate) => sum + rate.count, 0), perSecond: median.perSecond }];
     }),
   );
@@ -212,6 +219,7 @@ export async function sealingBenchmark(): Promise<string> {
   writeFileSync(path.join(workDir, 'large-prepared.pdf'), large.pdf);
   writeFileSync(path.join(workDir, 'large-plan.json'), JSON.stringify(large.plan));
   const memory = measureMemoryInChild(workDir);
+  const longTerm = await longTermSealingBenchmark();
 
   const sinettiVsSignpdf = sinetti.perSecond / signpdfRate.perSecond;
   const rawVsSinetti = raw.perSecond / sinetti.perSecond;
@@ -234,12 +242,114 @@ export async function sealingBenchmark(): Promise<string> {
       ` V8 heap used ${memory.heapUsedBeforeMiB} → ${memory.heapUsedAfterMiB} MiB (heap total ${memory.heapTotalAfterMiB} MiB);` +
       ` Buffers (outside the heap) ${memory.arrayBuffersAfterMiB} MiB after sealing.`,
     '',
+    longTerm,
   ].join('\n');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/**
+ * What B-LTA costs a two-signer contract: the same three signatures (two
+ * signers and the seal) on the same prepared 10-page PDF, once as today's
+ * B-B and once with a signature timestamp on each and the DSS and document
+ * timestamp after the seal, against a local TSA, OCSP responder and CRL
+ * served from this process. The two sides alternate round by round.
+ */
+export async function longTermSealingBenchmark(rounds = 5, roundMs = 1500): Promise<string> {
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'sinetti-bench-ltv-'));
+  const ports = { tsaPort: await freePort(), ocspPort: await freePort(), crlPort: await freePort() };
+  const pki = await loadOrCreateDevelopmentPki(workDir, ORGANISATION, {
+    ocsp: `http://127.0.0.1:${ports.ocspPort}/`,
+    crl: `http://127.0.0.1:${ports.crlPort}/development-ca.crl`,
+    caIssuers: `http://127.0.0.1:${ports.crlPort}/development-ca.crt`,
+  });
+  const servers = await serveTrustServices(pki, ports);
+  try {
+    const services = {
+      timestamps: createTimestampClient({ urls: [`http://127.0.0.1:${ports.tsaPort}/`], trustAnchors: [pki.caCertificate] }),
+      revocation: createRevocationClient(),
+    };
+    const prepared = await prepareSignatureFields(await (await minutesPdf(10)).save(), FIELDS);
+    const contenders: Record<'basic' | 'archival', () => Promise<Buffer>> = {
+      basic: async () => FIELDS.reduce((pdf, field) => signField(pdf, prepared.plan, field.name, STAMP, pki.seal), prepared.pdf),
+      archival: async () => {
+        let pdf = prepared.pdf;
+        for (const field of FIELDS) pdf = await signFieldForTheLongTerm(pdf, prepared.plan, field.name, STAMP, pki.seal, services);
+        return pdf;
+      },
+    };
+    const samples: Record<keyof typeof contenders, number[]> = { basic: [], archival: [] };
+    for (const work of Object.values(contenders)) for (let warmup = 0; warmup < 3; warmup++) await work();
+    for (let round = 0; round < rounds; round++) {
+      for (const [name, work] of Object.entries(contenders) as [keyof typeof contenders, () => Promise<Buffer>][]) {
+        const until = Date.now() + roundMs;
+        while (Date.now() < until) {
+          const started = process.hrtime.bigint();
+          await work();
+          samples[name].push(Number(process.hrtime.bigint() - started) / 1e6);
+        }
+      }
+    }
+
+    // Validating a 10-signature B-LTA document: nine signers and the seal.
+    const tenFields = [...Array.from({ length: 9 }, (_, index) => ({ name: `member-${index + 1}`, label: `Jäsen ${index + 1}` })), { name: 'organisation-seal', label: 'Sinetti' }];
+    const tenPrepared = await prepareSignatureFields(await (await minutesPdf(10)).save(), tenFields);
+    let tenSigned = tenPrepared.pdf;
+    for (const field of tenFields) tenSigned = await signFieldForTheLongTerm(tenSigned, tenPrepared.plan, field.name, STAMP, pki.seal, services);
+    const validationMs: number[] = [];
+    let levels = '';
+    for (let run = 0; run < 7; run++) {
+      const started = process.hrtime.bigint();
+      const report = await validatePdf(tenSigned, { trustAnchors: [pki.caCertificate] });
+      validationMs.push(Number(process.hrtime.bigint() - started) / 1e6);
+      levels = [...new Set(report.signatures.map((signature) => `${signature.kind === 'signature' ? signature.level : 'document timestamp'} ${signature.indication}`))].join(', ');
+    }
+
+    const p50 = (name: keyof typeof contenders) => percentile(samples[name], 50);
+    const added = p50('archival') - p50('basic');
+    const rate = (name: keyof typeof contenders) => 1000 / (samples[name].reduce((sum, ms) => sum + ms, 0) / samples[name].length);
+    return [
+      '## Long-term validity (B-LTA) against the local TSA and OCSP responder',
+      '',
+      `A two-signer contract (signer-1, signer-2, organisation-seal) on the same prepared 10-page PDF, ${rounds} alternating rounds of ${roundMs / 1000} s per side;` +
+        ' the TSA, OCSP responder and CRL answer over HTTP from this same process (one core shared with the client).',
+      '',
+      '| Path | Contracts | p50 ms | p95 ms | Contracts/s |',
+      '| --- | ---: | ---: | ---: | ---: |',
+      `| B-B: three signField calls | ${samples.basic.length} | ${round(p50('basic'), 2)} | ${round(percentile(samples.basic, 95), 2)} | ${round(rate('basic'))} |`,
+      `| B-LTA: three signatures each timestamped, then DSS (OCSP for seal and TSA certificates) and document timestamp | ${samples.archival.length} | ${round(p50('archival'), 2)} | ${round(percentile(samples.archival, 95), 2)} | ${round(rate('archival'))} |`,
+      '',
+      `- Added per contract for B-LTA: **${round(added, 1)} ms p50** (target < 100 ms: ${added < 100 ? 'met' : '**missed**'})`,
+      `- Validating a 10-signature B-LTA PDF (${round(tenSigned.length / 1024)} kB; ${levels}): **${round(percentile(validationMs, 50), 1)} ms p50** of ${validationMs.length} runs` +
+        ` (target < 200 ms: ${percentile(validationMs, 50) < 200 ? 'met' : '**missed**'})`,
+      '',
+    ].join('\n');
+  } finally {
+    servers.forEach((server) => server.close());
+  }
 }
 
 if (require.main === module) {
   const childFlag = process.argv.indexOf('--memory-child');
-  const run = childFlag >= 0 ? sealLargePdfAndReport(process.argv[childFlag + 1]!) : sealingBenchmark().then((markdown) => console.log(markdown));
+  const run = childFlag >= 0
+    ? sealLargePdfAndReport(process.argv[childFlag + 1])
+    : process.argv.includes('--long-term-only')
+      ? longTermSealingBenchmark().then((markdown) => console.log(markdown))
+      : sealingBenchmark().then((markdown) => console.log(markdown));
   run.catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;

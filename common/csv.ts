@@ -27,7 +27,7 @@ export async function* readCsvRecords(source: AsyncIterable<Buffer | string>): A
 
   function* consume(text: string): Generator<{ line: number; fields: string[] }> {
     for (let i = 0; i < text.length; i++) {
-      const c = text[i]!;
+      const c = text[i];
       if (quoted) {
         if (c === '"') {
           if (text[i + 1] === '"') { field += '"'; i++; } else { quoted = false; afterQuote = true; }
@@ -69,4 +69,17 @@ export async function* readCsvRecords(source: AsyncIterable<Buffer | string>): A
 export class CsvError extends Error {
   override readonly name = 'CsvError';
   constructor(readonly line: number, message: string) { super(`Line ${line}: ${message}`); }
+}
+
+/**
+ * One CSV cell, safe to open in a spreadsheet: text that a spreadsheet would
+ * take for a formula (starting with =, +, -, @, a tab or a carriage return)
+ * is prefixed with a single quote, and any cell holding the delimiter, a
+ * quote or a line break is quoted (OWASP's rule for CSV injection). Numbers
+ * are Sinetti's own and written as they are.
+ */
+export function csvCell(value: string | number, delimiter: ',' | ';'): string {
+  if (typeof value === 'number') return String(value);
+  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return text.includes(delimiter) || /["\r\n]/.test(text) || text !== value ? `"${text.replace(/"/g, '""')}"` : text;
 }

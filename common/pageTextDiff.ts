@@ -20,7 +20,7 @@ export async function pdfPageTexts(pdf: Buffer): Promise<string[]> {
     const { stdout } = await run('pdftotext', ['-enc', 'UTF-8', input, '-'], { maxBuffer: 64 * 1024 * 1024 });
     const pages = stdout.split('\f');
     // pdftotext ends the last page with a form feed too.
-    if (pages.length > 1 && pages[pages.length - 1]!.trim() === '') pages.pop();
+    if (pages.length > 1 && pages[pages.length - 1].trim() === '') pages.pop();
     return pages;
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
@@ -41,18 +41,18 @@ export function lineDiff(before: string[], after: string[]): LineChange[] {
   const common: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
-      common[i]![j] = before[i] === after[j] ? common[i + 1]![j + 1]! + 1 : Math.max(common[i + 1]![j]!, common[i]![j + 1]!);
+      common[i][j] = before[i] === after[j] ? common[i + 1][j + 1] + 1 : Math.max(common[i + 1][j], common[i][j + 1]);
     }
   }
   const changes: LineChange[] = [];
   let i = 0;
   let j = 0;
   while (i < n && j < m) {
-    if (before[i] === after[j]) { i++; j++; } else if (common[i + 1]![j]! >= common[i]![j + 1]!) changes.push({ kind: 'removed', text: before[i++]! });
-    else changes.push({ kind: 'added', text: after[j++]! });
+    if (before[i] === after[j]) { i++; j++; } else if (common[i + 1][j] >= common[i][j + 1]) changes.push({ kind: 'removed', text: before[i++] });
+    else changes.push({ kind: 'added', text: after[j++] });
   }
-  while (i < n) changes.push({ kind: 'removed', text: before[i++]! });
-  while (j < m) changes.push({ kind: 'added', text: after[j++]! });
+  while (i < n) changes.push({ kind: 'removed', text: before[i++] });
+  while (j < m) changes.push({ kind: 'added', text: after[j++] });
   return changes;
 }
 
@@ -61,10 +61,10 @@ export function pageDiff(before: string[], after: string[]): PageChange[] {
   const changes: PageChange[] = [];
   for (let index = 0; index < Math.max(before.length, after.length); index++) {
     const page = index + 1;
-    if (index >= before.length) changes.push({ page, status: 'added', lines: lines(after[index]!).map((text) => ({ kind: 'added', text })) });
-    else if (index >= after.length) changes.push({ page, status: 'removed', lines: lines(before[index]!).map((text) => ({ kind: 'removed', text })) });
+    if (index >= before.length) changes.push({ page, status: 'added', lines: lines(after[index]).map((text) => ({ kind: 'added', text })) });
+    else if (index >= after.length) changes.push({ page, status: 'removed', lines: lines(before[index]).map((text) => ({ kind: 'removed', text })) });
     else {
-      const diff = lineDiff(lines(before[index]!), lines(after[index]!));
+      const diff = lineDiff(lines(before[index]), lines(after[index]));
       if (diff.length > 0) changes.push({ page, status: 'changed', lines: diff });
     }
   }

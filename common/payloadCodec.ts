@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { METADATA_ENCODING_KEY, Payload, PayloadCodec, ValueError } from '@temporalio/common';
+import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec, ValueError } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 
 /**
@@ -11,12 +11,39 @@ import { temporal } from '@temporalio/proto';
  *
  * Keys carry ids. New payloads use the first (newest) key; old payloads still
  * decode as long as their key is listed, which is how keys are rotated.
+ *
+ * Decoding refuses what is not encrypted. AES-GCM's tag then vouches for
+ * every payload's origin as well as hiding it: whoever reaches Temporal's
+ * port without a key cannot start, signal or update anything with a
+ * plaintext payload of their own (an Update moving a deadline, say, under a
+ * forged actor).
  */
 
 const ENCODING = 'binary/encrypted';
 const KEY_ID = 'encryption-key-id';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
+
+/**
+ * Plaintext encodings Temporal itself needs to get through decode. None:
+ * everything the SDK decodes comes from a Sinetti process (and is encrypted)
+ * or from an operator's tool with no payloads (cancel, terminate, stack trace
+ * queries). What Temporal writes in plain text never reaches a codec:
+ * search attributes go through their own converter, and the patch and
+ * local-activity markers' bookkeeping is read by the SDK's core only.
+ * An encoding added here must say why Temporal needs it and why it cannot
+ * carry anything a person could forge.
+ */
+const PLAINTEXT_TEMPORAL_NEEDS: ReadonlySet<string> = new Set();
+
+/**
+ * What a refused payload decodes to: a payload no converter reads. Refusing by
+ * substitution rather than by throwing matters for Updates: Temporal's
+ * workflow runtime rejects an Update whose input cannot be converted before
+ * accepting it, so nothing reaches history and the workflow carries on,
+ * whereas an error thrown by the codec fails the whole workflow task.
+ */
+export const REFUSED_PLAINTEXT_ENCODING = 'binary/refused-not-encrypted-with-a-sinetti-key';
 
 export interface PayloadKey { id: string; key: Buffer }
 
@@ -50,7 +77,11 @@ export class AesGcmPayloadCodec implements PayloadCodec {
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
-      if (Buffer.from(payload.metadata?.[METADATA_ENCODING_KEY] ?? []).toString() !== ENCODING) return payload;
+      const encoding = Buffer.from(payload.metadata?.[METADATA_ENCODING_KEY] ?? []).toString();
+      if (encoding !== ENCODING) {
+        if (PLAINTEXT_TEMPORAL_NEEDS.has(encoding)) return payload;
+        return { metadata: { [METADATA_ENCODING_KEY]: Buffer.from(REFUSED_PLAINTEXT_ENCODING) }, data: new Uint8Array() };
+      }
       const keyId = Buffer.from(payload.metadata?.[KEY_ID] ?? []).toString();
       const key = this.byId.get(keyId);
       if (!key) throw new UnknownPayloadKeyError(keyId);

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DataConverter } from '@temporalio/common';
-import { SinettiConfig } from '../config/config';
+import { type DataConverter } from '@temporalio/common';
+import { type SinettiConfig } from '../config/config';
 import { FAILURE_CONVERTER_PATH } from './failureConverter';
 import { AesGcmPayloadCodec, parsePayloadKeys } from './payloadCodec';
 
@@ -15,7 +15,7 @@ export function loadPayloadCodec(config: SinettiConfig): AesGcmPayloadCodec {
   if (config.payloadKeys) return new AesGcmPayloadCodec(parsePayloadKeys(config.payloadKeys));
   const file = path.join(config.dataDir, 'payload-keys');
   if (!fs.existsSync(file)) {
-    fs.mkdirSync(config.dataDir, { recursive: true });
+    fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     fs.writeFileSync(file, `dev-${Date.now().toString(36)}:${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   }
   return new AesGcmPayloadCodec(parsePayloadKeys(fs.readFileSync(file, 'utf8').trim()));

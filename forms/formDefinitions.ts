@@ -115,7 +115,16 @@ export const EXPENSE_CLAIM: FormDefinition = {
   roles: { email: 'email', applicantName: 'fullName', recipientId: 'identityCode', amount: 'amountClaimed' },
 };
 
-export const FORMS: Record<string, FormDefinition> = {
+/**
+ * By form id. No prototype: a form id comes from a URL, and `FORMS['__proto__']`
+ * or `FORMS['constructor']` must be no form, not Object's own members.
+ */
+export const FORMS: Record<string, FormDefinition> = Object.assign(Object.create(null) as Record<string, FormDefinition>, {
   [GRANT_APPLICATION.formId]: GRANT_APPLICATION,
   [EXPENSE_CLAIM.formId]: EXPENSE_CLAIM,
-};
+});
+
+/** The form with this id, looked up among the forms' own ids only. */
+export function formById(formId: string): FormDefinition | undefined {
+  return Object.hasOwn(FORMS, formId) ? FORMS[formId] : undefined;
+}

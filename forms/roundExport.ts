@@ -1,7 +1,8 @@
 import { Workbook } from 'exceljs';
+import { csvCell } from '../common/csv';
 import { maskIdentifier } from '../rules/identifiers';
 import type { ApplicationRecord } from '../store/applications';
-import { FORMS, FormDefinition } from './formDefinitions';
+import { FORMS, type FormDefinition } from './formDefinitions';
 
 /**
  * A round's applications as one table (XLSX and CSV): one row per
@@ -53,13 +54,13 @@ export interface RoundTable { headers: string[]; rows: (string | number)[][]; to
 
 /** The table of one form's applications in a round, with sums of every amount column. */
 export function roundTable(formId: string, applications: ApplicationRecord[]): RoundTable {
-  const form = FORMS[formId]!;
+  const form = FORMS[formId];
   const columns = columnsOf(form);
   const rows = applications.filter((a) => a.formId === formId).map((a) => columns.map((c) => cell(a, form, c)));
   const totals = columns.map((c, index) => {
     if (index === 0) return 'Yhteensä';
     if (!c.amount) return '';
-    return Math.round(rows.reduce((sum, row) => sum + (typeof row[index] === 'number' ? (row[index] as number) * 100 : 0), 0)) / 100;
+    return Math.round(rows.reduce((sum, row) => sum + (typeof row[index] === 'number' ? (row[index]) * 100 : 0), 0)) / 100;
   });
   return { headers: columns.map((c) => c.header), rows, totals };
 }
@@ -69,19 +70,21 @@ export async function roundXlsx(table: RoundTable, sheetName: string): Promise<B
   workbook.creator = 'Sinetti';
   const sheet = workbook.addWorksheet(sheetName.slice(0, 31));
   sheet.addRow(table.headers).font = { bold: true };
-  for (const row of table.rows) sheet.addRow(row);
+  // Every text a cell of type string, never a formula: exceljs writes a formula only from { formula }, and nothing here builds one.
+  for (const row of table.rows) sheet.addRow(row.map((value) => (typeof value === 'number' ? value : String(value))));
   sheet.addRow(table.totals).font = { bold: true };
   table.headers.forEach((header, index) => { sheet.getColumn(index + 1).width = Math.min(40, Math.max(12, header.length + 2)); });
   sheet.views = [{ state: 'frozen', ySplit: 1 }];
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
-/** CSV as Finnish spreadsheets open it: UTF-8 with a BOM, ";" between fields, a decimal comma. */
+/**
+ * CSV as Finnish spreadsheets open it: UTF-8 with a BOM, ";" between fields, a
+ * decimal comma. Citizens' text that looks like a formula is written as text
+ * (common/csv.ts), so `=HYPERLINK(…)` in a form reaches the handler as words.
+ */
 export function roundCsv(table: RoundTable): string {
-  const quote = (value: string | number) => {
-    const text = typeof value === 'number' ? value.toFixed(2).replace('.', ',') : value;
-    return /[";\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
+  const quote = (value: string | number) => (typeof value === 'number' ? value.toFixed(2).replace('.', ',') : csvCell(value, ';'));
   const lines = [table.headers, ...table.rows, table.totals].map((row) => row.map(quote).join(';'));
   return `\ufeff${lines.join('\r\n')}\r\n`;
 }

@@ -43,7 +43,7 @@ const MESSAGES: Record<string, Texts> = {
 };
 
 function say(code: string, language: Language, params: Record<string, string | number> = {}): string {
-  return MESSAGES[code]![language].replace(/\{(\w+)\}/g, (_, key: string) => String(params[key] ?? ''));
+  return MESSAGES[code][language].replace(/\{(\w+)\}/g, (_, key: string) => String(params[key] ?? ''));
 }
 
 /** A value of one field, normalised, or the code of what is wrong with it. */
@@ -141,13 +141,13 @@ export function validateSubmission(
     const where = `attachments[${index}]`;
     if (!rule) { problems.push({ field: `${where}.field`, code: 'unknown_field', message: say('unknown_field', language) }); continue; }
     if (!rule.types.includes(String(attachment.contentType))) {
-      problems.push({ field: rule.name, code: 'attachment_type', message: say('attachment_type', language, { types: rule.types.map((t) => t.split('/')[1]!.toUpperCase()).join(', ') }) });
+      problems.push({ field: rule.name, code: 'attachment_type', message: say('attachment_type', language, { types: rule.types.map((t) => t.split('/')[1].toUpperCase()).join(', ') }) });
       continue;
     }
     const bytes = Buffer.from(String(attachment.contentBase64 ?? ''), 'base64');
     if (bytes.length === 0) { problems.push({ field: rule.name, code: 'attachment_empty', message: say('attachment_empty', language) }); continue; }
     if (!looksLike(attachment.contentType, bytes)) {
-      problems.push({ field: rule.name, code: 'attachment_type', message: say('attachment_type', language, { types: rule.types.map((t) => t.split('/')[1]!.toUpperCase()).join(', ') }) });
+      problems.push({ field: rule.name, code: 'attachment_type', message: say('attachment_type', language, { types: rule.types.map((t) => t.split('/')[1].toUpperCase()).join(', ') }) });
       continue;
     }
     if (bytes.length > rule.maxBytes) {

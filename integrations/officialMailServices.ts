@@ -1,9 +1,10 @@
-import { Client } from '@temporalio/client';
+import { type Client } from '@temporalio/client';
 import { connectTemporalClient } from '../common/temporalClient';
-import { SinettiConfig } from '../config/config';
+import { type SinettiConfig } from '../config/config';
 import { Letters } from '../store/letters';
 import { VtjClient } from './populationRegister/vtjClient';
 import { SuomifiMessagesClient } from './suomifiMessages/messagesClient';
+import { messagesCredentialsFor } from './suomifiMessages/credentials';
 
 /**
  * The official mail integrations as the configuration names them: the
@@ -13,6 +14,8 @@ import { SuomifiMessagesClient } from './suomifiMessages/messagesClient';
  */
 export function officialMailServices(config: SinettiConfig) {
   const mail = config.officialMail;
+  // The password as last rotated, shared by every worker through the store.
+  const credentials = messagesCredentialsFor(config);
   let client: Promise<Client> | undefined;
   const temporal = () => {
     client ??= connectTemporalClient(config).catch((error: unknown) => { client = undefined; throw error; });
@@ -21,7 +24,8 @@ export function officialMailServices(config: SinettiConfig) {
   return {
     deps: {
       letters: new Letters(),
-      messages: new SuomifiMessagesClient({ baseUrl: mail.messages.url, username: mail.messages.username, password: mail.messages.password, timeoutMs: mail.messages.timeoutMs }),
+      messages: new SuomifiMessagesClient({ baseUrl: mail.messages.url, username: mail.messages.username, password: mail.messages.password, passwords: () => credentials.passwords(), timeoutMs: mail.messages.timeoutMs }),
+      credentials,
       register: new VtjClient({ url: mail.populationRegister.url, username: mail.populationRegister.username, password: mail.populationRegister.password, endUser: mail.populationRegister.endUser, timeoutMs: mail.messages.timeoutMs }),
       config: mail,
       senderAddress: { name: config.organization, streetAddress: mail.senderAddress.street, zipCode: mail.senderAddress.postalCode, city: mail.senderAddress.city, countryCode: 'FI' },

@@ -46,7 +46,7 @@ export class SimulatedPeople {
     return {
       id,
       name: `Testi Henkilö ${number % 1000}`,
-      mailbox: hash[2]! % 10 < 6,
+      mailbox: hash[2] % 10 < 6,
       securityBan: false,
       addresses: { VakinainenKotimainenLahiosoite: { street: `Testikatu ${number % 200 + 1}`, postalCode: '00100', city: 'HELSINKI' } },
       electronicOutcome: 'read',

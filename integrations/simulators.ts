@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { OfficialMailConfig } from '../config/officialMail';
+import { type OfficialMailConfig } from '../config/officialMail';
 import { createPopulationRegisterSimulator } from './populationRegister/simulator';
 import { SimulatedPeople } from './simulatedPeople';
 import { createMessagesSimulator } from './suomifiMessages/simulator';

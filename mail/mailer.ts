@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import mongoose, { Schema } from 'mongoose';
-import nodemailer, { Transporter } from 'nodemailer';
+import nodemailer, { type Transporter } from 'nodemailer';
 import { isDuplicateKey } from '../store/keyedWrites';
-import { Language, renderMail, TemplateData, TemplateName } from './templates';
+import { type Language, renderMail, type TemplateData, type TemplateName } from './templates';
 
 /**
  * Sends templated mail at most once per idempotency key (workflow id +
@@ -10,6 +10,13 @@ import { Language, renderMail, TemplateData, TemplateName } from './templates';
  * activity that finds a sent row returns without sending. If a worker dies in
  * the middle of the SMTP call, the retry sends again under the same
  * Message-ID, which mail clients treat as one message.
+ *
+ * A personal link is part of the send (`link`): it is issued once per key and
+ * its token kept in the outbox row until the mail is marked sent, so a retry
+ * after SMTP accepted the mail (but before the row said so) mails the same
+ * link again instead of issuing a new one that would revoke the delivered
+ * one. The token is then removed from the row: the store keeps only hashes of
+ * live links.
  */
 
 export interface OutgoingMail {
@@ -19,11 +26,13 @@ export interface OutgoingMail {
   template: TemplateName;
   data: TemplateData;
   attachments?: { filename: string; content: Buffer; contentType: string }[];
+  /** A personal link issued for this mail only: `issue` makes its token, `url` puts it into data.link. */
+  link?: { issue(): Promise<string>; url(token: string): string };
 }
 
 export interface SendResult { messageId: string; alreadySent: boolean }
 
-interface OutboxRecord { _id: string; key: string; state: 'sending' | 'sent'; messageId: string; template: string; claimedAt: Date; sentAt?: Date }
+interface OutboxRecord { _id: string; key: string; state: 'sending' | 'sent'; messageId: string; template: string; claimedAt: Date; sentAt?: Date; linkToken?: string }
 
 // Keyed by the idempotency key: see BY_ID_ONLY in store/connection.ts.
 const outboxSchema = new Schema<OutboxRecord>({
@@ -34,6 +43,7 @@ const outboxSchema = new Schema<OutboxRecord>({
   template: { type: String, required: true },
   claimedAt: { type: Date, required: true },
   sentAt: Date,
+  linkToken: String,
 }, { versionKey: false, collection: 'mail_outbox' });
 
 export const OutboxModel = mongoose.models.MailOutbox as mongoose.Model<OutboxRecord>
@@ -57,7 +67,16 @@ export class Mailer implements MailSender {
     const messageId = `<${createHash('sha256').update(mail.idempotencyKey).digest('hex').slice(0, 32)}@sinetti>`;
     const claimed = await this.claim(mail, messageId);
     if (!claimed) return { messageId, alreadySent: true };
-    const rendered = renderMail(mail.template, mail.language, mail.data);
+    let data = mail.data;
+    if (mail.link) {
+      let token = claimed.linkToken;
+      if (!token) {
+        token = await mail.link.issue();
+        await OutboxModel.updateOne({ _id: mail.idempotencyKey }, { $set: { linkToken: token } });
+      }
+      data = { ...data, link: mail.link.url(token) };
+    }
+    const rendered = renderMail(mail.template, mail.language, data);
     await this.transport.sendMail({
       from: this.from,
       to: mail.to,
@@ -68,19 +87,24 @@ export class Mailer implements MailSender {
       headers: { 'X-Sinetti-Idempotency-Key': mail.idempotencyKey },
       attachments: mail.attachments,
     });
-    await OutboxModel.updateOne({ _id: mail.idempotencyKey }, { $set: { state: 'sent', sentAt: new Date() } });
+    await this.markSent(mail.idempotencyKey);
     return { messageId, alreadySent: false };
   }
 
-  /** True when this call should send: no row yet, or a row left 'sending' by a crashed attempt. */
-  private async claim(mail: OutgoingMail, messageId: string): Promise<boolean> {
+  /** After SMTP accepted the mail. A worker that dies before this line leaves the row 'sending' (see the class comment). */
+  protected async markSent(idempotencyKey: string): Promise<void> {
+    await OutboxModel.updateOne({ _id: idempotencyKey }, { $set: { state: 'sent', sentAt: new Date() }, $unset: { linkToken: 1 } });
+  }
+
+  /** The row to send under: a new one, or one left 'sending' by a crashed attempt (with the link it issued); undefined once sent. */
+  private async claim(mail: OutgoingMail, messageId: string): Promise<{ linkToken?: string } | undefined> {
     try {
       await OutboxModel.create({ _id: mail.idempotencyKey, key: mail.idempotencyKey, state: 'sending', messageId, template: mail.template, claimedAt: new Date() });
-      return true;
+      return {};
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
       const existing = await OutboxModel.findById(mail.idempotencyKey).lean();
-      return existing?.state !== 'sent';
+      return existing?.state === 'sent' ? undefined : { linkToken: existing?.linkToken };
     }
   }
 

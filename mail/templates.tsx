@@ -1,6 +1,6 @@
 import { renderPage } from '../api/views/kit/page';
 import { helsinkiTime } from '../common/helsinkiTime';
-import { Catalog, textsFor } from '../texts/catalog';
+import { type Catalog, textsFor } from '../texts/catalog';
 import type { Language } from '../texts/language';
 import type { MailData } from '../texts/textArgs';
 

@@ -1,4 +1,4 @@
-import { Client } from '@temporalio/client';
+import { type Client } from '@temporalio/client';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 
 /**
@@ -20,7 +20,7 @@ export function createApiMetrics(temporal: Client): Registry {
         const counts = new Map<string, number>();
         let seen = 0;
         for await (const info of temporal.workflow.list({ query: `ExecutionStatus = 'Running' AND ProcessType IS NOT NULL` })) {
-          const key = `${info.searchAttributes?.ProcessType?.[0] ?? info.type}\u0000${info.searchAttributes?.ProcessStatus?.[0] ?? 'unknown'}`;
+          const key = `${String(info.searchAttributes?.ProcessType?.[0] ?? info.type)}\u0000${String(info.searchAttributes?.ProcessStatus?.[0] ?? 'unknown')}`;
           counts.set(key, (counts.get(key) ?? 0) + 1);
           if (++seen >= 10_000) break;
         }

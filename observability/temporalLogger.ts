@@ -1,4 +1,4 @@
-import { DefaultLogger, LogEntry } from '@temporalio/worker';
+import { DefaultLogger, type LogEntry } from '@temporalio/worker';
 import { logger } from './logger';
 
 const LEVELS = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
@@ -11,6 +11,6 @@ const LEVELS = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERR
 export function temporalSdkLogger(level: keyof typeof LEVELS = 'INFO'): DefaultLogger {
   return new DefaultLogger(level, (entry: LogEntry) => {
     const meta = Object.fromEntries(Object.entries(entry.meta ?? {}).filter(([, v]) => typeof v !== 'object' || v === null));
-    logger[LEVELS[entry.level as keyof typeof LEVELS] ?? 'info']({ ...meta, sdk: true }, entry.message);
+    logger[LEVELS[entry.level] ?? 'info']({ ...meta, sdk: true }, entry.message);
   });
 }

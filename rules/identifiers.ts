@@ -39,7 +39,7 @@ function invalid(problem: IdentifierProblem, what: string): { valid: false; prob
 
 /** The check character of a personal identity code, from its date part and individual number. */
 export function identityCodeCheckCharacter(datePart: string, individualNumber: string): string {
-  return CHECK_CHARACTERS[Number(`${datePart}${individualNumber}`) % 31]!;
+  return CHECK_CHARACTERS[Number(`${datePart}${individualNumber}`) % 31];
 }
 
 export function checkIdentityCode(input: string): IdentityCodeCheck {
@@ -67,7 +67,7 @@ const BUSINESS_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2];
 
 /** The check digit of a business ID's seven digits, or null when no digit can make them valid. */
 export function businessIdCheckDigit(digits: string): number | null {
-  const sum = [...digits].reduce((total, digit, index) => total + Number(digit) * BUSINESS_ID_WEIGHTS[index]!, 0);
+  const sum = [...digits].reduce((total, digit, index) => total + Number(digit) * BUSINESS_ID_WEIGHTS[index], 0);
   const remainder = sum % 11;
   if (remainder === 0) return 0;
   if (remainder === 1) return null;
@@ -78,7 +78,7 @@ export function checkBusinessId(input: string): BusinessIdCheck {
   const code = input.trim();
   const match = /^(\d{7})-(\d)$/.exec(code);
   if (!match) return { valid: false, problem: 'format', message: 'The business ID does not have the form NNNNNNN-T.' };
-  if (businessIdCheckDigit(match[1]!) !== Number(match[2])) return invalid('checksum', 'business ID');
+  if (businessIdCheckDigit(match[1]) !== Number(match[2])) return invalid('checksum', 'business ID');
   return { valid: true, code };
 }
 
@@ -116,9 +116,9 @@ export function maskIdentifier(code: string): string {
 /** Makes a valid identity code, for test data and simulators. */
 export function makeIdentityCode(birthDate: string, individualNumber: number, sign?: string): string {
   const [year, month, day] = birthDate.split('-');
-  const dd = day!.padStart(2, '0');
-  const mm = month!.padStart(2, '0');
-  const yy = year!.slice(2);
+  const dd = day.padStart(2, '0');
+  const mm = month.padStart(2, '0');
+  const yy = year.slice(2);
   const chosenSign = sign ?? (Number(year) >= 2000 ? 'A' : Number(year) >= 1900 ? '-' : '+');
   const individual = String(individualNumber).padStart(3, '0');
   return `${dd}${mm}${yy}${chosenSign}${individual}${identityCodeCheckCharacter(`${dd}${mm}${yy}`, individual)}`;

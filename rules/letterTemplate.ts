@@ -9,7 +9,7 @@ const PLACEHOLDER = /\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;
 /** The columns a template needs, each once, in order of appearance. */
 export function templatePlaceholders(...texts: string[]): string[] {
   const names = new Set<string>();
-  for (const text of texts) for (const match of text.matchAll(PLACEHOLDER)) names.add(match[1]!);
+  for (const text of texts) for (const match of text.matchAll(PLACEHOLDER)) names.add(match[1]);
   return [...names];
 }
 

@@ -47,7 +47,7 @@ export function checkLetterPdf(pdf: { size: number; pageSizes: { width: number; 
   }
   const notA4 = pdf.pageSizes.findIndex((page) => !isA4(page));
   if (notA4 >= 0) {
-    const page = pdf.pageSizes[notA4]!;
+    const page = pdf.pageSizes[notA4];
     return { field: 'document', code: 'not_a4', message: `Page ${notA4 + 1} is ${Math.round(page.width)}×${Math.round(page.height)} pt; letters must be A4 (595×842 pt).` };
   }
   if (pdf.pageSizes.length > MAX_PAPER_SHEETS) {
@@ -92,7 +92,7 @@ export function letterProcessId(batchId: string, row: number): string {
 /** The batch and row of a batch letter's id; undefined for any other id. */
 export function parseLetterProcessId(letterId: string): { batchId: string; row: number } | undefined {
   const match = /^(.+)-(\d+)$/.exec(letterId);
-  return match ? { batchId: match[1]!, row: Number(match[2]) } : undefined;
+  return match ? { batchId: match[1], row: Number(match[2]) } : undefined;
 }
 
 /** A batch page's workflow id: the page of `pageSize` rows that starts at `firstRow`. */

@@ -1,10 +1,10 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { SinettiConfig } from '../config/config';
+import { type SinettiConfig } from '../config/config';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 
 /**
@@ -15,6 +15,16 @@ import { CUSTOM_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 
 const ROOT = path.resolve(__dirname, '..');
 const TOOLS_BIN = path.join(ROOT, '.tools', 'bin');
+
+/**
+ * The data directory holds personal data (the store's file, MailDev's mails
+ * with their signing links, the payload keys): readable by its owner only,
+ * also when it already existed.
+ */
+export function privateDataDir(dataDir: string): void {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dataDir, 0o700);
+}
 
 export interface RunningService {
   name: string;
@@ -42,12 +52,14 @@ export async function waitForPort(port: number, what: string, timeoutMs = 60_000
 }
 
 /** Finds a Go-built tool on PATH or in .tools/bin, building it once if missing. */
-export function locateTool(name: 'temporal' | 'ferretdb'): string {
+export function locateTool(name: 'temporal' | 'ferretdb' | 'temporal-server' | 'temporal-sql-tool' | 'temporal-ui-server'): string {
   const local = path.join(TOOLS_BIN, name);
   if (fs.existsSync(local)) return local;
   const onPath = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
   if (onPath) return onPath;
-  const build = spawnSync('bash', [path.join(ROOT, 'scripts', 'install-tools.sh')], { stdio: 'inherit' });
+  const build = spawnSync('bash', [path.join(ROOT, 'scripts', 'install-tools.sh')], {
+    stdio: 'inherit', env: { ...process.env, ...(name.startsWith('temporal-') ? { SINETTI_CLUSTER_TOOLS: '1' } : {}) },
+  });
   if (build.status !== 0 || !fs.existsSync(local)) throw new Error(`Could not build ${name}; see the output of scripts/install-tools.sh`);
   return local;
 }
@@ -184,9 +196,35 @@ export async function startIdentityProvider(config: SinettiConfig): Promise<Runn
   return { name: 'Development identity provider', url: oidc.issuer, process: child };
 }
 
+/** The development CA's TSA, OCSP responder and CRL (scripts/trustServices.ts), unless SINETTI_TSA_URLS names real TSAs. */
+export async function startTrustServices(config: SinettiConfig): Promise<RunningService> {
+  const ports = config.longTermValidity.embedded;
+  if (!ports) return { name: 'Timestamping', url: config.longTermValidity.tsaUrls.join(', ') };
+  const url = `http://127.0.0.1:${ports.tsaPort}/ (OCSP :${ports.ocspPort}, CRL :${ports.crlPort})`;
+  if (await isPortOpen(ports.tsaPort)) return { name: 'Development TSA', url };
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const log = fs.openSync(path.join(config.dataDir, 'trust-services.log'), 'a');
+  const env: Record<string, string> = {
+    ...process.env as Record<string, string>,
+    SINETTI_DATA_DIR: config.dataDir,
+    SINETTI_ORGANIZATION: config.organization,
+    SINETTI_DEVELOPMENT_PKI_DIR: config.signing.developmentPkiDir,
+    SINETTI_TSA_PORT: String(ports.tsaPort),
+    SINETTI_OCSP_PORT: String(ports.ocspPort),
+    SINETTI_CRL_PORT: String(ports.crlPort),
+  };
+  const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'scripts', 'trustServices.ts')], { stdio: ['ignore', log, log], detached: true, env });
+  await waitForPort(ports.tsaPort, 'development TSA', 30_000, child);
+  await waitForPort(ports.ocspPort, 'development OCSP responder', 30_000, child);
+  await waitForPort(ports.crlPort, 'development CRL', 30_000, child);
+  child.unref(); // like the simulators: a kept test stack leaves them running
+  return { name: 'Development TSA', url, process: child };
+}
+
 /** Starts whatever the configuration leaves to the embedded stack. */
 export async function startEmbeddedServices(config: SinettiConfig, options: { codecEndpoint?: string } = {}): Promise<RunningService[]> {
-  const [temporal, store, mail, officialMail, identityProvider] = await Promise.all([
+  privateDataDir(config.dataDir);
+  const [temporal, store, mail, officialMail, trust, identityProvider] = await Promise.all([
     config.temporal.embedded
       ? startTemporalDevServer({
         dataDir: config.dataDir,
@@ -199,9 +237,10 @@ export async function startEmbeddedServices(config: SinettiConfig, options: { co
     config.mongodb.embedded ? startFerretDb(config.dataDir, config.mongodb.port) : Promise.resolve({ name: 'MongoDB', url: '(MONGODB_URI)' }),
     config.smtp.embedded ? startMailDev(config.dataDir, config.smtp.port, config.smtp.webPort) : Promise.resolve({ name: 'SMTP', url: '(SMTP_URL)' }),
     startOfficialMailSimulators(config),
+    startTrustServices(config),
     startIdentityProvider(config),
   ]);
-  return [temporal, store, mail, officialMail, identityProvider];
+  return [temporal, store, mail, officialMail, trust, identityProvider];
 }
 
 /** Stops children we started, newest first, and waits for each to exit. */

@@ -30,3 +30,23 @@ if { [ ! -x "$BIN/ferretdb" ] && ! command -v ferretdb >/dev/null 2>&1; } \
   # version listing that the module proxy here refuses.
   (cd scripts/ferretdb-build && go install .)
 fi
+
+# The cluster mode (scripts/cluster, `npm run start:cluster`): Temporal's
+# server, its SQL schema tool and the Web UI server, each under a name of its
+# own (all three upstream commands are called `server` or `sql`). The server
+# v1.29.1 is the one the CLI above embeds, so most packages are already built.
+install_as() {
+  local name="$1" package="$2" built
+  [ -x "$BIN/$name" ] && return 0
+  echo "install-tools: building $name from $package (a minute or two, once)"
+  built="$(mktemp -d)"
+  GOBIN="$built" go install "$package"
+  mv "$built"/* "$BIN/$name"
+  rmdir "$built"
+}
+# Built only when asked (the cluster scripts ask): the dev-server suite and `npm start` do not need them.
+if [ "${SINETTI_CLUSTER_TOOLS:-}" = "1" ]; then
+  install_as temporal-server go.temporal.io/server/cmd/server@v1.29.1
+  install_as temporal-sql-tool go.temporal.io/server/cmd/tools/sql@v1.29.1
+  install_as temporal-ui-server github.com/temporalio/ui-server/v2/cmd/server@v2.42.1
+fi

@@ -1,38 +1,47 @@
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config/config';
-import { RunningService, startEmbeddedServices, stopServices, waitForPort } from './embeddedStack';
+import { privateDataDir, type RunningService, startEmbeddedServices, stopServices, waitForPort } from './embeddedStack';
+import { type SupervisedChild, supervise } from './supervisor';
 import { WORKER_NODE_FLAGS } from '../worker/nodeOptions';
 
 /**
  * `npm start`: the whole of Sinetti on this machine. Starts what the
  * environment does not point elsewhere (Temporal dev server with its Web UI,
  * FerretDB, MailDev), then the worker and the API, prints where everything
- * is, and stops it all on Ctrl-C. Data stays in the data directory, so the
- * next start carries on with the processes in flight.
+ * is, and stops it all on Ctrl-C (or SIGTERM). A worker or API that crashes
+ * is started again (scripts/supervisor.ts); nothing else stops. Data stays
+ * in the data directory, so the next start carries on with the processes in flight.
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  privateDataDir(config.dataDir);
   console.log(`Sinetti: starting (data in ${config.dataDir})`);
-  // The Web UI decodes payloads through our codec endpoint, for signed-in admins only.
-  const services: RunningService[] = await startEmbeddedServices(config, { codecEndpoint: `${config.publicUrl}/codec` });
-
+  const services: RunningService[] = [];
+  const supervised: SupervisedChild[] = [];
   let stopping = false;
   async function stop(code = 0): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log('\nSinetti: stopping…');
+    await Promise.all(supervised.map((child) => child.stop()));
     await stopServices(services);
     process.exit(code);
   }
+  // From the start, so a Ctrl-C while the stack comes up still stops what has started.
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+
+  // The Web UI decodes payloads through our codec endpoint, for signed-in admins only.
+  services.push(...await startEmbeddedServices(config, { codecEndpoint: `${config.publicUrl}/codec` }));
   const tsx = path.join(__dirname, '..', 'node_modules', '.bin', 'tsx');
-  for (const [name, entry] of [['worker', 'worker/main.ts'], ['api', 'api/main.ts']] as const) {
+  for (const [name, entry] of [['worker', 'worker/main.ts'], ['API', 'api/main.ts']] as const) {
     const flags = name === 'worker' ? WORKER_NODE_FLAGS : [];
-    const child = spawn(tsx, [...flags, path.join(__dirname, '..', entry)], { stdio: 'inherit', detached: true, env: { ...process.env, SINETTI_SERVICE: name } });
-    services.push({ name, url: '', process: child });
-    child.once('exit', (code) => { if (!stopping) { console.error(`Sinetti: the ${name} exited (${code}); stopping.`); void stop(1); } });
+    supervised.push(supervise(name, () => {
+      const child = spawn(tsx, [...flags, path.join(__dirname, '..', entry)], { stdio: 'inherit', detached: true, env: { ...process.env, SINETTI_SERVICE: name.toLowerCase() } });
+      console.log(`Sinetti: the ${name} started (pid ${child.pid}).`);
+      return child;
+    }));
   }
   await waitForPort(config.api.port, 'Sinetti API', 60_000);
 
@@ -50,9 +59,6 @@ async function main(): Promise<void> {
     '',
     'Press Ctrl-C to stop.',
   ].filter(Boolean).join('\n'));
-
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
 }
 
 main().catch((error) => {

@@ -110,10 +110,10 @@ function signerTemplate(credentials: SigningCredentials): SignerTemplate {
   }
   const leaf = parseCertificate(credentials.certificate);
   const certificates = [leaf, ...credentials.chain.map(parseCertificate)];
-  const tbs = (leaf.value as Asn1[])[0]!.value as Asn1[];
-  const hasVersion = tbs[0]!.tagClass === CONTEXT;
-  const serialNumber = tbs[hasVersion ? 1 : 0]!;
-  const issuer = tbs[hasVersion ? 3 : 2]!;
+  const tbs = (leaf.value as Asn1[])[0].value as Asn1[];
+  const hasVersion = tbs[0].tagClass === CONTEXT;
+  const serialNumber = tbs[hasVersion ? 1 : 0];
+  const issuer = tbs[hasVersion ? 3 : 2];
   // ESSCertIDv2 with the default hash (SHA-256), so hashAlgorithm is omitted as DER requires.
   const issuerSerial = sequence([sequence([asn1.create(CONTEXT, 4, true, [issuer])]), serialNumber]);
   const essCertIdV2 = sequence([octetString(credentials.certificateSha256), issuerSerial]);
@@ -141,7 +141,7 @@ function signerTemplate(credentials: SigningCredentials): SignerTemplate {
       sequence([issuer, serialNumber]),
       sequence([oid(OID.sha256)]),
       // Signed over as a SET; inside SignerInfo the same content is tagged [0] IMPLICIT.
-      asn1.create(CONTEXT, 0, true, signedAttributes.value as Asn1[]),
+      asn1.create(CONTEXT, 0, true, signedAttributes.value),
       signatureAlgorithm,
       octetString(signaturePlaceholder),
     ]);

@@ -1,7 +1,6 @@
-import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { createHash, createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
+import { loadOrCreateDevelopmentPki, type DevelopmentTrustUrls } from './developmentPki';
 import { CredentialsError } from './errors';
 
 /**
@@ -41,7 +40,7 @@ export function credentialsFromKeyAndCertificates(privateKey: KeyObject, certifi
   if (leafIndex < 0) {
     throw new CredentialsError('no_matching_certificate', 'No certificate matches the private key.');
   }
-  const leaf = parsed[leafIndex]!;
+  const leaf = parsed[leafIndex];
   const chain: Buffer[] = [];
   const remaining = parsed.filter((_, index) => index !== leafIndex);
   for (let current = leaf; ; ) {
@@ -79,121 +78,24 @@ export function loadPkcs12Credentials(p12: Buffer, password: string): SigningCre
     throw new CredentialsError('unreadable', `The PKCS#12 file cannot be read: ${message}`, { cause: error });
   }
   const keyBags = [
-    ...(container.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag! })[forge.pki.oids.pkcs8ShroudedKeyBag!] ?? []),
-    ...(container.getBags({ bagType: forge.pki.oids.keyBag! })[forge.pki.oids.keyBag!] ?? []),
+    ...(container.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[forge.pki.oids.pkcs8ShroudedKeyBag] ?? []),
+    ...(container.getBags({ bagType: forge.pki.oids.keyBag })[forge.pki.oids.keyBag] ?? []),
   ];
   const forgeKey = keyBags.find((bag) => bag.key)?.key;
   if (!forgeKey) throw new CredentialsError('no_private_key', 'The PKCS#12 file has no (RSA) private key.');
-  const certificates = (container.getBags({ bagType: forge.pki.oids.certBag! })[forge.pki.oids.certBag!] ?? [])
+  const certificates = (container.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? [])
     .map((bag) => bag.cert)
     .filter((certificate): certificate is forge.pki.Certificate => Boolean(certificate))
     .map((certificate) => Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(certificate)).getBytes(), 'binary'));
-  const privateKey = createPrivateKey(forge.pki.privateKeyToPem(forgeKey as forge.pki.rsa.PrivateKey));
+  const privateKey = createPrivateKey(forge.pki.privateKeyToPem(forgeKey));
   return credentialsFromKeyAndCertificates(privateKey, certificates);
 }
 
-interface StoredDevelopmentCredentials {
-  organisationName: string;
-  caCertificatePem: string;
-  caPrivateKeyPem: string;
-  sealCertificatePem: string;
-  sealPrivateKeyPem: string;
-}
-
-const DEVELOPMENT_FILE = 'development-seal.json';
-
 /**
- * Development: a self-made CA and an organisation seal certificate, created
- * on first start and kept in `dir` so that documents signed yesterday still
- * show the same signer today. Never use in production.
+ * Development: the seal of the development PKI (signing/developmentPki.ts),
+ * created on first start and kept in `dir` so that documents signed
+ * yesterday still show the same signer today. Never use in production.
  */
-export async function loadOrCreateDevelopmentCredentials(dir: string, organisationName: string): Promise<SigningCredentials> {
-  const file = path.join(dir, DEVELOPMENT_FILE);
-  let stored: StoredDevelopmentCredentials;
-  try {
-    stored = JSON.parse(await readFile(file, 'utf8')) as StoredDevelopmentCredentials;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new CredentialsError('unreadable', `Cannot read development credentials in ${file}.`, { cause: error });
-    }
-    stored = createDevelopmentCredentials(organisationName);
-    await mkdir(dir, { recursive: true });
-    // Write then rename: two processes starting at once each get a complete, consistent file.
-    const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(temporary, JSON.stringify(stored, null, 2), { mode: 0o600 });
-    await rename(temporary, file);
-    stored = JSON.parse(await readFile(file, 'utf8')) as StoredDevelopmentCredentials;
-  }
-  return credentialsFromKeyAndCertificates(createPrivateKey(stored.sealPrivateKeyPem), [
-    pemToDer(stored.sealCertificatePem),
-    pemToDer(stored.caCertificatePem),
-  ]);
-}
-
-function pemToDer(pem: string): Buffer {
-  return new X509Certificate(pem).raw;
-}
-
-function createDevelopmentCredentials(organisationName: string): StoredDevelopmentCredentials {
-  const caKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const sealKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const caPrivateKeyPem = caKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const sealPrivateKeyPem = sealKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const caSigningKey = forge.pki.privateKeyFromPem(caPrivateKeyPem);
-  const caSubject = [
-    { shortName: 'C', value: 'FI' },
-    { shortName: 'O', value: organisationName },
-    { shortName: 'CN', value: `${organisationName} Sinetti Development CA` },
-  ];
-  const now = new Date();
-
-  const ca = newCertificate(caKeys.publicKey, caSubject, caSubject, now, 10);
-  ca.setExtensions([
-    { name: 'basicConstraints', cA: true, critical: true },
-    { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
-    { name: 'subjectKeyIdentifier' },
-  ]);
-  ca.sign(caSigningKey, forge.md.sha256.create());
-
-  const sealSubject = [
-    { shortName: 'C', value: 'FI' },
-    { shortName: 'O', value: organisationName },
-    { shortName: 'CN', value: organisationName },
-  ];
-  const seal = newCertificate(sealKeys.publicKey, sealSubject, caSubject, now, 5);
-  seal.setExtensions([
-    { name: 'basicConstraints', cA: false, critical: true },
-    { name: 'keyUsage', digitalSignature: true, nonRepudiation: true, critical: true },
-    { name: 'subjectKeyIdentifier' },
-    { name: 'authorityKeyIdentifier', keyIdentifier: ca.generateSubjectKeyIdentifier().getBytes() },
-  ]);
-  seal.sign(caSigningKey, forge.md.sha256.create());
-
-  return {
-    organisationName,
-    caCertificatePem: forge.pki.certificateToPem(ca),
-    caPrivateKeyPem,
-    sealCertificatePem: forge.pki.certificateToPem(seal),
-    sealPrivateKeyPem,
-  };
-}
-
-function newCertificate(
-  publicKey: KeyObject,
-  subject: forge.pki.CertificateField[],
-  issuer: forge.pki.CertificateField[],
-  notBefore: Date,
-  years: number,
-): forge.pki.Certificate {
-  const certificate = forge.pki.createCertificate();
-  certificate.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
-  // Positive 16-byte serial: clear the top bit.
-  const serial = randomBytes(16);
-  serial[0] = serial[0]! & 0x7f;
-  certificate.serialNumber = serial.toString('hex');
-  certificate.validity.notBefore = new Date(notBefore.getTime() - 60 * 60 * 1000);
-  certificate.validity.notAfter = new Date(notBefore.getTime() + years * 365 * 24 * 60 * 60 * 1000);
-  certificate.setSubject(subject);
-  certificate.setIssuer(issuer);
-  return certificate;
+export async function loadOrCreateDevelopmentCredentials(dir: string, organisationName: string, urls?: DevelopmentTrustUrls): Promise<SigningCredentials> {
+  return (await loadOrCreateDevelopmentPki(dir, organisationName, urls)).seal;
 }

@@ -1,4 +1,5 @@
 import { EncryptedPDFError, PDFDocument } from 'pdf-lib';
+import { inspectPdfOffThread } from '../inspection/pdfInspection';
 
 export type PdfErrorCode =
   | 'not_pdf'
@@ -9,7 +10,11 @@ export type PdfErrorCode =
   | 'unknown_field'
   | 'field_already_signed'
   | 'plan_mismatch'
-  | 'signature_too_large';
+  | 'signature_too_large'
+  // Upload inspection's limits and refusals (inspection/inspectPdfWithin.ts).
+  | 'too_many_pages'
+  | 'too_complex'
+  | 'active_content';
 
 /**
  * The one error the signing library throws for anything wrong with a document,
@@ -84,13 +89,11 @@ export async function loadPdfDocument(bytes: Uint8Array): Promise<PDFDocument> {
   return document;
 }
 
-/** Upload validation: is this a readable, unencrypted PDF, and what are its pages? */
+/**
+ * Upload validation: is this a readable, unencrypted, passive PDF within the
+ * limits, and what are its pages? Inspected off the event loop in a worker
+ * thread: see inspection/pdfInspection.ts.
+ */
 export async function inspectPdf(bytes: Uint8Array): Promise<{ pageCount: number; pageSizes: { width: number; height: number }[] }> {
-  const document = await loadPdfDocument(bytes);
-  try {
-    const pageSizes = document.getPages().map((page) => page.getSize());
-    return { pageCount: pageSizes.length, pageSizes };
-  } catch (error) {
-    throw new PdfError('malformed', `The PDF document has a broken page: ${(error as Error).message}`, { cause: error });
-  }
+  return inspectPdfOffThread(bytes);
 }

@@ -32,15 +32,15 @@ function isWhitespace(byte: number): boolean {
 }
 
 function skipWhitespace(pdf: Buffer, position: number): number {
-  while (position < pdf.length && isWhitespace(pdf[position]!)) position++;
+  while (position < pdf.length && isWhitespace(pdf[position])) position++;
   return position;
 }
 
 function readUnsigned(pdf: Buffer, position: number): { value: number; end: number } | undefined {
   let end = position;
   let value = 0;
-  while (end < pdf.length && pdf[end]! >= 0x30 && pdf[end]! <= 0x39) {
-    value = value * 10 + (pdf[end]! - 0x30);
+  while (end < pdf.length && pdf[end] >= 0x30 && pdf[end] <= 0x39) {
+    value = value * 10 + (pdf[end] - 0x30);
     end++;
   }
   return end === position ? undefined : { value, end };
@@ -159,7 +159,7 @@ export function appendIncrementalUpdate(base: Buffer, tail: DocumentTail, object
   const lastByte = base[base.length - 1];
   const separator = lastByte === 0x0a || lastByte === 0x0d ? '' : '\n';
   const headers = objects.map(({ objectNumber, generation = 0 }) => `${objectNumber} ${generation} obj\n`);
-  const objectsLength = objects.reduce((sum, object, index) => sum + headers[index]!.length + object.body.length + '\nendobj\n'.length, 0);
+  const objectsLength = objects.reduce((sum, object, index) => sum + headers[index].length + object.body.length + '\nendobj\n'.length, 0);
 
   const offsets = new Map<number, { offset: number; generation: number }>();
   const bodyOffsets = new Map<number, number>();
@@ -167,8 +167,8 @@ export function appendIncrementalUpdate(base: Buffer, tail: DocumentTail, object
   objects.forEach((object, index) => {
     if (offsets.has(object.objectNumber)) throw new Error(`object ${object.objectNumber} written twice in one update`);
     offsets.set(object.objectNumber, { offset: position, generation: object.generation ?? 0 });
-    bodyOffsets.set(object.objectNumber, position + headers[index]!.length);
-    position += headers[index]!.length + object.body.length + '\nendobj\n'.length;
+    bodyOffsets.set(object.objectNumber, position + headers[index].length);
+    position += headers[index].length + object.body.length + '\nendobj\n'.length;
   });
   const xrefOffset = position;
   const xref = crossReferenceSection(offsets);
@@ -183,7 +183,7 @@ export function appendIncrementalUpdate(base: Buffer, tail: DocumentTail, object
   let at = base.length;
   at += pdf.write(separator, at, 'latin1');
   objects.forEach((object, index) => {
-    at += pdf.write(headers[index]!, at, 'latin1');
+    at += pdf.write(headers[index], at, 'latin1');
     pdf.set(object.body, at);
     at += object.body.length;
     at += pdf.write('\nendobj\n', at, 'latin1');
@@ -199,10 +199,10 @@ function crossReferenceSection(offsets: Map<number, { offset: number; generation
   let text = 'xref\n';
   for (let start = 0; start < numbers.length; ) {
     let end = start + 1;
-    while (end < numbers.length && numbers[end] === numbers[end - 1]! + 1) end++;
+    while (end < numbers.length && numbers[end] === numbers[end - 1] + 1) end++;
     text += `${numbers[start]} ${end - start}\n`;
     for (let index = start; index < end; index++) {
-      const { offset, generation } = offsets.get(numbers[index]!)!;
+      const { offset, generation } = offsets.get(numbers[index])!;
       text += `${String(offset).padStart(10, '0')} ${String(generation).padStart(5, '0')} n \n`;
     }
     start = end;

@@ -75,6 +75,6 @@ export function fitText(text: string, size: number, font: StampFont, maxWidth: n
   if (total <= limit) return characters.join('');
   let kept = 0;
   let used = characterWidth('…', font);
-  while (kept < characters.length && used + widths[kept]! <= limit) used += widths[kept++]!;
+  while (kept < characters.length && used + widths[kept] <= limit) used += widths[kept++];
   return characters.slice(0, kept).join('').trimEnd() + '…';
 }

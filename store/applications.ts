@@ -95,7 +95,7 @@ export class Applications {
     const existing = await CaseAssignmentModel.findById(processId).lean();
     if (existing) return existing.caseNumber;
     const counter = await CaseCounterModel.findOneAndUpdate({ _id: String(year) }, { $inc: { next: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
-    const caseNumber = formatCaseNumber(counter!.next, taskClass, year);
+    const caseNumber = formatCaseNumber(counter.next, taskClass, year);
     try {
       await CaseAssignmentModel.create({ _id: processId, caseNumber, assignedAt: new Date() });
       return caseNumber;

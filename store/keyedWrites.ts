@@ -1,4 +1,4 @@
-import mongoose, { Model, Schema, UpdateQuery } from 'mongoose';
+import mongoose, { type Model, Schema, type UpdateQuery } from 'mongoose';
 
 export function isDuplicateKey(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: number }).code === 11000;
@@ -26,11 +26,23 @@ export async function upsertById<T>(model: Model<T>, id: string, update: UpdateQ
  */
 export interface IdListRecord { _id: string; ids: string[] }
 
-export function idListModel(modelName: string, collection: string): Model<IdListRecord> {
+export function idListModel(modelName: string, collection: string, options: { appendOnly?: string } = {}): Model<IdListRecord> {
   const existing = mongoose.models[modelName] as Model<IdListRecord> | undefined;
   if (existing) return existing;
   const schema = new Schema<IdListRecord>({ _id: { type: String, required: true }, ids: { type: [String], required: true } }, { versionKey: false, collection });
+  if (options.appendOnly) onlyAddedTo(schema, options.appendOnly);
   return mongoose.model<IdListRecord>(modelName, schema);
+}
+
+/** Like store/writeOnce.ts for lists: the one change allowed is adding ids ($addToSet). */
+function onlyAddedTo(schema: Schema<IdListRecord>, message: string): void {
+  for (const operation of ['updateMany', 'findOneAndUpdate', 'replaceOne', 'deleteOne', 'deleteMany', 'findOneAndDelete'] as const) {
+    schema.pre(operation, () => { throw new Error(message); });
+  }
+  schema.pre('updateOne', function () {
+    const update = this.getUpdate() as Record<string, unknown> | null;
+    if (!update || Object.keys(update).some((operator) => operator !== '$addToSet')) throw new Error(message);
+  });
 }
 
 export async function addToIdList(model: Model<IdListRecord>, key: string, ids: string[]): Promise<void> {

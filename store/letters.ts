@@ -1,6 +1,6 @@
 import mongoose, { Schema } from 'mongoose';
 import { NotFoundError } from '../common/errors';
-import { Channel, letterProcessId } from '../rules/officialMail';
+import { type Channel, letterProcessId } from '../rules/officialMail';
 
 /**
  * Official letters and what became of them. The record, not the workflow
@@ -92,11 +92,13 @@ const workListSchema = new Schema<WorkListItem>({
 export const WorkListModel = mongoose.models.RegistryWorkItem as mongoose.Model<WorkListItem>
   ?? mongoose.model<WorkListItem>('RegistryWorkItem', workListSchema);
 
-interface EventCursor { _id: string; continuationToken: string; updatedAt: Date }
+/** Where the event poller is in the feed; `newestEventAt` (the newest event read so far) shows in the admin's view how current it is. */
+export interface EventCursor { _id: string; continuationToken: string; updatedAt: Date; newestEventAt?: Date }
 const cursorSchema = new Schema<EventCursor>({
   _id: { type: String, required: true },
   continuationToken: { type: String, required: true },
   updatedAt: { type: Date, required: true },
+  newestEventAt: Date,
 }, { versionKey: false, collection: 'suomifi_event_cursors' });
 const EventCursorModel = mongoose.models.SuomifiEventCursor as mongoose.Model<EventCursor>
   ?? mongoose.model<EventCursor>('SuomifiEventCursor', cursorSchema);
@@ -132,7 +134,7 @@ const STORE_CONCURRENCY = 8;
 async function eachAtMost<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
+    while (next < items.length) await work(items[next++]);
   }));
 }
 
@@ -198,8 +200,12 @@ export class Letters {
     return (await EventCursorModel.findById(pollerId).lean())?.continuationToken;
   }
 
-  async saveEventCursor(pollerId: string, continuationToken: string): Promise<void> {
-    await EventCursorModel.updateOne({ _id: pollerId }, { $set: { continuationToken, updatedAt: new Date() } }, { upsert: true });
+  async saveEventCursor(pollerId: string, continuationToken: string, newestEventAt?: Date): Promise<void> {
+    await EventCursorModel.updateOne({ _id: pollerId }, { $set: { continuationToken, updatedAt: new Date(), ...(newestEventAt ? { newestEventAt } : {}) } }, { upsert: true });
+  }
+
+  async eventCursorRecord(pollerId: string): Promise<EventCursor | null> {
+    return EventCursorModel.findById(pollerId).lean();
   }
 
   /** Counts of a batch's letters by status and channel, straight from the records: a pass over every letter, for batches without page tallies. */

@@ -1,7 +1,7 @@
 import mongoose, { Schema } from 'mongoose';
 import { NotFoundError } from '../common/errors';
 import { upsertById } from './keyedWrites';
-import { SignaturePlan } from '../signing/signatureFieldPlan';
+import { type SignaturePlan } from '../signing/signatureFieldPlan';
 
 /**
  * Where each document's signature fields sit (object numbers, pages, boxes),

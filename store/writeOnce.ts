@@ -1,4 +1,4 @@
-import { Schema } from 'mongoose';
+import { type Schema } from 'mongoose';
 
 const CHANGING_OPERATIONS = ['updateOne', 'updateMany', 'findOneAndUpdate', 'replaceOne', 'deleteOne', 'deleteMany', 'findOneAndDelete'] as const;
 

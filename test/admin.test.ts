@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { Express } from 'express';
+import { type Express } from 'express';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { createApiDeps } from '../api/apiDeps';
 import { createApp } from '../api/app';
@@ -11,7 +11,7 @@ import { ChunkedDocumentStore } from '../store/documentStore';
 import { organisationSealWorkflow } from '../workflows/organisationSeal';
 import { DeadlineAt } from '../workflows/searchAttributes';
 import { samplePdf } from './support/samplePdf';
-import { openTestStack, TestStack } from './support/testStack';
+import { openTestStack, type TestStack } from './support/testStack';
 
 let stack: TestStack;
 let app: Express;

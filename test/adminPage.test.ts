@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { AddressInfo } from 'node:net';
-import { Server } from 'node:http';
-import { Browser } from 'playwright-core';
+import { type AddressInfo } from 'node:net';
+import { type Server } from 'node:http';
+import { type Browser } from 'playwright-core';
 import { createApiDeps } from '../api/apiDeps';
 import { createApp } from '../api/app';
 import { organisationSealWorkflow } from '../workflows/organisationSeal';
 import { DeadlineAt } from '../workflows/searchAttributes';
 import { axeViolations, launchChromium } from './support/browser';
-import { openTestStack, TestStack } from './support/testStack';
+import { openTestStack, type TestStack } from './support/testStack';
 
 let stack: TestStack;
 let server: Server;

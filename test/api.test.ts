@@ -3,13 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { Express } from 'express';
+import { type Express } from 'express';
 import { createApiDeps } from '../api/apiDeps';
 import { createApp } from '../api/app';
 import { connectStore, disconnectStore } from '../store/connection';
-import { DocumentVersionModel, ChunkedDocumentStore } from '../store/documentStore';
+import { DocumentVersionModel } from '../store/documentStore';
 import { samplePdf } from './support/samplePdf';
-import { openTestStack, TestStack } from './support/testStack';
+import { openTestStack, type TestStack } from './support/testStack';
 
 let stack: TestStack;
 let app: Express;

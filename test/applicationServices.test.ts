@@ -2,13 +2,13 @@ import { Readable } from 'node:stream';
 import { createApiDeps } from '../api/apiDeps';
 import { createContractRequest } from '../application/contractRequests';
 import { createMinutesRequest } from '../application/minutesRequests';
-import { createServices, Services } from '../application/services';
-import { Requester } from '../application/serviceDeps';
+import { createServices, type Services } from '../application/services';
+import { type Requester } from '../application/serviceDeps';
 import { contractRequest, uniqueEmail } from './support/contractHarness';
 import { minutesPdf, minutesPeople, minutesRequest } from './support/minutesHarness';
 import { freshIdentityCode } from './support/officialMailHarness';
 import { samplePdf } from './support/samplePdf';
-import { openTestStack, TestStack } from './support/testStack';
+import { openTestStack, type TestStack } from './support/testStack';
 
 /**
  * Each process's application service called directly, without HTTP, on the

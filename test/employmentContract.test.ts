@@ -6,8 +6,9 @@ import { ChunkedDocumentStore } from '../store/documentStore';
 import type { EmploymentContractState } from '../workflows/employmentContract';
 import { attachment, mailTo, waitForMail } from './support/mailbox';
 import { pdfsig, qpdfCheck, summarisePdfsig } from './support/pdfTools';
+import { expectArchivalPdf } from './signing/ltvFixtures';
 import {
-  ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, openSigningPage, signThroughPage, sleep, uniqueEmail,
+  type ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, openSigningPage, signThroughPage, sleep, uniqueEmail,
 } from './support/contractHarness';
 
 let harness: ContractHarness;
@@ -29,6 +30,7 @@ async function expectSealedWithSignatures(contractId: string, signerCount: numbe
   const pdf = sealed.body as Buffer;
   expect(summarisePdfsig(await pdfsig(pdf))).toEqual({ signatures: signerCount + 1, valid: signerCount + 1, lastCoversWholeDocument: true });
   expect((await qpdfCheck(pdf)).ok).toBe(true);
+  await expectArchivalPdf(pdf);
   return pdf;
 }
 

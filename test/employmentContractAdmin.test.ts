@@ -7,7 +7,7 @@ import type { EmploymentContractState } from '../workflows/employmentContract';
 import { mailTo, waitForMail } from './support/mailbox';
 import { pdfsig, summarisePdfsig } from './support/pdfTools';
 import {
-  ContractHarness, contractRequest, HR_TOKEN, invitationLink, linkIn, openContractHarness, openSigningPage, signThroughPage, sleep, uniqueEmail,
+  type ContractHarness, contractRequest, HR_TOKEN, invitationLink, linkIn, openContractHarness, openSigningPage, signThroughPage, sleep, uniqueEmail,
 } from './support/contractHarness';
 
 /** An administrator acting on a real contract through the admin API: remind, extend, reassign, cancel. */

@@ -1,7 +1,7 @@
 import { EmploymentContracts } from '../store/employmentContracts';
 import { mailTo, waitForMail } from './support/mailbox';
 import { samplePdf } from './support/samplePdf';
-import { ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, sleep, uniqueEmail } from './support/contractHarness';
+import { type ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, sleep, uniqueEmail } from './support/contractHarness';
 
 const UPLOAD_LIMIT = 200_000;
 let harness: ContractHarness;

@@ -1,7 +1,7 @@
-import { Browser, Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { axeViolations, launchChromium } from './support/browser';
 import type { EmploymentContractState } from '../workflows/employmentContract';
-import { ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, signThroughPage, uniqueEmail } from './support/contractHarness';
+import { type ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, signThroughPage, uniqueEmail } from './support/contractHarness';
 
 /** The signer's side in real Chromium on a phone-sized screen, from the link in the real e-mail. */
 

@@ -5,7 +5,7 @@ import type { EmploymentContractState } from '../workflows/employmentContract';
 import { decideUpdate } from '../workflows/signingRound';
 import { mailTo, waitForMail } from './support/mailbox';
 import {
-  ContractHarness, contractRequest, declineThroughPage, HR_TOKEN, invitationLink, openContractHarness, openSigningPage, signThroughPage, sleep, uniqueEmail,
+  type ContractHarness, contractRequest, declineThroughPage, HR_TOKEN, invitationLink, openContractHarness, openSigningPage, signThroughPage, sleep, uniqueEmail,
 } from './support/contractHarness';
 
 let harness: ContractHarness;
@@ -72,7 +72,7 @@ describe('employment contract endings and misuse', () => {
   it('expiry: reminders on a durable timer (at most the maximum), then the deadline ends it and tells HR and the signer', async () => {
     const who = people();
     await harness.stack.withWorker(async () => {
-      const deadline = new Date(Date.now() + 7000).toISOString();
+      const deadline = new Date(Date.now() + 15000).toISOString();
       const contractId = await sendContract(contractRequest(who, { deadline, reminderIntervalHours: 1.5 / 3600, maxReminders: 3 }));
       const link = await invitationLink(who.employee);
       const result = await outcome(contractId);

@@ -1,10 +1,10 @@
-import request from 'supertest';
+import type request from 'supertest';
 import { AuditLog } from '../audit/auditLog';
 import { SimulatedSmsSender } from '../integrations/sms/smsSender';
 import { OneTimeCodeModel } from '../verification/signerVerification';
 import type { EmploymentContractState } from '../workflows/employmentContract';
 import { waitForMail } from './support/mailbox';
-import { ContractHarness, contractRequest, HR_TOKEN, invitationLink, MailedLink, openContractHarness, uniqueEmail } from './support/contractHarness';
+import { type ContractHarness, contractRequest, HR_TOKEN, invitationLink, type MailedLink, openContractHarness, uniqueEmail } from './support/contractHarness';
 
 /** The optional one-time code before signing: by e-mail through the real inbox, and by SMS through the simulator. */
 

@@ -1,8 +1,8 @@
-import { ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import type { EmploymentContractState } from '../workflows/employmentContract';
 import { mailTo } from './support/mailbox';
 import { killHard, startWorkerProcess } from './support/workerProcess';
-import { ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, signThroughPage, sleep, uniqueEmail } from './support/contractHarness';
+import { type ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, signThroughPage, sleep, uniqueEmail } from './support/contractHarness';
 
 /**
  * The worker is a real process (`npm run worker`'s entry point). It is

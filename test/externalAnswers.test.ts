@@ -54,7 +54,7 @@ describe('Suomi.fi Messages answers', () => {
   beforeAll(async () => {
     server = http.createServer((req, res) => {
       req.resume().on('end', () => {
-        const path = (req.url ?? '').split('?')[0]!;
+        const path = (req.url ?? '').split('?')[0];
         res.writeHead(200, { 'Content-Type': 'application/json' }).end(answers.get(path) ?? JSON.stringify({ accessToken: 'token-1' }));
       });
     });

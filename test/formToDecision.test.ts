@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { Workbook } from 'exceljs';
 import request from 'supertest';
-import { Express } from 'express';
+import { type Express } from 'express';
 import { PaymentAlreadyOrderedError, LocalFinanceSimulator } from '../integrations/finance/financeSystem';
 import { deemedNotificationDate } from '../rules/officialMail';
 import { endOfFinnishDay, periodLastDay } from '../rules/rectificationPeriod';
@@ -14,9 +14,10 @@ import type { FormToDecisionState } from '../workflows/formToDecision';
 import { waitForMail } from './support/mailbox';
 import { freshIdentityCode, letterApi, registerPerson, stopEventPoller, waitUntil } from './support/officialMailHarness';
 import { pdfsig, summarisePdfsig } from './support/pdfTools';
+import { expectArchivalPdf } from './signing/ltvFixtures';
 import { recordHistoryIfAsked } from './support/recordHistory';
 import { samplePdf } from './support/samplePdf';
-import { openTestStack, TestStack } from './support/testStack';
+import { openTestStack, type TestStack } from './support/testStack';
 
 // The rectification period is computed from the law's dates but waited out in seconds; letters are followed briefly.
 // The law's periods pass at a day per quarter second in this suite's workers (worker/testTimers.ts).
@@ -150,8 +151,8 @@ describe('form to decision on the real stack', () => {
       const waiting = await reach(applicationId, 'awaiting_decision');
       expect(waiting.caseNumber).toMatch(/^\d+\/02\.05\.01\/\d{4}$/);
       const [ack] = await waitForMail(values.email, 1);
-      expect(ack!.subject).toContain(waiting.caseNumber);
-      expect(ack!.text).toContain(waiting.caseNumber);
+      expect(ack.subject).toContain(waiting.caseNumber);
+      expect(ack.text).toContain(waiting.caseNumber);
 
       // An approval must grant the amount applied for.
       const wrong = await request(app).post(`/api/applications/${applicationId}/decision`).set(HANDLER).send({ outcome: 'approve', amount: '1000', reasoning: 'x' });
@@ -174,6 +175,7 @@ describe('form to decision on the real stack', () => {
     expect(await new LocalFinanceSimulator().paymentsFor(state.caseNumber!)).toHaveLength(1);
     const signed = await new ChunkedDocumentStore(50e6).readVersion(state.decision!.versionId!);
     expect(summarisePdfsig(await pdfsig(signed))).toMatchObject({ signatures: 1, valid: 1 });
+    await expectArchivalPdf(signed);
     const description = await stack.client.workflow.getHandle(applicationId).describe();
     expect(description.searchAttributes.CaseNumber).toEqual([state.caseNumber]);
     expect(description.searchAttributes.ProcessType).toEqual(['formToDecision']);
@@ -240,7 +242,7 @@ describe('form to decision on the real stack', () => {
     expect(await new LocalFinanceSimulator().paymentsFor(state.caseNumber!)).toEqual([expect.objectContaining({ amount: '55.50' })]);
     const [archived] = await new Archive().forProcess(applicationId);
     expect(archived).toMatchObject({ versionId: state.decision!.versionId, metadata: { taskClass: '02 05 02', publicityClass: 'Osittain salassa pidettävä' } });
-    expect(archived!.attachmentVersionIds).toContain(state.rectification!.versionId);
+    expect(archived.attachmentVersionIds).toContain(state.rectification!.versionId);
     recordHistoryIfAsked(stack, applicationId, 'formToDecisionWorkflow-rectification');
   });
 
@@ -281,7 +283,7 @@ describe('form to decision on the real stack', () => {
     expect(xlsx.status).toBe(200);
     const workbook = new Workbook();
     await workbook.xlsx.load((xlsx.body as Buffer).buffer.slice((xlsx.body as Buffer).byteOffset, (xlsx.body as Buffer).byteOffset + (xlsx.body as Buffer).length) as ArrayBuffer);
-    const sheet = workbook.worksheets[0]!;
+    const sheet = workbook.worksheets[0];
     const headers = (sheet.getRow(1).values as unknown[]).slice(1);
     const col = (name: string) => headers.indexOf(name) + 1;
     expect(sheet.rowCount).toBe(1 + 2 + 1);
@@ -296,10 +298,10 @@ describe('form to decision on the real stack', () => {
     expect(csv.status).toBe(200);
     const lines = csv.text.replace(/^\ufeff/, '').trim().split('\r\n').map((l) => l.split(';'));
     expect(lines).toHaveLength(3);
-    const header = lines[0]!;
-    expect(lines[1]![header.indexOf('Henkilötunnus')]).toMatch(/^\d{6}.\*\*\*.$/);
-    expect(lines[1]![header.indexOf('Myönnetty (€)')]).toBe('55,50');
-    expect(lines[2]![header.indexOf('Haettu korvaus yhteensä (€)')]).toBe('60,00');
+    const header = lines[0];
+    expect(lines[1][header.indexOf('Henkilötunnus')]).toMatch(/^\d{6}.\*\*\*.$/);
+    expect(lines[1][header.indexOf('Myönnetty (€)')]).toBe('55,50');
+    expect(lines[2][header.indexOf('Haettu korvaus yhteensä (€)')]).toBe('60,00');
   });
 });
 

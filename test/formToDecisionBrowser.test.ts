@@ -1,14 +1,14 @@
 import http from 'node:http';
-import { AddressInfo } from 'node:net';
+import { type AddressInfo } from 'node:net';
 import { randomInt, randomUUID } from 'node:crypto';
-import { Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { businessIdCheckDigit } from '../rules/identifiers';
 import { ParticipantLinks } from '../links/signerLinks';
 import { Applications } from '../store/applications';
 import { axeViolations, launchChromium } from './support/browser';
 import { letterApi } from './support/officialMailHarness';
 import { samplePdf } from './support/samplePdf';
-import { openTestStack, TestStack } from './support/testStack';
+import { openTestStack, type TestStack } from './support/testStack';
 
 /** A citizen fills in the grant form on a phone in real Chromium: errors they can act on, then a received application. */
 
@@ -76,23 +76,23 @@ it('fills the grant form on a phone: axe-clean, a wrong IBAN is named at its fie
 
   const [stored] = await new Applications().inRound(roundId);
   expect(stored).toMatchObject({ formId: 'avustushakemus', values: { amountApplied: '750.50', iban: 'FI2112345600000785' }, attachments: [{ field: 'budget', fileName: 'talousarvio.pdf' }] });
-  await stack.client.workflow.getHandle(stored!._id).terminate('browser test: the form only');
+  await stack.client.workflow.getHandle(stored._id).terminate('browser test: the form only');
 
   // The pages behind the applicant's personal links: the part of the form asked for, and a rectification request.
-  await new Applications().update(stored!._id, { caseNumber: '7/02.05.01/2026', supplementation: { fields: ['purpose', 'annualReport'], message: 'Kertokaa tarkemmin, mihin avustus käytetään, ja liittäkää toimintakertomus.', deadlineAt: new Date(Date.now() + 3600_000).toISOString() } });
+  await new Applications().update(stored._id, { caseNumber: '7/02.05.01/2026', supplementation: { fields: ['purpose', 'annualReport'], message: 'Kertokaa tarkemmin, mihin avustus käytetään, ja liittäkää toimintakertomus.', deadlineAt: new Date(Date.now() + 3600_000).toISOString() } });
   const links = new ParticipantLinks();
-  const supplementation = await links.issue({ processId: stored!._id, participantId: 'applicant', purpose: 'supplementation', expiresAt: new Date(Date.now() + 3600_000) });
+  const supplementation = await links.issue({ processId: stored._id, participantId: 'applicant', purpose: 'supplementation', expiresAt: new Date(Date.now() + 3600_000) });
   await page.goto(`${baseUrl}/hakemus/${supplementation}?lang=fi`);
   expect(await page.getByLabel(/^Mihin avustusta haetaan/).count()).toBe(1);
   expect(await page.getByLabel(/^Toimintakertomus/).count()).toBe(1);
   expect(await page.getByLabel(/^Tilinumero/).count()).toBe(0);
   expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
   expect(await axeViolations(page)).toEqual([]);
-  const rectification = await links.issue({ processId: stored!._id, participantId: 'applicant', purpose: 'rectification', expiresAt: new Date(Date.now() + 3600_000) });
+  const rectification = await links.issue({ processId: stored._id, participantId: 'applicant', purpose: 'rectification', expiresAt: new Date(Date.now() + 3600_000) });
   await page.goto(`${baseUrl}/hakemus/${rectification}?lang=sv`);
   expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Begäran om omprövning: 7/02.05.01/2026');
   expect(await axeViolations(page)).toEqual([]);
-  await links.revokeAll({ processId: stored!._id, reason: 'test finished' });
+  await links.revokeAll({ processId: stored._id, reason: 'test finished' });
   const closed = await page.goto(`${baseUrl}/hakemus/${rectification}?lang=en`);
   expect(closed!.status()).toBe(410);
   expect(await axeViolations(page)).toEqual([]);

@@ -1,4 +1,4 @@
-import { ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { LocalFinanceSimulator } from '../integrations/finance/financeSystem';
@@ -10,7 +10,7 @@ import { mailTo } from './support/mailbox';
 import { killHard, startWorkerProcess } from './support/workerProcess';
 import { letterApi, registerPerson, stopEventPoller, waitUntil } from './support/officialMailHarness';
 import { samplePdf } from './support/samplePdf';
-import { openTestStack, TestStack } from './support/testStack';
+import { openTestStack, type TestStack } from './support/testStack';
 
 /**
  * The worker is a real process, killed without warning right after the
@@ -71,7 +71,7 @@ it('a worker killed after the signature resumes without a second decision, lette
     const store = new ChunkedDocumentStore(50e6);
     const decisionVersion = await store.getVersion(result.decision!.versionId!);
     expect((await store.listVersions(decisionVersion.documentId)).map((v) => v.kind).sort()).toEqual(['decision', 'prepared', 'signed']);
-    expect((await new Applications().get(applicationId)).payment?.paymentId).toBe(payments[0]!._id);
+    expect((await new Applications().get(applicationId)).payment?.paymentId).toBe(payments[0]._id);
     const subjects = (await mailTo(email)).map((m) => m.subject.split(':')[0]).sort();
     expect(subjects).toEqual(['Päätös lähetetty', 'Vastaanotettu']);
     await stack.client.workflow.getHandle(`${applicationId}-decision-letter`).terminate('test finished').catch(() => undefined);

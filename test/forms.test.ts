@@ -3,7 +3,7 @@ import { roundCsv, roundTable } from '../forms/roundExport';
 import { validateSubmission } from '../forms/validateForm';
 import { LANGUAGES } from '../mail/templates';
 import { RECORDS_PLAN } from '../config/recordsPlan';
-import { ApplicationRecord, formatCaseNumber } from '../store/applications';
+import { type ApplicationRecord, formatCaseNumber } from '../store/applications';
 
 /** The forms' pure rules: every value type checked and normalised, messages in every language, the case number and the round table. */
 
@@ -71,7 +71,7 @@ describe('attachments', () => {
     ['an empty file', 'application/pdf', Buffer.alloc(0), 'attachment_empty'],
     ['a PDF over 5 MB', 'application/pdf', Buffer.concat([Buffer.from('%PDF-'), Buffer.alloc(5 * 1024 * 1024)]), 'attachment_size'],
   ])('%s', (_what, contentType, bytes, code) => {
-    const result = budget(contentType, bytes as Buffer);
+    const result = budget(contentType, bytes);
     if (code === null) expect(result.valid).toBe(true);
     else expect(!result.valid && result.problems).toEqual([expect.objectContaining({ field: 'budget', code })]);
   });

@@ -1,7 +1,7 @@
-import { Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { waitForMail } from './support/mailbox';
 import { axeViolations, launchChromium } from './support/browser';
-import { ContractHarness, openContractHarness, uniqueEmail } from './support/contractHarness';
+import { type ContractHarness, openContractHarness, uniqueEmail } from './support/contractHarness';
 
 /** HR's page in real Chromium: sign in, send a contract from the form, find it in the list; axe (WCAG 2.1 AA) on every page. */
 

@@ -4,7 +4,7 @@ import { LetterModel, Letters } from '../store/letters';
 import type { LetterBatchState } from '../workflows/letterBatch';
 import { counters, freshIdentityCode, letterApi, registerPerson, REGISTRY, stopEventPoller, storedPdf, waitUntil } from './support/officialMailHarness';
 import { recordHistoryIfAsked } from './support/recordHistory';
-import { openTestStack, TestStack } from './support/testStack';
+import { openTestStack, type TestStack } from './support/testStack';
 
 let stack: TestStack;
 beforeAll(async () => { stack = await openTestStack('letter-batch', { LETTER_BATCH_PAGE_SIZE: '4', LETTER_BATCH_RATE_PER_SECOND: '20', LETTER_BATCH_MAX_ROWS: '50' }); });
@@ -116,7 +116,7 @@ describe('a batch of letters', () => {
     expect(audit.body.events.map((e: { action: string }) => e.action)).toEqual(['letter.sent', 'letter.read']);
     expect(await new AuditLog().forProcess(`${batchId}-1`)).toEqual([]);
     expect((await new AuditLog().forProcess(`${batchId}-1`, trackers[0])).map((e) => e.action)).toEqual(['letter.sent', 'letter.read']);
-    recordHistoryIfAsked(stack, trackers[0]!, 'letterDeliveryTrackingWorkflow');
+    recordHistoryIfAsked(stack, trackers[0], 'letterDeliveryTrackingWorkflow');
   }, 120_000);
 
   it.each([

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { LetterModel } from '../store/letters';
 import type { LetterBatchState } from '../workflows/letterBatch';
 import { counters, injectFault, letterApi, registerPerson, REGISTRY, simulator, stopEventPoller, storedPdf } from './support/officialMailHarness';
-import { openTestStack, TestStack } from './support/testStack';
+import { openTestStack, type TestStack } from './support/testStack';
 
 /**
  * A batch meeting a failing service: passing failures are retried on their
@@ -18,11 +18,11 @@ it('retries 500s and timeouts row by row, records a 400 as a rejection, counts a
   const config = stack.config;
   const [flaky, slow, refused, dropped, ...healthy] = await Promise.all(Array.from({ length: 8 }, (_, i) => registerPerson(config, { mailbox: i % 2 === 0 })));
   // More 500s than one round's attempts: the row goes back to the workflow and is sent in a later round.
-  await injectFault(config, { endpoint: 'messages', recipientId: flaky!.id, kind: 'error', status: 503, times: 4 });
-  await injectFault(config, { endpoint: 'messages', recipientId: slow!.id, kind: 'timeout', delayMs: 2000, times: 1 });
-  await injectFault(config, { endpoint: 'messages', recipientId: refused!.id, kind: 'error', status: 400, reason: 'Recipient id is not accepted by this service', times: 5 });
-  await injectFault(config, { endpoint: 'messages', recipientId: dropped!.id, kind: 'drop_response', times: 1 });
-  const people = [flaky!, slow!, refused!, dropped!, ...healthy];
+  await injectFault(config, { endpoint: 'messages', recipientId: flaky.id, kind: 'error', status: 503, times: 4 });
+  await injectFault(config, { endpoint: 'messages', recipientId: slow.id, kind: 'timeout', delayMs: 2000, times: 1 });
+  await injectFault(config, { endpoint: 'messages', recipientId: refused.id, kind: 'error', status: 400, reason: 'Recipient id is not accepted by this service', times: 5 });
+  await injectFault(config, { endpoint: 'messages', recipientId: dropped.id, kind: 'drop_response', times: 1 });
+  const people = [flaky, slow, refused, dropped, ...healthy];
   const started = await request(letterApi(stack)).post(`/api/letter-batches?documentVersionId=${await storedPdf()}&title=Tiedote`).set(REGISTRY).set('Content-Type', 'text/csv')
     .send(['recipientId', ...people.map((p) => p.id)].join('\n'));
   expect(started.status).toBe(202);
@@ -52,9 +52,9 @@ it('retries 500s and timeouts row by row, records a 400 as a rejection, counts a
 it('gives up on a row the service keeps failing after every round, records it failed with the last reason, and sends the rest once', async () => {
   const config = stack.config;
   const [down, ...healthy] = await Promise.all(Array.from({ length: 3 }, () => registerPerson(config, { mailbox: true })));
-  await injectFault(config, { endpoint: 'messages', recipientId: down!.id, kind: 'error', status: 503, reason: 'Service unavailable for maintenance', times: 1000 });
+  await injectFault(config, { endpoint: 'messages', recipientId: down.id, kind: 'error', status: 503, reason: 'Service unavailable for maintenance', times: 1000 });
   const started = await request(letterApi(stack)).post(`/api/letter-batches?documentVersionId=${await storedPdf()}&title=Tiedote`).set(REGISTRY).set('Content-Type', 'text/csv')
-    .send(['recipientId', down!.id, ...healthy.map((p) => p.id)].join('\n'));
+    .send(['recipientId', down.id, ...healthy.map((p) => p.id)].join('\n'));
   expect(started.status).toBe(202);
   const { batchId } = started.body;
   // Five rounds of three attempts each, with 5, 10, 20 and 40 s between the rounds.

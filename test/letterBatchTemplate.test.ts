@@ -2,7 +2,7 @@ import request from 'supertest';
 import { LetterModel } from '../store/letters';
 import type { LetterBatchState } from '../workflows/letterBatch';
 import { counters, letterApi, registerPerson, REGISTRY, stopEventPoller } from './support/officialMailHarness';
-import { openTestStack, TestStack } from './support/testStack';
+import { openTestStack, type TestStack } from './support/testStack';
 import { renderTemplateLetter } from '../activities/templateLetterPdf';
 import { execFileSync } from 'node:child_process';
 
@@ -49,7 +49,7 @@ it('renders one PDF per row from the template and sends each once', async () => 
 
   // What the row's PDF says: the row's own values in the template's text, on A4.
   const pdf = await renderTemplateLetter({ template: { ...TEMPLATE, language: 'fi' }, fields: record!.template!.fields, organization: 'Esimerkkilän kunta', date: '22.11.2026' });
-  const text = await pdfText(pdf);
+  const text = pdfText(pdf);
   expect(text).toContain('Hyvä Maija 1,');
   expect(text).toContain('kiinteistönne 091-1-1 vero vuodelle 2027 on 101,50 euroa.');
 }, 90_000);

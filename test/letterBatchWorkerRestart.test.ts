@@ -2,7 +2,7 @@ import request from 'supertest';
 import { killHard, startWorkerProcess } from './support/workerProcess';
 import type { LetterBatchState } from '../workflows/letterBatch';
 import { counters, freshIdentityCode, letterApi, REGISTRY, simulator, stopEventPoller, storedPdf, waitUntil } from './support/officialMailHarness';
-import { openTestStack, TestStack } from './support/testStack';
+import { openTestStack, type TestStack } from './support/testStack';
 
 let stack: TestStack;
 beforeAll(async () => { stack = await openTestStack('letter-batch-restart', { LETTER_BATCH_PAGE_SIZE: '10', LETTER_BATCH_RATE_PER_SECOND: '8' }); });

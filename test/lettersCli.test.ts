@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import { Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { letterApi, registerPerson, stopEventPoller, storedPdf } from './support/officialMailHarness';
-import { openTestStack, TestStack } from './support/testStack';
+import { openTestStack, type TestStack } from './support/testStack';
 
 /** The registry's command line sends a CSV and follows the batch on one progress line until the report. */
 

@@ -1,4 +1,4 @@
-import { ContractHarness, openContractHarness, uniqueEmail } from './support/contractHarness';
+import { type ContractHarness, openContractHarness, uniqueEmail } from './support/contractHarness';
 import { mailTo, waitForMail } from './support/mailbox';
 import { approve, mailedLink, minutesPeople, openPage, reviewState, startReview, waitForState } from './support/minutesHarness';
 import { recordHistoryIfAsked } from './support/recordHistory';
@@ -23,7 +23,7 @@ describe('admin actions on a minutes review', () => {
       expect(remind.status).toBe(200);
       expect(await waitForMail(who.checkerA, 2)).toHaveLength(2);
 
-      const participantId = (await reviewState(harness, reviewId)).rounds[0]!.checkers[1]!.participantId;
+      const participantId = (await reviewState(harness, reviewId)).rounds[0].checkers[1].participantId;
       const reassign = await harness.api().post(`/api/admin/processes/${reviewId}/actions`).set(ADMIN)
         .send({ action: 'reassign', reason: 'Greta is on holiday', participantId, email: substitute, name: 'Sara Sijainen' });
       expect(reassign.status).toBe(200);
@@ -34,7 +34,7 @@ describe('admin actions on a minutes review', () => {
       // The reminder carried a fresh link; the checker uses the newest one.
       expect((await approve(harness, await mailedLink(who.checkerA, 2))).status).toBe(303);
       const state = await waitForState(harness, reviewId, (s) => s.status !== 'in_review');
-      expect(state.rounds[0]!.checkers.map((c) => c.status)).toEqual(['approved', 'approved']);
+      expect(state.rounds[0].checkers.map((c) => c.status)).toEqual(['approved', 'approved']);
 
       const audit = await harness.api().get(`/api/processes/${reviewId}/audit`).set({ Authorization: 'Bearer dev-secretary-token' });
       expect(audit.body.events.filter((e: { action: string }) => e.action.startsWith('admin.')).map((e: { action: string; details: { reason: string } }) => [e.action, e.details.reason]))

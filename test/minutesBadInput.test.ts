@@ -1,6 +1,6 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { reviewUpdate } from '../workflows/checkingRound';
-import { ContractHarness, openContractHarness, sleep } from './support/contractHarness';
+import { type ContractHarness, openContractHarness, sleep } from './support/contractHarness';
 import { mailTo, waitForMail } from './support/mailbox';
 import {
   approve, asSecretary, mailedLink, minutesPdf, minutesPeople, minutesRequest, openPage, reviewState, SECTIONS, startReview, uploadPdf,
@@ -20,8 +20,8 @@ describe('starting a review with bad input', () => {
     ['a deadline before the meeting', { checkingDeadline: '2026-01-11T12:00:00+02:00' }, 'checkingDeadline'],
     ['no checkers', { checkers: [] }, 'checkers'],
     ['four checkers', { checkers: ['a', 'b', 'c', 'd'].map((x) => ({ name: `Checker ${x}`, email: `${x}-four@example.test`, language: 'fi' as const })) }, 'checkers'],
-    ['a section listed twice', { sections: [SECTIONS[0]!, { ...SECTIONS[1]!, number: '1' }] }, 'sections.1.number'],
-    ['sections out of page order', { sections: [SECTIONS[4]!, SECTIONS[0]!] }, 'sections.1.firstPage'],
+    ['a section listed twice', { sections: [SECTIONS[0], { ...SECTIONS[1], number: '1' }] }, 'sections.1.number'],
+    ['sections out of page order', { sections: [SECTIONS[4], SECTIONS[0]] }, 'sections.1.firstPage'],
     ['the same person twice', { chair: { name: 'Paula', email: 'same@example.test', language: 'fi' as const }, secretary: { name: 'Sanna', email: 'SAME@example.test', language: 'fi' as const } }, 'secretary.email'],
   ])('%s → 400 naming the field', async (_what, overrides, field) => {
     const versionId = await uploadPdf(harness, await minutesPdf());
@@ -104,7 +104,7 @@ describe('acting on a running review with bad input', () => {
       const state = await reviewState(harness, reviewId);
       expect(state.status).toBe('in_review');
       expect(state.rounds).toHaveLength(1);
-      expect(state.rounds[0]!.checkers.map((c) => c.status)).toEqual(['approved', 'reviewing']);
+      expect(state.rounds[0].checkers.map((c) => c.status)).toEqual(['approved', 'reviewing']);
       await sleep(300);
       expect(await mailTo(who.checkerA)).toHaveLength(1);
       expect(await mailTo(who.secretary)).toHaveLength(0);
@@ -114,7 +114,7 @@ describe('acting on a running review with bad input', () => {
       expect(cancelled.status).toBe(200);
       const result = await harness.stack.client.workflow.getHandle(reviewId).result();
       expect(result.status).toBe('cancelled');
-      expect((await waitForMail(who.checkerB, 2))[1]!.subject).toBe('Avslutat: Pöytäkirja 5/2026');
+      expect((await waitForMail(who.checkerB, 2))[1].subject).toBe('Avslutat: Pöytäkirja 5/2026');
       expect((await openPage(harness, linkB)).status).toBe(410);
     });
   }, 120_000);

@@ -1,6 +1,6 @@
-import { Browser, Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { axeViolations, launchChromium } from './support/browser';
-import { ContractHarness, openContractHarness } from './support/contractHarness';
+import { type ContractHarness, openContractHarness } from './support/contractHarness';
 import { waitForMail } from './support/mailbox';
 import { asSecretary, mailedLink, minutesPdf, minutesPeople, reviewState, startReview, waitForState } from './support/minutesHarness';
 
@@ -52,7 +52,7 @@ describe('checking minutes on a phone in a real browser', () => {
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Thank you, your request for corrections was sent');
       await expectNoAccessibilityViolations(page);
       const toSecretary = await waitForMail(who.secretary, 1);
-      expect(toSecretary[0]!.text).toContain('§ 5');
+      expect(toSecretary[0].text).toContain('§ 5');
       const state = await reviewState(harness, reviewId);
       expect(state.status).toBe('awaiting_correction');
 

@@ -1,4 +1,4 @@
-import { ContractHarness, openContractHarness } from './support/contractHarness';
+import { type ContractHarness, openContractHarness } from './support/contractHarness';
 import { mailTo, waitForMail } from './support/mailbox';
 import {
   approve, askCorrections, asSecretary, mailedLink, minutesPdf, minutesPeople, reviewState, startReview, waitForState,
@@ -28,7 +28,7 @@ describe('the checking round', () => {
       expect((await askCorrections(harness, a1, { 'comment-5': 'Summa puuttuu.' })).status).toBe(303);
       expect(await waitForMail(who.secretary, 1)).toHaveLength(1);
       let state = await waitForState(harness, reviewId, (s) => s.status === 'awaiting_correction');
-      expect(state.rounds[0]!.checkers.map((c) => c.status)).toEqual(['corrections', 'reviewing']);
+      expect(state.rounds[0].checkers.map((c) => c.status)).toEqual(['corrections', 'reviewing']);
 
       const uploaded = await asSecretary(harness).post(`/api/minutes/${reviewId}/versions`).set('Content-Type', 'application/pdf')
         .send(await minutesPdf('Talousarvio hyväksyttiin: menot 12,4 milj. euroa.'));
@@ -38,9 +38,9 @@ describe('the checking round', () => {
       state = await reviewState(harness, reviewId);
       expect(state.status).toBe('in_review');
       expect(state.rounds.map((r) => r.outcome)).toEqual(['superseded', undefined]);
-      expect(state.rounds[1]!.checkers.map((c) => c.status)).toEqual(['reviewing', 'reviewing']);
+      expect(state.rounds[1].checkers.map((c) => c.status)).toEqual(['reviewing', 'reviewing']);
       const [, newVersionMail] = await waitForMail(who.checkerB, 2);
-      expect(newVersionMail!.subject).toBe('Rättad version att justera: Pöytäkirja 5/2026');
+      expect(newVersionMail.subject).toBe('Rättad version att justera: Pöytäkirja 5/2026');
       expect(await waitForMail(who.checkerA, 2)).toHaveLength(2);
       await harness.stack.client.workflow.getHandle(reviewId).terminate('test done');
     });
@@ -57,12 +57,12 @@ describe('the checking round', () => {
       expect(reminded.body.result).toMatchObject({ round: 'checking', status: 'open', awaited: ['checker-1', 'checker-2'] });
       const byAdmin = Date.parse(reminded.body.result.participants[0].lastRemindedAt);
 
-      const state = await waitForState(harness, reviewId, (s) => s.rounds[0]!.checkers.every((c) => c.remindersSent === 2), 20_000);
-      const automatic = Date.parse(state.rounds[0]!.checkers[0]!.lastRemindedAt!);
+      const state = await waitForState(harness, reviewId, (s) => s.rounds[0].checkers.every((c) => c.remindersSent === 2), 20_000);
+      const automatic = Date.parse(state.rounds[0].checkers[0].lastRemindedAt!);
       // The fixed schedule would have sent it one interval after the invitation, which was earlier.
       expect(automatic - byAdmin).toBeGreaterThanOrEqual(intervalMs);
       await new Promise((r) => setTimeout(r, intervalMs + 1000));
-      expect((await reviewState(harness, reviewId)).rounds[0]!.checkers.map((c) => c.remindersSent)).toEqual([2, 2]);
+      expect((await reviewState(harness, reviewId)).rounds[0].checkers.map((c) => c.remindersSent)).toEqual([2, 2]);
       expect(await mailTo(who.checkerA)).toHaveLength(3);
       await harness.stack.client.workflow.getHandle(reviewId).terminate('test done');
     });

@@ -1,4 +1,4 @@
-import { ContractHarness, openContractHarness, sleep } from './support/contractHarness';
+import { type ContractHarness, openContractHarness, sleep } from './support/contractHarness';
 import { mailTo, waitForMail } from './support/mailbox';
 import { approve, asSecretary, mailedLink, minutesPeople, reviewState, startReview } from './support/minutesHarness';
 
@@ -19,14 +19,14 @@ describe('reminders and the checking deadline', () => {
       expect((await approve(harness, await mailedLink(who.checkerA))).status).toBe(303);
 
       const reminded = await waitForMail(who.checkerB, 2, 10_000);
-      expect(reminded[1]!.subject).toBe('Påminnelse: protokollet Pöytäkirja 5/2026 väntar på din justering');
+      expect(reminded[1].subject).toBe('Påminnelse: protokollet Pöytäkirja 5/2026 väntar på din justering');
       const escalation = await waitForMail(who.secretary, 1, 15_000);
-      expect(escalation[0]!.subject).toBe('Tarkastus odottaa: Pöytäkirja 5/2026');
-      expect(escalation[0]!.text).toContain('Greta Granskare');
-      expect(escalation[0]!.text).not.toContain('Tapio Tarkastaja');
+      expect(escalation[0].subject).toBe('Tarkastus odottaa: Pöytäkirja 5/2026');
+      expect(escalation[0].text).toContain('Greta Granskare');
+      expect(escalation[0].text).not.toContain('Tapio Tarkastaja');
       const view = (await handle.describe()).searchAttributes;
       expect(view).toMatchObject({ ProcessType: ['minutesReview'], ProcessStatus: ['in_review'], WaitingFor: ['checker'], Body: ['kunnanhallitus'] });
-      expect(new Date((view.DeadlineAt as Date[])[0]!).getTime()).toBe(deadline.getTime());
+      expect(new Date((view.DeadlineAt as Date[])[0]).getTime()).toBe(deadline.getTime());
       expect((await reviewState(harness, reviewId)).escalatedAt).toBeDefined();
 
       const later = new Date(Date.now() + 3600_000).toISOString();

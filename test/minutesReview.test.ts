@@ -7,13 +7,14 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { rectificationPeriod } from '../rules/rectificationPeriod';
 import { Archive } from '../store/archive';
 import type { MinutesReviewState } from '../workflows/minutesReview';
-import { ContractHarness, openContractHarness, sleep } from './support/contractHarness';
+import { type ContractHarness, openContractHarness, sleep } from './support/contractHarness';
 import { mailTo, waitForMail } from './support/mailbox';
 import {
   approve, askCorrections, asSecretary, CONFIDENTIAL_TEXT, mailedLink, minutesPdf, minutesPeople, openPage, PERSONAL_TEXT, reviewState,
   SECRETARY_TOKEN, SECTIONS, signMinutes, startReview, uploadPdf, waitForState,
 } from './support/minutesHarness';
 import { pdfsig, qpdfCheck, summarisePdfsig } from './support/pdfTools';
+import { expectArchivalPdf } from './signing/ltvFixtures';
 
 const run = promisify(execFile);
 
@@ -62,24 +63,24 @@ describe('minutes review, end to end on the real stack', () => {
       expect(first.html).not.toContain('Muutokset edelliseen versioon');
       expect((await askCorrections(harness, a1, { 'comment-5': 'Summa puuttuu päätöksestä.' }, first.documentSha256)).status).toBe(303);
       const toSecretary = await waitForMail(who.secretary, 1);
-      expect(toSecretary[0]!.subject).toBe('Korjauspyyntö: Pöytäkirja 5/2026');
-      expect(toSecretary[0]!.text).toContain('§ 5');
-      expect(toSecretary[0]!.text).toContain(`/minutes/${reviewId}`);
+      expect(toSecretary[0].subject).toBe('Korjauspyyntö: Pöytäkirja 5/2026');
+      expect(toSecretary[0].text).toContain('§ 5');
+      expect(toSecretary[0].text).toContain(`/minutes/${reviewId}`);
       expect((await approve(harness, b1)).status).toBe(303);
-      let state = await waitForState(harness, reviewId, (s) => s.status === 'awaiting_correction' && s.rounds[0]!.checkers.every((c) => c.status !== 'reviewing'));
+      await waitForState(harness, reviewId, (s) => s.status === 'awaiting_correction' && s.rounds[0].checkers.every((c) => c.status !== 'reviewing'));
       expect((await harness.stack.client.workflow.getHandle(reviewId).describe()).searchAttributes.WaitingFor).toEqual(['secretary']);
 
       // Round 2: a corrected version as the PDF itself. Greta's approval of version 1 no longer counts.
       const v2 = await minutesPdf('Talousarvio hyväksyttiin: menot 12,4 milj. euroa.');
       const uploaded = await secretary.post(`/api/minutes/${reviewId}/versions`).set('Content-Type', 'application/pdf').send(v2);
       expect(uploaded.status).toBe(200);
-      const a2 = await mailedLink(who.checkerA, 2);
+      await mailedLink(who.checkerA, 2);
       const b2 = await mailedLink(who.checkerB, 2);
-      expect((await waitForMail(who.checkerB, 2))[1]!.subject).toBe('Rättad version att justera: Pöytäkirja 5/2026');
-      state = await reviewState(harness, reviewId);
+      expect((await waitForMail(who.checkerB, 2))[1].subject).toBe('Rättad version att justera: Pöytäkirja 5/2026');
+      let state = await reviewState(harness, reviewId);
       expect(state.rounds).toHaveLength(2);
-      expect(state.rounds[0]!.outcome).toBe('superseded');
-      expect(state.rounds[1]!.checkers.map((c) => c.status)).toEqual(['reviewing', 'reviewing']);
+      expect(state.rounds[0].outcome).toBe('superseded');
+      expect(state.rounds[1].checkers.map((c) => c.status)).toEqual(['reviewing', 'reviewing']);
       expect((await openPage(harness, a1)).status).toBe(410);
       const second = await openPage(harness, b2);
       expect(second.html).toContain('Ändringar jämfört med föregående version');
@@ -101,7 +102,7 @@ describe('minutes review, end to end on the real stack', () => {
       const b3 = await mailedLink(who.checkerB, 3);
       expect((await approve(harness, a3)).status).toBe(303);
       const twice = await harness.api().post(`${a3.path.split('?')[0]}/review`).set('Accept', 'application/json').type('form')
-        .send({ documentSha256: (await reviewState(harness, reviewId)).rounds[2]!.version.sha256, decision: 'approve', consent: 'yes' });
+        .send({ documentSha256: (await reviewState(harness, reviewId)).rounds[2].version.sha256, decision: 'approve', consent: 'yes' });
       expect(twice.status).toBe(409);
       expect(twice.body.error).toBe('already_reviewed');
       expect((await approve(harness, b3)).status).toBe(303);
@@ -119,7 +120,7 @@ describe('minutes review, end to end on the real stack', () => {
       expect(summarisePdfsig(await pdfsig(sealedPdf))).toEqual({ signatures: 5, valid: 5, lastCoversWholeDocument: true });
       expect((await qpdfCheck(sealedPdf)).ok).toBe(true);
       const report = await pdfsig(sealedPdf);
-      expect([...report.matchAll(/Signature Field Name: (\S+)/g)].map((m) => m[1])).toEqual(['chair', 'secretary', 'checker-1', 'checker-2', 'organisation-seal']);
+      expect([...report.matchAll(/Signature Field Name: (\S+)/g)].map((m) => m[1])).toEqual(['chair', 'secretary', 'checker-1', 'checker-2', 'organisation-seal', 'document-timestamp-1']);
       expect(sealedPdf.toString('latin1')).toContain('(Tarkastettu / Justerat / Checked)');
       expect(await pdfText(sealedPdf)).toContain('Avattiin klo 18.00');
 
@@ -148,6 +149,7 @@ describe('minutes review, end to end on the real stack', () => {
       // When the period ends: final, personal data off the public page and its PDF, archived with TOS metadata.
       const result = (await harness.stack.client.workflow.getHandle(reviewId).result()) as MinutesReviewState;
       expect(result.status).toBe('final');
+      await expectArchivalPdf(sealedPdf); // checked here: the rectification period above is timed in seconds
       const after = await getPdf(`/public/minutes/${reviewId}.pdf`);
       const afterText = await pdfText(after.body);
       expect(afterText).not.toContain(PERSONAL_TEXT);
@@ -157,8 +159,8 @@ describe('minutes review, end to end on the real stack', () => {
       expect(finalPage.text).toContain('personal data removed after the rectification period');
       expect(finalPage.text).not.toContain('Matti Virtanen');
       const [archived] = await new Archive().forProcess(reviewId);
-      expect(archived!.metadata).toMatchObject({ taskClass: '00 01 02', retentionPeriod: 'permanent', publicityClass: 'Julkinen' });
-      expect(archived!.sha256).toBe(result.sealedSha256);
+      expect(archived.metadata).toMatchObject({ taskClass: '00 01 02', retentionPeriod: 'permanent', publicityClass: 'Julkinen' });
+      expect(archived.sha256).toBe(result.sealedSha256);
 
       const description = await harness.stack.client.workflow.getHandle(reviewId).describe();
       expect(description.searchAttributes).toMatchObject({ ProcessType: ['minutesReview'], ProcessStatus: ['final'], Body: ['kunnanhallitus'] });

@@ -1,6 +1,6 @@
-import { ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import type { MinutesReviewState } from '../workflows/minutesReview';
-import { ContractHarness, openContractHarness, sleep } from './support/contractHarness';
+import { type ContractHarness, openContractHarness, sleep } from './support/contractHarness';
 import { mailTo } from './support/mailbox';
 import { approve, mailedLink, minutesPeople, signMinutes, startReview, waitForState } from './support/minutesHarness';
 import { pdfsig, summarisePdfsig } from './support/pdfTools';

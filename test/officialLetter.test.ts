@@ -2,7 +2,7 @@ import { LetterModel, Letters } from '../store/letters';
 import type { OfficialLetterState } from '../workflows/officialLetter';
 import { counters, letterApi, registerPerson, sendLetter, simulator, stopEventPoller, storedPdf } from './support/officialMailHarness';
 import { recordHistoryIfAsked } from './support/recordHistory';
-import { openTestStack, TestStack } from './support/testStack';
+import { openTestStack, type TestStack } from './support/testStack';
 import { messageEventPollerId } from '../activities/letterActivities';
 
 let stack: TestStack;

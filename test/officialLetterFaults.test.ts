@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { PDFDocument } from 'pdf-lib';
 import { letterApi, counters, injectFault, registerPerson, REGISTRY, sendLetter, stopEventPoller, storedPdf } from './support/officialMailHarness';
-import { openTestStack, TestStack } from './support/testStack';
+import { openTestStack, type TestStack } from './support/testStack';
 import type { OfficialLetterState } from '../workflows/officialLetter';
 import { LetterModel } from '../store/letters';
 

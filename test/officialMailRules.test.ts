@@ -68,7 +68,7 @@ describe('the population register', () => {
     expect(answer.kind).toBe('security_ban');
     expect(JSON.stringify(answer)).not.toMatch(/Piilotie|90100|OULU|Salla/);
     expect(inspect(answer, { depth: 5 })).not.toMatch(/Piilotie|90100|OULU|Salla/);
-    expect(`${answer.kind === 'security_ban' ? answer.protectedAddress : ''}`).toBe('[protected]');
+    expect(String(answer.kind === 'security_ban' ? answer.protectedAddress : '')).toBe('[protected]');
     expect(answer.kind === 'security_ban' && answer.protectedAddress?.reveal()).toMatchObject({ street: 'Piilotie 1', name: 'Salla Salainen' });
   });
 });
@@ -89,7 +89,7 @@ describe('streamed CSV', () => {
   });
 
   it('takes ";" when the header uses it, as Finnish spreadsheets write', async () => {
-    expect((await read('recipientId;title\n131052-308T;Päätös, 12 §\n'))[1]!.fields).toEqual(['131052-308T', 'Päätös, 12 §']);
+    expect((await read('recipientId;title\n131052-308T;Päätös, 12 §\n'))[1].fields).toEqual(['131052-308T', 'Päätös, 12 §']);
   });
 
   it('reads a last line without a newline, and skips blank lines', async () => {

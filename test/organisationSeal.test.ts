@@ -3,9 +3,10 @@ import { AuditLog } from '../audit/auditLog';
 import { ChunkedDocumentStore } from '../store/documentStore';
 import { organisationSealWorkflow } from '../workflows/organisationSeal';
 import { pdfsig, qpdfCheck, summarisePdfsig } from './support/pdfTools';
+import { expectArchivalPdf } from './signing/ltvFixtures';
 import { recordHistoryIfAsked } from './support/recordHistory';
 import { samplePdf } from './support/samplePdf';
-import { openTestStack, TestStack } from './support/testStack';
+import { openTestStack, type TestStack } from './support/testStack';
 
 let stack: TestStack;
 beforeAll(async () => { stack = await openTestStack('seal'); });
@@ -30,6 +31,7 @@ describe('organisation seal process on the real dev server', () => {
     const report = summarisePdfsig(await pdfsig(sealed));
     expect(report).toEqual({ signatures: 1, valid: 1, lastCoversWholeDocument: true });
     expect((await qpdfCheck(sealed)).ok).toBe(true);
+    await expectArchivalPdf(sealed);
     expect((await store.listVersions(upload.documentId)).map((v) => v.kind)).toEqual(['upload', 'prepared', 'sealed']);
 
     const description = await stack.client.workflow.getHandle(workflowId).describe();

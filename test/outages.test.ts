@@ -6,7 +6,7 @@ import { createApp } from '../api/app';
 import { errorHandler } from '../api/httpErrors';
 import { logger } from '../observability/logger';
 import { connectStore, disconnectStore } from '../store/connection';
-import { openTestStack, TestStack } from './support/testStack';
+import { openTestStack, type TestStack } from './support/testStack';
 
 /**
  * An outage is said as an outage: with Temporal unreachable the API answers
@@ -60,7 +60,7 @@ it('answers 503, not 400 or 404, when the store is unreachable behind a check th
 
 it('logs the route template of a failed request, never the token in its path', async () => {
   const lines: unknown[] = [];
-  const spy = jest.spyOn(logger, 'error').mockImplementation(((entry: unknown) => { lines.push(entry); }) as never);
+  const spy = jest.spyOn(logger, 'error').mockImplementation(((entry: unknown) => { lines.push(entry); }));
   try {
     const app = express();
     app.get('/s/:token', () => { throw new Error('boom'); });

@@ -1,11 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { AesGcmPayloadCodec, UnknownPayloadKeyError } from '../common/payloadCodec';
+import { AesGcmPayloadCodec, REFUSED_PLAINTEXT_ENCODING, UnknownPayloadKeyError } from '../common/payloadCodec';
+import { AuditLog } from '../audit/auditLog';
+import { contractStateQuery } from '../workflows/employmentContract';
+import { extendDeadlineUpdate } from '../workflows/adminUpdates';
+import { type ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, uniqueEmail } from './support/contractHarness';
 import { ChunkedDocumentStore } from '../store/documentStore';
 import { organisationSealWorkflow } from '../workflows/organisationSeal';
 import { samplePdf } from './support/samplePdf';
-import { openTestStack, TestStack } from './support/testStack';
+import { openTestStack, type TestStack } from './support/testStack';
 
 const key = (id: string) => ({ id, key: randomBytes(32) });
 
@@ -36,6 +40,14 @@ describe('AES-256-GCM payload codec', () => {
     const encoded = await new AesGcmPayloadCodec([key('retired')]).encode([defaultPayloadConverter.toPayload('x')]);
     await expect(new AesGcmPayloadCodec([key('k9')]).decode(encoded)).rejects.toThrow(UnknownPayloadKeyError);
     await expect(new AesGcmPayloadCodec([key('k9')]).decode(encoded)).rejects.toThrow(/key "retired"/);
+  });
+
+  it('refuses a plaintext payload: it decodes to one no converter reads', async () => {
+    const codec = new AesGcmPayloadCodec([key('k1')]);
+    const [decoded] = await codec.decode([defaultPayloadConverter.toPayload({ deadlineAt: '2030-01-01T00:00:00Z', actor: 'staff:hr:forged' })]);
+    expect(Buffer.from(decoded.metadata!.encoding).toString()).toBe(REFUSED_PLAINTEXT_ENCODING);
+    expect(decoded.data).toHaveLength(0);
+    expect(() => defaultPayloadConverter.fromPayload(decoded)).toThrow(/Unknown encoding/);
   });
 
   it('refuses a tampered payload', async () => {
@@ -72,5 +84,38 @@ describe('what Temporal stores', () => {
     expect(rawHistory).toContain(Buffer.from('binary/encrypted').toString('base64'));
     const description = await stack.client.workflow.getHandle(workflowId).describe();
     expect(description.type).toBe('organisationSealWorkflow');
+  });
+});
+
+describe('a plaintext Update sent straight to the Temporal port', () => {
+  let harness: ContractHarness;
+  beforeAll(async () => { harness = await openContractHarness('codec-forgery'); });
+  afterAll(async () => { await harness?.close(); });
+
+  it('is refused by the running contract and changes nothing: no new deadline, no forged actor in the trail', async () => {
+    const who = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
+    await harness.stack.withWorker(async () => {
+      const created = await harness.api().post('/api/contracts').set({ Authorization: `Bearer ${HR_TOKEN}` }).send(contractRequest(who));
+      expect(created.status).toBe(201);
+      const contractId = created.body.contractId as string;
+      await invitationLink(who.employee);
+      const sinetti = harness.stack.client.workflow.getHandle(contractId);
+      const before = await sinetti.query(contractStateQuery);
+
+      // What `temporal workflow update execute --name extendDeadline --input '{…}'` sends: JSON, no codec.
+      const attacker = new Client({ connection: harness.stack.client.connection, namespace: harness.stack.config.temporal.namespace });
+      const forged = { deadlineAt: new Date(Date.now() + 90 * 24 * 3600_000).toISOString(), actor: 'staff:hr:forged' };
+      await expect(attacker.workflow.getHandle(contractId).executeUpdate(extendDeadlineUpdate, { args: [forged] })).rejects.toThrow(); // its reason is encrypted: the attacker's client cannot even read why
+
+      const after = await sinetti.query(contractStateQuery);
+      expect(after.round.deadlineAt).toBe(before.round.deadlineAt);
+      expect(after.status).toBe(before.status);
+      const trail = await new AuditLog().forProcess(contractId);
+      expect(trail.map((event) => event.actor)).not.toContain(forged.actor);
+      // The contract still works for Sinetti's own (encrypted) Update.
+      const later = new Date(Date.now() + 20 * 24 * 3600_000).toISOString();
+      const extended = await sinetti.executeUpdate(extendDeadlineUpdate, { args: [{ deadlineAt: later, actor: 'staff:hr:test' }] });
+      expect(extended.deadlineAt).toBe(later);
+    });
   });
 });

@@ -1,10 +1,10 @@
-import { AddressInfo } from 'node:net';
-import { Server } from 'node:http';
-import { Browser } from 'playwright-core';
+import { type AddressInfo } from 'node:net';
+import { type Server } from 'node:http';
+import { type Browser } from 'playwright-core';
 import request from 'supertest';
 import { axeViolations, launchChromium } from './support/browser';
 import { letterApi, registerPerson, REGISTRY, stopEventPoller, storedPdf } from './support/officialMailHarness';
-import { openTestStack, TestStack } from './support/testStack';
+import { openTestStack, type TestStack } from './support/testStack';
 
 /** The registry watches a batch go out on its page: a progress bar per batch, then the report. */
 

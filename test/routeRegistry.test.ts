@@ -1,10 +1,10 @@
 import request from 'supertest';
-import { Express } from 'express';
-import { z } from 'zod';
+import { type Express } from 'express';
+import { type z } from 'zod';
 import { createApiDeps } from '../api/apiDeps';
 import { apiRoutes, createApp } from '../api/app';
-import { RouteSpec } from '../api/routeRegistry';
-import { openTestStack, TestStack } from './support/testStack';
+import { type RouteSpec } from '../api/routeRegistry';
+import { openTestStack, type TestStack } from './support/testStack';
 
 /**
  * The registry parses every route's params and query by its declared
@@ -60,7 +60,7 @@ it('declares a params schema for every route with path parameters, and documents
   const openapi = (await request(app).get('/openapi.json')).body as { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>> };
   for (const spec of specs) {
     const named = [...spec.path.matchAll(/:(\w+)/g)].map((m) => m[1]);
-    const documented = openapi.paths[spec.path.replace(/:(\w+)/g, '{$1}')]![spec.method]!.parameters ?? [];
+    const documented = openapi.paths[spec.path.replace(/:(\w+)/g, '{$1}')][spec.method].parameters ?? [];
     expect({ route: `${spec.method} ${spec.path}`, path: documented.filter((p) => p.in === 'path').map((p) => p.name) })
       .toEqual({ route: `${spec.method} ${spec.path}`, path: named });
     for (const [name] of queryFields(spec)) expect(documented).toContainEqual(expect.objectContaining({ name, in: 'query' }));

@@ -1,6 +1,6 @@
-import { Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { axeViolations, launchChromium } from './support/browser';
-import { ContractHarness, openContractHarness } from './support/contractHarness';
+import { type ContractHarness, openContractHarness } from './support/contractHarness';
 import { askCorrections, mailedLink, minutesPdf, minutesPeople, SECRETARY_TOKEN, startReview, waitForState } from './support/minutesHarness';
 
 /**

@@ -2,7 +2,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { createApiDeps } from '../api/apiDeps';
 import { createApp } from '../api/app';
-import { openTestStack, TestStack } from './support/testStack';
+import { openTestStack, type TestStack } from './support/testStack';
 
 /**
  * Every page gets the same security headers from one place (helmet in
@@ -57,9 +57,9 @@ describe('security headers on every page', () => {
     expect(response.text).not.toMatch(/<script(?![^>]*\ssrc=)/);
     expect(response.text).not.toMatch(/<style|\sstyle=/);
     for (const [, asset] of response.text.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)) {
-      const served = await request(app).get(asset!);
+      const served = await request(app).get(asset);
       expect(served.status).toBe(200);
-      expect(served.type).toBe(asset!.endsWith('.js') ? 'text/javascript' : 'text/css');
+      expect(served.type).toBe(asset.endsWith('.js') ? 'text/javascript' : 'text/css');
     }
   });
 

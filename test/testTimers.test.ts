@@ -12,7 +12,7 @@ describe('test timers', () => {
     expect(testTimerInterceptorModules({})).toEqual([]);
     expect(testTimerInterceptorModules({ SINETTI_TEST_SHORT_PERIODS: '0' })).toEqual([]);
     const [module] = testTimerInterceptorModules({ SINETTI_TEST_SHORT_PERIODS: '1' });
-    expect(fs.existsSync(module!)).toBe(true);
+    expect(fs.existsSync(module)).toBe(true);
   });
 
   it.each([
@@ -25,7 +25,7 @@ describe('test timers', () => {
   ])('%s lasts as it should', async (_what, durationMs, expected) => {
     const outbound = interceptors().outbound as WorkflowOutboundCallsInterceptor[];
     let started: TimerInput | undefined;
-    await outbound[0]!.startTimer!({ durationMs, seq: 1 }, async (input) => { started = input; });
+    await outbound[0].startTimer!({ durationMs, seq: 1 }, async (input) => { started = input; });
     expect(started!.durationMs).toBe(expected);
   });
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
-import { Catalog, textsFor } from '../texts/catalog';
+import { type Catalog, textsFor } from '../texts/catalog';
 import { LANGUAGES } from '../texts/language';
 
 /**

@@ -9,7 +9,7 @@ export const en = {
     sendCode: { email: 'Send the code to my e-mail', sms: 'Send the code to my phone by text message' },
     codeSent: (to: string) => `We sent a 6-digit code to ${to}. The code is valid for 10 minutes.`,
     codeLabel: 'Verification code', codeHint: '6 digits', confirmCode: 'Confirm', sendAgain: 'Send a new code',
-    codeErrors: { wrong_code: 'The code is not correct. Check the code and try again.', expired_code: 'The code has expired. Ask for a new code.', too_many_attempts: 'Too many wrong attempts. Ask for a new code.', no_code: 'Ask for a code first.' },
+    codeErrors: { wrong_code: 'The code is not correct. Check the code and try again.', expired_code: 'The code has expired. Ask for a new code.', too_many_attempts: 'Too many wrong attempts. Ask for a new code.', no_code: 'Ask for a code first.', link_locked: 'This link is locked after too many wrong codes. The sender of the document has been told and will contact you.', too_many_codes: 'You have already asked for five codes within an hour. Use the latest code, or ask for a new one in an hour.' },
     signHeading: 'Sign the document', from: 'From', deadline: 'Deadline',
     yourRole: 'Your role', signers: 'Signers and their order', document: 'Document', openPdf: 'Open the document as a PDF',
     page: (n: number, total: number) => `Page ${n} of ${total}`, consent: 'I have read the document and I approve it with my electronic signature.',
@@ -178,6 +178,13 @@ export const en = {
         (d: MailData) => `Verification code for "${d.documentTitle}": ${d.reason}. The code is valid for 10 minutes.`,
       ],
     },
+    signerLinkLocked: {
+      subject: (d: MailData) => `Signing link locked: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hello ${d.recipientName},`,
+        (d: MailData) => `The signing link of ${d.actorName ?? ''} for "${d.documentTitle}" has been locked after too many wrong verification codes. Check who they are, then send a new invitation or reassign the turn if needed.`,
+      ],
+    },
     caseAcknowledgement: {
       subject: (d: MailData) => `Received: ${d.documentTitle}`,
       lines: [
@@ -231,7 +238,7 @@ export const en = {
     ],
   },
   auditCertificate: {
-    heading: 'Audit trail', document: 'Document', organization: 'Organisation', process: 'Process', time: 'Time', actor: 'Actor', ip: 'IP', browser: 'Browser',
+    heading: 'Audit trail', document: 'Document', organization: 'Organisation', process: 'Process', time: 'Time', actor: 'Actor', ip: 'IP', browser: 'Browser', chain: 'Audit chain',
     intro: 'Every event is listed below in time order. The organisation seal covers the whole document including this page.',
     actions: {
       'contract.created': 'Created',

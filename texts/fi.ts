@@ -12,7 +12,7 @@ export const fi = {
     sendCode: { email: 'Lähetä koodi sähköpostiini', sms: 'Lähetä koodi puhelimeeni tekstiviestinä' },
     codeSent: (to: string) => `Lähetimme 6-numeroisen koodin osoitteeseen ${to}. Koodi on voimassa 10 minuuttia.`,
     codeLabel: 'Vahvistuskoodi', codeHint: '6 numeroa', confirmCode: 'Vahvista', sendAgain: 'Lähetä uusi koodi',
-    codeErrors: { wrong_code: 'Koodi ei ole oikein. Tarkista koodi ja yritä uudelleen.', expired_code: 'Koodi on vanhentunut. Pyydä uusi koodi.', too_many_attempts: 'Liian monta väärää yritystä. Pyydä uusi koodi.', no_code: 'Pyydä ensin koodi.' },
+    codeErrors: { wrong_code: 'Koodi ei ole oikein. Tarkista koodi ja yritä uudelleen.', expired_code: 'Koodi on vanhentunut. Pyydä uusi koodi.', too_many_attempts: 'Liian monta väärää yritystä. Pyydä uusi koodi.', no_code: 'Pyydä ensin koodi.', link_locked: 'Linkki on lukittu liian monen väärän koodin vuoksi. Asiakirjan lähettäjälle on ilmoitettu, ja hän ottaa sinuun yhteyttä.', too_many_codes: 'Olet pyytänyt tunnin sisällä jo viisi koodia. Käytä viimeisintä koodia tai pyydä uusi tunnin kuluttua.' },
     signHeading: 'Allekirjoita asiakirja', from: 'Lähettäjä', deadline: 'Määräaika',
     yourRole: 'Roolisi', signers: 'Allekirjoittajat ja järjestys', document: 'Asiakirja', openPdf: 'Avaa asiakirja PDF-tiedostona',
     page: (n: number, total: number) => `Sivu ${n} / ${total}`, consent: 'Olen lukenut asiakirjan ja hyväksyn sen sähköisellä allekirjoituksellani.',
@@ -181,6 +181,13 @@ export const fi = {
         (d: MailData) => `Vahvistuskoodi asiakirjaan "${d.documentTitle}": ${d.reason}. Koodi on voimassa 10 minuuttia.`,
       ],
     },
+    signerLinkLocked: {
+      subject: (d: MailData) => `Allekirjoituslinkki lukittu: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hei ${d.recipientName},`,
+        (d: MailData) => `Allekirjoittajan ${d.actorName ?? ''} linkki asiakirjaan "${d.documentTitle}" on lukittu, koska siihen syötettiin liian monta väärää vahvistuskoodia. Varmista henkilöllisyys ja lähetä tarvittaessa uusi kutsu tai siirrä vuoro.`,
+      ],
+    },
     caseAcknowledgement: {
       subject: (d: MailData) => `Vastaanotettu: ${d.documentTitle}`,
       lines: [
@@ -234,7 +241,7 @@ export const fi = {
     ],
   },
   auditCertificate: {
-    heading: 'Tarkastusloki', document: 'Asiakirja', organization: 'Organisaatio', process: 'Prosessi', time: 'Aika', actor: 'Tekijä', ip: 'IP-osoite', browser: 'Selain',
+    heading: 'Tarkastusloki', document: 'Asiakirja', organization: 'Organisaatio', process: 'Prosessi', time: 'Aika', actor: 'Tekijä', ip: 'IP-osoite', browser: 'Selain', chain: 'Tarkastusketju',
     intro: 'Alla on jokainen tapahtuma aikajärjestyksessä. Organisaation sinetti kattaa koko asiakirjan tämän sivun kanssa.',
     actions: {
       'contract.created': 'Luotu',

@@ -9,7 +9,7 @@ export const sv = {
     sendCode: { email: 'Skicka koden till min e-post', sms: 'Skicka koden till min telefon som sms' },
     codeSent: (to: string) => `Vi skickade en sexsiffrig kod till ${to}. Koden gäller i 10 minuter.`,
     codeLabel: 'Verifieringskod', codeHint: '6 siffror', confirmCode: 'Bekräfta', sendAgain: 'Skicka en ny kod',
-    codeErrors: { wrong_code: 'Koden är inte rätt. Kontrollera koden och försök igen.', expired_code: 'Koden har gått ut. Be om en ny kod.', too_many_attempts: 'För många felaktiga försök. Be om en ny kod.', no_code: 'Be först om en kod.' },
+    codeErrors: { wrong_code: 'Koden är inte rätt. Kontrollera koden och försök igen.', expired_code: 'Koden har gått ut. Be om en ny kod.', too_many_attempts: 'För många felaktiga försök. Be om en ny kod.', no_code: 'Be först om en kod.', link_locked: 'Länken är låst efter för många felaktiga koder. Avsändaren av dokumentet har meddelats och kontaktar dig.', too_many_codes: 'Du har redan bett om fem koder inom en timme. Använd den senaste koden eller be om en ny om en timme.' },
     signHeading: 'Underteckna dokumentet', from: 'Avsändare', deadline: 'Tidsfrist',
     yourRole: 'Din roll', signers: 'Undertecknare och ordning', document: 'Dokument', openPdf: 'Öppna dokumentet som PDF',
     page: (n: number, total: number) => `Sida ${n} / ${total}`, consent: 'Jag har läst dokumentet och godkänner det med min elektroniska underskrift.',
@@ -178,6 +178,13 @@ export const sv = {
         (d: MailData) => `Verifieringskod för "${d.documentTitle}": ${d.reason}. Koden gäller i 10 minuter.`,
       ],
     },
+    signerLinkLocked: {
+      subject: (d: MailData) => `Underskriftslänken låst: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hej ${d.recipientName},`,
+        (d: MailData) => `Länken för ${d.actorName ?? ''} till "${d.documentTitle}" har låsts eftersom för många felaktiga verifieringskoder angavs. Kontrollera identiteten och skicka vid behov en ny inbjudan eller överför turen.`,
+      ],
+    },
     caseAcknowledgement: {
       subject: (d: MailData) => `Mottaget: ${d.documentTitle}`,
       lines: [
@@ -231,7 +238,7 @@ export const sv = {
     ],
   },
   auditCertificate: {
-    heading: 'Granskningslogg', document: 'Dokument', organization: 'Organisation', process: 'Process', time: 'Tid', actor: 'Aktör', ip: 'IP-adress', browser: 'Webbläsare',
+    heading: 'Granskningslogg', document: 'Dokument', organization: 'Organisation', process: 'Process', time: 'Tid', actor: 'Aktör', ip: 'IP-adress', browser: 'Webbläsare', chain: 'Granskningskedja',
     intro: 'Nedan finns varje händelse i tidsordning. Organisationens sigill täcker hela dokumentet med denna sida.',
     actions: {
       'contract.created': 'Skapat',

@@ -35,14 +35,18 @@ export interface VerificationSubject {
   phone?: string;
   language: Language;
   documentTitle: string;
+  /** Who is told when the link is locked after too many wrong codes (HR, for a contract). */
+  staffContact?: { name: string; email: string; language: Language };
 }
 
 export type Challenge =
   | { kind: 'none' }
   /** A code went out; `sentTo` is masked for the page. */
-  | { kind: 'code'; channel: 'email' | 'sms'; sentTo: string };
+  | { kind: 'code'; channel: 'email' | 'sms'; sentTo: string }
+  /** No code went out: the link is locked, or it has had its codes for this hour. */
+  | { kind: 'refused'; reason: 'link_locked' | 'too_many_codes' };
 
-export type VerificationFailure = 'wrong_code' | 'expired_code' | 'too_many_attempts' | 'no_code';
+export type VerificationFailure = 'wrong_code' | 'expired_code' | 'too_many_attempts' | 'no_code' | 'link_locked' | 'too_many_codes';
 
 export type Completion = { ok: true; proof: string; proofExpiresAt: Date } | { ok: false; reason: VerificationFailure };
 
@@ -96,6 +100,27 @@ const codeSchema = new Schema<CodeRecord>({
 export const OneTimeCodeModel = mongoose.models.SignerVerification as mongoose.Model<CodeRecord>
   ?? mongoose.model<CodeRecord>('SignerVerification', codeSchema);
 
+/**
+ * What one link (a participant of a process) has used up, across all its
+ * codes: wrong guesses (a new code does not give new guesses, or five
+ * guesses a code and unlimited codes would let anyone try every code), and
+ * codes sent per hour (each is a mail or an SMS). Keyed by _id: the link's
+ * record, and one counter per link and hour.
+ */
+interface LinkLimitRecord { _id: string; wrongGuesses: number; lockedAt?: Date }
+interface CodeRequestsRecord { _id: string; requests: number }
+
+const LinkLimitModel = mongoose.models.SignerVerificationLimit as mongoose.Model<LinkLimitRecord>
+  ?? mongoose.model<LinkLimitRecord>('SignerVerificationLimit', new Schema<LinkLimitRecord>({
+    _id: { type: String, required: true }, wrongGuesses: { type: Number, required: true }, lockedAt: Date,
+  }, { versionKey: false, collection: 'signer_verification_limits' }));
+const CodeRequestsModel = mongoose.models.SignerCodeRequests as mongoose.Model<CodeRequestsRecord>
+  ?? mongoose.model<CodeRequestsRecord>('SignerCodeRequests', new Schema<CodeRequestsRecord>({
+    _id: { type: String, required: true }, requests: { type: Number, required: true },
+  }, { versionKey: false, collection: 'signer_code_requests' }));
+
+const linkKey = (subject: VerificationSubject) => `${subject.processId}/${subject.participantId}`;
+
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
 
 function sameHash(a: string, b: string): boolean {
@@ -122,29 +147,39 @@ export interface OneTimeCodeOptions {
   codeTtlMs?: number;
   /** How long a verified browser may then sign. */
   proofTtlMs?: number;
+  /** Wrong codes a link may enter, all its codes together, before it is locked. */
   maxAttempts?: number;
+  /** Codes a link may ask for in one clock hour. */
+  maxCodesPerHour?: number;
 }
 
 /**
  * A six-digit code by e-mail or SMS. Only the code's hash is stored; a new
- * code replaces the previous one; five wrong tries use a code up.
+ * code replaces the previous one. Five wrong tries, over all of a link's
+ * codes, lock the link, and HR is told; a link gets at most five codes an hour.
  */
 export class OneTimeCodeVerifier implements SignerVerifier {
   readonly method: VerificationMethod;
   private readonly codeTtlMs: number;
   private readonly proofTtlMs: number;
   private readonly maxAttempts: number;
+  private readonly maxCodesPerHour: number;
 
   constructor(private readonly options: OneTimeCodeOptions) {
     this.method = options.channel === 'email' ? 'emailCode' : 'smsCode';
     this.codeTtlMs = options.codeTtlMs ?? 10 * 60_000;
     this.proofTtlMs = options.proofTtlMs ?? 30 * 60_000;
     this.maxAttempts = options.maxAttempts ?? 5;
+    this.maxCodesPerHour = options.maxCodesPerHour ?? 5;
   }
 
   async begin(subject: VerificationSubject): Promise<Challenge> {
     const { channel } = this.options;
     if (channel === 'sms' && !subject.phone) throw new Error(`Participant ${subject.participantId} has no phone number for an SMS code`);
+    if ((await LinkLimitModel.findById(linkKey(subject)).lean())?.lockedAt) return { kind: 'refused', reason: 'link_locked' };
+    const hour = new Date().toISOString().slice(0, 13);
+    const counted = await CodeRequestsModel.findOneAndUpdate({ _id: `${linkKey(subject)}/${hour}` }, { $inc: { requests: 1 } }, { upsert: true, new: true }).lean();
+    if ((counted?.requests ?? 0) > this.maxCodesPerHour) return { kind: 'refused', reason: 'too_many_codes' };
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const challengeId = randomUUID();
     const now = new Date();
@@ -166,6 +201,7 @@ export class OneTimeCodeVerifier implements SignerVerifier {
   }
 
   async complete(subject: VerificationSubject, response: { code?: string }): Promise<Completion> {
+    if ((await LinkLimitModel.findById(linkKey(subject)).lean())?.lockedAt) return { ok: false, reason: 'link_locked' };
     const pending = await OneTimeCodeModel.findOne({ processId: subject.processId, participantId: subject.participantId, verifiedAt: null }).sort({ createdAt: -1 }).lean();
     if (!pending) return { ok: false, reason: 'no_code' };
     if (pending.attempts >= this.maxAttempts) return { ok: false, reason: 'too_many_attempts' };
@@ -173,7 +209,7 @@ export class OneTimeCodeVerifier implements SignerVerifier {
     const code = (response.code ?? '').replace(/\s/g, '');
     if (!/^\d{6}$/.test(code) || !sameHash(sha256(`${pending.challengeId}:${code}`), pending.codeHash)) {
       await OneTimeCodeModel.updateOne({ challengeId: pending.challengeId }, { $inc: { attempts: 1 } });
-      return { ok: false, reason: pending.attempts + 1 >= this.maxAttempts ? 'too_many_attempts' : 'wrong_code' };
+      return (await this.wrongGuess(subject)) ? { ok: false, reason: 'link_locked' } : { ok: false, reason: 'wrong_code' };
     }
     const proof = randomBytes(32).toString('base64url');
     const proofExpiresAt = new Date(Date.now() + this.proofTtlMs);
@@ -184,6 +220,21 @@ export class OneTimeCodeVerifier implements SignerVerifier {
     // Two tabs entering the same code at once: only one gets the proof.
     if (claimed.modifiedCount !== 1) return { ok: false, reason: 'no_code' };
     return { ok: true, proof, proofExpiresAt };
+  }
+
+  /** Counts a wrong code against the link; locks it (and tells HR, once) at the limit. True when the link is now locked. */
+  private async wrongGuess(subject: VerificationSubject): Promise<boolean> {
+    const key = linkKey(subject);
+    const counted = await LinkLimitModel.findOneAndUpdate({ _id: key }, { $inc: { wrongGuesses: 1 } }, { upsert: true, new: true }).lean();
+    if ((counted?.wrongGuesses ?? 0) < this.maxAttempts) return false;
+    const locked = await LinkLimitModel.updateOne({ _id: key, lockedAt: null }, { $set: { lockedAt: new Date() } });
+    if (locked.modifiedCount === 1 && subject.staffContact) {
+      await this.options.mail.send({
+        idempotencyKey: `link-locked/${key}`, to: subject.staffContact.email, language: subject.staffContact.language, template: 'signerLinkLocked',
+        data: { organization: this.options.organization, recipientName: subject.staffContact.name, documentTitle: subject.documentTitle, actorName: subject.name },
+      });
+    }
+    return true;
   }
 
   async check(subject: VerificationSubject, proof: string | undefined): Promise<VerificationEvidence | undefined> {

@@ -2,10 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config/config';
+import { temporalConnectionOptions } from '../common/temporalClient';
 import { logger } from '../observability/logger';
 import { temporalSdkLogger } from '../observability/temporalLogger';
 import { connectStore, disconnectStore } from '../store/connection';
-import { createWorkers, WorkerRole } from './createWorker';
+import { createWorkers, type WorkerRole } from './createWorker';
+import { startIntegrationServices } from '../integrations/integrationServices';
 
 /** The worker process: runs Sinetti's workflows and activities until SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -14,7 +16,7 @@ async function main(): Promise<void> {
   const metricsAddress = process.env.WORKER_METRICS_ADDRESS ?? '127.0.0.1:9464';
   Runtime.install({ logger: temporalSdkLogger(), telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress } } } });
   await connectStore(config.mongodb.uri);
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   // A production build (`npm run build`) ships the workflows bundled ahead of time.
   const bundlePath = process.env.WORKFLOW_BUNDLE_PATH ?? path.join(__dirname, '..', 'workflow-bundle.js');
   const prebuilt = fs.existsSync(bundlePath) ? { workflowBundle: { codePath: bundlePath } } : {};
@@ -34,8 +36,10 @@ async function main(): Promise<void> {
     // A batch sends at most a few pages at once, each page a few dozen letters at a time inside its activity.
     bulk: { maxConcurrentActivityTaskExecutions: Number(process.env.WORKER_MAX_CONCURRENT_BULK_ACTIVITIES ?? 4) },
   });
-  logger.info({ role, taskQueues: workers.map((worker) => worker.options.taskQueue), metrics: `http://${metricsAddress}/metrics` }, 'worker started');
+  logger.info({ role, taskQueues: workers.map((worker) => worker.options.taskQueue), deploymentVersion: workers[0]?.options.workerDeploymentOptions?.version, metrics: `http://${metricsAddress}/metrics` }, 'worker started');
+  const integrations = role === 'bulk' ? undefined : await startIntegrationServices(config);
   await Promise.all(workers.map((worker) => worker.run()));
+  await integrations?.stop();
   close();
   await connection.close();
   await disconnectStore();

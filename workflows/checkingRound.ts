@@ -1,6 +1,6 @@
 import { ApplicationFailure, defineUpdate, setHandler } from '@temporalio/workflow';
-import { AdminActionsOfRound, DeadlineExtension, Reassignment, RoundStanding } from './adminUpdates';
-import { DecisionQueue, isValidNewDeadline, nextReminderAt, ReminderRule, waitUntil } from './roundMechanics';
+import { type AdminActionsOfRound, type DeadlineExtension, type Reassignment, type RoundStanding } from './adminUpdates';
+import { DecisionQueue, isValidNewDeadline, nextReminderAt, type ReminderRule, waitUntil } from './roundMechanics';
 
 /**
  * The checking of minutes (pöytäkirjan tarkastus), beside the signing
@@ -240,7 +240,7 @@ export class CheckingRound {
   }
 
   private current(): ReviewRound {
-    return this.rounds[this.rounds.length - 1]!;
+    return this.rounds[this.rounds.length - 1];
   }
 
   private checkerOf(participantId: string): CheckerProgress | undefined {
@@ -326,7 +326,7 @@ export class CheckingRound {
 
   /** A correction means a new version and a new round, for the same checkers. */
   private async replaceVersion(version: NewVersion): Promise<void> {
-    const { actor, ...ref } = version;
+    const { actor: _actor, ...ref } = version;
     const previous = this.current();
     previous.outcome = 'superseded';
     const number = previous.version.number + 1;

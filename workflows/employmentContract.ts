@@ -5,7 +5,8 @@ import type { DocumentActivities } from '../activities/documentActivities';
 import { registerAdminUpdates } from './adminUpdates';
 import { ORGANISATION_SEAL_FIELD } from './organisationSeal';
 import { showProcess, showStep } from './processView';
-import { RoundOutcome, RoundSigner, RoundSnapshot, SigningRound } from './signingRound';
+import { type RoundOutcome, type RoundSigner, type RoundSnapshot, SigningRound } from './signingRound';
+import { declareVersioning } from './versioningBehavior';
 
 /**
  * Employment contract signature (työsopimuksen allekirjoitus), as HR and the
@@ -65,6 +66,8 @@ const records = proxyLocalActivities<DocumentActivities>({ startToCloseTimeout: 
 
 export const EMPLOYMENT_CONTRACT = 'employmentContract';
 
+// Worker Versioning: signed within days: finishes on the build it started on, which stays up until drained.
+declareVersioning(employmentContractWorkflow, 'PINNED');
 export async function employmentContractWorkflow(input: EmploymentContractInput): Promise<EmploymentContractState> {
   const { contractId } = input;
   // Contracts started before the seal became one step (with audit records as local activities) replay as they ran.

@@ -5,9 +5,10 @@ import {
 import type { ApplicationActivities } from '../activities/applicationActivities';
 import type { DocumentActivities } from '../activities/documentActivities';
 import type { DecisionOutcome } from '../store/applications';
-import { LetterDispatch, letterDispatchedSignal, officialLetterWorkflow } from './officialLetter';
+import { type LetterDispatch, letterDispatchedSignal, officialLetterWorkflow } from './officialLetter';
 import { showProcess, showStep } from './processView';
 import { CaseNumber } from './searchAttributes';
+import { declareVersioning } from './versioningBehavior';
 
 /**
  * From an e-form to a final decision (lomakkeesta päätökseen), as the case
@@ -76,6 +77,8 @@ function cents(amount: string): number {
   return Math.round(Number(amount) * 100);
 }
 
+// Worker Versioning: waits out appeal periods: moves to each new build, changes guarded by patched().
+declareVersioning(formToDecisionWorkflow, 'AUTO_UPGRADE');
 export async function formToDecisionWorkflow(input: FormToDecisionInput): Promise<FormToDecisionState> {
   const { applicationId } = input;
   const state: FormToDecisionState = { status: 'checking' };
@@ -209,7 +212,7 @@ export async function formToDecisionWorkflow(input: FormToDecisionInput): Promis
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
     await condition(() => dispatches[row] !== undefined);
-    if (dispatches[row]!.outcome === 'sent') return true;
+    if (dispatches[row].outcome === 'sent') return true;
     // The registry's work list has the letter; nothing becomes final without notification.
     await step('notification_failed', 'registry');
     return false;

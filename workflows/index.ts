@@ -7,3 +7,6 @@ export { officialLetterWorkflow } from './officialLetter';
 export { messageEventPollerWorkflow } from './messageEventPoller';
 export { letterBatchWorkflow, letterBatchPageWorkflow } from './letterBatch';
 export { letterDeliveryTrackingWorkflow } from './letterDeliveryTracking';
+export { webhookDeliveryWorkflow } from './webhookDelivery';
+export { messagesPasswordRotationWorkflow } from './messagesPasswordRotation';
+export { archiveTransferWorkflow } from './archiveTransfer';

@@ -3,11 +3,12 @@ import {
 } from '@temporalio/workflow';
 import type { LetterActivities } from '../activities/letterActivities';
 import type { LetterBatchActivities } from '../activities/letterBatchActivities';
-import { LetterDispatch, letterDispatchedSignal, officialLetterWorkflow } from './officialLetter';
+import { type LetterDispatch, letterDispatchedSignal, officialLetterWorkflow } from './officialLetter';
 import { letterDeliveryTrackingWorkflow, lettersDispatchedSignal } from './letterDeliveryTracking';
 import { deliveryTrackerId, letterBatchPageId, letterProcessId } from '../rules/officialMail';
 import { showProcess, showStep } from './processView';
 import { bulkTaskQueue } from './taskQueues';
+import { declareVersioning } from './versioningBehavior';
 
 /**
  * A batch of official letters (joukkokirje): thousands of rows, sent a
@@ -70,6 +71,8 @@ function addTotals(into: BatchTotals, page: BatchTotals): void {
   for (const key of Object.keys(into) as (keyof BatchTotals)[]) into[key] += page[key];
 }
 
+// Worker Versioning: a batch runs for minutes: it and its pages finish on the build they started on.
+declareVersioning(letterBatchWorkflow, 'PINNED');
 export async function letterBatchWorkflow(input: LetterBatchInput): Promise<LetterBatchState> {
   const progress = input.progress ?? { nextRow: 1, pagesDone: 0, totals: emptyTotals(), startedAt: new Date().toISOString() };
   const state: LetterBatchState = { status: 'sending', total: input.total, pagesDone: progress.pagesDone, totals: progress.totals, startedAt: progress.startedAt };
@@ -137,6 +140,8 @@ const dispatchingOn = (taskQueue: string) => proxyActivities<LetterBatchActiviti
 const SEND_ROUNDS = 5;
 const retryPauseMs = (round: number) => 5_000 * 2 ** round;
 
+// Worker Versioning: a page runs on its batch's build.
+declareVersioning(letterBatchPageWorkflow, 'PINNED');
 /** Sends one page of letters and returns what became of them. */
 export async function letterBatchPageWorkflow(input: LetterBatchPageInput): Promise<BatchTotals> {
   // Runs started before bulk sending start a letter workflow per row.

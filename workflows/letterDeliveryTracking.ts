@@ -5,6 +5,7 @@ import type { FinalStatus } from '../store/letterPageTallies';
 import type { LetterStatus } from '../store/letters';
 import type { DeliveryEvent } from './officialLetter';
 import { showProcess, showStep } from './processView';
+import { declareVersioning } from './versioningBehavior';
 
 /**
  * Follows the delivery of one batch page's letters, so a batch needs no
@@ -60,6 +61,8 @@ const tracking = proxyActivities<LetterBatchActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
+// Worker Versioning: tracks a batch's letters for days: moves to each new build, changes guarded by patched().
+declareVersioning(letterDeliveryTrackingWorkflow, 'AUTO_UPGRADE');
 export async function letterDeliveryTrackingWorkflow(input: LetterDeliveryTrackingInput): Promise<LetterDeliveryTrackingState> {
   const carried = input.carried;
   const open = new Map<string, TrackedEvent[]>(carried

@@ -1,5 +1,6 @@
 import { condition, continueAsNew, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { LetterActivities } from '../activities/letterActivities';
+import { declareVersioning } from './versioningBehavior';
 
 /**
  * The one reader of Suomi.fi Messages' event feed. Every round it reads
@@ -23,6 +24,8 @@ const polling = proxyActivities<LetterActivities>({
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
+// Worker Versioning: runs for as long as Sinetti does: moves to each new build.
+declareVersioning(messageEventPollerWorkflow, 'AUTO_UPGRADE');
 export async function messageEventPollerWorkflow(input: MessageEventPollerInput): Promise<void> {
   let woken = false;
   setHandler(pollNowSignal, () => { woken = true; });

@@ -3,12 +3,13 @@ import { allHandlersFinished, condition, defineQuery, patched, proxyActivities, 
 import type { DocumentActivities } from '../activities/documentActivities';
 import type { MinutesActivities } from '../activities/minutesActivities';
 import { registerAdminUpdates } from './adminUpdates';
-import { CheckingActions, CheckingRound, ReviewRound } from './checkingRound';
+import { type CheckingActions, CheckingRound, type ReviewRound } from './checkingRound';
 import { minutesReviewBeforeCheckingRound } from './minutesReviewBeforeCheckingRound';
 import { ORGANISATION_SEAL_FIELD } from './organisationSeal';
 import { showProcess, showStep } from './processView';
 import { Body } from './searchAttributes';
-import { DocumentRef, RoundActions, RoundOutcome, RoundSnapshot, SigningRound } from './signingRound';
+import { type DocumentRef, type RoundActions, type RoundOutcome, type RoundSnapshot, SigningRound } from './signingRound';
+import { declareVersioning } from './versioningBehavior';
 
 /**
  * Minutes review and signing (pöytäkirjan tarkastus ja allekirjoitus), as
@@ -77,6 +78,8 @@ export const SIGNATURE_PAGE_TITLE = 'Allekirjoitukset ja tarkastus / Underskrift
 
 type Ending = { actor: string; reason: string };
 
+// Worker Versioning: weeks with the rectification period: moves to each new build, changes guarded by patched().
+declareVersioning(minutesReviewWorkflow, 'AUTO_UPGRADE');
 export async function minutesReviewWorkflow(input: MinutesReviewInput): Promise<MinutesReviewState> {
   // Reviews started before the checking round ran their own round mechanics (activities inside Update
   // handlers, fixed-schedule reminders); they finish on that code, so their histories replay as they ran.

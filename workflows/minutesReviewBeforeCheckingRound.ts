@@ -5,10 +5,10 @@ import type { MinutesActivities } from '../activities/minutesActivities';
 import { ORGANISATION_SEAL_FIELD } from './organisationSeal';
 import { showProcess, showStep } from './processView';
 import { Body } from './searchAttributes';
-import { AdminActionsOfRound, AdminRequest, DeadlineExtension, Reassignment, registerAdminUpdates, RoundStanding } from './adminUpdates';
-import { CHECKING_REJECTIONS, CheckerProgress, CheckingRejection, NewVersion, ReviewRound, ReviewVersion, reviewUpdate, submitVersionUpdate } from './checkingRound';
-import { MINUTES_REVIEW, MinutesReviewInput, MinutesReviewState, MinutesStatus, minutesStateQuery, SIGNATURE_PAGE_TITLE } from './minutesReview';
-import { DocumentRef, RoundOutcome, SigningRound } from './signingRound';
+import { type AdminActionsOfRound, type AdminRequest, type DeadlineExtension, type Reassignment, registerAdminUpdates, type RoundStanding } from './adminUpdates';
+import { CHECKING_REJECTIONS, type CheckerProgress, type CheckingRejection, type NewVersion, type ReviewRound, type ReviewVersion, reviewUpdate, submitVersionUpdate } from './checkingRound';
+import { MINUTES_REVIEW, type MinutesReviewInput, type MinutesReviewState, type MinutesStatus, minutesStateQuery, SIGNATURE_PAGE_TITLE } from './minutesReview';
+import { type DocumentRef, type RoundOutcome, SigningRound } from './signingRound';
 
 /**
  * FROZEN: the minutes review as it ran before the CheckingRound, kept only
@@ -55,7 +55,7 @@ export async function minutesReviewBeforeCheckingRound(input: InputBefore): Prom
 
   const audit = (action: string, details?: Record<string, unknown>, documentSha256?: string, actor = 'system') =>
     documents.recordAuditEvent({ processId: reviewId, actor, action, at: new Date().toISOString(), documentSha256, details });
-  const currentRound = () => state.rounds[state.rounds.length - 1]!;
+  const currentRound = () => state.rounds[state.rounds.length - 1];
   const reviewing = () => state.status === 'in_review' || state.status === 'awaiting_correction';
   const roleOf = (participantId: string) =>
     participantId === holders.chair ? 'chair' : participantId === holders.secretary ? 'secretary' : holders.checkers.includes(participantId) ? 'checker' : undefined;

@@ -1,9 +1,10 @@
-import { ActivityFailure, ApplicationFailure, RetryPolicy } from '@temporalio/common';
+import { ActivityFailure, ApplicationFailure, type RetryPolicy } from '@temporalio/common';
 import { condition, defineQuery, defineSignal, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { LetterActivities } from '../activities/letterActivities';
-import { Channel, deemedNotificationDate, FINAL_DELIVERY_EVENTS } from '../rules/officialMail';
+import { type Channel, deemedNotificationDate, FINAL_DELIVERY_EVENTS } from '../rules/officialMail';
 import type { LetterStatus } from '../store/letters';
 import { showProcess, showStep } from './processView';
+import { declareVersioning } from './versioningBehavior';
 
 /**
  * An official letter (virallinen kirje) as the registry office sends it:
@@ -67,6 +68,8 @@ const sending = proxyActivities<LetterActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2, maximumAttempts: 8 },
 });
 
+// Worker Versioning: tracks delivery for days: moves to each new build, changes guarded by patched().
+declareVersioning(officialLetterWorkflow, 'AUTO_UPGRADE');
 export async function officialLetterWorkflow(input: OfficialLetterInput): Promise<OfficialLetterState> {
   const { letterId } = input;
   const state: OfficialLetterState = { status: 'checking', events: [] };
@@ -127,7 +130,7 @@ export async function officialLetterWorkflow(input: OfficialLetterInput): Promis
     showStep({ status: 'sent', waitingFor: 'recipient', deadlineAt: new Date(`${state.deemedNotifiedOn}T21:00:00Z`) });
     const finalEvent = () => state.events.find((event) => FINAL_DELIVERY_EVENTS[event.type]);
     const reached = await condition(() => finalEvent() !== undefined, input.trackingDays * 24 * 60 * 60 * 1000);
-    step(reached ? FINAL_DELIVERY_EVENTS[finalEvent()!.type]! : 'unconfirmed', null);
+    step(reached ? FINAL_DELIVERY_EVENTS[finalEvent()!.type] : 'unconfirmed', null);
   }
 }
 

@@ -1,6 +1,7 @@
 import { defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { DocumentActivities } from '../activities/documentActivities';
 import { showProcess, showStep } from './processView';
+import { declareVersioning } from './versioningBehavior';
 
 /**
  * The registry seals a finished document with the organisation's seal: a
@@ -29,6 +30,8 @@ const documents = proxyActivities<DocumentActivities>({
 
 export const ORGANISATION_SEAL_FIELD = 'organisation-seal';
 
+// Worker Versioning: done in seconds: finishes on the build it started on.
+declareVersioning(organisationSealWorkflow, 'PINNED');
 export async function organisationSealWorkflow(input: OrganisationSealInput): Promise<OrganisationSealState> {
   const state: OrganisationSealState = { status: 'preparing' };
   setHandler(organisationSealStateQuery, () => state);

@@ -1,6 +1,6 @@
 import { ApplicationFailure, defineUpdate, patched, setHandler } from '@temporalio/workflow';
-import { AdminActionsOfRound, DeadlineExtension, Reassignment, RoundStanding } from './adminUpdates';
-import { DecisionQueue, isValidNewDeadline, nextReminderAt, ReminderRule, waitUntil } from './roundMechanics';
+import { type AdminActionsOfRound, type DeadlineExtension, type Reassignment, type RoundStanding } from './adminUpdates';
+import { DecisionQueue, isValidNewDeadline, nextReminderAt, type ReminderRule, waitUntil } from './roundMechanics';
 
 /**
  * A signing round, shared by every process where people sign one document:

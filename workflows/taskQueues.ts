@@ -7,3 +7,12 @@
 export function bulkTaskQueue(taskQueue: string): string {
   return `${taskQueue}-bulk`;
 }
+
+/**
+ * Webhook deliveries run on a queue of their own too: a receiver that is
+ * slow or down, or ten thousand letters' events, never take the slots a
+ * process's steps wait for.
+ */
+export function webhooksTaskQueue(taskQueue: string): string {
+  return `${taskQueue}-webhooks`;
+}

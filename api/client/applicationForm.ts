@@ -18,7 +18,7 @@ const payload: unknown = JSON.parse(form.dataset.payload ?? '{}');
 function toBase64(file: File): Promise<string> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result).split(',')[1] ?? '');
+    reader.onload = () => resolve(typeof reader.result === 'string' ? (reader.result.split(',')[1] ?? '') : '');
     reader.onerror = reject;
     reader.readAsDataURL(file);
   });

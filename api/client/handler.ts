@@ -27,7 +27,7 @@ function say(text: string, isError = false): void {
 
 function cell(row: HTMLTableRowElement, text: unknown): HTMLTableCellElement {
   const td = document.createElement('td');
-  td.textContent = text == null ? '' : String(text);
+  td.textContent = text == null ? '' : typeof text === 'string' ? text : JSON.stringify(text);
   row.appendChild(td);
   return td;
 }

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { ADMIN_ACTIONS } from '../../admin/adminActions';
 import { DEFAULT_STUCK_CRITERIA } from '../../admin/stuckProcesses';
-import { RouterContext } from '../apiDeps';
+import { type RouterContext } from '../apiDeps';
 import { staffActor, signInFirst } from '../auth';
 import { recordId } from '../requestFields';
-import { ApiRoutes } from '../routeRegistry';
+import { type ApiRoutes } from '../routeRegistry';
 import { adminPage } from '../views/adminPage';
 
 /** The admin's view and levers: every process by type, status and organisation; the stuck ones; audited actions. */

@@ -3,11 +3,11 @@ import { formFor } from '../../application/applications';
 import { FORMS } from '../../forms/formDefinitions';
 import { roundCsv, roundXlsx } from '../../forms/roundExport';
 import { LinkRejectedError } from '../../links/signerLinks';
-import { LANGUAGES, Language } from '../../mail/templates';
-import { RouterContext } from '../apiDeps';
+import { LANGUAGES, type Language } from '../../mail/templates';
+import { type RouterContext } from '../apiDeps';
 import { requesterOf, staffActor, signInFirst } from '../auth';
 import { linkToken, pageLanguage, recordId } from '../requestFields';
-import { ApiRoutes } from '../routeRegistry';
+import { type ApiRoutes } from '../routeRegistry';
 import { applicantLinkClosedPage, formPage, rectificationPage, supplementedText } from '../views/formPage';
 import { handlerPage } from '../views/handlerPage';
 

@@ -1,11 +1,11 @@
-import { RequestHandler } from 'express';
+import { type RequestHandler } from 'express';
 import { z } from 'zod';
-import { Payload } from '@temporalio/common';
-import { AesGcmPayloadCodec } from '../../common/payloadCodec';
+import { type Payload } from '@temporalio/common';
+import { type AesGcmPayloadCodec } from '../../common/payloadCodec';
 import { SinettiError } from '../../common/errors';
-import { ApiDeps } from '../apiDeps';
+import { type ApiDeps } from '../apiDeps';
 import { staffActor } from '../auth';
-import { ApiRoutes } from '../routeRegistry';
+import { type ApiRoutes } from '../routeRegistry';
 import { logger } from '../../observability/logger';
 
 /**

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { createContractRequest } from '../../application/contractRequests';
-import { RouterContext } from '../apiDeps';
+import { type RouterContext } from '../apiDeps';
 import { requesterOf, staffActor } from '../auth';
 import { recordId } from '../requestFields';
-import { ApiRoutes } from '../routeRegistry';
+import { type ApiRoutes } from '../routeRegistry';
 
 /** HR's side of employment contracts: send, follow, resend, extend, cancel, download. */
 

@@ -1,9 +1,9 @@
 import express from 'express';
 import { z } from 'zod';
-import { RouterContext } from '../apiDeps';
+import { type RouterContext } from '../apiDeps';
 import { requesterOf, staffActor } from '../auth';
 import { recordId, uploadedBytes } from '../requestFields';
-import { ApiRoutes } from '../routeRegistry';
+import { type ApiRoutes } from '../routeRegistry';
 
 const STAFF = ['hr', 'secretary', 'handler', 'registry'] as const;
 

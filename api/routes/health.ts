@@ -1,6 +1,6 @@
 import { pingStore } from '../../store/connection';
-import { ApiDeps } from '../apiDeps';
-import { ApiRoutes } from '../routeRegistry';
+import { type ApiDeps } from '../apiDeps';
+import { type ApiRoutes } from '../routeRegistry';
 
 async function temporalReachable(deps: ApiDeps): Promise<boolean> {
   try {

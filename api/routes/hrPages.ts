@@ -1,17 +1,17 @@
-import express, { Request, Response } from 'express';
+import express, { type Request, type Response } from 'express';
 import { z, ZodError } from 'zod';
 import { createContractRequest } from '../../application/contractRequests';
 import { SinettiError } from '../../common/errors';
 import { PdfError } from '../../signing/errors';
 import { activeSigners } from '../../store/employmentContracts';
-import { RouterContext } from '../apiDeps';
+import { type RouterContext } from '../apiDeps';
 import { hasRole, requesterOf, signInUrl, staffActor, staffForToken } from '../auth';
 import { multipartForm } from '../multipartForm';
 import { formText, pageLanguage, recordId } from '../requestFields';
-import { ApiRoutes, RouteHandler } from '../routeRegistry';
+import { type ApiRoutes, type RouteHandler } from '../routeRegistry';
 import { chooseLanguage } from '../signerPageViews';
 import { signOut } from './signIn';
-import { contractDetailPage, contractListPage, FieldError, newContractPage, signInPage } from '../views/hrPageViews';
+import { contractDetailPage, contractListPage, type FieldError, newContractPage, signInPage } from '../views/hrPageViews';
 
 /**
  * HR's web page over the same operations as the contracts API: signing in

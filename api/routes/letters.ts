@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { addressSchema } from '../../application/letters';
-import { RouterContext } from '../apiDeps';
+import { type RouterContext } from '../apiDeps';
 import { staffActor, signInFirst } from '../auth';
 import { recordId } from '../requestFields';
-import { ApiRoutes } from '../routeRegistry';
+import { type ApiRoutes } from '../routeRegistry';
 import { registryPage } from '../views/registryPage';
 
 /** The registry office's official mail over HTTP: one letter, batches from CSV, their progress and reports, the work list. */

@@ -1,12 +1,12 @@
-import express, { Request } from 'express';
+import express, { type Request } from 'express';
 import { z } from 'zod';
 import { createMinutesRequest, newVersionRequest } from '../../application/minutesRequests';
 import { SinettiError } from '../../common/errors';
-import { RouterContext } from '../apiDeps';
+import { type RouterContext } from '../apiDeps';
 import { requesterOf, staffActor } from '../auth';
 import { secretaryPage } from '../minutesPageViews';
 import { recordId, uploadedBytes } from '../requestFields';
-import { ApiRoutes, parseBody } from '../routeRegistry';
+import { type ApiRoutes, parseBody } from '../routeRegistry';
 
 /** The secretary's side of minutes review over HTTP: start, follow, upload corrected versions, extend, cancel, download. */
 

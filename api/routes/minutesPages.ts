@@ -1,19 +1,19 @@
-import express, { NextFunction, Request, Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { MinutesLink } from '../../application/minutesParticipants';
 import { SinettiError } from '../../common/errors';
 import { LinkRejectedError } from '../../links/signerLinks';
 import type { Language } from '../../mail/templates';
-import { renderPage } from '../../signing/pageImage';
-import { SectionComment } from '../../store/minutesReviews';
+import { renderPageImage } from '../../inspection/pageImages';
+import { type SectionComment } from '../../store/minutesReviews';
 import type { MinutesReviewState } from '../../workflows/minutesReview';
-import { RouterContext } from '../apiDeps';
+import { type RouterContext } from '../apiDeps';
 import { requesterOf } from '../auth';
 import {
-  MinutesExplanation, minutesExplanationPage, minutesReceiptPage, publicMinutesPage, reviewPage, signMinutesPage, versionHint,
+  type MinutesExplanation, minutesExplanationPage, minutesReceiptPage, publicMinutesPage, reviewPage, signMinutesPage, versionHint,
 } from '../minutesPageViews';
 import { formText, linkToken, pageLanguage, pageNumber, recordId } from '../requestFields';
-import { ApiRoutes, RouteHandler } from '../routeRegistry';
+import { type ApiRoutes, type RouteHandler } from '../routeRegistry';
 import { chooseLanguage } from '../signerPageViews';
 
 /**
@@ -91,7 +91,7 @@ export function minutesPageRoutes(routes: ApiRoutes, { services: { minutesPartic
     };
   }
 
-  const currentRound = (state: MinutesReviewState) => state.rounds[state.rounds.length - 1]!;
+  const currentRound = (state: MinutesReviewState) => state.rounds[state.rounds.length - 1];
 
   /** The version a link shows now: the checker's current round, or the document being signed. */
   function shownVersion(context: LinkContext): { versionId: string; sha256: string } | undefined {
@@ -125,7 +125,7 @@ export function minutesPageRoutes(routes: ApiRoutes, { services: { minutesPartic
         language, organization, title: record.title, kind: own.status === 'approved' ? 'approved' : 'corrections', decidedAt: new Date(own.decidedAt), documentSha256: round.version.sha256, base: context.base,
       }));
     }
-    const previous = state.rounds.length > 1 ? state.rounds[state.rounds.length - 2]!.version : undefined;
+    const previous = state.rounds.length > 1 ? state.rounds[state.rounds.length - 2].version : undefined;
     const { pageCount, changes } = await participants.reviewDocument(round.version, previous);
     if (!errors) await participants.recordView(context, round, requesterOf(req, `participant:${person.participantId}`));
     send(res, status, reviewPage({
@@ -228,7 +228,7 @@ export function minutesPageRoutes(routes: ApiRoutes, { services: { minutesPartic
   }, withLink<LinkInput & { params: { page: number } }>(async ({ params: { page } }, _req, res, context) => {
     const shown = shownVersion(context);
     if (!shown || page < 1 || page > 500) throw new SinettiError('not_found', 'No such page.', 404);
-    const png = await renderPage(await participants.readVersion(shown.versionId), page);
+    const png = await renderPageImage(await participants.readVersion(shown.versionId), page);
     if (!png) throw new SinettiError('not_found', 'No such page.', 404);
     res.set({ 'Content-Type': 'image/png', 'Cache-Control': 'private, max-age=300' }).send(png);
   }));

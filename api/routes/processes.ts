@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { RouterContext } from '../apiDeps';
+import { type RouterContext } from '../apiDeps';
 import { recordId } from '../requestFields';
-import { ApiRoutes } from '../routeRegistry';
+import { type ApiRoutes } from '../routeRegistry';
 
 const processParams = z.object({ processId: recordId });
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { SinettiError } from '../../common/errors';
-import { RouterContext } from '../apiDeps';
+import { type RouterContext } from '../apiDeps';
 import { staffForToken } from '../auth';
-import { ApiRoutes } from '../routeRegistry';
+import { type ApiRoutes } from '../routeRegistry';
 
 const signIn = z.object({ token: z.string().min(1) });
 

@@ -1,5 +1,5 @@
 import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
-import express, { NextFunction, Request, Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { SignerLink } from '../../application/contractSigners';
 import { SinettiError } from '../../common/errors';
@@ -9,13 +9,13 @@ import { ROLE_LABELS } from '../../rules/contractLabels';
 import { activeSigners } from '../../store/employmentContracts';
 import type { EmploymentContractState } from '../../workflows/employmentContract';
 import type { RejectionType } from '../../workflows/signingRound';
-import type { VerificationEvidence } from '../../verification/signerVerification';
-import { RouterContext } from '../apiDeps';
+import type { VerificationEvidence, VerificationFailure } from '../../verification/signerVerification';
+import { type RouterContext } from '../apiDeps';
 import { requesterOf } from '../auth';
-import { renderPage } from '../../signing/pageImage';
+import { renderPageImage } from '../../inspection/pageImages';
 import { formText, linkToken, pageLanguage, pageNumber } from '../requestFields';
-import { ApiRoutes, RouteHandler } from '../routeRegistry';
-import { chooseLanguage, Explanation, explanationPage, receiptPage, signPage, verifyPage } from '../signerPageViews';
+import { type ApiRoutes, type RouteHandler } from '../routeRegistry';
+import { chooseLanguage, type Explanation, explanationPage, receiptPage, signPage, verifyPage } from '../signerPageViews';
 
 /**
  * The pages behind a signer's personal link. The token is checked here and
@@ -56,7 +56,7 @@ export function signerPageRoutes(routes: ApiRoutes, { services: { contractSigner
   function verified(req: Request, context: SignerContext): Promise<VerificationEvidence | undefined> {
     return signers.verified(context, context.language, parseCookies(req.headers.cookie ?? '')[VERIFIED_COOKIE]);
   }
-  function renderVerifyPage(res: Response, context: SignerContext, status: number, extra: { sentTo?: string; error?: 'wrong_code' | 'expired_code' | 'too_many_attempts' | 'no_code' } = {}): void {
+  function renderVerifyPage(res: Response, context: SignerContext, status: number, extra: { sentTo?: string; error?: VerificationFailure } = {}): void {
     send(res, status, verifyPage({
       language: context.language, organization, title: context.record.title, base: context.base,
       channel: context.record.verification === 'smsCode' ? 'sms' : 'email', ...extra,
@@ -219,6 +219,7 @@ export function signerPageRoutes(routes: ApiRoutes, { services: { contractSigner
     if (showReceiptOrEnd(res, context)) return;
     if (signers.verifier(context.record).method === 'none' || progress(context)?.status !== 'invited') return void res.redirect(303, `${context.base}?lang=${context.language}`);
     const challenge = await signers.sendCode(context, context.language, requesterOf(req, participant(context)));
+    if (challenge.kind === 'refused') return renderVerifyPage(res, context, 429, { error: challenge.reason });
     renderVerifyPage(res, context, 200, { sentTo: challenge.kind === 'code' ? challenge.sentTo : undefined });
   }));
 
@@ -256,7 +257,7 @@ export function signerPageRoutes(routes: ApiRoutes, { services: { contractSigner
   }, withLink<LinkInput & { params: { page: number } }>(async ({ params: { page } }, _req, res, { state }) => {
     const versionId = state.round.documentVersionId;
     if (!versionId || page < 1 || page > 500) throw new SinettiError('not_found', 'No such page.', 404);
-    const png = await renderPage(await signers.readVersion(versionId), page);
+    const png = await renderPageImage(await signers.readVersion(versionId), page);
     if (!png) throw new SinettiError('not_found', 'No such page.', 404);
     res.set({ 'Content-Type': 'image/png', 'Cache-Control': 'private, max-age=300' }).send(png);
   }));

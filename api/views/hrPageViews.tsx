@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
-import { Catalog, textsFor } from '../../texts/catalog';
-import { Language, LANGUAGES } from '../../texts/language';
+import { type Catalog, textsFor } from '../../texts/catalog';
+import { type Language, LANGUAGES } from '../../texts/language';
 import { ErrorSummary, FieldError, TextField } from './kit/formControls';
 import { LanguageMenu } from './kit/languageMenu';
 import { staffConsole } from './kit/staffConsole';
@@ -19,7 +19,7 @@ export const hrTexts = (language: Language): HrTexts => textsFor(language).hr;
 
 /** A text for a code (a status, a role) where the code may be one the catalog does not know yet: then the code itself. */
 function named(texts: Record<string, string>, code: string): string {
-  return Object.hasOwn(texts, code) ? texts[code]! : code;
+  return Object.hasOwn(texts, code) ? texts[code] : code;
 }
 
 function hrPage(language: Language, title: string, organization: string, options: { signedIn: boolean; selfHref: (l: Language) => string }, children: ComponentChildren): string {
@@ -107,7 +107,7 @@ export function newContractPage(language: Language, organization: string, values
     </div>
   );
   const Select = (p: { field: string; label: string; options: [string, string][] }) => {
-    const chosen = values[p.field] ?? p.options[0]![0];
+    const chosen = values[p.field] ?? p.options[0][0];
     const error = errorOf(p.field);
     return (
       <div>

@@ -1,5 +1,5 @@
-import express, { Express } from 'express';
-import { SimulatedPeople } from '../simulatedPeople';
+import express, { type Express } from 'express';
+import { type SimulatedPeople } from '../simulatedPeople';
 
 /**
  * A local population register answering HenkilonTunnusKysely from the

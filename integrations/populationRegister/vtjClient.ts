@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { z } from 'zod';
-import { HttpAnswer, httpCall } from '../httpCall';
+import { type HttpAnswer, httpCall } from '../httpCall';
 import {
-  ADDRESS_PREFERENCE, AddressLookup, AddressSource, PopulationRegister, PopulationRegisterError, PostalAddressLines, preferredAddress, ProtectedAddress,
+  ADDRESS_PREFERENCE, type AddressLookup, type AddressSource, type PopulationRegister, PopulationRegisterError, type PostalAddressLines, preferredAddress, ProtectedAddress,
 } from './populationRegister';
 
 export interface VtjClientOptions {

@@ -1,11 +1,13 @@
-import { HttpAnswer, httpCall, HttpTimeoutError, httpUpload } from '../httpCall';
+import { type HttpAnswer, httpCall, HttpTimeoutError, httpUpload } from '../httpCall';
 import { z } from 'zod';
-import { MessagesService, MessagesServiceError, EventPage, MESSAGE_EVENT_TYPES, MultichannelMessage, SendResult } from './messagesService';
+import { type MessagesService, MessagesServiceError, type EventPage, MESSAGE_EVENT_TYPES, type MultichannelMessage, type SendResult } from './messagesService';
 
 export interface MessagesClientOptions {
   baseUrl: string;
   username: string;
   password: string;
+  /** Where the password is kept when it rotates (credentials.ts): tried in order when a token is needed; `password` when absent. */
+  passwords?: () => Promise<string[]>;
   timeoutMs: number;
 }
 
@@ -91,15 +93,29 @@ export class SuomifiMessagesClient implements MessagesService {
 
   private accessToken(): Promise<string> {
     this.token ??= (async () => {
-      const response = await this.fetch('POST', '/v1/token', { username: this.options.username, password: this.options.password });
-      if (!response.ok) throw failure(response);
-      const { accessToken } = answerOf(response, ANSWERS.token, 'POST /v1/token');
+      // Current first; during a rotation the pending one may be the one the service knows.
+      const candidates = this.options.passwords ? await this.options.passwords() : [this.options.password];
+      let response: HttpAnswer | undefined;
+      for (const password of candidates) {
+        response = await this.fetch('POST', '/v1/token', { username: this.options.username, password });
+        if (response.status !== 401) break;
+      }
+      if (!response!.ok) throw failure(response!);
+      const { accessToken } = answerOf(response!, ANSWERS.token, 'POST /v1/token');
       return accessToken;
     })().catch((error: unknown) => {
       this.token = undefined;
       throw error;
     });
     return this.token;
+  }
+
+  /** Whether the service takes this password now (a token for it), without keeping the token. */
+  async acceptsPassword(password: string): Promise<boolean> {
+    const response = await this.fetch('POST', '/v1/token', { username: this.options.username, password });
+    if (response.status === 401) return false;
+    if (!response.ok) throw failure(response);
+    return true;
   }
 
   async changePassword(currentPassword: string, newPassword: string): Promise<void> {

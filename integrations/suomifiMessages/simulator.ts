@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import express, { Express, NextFunction, Request, Response } from 'express';
-import { SimulatedPeople } from '../simulatedPeople';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { type SimulatedPeople } from '../simulatedPeople';
 import type { MessageEvent, MessageEventType, MultichannelMessage } from './messagesService';
 
 /**
@@ -137,7 +137,9 @@ export function createMessagesSimulator(options: MessagesSimulatorOptions): Expr
       res.status(400).json({ reason: 'Current password wrong or new password shorter than 12 characters' });
       return;
     }
+    // The old credentials stop working at once: the old password, and every token issued under it.
     password = newPassword;
+    tokens.clear();
     res.status(200).json({});
   });
 

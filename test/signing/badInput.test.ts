@@ -104,7 +104,7 @@ describe('bad input gives typed errors', () => {
   });
 
   it('fails with signature_too_large when the certificate chain does not fit the reserved space', () => {
-    const bloated: SigningCredentials = { ...credentials, chain: Array.from({ length: 12 }, () => credentials.chain[0]!) };
+    const bloated: SigningCredentials = { ...credentials, chain: Array.from({ length: 12 }, () => credentials.chain[0]) };
     const error = thrown(() => signField(prepared, plan, 'signer-1', STAMP, bloated));
     expect(error.code).toBe('signature_too_large');
     expect(error.message).toMatch(/reserved/);

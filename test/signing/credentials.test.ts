@@ -48,7 +48,7 @@ describe('development credentials', () => {
 
   it('creates a CA and a seal certificate issued by it', () => {
     const seal = new X509Certificate(first.certificate);
-    const ca = new X509Certificate(first.chain[0]!);
+    const ca = new X509Certificate(first.chain[0]);
     expect(first.chain).toHaveLength(1);
     expect(seal.checkIssued(ca)).toBe(true);
     expect(seal.verify(ca.publicKey)).toBe(true);
@@ -66,7 +66,7 @@ describe('development credentials', () => {
     );
     const again = await loadOrCreateDevelopmentCredentials(dir, 'Esimerkkikunta');
     expect(again.certificate.equals(first.certificate)).toBe(true);
-    expect(again.chain[0]!.equals(first.chain[0]!)).toBe(true);
+    expect(again.chain[0].equals(first.chain[0])).toBe(true);
   });
 
   it('caches the ESSCertIDv2 hash of the signing certificate', () => {

@@ -24,8 +24,8 @@ async function auditPage(): Promise<Uint8Array> {
 /** Digs the CMS out of the n-th signature's /Contents, as a verifier would. */
 function signatureContents(pdf: Buffer, index: number): forge.asn1.Asn1 {
   const matches = [...pdf.toString('latin1').matchAll(/\/ByteRange \[0 (\d+) (\d+) (\d+)\s*\]/g)];
-  const [, start, end] = matches[index]!.map(Number);
-  const hex = pdf.toString('latin1', start! + 1, end! - 1).replace(/(00)+$/, '');
+  const [, start, end] = matches[index].map(Number);
+  const hex = pdf.toString('latin1', start + 1, end - 1).replace(/(00)+$/, '');
   return forge.asn1.fromDer(Buffer.from(hex, 'hex').toString('binary'));
 }
 
@@ -129,18 +129,18 @@ describe('signing a document field by field', () => {
   it('embeds a PAdES B-B SignedData with the dev CA chain and no signing-time attribute', () => {
     const contentInfo = signatureContents(sealed, 2);
     const [contentType, wrapped] = contentInfo.value as forge.asn1.Asn1[];
-    expect(forge.asn1.derToOid(contentType!.value as string)).toBe('1.2.840.113549.1.7.2');
-    const signedData = (wrapped!.value as forge.asn1.Asn1[])[0]!.value as forge.asn1.Asn1[];
-    const certificates = (signedData[3]!.value as forge.asn1.Asn1[]).map(derOf);
+    expect(forge.asn1.derToOid(contentType.value as string)).toBe('1.2.840.113549.1.7.2');
+    const signedData = (wrapped.value as forge.asn1.Asn1[])[0].value as forge.asn1.Asn1[];
+    const certificates = (signedData[3].value as forge.asn1.Asn1[]).map(derOf);
     expect(certificates).toHaveLength(2);
-    expect(certificates[0]!.equals(credentials.certificate)).toBe(true);
-    expect(certificates[1]!.equals(credentials.chain[0]!)).toBe(true);
-    const caSubject = forge.pki.certificateFromAsn1(forge.asn1.fromDer(certificates[1]!.toString('binary'))).subject.getField('CN').value;
+    expect(certificates[0].equals(credentials.certificate)).toBe(true);
+    expect(certificates[1].equals(credentials.chain[0])).toBe(true);
+    const caSubject = forge.pki.certificateFromAsn1(forge.asn1.fromDer(certificates[1].toString('binary'))).subject.getField('CN').value;
     expect(caSubject).toBe('Esimerkkikunta Sinetti Development CA');
 
-    const signerInfo = ((signedData[4]!.value as forge.asn1.Asn1[])[0]!.value as forge.asn1.Asn1[]);
-    const attributeOids = (signerInfo[3]!.value as forge.asn1.Asn1[]).map((attribute) =>
-      forge.asn1.derToOid((attribute.value as forge.asn1.Asn1[])[0]!.value as string),
+    const signerInfo = ((signedData[4].value as forge.asn1.Asn1[])[0].value as forge.asn1.Asn1[]);
+    const attributeOids = (signerInfo[3].value as forge.asn1.Asn1[]).map((attribute) =>
+      forge.asn1.derToOid((attribute.value as forge.asn1.Asn1[])[0].value as string),
     );
     expect(attributeOids.sort()).toEqual(['1.2.840.113549.1.9.16.2.47', '1.2.840.113549.1.9.3', '1.2.840.113549.1.9.4'].sort());
     expect(attributeOids).not.toContain('1.2.840.113549.1.9.5');
@@ -155,8 +155,8 @@ describe('many signers', () => {
     const { pdf, plan } = await prepareSignatureFields(await makeTextPdf(1), [...fields, { name: 'organisation-seal', label: 'Sinetti' }]);
     expect((await inspectPdf(pdf)).pageCount).toBe(3);
     expect(new Set(plan.fields.map((field) => field.pageObjectNumber)).size).toBe(2);
-    const last = plan.fields[plan.fields.length - 1]!;
-    expect(last.pageObjectNumber).not.toBe(plan.fields[0]!.pageObjectNumber);
+    const last = plan.fields[plan.fields.length - 1];
+    expect(last.pageObjectNumber).not.toBe(plan.fields[0].pageObjectNumber);
 
     const signed = signField(pdf, plan, 'member-16', { signerName: 'Jäsen Kuusitoista', role: 'Valtuutettu', signedAt: new Date() }, credentials);
     const sealed = signField(signed, plan, 'organisation-seal', { signerName: 'Esimerkkikunta', role: 'Sinetti', signedAt: new Date() }, credentials);

@@ -1,13 +1,13 @@
 import http from 'node:http';
-import { AddressInfo } from 'node:net';
+import { type AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createApiDeps } from '../../api/apiDeps';
 import { createApp } from '../../api/app';
 import type { ApiDeps } from '../../api/apiDeps';
 import type { CreateContractRequest } from '../../application/contractRequests';
-import { ReceivedMail, waitForMail } from './mailbox';
-import { openTestStack, TestStack } from './testStack';
+import { type ReceivedMail, waitForMail } from './mailbox';
+import { openTestStack, type TestStack } from './testStack';
 
 /**
  * The employment contract tests' world: the real stack, the real API on a

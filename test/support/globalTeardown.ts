@@ -1,4 +1,4 @@
-import { RunningService, stopServices } from '../../scripts/embeddedStack';
+import { type RunningService, stopServices } from '../../scripts/embeddedStack';
 
 /** Stops what globalSetup started; SINETTI_KEEP_TEST_STACK=1 leaves it running for the next run. */
 export default async function globalTeardown(): Promise<void> {

@@ -1,9 +1,9 @@
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import request from 'supertest';
+import type request from 'supertest';
 import type { CreateMinutesRequest } from '../../application/minutesRequests';
 import type { MinutesReviewState } from '../../workflows/minutesReview';
-import { ContractHarness, uniqueEmail } from './contractHarness';
-import { ReceivedMail, waitForMail } from './mailbox';
+import { type ContractHarness, uniqueEmail } from './contractHarness';
+import { type ReceivedMail, waitForMail } from './mailbox';
 
 /**
  * The minutes tests' world: draft minutes made on the spot (a section per
@@ -101,7 +101,7 @@ export function minutesLinkIn(mail: ReceivedMail): MinutesLink {
 export async function mailedLink(address: string, count = 1): Promise<MinutesLink> {
   const mails = await waitForMail(address, count);
   if (mails.length < count) throw new Error(`${address} got ${mails.length} mails, expected ${count}`);
-  return minutesLinkIn(mails[count - 1]!);
+  return minutesLinkIn(mails[count - 1]);
 }
 
 export async function openPage(harness: ContractHarness, link: MinutesLink): Promise<{ status: number; html: string; documentSha256?: string }> {

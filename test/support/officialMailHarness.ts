@@ -1,16 +1,16 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { Express } from 'express';
+import { type Express } from 'express';
 import { messageEventPollerId } from '../../activities/letterActivities';
 import { createApiDeps } from '../../api/apiDeps';
 import { createApp } from '../../api/app';
-import { SinettiConfig } from '../../config/config';
+import { type SinettiConfig } from '../../config/config';
 import type { SimulatedPerson } from '../../integrations/simulatedPeople';
 import type { FaultRule } from '../../integrations/suomifiMessages/simulator';
 import { makeIdentityCode } from '../../rules/identifiers';
 import { ChunkedDocumentStore } from '../../store/documentStore';
 import { samplePdf } from './samplePdf';
-import { TestStack } from './testStack';
+import { type TestStack } from './testStack';
 
 /** What the official mail tests share: the simulators' controls, a made-up population, and the API. */
 
@@ -23,7 +23,7 @@ export function freshIdentityCode(): string {
   return makeIdentityCode(date, 2 + randomInt(897));
 }
 
-export async function simulator(config: SinettiConfig, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<any> {
+export async function simulator(config: SinettiConfig, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any -- the simulators' control API, read by each test in its own shape
   const response = await fetch(new URL(path, config.officialMail.messages.url), {
     method, headers: body === undefined ? {} : { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
   });
@@ -34,7 +34,7 @@ export async function simulator(config: SinettiConfig, method: 'GET' | 'POST' | 
 const ADDRESS = { street: 'Testikuja 5 B 12', postalCode: '33100', city: 'TAMPERE' };
 
 export async function registerPerson(config: SinettiConfig, person: Partial<SimulatedPerson> = {}): Promise<SimulatedPerson & { id: string }> {
-  const full = { id: freshIdentityCode(), name: 'Maija Meikäläinen', mailbox: false, securityBan: false, addresses: { VakinainenKotimainenLahiosoite: ADDRESS }, electronicOutcome: 'read', paperOutcome: 'delivered', ...person } as SimulatedPerson;
+  const full: SimulatedPerson = { id: freshIdentityCode(), name: 'Maija Meikäläinen', mailbox: false, securityBan: false, addresses: { VakinainenKotimainenLahiosoite: ADDRESS }, electronicOutcome: 'read', paperOutcome: 'delivered', ...person };
   await simulator(config, 'POST', '/sim/recipients', full);
   return full;
 }

@@ -33,12 +33,19 @@ export async function qpdfCheck(bytes: Buffer): Promise<{ ok: boolean; output: s
   }
 }
 
-/** Counts pdfsig's "Signature is Valid" lines and whether the last signature covers the whole file. */
+/**
+ * Counts pdfsig's CMS signatures and their "Signature is Valid" lines, and
+ * whether the last block covers the whole file. A PAdES document timestamp
+ * (ETSI.RFC3161), which Debian's poppler 22 lists as "Signature Type:
+ * unknown" and "not yet been verified", is not counted as a signature, but
+ * as the last block it is the one that covers the whole file.
+ */
 export function summarisePdfsig(report: string): { signatures: number; valid: number; lastCoversWholeDocument: boolean } {
   const blocks = report.split(/^Signature #\d+:/m).slice(1);
+  const signatures = blocks.filter((b) => !/Signature Type: unknown/.test(b) || !/Field Name: document-timestamp-/.test(b));
   return {
-    signatures: blocks.length,
-    valid: blocks.filter((b) => /Signature Validation: Signature is Valid/.test(b)).length,
+    signatures: signatures.length,
+    valid: signatures.filter((b) => /Signature Validation: Signature is Valid/.test(b)).length,
     lastCoversWholeDocument: blocks.length > 0 && /Total document signed/.test(blocks[blocks.length - 1]),
   };
 }

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { locateTool } from '../../scripts/embeddedStack';
-import { TestStack } from './testStack';
+import { type TestStack } from './testStack';
 
 /**
  * With SINETTI_RECORD_HISTORIES=1, saves a finished workflow's history as

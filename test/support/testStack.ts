@@ -1,8 +1,9 @@
+import os from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { Client } from '@temporalio/client';
-import { loadConfig, SinettiConfig } from '../../config/config';
-import { connectTemporalClient } from '../../common/temporalClient';
+import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { type Client } from '@temporalio/client';
+import { loadConfig, type SinettiConfig } from '../../config/config';
+import { connectTemporalClient, temporalConnectionOptions } from '../../common/temporalClient';
 import { FAILURE_CONVERTER_PATH } from '../../common/failureConverter';
 import { connectStore, disconnectStore } from '../../store/connection';
 import { createWorkers, WORKFLOWS_PATH } from '../../worker/createWorker';
@@ -28,6 +29,11 @@ export const TEST_ENVIRONMENT: Record<string, string> = {
   VTJ_SIMULATOR_PORT: '8911',
   // The development identity provider on a port of its own.
   IDP_PORT: '3933',
+  // The development TSA, OCSP responder and CRL; one CA shared by every checkout on this machine, since the services are shared too.
+  SINETTI_TSA_PORT: '8912',
+  SINETTI_OCSP_PORT: '8913',
+  SINETTI_CRL_PORT: '8914',
+  SINETTI_DEVELOPMENT_PKI_DIR: path.join(os.tmpdir(), 'sinetti-test-pki'),
   SUOMIFI_SIMULATOR_EVENT_STEP_MS: '300',
   SUOMIFI_REQUEST_TIMEOUT_MS: '1500',
   LETTER_EVENT_POLL_INTERVAL_MS: '500',
@@ -82,17 +88,18 @@ export async function openTestStack(suite: string, overrides: Record<string, str
   quietRuntime();
   const config = testConfig({ TEMPORAL_TASK_QUEUE: uniqueTaskQueue(suite), ...overrides });
   await connectStore(config.mongodb.uri);
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const client = await connectTemporalClient(config);
   return {
     config,
     client,
     connection,
     async withWorker(work) {
-      // Both queues' workers, as the worker process runs them by default.
-      const { workers: [processes, bulk], close } = await createWorkers(config, connection, { role: 'all', processes: { workflowBundle: await workflowBundle() } });
+      // Every queue's worker (processes, bulk, webhooks), as the worker process runs them by default.
+      const { workers, close } = await createWorkers(config, connection, { role: 'all', processes: { workflowBundle: await workflowBundle() } });
       try {
-        return await processes!.runUntil(bulk!.runUntil(work()));
+        const runAll = workers.reduce((inner, worker) => () => worker.runUntil(inner()), work);
+        return await runAll();
       } finally {
         close();
       }

@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import type { SinettiConfig } from '../../config/config';
 import { TEST_ENVIRONMENT } from './testStack';
@@ -31,8 +31,8 @@ export function startWorkerProcess(config: SinettiConfig, env: Record<string, st
       output += chunk.toString();
       if (output.includes('worker started')) { clearTimeout(timer); resolve(child); }
     };
-    child.stdout!.on('data', watch);
-    child.stderr!.on('data', watch);
+    child.stdout.on('data', watch);
+    child.stderr.on('data', watch);
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`worker exited with ${code}: ${output.slice(-2000)}`)); });
   });
 }

@@ -1,4 +1,4 @@
-import { ComponentChildren, h, VNode } from 'preact';
+import { type ComponentChildren, h, type VNode } from 'preact';
 
 /**
  * Form controls written once: a label above its control, a hint and an

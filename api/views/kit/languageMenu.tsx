@@ -1,6 +1,6 @@
 import type { VNode } from 'preact';
 import { textsFor } from '../../../texts/catalog';
-import { Language, LANGUAGES } from '../../../texts/language';
+import { type Language, LANGUAGES } from '../../../texts/language';
 
 /** The other languages a page is offered in, each link named in its own language. */
 export function LanguageMenu(p: { current: Language; href: (language: Language) => string; label?: string }): VNode {

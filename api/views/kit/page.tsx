@@ -1,6 +1,6 @@
 import type { ComponentChildren, VNode } from 'preact';
 import { render } from 'preact-render-to-string';
-import { assetPath, ClientScript, Stylesheet } from '../../assets/assetNames';
+import { assetPath, type ClientScript, type Stylesheet } from '../../assets/assetNames';
 
 /**
  * The one HTML shell every Sinetti page is served in: the language, a

@@ -1,0 +1,149 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import { type AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createApp } from '../api/app';
+import { createApiDeps } from '../api/apiDeps';
+import { connectTemporalClient } from '../common/temporalClient';
+import { loadConfig } from '../config/config';
+import { inspectPdfOffThread, pdfLimits } from '../inspection/pdfInspection';
+import { isPortOpen, type RunningService, startFerretDb, startMailDev, startTemporalDevServer, stopServices } from '../scripts/embeddedStack';
+import { loadPdfDocument } from '../signing/errors';
+import { inspectPdfWithin } from '../inspection/inspectPdfWithin';
+import { connectStore, disconnectStore } from '../store/connection';
+import { objectStreamBomb } from '../test/support/hostilePdfs';
+import { samplePdf } from '../test/support/samplePdf';
+
+/**
+ * Hostile uploads against the real API (in this process, so its RSS is the
+ * API's): a 1 MB upload holding an object stream that inflates to 1 GiB,
+ * posted while /health is asked in a loop. Targets: refused in under 1 s,
+ * RSS growing less than 50 MB, /health answering within 100 ms of its idle
+ * time. And what the inspection costs an ordinary 10-page PDF over parsing it
+ * in place as before (target under 5 ms).
+ *
+ * Own ports and data directory (data/bench-uploads, wiped first).
+ */
+
+const ROOT = path.resolve(__dirname, '..');
+const ENV: Record<string, string> = {
+  SINETTI_DATA_DIR: path.join(ROOT, 'data', 'bench-uploads'),
+  TEMPORAL_PORT: '7733',
+  TEMPORAL_UI_PORT: '8733',
+  FERRETDB_PORT: '27517',
+  SMTP_PORT: '1525',
+  MAIL_WEB_PORT: '1580',
+  LOG_LEVEL: 'warn',
+  SINETTI_PAYLOAD_KEYS: 'bench-1:c2luZXR0aS1iZW5jaC1rZXktbm90LWEtc2VjcmV0LTM=',
+  SUOMIFI_SIMULATOR_PORT: '8940',
+  VTJ_SIMULATOR_PORT: '8941',
+};
+const BOMB_RUNS = 5;
+const TEN_PAGE_RUNS = 40;
+const MiB = 1024 * 1024;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const fmt = (ms: number) => `${ms.toFixed(ms < 10 ? 2 : 0)} ms`;
+
+async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
+  const started = performance.now();
+  const result = await work();
+  return [performance.now() - started, result];
+}
+
+export async function hostileUploadsBenchmark(): Promise<string> {
+  const env = { ...ENV };
+  fs.rmSync(env.SINETTI_DATA_DIR, { recursive: true, force: true });
+  fs.mkdirSync(env.SINETTI_DATA_DIR, { recursive: true });
+  for (const port of [env.TEMPORAL_PORT, env.FERRETDB_PORT, env.SMTP_PORT]) {
+    if (await isPortOpen(Number(port))) throw new Error(`Port ${port} is in use; the uploads benchmark needs its own services`);
+  }
+  const config = loadConfig({ ...process.env, ...env });
+  const services: RunningService[] = [];
+  let server: http.Server | undefined;
+  let close = async () => {};
+  try {
+    services.push(...await Promise.all([
+      startTemporalDevServer({ dataDir: config.dataDir, port: Number(env.TEMPORAL_PORT), uiPort: config.temporal.uiPort, namespace: config.temporal.namespace }),
+      startFerretDb(config.dataDir, config.mongodb.port),
+      startMailDev(config.dataDir, config.smtp.port, config.smtp.webPort),
+    ]));
+    await connectStore(config.mongodb.uri);
+    const temporal = await connectTemporalClient(config);
+    const deps = createApiDeps(config, temporal);
+    close = async () => { deps.close(); await temporal.connection.close(); };
+    server = http.createServer(createApp(deps));
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const health = () => timed(() => fetch(`${baseUrl}/health`).then((r) => r.arrayBuffer()));
+    const upload = (bytes: Buffer) => fetch(`${baseUrl}/api/documents`, { method: 'POST', headers: { Authorization: 'Bearer dev-hr-token', 'Content-Type': 'application/pdf' }, body: new Uint8Array(bytes) })
+      .then(async (r) => ({ status: r.status, body: await r.json() as { error?: string } }));
+
+    const bomb = await objectStreamBomb(1024 ** 3);
+    await upload(await samplePdf(1, 'warm-up')); // the thread is started and loaded, as after the API's start-up
+    const idleHealth: number[] = [];
+    for (let i = 0; i < 10; i++) idleHealth.push((await health())[0]);
+
+    const runs: { refusedMs: number; status: number; error?: string; rssGrowth: number; healthMax: number; healthCount: number }[] = [];
+    for (let run = 0; run < BOMB_RUNS; run++) {
+      global.gc?.();
+      const rssBefore = process.memoryUsage().rss;
+      let peakRss = rssBefore;
+      const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 10);
+      const healthTimes: number[] = [];
+      let uploading = true;
+      const pings = (async () => { while (uploading) healthTimes.push((await health())[0]); })();
+      const [refusedMs, response] = await timed(() => upload(bomb));
+      uploading = false;
+      await pings;
+      clearInterval(sampler);
+      runs.push({ refusedMs, status: response.status, error: response.body.error, rssGrowth: peakRss - rssBefore, healthMax: Math.max(...healthTimes), healthCount: healthTimes.length });
+    }
+
+    // The 10-page PDF: as inspectPdf parsed it before (in place) and as it is inspected now (another thread, limits, active content).
+    const documents = await Promise.all(Array.from({ length: TEN_PAGE_RUNS }, (_, i) => samplePdf(10, `Ordinary document ${i}`)));
+    const inPlace: number[] = [];
+    const work: number[] = [];
+    const offThread: number[] = [];
+    for (const pdf of documents) {
+      inPlace.push((await timed(async () => (await loadPdfDocument(pdf)).getPages().map((page) => page.getSize())))[0]);
+      work.push((await timed(() => inspectPdfWithin(pdf, pdfLimits())))[0]);
+      offThread.push((await timed(() => inspectPdfOffThread(pdf, pdfLimits())))[0]);
+    }
+    const added = median(offThread) - median(inPlace);
+    const addedWork = median(work) - median(inPlace);
+
+    const worst = {
+      refusedMs: Math.max(...runs.map((r) => r.refusedMs)),
+      rssGrowth: Math.max(...runs.map((r) => r.rssGrowth)),
+      healthMax: Math.max(...runs.map((r) => r.healthMax)),
+    };
+    const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+    return [
+      '## Hostile uploads: a decompression bomb and the cost of inspection',
+      '',
+      `A ${(bomb.length / MiB).toFixed(2)} MB PDF whose object stream inflates to 1 GiB, posted to \`POST /api/documents\` ${BOMB_RUNS} times while \`/health\` is asked in a loop`,
+      `(the API in the benchmark's process; idle /health median ${fmt(median(idleHealth))}, max ${fmt(Math.max(...idleHealth))}: it asks Temporal, the store and SMTP).`,
+      '',
+      '| run | answer | refused in | API RSS growth | /health answers during | slowest /health |',
+      '| --- | --- | --- | --- | --- | --- |',
+      ...runs.map((r, i) => `| ${i + 1} | ${r.status} ${r.error ?? ''} | ${fmt(r.refusedMs)} | ${(r.rssGrowth / MiB).toFixed(1)} MB | ${r.healthCount} | ${fmt(r.healthMax)} |`),
+      '',
+      `- Refused in under 1 s: ${verdict(worst.refusedMs < 1000)} (slowest ${fmt(worst.refusedMs)}).`,
+      `- API RSS growth under 50 MB: ${verdict(worst.rssGrowth < 50 * MiB)} (largest ${(worst.rssGrowth / MiB).toFixed(1)} MB).`,
+      `- /health within 100 ms of its idle time while the bomb is inspected: ${verdict(worst.healthMax < Math.max(...idleHealth) + 100)} (slowest ${fmt(worst.healthMax)}).`,
+      '',
+      `An ordinary 10-page PDF (${(documents[0].length / 1024).toFixed(0)} KB), ${TEN_PAGE_RUNS} different ones: parsed in place as before, median ${fmt(median(inPlace))};`,
+      `the new inspection's work (stream tally, limits, active-content check) run in place, median ${fmt(median(work))};`,
+      `inspected as uploads are, in the inspection thread, median ${fmt(median(offThread))} (fastest ${fmt(Math.min(...offThread))}).`,
+      `Added cost ${fmt(added)} (target under 5 ms: ${verdict(added < 5)}); of it, the inspection's own work ${fmt(addedWork)}, the rest the hop to the thread and back,`,
+      `which waits for a core when the machine is busy (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores at the end of this run).`,
+    ].join('\n');
+  } finally {
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    await close();
+    await disconnectStore().catch(() => undefined);
+    await stopServices(services);
+  }
+}

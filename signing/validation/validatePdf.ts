@@ -1,0 +1,260 @@
+import { createHash } from 'node:crypto';
+import { inflateSync } from 'node:zlib';
+import * as pkijs from 'pkijs';
+import { readTimestampToken, type TimestampTokenContents } from '../../integrations/timestamping/timestampToken';
+import { parseReference, readDictionary } from '../documentSecurityStore';
+import { assertPdfHeader } from '../errors';
+import { findObjectOffset, readDocumentTail } from '../incrementalUpdate';
+import { findSignatures, type PdfSignature } from '../pdfSignatures';
+import { chainProblem, cmsCertificates, OID, parseDer, signerCertificate, signerInfoProblem } from '../pkix';
+
+/**
+ * Validates every signature and document timestamp in a PDF, as of a chosen
+ * date, in words a person can check: who signed (and whether we trust the
+ * issuer), the claimed and the timestamped time, what the signature covers
+ * and what came after it, the revocation status found in the document's own
+ * DSS, and the PAdES level reached. A signature with a valid timestamp is
+ * judged at the timestamp's time (its proof of existence); one without is
+ * judged at the validation date, so it turns indeterminate once its
+ * certificate expires.
+ */
+
+export type PadesLevel = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
+export type Indication = 'valid' | 'invalid' | 'indeterminate';
+
+export interface CertificateSummary {
+  subject: string;
+  issuer: string;
+  serialNumber: string;
+  notBefore: string;
+  notAfter: string;
+  trusted: boolean;
+}
+
+export interface SignatureValidation {
+  index: number;
+  kind: 'signature' | 'document-timestamp';
+  signer?: CertificateSummary;
+  /** From the signature dictionary's /M: what the signer's software claimed. */
+  claimedTime?: string;
+  /** From the signature timestamp (or the document timestamp itself). */
+  timestampedTime?: string;
+  covers: { bytes: number; wholeDocument: boolean; laterChanges: 'none' | 'validation-data-and-timestamps' | 'other' };
+  revocation: { status: 'good' | 'revoked' | 'unknown' | 'not-in-document'; revokedAt?: string; source?: 'dss-ocsp' | 'dss-crl' };
+  level?: PadesLevel;
+  indication: Indication;
+  reasons: string[];
+}
+
+export interface ValidationReport {
+  validatedAt: string;
+  signatures: SignatureValidation[];
+}
+
+interface ValidationData {
+  certificates: pkijs.Certificate[];
+  ocsp: pkijs.BasicOCSPResponse[];
+  crls: pkijs.CertificateRevocationList[];
+  /** Where the revision that added the DSS ends: a document timestamp covering this far protects it. */
+  addedBy?: number;
+}
+
+function nameText(name: pkijs.RelativeDistinguishedNames): string {
+  const short: Record<string, string> = { '2.5.4.3': 'CN', '2.5.4.10': 'O', '2.5.4.6': 'C', '2.5.4.11': 'OU', '2.5.4.5': 'serialNumber' };
+  return name.typesAndValues.map((attribute) => `${short[attribute.type] ?? attribute.type}=${String(attribute.value.valueBlock.value)}`).join(', ');
+}
+
+function summary(certificate: pkijs.Certificate, trusted: boolean): CertificateSummary {
+  return {
+    subject: nameText(certificate.subject),
+    issuer: nameText(certificate.issuer),
+    serialNumber: Buffer.from(certificate.serialNumber.valueBlock.valueHexView).toString('hex'),
+    notBefore: certificate.notBefore.value.toISOString(),
+    notAfter: certificate.notAfter.value.toISOString(),
+    trusted,
+  };
+}
+
+function readStream(pdf: Buffer, objectNumber: number): Buffer | undefined {
+  const offset = findObjectOffset(pdf, readDocumentTail(pdf), objectNumber);
+  if (offset === undefined) return undefined;
+  const start = pdf.indexOf('stream', offset, 'latin1');
+  const header = pdf.toString('latin1', offset, start);
+  const length = /\/Length\s+(\d+)(?!\s+\d+\s+R)/.exec(header);
+  if (!length) return undefined;
+  let dataStart = start + 'stream'.length;
+  if (pdf[dataStart] === 0x0d) dataStart++;
+  if (pdf[dataStart] === 0x0a) dataStart++;
+  const data = pdf.subarray(dataStart, dataStart + Number(length[1]));
+  return /\/Filter\s*\/FlateDecode/.test(header) ? inflateSync(data) : /\/Filter/.test(header) ? undefined : data;
+}
+
+function readValidationData(pdf: Buffer): ValidationData {
+  const empty: ValidationData = { certificates: [], ocsp: [], crls: [] };
+  let tail;
+  try {
+    tail = readDocumentTail(pdf);
+  } catch {
+    return empty; // e.g. a cross-reference stream: no DSS we can read, the signatures are still checked
+  }
+  const catalog = readDictionary(pdf, parseReference(tail.root).objectNumber);
+  const dssReference = /\/DSS\s+(\d+\s+\d+\s+R)/.exec(catalog)?.[1];
+  if (!dssReference) return empty;
+  const dssNumber = parseReference(dssReference).objectNumber;
+  const dss = readDictionary(pdf, dssNumber);
+  const streams = (key: string) => [...(new RegExp(`/${key}\\s*\\[([^\\]]*)\\]`).exec(dss)?.[1] ?? '').matchAll(/(\d+)\s+\d+\s+R/g)]
+    .map(([, number]) => readStream(pdf, Number(number)))
+    .filter((bytes): bytes is Buffer => Boolean(bytes));
+  const ocsp = streams('OCSPs').flatMap((der) => {
+    try {
+      const response = new pkijs.OCSPResponse({ schema: parseDer(der, 'OCSP').value });
+      return response.responseBytes ? [new pkijs.BasicOCSPResponse({ schema: parseDer(response.responseBytes.response.valueBlock.valueHexView, 'OCSP').value })] : [];
+    } catch { return []; }
+  });
+  const crls = streams('CRLs').flatMap((der) => { try { return [new pkijs.CertificateRevocationList({ schema: parseDer(der, 'CRL').value })]; } catch { return []; } });
+  const certificates = streams('Certs').flatMap((der) => { try { return [new pkijs.Certificate({ schema: parseDer(der, 'Certificate').value })]; } catch { return []; } });
+  const dssOffset = findObjectOffset(pdf, tail, dssNumber);
+  const revisionEnd = dssOffset === undefined ? undefined : pdf.indexOf('%%EOF', dssOffset, 'latin1');
+  return { certificates, ocsp, crls, addedBy: revisionEnd === undefined || revisionEnd < 0 ? undefined : revisionEnd };
+}
+
+/** What the objects appended after a signature's range are: only signatures, validation data and timestamps, or anything else. */
+function laterChanges(pdf: Buffer, signedUpTo: number): SignatureValidation['covers']['laterChanges'] {
+  if (signedUpTo >= pdf.length) return 'none';
+  const appended = pdf.toString('latin1', signedUpTo);
+  const objects = appended.split(/^\d{1,10}[ \t]+\d{1,5}[ \t]+obj\b/m).slice(1).map((body) => body.split('endobj')[0]);
+  const allowed = (body: string) =>
+    /\/Type\s*\/(Sig|DocTimeStamp|DSS|Catalog)\b/.test(body) || /\/FT\s*\/Sig\b/.test(body) || /\/Fields\s*\[/.test(body)
+    || /\/Subtype\s*\/Form\b/.test(body) // a signature's visible stamp
+    || /^\s*<<\s*\/Length\s+\d+\s*>>\s*stream/.test(body); // a certificate, OCSP response or CRL of the DSS
+  return objects.every(allowed) ? 'validation-data-and-timestamps' : 'other';
+}
+
+function claimedTime(pdf: Buffer, signature: PdfSignature): string | undefined {
+  const dictionary = pdf.toString('latin1', signature.contentsEnd, Math.min(pdf.length, signature.contentsEnd + 2000)).split('endobj')[0];
+  const match = /\/M\s*\(D:(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(Z|[+-]\d{2}'?\d{2}'?)?/.exec(dictionary);
+  if (!match) return undefined;
+  const [, year, month, day, hour, minute, second, zone] = match;
+  const offset = !zone || zone === 'Z' ? 'Z' : `${zone.slice(0, 3)}:${zone.replace(/'/g, '').slice(3, 5)}`;
+  return new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}${offset}`).toISOString();
+}
+
+function revocationOf(certificate: pkijs.Certificate, issuer: pkijs.Certificate | undefined, data: ValidationData): Promise<SignatureValidation['revocation']> {
+  return (async () => {
+    if (issuer) {
+      for (const response of data.ocsp) {
+        const { isForCertificate, status } = await response.getCertificateStatus(certificate, issuer).catch(() => ({ isForCertificate: false, status: 2 }));
+        if (!isForCertificate) continue;
+        const single = response.tbsResponseData.responses.find((candidate) => candidate.certID.serialNumber.isEqual(certificate.serialNumber));
+        const revokedAt = status === 1 ? ((single?.certStatus as { valueBlock?: { value?: { toDate?: () => Date }[] } })?.valueBlock?.value?.[0]?.toDate?.()) : undefined;
+        return { status: status === 0 ? 'good' : status === 1 ? 'revoked' : 'unknown', revokedAt: revokedAt?.toISOString(), source: 'dss-ocsp' };
+      }
+    }
+    for (const crl of data.crls) {
+      if (!crl.issuer.isEqual(certificate.issuer)) continue;
+      const entry = crl.revokedCertificates?.find((revoked) => revoked.userCertificate.isEqual(certificate.serialNumber));
+      return entry ? { status: 'revoked', revokedAt: entry.revocationDate.value.toISOString(), source: 'dss-crl' } : { status: 'good', source: 'dss-crl' };
+    }
+    return { status: 'not-in-document' };
+  })();
+}
+
+export async function validatePdf(pdf: Buffer, options: { trustAnchors: Buffer[]; at?: Date }): Promise<ValidationReport> {
+  assertPdfHeader(pdf);
+  const at = options.at ?? new Date();
+  const anchors = options.trustAnchors.map((der) => new pkijs.Certificate({ schema: parseDer(der, 'A trust anchor').value }));
+  const signatures = findSignatures(pdf);
+  const data = readValidationData(pdf);
+
+  // Document timestamps first: they are proof of existence for everything they cover.
+  const documentTimestamps = await Promise.all(signatures.map(async (signature) => {
+    if (!signature.isDocumentTimestamp) return undefined;
+    const [, a, b, c] = signature.byteRange;
+    const digest = createHash('sha256').update(pdf.subarray(0, a)).update(pdf.subarray(b, b + c)).digest();
+    const token = await readTimestampToken(signature.der, anchors).catch((error: Error): Partial<TimestampTokenContents> & { problem: string } => ({ problem: error.message }));
+    const intact = token.imprint?.equals(digest) ?? false;
+    return { signature, token, intact, coversUpTo: b + c };
+  }));
+  const validDocumentTimestamps = documentTimestamps.filter((entry): entry is NonNullable<typeof entry> => Boolean(entry && entry.intact && !entry.token.problem));
+  // The archive chain holds at `at` if the newest document timestamp's TSA certificate is still valid then.
+  const newest = validDocumentTimestamps[validDocumentTimestamps.length - 1];
+  const archiveHoldsAt = newest?.token.signer ? newest.token.signer.notAfter.value >= at : false;
+
+  const results: SignatureValidation[] = [];
+  for (const [index, signature] of signatures.entries()) {
+    const [, a, b, c] = signature.byteRange;
+    const coversUpTo = b + c;
+    const covers = { bytes: coversUpTo, wholeDocument: coversUpTo === pdf.length, laterChanges: laterChanges(pdf, coversUpTo) };
+    const reasons: string[] = [];
+
+    if (signature.isDocumentTimestamp) {
+      const entry = documentTimestamps[index]!;
+      if (!entry.intact) reasons.push('The document has changed since this document timestamp.');
+      if (entry.token.problem) reasons.push(`The timestamp cannot be trusted: ${entry.token.problem}`);
+      const signer = entry.token.signer;
+      results.push({
+        index, kind: 'document-timestamp', covers,
+        signer: signer && summary(signer, !entry.token.problem),
+        timestampedTime: entry.token.genTime?.toISOString(),
+        revocation: signer ? await revocationOf(signer, (entry.token.certificates ?? []).concat(data.certificates, anchors).find((candidate) => candidate.subject.isEqual(signer.issuer)), data) : { status: 'not-in-document' },
+        indication: reasons.length ? (entry.intact ? 'indeterminate' : 'invalid') : signer && signer.notAfter.value < at && !(newest && newest.signature !== signature) ? 'indeterminate' : 'valid',
+        reasons,
+      });
+      continue;
+    }
+
+    const contentInfo = new pkijs.ContentInfo({ schema: parseDer(signature.der, 'A signature').value });
+    const signedData = new pkijs.SignedData({ schema: contentInfo.content });
+    const certificates = cmsCertificates(signedData);
+    const signerInfo = signedData.signerInfos[0];
+    const certificate = signerCertificate(signerInfo, certificates);
+    if (!certificate) {
+      results.push({ index, kind: 'signature', covers, revocation: { status: 'not-in-document' }, indication: 'indeterminate', reasons: ['The signature does not carry its signer\'s certificate.'], claimedTime: claimedTime(pdf, signature) });
+      continue;
+    }
+    const digest = createHash('sha256').update(pdf.subarray(0, a)).update(pdf.subarray(b, b + c)).digest();
+    const integrityProblem = signerInfoProblem(signerInfo, certificate, digest);
+    if (integrityProblem) reasons.push(`Integrity: ${integrityProblem}`);
+
+    // Proof of existence: the signature timestamp, else the earliest valid document timestamp covering this signature.
+    const tokenAttribute = signerInfo.unsignedAttrs?.attributes.find((attribute) => attribute.type === OID.signatureTimeStampToken);
+    let timestampedTime: Date | undefined;
+    if (tokenAttribute) {
+      const token = await readTimestampToken(Buffer.from(tokenAttribute.values[0]!.toBER()), anchors).catch((error: Error): Partial<TimestampTokenContents> & { problem: string } => ({ problem: error.message }));
+      const imprint = createHash('sha256').update(Buffer.from(signerInfo.signature.valueBlock.valueHexView)).digest();
+      if (token.problem) reasons.push(`The signature timestamp cannot be trusted: ${token.problem}`);
+      else if (!token.imprint?.equals(imprint)) reasons.push('The signature timestamp belongs to another signature.');
+      else timestampedTime = token.genTime;
+    }
+    const coveringTimestamp = validDocumentTimestamps.find((entry) => entry.coversUpTo > coversUpTo);
+    const proofOfExistence = timestampedTime ?? coveringTimestamp?.token.genTime;
+
+    const pool = [...certificates, ...data.certificates];
+    const issuer = [...pool, ...anchors].find((candidate) => candidate.subject.isEqual(certificate.issuer) && candidate !== certificate);
+    const judgedAt = proofOfExistence && (archiveHoldsAt || (!newest && timestampedTime)) ? proofOfExistence : at;
+    const untrusted = await chainProblem(certificate, pool, anchors, judgedAt);
+    if (untrusted) {
+      reasons.push(judgedAt === at && certificate.notAfter.value < at
+        ? `The signer's certificate expired on ${certificate.notAfter.value.toISOString().slice(0, 10)} and nothing in the document proves the signature existed before that.`
+        : `Signer: ${untrusted}`);
+    }
+    const revocation = await revocationOf(certificate, issuer, data);
+    if (revocation.status === 'revoked' && (!revocation.revokedAt || new Date(revocation.revokedAt) <= judgedAt)) {
+      reasons.push(`The signer's certificate was revoked on ${revocation.revokedAt ?? 'an unknown date'}, before the time the signature is proven to exist.`);
+    }
+
+    const hasRevocationData = revocation.status !== 'not-in-document';
+    const level: PadesLevel = !timestampedTime && !coveringTimestamp ? 'B-B'
+      : !hasRevocationData ? 'B-T'
+        : validDocumentTimestamps.some((entry) => data.addedBy !== undefined && entry.coversUpTo > data.addedBy) ? 'B-LTA' : 'B-LT';
+    const indication: Indication = integrityProblem || (revocation.status === 'revoked' && reasons.some((reason) => reason.includes('revoked'))) ? 'invalid'
+      : reasons.length ? 'indeterminate' : 'valid';
+    results.push({
+      index, kind: 'signature', covers, level, indication, reasons, revocation,
+      signer: summary(certificate, !untrusted),
+      claimedTime: claimedTime(pdf, signature),
+      timestampedTime: timestampedTime?.toISOString(),
+    });
+  }
+  return { validatedAt: at.toISOString(), signatures: results };
+}

@@ -1,0 +1,134 @@
+import { type ChildProcess } from 'node:child_process';
+import { randomInt, randomUUID } from 'node:crypto';
+import { Connection } from '@temporalio/client';
+import { setCurrentVersion, setRampingVersion, describeDeployment } from '../../scripts/cluster/workerDeployments';
+import { businessIdCheckDigit } from '../../rules/identifiers';
+import type { EmploymentContractState } from '../../workflows/employmentContract';
+import type { FormToDecisionState } from '../../workflows/formToDecision';
+import { type ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, signThroughPage, uniqueEmail } from '../support/contractHarness';
+import { registerPerson, stopEventPoller, waitUntil } from '../support/officialMailHarness';
+import { samplePdf } from '../support/samplePdf';
+import { killHard, startWorkerProcess } from '../support/workerProcess';
+
+/**
+ * A rolling upgrade with Worker Versioning, as README "Changing workflows
+ * safely" tells an operator to do it: processes start on build A; build B
+ * is deployed beside it, ramped, then made current; A is drained and
+ * stopped. A contract (PINNED) finishes on A; a grant application
+ * (AUTO_UPGRADE, waiting for its decision) moves to B at its next step; a
+ * contract started after the switch runs on B.
+ */
+
+process.env.SINETTI_RECTIFICATION_WAIT_MS = '3000';
+process.env.SINETTI_LETTER_TRACKING_DAYS = String(20 / 86400);
+
+const HANDLER = { Authorization: 'Bearer dev-handler-token' };
+const deploymentName = `sinetti-upgrade-${Date.now().toString(36)}`;
+const buildA = { deploymentName, buildId: 'build-a' };
+const buildB = { deploymentName, buildId: 'build-b' };
+
+let harness: ContractHarness;
+let operator: Connection;
+beforeAll(async () => {
+  harness = await openContractHarness('cluster-upgrade');
+  operator = await Connection.connect({ address: harness.stack.config.temporal.address });
+});
+afterAll(async () => {
+  await stopEventPoller(harness.stack);
+  await operator?.close();
+  await harness?.close();
+});
+
+const namespace = () => harness.stack.config.temporal.namespace;
+const workerOf = (version: { buildId: string }) =>
+  startWorkerProcess(harness.stack.config, { SINETTI_DEPLOYMENT_NAME: deploymentName, SINETTI_BUILD_ID: version.buildId });
+
+/** The build id of each workflow task a process completed, in order. */
+async function buildsOf(workflowId: string): Promise<string[]> {
+  const history = await harness.stack.client.workflow.getHandle(workflowId).fetchHistory();
+  return (history.events ?? []).flatMap((event) => {
+    const completed = event.workflowTaskCompletedEventAttributes;
+    return completed ? [completed.deploymentVersion?.buildId ?? '(unversioned)'] : [];
+  });
+}
+
+async function runningOn(buildId: string): Promise<number> {
+  const { count } = await harness.stack.client.workflow.count(`TemporalWorkerDeploymentVersion = '${deploymentName}:${buildId}' AND ExecutionStatus = 'Running'`);
+  return count;
+}
+
+function freshBusinessId(): string {
+  for (;;) {
+    const digits = String(randomInt(1_000_000, 9_999_999));
+    const check = businessIdCheckDigit(digits);
+    if (check !== null) return `${digits}-${check}`;
+  }
+}
+
+async function submitApplication(): Promise<string> {
+  const businessId = freshBusinessId();
+  await registerPerson(harness.stack.config, { id: businessId, name: 'Kyläyhdistys ry', mailbox: true, electronicOutcome: 'read' });
+  const values = {
+    associationName: 'Kyläyhdistys ry', businessId, street: 'Kylätie 1', postalCode: '33100', city: 'Tampere', contactName: 'Kalle Kyläläinen',
+    email: `upgrade-${randomUUID().slice(0, 8)}@example.fi`, purpose: 'Kylätalon katon korjaus.', amountApplied: '2000', budgetTotal: '9000', iban: 'FI2112345600000785',
+  };
+  const budget = { field: 'budget', fileName: 'budget.pdf', contentType: 'application/pdf', contentBase64: (await samplePdf(1, 'Talousarvio')).toString('base64') };
+  const submitted = await harness.api().post('/api/forms/avustushakemus/applications').send({ roundId: `upgrade-${randomUUID().slice(0, 8)}`, values, attachments: [budget] });
+  expect(submitted.status).toBe(201);
+  return submitted.body.applicationId;
+}
+
+it('A to B: pinned processes finish on A, auto-upgrading ones move to B, new ones start on B, A drains', async () => {
+  const workers: ChildProcess[] = [];
+  try {
+    workers.push(await workerOf(buildA));
+    await setCurrentVersion(operator, namespace(), buildA);
+
+    // On build A: a contract waiting for its signers, an application waiting for its decision.
+    const who = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
+    const contract = await harness.api().post('/api/contracts').set('Authorization', `Bearer ${HR_TOKEN}`).send(contractRequest(who, { maxReminders: 0 }));
+    expect(contract.status).toBe(201);
+    const contractId: string = contract.body.contractId;
+    const employeeLink = await invitationLink(who.employee);
+    const applicationId = await submitApplication();
+    const formStatus = async () => (await harness.stack.client.workflow.getHandle(applicationId).query<FormToDecisionState>('state')).status;
+    await waitUntil('awaiting_decision', async () => (await formStatus()) === 'awaiting_decision', 60_000);
+
+    // Build B beside A: ramped first, then current.
+    const b = await workerOf(buildB);
+    workers.push(b);
+    await setRampingVersion(operator, namespace(), buildB, 50);
+    expect(await describeDeployment(operator, namespace(), deploymentName)).toMatchObject({ currentBuildId: 'build-a', rampingBuildId: 'build-b', rampingPercentage: 50 });
+    await setCurrentVersion(operator, namespace(), buildB);
+    expect(await describeDeployment(operator, namespace(), deploymentName)).toMatchObject({ currentBuildId: 'build-b' });
+
+    // Both processes carry on; the contract on A (pinned), the application on B (auto-upgrade).
+    expect((await signThroughPage(harness, employeeLink, 'Maija Meikäläinen')).status).toBe(303);
+    expect((await signThroughPage(harness, await invitationLink(who.employer), 'Erkki Esimies')).status).toBe(303);
+    await harness.api().post(`/api/applications/${applicationId}/decision`).set(HANDLER).send({ outcome: 'partly', amount: '1200', reasoning: 'Osa kuluista ei ole avustettavia.' }).expect(200);
+    await waitUntil('awaiting_signature', async () => (await formStatus()) === 'awaiting_signature', 60_000);
+    await harness.api().post(`/api/applications/${applicationId}/signature`).set(HANDLER).send({}).expect(200);
+
+    expect(((await harness.stack.client.workflow.getHandle(contractId).result()) as EmploymentContractState).status).toBe('completed');
+    expect(((await harness.stack.client.workflow.getHandle(applicationId).result()) as FormToDecisionState).status).toBe('completed');
+    expect(new Set(await buildsOf(contractId))).toEqual(new Set(['build-a']));
+    const applicationBuilds = await buildsOf(applicationId);
+    expect(applicationBuilds[0]).toBe('build-a');
+    expect(applicationBuilds.at(-1)).toBe('build-b');
+
+    // A contract started now runs on B from its first step.
+    const later = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
+    const laterContract = await harness.api().post('/api/contracts').set('Authorization', `Bearer ${HR_TOKEN}`).send(contractRequest(later, { maxReminders: 0 }));
+    await invitationLink(later.employee);
+    expect(new Set(await buildsOf(laterContract.body.contractId))).toEqual(new Set(['build-b']));
+    await harness.stack.client.workflow.getHandle(laterContract.body.contractId).terminate('test finished');
+
+    // Drained: nothing runs on A any more (the count the server's drainage status is made of), so A's workers can stop.
+    await waitUntil('build A drained', async () => (await runningOn('build-a')) === 0, 60_000);
+    const versionA = (await describeDeployment(operator, namespace(), deploymentName))!.versions.find((v) => v.buildId === 'build-a');
+    expect(['DRAINING', 'DRAINED']).toContain(versionA?.status);
+    await harness.stack.client.workflow.getHandle(`${applicationId}-decision-letter`).terminate('test finished').catch(() => undefined);
+  } finally {
+    for (const worker of workers) await killHard(worker);
+  }
+}, 400_000);

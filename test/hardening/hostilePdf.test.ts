@@ -1,0 +1,89 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { inspectPdf } from '../../signing/errors';
+import { inspectPdfOffThread, pdfLimits } from '../../inspection/pdfInspection';
+import { objectStreamBomb, manyPagesPdf, openActionJavaScriptPdf } from '../support/hostilePdfs';
+import { samplePdf } from '../support/samplePdf';
+import { type ContractHarness, HR_TOKEN, openContractHarness } from '../support/contractHarness';
+
+/**
+ * Hostile uploads on the real API: each was once accepted (a 1 GiB object
+ * stream bomb took 24 s of the event loop and 1.2 GB; 5,000 pages; a script
+ * run on opening). Now each is refused with a 422 naming the problem, and the
+ * API keeps answering while it inspects.
+ */
+
+let harness: ContractHarness;
+let bomb: Buffer;
+beforeAll(async () => {
+  harness = await openContractHarness('hostile-pdf');
+  bomb = await objectStreamBomb(1024 ** 3);
+  await inspectPdf(await samplePdf(1)); // the inspection thread is started by the API at start-up
+}, 120_000);
+afterAll(async () => { await harness?.close(); });
+
+const upload = (bytes: Buffer) => harness.api().post('/api/documents').set({ Authorization: `Bearer ${HR_TOKEN}`, 'Content-Type': 'application/pdf' }).send(bytes);
+
+describe('hostile PDF uploads', () => {
+  it('refuses a 1 MB upload that inflates to 1 GiB in under a second, while /health keeps answering as fast as before', async () => {
+    expect(bomb.length).toBeLessThan(1.2 * 1024 * 1024);
+    // /health itself asks Temporal, the store and SMTP: its time on an idle API is the yardstick.
+    const baseline: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      await harness.api().get('/health');
+      baseline.push(performance.now() - started);
+    }
+    const loop = monitorEventLoopDelay({ resolution: 5 });
+    loop.enable();
+    const healthTimes: number[] = [];
+    let uploading = true;
+    const pings = (async () => {
+      while (uploading) {
+        const started = performance.now();
+        await harness.api().get('/health');
+        healthTimes.push(performance.now() - started);
+      }
+    })();
+    const started = performance.now();
+    const response = await upload(bomb);
+    const refusedIn = performance.now() - started;
+    uploading = false;
+    await pings;
+    loop.disable();
+    expect(response.status).toBe(422);
+    expect(response.body.error).toBe('too_complex');
+    expect(response.body.message).toMatch(/expand to more than/);
+    expect(refusedIn).toBeLessThan(1000);
+    expect(healthTimes.length).toBeGreaterThan(0);
+    // Within 100 ms of its idle time (on a quiet machine /health answers in a few ms, so within 100 ms),
+    // and the event loop never stalled for 100 ms: the inspection ran on another thread.
+    expect(Math.max(...healthTimes)).toBeLessThan(Math.max(...baseline) + 100);
+    expect(loop.max / 1e6).toBeLessThan(100);
+  });
+
+  it('refuses a 5,000-page document to sign (the limit is 500 pages)', async () => {
+    const response = await upload(await manyPagesPdf(5000));
+    expect(response.status).toBe(422);
+    expect(response.body.error).toBe('too_many_pages');
+    expect(response.body.message).toContain('5000 pages');
+  });
+
+  it('refuses a document with JavaScript run on opening (/OpenAction)', async () => {
+    const response = await upload(await openActionJavaScriptPdf());
+    expect(response.status).toBe(422);
+    expect(response.body.error).toBe('active_content');
+    expect(response.body.message).toContain('/OpenAction');
+  });
+
+  it('still takes an ordinary 10-page PDF', async () => {
+    const response = await upload(await samplePdf(10));
+    expect(response.status).toBe(201);
+    expect(response.body.pages).toBe(10);
+  });
+
+  it('terminates an inspection that runs past its time limit and answers the next one', async () => {
+    const slow = inspectPdfOffThread(await manyPagesPdf(3000), { ...pdfLimits(), timeoutMs: 50, maxPages: 10_000 });
+    await expect(slow).rejects.toMatchObject({ code: 'too_complex', message: expect.stringMatching(/longer than/) });
+    expect((await inspectPdfOffThread(await samplePdf(3, 'after a timeout'))).pageCount).toBe(3);
+  });
+});
