@@ -10,11 +10,25 @@ import { builtinModules } from 'node:module';
 /** Workflow code runs in Temporal's deterministic sandbox: no I/O, no clocks, no Node built-ins, no SDK parts meant for other rooms. */
 const WORKFLOW_SANDBOX_IMPORTS = {
   paths: [
-    ...builtinModules.flatMap((name) => [name, `node:${name}`]).map((name) => ({
-      name,
-      message: 'Workflow code runs in the Temporal sandbox: no Node built-ins. Do the work in an activity.',
-    })),
-    ...['@temporalio/activity', '@temporalio/client', '@temporalio/worker', '@temporalio/testing', 'mongoose', 'nodemailer', 'undici', 'pdf-lib', 'node-forge', 'express', 'pino'].map((name) => ({
+    ...builtinModules
+      .flatMap((name) => [name, `node:${name}`])
+      .map((name) => ({
+        name,
+        message: 'Workflow code runs in the Temporal sandbox: no Node built-ins. Do the work in an activity.',
+      })),
+    ...[
+      '@temporalio/activity',
+      '@temporalio/client',
+      '@temporalio/worker',
+      '@temporalio/testing',
+      'mongoose',
+      'nodemailer',
+      'undici',
+      'pdf-lib',
+      'node-forge',
+      'express',
+      'pino',
+    ].map((name) => ({
       name,
       message: 'Workflow code must stay deterministic: reach the outside world through activities.',
       allowTypeImports: true,
@@ -22,7 +36,17 @@ const WORKFLOW_SANDBOX_IMPORTS = {
   ],
   patterns: [
     {
-      group: ['../activities/*', '../store/*', '../signing/*', '../mail/*', '../integrations/*', '../api/*', '../application/*', '../worker/*', '../observability/*'],
+      group: [
+        '../activities/*',
+        '../store/*',
+        '../signing/*',
+        '../mail/*',
+        '../integrations/*',
+        '../api/*',
+        '../application/*',
+        '../worker/*',
+        '../observability/*',
+      ],
       message: 'Workflows may import only the types of activities and stores; the code runs in an activity.',
       allowTypeImports: true,
     },

@@ -28,7 +28,11 @@ export async function failFastOnBadInput<T>(work: () => Promise<T>): Promise<T> 
     return await work();
   } catch (error) {
     if (error instanceof PdfError || (error instanceof SinettiError && error.status < 500 && error.status !== 404)) {
-      throw ApplicationFailure.create({ type: error instanceof PdfError ? `PdfError.${error.code}` : error.code, message: error.message, nonRetryable: true });
+      throw ApplicationFailure.create({
+        type: error instanceof PdfError ? `PdfError.${error.code}` : error.code,
+        message: error.message,
+        nonRetryable: true,
+      });
     }
     throw error;
   }

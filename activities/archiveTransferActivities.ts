@@ -9,9 +9,18 @@ import { type ArchivePackageDeps, buildArchivePackage, writePackage } from '../i
  * contents never pass through Temporal.
  */
 
-export interface ArchiveTransferDeps extends ArchivePackageDeps { destination: string }
+export interface ArchiveTransferDeps extends ArchivePackageDeps {
+  destination: string;
+}
 
-export interface TransferResult { packageId: string; files: number; bytes: number; written: boolean; signatures: number; validation: string }
+export interface TransferResult {
+  packageId: string;
+  files: number;
+  bytes: number;
+  written: boolean;
+  signatures: number;
+  validation: string;
+}
 
 export function createArchiveTransferActivities(deps: ArchiveTransferDeps) {
   return {
@@ -20,14 +29,19 @@ export function createArchiveTransferActivities(deps: ArchiveTransferDeps) {
       try {
         pkg = await buildArchivePackage(deps, input.processId);
       } catch (error) {
-        if (error instanceof SinettiError && error.status < 500) throw ApplicationFailure.create({ type: error.code, message: error.message, nonRetryable: true });
+        if (error instanceof SinettiError && error.status < 500)
+          throw ApplicationFailure.create({ type: error.code, message: error.message, nonRetryable: true });
         throw error;
       }
       Context.current().heartbeat();
       const { written } = writePackage(pkg, deps.destination);
       return {
-        packageId: pkg.packageId, files: pkg.files.length, bytes: pkg.files.reduce((sum, f) => sum + f.bytes.length, 0), written,
-        signatures: pkg.metadata.Record.Signatures.length, validation: pkg.metadata.Record.Signatures.every((s) => s.Valid) ? 'valid' : 'invalid',
+        packageId: pkg.packageId,
+        files: pkg.files.length,
+        bytes: pkg.files.reduce((sum, f) => sum + f.bytes.length, 0),
+        written,
+        signatures: pkg.metadata.Record.Signatures.length,
+        validation: pkg.metadata.Record.Signatures.every((s) => s.Valid) ? 'valid' : 'invalid',
       };
     },
   };

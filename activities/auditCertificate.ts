@@ -49,20 +49,55 @@ export async function renderAuditCertificate(input: CertificateInput): Promise<B
     footer: `${input.organization} · ${input.processId} · ${heading}`,
   });
   flow.heading(heading, 18);
-  flow.row(inAllLanguages((t) => t.document), input.title);
-  flow.row(inAllLanguages((t) => t.organization), input.organization);
-  flow.row(inAllLanguages((t) => t.process), input.processId);
+  flow.row(
+    inAllLanguages((t) => t.document),
+    input.title,
+  );
+  flow.row(
+    inAllLanguages((t) => t.organization),
+    input.organization,
+  );
+  flow.row(
+    inAllLanguages((t) => t.process),
+    input.processId,
+  );
   // The chain's head under the seal: a trail rewritten later no longer ends here (audit/auditChain.ts).
   const head = chainHead(input.events);
-  if (head) flow.row(inAllLanguages((t) => t.chain), `${head.seq} · SHA-256 ${head.hash}`);
-  flow.paragraph(inAllLanguages((t) => t.intro), 8.5, rgb(0.3, 0.3, 0.3));
+  if (head)
+    flow.row(
+      inAllLanguages((t) => t.chain),
+      `${head.seq} · SHA-256 ${head.hash}`,
+    );
+  flow.paragraph(
+    inAllLanguages((t) => t.intro),
+    8.5,
+    rgb(0.3, 0.3, 0.3),
+  );
   flow.rule();
   for (const event of input.events) {
     flow.heading(actionName(event.action), 10.5);
-    flow.row(inAllLanguages((t) => t.time), timestamp(event.at), 9);
-    flow.row(inAllLanguages((t) => t.actor), input.describeActor(event.actor), 9);
-    if (event.ip) flow.row(inAllLanguages((t) => t.ip), event.ip, 9);
-    if (event.userAgent) flow.row(inAllLanguages((t) => t.browser), event.userAgent, 9);
+    flow.row(
+      inAllLanguages((t) => t.time),
+      timestamp(event.at),
+      9,
+    );
+    flow.row(
+      inAllLanguages((t) => t.actor),
+      input.describeActor(event.actor),
+      9,
+    );
+    if (event.ip)
+      flow.row(
+        inAllLanguages((t) => t.ip),
+        event.ip,
+        9,
+      );
+    if (event.userAgent)
+      flow.row(
+        inAllLanguages((t) => t.browser),
+        event.userAgent,
+        9,
+      );
     if (event.documentSha256) flow.row('SHA-256', event.documentSha256, 9);
     flow.rule();
   }

@@ -31,15 +31,25 @@ export async function renderDecisionPdf(input: {
   const l = texts.labels;
   const title = `${form.title[language]} – ${application.caseNumber}`;
   const flow = await PdfTextFlow.create({ title, language, footer: `${input.organization} · ${application.caseNumber}` });
-  flow.paragraph(input.organization).heading(l.decision).paragraph(form.title[language]).space()
+  flow
+    .paragraph(input.organization)
+    .heading(l.decision)
+    .paragraph(form.title[language])
+    .space()
     .row(l.case, application.caseNumber ?? '')
     .row(l.applicant, application.values[form.roles.applicantName] ?? '')
     .row(l.date, decision.decidedOn)
     .row(l.applied, euros(application.values[form.roles.amount] ?? '0', language));
   if (decision.outcome !== 'deny') flow.row(l.granted, euros(decision.amount, language));
-  flow.space().paragraph(texts.outcome[decision.outcome], 12).space()
-    .heading(l.reasoning, 12).paragraph(decision.reasoning).space()
-    .rule().heading(l.instructionsTitle, 12);
+  flow
+    .space()
+    .paragraph(texts.outcome[decision.outcome], 12)
+    .space()
+    .heading(l.reasoning, 12)
+    .paragraph(decision.reasoning)
+    .space()
+    .rule()
+    .heading(l.instructionsTitle, 12);
   for (const paragraph of texts.rectificationInstructions) flow.paragraph(paragraph, 9).space(4);
   return flow.save();
 }
@@ -55,13 +65,24 @@ export async function renderRectificationDecisionPdf(input: {
   const texts = textsFor(language).decisionPdf;
   const l = texts.labels;
   const r = texts.rectificationDecision;
-  const flow = await PdfTextFlow.create({ title: `${r.title} – ${application.caseNumber}`, language, footer: `${input.organization} · ${application.caseNumber}` });
-  flow.paragraph(input.organization).heading(r.title).paragraph(form.title[language]).space()
+  const flow = await PdfTextFlow.create({
+    title: `${r.title} – ${application.caseNumber}`,
+    language,
+    footer: `${input.organization} · ${application.caseNumber}`,
+  });
+  flow
+    .paragraph(input.organization)
+    .heading(r.title)
+    .paragraph(form.title[language])
+    .space()
     .row(l.case, application.caseNumber ?? '')
     .row(l.applicant, application.values[form.roles.applicantName] ?? '')
     .row(l.date, decision.decidedOn)
-    .space().paragraph(r[decision.resolution], 12).space()
-    .heading(r.now, 12).paragraph(texts.outcome[decision.outcome]);
+    .space()
+    .paragraph(r[decision.resolution], 12)
+    .space()
+    .heading(r.now, 12)
+    .paragraph(texts.outcome[decision.outcome]);
   if (decision.outcome !== 'deny') flow.row(l.granted, euros(decision.amount, language));
   flow.space().heading(l.reasoning, 12).paragraph(decision.reasoning).space().rule().heading(r.appealTitle, 12);
   for (const paragraph of texts.appealInstructions) flow.paragraph(paragraph, 9).space(4);

@@ -4,9 +4,21 @@ import { ApplicationFailure } from '@temporalio/common';
 import { type AuditLog } from '../audit/auditLog';
 import { type OfficialMailConfig } from '../config/officialMail';
 import { type PopulationRegister } from '../integrations/populationRegister/populationRegister';
-import { type MessageEvent, type MessagesService, MessagesServiceError, type PostalAddress } from '../integrations/suomifiMessages/messagesService';
+import {
+  type MessageEvent,
+  type MessagesService,
+  MessagesServiceError,
+  type PostalAddress,
+} from '../integrations/suomifiMessages/messagesService';
 import { parsePartyIdentifier, maskIdentifier } from '../rules/identifiers';
-import { type Channel, checkLetterPdf, checkLetterTitle, letterCostCents, parseLetterProcessId, rowDeliveryTrackerId } from '../rules/officialMail';
+import {
+  type Channel,
+  checkLetterPdf,
+  checkLetterTitle,
+  letterCostCents,
+  parseLetterProcessId,
+  rowDeliveryTrackerId,
+} from '../rules/officialMail';
 import { PdfError } from '../signing/errors';
 import { type DocumentStore } from '../store/documentStore';
 import { type LetterRecord, type Letters, type LetterStatus } from '../store/letters';
@@ -46,7 +58,8 @@ export function messageEventPollerId(taskQueue: string): string {
   return `${MESSAGE_EVENT_POLLER_PREFIX}-${taskQueue}`;
 }
 
-const rejected = (code: string, message: string) => ApplicationFailure.create({ type: `LetterRejected.${code}`, message, nonRetryable: true });
+const rejected = (code: string, message: string) =>
+  ApplicationFailure.create({ type: `LetterRejected.${code}`, message, nonRetryable: true });
 
 function toDeliveryEvent(event: MessageEvent): DeliveryEvent {
   return { type: event.type, eventTime: event.eventTime, messageId: event.metadata.messageId };
@@ -71,12 +84,30 @@ export function createLetterActivities(deps: LetterActivityDeps) {
     pollerEnsuredAt = Date.now();
   }
 
-  async function audit(letter: LetterRecord, action: string, details: Record<string, unknown>, actor = 'system', documentSha256?: string): Promise<void> {
-    await deps.audit.append({ eventId: idempotencyKey(), processId: letter.processId, actor, action, at: new Date(), details, documentSha256 });
+  async function audit(
+    letter: LetterRecord,
+    action: string,
+    details: Record<string, unknown>,
+    actor = 'system',
+    documentSha256?: string,
+  ): Promise<void> {
+    await deps.audit.append({
+      eventId: idempotencyKey(),
+      processId: letter.processId,
+      actor,
+      action,
+      at: new Date(),
+      details,
+      documentSha256,
+    });
   }
 
   return {
-    ...createLetterBatchActivities({ ...deps, templates: new LetterTemplates(), tallies: new LetterPageTallies() }, sending, ensureEventPoller),
+    ...createLetterBatchActivities(
+      { ...deps, templates: new LetterTemplates(), tallies: new LetterPageTallies() },
+      sending,
+      ensureEventPoller,
+    ),
 
     /** A PDF on A4 within the service's limits, a title of at most 256 characters, a valid identity code or business ID. */
     async checkLetter(input: { letterId: string }): Promise<{ pages: number; recipientKind: 'person' | 'organisation' }> {
@@ -114,7 +145,10 @@ export function createLetterActivities(deps: LetterActivityDeps) {
       }
       const found = await lookup(letter.recipientId);
       if (found.kind === 'found') {
-        await deps.letters.update(input.letterId, { addressFrom: 'register', address: { name: found.name, ...found.address, countryCode: 'FI' } });
+        await deps.letters.update(input.letterId, {
+          addressFrom: 'register',
+          address: { name: found.name, ...found.address, countryCode: 'FI' },
+        });
         return { addressFrom: 'register' };
       }
       const addressFrom = found.kind === 'security_ban' ? 'security_ban' : 'none';
@@ -128,17 +162,34 @@ export function createLetterActivities(deps: LetterActivityDeps) {
      * prints the paper part. The workflow id is the externalId, so a repeat
      * after a lost answer is refused with 409 and counted as sent.
      */
-    async sendLetter(input: { letterId: string; externalId: string; pages: number; requestedBy: string }): Promise<
-      | { outcome: 'sent' | 'already_sent'; channel: Channel; messageId?: string; sentAt: string; costCents: number; paperCostCents: number }
+    async sendLetter(input: {
+      letterId: string;
+      externalId: string;
+      pages: number;
+      requestedBy: string;
+    }): Promise<
+      | {
+          outcome: 'sent' | 'already_sent';
+          channel: Channel;
+          messageId?: string;
+          sentAt: string;
+          costCents: number;
+          paperCostCents: number;
+        }
       | { outcome: 'no_channel' }
     > {
       try {
         const letter = await deps.letters.get(input.letterId);
-        const [active] = await deps.messages.activeMailboxes([letter.recipientId]).then((ids) => ids.filter((id) => id === letter.recipientId));
+        const [active] = await deps.messages
+          .activeMailboxes([letter.recipientId])
+          .then((ids) => ids.filter((id) => id === letter.recipientId));
         const channel: Channel = active ? 'electronic' : 'paper';
         const address = await paperAddress(letter);
         if (!active && !address) {
-          await deps.letters.update(input.letterId, { status: 'no_channel', failure: { code: 'no_address', reason: 'No Suomi.fi mailbox and no postal address' } });
+          await deps.letters.update(input.letterId, {
+            status: 'no_channel',
+            failure: { code: 'no_address', reason: 'No Suomi.fi mailbox and no postal address' },
+          });
           return { outcome: 'no_channel' };
         }
         const document = await letterPdf(singleLetterPdf(letter));
@@ -147,8 +198,22 @@ export function createLetterActivities(deps: LetterActivityDeps) {
         const sentAt = new Date();
         const costCents = letterCostCents(channel, input.pages, deps.config.pricesCents);
         const paperCostCents = letterCostCents('paper', input.pages, deps.config.pricesCents);
-        await deps.letters.update(input.letterId, { status: 'sent', channel, messageId: result.messageId, sentAt, costCents, paperCostCents, pages: input.pages });
-        await audit(letter, 'letter.sent', { channel, outcome: result.outcome, messageId: result.messageId, recipient: maskIdentifier(letter.recipientId) }, input.requestedBy, document.sha256);
+        await deps.letters.update(input.letterId, {
+          status: 'sent',
+          channel,
+          messageId: result.messageId,
+          sentAt,
+          costCents,
+          paperCostCents,
+          pages: input.pages,
+        });
+        await audit(
+          letter,
+          'letter.sent',
+          { channel, outcome: result.outcome, messageId: result.messageId, recipient: maskIdentifier(letter.recipientId) },
+          input.requestedBy,
+          document.sha256,
+        );
         await ensureEventPoller();
         return { outcome: result.outcome, channel, messageId: result.messageId, sentAt: sentAt.toISOString(), costCents, paperCostCents };
       } catch (error) {
@@ -165,14 +230,19 @@ export function createLetterActivities(deps: LetterActivityDeps) {
       const { state } = input;
       const status = state.status as LetterStatus;
       await deps.letters.update(input.letterId, {
-        status, events: state.events,
+        status,
+        events: state.events,
         ...(state.deemedNotifiedOn ? { deemedNotifiedOn: state.deemedNotifiedOn } : {}),
         ...(state.failure ? { failure: state.failure } : {}),
       });
       if (['returned_to_sender', 'unresolved', 'no_channel'].includes(status)) {
         await deps.letters.addToWorkList({ letterId: letter._id, batchId: letter.batchId, row: letter.row, reason: status });
       }
-      await audit(letter, `letter.${status}`, { channel: state.channel, deemedNotifiedOn: state.deemedNotifiedOn, failure: state.failure?.code });
+      await audit(letter, `letter.${status}`, {
+        channel: state.channel,
+        deemedNotifiedOn: state.deemedNotifiedOn,
+        failure: state.failure?.code,
+      });
     },
 
     /**
@@ -191,7 +261,14 @@ export function createLetterActivities(deps: LetterActivityDeps) {
         const parsed = parseLetterProcessId(letterId);
         if (!parsed) return undefined;
         let pageSize = pageSizes.get(parsed.batchId);
-        if (!pageSize) pageSizes.set(parsed.batchId, pageSize = deps.letters.getBatch(parsed.batchId).then((batch) => batch.pageSize, () => undefined));
+        if (!pageSize)
+          pageSizes.set(
+            parsed.batchId,
+            (pageSize = deps.letters.getBatch(parsed.batchId).then(
+              (batch) => batch.pageSize,
+              () => undefined,
+            )),
+          );
         const size = await pageSize;
         return size ? rowDeliveryTrackerId(parsed.batchId, parsed.row, size) : undefined;
       };
@@ -212,22 +289,28 @@ export function createLetterActivities(deps: LetterActivityDeps) {
         const byTracker = new Map<string, LetterDeliveryEvents[]>();
         for (const [letterId, letterEvents] of byLetter) {
           const tracker = trackers.get(letterId);
-          if (!tracker) { signals.push({ workflowId: letterId, signal: 'deliveryEvents', payload: letterEvents, letters: 1 }); continue; }
+          if (!tracker) {
+            signals.push({ workflowId: letterId, signal: 'deliveryEvents', payload: letterEvents, letters: 1 });
+            continue;
+          }
           const list = byTracker.get(tracker) ?? [];
           list.push({ letterId, events: letterEvents });
           byTracker.set(tracker, list);
         }
-        for (const [tracker, letters] of byTracker) signals.push({ workflowId: tracker, signal: 'pageDeliveryEvents', payload: letters, letters: letters.length });
+        for (const [tracker, letters] of byTracker)
+          signals.push({ workflowId: tracker, signal: 'pageDeliveryEvents', payload: letters, letters: letters.length });
         for (let i = 0; i < signals.length; i += 32) {
-          await Promise.all(signals.slice(i, i + 32).map(async ({ workflowId, signal, payload, letters }) => {
-            try {
-              await client.workflow.getHandle(workflowId).signal(signal, payload);
-              lettersSignalled += letters;
-            } catch (error) {
-              // A letter of another deployment sharing the account, or one whose tracking has ended.
-              if (!(error instanceof WorkflowNotFoundError)) throw error;
-            }
-          }));
+          await Promise.all(
+            signals.slice(i, i + 32).map(async ({ workflowId, signal, payload, letters }) => {
+              try {
+                await client.workflow.getHandle(workflowId).signal(signal, payload);
+                lettersSignalled += letters;
+              } catch (error) {
+                // A letter of another deployment sharing the account, or one whose tracking has ended.
+                if (!(error instanceof WorkflowNotFoundError)) throw error;
+              }
+            }),
+          );
           Context.current().heartbeat();
         }
         total += events.length;
@@ -262,22 +345,47 @@ export function createLetterActivities(deps: LetterActivityDeps) {
       ];
       let count = 0;
       const { total } = await deps.letters.getBatch(input.batchId);
-      for await (const letter of deps.letters.batchLetters(input.batchId, total, { recipientId: 1, row: 1, status: 1, channel: 1, costCents: 1, failure: 1, deemedNotifiedOn: 1 })) {
+      for await (const letter of deps.letters.batchLetters(input.batchId, total, {
+        recipientId: 1,
+        row: 1,
+        status: 1,
+        channel: 1,
+        costCents: 1,
+        failure: 1,
+        deemedNotifiedOn: 1,
+      })) {
         const reason = letter.failure ? `${letter.failure.code}: ${letter.failure.reason}` : '';
-        lines.push([letter.row ?? '', maskIdentifier(letter.recipientId), letter.status, letter.channel ?? '', letter.costCents !== undefined ? euros(letter.costCents) : '', letter.deemedNotifiedOn ?? '', reason].map((cell) => csvCell(cell, ',')).join(','));
+        lines.push(
+          [
+            letter.row ?? '',
+            maskIdentifier(letter.recipientId),
+            letter.status,
+            letter.channel ?? '',
+            letter.costCents !== undefined ? euros(letter.costCents) : '',
+            letter.deemedNotifiedOn ?? '',
+            reason,
+          ]
+            .map((cell) => csvCell(cell, ','))
+            .join(','),
+        );
         if (++count % 500 === 0) Context.current().heartbeat();
       }
-      const saved = await deps.store.saveVersion({ key: idempotencyKey(), bytes: Buffer.from(lines.join('\r\n') + '\r\n'), fileName: `${input.batchId}-report.csv`, kind: 'letter-batch-report' });
+      const saved = await deps.store.saveVersion({
+        key: idempotencyKey(),
+        bytes: Buffer.from(lines.join('\r\n') + '\r\n'),
+        fileName: `${input.batchId}-report.csv`,
+        kind: 'letter-batch-report',
+      });
       await deps.letters.setBatchReport(input.batchId, saved.versionId);
       return { versionId: saved.versionId };
     },
   };
-
 }
 
 /** A single letter always names its PDF; only batch rows are rendered from a template. */
 function singleLetterPdf(letter: LetterRecord): string {
-  if (!letter.versionId) throw ApplicationFailure.create({ type: 'LetterRejected.document_missing', message: 'The letter names no PDF.', nonRetryable: true });
+  if (!letter.versionId)
+    throw ApplicationFailure.create({ type: 'LetterRejected.document_missing', message: 'The letter names no PDF.', nonRetryable: true });
   return letter.versionId;
 }
 

@@ -13,7 +13,13 @@ import type { LetterActivityDeps } from './letterActivities';
  * multichannel message with its paper part.
  */
 
-export interface LetterPdf { bytes: Buffer; fileName: string; size: number; sha256: string; pageSizes: { width: number; height: number }[] }
+export interface LetterPdf {
+  bytes: Buffer;
+  fileName: string;
+  size: number;
+  sha256: string;
+  pageSizes: { width: number; height: number }[];
+}
 
 /** Suomi.fi Messages drops an attachment not used in a message within 24 hours; we stop reusing one well before. */
 export const ATTACHMENT_REUSE_MS = 20 * 60 * 60 * 1000;
@@ -32,7 +38,12 @@ export function createLetterSending(deps: LetterActivityDeps, now: () => number 
         const { pageSizes } = await inspectPdf(bytes);
         return { bytes, fileName: version.fileName, size: version.size, sha256: version.sha256, pageSizes };
       })();
-      cached.then((pdf) => { if (pdf.size > 1024 * 1024) pdfs.delete(versionId); }, () => pdfs.delete(versionId));
+      cached.then(
+        (pdf) => {
+          if (pdf.size > 1024 * 1024) pdfs.delete(versionId);
+        },
+        () => pdfs.delete(versionId),
+      );
       pdfs.set(versionId, cached);
       if (pdfs.size > 20) pdfs.delete(pdfs.keys().next().value!);
     }
@@ -75,24 +86,40 @@ export function createLetterSending(deps: LetterActivityDeps, now: () => number 
   }
 
   /** One multichannel message: the electronic part, and the paper part where an address is known. */
-  function multichannelMessage(letter: Pick<LetterRecord, 'recipientId' | 'title' | 'body'>, externalId: string, attachmentId: string, address?: PostalAddress): MultichannelMessage {
+  function multichannelMessage(
+    letter: Pick<LetterRecord, 'recipientId' | 'title' | 'body'>,
+    externalId: string,
+    attachmentId: string,
+    address?: PostalAddress,
+  ): MultichannelMessage {
     const files = [{ attachmentId }];
     const print = deps.config.messages.print;
-    const paperMail: PaperMailPart | undefined = address ? {
-      createAddressPage: true,
-      files,
-      recipient: { address },
-      sender: { address: deps.senderAddress },
-      printingAndEnvelopingService: { postiMessaging: { username: print.username, password: print.password, contactDetails: { email: print.contactEmail } } },
-      colorPrinting: false,
-      twoSidedPrinting: false,
-      messageServiceType: 'Normal',
-    } : undefined;
+    const paperMail: PaperMailPart | undefined = address
+      ? {
+          createAddressPage: true,
+          files,
+          recipient: { address },
+          sender: { address: deps.senderAddress },
+          printingAndEnvelopingService: {
+            postiMessaging: { username: print.username, password: print.password, contactDetails: { email: print.contactEmail } },
+          },
+          colorPrinting: false,
+          twoSidedPrinting: false,
+          messageServiceType: 'Normal',
+        }
+      : undefined;
     return {
       externalId,
       recipient: { id: letter.recipientId },
       sender: { serviceId: deps.config.messages.serviceId },
-      electronic: { title: letter.title, body: letter.body, bodyFormat: 'Text', messageServiceType: 'Normal', files, visibility: 'Recipient only' },
+      electronic: {
+        title: letter.title,
+        body: letter.body,
+        bodyFormat: 'Text',
+        messageServiceType: 'Normal',
+        files,
+        visibility: 'Recipient only',
+      },
       ...(paperMail ? { paperMail } : {}),
     };
   }

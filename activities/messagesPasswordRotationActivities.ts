@@ -12,7 +12,10 @@ import { MessagesServiceError } from '../integrations/suomifiMessages/messagesSe
 
 export interface PasswordRotationDeps {
   credentials: MessagesCredentials;
-  messages: { acceptsPassword(password: string): Promise<boolean>; changePassword(currentPassword: string, newPassword: string): Promise<void> };
+  messages: {
+    acceptsPassword(password: string): Promise<boolean>;
+    changePassword(currentPassword: string, newPassword: string): Promise<void>;
+  };
 }
 
 export function createMessagesPasswordRotationActivities(deps: PasswordRotationDeps) {
@@ -29,7 +32,11 @@ export function createMessagesPasswordRotationActivities(deps: PasswordRotationD
       } catch (error) {
         if (error instanceof MessagesServiceError && !error.retryable) {
           await deps.credentials.discardPending();
-          throw ApplicationFailure.create({ type: 'SuomifiMessages.passwordRefused', message: `The service refused the new password: ${error.reason}`, nonRetryable: true });
+          throw ApplicationFailure.create({
+            type: 'SuomifiMessages.passwordRefused',
+            message: `The service refused the new password: ${error.reason}`,
+            nonRetryable: true,
+          });
         }
         throw error;
       }

@@ -16,7 +16,12 @@ export class PdfTextFlow {
   private page!: PDFPage;
   private y = 0;
 
-  private constructor(readonly document: PDFDocument, private readonly regular: PDFFont, private readonly bold: PDFFont, private readonly footer: string) {
+  private constructor(
+    readonly document: PDFDocument,
+    private readonly regular: PDFFont,
+    private readonly bold: PDFFont,
+    private readonly footer: string,
+  ) {
     this.newPage();
   }
 
@@ -38,7 +43,13 @@ export class PdfTextFlow {
     this.page = this.document.addPage(A4);
     this.y = A4[1] - MARGIN;
     const number = this.document.getPageCount();
-    this.page.drawText(toWinAnsiText(`${this.footer}  ${number}`), { x: MARGIN, y: MARGIN / 2, size: 8, font: this.regular, color: rgb(0.4, 0.4, 0.4) });
+    this.page.drawText(toWinAnsiText(`${this.footer}  ${number}`), {
+      x: MARGIN,
+      y: MARGIN / 2,
+      size: 8,
+      font: this.regular,
+      color: rgb(0.4, 0.4, 0.4),
+    });
   }
 
   private ensureRoom(height: number): void {
@@ -49,10 +60,16 @@ export class PdfTextFlow {
     const lines: string[] = [];
     for (const paragraph of toWinAnsiText(text).split(/\s*\u2028\s*/)) {
       let line = '';
-      for (const word of paragraph.split(/\s+/).filter(Boolean).flatMap((w) => this.splitLongWord(w, font, size, width))) {
+      for (const word of paragraph
+        .split(/\s+/)
+        .filter(Boolean)
+        .flatMap((w) => this.splitLongWord(w, font, size, width))) {
         const candidate = line ? `${line} ${word}` : word;
         if (font.widthOfTextAtSize(candidate, size) <= width || !line) line = candidate;
-        else { lines.push(line); line = word; }
+        else {
+          lines.push(line);
+          line = word;
+        }
       }
       lines.push(line);
     }
@@ -67,7 +84,11 @@ export class PdfTextFlow {
     let partWidth = 0;
     for (const character of word) {
       const characterWidth = font.widthOfTextAtSize(character, size);
-      if (part && partWidth + characterWidth > width) { parts.push(part); part = ''; partWidth = 0; }
+      if (part && partWidth + characterWidth > width) {
+        parts.push(part);
+        part = '';
+        partWidth = 0;
+      }
       part += character;
       partWidth += characterWidth;
     }
@@ -102,8 +123,12 @@ export class PdfTextFlow {
     const labelLines = this.wrap(label, this.bold, size, labelWidth - 8);
     const height = Math.max(valueLines.length, labelLines.length) * size * 1.4 + 4;
     this.ensureRoom(height);
-    labelLines.forEach((line, index) => this.page.drawText(line, { x: MARGIN, y: this.y - (index + 1) * size * 1.4, size, font: this.bold }));
-    valueLines.forEach((line, index) => this.page.drawText(line, { x: MARGIN + labelWidth, y: this.y - (index + 1) * size * 1.4, size, font: this.regular }));
+    labelLines.forEach((line, index) =>
+      this.page.drawText(line, { x: MARGIN, y: this.y - (index + 1) * size * 1.4, size, font: this.bold }),
+    );
+    valueLines.forEach((line, index) =>
+      this.page.drawText(line, { x: MARGIN + labelWidth, y: this.y - (index + 1) * size * 1.4, size, font: this.regular }),
+    );
     this.y -= height;
     return this;
   }
@@ -111,7 +136,12 @@ export class PdfTextFlow {
   rule(): this {
     this.ensureRoom(12);
     this.y -= 6;
-    this.page.drawLine({ start: { x: MARGIN, y: this.y }, end: { x: A4[0] - MARGIN, y: this.y }, thickness: 0.5, color: rgb(0.7, 0.7, 0.7) });
+    this.page.drawLine({
+      start: { x: MARGIN, y: this.y },
+      end: { x: A4[0] - MARGIN, y: this.y },
+      thickness: 0.5,
+      color: rgb(0.7, 0.7, 0.7),
+    });
     this.y -= 6;
     return this;
   }

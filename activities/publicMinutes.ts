@@ -42,7 +42,8 @@ export function publicExtract(sections: MinutesSection[], phase: PublicationPhas
       own.forEach((page) => pages.add(page));
       return { number: section.number, title: section.title, shown: 'full' };
     }
-    if (section.publicity === 'personalData' && phase === 'final') return { number: section.number, title: section.title, shown: 'removed' };
+    if (section.publicity === 'personalData' && phase === 'final')
+      return { number: section.number, title: section.title, shown: 'removed' };
     return { number: section.number, title: publicTitle(section), shown: 'note' };
   });
   return { pages: [...pages].sort((a, b) => a - b), sections: published };
@@ -56,7 +57,8 @@ function publicTitle(section: MinutesSection): string {
 const SHOWN_NOTE: Record<PublishedSection['shown'], string> = {
   full: '',
   note: ' – käsitelty, ei julkaista / behandlat, publiceras inte / handled, not published',
-  removed: ' – henkilötiedot poistettu oikaisuvaatimusajan päätyttyä / personuppgifterna borttagna / personal data removed after the period',
+  removed:
+    ' – henkilötiedot poistettu oikaisuvaatimusajan päätyttyä / personuppgifterna borttagna / personal data removed after the period',
 };
 
 function finnishDay(date: string): string {
@@ -65,26 +67,36 @@ function finnishDay(date: string): string {
 }
 
 /** The rectification instructions (oikaisuvaatimusohje) in our own words, fi / sv / en. */
-export function rectificationInstructions(bodyName: string, h: Pick<PublicMinutesHeader, 'publishedOn' | 'notifiedOn' | 'lastDay'>): Record<'fi' | 'sv' | 'en', string> {
+export function rectificationInstructions(
+  bodyName: string,
+  h: Pick<PublicMinutesHeader, 'publishedOn' | 'notifiedOn' | 'lastDay'>,
+): Record<'fi' | 'sv' | 'en', string> {
   return {
-    fi: `Oikaisuvaatimusohje. Päätökseen tyytymätön asianosainen tai kunnan jäsen voi tehdä kirjallisen oikaisuvaatimuksen toimielimelle ${bodyName}. `
-      + `Oikaisuvaatimus on tehtävä 14 päivän kuluessa päätöksen tiedoksisaannista (kuntalaki 410/2015 137–138 §). Kunnan jäsenen katsotaan saaneen päätöksestä tiedon seitsemän päivän kuluttua siitä, kun pöytäkirja on julkaistu yleisessä tietoverkossa (140 §). `
-      + `Pöytäkirja julkaistiin ${finnishDay(h.publishedOn)}, tiedoksisaantipäivä on ${finnishDay(h.notifiedOn)} ja oikaisuvaatimusaika päättyy ${finnishDay(h.lastDay)}. `
-      + 'Ilmoita vaatimuksessa päätös, johon haet oikaisua, miten sitä pitäisi oikaista ja millä perusteella, sekä nimesi ja yhteystietosi.',
-    sv: `Anvisning för begäran om omprövning. En part eller kommunmedlem som är missnöjd med beslutet kan skriftligen begära omprövning hos organet ${bodyName}. `
-      + `Begäran ska göras inom 14 dagar från delfåendet av beslutet (kommunallagen 410/2015 137–138 §). En kommunmedlem anses ha fått del av beslutet sju dagar efter att protokollet publicerats i det allmänna datanätet (140 §). `
-      + `Protokollet publicerades ${finnishDay(h.publishedOn)}, delfåendedagen är ${finnishDay(h.notifiedOn)} och tiden för omprövning går ut ${finnishDay(h.lastDay)}. `
-      + 'Ange beslutet, hur det ska ändras och på vilka grunder, samt ditt namn och dina kontaktuppgifter.',
-    en: `Rectification instructions. A party or a member of the municipality who is dissatisfied with a decision may make a written rectification request to ${bodyName}. `
-      + `The request must be made within 14 days of being notified of the decision (Local Government Act 410/2015 §§ 137–138). A member of the municipality is deemed notified seven days after the minutes were published online (§ 140). `
-      + `The minutes were published on ${finnishDay(h.publishedOn)}, the day of notification is ${finnishDay(h.notifiedOn)} and the period for requests ends on ${finnishDay(h.lastDay)}. `
-      + 'State the decision, how it should be rectified and why, and your name and contact details.',
+    fi:
+      `Oikaisuvaatimusohje. Päätökseen tyytymätön asianosainen tai kunnan jäsen voi tehdä kirjallisen oikaisuvaatimuksen toimielimelle ${bodyName}. ` +
+      `Oikaisuvaatimus on tehtävä 14 päivän kuluessa päätöksen tiedoksisaannista (kuntalaki 410/2015 137–138 §). Kunnan jäsenen katsotaan saaneen päätöksestä tiedon seitsemän päivän kuluttua siitä, kun pöytäkirja on julkaistu yleisessä tietoverkossa (140 §). ` +
+      `Pöytäkirja julkaistiin ${finnishDay(h.publishedOn)}, tiedoksisaantipäivä on ${finnishDay(h.notifiedOn)} ja oikaisuvaatimusaika päättyy ${finnishDay(h.lastDay)}. ` +
+      'Ilmoita vaatimuksessa päätös, johon haet oikaisua, miten sitä pitäisi oikaista ja millä perusteella, sekä nimesi ja yhteystietosi.',
+    sv:
+      `Anvisning för begäran om omprövning. En part eller kommunmedlem som är missnöjd med beslutet kan skriftligen begära omprövning hos organet ${bodyName}. ` +
+      `Begäran ska göras inom 14 dagar från delfåendet av beslutet (kommunallagen 410/2015 137–138 §). En kommunmedlem anses ha fått del av beslutet sju dagar efter att protokollet publicerats i det allmänna datanätet (140 §). ` +
+      `Protokollet publicerades ${finnishDay(h.publishedOn)}, delfåendedagen är ${finnishDay(h.notifiedOn)} och tiden för omprövning går ut ${finnishDay(h.lastDay)}. ` +
+      'Ange beslutet, hur det ska ändras och på vilka grunder, samt ditt namn och dina kontaktuppgifter.',
+    en:
+      `Rectification instructions. A party or a member of the municipality who is dissatisfied with a decision may make a written rectification request to ${bodyName}. ` +
+      `The request must be made within 14 days of being notified of the decision (Local Government Act 410/2015 §§ 137–138). A member of the municipality is deemed notified seven days after the minutes were published online (§ 140). ` +
+      `The minutes were published on ${finnishDay(h.publishedOn)}, the day of notification is ${finnishDay(h.notifiedOn)} and the period for requests ends on ${finnishDay(h.lastDay)}. ` +
+      'State the decision, how it should be rectified and why, and your name and contact details.',
   };
 }
 
 /** The cover page and the public pages as one PDF. `replacement` is the secretary's own public version, used instead of the extract. */
 export async function renderPublicMinutes(input: {
-  header: PublicMinutesHeader; sections: MinutesSection[]; phase: PublicationPhase; minutesPdf: Buffer; replacement?: Buffer;
+  header: PublicMinutesHeader;
+  sections: MinutesSection[];
+  phase: PublicationPhase;
+  minutesPdf: Buffer;
+  replacement?: Buffer;
 }): Promise<{ pdf: Buffer; sections: PublishedSection[] }> {
   const { header } = input;
   const extract = publicExtract(input.sections, input.phase);
@@ -104,7 +116,11 @@ export async function renderPublicMinutes(input: {
   flow.rule();
   const instructions = rectificationInstructions(header.bodyName, header);
   for (const text of [instructions.fi, instructions.sv, instructions.en]) flow.paragraph(text, 8.5, rgb(0.15, 0.15, 0.15));
-  flow.paragraph('Tarkastettu ja allekirjoitettu alkuperäinen pöytäkirja on sähköisesti allekirjoitettu ja sinetöity. / Det justerade originalprotokollet är elektroniskt undertecknat och förseglat. / The checked original is electronically signed and sealed.', 8, rgb(0.3, 0.3, 0.3));
+  flow.paragraph(
+    'Tarkastettu ja allekirjoitettu alkuperäinen pöytäkirja on sähköisesti allekirjoitettu ja sinetöity. / Det justerade originalprotokollet är elektroniskt undertecknat och förseglat. / The checked original is electronically signed and sealed.',
+    8,
+    rgb(0.3, 0.3, 0.3),
+  );
 
   const source: PDFDocument = await loadPdfDocument(input.replacement ?? input.minutesPdf);
   const pages = input.replacement ? source.getPageIndices() : extract.pages.map((p) => p - 1).filter((i) => i < source.getPageCount());

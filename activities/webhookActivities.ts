@@ -19,7 +19,8 @@ export interface WebhookActivityDeps {
   requestTimeoutMs: number;
 }
 
-export type DeliveryResult = { outcome: 'delivered'; statusCode: number; latencyMs: number } | { outcome: 'already_delivered' | 'subscription_inactive' };
+export type DeliveryResult =
+  { outcome: 'delivered'; statusCode: number; latencyMs: number } | { outcome: 'already_delivered' | 'subscription_inactive' };
 
 /** How long a subscription and its decrypted secret are reused between deliveries: a deactivation is seen within this time. */
 const SUBSCRIPTION_CACHE_MS = 5_000;
@@ -29,7 +30,10 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
   const subscriptionOf = (subscriptionId: string) => {
     const hit = cache.get(subscriptionId);
     if (hit && Date.now() - hit.at < SUBSCRIPTION_CACHE_MS) return hit.value;
-    const value = (async () => ({ subscription: await deps.subscriptions.get(subscriptionId), secret: await deps.subscriptions.secret(subscriptionId) }))();
+    const value = (async () => ({
+      subscription: await deps.subscriptions.get(subscriptionId),
+      secret: await deps.subscriptions.secret(subscriptionId),
+    }))();
     value.catch(() => cache.delete(subscriptionId));
     cache.set(subscriptionId, { at: Date.now(), value });
     return value;
@@ -41,8 +45,11 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
       const { subscription, secret } = await subscriptionOf(delivery.subscriptionId);
       if (!subscription.active) return { outcome: 'subscription_inactive' };
       const attempt = await sendWebhook({
-        url: subscription.url, secret, webhookId: delivery.webhookId,
-        body: JSON.stringify(webhookPayload(delivery.event, deps.publicUrl)), timeoutMs: deps.requestTimeoutMs,
+        url: subscription.url,
+        secret,
+        webhookId: delivery.webhookId,
+        body: JSON.stringify(webhookPayload(delivery.event, deps.publicUrl)),
+        timeoutMs: deps.requestTimeoutMs,
       });
       await deps.deliveries.recordAttempt(input.deliveryId, { at: new Date(), ...attempt });
       if (!attempt.delivered) throw ApplicationFailure.retryable(attempt.error ?? 'not delivered', 'WebhookNotDelivered');

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { type Client, type WorkflowExecutionDescription, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { type AuditLog } from '../audit/auditLog';
 import { ConflictError, NotFoundError, SinettiError } from '../common/errors';
-import { cancelUpdate, extendDeadlineUpdate, reassignParticipantUpdate, remindNowUpdate, type RoundStanding } from '../workflows/adminUpdates';
+import {
+  cancelUpdate,
+  extendDeadlineUpdate,
+  reassignParticipantUpdate,
+  remindNowUpdate,
+  type RoundStanding,
+} from '../workflows/adminUpdates';
 
 /**
  * What an admin may do to a running process. Human decisions go through the
@@ -26,7 +32,6 @@ type UpdateRequest =
   | Exclude<AdminActionRequest, { action: 'retry' | 'reassign' }>
   | { action: 'reassign'; reason: string; participantId: string; replacementId: string };
 
-
 /**
  * Where a process type keeps its people. A reassignment stores the new
  * person there first and sends the process only the new participant id, so
@@ -49,7 +54,10 @@ export class AdminActions {
     try {
       const description = await this.client.workflow.getHandle(processId).describe();
       if (description.status.name !== 'RUNNING') {
-        throw new ConflictError('process_finished', `Process ${processId} has already ended (${description.status.name.toLowerCase()}); there is nothing to act on.`);
+        throw new ConflictError(
+          'process_finished',
+          `Process ${processId} has already ended (${description.status.name.toLowerCase()}); there is nothing to act on.`,
+        );
       }
       return description;
     } catch (error) {
@@ -60,25 +68,42 @@ export class AdminActions {
 
   async perform(processId: string, admin: string, request: AdminActionRequest): Promise<unknown> {
     const description = await this.runningProcess(processId);
-    const result = request.action === 'retry'
-      ? await this.retryFailedSteps(description)
-      : request.action === 'reassign'
-        ? await this.reassign(description, request, admin)
-        : await this.update(processId, request, admin);
+    const result =
+      request.action === 'retry'
+        ? await this.retryFailedSteps(description)
+        : request.action === 'reassign'
+          ? await this.reassign(description, request, admin)
+          : await this.update(processId, request, admin);
     await this.audit.append({
-      eventId: `admin/${randomUUID()}`, processId, actor: admin, action: `admin.${request.action}`, at: new Date(),
-      details: { reason: request.reason, ...(request.action === 'extend' ? { deadlineAt: request.deadlineAt } : {}), ...(request.action === 'reassign' ? { participantId: request.participantId } : {}) },
+      eventId: `admin/${randomUUID()}`,
+      processId,
+      actor: admin,
+      action: `admin.${request.action}`,
+      at: new Date(),
+      details: {
+        reason: request.reason,
+        ...(request.action === 'extend' ? { deadlineAt: request.deadlineAt } : {}),
+        ...(request.action === 'reassign' ? { participantId: request.participantId } : {}),
+      },
     });
     return result;
   }
 
-  private async reassign(description: WorkflowExecutionDescription, request: Extract<AdminActionRequest, { action: 'reassign' }>, actor: string): Promise<RoundStanding> {
+  private async reassign(
+    description: WorkflowExecutionDescription,
+    request: Extract<AdminActionRequest, { action: 'reassign' }>,
+    actor: string,
+  ): Promise<RoundStanding> {
     const directory = this.directories[description.type];
     if (!directory) throw new ConflictError('action_not_supported', 'This process type does not support "reassign".');
     const processId = description.workflowId;
     const replacementId = await directory.stageReplacement(processId, request.participantId, { name: request.name, email: request.email });
     try {
-      return await this.update(processId, { action: 'reassign', participantId: request.participantId, replacementId, reason: request.reason }, actor);
+      return await this.update(
+        processId,
+        { action: 'reassign', participantId: request.participantId, replacementId, reason: request.reason },
+        actor,
+      );
     } catch (error) {
       await directory.discardReplacement(processId, replacementId);
       throw error;
@@ -91,12 +116,16 @@ export class AdminActions {
     const { action, reason } = request;
     try {
       switch (request.action) {
-        case 'remind': return await handle.executeUpdate(remindNowUpdate, { args: [{ actor, reason }] });
-        case 'extend': return await handle.executeUpdate(extendDeadlineUpdate, { args: [{ actor, reason, deadlineAt: request.deadlineAt }] });
-        case 'reassign': return await handle.executeUpdate(reassignParticipantUpdate, {
-          args: [{ actor, reason, participantId: request.participantId, replacementId: request.replacementId }],
-        });
-        case 'cancel': return await handle.executeUpdate(cancelUpdate, { args: [{ actor, reason }] });
+        case 'remind':
+          return await handle.executeUpdate(remindNowUpdate, { args: [{ actor, reason }] });
+        case 'extend':
+          return await handle.executeUpdate(extendDeadlineUpdate, { args: [{ actor, reason, deadlineAt: request.deadlineAt }] });
+        case 'reassign':
+          return await handle.executeUpdate(reassignParticipantUpdate, {
+            args: [{ actor, reason, participantId: request.participantId, replacementId: request.replacementId }],
+          });
+        case 'cancel':
+          return await handle.executeUpdate(cancelUpdate, { args: [{ actor, reason }] });
       }
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError) {

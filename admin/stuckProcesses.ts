@@ -69,30 +69,40 @@ export async function findStuckProcesses(client: Client, criteria: StuckCriteria
 
   for await (const info of client.workflow.list({ query: pastDeadlineQuery(criteria.now) })) {
     const process = entry(info);
-    process.reasons.push(`Waiting for ${process.waitingFor ?? 'someone'} past the deadline ${process.deadlineAt} (${hoursSince(process.deadlineAt!, criteria.now)} h ago).`);
+    process.reasons.push(
+      `Waiting for ${process.waitingFor ?? 'someone'} past the deadline ${process.deadlineAt} (${hoursSince(process.deadlineAt!, criteria.now)} h ago).`,
+    );
   }
 
   for await (const info of client.workflow.list({ query: noProgressQuery(new Date(criteria.now.getTime() - criteria.noProgressMs)) })) {
     const process = entry(info);
-    process.reasons.push(`No progress for ${hoursSince(process.stepSince!, criteria.now)} h: still "${process.status}" since ${process.stepSince}.`);
+    process.reasons.push(
+      `No progress for ${hoursSince(process.stepSince!, criteria.now)} h: still "${process.status}" since ${process.stepSince}.`,
+    );
   }
 
   let described = 0;
   for await (const info of client.workflow.list({ query: RUNNING_PROCESSES_QUERY })) {
     if (described++ >= criteria.describeLimit) break;
     const description = await client.workflow.getHandle(info.workflowId, info.runId).describe();
-    const failing = await Promise.all((description.raw.pendingActivities ?? [])
-      .filter((a) => (a.attempt ?? 0) > criteria.attemptThreshold)
-      .map(async (a) => ({
-        activityId: a.activityId ?? '', activityType: a.activityType?.name ?? 'unknown', attempt: a.attempt ?? 0,
-        // Failure messages are encrypted in Temporal (common/failureConverter.ts); the client's converter decodes them.
-        lastError: (await decodeOptionalFailureToOptionalError(client.workflow.options.loadedDataConverter, a.lastFailure))?.message,
-      })));
+    const failing = await Promise.all(
+      (description.raw.pendingActivities ?? [])
+        .filter((a) => (a.attempt ?? 0) > criteria.attemptThreshold)
+        .map(async (a) => ({
+          activityId: a.activityId ?? '',
+          activityType: a.activityType?.name ?? 'unknown',
+          attempt: a.attempt ?? 0,
+          // Failure messages are encrypted in Temporal (common/failureConverter.ts); the client's converter decodes them.
+          lastError: (await decodeOptionalFailureToOptionalError(client.workflow.options.loadedDataConverter, a.lastFailure))?.message,
+        })),
+    );
     if (failing.length === 0) continue;
     const process = entry(info);
     process.failingSteps = failing;
     for (const step of failing) {
-      process.reasons.push(`Step "${step.activityType}" has failed ${step.attempt - 1} times and is being retried${step.lastError ? `; last error: ${step.lastError}` : ''}.`);
+      process.reasons.push(
+        `Step "${step.activityType}" has failed ${step.attempt - 1} times and is being retried${step.lastError ? `; last error: ${step.lastError}` : ''}.`,
+      );
     }
   }
   return [...stuck.values()];

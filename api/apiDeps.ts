@@ -21,5 +21,12 @@ export interface RouterContext {
 /** The API's real dependencies for a configuration; close() releases the SMTP pool. */
 export function createApiDeps(config: SinettiConfig, temporal: Client): ApiDeps & { close(): void } {
   const mail = new Mailer(config.smtp.url, config.smtp.from);
-  return { config, store: new ChunkedDocumentStore(config.maxDocumentBytes), audit: new AuditLog(), temporal, mail, close: () => mail.close() };
+  return {
+    config,
+    store: new ChunkedDocumentStore(config.maxDocumentBytes),
+    audit: new AuditLog(),
+    temporal,
+    mail,
+    close: () => mail.close(),
+  };
 }

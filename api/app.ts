@@ -77,9 +77,13 @@ export function createApp(deps: ApiDeps): Express {
   app.use(express.json({ limit: '1mb' }), routes.router);
   const openapi = openApiDocument(routes.specs, { title: 'Sinetti API', version: '0.1.0' });
   addWebhooksToOpenApi(openapi);
-  app.get('/openapi.json', (_req, res) => { res.json(openapi); });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
   const metrics = createApiMetrics(deps.temporal);
-  app.get('/metrics', async (_req, res) => { res.type(metrics.contentType).send(await metrics.metrics()); });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.contentType).send(await metrics.metrics());
+  });
   app.use(notFound);
   app.use(errorHandler);
   return app;

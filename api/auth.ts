@@ -13,10 +13,16 @@ import { forbiddenPage } from './views/signInPages';
  * in development only — by a configured staff token. A person may hold
  * several roles.
  */
-export interface StaffIdentity { name: string; roles: StaffRole[]; via: 'session' | 'api-key' | 'token' }
+export interface StaffIdentity {
+  name: string;
+  roles: StaffRole[];
+  via: 'session' | 'api-key' | 'token';
+}
 
 declare module 'express-serve-static-core' {
-  interface Request { staff?: StaffIdentity }
+  interface Request {
+    staff?: StaffIdentity;
+  }
 }
 
 function sameToken(a: string, b: string): boolean {
@@ -57,14 +63,18 @@ export function authenticateStaff(config: SinettiConfig, cookies: StaffSessionCo
       if (header?.startsWith('Bearer ')) {
         const presented = header.slice('Bearer '.length).trim();
         const apiKey = presented.startsWith('snk_') ? await apiKeys.authenticate(presented) : undefined;
-        req.staff = apiKey ? { name: `api-key:${apiKey.name}`, roles: apiKey.roles, via: 'api-key' } : staffForToken(config.staffTokens, presented);
+        req.staff = apiKey
+          ? { name: `api-key:${apiKey.name}`, roles: apiKey.roles, via: 'api-key' }
+          : staffForToken(config.staffTokens, presented);
         return next();
       }
       if (presentedSessionId(req)) {
         // The session cookie rides along on any request the browser makes, so a state change must come from our own pages
         // (or the Temporal Web UI's codec calls): a form or script on another site is refused.
         if (!SAFE_METHODS.has(req.method) && !fromAllowedOrigin(req, allowedOrigins)) {
-          return next(new SinettiError('foreign_origin', 'This request came from another site and was refused. Use Sinetti\'s own pages.', 403));
+          return next(
+            new SinettiError('foreign_origin', "This request came from another site and was refused. Use Sinetti's own pages.", 403),
+          );
         }
         req.staff = await cookies.identity(req);
       }
@@ -92,7 +102,11 @@ export function requireRole(...roles: StaffRole[]): RequestHandler {
       next(new SinettiError('unauthenticated', 'Sign in, or send an API key as "Authorization: Bearer <key>".', 401));
     } else if (!hasRole(req.staff, ...roles)) {
       const message = `This needs the role ${roles.join(' or ')}; your roles are ${req.staff.roles.join(', ') || 'none'}.`;
-      if (wantsPage(req)) return res.status(403).type('html').send(forbiddenPage(message, signInUrl(req)));
+      if (wantsPage(req))
+        return res
+          .status(403)
+          .type('html')
+          .send(forbiddenPage(message, signInUrl(req)));
       next(new SinettiError('forbidden', message, 403));
     } else {
       next();

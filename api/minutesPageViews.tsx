@@ -28,37 +28,79 @@ export function formatDay(date: string): string {
 function DiffSection(p: { t: Texts; changes: PageChange[] }) {
   const { t } = p;
   return (
-    <section aria-labelledby="changes"><h2 id="changes">{t.changes}</h2>
-      {p.changes.length === 0 ? <p>{t.changesNone}</p> : p.changes.map((c) => <>
-        <h3>{t.page(c.page)}{c.status === 'added' ? ` (${t.pageAdded})` : c.status === 'removed' ? ` (${t.pageRemoved})` : ''}</h3>
-        <ul class="diff">{c.lines.map((l) => (l.kind === 'removed'
-          ? <li><del><span class="hint">{t.removed}:</span> {l.text}</del></li>
-          : <li><ins><span class="hint">{t.added}:</span> {l.text}</ins></li>))}</ul>
-      </>)}
+    <section aria-labelledby="changes">
+      <h2 id="changes">{t.changes}</h2>
+      {p.changes.length === 0 ? (
+        <p>{t.changesNone}</p>
+      ) : (
+        p.changes.map((c) => (
+          <>
+            <h3>
+              {t.page(c.page)}
+              {c.status === 'added' ? ` (${t.pageAdded})` : c.status === 'removed' ? ` (${t.pageRemoved})` : ''}
+            </h3>
+            <ul class="diff">
+              {c.lines.map((l) =>
+                l.kind === 'removed' ? (
+                  <li>
+                    <del>
+                      <span class="hint">{t.removed}:</span> {l.text}
+                    </del>
+                  </li>
+                ) : (
+                  <li>
+                    <ins>
+                      <span class="hint">{t.added}:</span> {l.text}
+                    </ins>
+                  </li>
+                ),
+              )}
+            </ul>
+          </>
+        ))
+      )}
     </section>
   );
 }
 
-interface MinutesHeading { organization: string; title: string; bodyName: string; meeting: { date: string; number: string; place: string } }
+interface MinutesHeading {
+  organization: string;
+  title: string;
+  bodyName: string;
+  meeting: { date: string; number: string; place: string };
+}
 
 function Details(p: { t: Texts; language: Language; m: MinutesHeading & { roleLabel: string; deadline: Date; versionNumber: number } }) {
   const { t, m } = p;
   return (
-    <section aria-labelledby="details"><h2 id="details">{m.title}</h2><dl>
-      <dt>{t.body}</dt><dd>{m.bodyName}</dd>
-      <dt>{t.meeting}</dt><dd>{`${m.meeting.number}, ${formatDay(m.meeting.date)}, ${m.meeting.place}`}</dd>
-      <dt>{t.yourRole}</dt><dd>{m.roleLabel}</dd>
-      <dt>{t.deadline}</dt><dd><Time at={m.deadline} language={p.language} /></dd>
-      <dt>{t.document}</dt><dd>{t.version(m.versionNumber)}</dd>
-    </dl></section>
+    <section aria-labelledby="details">
+      <h2 id="details">{m.title}</h2>
+      <dl>
+        <dt>{t.body}</dt>
+        <dd>{m.bodyName}</dd>
+        <dt>{t.meeting}</dt>
+        <dd>{`${m.meeting.number}, ${formatDay(m.meeting.date)}, ${m.meeting.place}`}</dd>
+        <dt>{t.yourRole}</dt>
+        <dd>{m.roleLabel}</dd>
+        <dt>{t.deadline}</dt>
+        <dd>
+          <Time at={m.deadline} language={p.language} />
+        </dd>
+        <dt>{t.document}</dt>
+        <dd>{t.version(m.versionNumber)}</dd>
+      </dl>
+    </section>
   );
 }
 
 function DocumentSection(p: { t: Texts; base: string; language: Language; title: string; pageCount: number }) {
   const { t } = p;
   return (
-    <section aria-labelledby="document"><h2 id="document">{t.document}</h2>
-      <p><a href={`${p.base}/document.pdf?lang=${p.language}`}>{t.openPdf}</a></p>
+    <section aria-labelledby="document">
+      <h2 id="document">{t.document}</h2>
+      <p>
+        <a href={`${p.base}/document.pdf?lang=${p.language}`}>{t.openPdf}</a>
+      </p>
       <PageImages base={p.base} count={p.pageCount} alt={(n) => `${p.title}: ${t.pageImage(n, p.pageCount)}`} />
     </section>
   );
@@ -89,36 +131,73 @@ export function reviewPage(m: ReviewPageModel): string {
   ].filter((e) => e !== undefined);
   const value = (name: string) => m.comments?.[name] ?? '';
   return participantPage({
-    language: m.language, title: `${t.reviewHeading}: ${m.title}`, organization: m.organization, languageLink: (l) => `${m.base}?lang=${l}`,
-    children: <>
-      <h1>{t.reviewHeading}: {m.title}</h1>
-      <ErrorSummary heading={t.errorsHeading} errors={errors} />
-      <Details t={t} language={m.language} m={{ ...m, roleLabel: t.roles.checker }} />
-      <section aria-labelledby="checkers"><h2 id="checkers">{t.checkers}</h2><ul>
-        {m.checkers.map((c) => <li>{c.name}{c.isYou ? ` (${t.you})` : ''}: {t.status[c.status]}</li>)}
-      </ul></section>
-      {m.changes ? <DiffSection t={t} changes={m.changes} /> : null}
-      <DocumentSection t={t} base={m.base} language={m.language} title={m.title} pageCount={m.pageCount} />
-      <form method="post" action={`${m.base}/review${q}`}>
-        <input type="hidden" name="documentSha256" value={m.documentSha256} />
-        <section aria-labelledby="comments"><h2 id="comments">{t.commentsHeading}</h2>
-          <p class="hint" id="comments-hint">{t.commentsHint}</p>
-          {m.errors?.comment ? <p class="error">{t.commentMissing}</p> : null}
-          {m.sections.map((s) => <>
-            <label for={`comment-${s.number}`}>{t.commentFor(s)}</label>
-            <textarea id={`comment-${s.number}`} name={`comment-${s.number}`} rows={2} maxlength={4000}>{value(`comment-${s.number}`)}</textarea>
-          </>)}
-          <label for="comment-general">{t.generalComment}</label>
-          <textarea id="comment-general" name="comment-general" rows={2} maxlength={4000}>{value('comment-general')}</textarea>
-          <TextField id="page-general" label={t.pageNumber} type="number" min={1} max={m.pageCount} inputmode="numeric" value={value('page-general')} />
-          <button type="submit" name="decision" value="corrections" class="secondary">{t.requestCorrections}</button>
+    language: m.language,
+    title: `${t.reviewHeading}: ${m.title}`,
+    organization: m.organization,
+    languageLink: (l) => `${m.base}?lang=${l}`,
+    children: (
+      <>
+        <h1>
+          {t.reviewHeading}: {m.title}
+        </h1>
+        <ErrorSummary heading={t.errorsHeading} errors={errors} />
+        <Details t={t} language={m.language} m={{ ...m, roleLabel: t.roles.checker }} />
+        <section aria-labelledby="checkers">
+          <h2 id="checkers">{t.checkers}</h2>
+          <ul>
+            {m.checkers.map((c) => (
+              <li>
+                {c.name}
+                {c.isYou ? ` (${t.you})` : ''}: {t.status[c.status]}
+              </li>
+            ))}
+          </ul>
         </section>
-        <section aria-labelledby="decide"><h2 id="decide">{t.decideHeading}</h2>
-          <ConsentBox id="consent" name="consent" text={t.consent} error={m.errors?.consent ? t.consentMissing : undefined} />
-          <button type="submit" name="decision" value="approve" class="primary">{t.approve}</button>
-        </section>
-      </form>
-    </>,
+        {m.changes ? <DiffSection t={t} changes={m.changes} /> : null}
+        <DocumentSection t={t} base={m.base} language={m.language} title={m.title} pageCount={m.pageCount} />
+        <form method="post" action={`${m.base}/review${q}`}>
+          <input type="hidden" name="documentSha256" value={m.documentSha256} />
+          <section aria-labelledby="comments">
+            <h2 id="comments">{t.commentsHeading}</h2>
+            <p class="hint" id="comments-hint">
+              {t.commentsHint}
+            </p>
+            {m.errors?.comment ? <p class="error">{t.commentMissing}</p> : null}
+            {m.sections.map((s) => (
+              <>
+                <label for={`comment-${s.number}`}>{t.commentFor(s)}</label>
+                <textarea id={`comment-${s.number}`} name={`comment-${s.number}`} rows={2} maxlength={4000}>
+                  {value(`comment-${s.number}`)}
+                </textarea>
+              </>
+            ))}
+            <label for="comment-general">{t.generalComment}</label>
+            <textarea id="comment-general" name="comment-general" rows={2} maxlength={4000}>
+              {value('comment-general')}
+            </textarea>
+            <TextField
+              id="page-general"
+              label={t.pageNumber}
+              type="number"
+              min={1}
+              max={m.pageCount}
+              inputmode="numeric"
+              value={value('page-general')}
+            />
+            <button type="submit" name="decision" value="corrections" class="secondary">
+              {t.requestCorrections}
+            </button>
+          </section>
+          <section aria-labelledby="decide">
+            <h2 id="decide">{t.decideHeading}</h2>
+            <ConsentBox id="consent" name="consent" text={t.consent} error={m.errors?.consent ? t.consentMissing : undefined} />
+            <button type="submit" name="decision" value="approve" class="primary">
+              {t.approve}
+            </button>
+          </section>
+        </form>
+      </>
+    ),
   });
 }
 
@@ -143,39 +222,81 @@ export function signMinutesPage(m: SignMinutesPageModel): string {
     m.errors?.name ? { field: 'typedName', message: t.nameMismatch } : undefined,
   ].filter((e) => e !== undefined);
   return participantPage({
-    language: m.language, title: `${t.signHeading}: ${m.title}`, organization: m.organization, languageLink: (l) => `${m.base}?lang=${l}`,
-    children: <>
-      <h1>{t.signHeading}: {m.title}</h1>
-      <ErrorSummary heading={t.errorsHeading} errors={errors} />
-      <Details t={t} language={m.language} m={{ ...m, roleLabel: t.roles[m.role] }} />
-      <DocumentSection t={t} base={m.base} language={m.language} title={m.title} pageCount={m.pageCount} />
-      <section aria-labelledby="sign"><h2 id="sign">{t.sign}</h2>
-        <form method="post" action={`${m.base}/sign${q}`}>
-          <input type="hidden" name="documentSha256" value={m.documentSha256} />
-          <ConsentBox id="consent" name="consent" text={t.signConsent} required error={m.errors?.consent ? t.consentMissing : undefined} />
-          <TextField id="typedName" label={t.typedName} hint={t.typedNameHint(m.signerName)} autocomplete="name" required value={m.typedName ?? ''}
-            error={m.errors?.name ? t.nameMismatch : undefined} />
-          <button type="submit" class="primary">{t.sign}</button>
-        </form>
-      </section>
-    </>,
+    language: m.language,
+    title: `${t.signHeading}: ${m.title}`,
+    organization: m.organization,
+    languageLink: (l) => `${m.base}?lang=${l}`,
+    children: (
+      <>
+        <h1>
+          {t.signHeading}: {m.title}
+        </h1>
+        <ErrorSummary heading={t.errorsHeading} errors={errors} />
+        <Details t={t} language={m.language} m={{ ...m, roleLabel: t.roles[m.role] }} />
+        <DocumentSection t={t} base={m.base} language={m.language} title={m.title} pageCount={m.pageCount} />
+        <section aria-labelledby="sign">
+          <h2 id="sign">{t.sign}</h2>
+          <form method="post" action={`${m.base}/sign${q}`}>
+            <input type="hidden" name="documentSha256" value={m.documentSha256} />
+            <ConsentBox
+              id="consent"
+              name="consent"
+              text={t.signConsent}
+              required
+              error={m.errors?.consent ? t.consentMissing : undefined}
+            />
+            <TextField
+              id="typedName"
+              label={t.typedName}
+              hint={t.typedNameHint(m.signerName)}
+              autocomplete="name"
+              required
+              value={m.typedName ?? ''}
+              error={m.errors?.name ? t.nameMismatch : undefined}
+            />
+            <button type="submit" class="primary">
+              {t.sign}
+            </button>
+          </form>
+        </section>
+      </>
+    ),
   });
 }
 
-export function minutesReceiptPage(m: { language: Language; organization: string; title: string; kind: 'approved' | 'corrections' | 'signed'; decidedAt: Date; documentSha256?: string; base: string }): string {
+export function minutesReceiptPage(m: {
+  language: Language;
+  organization: string;
+  title: string;
+  kind: 'approved' | 'corrections' | 'signed';
+  decidedAt: Date;
+  documentSha256?: string;
+  base: string;
+}): string {
   const t = textsFor(m.language).minutes;
   const heading = { approved: t.approvedHeading, corrections: t.correctionsHeading, signed: t.signedHeading }[m.kind];
   const info = { approved: t.approvedInfo, corrections: t.correctionsInfo, signed: t.signedInfo }[m.kind];
   return participantPage({
-    language: m.language, title: heading, organization: m.organization, languageLink: (l) => `${m.base}?lang=${l}`,
-    children: <>
-      <h1>{heading}</h1>
-      <section aria-labelledby="receipt"><h2 id="receipt">{m.title}</h2>
-        <p>{t.receipt(readableTime(m.decidedAt, m.language))}</p>
-        {m.documentSha256 ? <><p>{t.documentHash}:</p><p class="hash">{m.documentSha256}</p></> : null}
-        <p>{info}</p>
-      </section>
-    </>,
+    language: m.language,
+    title: heading,
+    organization: m.organization,
+    languageLink: (l) => `${m.base}?lang=${l}`,
+    children: (
+      <>
+        <h1>{heading}</h1>
+        <section aria-labelledby="receipt">
+          <h2 id="receipt">{m.title}</h2>
+          <p>{t.receipt(readableTime(m.decidedAt, m.language))}</p>
+          {m.documentSha256 ? (
+            <>
+              <p>{t.documentHash}:</p>
+              <p class="hash">{m.documentSha256}</p>
+            </>
+          ) : null}
+          <p>{info}</p>
+        </section>
+      </>
+    ),
   });
 }
 
@@ -192,18 +313,34 @@ function PublishedEntry(p: { t: Texts; m: PublishedMinutes }) {
   const { t, m } = p;
   return (
     <article>
-      <h3>{m.title} ({m.meeting.number}, {formatDay(m.meeting.date)})</h3>
+      <h3>
+        {m.title} ({m.meeting.number}, {formatDay(m.meeting.date)})
+      </h3>
       <dl>
-        <dt>{t.published}</dt><dd>{formatDay(finnishDate(new Date(m.publishedAt)))}</dd>
-        <dt>{t.notified}</dt><dd>{formatDay(m.notifiedOn)}</dd>
-        <dt>{t.periodEnds}</dt><dd>{formatDay(m.lastDay)}</dd>
+        <dt>{t.published}</dt>
+        <dd>{formatDay(finnishDate(new Date(m.publishedAt)))}</dd>
+        <dt>{t.notified}</dt>
+        <dd>{formatDay(m.notifiedOn)}</dd>
+        <dt>{t.periodEnds}</dt>
+        <dd>{formatDay(m.lastDay)}</dd>
       </dl>
       {m.status === 'final' ? <p>{t.final}</p> : null}
-      {m.versionId ? <p><a href={`/public/minutes/${m.reviewId}.pdf`}>{t.openPublicPdf(m.title)}</a></p> : null}
-      <p><strong>{t.sections}</strong></p>
-      <ul>{m.sections.map((s) => (
-        <li>§ {s.number} {s.shown === 'note' && s.title.startsWith('Salassa') ? t.confidential : s.title}{s.shown !== 'full' ? ` – ${t.shown[s.shown]}` : ''}</li>
-      ))}</ul>
+      {m.versionId ? (
+        <p>
+          <a href={`/public/minutes/${m.reviewId}.pdf`}>{t.openPublicPdf(m.title)}</a>
+        </p>
+      ) : null}
+      <p>
+        <strong>{t.sections}</strong>
+      </p>
+      <ul>
+        {m.sections.map((s) => (
+          <li>
+            § {s.number} {s.shown === 'note' && s.title.startsWith('Salassa') ? t.confidential : s.title}
+            {s.shown !== 'full' ? ` – ${t.shown[s.shown]}` : ''}
+          </li>
+        ))}
+      </ul>
     </article>
   );
 }
@@ -214,17 +351,28 @@ export function publicMinutesPage(language: Language, organization: string, entr
   for (const entry of entries) bodies.set(entry.bodyName, [...(bodies.get(entry.bodyName) ?? []), entry]);
   const sorted = [...bodies.entries()].sort(([a], [b]) => a.localeCompare(b, 'fi'));
   return participantPage({
-    language, title: t.publicHeading, organization, languageLink: (l) => `/public/minutes?lang=${l}`,
-    children: <>
-      <h1>{t.publicHeading}</h1>
-      <p>{t.publicIntro}</p>
-      {sorted.length === 0 ? <p>{t.noneYet}</p> : sorted.map(([bodyName, items], bodyIndex) => (
-        <section aria-labelledby={`body-${bodyIndex}`}>
-          <h2 id={`body-${bodyIndex}`}>{bodyName}</h2>
-          {items.map((m) => <PublishedEntry t={t} m={m} />)}
-        </section>
-      ))}
-    </>,
+    language,
+    title: t.publicHeading,
+    organization,
+    languageLink: (l) => `/public/minutes?lang=${l}`,
+    children: (
+      <>
+        <h1>{t.publicHeading}</h1>
+        <p>{t.publicIntro}</p>
+        {sorted.length === 0 ? (
+          <p>{t.noneYet}</p>
+        ) : (
+          sorted.map(([bodyName, items], bodyIndex) => (
+            <section aria-labelledby={`body-${bodyIndex}`}>
+              <h2 id={`body-${bodyIndex}`}>{bodyName}</h2>
+              {items.map((m) => (
+                <PublishedEntry t={t} m={m} />
+              ))}
+            </section>
+          ))
+        )}
+      </>
+    ),
   });
 }
 
@@ -236,11 +384,27 @@ export interface SecretaryPageModel {
 }
 
 const STAFF_STATUS: Record<string, string> = {
-  in_review: 'Tarkastajat tarkastavat', awaiting_correction: 'Odottaa korjattua versiota', preparing_signatures: 'Allekirjoituksia valmistellaan',
-  awaiting_signatures: 'Odottaa allekirjoituksia', checker_signatures: 'Tarkastajien allekirjoitukset', sealing: 'Sinetöidään', publishing: 'Julkaistaan',
-  rectification_period: 'Oikaisuvaatimusaika kulkee', archiving: 'Arkistoidaan', final: 'Lainvoimainen ja arkistoitu', cancelled: 'Peruttu', expired: 'Allekirjoitusaika päättyi', declined: 'Allekirjoituksesta kieltäydyttiin',
+  in_review: 'Tarkastajat tarkastavat',
+  awaiting_correction: 'Odottaa korjattua versiota',
+  preparing_signatures: 'Allekirjoituksia valmistellaan',
+  awaiting_signatures: 'Odottaa allekirjoituksia',
+  checker_signatures: 'Tarkastajien allekirjoitukset',
+  sealing: 'Sinetöidään',
+  publishing: 'Julkaistaan',
+  rectification_period: 'Oikaisuvaatimusaika kulkee',
+  archiving: 'Arkistoidaan',
+  final: 'Lainvoimainen ja arkistoitu',
+  cancelled: 'Peruttu',
+  expired: 'Allekirjoitusaika päättyi',
+  declined: 'Allekirjoituksesta kieltäydyttiin',
 };
-const SIGNER_STATUS = { waiting: 'odottaa', invited: 'odottaa allekirjoitusta', deciding: 'käsittelyssä', signed: 'allekirjoittanut', declined: 'kieltäytyi' };
+const SIGNER_STATUS = {
+  waiting: 'odottaa',
+  invited: 'odottaa allekirjoitusta',
+  deciding: 'käsittelyssä',
+  signed: 'allekirjoittanut',
+  declined: 'kieltäytyi',
+};
 const ROUND_OUTCOME: Record<string, string> = { approved: 'hyväksytty', superseded: 'korvattu uudella versiolla', cancelled: 'peruttu' };
 
 function Round(p: { m: SecretaryPageModel; round: MinutesReviewState['rounds'][number]; name: (id: string) => string }) {
@@ -248,25 +412,49 @@ function Round(p: { m: SecretaryPageModel; round: MinutesReviewState['rounds'][n
   const t = textsFor('fi').minutes;
   return (
     <section aria-labelledby={`round-${round.number}`}>
-      <h2 id={`round-${round.number}`}>Kierros {round.number}: versio {round.version.number} ({ROUND_OUTCOME[round.outcome ?? ''] ?? 'kesken'})</h2>
+      <h2 id={`round-${round.number}`}>
+        Kierros {round.number}: versio {round.version.number} ({ROUND_OUTCOME[round.outcome ?? ''] ?? 'kesken'})
+      </h2>
       <p class="hash">SHA-256 {round.version.sha256}</p>
-      <p><a href={`/api/versions/${round.version.versionId}/content`}>Lataa versio {round.version.number}</a></p>
+      <p>
+        <a href={`/api/versions/${round.version.versionId}/content`}>Lataa versio {round.version.number}</a>
+      </p>
       <table>
         <caption class="hint">Tarkastajat ja kommentit</caption>
-        <thead><tr><th scope="col">Tarkastaja</th><th scope="col">Tila ja kommentit</th></tr></thead>
-        <tbody>{round.checkers.map((c) => {
-          const comments = m.feedback.find((f) => f.feedbackId === c.feedbackId)?.comments ?? [];
-          return (
-            <tr>
-              <td>{p.name(c.participantId)}</td>
-              <td>
-                {t.status[c.status]}
-                {c.decidedAt ? <> <Time at={c.decidedAt} language="fi" /></> : null}
-                {comments.length ? <ul>{comments.map((x) => <li>{x.section ? `§ ${x.section}` : x.page ? `s. ${x.page}` : 'Yleinen'}: {x.text}</li>)}</ul> : null}
-              </td>
-            </tr>
-          );
-        })}</tbody>
+        <thead>
+          <tr>
+            <th scope="col">Tarkastaja</th>
+            <th scope="col">Tila ja kommentit</th>
+          </tr>
+        </thead>
+        <tbody>
+          {round.checkers.map((c) => {
+            const comments = m.feedback.find((f) => f.feedbackId === c.feedbackId)?.comments ?? [];
+            return (
+              <tr>
+                <td>{p.name(c.participantId)}</td>
+                <td>
+                  {t.status[c.status]}
+                  {c.decidedAt ? (
+                    <>
+                      {' '}
+                      <Time at={c.decidedAt} language="fi" />
+                    </>
+                  ) : null}
+                  {comments.length ? (
+                    <ul>
+                      {comments.map((x) => (
+                        <li>
+                          {x.section ? `§ ${x.section}` : x.page ? `s. ${x.page}` : 'Yleinen'}: {x.text}
+                        </li>
+                      ))}
+                    </ul>
+                  ) : null}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
       </table>
     </section>
   );
@@ -280,42 +468,80 @@ export function secretaryPage(m: SecretaryPageModel): string {
   const reviewing = state.status === 'in_review' || state.status === 'awaiting_correction';
   const roleName = (role: string) => (role === 'chair' || role === 'secretary' ? t.roles[role] : role);
   return participantPage({
-    language: 'fi', title: `${record.body.name}: ${record.title}`, organization: m.organization, script: reviewing ? 'minutesUpload' : undefined,
-    children: <>
-      <h1>{record.body.name}: {record.title}</h1>
-      <section aria-labelledby="summary"><h2 id="summary">Tilanne</h2><dl>
-        <dt>Tila</dt><dd>{STAFF_STATUS[state.status] ?? state.status}</dd>
-        <dt>{t.meeting}</dt><dd>{`${record.meeting.number}, ${formatDay(record.meeting.date)}, ${record.meeting.place}`}</dd>
-        <dt>Tarkastuksen määräaika</dt><dd>{readableTime(state.checkingDeadlineAt, 'fi')}{state.escalatedAt ? ' (ylittynyt)' : ''}</dd>
-      </dl></section>
-      {reviewing ? (
-        <section aria-labelledby="upload"><h2 id="upload">Lataa korjattu versio</h2>
-          <form id="upload-form" method="post" action={`/api/minutes/${record.reviewId}/versions`}>
-            <label for="pdf">Korjattu pöytäkirja (PDF)</label>
-            <input type="file" id="pdf" name="pdf" accept="application/pdf" required aria-describedby="upload-status" />
-            <button type="submit" class="primary">Lähetä tarkastettavaksi</button>
-            <p id="upload-status" role="status" aria-live="polite"></p>
-          </form>
-        </section>
-      ) : null}
-      {state.signing ? (
-        <section aria-labelledby="signing"><h2 id="signing">Allekirjoitukset</h2>
-          <ul>{state.signing.signers.map((s) => <li>{name(s.participantId)} ({roleName(s.role)}): {SIGNER_STATUS[s.status]}</li>)}</ul>
-          <p>Määräaika: {readableTime(state.signing.deadlineAt, 'fi')}</p>
-          {state.sealedVersionId ? <p><a href={`/api/minutes/${record.reviewId}/signed.pdf`}>Lataa allekirjoitettu ja sinetöity pöytäkirja</a></p> : null}
-        </section>
-      ) : null}
-      {state.publication ? (
-        <section aria-labelledby="publication"><h2 id="publication">Julkaisu</h2>
+    language: 'fi',
+    title: `${record.body.name}: ${record.title}`,
+    organization: m.organization,
+    script: reviewing ? 'minutesUpload' : undefined,
+    children: (
+      <>
+        <h1>
+          {record.body.name}: {record.title}
+        </h1>
+        <section aria-labelledby="summary">
+          <h2 id="summary">Tilanne</h2>
           <dl>
-            <dt>{t.published}</dt><dd>{formatDay(state.publication.publishedOn)}</dd>
-            <dt>{t.notified}</dt><dd>{formatDay(state.publication.notifiedOn)}</dd>
-            <dt>{t.periodEnds}</dt><dd>{formatDay(state.publication.lastDay)}</dd>
+            <dt>Tila</dt>
+            <dd>{STAFF_STATUS[state.status] ?? state.status}</dd>
+            <dt>{t.meeting}</dt>
+            <dd>{`${record.meeting.number}, ${formatDay(record.meeting.date)}, ${record.meeting.place}`}</dd>
+            <dt>Tarkastuksen määräaika</dt>
+            <dd>
+              {readableTime(state.checkingDeadlineAt, 'fi')}
+              {state.escalatedAt ? ' (ylittynyt)' : ''}
+            </dd>
           </dl>
-          <p><a href="/public/minutes">Julkinen sivu</a></p>
         </section>
-      ) : null}
-      {[...state.rounds].reverse().map((round) => <Round m={m} round={round} name={name} />)}
-    </>,
+        {reviewing ? (
+          <section aria-labelledby="upload">
+            <h2 id="upload">Lataa korjattu versio</h2>
+            <form id="upload-form" method="post" action={`/api/minutes/${record.reviewId}/versions`}>
+              <label for="pdf">Korjattu pöytäkirja (PDF)</label>
+              <input type="file" id="pdf" name="pdf" accept="application/pdf" required aria-describedby="upload-status" />
+              <button type="submit" class="primary">
+                Lähetä tarkastettavaksi
+              </button>
+              <p id="upload-status" role="status" aria-live="polite"></p>
+            </form>
+          </section>
+        ) : null}
+        {state.signing ? (
+          <section aria-labelledby="signing">
+            <h2 id="signing">Allekirjoitukset</h2>
+            <ul>
+              {state.signing.signers.map((s) => (
+                <li>
+                  {name(s.participantId)} ({roleName(s.role)}): {SIGNER_STATUS[s.status]}
+                </li>
+              ))}
+            </ul>
+            <p>Määräaika: {readableTime(state.signing.deadlineAt, 'fi')}</p>
+            {state.sealedVersionId ? (
+              <p>
+                <a href={`/api/minutes/${record.reviewId}/signed.pdf`}>Lataa allekirjoitettu ja sinetöity pöytäkirja</a>
+              </p>
+            ) : null}
+          </section>
+        ) : null}
+        {state.publication ? (
+          <section aria-labelledby="publication">
+            <h2 id="publication">Julkaisu</h2>
+            <dl>
+              <dt>{t.published}</dt>
+              <dd>{formatDay(state.publication.publishedOn)}</dd>
+              <dt>{t.notified}</dt>
+              <dd>{formatDay(state.publication.notifiedOn)}</dd>
+              <dt>{t.periodEnds}</dt>
+              <dd>{formatDay(state.publication.lastDay)}</dd>
+            </dl>
+            <p>
+              <a href="/public/minutes">Julkinen sivu</a>
+            </p>
+          </section>
+        ) : null}
+        {[...state.rounds].reverse().map((round) => (
+          <Round m={m} round={round} name={name} />
+        ))}
+      </>
+    ),
   });
 }

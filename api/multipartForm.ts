@@ -7,11 +7,20 @@ import { SinettiError } from '../common/errors';
  * Small on purpose: the whole body is in memory under the given limit.
  */
 
-export interface UploadedFile { fileName: string; contentType: string; bytes: Buffer }
-export interface MultipartForm { fields: Record<string, string>; files: Record<string, UploadedFile> }
+export interface UploadedFile {
+  fileName: string;
+  contentType: string;
+  bytes: Buffer;
+}
+export interface MultipartForm {
+  fields: Record<string, string>;
+  files: Record<string, UploadedFile>;
+}
 
 declare module 'express-serve-static-core' {
-  interface Request { form?: MultipartForm }
+  interface Request {
+    form?: MultipartForm;
+  }
 }
 
 export function parseMultipart(body: Buffer, contentType: string): MultipartForm {
@@ -34,7 +43,11 @@ export function parseMultipart(body: Buffer, contentType: string): MultipartForm
       const fileName = /filename="([^"]*)"/i.exec(headers)?.[1];
       if (name && fileName !== undefined) {
         if (fileName && content.length > 0) {
-          form.files[name] = { fileName, contentType: /content-type:\s*([^\r\n]+)/i.exec(headers)?.[1] ?? 'application/octet-stream', bytes: Buffer.from(content) };
+          form.files[name] = {
+            fileName,
+            contentType: /content-type:\s*([^\r\n]+)/i.exec(headers)?.[1] ?? 'application/octet-stream',
+            bytes: Buffer.from(content),
+          };
         }
       } else if (name) {
         form.fields[name] = content.toString('utf8');

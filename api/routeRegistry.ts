@@ -54,7 +54,12 @@ export function invalidRequest(issues: { location: Location; issue: z.core.$ZodI
     const field = location === 'body' && path.length ? path.join('.') : [location, ...path].join('.');
     return { field, location, message: issue.message };
   });
-  return new SinettiError('invalid_request', 'The request has fields to fix: ' + details.map((d) => `${d.field}: ${d.message}`).join('; '), 400, details);
+  return new SinettiError(
+    'invalid_request',
+    'The request has fields to fix: ' + details.map((d) => `${d.field}: ${d.message}`).join('; '),
+    400,
+    details,
+  );
 }
 
 function pathParams(path: string): string[] {
@@ -71,9 +76,14 @@ export class ApiRoutes {
     handler: RouteHandler<RouteInput<P, Q, B>>,
   ): void {
     const named = pathParams(spec.path);
-    if (named.length && !spec.params) throw new Error(`${spec.method.toUpperCase()} ${spec.path}: declare a params schema for ${named.join(', ')}`);
+    if (named.length && !spec.params)
+      throw new Error(`${spec.method.toUpperCase()} ${spec.path}: declare a params schema for ${named.join(', ')}`);
     this.specs.push(spec);
-    const schemas: [Location, Schema | undefined][] = [['params', spec.params ?? NOTHING], ['query', spec.query ?? NOTHING], ['body', spec.body]];
+    const schemas: [Location, Schema | undefined][] = [
+      ['params', spec.params ?? NOTHING],
+      ['query', spec.query ?? NOTHING],
+      ['body', spec.body],
+    ];
     const parse: RequestHandler = async (req, res, next) => {
       const input: Record<string, unknown> = { body: spec.body ? undefined : req.body };
       const problems: { location: Location; issue: z.core.$ZodIssue }[] = [];
@@ -99,7 +109,12 @@ function jsonSchema(schema: Schema): Record<string, unknown> {
 function parametersOf(schema: Schema | undefined, where: 'path' | 'query'): object[] {
   if (!schema) return [];
   const { properties = {}, required = [] } = jsonSchema(schema) as { properties?: Record<string, object>; required?: string[] };
-  return Object.entries(properties).map(([name, property]) => ({ name, in: where, required: where === 'path' || required.includes(name), schema: property }));
+  return Object.entries(properties).map(([name, property]) => ({
+    name,
+    in: where,
+    required: where === 'path' || required.includes(name),
+    schema: property,
+  }));
 }
 
 export function openApiDocument(specs: RouteSpec[], info: { title: string; version: string }): object {
@@ -109,9 +124,10 @@ export function openApiDocument(specs: RouteSpec[], info: { title: string; versi
     const parameters = [...parametersOf(spec.params, 'path'), ...parametersOf(spec.query, 'query')];
     const responses: Record<string, unknown> = {};
     for (const [status, description] of Object.entries(spec.responses)) {
-      responses[status] = Number(status) >= 400
-        ? { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }
-        : { description };
+      responses[status] =
+        Number(status) >= 400
+          ? { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }
+          : { description };
     }
     if (spec.roles) {
       responses['401'] = { description: 'No valid staff token' };

@@ -33,11 +33,22 @@ export function securityHeaders(identityProvider?: string): RequestHandler {
  * stored by a browser or a proxy. A route may still choose its own caching
  * for what is safe to keep (a page image, for five minutes, privately).
  */
-export const PRIVATE_PATHS = ['/s/', '/m/', '/hakemus/', '/api/applicant/', '/hr', '/admin', '/kasittely', '/registry', '/minutes/'] as const;
+export const PRIVATE_PATHS = [
+  '/s/',
+  '/m/',
+  '/hakemus/',
+  '/api/applicant/',
+  '/hr',
+  '/admin',
+  '/kasittely',
+  '/registry',
+  '/minutes/',
+] as const;
 
 export function noStoreForPrivatePages(): RequestHandler {
   return (req, res, next) => {
-    if (PRIVATE_PATHS.some((prefix) => req.path === prefix.replace(/\/$/, '') || req.path.startsWith(prefix))) res.setHeader('Cache-Control', 'no-store');
+    if (PRIVATE_PATHS.some((prefix) => req.path === prefix.replace(/\/$/, '') || req.path.startsWith(prefix)))
+      res.setHeader('Cache-Control', 'no-store');
     next();
   };
 }

@@ -17,19 +17,32 @@ export function presentedSessionId(req: Request): string | undefined {
 }
 
 export class StaffSessionCookies {
-  constructor(readonly sessions: StaffSessions, private readonly options: { secure: boolean; absoluteMs: number }) {}
+  constructor(
+    readonly sessions: StaffSessions,
+    private readonly options: { secure: boolean; absoluteMs: number },
+  ) {}
 
   async start(res: Response, person: { name: string; subject: string; roles: StaffRole[]; idToken?: string }): Promise<void> {
     const sessionId = await this.sessions.start(person);
-    res.append('Set-Cookie', serialize(SESSION_COOKIE, sessionId, {
-      httpOnly: true, sameSite: 'lax', secure: this.options.secure, path: '/', maxAge: Math.floor(this.options.absoluteMs / 1000),
-    }));
+    res.append(
+      'Set-Cookie',
+      serialize(SESSION_COOKIE, sessionId, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: this.options.secure,
+        path: '/',
+        maxAge: Math.floor(this.options.absoluteMs / 1000),
+      }),
+    );
   }
 
   /** Revokes the presented session (if any) and clears the cookie; returns the ended session for the IdP's logout. */
   async end(req: Request, res: Response): Promise<StaffSessionRecord | undefined> {
     const sessionId = presentedSessionId(req);
-    res.append('Set-Cookie', serialize(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', secure: this.options.secure, path: '/', maxAge: 0 }));
+    res.append(
+      'Set-Cookie',
+      serialize(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', secure: this.options.secure, path: '/', maxAge: 0 }),
+    );
     return sessionId ? this.sessions.revoke(sessionId) : undefined;
   }
 

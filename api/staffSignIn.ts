@@ -16,9 +16,19 @@ import { SinettiError } from '../common/errors';
 const PENDING_COOKIE = 'sinetti_signin';
 const PENDING_SECONDS = 600;
 
-interface PendingSignIn { state: string; nonce: string; codeVerifier: string; returnTo: string }
+interface PendingSignIn {
+  state: string;
+  nonce: string;
+  codeVerifier: string;
+  returnTo: string;
+}
 
-export interface SignedInPerson { name: string; subject: string; roles: StaffRole[]; idToken?: string }
+export interface SignedInPerson {
+  name: string;
+  subject: string;
+  roles: StaffRole[];
+  idToken?: string;
+}
 
 /** Only a path on this site may be returned to, never another site. */
 export function safeReturnTo(value: unknown): string {
@@ -38,27 +48,57 @@ export class StaffSignIn {
   /** The provider's metadata is fetched at the first sign-in, and again after a failure. */
   private relyingParty(): Promise<BaseClient> {
     const { oidc } = this.config.identity;
-    this.client ??= Issuer.discover(oidc.issuer).then((issuer) => new issuer.Client({
-      client_id: oidc.clientId, client_secret: oidc.clientSecret, redirect_uris: [this.redirectUri], response_types: ['code'],
-      post_logout_redirect_uris: [this.signedOutUri],
-    }));
-    this.client.catch(() => { this.client = undefined; });
+    this.client ??= Issuer.discover(oidc.issuer).then(
+      (issuer) =>
+        new issuer.Client({
+          client_id: oidc.clientId,
+          client_secret: oidc.clientSecret,
+          redirect_uris: [this.redirectUri],
+          response_types: ['code'],
+          post_logout_redirect_uris: [this.signedOutUri],
+        }),
+    );
+    this.client.catch(() => {
+      this.client = undefined;
+    });
     return this.client.catch((error: Error) => {
-      throw new SinettiError('identity_provider_unavailable', `The sign-in service (${oidc.issuer}) cannot be reached: ${error.message}. Try again in a moment.`, 503);
+      throw new SinettiError(
+        'identity_provider_unavailable',
+        `The sign-in service (${oidc.issuer}) cannot be reached: ${error.message}. Try again in a moment.`,
+        503,
+      );
     });
   }
 
   /** Sends the browser to the provider; the pending sign-in waits in its cookie. */
   async begin(res: Response, returnTo: string): Promise<void> {
     const client = await this.relyingParty();
-    const pending: PendingSignIn = { state: generators.state(), nonce: generators.nonce(), codeVerifier: generators.codeVerifier(), returnTo: safeReturnTo(returnTo) };
-    res.append('Set-Cookie', serialize(PENDING_COOKIE, Buffer.from(JSON.stringify(pending)).toString('base64url'), {
-      httpOnly: true, sameSite: 'lax', secure: this.config.publicUrl.startsWith('https:'), path: '/auth', maxAge: PENDING_SECONDS,
-    }));
-    res.redirect(303, client.authorizationUrl({
-      scope: this.config.identity.oidc.scope, state: pending.state, nonce: pending.nonce,
-      code_challenge: generators.codeChallenge(pending.codeVerifier), code_challenge_method: 'S256',
-    }));
+    const pending: PendingSignIn = {
+      state: generators.state(),
+      nonce: generators.nonce(),
+      codeVerifier: generators.codeVerifier(),
+      returnTo: safeReturnTo(returnTo),
+    };
+    res.append(
+      'Set-Cookie',
+      serialize(PENDING_COOKIE, Buffer.from(JSON.stringify(pending)).toString('base64url'), {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: this.config.publicUrl.startsWith('https:'),
+        path: '/auth',
+        maxAge: PENDING_SECONDS,
+      }),
+    );
+    res.redirect(
+      303,
+      client.authorizationUrl({
+        scope: this.config.identity.oidc.scope,
+        state: pending.state,
+        nonce: pending.nonce,
+        code_challenge: generators.codeChallenge(pending.codeVerifier),
+        code_challenge_method: 'S256',
+      }),
+    );
   }
 
   /** Completes the code flow: the person, their roles, and where they were going. */
@@ -74,10 +114,15 @@ export class StaffSignIn {
     }
     const client = await this.relyingParty();
     const params = client.callbackParams(req);
-    if (params.error) throw new SinettiError('sign_in_refused', `The sign-in service refused: ${params.error_description ?? params.error}.`, 401);
+    if (params.error)
+      throw new SinettiError('sign_in_refused', `The sign-in service refused: ${params.error_description ?? params.error}.`, 401);
     let tokens;
     try {
-      tokens = await client.callback(this.redirectUri, params, { state: pending.state, nonce: pending.nonce, code_verifier: pending.codeVerifier });
+      tokens = await client.callback(this.redirectUri, params, {
+        state: pending.state,
+        nonce: pending.nonce,
+        code_verifier: pending.codeVerifier,
+      });
     } catch (error) {
       throw new SinettiError('sign_in_failed', `The sign-in could not be completed (${(error as Error).message}). Start again.`, 401);
     }
@@ -92,6 +137,10 @@ export class StaffSignIn {
   async endSessionUrl(idToken: string | undefined): Promise<string | undefined> {
     const client = await this.relyingParty().catch(() => undefined);
     if (!client?.issuer.metadata.end_session_endpoint) return undefined;
-    return client.endSessionUrl({ id_token_hint: idToken, post_logout_redirect_uri: this.signedOutUri, state: randomBytes(8).toString('hex') });
+    return client.endSessionUrl({
+      id_token_hint: idToken,
+      post_logout_redirect_uri: this.signedOutUri,
+      state: randomBytes(8).toString('hex'),
+    });
   }
 }

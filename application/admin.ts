@@ -38,8 +38,14 @@ export class AdminService {
     const processes: Record<string, unknown>[] = [];
     for await (const info of this.deps.temporal.workflow.list({ query })) {
       processes.push({
-        processId: info.workflowId, workflowType: info.type, runStatus: info.status.name, startedAt: info.startTime, closedAt: info.closeTime,
-        ...Object.fromEntries(Object.entries(info.searchAttributes ?? {}).map(([k, v]) => [k.charAt(0).toLowerCase() + k.slice(1), (v as unknown[])[0]])),
+        processId: info.workflowId,
+        workflowType: info.type,
+        runStatus: info.status.name,
+        startedAt: info.startTime,
+        closedAt: info.closeTime,
+        ...Object.fromEntries(
+          Object.entries(info.searchAttributes ?? {}).map(([k, v]) => [k.charAt(0).toLowerCase() + k.slice(1), (v as unknown[])[0]]),
+        ),
       });
       if (processes.length >= filter.limit) break;
     }

@@ -9,8 +9,18 @@ import { ParticipantLinks, type ResolvedLink } from '../links/signerLinks';
 import type { Language } from '../mail/templates';
 import { type ApplicationAttachment, type ApplicationRecord, Applications } from '../store/applications';
 import {
-  applicationStateQuery, type DecisionDraft, draftDecisionUpdate, type FormToDecisionInput, type FormToDecisionState, formToDecisionWorkflow, rectificationRequestUpdate,
-  type RectificationResolution, requestSupplementationUpdate, resolveRectificationUpdate, signDecisionUpdate, supplementedUpdate,
+  applicationStateQuery,
+  type DecisionDraft,
+  draftDecisionUpdate,
+  type FormToDecisionInput,
+  type FormToDecisionState,
+  formToDecisionWorkflow,
+  rectificationRequestUpdate,
+  type RectificationResolution,
+  requestSupplementationUpdate,
+  resolveRectificationUpdate,
+  signDecisionUpdate,
+  supplementedUpdate,
 } from '../workflows/formToDecision';
 import { queryProcess, sendUpdate } from './processHandles';
 import { type Requester, type ServiceDeps } from './serviceDeps';
@@ -24,16 +34,27 @@ import { type Requester, type ServiceDeps } from './serviceDeps';
  */
 
 function invalid(problems: FieldProblem[]): SinettiError {
-  return new SinettiError('invalid_application', `Fix these fields: ${problems.map((p) => `${p.field}: ${p.message}`).join(' ')}`, 400, problems);
+  return new SinettiError(
+    'invalid_application',
+    `Fix these fields: ${problems.map((p) => `${p.field}: ${p.message}`).join(' ')}`,
+    400,
+    problems,
+  );
 }
 
 export function formFor(formId: string): FormDefinition {
   const form = FORMS[formId];
-  if (!form) throw new SinettiError('unknown_form', `There is no form "${formId}". The forms are: ${Object.keys(FORMS).join(', ')}.`, 404, [{ field: 'formId', message: 'Unknown form.' }]);
+  if (!form)
+    throw new SinettiError('unknown_form', `There is no form "${formId}". The forms are: ${Object.keys(FORMS).join(', ')}.`, 404, [
+      { field: 'formId', message: 'Unknown form.' },
+    ]);
   return form;
 }
 
-export interface Submission { values: Record<string, string | number>; attachments: SubmittedAttachment[] }
+export interface Submission {
+  values: Record<string, string | number>;
+  attachments: SubmittedAttachment[];
+}
 
 export class ApplicationService {
   private readonly applications = new Applications();
@@ -41,17 +62,35 @@ export class ApplicationService {
 
   constructor(private readonly deps: ServiceDeps) {}
 
-  private async storeAttachments(applicationId: string, attachments: { field: string; fileName: string; contentType: string; bytes: Buffer }[]): Promise<ApplicationAttachment[]> {
+  private async storeAttachments(
+    applicationId: string,
+    attachments: { field: string; fileName: string; contentType: string; bytes: Buffer }[],
+  ): Promise<ApplicationAttachment[]> {
     const stored: ApplicationAttachment[] = [];
     for (const attachment of attachments) {
-      const saved = await this.deps.store.saveVersion({ key: `${applicationId}/attachment/${randomUUID()}`, bytes: attachment.bytes, fileName: attachment.fileName, kind: 'attachment' });
-      stored.push({ field: attachment.field, fileName: attachment.fileName, contentType: attachment.contentType, versionId: saved.versionId, sha256: saved.sha256 });
+      const saved = await this.deps.store.saveVersion({
+        key: `${applicationId}/attachment/${randomUUID()}`,
+        bytes: attachment.bytes,
+        fileName: attachment.fileName,
+        kind: 'attachment',
+      });
+      stored.push({
+        field: attachment.field,
+        fileName: attachment.fileName,
+        contentType: attachment.contentType,
+        versionId: saved.versionId,
+        sha256: saved.sha256,
+      });
     }
     return stored;
   }
 
   /** Sends one of the case's Updates; a refusal names what is wrong, and a closed case says so. */
-  private update<Arg>(applicationId: string, definition: UpdateDefinition<FormToDecisionState, [Arg]>, arg: Arg): Promise<FormToDecisionState> {
+  private update<Arg>(
+    applicationId: string,
+    definition: UpdateDefinition<FormToDecisionState, [Arg]>,
+    arg: Arg,
+  ): Promise<FormToDecisionState> {
     const closed = () => new SinettiError('case_closed', 'This case is no longer open.', 409);
     return sendUpdate(this.deps.temporal, applicationId, definition, arg, {
       refused: (type = 'refused', message) => new SinettiError(type, message, type.startsWith('invalid_') ? 400 : 409),
@@ -65,19 +104,41 @@ export class ApplicationService {
   }
 
   /** Checks the answers against the form, stores the application and its attachments, starts the case and audits it. */
-  async submit(formId: string, request: Submission & { roundId: string; language: Language }, by: Requester): Promise<{ applicationId: string }> {
+  async submit(
+    formId: string,
+    request: Submission & { roundId: string; language: Language },
+    by: Requester,
+  ): Promise<{ applicationId: string }> {
     const form = formFor(formId);
     const checked = validateSubmission(form, request, request.language);
     if (!checked.valid) throw invalid(checked.problems);
     const applicationId = `application-${randomUUID()}`;
     const attachments = await this.storeAttachments(applicationId, checked.attachments);
     await this.applications.create({
-      _id: applicationId, formId: form.formId, roundId: request.roundId, language: request.language, values: checked.values, attachments,
-      status: 'submitted', submittedAt: new Date(),
+      _id: applicationId,
+      formId: form.formId,
+      roundId: request.roundId,
+      language: request.language,
+      values: checked.values,
+      attachments,
+      status: 'submitted',
+      submittedAt: new Date(),
     });
     const input: FormToDecisionInput = { applicationId, organization: this.deps.config.organization, ...loadFormsConfig() };
-    await this.deps.temporal.workflow.start(formToDecisionWorkflow, { taskQueue: this.deps.config.temporal.taskQueue, workflowId: applicationId, args: [input] });
-    await this.deps.audit.append({ eventId: `${applicationId}/submitted`, processId: applicationId, actor: by.actor, action: 'application.submitted', at: new Date(), ip: by.ip, details: { formId: form.formId, roundId: request.roundId } });
+    await this.deps.temporal.workflow.start(formToDecisionWorkflow, {
+      taskQueue: this.deps.config.temporal.taskQueue,
+      workflowId: applicationId,
+      args: [input],
+    });
+    await this.deps.audit.append({
+      eventId: `${applicationId}/submitted`,
+      processId: applicationId,
+      actor: by.actor,
+      action: 'application.submitted',
+      at: new Date(),
+      ip: by.ip,
+      details: { formId: form.formId, roundId: request.roundId },
+    });
     return { applicationId };
   }
 
@@ -90,7 +151,8 @@ export class ApplicationService {
   /** The link, checked for what it was issued for. */
   private async linkFor(token: string, purpose: 'supplementation' | 'rectification'): Promise<ApplicationRecord> {
     const { link, record } = await this.applicantLink(token);
-    if (link.purpose !== purpose) throw new SinettiError('wrong_link', 'This link is for something else; use the link from the latest message.', 409);
+    if (link.purpose !== purpose)
+      throw new SinettiError('wrong_link', 'This link is for something else; use the link from the latest message.', 409);
     return record;
   }
 
@@ -101,16 +163,22 @@ export class ApplicationService {
     const checked = validateSubmission(form, request, record.language, record.supplementation?.fields ?? []);
     if (!checked.valid) throw invalid(checked.problems);
     const state = await this.state(record._id);
-    if (state.status !== 'awaiting_supplementation') throw new SinettiError('supplementation_closed', 'The application is not waiting for supplementation.', 409);
+    if (state.status !== 'awaiting_supplementation')
+      throw new SinettiError('supplementation_closed', 'The application is not waiting for supplementation.', 409);
     const attachments = await this.storeAttachments(record._id, checked.attachments);
     await this.applications.update(record._id, {
-      values: { ...record.values, ...checked.values }, attachments: [...record.attachments, ...attachments],
+      values: { ...record.values, ...checked.values },
+      attachments: [...record.attachments, ...attachments],
       supplementation: { ...record.supplementation!, answeredAt: new Date().toISOString() },
     });
     try {
       await this.update(record._id, supplementedUpdate, { answeredAt: new Date().toISOString() });
     } catch (error) {
-      await this.applications.update(record._id, { values: record.values, attachments: record.attachments, supplementation: record.supplementation! });
+      await this.applications.update(record._id, {
+        values: record.values,
+        attachments: record.attachments,
+        supplementation: record.supplementation!,
+      });
       throw error;
     }
     return { received: true, caseNumber: record.caseNumber };
@@ -121,7 +189,14 @@ export class ApplicationService {
     const receivedAt = new Date().toISOString();
     await this.update(record._id, rectificationRequestUpdate, { receivedAt });
     await this.applications.update(record._id, { rectification: { text, receivedAt } });
-    await this.deps.audit.append({ eventId: `${record._id}/rectification-request`, processId: record._id, actor: by.actor, action: 'rectification.requested', at: new Date(), ip: by.ip });
+    await this.deps.audit.append({
+      eventId: `${record._id}/rectification-request`,
+      processId: record._id,
+      actor: by.actor,
+      action: 'rectification.requested',
+      at: new Date(),
+      ip: by.ip,
+    });
     return { received: true, caseNumber: record.caseNumber };
   }
 
@@ -130,9 +205,16 @@ export class ApplicationService {
     return (await this.applications.inRound(roundId)).map((r) => {
       const form = FORMS[r.formId];
       return {
-        applicationId: r._id, caseNumber: r.caseNumber, formId: r.formId, status: r.status, submittedAt: r.submittedAt,
-        applicant: r.values[form.roles.applicantName], amountApplied: r.values[form.roles.amount], decision: r.decision && { outcome: r.decision.outcome, amount: r.decision.amount },
-        notification: r.notification, payment: r.payment,
+        applicationId: r._id,
+        caseNumber: r.caseNumber,
+        formId: r.formId,
+        status: r.status,
+        submittedAt: r.submittedAt,
+        applicant: r.values[form.roles.applicantName],
+        amountApplied: r.values[form.roles.amount],
+        decision: r.decision && { outcome: r.decision.outcome, amount: r.decision.amount },
+        notification: r.notification,
+        payment: r.payment,
       };
     });
   }
@@ -140,17 +222,35 @@ export class ApplicationService {
   /** What was written, its attachments, and the live state while the process can answer (the record mirrors it). */
   async describe(applicationId: string): Promise<{ application: ApplicationRecord; state: FormToDecisionState | null }> {
     const record = await this.applications.get(applicationId);
-    const state = await this.state(record._id).catch((error: unknown) => { if (error instanceof NotFoundError) return null; throw error; });
+    const state = await this.state(record._id).catch((error: unknown) => {
+      if (error instanceof NotFoundError) return null;
+      throw error;
+    });
     return { application: record, state };
   }
 
-  async requestSupplementation(applicationId: string, request: { fields: string[]; message: string; deadline: string }, actor: string): Promise<FormToDecisionState> {
+  async requestSupplementation(
+    applicationId: string,
+    request: { fields: string[]; message: string; deadline: string },
+    actor: string,
+  ): Promise<FormToDecisionState> {
     const record = await this.applications.get(applicationId);
     const form = formFor(record.formId);
     const known = new Set([...form.fields.map((f) => f.name), ...form.attachments.map((a) => a.name)]);
     const unknown = request.fields.filter((f) => !known.has(f));
-    if (unknown.length) throw new SinettiError('invalid_request', `Not fields of this form: ${unknown.join(', ')}.`, 400, unknown.map((field) => ({ field: 'fields', message: `Unknown field ${field}` })));
-    return this.update(record._id, requestSupplementationUpdate, { fields: request.fields, message: request.message, deadlineAt: new Date(request.deadline).toISOString(), actor });
+    if (unknown.length)
+      throw new SinettiError(
+        'invalid_request',
+        `Not fields of this form: ${unknown.join(', ')}.`,
+        400,
+        unknown.map((field) => ({ field: 'fields', message: `Unknown field ${field}` })),
+      );
+    return this.update(record._id, requestSupplementationUpdate, {
+      fields: request.fields,
+      message: request.message,
+      deadlineAt: new Date(request.deadline).toISOString(),
+      actor,
+    });
   }
 
   draftDecision(applicationId: string, decision: DecisionDraft, actor: string): Promise<FormToDecisionState> {
@@ -161,7 +261,11 @@ export class ApplicationService {
     return this.update(applicationId, signDecisionUpdate, { actor, signerName });
   }
 
-  resolveRectification(applicationId: string, resolution: Omit<RectificationResolution, 'actor'>, actor: string): Promise<FormToDecisionState> {
+  resolveRectification(
+    applicationId: string,
+    resolution: Omit<RectificationResolution, 'actor'>,
+    actor: string,
+  ): Promise<FormToDecisionState> {
     return this.update(applicationId, resolveRectificationUpdate, { ...resolution, actor });
   }
 

@@ -10,66 +10,96 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 const isoDate = z.iso.date({ message: 'Use a date like 2026-08-01.' });
 const party = z.object({ name: text(200), address: text(500), businessId: z.string().trim().max(20).optional() });
 
-const terms = z.object({
-  employer: party,
-  employee: party,
-  startDate: isoDate,
-  endDate: isoDate.optional(),
-  fixedTermReason: z.string().trim().max(500).optional(),
-  trialPeriod: z.string().trim().max(200).optional(),
-  placeOfWork: text(300),
-  duties: text(2000),
-  payBasis: text(500),
-  payPeriod: text(200),
-  workingHours: text(500),
-  annualLeave: text(500),
-  noticePeriod: text(500),
-  collectiveAgreement: text(300),
-}).superRefine((t, ctx) => {
-  if (t.endDate && t.endDate < t.startDate) ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'The end date is before the start date.' });
-  if (t.endDate && !t.fixedTermReason) ctx.addIssue({ code: 'custom', path: ['fixedTermReason'], message: 'A fixed-term contract needs the reason for the fixed term (Employment Contracts Act 1:3).' });
-});
+const terms = z
+  .object({
+    employer: party,
+    employee: party,
+    startDate: isoDate,
+    endDate: isoDate.optional(),
+    fixedTermReason: z.string().trim().max(500).optional(),
+    trialPeriod: z.string().trim().max(200).optional(),
+    placeOfWork: text(300),
+    duties: text(2000),
+    payBasis: text(500),
+    payPeriod: text(200),
+    workingHours: text(500),
+    annualLeave: text(500),
+    noticePeriod: text(500),
+    collectiveAgreement: text(300),
+  })
+  .superRefine((t, ctx) => {
+    if (t.endDate && t.endDate < t.startDate)
+      ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'The end date is before the start date.' });
+    if (t.endDate && !t.fixedTermReason)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fixedTermReason'],
+        message: 'A fixed-term contract needs the reason for the fixed term (Employment Contracts Act 1:3).',
+      });
+  });
 
 export const contractSigner = z.object({
   role: z.enum(SIGNER_ROLES),
   name: text(200),
   email: z.email({ message: 'Not a valid e-mail address.' }),
-  phone: z.string().regex(/^\+?[0-9][0-9 ]{5,19}$/, 'Use a phone number like +358 40 123 4567.').optional(),
+  phone: z
+    .string()
+    .regex(/^\+?[0-9][0-9 ]{5,19}$/, 'Use a phone number like +358 40 123 4567.')
+    .optional(),
   language: z.enum(LANGUAGES).default('fi'),
   /** Equal orders sign in parallel; without orders, signingOrder decides. */
   order: z.number().int().min(1).max(20).optional(),
 });
 
-export const createContractRequest = z.object({
-  title: text(200).optional(),
-  language: z.enum(LANGUAGES).default('fi'),
-  terms: terms.optional(),
-  /** A PDF uploaded with POST /api/documents, used instead of the template. */
-  documentVersionId: z.string().trim().min(1).max(100).optional(),
-  signers: z.array(contractSigner).min(1, 'Name at least one signer.').max(10),
-  signingOrder: z.enum(['sequential', 'parallel']).default('sequential'),
-  deadline: z.iso.datetime({ offset: true, message: 'Use a date and time like 2026-08-01T16:00:00+03:00.' }).optional(),
-  reminderIntervalHours: z.number().positive().max(24 * 30).default(48),
-  maxReminders: z.number().int().min(0).max(10).default(3),
-  hr: z.object({ name: text(200).optional(), email: z.email({ message: 'Not a valid e-mail address.' }), language: z.enum(LANGUAGES).default('fi') }),
-  /** A one-time code by e-mail or SMS before signing; SMS needs every signer's phone. */
-  verification: z.enum(VERIFICATION_METHODS).default('none'),
-  taskClass: z.string().refine((c) => c in RECORDS_PLAN, 'Not a task class of the records management plan.').default(EMPLOYMENT_CONTRACT_TASK_CLASS),
-}).superRefine((r, ctx) => {
-  if (!r.terms === !r.documentVersionId) {
-    ctx.addIssue({ code: 'custom', path: ['terms'], message: 'Give either the contract terms (for the template) or documentVersionId (an uploaded PDF), not both.' });
-  }
-  const seen = new Set<string>();
-  r.signers.forEach((s, index) => {
-    const key = s.email.toLowerCase();
-    if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['signers', index, 'email'], message: 'The same signer is named twice.' });
-    seen.add(key);
-  });
-  if (r.verification === 'smsCode') {
+export const createContractRequest = z
+  .object({
+    title: text(200).optional(),
+    language: z.enum(LANGUAGES).default('fi'),
+    terms: terms.optional(),
+    /** A PDF uploaded with POST /api/documents, used instead of the template. */
+    documentVersionId: z.string().trim().min(1).max(100).optional(),
+    signers: z.array(contractSigner).min(1, 'Name at least one signer.').max(10),
+    signingOrder: z.enum(['sequential', 'parallel']).default('sequential'),
+    deadline: z.iso.datetime({ offset: true, message: 'Use a date and time like 2026-08-01T16:00:00+03:00.' }).optional(),
+    reminderIntervalHours: z
+      .number()
+      .positive()
+      .max(24 * 30)
+      .default(48),
+    maxReminders: z.number().int().min(0).max(10).default(3),
+    hr: z.object({
+      name: text(200).optional(),
+      email: z.email({ message: 'Not a valid e-mail address.' }),
+      language: z.enum(LANGUAGES).default('fi'),
+    }),
+    /** A one-time code by e-mail or SMS before signing; SMS needs every signer's phone. */
+    verification: z.enum(VERIFICATION_METHODS).default('none'),
+    taskClass: z
+      .string()
+      .refine((c) => c in RECORDS_PLAN, 'Not a task class of the records management plan.')
+      .default(EMPLOYMENT_CONTRACT_TASK_CLASS),
+  })
+  .superRefine((r, ctx) => {
+    if (!r.terms === !r.documentVersionId) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['terms'],
+        message: 'Give either the contract terms (for the template) or documentVersionId (an uploaded PDF), not both.',
+      });
+    }
+    const seen = new Set<string>();
     r.signers.forEach((s, index) => {
-      if (!s.phone) ctx.addIssue({ code: 'custom', path: ['signers', index, 'phone'], message: 'An SMS code needs the signer\'s phone number.' });
+      const key = s.email.toLowerCase();
+      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['signers', index, 'email'], message: 'The same signer is named twice.' });
+      seen.add(key);
     });
-  }
-  if (r.deadline && Date.parse(r.deadline) <= Date.now()) ctx.addIssue({ code: 'custom', path: ['deadline'], message: 'The deadline is in the past.' });
-});
+    if (r.verification === 'smsCode') {
+      r.signers.forEach((s, index) => {
+        if (!s.phone)
+          ctx.addIssue({ code: 'custom', path: ['signers', index, 'phone'], message: "An SMS code needs the signer's phone number." });
+      });
+    }
+    if (r.deadline && Date.parse(r.deadline) <= Date.now())
+      ctx.addIssue({ code: 'custom', path: ['deadline'], message: 'The deadline is in the past.' });
+  });
 export type CreateContractRequest = z.input<typeof createContractRequest>;

@@ -8,7 +8,13 @@ import type { DocumentStore } from '../store/documentStore';
 import { type ContractSigner, type EmploymentContractRecord, EmploymentContracts } from '../store/employmentContracts';
 import { contractStateQuery, type EmploymentContractState } from '../workflows/employmentContract';
 import { type DecisionReceipt, decideUpdate, REJECTIONS, type RejectionType, type RoundSnapshot } from '../workflows/signingRound';
-import { type Completion, type SignerVerifier, type VerificationEvidence, verifierFor, type VerificationSubject } from '../verification/signerVerification';
+import {
+  type Completion,
+  type SignerVerifier,
+  type VerificationEvidence,
+  verifierFor,
+  type VerificationSubject,
+} from '../verification/signerVerification';
 import { queryProcess, SIGNING_REJECTION_STATUS, updateProcess } from './processHandles';
 import { type Requester, type ServiceDeps } from './serviceDeps';
 
@@ -53,7 +59,13 @@ export class ContractSignerService {
 
   subject({ record, signer }: SignerLink, language: Language): VerificationSubject {
     return {
-      processId: record.contractId, participantId: signer.participantId, name: signer.name, email: signer.email, phone: signer.phone, language, documentTitle: record.title,
+      processId: record.contractId,
+      participantId: signer.participantId,
+      name: signer.name,
+      email: signer.email,
+      phone: signer.phone,
+      language,
+      documentTitle: record.title,
       staffContact: record.hr,
     };
   }
@@ -67,8 +79,13 @@ export class ContractSignerService {
     const verifier = this.verifier(signer.record);
     const challenge = await verifier.begin(this.subject(signer, language));
     await this.deps.audit.append({
-      eventId: `${signer.record.contractId}/code/${randomUUID()}`, processId: signer.record.contractId, actor: by.actor,
-      action: challenge.kind === 'refused' ? 'contract.code_refused' : 'contract.code_sent', at: new Date(), ip: by.ip, userAgent: by.userAgent,
+      eventId: `${signer.record.contractId}/code/${randomUUID()}`,
+      processId: signer.record.contractId,
+      actor: by.actor,
+      action: challenge.kind === 'refused' ? 'contract.code_refused' : 'contract.code_sent',
+      at: new Date(),
+      ip: by.ip,
+      userAgent: by.userAgent,
       details: challenge.kind === 'refused' ? { method: verifier.method, reason: challenge.reason } : { method: verifier.method },
     });
     return challenge;
@@ -78,8 +95,13 @@ export class ContractSignerService {
     const method = signer.record.verification;
     const result = await this.verifier(signer.record).complete(this.subject(signer, language), { code });
     await this.deps.audit.append({
-      eventId: `${signer.record.contractId}/verify/${randomUUID()}`, processId: signer.record.contractId, actor: by.actor,
-      action: result.ok ? 'contract.verified' : 'contract.verification_failed', at: new Date(), ip: by.ip, userAgent: by.userAgent,
+      eventId: `${signer.record.contractId}/verify/${randomUUID()}`,
+      processId: signer.record.contractId,
+      actor: by.actor,
+      action: result.ok ? 'contract.verified' : 'contract.verification_failed',
+      at: new Date(),
+      ip: by.ip,
+      userAgent: by.userAgent,
       details: result.ok ? { method } : { method, reason: result.reason },
     });
     return result;
@@ -90,8 +112,14 @@ export class ContractSignerService {
     const { pageCount } = await inspectPdf(await this.deps.store.readVersion(state.round.documentVersionId!));
     if (audit) {
       await this.deps.audit.append({
-        eventId: `${signer.record.contractId}/viewed/${signer.signer.participantId}`, processId: signer.record.contractId, actor: by.actor,
-        action: 'contract.viewed', at: new Date(), ip: by.ip, userAgent: by.userAgent, documentSha256: state.round.documentSha256,
+        eventId: `${signer.record.contractId}/viewed/${signer.signer.participantId}`,
+        processId: signer.record.contractId,
+        actor: by.actor,
+        action: 'contract.viewed',
+        at: new Date(),
+        ip: by.ip,
+        userAgent: by.userAgent,
+        documentSha256: state.round.documentSha256,
       });
     }
     return { pageCount };
@@ -100,19 +128,41 @@ export class ContractSignerService {
   /** Stores what the signer did as evidence, then hands the process the decision with the evidence's id. */
   async decide(
     { record, signer }: SignerLink,
-    decision: { decision: 'sign' | 'decline'; documentSha256: string; typedName?: string; reason?: string; verification: VerificationEvidence },
+    decision: {
+      decision: 'sign' | 'decline';
+      documentSha256: string;
+      typedName?: string;
+      reason?: string;
+      verification: VerificationEvidence;
+    },
     by: Requester,
   ): Promise<DecisionReceipt> {
     const evidenceId = randomUUID();
     // Checked first, so a decision the round would refuse leaves no evidence record behind.
-    await checkDecisionBeforeEvidence(this.deps.store, (await this.state(record.contractId)).round, signer.participantId, decision.documentSha256);
+    await checkDecisionBeforeEvidence(
+      this.deps.store,
+      (await this.state(record.contractId)).round,
+      signer.participantId,
+      decision.documentSha256,
+    );
     await this.contracts.recordEvidence({
-      evidenceId, contractId: record.contractId, participantId: signer.participantId, decision: decision.decision,
-      typedName: decision.decision === 'sign' ? decision.typedName?.trim() : undefined, reason: decision.decision === 'decline' ? decision.reason : undefined,
-      documentSha256: decision.documentSha256, ip: by.ip, userAgent: by.userAgent, verification: decision.verification, at: new Date(),
+      evidenceId,
+      contractId: record.contractId,
+      participantId: signer.participantId,
+      decision: decision.decision,
+      typedName: decision.decision === 'sign' ? decision.typedName?.trim() : undefined,
+      reason: decision.decision === 'decline' ? decision.reason : undefined,
+      documentSha256: decision.documentSha256,
+      ip: by.ip,
+      userAgent: by.userAgent,
+      verification: decision.verification,
+      at: new Date(),
     });
     return updateProcess(this.deps.temporal, record.contractId, decideUpdate, {
-      participantId: signer.participantId, decision: decision.decision, documentSha256: decision.documentSha256, evidenceId,
+      participantId: signer.participantId,
+      decision: decision.decision,
+      documentSha256: decision.documentSha256,
+      evidenceId,
     });
   }
 
@@ -129,7 +179,6 @@ export class ContractSignerService {
   }
 }
 
-
 /**
  * A signer's decision checked as the round's validator will check it, before
  * its evidence (typed name, IP, browser) is stored: a decision the round would
@@ -137,7 +186,12 @@ export class ContractSignerService {
  * version it has shown; from outside, a hash no version of the document has
  * is refused here, and the round's own check stays the last word.
  */
-export async function checkDecisionBeforeEvidence(store: DocumentStore, round: RoundSnapshot, participantId: string, documentSha256: string): Promise<void> {
+export async function checkDecisionBeforeEvidence(
+  store: DocumentStore,
+  round: RoundSnapshot,
+  participantId: string,
+  documentSha256: string,
+): Promise<void> {
   const refuse = (type: RejectionType) => new SinettiError(type, REJECTIONS[type], SIGNING_REJECTION_STATUS[type]);
   if (round.status !== 'open') throw refuse('round_closed');
   if (!round.documentVersionId) throw refuse('not_open_yet');

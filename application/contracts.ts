@@ -3,9 +3,19 @@ import { type z } from 'zod';
 import { NotFoundError, SinettiError } from '../common/errors';
 import { contractTitle } from '../rules/contractLabels';
 import { inspectPdf } from '../signing/errors';
-import { activeSigners, type ContractSigner, type EmploymentContractRecord, EmploymentContracts, SIGNER_ROLES } from '../store/employmentContracts';
 import {
-  contractStateQuery, EMPLOYMENT_CONTRACT, type EmploymentContractInput, type EmploymentContractState, employmentContractWorkflow,
+  activeSigners,
+  type ContractSigner,
+  type EmploymentContractRecord,
+  EmploymentContracts,
+  SIGNER_ROLES,
+} from '../store/employmentContracts';
+import {
+  contractStateQuery,
+  EMPLOYMENT_CONTRACT,
+  type EmploymentContractInput,
+  type EmploymentContractState,
+  employmentContractWorkflow,
 } from '../workflows/employmentContract';
 import { cancelUpdate, extendDeadlineUpdate, type RoundStanding } from '../workflows/adminUpdates';
 import { resendInvitationUpdate, type RoundSnapshot } from '../workflows/signingRound';
@@ -28,7 +38,11 @@ function signingOrder(signers: z.infer<typeof contractSigner>[], mode: 'sequenti
   const ranked = signers.map((s, index) => ({ s, index })).sort((a, b) => roleRank(a.s.role) - roleRank(b.s.role) || a.index - b.index);
   return ranked.map(({ s }, position) => ({
     participantId: `signer-${position + 1}`,
-    role: s.role, name: s.name, email: s.email, phone: s.phone, language: s.language,
+    role: s.role,
+    name: s.name,
+    email: s.email,
+    phone: s.phone,
+    language: s.language,
     order: s.order ?? (mode === 'parallel' ? 1 : position + 1),
   }));
 }
@@ -44,7 +58,10 @@ export class ContractService {
   constructor(private readonly deps: ServiceDeps) {}
 
   /** Checks an uploaded PDF, stores the contract record, audits and starts the process. */
-  async start(request: z.infer<typeof createContractRequest>, by: Requester): Promise<{ contractId: string; deadlineAt: Date; signers: EmploymentContractInput['signers'] }> {
+  async start(
+    request: z.infer<typeof createContractRequest>,
+    by: Requester,
+  ): Promise<{ contractId: string; deadlineAt: Date; signers: EmploymentContractInput['signers'] }> {
     const { deps } = this;
     if (request.documentVersionId) await this.checkUpload(request.documentVersionId);
     const contractId = `contract-${randomUUID()}`;
@@ -64,8 +81,14 @@ export class ContractService {
     };
     await this.contracts.create(record);
     await deps.audit.append({
-      eventId: `${contractId}/created`, processId: contractId, actor: by.actor, action: 'contract.created',
-      at: record.createdAt, ip: by.ip, userAgent: by.userAgent, details: { signers: signers.length, template: !request.documentVersionId, verification: request.verification },
+      eventId: `${contractId}/created`,
+      processId: contractId,
+      actor: by.actor,
+      action: 'contract.created',
+      at: record.createdAt,
+      ip: by.ip,
+      userAgent: by.userAgent,
+      details: { signers: signers.length, template: !request.documentVersionId, verification: request.verification },
     });
     const input: EmploymentContractInput = {
       contractId,
@@ -76,18 +99,25 @@ export class ContractService {
       reminders: { intervalMs: Math.round(request.reminderIntervalHours * HOUR_MS), max: request.maxReminders },
       taskClass: request.taskClass,
     };
-    await deps.temporal.workflow.start(employmentContractWorkflow, { taskQueue: deps.config.temporal.taskQueue, workflowId: contractId, args: [input] });
+    await deps.temporal.workflow.start(employmentContractWorkflow, {
+      taskQueue: deps.config.temporal.taskQueue,
+      workflowId: contractId,
+      args: [input],
+    });
     return { contractId, deadlineAt, signers: input.signers };
   }
 
   /** The uploaded version a contract is to be signed on: it must exist, be an upload and a usable PDF. */
   private async checkUpload(versionId: string): Promise<void> {
-    const refuse = (message: string, detail: string) => new SinettiError('invalid_request', `documentVersionId: ${message}`, 400, [{ field: 'documentVersionId', message: detail }]);
+    const refuse = (message: string, detail: string) =>
+      new SinettiError('invalid_request', `documentVersionId: ${message}`, 400, [{ field: 'documentVersionId', message: detail }]);
     const version = await this.deps.store.getVersion(versionId).catch((error: unknown) => {
-      if (error instanceof NotFoundError) throw refuse('no uploaded document has this id; upload the PDF with POST /api/documents first.', 'Unknown document version.');
+      if (error instanceof NotFoundError)
+        throw refuse('no uploaded document has this id; upload the PDF with POST /api/documents first.', 'Unknown document version.');
       throw error;
     });
-    if (version.kind !== 'upload') throw refuse('use the version returned by the upload, not a prepared or signed one.', 'Not an uploaded version.');
+    if (version.kind !== 'upload')
+      throw refuse('use the version returned by the upload, not a prepared or signed one.', 'Not an uploaded version.');
     await inspectPdf(await this.deps.store.readVersion(version.versionId));
   }
 
@@ -106,7 +136,11 @@ export class ContractService {
         title: record.title,
         createdAt: record.createdAt,
         status: status ?? 'starting',
-        awaited: open ? activeSigners(record).filter((s) => awaitedRoles.includes(s.role)).map((s) => ({ participantId: s.participantId, role: s.role, name: s.name })) : [],
+        awaited: open
+          ? activeSigners(record)
+              .filter((s) => awaitedRoles.includes(s.role))
+              .map((s) => ({ participantId: s.participantId, role: s.role, name: s.name }))
+          : [],
         deadlineAt,
         timeLeftSeconds: open && deadlineAt ? Math.max(0, Math.round((new Date(deadlineAt).getTime() - now) / 1000)) : null,
       };
@@ -129,11 +163,18 @@ export class ContractService {
     const signers = activeSigners(record).map((s) => ({ ...s, ...state.round.signers.find((p) => p.participantId === s.participantId) }));
     const deadline = Date.parse(state.round.deadlineAt);
     return {
-      contractId, title: record.title, createdBy: record.createdBy, createdAt: record.createdAt,
-      status: state.status, deadlineAt: state.round.deadlineAt,
+      contractId,
+      title: record.title,
+      createdBy: record.createdBy,
+      createdAt: record.createdAt,
+      status: state.status,
+      deadlineAt: state.round.deadlineAt,
       timeLeftSeconds: state.endedAt ? null : Math.max(0, Math.round((deadline - Date.now()) / 1000)),
-      awaited: state.round.awaited, signers,
-      sealedVersionId: state.sealedVersionId, certificateVersionId: state.certificateVersionId, archiveId: state.archiveId,
+      awaited: state.round.awaited,
+      signers,
+      sealedVersionId: state.sealedVersionId,
+      certificateVersionId: state.certificateVersionId,
+      archiveId: state.archiveId,
       history: await this.history(contractId),
     };
   }

@@ -11,12 +11,25 @@ export class DocumentService {
 
   /** Checks the PDF (not encrypted, not malformed), stores it as the first version of a new document and audits the upload. */
   async upload(bytes: Buffer, fileName: string, by: Requester): Promise<StoredVersion & { pages: number }> {
-    if (bytes.length === 0) throw new SinettiError('empty_upload', 'Send the PDF file as the request body with Content-Type: application/pdf.', 400);
+    if (bytes.length === 0)
+      throw new SinettiError('empty_upload', 'Send the PDF file as the request body with Content-Type: application/pdf.', 400);
     const inspection = await inspectPdf(bytes);
-    const saved = await this.deps.store.saveVersion({ key: `upload/${randomUUID()}`, bytes, fileName: safeFileName(fileName), kind: 'upload' });
+    const saved = await this.deps.store.saveVersion({
+      key: `upload/${randomUUID()}`,
+      bytes,
+      fileName: safeFileName(fileName),
+      kind: 'upload',
+    });
     await this.deps.audit.append({
-      eventId: `upload/${saved.versionId}`, processId: `document/${saved.documentId}`, actor: by.actor, action: 'document.uploaded',
-      at: new Date(), ip: by.ip, userAgent: by.userAgent, documentSha256: saved.sha256, details: { pages: inspection.pageCount },
+      eventId: `upload/${saved.versionId}`,
+      processId: `document/${saved.documentId}`,
+      actor: by.actor,
+      action: 'document.uploaded',
+      at: new Date(),
+      ip: by.ip,
+      userAgent: by.userAgent,
+      documentSha256: saved.sha256,
+      details: { pages: inspection.pageCount },
     });
     return { ...saved, pages: inspection.pageCount };
   }
@@ -37,7 +50,8 @@ export class DocumentService {
     const version = await this.deps.store.getVersion(versionId);
     const processId = `seal-${randomUUID()}`;
     await this.deps.temporal.workflow.start(organisationSealWorkflow, {
-      taskQueue: this.deps.config.temporal.taskQueue, workflowId: processId,
+      taskQueue: this.deps.config.temporal.taskQueue,
+      workflowId: processId,
       args: [{ versionId: version.versionId, organization: this.deps.config.organization, requestedBy: actor, title }],
     });
     return { processId };

@@ -25,7 +25,10 @@ import { type ServiceDeps } from './serviceDeps';
 
 export const addressSchema = z.object({
   street: z.string().trim().min(1).max(200),
-  postalCode: z.string().trim().regex(/^\d{5}$/, 'five digits'),
+  postalCode: z
+    .string()
+    .trim()
+    .regex(/^\d{5}$/, 'five digits'),
   city: z.string().trim().min(1).max(100),
   countryCode: z.string().trim().length(2).default('FI'),
 });
@@ -37,11 +40,22 @@ export interface LetterRequest {
   recipient: { id: string; name?: string; address?: z.input<typeof addressSchema> };
 }
 
-export interface NewLetterTemplate { name: string; title: string; body: string; language: 'fi' | 'sv' | 'en' }
+export interface NewLetterTemplate {
+  name: string;
+  title: string;
+  body: string;
+  language: 'fi' | 'sv' | 'en';
+}
 
 type Problem = { row?: number; field: string; code: string; message: string };
 
-const fail = (problem: Problem, status = 422) => new SinettiError(problem.code, problem.row ? `Row ${problem.row}, ${problem.field}: ${problem.message}` : `${problem.field}: ${problem.message}`, status, problem);
+const fail = (problem: Problem, status = 422) =>
+  new SinettiError(
+    problem.code,
+    problem.row ? `Row ${problem.row}, ${problem.field}: ${problem.message}` : `${problem.field}: ${problem.message}`,
+    status,
+    problem,
+  );
 
 export class LetterService {
   private readonly letters = new Letters();
@@ -57,16 +71,25 @@ export class LetterService {
   /** Checks the letter and its PDF, stores it and starts its officialLetter process. */
   async send(request: LetterRequest, actor: string): Promise<{ processId: string; letterId: string }> {
     const checked = this.letterFrom({
-      recipientId: request.recipient.id, name: request.recipient.name, address: request.recipient.address,
-      title: request.title, body: request.body, versionId: request.versionId,
+      recipientId: request.recipient.id,
+      name: request.recipient.name,
+      address: request.recipient.address,
+      title: request.title,
+      body: request.body,
+      versionId: request.versionId,
     });
     if ('problem' in checked) throw fail(checked.problem);
     const documentProblem = await this.checkDocument(request.versionId);
-    if (documentProblem) throw fail({ field: 'versionId', ...documentProblem }, documentProblem.code === 'document_too_large' ? 413 : documentProblem.code === 'document_not_found' ? 404 : 422);
+    if (documentProblem)
+      throw fail(
+        { field: 'versionId', ...documentProblem },
+        documentProblem.code === 'document_too_large' ? 413 : documentProblem.code === 'document_not_found' ? 404 : 422,
+      );
     const letterId = `letter-${randomUUID()}`;
     await this.letters.create([{ _id: letterId, processId: letterId, createdAt: new Date(), ...checked.letter }]);
     await this.deps.temporal.workflow.start(officialLetterWorkflow, {
-      taskQueue: this.deps.config.temporal.taskQueue, workflowId: letterId,
+      taskQueue: this.deps.config.temporal.taskQueue,
+      workflowId: letterId,
       args: [{ letterId, organization: this.deps.config.organization, requestedBy: actor, trackingDays: this.mail.trackingDays }],
     });
     return { processId: letterId, letterId };
@@ -83,11 +106,20 @@ export class LetterService {
     const state = letter.trackedBy ? undefined : await queryWhileRunning(this.deps.temporal, letter.processId, letterStateQuery);
     const eventsSoFar = letter.trackedBy && letter.status === 'sent' ? await this.trackedEvents(letter.trackedBy, letter._id) : undefined;
     return {
-      letterId: letter._id, processId: letter.processId, batchId: letter.batchId, row: letter.row,
-      recipient: maskIdentifier(letter.recipientId), recipientKind: letter.recipientKind, addressFrom: letter.addressFrom,
-      title: letter.title, status: state?.status ?? letter.status, channel: state?.channel ?? letter.channel,
-      deemedNotifiedOn: state?.deemedNotifiedOn ?? letter.deemedNotifiedOn, costCents: state?.costCents ?? letter.costCents,
-      events: state?.events ?? eventsSoFar ?? letter.events, failure: state?.failure ?? letter.failure,
+      letterId: letter._id,
+      processId: letter.processId,
+      batchId: letter.batchId,
+      row: letter.row,
+      recipient: maskIdentifier(letter.recipientId),
+      recipientKind: letter.recipientKind,
+      addressFrom: letter.addressFrom,
+      title: letter.title,
+      status: state?.status ?? letter.status,
+      channel: state?.channel ?? letter.channel,
+      deemedNotifiedOn: state?.deemedNotifiedOn ?? letter.deemedNotifiedOn,
+      costCents: state?.costCents ?? letter.costCents,
+      events: state?.events ?? eventsSoFar ?? letter.events,
+      failure: state?.failure ?? letter.failure,
     };
   }
 
@@ -103,9 +135,17 @@ export class LetterService {
 
   /** A letter template for batches, its placeholders checked. */
   async createTemplate(request: NewLetterTemplate, actor: string): Promise<{ templateId: string; placeholders: string[] }> {
-    for (const [field, text] of [['title', request.title], ['body', request.body]] as const) {
+    for (const [field, text] of [
+      ['title', request.title],
+      ['body', request.body],
+    ] as const) {
       const malformed = malformedPlaceholder(text);
-      if (malformed) throw fail({ field, code: 'template_placeholder', message: `A placeholder is written {{column}} with a letter first, then letters, digits or _: near "${malformed}".` });
+      if (malformed)
+        throw fail({
+          field,
+          code: 'template_placeholder',
+          message: `A placeholder is written {{column}} with a letter first, then letters, digits or _: near "${malformed}".`,
+        });
     }
     const templateId = `letter-template-${randomUUID()}`;
     const placeholders = templatePlaceholders(request.title, request.body);
@@ -117,7 +157,15 @@ export class LetterService {
     try {
       return await this.templates.get(templateId);
     } catch (error) {
-      if (error instanceof NotFoundError) throw fail({ field: 'templateId', code: 'template_not_found', message: `No letter template ${templateId}; create one first with POST /api/letter-templates.` }, 404);
+      if (error instanceof NotFoundError)
+        throw fail(
+          {
+            field: 'templateId',
+            code: 'template_not_found',
+            message: `No letter template ${templateId}; create one first with POST /api/letter-templates.`,
+          },
+          404,
+        );
       throw error;
     }
   }
@@ -126,35 +174,78 @@ export class LetterService {
    * Reads a batch CSV row by row, checking each; the first bad row refuses
    * the whole batch (its stored rows are discarded) and nothing is sent.
    */
-  async startBatch(csv: AsyncIterable<Buffer | string>, defaults: { documentVersionId?: string; title?: string; templateId?: string }, actor: string): Promise<{ batchId: string; processId: string; rows: number }> {
+  async startBatch(
+    csv: AsyncIterable<Buffer | string>,
+    defaults: { documentVersionId?: string; title?: string; templateId?: string },
+    actor: string,
+  ): Promise<{ batchId: string; processId: string; rows: number }> {
     const template = defaults.templateId ? await this.template(defaults.templateId) : undefined;
     const batchId = `letter-batch-${randomUUID()}`;
     const checkedDocuments = new Map<string, Omit<Problem, 'row' | 'field'> | null>();
     let header: string[] | undefined;
     let rows = 0;
     let chunk: LetterRecord[] = [];
-    const flush = async () => { if (chunk.length) { await this.letters.create(chunk); chunk = []; } };
+    const flush = async () => {
+      if (chunk.length) {
+        await this.letters.create(chunk);
+        chunk = [];
+      }
+    };
     try {
       for await (const record of readCsvRecords(csv)) {
         if (!header) {
           header = record.fields.map((h) => h.trim());
-          if (!header.includes('recipientId')) throw fail({ field: 'recipientId', code: 'csv_header', message: 'The first line must name the columns; recipientId is required.' }, 400);
+          if (!header.includes('recipientId'))
+            throw fail(
+              { field: 'recipientId', code: 'csv_header', message: 'The first line must name the columns; recipientId is required.' },
+              400,
+            );
           const missing = template?.placeholders.find((name) => !header!.includes(name));
-          if (missing) throw fail({ field: missing, code: 'csv_header', message: `The template fills in {{${missing}}}: the CSV needs a column named ${missing}.` }, 400);
+          if (missing)
+            throw fail(
+              {
+                field: missing,
+                code: 'csv_header',
+                message: `The template fills in {{${missing}}}: the CSV needs a column named ${missing}.`,
+              },
+              400,
+            );
           continue;
         }
         rows += 1;
-        if (rows > this.mail.batch.maxRows) throw fail({ field: '(batch)', code: 'batch_too_large', message: `A batch may have at most ${this.mail.batch.maxRows} letters.` }, 413);
-        const cell = (name: string) => { const i = header!.indexOf(name); return i >= 0 ? (record.fields[i] ?? '').trim() : ''; };
+        if (rows > this.mail.batch.maxRows)
+          throw fail(
+            { field: '(batch)', code: 'batch_too_large', message: `A batch may have at most ${this.mail.batch.maxRows} letters.` },
+            413,
+          );
+        const cell = (name: string) => {
+          const i = header!.indexOf(name);
+          return i >= 0 ? (record.fields[i] ?? '').trim() : '';
+        };
         const versionId = template ? undefined : cell('documentVersionId') || defaults.documentVersionId;
-        if (!template && !versionId) throw fail({ row: rows, field: 'documentVersionId', code: 'document_missing', message: 'No PDF: give documentVersionId in the row or as ?documentVersionId=, or a letter template as ?templateId=.' });
+        if (!template && !versionId)
+          throw fail({
+            row: rows,
+            field: 'documentVersionId',
+            code: 'document_missing',
+            message: 'No PDF: give documentVersionId in the row or as ?documentVersionId=, or a letter template as ?templateId=.',
+          });
         const fields = template ? Object.fromEntries(template.placeholders.map((name) => [name, cell(name)])) : undefined;
         const empty = template?.placeholders.find((name) => !fields![name]);
-        if (empty) throw fail({ row: rows, field: empty, code: 'template_field_missing', message: `The template fills in {{${empty}}}, but this row leaves ${empty} empty.` });
+        if (empty)
+          throw fail({
+            row: rows,
+            field: empty,
+            code: 'template_field_missing',
+            message: `The template fills in {{${empty}}}, but this row leaves ${empty} empty.`,
+          });
         const checked = this.letterFrom({
-          recipientId: cell('recipientId'), name: cell('name') || undefined,
+          recipientId: cell('recipientId'),
+          name: cell('name') || undefined,
           address: { street: cell('street'), postalCode: cell('postalCode'), city: cell('city'), countryCode: cell('countryCode') || 'FI' },
-          title: template ? mergeTemplate(template.title, fields!) : cell('title') || defaults.title || '', body: cell('body') || undefined, versionId,
+          title: template ? mergeTemplate(template.title, fields!) : cell('title') || defaults.title || '',
+          body: cell('body') || undefined,
+          versionId,
         });
         if ('problem' in checked) throw fail({ row: rows, ...checked.problem });
         if (versionId) {
@@ -163,23 +254,52 @@ export class LetterService {
           if (documentProblem) throw fail({ row: rows, field: 'documentVersionId', ...documentProblem });
         }
         const letterId = letterProcessId(batchId, rows);
-        chunk.push({ _id: letterId, processId: letterId, batchId, row: rows, trackedBy: rowDeliveryTrackerId(batchId, rows, this.mail.batch.pageSize), createdAt: new Date(), ...checked.letter, ...(template ? { template: { templateId: template._id, fields: fields! } } : {}) });
+        chunk.push({
+          _id: letterId,
+          processId: letterId,
+          batchId,
+          row: rows,
+          trackedBy: rowDeliveryTrackerId(batchId, rows, this.mail.batch.pageSize),
+          createdAt: new Date(),
+          ...checked.letter,
+          ...(template ? { template: { templateId: template._id, fields: fields! } } : {}),
+        });
         if (chunk.length >= 500) await flush();
       }
-      if (rows === 0) throw fail({ field: '(batch)', code: 'empty_batch', message: 'The CSV has no letters: a header line and at least one row are needed.' }, 400);
+      if (rows === 0)
+        throw fail(
+          { field: '(batch)', code: 'empty_batch', message: 'The CSV has no letters: a header line and at least one row are needed.' },
+          400,
+        );
       await flush();
     } catch (error) {
       await this.letters.discardBatch(batchId);
       if (error instanceof CsvError) throw fail({ field: '(csv)', code: 'csv_unreadable', message: error.message }, 400);
       throw error;
     }
-    await this.letters.createBatch({ _id: batchId, total: rows, createdBy: actor, createdAt: new Date(), processId: batchId, pageSize: this.mail.batch.pageSize, pageTallies: true });
+    await this.letters.createBatch({
+      _id: batchId,
+      total: rows,
+      createdBy: actor,
+      createdAt: new Date(),
+      processId: batchId,
+      pageSize: this.mail.batch.pageSize,
+      pageTallies: true,
+    });
     await this.deps.temporal.workflow.start(letterBatchWorkflow, {
-      taskQueue: this.deps.config.temporal.taskQueue, workflowId: batchId,
-      args: [{
-        batchId, total: rows, organization: this.deps.config.organization, requestedBy: actor, trackingDays: this.mail.trackingDays,
-        pageSize: this.mail.batch.pageSize, ratePerSecond: this.mail.batch.ratePerSecond,
-      }],
+      taskQueue: this.deps.config.temporal.taskQueue,
+      workflowId: batchId,
+      args: [
+        {
+          batchId,
+          total: rows,
+          organization: this.deps.config.organization,
+          requestedBy: actor,
+          trackingDays: this.mail.trackingDays,
+          pageSize: this.mail.batch.pageSize,
+          ratePerSecond: this.mail.batch.ratePerSecond,
+        },
+      ],
     });
     return { batchId, processId: batchId, rows };
   }
@@ -195,7 +315,12 @@ export class LetterService {
   /** The batch's final report as CSV; 409 while it is still being sent. */
   async report(batchId: string): Promise<{ batchId: string; csv: Buffer }> {
     const batch = await this.letters.getBatch(batchId);
-    if (!batch.reportVersionId) throw new SinettiError('report_not_ready', 'The batch is still being sent; its report is written when every letter has been dispatched.', 409);
+    if (!batch.reportVersionId)
+      throw new SinettiError(
+        'report_not_ready',
+        'The batch is still being sent; its report is written when every letter has been dispatched.',
+        409,
+      );
     return { batchId: batch._id, csv: await this.deps.store.readVersion(batch.reportVersionId) };
   }
 
@@ -206,15 +331,25 @@ export class LetterService {
    */
   async progress(batch: LetterBatchRecord, live = true) {
     const [counts, state] = await Promise.all([
-      batch.pageTallies && batch.pageSize ? this.tallies.batchCounts(batch.total, batchPageTrackerIds(batch._id, batch.total, batch.pageSize)) : this.letters.batchCounts(batch._id),
+      batch.pageTallies && batch.pageSize
+        ? this.tallies.batchCounts(batch.total, batchPageTrackerIds(batch._id, batch.total, batch.pageSize))
+        : this.letters.batchCounts(batch._id),
       live ? queryWhileRunning(this.deps.temporal, batch.processId, letterBatchStateQuery) : Promise.resolve(undefined),
     ]);
     const done = batch.total - (counts.byStatus.created ?? 0);
     return {
-      batchId: batch._id, createdAt: batch.createdAt, total: batch.total, processed: done, percent: Math.floor((100 * done) / batch.total),
+      batchId: batch._id,
+      createdAt: batch.createdAt,
+      total: batch.total,
+      processed: done,
+      percent: Math.floor((100 * done) / batch.total),
       status: state?.status ?? (batch.reportVersionId ? 'completed' : 'sending'),
-      byStatus: counts.byStatus, byChannel: counts.byChannel, costCents: counts.costCents, paperCostCents: counts.paperCostCents,
-      pagesDone: state?.pagesDone, reportReady: Boolean(batch.reportVersionId),
+      byStatus: counts.byStatus,
+      byChannel: counts.byChannel,
+      costCents: counts.costCents,
+      paperCostCents: counts.paperCostCents,
+      pagesDone: state?.pagesDone,
+      reportReady: Boolean(batch.reportVersionId),
       report: batch.reportVersionId ? `/api/letter-batches/${batch._id}/report.csv` : undefined,
     };
   }
@@ -225,11 +360,14 @@ export class LetterService {
     try {
       version = await this.deps.store.getVersion(versionId);
     } catch (error) {
-      if (error instanceof NotFoundError) return { code: 'document_not_found', message: `No document version ${versionId}; upload the PDF first with POST /api/documents.` };
+      if (error instanceof NotFoundError)
+        return { code: 'document_not_found', message: `No document version ${versionId}; upload the PDF first with POST /api/documents.` };
       throw error;
     }
-    const codeAndMessage = (problem: { code: string; message: string } | null) => problem && { code: problem.code, message: problem.message };
-    if (version.size > this.mail.maxPdfBytes) return codeAndMessage(checkLetterPdf({ size: version.size, pageSizes: [] }, this.mail.maxPdfBytes));
+    const codeAndMessage = (problem: { code: string; message: string } | null) =>
+      problem && { code: problem.code, message: problem.message };
+    if (version.size > this.mail.maxPdfBytes)
+      return codeAndMessage(checkLetterPdf({ size: version.size, pageSizes: [] }, this.mail.maxPdfBytes));
     try {
       const inspection = await inspectPdf(await this.deps.store.readVersion(versionId));
       return codeAndMessage(checkLetterPdf({ size: version.size, pageSizes: inspection.pageSizes }, this.mail.maxPdfBytes));
@@ -240,8 +378,14 @@ export class LetterService {
   }
 
   /** One row's or one request's letter, checked; a problem names its field. */
-  private letterFrom(fields: { recipientId: string; name?: string; address?: Partial<LetterAddress>; title: string; body?: string; versionId?: string }):
-    { letter: Omit<LetterRecord, '_id' | 'processId' | 'createdAt'> } | { problem: Omit<Problem, 'row'> } {
+  private letterFrom(fields: {
+    recipientId: string;
+    name?: string;
+    address?: Partial<LetterAddress>;
+    title: string;
+    body?: string;
+    versionId?: string;
+  }): { letter: Omit<LetterRecord, '_id' | 'processId' | 'createdAt'> } | { problem: Omit<Problem, 'row'> } {
     const party = parsePartyIdentifier(fields.recipientId);
     if (!party.valid) return { problem: { field: 'recipient.id', code: `invalid_recipient_${party.problem}`, message: party.message } };
     const title = checkLetterTitle(fields.title);
@@ -255,13 +399,20 @@ export class LetterService {
         const issue = parsed.error.issues[0];
         return { problem: { field: `recipient.address.${issue.path.join('.')}`, code: 'invalid_address', message: issue.message } };
       }
-      if (!fields.name?.trim()) return { problem: { field: 'recipient.name', code: 'name_missing', message: 'A postal address needs the recipient\'s name.' } };
+      if (!fields.name?.trim())
+        return { problem: { field: 'recipient.name', code: 'name_missing', message: "A postal address needs the recipient's name." } };
       address = { name: fields.name.trim(), ...parsed.data };
     }
     return {
       letter: {
-        recipientId: party.party.code, recipientKind: party.party.kind, ...(address ? { address } : {}),
-        title: fields.title, body: fields.body?.trim() || fields.title, ...(fields.versionId ? { versionId: fields.versionId } : {}), status: 'created', events: [],
+        recipientId: party.party.code,
+        recipientKind: party.party.kind,
+        ...(address ? { address } : {}),
+        title: fields.title,
+        body: fields.body?.trim() || fields.title,
+        ...(fields.versionId ? { versionId: fields.versionId } : {}),
+        status: 'created',
+        events: [],
       },
     };
   }

@@ -8,8 +8,18 @@ import { inspectPdf } from '../signing/errors';
 import { sha256Hex } from '../store/documentStore';
 import { type MinutesPerson, type MinutesReviewRecord, MinutesReviews, type MinutesSection } from '../store/minutesReviews';
 import { cancelUpdate, extendDeadlineUpdate } from '../workflows/adminUpdates';
-import { CHECKING_REJECTIONS as MINUTES_REJECTIONS, type CheckingRejection as MinutesRejection, submitVersionUpdate } from '../workflows/checkingRound';
-import { MINUTES_REVIEW, type MinutesReviewInput, type MinutesReviewState, minutesReviewWorkflow, minutesStateQuery } from '../workflows/minutesReview';
+import {
+  CHECKING_REJECTIONS as MINUTES_REJECTIONS,
+  type CheckingRejection as MinutesRejection,
+  submitVersionUpdate,
+} from '../workflows/checkingRound';
+import {
+  MINUTES_REVIEW,
+  type MinutesReviewInput,
+  type MinutesReviewState,
+  minutesReviewWorkflow,
+  minutesStateQuery,
+} from '../workflows/minutesReview';
 import { safeFileName } from './documents';
 import { type createMinutesRequest, type newVersionRequest } from './minutesRequests';
 import { queryProcess, searchAttributesOf, sendUpdate, updateProcess } from './processHandles';
@@ -20,16 +30,28 @@ import { type Requester, type ServiceDeps } from './serviceDeps';
 const HOUR_MS = 3600 * 1000;
 
 const REJECTION_STATUS: Record<MinutesRejection, number> = {
-  unknown_participant: 404, not_a_checker: 403, not_in_review: 409, already_reviewed: 409, stale_version: 409,
-  identical_version: 409, invalid_deadline: 400, review_ended: 409,
+  unknown_participant: 404,
+  not_a_checker: 403,
+  not_in_review: 409,
+  already_reviewed: 409,
+  stale_version: 409,
+  identical_version: 409,
+  invalid_deadline: 400,
+  review_ended: 409,
 };
 
 /** Sends one of the review's Updates; a refusal becomes a 4xx naming what to do, with the current version where it matters. */
 export function updateMinutes<Ret, Arg>(temporal: Client, reviewId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<Ret> {
   return sendUpdate(temporal, reviewId, update, arg, {
-    refused: (type, message, details) => type && type in REJECTION_STATUS
-      ? new SinettiError(type, MINUTES_REJECTIONS[type as MinutesRejection], REJECTION_STATUS[type as MinutesRejection], details ? { currentVersion: details } : undefined)
-      : new SinettiError(type ?? 'update_failed', message, 409),
+    refused: (type, message, details) =>
+      type && type in REJECTION_STATUS
+        ? new SinettiError(
+            type,
+            MINUTES_REJECTIONS[type as MinutesRejection],
+            REJECTION_STATUS[type as MinutesRejection],
+            details ? { currentVersion: details } : undefined,
+          )
+        : new SinettiError(type ?? 'update_failed', message, 409),
     ended: () => new SinettiError('review_ended', MINUTES_REJECTIONS.review_ended, 409),
     unknown: () => new NotFoundError(`Minutes review ${reviewId}`),
   });
@@ -57,9 +79,17 @@ export class MinutesService {
   private async uploadedVersion(versionId: string, field: string) {
     const version = await this.deps.store.getVersion(versionId).catch((error: unknown) => {
       if (!(error instanceof NotFoundError)) throw error;
-      throw new SinettiError('invalid_request', `${field}: no uploaded document has this id; upload the PDF with POST /api/documents first.`, 400, [{ field, message: 'Unknown document version.' }]);
+      throw new SinettiError(
+        'invalid_request',
+        `${field}: no uploaded document has this id; upload the PDF with POST /api/documents first.`,
+        400,
+        [{ field, message: 'Unknown document version.' }],
+      );
     });
-    if (version.kind !== 'upload') throw new SinettiError('invalid_request', `${field}: use the version returned by the upload.`, 400, [{ field, message: 'Not an uploaded version.' }]);
+    if (version.kind !== 'upload')
+      throw new SinettiError('invalid_request', `${field}: use the version returned by the upload.`, 400, [
+        { field, message: 'Not an uploaded version.' },
+      ]);
     const { pageCount } = await inspectPdf(await this.deps.store.readVersion(version.versionId));
     return { version, pageCount };
   }
@@ -77,26 +107,55 @@ export class MinutesService {
       ...request.checkers.map((c, i): MinutesPerson => ({ participantId: `checker-${i + 1}`, role: 'checker', ...c })),
     ];
     const record: MinutesReviewRecord = {
-      reviewId, body: request.body, meeting: request.meeting,
-      title: request.title ?? { fi: `Pöytäkirja ${request.meeting.number}`, sv: `Protokoll ${request.meeting.number}`, en: `Minutes ${request.meeting.number}` }[request.language],
-      language: request.language, sections: request.sections, people, checkingDeadlineAt: new Date(request.checkingDeadline),
-      publish: request.publish, publicVersionId: request.publicVersionId, createdBy: by.actor, createdAt: new Date(),
+      reviewId,
+      body: request.body,
+      meeting: request.meeting,
+      title:
+        request.title ??
+        { fi: `Pöytäkirja ${request.meeting.number}`, sv: `Protokoll ${request.meeting.number}`, en: `Minutes ${request.meeting.number}` }[
+          request.language
+        ],
+      language: request.language,
+      sections: request.sections,
+      people,
+      checkingDeadlineAt: new Date(request.checkingDeadline),
+      publish: request.publish,
+      publicVersionId: request.publicVersionId,
+      createdBy: by.actor,
+      createdAt: new Date(),
     };
     await this.reviews.create(record);
     await deps.audit.append({
-      eventId: `${reviewId}/created`, processId: reviewId, actor: by.actor, action: 'minutes.created', at: record.createdAt,
-      ip: by.ip, userAgent: by.userAgent, documentSha256: draft.version.sha256, details: { checkers: request.checkers.length, sections: request.sections.length },
+      eventId: `${reviewId}/created`,
+      processId: reviewId,
+      actor: by.actor,
+      action: 'minutes.created',
+      at: record.createdAt,
+      ip: by.ip,
+      userAgent: by.userAgent,
+      documentSha256: draft.version.sha256,
+      details: { checkers: request.checkers.length, sections: request.sections.length },
     });
     const input: MinutesReviewInput = {
-      reviewId, organization: deps.config.organization, body: request.body.id, requestedBy: by.actor,
+      reviewId,
+      organization: deps.config.organization,
+      body: request.body.id,
+      requestedBy: by.actor,
       draft: { versionId: draft.version.versionId, documentId: draft.version.documentId, sha256: draft.version.sha256 },
-      chairId: 'chair', secretaryId: 'secretary', checkerIds: people.filter((p) => p.role === 'checker').map((p) => p.participantId),
+      chairId: 'chair',
+      secretaryId: 'secretary',
+      checkerIds: people.filter((p) => p.role === 'checker').map((p) => p.participantId),
       checkingDeadlineAt: record.checkingDeadlineAt.toISOString(),
       signingPeriodMs: Math.round(request.signingDays * 24 * HOUR_MS),
       reminders: { intervalMs: Math.round(request.reminderIntervalHours * HOUR_MS), max: request.maxReminders },
-      publish: request.publish, taskClass: request.taskClass,
+      publish: request.publish,
+      taskClass: request.taskClass,
     };
-    await deps.temporal.workflow.start(minutesReviewWorkflow, { taskQueue: deps.config.temporal.taskQueue, workflowId: reviewId, args: [input] });
+    await deps.temporal.workflow.start(minutesReviewWorkflow, {
+      taskQueue: deps.config.temporal.taskQueue,
+      workflowId: reviewId,
+      args: [input],
+    });
     return { reviewId, participants: people.map(({ participantId, role }) => ({ participantId, role })) };
   }
 
@@ -104,7 +163,11 @@ export class MinutesService {
   async list() {
     const views = await searchAttributesOf(this.deps.temporal, MINUTES_REVIEW);
     return (await this.reviews.list()).map((r) => ({
-      reviewId: r.reviewId, body: r.body, meeting: r.meeting, title: r.title, createdAt: r.createdAt,
+      reviewId: r.reviewId,
+      body: r.body,
+      meeting: r.meeting,
+      title: r.title,
+      createdAt: r.createdAt,
       status: (views.get(r.reviewId)?.attributes.ProcessStatus?.[0] as string | undefined) ?? 'starting',
     }));
   }
@@ -131,31 +194,69 @@ export class MinutesService {
     let versionId: string;
     let sections: MinutesSection[] | undefined;
     if ('pdf' in upload) {
-      if (upload.pdf.length === 0) throw new SinettiError('empty_upload', 'Send the PDF file as the request body with Content-Type: application/pdf.', 400);
+      if (upload.pdf.length === 0)
+        throw new SinettiError('empty_upload', 'Send the PDF file as the request body with Content-Type: application/pdf.', 400);
       await inspectPdf(upload.pdf);
-      versionId = (await deps.store.saveVersion({ key: `upload/${randomUUID()}`, bytes: upload.pdf, fileName: safeFileName(upload.fileName ?? 'poytakirja.pdf'), kind: 'upload' })).versionId;
+      versionId = (
+        await deps.store.saveVersion({
+          key: `upload/${randomUUID()}`,
+          bytes: upload.pdf,
+          fileName: safeFileName(upload.fileName ?? 'poytakirja.pdf'),
+          kind: 'upload',
+        })
+      ).versionId;
     } else {
       versionId = upload.documentVersionId;
       sections = upload.sections;
     }
     const { version, pageCount } = await this.uploadedVersion(versionId, 'documentVersionId');
     if (sections) {
-      const same = sections.length === record.sections.length && sections.every((s, i) => s.number === record.sections[i].number && s.title === record.sections[i].title && s.publicity === record.sections[i].publicity);
-      if (!same) throw sectionMismatch('a new version may move sections to other pages, but their numbers, titles, publicity and order stay as they were.');
+      const same =
+        sections.length === record.sections.length &&
+        sections.every(
+          (s, i) =>
+            s.number === record.sections[i].number && s.title === record.sections[i].title && s.publicity === record.sections[i].publicity,
+        );
+      if (!same)
+        throw sectionMismatch(
+          'a new version may move sections to other pages, but their numbers, titles, publicity and order stay as they were.',
+        );
     }
     checkSectionsFitPdf(sections ?? record.sections, pageCount);
     // A re-exported file with the same text would only send the checkers the same minutes again.
     const current = (await queryProcess(deps.temporal, reviewId, minutesStateQuery)).rounds.at(-1)?.version;
-    if (current && current.sha256 !== version.sha256
-      && pageDiff(await pdfPageTexts(await deps.store.readVersion(current.versionId)), await pdfPageTexts(await deps.store.readVersion(version.versionId))).length === 0) {
-      throw new SinettiError('identical_version', `The new version has the same text on every page as version ${current.number}; correct the minutes first.`, 409,
-        { currentVersion: { versionNumber: current.number, sha256: current.sha256 } });
+    if (
+      current &&
+      current.sha256 !== version.sha256 &&
+      pageDiff(
+        await pdfPageTexts(await deps.store.readVersion(current.versionId)),
+        await pdfPageTexts(await deps.store.readVersion(version.versionId)),
+      ).length === 0
+    ) {
+      throw new SinettiError(
+        'identical_version',
+        `The new version has the same text on every page as version ${current.number}; correct the minutes first.`,
+        409,
+        { currentVersion: { versionNumber: current.number, sha256: current.sha256 } },
+      );
     }
-    const state = await updateMinutes(deps.temporal, reviewId, submitVersionUpdate, { versionId: version.versionId, documentId: version.documentId, sha256: version.sha256, actor: by.actor });
+    const state = await updateMinutes(deps.temporal, reviewId, submitVersionUpdate, {
+      versionId: version.versionId,
+      documentId: version.documentId,
+      sha256: version.sha256,
+      actor: by.actor,
+    });
     if (sections) await this.reviews.setSections(reviewId, sections);
     await deps.audit.append({
-      eventId: `${reviewId}/upload/${version.versionId}`, processId: reviewId, actor: by.actor, action: 'minutes.version_uploaded', at: new Date(),
-      ip: by.ip, userAgent: by.userAgent, documentSha256: version.sha256, details: { pages: pageCount },
+      eventId: `${reviewId}/upload/${version.versionId}`,
+      processId: reviewId,
+      actor: by.actor,
+      action: 'minutes.version_uploaded',
+      at: new Date(),
+      ip: by.ip,
+      userAgent: by.userAgent,
+      documentSha256: version.sha256,
+      details: { pages: pageCount },
     });
     return { versionId: version.versionId, sha256: version.sha256, state };
   }
@@ -163,10 +264,17 @@ export class MinutesService {
   /** A separate public version to publish instead of an extract of the public sections. */
   async setPublicVersion(reviewId: string, pdf: Buffer) {
     const { state } = await this.get(reviewId);
-    if (state.publication || ['cancelled', 'expired', 'declined', 'final'].includes(state.status)) throw new SinettiError('already_published', 'The minutes are already published or the review has ended.', 409);
-    if (pdf.length === 0) throw new SinettiError('empty_upload', 'Send the PDF file as the request body with Content-Type: application/pdf.', 400);
+    if (state.publication || ['cancelled', 'expired', 'declined', 'final'].includes(state.status))
+      throw new SinettiError('already_published', 'The minutes are already published or the review has ended.', 409);
+    if (pdf.length === 0)
+      throw new SinettiError('empty_upload', 'Send the PDF file as the request body with Content-Type: application/pdf.', 400);
     await inspectPdf(pdf);
-    const saved = await this.deps.store.saveVersion({ key: `public/${reviewId}/${sha256Hex(pdf)}`, bytes: pdf, fileName: 'poytakirja-julkinen.pdf', kind: 'upload' });
+    const saved = await this.deps.store.saveVersion({
+      key: `public/${reviewId}/${sha256Hex(pdf)}`,
+      bytes: pdf,
+      fileName: 'poytakirja-julkinen.pdf',
+      kind: 'upload',
+    });
     await this.reviews.setPublicVersion(reviewId, saved.versionId);
     return { versionId: saved.versionId, sha256: saved.sha256 };
   }
@@ -189,7 +297,8 @@ export class MinutesService {
 
   async signedDocument(reviewId: string): Promise<{ bytes: Buffer; sha256?: string }> {
     const { state } = await this.get(reviewId);
-    if (!state.sealedVersionId) throw new SinettiError('not_completed', 'The minutes are not signed and sealed yet.', 409, { status: state.status });
+    if (!state.sealedVersionId)
+      throw new SinettiError('not_completed', 'The minutes are not signed and sealed yet.', 409, { status: state.status });
     return { bytes: await this.deps.store.readVersion(state.sealedVersionId), sha256: state.sealedSha256 };
   }
 }

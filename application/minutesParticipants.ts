@@ -55,14 +55,22 @@ export class MinutesParticipantService {
   async reviewDocument(current: Version, previous: Version | undefined) {
     const pdf = await this.readVersion(current.versionId);
     const { pageCount } = await inspectPdf(pdf);
-    const changes = previous ? pageDiff(await pdfPageTexts(await this.readVersion(previous.versionId)), await pdfPageTexts(pdf)) : undefined;
+    const changes = previous
+      ? pageDiff(await pdfPageTexts(await this.readVersion(previous.versionId)), await pdfPageTexts(pdf))
+      : undefined;
     return { pageCount, changes };
   }
 
   async recordView({ record, person }: MinutesLink, round: { number: number; version: { sha256: string } }, by: Requester): Promise<void> {
     await this.deps.audit.append({
-      eventId: `${record.reviewId}/viewed/${person.participantId}/${round.number}`, processId: record.reviewId, actor: by.actor,
-      action: 'minutes.viewed', at: new Date(), ip: by.ip, userAgent: by.userAgent, documentSha256: round.version.sha256,
+      eventId: `${record.reviewId}/viewed/${person.participantId}/${round.number}`,
+      processId: record.reviewId,
+      actor: by.actor,
+      action: 'minutes.viewed',
+      at: new Date(),
+      ip: by.ip,
+      userAgent: by.userAgent,
+      documentSha256: round.version.sha256,
     });
   }
 
@@ -74,20 +82,47 @@ export class MinutesParticipantService {
   ) {
     const feedbackId = randomUUID();
     await this.reviews.recordFeedback({
-      feedbackId, reviewId: record.reviewId, participantId: person.participantId, action: review.decision, versionNumber: review.versionNumber,
-      documentSha256: review.documentSha256, comments: review.comments, ip: by.ip, userAgent: by.userAgent, at: new Date(),
+      feedbackId,
+      reviewId: record.reviewId,
+      participantId: person.participantId,
+      action: review.decision,
+      versionNumber: review.versionNumber,
+      documentSha256: review.documentSha256,
+      comments: review.comments,
+      ip: by.ip,
+      userAgent: by.userAgent,
+      at: new Date(),
     });
-    return updateMinutes(this.deps.temporal, record.reviewId, reviewUpdate, { participantId: person.participantId, decision: review.decision, documentSha256: review.documentSha256, feedbackId });
+    return updateMinutes(this.deps.temporal, record.reviewId, reviewUpdate, {
+      participantId: person.participantId,
+      decision: review.decision,
+      documentSha256: review.documentSha256,
+      feedbackId,
+    });
   }
 
   /** The chair's or the secretary's signature, with the typed name kept as evidence. */
   async sign({ record, person }: MinutesLink, documentSha256: string, typedName: string, by: Requester) {
     const feedbackId = randomUUID();
     await this.reviews.recordFeedback({
-      feedbackId, reviewId: record.reviewId, participantId: person.participantId, action: 'sign', versionNumber: 0,
-      documentSha256, comments: [], typedName: typedName.trim(), ip: by.ip, userAgent: by.userAgent, at: new Date(),
+      feedbackId,
+      reviewId: record.reviewId,
+      participantId: person.participantId,
+      action: 'sign',
+      versionNumber: 0,
+      documentSha256,
+      comments: [],
+      typedName: typedName.trim(),
+      ip: by.ip,
+      userAgent: by.userAgent,
+      at: new Date(),
     });
-    return updateProcess(this.deps.temporal, record.reviewId, decideUpdate, { participantId: person.participantId, decision: 'sign', documentSha256, evidenceId: feedbackId });
+    return updateProcess(this.deps.temporal, record.reviewId, decideUpdate, {
+      participantId: person.participantId,
+      decision: 'sign',
+      documentSha256,
+      evidenceId: feedbackId,
+    });
   }
 
   allPublished() {

@@ -34,14 +34,21 @@ export interface Refusals {
 }
 
 /** Sends an Update by its definition; the process's refusal, or its having ended, becomes the process type's own error. */
-export async function sendUpdate<Ret, Arg>(temporal: Client, processId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg, refusals: Refusals): Promise<Ret> {
+export async function sendUpdate<Ret, Arg>(
+  temporal: Client,
+  processId: string,
+  update: UpdateDefinition<Ret, [Arg]>,
+  arg: Arg,
+  refusals: Refusals,
+): Promise<Ret> {
   try {
     return await temporal.workflow.getHandle(processId).executeUpdate(update, { args: [arg] });
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
       throw refusals.refused(error.cause.type ?? undefined, error.cause.message, error.cause.details?.[0]);
     }
-    if (error instanceof WorkflowNotFoundError) throw /completed|closed|finished/i.test(error.message) ? refusals.ended() : refusals.unknown();
+    if (error instanceof WorkflowNotFoundError)
+      throw /completed|closed|finished/i.test(error.message) ? refusals.ended() : refusals.unknown();
     throw error;
   }
 }
@@ -49,9 +56,10 @@ export async function sendUpdate<Ret, Arg>(temporal: Client, processId: string, 
 /** A signing round's refusals (see workflows/signingRound.ts), each with its HTTP status. */
 export function signingRoundRefusals(processId: string): Refusals {
   return {
-    refused: (type, message) => type && type in SIGNING_REJECTION_STATUS
-      ? new SinettiError(type, REJECTIONS[type as RejectionType], SIGNING_REJECTION_STATUS[type as RejectionType])
-      : new SinettiError(type ?? 'update_failed', message, 409),
+    refused: (type, message) =>
+      type && type in SIGNING_REJECTION_STATUS
+        ? new SinettiError(type, REJECTIONS[type as RejectionType], SIGNING_REJECTION_STATUS[type as RejectionType])
+        : new SinettiError(type ?? 'update_failed', message, 409),
     ended: () => new SinettiError('round_closed', REJECTIONS.round_closed, 409),
     unknown: () => new NotFoundError(`Process ${processId}`),
   };
@@ -63,7 +71,12 @@ export function updateProcess<Ret, Arg>(temporal: Client, processId: string, upd
 }
 
 /** A process's answer to a query; a process Temporal does not know is a 404, anything else (an outage) passes on. */
-export async function queryProcess<Ret, Args extends unknown[]>(temporal: Client, processId: string, query: QueryDefinition<Ret, Args>, ...args: Args): Promise<Ret> {
+export async function queryProcess<Ret, Args extends unknown[]>(
+  temporal: Client,
+  processId: string,
+  query: QueryDefinition<Ret, Args>,
+  ...args: Args
+): Promise<Ret> {
   try {
     return await temporal.workflow.getHandle(processId).query(query, ...args);
   } catch (error) {
@@ -73,7 +86,12 @@ export async function queryProcess<Ret, Args extends unknown[]>(temporal: Client
 }
 
 /** A running process's answer; undefined once it has closed (its outcome is in the record) or when there is none. */
-export async function queryWhileRunning<Ret, Args extends unknown[]>(temporal: Client, processId: string, query: QueryDefinition<Ret, Args>, ...args: Args): Promise<Ret | undefined> {
+export async function queryWhileRunning<Ret, Args extends unknown[]>(
+  temporal: Client,
+  processId: string,
+  query: QueryDefinition<Ret, Args>,
+  ...args: Args
+): Promise<Ret | undefined> {
   try {
     const handle = temporal.workflow.getHandle(processId);
     if ((await handle.describe()).status.name !== 'RUNNING') return undefined;
@@ -85,10 +103,16 @@ export async function queryWhileRunning<Ret, Args extends unknown[]>(temporal: C
 }
 
 /** Search attributes of every process of one type, by process id. */
-export async function searchAttributesOf(temporal: Client, processType: string): Promise<Map<string, { attributes: Record<string, unknown[] | undefined>; runStatus: string }>> {
+export async function searchAttributesOf(
+  temporal: Client,
+  processType: string,
+): Promise<Map<string, { attributes: Record<string, unknown[] | undefined>; runStatus: string }>> {
   const views = new Map<string, { attributes: Record<string, unknown[] | undefined>; runStatus: string }>();
   for await (const execution of temporal.workflow.list({ query: `ProcessType = '${processType}'` })) {
-    views.set(execution.workflowId, { attributes: execution.searchAttributes as Record<string, unknown[] | undefined>, runStatus: execution.status.name });
+    views.set(execution.workflowId, {
+      attributes: execution.searchAttributes as Record<string, unknown[] | undefined>,
+      runStatus: execution.status.name,
+    });
   }
   return views;
 }

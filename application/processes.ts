@@ -15,7 +15,14 @@ export class ProcessService {
     try {
       const handle = this.deps.temporal.workflow.getHandle(processId);
       const [description, state] = await Promise.all([handle.describe(), handle.query(anyProcessStateQuery)]);
-      return { processId, type: description.type, runStatus: description.status.name, startedAt: description.startTime, closedAt: description.closeTime, state };
+      return {
+        processId,
+        type: description.type,
+        runStatus: description.status.name,
+        startedAt: description.startTime,
+        closedAt: description.closeTime,
+        state,
+      };
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) throw new NotFoundError(`Process ${processId}`);
       throw error;

@@ -12,7 +12,11 @@ import type { AuditEvent } from './auditLog';
  * the seal says it did.
  */
 
-export interface ChainLink { seq: number; prevHash: string; hash: string }
+export interface ChainLink {
+  seq: number;
+  prevHash: string;
+  hash: string;
+}
 
 /** What the first event of a process points at: the process's own name, so chains cannot be swapped between processes. */
 export function genesisHash(processId: string): string {
@@ -22,9 +26,18 @@ export function genesisHash(processId: string): string {
 /** The fields an event's hash covers: all it says, its place in the chain and its predecessor. */
 export function eventHash(event: AuditEvent, seq: number, prevHash: string): string {
   const content = {
-    eventId: event.eventId, processId: event.processId, actor: event.actor, action: event.action, at: new Date(event.at).toISOString(),
-    ip: event.ip, userAgent: event.userAgent, documentSha256: event.documentSha256, details: normalised(event.details), trail: event.trail,
-    seq, prevHash,
+    eventId: event.eventId,
+    processId: event.processId,
+    actor: event.actor,
+    action: event.action,
+    at: new Date(event.at).toISOString(),
+    ip: event.ip,
+    userAgent: event.userAgent,
+    documentSha256: event.documentSha256,
+    details: normalised(event.details),
+    trail: event.trail,
+    seq,
+    prevHash,
   };
   return createHash('sha256').update(stringify(content)).digest('hex');
 }
@@ -62,7 +75,12 @@ export function walkChain(processId: string, listed: Stored[], stored: Stored[])
   const problems: ChainProblem[] = [];
   const listedIds = new Set(listed.map((event) => event.eventId));
   for (const event of stored) {
-    if (!listedIds.has(event.eventId)) problems.push({ eventId: event.eventId, problem: 'unlisted', message: `Event ${event.eventId} (${event.action}) is stored but no longer listed in the process's trail.` });
+    if (!listedIds.has(event.eventId))
+      problems.push({
+        eventId: event.eventId,
+        problem: 'unlisted',
+        message: `Event ${event.eventId} (${event.action}) is stored but no longer listed in the process's trail.`,
+      });
   }
   const all = new Map<string, Stored>([...stored, ...listed].map((event) => [event.eventId, event]));
   const chained = [...all.values()].filter((event) => typeof event.seq === 'number').sort((a, b) => a.seq! - b.seq!);
@@ -70,7 +88,11 @@ export function walkChain(processId: string, listed: Stored[], stored: Stored[])
   let expectedSeq = 1;
   for (const event of chained) {
     if (event.seq! < expectedSeq) {
-      problems.push({ eventId: event.eventId, problem: 'listed_twice', message: `Two events claim place ${event.seq} in the chain; ${event.eventId} is one of them.` });
+      problems.push({
+        eventId: event.eventId,
+        problem: 'listed_twice',
+        message: `Two events claim place ${event.seq} in the chain; ${event.eventId} is one of them.`,
+      });
       continue;
     }
     for (; expectedSeq < event.seq!; expectedSeq++) {
@@ -78,10 +100,18 @@ export function walkChain(processId: string, listed: Stored[], stored: Stored[])
       previous = '';
     }
     if (previous && event.prevHash !== previous) {
-      problems.push({ eventId: event.eventId, problem: 'relinked', message: `Event ${event.eventId} does not point at the event before it.` });
+      problems.push({
+        eventId: event.eventId,
+        problem: 'relinked',
+        message: `Event ${event.eventId} does not point at the event before it.`,
+      });
     }
     if (eventHash(event, event.seq!, event.prevHash ?? '') !== event.hash) {
-      problems.push({ eventId: event.eventId, problem: 'altered', message: `Event ${event.eventId} (${event.action}) was changed after it was written: its content no longer matches its hash.` });
+      problems.push({
+        eventId: event.eventId,
+        problem: 'altered',
+        message: `Event ${event.eventId} (${event.action}) was changed after it was written: its content no longer matches its hash.`,
+      });
     }
     previous = event.hash ?? '';
     expectedSeq = event.seq! + 1;
@@ -99,6 +129,9 @@ export function walkChain(processId: string, listed: Stored[], stored: Stored[])
 
 /** The head of the chain of these events (the certificate prints it). */
 export function chainHead(events: Stored[]): { seq: number; hash: string } | undefined {
-  const last = events.filter((event) => typeof event.seq === 'number' && event.hash).sort((a, b) => a.seq! - b.seq!).at(-1);
+  const last = events
+    .filter((event) => typeof event.seq === 'number' && event.hash)
+    .sort((a, b) => a.seq! - b.seq!)
+    .at(-1);
   return last ? { seq: last.seq!, hash: last.hash! } : undefined;
 }

@@ -37,33 +37,36 @@ export interface AuditEvent {
 
 type StoredEvent = AuditEvent & Partial<ChainLink> & { _id: string; chainKey?: string };
 
-const auditSchema = new Schema<StoredEvent>({
-  _id: { type: String, required: true },
-  eventId: { type: String, required: true, unique: true },
-  processId: { type: String, required: true, index: true },
-  actor: { type: String, required: true },
-  action: { type: String, required: true },
-  at: { type: Date, required: true },
-  ip: String,
-  userAgent: String,
-  documentSha256: String,
-  details: Schema.Types.Mixed,
-  trail: String,
-  seq: Number,
-  prevHash: String,
-  hash: String,
-  /**
-   * "<processId>#<seq>", unique: two writers (the API and a worker) that
-   * both take the same place in a process's chain cannot both succeed; the
-   * loser reads the new head and takes the next place. Sparse, because
-   * events written before chaining began have none.
-   */
-  chainKey: { type: String, unique: true, sparse: true },
-}, { versionKey: false, collection: 'audit_events' });
+const auditSchema = new Schema<StoredEvent>(
+  {
+    _id: { type: String, required: true },
+    eventId: { type: String, required: true, unique: true },
+    processId: { type: String, required: true, index: true },
+    actor: { type: String, required: true },
+    action: { type: String, required: true },
+    at: { type: Date, required: true },
+    ip: String,
+    userAgent: String,
+    documentSha256: String,
+    details: Schema.Types.Mixed,
+    trail: String,
+    seq: Number,
+    prevHash: String,
+    hash: String,
+    /**
+     * "<processId>#<seq>", unique: two writers (the API and a worker) that
+     * both take the same place in a process's chain cannot both succeed; the
+     * loser reads the new head and takes the next place. Sparse, because
+     * events written before chaining began have none.
+     */
+    chainKey: { type: String, unique: true, sparse: true },
+  },
+  { versionKey: false, collection: 'audit_events' },
+);
 forbidChanges(auditSchema, 'The audit log is append-only');
 
-export const AuditEventModel = mongoose.models.AuditEvent as mongoose.Model<StoredEvent>
-  ?? mongoose.model<StoredEvent>('AuditEvent', auditSchema);
+export const AuditEventModel =
+  (mongoose.models.AuditEvent as mongoose.Model<StoredEvent>) ?? mongoose.model<StoredEvent>('AuditEvent', auditSchema);
 
 /**
  * The ids of one process's events, keyed by the process id, so the
@@ -83,7 +86,8 @@ let indexesReady: Promise<unknown> | undefined;
 
 function trailOf(event: AuditEvent): string {
   if (!event.trail) return event.processId;
-  if (!event.eventId.startsWith(`${event.processId}/`)) throw new Error(`Audit event ${event.eventId} is listed in trail ${event.trail} but its id does not start with its process id`);
+  if (!event.eventId.startsWith(`${event.processId}/`))
+    throw new Error(`Audit event ${event.eventId} is listed in trail ${event.trail} but its id does not start with its process id`);
   return event.trail;
 }
 
@@ -120,12 +124,15 @@ export class AuditLog {
         // Built here with their ids: no documents to hydrate.
         await AuditEventModel.insertMany(linked, { ordered: false, lean: true });
       } catch (error) {
-        const writeErrors = (error as { writeErrors?: { index: number; code?: number; err?: { code?: number; index?: number } }[] }).writeErrors;
+        const writeErrors = (error as { writeErrors?: { index: number; code?: number; err?: { code?: number; index?: number } }[] })
+          .writeErrors;
         if (!writeErrors?.length || !writeErrors.every((e) => (e.code ?? e.err?.code) === 11000)) throw error;
         failed = writeErrors.map((e) => e.index ?? e.err?.index ?? -1);
       }
       const failedSet = new Set(failed);
-      round.forEach((event, index) => { if (!failedSet.has(index)) knownHeads.set(event.processId, { seq: linked[index].seq!, hash: linked[index].hash! }); });
+      round.forEach((event, index) => {
+        if (!failedSet.has(index)) knownHeads.set(event.processId, { seq: linked[index].seq!, hash: linked[index].hash! });
+      });
       // A collision: either the event was written before (a retry) or another writer took that place.
       for (const index of failed) await this.chainIn(round[index]);
     }
@@ -179,7 +186,10 @@ export class AuditLog {
       }
       await new Promise((resolve) => setTimeout(resolve, 20 * (attempt + 1)));
     }
-    const [last] = await AuditEventModel.find({ processId: event.processId, seq: { $gte: seq } }, { seq: 1, hash: 1 }).sort({ seq: -1 }).limit(1).lean();
+    const [last] = await AuditEventModel.find({ processId: event.processId, seq: { $gte: seq } }, { seq: 1, hash: 1 })
+      .sort({ seq: -1 })
+      .limit(1)
+      .lean();
     if (!last?.hash) throw new Error(`Place ${seq} of process ${event.processId}'s audit chain is taken, but no event holds it`);
     return { seq: last.seq!, hash: last.hash };
   }
@@ -190,7 +200,8 @@ export class AuditLog {
     const shared = sharedTrail ? (await idList(AuditTrailModel, sharedTrail)).filter((id) => id.startsWith(`${processId}/`)) : [];
     const ids = [...new Set([...own, ...shared])];
     const events = await Promise.all(ids.map((id) => AuditEventModel.findById(id, { _id: 0, chainKey: 0 }).lean()));
-    return events.filter((event): event is NonNullable<typeof event> => event !== null)
+    return events
+      .filter((event): event is NonNullable<typeof event> => event !== null)
       .sort((a, b) => a.at.getTime() - b.at.getTime() || a.eventId.localeCompare(b.eventId));
   }
 

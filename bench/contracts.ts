@@ -11,7 +11,14 @@ import { createApp } from '../api/app';
 import { createApiDeps } from '../api/apiDeps';
 import { connectTemporalClient } from '../common/temporalClient';
 import { loadConfig } from '../config/config';
-import { isPortOpen, type RunningService, startFerretDb, startMailDev, startTemporalDevServer, stopServices } from '../scripts/embeddedStack';
+import {
+  isPortOpen,
+  type RunningService,
+  startFerretDb,
+  startMailDev,
+  startTemporalDevServer,
+  stopServices,
+} from '../scripts/embeddedStack';
 import { connectStore, disconnectStore } from '../store/connection';
 import type { EmploymentContractState } from '../workflows/employmentContract';
 
@@ -71,9 +78,11 @@ function rssBytes(pid: number): number {
 /** Runs `work` for every item with at most `limit` at a time. */
 async function inBatches<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
 }
 
 function contractBody(i: number) {
@@ -82,9 +91,17 @@ function contractBody(i: number) {
     terms: {
       employer: { name: 'Esimerkkilän kunta', address: 'Kunnantie 1, 99999 Esimerkkilä', businessId: '0116297-6' },
       employee: { name: `Sijainen ${i}`, address: `Kotikatu ${i}, 99999 Esimerkkilä` },
-      startDate: '2027-01-04', endDate: '2027-01-29', fixedTermReason: 'Sijaisuus',
-      placeOfWork: 'Esimerkkilän koulu', duties: 'Luokanopettajan sijaisuus', payBasis: 'OVTES', payPeriod: 'Kuukausi',
-      workingHours: '24 oppituntia viikossa', annualLeave: 'Vuosilomalain mukaan', noticePeriod: 'Ei irtisanomisaikaa', collectiveAgreement: 'OVTES',
+      startDate: '2027-01-04',
+      endDate: '2027-01-29',
+      fixedTermReason: 'Sijaisuus',
+      placeOfWork: 'Esimerkkilän koulu',
+      duties: 'Luokanopettajan sijaisuus',
+      payBasis: 'OVTES',
+      payPeriod: 'Kuukausi',
+      workingHours: '24 oppituntia viikossa',
+      annualLeave: 'Vuosilomalain mukaan',
+      noticePeriod: 'Ei irtisanomisaikaa',
+      collectiveAgreement: 'OVTES',
     },
     signers: [
       { role: 'employee', name: `Sijainen ${i}`, email: `employee-${i}@bench.test` },
@@ -95,7 +112,11 @@ function contractBody(i: number) {
   };
 }
 
-interface InboxMail { to: { address: string }[]; subject: string; text: string }
+interface InboxMail {
+  to: { address: string }[];
+  subject: string;
+  text: string;
+}
 
 /** Waits until every address has mail whose subject starts with `subjectPrefix`, and returns the link in it. */
 async function linksFor(mailWebPort: number, addresses: string[], subjectPrefix: string, timeoutMs: number): Promise<Map<string, string>> {
@@ -122,7 +143,9 @@ async function signThroughPage(baseUrl: string, token: string, name: string, pre
   if (!documentSha256) throw new Error(`Signing page answered ${page.status} without a document`);
   pressed();
   const signed = await fetch(`${baseUrl}/s/${token}/sign?lang=fi`, {
-    method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ documentSha256, consent: 'yes', typedName: name }).toString(),
   });
   if (signed.status !== 303) throw new Error(`Signing answered ${signed.status}`);
@@ -134,7 +157,9 @@ function startWorker(env: Record<string, string>): ChildProcess {
   const flags = process.env.BENCH_WORKER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
   return spawn(process.execPath, [...WORKER_NODE_FLAGS, ...flags, ...productionWorkerArgs()], {
     // As production runs it: the processes' worker (batch sending has a worker of its own, idle here).
-    cwd: ROOT, env: { ...process.env, ...env, SINETTI_SERVICE: 'bench-worker', SINETTI_WORKER_ROLE: 'processes' }, stdio: ['ignore', log, log],
+    cwd: ROOT,
+    env: { ...process.env, ...env, SINETTI_SERVICE: 'bench-worker', SINETTI_WORKER_ROLE: 'processes' },
+    stdio: ['ignore', log, log],
   });
 }
 
@@ -147,7 +172,10 @@ export async function contractsBenchmark(): Promise<string> {
   }
 
   // The API listens first, so the links in the mail point at it.
-  let handler: http.RequestListener = (_req, res) => { res.statusCode = 503; res.end(); };
+  let handler: http.RequestListener = (_req, res) => {
+    res.statusCode = 503;
+    res.end();
+  };
   const server = http.createServer((req, res) => handler(req, res));
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -159,11 +187,18 @@ export async function contractsBenchmark(): Promise<string> {
   let worker: ChildProcess | undefined;
   let sampler: NodeJS.Timeout | undefined;
   try {
-    services.push(...await Promise.all([
-      startTemporalDevServer({ dataDir: config.dataDir, port: Number(env.TEMPORAL_PORT), uiPort: config.temporal.uiPort, namespace: config.temporal.namespace }),
-      startFerretDb(config.dataDir, config.mongodb.port),
-      startMailDev(config.dataDir, config.smtp.port, config.smtp.webPort),
-    ]));
+    services.push(
+      ...(await Promise.all([
+        startTemporalDevServer({
+          dataDir: config.dataDir,
+          port: Number(env.TEMPORAL_PORT),
+          uiPort: config.temporal.uiPort,
+          namespace: config.temporal.namespace,
+        }),
+        startFerretDb(config.dataDir, config.mongodb.port),
+        startMailDev(config.dataDir, config.smtp.port, config.smtp.webPort),
+      ])),
+    );
     await connectStore(config.mongodb.uri);
     const temporal = await connectTemporalClient(config);
     const deps = createApiDeps(config, temporal);
@@ -172,11 +207,17 @@ export async function contractsBenchmark(): Promise<string> {
     worker = startWorker(env);
     let peakRss = 0;
     const workerPid = worker.pid!;
-    sampler = setInterval(() => { peakRss = Math.max(peakRss, rssBytes(workerPid)); }, 100);
+    sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, rssBytes(workerPid));
+    }, 100);
     // Until the worker polls (it bundles the workflows first), nothing below would be measured fairly.
     for (let polled = false; !polled;) {
       if (worker.exitCode !== null) throw new Error(`The worker exited with ${worker.exitCode}; see ${env.SINETTI_DATA_DIR}/worker.log`);
-      const queue = await temporal.workflowService.describeTaskQueue({ namespace: config.temporal.namespace, taskQueue: { name: config.temporal.taskQueue }, taskQueueType: 1 });
+      const queue = await temporal.workflowService.describeTaskQueue({
+        namespace: config.temporal.namespace,
+        taskQueue: { name: config.temporal.taskQueue },
+        taskQueueType: 1,
+      });
       polled = (queue.pollers ?? []).length > 0;
       if (!polled) await sleep(250);
     }
@@ -184,35 +225,55 @@ export async function contractsBenchmark(): Promise<string> {
 
     // 1. 200 contracts at once through the API.
     const started = Date.now();
-    const created = await Promise.all(Array.from({ length: CONTRACTS }, async (_, i) => {
-      const response = await fetch(`${baseUrl}/api/contracts`, {
-        method: 'POST', headers: { Authorization: 'Bearer dev-hr-token', 'Content-Type': 'application/json' }, body: JSON.stringify(contractBody(i)),
-      });
-      if (response.status !== 201) throw new Error(`POST /api/contracts answered ${response.status}: ${await response.text()}`);
-      return ((await response.json()) as { contractId: string }).contractId;
-    }));
+    const created = await Promise.all(
+      Array.from({ length: CONTRACTS }, async (_, i) => {
+        const response = await fetch(`${baseUrl}/api/contracts`, {
+          method: 'POST',
+          headers: { Authorization: 'Bearer dev-hr-token', 'Content-Type': 'application/json' },
+          body: JSON.stringify(contractBody(i)),
+        });
+        if (response.status !== 201) throw new Error(`POST /api/contracts answered ${response.status}: ${await response.text()}`);
+        return ((await response.json()) as { contractId: string }).contractId;
+      }),
+    );
     const acceptSeconds = (Date.now() - started) / 1000;
 
     // 2. Every employee signs, then every employer; the employer's press of "sign" is the last signature.
     const indexes = Array.from({ length: CONTRACTS }, (_, i) => i);
-    const employeeLinks = await linksFor(config.smtp.webPort, indexes.map((i) => `employee-${i}@bench.test`), 'Allekirjoituspyyntö', 300_000);
+    const employeeLinks = await linksFor(
+      config.smtp.webPort,
+      indexes.map((i) => `employee-${i}@bench.test`),
+      'Allekirjoituspyyntö',
+      300_000,
+    );
     const invitedAt = Date.now();
-    await inBatches(indexes, SIGN_CONCURRENCY, (i) => signThroughPage(baseUrl, employeeLinks.get(`employee-${i}@bench.test`)!, `Sijainen ${i}`));
-    const employerLinks = await linksFor(config.smtp.webPort, indexes.map((i) => `employer-${i}@bench.test`), 'Allekirjoituspyyntö', 300_000);
+    await inBatches(indexes, SIGN_CONCURRENCY, (i) =>
+      signThroughPage(baseUrl, employeeLinks.get(`employee-${i}@bench.test`)!, `Sijainen ${i}`),
+    );
+    const employerLinks = await linksFor(
+      config.smtp.webPort,
+      indexes.map((i) => `employer-${i}@bench.test`),
+      'Allekirjoituspyyntö',
+      300_000,
+    );
 
     // 3. The last signatures, in two halves: first at a steady pace (signers arriving on their own,
     //    as after a morning's round of calls), then as fast as SIGN_CONCURRENCY signers can press,
     //    which keeps the stack saturated. Each half is measured on its own, the second after the first is done.
-    const employerSigns = (i: number, pressedAt: Map<number, number>) => signThroughPage(
-      baseUrl, employerLinks.get(`employer-${i}@bench.test`)!, 'Erkki Esimies', () => pressedAt.set(i, Date.now()));
+    const employerSigns = (i: number, pressedAt: Map<number, number>) =>
+      signThroughPage(baseUrl, employerLinks.get(`employer-${i}@bench.test`)!, 'Erkki Esimies', () => pressedAt.set(i, Date.now()));
     const half = Math.ceil(CONTRACTS / 2);
     const paced = await measureSegment(indexes.slice(0, half), async (segment, pressedAt) => {
-      await Promise.all(segment.map(async (i, n) => {
-        await sleep(n * (1000 / PACED_PER_SECOND));
-        await employerSigns(i, pressedAt);
-      }));
+      await Promise.all(
+        segment.map(async (i, n) => {
+          await sleep(n * (1000 / PACED_PER_SECOND));
+          await employerSigns(i, pressedAt);
+        }),
+      );
     });
-    const saturated = await measureSegment(indexes.slice(half), (segment, pressedAt) => inBatches(segment, SIGN_CONCURRENCY, (i) => employerSigns(i, pressedAt)));
+    const saturated = await measureSegment(indexes.slice(half), (segment, pressedAt) =>
+      inBatches(segment, SIGN_CONCURRENCY, (i) => employerSigns(i, pressedAt)),
+    );
     const allDoneSeconds = (Date.now() - invitedAt) / 1000;
     clearInterval(sampler);
     deps.close();
@@ -235,9 +296,17 @@ export async function contractsBenchmark(): Promise<string> {
         if (timeline) timelines.push(timeline);
       }
       latencies.sort((a, b) => a - b);
-      const median = (pick: (t: SealingTimeline) => number) => percentile(timelines.map(pick).sort((a, b) => a - b), 50);
+      const median = (pick: (t: SealingTimeline) => number) =>
+        percentile(
+          timelines.map(pick).sort((a, b) => a - b),
+          50,
+        );
       return {
-        count: segment.length, rate, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1],
+        count: segment.length,
+        rate,
+        p50: percentile(latencies, 50),
+        p99: percentile(latencies, 99),
+        max: latencies[latencies.length - 1],
         timeline: `press → signature scheduled ${median((t) => t.toSignScheduled)} ms; signature queued ${median((t) => t.signQueued)} ms, running ${median((t) => t.signRunning)} ms; → seal scheduled ${median((t) => t.toSealScheduled)} ms; certificate and seal queued ${median((t) => t.sealQueued)} ms, running ${median((t) => t.sealRunning)} ms`,
       };
     }

@@ -8,7 +8,14 @@ import { createApiDeps } from '../api/apiDeps';
 import { connectTemporalClient } from '../common/temporalClient';
 import { loadConfig } from '../config/config';
 import { inspectPdfOffThread, pdfLimits } from '../inspection/pdfInspection';
-import { isPortOpen, type RunningService, startFerretDb, startMailDev, startTemporalDevServer, stopServices } from '../scripts/embeddedStack';
+import {
+  isPortOpen,
+  type RunningService,
+  startFerretDb,
+  startMailDev,
+  startTemporalDevServer,
+  stopServices,
+} from '../scripts/embeddedStack';
 import { loadPdfDocument } from '../signing/errors';
 import { inspectPdfWithin } from '../inspection/inspectPdfWithin';
 import { connectStore, disconnectStore } from '../store/connection';
@@ -64,21 +71,35 @@ export async function hostileUploadsBenchmark(): Promise<string> {
   let server: http.Server | undefined;
   let close = async () => {};
   try {
-    services.push(...await Promise.all([
-      startTemporalDevServer({ dataDir: config.dataDir, port: Number(env.TEMPORAL_PORT), uiPort: config.temporal.uiPort, namespace: config.temporal.namespace }),
-      startFerretDb(config.dataDir, config.mongodb.port),
-      startMailDev(config.dataDir, config.smtp.port, config.smtp.webPort),
-    ]));
+    services.push(
+      ...(await Promise.all([
+        startTemporalDevServer({
+          dataDir: config.dataDir,
+          port: Number(env.TEMPORAL_PORT),
+          uiPort: config.temporal.uiPort,
+          namespace: config.temporal.namespace,
+        }),
+        startFerretDb(config.dataDir, config.mongodb.port),
+        startMailDev(config.dataDir, config.smtp.port, config.smtp.webPort),
+      ])),
+    );
     await connectStore(config.mongodb.uri);
     const temporal = await connectTemporalClient(config);
     const deps = createApiDeps(config, temporal);
-    close = async () => { deps.close(); await temporal.connection.close(); };
+    close = async () => {
+      deps.close();
+      await temporal.connection.close();
+    };
     server = http.createServer(createApp(deps));
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const health = () => timed(() => fetch(`${baseUrl}/health`).then((r) => r.arrayBuffer()));
-    const upload = (bytes: Buffer) => fetch(`${baseUrl}/api/documents`, { method: 'POST', headers: { Authorization: 'Bearer dev-hr-token', 'Content-Type': 'application/pdf' }, body: new Uint8Array(bytes) })
-      .then(async (r) => ({ status: r.status, body: await r.json() as { error?: string } }));
+    const upload = (bytes: Buffer) =>
+      fetch(`${baseUrl}/api/documents`, {
+        method: 'POST',
+        headers: { Authorization: 'Bearer dev-hr-token', 'Content-Type': 'application/pdf' },
+        body: new Uint8Array(bytes),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as { error?: string } }));
 
     const bomb = await objectStreamBomb(1024 ** 3);
     await upload(await samplePdf(1, 'warm-up')); // the thread is started and loaded, as after the API's start-up
@@ -90,15 +111,26 @@ export async function hostileUploadsBenchmark(): Promise<string> {
       global.gc?.();
       const rssBefore = process.memoryUsage().rss;
       let peakRss = rssBefore;
-      const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 10);
+      const sampler = setInterval(() => {
+        peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      }, 10);
       const healthTimes: number[] = [];
       let uploading = true;
-      const pings = (async () => { while (uploading) healthTimes.push((await health())[0]); })();
+      const pings = (async () => {
+        while (uploading) healthTimes.push((await health())[0]);
+      })();
       const [refusedMs, response] = await timed(() => upload(bomb));
       uploading = false;
       await pings;
       clearInterval(sampler);
-      runs.push({ refusedMs, status: response.status, error: response.body.error, rssGrowth: peakRss - rssBefore, healthMax: Math.max(...healthTimes), healthCount: healthTimes.length });
+      runs.push({
+        refusedMs,
+        status: response.status,
+        error: response.body.error,
+        rssGrowth: peakRss - rssBefore,
+        healthMax: Math.max(...healthTimes),
+        healthCount: healthTimes.length,
+      });
     }
 
     // The 10-page PDF: as inspectPdf parsed it before (in place) and as it is inspected now (another thread, limits, active content).
@@ -128,7 +160,10 @@ export async function hostileUploadsBenchmark(): Promise<string> {
       '',
       '| run | answer | refused in | API RSS growth | /health answers during | slowest /health |',
       '| --- | --- | --- | --- | --- | --- |',
-      ...runs.map((r, i) => `| ${i + 1} | ${r.status} ${r.error ?? ''} | ${fmt(r.refusedMs)} | ${(r.rssGrowth / MiB).toFixed(1)} MB | ${r.healthCount} | ${fmt(r.healthMax)} |`),
+      ...runs.map(
+        (r, i) =>
+          `| ${i + 1} | ${r.status} ${r.error ?? ''} | ${fmt(r.refusedMs)} | ${(r.rssGrowth / MiB).toFixed(1)} MB | ${r.healthCount} | ${fmt(r.healthMax)} |`,
+      ),
       '',
       `- Refused in under 1 s: ${verdict(worst.refusedMs < 1000)} (slowest ${fmt(worst.refusedMs)}).`,
       `- API RSS growth under 50 MB: ${verdict(worst.rssGrowth < 50 * MiB)} (largest ${(worst.rssGrowth / MiB).toFixed(1)} MB).`,

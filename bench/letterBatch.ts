@@ -35,8 +35,13 @@ const LETTERS = Number(process.env.BENCH_LETTERS ?? 10_000);
 const ROOT = path.resolve(__dirname, '..');
 const ENV: Record<string, string> = {
   SINETTI_DATA_DIR: path.join(ROOT, 'data', 'bench-letters'),
-  TEMPORAL_PORT: '7533', TEMPORAL_UI_PORT: '8533', FERRETDB_PORT: '27317', SMTP_PORT: '1325', MAIL_WEB_PORT: '1380',
-  SUOMIFI_SIMULATOR_PORT: '9010', VTJ_SIMULATOR_PORT: '9011',
+  TEMPORAL_PORT: '7533',
+  TEMPORAL_UI_PORT: '8533',
+  FERRETDB_PORT: '27317',
+  SMTP_PORT: '1325',
+  MAIL_WEB_PORT: '1380',
+  SUOMIFI_SIMULATOR_PORT: '9010',
+  VTJ_SIMULATOR_PORT: '9011',
   SUOMIFI_SIMULATOR_EVENT_STEP_MS: '5000',
   LETTER_EVENT_POLL_INTERVAL_MS: '2000',
   LETTER_BATCH_PAGE_SIZE: '250',
@@ -69,7 +74,9 @@ function cpuSecondsOfGroup(pgid: number): number {
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (Number(fields[2]) !== pgid) continue; // pgrp
       total += (Number(fields[11]) + Number(fields[12])) / tick; // utime, stime
-    } catch { /* exited meanwhile */ }
+    } catch {
+      /* exited meanwhile */
+    }
   }
   return total;
 }
@@ -77,14 +84,27 @@ function cpuSecondsOfGroup(pgid: number): number {
 /** A worker process in one role (worker/main.ts), with that role's production flags (worker/nodeOptions.ts). */
 function startWorker(role: 'processes' | 'bulk'): Promise<ChildProcess> {
   // BENCH_CPU_PROF=1: the worker writes a V8 CPU profile (open in Chrome DevTools) when it stops.
-  const profile = process.env.BENCH_CPU_PROF === '1' ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'data', 'bench-letters-profile')}`] : [];
+  const profile =
+    process.env.BENCH_CPU_PROF === '1' ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'data', 'bench-letters-profile')}`] : [];
   const child = spawn(process.execPath, [...nodeFlagsOf(role), ...profile, ...productionWorkerArgs()], {
-    cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...ENV, LOG_LEVEL: 'info', SINETTI_SERVICE: `${role}-worker`, SINETTI_WORKER_ROLE: role, WORKER_METRICS_ADDRESS: role === 'bulk' ? '127.0.0.1:9486' : '127.0.0.1:9485' },
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      ...ENV,
+      LOG_LEVEL: 'info',
+      SINETTI_SERVICE: `${role}-worker`,
+      SINETTI_WORKER_ROLE: role,
+      WORKER_METRICS_ADDRESS: role === 'bulk' ? '127.0.0.1:9486' : '127.0.0.1:9485',
+    },
   });
   return new Promise((resolve, reject) => {
     let output = '';
-    const watch = (chunk: Buffer) => { output += chunk.toString(); if (output.includes('worker started')) resolve(child); };
+    const watch = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('worker started')) resolve(child);
+    };
     child.stdout.on('data', watch);
     child.stderr.on('data', watch);
     child.once('exit', (code) => reject(new Error(`worker exited (${code}): ${output.slice(-2000)}`)));
@@ -123,7 +143,11 @@ export async function letterBatchBenchmark(): Promise<string> {
     const sampler = (async () => {
       while (sampling) {
         const started = Date.now();
-        try { await client.workflowService.getSystemInfo({}); } catch { health.failures += 1; }
+        try {
+          await client.workflowService.getSystemInfo({});
+        } catch {
+          health.failures += 1;
+        }
         health.calls += 1;
         health.worstMs = Math.max(health.worstMs, Date.now() - started);
         peakRss = Math.max(peakRss, rssBytes(processesPid));
@@ -140,12 +164,15 @@ export async function letterBatchBenchmark(): Promise<string> {
     const { port } = server.address() as AddressInfo;
 
     // BENCH_WEBHOOKS=1: a receiver subscribed to every letter's "accepted" event, timing each from event to arrival.
-    const probe: WebhookProbe | undefined = process.env.BENCH_WEBHOOKS === '1' ? await startWebhookProbe(`http://127.0.0.1:${port}`, ['letter.accepted']) : undefined;
+    const probe: WebhookProbe | undefined =
+      process.env.BENCH_WEBHOOKS === '1' ? await startWebhookProbe(`http://127.0.0.1:${port}`, ['letter.accepted']) : undefined;
 
     const rows = ['recipientId,title'];
     for (let i = 0; i < LETTERS; i++) {
       const year = 1940 + (i % 60);
-      rows.push(`${makeIdentityCode(`${year}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`, 2 + Math.floor(i / 336) % 897)},Kiinteistöveropäätös 2027`);
+      rows.push(
+        `${makeIdentityCode(`${year}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`, 2 + (Math.floor(i / 336) % 897))},Kiinteistöveropäätös 2027`,
+      );
     }
     const csv = rows.join('\n') + '\n';
 
@@ -160,7 +187,9 @@ export async function letterBatchBenchmark(): Promise<string> {
 
     const uploadStarted = Date.now();
     const response = await fetch(`http://127.0.0.1:${port}/api/letter-batches?documentVersionId=${pdf.versionId}`, {
-      method: 'POST', headers: { Authorization: 'Bearer dev-registry-token', 'Content-Type': 'text/csv' }, body: csv,
+      method: 'POST',
+      headers: { Authorization: 'Bearer dev-registry-token', 'Content-Type': 'text/csv' },
+      body: csv,
     });
     if (response.status !== 202) throw new Error(`batch upload: ${response.status} ${await response.text()}`);
     const { batchId } = (await response.json()) as { batchId: string };
@@ -172,23 +201,38 @@ export async function letterBatchBenchmark(): Promise<string> {
     const clerk = (async () => {
       while (!watched) {
         const started = Date.now();
-        const list = await fetch(`http://127.0.0.1:${port}/api/letter-batches`, { headers: { Authorization: 'Bearer dev-registry-token' } });
+        const list = await fetch(`http://127.0.0.1:${port}/api/letter-batches`, {
+          headers: { Authorization: 'Bearer dev-registry-token' },
+        });
         if (list.status !== 200) throw new Error(`batch list: ${list.status} ${await list.text()}`);
         await list.json();
         const took = Date.now() - started;
-        watching.reads += 1; watching.totalMs += took; watching.worstMs = Math.max(watching.worstMs, took);
+        watching.reads += 1;
+        watching.totalMs += took;
+        watching.worstMs = Math.max(watching.worstMs, took);
         await sleep(3000);
       }
     })();
 
-    const counters = async () => (await (await fetch(`${config.officialMail.messages.url}/sim/counters?prefix=${batchId}-`)).json()) as { posts: number; accepted: number; distinctExternalIds: number; conflicts: number };
+    const counters = async () =>
+      (await (await fetch(`${config.officialMail.messages.url}/sim/counters?prefix=${batchId}-`)).json()) as {
+        posts: number;
+        accepted: number;
+        distinctExternalIds: number;
+        conflicts: number;
+      };
     let acceptedMs = NaN;
     const result = client.workflow.getHandle(batchId).result() as Promise<LetterBatchState>;
     let finished = false;
-    void result.finally(() => { finished = true; });
+    void result.finally(() => {
+      finished = true;
+    });
     for (;;) {
       const c = await counters();
-      if (c.accepted >= LETTERS || finished) { if (c.accepted >= LETTERS) acceptedMs = Date.now() - uploadStarted; break; }
+      if (c.accepted >= LETTERS || finished) {
+        if (c.accepted >= LETTERS) acceptedMs = Date.now() - uploadStarted;
+        break;
+      }
       await sleep(500);
     }
     const state = await result;
@@ -207,7 +251,10 @@ export async function letterBatchBenchmark(): Promise<string> {
     const historyBytes = Number(description.raw.workflowExecutionInfo?.historySizeBytes ?? 0);
     sampling = false;
     await sampler;
-    await client.workflow.getHandle(messageEventPollerId(config.temporal.taskQueue)).terminate('benchmark done').catch(() => undefined);
+    await client.workflow
+      .getHandle(messageEventPollerId(config.temporal.taskQueue))
+      .terminate('benchmark done')
+      .catch(() => undefined);
     await client.connection.close();
 
     const settings = ['BENCH_LETTERS', 'BENCH_RATE', 'BENCH_WEBHOOKS'].filter((name) => process.env[name]);
@@ -231,24 +278,38 @@ export async function letterBatchBenchmark(): Promise<string> {
       `| cost / all-paper cost | ${(state.totals.costCents / 100).toFixed(2)} € / ${(state.totals.paperCostCents / 100).toFixed(2)} € | |`,
       `| worker peak RSS: processes / bulk | ${(peakRss / MiB).toFixed(0)} MB / ${(peakBulkRss / MiB).toFixed(0)} MB | each < 300 MB ${ok(Math.max(peakRss, peakBulkRss) < 300 * MiB)} |`,
       `| batch workflow history | ${historyEvents} events, ${(historyBytes / 1024).toFixed(0)} KiB | |`,
-      `| CPU from upload to report | ${cpu} (of ${(os.cpus().length * reportMs / 1000).toFixed(0)} core-s) | |`,
+      `| CPU from upload to report | ${cpu} (of ${((os.cpus().length * reportMs) / 1000).toFixed(0)} core-s) | |`,
       `| batch list with progress, as the registry page reloads it every 3 s | ${watching.reads} reads, mean ${(watching.totalMs / Math.max(1, watching.reads)).toFixed(0)} ms, slowest ${watching.worstMs} ms | |`,
-      ...(webhooks ? [
-        `| webhooks (letter.accepted) received, each id once | ${webhooks.received} of ${LETTERS} (${webhooks.duplicates} repeats refused by id) | all ${ok(webhooks.received === LETTERS)} |`,
-        `| webhook throughput while the batch runs | ${webhooks.perSecond.toFixed(0)} /s | |`,
-        `| webhook delay, event to receiver: median / p99 / max | ${seconds(webhooks.p50Ms)} s / ${seconds(webhooks.p99Ms)} s / ${seconds(webhooks.maxMs)} s | |`,
-      ] : []),
+      ...(webhooks
+        ? [
+            `| webhooks (letter.accepted) received, each id once | ${webhooks.received} of ${LETTERS} (${webhooks.duplicates} repeats refused by id) | all ${ok(webhooks.received === LETTERS)} |`,
+            `| webhook throughput while the batch runs | ${webhooks.perSecond.toFixed(0)} /s | |`,
+            `| webhook delay, event to receiver: median / p99 / max | ${seconds(webhooks.p50Ms)} s / ${seconds(webhooks.p99Ms)} s / ${seconds(webhooks.maxMs)} s | |`,
+          ]
+        : []),
       `| dev server health (GetSystemInfo every 0.5 s) | ${health.calls - health.failures}/${health.calls} answered, slowest ${health.worstMs} ms | all answered ${ok(healthy)} |`,
       '',
     ].join('\n');
   } finally {
     server?.close();
-    await Promise.all(workers.filter((w) => w.pid && w.exitCode === null).map(async (worker) => {
-      const exited = new Promise((r) => worker.once('exit', r));
-      try { process.kill(-worker.pid!, 'SIGTERM'); } catch { /* gone */ }
-      await Promise.race([exited, sleep(process.env.BENCH_CPU_PROF === '1' ? 20_000 : 2000)]);
-      try { process.kill(-worker.pid!, 'SIGKILL'); } catch { /* gone */ }
-    }));
+    await Promise.all(
+      workers
+        .filter((w) => w.pid && w.exitCode === null)
+        .map(async (worker) => {
+          const exited = new Promise((r) => worker.once('exit', r));
+          try {
+            process.kill(-worker.pid!, 'SIGTERM');
+          } catch {
+            /* gone */
+          }
+          await Promise.race([exited, sleep(process.env.BENCH_CPU_PROF === '1' ? 20_000 : 2000)]);
+          try {
+            process.kill(-worker.pid!, 'SIGKILL');
+          } catch {
+            /* gone */
+          }
+        }),
+    );
     await disconnectStore().catch(() => undefined);
     await stopServices(services);
   }

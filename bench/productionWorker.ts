@@ -26,8 +26,10 @@ function newestSourceMtime(dir: string): number {
 export function productionWorkerArgs(): string[] {
   const entry = path.join(ROOT, 'dist', 'worker', 'main.js');
   const bundle = path.join(ROOT, 'dist', 'workflow-bundle.js');
-  const fresh = fs.existsSync(entry) && fs.existsSync(bundle)
-    && Math.min(fs.statSync(entry).mtimeMs, fs.statSync(bundle).mtimeMs) > newestSourceMtime(ROOT);
+  const fresh =
+    fs.existsSync(entry) &&
+    fs.existsSync(bundle) &&
+    Math.min(fs.statSync(entry).mtimeMs, fs.statSync(bundle).mtimeMs) > newestSourceMtime(ROOT);
   if (!fresh) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   return [entry];
 }

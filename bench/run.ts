@@ -28,7 +28,9 @@ export function sectionsOf(markdown: string): Map<string, string> {
   const sections = new Map<string, string>();
   let heading: string | undefined;
   let lines: string[] = [];
-  const flush = () => { if (heading) sections.set(heading, lines.join('\n').trimEnd()); };
+  const flush = () => {
+    if (heading) sections.set(heading, lines.join('\n').trimEnd());
+  };
   for (const line of markdown.split('\n')) {
     if (line.startsWith('## ')) {
       flush();
@@ -69,8 +71,11 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  main().then(() => process.exit(0), (error) => {
-    console.error(error);
-    process.exit(1);
-  });
+  main().then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }

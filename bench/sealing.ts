@@ -207,7 +207,13 @@ export async function sealingBenchmark(): Promise<string> {
   const p12 = credentialsAsPkcs12(credentials, p12Password);
   const signpdfRate = await measureAsync(async () => {
     const document = await PDFDocument.load(tenPages);
-    pdflibAddPlaceholder({ pdfDoc: document, reason: 'Hyväksytty', contactInfo: 'kirjaamo@esimerkkikunta.fi', name: STAMP.signerName, location: 'Esimerkkikunta' });
+    pdflibAddPlaceholder({
+      pdfDoc: document,
+      reason: 'Hyväksytty',
+      contactInfo: 'kirjaamo@esimerkkikunta.fi',
+      name: STAMP.signerName,
+      location: 'Esimerkkikunta',
+    });
     const withPlaceholder = await document.save({ useObjectStreams: false });
     // A P12Signer consumes its PKCS#12 buffer on first use, so each document needs its own.
     await signpdf.sign(Buffer.from(withPlaceholder), new P12Signer(p12, { passphrase: p12Password }));
@@ -306,17 +312,27 @@ export async function longTermSealingBenchmark(rounds = 5, roundMs = 1500): Prom
     }
 
     // Validating a 10-signature B-LTA document: nine signers and the seal.
-    const tenFields = [...Array.from({ length: 9 }, (_, index) => ({ name: `member-${index + 1}`, label: `Jäsen ${index + 1}` })), { name: 'organisation-seal', label: 'Sinetti' }];
+    const tenFields = [
+      ...Array.from({ length: 9 }, (_, index) => ({ name: `member-${index + 1}`, label: `Jäsen ${index + 1}` })),
+      { name: 'organisation-seal', label: 'Sinetti' },
+    ];
     const tenPrepared = await prepareSignatureFields(await (await minutesPdf(10)).save(), tenFields);
     let tenSigned = tenPrepared.pdf;
-    for (const field of tenFields) tenSigned = await signFieldForTheLongTerm(tenSigned, tenPrepared.plan, field.name, STAMP, pki.seal, services);
+    for (const field of tenFields)
+      tenSigned = await signFieldForTheLongTerm(tenSigned, tenPrepared.plan, field.name, STAMP, pki.seal, services);
     const validationMs: number[] = [];
     let levels = '';
     for (let run = 0; run < 7; run++) {
       const started = process.hrtime.bigint();
       const report = await validatePdf(tenSigned, { trustAnchors: [pki.caCertificate] });
       validationMs.push(Number(process.hrtime.bigint() - started) / 1e6);
-      levels = [...new Set(report.signatures.map((signature) => `${signature.kind === 'signature' ? signature.level : 'document timestamp'} ${signature.indication}`))].join(', ');
+      levels = [
+        ...new Set(
+          report.signatures.map(
+            (signature) => `${signature.kind === 'signature' ? signature.level : 'document timestamp'} ${signature.indication}`,
+          ),
+        ),
+      ].join(', ');
     }
 
     const p50 = (name: keyof typeof contenders) => percentile(samples[name], 50);
@@ -345,11 +361,12 @@ export async function longTermSealingBenchmark(rounds = 5, roundMs = 1500): Prom
 
 if (require.main === module) {
   const childFlag = process.argv.indexOf('--memory-child');
-  const run = childFlag >= 0
-    ? sealLargePdfAndReport(process.argv[childFlag + 1])
-    : process.argv.includes('--long-term-only')
-      ? longTermSealingBenchmark().then((markdown) => console.log(markdown))
-      : sealingBenchmark().then((markdown) => console.log(markdown));
+  const run =
+    childFlag >= 0
+      ? sealLargePdfAndReport(process.argv[childFlag + 1])
+      : process.argv.includes('--long-term-only')
+        ? longTermSealingBenchmark().then((markdown) => console.log(markdown))
+        : sealingBenchmark().then((markdown) => console.log(markdown));
   run.catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;

@@ -30,24 +30,46 @@ export async function* readCsvRecords(source: AsyncIterable<Buffer | string>): A
       const c = text[i];
       if (quoted) {
         if (c === '"') {
-          if (text[i + 1] === '"') { field += '"'; i++; } else { quoted = false; afterQuote = true; }
+          if (text[i + 1] === '"') {
+            field += '"';
+            i++;
+          } else {
+            quoted = false;
+            afterQuote = true;
+          }
         } else {
           if (c === '\n') line++;
           field += c;
         }
         continue;
       }
-      if (c === '"' && field === '' && !afterQuote) { quoted = true; continue; }
-      if (c === delimiter) { fields.push(field); field = ''; afterQuote = false; continue; }
+      if (c === '"' && field === '' && !afterQuote) {
+        quoted = true;
+        continue;
+      }
+      if (c === delimiter) {
+        fields.push(field);
+        field = '';
+        afterQuote = false;
+        continue;
+      }
       if (c === '\r') continue;
-      if (c === '\n') { line++; afterQuote = false; yield* finishRecord(); continue; }
+      if (c === '\n') {
+        line++;
+        afterQuote = false;
+        yield* finishRecord();
+        continue;
+      }
       field += c;
     }
   }
 
   for await (const chunk of source) {
     let text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    if (first) { text = text.replace(/^\uFEFF/, ''); first = false; }
+    if (first) {
+      text = text.replace(/^\uFEFF/, '');
+      first = false;
+    }
     if (!delimiter) {
       pendingHeader += text;
       const end = pendingHeader.indexOf('\n');
@@ -59,7 +81,10 @@ export async function* readCsvRecords(source: AsyncIterable<Buffer | string>): A
     }
     yield* consume(text);
   }
-  if (!delimiter) { delimiter = pendingHeader.split(';').length > pendingHeader.split(',').length ? ';' : ','; yield* consume(pendingHeader); }
+  if (!delimiter) {
+    delimiter = pendingHeader.split(';').length > pendingHeader.split(',').length ? ';' : ',';
+    yield* consume(pendingHeader);
+  }
   const rest = decoder.decode();
   if (rest) yield* consume(rest);
   if (quoted) throw new CsvError(recordLine, 'A quoted field is not closed.');
@@ -68,7 +93,12 @@ export async function* readCsvRecords(source: AsyncIterable<Buffer | string>): A
 
 export class CsvError extends Error {
   override readonly name = 'CsvError';
-  constructor(readonly line: number, message: string) { super(`Line ${line}: ${message}`); }
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
+    super(`Line ${line}: ${message}`);
+  }
 }
 
 /**

@@ -27,11 +27,21 @@ export async function pdfPageTexts(pdf: Buffer): Promise<string[]> {
   }
 }
 
-export interface LineChange { kind: 'removed' | 'added'; text: string }
-export interface PageChange { page: number; status: 'changed' | 'added' | 'removed'; lines: LineChange[] }
+export interface LineChange {
+  kind: 'removed' | 'added';
+  text: string;
+}
+export interface PageChange {
+  page: number;
+  status: 'changed' | 'added' | 'removed';
+  lines: LineChange[];
+}
 
 function lines(text: string): string[] {
-  return text.split('\n').map((l) => l.replace(/\s+/g, ' ').trim()).filter(Boolean);
+  return text
+    .split('\n')
+    .map((l) => l.replace(/\s+/g, ' ').trim())
+    .filter(Boolean);
 }
 
 /** Lines only in `before` are removed, lines only in `after` added (longest common subsequence). */
@@ -48,7 +58,10 @@ export function lineDiff(before: string[], after: string[]): LineChange[] {
   let i = 0;
   let j = 0;
   while (i < n && j < m) {
-    if (before[i] === after[j]) { i++; j++; } else if (common[i + 1][j] >= common[i][j + 1]) changes.push({ kind: 'removed', text: before[i++] });
+    if (before[i] === after[j]) {
+      i++;
+      j++;
+    } else if (common[i + 1][j] >= common[i][j + 1]) changes.push({ kind: 'removed', text: before[i++] });
     else changes.push({ kind: 'added', text: after[j++] });
   }
   while (i < n) changes.push({ kind: 'removed', text: before[i++] });
@@ -61,8 +74,10 @@ export function pageDiff(before: string[], after: string[]): PageChange[] {
   const changes: PageChange[] = [];
   for (let index = 0; index < Math.max(before.length, after.length); index++) {
     const page = index + 1;
-    if (index >= before.length) changes.push({ page, status: 'added', lines: lines(after[index]).map((text) => ({ kind: 'added', text })) });
-    else if (index >= after.length) changes.push({ page, status: 'removed', lines: lines(before[index]).map((text) => ({ kind: 'removed', text })) });
+    if (index >= before.length)
+      changes.push({ page, status: 'added', lines: lines(after[index]).map((text) => ({ kind: 'added', text })) });
+    else if (index >= after.length)
+      changes.push({ page, status: 'removed', lines: lines(before[index]).map((text) => ({ kind: 'removed', text })) });
     else {
       const diff = lineDiff(lines(before[index]), lines(after[index]));
       if (diff.length > 0) changes.push({ page, status: 'changed', lines: diff });

@@ -45,11 +45,16 @@ const PLAINTEXT_TEMPORAL_NEEDS: ReadonlySet<string> = new Set();
  */
 export const REFUSED_PLAINTEXT_ENCODING = 'binary/refused-not-encrypted-with-a-sinetti-key';
 
-export interface PayloadKey { id: string; key: Buffer }
+export interface PayloadKey {
+  id: string;
+  key: Buffer;
+}
 
 export class UnknownPayloadKeyError extends ValueError {
   constructor(keyId: string) {
-    super(`A payload is encrypted with key "${keyId}", which this process does not have. Add that key to SINETTI_PAYLOAD_KEYS (keep old keys listed after rotating).`);
+    super(
+      `A payload is encrypted with key "${keyId}", which this process does not have. Add that key to SINETTI_PAYLOAD_KEYS (keep old keys listed after rotating).`,
+    );
   }
 }
 

@@ -8,7 +8,9 @@ import { z } from 'zod';
  */
 const environment = z.object({ ARCHIVE_TRANSFER_DIR: z.string().optional() });
 
-export interface ArchiveTransferConfig { directory: string }
+export interface ArchiveTransferConfig {
+  directory: string;
+}
 
 export function loadArchiveTransferConfig(env: NodeJS.ProcessEnv, dataDir: string): ArchiveTransferConfig {
   const parsed = environment.parse(env);

@@ -32,12 +32,20 @@ const environment = z.object({
   MAIL_WEB_PORT: z.coerce.number().int().default(1080),
   MAIL_FROM: z.string().default('Sinetti <sinetti@localhost>'),
   /** Larger finished documents are mailed as a download link instead of an attachment. */
-  MAIL_ATTACHMENT_LIMIT_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  MAIL_ATTACHMENT_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
   API_PORT: z.coerce.number().int().default(3000),
   API_HOST: z.string().default('127.0.0.1'),
   /** role:token pairs, comma separated, e.g. "hr:abc,admin:def". */
   SINETTI_STAFF_TOKENS: z.string().optional(),
-  MAX_DOCUMENT_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+  MAX_DOCUMENT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(20 * 1024 * 1024),
   /** Uploaded PDFs are inspected in a worker thread within these limits (inspection/pdfInspection.ts). */
   SINETTI_PDF_MAX_PAGES: z.coerce.number().int().positive().default(500),
   SINETTI_PDF_MAX_OBJECTS: z.coerce.number().int().positive().default(200_000),
@@ -94,13 +102,29 @@ export interface SinettiConfig {
 }
 
 /** Paths, read when connecting (common/temporalClient.ts), so a renewed certificate is picked up on restart. */
-export interface TemporalTlsFiles { certPath?: string; keyPath?: string; caPath?: string; serverName?: string }
+export interface TemporalTlsFiles {
+  certPath?: string;
+  keyPath?: string;
+  caPath?: string;
+  serverName?: string;
+}
 
-export interface PdfLimits { maxPages: number; maxObjects: number; maxInflatedBytes: number; maxObjectStreamBytes: number; timeoutMs: number; memoryMb: number }
+export interface PdfLimits {
+  maxPages: number;
+  maxObjects: number;
+  maxInflatedBytes: number;
+  maxObjectStreamBytes: number;
+  timeoutMs: number;
+  memoryMb: number;
+}
 
 export const STAFF_ROLES = ['hr', 'secretary', 'handler', 'registry', 'admin'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
-export interface StaffToken { role: StaffRole; token: string; name: string }
+export interface StaffToken {
+  role: StaffRole;
+  token: string;
+  name: string;
+}
 
 /** Development tokens: printed by `npm start`, never used when SINETTI_STAFF_TOKENS is set, refused in production. */
 const DEVELOPMENT_TOKENS: StaffToken[] = STAFF_ROLES.map((role) => ({ role, token: `dev-${role}-token`, name: `dev-${role}` }));
@@ -110,7 +134,9 @@ export function parseStaffTokens(spec: string | undefined, production = false): 
   return spec.split(',').map((pair, index) => {
     const [role, token, name] = pair.trim().split(':');
     if (!STAFF_ROLES.includes(role as StaffRole) || !token || token.length < 16) {
-      throw new Error(`SINETTI_STAFF_TOKENS entry ${index + 1}: expected role:token[:name] with a role of ${STAFF_ROLES.join('|')} and a token of at least 16 characters`);
+      throw new Error(
+        `SINETTI_STAFF_TOKENS entry ${index + 1}: expected role:token[:name] with a role of ${STAFF_ROLES.join('|')} and a token of at least 16 characters`,
+      );
     }
     return { role: role as StaffRole, token, name: name ?? `${role}-${index + 1}` };
   });
@@ -118,7 +144,8 @@ export function parseStaffTokens(spec: string | undefined, production = false): 
 
 function temporalTls(e: Environment): TemporalTlsFiles | undefined {
   if (!e.TEMPORAL_TLS_CERT && !e.TEMPORAL_TLS_KEY && !e.TEMPORAL_TLS_CA && !e.TEMPORAL_TLS_SERVER_NAME) return undefined;
-  if (!e.TEMPORAL_TLS_CERT !== !e.TEMPORAL_TLS_KEY) throw new Error('Invalid configuration: TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together (the client certificate and its key)');
+  if (!e.TEMPORAL_TLS_CERT !== !e.TEMPORAL_TLS_KEY)
+    throw new Error('Invalid configuration: TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together (the client certificate and its key)');
   return { certPath: e.TEMPORAL_TLS_CERT, keyPath: e.TEMPORAL_TLS_KEY, caPath: e.TEMPORAL_TLS_CA, serverName: e.TEMPORAL_TLS_SERVER_NAME };
 }
 
@@ -130,9 +157,13 @@ function temporalTls(e: Environment): TemporalTlsFiles | undefined {
 function refuseDevelopmentDefaultsInProduction(env: NodeJS.ProcessEnv, e: Environment): void {
   if (env.NODE_ENV !== 'production') return;
   const missing: string[] = [];
-  if (!env.SINETTI_OIDC_ISSUER) missing.push("SINETTI_OIDC_ISSUER with its client id and secret (without them staff would sign in at the development identity provider)");
+  if (!env.SINETTI_OIDC_ISSUER)
+    missing.push(
+      'SINETTI_OIDC_ISSUER with its client id and secret (without them staff would sign in at the development identity provider)',
+    );
   if (!e.SIGNING_P12_PATH) missing.push('SIGNING_P12_PATH and SIGNING_P12_PASSWORD (without them a self-made development seal would sign)');
-  if (missing.length) throw new Error(`Production mode (NODE_ENV=production) needs ${missing.join(' and ')}. Set them, or unset NODE_ENV for development.`);
+  if (missing.length)
+    throw new Error(`Production mode (NODE_ENV=production) needs ${missing.join(' and ')}. Set them, or unset NODE_ENV for development.`);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SinettiConfig {
@@ -181,10 +212,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SinettiConfig 
     },
     pageRendering: { timeoutMs: e.SINETTI_PAGE_RENDER_TIMEOUT_MS, concurrency: e.SINETTI_PAGE_RENDER_CONCURRENCY },
     mailAttachmentLimitBytes: e.MAIL_ATTACHMENT_LIMIT_BYTES,
-    signing: { p12Path: e.SIGNING_P12_PATH, p12Password: e.SIGNING_P12_PASSWORD, developmentPkiDir: path.resolve(e.SINETTI_DEVELOPMENT_PKI_DIR ?? path.join(e.SINETTI_DATA_DIR, 'signing')) },
+    signing: {
+      p12Path: e.SIGNING_P12_PATH,
+      p12Password: e.SIGNING_P12_PASSWORD,
+      developmentPkiDir: path.resolve(e.SINETTI_DEVELOPMENT_PKI_DIR ?? path.join(e.SINETTI_DATA_DIR, 'signing')),
+    },
     longTermValidity: longTermValidityConfig(e),
     payloadKeys: e.SINETTI_PAYLOAD_KEYS,
-    temporalUiOrigins: (e.TEMPORAL_UI_ORIGINS ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT},http://localhost:${e.TEMPORAL_UI_PORT}`).split(',').map((o) => o.trim()),
+    temporalUiOrigins: (e.TEMPORAL_UI_ORIGINS ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT},http://localhost:${e.TEMPORAL_UI_PORT}`)
+      .split(',')
+      .map((o) => o.trim()),
     officialMail: loadOfficialMailConfig(env),
     identity,
     webhooks: loadWebhookConfig(env),
@@ -202,8 +239,14 @@ export interface LongTermValidityConfig {
 }
 
 function longTermValidityConfig(e: Environment): LongTermValidityConfig {
-  const list = (value: string | undefined) => (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
-  const embedded = e.SINETTI_TSA_URLS ? undefined : { tsaPort: e.SINETTI_TSA_PORT, ocspPort: e.SINETTI_OCSP_PORT, crlPort: e.SINETTI_CRL_PORT };
+  const list = (value: string | undefined) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+  const embedded = e.SINETTI_TSA_URLS
+    ? undefined
+    : { tsaPort: e.SINETTI_TSA_PORT, ocspPort: e.SINETTI_OCSP_PORT, crlPort: e.SINETTI_CRL_PORT };
   return {
     tsaUrls: embedded ? [`http://127.0.0.1:${embedded.tsaPort}/`] : list(e.SINETTI_TSA_URLS),
     tsaTrustAnchorFiles: list(e.SINETTI_TSA_TRUST_ANCHORS),

@@ -47,15 +47,19 @@ export function parseRoleMap(spec: string | undefined): Map<string, StaffRole[]>
     for (const role of STAFF_ROLES) map.set(role, [role]);
     return map;
   }
-  spec.split(',').map((pair) => pair.trim()).filter(Boolean).forEach((pair, index) => {
-    const at = pair.indexOf('=');
-    const role = pair.slice(0, at).trim() as StaffRole;
-    const value = pair.slice(at + 1).trim();
-    if (at < 1 || !STAFF_ROLES.includes(role) || !value) {
-      throw new Error(`SINETTI_OIDC_ROLE_MAP entry ${index + 1}: expected role=claim-value with a role of ${STAFF_ROLES.join('|')}`);
-    }
-    map.set(value, [...(map.get(value) ?? []), role]);
-  });
+  spec
+    .split(',')
+    .map((pair) => pair.trim())
+    .filter(Boolean)
+    .forEach((pair, index) => {
+      const at = pair.indexOf('=');
+      const role = pair.slice(0, at).trim() as StaffRole;
+      const value = pair.slice(at + 1).trim();
+      if (at < 1 || !STAFF_ROLES.includes(role) || !value) {
+        throw new Error(`SINETTI_OIDC_ROLE_MAP entry ${index + 1}: expected role=claim-value with a role of ${STAFF_ROLES.join('|')}`);
+      }
+      map.set(value, [...(map.get(value) ?? []), role]);
+    });
   return map;
 }
 
@@ -63,7 +67,8 @@ export function loadIdentityConfig(env: NodeJS.ProcessEnv): IdentityConfig {
   const e = environment.parse(env);
   const production = e.NODE_ENV === 'production';
   const embedded = !e.SINETTI_OIDC_ISSUER;
-  if (production && embedded) throw new Error('SINETTI_OIDC_ISSUER is required in production: point it at the organisation\'s OpenID Provider.');
+  if (production && embedded)
+    throw new Error("SINETTI_OIDC_ISSUER is required in production: point it at the organisation's OpenID Provider.");
   if (!embedded && (!e.SINETTI_OIDC_CLIENT_ID || !e.SINETTI_OIDC_CLIENT_SECRET)) {
     throw new Error('SINETTI_OIDC_CLIENT_ID and SINETTI_OIDC_CLIENT_SECRET are required with SINETTI_OIDC_ISSUER.');
   }

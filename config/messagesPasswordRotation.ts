@@ -7,13 +7,19 @@ import { z } from 'zod';
  * through the admin API).
  */
 const environment = z.object({
-  SUOMIFI_PASSWORD_ROTATION_INTERVAL_HOURS: z.coerce.number().nonnegative().default(180 * 24),
+  SUOMIFI_PASSWORD_ROTATION_INTERVAL_HOURS: z.coerce
+    .number()
+    .nonnegative()
+    .default(180 * 24),
 });
 
-export interface MessagesPasswordRotationConfig { intervalMs: number }
+export interface MessagesPasswordRotationConfig {
+  intervalMs: number;
+}
 
 export function loadMessagesPasswordRotationConfig(env: NodeJS.ProcessEnv): MessagesPasswordRotationConfig {
   const parsed = environment.safeParse(env);
-  if (!parsed.success) throw new Error(`Invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(`Invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return { intervalMs: Math.round(parsed.data.SUOMIFI_PASSWORD_ROTATION_INTERVAL_HOURS * 3600_000) };
 }

@@ -24,7 +24,11 @@ const environment = z.object({
   /** How long the simulator takes between two delivery events of one message. */
   SUOMIFI_SIMULATOR_EVENT_STEP_MS: z.coerce.number().int().nonnegative().default(5_000),
   /** The service's limit for one paper-mail PDF. */
-  LETTER_MAX_PDF_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  LETTER_MAX_PDF_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
   VTJ_URL: z.string().url().optional(),
   VTJ_USERNAME: z.string().default('sinetti-simulator'),
   VTJ_PASSWORD: z.string().default('simulator-password'),
@@ -49,8 +53,14 @@ const environment = z.object({
 
 export interface OfficialMailConfig {
   messages: {
-    url: string; embedded: boolean; simulatorPort: number; simulatorEventStepMs: number;
-    username: string; password: string; serviceId: string; timeoutMs: number;
+    url: string;
+    embedded: boolean;
+    simulatorPort: number;
+    simulatorEventStepMs: number;
+    username: string;
+    password: string;
+    serviceId: string;
+    timeoutMs: number;
     print: { username: string; password: string; contactEmail: string };
   };
   populationRegister: { url: string; embedded: boolean; simulatorPort: number; username: string; password: string; endUser: string };
@@ -88,11 +98,22 @@ export function loadOfficialMailConfig(env: NodeJS.ProcessEnv): OfficialMailConf
       password: e.VTJ_PASSWORD,
       endUser: e.VTJ_END_USER,
     },
-    senderAddress: (([street, postalCode, city]) => ({ street: street ?? '', postalCode: postalCode ?? '', city: city ?? '' }))(e.LETTER_SENDER_ADDRESS.split(';').map((p) => p.trim())),
+    senderAddress: (([street, postalCode, city]) => ({ street: street ?? '', postalCode: postalCode ?? '', city: city ?? '' }))(
+      e.LETTER_SENDER_ADDRESS.split(';').map((p) => p.trim()),
+    ),
     maxPdfBytes: e.LETTER_MAX_PDF_BYTES,
-    pricesCents: { electronic: e.LETTER_PRICE_ELECTRONIC_CENTS, paperC5: e.LETTER_PRICE_PAPER_C5_CENTS, paperC4: e.LETTER_PRICE_PAPER_C4_CENTS },
+    pricesCents: {
+      electronic: e.LETTER_PRICE_ELECTRONIC_CENTS,
+      paperC5: e.LETTER_PRICE_PAPER_C5_CENTS,
+      paperC4: e.LETTER_PRICE_PAPER_C4_CENTS,
+    },
     eventPollIntervalMs: e.LETTER_EVENT_POLL_INTERVAL_MS,
     trackingDays: e.LETTER_TRACKING_DAYS,
-    batch: { pageSize: e.LETTER_BATCH_PAGE_SIZE, ratePerSecond: e.LETTER_BATCH_RATE_PER_SECOND, maxRows: e.LETTER_BATCH_MAX_ROWS, sendConcurrency: e.LETTER_BATCH_SEND_CONCURRENCY },
+    batch: {
+      pageSize: e.LETTER_BATCH_PAGE_SIZE,
+      ratePerSecond: e.LETTER_BATCH_RATE_PER_SECOND,
+      maxRows: e.LETTER_BATCH_MAX_ROWS,
+      sendConcurrency: e.LETTER_BATCH_SEND_CONCURRENCY,
+    },
   };
 }

@@ -77,7 +77,12 @@ export const EMPLOYMENT_CONTRACT_TASK_CLASS = '02 01 01';
 export function recordsMetadataFor(taskClass: string): RecordsMetadata {
   const row = RECORDS_PLAN[taskClass];
   if (!row) {
-    throw new SinettiError('unknown_task_class', `Task class "${taskClass}" is not in the records management plan; use one of ${Object.keys(RECORDS_PLAN).join(', ')}.`, 400, { field: 'taskClass' });
+    throw new SinettiError(
+      'unknown_task_class',
+      `Task class "${taskClass}" is not in the records management plan; use one of ${Object.keys(RECORDS_PLAN).join(', ')}.`,
+      400,
+      { field: 'taskClass' },
+    );
   }
   return row;
 }

@@ -10,8 +10,16 @@ import { z } from 'zod';
  */
 const environment = z.object({
   WEBHOOK_RETRY_INITIAL_MS: z.coerce.number().int().positive().default(30_000),
-  WEBHOOK_RETRY_MAX_INTERVAL_MS: z.coerce.number().int().positive().default(6 * 3600_000),
-  WEBHOOK_GIVE_UP_AFTER_MS: z.coerce.number().int().positive().default(73 * 3600_000),
+  WEBHOOK_RETRY_MAX_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(6 * 3600_000),
+  WEBHOOK_GIVE_UP_AFTER_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(73 * 3600_000),
   /** One POST's limit: a receiver that takes longer is treated as failed and retried. */
   WEBHOOK_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** How often the dispatcher looks at the outbox when it found it empty. */
@@ -31,7 +39,11 @@ export function loadWebhookConfig(env: NodeJS.ProcessEnv): WebhookConfig {
   }
   const e = parsed.data;
   return {
-    retry: { initialMs: e.WEBHOOK_RETRY_INITIAL_MS, maxIntervalMs: e.WEBHOOK_RETRY_MAX_INTERVAL_MS, giveUpAfterMs: e.WEBHOOK_GIVE_UP_AFTER_MS },
+    retry: {
+      initialMs: e.WEBHOOK_RETRY_INITIAL_MS,
+      maxIntervalMs: e.WEBHOOK_RETRY_MAX_INTERVAL_MS,
+      giveUpAfterMs: e.WEBHOOK_GIVE_UP_AFTER_MS,
+    },
     requestTimeoutMs: e.WEBHOOK_REQUEST_TIMEOUT_MS,
     outboxPollMs: e.WEBHOOK_OUTBOX_POLL_MS,
   };

@@ -11,7 +11,11 @@ import { FORMS, type FormDefinition } from './formDefinitions';
  * masked: the table goes round the office, the case holds the full code.
  */
 
-interface Column { key: string; header: string; amount?: boolean }
+interface Column {
+  key: string;
+  header: string;
+  amount?: boolean;
+}
 
 function columnsOf(form: FormDefinition): Column[] {
   return [
@@ -37,20 +41,34 @@ function cell(application: ApplicationRecord, form: FormDefinition, column: Colu
     return field.type === 'amount' && value ? Number(value) : value;
   }
   if (column.key.startsWith('attachment:')) {
-    return application.attachments.filter((a) => a.field === column.key.slice('attachment:'.length)).map((a) => a.fileName).join(', ');
+    return application.attachments
+      .filter((a) => a.field === column.key.slice('attachment:'.length))
+      .map((a) => a.fileName)
+      .join(', ');
   }
   switch (column.key) {
-    case 'caseNumber': return application.caseNumber ?? '';
-    case 'status': return application.status;
-    case 'submittedAt': return application.submittedAt.toISOString();
-    case 'decision': return application.decision ? DECISION_FI[application.decision.outcome] : '';
-    case 'granted': return application.decision ? Number(application.decision.amount) : '';
-    case 'paymentId': return application.payment?.paymentId ?? '';
-    default: return '';
+    case 'caseNumber':
+      return application.caseNumber ?? '';
+    case 'status':
+      return application.status;
+    case 'submittedAt':
+      return application.submittedAt.toISOString();
+    case 'decision':
+      return application.decision ? DECISION_FI[application.decision.outcome] : '';
+    case 'granted':
+      return application.decision ? Number(application.decision.amount) : '';
+    case 'paymentId':
+      return application.payment?.paymentId ?? '';
+    default:
+      return '';
   }
 }
 
-export interface RoundTable { headers: string[]; rows: (string | number)[][]; totals: (string | number)[] }
+export interface RoundTable {
+  headers: string[];
+  rows: (string | number)[][];
+  totals: (string | number)[];
+}
 
 /** The table of one form's applications in a round, with sums of every amount column. */
 export function roundTable(formId: string, applications: ApplicationRecord[]): RoundTable {
@@ -60,7 +78,7 @@ export function roundTable(formId: string, applications: ApplicationRecord[]): R
   const totals = columns.map((c, index) => {
     if (index === 0) return 'Yhteensä';
     if (!c.amount) return '';
-    return Math.round(rows.reduce((sum, row) => sum + (typeof row[index] === 'number' ? (row[index]) * 100 : 0), 0)) / 100;
+    return Math.round(rows.reduce((sum, row) => sum + (typeof row[index] === 'number' ? row[index] * 100 : 0), 0)) / 100;
   });
   return { headers: columns.map((c) => c.header), rows, totals };
 }
@@ -73,7 +91,9 @@ export async function roundXlsx(table: RoundTable, sheetName: string): Promise<B
   // Every text a cell of type string, never a formula: exceljs writes a formula only from { formula }, and nothing here builds one.
   for (const row of table.rows) sheet.addRow(row.map((value) => (typeof value === 'number' ? value : String(value))));
   sheet.addRow(table.totals).font = { bold: true };
-  table.headers.forEach((header, index) => { sheet.getColumn(index + 1).width = Math.min(40, Math.max(12, header.length + 2)); });
+  table.headers.forEach((header, index) => {
+    sheet.getColumn(index + 1).width = Math.min(40, Math.max(12, header.length + 2));
+  });
   sheet.views = [{ state: 'frozen', ySplit: 1 }];
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

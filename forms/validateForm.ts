@@ -10,35 +10,100 @@ import type { FieldType, FormDefinition, FormField, Texts } from './formDefiniti
  * is what was checked.
  */
 
-export interface SubmittedAttachment { field: string; fileName: string; contentType: string; contentBase64: string }
+export interface SubmittedAttachment {
+  field: string;
+  fileName: string;
+  contentType: string;
+  contentBase64: string;
+}
 
-export interface FieldProblem { field: string; code: string; message: string }
+export interface FieldProblem {
+  field: string;
+  code: string;
+  message: string;
+}
 
-export interface CheckedAttachment { field: string; fileName: string; contentType: string; bytes: Buffer }
+export interface CheckedAttachment {
+  field: string;
+  fileName: string;
+  contentType: string;
+  bytes: Buffer;
+}
 
 export type FormCheck =
-  | { valid: true; values: Record<string, string>; attachments: CheckedAttachment[] }
-  | { valid: false; problems: FieldProblem[] };
+  { valid: true; values: Record<string, string>; attachments: CheckedAttachment[] } | { valid: false; problems: FieldProblem[] };
 
 const MESSAGES: Record<string, Texts> = {
   required: { fi: 'Täytä tämä kenttä.', sv: 'Fyll i detta fält.', en: 'Fill in this field.' },
-  too_long: { fi: 'Teksti on liian pitkä (enintään {max} merkkiä).', sv: 'Texten är för lång (högst {max} tecken).', en: 'The text is too long (at most {max} characters).' },
-  email: { fi: 'Anna sähköpostiosoite muodossa nimi@esimerkki.fi.', sv: 'Ange e-postadressen i formen namn@exempel.fi.', en: 'Give an e-mail address like name@example.fi.' },
-  date: { fi: 'Anna päivämäärä muodossa VVVV-KK-PP, esimerkiksi 2026-04-12.', sv: 'Ange datumet i formen ÅÅÅÅ-MM-DD, till exempel 2026-04-12.', en: 'Give a date like 2026-04-12.' },
-  amount: { fi: 'Anna summa euroina, enintään kaksi desimaalia (esim. 1500,50).', sv: 'Ange beloppet i euro, högst två decimaler (t.ex. 1500,50).', en: 'Give the amount in euros with at most two decimals (e.g. 1500.50).' },
+  too_long: {
+    fi: 'Teksti on liian pitkä (enintään {max} merkkiä).',
+    sv: 'Texten är för lång (högst {max} tecken).',
+    en: 'The text is too long (at most {max} characters).',
+  },
+  email: {
+    fi: 'Anna sähköpostiosoite muodossa nimi@esimerkki.fi.',
+    sv: 'Ange e-postadressen i formen namn@exempel.fi.',
+    en: 'Give an e-mail address like name@example.fi.',
+  },
+  date: {
+    fi: 'Anna päivämäärä muodossa VVVV-KK-PP, esimerkiksi 2026-04-12.',
+    sv: 'Ange datumet i formen ÅÅÅÅ-MM-DD, till exempel 2026-04-12.',
+    en: 'Give a date like 2026-04-12.',
+  },
+  amount: {
+    fi: 'Anna summa euroina, enintään kaksi desimaalia (esim. 1500,50).',
+    sv: 'Ange beloppet i euro, högst två decimaler (t.ex. 1500,50).',
+    en: 'Give the amount in euros with at most two decimals (e.g. 1500.50).',
+  },
   integer: { fi: 'Anna kokonaisluku.', sv: 'Ange ett heltal.', en: 'Give a whole number.' },
-  out_of_range: { fi: 'Arvon pitää olla välillä {min}–{max}.', sv: 'Värdet ska vara mellan {min} och {max}.', en: 'The value must be between {min} and {max}.' },
+  out_of_range: {
+    fi: 'Arvon pitää olla välillä {min}–{max}.',
+    sv: 'Värdet ska vara mellan {min} och {max}.',
+    en: 'The value must be between {min} and {max}.',
+  },
   postal_code: { fi: 'Postinumerossa on viisi numeroa.', sv: 'Postnumret har fem siffror.', en: 'A postal code has five digits.' },
-  iban: { fi: 'Tilinumero ei ole kelvollinen IBAN. Tarkista numerot (esim. FI21 1234 5600 0007 85).', sv: 'Kontonumret är inte ett giltigt IBAN. Kontrollera siffrorna (t.ex. FI21 1234 5600 0007 85).', en: 'The account number is not a valid IBAN. Check the digits (e.g. FI21 1234 5600 0007 85).' },
-  identity_code_format: { fi: 'Henkilötunnus on muotoa PPKKVV-NNNT.', sv: 'Personbeteckningen har formen DDMMÅÅ-NNNT.', en: 'A personal identity code has the form DDMMYY-NNNT.' },
-  identity_code_date: { fi: 'Henkilötunnuksen syntymäaika ei ole mahdollinen päivä.', sv: 'Födelsedatumet i personbeteckningen är inte ett möjligt datum.', en: 'The date of birth in the identity code is not a real date.' },
-  identity_code_checksum: { fi: 'Henkilötunnuksen tarkistusmerkki ei täsmää. Tarkista tunnus.', sv: 'Personbeteckningens kontrolltecken stämmer inte. Kontrollera beteckningen.', en: 'The check character of the identity code does not match. Check the code.' },
-  business_id_format: { fi: 'Y-tunnus on muotoa 1234567-8.', sv: 'FO-numret har formen 1234567-8.', en: 'A business ID has the form 1234567-8.' },
-  business_id_checksum: { fi: 'Y-tunnuksen tarkistusnumero ei täsmää. Tarkista tunnus.', sv: 'FO-numrets kontrollsiffra stämmer inte. Kontrollera numret.', en: 'The check digit of the business ID does not match. Check the ID.' },
+  iban: {
+    fi: 'Tilinumero ei ole kelvollinen IBAN. Tarkista numerot (esim. FI21 1234 5600 0007 85).',
+    sv: 'Kontonumret är inte ett giltigt IBAN. Kontrollera siffrorna (t.ex. FI21 1234 5600 0007 85).',
+    en: 'The account number is not a valid IBAN. Check the digits (e.g. FI21 1234 5600 0007 85).',
+  },
+  identity_code_format: {
+    fi: 'Henkilötunnus on muotoa PPKKVV-NNNT.',
+    sv: 'Personbeteckningen har formen DDMMÅÅ-NNNT.',
+    en: 'A personal identity code has the form DDMMYY-NNNT.',
+  },
+  identity_code_date: {
+    fi: 'Henkilötunnuksen syntymäaika ei ole mahdollinen päivä.',
+    sv: 'Födelsedatumet i personbeteckningen är inte ett möjligt datum.',
+    en: 'The date of birth in the identity code is not a real date.',
+  },
+  identity_code_checksum: {
+    fi: 'Henkilötunnuksen tarkistusmerkki ei täsmää. Tarkista tunnus.',
+    sv: 'Personbeteckningens kontrolltecken stämmer inte. Kontrollera beteckningen.',
+    en: 'The check character of the identity code does not match. Check the code.',
+  },
+  business_id_format: {
+    fi: 'Y-tunnus on muotoa 1234567-8.',
+    sv: 'FO-numret har formen 1234567-8.',
+    en: 'A business ID has the form 1234567-8.',
+  },
+  business_id_checksum: {
+    fi: 'Y-tunnuksen tarkistusnumero ei täsmää. Tarkista tunnus.',
+    sv: 'FO-numrets kontrollsiffra stämmer inte. Kontrollera numret.',
+    en: 'The check digit of the business ID does not match. Check the ID.',
+  },
   unknown_field: { fi: 'Lomakkeella ei ole tätä kenttää.', sv: 'Blanketten har inte detta fält.', en: 'The form has no such field.' },
   attachment_missing: { fi: 'Lisää tämä liite.', sv: 'Lägg till denna bilaga.', en: 'Add this attachment.' },
-  attachment_type: { fi: 'Liitteen tiedostotyyppi ei käy. Sallitut: {types}.', sv: 'Bilagans filtyp passar inte. Tillåtna: {types}.', en: 'This file type is not accepted. Allowed: {types}.' },
-  attachment_size: { fi: 'Liite on liian suuri (enintään {max} Mt).', sv: 'Bilagan är för stor (högst {max} MB).', en: 'The file is too large (at most {max} MB).' },
+  attachment_type: {
+    fi: 'Liitteen tiedostotyyppi ei käy. Sallitut: {types}.',
+    sv: 'Bilagans filtyp passar inte. Tillåtna: {types}.',
+    en: 'This file type is not accepted. Allowed: {types}.',
+  },
+  attachment_size: {
+    fi: 'Liite on liian suuri (enintään {max} Mt).',
+    sv: 'Bilagan är för stor (högst {max} MB).',
+    en: 'The file is too large (at most {max} MB).',
+  },
   attachment_empty: { fi: 'Liite on tyhjä tai vioittunut.', sv: 'Bilagan är tom eller skadad.', en: 'The file is empty or damaged.' },
 };
 
@@ -47,7 +112,11 @@ function say(code: string, language: Language, params: Record<string, string | n
 }
 
 /** A value of one field, normalised, or the code of what is wrong with it. */
-function checkValue(type: FieldType, raw: string, field: FormField): { value: string } | { code: string; params?: Record<string, string | number> } {
+function checkValue(
+  type: FieldType,
+  raw: string,
+  field: FormField,
+): { value: string } | { code: string; params?: Record<string, string | number> } {
   switch (type) {
     case 'text':
     case 'textarea':
@@ -61,7 +130,10 @@ function checkValue(type: FieldType, raw: string, field: FormField): { value: st
       return date.toISOString().slice(0, 10) === raw ? { value: raw } : { code: 'date' };
     }
     case 'amount': {
-      const compact = raw.replace(/[\s\u00a0]/g, '').replace(/€$/, '').replace(',', '.');
+      const compact = raw
+        .replace(/[\s\u00a0]/g, '')
+        .replace(/€$/, '')
+        .replace(',', '.');
       if (!/^\d+(\.\d{1,2})?$/.test(compact)) return { code: 'amount' };
       return inRange(Number(compact), field) ?? { value: Number(compact).toFixed(2) };
     }
@@ -77,7 +149,14 @@ function checkValue(type: FieldType, raw: string, field: FormField): { value: st
     case 'identityCode': {
       const check = checkIdentityCode(raw);
       if (check.valid) return { value: check.code };
-      return { code: check.problem === 'checksum' ? 'identity_code_checksum' : check.problem === 'date' ? 'identity_code_date' : 'identity_code_format' };
+      return {
+        code:
+          check.problem === 'checksum'
+            ? 'identity_code_checksum'
+            : check.problem === 'date'
+              ? 'identity_code_date'
+              : 'identity_code_format',
+      };
     }
     case 'businessId': {
       const check = checkBusinessId(raw);
@@ -139,22 +218,43 @@ export function validateSubmission(
   for (const [index, attachment] of (submission.attachments ?? []).entries()) {
     const rule = rules.get(attachment?.field);
     const where = `attachments[${index}]`;
-    if (!rule) { problems.push({ field: `${where}.field`, code: 'unknown_field', message: say('unknown_field', language) }); continue; }
+    if (!rule) {
+      problems.push({ field: `${where}.field`, code: 'unknown_field', message: say('unknown_field', language) });
+      continue;
+    }
     if (!rule.types.includes(String(attachment.contentType))) {
-      problems.push({ field: rule.name, code: 'attachment_type', message: say('attachment_type', language, { types: rule.types.map((t) => t.split('/')[1].toUpperCase()).join(', ') }) });
+      problems.push({
+        field: rule.name,
+        code: 'attachment_type',
+        message: say('attachment_type', language, { types: rule.types.map((t) => t.split('/')[1].toUpperCase()).join(', ') }),
+      });
       continue;
     }
     const bytes = Buffer.from(String(attachment.contentBase64 ?? ''), 'base64');
-    if (bytes.length === 0) { problems.push({ field: rule.name, code: 'attachment_empty', message: say('attachment_empty', language) }); continue; }
+    if (bytes.length === 0) {
+      problems.push({ field: rule.name, code: 'attachment_empty', message: say('attachment_empty', language) });
+      continue;
+    }
     if (!looksLike(attachment.contentType, bytes)) {
-      problems.push({ field: rule.name, code: 'attachment_type', message: say('attachment_type', language, { types: rule.types.map((t) => t.split('/')[1].toUpperCase()).join(', ') }) });
+      problems.push({
+        field: rule.name,
+        code: 'attachment_type',
+        message: say('attachment_type', language, { types: rule.types.map((t) => t.split('/')[1].toUpperCase()).join(', ') }),
+      });
       continue;
     }
     if (bytes.length > rule.maxBytes) {
-      problems.push({ field: rule.name, code: 'attachment_size', message: say('attachment_size', language, { max: Math.round(rule.maxBytes / 1024 / 1024) }) });
+      problems.push({
+        field: rule.name,
+        code: 'attachment_size',
+        message: say('attachment_size', language, { max: Math.round(rule.maxBytes / 1024 / 1024) }),
+      });
       continue;
     }
-    const fileName = String(attachment.fileName ?? rule.name).replace(/[^\p{L}\p{N}._ -]/gu, '_').slice(0, 120) || rule.name;
+    const fileName =
+      String(attachment.fileName ?? rule.name)
+        .replace(/[^\p{L}\p{N}._ -]/gu, '_')
+        .slice(0, 120) || rule.name;
     attachments.push({ field: rule.name, fileName, contentType: attachment.contentType, bytes });
   }
   for (const rule of form.attachments.filter((a) => a.required && asked(a.name))) {

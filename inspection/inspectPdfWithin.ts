@@ -10,18 +10,27 @@ import { tallyStreams } from './streamBudget';
  * API's event loop.
  */
 
-export interface PdfInspection { pageCount: number; pageSizes: { width: number; height: number }[] }
+export interface PdfInspection {
+  pageCount: number;
+  pageSizes: { width: number; height: number }[];
+}
 
 export async function inspectPdfWithin(bytes: Buffer, limits: PdfLimits): Promise<PdfInspection> {
   await tallyStreams(bytes, limits);
   const document = await loadPdfDocument(bytes);
   const pageCount = document.getPageCount();
   if (pageCount > limits.maxPages) {
-    throw new PdfError('too_many_pages', `The PDF document has ${pageCount} pages; a document to sign may have at most ${limits.maxPages}. Split it into parts.`);
+    throw new PdfError(
+      'too_many_pages',
+      `The PDF document has ${pageCount} pages; a document to sign may have at most ${limits.maxPages}. Split it into parts.`,
+    );
   }
   const active = activeContent(document);
   if (active) {
-    throw new PdfError('active_content', `The PDF document contains ${active}, which Sinetti does not accept in a document people open and sign. Print it to PDF again (or export it without scripts, actions and attachments) and upload that.`);
+    throw new PdfError(
+      'active_content',
+      `The PDF document contains ${active}, which Sinetti does not accept in a document people open and sign. Print it to PDF again (or export it without scripts, actions and attachments) and upload that.`,
+    );
   }
   try {
     const pageSizes = document.getPages().map((page) => page.getSize());
@@ -41,7 +50,18 @@ const ACTIVE_KEYS = new Map<string, string>([
   ['XFA', 'an XFA form (which can run scripts)'],
 ]);
 /** Action types (/S) that run something, reach outside the document or send data. */
-const ACTIVE_ACTIONS = new Set(['JavaScript', 'Launch', 'SubmitForm', 'ImportData', 'GoToR', 'GoToE', 'RichMediaExecute', 'Rendition', 'Movie', 'Sound']);
+const ACTIVE_ACTIONS = new Set([
+  'JavaScript',
+  'Launch',
+  'SubmitForm',
+  'ImportData',
+  'GoToR',
+  'GoToE',
+  'RichMediaExecute',
+  'Rendition',
+  'Movie',
+  'Sound',
+]);
 /** Annotation and object types that carry files or media. */
 const ACTIVE_TYPES = new Set(['FileAttachment', 'RichMedia', 'Movie', 'Sound', 'Screen', 'EmbeddedFile']);
 

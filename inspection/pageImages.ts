@@ -58,7 +58,9 @@ async function draw(pdf: Buffer, page: number): Promise<Buffer | undefined> {
     const input = path.join(dir, 'document.pdf');
     await fs.writeFile(input, pdf, { mode: 0o600 });
     await run('pdftoppm', ['-png', '-r', '96', '-f', String(page), '-l', String(page), '-singlefile', input, path.join(dir, 'page')], {
-      timeout: settings!.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1024 * 1024,
+      timeout: settings!.timeoutMs,
+      killSignal: 'SIGKILL',
+      maxBuffer: 1024 * 1024,
     });
     return await fs.readFile(path.join(dir, 'page.png'));
   } catch {

@@ -21,19 +21,33 @@ import type { InspectionReply, InspectionRequest } from './pdfInspectionThread';
 
 const THREAD_ENTRY = path.join(__dirname, `pdfInspectionThread${path.extname(__filename)}`);
 
-interface Pending { resolve(inspection: PdfInspection): void; reject(error: Error): void; timer: NodeJS.Timeout }
-interface Task { request: InspectionRequest; pending: Pending }
+interface Pending {
+  resolve(inspection: PdfInspection): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+interface Task {
+  request: InspectionRequest;
+  pending: Pending;
+}
 
 class InspectionThread {
   readonly worker: Worker;
   current?: Task;
   private gone = false;
 
-  constructor(limits: PdfLimits, private readonly onGone: (thread: InspectionThread) => void) {
+  constructor(
+    limits: PdfLimits,
+    private readonly onGone: (thread: InspectionThread) => void,
+  ) {
     const resourceLimits = { maxOldGenerationSizeMb: limits.memoryMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 8 };
     // Under tsx or ts-jest the thread compiles TypeScript itself; a built (.js) Sinetti loads the file directly.
     this.worker = THREAD_ENTRY.endsWith('.ts')
-      ? new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); require(${JSON.stringify(THREAD_ENTRY)});`, { eval: true, execArgv: [], resourceLimits })
+      ? new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); require(${JSON.stringify(THREAD_ENTRY)});`, {
+          eval: true,
+          execArgv: [],
+          resourceLimits,
+        })
       : new Worker(THREAD_ENTRY, { resourceLimits });
     this.worker.unref(); // an idle inspector never keeps a process alive
     this.worker.on('message', (reply: InspectionReply) => {
@@ -45,10 +59,18 @@ class InspectionThread {
       else task.pending.reject(new PdfError(reply.error.code, reply.error.message));
       pool.next(this);
     });
-    this.worker.on('error', (error: Error & { code?: string }) => this.fail(error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-      ? new PdfError('too_complex', `The PDF document needs more memory to read than Sinetti allows (${limits.memoryMb} MB). Save it again as a simpler PDF or split it.`, { cause: error })
-      // Not the document's fault (the thread could not start, say): a server error, not a 422.
-      : new Error(`PDF inspection failed: ${error.message}`, { cause: error })));
+    this.worker.on('error', (error: Error & { code?: string }) =>
+      this.fail(
+        error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? new PdfError(
+              'too_complex',
+              `The PDF document needs more memory to read than Sinetti allows (${limits.memoryMb} MB). Save it again as a simpler PDF or split it.`,
+              { cause: error },
+            )
+          : // Not the document's fault (the thread could not start, say): a server error, not a 422.
+            new Error(`PDF inspection failed: ${error.message}`, { cause: error }),
+      ),
+    );
     this.worker.on('exit', () => this.fail(new Error('The PDF inspection thread stopped.')));
   }
 
@@ -63,7 +85,10 @@ class InspectionThread {
     this.gone = true;
     const task = this.current;
     this.current = undefined;
-    if (task) { clearTimeout(task.pending.timer); task.pending.reject(error); }
+    if (task) {
+      clearTimeout(task.pending.timer);
+      task.pending.reject(error);
+    }
     void this.worker.terminate();
     this.onGone(this);
   }
@@ -83,7 +108,10 @@ class InspectionPool {
     // A copy the thread can own: the caller's Buffer may share its memory with others.
     const copy = new Uint8Array(bytes);
     return new Promise((resolve, reject) => {
-      const task: Task = { request: { id: this.nextId++, bytes: copy, limits }, pending: { resolve, reject, timer: undefined as unknown as NodeJS.Timeout } };
+      const task: Task = {
+        request: { id: this.nextId++, bytes: copy, limits },
+        pending: { resolve, reject, timer: undefined as unknown as NodeJS.Timeout },
+      };
       this.queue.push(task);
       this.dispatch();
     });
@@ -108,7 +136,16 @@ class InspectionPool {
       const task = this.queue.shift()!;
       this.busy.add(thread);
       const limits = task.request.limits;
-      task.pending.timer = setTimeout(() => thread.fail(new PdfError('too_complex', `The PDF document took longer than ${limits.timeoutMs / 1000} s to inspect; Sinetti does not accept it. Save it again as a simpler PDF or split it.`)), limits.timeoutMs);
+      task.pending.timer = setTimeout(
+        () =>
+          thread.fail(
+            new PdfError(
+              'too_complex',
+              `The PDF document took longer than ${limits.timeoutMs / 1000} s to inspect; Sinetti does not accept it. Save it again as a simpler PDF or split it.`,
+            ),
+          ),
+        limits.timeoutMs,
+      );
       thread.run(task);
     }
   }

@@ -31,14 +31,18 @@ export interface StreamLimits {
   maxObjects: number;
 }
 
-export async function tallyStreams(bytes: Buffer, { maxInflatedBytes, maxObjectStreamBytes, maxObjects }: StreamLimits): Promise<StreamTally> {
+export async function tallyStreams(
+  bytes: Buffer,
+  { maxInflatedBytes, maxObjectStreamBytes, maxObjects }: StreamLimits,
+): Promise<StreamTally> {
   const text = bytes.toString('latin1');
   const objectOffsets = new Map<string, number>();
   for (const match of text.matchAll(OBJ_HEADER)) objectOffsets.set(`${match[1]} ${match[2]}`, match.index);
   let objects = objectOffsets.size;
   let inflatedBytes = 0;
   let objectStreamBytes = 0;
-  const refuseObjects = () => new PdfError('too_complex', `The PDF document has more than ${maxObjects} objects; Sinetti accepts documents up to that size.`);
+  const refuseObjects = () =>
+    new PdfError('too_complex', `The PDF document has more than ${maxObjects} objects; Sinetti accepts documents up to that size.`);
   if (objects > maxObjects) throw refuseObjects();
 
   let searchFrom: number;
@@ -49,11 +53,16 @@ export async function tallyStreams(bytes: Buffer, { maxInflatedBytes, maxObjectS
     if (dataStart < 0) continue;
     const dictionary = dictionaryBefore(text, at);
     if (!dictionary) continue;
-    const filters = [...dictionary.matchAll(/\/(FlateDecode|Fl|LZWDecode|LZW|ASCIIHexDecode|AHx|ASCII85Decode|A85|RunLengthDecode|RL)\b/g)].map((m) => m[1]);
+    const filters = [
+      ...dictionary.matchAll(/\/(FlateDecode|Fl|LZWDecode|LZW|ASCIIHexDecode|AHx|ASCII85Decode|A85|RunLengthDecode|RL)\b/g),
+    ].map((m) => m[1]);
     const isObjectOrXrefStream = /\/Type\s*\/(ObjStm|XRef)\b/.test(dictionary);
     if (isObjectOrXrefStream && filters.some((f) => f !== 'FlateDecode' && f !== 'Fl')) {
       // pdf-lib inflates these whole while loading; a chain of filters could hide a bomb from the tally.
-      throw new PdfError('too_complex', 'The PDF document packs its objects with filters Sinetti does not accept (only FlateDecode). Save it again as a standard PDF.');
+      throw new PdfError(
+        'too_complex',
+        'The PDF document packs its objects with filters Sinetti does not accept (only FlateDecode). Save it again as a standard PDF.',
+      );
     }
     if (/\/Type\s*\/ObjStm\b/.test(dictionary)) {
       objects += Number(/\/N\s+(\d+)/.exec(dictionary)?.[1] ?? 0);
@@ -63,15 +72,23 @@ export async function tallyStreams(bytes: Buffer, { maxInflatedBytes, maxObjectS
     const end = length !== undefined && dataStart + length <= bytes.length ? dataStart + length : endOfData(bytes, dataStart);
     searchFrom = Math.max(searchFrom, end); // the data itself may hold the word "stream"
     if (filters[0] !== 'FlateDecode' && filters[0] !== 'Fl') continue;
-    const budget = isObjectOrXrefStream ? Math.min(maxObjectStreamBytes - objectStreamBytes, maxInflatedBytes - inflatedBytes) : maxInflatedBytes - inflatedBytes;
+    const budget = isObjectOrXrefStream
+      ? Math.min(maxObjectStreamBytes - objectStreamBytes, maxInflatedBytes - inflatedBytes)
+      : maxInflatedBytes - inflatedBytes;
     const size = await inflatedSize(bytes.subarray(dataStart, end), budget);
     inflatedBytes += size;
     if (isObjectOrXrefStream) objectStreamBytes += size;
     if (objectStreamBytes > maxObjectStreamBytes) {
-      throw new PdfError('too_complex', `The PDF document's packed objects expand to more than ${Math.round(maxObjectStreamBytes / 1024 / 1024)} MB; Sinetti does not accept it. Save it again as a standard PDF or split it.`);
+      throw new PdfError(
+        'too_complex',
+        `The PDF document's packed objects expand to more than ${Math.round(maxObjectStreamBytes / 1024 / 1024)} MB; Sinetti does not accept it. Save it again as a standard PDF or split it.`,
+      );
     }
     if (inflatedBytes > maxInflatedBytes) {
-      throw new PdfError('too_complex', `The PDF document's compressed content expands to more than ${Math.round(maxInflatedBytes / 1024 / 1024)} MB; Sinetti does not accept it. Save it again with ordinary compression or split it.`);
+      throw new PdfError(
+        'too_complex',
+        `The PDF document's compressed content expands to more than ${Math.round(maxInflatedBytes / 1024 / 1024)} MB; Sinetti does not accept it. Save it again with ordinary compression or split it.`,
+      );
     }
   }
   return { objects, inflatedBytes };
@@ -124,7 +141,11 @@ function countInflated(data: Buffer, budget: number): Promise<number> {
   return new Promise((resolve) => {
     let total = 0;
     const inflate = createInflate({ chunkSize: 64 * 1024 });
-    const finish = () => { inflate.removeAllListeners(); inflate.destroy(); resolve(total); };
+    const finish = () => {
+      inflate.removeAllListeners();
+      inflate.destroy();
+      resolve(total);
+    };
     inflate.on('data', (chunk: Buffer) => {
       total += chunk.length;
       if (total > budget) finish();

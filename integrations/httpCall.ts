@@ -24,7 +24,10 @@ export class HttpTimeoutError extends Error {
   override readonly name = 'HttpTimeoutError';
 }
 
-export async function httpCall(url: URL | string, options: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string; timeoutMs: number }): Promise<HttpAnswer> {
+export async function httpCall(
+  url: URL | string,
+  options: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string; timeoutMs: number },
+): Promise<HttpAnswer> {
   const { errors, request } = await loadUndici();
   try {
     const { statusCode, body } = await request(url, {
@@ -38,7 +41,11 @@ export async function httpCall(url: URL | string, options: { method: 'GET' | 'PO
     const text = await body.text();
     return { status: statusCode, ok: statusCode >= 200 && statusCode < 300, text, json: <T>() => JSON.parse(text) as T };
   } catch (error) {
-    if (error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError || error instanceof errors.ConnectTimeoutError) {
+    if (
+      error instanceof errors.HeadersTimeoutError ||
+      error instanceof errors.BodyTimeoutError ||
+      error instanceof errors.ConnectTimeoutError
+    ) {
       throw new HttpTimeoutError(`no answer within ${options.timeoutMs} ms`);
     }
     throw error;
@@ -46,9 +53,17 @@ export async function httpCall(url: URL | string, options: { method: 'GET' | 'PO
 }
 
 /** A multipart upload (an attachment), which fetch encodes from FormData; rare enough that its cost does not matter. */
-export async function httpUpload(url: URL | string, options: { form: FormData; headers?: Record<string, string>; timeoutMs: number }): Promise<HttpAnswer> {
+export async function httpUpload(
+  url: URL | string,
+  options: { form: FormData; headers?: Record<string, string>; timeoutMs: number },
+): Promise<HttpAnswer> {
   try {
-    const response = await fetch(url, { method: 'POST', headers: options.headers, body: options.form, signal: AbortSignal.timeout(options.timeoutMs) });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: options.headers,
+      body: options.form,
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
     const text = await response.text();
     return { status: response.status, ok: response.ok, text, json: <T>() => JSON.parse(text) as T };
   } catch (error) {

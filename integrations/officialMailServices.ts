@@ -18,20 +18,43 @@ export function officialMailServices(config: SinettiConfig) {
   const credentials = messagesCredentialsFor(config);
   let client: Promise<Client> | undefined;
   const temporal = () => {
-    client ??= connectTemporalClient(config).catch((error: unknown) => { client = undefined; throw error; });
+    client ??= connectTemporalClient(config).catch((error: unknown) => {
+      client = undefined;
+      throw error;
+    });
     return client;
   };
   return {
     deps: {
       letters: new Letters(),
-      messages: new SuomifiMessagesClient({ baseUrl: mail.messages.url, username: mail.messages.username, password: mail.messages.password, passwords: () => credentials.passwords(), timeoutMs: mail.messages.timeoutMs }),
+      messages: new SuomifiMessagesClient({
+        baseUrl: mail.messages.url,
+        username: mail.messages.username,
+        password: mail.messages.password,
+        passwords: () => credentials.passwords(),
+        timeoutMs: mail.messages.timeoutMs,
+      }),
       credentials,
-      register: new VtjClient({ url: mail.populationRegister.url, username: mail.populationRegister.username, password: mail.populationRegister.password, endUser: mail.populationRegister.endUser, timeoutMs: mail.messages.timeoutMs }),
+      register: new VtjClient({
+        url: mail.populationRegister.url,
+        username: mail.populationRegister.username,
+        password: mail.populationRegister.password,
+        endUser: mail.populationRegister.endUser,
+        timeoutMs: mail.messages.timeoutMs,
+      }),
       config: mail,
-      senderAddress: { name: config.organization, streetAddress: mail.senderAddress.street, zipCode: mail.senderAddress.postalCode, city: mail.senderAddress.city, countryCode: 'FI' },
+      senderAddress: {
+        name: config.organization,
+        streetAddress: mail.senderAddress.street,
+        zipCode: mail.senderAddress.postalCode,
+        city: mail.senderAddress.city,
+        countryCode: 'FI',
+      },
       taskQueue: config.temporal.taskQueue,
       temporal,
     },
-    close: () => { void client?.then((c) => c.connection.close()).catch(() => undefined); },
+    close: () => {
+      void client?.then((c) => c.connection.close()).catch(() => undefined);
+    },
   };
 }

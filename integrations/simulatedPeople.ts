@@ -8,7 +8,11 @@ import { createHash } from 'node:crypto';
  * still meets a realistic mix (about 60 % with a mailbox).
  */
 
-export interface RegisterAddress { street: string; postalCode: string; city: string }
+export interface RegisterAddress {
+  street: string;
+  postalCode: string;
+  city: string;
+}
 
 export type SimulatedOutcome = 'read' | 'receipt' | 'unread' | 'delivered' | 'returned' | 'unresolved';
 
@@ -48,7 +52,7 @@ export class SimulatedPeople {
       name: `Testi Henkilö ${number % 1000}`,
       mailbox: hash[2] % 10 < 6,
       securityBan: false,
-      addresses: { VakinainenKotimainenLahiosoite: { street: `Testikatu ${number % 200 + 1}`, postalCode: '00100', city: 'HELSINKI' } },
+      addresses: { VakinainenKotimainenLahiosoite: { street: `Testikatu ${(number % 200) + 1}`, postalCode: '00100', city: 'HELSINKI' } },
       electronicOutcome: 'read',
       paperOutcome: 'delivered',
     };

@@ -23,20 +23,23 @@ interface LinkRecord {
   createdAt: Date;
 }
 
-const linkSchema = new Schema<LinkRecord>({
-  _id: { type: String, required: true },
-  tokenHash: { type: String, required: true, unique: true },
-  processId: { type: String, required: true, index: true },
-  participantId: { type: String, required: true },
-  purpose: { type: String, required: true },
-  expiresAt: { type: Date, required: true },
-  revokedAt: Date,
-  revokedReason: String,
-  createdAt: { type: Date, required: true },
-}, { versionKey: false, collection: 'participant_links' });
+const linkSchema = new Schema<LinkRecord>(
+  {
+    _id: { type: String, required: true },
+    tokenHash: { type: String, required: true, unique: true },
+    processId: { type: String, required: true, index: true },
+    participantId: { type: String, required: true },
+    purpose: { type: String, required: true },
+    expiresAt: { type: Date, required: true },
+    revokedAt: Date,
+    revokedReason: String,
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'participant_links' },
+);
 
-export const ParticipantLinkModel = mongoose.models.ParticipantLink as mongoose.Model<LinkRecord>
-  ?? mongoose.model<LinkRecord>('ParticipantLink', linkSchema);
+export const ParticipantLinkModel =
+  (mongoose.models.ParticipantLink as mongoose.Model<LinkRecord>) ?? mongoose.model<LinkRecord>('ParticipantLink', linkSchema);
 
 /**
  * The links issued in one process (whose and what for), keyed by the
@@ -44,25 +47,43 @@ export const ParticipantLinkModel = mongoose.models.ParticipantLink as mongoose.
  * _id instead of scanning every link ever issued (see BY_ID_ONLY in
  * store/connection.ts). Entries are only ever added.
  */
-interface IssuedLink { tokenHash: string; participantId: string; purpose: string }
-interface ProcessLinksRecord { _id: string; links: IssuedLink[] }
-const processLinksSchema = new Schema<ProcessLinksRecord>({
-  _id: { type: String, required: true },
-  links: { type: [{ _id: false, tokenHash: String, participantId: String, purpose: String }], required: true },
-}, { versionKey: false, collection: 'process_links' });
-const ProcessLinksModel = mongoose.models.ProcessLinks as mongoose.Model<ProcessLinksRecord>
-  ?? mongoose.model<ProcessLinksRecord>('ProcessLinks', processLinksSchema);
+interface IssuedLink {
+  tokenHash: string;
+  participantId: string;
+  purpose: string;
+}
+interface ProcessLinksRecord {
+  _id: string;
+  links: IssuedLink[];
+}
+const processLinksSchema = new Schema<ProcessLinksRecord>(
+  {
+    _id: { type: String, required: true },
+    links: { type: [{ _id: false, tokenHash: String, participantId: String, purpose: String }], required: true },
+  },
+  { versionKey: false, collection: 'process_links' },
+);
+const ProcessLinksModel =
+  (mongoose.models.ProcessLinks as mongoose.Model<ProcessLinksRecord>) ??
+  mongoose.model<ProcessLinksRecord>('ProcessLinks', processLinksSchema);
 
 export type LinkRejection = 'unknown' | 'expired' | 'revoked';
 
 export class LinkRejectedError extends SinettiError {
   /** For a revoked link, why it was revoked ("cancelled", "declined", "superseded", …). */
-  constructor(readonly reason: LinkRejection, readonly revokedReason?: string) {
-    super(`link_${reason}`, {
-      unknown: 'This link is not valid. Check that you opened the whole link from your e-mail.',
-      expired: 'This link has expired.',
-      revoked: 'This link is no longer in use.',
-    }[reason], reason === 'unknown' ? 404 : 410);
+  constructor(
+    readonly reason: LinkRejection,
+    readonly revokedReason?: string,
+  ) {
+    super(
+      `link_${reason}`,
+      {
+        unknown: 'This link is not valid. Check that you opened the whole link from your e-mail.',
+        expired: 'This link has expired.',
+        revoked: 'This link is no longer in use.',
+      }[reason],
+      reason === 'unknown' ? 404 : 410,
+    );
   }
 }
 
@@ -100,10 +121,14 @@ export class ParticipantLinks {
   }
 
   async revokeAll(input: { processId: string; participantId?: string; purpose?: string; reason: string }): Promise<number> {
-    const live = await this.liveLinks(input.processId, (link) => (!input.participantId || link.participantId === input.participantId)
-      && (!input.purpose || link.purpose === input.purpose));
+    const live = await this.liveLinks(
+      input.processId,
+      (link) => (!input.participantId || link.participantId === input.participantId) && (!input.purpose || link.purpose === input.purpose),
+    );
     const revokedAt = new Date();
-    await Promise.all(live.map((link) => ParticipantLinkModel.updateOne({ _id: link._id }, { $set: { revokedAt, revokedReason: input.reason } })));
+    await Promise.all(
+      live.map((link) => ParticipantLinkModel.updateOne({ _id: link._id }, { $set: { revokedAt, revokedReason: input.reason } })),
+    );
     return live.length;
   }
 

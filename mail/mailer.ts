@@ -30,24 +30,39 @@ export interface OutgoingMail {
   link?: { issue(): Promise<string>; url(token: string): string };
 }
 
-export interface SendResult { messageId: string; alreadySent: boolean }
+export interface SendResult {
+  messageId: string;
+  alreadySent: boolean;
+}
 
-interface OutboxRecord { _id: string; key: string; state: 'sending' | 'sent'; messageId: string; template: string; claimedAt: Date; sentAt?: Date; linkToken?: string }
+interface OutboxRecord {
+  _id: string;
+  key: string;
+  state: 'sending' | 'sent';
+  messageId: string;
+  template: string;
+  claimedAt: Date;
+  sentAt?: Date;
+  linkToken?: string;
+}
 
 // Keyed by the idempotency key: see BY_ID_ONLY in store/connection.ts.
-const outboxSchema = new Schema<OutboxRecord>({
-  _id: { type: String, required: true },
-  key: { type: String, required: true, unique: true },
-  state: { type: String, required: true },
-  messageId: { type: String, required: true },
-  template: { type: String, required: true },
-  claimedAt: { type: Date, required: true },
-  sentAt: Date,
-  linkToken: String,
-}, { versionKey: false, collection: 'mail_outbox' });
+const outboxSchema = new Schema<OutboxRecord>(
+  {
+    _id: { type: String, required: true },
+    key: { type: String, required: true, unique: true },
+    state: { type: String, required: true },
+    messageId: { type: String, required: true },
+    template: { type: String, required: true },
+    claimedAt: { type: Date, required: true },
+    sentAt: Date,
+    linkToken: String,
+  },
+  { versionKey: false, collection: 'mail_outbox' },
+);
 
-export const OutboxModel = mongoose.models.MailOutbox as mongoose.Model<OutboxRecord>
-  ?? mongoose.model<OutboxRecord>('MailOutbox', outboxSchema);
+export const OutboxModel =
+  (mongoose.models.MailOutbox as mongoose.Model<OutboxRecord>) ?? mongoose.model<OutboxRecord>('MailOutbox', outboxSchema);
 
 export interface MailSender {
   send(mail: OutgoingMail): Promise<SendResult>;
@@ -59,7 +74,10 @@ export interface MailSender {
 export class Mailer implements MailSender {
   private readonly transport: Transporter;
 
-  constructor(smtpUrl: string, private readonly from: string) {
+  constructor(
+    smtpUrl: string,
+    private readonly from: string,
+  ) {
     this.transport = nodemailer.createTransport(smtpUrl, { pool: true, maxConnections: 4 } as object);
   }
 
@@ -99,7 +117,14 @@ export class Mailer implements MailSender {
   /** The row to send under: a new one, or one left 'sending' by a crashed attempt (with the link it issued); undefined once sent. */
   private async claim(mail: OutgoingMail, messageId: string): Promise<{ linkToken?: string } | undefined> {
     try {
-      await OutboxModel.create({ _id: mail.idempotencyKey, key: mail.idempotencyKey, state: 'sending', messageId, template: mail.template, claimedAt: new Date() });
+      await OutboxModel.create({
+        _id: mail.idempotencyKey,
+        key: mail.idempotencyKey,
+        state: 'sending',
+        messageId,
+        template: mail.template,
+        claimedAt: new Date(),
+      });
       return {};
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;

@@ -5,7 +5,20 @@ import pino from 'pino';
  * codes, addresses and tokens are redacted wherever they appear in a logged
  * object, so a careless `log.info({ signer })` still leaks nothing.
  */
-const PERSONAL_FIELDS = ['name', 'email', 'to', 'phone', 'address', 'identityCode', 'personalIdentityCode', 'ssn', 'token', 'authorization', 'signerName', 'ip'];
+const PERSONAL_FIELDS = [
+  'name',
+  'email',
+  'to',
+  'phone',
+  'address',
+  'identityCode',
+  'personalIdentityCode',
+  'ssn',
+  'token',
+  'authorization',
+  'signerName',
+  'ip',
+];
 
 export const logger = pino({
   level: process.env.LOG_LEVEL ?? 'info',

@@ -10,20 +10,24 @@ const CHECK_CHARACTERS = '0123456789ABCDEFHJKLMNPRSTUVWXY';
 /** Century signs, the old and the 2023 additions; the sign is part of the identity. */
 const CENTURY_BY_SIGN: Record<string, number> = {
   '+': 1800,
-  '-': 1900, Y: 1900, X: 1900, W: 1900, V: 1900, U: 1900,
-  A: 2000, B: 2000, C: 2000, D: 2000, E: 2000, F: 2000,
+  '-': 1900,
+  Y: 1900,
+  X: 1900,
+  W: 1900,
+  V: 1900,
+  U: 1900,
+  A: 2000,
+  B: 2000,
+  C: 2000,
+  D: 2000,
+  E: 2000,
+  F: 2000,
 };
 
-export type IdentifierProblem =
-  | 'format'
-  | 'century_sign'
-  | 'date'
-  | 'individual_number'
-  | 'checksum';
+export type IdentifierProblem = 'format' | 'century_sign' | 'date' | 'individual_number' | 'checksum';
 
 export type IdentityCodeCheck =
-  | { valid: true; code: string; birthDate: string; temporary: boolean }
-  | { valid: false; problem: IdentifierProblem; message: string };
+  { valid: true; code: string; birthDate: string; temporary: boolean } | { valid: false; problem: IdentifierProblem; message: string };
 
 const PROBLEM_TEXT: Record<IdentifierProblem, string> = {
   format: 'does not have the form DDMMYYCZZZQ',
@@ -59,9 +63,7 @@ export function checkIdentityCode(input: string): IdentityCodeCheck {
   return { valid: true, code, birthDate: date.toISOString().slice(0, 10), temporary: Number(individual) >= 900 };
 }
 
-export type BusinessIdCheck =
-  | { valid: true; code: string }
-  | { valid: false; problem: IdentifierProblem; message: string };
+export type BusinessIdCheck = { valid: true; code: string } | { valid: false; problem: IdentifierProblem; message: string };
 
 const BUSINESS_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2];
 
@@ -82,18 +84,16 @@ export function checkBusinessId(input: string): BusinessIdCheck {
   return { valid: true, code };
 }
 
-export type PartyIdentifier =
-  | { kind: 'person'; code: string }
-  | { kind: 'organisation'; code: string };
+export type PartyIdentifier = { kind: 'person'; code: string } | { kind: 'organisation'; code: string };
 
 /**
  * A recipient or applicant given as either identifier. The business ID's
  * form (seven digits, dash, one digit) cannot be mistaken for an identity
  * code, so the form decides which check applies.
  */
-export function parsePartyIdentifier(input: string):
-  | { valid: true; party: PartyIdentifier }
-  | { valid: false; problem: IdentifierProblem; message: string } {
+export function parsePartyIdentifier(
+  input: string,
+): { valid: true; party: PartyIdentifier } | { valid: false; problem: IdentifierProblem; message: string } {
   const trimmed = input.trim();
   if (/^\d{7}-\d$/.test(trimmed)) {
     const business = checkBusinessId(trimmed);

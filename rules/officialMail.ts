@@ -25,12 +25,20 @@ export const FINAL_DELIVERY_EVENTS: Record<string, 'read' | 'receipt_confirmed' 
   'Posti: unresolved': 'unresolved',
 };
 
-export interface LetterProblem { field: string; code: string; message: string }
+export interface LetterProblem {
+  field: string;
+  code: string;
+  message: string;
+}
 
 export function checkLetterTitle(title: string): LetterProblem | null {
   if (!title.trim()) return { field: 'title', code: 'title_missing', message: 'The letter needs a title.' };
   if (title.length > MAX_TITLE_LENGTH) {
-    return { field: 'title', code: 'title_too_long', message: `The title has ${title.length} characters; Suomi.fi Messages takes at most ${MAX_TITLE_LENGTH}.` };
+    return {
+      field: 'title',
+      code: 'title_too_long',
+      message: `The title has ${title.length} characters; Suomi.fi Messages takes at most ${MAX_TITLE_LENGTH}.`,
+    };
   }
   return null;
 }
@@ -41,22 +49,41 @@ function isA4(page: { width: number; height: number }): boolean {
 }
 
 /** A letter's PDF as the print service takes it: A4 pages, within the size limit, at most 60 sheets. */
-export function checkLetterPdf(pdf: { size: number; pageSizes: { width: number; height: number }[] }, maxBytes: number): LetterProblem | null {
+export function checkLetterPdf(
+  pdf: { size: number; pageSizes: { width: number; height: number }[] },
+  maxBytes: number,
+): LetterProblem | null {
   if (pdf.size > maxBytes) {
-    return { field: 'document', code: 'document_too_large', message: `The PDF is ${(pdf.size / 1e6).toFixed(1)} MB; Suomi.fi Messages takes at most ${(maxBytes / 1e6).toFixed(1)} MB.` };
+    return {
+      field: 'document',
+      code: 'document_too_large',
+      message: `The PDF is ${(pdf.size / 1e6).toFixed(1)} MB; Suomi.fi Messages takes at most ${(maxBytes / 1e6).toFixed(1)} MB.`,
+    };
   }
   const notA4 = pdf.pageSizes.findIndex((page) => !isA4(page));
   if (notA4 >= 0) {
     const page = pdf.pageSizes[notA4];
-    return { field: 'document', code: 'not_a4', message: `Page ${notA4 + 1} is ${Math.round(page.width)}×${Math.round(page.height)} pt; letters must be A4 (595×842 pt).` };
+    return {
+      field: 'document',
+      code: 'not_a4',
+      message: `Page ${notA4 + 1} is ${Math.round(page.width)}×${Math.round(page.height)} pt; letters must be A4 (595×842 pt).`,
+    };
   }
   if (pdf.pageSizes.length > MAX_PAPER_SHEETS) {
-    return { field: 'document', code: 'too_many_pages', message: `The PDF has ${pdf.pageSizes.length} pages; the print service takes at most ${MAX_PAPER_SHEETS}.` };
+    return {
+      field: 'document',
+      code: 'too_many_pages',
+      message: `The PDF has ${pdf.pageSizes.length} pages; the print service takes at most ${MAX_PAPER_SHEETS}.`,
+    };
   }
   return null;
 }
 
-export interface LetterPrices { electronic: number; paperC5: number; paperC4: number }
+export interface LetterPrices {
+  electronic: number;
+  paperC5: number;
+  paperC4: number;
+}
 
 /** The price of one letter in cents. Pages are printed one-sided, so a page is a sheet. */
 export function letterCostCents(channel: Channel, pages: number, prices: LetterPrices): number {

@@ -61,7 +61,12 @@ export function midsummerEve(year: number): CalendarDate {
 export function nonWorkingDaysOf(year: number): Set<CalendarDate> {
   let days = nonWorkingByYear.get(year);
   if (!days) {
-    days = new Set(finnishHolidays.getHolidays(year).filter((h) => h.type === 'public').map((h) => h.date.slice(0, 10)));
+    days = new Set(
+      finnishHolidays
+        .getHolidays(year)
+        .filter((h) => h.type === 'public')
+        .map((h) => h.date.slice(0, 10)),
+    );
     days.add(`${year}-05-01`);
     days.add(`${year}-12-06`);
     days.add(`${year}-12-24`);
@@ -100,7 +105,14 @@ export function finnishDate(instant: Date): CalendarDate {
 /** Minutes between UTC and Finnish time at an instant (120 in winter, 180 in summer). */
 function helsinkiOffsetMinutes(instant: Date): number {
   const local = new Intl.DateTimeFormat('en-GB', {
-    timeZone: TIME_ZONE, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    timeZone: TIME_ZONE,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
   }).formatToParts(instant);
   const get = (type: string) => Number(local.find((p) => p.type === type)!.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));

@@ -9,7 +9,10 @@ import { FAILURE_CONVERTER_PATH } from '../common/failureConverter';
  */
 async function main(): Promise<void> {
   // The failure converter runs inside the sandbox too, so it is bundled with the workflows.
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+  });
   const out = path.join(__dirname, '..', 'dist', 'workflow-bundle.js');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, code);

@@ -36,7 +36,10 @@ export interface RunningService {
 export function isPortOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ port, host });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -58,7 +61,8 @@ export function locateTool(name: 'temporal' | 'ferretdb' | 'temporal-server' | '
   const onPath = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
   if (onPath) return onPath;
   const build = spawnSync('bash', [path.join(ROOT, 'scripts', 'install-tools.sh')], {
-    stdio: 'inherit', env: { ...process.env, ...(name.startsWith('temporal-') ? { SINETTI_CLUSTER_TOOLS: '1' } : {}) },
+    stdio: 'inherit',
+    env: { ...process.env, ...(name.startsWith('temporal-') ? { SINETTI_CLUSTER_TOOLS: '1' } : {}) },
   });
   if (build.status !== 0 || !fs.existsSync(local)) throw new Error(`Could not build ${name}; see the output of scripts/install-tools.sh`);
   return local;
@@ -93,15 +97,24 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   }
   fs.mkdirSync(options.dataDir, { recursive: true });
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(options.port),
-    '--ui-port', String(options.uiPort),
-    '--namespace', options.namespace,
-    '--db-filename', path.join(options.dataDir, 'temporal.sqlite'),
-    '--sqlite-pragma', 'journal_mode=WAL',
-    '--sqlite-pragma', 'synchronous=NORMAL',
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--ui-port',
+    String(options.uiPort),
+    '--namespace',
+    options.namespace,
+    '--db-filename',
+    path.join(options.dataDir, 'temporal.sqlite'),
+    '--sqlite-pragma',
+    'journal_mode=WAL',
+    '--sqlite-pragma',
+    'synchronous=NORMAL',
+    '--log-level',
+    'warn',
     // Task priorities (a contract's seal before its delivery mail) need the priority-aware matcher,
     // which Temporal 1.29 leaves off; one partition keeps the order exact for the one worker here.
     ...TEMPORAL_DYNAMIC_CONFIG.flatMap((setting) => ['--dynamic-config-value', setting]),
@@ -125,8 +138,14 @@ export async function registerSearchAttributes(address: string, namespace: strin
     const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
     const missing = Object.entries(CUSTOM_SEARCH_ATTRIBUTES).filter(([name]) => !(name in (customAttributes ?? {})));
     if (missing.length === 0) return;
-    const types = { Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD, Datetime: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME };
-    await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: Object.fromEntries(missing.map(([name, type]) => [name, types[type]])) });
+    const types = {
+      Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+      Datetime: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+    };
+    await connection.operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(missing.map(([name, type]) => [name, types[type]])),
+    });
   } finally {
     await connection.close();
   }
@@ -139,7 +158,12 @@ export async function startFerretDb(dataDir: string, port: number): Promise<Runn
   fs.mkdirSync(storeDir, { recursive: true });
   // FERRETDB_DEBUG_ADDR (e.g. 127.0.0.1:6060) serves Go's profiler, to see where the store spends its CPU under a benchmark.
   const debug = process.env.FERRETDB_DEBUG_ADDR ? ['--debug-addr', process.env.FERRETDB_DEBUG_ADDR] : [];
-  const child = launch('ferretdb', locateTool('ferretdb'), ['--listen-addr', `127.0.0.1:${port}`, '--sqlite-url', `file:${storeDir}/?_txlock=immediate`, ...debug], path.join(dataDir, 'ferretdb.log'));
+  const child = launch(
+    'ferretdb',
+    locateTool('ferretdb'),
+    ['--listen-addr', `127.0.0.1:${port}`, '--sqlite-url', `file:${storeDir}/?_txlock=immediate`, ...debug],
+    path.join(dataDir, 'ferretdb.log'),
+  );
   await waitForPort(port, 'FerretDB', 60_000, child);
   return { name: 'FerretDB', url, process: child };
 }
@@ -150,7 +174,23 @@ export async function startMailDev(dataDir: string, smtpPort: number, webPort: n
   if (await isPortOpen(smtpPort)) return { name: 'MailDev', url };
   fs.mkdirSync(dataDir, { recursive: true });
   const bin = path.join(ROOT, 'node_modules', 'maildev', 'bin', 'maildev');
-  const child = launch('maildev', process.execPath, [bin, '--smtp', String(smtpPort), '--web', String(webPort), '--ip', '127.0.0.1', '--mail-directory', path.join(dataDir, 'maildev'), '--silent'], path.join(dataDir, 'maildev.log'));
+  const child = launch(
+    'maildev',
+    process.execPath,
+    [
+      bin,
+      '--smtp',
+      String(smtpPort),
+      '--web',
+      String(webPort),
+      '--ip',
+      '127.0.0.1',
+      '--mail-directory',
+      path.join(dataDir, 'maildev'),
+      '--silent',
+    ],
+    path.join(dataDir, 'maildev.log'),
+  );
   await waitForPort(smtpPort, 'MailDev SMTP', 30_000, child);
   await waitForPort(webPort, 'MailDev web inbox', 30_000, child);
   return { name: 'MailDev', url, process: child };
@@ -165,7 +205,7 @@ export async function startOfficialMailSimulators(config: SinettiConfig): Promis
   fs.mkdirSync(config.dataDir, { recursive: true });
   const log = fs.openSync(path.join(config.dataDir, 'simulators.log'), 'a');
   const env: Record<string, string> = {
-    ...process.env as Record<string, string>,
+    ...(process.env as Record<string, string>),
     SUOMIFI_SIMULATOR_PORT: String(mail.messages.simulatorPort),
     SUOMIFI_SIMULATOR_EVENT_STEP_MS: String(mail.messages.simulatorEventStepMs),
     SUOMIFI_MESSAGES_USERNAME: mail.messages.username,
@@ -174,7 +214,11 @@ export async function startOfficialMailSimulators(config: SinettiConfig): Promis
     VTJ_USERNAME: mail.populationRegister.username,
     VTJ_PASSWORD: mail.populationRegister.password,
   };
-  const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'scripts', 'officialMailSimulators.ts')], { stdio: ['ignore', log, log], detached: true, env });
+  const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'scripts', 'officialMailSimulators.ts')], {
+    stdio: ['ignore', log, log],
+    detached: true,
+    env,
+  });
   await waitForPort(mail.messages.simulatorPort, 'Suomi.fi Messages simulator', 30_000, child);
   await waitForPort(mail.populationRegister.simulatorPort, 'population register simulator', 30_000, child);
   child.unref(); // a test run kept with SINETTI_KEEP_TEST_STACK=1 must be able to exit while the simulators stay
@@ -189,7 +233,9 @@ export async function startIdentityProvider(config: SinettiConfig): Promise<Runn
   fs.mkdirSync(config.dataDir, { recursive: true });
   const log = fs.openSync(path.join(config.dataDir, 'identity-provider.log'), 'a');
   const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'integrations', 'identityProvider', 'main.ts')], {
-    stdio: ['ignore', log, log], detached: true, env: { ...process.env as Record<string, string>, IDP_PORT: String(oidc.embeddedPort) },
+    stdio: ['ignore', log, log],
+    detached: true,
+    env: { ...(process.env as Record<string, string>), IDP_PORT: String(oidc.embeddedPort) },
   });
   await waitForPort(oidc.embeddedPort, 'development identity provider', 30_000, child);
   child.unref(); // like the simulators: a kept test stack leaves it running
@@ -205,7 +251,7 @@ export async function startTrustServices(config: SinettiConfig): Promise<Running
   fs.mkdirSync(config.dataDir, { recursive: true });
   const log = fs.openSync(path.join(config.dataDir, 'trust-services.log'), 'a');
   const env: Record<string, string> = {
-    ...process.env as Record<string, string>,
+    ...(process.env as Record<string, string>),
     SINETTI_DATA_DIR: config.dataDir,
     SINETTI_ORGANIZATION: config.organization,
     SINETTI_DEVELOPMENT_PKI_DIR: config.signing.developmentPkiDir,
@@ -213,7 +259,11 @@ export async function startTrustServices(config: SinettiConfig): Promise<Running
     SINETTI_OCSP_PORT: String(ports.ocspPort),
     SINETTI_CRL_PORT: String(ports.crlPort),
   };
-  const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'scripts', 'trustServices.ts')], { stdio: ['ignore', log, log], detached: true, env });
+  const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'scripts', 'trustServices.ts')], {
+    stdio: ['ignore', log, log],
+    detached: true,
+    env,
+  });
   await waitForPort(ports.tsaPort, 'development TSA', 30_000, child);
   await waitForPort(ports.ocspPort, 'development OCSP responder', 30_000, child);
   await waitForPort(ports.crlPort, 'development CRL', 30_000, child);
@@ -227,15 +277,19 @@ export async function startEmbeddedServices(config: SinettiConfig, options: { co
   const [temporal, store, mail, officialMail, trust, identityProvider] = await Promise.all([
     config.temporal.embedded
       ? startTemporalDevServer({
-        dataDir: config.dataDir,
-        port: Number(config.temporal.address.split(':').pop()),
-        uiPort: config.temporal.uiPort,
-        namespace: config.temporal.namespace,
-        codecEndpoint: options.codecEndpoint,
-      })
+          dataDir: config.dataDir,
+          port: Number(config.temporal.address.split(':').pop()),
+          uiPort: config.temporal.uiPort,
+          namespace: config.temporal.namespace,
+          codecEndpoint: options.codecEndpoint,
+        })
       : Promise.resolve({ name: 'Temporal', url: config.temporal.address }),
-    config.mongodb.embedded ? startFerretDb(config.dataDir, config.mongodb.port) : Promise.resolve({ name: 'MongoDB', url: '(MONGODB_URI)' }),
-    config.smtp.embedded ? startMailDev(config.dataDir, config.smtp.port, config.smtp.webPort) : Promise.resolve({ name: 'SMTP', url: '(SMTP_URL)' }),
+    config.mongodb.embedded
+      ? startFerretDb(config.dataDir, config.mongodb.port)
+      : Promise.resolve({ name: 'MongoDB', url: '(MONGODB_URI)' }),
+    config.smtp.embedded
+      ? startMailDev(config.dataDir, config.smtp.port, config.smtp.webPort)
+      : Promise.resolve({ name: 'SMTP', url: '(SMTP_URL)' }),
     startOfficialMailSimulators(config),
     startTrustServices(config),
     startIdentityProvider(config),
@@ -249,8 +303,18 @@ export async function stopServices(services: RunningService[]): Promise<void> {
     const child = service.process;
     if (!child || child.exitCode !== null || child.pid === undefined) continue;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    try { process.kill(-child.pid, 'SIGTERM'); } catch { continue; }
-    const timer = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ } }, 10_000);
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      continue;
+    }
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }, 10_000);
     await exited;
     clearTimeout(timer);
   }

@@ -18,8 +18,16 @@ const API = (process.env.SINETTI_API_URL ?? 'http://127.0.0.1:3000').replace(/\/
 const AUTH = { Authorization: `Bearer ${process.env.SINETTI_TOKEN ?? 'dev-registry-token'}` };
 
 interface Progress {
-  total: number; processed: number; percent: number; status: string; reportReady: boolean; report?: string;
-  byStatus: Record<string, number>; byChannel: Record<string, number>; costCents: number; paperCostCents: number;
+  total: number;
+  processed: number;
+  percent: number;
+  status: string;
+  reportReady: boolean;
+  report?: string;
+  byStatus: Record<string, number>;
+  byChannel: Record<string, number>;
+  costCents: number;
+  paperCostCents: number;
 }
 
 function option(args: string[], name: string): string | undefined {
@@ -37,7 +45,9 @@ export function progressLine(progress: Progress, elapsedMs: number, processedAtS
   const width = 30;
   const filled = Math.round((width * progress.percent) / 100);
   const rate = elapsedMs > 0 ? ((progress.processed - processedAtStart) * 1000) / elapsedMs : 0;
-  const other = Object.entries(progress.byStatus).filter(([status]) => !['created', 'sent', 'read', 'receipt_confirmed', 'delivered', 'unconfirmed'].includes(status));
+  const other = Object.entries(progress.byStatus).filter(
+    ([status]) => !['created', 'sent', 'read', 'receipt_confirmed', 'delivered', 'unconfirmed'].includes(status),
+  );
   return [
     `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${progress.processed.toLocaleString('fi-FI')}/${progress.total.toLocaleString('fi-FI')} (${progress.percent} %)`,
     `electronic ${progress.byChannel.electronic ?? 0}, paper ${progress.byChannel.paper ?? 0}`,
@@ -75,8 +85,10 @@ async function send(file: string, args: string[]): Promise<void> {
   if (template) query.set('templateId', template);
   if (title) query.set('title', title);
   const response = await fetch(`${API}/api/letter-batches?${query}`, {
-    method: 'POST', headers: { ...AUTH, 'Content-Type': 'text/csv' },
-    body: Readable.toWeb(fs.createReadStream(file)) as ReadableStream, duplex: 'half',
+    method: 'POST',
+    headers: { ...AUTH, 'Content-Type': 'text/csv' },
+    body: Readable.toWeb(fs.createReadStream(file)) as ReadableStream,
+    duplex: 'half',
   } as RequestInit);
   if (response.status !== 202) await fail(response);
   const { batchId, rows } = (await response.json()) as { batchId: string; rows: number };
@@ -88,10 +100,15 @@ async function main(): Promise<void> {
   const [command, target, ...rest] = process.argv.slice(2);
   if (command === 'send' && target) return send(target, rest);
   if (command === 'progress' && target) return follow(target);
-  process.stderr.write('Usage: npm run letters -- send <file.csv> (--document <versionId> [--title <title>] | --template <templateId>)\n       npm run letters -- progress <batchId>\n');
+  process.stderr.write(
+    'Usage: npm run letters -- send <file.csv> (--document <versionId> [--title <title>] | --template <templateId>)\n       npm run letters -- progress <batchId>\n',
+  );
   process.exitCode = 2;
 }
 
 if (require.main === module) {
-  main().catch((error: unknown) => { process.stderr.write(`\n${(error as Error).message}\n`); process.exit(1); });
+  main().catch((error: unknown) => {
+    process.stderr.write(`\n${(error as Error).message}\n`);
+    process.exit(1);
+  });
 }

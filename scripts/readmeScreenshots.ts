@@ -26,8 +26,16 @@ async function createContracts(apiUrl: string, count: number): Promise<void> {
         terms: {
           employer: { name: 'Esimerkkilän kunta', address: 'Kunnantalontie 1, 00100 Esimerkkilä' },
           employee: { name: `Sijainen ${i}`, address: 'Kotikatu 2, 00100 Esimerkkilä' },
-          startDate: '2026-12-01', endDate: '2026-12-31', fixedTermReason: 'Sijaisuus', placeOfWork: 'Koulu', duties: 'Opetus',
-          payBasis: 'OVTES', payPeriod: 'Kuukausi', workingHours: '24 h/vko', annualLeave: 'Vuosilomalain mukaan', noticePeriod: '14 päivää',
+          startDate: '2026-12-01',
+          endDate: '2026-12-31',
+          fixedTermReason: 'Sijaisuus',
+          placeOfWork: 'Koulu',
+          duties: 'Opetus',
+          payBasis: 'OVTES',
+          payPeriod: 'Kuukausi',
+          workingHours: '24 h/vko',
+          annualLeave: 'Vuosilomalain mukaan',
+          noticePeriod: '14 päivää',
           collectiveAgreement: 'OVTES',
         },
         signers: [
@@ -46,7 +54,8 @@ async function main(): Promise<void> {
   const client = await connectTemporalClient(config);
   await createContracts(config.publicUrl, 2);
   await client.workflow.start(organisationSealWorkflow, {
-    taskQueue: config.temporal.taskQueue, workflowId: `seal-${randomUUID()}`,
+    taskQueue: config.temporal.taskQueue,
+    workflowId: `seal-${randomUUID()}`,
     args: [{ versionId: 'missing-version', organization: config.organization, requestedBy: 'staff:registry:demo', title: 'Demo' }],
     typedSearchAttributes: [{ key: DeadlineAt, value: new Date(Date.now() - 2 * 3600_000) }],
   });
@@ -61,11 +70,21 @@ async function main(): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   const page = await browser.newPage({ viewport: { width: 1400, height: 700 } });
   for (const [name, query] of Object.entries(views)) {
-    await page.goto(`http://127.0.0.1:${config.temporal.uiPort}/namespaces/${config.temporal.namespace}/workflows?query=${encodeURIComponent(query)}`);
+    await page.goto(
+      `http://127.0.0.1:${config.temporal.uiPort}/namespaces/${config.temporal.namespace}/workflows?query=${encodeURIComponent(query)}`,
+    );
     await page.waitForSelector('table tbody tr', { timeout: 30_000 });
     await page.waitForTimeout(1500);
     await page.screenshot({ path: path.join(OUT, `${name}.png`) });

@@ -33,32 +33,51 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop());
 
   // The Web UI decodes payloads through our codec endpoint, for signed-in admins only.
-  services.push(...await startEmbeddedServices(config, { codecEndpoint: `${config.publicUrl}/codec` }));
+  services.push(...(await startEmbeddedServices(config, { codecEndpoint: `${config.publicUrl}/codec` })));
   const tsx = path.join(__dirname, '..', 'node_modules', '.bin', 'tsx');
-  for (const [name, entry] of [['worker', 'worker/main.ts'], ['API', 'api/main.ts']] as const) {
+  for (const [name, entry] of [
+    ['worker', 'worker/main.ts'],
+    ['API', 'api/main.ts'],
+  ] as const) {
     const flags = name === 'worker' ? WORKER_NODE_FLAGS : [];
-    supervised.push(supervise(name, () => {
-      const child = spawn(tsx, [...flags, path.join(__dirname, '..', entry)], { stdio: 'inherit', detached: true, env: { ...process.env, SINETTI_SERVICE: name.toLowerCase() } });
-      console.log(`Sinetti: the ${name} started (pid ${child.pid}).`);
-      return child;
-    }));
+    supervised.push(
+      supervise(name, () => {
+        const child = spawn(tsx, [...flags, path.join(__dirname, '..', entry)], {
+          stdio: 'inherit',
+          detached: true,
+          env: { ...process.env, SINETTI_SERVICE: name.toLowerCase() },
+        });
+        console.log(`Sinetti: the ${name} started (pid ${child.pid}).`);
+        return child;
+      }),
+    );
   }
   await waitForPort(config.api.port, 'Sinetti API', 60_000);
 
   const admin = config.staffTokens.find((t) => t.role === 'admin');
-  console.log([
-    '',
-    'Sinetti is running:',
-    `  API              ${config.publicUrl}  (OpenAPI: ${config.publicUrl}/openapi.json, health: ${config.publicUrl}/health)`,
-    config.temporal.embedded ? `  Temporal Web UI  http://127.0.0.1:${config.temporal.uiPort}` : `  Temporal         ${config.temporal.address}`,
-    config.temporal.embedded ? `  Temporal gRPC    ${config.temporal.address}` : '',
-    config.mongodb.embedded ? `  Store (FerretDB) ${config.mongodb.uri}` : '  Store            MONGODB_URI',
-    config.smtp.embedded ? `  Mail inbox       http://127.0.0.1:${config.smtp.webPort}  (SMTP ${config.smtp.url})` : '  SMTP             SMTP_URL',
-    config.identity.oidc.embedded ? `  Staff sign-in    ${config.publicUrl}/hr  (development identity provider ${config.identity.oidc.issuer}; users and passwords in the README, e.g. hanna.hr / hr-salasana)` : '',
-    process.env.SINETTI_STAFF_TOKENS ? '' : `  Development staff tokens: dev-<role>-token, e.g. Authorization: Bearer ${admin?.token}`,
-    '',
-    'Press Ctrl-C to stop.',
-  ].filter(Boolean).join('\n'));
+  console.log(
+    [
+      '',
+      'Sinetti is running:',
+      `  API              ${config.publicUrl}  (OpenAPI: ${config.publicUrl}/openapi.json, health: ${config.publicUrl}/health)`,
+      config.temporal.embedded
+        ? `  Temporal Web UI  http://127.0.0.1:${config.temporal.uiPort}`
+        : `  Temporal         ${config.temporal.address}`,
+      config.temporal.embedded ? `  Temporal gRPC    ${config.temporal.address}` : '',
+      config.mongodb.embedded ? `  Store (FerretDB) ${config.mongodb.uri}` : '  Store            MONGODB_URI',
+      config.smtp.embedded
+        ? `  Mail inbox       http://127.0.0.1:${config.smtp.webPort}  (SMTP ${config.smtp.url})`
+        : '  SMTP             SMTP_URL',
+      config.identity.oidc.embedded
+        ? `  Staff sign-in    ${config.publicUrl}/hr  (development identity provider ${config.identity.oidc.issuer}; users and passwords in the README, e.g. hanna.hr / hr-salasana)`
+        : '',
+      process.env.SINETTI_STAFF_TOKENS ? '' : `  Development staff tokens: dev-<role>-token, e.g. Authorization: Bearer ${admin?.token}`,
+      '',
+      'Press Ctrl-C to stop.',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  );
 }
 
 main().catch((error) => {

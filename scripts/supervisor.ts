@@ -44,10 +44,16 @@ export function supervise(name: string, start: () => ChildProcess, options: Supe
     current.once('exit', (code, signal) => {
       if (stopping || current !== child) return;
       // What the child left behind in its process group (tsx's node, say) goes with it, or it would hold the port.
-      try { process.kill(-current.pid!, 'SIGKILL'); } catch { /* nothing left */ }
+      try {
+        process.kill(-current.pid!, 'SIGKILL');
+      } catch {
+        /* nothing left */
+      }
       if (Date.now() - startedAt >= stableAfter) backoff = initial;
       restarts++;
-      log(`Sinetti: the ${name} exited (${signal ?? `code ${code}`}); restarting it in ${(backoff / 1000).toFixed(backoff < 1000 ? 1 : 0)} s (restart ${restarts}).`);
+      log(
+        `Sinetti: the ${name} exited (${signal ?? `code ${code}`}); restarting it in ${(backoff / 1000).toFixed(backoff < 1000 ? 1 : 0)} s (restart ${restarts}).`,
+      );
       pending = setTimeout(launch, backoff);
       backoff = Math.min(max, backoff * 2);
     });
@@ -56,15 +62,29 @@ export function supervise(name: string, start: () => ChildProcess, options: Supe
 
   return {
     name,
-    get pid() { return child?.pid; },
-    get restarts() { return restarts; },
+    get pid() {
+      return child?.pid;
+    },
+    get restarts() {
+      return restarts;
+    },
     async stop() {
       stopping = true;
       if (pending) clearTimeout(pending);
       const current = child;
       if (!current || current.exitCode !== null || current.signalCode !== null || current.pid === undefined) return;
       const exited = new Promise<void>((resolve) => current.once('exit', () => resolve()));
-      const kill = (signal: NodeJS.Signals) => { try { process.kill(-current.pid!, signal); } catch { try { current.kill(signal); } catch { /* already gone */ } } };
+      const kill = (signal: NodeJS.Signals) => {
+        try {
+          process.kill(-current.pid!, signal);
+        } catch {
+          try {
+            current.kill(signal);
+          } catch {
+            /* already gone */
+          }
+        }
+      };
       kill('SIGTERM');
       const timer = setTimeout(() => kill('SIGKILL'), 10_000);
       await exited;

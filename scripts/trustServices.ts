@@ -19,7 +19,11 @@ function readBody(request: http.IncomingMessage): Promise<Buffer | undefined> {
     let size = 0;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_REQUEST_BYTES) { resolve(undefined); request.destroy(); return; }
+      if (size > MAX_REQUEST_BYTES) {
+        resolve(undefined);
+        request.destroy();
+        return;
+      }
       chunks.push(chunk);
     });
     request.on('end', () => resolve(Buffer.concat(chunks)));
@@ -27,11 +31,22 @@ function readBody(request: http.IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
-function serve(port: number, name: string, handle: (request: http.IncomingMessage) => Promise<{ status: number; type: string; body: Buffer | string }>): Promise<http.Server> {
+function serve(
+  port: number,
+  name: string,
+  handle: (request: http.IncomingMessage) => Promise<{ status: number; type: string; body: Buffer | string }>,
+): Promise<http.Server> {
   const server = http.createServer((request, response) => {
     handle(request).then(
-      ({ status, type, body }) => { response.writeHead(status, { 'content-type': type }); response.end(body); },
-      (error: Error) => { console.error(`${name}: ${error.message}`); response.writeHead(500, { 'content-type': 'text/plain' }); response.end('internal error'); },
+      ({ status, type, body }) => {
+        response.writeHead(status, { 'content-type': type });
+        response.end(body);
+      },
+      (error: Error) => {
+        console.error(`${name}: ${error.message}`);
+        response.writeHead(500, { 'content-type': 'text/plain' });
+        response.end('internal error');
+      },
     );
   });
   return new Promise((resolve, reject) => {
@@ -43,7 +58,8 @@ function serve(port: number, name: string, handle: (request: http.IncomingMessag
 function postedDer(contentType: string, respond: (der: Buffer) => Promise<Buffer>, answerType: string) {
   return async (request: http.IncomingMessage) => {
     if (request.method !== 'POST') return { status: 405, type: 'text/plain', body: 'POST a DER request.' };
-    if (request.headers['content-type'] !== contentType) return { status: 415, type: 'text/plain', body: `Send Content-Type ${contentType}.` };
+    if (request.headers['content-type'] !== contentType)
+      return { status: 415, type: 'text/plain', body: `Send Content-Type ${contentType}.` };
     const body = await readBody(request);
     if (!body) return { status: 413, type: 'text/plain', body: 'Request too large.' };
     return { status: 200, type: answerType, body: await respond(body) };
@@ -51,12 +67,23 @@ function postedDer(contentType: string, respond: (der: Buffer) => Promise<Buffer
 }
 
 /** Serves the development CA's TSA, OCSP responder and CRL on the given ports; resolves once all three listen. */
-export async function serveTrustServices(pki: DevelopmentPki, ports: { tsaPort: number; ocspPort: number; crlPort: number }): Promise<http.Server[]> {
+export async function serveTrustServices(
+  pki: DevelopmentPki,
+  ports: { tsaPort: number; ocspPort: number; crlPort: number },
+): Promise<http.Server[]> {
   const tsa = createTimestampAuthority(pki.tsa);
   const revocation = createRevocationServices(pki);
   return Promise.all([
-    serve(ports.tsaPort, 'TSA', postedDer('application/timestamp-query', (der) => tsa.respond(der), 'application/timestamp-reply')),
-    serve(ports.ocspPort, 'OCSP', postedDer('application/ocsp-request', (der) => revocation.ocsp(der), 'application/ocsp-response')),
+    serve(
+      ports.tsaPort,
+      'TSA',
+      postedDer('application/timestamp-query', (der) => tsa.respond(der), 'application/timestamp-reply'),
+    ),
+    serve(
+      ports.ocspPort,
+      'OCSP',
+      postedDer('application/ocsp-request', (der) => revocation.ocsp(der), 'application/ocsp-response'),
+    ),
     serve(ports.crlPort, 'CRL', async (request) => {
       if (request.url === '/development-ca.crl') return { status: 200, type: 'application/pkix-crl', body: await revocation.crl() };
       if (request.url === '/development-ca.crt') return { status: 200, type: 'application/pkix-cert', body: revocation.caCertificate };

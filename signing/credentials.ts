@@ -43,7 +43,7 @@ export function credentialsFromKeyAndCertificates(privateKey: KeyObject, certifi
   const leaf = parsed[leafIndex];
   const chain: Buffer[] = [];
   const remaining = parsed.filter((_, index) => index !== leafIndex);
-  for (let current = leaf; ; ) {
+  for (let current = leaf; ;) {
     if (current.issuer === current.subject) break;
     const issuerIndex = remaining.findIndex((candidate) => current.checkIssued(candidate));
     if (issuerIndex < 0) break;
@@ -96,6 +96,10 @@ export function loadPkcs12Credentials(p12: Buffer, password: string): SigningCre
  * created on first start and kept in `dir` so that documents signed
  * yesterday still show the same signer today. Never use in production.
  */
-export async function loadOrCreateDevelopmentCredentials(dir: string, organisationName: string, urls?: DevelopmentTrustUrls): Promise<SigningCredentials> {
+export async function loadOrCreateDevelopmentCredentials(
+  dir: string,
+  organisationName: string,
+  urls?: DevelopmentTrustUrls,
+): Promise<SigningCredentials> {
   return (await loadOrCreateDevelopmentPki(dir, organisationName, urls)).seal;
 }

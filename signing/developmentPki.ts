@@ -48,7 +48,12 @@ export interface DevelopmentPki {
 
 export const DEVELOPMENT_PKI_FILE = 'development-seal.json';
 const REVOCATION_FILE = 'development-revocations.json';
-const RSA: webcrypto.RsaHashedKeyGenParams = { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' };
+const RSA: webcrypto.RsaHashedKeyGenParams = {
+  name: 'RSASSA-PKCS1-v1_5',
+  modulusLength: 2048,
+  publicExponent: new Uint8Array([1, 0, 1]),
+  hash: 'SHA-256',
+};
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 
 /**
@@ -57,7 +62,11 @@ const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
  * service URLs keeps its CA, so earlier documents still chain to the same
  * anchor, and gets fresh leaf certificates.
  */
-export async function loadOrCreateDevelopmentPki(dir: string, organisationName: string, urls?: DevelopmentTrustUrls): Promise<DevelopmentPki> {
+export async function loadOrCreateDevelopmentPki(
+  dir: string,
+  organisationName: string,
+  urls?: DevelopmentTrustUrls,
+): Promise<DevelopmentPki> {
   const file = path.join(dir, DEVELOPMENT_PKI_FILE);
   let stored = await readStored(file);
   const stale = stored && (!stored.tsaCertificatePem || (urls && JSON.stringify(stored.urls) !== JSON.stringify(urls)));
@@ -71,7 +80,10 @@ export async function loadOrCreateDevelopmentPki(dir: string, organisationName: 
   return {
     caCertificate,
     caPrivateKey,
-    seal: credentialsFromKeyAndCertificates(createPrivateKey(stored.sealPrivateKeyPem), [new NodeCertificate(stored.sealCertificatePem).raw, caCertificate]),
+    seal: credentialsFromKeyAndCertificates(createPrivateKey(stored.sealPrivateKeyPem), [
+      new NodeCertificate(stored.sealCertificatePem).raw,
+      caCertificate,
+    ]),
     tsa: { certificate: new NodeCertificate(stored.tsaCertificatePem!).raw, privateKey: createPrivateKey(stored.tsaPrivateKeyPem!) },
     revocationFile: path.join(dir, REVOCATION_FILE),
   };
@@ -113,7 +125,10 @@ async function generateKeys(): Promise<webcrypto.CryptoKeyPair> {
 
 async function privateKeyPem(key: webcrypto.CryptoKey): Promise<string> {
   const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key));
-  return `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END PRIVATE KEY-----\n`;
+  return `-----BEGIN PRIVATE KEY-----\n${der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '')}\n-----END PRIVATE KEY-----\n`;
 }
 
 async function importSigningKey(pem: string): Promise<webcrypto.CryptoKey> {
@@ -132,7 +147,11 @@ function caName(organisationName: string): x509.JsonName {
   return [{ C: ['FI'] }, { O: [organisationName] }, { CN: [`${organisationName} Sinetti Development CA`] }];
 }
 
-async function createPki(organisationName: string, urls: DevelopmentTrustUrls | undefined, previous?: StoredDevelopmentPki): Promise<StoredDevelopmentPki> {
+async function createPki(
+  organisationName: string,
+  urls: DevelopmentTrustUrls | undefined,
+  previous?: StoredDevelopmentPki,
+): Promise<StoredDevelopmentPki> {
   let caCertificatePem = previous?.caCertificatePem;
   let caPrivateKeyPem = previous?.caPrivateKeyPem;
   if (!caCertificatePem || !caPrivateKeyPem) {

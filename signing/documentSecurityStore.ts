@@ -33,7 +33,9 @@ export function readDictionary(pdf: Buffer, objectNumber: number): string {
   const tail = readDocumentTail(pdf);
   const offset = findObjectOffset(pdf, tail, objectNumber);
   if (offset === undefined) throw new PdfError('malformed', `Object ${objectNumber} is not in the document.`);
-  const text = readObjectText(pdf, offset, objectNumber).replace(/^\s*\d+\s+\d+\s+obj\s*/, '').trim();
+  const text = readObjectText(pdf, offset, objectNumber)
+    .replace(/^\s*\d+\s+\d+\s+obj\s*/, '')
+    .trim();
   if (!text.startsWith('<<') || !text.endsWith('>>')) throw new PdfError('malformed', `Object ${objectNumber} is not a dictionary.`);
   return text;
 }

@@ -22,21 +22,32 @@ export async function addDocumentTimestamp(pdf: Buffer, timestamps: TimestampCli
   if (!acroFormReference) throw new PdfError('malformed', 'The document has no form (/AcroForm) to add the document timestamp to.');
   const acroForm = parseReference(acroFormReference);
   const acroFormText = readDictionary(pdf, acroForm.objectNumber);
-  if (!/\/Fields\s*\[[^\]]*\]/.test(acroFormText)) throw new PdfError('malformed', 'The form\'s field list is not a direct array.');
+  if (!/\/Fields\s*\[[^\]]*\]/.test(acroFormText)) throw new PdfError('malformed', "The form's field list is not a direct array.");
 
   const ordinal = findSignatures(pdf).filter((signature) => signature.isDocumentTimestamp).length + 1;
   const signatureNumber = tail.size;
   const fieldNumber = tail.size + 1;
-  const head = Buffer.from(`<< /Type /DocTimeStamp /Filter /Adobe.PPKLite /SubFilter /ETSI.RFC3161 /ByteRange ${' '.repeat(BYTE_RANGE_WIDTH)} /Contents <`, 'latin1');
+  const head = Buffer.from(
+    `<< /Type /DocTimeStamp /Filter /Adobe.PPKLite /SubFilter /ETSI.RFC3161 /ByteRange ${' '.repeat(BYTE_RANGE_WIDTH)} /Contents <`,
+    'latin1',
+  );
   const placeholder = Buffer.alloc(TOKEN_CAPACITY_BYTES * 2, '0', 'latin1');
   const field = `<< /Type /Annot /Subtype /Widget /FT /Sig /T (document-timestamp-${ordinal}) /F 132 /Rect [0 0 0 0] /V ${signatureNumber} 0 R >>`;
-  const newAcroForm = acroFormText.replace(/\/Fields\s*\[([^\]]*)\]/, (_, fields: string) => `/Fields [${fields.trim()} ${fieldNumber} 0 R]`);
+  const newAcroForm = acroFormText.replace(
+    /\/Fields\s*\[([^\]]*)\]/,
+    (_, fields: string) => `/Fields [${fields.trim()} ${fieldNumber} 0 R]`,
+  );
 
-  const { pdf: updated, bodyOffsets } = appendIncrementalUpdate(pdf, tail, [
-    { objectNumber: signatureNumber, body: Buffer.concat([head, placeholder, Buffer.from('> >>', 'latin1')]) },
-    { objectNumber: fieldNumber, body: Buffer.from(field, 'latin1') },
-    { objectNumber: acroForm.objectNumber, generation: acroForm.generation, body: Buffer.from(newAcroForm, 'latin1') },
-  ], tail.size + 2);
+  const { pdf: updated, bodyOffsets } = appendIncrementalUpdate(
+    pdf,
+    tail,
+    [
+      { objectNumber: signatureNumber, body: Buffer.concat([head, placeholder, Buffer.from('> >>', 'latin1')]) },
+      { objectNumber: fieldNumber, body: Buffer.from(field, 'latin1') },
+      { objectNumber: acroForm.objectNumber, generation: acroForm.generation, body: Buffer.from(newAcroForm, 'latin1') },
+    ],
+    tail.size + 2,
+  );
 
   const contentsStart = bodyOffsets.get(signatureNumber)! + head.length - 1;
   const contentsEnd = contentsStart + 1 + placeholder.length + 1;
@@ -45,7 +56,10 @@ export async function addDocumentTimestamp(pdf: Buffer, timestamps: TimestampCli
   const digest = createHash('sha256').update(updated.subarray(0, contentsStart)).update(updated.subarray(contentsEnd)).digest();
   const timestamp = await timestamps.timestamp(digest);
   if (timestamp.token.length > TOKEN_CAPACITY_BYTES) {
-    throw new PdfError('signature_too_large', `The document timestamp is ${timestamp.token.length} bytes but only ${TOKEN_CAPACITY_BYTES} are reserved.`);
+    throw new PdfError(
+      'signature_too_large',
+      `The document timestamp is ${timestamp.token.length} bytes but only ${TOKEN_CAPACITY_BYTES} are reserved.`,
+    );
   }
   updated.write(timestamp.token.toString('hex'), contentsStart + 1, 'latin1');
   return { pdf: updated, timestamp };

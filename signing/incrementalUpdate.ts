@@ -115,7 +115,11 @@ export function findObjectOffset(pdf: Buffer, tail: DocumentTail, objectNumber: 
     const section = readCrossReferenceSection(pdf, sectionOffset);
     for (const { first, count, entriesAt } of section.subsections) {
       if (objectNumber < first || objectNumber >= first + count) continue;
-      const entry = pdf.toString('latin1', entriesAt + (objectNumber - first) * ENTRY_LENGTH, entriesAt + (objectNumber - first + 1) * ENTRY_LENGTH);
+      const entry = pdf.toString(
+        'latin1',
+        entriesAt + (objectNumber - first) * ENTRY_LENGTH,
+        entriesAt + (objectNumber - first + 1) * ENTRY_LENGTH,
+      );
       const match = /^(\d{10}) (\d{5}) ([nf])/.exec(entry);
       if (!match) throw malformed(`Broken cross-reference entry for object ${objectNumber}.`);
       return match[3] === 'n' ? Number(match[1]) : undefined;
@@ -197,7 +201,7 @@ export function appendIncrementalUpdate(base: Buffer, tail: DocumentTail, object
 function crossReferenceSection(offsets: Map<number, { offset: number; generation: number }>): string {
   const numbers = [...offsets.keys()].sort((a, b) => a - b);
   let text = 'xref\n';
-  for (let start = 0; start < numbers.length; ) {
+  for (let start = 0; start < numbers.length;) {
     let end = start + 1;
     while (end < numbers.length && numbers[end] === numbers[end - 1] + 1) end++;
     text += `${numbers[start]} ${end - start}\n`;

@@ -63,11 +63,19 @@ export async function addArchivalTimestamp(pdf: Buffer, services: LongTermValidi
     [...known.values()].find((candidate) => candidate !== certificate && candidate.subject.isEqual(certificate.issuer));
 
   // Every certificate below an anchor, asked for at once: the seal's, each signer's and the TSA's.
-  const checked = await Promise.all([...known.values()].filter((certificate) => !isSelfIssued(certificate)).map(async (certificate) => {
-    const issuer = issuerOf(certificate);
-    if (!issuer) throw new PdfError('malformed', `The issuer of "${subjectText(certificate)}" is not in the document; its revocation status cannot be checked.`);
-    return { certificate, answer: await services.revocation.check(certificate, issuer) };
-  }));
+  const checked = await Promise.all(
+    [...known.values()]
+      .filter((certificate) => !isSelfIssued(certificate))
+      .map(async (certificate) => {
+        const issuer = issuerOf(certificate);
+        if (!issuer)
+          throw new PdfError(
+            'malformed',
+            `The issuer of "${subjectText(certificate)}" is not in the document; its revocation status cannot be checked.`,
+          );
+        return { certificate, answer: await services.revocation.check(certificate, issuer) };
+      }),
+  );
   const evidence = new Map(checked.map(({ certificate, answer }) => [keyOf(certificate), answer]));
   const revocation: ArchivalResult['revocation'] = checked.map(({ certificate, answer }) => ({
     subject: subjectText(certificate),
@@ -96,7 +104,11 @@ export async function addArchivalTimestamp(pdf: Buffer, services: LongTermValidi
 
   const withValidationData = addDocumentSecurityStore(pdf, material);
   const { pdf: archival, timestamp } = await addDocumentTimestamp(withValidationData, services.timestamps);
-  return { pdf: archival, revocation, documentTimestamp: { genTime: timestamp.genTime, policy: timestamp.policy, tsaUrl: timestamp.tsaUrl } };
+  return {
+    pdf: archival,
+    revocation,
+    documentTimestamp: { genTime: timestamp.genTime, policy: timestamp.policy, tsaUrl: timestamp.tsaUrl },
+  };
 }
 
 /**

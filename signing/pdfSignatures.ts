@@ -21,11 +21,11 @@ export interface PdfSignature {
 const BYTE_RANGE = /\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g;
 
 function derLength(contents: Buffer): number {
-  if (contents[0] !== 0x30) throw new PdfError('malformed', 'A signature\'s /Contents does not hold a DER SEQUENCE.');
+  if (contents[0] !== 0x30) throw new PdfError('malformed', "A signature's /Contents does not hold a DER SEQUENCE.");
   const first = contents[1];
   if (first < 0x80) return 2 + first;
   const octets = first & 0x7f;
-  if (octets === 0 || octets > 4) throw new PdfError('malformed', 'A signature\'s /Contents has an indefinite or oversized length.');
+  if (octets === 0 || octets > 4) throw new PdfError('malformed', "A signature's /Contents has an indefinite or oversized length.");
   return 2 + octets + contents.subarray(2, 2 + octets).reduce((sum, byte) => sum * 256 + byte, 0);
 }
 
@@ -39,7 +39,14 @@ export function findSignatures(pdf: Buffer): PdfSignature[] {
     const contents = Buffer.from(text.slice(holeStart + 1, holeEnd - 1), 'hex');
     const dictionaryStart = text.lastIndexOf('<<', match.index);
     const isDocumentTimestamp = /\/SubFilter\s*\/ETSI\.RFC3161/.test(text.slice(dictionaryStart, holeEnd + 200).split('endobj')[0]);
-    found.push({ byteRange, contentsStart: holeStart, contentsEnd: holeEnd, contents, der: contents.subarray(0, derLength(contents)), isDocumentTimestamp });
+    found.push({
+      byteRange,
+      contentsStart: holeStart,
+      contentsEnd: holeEnd,
+      contents,
+      der: contents.subarray(0, derLength(contents)),
+      isDocumentTimestamp,
+    });
   }
   return found;
 }

@@ -51,9 +51,18 @@ export function certificateDer(certificate: pkijs.Certificate): Buffer {
 /** node:crypto's key as a WebCrypto key pkijs can sign with (RSA PKCS#1 v1.5 or ECDSA, SHA-256). */
 export async function signingKey(key: KeyObject): Promise<webcrypto.CryptoKey> {
   const der = key.export({ type: 'pkcs8', format: 'der' });
-  const algorithm = key.asymmetricKeyType === 'ec'
-    ? { name: 'ECDSA', namedCurve: (key.asymmetricKeyDetails?.namedCurve === 'prime256v1' ? 'P-256' : key.asymmetricKeyDetails?.namedCurve === 'secp384r1' ? 'P-384' : 'P-521') }
-    : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+  const algorithm =
+    key.asymmetricKeyType === 'ec'
+      ? {
+          name: 'ECDSA',
+          namedCurve:
+            key.asymmetricKeyDetails?.namedCurve === 'prime256v1'
+              ? 'P-256'
+              : key.asymmetricKeyDetails?.namedCurve === 'secp384r1'
+                ? 'P-384'
+                : 'P-521',
+        }
+      : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
   return webcrypto.subtle.importKey('pkcs8', der, algorithm, false, ['sign']);
 }
 
@@ -69,7 +78,8 @@ export function authorityInfoAccess(certificate: pkijs.Certificate, method: stri
 export function crlDistributionPoints(certificate: pkijs.Certificate): string[] {
   const extension = certificate.extensions?.find((candidate) => candidate.extnID === OID.crlDistributionPoints);
   const points = (extension?.parsedValue as pkijs.CRLDistributionPoints | undefined)?.distributionPoints ?? [];
-  return points.flatMap((point) => (Array.isArray(point.distributionPoint) ? point.distributionPoint : []))
+  return points
+    .flatMap((point) => (Array.isArray(point.distributionPoint) ? point.distributionPoint : []))
     .filter((name) => name.type === 6)
     .map((name) => String(name.value));
 }
@@ -109,16 +119,25 @@ export function signerInfoProblem(signerInfo: pkijs.SignerInfo, certificate: pki
   if (signerInfo.digestAlgorithm.algorithmId !== OID.sha256) return 'the signature does not use SHA-256.';
   const attributes = signerInfo.signedAttrs;
   if (!attributes) return 'the signature has no signed attributes.';
-  const digest = attributes.attributes.find((attribute) => attribute.type === OID.messageDigest)?.values[0] as asn1js.OctetString | undefined;
-  if (!digest || !Buffer.from(digest.valueBlock.valueHexView).equals(contentSha256)) return 'the signed content has changed (message digest mismatch).';
+  const digest = attributes.attributes.find((attribute) => attribute.type === OID.messageDigest)?.values[0] as
+    asn1js.OctetString | undefined;
+  if (!digest || !Buffer.from(digest.valueBlock.valueHexView).equals(contentSha256))
+    return 'the signed content has changed (message digest mismatch).';
   const signedBytes = Buffer.from(attributes.encodedValue);
   signedBytes[0] = 0x31; // signed as a SET OF, stored as [0] IMPLICIT
   const publicKey = new X509Certificate(certificateDer(certificate)).publicKey;
-  return verify('sha256', signedBytes, publicKey, Buffer.from(signerInfo.signature.valueBlock.valueHexView)) ? undefined : 'the signature value does not verify.';
+  return verify('sha256', signedBytes, publicKey, Buffer.from(signerInfo.signature.valueBlock.valueHexView))
+    ? undefined
+    : 'the signature value does not verify.';
 }
 
 /** Why `leaf` does not chain to one of the anchors at `at`, or undefined if it does. */
-export async function chainProblem(leaf: pkijs.Certificate, certificates: pkijs.Certificate[], anchors: pkijs.Certificate[], at: Date): Promise<string | undefined> {
+export async function chainProblem(
+  leaf: pkijs.Certificate,
+  certificates: pkijs.Certificate[],
+  anchors: pkijs.Certificate[],
+  at: Date,
+): Promise<string | undefined> {
   const engine = new pkijs.CertificateChainValidationEngine({ trustedCerts: anchors, certs: [...certificates, leaf], checkDate: at });
   const result = await engine.verify();
   return result.result ? undefined : `the certificate does not chain to a trusted anchor at ${at.toISOString()} (${result.resultMessage}).`;

@@ -98,7 +98,10 @@ function checkExistingFields(document: PDFDocument, fields: { name: string }[]):
   for (const [field] of existing) {
     const isSignature = field.getInheritableAttribute(PDFName.of('FT')) === PDFName.of('Sig');
     if (isSignature && field.dict.get(PDFName.of('V')) !== undefined) {
-      throw new PdfError('contains_signatures', 'The document is already digitally signed; preparing it would invalidate those signatures.');
+      throw new PdfError(
+        'contains_signatures',
+        'The document is already digitally signed; preparing it would invalidate those signatures.',
+      );
     }
     const name = field.getFullyQualifiedName();
     if (name !== undefined && wanted.has(name)) {

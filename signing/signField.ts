@@ -50,7 +50,10 @@ export function signField(
   }
   const current = readObjectText(pdf, offset, field.objectNumber);
   if (!/\/FT\s*\/Sig\b/.test(current) || !current.includes(`/T (${field.name})`)) {
-    throw new PdfError('plan_mismatch', `Object ${field.objectNumber} is not the signature field "${fieldName}"; the plan belongs to another document.`);
+    throw new PdfError(
+      'plan_mismatch',
+      `Object ${field.objectNumber} is not the signature field "${fieldName}"; the plan belongs to another document.`,
+    );
   }
   if (/\/V[\s/<[(\d]/.test(current)) {
     throw new PdfError('field_already_signed', `Signature field "${fieldName}" is already signed.`);
@@ -59,9 +62,7 @@ export function signField(
   const signatureNumber = tail.size;
   const appearanceNumber = tail.size + 1;
   const signatureHead = Buffer.from(
-    '<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange ' +
-      ' '.repeat(BYTE_RANGE_WIDTH) +
-      ' /Contents <',
+    '<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange ' + ' '.repeat(BYTE_RANGE_WIDTH) + ' /Contents <',
     'latin1',
   );
   const signatureTail = Buffer.from(
@@ -79,7 +80,10 @@ export function signField(
       { objectNumber: appearanceNumber, body: stampAppearanceObject(field.rect, stamp) },
       {
         objectNumber: field.objectNumber,
-        body: Buffer.from(signatureFieldDictionary(field, { signatureObjectNumber: signatureNumber, appearanceObjectNumber: appearanceNumber }), 'latin1'),
+        body: Buffer.from(
+          signatureFieldDictionary(field, { signatureObjectNumber: signatureNumber, appearanceObjectNumber: appearanceNumber }),
+          'latin1',
+        ),
       },
     ],
     tail.size + 2,

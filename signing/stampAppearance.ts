@@ -2,7 +2,6 @@ import { pdfNumber } from './pdfSyntax';
 import type { SignatureStamp } from './signField';
 import { fitText, winAnsiHexString, type StampFont } from './winAnsi';
 
-
 const FONT_RESOURCES =
   '/Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>' +
   ' /F2 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >> >>';

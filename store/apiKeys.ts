@@ -24,20 +24,23 @@ export interface ApiKeyRecord {
 
 export type ApiKeySummary = Omit<ApiKeyRecord, 'secretHash'>;
 
-const apiKeySchema = new Schema<ApiKeyRecord>({
-  _id: { type: String, required: true },
-  name: { type: String, required: true },
-  roles: { type: [String], required: true },
-  secretHash: { type: String, required: true },
-  createdBy: { type: String, required: true },
-  createdAt: { type: Date, required: true },
-  expiresAt: { type: Date, required: true },
-  lastUsedAt: Date,
-  revokedAt: Date,
-  revokedBy: String,
-}, { versionKey: false, collection: 'api_keys' });
+const apiKeySchema = new Schema<ApiKeyRecord>(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    roles: { type: [String], required: true },
+    secretHash: { type: String, required: true },
+    createdBy: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    expiresAt: { type: Date, required: true },
+    lastUsedAt: Date,
+    revokedAt: Date,
+    revokedBy: String,
+  },
+  { versionKey: false, collection: 'api_keys' },
+);
 
-const ApiKeyModel = mongoose.models.ApiKey as mongoose.Model<ApiKeyRecord> ?? mongoose.model<ApiKeyRecord>('ApiKey', apiKeySchema);
+const ApiKeyModel = (mongoose.models.ApiKey as mongoose.Model<ApiKeyRecord>) ?? mongoose.model<ApiKeyRecord>('ApiKey', apiKeySchema);
 
 const KEY_PATTERN = /^snk_([A-Za-z0-9-]{16})_([A-Za-z0-9_-]{43})$/;
 
@@ -51,7 +54,10 @@ function summary({ secretHash: _secret, ...rest }: ApiKeyRecord): ApiKeySummary 
 
 export class ApiKeys {
   /** Creates a key; the returned `key` is the only time its secret exists outside the client. */
-  async create(input: { name: string; roles: StaffRole[]; expiresAt: Date; createdBy: string }, now = new Date()): Promise<{ key: string; apiKey: ApiKeySummary }> {
+  async create(
+    input: { name: string; roles: StaffRole[]; expiresAt: Date; createdBy: string },
+    now = new Date(),
+  ): Promise<{ key: string; apiKey: ApiKeySummary }> {
     const id = randomBytes(12).toString('base64url').replace(/_/g, '-');
     const secret = randomBytes(32).toString('base64url');
     const record: ApiKeyRecord = { _id: id, ...input, secretHash: hashSecret(secret), createdAt: now };

@@ -14,7 +14,13 @@ import { isDuplicateKey } from './keyedWrites';
 
 export type DecisionOutcome = 'approve' | 'partly' | 'deny';
 
-export interface ApplicationAttachment { field: string; fileName: string; contentType: string; versionId: string; sha256: string }
+export interface ApplicationAttachment {
+  field: string;
+  fileName: string;
+  contentType: string;
+  versionId: string;
+  sha256: string;
+}
 
 export interface ApplicationRecord {
   _id: string;
@@ -35,36 +41,57 @@ export interface ApplicationRecord {
   submittedAt: Date;
 }
 
-const applicationSchema = new Schema<ApplicationRecord>({
-  _id: { type: String, required: true },
-  formId: { type: String, required: true },
-  roundId: { type: String, required: true, index: true },
-  language: { type: String, required: true },
-  values: { type: Schema.Types.Mixed, required: true },
-  attachments: { type: Schema.Types.Mixed, default: [] },
-  status: { type: String, required: true },
-  caseNumber: String,
-  metadata: Schema.Types.Mixed,
-  decision: Schema.Types.Mixed,
-  notification: Schema.Types.Mixed,
-  payment: Schema.Types.Mixed,
-  supplementation: Schema.Types.Mixed,
-  rectification: Schema.Types.Mixed,
-  submittedAt: { type: Date, required: true },
-}, { versionKey: false, collection: 'applications' });
+const applicationSchema = new Schema<ApplicationRecord>(
+  {
+    _id: { type: String, required: true },
+    formId: { type: String, required: true },
+    roundId: { type: String, required: true, index: true },
+    language: { type: String, required: true },
+    values: { type: Schema.Types.Mixed, required: true },
+    attachments: { type: Schema.Types.Mixed, default: [] },
+    status: { type: String, required: true },
+    caseNumber: String,
+    metadata: Schema.Types.Mixed,
+    decision: Schema.Types.Mixed,
+    notification: Schema.Types.Mixed,
+    payment: Schema.Types.Mixed,
+    supplementation: Schema.Types.Mixed,
+    rectification: Schema.Types.Mixed,
+    submittedAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'applications' },
+);
 
-const ApplicationModel = mongoose.models.Application as mongoose.Model<ApplicationRecord>
-  ?? mongoose.model<ApplicationRecord>('Application', applicationSchema);
+const ApplicationModel =
+  (mongoose.models.Application as mongoose.Model<ApplicationRecord>) ?? mongoose.model<ApplicationRecord>('Application', applicationSchema);
 
 /** The running case number of each year: one counter document per year, incremented atomically. */
-interface CaseCounter { _id: string; next: number }
-const CaseCounterModel = mongoose.models.CaseCounter as mongoose.Model<CaseCounter>
-  ?? mongoose.model<CaseCounter>('CaseCounter', new Schema<CaseCounter>({ _id: String, next: Number }, { versionKey: false, collection: 'case_counters' }));
+interface CaseCounter {
+  _id: string;
+  next: number;
+}
+const CaseCounterModel =
+  (mongoose.models.CaseCounter as mongoose.Model<CaseCounter>) ??
+  mongoose.model<CaseCounter>(
+    'CaseCounter',
+    new Schema<CaseCounter>({ _id: String, next: Number }, { versionKey: false, collection: 'case_counters' }),
+  );
 
 /** Which process got which number: a retried registration finds its number instead of taking a new one. */
-interface CaseAssignment { _id: string; caseNumber: string; assignedAt: Date }
-const CaseAssignmentModel = mongoose.models.CaseAssignment as mongoose.Model<CaseAssignment>
-  ?? mongoose.model<CaseAssignment>('CaseAssignment', new Schema<CaseAssignment>({ _id: String, caseNumber: String, assignedAt: Date }, { versionKey: false, collection: 'case_assignments' }));
+interface CaseAssignment {
+  _id: string;
+  caseNumber: string;
+  assignedAt: Date;
+}
+const CaseAssignmentModel =
+  (mongoose.models.CaseAssignment as mongoose.Model<CaseAssignment>) ??
+  mongoose.model<CaseAssignment>(
+    'CaseAssignment',
+    new Schema<CaseAssignment>(
+      { _id: String, caseNumber: String, assignedAt: Date },
+      { versionKey: false, collection: 'case_assignments' },
+    ),
+  );
 
 /** "123/02.05.01/2026": running number, task class with dots, year. */
 export function formatCaseNumber(running: number, taskClass: string, year: number): string {
@@ -94,7 +121,11 @@ export class Applications {
   async assignCaseNumber(processId: string, taskClass: string, year: number): Promise<string> {
     const existing = await CaseAssignmentModel.findById(processId).lean();
     if (existing) return existing.caseNumber;
-    const counter = await CaseCounterModel.findOneAndUpdate({ _id: String(year) }, { $inc: { next: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
+    const counter = await CaseCounterModel.findOneAndUpdate(
+      { _id: String(year) },
+      { $inc: { next: 1 } },
+      { upsert: true, returnDocument: 'after' },
+    ).lean();
     const caseNumber = formatCaseNumber(counter.next, taskClass, year);
     try {
       await CaseAssignmentModel.create({ _id: processId, caseNumber, assignedAt: new Date() });

@@ -23,22 +23,25 @@ export interface ArchiveEntry {
   archivedAt: Date;
 }
 
-const archiveSchema = new Schema<ArchiveEntry>({
-  archiveId: { type: String, required: true, unique: true },
-  processId: { type: String, required: true, index: true },
-  processType: { type: String, required: true },
-  title: { type: String, required: true },
-  versionId: { type: String, required: true },
-  documentId: { type: String, required: true },
-  sha256: { type: String, required: true },
-  attachmentVersionIds: { type: [String], default: [] },
-  metadata: { type: Schema.Types.Mixed, required: true },
-  createdAt: { type: Date, required: true },
-  archivedAt: { type: Date, required: true },
-}, { versionKey: false, collection: 'archive_entries' });
+const archiveSchema = new Schema<ArchiveEntry>(
+  {
+    archiveId: { type: String, required: true, unique: true },
+    processId: { type: String, required: true, index: true },
+    processType: { type: String, required: true },
+    title: { type: String, required: true },
+    versionId: { type: String, required: true },
+    documentId: { type: String, required: true },
+    sha256: { type: String, required: true },
+    attachmentVersionIds: { type: [String], default: [] },
+    metadata: { type: Schema.Types.Mixed, required: true },
+    createdAt: { type: Date, required: true },
+    archivedAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'archive_entries' },
+);
 
-const ArchiveModel = mongoose.models.ArchiveEntry as mongoose.Model<ArchiveEntry>
-  ?? mongoose.model<ArchiveEntry>('ArchiveEntry', archiveSchema);
+const ArchiveModel =
+  (mongoose.models.ArchiveEntry as mongoose.Model<ArchiveEntry>) ?? mongoose.model<ArchiveEntry>('ArchiveEntry', archiveSchema);
 
 export class Archive {
   async store(entry: ArchiveEntry): Promise<ArchiveEntry> {

@@ -10,9 +10,18 @@ import type { Connection } from 'mongoose';
 export function traceStoreCommands(connection: Connection, file: string): void {
   const path = `${file}.${process.pid}`;
   connection.getClient().on('commandStarted', (event) => {
-    const command = event.command as Record<string, unknown> & { updates?: { q: unknown }[]; deletes?: { q: unknown }[]; documents?: unknown[] };
+    const command = event.command as Record<string, unknown> & {
+      updates?: { q: unknown }[];
+      deletes?: { q: unknown }[];
+      documents?: unknown[];
+    };
     const filter = command.filter ?? command.query ?? command.updates?.[0]?.q ?? command.deletes?.[0]?.q;
-    const line = { op: event.commandName, collection: command[event.commandName], filter: shapeOf(filter), documents: command.documents?.length };
+    const line = {
+      op: event.commandName,
+      collection: command[event.commandName],
+      filter: shapeOf(filter),
+      documents: command.documents?.length,
+    };
     fs.appendFileSync(path, `${JSON.stringify(line)}\n`);
   });
 }

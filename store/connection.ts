@@ -26,7 +26,11 @@ export async function connectStore(uri: string): Promise<typeof mongoose> {
   mongoose.set('bufferCommands', false);
   mongoose.set('autoIndex', true);
   const trace = process.env.SINETTI_STORE_TRACE;
-  const connected = await mongoose.connect(uri, { serverSelectionTimeoutMS: 5_000, connectTimeoutMS: 5_000, monitorCommands: Boolean(trace) });
+  const connected = await mongoose.connect(uri, {
+    serverSelectionTimeoutMS: 5_000,
+    connectTimeoutMS: 5_000,
+    monitorCommands: Boolean(trace),
+  });
   if (trace) traceStoreCommands(connected.connection, trace);
   return connected;
 }
@@ -52,6 +56,14 @@ export async function disconnectStore(): Promise<void> {
 /** Errors that mean "the store is unreachable right now", as opposed to a bad request. */
 export function isStoreUnavailableError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  return ['MongoNetworkError', 'MongoServerSelectionError', 'MongooseServerSelectionError', 'MongoNotConnectedError', 'MongoNetworkTimeoutError', 'MongoTopologyClosedError'].includes(error.name)
-    || /before initial connection is complete|Client must be connected|connection .* closed/i.test(error.message);
+  return (
+    [
+      'MongoNetworkError',
+      'MongoServerSelectionError',
+      'MongooseServerSelectionError',
+      'MongoNotConnectedError',
+      'MongoNetworkTimeoutError',
+      'MongoTopologyClosedError',
+    ].includes(error.name) || /before initial connection is complete|Client must be connected|connection .* closed/i.test(error.message)
+  );
 }

@@ -41,7 +41,12 @@ export interface DocumentStore {
 
 export class DocumentTooLargeError extends SinettiError {
   constructor(size: number, limit: number) {
-    super('document_too_large', `The document is ${(size / 1e6).toFixed(1)} MB; the limit is ${(limit / 1e6).toFixed(1)} MB. Compress it or split it into parts.`, 413, { size, limit });
+    super(
+      'document_too_large',
+      `The document is ${(size / 1e6).toFixed(1)} MB; the limit is ${(limit / 1e6).toFixed(1)} MB. Compress it or split it into parts.`,
+      413,
+      { size, limit },
+    );
   }
 }
 
@@ -53,24 +58,27 @@ interface VersionRecord extends Omit<StoredVersion, 'versionId'> {
   chunkCount: number;
 }
 
-const versionSchema = new Schema<VersionRecord>({
-  _id: { type: String, required: true },
-  key: { type: String, required: true, unique: true },
-  documentId: { type: String, required: true, index: true },
-  version: { type: Number, required: true },
-  sha256: { type: String, required: true },
-  size: { type: Number, required: true },
-  fileName: { type: String, required: true },
-  kind: { type: String, required: true },
-  fileId: { type: String, required: true },
-  chunkCount: { type: Number, required: true },
-  createdAt: { type: Date, required: true },
-}, { versionKey: false, collection: 'document_versions' });
+const versionSchema = new Schema<VersionRecord>(
+  {
+    _id: { type: String, required: true },
+    key: { type: String, required: true, unique: true },
+    documentId: { type: String, required: true, index: true },
+    version: { type: Number, required: true },
+    sha256: { type: String, required: true },
+    size: { type: Number, required: true },
+    fileName: { type: String, required: true },
+    kind: { type: String, required: true },
+    fileId: { type: String, required: true },
+    chunkCount: { type: Number, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'document_versions' },
+);
 versionSchema.index({ documentId: 1, version: 1 }, { unique: true });
 forbidChanges(versionSchema, 'Document versions are immutable');
 
-export const DocumentVersionModel = mongoose.models.DocumentVersion as mongoose.Model<VersionRecord>
-  ?? mongoose.model<VersionRecord>('DocumentVersion', versionSchema);
+export const DocumentVersionModel =
+  (mongoose.models.DocumentVersion as mongoose.Model<VersionRecord>) ?? mongoose.model<VersionRecord>('DocumentVersion', versionSchema);
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -87,11 +95,17 @@ function toStored(record: VersionRecord): StoredVersion {
  * filter, which is what GridFS's files_id queries are: with a few thousand
  * versions stored, each read took seconds.
  */
-interface ChunkRecord { _id: string; data: Buffer }
-const chunkSchema = new Schema<ChunkRecord>({ _id: { type: String, required: true }, data: { type: Buffer, required: true } }, { versionKey: false, collection: 'document_chunks' });
+interface ChunkRecord {
+  _id: string;
+  data: Buffer;
+}
+const chunkSchema = new Schema<ChunkRecord>(
+  { _id: { type: String, required: true }, data: { type: Buffer, required: true } },
+  { versionKey: false, collection: 'document_chunks' },
+);
 forbidChanges(chunkSchema, 'Document content is immutable');
-const DocumentChunkModel = mongoose.models.DocumentChunk as mongoose.Model<ChunkRecord>
-  ?? mongoose.model<ChunkRecord>('DocumentChunk', chunkSchema);
+const DocumentChunkModel =
+  (mongoose.models.DocumentChunk as mongoose.Model<ChunkRecord>) ?? mongoose.model<ChunkRecord>('DocumentChunk', chunkSchema);
 
 const CHUNK_BYTES = 1024 * 1024;
 
@@ -124,8 +138,17 @@ export class ChunkedDocumentStore implements DocumentStore {
       const head = await DocumentHeadModel.findById(documentId).lean();
       if (input.documentId && !head) throw new NotFoundError(`Document ${input.documentId}`);
       const record: VersionRecord = {
-        _id: versionId, key: input.key, documentId, version: (head?.ids.length ?? 0) + 1,
-        sha256, size: input.bytes.length, fileName: input.fileName, kind: input.kind, fileId, chunkCount, createdAt: new Date(),
+        _id: versionId,
+        key: input.key,
+        documentId,
+        version: (head?.ids.length ?? 0) + 1,
+        sha256,
+        size: input.bytes.length,
+        fileName: input.fileName,
+        kind: input.kind,
+        fileId,
+        chunkCount,
+        createdAt: new Date(),
       };
       try {
         await DocumentVersionModel.create(record);
@@ -150,7 +173,10 @@ export class ChunkedDocumentStore implements DocumentStore {
   private async writeChunks(bytes: Buffer): Promise<{ fileId: string; chunkCount: number }> {
     const fileId = randomUUID();
     const chunkCount = Math.max(1, Math.ceil(bytes.length / CHUNK_BYTES));
-    const chunks = Array.from({ length: chunkCount }, (_, n) => ({ _id: `${fileId}:${n}`, data: bytes.subarray(n * CHUNK_BYTES, (n + 1) * CHUNK_BYTES) }));
+    const chunks = Array.from({ length: chunkCount }, (_, n) => ({
+      _id: `${fileId}:${n}`,
+      data: bytes.subarray(n * CHUNK_BYTES, (n + 1) * CHUNK_BYTES),
+    }));
     await DocumentChunkModel.insertMany(chunks, { ordered: true });
     return { fileId, chunkCount };
   }
@@ -176,8 +202,12 @@ export class ChunkedDocumentStore implements DocumentStore {
   }
 
   async listVersions(documentId: string): Promise<StoredVersion[]> {
-    const records = await Promise.all((await idList(DocumentHeadModel, documentId)).map((versionId) => DocumentVersionModel.findById(versionId).lean()));
-    return records.filter((record): record is NonNullable<typeof record> => record !== null).map(toStored).sort((a, b) => a.version - b.version);
+    const records = await Promise.all(
+      (await idList(DocumentHeadModel, documentId)).map((versionId) => DocumentVersionModel.findById(versionId).lean()),
+    );
+    return records
+      .filter((record): record is NonNullable<typeof record> => record !== null)
+      .map(toStored)
+      .sort((a, b) => a.version - b.version);
   }
 }
-

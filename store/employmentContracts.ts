@@ -15,7 +15,11 @@ import { isDuplicateKey } from './keyedWrites';
 export const SIGNER_ROLES = ['employee', 'employer'] as const;
 export type SignerRole = (typeof SIGNER_ROLES)[number];
 
-export interface ContractParty { name: string; address: string; businessId?: string }
+export interface ContractParty {
+  name: string;
+  address: string;
+  businessId?: string;
+}
 
 /** The written terms of Employment Contracts Act 55/2001 chapter 2 section 4. */
 export interface ContractTerms {
@@ -80,22 +84,26 @@ export interface EmploymentContractRecord {
 }
 
 // Keyed by contract id: see BY_ID_ONLY in store/connection.ts.
-const contractSchema = new Schema<EmploymentContractRecord & { _id: string }>({
-  _id: { type: String, required: true },
-  contractId: { type: String, required: true, unique: true },
-  title: { type: String, required: true },
-  language: { type: String, required: true },
-  createdBy: { type: String, required: true, index: true },
-  hr: { type: Schema.Types.Mixed, required: true },
-  terms: Schema.Types.Mixed,
-  uploadedVersionId: String,
-  signers: { type: Schema.Types.Mixed, required: true },
-  verification: String,
-  createdAt: { type: Date, required: true },
-}, { versionKey: false, collection: 'employment_contracts' });
+const contractSchema = new Schema<EmploymentContractRecord & { _id: string }>(
+  {
+    _id: { type: String, required: true },
+    contractId: { type: String, required: true, unique: true },
+    title: { type: String, required: true },
+    language: { type: String, required: true },
+    createdBy: { type: String, required: true, index: true },
+    hr: { type: Schema.Types.Mixed, required: true },
+    terms: Schema.Types.Mixed,
+    uploadedVersionId: String,
+    signers: { type: Schema.Types.Mixed, required: true },
+    verification: String,
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'employment_contracts' },
+);
 
-const ContractModel = mongoose.models.EmploymentContract as mongoose.Model<EmploymentContractRecord & { _id: string }>
-  ?? mongoose.model<EmploymentContractRecord & { _id: string }>('EmploymentContract', contractSchema);
+const ContractModel =
+  (mongoose.models.EmploymentContract as mongoose.Model<EmploymentContractRecord & { _id: string }>) ??
+  mongoose.model<EmploymentContractRecord & { _id: string }>('EmploymentContract', contractSchema);
 
 export interface SignerEvidence {
   evidenceId: string;
@@ -113,23 +121,27 @@ export interface SignerEvidence {
   at: Date;
 }
 
-const evidenceSchema = new Schema<SignerEvidence & { _id: string }>({
-  _id: { type: String, required: true },
-  evidenceId: { type: String, required: true, unique: true },
-  contractId: { type: String, required: true, index: true },
-  participantId: { type: String, required: true },
-  decision: { type: String, required: true },
-  typedName: String,
-  reason: String,
-  documentSha256: { type: String, required: true },
-  ip: String,
-  userAgent: String,
-  verification: Schema.Types.Mixed,
-  at: { type: Date, required: true },
-}, { versionKey: false, collection: 'signer_evidence' });
+const evidenceSchema = new Schema<SignerEvidence & { _id: string }>(
+  {
+    _id: { type: String, required: true },
+    evidenceId: { type: String, required: true, unique: true },
+    contractId: { type: String, required: true, index: true },
+    participantId: { type: String, required: true },
+    decision: { type: String, required: true },
+    typedName: String,
+    reason: String,
+    documentSha256: { type: String, required: true },
+    ip: String,
+    userAgent: String,
+    verification: Schema.Types.Mixed,
+    at: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'signer_evidence' },
+);
 
-const EvidenceModel = mongoose.models.SignerEvidence as mongoose.Model<SignerEvidence & { _id: string }>
-  ?? mongoose.model<SignerEvidence & { _id: string }>('SignerEvidence', evidenceSchema);
+const EvidenceModel =
+  (mongoose.models.SignerEvidence as mongoose.Model<SignerEvidence & { _id: string }>) ??
+  mongoose.model<SignerEvidence & { _id: string }>('SignerEvidence', evidenceSchema);
 
 function plain<T>(record: T & { _id?: unknown }): T {
   const { _id, ...rest } = record;
@@ -175,15 +187,25 @@ export class EmploymentContracts {
   async stageReplacement(contractId: string, participantId: string, person: { name: string; email: string }): Promise<string> {
     const record = await this.get(contractId);
     const previous = this.signer(record, participantId);
-    if (previous.replacedBy || previous.pending) throw new SinettiError('unknown_signer', `${participantId} no longer signs this contract.`, 409);
+    if (previous.replacedBy || previous.pending)
+      throw new SinettiError('unknown_signer', `${participantId} no longer signs this contract.`, 409);
     if (activeSigners(record).some((s) => s.participantId !== participantId && s.email.toLowerCase() === person.email.toLowerCase())) {
-      throw new SinettiError('invalid_request', 'email: this person already signs this contract.', 400, [{ field: 'email', message: 'Already a signer of this contract.' }]);
+      throw new SinettiError('invalid_request', 'email: this person already signs this contract.', 400, [
+        { field: 'email', message: 'Already a signer of this contract.' },
+      ]);
     }
     const field = signatureFieldOf(previous);
     const replacementId = `${field}-r${record.signers.filter((s) => signatureFieldOf(s) === field).length}`;
     const replacement: ContractSigner = {
-      participantId: replacementId, role: previous.role, order: previous.order, name: person.name, email: person.email,
-      language: previous.language, fieldName: field, replaces: participantId, pending: true,
+      participantId: replacementId,
+      role: previous.role,
+      order: previous.order,
+      name: person.name,
+      email: person.email,
+      language: previous.language,
+      fieldName: field,
+      replaces: participantId,
+      pending: true,
     };
     await ContractModel.updateOne({ _id: contractId }, { $set: { signers: [...record.signers, replacement] } });
     return replacementId;
@@ -201,7 +223,10 @@ export class EmploymentContracts {
     const record = await this.get(contractId);
     const signers = record.signers.map((s) => {
       if (s.participantId === participantId) return { ...s, replacedBy: replacementId };
-      if (s.participantId === replacementId) { const { pending: _pending, ...rest } = s; return rest; }
+      if (s.participantId === replacementId) {
+        const { pending: _pending, ...rest } = s;
+        return rest;
+      }
       return s;
     });
     await ContractModel.updateOne({ _id: contractId }, { $set: { signers } });

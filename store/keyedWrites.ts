@@ -24,12 +24,18 @@ export async function upsertById<T>(model: Model<T>, id: string, update: UpdateQ
  * Ids kept in order under one key (a process's audit events, a document's
  * versions), so the whole list is one _id lookup. Only ever added to.
  */
-export interface IdListRecord { _id: string; ids: string[] }
+export interface IdListRecord {
+  _id: string;
+  ids: string[];
+}
 
 export function idListModel(modelName: string, collection: string, options: { appendOnly?: string } = {}): Model<IdListRecord> {
   const existing = mongoose.models[modelName] as Model<IdListRecord> | undefined;
   if (existing) return existing;
-  const schema = new Schema<IdListRecord>({ _id: { type: String, required: true }, ids: { type: [String], required: true } }, { versionKey: false, collection });
+  const schema = new Schema<IdListRecord>(
+    { _id: { type: String, required: true }, ids: { type: [String], required: true } },
+    { versionKey: false, collection },
+  );
   if (options.appendOnly) onlyAddedTo(schema, options.appendOnly);
   return mongoose.model<IdListRecord>(modelName, schema);
 }
@@ -37,7 +43,9 @@ export function idListModel(modelName: string, collection: string, options: { ap
 /** Like store/writeOnce.ts for lists: the one change allowed is adding ids ($addToSet). */
 function onlyAddedTo(schema: Schema<IdListRecord>, message: string): void {
   for (const operation of ['updateMany', 'findOneAndUpdate', 'replaceOne', 'deleteOne', 'deleteMany', 'findOneAndDelete'] as const) {
-    schema.pre(operation, () => { throw new Error(message); });
+    schema.pre(operation, () => {
+      throw new Error(message);
+    });
   }
   schema.pre('updateOne', function () {
     const update = this.getUpdate() as Record<string, unknown> | null;

@@ -17,9 +17,18 @@ import type { LetterRecord, LetterStatus } from './letters';
  * final state. No writer reads the document first.
  */
 
-export type FinalStatus = Extract<LetterStatus, 'read' | 'receipt_confirmed' | 'delivered' | 'returned_to_sender' | 'unresolved' | 'unconfirmed'>;
+export type FinalStatus = Extract<
+  LetterStatus,
+  'read' | 'receipt_confirmed' | 'delivered' | 'returned_to_sender' | 'unresolved' | 'unconfirmed'
+>;
 
-export interface BatchCounts { settled: number; byStatus: Record<string, number>; byChannel: Record<string, number>; costCents: number; paperCostCents: number }
+export interface BatchCounts {
+  settled: number;
+  byStatus: Record<string, number>;
+  byChannel: Record<string, number>;
+  costCents: number;
+  paperCostCents: number;
+}
 
 interface PageTallyRecord {
   _id: string;
@@ -30,15 +39,19 @@ interface PageTallyRecord {
   finals?: Record<FinalStatus, number>;
 }
 
-const pageTallySchema = new Schema<PageTallyRecord>({
-  _id: { type: String, required: true },
-  batchId: { type: String, required: true },
-  sending: { type: Schema.Types.Mixed, default: {} },
-  finals: { type: Schema.Types.Mixed },
-}, { versionKey: false, minimize: false, collection: 'letter_page_tallies' });
+const pageTallySchema = new Schema<PageTallyRecord>(
+  {
+    _id: { type: String, required: true },
+    batchId: { type: String, required: true },
+    sending: { type: Schema.Types.Mixed, default: {} },
+    finals: { type: Schema.Types.Mixed },
+  },
+  { versionKey: false, minimize: false, collection: 'letter_page_tallies' },
+);
 
-const PageTallyModel = mongoose.models.LetterPageTally as mongoose.Model<PageTallyRecord>
-  ?? mongoose.model<PageTallyRecord>('LetterPageTally', pageTallySchema);
+const PageTallyModel =
+  (mongoose.models.LetterPageTally as mongoose.Model<PageTallyRecord>) ??
+  mongoose.model<PageTallyRecord>('LetterPageTally', pageTallySchema);
 
 /**
  * Every status and channel, in one order, zeros included. FerretDB 1.24
@@ -47,9 +60,25 @@ const PageTallyModel = mongoose.models.LetterPageTally as mongoose.Model<PageTal
  * and keeps the old one, so stored counts always have all these keys.
  */
 const NO_STATUSES: Record<Exclude<LetterStatus, 'created'>, 0> = {
-  sent: 0, read: 0, receipt_confirmed: 0, delivered: 0, returned_to_sender: 0, unresolved: 0, unconfirmed: 0, no_channel: 0, rejected: 0, failed: 0,
+  sent: 0,
+  read: 0,
+  receipt_confirmed: 0,
+  delivered: 0,
+  returned_to_sender: 0,
+  unresolved: 0,
+  unconfirmed: 0,
+  no_channel: 0,
+  rejected: 0,
+  failed: 0,
 };
-const NO_FINALS: Record<FinalStatus, 0> = { read: 0, receipt_confirmed: 0, delivered: 0, returned_to_sender: 0, unresolved: 0, unconfirmed: 0 };
+const NO_FINALS: Record<FinalStatus, 0> = {
+  read: 0,
+  receipt_confirmed: 0,
+  delivered: 0,
+  returned_to_sender: 0,
+  unresolved: 0,
+  unconfirmed: 0,
+};
 const NO_CHANNELS: Record<Channel, 0> = { electronic: 0, paper: 0 };
 
 /** Pages read at once when a batch's counts are summed. */

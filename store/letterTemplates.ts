@@ -16,19 +16,23 @@ export interface LetterTemplateRecord {
   createdAt: Date;
 }
 
-const templateSchema = new Schema<LetterTemplateRecord>({
-  _id: { type: String, required: true },
-  name: { type: String, required: true },
-  title: { type: String, required: true },
-  body: { type: String, required: true },
-  language: { type: String, required: true },
-  placeholders: { type: [String], default: [] },
-  createdBy: { type: String, required: true },
-  createdAt: { type: Date, required: true },
-}, { versionKey: false, collection: 'letter_templates' });
+const templateSchema = new Schema<LetterTemplateRecord>(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    title: { type: String, required: true },
+    body: { type: String, required: true },
+    language: { type: String, required: true },
+    placeholders: { type: [String], default: [] },
+    createdBy: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'letter_templates' },
+);
 
-const LetterTemplateModel = mongoose.models.LetterTemplate as mongoose.Model<LetterTemplateRecord>
-  ?? mongoose.model<LetterTemplateRecord>('LetterTemplate', templateSchema);
+const LetterTemplateModel =
+  (mongoose.models.LetterTemplate as mongoose.Model<LetterTemplateRecord>) ??
+  mongoose.model<LetterTemplateRecord>('LetterTemplate', templateSchema);
 
 export class LetterTemplates {
   async create(template: LetterTemplateRecord): Promise<void> {

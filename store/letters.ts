@@ -9,11 +9,26 @@ import { type Channel, letterProcessId } from '../rules/officialMail';
  * written here.
  */
 
-export interface LetterAddress { name: string; street: string; postalCode: string; city: string; countryCode: string }
+export interface LetterAddress {
+  name: string;
+  street: string;
+  postalCode: string;
+  city: string;
+  countryCode: string;
+}
 
 export type LetterStatus =
-  | 'created' | 'sent' | 'read' | 'receipt_confirmed' | 'delivered' | 'returned_to_sender' | 'unresolved'
-  | 'unconfirmed' | 'no_channel' | 'rejected' | 'failed';
+  | 'created'
+  | 'sent'
+  | 'read'
+  | 'receipt_confirmed'
+  | 'delivered'
+  | 'returned_to_sender'
+  | 'unresolved'
+  | 'unconfirmed'
+  | 'no_channel'
+  | 'rejected'
+  | 'failed';
 
 export interface LetterRecord {
   _id: string;
@@ -47,61 +62,81 @@ export interface LetterRecord {
   createdAt: Date;
 }
 
-const letterSchema = new Schema<LetterRecord>({
-  _id: { type: String, required: true },
-  batchId: { type: String, index: true },
-  row: Number,
-  recipientId: { type: String, required: true },
-  recipientKind: { type: String, required: true },
-  address: { type: Schema.Types.Mixed },
-  addressFrom: String,
-  title: { type: String, required: true },
-  body: { type: String, required: true },
-  versionId: String,
-  template: { type: Schema.Types.Mixed },
-  processId: { type: String, required: true },
-  trackedBy: String,
-  status: { type: String, required: true },
-  channel: String,
-  messageId: String,
-  pages: Number,
-  sentAt: Date,
-  deemedNotifiedOn: String,
-  costCents: Number,
-  paperCostCents: Number,
-  failure: { type: Schema.Types.Mixed },
-  events: { type: Schema.Types.Mixed, default: [] },
-  createdAt: { type: Date, required: true },
-}, { versionKey: false, collection: 'letters' });
+const letterSchema = new Schema<LetterRecord>(
+  {
+    _id: { type: String, required: true },
+    batchId: { type: String, index: true },
+    row: Number,
+    recipientId: { type: String, required: true },
+    recipientKind: { type: String, required: true },
+    address: { type: Schema.Types.Mixed },
+    addressFrom: String,
+    title: { type: String, required: true },
+    body: { type: String, required: true },
+    versionId: String,
+    template: { type: Schema.Types.Mixed },
+    processId: { type: String, required: true },
+    trackedBy: String,
+    status: { type: String, required: true },
+    channel: String,
+    messageId: String,
+    pages: Number,
+    sentAt: Date,
+    deemedNotifiedOn: String,
+    costCents: Number,
+    paperCostCents: Number,
+    failure: { type: Schema.Types.Mixed },
+    events: { type: Schema.Types.Mixed, default: [] },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'letters' },
+);
 letterSchema.index({ batchId: 1, row: 1 });
 
-export const LetterModel = mongoose.models.Letter as mongoose.Model<LetterRecord>
-  ?? mongoose.model<LetterRecord>('Letter', letterSchema);
+export const LetterModel = (mongoose.models.Letter as mongoose.Model<LetterRecord>) ?? mongoose.model<LetterRecord>('Letter', letterSchema);
 
-export interface WorkListItem { _id: string; letterId: string; batchId?: string; row?: number; reason: string; createdAt: Date }
+export interface WorkListItem {
+  _id: string;
+  letterId: string;
+  batchId?: string;
+  row?: number;
+  reason: string;
+  createdAt: Date;
+}
 
-const workListSchema = new Schema<WorkListItem>({
-  _id: { type: String, required: true },
-  letterId: { type: String, required: true },
-  batchId: String,
-  row: Number,
-  reason: { type: String, required: true },
-  createdAt: { type: Date, required: true },
-}, { versionKey: false, collection: 'registry_work_list' });
+const workListSchema = new Schema<WorkListItem>(
+  {
+    _id: { type: String, required: true },
+    letterId: { type: String, required: true },
+    batchId: String,
+    row: Number,
+    reason: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'registry_work_list' },
+);
 
-export const WorkListModel = mongoose.models.RegistryWorkItem as mongoose.Model<WorkListItem>
-  ?? mongoose.model<WorkListItem>('RegistryWorkItem', workListSchema);
+export const WorkListModel =
+  (mongoose.models.RegistryWorkItem as mongoose.Model<WorkListItem>) ?? mongoose.model<WorkListItem>('RegistryWorkItem', workListSchema);
 
 /** Where the event poller is in the feed; `newestEventAt` (the newest event read so far) shows in the admin's view how current it is. */
-export interface EventCursor { _id: string; continuationToken: string; updatedAt: Date; newestEventAt?: Date }
-const cursorSchema = new Schema<EventCursor>({
-  _id: { type: String, required: true },
-  continuationToken: { type: String, required: true },
-  updatedAt: { type: Date, required: true },
-  newestEventAt: Date,
-}, { versionKey: false, collection: 'suomifi_event_cursors' });
-const EventCursorModel = mongoose.models.SuomifiEventCursor as mongoose.Model<EventCursor>
-  ?? mongoose.model<EventCursor>('SuomifiEventCursor', cursorSchema);
+export interface EventCursor {
+  _id: string;
+  continuationToken: string;
+  updatedAt: Date;
+  newestEventAt?: Date;
+}
+const cursorSchema = new Schema<EventCursor>(
+  {
+    _id: { type: String, required: true },
+    continuationToken: { type: String, required: true },
+    updatedAt: { type: Date, required: true },
+    newestEventAt: Date,
+  },
+  { versionKey: false, collection: 'suomifi_event_cursors' },
+);
+const EventCursorModel =
+  (mongoose.models.SuomifiEventCursor as mongoose.Model<EventCursor>) ?? mongoose.model<EventCursor>('SuomifiEventCursor', cursorSchema);
 
 export interface LetterBatchRecord {
   _id: string;
@@ -115,27 +150,32 @@ export interface LetterBatchRecord {
   pageTallies?: boolean;
   reportVersionId?: string;
 }
-const batchSchema = new Schema<LetterBatchRecord>({
-  _id: { type: String, required: true },
-  total: { type: Number, required: true },
-  createdBy: { type: String, required: true },
-  createdAt: { type: Date, required: true },
-  processId: { type: String, required: true },
-  pageSize: Number,
-  pageTallies: Boolean,
-  reportVersionId: String,
-}, { versionKey: false, collection: 'letter_batches' });
-export const LetterBatchModel = mongoose.models.LetterBatch as mongoose.Model<LetterBatchRecord>
-  ?? mongoose.model<LetterBatchRecord>('LetterBatch', batchSchema);
+const batchSchema = new Schema<LetterBatchRecord>(
+  {
+    _id: { type: String, required: true },
+    total: { type: Number, required: true },
+    createdBy: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    processId: { type: String, required: true },
+    pageSize: Number,
+    pageTallies: Boolean,
+    reportVersionId: String,
+  },
+  { versionKey: false, collection: 'letter_batches' },
+);
+export const LetterBatchModel =
+  (mongoose.models.LetterBatch as mongoose.Model<LetterBatchRecord>) ?? mongoose.model<LetterBatchRecord>('LetterBatch', batchSchema);
 
 /** Store commands in flight at once for one caller of the many-letter methods. */
 const STORE_CONCURRENCY = 8;
 
 async function eachAtMost<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
 }
 
 export class Letters {
@@ -150,7 +190,7 @@ export class Letters {
   }
 
   async find(letterId: string): Promise<LetterRecord | undefined> {
-    return await LetterModel.findById(letterId).lean() ?? undefined;
+    return (await LetterModel.findById(letterId).lean()) ?? undefined;
   }
 
   /**
@@ -162,7 +202,10 @@ export class Letters {
     const found = new Map<string, LetterRecord>();
     await eachAtMost(letterIds, STORE_CONCURRENCY, async (letterId) => {
       // The driver's own collection: a batch's thousands of reads skip mongoose's query casting.
-      const record = await LetterModel.collection.findOne({ _id: letterId as never }, projection ? { projection } : {}) as LetterRecord | null;
+      const record = (await LetterModel.collection.findOne(
+        { _id: letterId as never },
+        projection ? { projection } : {},
+      )) as LetterRecord | null;
       if (record) found.set(letterId, record);
     });
     return found;
@@ -201,7 +244,11 @@ export class Letters {
   }
 
   async saveEventCursor(pollerId: string, continuationToken: string, newestEventAt?: Date): Promise<void> {
-    await EventCursorModel.updateOne({ _id: pollerId }, { $set: { continuationToken, updatedAt: new Date(), ...(newestEventAt ? { newestEventAt } : {}) } }, { upsert: true });
+    await EventCursorModel.updateOne(
+      { _id: pollerId },
+      { $set: { continuationToken, updatedAt: new Date(), ...(newestEventAt ? { newestEventAt } : {}) } },
+      { upsert: true },
+    );
   }
 
   async eventCursorRecord(pollerId: string): Promise<EventCursor | null> {
@@ -209,18 +256,29 @@ export class Letters {
   }
 
   /** Counts of a batch's letters by status and channel, straight from the records: a pass over every letter, for batches without page tallies. */
-  async batchCounts(batchId: string): Promise<{ byStatus: Record<string, number>; byChannel: Record<string, number>; costCents: number; paperCostCents: number }> {
+  async batchCounts(
+    batchId: string,
+  ): Promise<{ byStatus: Record<string, number>; byChannel: Record<string, number>; costCents: number; paperCostCents: number }> {
     const rows = await LetterModel.aggregate<{ _id: { status: string; channel?: string }; count: number; cost: number; paper: number }>([
       { $match: { batchId } },
-      { $group: { _id: { status: '$status', channel: '$channel' }, count: { $sum: 1 }, cost: { $sum: '$costCents' }, paper: { $sum: '$paperCostCents' } } },
+      {
+        $group: {
+          _id: { status: '$status', channel: '$channel' },
+          count: { $sum: 1 },
+          cost: { $sum: '$costCents' },
+          paper: { $sum: '$paperCostCents' },
+        },
+      },
     ]);
     const byStatus: Record<string, number> = {};
     const byChannel: Record<string, number> = {};
-    let costCents = 0; let paperCostCents = 0;
+    let costCents = 0;
+    let paperCostCents = 0;
     for (const row of rows) {
       byStatus[row._id.status] = (byStatus[row._id.status] ?? 0) + row.count;
       if (row._id.channel) byChannel[row._id.channel] = (byChannel[row._id.channel] ?? 0) + row.count;
-      costCents += row.cost; paperCostCents += row.paper;
+      costCents += row.cost;
+      paperCostCents += row.paper;
     }
     return { byStatus, byChannel, costCents, paperCostCents };
   }
@@ -263,5 +321,4 @@ export class Letters {
       }
     }
   }
-
 }

@@ -55,23 +55,27 @@ export interface MinutesReviewRecord {
   createdAt: Date;
 }
 
-const reviewSchema = new Schema<MinutesReviewRecord>({
-  reviewId: { type: String, required: true, unique: true },
-  body: { type: Schema.Types.Mixed, required: true },
-  meeting: { type: Schema.Types.Mixed, required: true },
-  title: { type: String, required: true },
-  language: { type: String, required: true },
-  sections: { type: Schema.Types.Mixed, required: true },
-  people: { type: Schema.Types.Mixed, required: true },
-  checkingDeadlineAt: { type: Date, required: true },
-  publish: { type: Boolean, required: true },
-  publicVersionId: String,
-  createdBy: { type: String, required: true },
-  createdAt: { type: Date, required: true },
-}, { versionKey: false, collection: 'minutes_reviews' });
+const reviewSchema = new Schema<MinutesReviewRecord>(
+  {
+    reviewId: { type: String, required: true, unique: true },
+    body: { type: Schema.Types.Mixed, required: true },
+    meeting: { type: Schema.Types.Mixed, required: true },
+    title: { type: String, required: true },
+    language: { type: String, required: true },
+    sections: { type: Schema.Types.Mixed, required: true },
+    people: { type: Schema.Types.Mixed, required: true },
+    checkingDeadlineAt: { type: Date, required: true },
+    publish: { type: Boolean, required: true },
+    publicVersionId: String,
+    createdBy: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'minutes_reviews' },
+);
 
-const ReviewModel = mongoose.models.MinutesReview as mongoose.Model<MinutesReviewRecord>
-  ?? mongoose.model<MinutesReviewRecord>('MinutesReview', reviewSchema);
+const ReviewModel =
+  (mongoose.models.MinutesReview as mongoose.Model<MinutesReviewRecord>) ??
+  mongoose.model<MinutesReviewRecord>('MinutesReview', reviewSchema);
 
 export interface SectionComment {
   /** A section number, or absent for a comment on the whole or on a page. */
@@ -95,22 +99,26 @@ export interface MinutesFeedback {
   at: Date;
 }
 
-const feedbackSchema = new Schema<MinutesFeedback>({
-  feedbackId: { type: String, required: true, unique: true },
-  reviewId: { type: String, required: true, index: true },
-  participantId: { type: String, required: true },
-  action: { type: String, required: true },
-  versionNumber: { type: Number, required: true },
-  documentSha256: { type: String, required: true },
-  comments: { type: Schema.Types.Mixed, default: [] },
-  typedName: String,
-  ip: String,
-  userAgent: String,
-  at: { type: Date, required: true },
-}, { versionKey: false, collection: 'minutes_feedback' });
+const feedbackSchema = new Schema<MinutesFeedback>(
+  {
+    feedbackId: { type: String, required: true, unique: true },
+    reviewId: { type: String, required: true, index: true },
+    participantId: { type: String, required: true },
+    action: { type: String, required: true },
+    versionNumber: { type: Number, required: true },
+    documentSha256: { type: String, required: true },
+    comments: { type: Schema.Types.Mixed, default: [] },
+    typedName: String,
+    ip: String,
+    userAgent: String,
+    at: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'minutes_feedback' },
+);
 
-const FeedbackModel = mongoose.models.MinutesFeedback as mongoose.Model<MinutesFeedback>
-  ?? mongoose.model<MinutesFeedback>('MinutesFeedback', feedbackSchema);
+const FeedbackModel =
+  (mongoose.models.MinutesFeedback as mongoose.Model<MinutesFeedback>) ??
+  mongoose.model<MinutesFeedback>('MinutesFeedback', feedbackSchema);
 
 export interface PublishedSection {
   number: string;
@@ -136,24 +144,28 @@ export interface PublishedMinutes {
   finalAt?: Date;
 }
 
-const publishedSchema = new Schema<PublishedMinutes>({
-  reviewId: { type: String, required: true, unique: true },
-  bodyId: { type: String, required: true, index: true },
-  bodyName: { type: String, required: true },
-  title: { type: String, required: true },
-  meeting: { type: Schema.Types.Mixed, required: true },
-  publishedAt: { type: Date, required: true },
-  notifiedOn: { type: String, required: true },
-  lastDay: { type: String, required: true },
-  endsAt: { type: Date, required: true },
-  versionId: String,
-  sections: { type: Schema.Types.Mixed, required: true },
-  status: { type: String, required: true },
-  finalAt: Date,
-}, { versionKey: false, collection: 'published_minutes' });
+const publishedSchema = new Schema<PublishedMinutes>(
+  {
+    reviewId: { type: String, required: true, unique: true },
+    bodyId: { type: String, required: true, index: true },
+    bodyName: { type: String, required: true },
+    title: { type: String, required: true },
+    meeting: { type: Schema.Types.Mixed, required: true },
+    publishedAt: { type: Date, required: true },
+    notifiedOn: { type: String, required: true },
+    lastDay: { type: String, required: true },
+    endsAt: { type: Date, required: true },
+    versionId: String,
+    sections: { type: Schema.Types.Mixed, required: true },
+    status: { type: String, required: true },
+    finalAt: Date,
+  },
+  { versionKey: false, collection: 'published_minutes' },
+);
 
-const PublishedModel = mongoose.models.PublishedMinutes as mongoose.Model<PublishedMinutes>
-  ?? mongoose.model<PublishedMinutes>('PublishedMinutes', publishedSchema);
+const PublishedModel =
+  (mongoose.models.PublishedMinutes as mongoose.Model<PublishedMinutes>) ??
+  mongoose.model<PublishedMinutes>('PublishedMinutes', publishedSchema);
 
 function plain<T>(record: T & { _id?: unknown }): T {
   const { _id, ...rest } = record;
@@ -212,7 +224,13 @@ export class MinutesReviews {
     const record = await this.get(reviewId);
     const previous = this.person(record, participantId);
     const replacementId = `${previous.fieldName ?? previous.participantId}-r${record.people.length + 1}`;
-    const replacement: MinutesPerson = { ...previous, ...person, participantId: replacementId, fieldName: previous.fieldName ?? previous.participantId, replacedBy: undefined };
+    const replacement: MinutesPerson = {
+      ...previous,
+      ...person,
+      participantId: replacementId,
+      fieldName: previous.fieldName ?? previous.participantId,
+      replacedBy: undefined,
+    };
     await ReviewModel.updateOne({ reviewId }, { $set: { people: [...record.people, replacement] } });
     return replacementId;
   }
@@ -247,10 +265,16 @@ export class MinutesReviews {
     await PublishedModel.updateOne({ reviewId: entry.reviewId }, { $setOnInsert: entry }, { upsert: true });
   }
 
-  async updatePublished(reviewId: string, change: Partial<Pick<PublishedMinutes, 'versionId' | 'sections' | 'status' | 'finalAt'>>): Promise<void> {
+  async updatePublished(
+    reviewId: string,
+    change: Partial<Pick<PublishedMinutes, 'versionId' | 'sections' | 'status' | 'finalAt'>>,
+  ): Promise<void> {
     const unset = 'versionId' in change && change.versionId === undefined ? { versionId: 1 } : undefined;
     const { versionId, ...rest } = change;
-    await PublishedModel.updateOne({ reviewId }, { $set: { ...rest, ...(versionId ? { versionId } : {}) }, ...(unset ? { $unset: unset } : {}) });
+    await PublishedModel.updateOne(
+      { reviewId },
+      { $set: { ...rest, ...(versionId ? { versionId } : {}) }, ...(unset ? { $unset: unset } : {}) },
+    );
   }
 
   async published(reviewId: string): Promise<PublishedMinutes | undefined> {

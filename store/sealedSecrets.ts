@@ -7,7 +7,10 @@ import type { AesGcmPayloadCodec } from '../common/payloadCodec';
  * AES-256-GCM, its key ids and so its key rotation. What is stored is the
  * key id and the ciphertext; the plain text exists only in memory.
  */
-export interface SealedSecret { keyId: string; data: string }
+export interface SealedSecret {
+  keyId: string;
+  data: string;
+}
 
 const KEY_ID = 'encryption-key-id';
 
@@ -17,9 +20,11 @@ export async function sealSecret(codec: AesGcmPayloadCodec, secret: string): Pro
 }
 
 export async function openSecret(codec: AesGcmPayloadCodec, sealed: SealedSecret): Promise<string> {
-  const [plain] = await codec.decode([{
-    metadata: { [METADATA_ENCODING_KEY]: Buffer.from('binary/encrypted'), [KEY_ID]: Buffer.from(sealed.keyId) },
-    data: Buffer.from(sealed.data, 'base64'),
-  }]);
+  const [plain] = await codec.decode([
+    {
+      metadata: { [METADATA_ENCODING_KEY]: Buffer.from('binary/encrypted'), [KEY_ID]: Buffer.from(sealed.keyId) },
+      data: Buffer.from(sealed.data, 'base64'),
+    },
+  ]);
   return Buffer.from(plain.data!).toString();
 }

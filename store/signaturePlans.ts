@@ -9,22 +9,32 @@ import { type SignaturePlan } from '../signing/signatureFieldPlan';
  * without re-parsing the PDF. Kept as JSON text: the plan holds arrays
  * inside arrays, which FerretDB 1.x does not store.
  */
-interface PlanRecord { _id: string; documentId: string; planJson: string; createdAt: Date }
+interface PlanRecord {
+  _id: string;
+  documentId: string;
+  planJson: string;
+  createdAt: Date;
+}
 
 // Keyed by document id: see BY_ID_ONLY in store/connection.ts.
-const planSchema = new Schema<PlanRecord>({
-  _id: { type: String, required: true },
-  documentId: { type: String, required: true, unique: true },
-  planJson: { type: String, required: true },
-  createdAt: { type: Date, required: true },
-}, { versionKey: false, collection: 'signature_plans' });
+const planSchema = new Schema<PlanRecord>(
+  {
+    _id: { type: String, required: true },
+    documentId: { type: String, required: true, unique: true },
+    planJson: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'signature_plans' },
+);
 
-const SignaturePlanModel = mongoose.models.SignaturePlan as mongoose.Model<PlanRecord>
-  ?? mongoose.model<PlanRecord>('SignaturePlan', planSchema);
+const SignaturePlanModel =
+  (mongoose.models.SignaturePlan as mongoose.Model<PlanRecord>) ?? mongoose.model<PlanRecord>('SignaturePlan', planSchema);
 
 export class SignaturePlans {
   async save(documentId: string, plan: SignaturePlan): Promise<void> {
-    await upsertById(SignaturePlanModel, documentId, { $setOnInsert: { documentId, planJson: JSON.stringify(plan), createdAt: new Date() } });
+    await upsertById(SignaturePlanModel, documentId, {
+      $setOnInsert: { documentId, planJson: JSON.stringify(plan), createdAt: new Date() },
+    });
   }
 
   async get(documentId: string): Promise<SignaturePlan> {

@@ -20,19 +20,22 @@ export interface StaffSessionRecord {
   revokedAt?: Date;
 }
 
-const sessionSchema = new Schema<StaffSessionRecord>({
-  _id: { type: String, required: true },
-  name: { type: String, required: true },
-  subject: { type: String, required: true },
-  roles: { type: [String], required: true },
-  idToken: String,
-  createdAt: { type: Date, required: true },
-  lastSeenAt: { type: Date, required: true },
-  revokedAt: Date,
-}, { versionKey: false, collection: 'staff_sessions' });
+const sessionSchema = new Schema<StaffSessionRecord>(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    subject: { type: String, required: true },
+    roles: { type: [String], required: true },
+    idToken: String,
+    createdAt: { type: Date, required: true },
+    lastSeenAt: { type: Date, required: true },
+    revokedAt: Date,
+  },
+  { versionKey: false, collection: 'staff_sessions' },
+);
 
-const StaffSessionModel = mongoose.models.StaffSession as mongoose.Model<StaffSessionRecord>
-  ?? mongoose.model<StaffSessionRecord>('StaffSession', sessionSchema);
+const StaffSessionModel =
+  (mongoose.models.StaffSession as mongoose.Model<StaffSessionRecord>) ?? mongoose.model<StaffSessionRecord>('StaffSession', sessionSchema);
 
 function storedId(sessionId: string): string {
   return createHash('sha256').update(sessionId).digest('hex');

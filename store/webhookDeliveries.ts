@@ -31,38 +31,56 @@ export interface WebhookDelivery {
   redeliveries: number;
 }
 
-interface DeliveryRecord extends Omit<WebhookDelivery, 'webhookId'> { _id: string }
+interface DeliveryRecord extends Omit<WebhookDelivery, 'webhookId'> {
+  _id: string;
+}
 
-const deliverySchema = new Schema<DeliveryRecord>({
-  _id: { type: String, required: true },
-  subscriptionId: { type: String, required: true },
-  event: { type: Schema.Types.Mixed, required: true },
-  status: { type: String, required: true },
-  attempts: { type: Number, required: true },
-  queuedAt: { type: Date, required: true },
-  lastAttemptAt: Date,
-  lastStatusCode: Number,
-  lastError: String,
-  lastLatencyMs: Number,
-  deliveredAt: Date,
-  deadAt: Date,
-  redeliveries: { type: Number, required: true },
-}, { versionKey: false, collection: 'webhook_deliveries' });
+const deliverySchema = new Schema<DeliveryRecord>(
+  {
+    _id: { type: String, required: true },
+    subscriptionId: { type: String, required: true },
+    event: { type: Schema.Types.Mixed, required: true },
+    status: { type: String, required: true },
+    attempts: { type: Number, required: true },
+    queuedAt: { type: Date, required: true },
+    lastAttemptAt: Date,
+    lastStatusCode: Number,
+    lastError: String,
+    lastLatencyMs: Number,
+    deliveredAt: Date,
+    deadAt: Date,
+    redeliveries: { type: Number, required: true },
+  },
+  { versionKey: false, collection: 'webhook_deliveries' },
+);
 
-const DeliveryModel = mongoose.models.WebhookDelivery as mongoose.Model<DeliveryRecord>
-  ?? mongoose.model<DeliveryRecord>('WebhookDelivery', deliverySchema);
+const DeliveryModel =
+  (mongoose.models.WebhookDelivery as mongoose.Model<DeliveryRecord>) ?? mongoose.model<DeliveryRecord>('WebhookDelivery', deliverySchema);
 
 function view({ _id, ...rest }: DeliveryRecord): WebhookDelivery {
   return { webhookId: _id, ...rest, event: { ...rest.event, at: new Date(rest.event.at) } };
 }
 
-export interface AttemptOutcome { at: Date; statusCode?: number; error?: string; latencyMs: number; delivered: boolean }
+export interface AttemptOutcome {
+  at: Date;
+  statusCode?: number;
+  error?: string;
+  latencyMs: number;
+  delivered: boolean;
+}
 
 export class WebhookDeliveries {
   /** Records deliveries about to start, in one write (a dispatcher round); ones already recorded (the dispatcher ran twice) are left as they are. */
   async openMany(inputs: { subscriptionId: string; event: WebhookEvent }[]): Promise<void> {
     const now = new Date();
-    const records = inputs.map((input) => ({ _id: webhookMessageId(input.subscriptionId, input.event.eventId), ...input, status: 'pending', attempts: 0, queuedAt: now, redeliveries: 0 }));
+    const records = inputs.map((input) => ({
+      _id: webhookMessageId(input.subscriptionId, input.event.eventId),
+      ...input,
+      status: 'pending',
+      attempts: 0,
+      queuedAt: now,
+      redeliveries: 0,
+    }));
     if (records.length) {
       try {
         await DeliveryModel.insertMany(records, { ordered: false, lean: true });
@@ -80,14 +98,19 @@ export class WebhookDeliveries {
   }
 
   async recordAttempt(deliveryId: string, outcome: AttemptOutcome): Promise<void> {
-    await DeliveryModel.updateOne({ _id: deliveryId }, {
-      $inc: { attempts: 1 },
-      $set: {
-        lastAttemptAt: outcome.at, lastLatencyMs: outcome.latencyMs,
-        lastStatusCode: outcome.statusCode ?? null, lastError: outcome.error?.slice(0, 500) ?? null,
-        ...(outcome.delivered ? { status: 'delivered', deliveredAt: outcome.at } : {}),
+    await DeliveryModel.updateOne(
+      { _id: deliveryId },
+      {
+        $inc: { attempts: 1 },
+        $set: {
+          lastAttemptAt: outcome.at,
+          lastLatencyMs: outcome.latencyMs,
+          lastStatusCode: outcome.statusCode ?? null,
+          lastError: outcome.error?.slice(0, 500) ?? null,
+          ...(outcome.delivered ? { status: 'delivered', deliveredAt: outcome.at } : {}),
+        },
       },
-    });
+    );
   }
 
   async markDead(deliveryId: string): Promise<void> {
@@ -103,7 +126,12 @@ export class WebhookDeliveries {
   }
 
   /** Admin listings: scans, which is fine for a page an admin opens (see BY_ID_ONLY in store/connection.ts). */
-  async list(filter: { status?: WebhookDeliveryStatus; subscriptionId?: string; processId?: string; limit: number }): Promise<WebhookDelivery[]> {
+  async list(filter: {
+    status?: WebhookDeliveryStatus;
+    subscriptionId?: string;
+    processId?: string;
+    limit: number;
+  }): Promise<WebhookDelivery[]> {
     const query: Record<string, unknown> = {};
     if (filter.status) query.status = filter.status;
     if (filter.subscriptionId) query.subscriptionId = filter.subscriptionId;

@@ -9,21 +9,32 @@ import { isDuplicateKey } from './keyedWrites';
  * runs out, and another worker takes over.
  */
 
-interface LeaseRecord { _id: string; holder: string; until: Date }
+interface LeaseRecord {
+  _id: string;
+  holder: string;
+  until: Date;
+}
 
-const leaseSchema = new Schema<LeaseRecord>({
-  _id: { type: String, required: true },
-  holder: { type: String, required: true },
-  until: { type: Date, required: true },
-}, { versionKey: false, collection: 'webhook_dispatcher_leases' });
+const leaseSchema = new Schema<LeaseRecord>(
+  {
+    _id: { type: String, required: true },
+    holder: { type: String, required: true },
+    until: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'webhook_dispatcher_leases' },
+);
 
-const LeaseModel = mongoose.models.WebhookDispatcherLease as mongoose.Model<LeaseRecord>
-  ?? mongoose.model<LeaseRecord>('WebhookDispatcherLease', leaseSchema);
+const LeaseModel =
+  (mongoose.models.WebhookDispatcherLease as mongoose.Model<LeaseRecord>) ??
+  mongoose.model<LeaseRecord>('WebhookDispatcherLease', leaseSchema);
 
 export class DispatcherLease {
   private readonly holder = randomUUID();
 
-  constructor(private readonly name: string, private readonly durationMs: number) {}
+  constructor(
+    private readonly name: string,
+    private readonly durationMs: number,
+  ) {}
 
   /** Takes or renews the lease; false while another holder's lease runs. */
   async hold(): Promise<boolean> {

@@ -10,26 +10,34 @@ import type { WebhookEvent } from '../integrations/webhooks/webhookPayload';
  * a scan of a few rows even on FerretDB (see BY_ID_ONLY in store/connection.ts).
  */
 
-interface OutboxRecord extends Omit<WebhookEvent, 'eventId'> { _id: string }
+interface OutboxRecord extends Omit<WebhookEvent, 'eventId'> {
+  _id: string;
+}
 
-const outboxSchema = new Schema<OutboxRecord>({
-  _id: { type: String, required: true },
-  type: { type: String, required: true },
-  processId: { type: String, required: true },
-  at: { type: Date, required: true },
-  participantId: String,
-  documentSha256: String,
-}, { versionKey: false, collection: 'webhook_outbox' });
+const outboxSchema = new Schema<OutboxRecord>(
+  {
+    _id: { type: String, required: true },
+    type: { type: String, required: true },
+    processId: { type: String, required: true },
+    at: { type: Date, required: true },
+    participantId: String,
+    documentSha256: String,
+  },
+  { versionKey: false, collection: 'webhook_outbox' },
+);
 
-const OutboxModel = mongoose.models.WebhookOutbox as mongoose.Model<OutboxRecord>
-  ?? mongoose.model<OutboxRecord>('WebhookOutbox', outboxSchema);
+const OutboxModel =
+  (mongoose.models.WebhookOutbox as mongoose.Model<OutboxRecord>) ?? mongoose.model<OutboxRecord>('WebhookOutbox', outboxSchema);
 
 export class WebhookOutbox {
   /** Adds events; ones already there (a retried step) are left as they are. */
   async add(events: WebhookEvent[]): Promise<void> {
     if (!events.length) return;
     try {
-      await OutboxModel.insertMany(events.map(({ eventId, ...rest }) => ({ _id: eventId, ...rest })), { ordered: false, lean: true });
+      await OutboxModel.insertMany(
+        events.map(({ eventId, ...rest }) => ({ _id: eventId, ...rest })),
+        { ordered: false, lean: true },
+      );
     } catch (error) {
       const writeErrors = (error as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors;
       if (!writeErrors?.length || !writeErrors.every((e) => (e.code ?? e.err?.code) === 11000)) throw error;

@@ -29,19 +29,23 @@ interface SubscriptionRecord extends Omit<WebhookSubscription, 'subscriptionId'>
   secret: SealedSecret;
 }
 
-const subscriptionSchema = new Schema<SubscriptionRecord>({
-  _id: { type: String, required: true },
-  url: { type: String, required: true },
-  eventTypes: { type: [String], required: true },
-  description: String,
-  active: { type: Boolean, required: true },
-  createdBy: { type: String, required: true },
-  createdAt: { type: Date, required: true },
-  secret: { keyId: { type: String, required: true }, data: { type: String, required: true } },
-}, { versionKey: false, collection: 'webhook_subscriptions' });
+const subscriptionSchema = new Schema<SubscriptionRecord>(
+  {
+    _id: { type: String, required: true },
+    url: { type: String, required: true },
+    eventTypes: { type: [String], required: true },
+    description: String,
+    active: { type: Boolean, required: true },
+    createdBy: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    secret: { keyId: { type: String, required: true }, data: { type: String, required: true } },
+  },
+  { versionKey: false, collection: 'webhook_subscriptions' },
+);
 
-const SubscriptionModel = mongoose.models.WebhookSubscription as mongoose.Model<SubscriptionRecord>
-  ?? mongoose.model<SubscriptionRecord>('WebhookSubscription', subscriptionSchema);
+const SubscriptionModel =
+  (mongoose.models.WebhookSubscription as mongoose.Model<SubscriptionRecord>) ??
+  mongoose.model<SubscriptionRecord>('WebhookSubscription', subscriptionSchema);
 
 function publicView(record: SubscriptionRecord): WebhookSubscription {
   const { _id, url, eventTypes, description, active, createdBy, createdAt } = record;
@@ -55,12 +59,21 @@ export class WebhookSubscriptions {
   constructor(private readonly codec: AesGcmPayloadCodec) {}
 
   /** Makes a subscription with a new secret; the secret is returned this once and never again. */
-  async create(input: { url: string; eventTypes: WebhookEventTypeName[]; description?: string; createdBy: string }): Promise<{ subscription: WebhookSubscription; secret: string }> {
+  async create(input: {
+    url: string;
+    eventTypes: WebhookEventTypeName[];
+    description?: string;
+    createdBy: string;
+  }): Promise<{ subscription: WebhookSubscription; secret: string }> {
     const secret = `whsec_${randomBytes(32).toString('base64')}`;
     const record: SubscriptionRecord = {
       _id: `whsub_${randomBytes(12).toString('base64url')}`,
-      url: input.url, eventTypes: [...new Set(input.eventTypes)], ...(input.description ? { description: input.description } : {}),
-      active: true, createdBy: input.createdBy, createdAt: new Date(),
+      url: input.url,
+      eventTypes: [...new Set(input.eventTypes)],
+      ...(input.description ? { description: input.description } : {}),
+      active: true,
+      createdBy: input.createdBy,
+      createdAt: new Date(),
       secret: await sealSecret(this.codec, secret),
     };
     await SubscriptionModel.create(record);

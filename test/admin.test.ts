@@ -21,20 +21,30 @@ const hr = { Authorization: 'Bearer dev-hr-token' };
 
 beforeAll(async () => {
   stack = await openTestStack('admin');
-  app = createApp(deps = createApiDeps(stack.config, stack.client));
+  app = createApp((deps = createApiDeps(stack.config, stack.client)));
 });
-afterAll(async () => { deps.close(); await stack?.close(); });
+afterAll(async () => {
+  deps.close();
+  await stack?.close();
+});
 
 async function encoded(value: unknown) {
   const [payload] = await loadPayloadCodec(stack.config).encode([defaultPayloadConverter.toPayload(value)]);
-  return { metadata: Object.fromEntries(Object.entries(payload.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(payload.data!).toString('base64') };
+  return {
+    metadata: Object.fromEntries(Object.entries(payload.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+    data: Buffer.from(payload.data!).toString('base64'),
+  };
 }
 
 describe('codec endpoint', () => {
   const uiOrigin = () => `http://127.0.0.1:${stack.config.temporal.uiPort}`;
 
   it('decodes for an admin, with CORS for the Web UI origin', async () => {
-    const response = await request(app).post('/codec/decode').set(admin).set('Origin', uiOrigin()).set('X-Namespace', 'default')
+    const response = await request(app)
+      .post('/codec/decode')
+      .set(admin)
+      .set('Origin', uiOrigin())
+      .set('X-Namespace', 'default')
       .send({ payloads: [await encoded({ name: 'Maija Meikäläinen' })] });
     expect(response.status).toBe(200);
     expect(response.headers['access-control-allow-origin']).toBe(uiOrigin());
@@ -43,7 +53,7 @@ describe('codec endpoint', () => {
     expect(JSON.parse(Buffer.from(decoded.data, 'base64').toString())).toEqual({ name: 'Maija Meikäläinen' });
   });
 
-  it('answers the UI\'s preflight and ignores other origins', async () => {
+  it("answers the UI's preflight and ignores other origins", async () => {
     const preflight = await request(app).options('/codec/decode').set('Origin', uiOrigin()).set('Access-Control-Request-Method', 'POST');
     expect(preflight.status).toBe(204);
     expect(preflight.headers['access-control-allow-headers']).toMatch(/X-Namespace/);
@@ -57,7 +67,7 @@ describe('codec endpoint', () => {
     expect((await request(app).post('/codec/decode').set(hr).send(body)).status).toBe(403);
   });
 
-  it('accepts an admin\'s browser session, as the Web UI sends it', async () => {
+  it("accepts an admin's browser session, as the Web UI sends it", async () => {
     const agent = request.agent(app);
     expect((await agent.post('/api/session').send({ token: 'wrong-token' })).status).toBe(401);
     const signIn = await agent.post('/api/session').send({ token: 'dev-admin-token' });
@@ -67,10 +77,20 @@ describe('codec endpoint', () => {
   });
 
   it('says clearly when a payload is under a key it does not have', async () => {
-    const [foreign] = await new AesGcmPayloadCodec([{ id: 'other-key', key: Buffer.alloc(32, 7) }]).encode([defaultPayloadConverter.toPayload('x')]);
-    const response = await request(app).post('/codec/decode').set(admin).send({
-      payloads: [{ metadata: Object.fromEntries(Object.entries(foreign.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(foreign.data!).toString('base64') }],
-    });
+    const [foreign] = await new AesGcmPayloadCodec([{ id: 'other-key', key: Buffer.alloc(32, 7) }]).encode([
+      defaultPayloadConverter.toPayload('x'),
+    ]);
+    const response = await request(app)
+      .post('/codec/decode')
+      .set(admin)
+      .send({
+        payloads: [
+          {
+            metadata: Object.fromEntries(Object.entries(foreign.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+            data: Buffer.from(foreign.data!).toString('base64'),
+          },
+        ],
+      });
     expect(response.status).toBe(400);
     expect(response.body.message).toMatch(/key "other-key"/);
   });
@@ -84,7 +104,8 @@ describe('admin API on real processes', () => {
     // A seal of a version that does not exist fails its first step again and again: a stuck process.
     stuckId = `stuck-${randomUUID()}`;
     await stack.client.workflow.start(organisationSealWorkflow, {
-      taskQueue: stack.config.temporal.taskQueue, workflowId: stuckId,
+      taskQueue: stack.config.temporal.taskQueue,
+      workflowId: stuckId,
       args: [{ versionId: randomUUID(), organization: 'Esimerkkilä', requestedBy: 'staff:registry:test', title: 'Stuck' }],
       typedSearchAttributes: [{ key: DeadlineAt, value: new Date(Date.now() - 3600_000) }],
     });
@@ -93,7 +114,8 @@ describe('admin API on real processes', () => {
     finishedId = `done-${randomUUID()}`;
     await stack.withWorker(async () => {
       const done = await stack.client.workflow.start(organisationSealWorkflow, {
-        taskQueue: stack.config.temporal.taskQueue, workflowId: finishedId,
+        taskQueue: stack.config.temporal.taskQueue,
+        workflowId: finishedId,
         args: [{ versionId: upload.versionId, organization: 'Esimerkkilä', requestedBy: 'staff:registry:test', title: 'Done' }],
       });
       await done.result();
@@ -103,7 +125,10 @@ describe('admin API on real processes', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await stack.client.workflow.getHandle(stuckId).terminate('test over').catch(() => undefined);
+    await stack.client.workflow
+      .getHandle(stuckId)
+      .terminate('test over')
+      .catch(() => undefined);
   });
 
   async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
@@ -117,7 +142,10 @@ describe('admin API on real processes', () => {
 
   it('lists processes by type, status and organisation', async () => {
     const found = await eventually(async () => {
-      const response = await request(app).get('/api/admin/processes').query({ type: 'organisationSeal', organization: 'Esimerkkilä', status: 'sealed' }).set(admin);
+      const response = await request(app)
+        .get('/api/admin/processes')
+        .query({ type: 'organisationSeal', organization: 'Esimerkkilä', status: 'sealed' })
+        .set(admin);
       return response.body.processes?.find((p: { processId: string }) => p.processId === finishedId);
     });
     expect(found).toMatchObject({ processType: 'organisationSeal', processStatus: 'sealed', runStatus: 'COMPLETED' });
@@ -138,22 +166,35 @@ describe('admin API on real processes', () => {
     const described = await stack.client.workflow.getHandle(stuckId).describe();
     const rawFailure = described.raw.pendingActivities?.find((a) => a.activityType?.name === 'prepareSignatureFields')?.lastFailure;
     expect(rawFailure?.message).toBe('Encoded failure');
-    expect(rawFailure?.encodedAttributes?.metadata?.encoding && Buffer.from(rawFailure.encodedAttributes.metadata.encoding).toString()).toBe('binary/encrypted');
+    expect(
+      rawFailure?.encodedAttributes?.metadata?.encoding && Buffer.from(rawFailure.encodedAttributes.metadata.encoding).toString(),
+    ).toBe('binary/encrypted');
     expect(JSON.stringify(rawFailure)).not.toMatch(/not found/i);
   });
 
   it('retries a failed step and audits who did it and why', async () => {
-    const response = await request(app).post(`/api/admin/processes/${stuckId}/actions`).set(admin).send({ action: 'retry', reason: 'store was restored' });
+    const response = await request(app)
+      .post(`/api/admin/processes/${stuckId}/actions`)
+      .set(admin)
+      .send({ action: 'retry', reason: 'store was restored' });
     expect(response.status).toBe(200);
     expect(response.body.result.retried).toEqual(['prepareSignatureFields']);
     const events = await new AuditLog().forProcess(stuckId);
-    expect(events).toEqual([expect.objectContaining({ action: 'admin.retry', actor: 'staff:admin:dev-admin', details: { reason: 'store was restored' } })]);
+    expect(events).toEqual([
+      expect.objectContaining({ action: 'admin.retry', actor: 'staff:admin:dev-admin', details: { reason: 'store was restored' } }),
+    ]);
   });
 
   it.each([
     ['a non-admin', hr, () => stuckId, { action: 'retry', reason: 'because' }, 403],
     ['a missing reason', admin, () => stuckId, { action: 'cancel' }, 400],
-    ['a reassignment to an invalid e-mail', admin, () => stuckId, { action: 'reassign', reason: 'on holiday', participantId: 'p1', email: 'not-an-email', name: 'X' }, 400],
+    [
+      'a reassignment to an invalid e-mail',
+      admin,
+      () => stuckId,
+      { action: 'reassign', reason: 'on holiday', participantId: 'p1', email: 'not-an-email', name: 'X' },
+      400,
+    ],
     ['a finished process', admin, () => finishedId, { action: 'cancel', reason: 'too late' }, 409],
     ['an unknown process', admin, () => `nope-${randomUUID()}`, { action: 'cancel', reason: 'nothing' }, 404],
   ])('refuses %s and changes nothing', async (_what, auth, id, body, status) => {

@@ -18,13 +18,14 @@ const stuckId = `stuck-page-${randomUUID()}`;
 
 beforeAll(async () => {
   stack = await openTestStack('adminpage');
-  const app = createApp(deps = createApiDeps(stack.config, stack.client));
+  const app = createApp((deps = createApiDeps(stack.config, stack.client)));
   server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // No worker polls this queue: the process waits, past its deadline, at its first step.
   await stack.client.workflow.start(organisationSealWorkflow, {
-    taskQueue: stack.config.temporal.taskQueue, workflowId: stuckId,
+    taskQueue: stack.config.temporal.taskQueue,
+    workflowId: stuckId,
     args: [{ versionId: 'v', organization: 'K', requestedBy: 'staff:registry:test', title: 'T' }],
     typedSearchAttributes: [{ key: DeadlineAt, value: new Date(Date.now() - 60_000) }],
   });
@@ -32,7 +33,10 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await stack.client.workflow.getHandle(stuckId).terminate('test over').catch(() => undefined);
+  await stack.client.workflow
+    .getHandle(stuckId)
+    .terminate('test over')
+    .catch(() => undefined);
   await browser?.close();
   server?.close();
   deps?.close();

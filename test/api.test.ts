@@ -19,9 +19,12 @@ const registry = { Authorization: 'Bearer dev-registry-token' };
 
 beforeAll(async () => {
   stack = await openTestStack('api', { MAX_DOCUMENT_BYTES: String(200 * 1024) });
-  app = createApp(deps = createApiDeps(stack.config, stack.client));
+  app = createApp((deps = createApiDeps(stack.config, stack.client)));
 });
-afterAll(async () => { deps.close(); await stack?.close(); });
+afterAll(async () => {
+  deps.close();
+  await stack?.close();
+});
 
 function encryptedPdf(bytes: Buffer): Buffer {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sinetti-enc-'));
@@ -41,7 +44,9 @@ describe('API skeleton', () => {
     const response = await request(app).get('/openapi.json');
     expect(response.body.openapi).toBe('3.1.0');
     expect(response.body.paths['/api/documents'].post['x-roles']).toEqual(['hr', 'secretary', 'handler', 'registry']);
-    expect(response.body.paths['/api/versions/{versionId}/seal'].post.requestBody.content['application/json'].schema.required).toEqual(['title']);
+    expect(response.body.paths['/api/versions/{versionId}/seal'].post.requestBody.content['application/json'].schema.required).toEqual([
+      'title',
+    ]);
   });
 
   it('answers an unknown route with JSON 404', async () => {
@@ -59,13 +64,22 @@ describe('API skeleton', () => {
 
   it('stores an uploaded PDF with its SHA-256 and lets staff download it unchanged', async () => {
     const pdf = await samplePdf(2);
-    const upload = await request(app).post('/api/documents').set(hr).set('Content-Type', 'application/pdf').set('X-File-Name', 'sopimus.pdf').send(pdf);
+    const upload = await request(app)
+      .post('/api/documents')
+      .set(hr)
+      .set('Content-Type', 'application/pdf')
+      .set('X-File-Name', 'sopimus.pdf')
+      .send(pdf);
     expect(upload.status).toBe(201);
     expect(upload.body).toMatchObject({ version: 1, pages: 2, size: pdf.length, fileName: 'sopimus.pdf' });
-    const download = await request(app).get(`/api/versions/${upload.body.versionId}/content`).set(hr).buffer(true).parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c)).on('end', () => done(null, Buffer.concat(chunks)));
-    });
+    const download = await request(app)
+      .get(`/api/versions/${upload.body.versionId}/content`)
+      .set(hr)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c)).on('end', () => done(null, Buffer.concat(chunks)));
+      });
     expect(Buffer.compare(download.body as Buffer, pdf)).toBe(0);
     expect(download.headers['x-content-sha256']).toBe(upload.body.sha256);
   });
@@ -74,11 +88,20 @@ describe('API skeleton', () => {
     ['a non-PDF', () => Promise.resolve(Buffer.from('Hello, not a PDF')), 422, 'not_pdf'],
     ['a malformed PDF', () => Promise.resolve(Buffer.from('%PDF-1.7\n1 0 obj garbage\n%%EOF')), 422, 'malformed'],
     ['an encrypted PDF', async () => encryptedPdf(await samplePdf(1)), 422, 'encrypted'],
-    ['an oversize PDF', () => Promise.resolve(Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(300 * 1024, 32)])), 413, 'document_too_large'],
+    [
+      'an oversize PDF',
+      () => Promise.resolve(Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(300 * 1024, 32)])),
+      413,
+      'document_too_large',
+    ],
     ['an empty body', () => Promise.resolve(Buffer.alloc(0)), 400, 'empty_upload'],
   ])('refuses %s with a reason and stores nothing', async (_what, make, status, code) => {
     const before = await DocumentVersionModel.countDocuments();
-    const response = await request(app).post('/api/documents').set(hr).set('Content-Type', 'application/pdf').send(await make());
+    const response = await request(app)
+      .post('/api/documents')
+      .set(hr)
+      .set('Content-Type', 'application/pdf')
+      .send(await make());
     expect(response.status).toBe(status);
     expect(response.body.error).toBe(code);
     expect(response.body.message.length).toBeGreaterThan(10);

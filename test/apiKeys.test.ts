@@ -21,7 +21,11 @@ const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOS
 
 describe('API keys', () => {
   it('is created by an admin, shown once, stored hashed, works with its roles and records its last use', async () => {
-    const created = await harness.api().post('/api/admin/api-keys').set('Authorization', ADMIN).send({ name: 'asianhallinta', roles: ['hr'], expiresAt: inDays(30) });
+    const created = await harness
+      .api()
+      .post('/api/admin/api-keys')
+      .set('Authorization', ADMIN)
+      .send({ name: 'asianhallinta', roles: ['hr'], expiresAt: inDays(30) });
     expect(created.status).toBe(201);
     const { key, apiKey } = created.body as { key: string; apiKey: { _id: string; lastUsedAt?: string; secretHash?: string } };
     expect(key).toMatch(/^snk_/);
@@ -38,7 +42,11 @@ describe('API keys', () => {
   });
 
   it('is refused once revoked', async () => {
-    const { body } = await harness.api().post('/api/admin/api-keys').set('Authorization', ADMIN).send({ name: 'skripti', roles: ['hr'], expiresAt: inDays(1) });
+    const { body } = await harness
+      .api()
+      .post('/api/admin/api-keys')
+      .set('Authorization', ADMIN)
+      .send({ name: 'skripti', roles: ['hr'], expiresAt: inDays(1) });
     expect((await harness.api().get('/api/contracts').set('Authorization', `Bearer ${body.key}`)).status).toBe(200);
     const revoked = await harness.api().delete(`/api/admin/api-keys/${body.apiKey._id}`).set('Authorization', ADMIN);
     expect(revoked.status).toBe(200);
@@ -49,17 +57,30 @@ describe('API keys', () => {
   it('is refused once expired, and cannot be created already expired or by a non-admin', async () => {
     const { key } = await new ApiKeys().create({ name: 'vanha', roles: ['hr'], expiresAt: new Date(Date.now() - 1000), createdBy: 'test' });
     expect((await harness.api().get('/api/contracts').set('Authorization', `Bearer ${key}`)).status).toBe(401);
-    const past = await harness.api().post('/api/admin/api-keys').set('Authorization', ADMIN).send({ name: 'x', roles: ['hr'], expiresAt: inDays(-1) });
+    const past = await harness
+      .api()
+      .post('/api/admin/api-keys')
+      .set('Authorization', ADMIN)
+      .send({ name: 'x', roles: ['hr'], expiresAt: inDays(-1) });
     expect(past.status).toBe(400);
     expect(past.body.message).toContain('The expiry must be in the future');
-    const byHr = await harness.api().post('/api/admin/api-keys').set('Authorization', 'Bearer dev-hr-token').send({ name: 'x', roles: ['admin'], expiresAt: inDays(1) });
+    const byHr = await harness
+      .api()
+      .post('/api/admin/api-keys')
+      .set('Authorization', 'Bearer dev-hr-token')
+      .send({ name: 'x', roles: ['admin'], expiresAt: inDays(1) });
     expect(byHr.status).toBe(403);
     expect((await harness.api().get('/api/contracts').set('Authorization', 'Bearer snk_not-a-key')).status).toBe(401);
   });
 });
 
 describe('production mode', () => {
-  const production = { NODE_ENV: 'production', SINETTI_OIDC_ISSUER: 'http://127.0.0.1:3933', SINETTI_OIDC_CLIENT_ID: 'sinetti', SINETTI_OIDC_CLIENT_SECRET: 'sinetti-development-client-secret' };
+  const production = {
+    NODE_ENV: 'production',
+    SINETTI_OIDC_ISSUER: 'http://127.0.0.1:3933',
+    SINETTI_OIDC_CLIENT_ID: 'sinetti',
+    SINETTI_OIDC_CLIENT_SECRET: 'sinetti-development-client-secret',
+  };
 
   it('has no development tokens, refuses them, takes API keys, and sends a person without a session to sign in', async () => {
     const config = testConfig({ ...production, SINETTI_PUBLIC_URL: harness.baseUrl });
@@ -68,7 +89,12 @@ describe('production mode', () => {
     try {
       const app = createApp(deps);
       expect((await request(app).get('/api/contracts').set('Authorization', 'Bearer dev-hr-token')).status).toBe(401);
-      const { key } = await new ApiKeys().create({ name: 'tuotanto', roles: ['hr'], expiresAt: new Date(Date.now() + 60_000), createdBy: 'test' });
+      const { key } = await new ApiKeys().create({
+        name: 'tuotanto',
+        roles: ['hr'],
+        expiresAt: new Date(Date.now() + 60_000),
+        createdBy: 'test',
+      });
       expect((await request(app).get('/api/contracts').set('Authorization', `Bearer ${key}`)).status).toBe(200);
       for (const page of ['/hr', '/admin', '/registry', '/kasittely']) {
         const answer = await request(app).get(page).set('Accept', 'text/html');

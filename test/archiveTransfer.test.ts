@@ -11,7 +11,14 @@ import { ChunkedDocumentStore } from '../store/documentStore';
 import type { EmploymentContractState } from '../workflows/employmentContract';
 import type { OrganisationSealState } from '../workflows/organisationSeal';
 import {
-  type ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, signThroughPage, sleep, uniqueEmail,
+  type ContractHarness,
+  contractRequest,
+  HR_TOKEN,
+  invitationLink,
+  openContractHarness,
+  signThroughPage,
+  sleep,
+  uniqueEmail,
 } from './support/contractHarness';
 import { recordHistoryIfAsked } from './support/recordHistory';
 import { samplePdf } from './support/samplePdf';
@@ -64,16 +71,35 @@ function readPackage(directory: string) {
   expect(validate(metadata) ? [] : validate.errors).toEqual([]);
   const report = JSON.parse(fs.readFileSync(path.join(directory, 'data', 'validation-report.json'), 'utf8'));
   const manifest = fs.readFileSync(path.join(directory, 'manifest-sha256.txt'), 'utf8');
-  for (const file of ['data/document.pdf', 'data/audit-certificate.pdf', 'data/validation-report.json', 'data/metadata.json', 'data/metadata.schema.json']) expect(manifest).toContain(`  ${file}\n`);
+  for (const file of [
+    'data/document.pdf',
+    'data/audit-certificate.pdf',
+    'data/validation-report.json',
+    'data/metadata.json',
+    'data/metadata.schema.json',
+  ])
+    expect(manifest).toContain(`  ${file}\n`);
   return { metadata, report, schema, validate };
 }
 
 async function sealedDocument(title: string): Promise<OrganisationSealState> {
   const store = new ChunkedDocumentStore(harness.stack.config.maxDocumentBytes);
-  const upload = await store.saveVersion({ key: `archive-test/${Date.now()}-${Math.random()}`, bytes: await samplePdf(2, title), fileName: 'document.pdf', kind: 'upload' });
-  const started = await harness.api().post(`/api/versions/${upload.versionId}/seal`).set('Authorization', `Bearer ${REGISTRY_TOKEN}`).send({ title });
+  const upload = await store.saveVersion({
+    key: `archive-test/${Date.now()}-${Math.random()}`,
+    bytes: await samplePdf(2, title),
+    fileName: 'document.pdf',
+    kind: 'upload',
+  });
+  const started = await harness
+    .api()
+    .post(`/api/versions/${upload.versionId}/seal`)
+    .set('Authorization', `Bearer ${REGISTRY_TOKEN}`)
+    .send({ title });
   expect(started.status).toBe(202);
-  return { ...(await harness.stack.client.workflow.getHandle(started.body.processId).result() as OrganisationSealState), processId: started.body.processId } as OrganisationSealState & { processId: string };
+  return {
+    ...((await harness.stack.client.workflow.getHandle(started.body.processId).result()) as OrganisationSealState),
+    processId: started.body.processId,
+  } as OrganisationSealState & { processId: string };
 }
 
 describe('archive transfer packages', () => {
@@ -82,10 +108,12 @@ describe('archive transfer packages', () => {
     await harness.stack.withWorker(async () => {
       const created = await harness.api().post('/api/contracts').set('Authorization', `Bearer ${HR_TOKEN}`).send(contractRequest(who));
       const contractId = created.body.contractId as string;
-      expect((await harness.api().post(`/api/archive/${contractId}/transfer`).set('Authorization', `Bearer ${REGISTRY_TOKEN}`)).status).toBe(409);
+      expect(
+        (await harness.api().post(`/api/archive/${contractId}/transfer`).set('Authorization', `Bearer ${REGISTRY_TOKEN}`)).status,
+      ).toBe(409);
       expect((await signThroughPage(harness, await invitationLink(who.employee), 'Maija Meikäläinen')).status).toBe(303);
       expect((await signThroughPage(harness, await invitationLink(who.employer), 'Erkki Esimies')).status).toBe(303);
-      const result = await harness.stack.client.workflow.getHandle(contractId).result() as EmploymentContractState;
+      const result = (await harness.stack.client.workflow.getHandle(contractId).result()) as EmploymentContractState;
       expect(result.status).toBe('completed');
 
       const onDemand = await harness.api().get(`/api/archive/${contractId}/package`).set('Authorization', `Bearer ${REGISTRY_TOKEN}`);
@@ -96,21 +124,49 @@ describe('archive transfer packages', () => {
       recordHistoryIfAsked(harness.stack, `archive-transfer/${contractId}`, 'archiveTransferWorkflow');
       const { metadata, report } = readPackage(directory);
       expect(metadata.Record).toMatchObject({
-        ProcessId: contractId, Type: 'Työsopimus', Status: 'Allekirjoitettu',
+        ProcessId: contractId,
+        Type: 'Työsopimus',
+        Status: 'Allekirjoitettu',
         Function: { TaskClass: '02 01 01' },
-        Restriction: { PublicityClass: 'Osittain salassa pidettävä', SecurityPeriod: 50, SecurityReason: 'JulkL (621/1999) 24.1 § 32 kohta', PersonalData: 'contains' },
+        Restriction: {
+          PublicityClass: 'Osittain salassa pidettävä',
+          SecurityPeriod: 50,
+          SecurityReason: 'JulkL (621/1999) 24.1 § 32 kohta',
+          PersonalData: 'contains',
+        },
         Retention: { RetentionPeriod: 50 },
         Format: { PdfA: false },
       });
-      expect(metadata.Record.Signatures.map((s: { Agent: { Role: string; Name?: string }; Valid: boolean }) => [s.Agent.Role, s.Agent.Name, s.Valid])).toEqual([
-        ['Signer', 'Maija Meikäläinen', true], ['Signer', 'Erkki Esimies', true], ['Seal', harness.stack.config.organization, true],
+      expect(
+        metadata.Record.Signatures.map((s: { Agent: { Role: string; Name?: string }; Valid: boolean }) => [
+          s.Agent.Role,
+          s.Agent.Name,
+          s.Valid,
+        ]),
+      ).toEqual([
+        ['Signer', 'Maija Meikäläinen', true],
+        ['Signer', 'Erkki Esimies', true],
+        ['Seal', harness.stack.config.organization, true],
       ]);
       // Two signers and the seal, then the B-LTA document timestamp over the whole file.
-      expect(report).toMatchObject({ conclusion: 'PASSED', signatures: [{ digestMatches: true }, { digestMatches: true }, { digestMatches: true }, { subFilter: 'ETSI.RFC3161', digestMatches: true, coversWholeDocument: true }] });
+      expect(report).toMatchObject({
+        conclusion: 'PASSED',
+        signatures: [
+          { digestMatches: true },
+          { digestMatches: true },
+          { digestMatches: true },
+          { subFilter: 'ETSI.RFC3161', digestMatches: true, coversWholeDocument: true },
+        ],
+      });
       const document = fs.readFileSync(path.join(directory, 'data', 'document.pdf'));
       const [archived] = await new Archive().forProcess(contractId);
       expect(metadata.Record.Files[0]).toMatchObject({ Use: 'Document', Sha256: archived.sha256, Size: document.length });
-      expect(metadata.Record.Files.map((f: { Use: string }) => f.Use)).toEqual(['Document', 'AuditCertificate', 'ValidationReport', 'Attachment']);
+      expect(metadata.Record.Files.map((f: { Use: string }) => f.Use)).toEqual([
+        'Document',
+        'AuditCertificate',
+        'ValidationReport',
+        'Attachment',
+      ]);
 
       // Asked again: the same package, not written twice.
       const again = await harness.api().post(`/api/archive/${contractId}/transfer`).set('Authorization', `Bearer ${REGISTRY_TOKEN}`);
@@ -130,24 +186,58 @@ describe('archive transfer packages', () => {
   it('sealed minutes and a sealed decision, archived under their task classes, each a valid package', async () => {
     await harness.stack.withWorker(async () => {
       for (const kind of [
-        { processType: 'minutesReview', taskClass: '00 01 02', type: 'Pöytäkirja', title: 'Kunnanhallitus 5/2026', publicity: 'Julkinen', retention: 'permanent' },
-        { processType: 'formToDecision', taskClass: '02 05 01', type: 'Päätös', title: 'Avustuspäätös 12/2026', publicity: 'Julkinen', retention: 10 },
+        {
+          processType: 'minutesReview',
+          taskClass: '00 01 02',
+          type: 'Pöytäkirja',
+          title: 'Kunnanhallitus 5/2026',
+          publicity: 'Julkinen',
+          retention: 'permanent',
+        },
+        {
+          processType: 'formToDecision',
+          taskClass: '02 05 01',
+          type: 'Päätös',
+          title: 'Avustuspäätös 12/2026',
+          publicity: 'Julkinen',
+          retention: 10,
+        },
       ]) {
-        const sealed = await sealedDocument(kind.title) as OrganisationSealState & { processId: string };
+        const sealed = (await sealedDocument(kind.title)) as OrganisationSealState & { processId: string };
         const processId = `${kind.processType}-${sealed.processId}`;
         const version = await new ChunkedDocumentStore(harness.stack.config.maxDocumentBytes).getVersion(sealed.sealedVersionId!);
         await new Archive().store({
-          archiveId: `${processId}/final`, processId, processType: kind.processType, title: kind.title, versionId: version.versionId, documentId: version.documentId,
-          sha256: version.sha256, attachmentVersionIds: [], metadata: recordsMetadataFor(kind.taskClass), createdAt: new Date(), archivedAt: new Date(),
+          archiveId: `${processId}/final`,
+          processId,
+          processType: kind.processType,
+          title: kind.title,
+          versionId: version.versionId,
+          documentId: version.documentId,
+          sha256: version.sha256,
+          attachmentVersionIds: [],
+          metadata: recordsMetadataFor(kind.taskClass),
+          createdAt: new Date(),
+          archivedAt: new Date(),
         });
         const { directory } = await transfer(processId);
         const { metadata, report, validate } = readPackage(directory);
-        expect(metadata.Record).toMatchObject({ Type: kind.type, Title: kind.title, Function: { TaskClass: kind.taskClass }, Restriction: { PublicityClass: kind.publicity }, Retention: { RetentionPeriod: kind.retention } });
+        expect(metadata.Record).toMatchObject({
+          Type: kind.type,
+          Title: kind.title,
+          Function: { TaskClass: kind.taskClass },
+          Restriction: { PublicityClass: kind.publicity },
+          Retention: { RetentionPeriod: kind.retention },
+        });
         expect(metadata.Record.Restriction.SecurityPeriod).toBeUndefined();
         expect(report.conclusion).toBe('PASSED');
-        expect(metadata.Record.Signatures).toEqual([expect.objectContaining({ Agent: expect.objectContaining({ Role: 'Seal' }), Valid: true })]);
+        expect(metadata.Record.Signatures).toEqual([
+          expect.objectContaining({ Agent: expect.objectContaining({ Role: 'Seal' }), Valid: true }),
+        ]);
         // The schema holds the rules: a partly secret record without its security reason does not pass.
-        const secretWithoutReason = { ...metadata, Record: { ...metadata.Record, Restriction: { PublicityClass: 'Osittain salassa pidettävä', PersonalData: 'contains' } } };
+        const secretWithoutReason = {
+          ...metadata,
+          Record: { ...metadata.Record, Restriction: { PublicityClass: 'Osittain salassa pidettävä', PersonalData: 'contains' } },
+        };
         expect(validate(secretWithoutReason)).toBe(false);
       }
     });

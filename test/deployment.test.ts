@@ -4,19 +4,46 @@ import path from 'node:path';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 
 const ROOT = path.join(__dirname, '..');
-const REQUIRED_ENV = { ...process.env, SINETTI_OIDC_ISSUER: 'https://login.example.org', SINETTI_OIDC_CLIENT_ID: 'sinetti', SINETTI_OIDC_CLIENT_SECRET: 'secret', SIGNING_P12_PASSWORD: 'secret', TEMPORAL_DB_PASSWORD: 'secret', SINETTI_BUILD_ID: 'test-build' };
+const REQUIRED_ENV = {
+  ...process.env,
+  SINETTI_OIDC_ISSUER: 'https://login.example.org',
+  SINETTI_OIDC_CLIENT_ID: 'sinetti',
+  SINETTI_OIDC_CLIENT_SECRET: 'secret',
+  SIGNING_P12_PASSWORD: 'secret',
+  TEMPORAL_DB_PASSWORD: 'secret',
+  SINETTI_BUILD_ID: 'test-build',
+};
 
 describe('production deployment files', () => {
   it('docker-compose.yml passes `docker-compose config` once its required secrets are set', () => {
-    const rendered = execFileSync('docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), 'config'], { env: REQUIRED_ENV, encoding: 'utf8' });
-    for (const service of ['temporal', 'temporal-history', 'temporal-matching', 'temporal-worker', 'temporal-schema', 'postgresql', 'temporal-ui', 'mongo', 'mail', 'api', 'worker', 'bulk-worker']) {
+    const rendered = execFileSync('docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), 'config'], {
+      env: REQUIRED_ENV,
+      encoding: 'utf8',
+    });
+    for (const service of [
+      'temporal',
+      'temporal-history',
+      'temporal-matching',
+      'temporal-worker',
+      'temporal-schema',
+      'postgresql',
+      'temporal-ui',
+      'mongo',
+      'mail',
+      'api',
+      'worker',
+      'bulk-worker',
+    ]) {
       expect(rendered).toMatch(new RegExp(`^  ${service}:`, 'm'));
     }
     expect(rendered).toContain('TEMPORAL_ADDRESS: temporal:7233');
   });
 
   it('runs the server version the cluster tests ran, without auto-setup, with mTLS and restart policies, publishing no Temporal port', () => {
-    const rendered = execFileSync('docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), 'config'], { env: REQUIRED_ENV, encoding: 'utf8' });
+    const rendered = execFileSync('docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), 'config'], {
+      env: REQUIRED_ENV,
+      encoding: 'utf8',
+    });
     expect(rendered).toContain('image: temporalio/server:1.29.1');
     expect(fs.readFileSync(path.join(ROOT, 'scripts', 'install-tools.sh'), 'utf8')).toContain('go.temporal.io/server/cmd/server@v1.29.1');
     expect(rendered).not.toContain('auto-setup');
@@ -25,7 +52,11 @@ describe('production deployment files', () => {
     // The Web UI and the mail inbox on loopback only.
     expect(rendered).toContain('127.0.0.1:8080:8080/tcp');
     expect(rendered).toContain('127.0.0.1:1080:1080/tcp');
-    const longRunning = rendered.split(/^ {2}(?=\S)/m).filter((block) => !/^(temporal-schema|temporal-search-attributes):/.test(block) && /^[\w-]+:\n/.test(block) && /image:|build:/.test(block));
+    const longRunning = rendered
+      .split(/^ {2}(?=\S)/m)
+      .filter(
+        (block) => !/^(temporal-schema|temporal-search-attributes):/.test(block) && /^[\w-]+:\n/.test(block) && /image:|build:/.test(block),
+      );
     expect(longRunning.length).toBeGreaterThanOrEqual(10);
     for (const block of longRunning) expect(block).toContain('restart: unless-stopped');
   });
@@ -33,12 +64,17 @@ describe('production deployment files', () => {
   it('refuses to render without the identity provider, naming what to set', () => {
     const env: NodeJS.ProcessEnv = { ...REQUIRED_ENV };
     delete env.SINETTI_OIDC_ISSUER;
-    expect(() => execFileSync('docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), 'config', '-q'], { env, stdio: 'pipe' })).toThrow(/OpenID Provider for staff sign-in/);
+    expect(() =>
+      execFileSync('docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), 'config', '-q'], { env, stdio: 'pipe' }),
+    ).toThrow(/OpenID Provider for staff sign-in/);
   });
 
   it('registers on a production cluster exactly the search attributes the dev server gets', () => {
     const script = fs.readFileSync(path.join(ROOT, 'scripts', 'create-search-attributes.sh'), 'utf8');
-    const listed = /ATTRIBUTES="([^"]+)"/.exec(script)![1].split(' ').map((pair) => pair.split('='));
+    const listed = /ATTRIBUTES="([^"]+)"/
+      .exec(script)![1]
+      .split(' ')
+      .map((pair) => pair.split('='));
     expect(Object.fromEntries(listed)).toEqual(CUSTOM_SEARCH_ATTRIBUTES);
   });
 });

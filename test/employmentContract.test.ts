@@ -8,12 +8,24 @@ import { attachment, mailTo, waitForMail } from './support/mailbox';
 import { pdfsig, qpdfCheck, summarisePdfsig } from './support/pdfTools';
 import { expectArchivalPdf } from './signing/ltvFixtures';
 import {
-  type ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, openSigningPage, signThroughPage, sleep, uniqueEmail,
+  type ContractHarness,
+  contractRequest,
+  HR_TOKEN,
+  invitationLink,
+  openContractHarness,
+  openSigningPage,
+  signThroughPage,
+  sleep,
+  uniqueEmail,
 } from './support/contractHarness';
 
 let harness: ContractHarness;
-beforeAll(async () => { harness = await openContractHarness('contract'); });
-afterAll(async () => { await harness?.close(); });
+beforeAll(async () => {
+  harness = await openContractHarness('contract');
+});
+afterAll(async () => {
+  await harness?.close();
+});
 
 const people = () => ({ employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') });
 
@@ -24,11 +36,23 @@ async function sendContract(body: object): Promise<string> {
 }
 
 async function expectSealedWithSignatures(contractId: string, signerCount: number): Promise<Buffer> {
-  const sealed = await harness.api().get(`/api/contracts/${contractId}/sealed.pdf`).set('Authorization', `Bearer ${HR_TOKEN}`).buffer(true)
-    .parse((res, done) => { const chunks: Buffer[] = []; res.on('data', (c: Buffer) => chunks.push(c)); res.on('end', () => done(null, Buffer.concat(chunks))); });
+  const sealed = await harness
+    .api()
+    .get(`/api/contracts/${contractId}/sealed.pdf`)
+    .set('Authorization', `Bearer ${HR_TOKEN}`)
+    .buffer(true)
+    .parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
   expect(sealed.status).toBe(200);
   const pdf = sealed.body as Buffer;
-  expect(summarisePdfsig(await pdfsig(pdf))).toEqual({ signatures: signerCount + 1, valid: signerCount + 1, lastCoversWholeDocument: true });
+  expect(summarisePdfsig(await pdfsig(pdf))).toEqual({
+    signatures: signerCount + 1,
+    valid: signerCount + 1,
+    lastCoversWholeDocument: true,
+  });
   expect((await qpdfCheck(pdf)).ok).toBe(true);
   await expectArchivalPdf(pdf);
   return pdf;
@@ -72,7 +96,9 @@ describe('employment contract, end to end on the real stack', () => {
         expect(mails).toHaveLength(2);
         const completed = mails[1];
         expect(completed.attachments?.[0]?.contentType).toBe('application/pdf');
-        expect((await attachment(completed, completed.attachments![0].generatedFileName ?? completed.attachments![0].fileName)).equals(pdf)).toBe(true);
+        expect(
+          (await attachment(completed, completed.attachments![0].generatedFileName ?? completed.attachments![0].fileName)).equals(pdf),
+        ).toBe(true);
       }
       const hrMails = await waitForMail(who.hr, 1);
       expect(hrMails).toHaveLength(1);
@@ -84,7 +110,12 @@ describe('employment contract, end to end on the real stack', () => {
       expect(receipt.documentSha256).toBeUndefined();
 
       const [archived] = await new Archive().forProcess(contractId);
-      expect(archived.metadata).toMatchObject({ taskClass: '02 01 01', retentionPeriod: 50, personalData: 'contains', publicityClass: 'Osittain salassa pidettävä' });
+      expect(archived.metadata).toMatchObject({
+        taskClass: '02 01 01',
+        retentionPeriod: 50,
+        personalData: 'contains',
+        publicityClass: 'Osittain salassa pidettävä',
+      });
       expect(archived.sha256).toBe(result.sealedSha256);
 
       const description = await handle.describe();
@@ -92,13 +123,24 @@ describe('employment contract, end to end on the real stack', () => {
       expect(description.searchAttributes.ProcessStatus).toEqual(['completed']);
 
       const detail = await harness.api().get(`/api/contracts/${contractId}`).set('Authorization', `Bearer ${HR_TOKEN}`);
-      expect(detail.body.history.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining([
-        'contract.created', 'contract.prepared', 'contract.invited', 'contract.viewed', 'contract.signed', 'contract.all_signed', 'contract.sealed', 'contract.delivered', 'contract.archived',
-      ]));
+      expect(detail.body.history.map((e: { action: string }) => e.action)).toEqual(
+        expect.arrayContaining([
+          'contract.created',
+          'contract.prepared',
+          'contract.invited',
+          'contract.viewed',
+          'contract.signed',
+          'contract.all_signed',
+          'contract.sealed',
+          'contract.delivered',
+          'contract.archived',
+        ]),
+      );
 
       const history = await handle.fetchHistory();
       const historyText = historyToJSON(history);
-      for (const personal of ['Meikäläinen', 'Esimies', who.employee, who.employer, who.hr, 'Kotikatu']) expect(historyText).not.toContain(personal);
+      for (const personal of ['Meikäläinen', 'Esimies', who.employee, who.employer, who.hr, 'Kotikatu'])
+        expect(historyText).not.toContain(personal);
       // Recorded under the name of the workflow's latest version; the earlier versions' histories stay and replay too.
       if (process.env.SINETTI_RECORD_HISTORIES === '1') {
         fs.writeFileSync(path.join(__dirname, 'histories', 'employmentContractWorkflow-v3-seal-in-one-step.json'), historyText);

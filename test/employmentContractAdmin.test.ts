@@ -7,14 +7,27 @@ import type { EmploymentContractState } from '../workflows/employmentContract';
 import { mailTo, waitForMail } from './support/mailbox';
 import { pdfsig, summarisePdfsig } from './support/pdfTools';
 import {
-  type ContractHarness, contractRequest, HR_TOKEN, invitationLink, linkIn, openContractHarness, openSigningPage, signThroughPage, sleep, uniqueEmail,
+  type ContractHarness,
+  contractRequest,
+  HR_TOKEN,
+  invitationLink,
+  linkIn,
+  openContractHarness,
+  openSigningPage,
+  signThroughPage,
+  sleep,
+  uniqueEmail,
 } from './support/contractHarness';
 
 /** An administrator acting on a real contract through the admin API: remind, extend, reassign, cancel. */
 
 let harness: ContractHarness;
-beforeAll(async () => { harness = await openContractHarness('contract-admin'); });
-afterAll(async () => { await harness?.close(); });
+beforeAll(async () => {
+  harness = await openContractHarness('contract-admin');
+});
+afterAll(async () => {
+  await harness?.close();
+});
 
 const ADMIN = { Authorization: 'Bearer dev-admin-token' };
 const ADMIN_ACTOR = 'staff:admin:dev-admin';
@@ -58,7 +71,13 @@ describe('admin actions on an employment contract', () => {
       expect(extended.body.result.deadlineAt).toBe(later);
 
       // Reassign the employee's turn to a stand-in.
-      const reassigned = await act(contractId, { action: 'reassign', reason: 'Wrong person was named', participantId: 'signer-1', email: stand_in, name: 'Ville Varanen' });
+      const reassigned = await act(contractId, {
+        action: 'reassign',
+        reason: 'Wrong person was named',
+        participantId: 'signer-1',
+        email: stand_in,
+        name: 'Ville Varanen',
+      });
       expect(reassigned.status).toBe(200);
       const replacementId = reassigned.body.result.participants[0].participantId as string;
       expect(replacementId).toBe('signer-1-r1');
@@ -84,10 +103,21 @@ describe('admin actions on an employment contract', () => {
       const handle = harness.stack.client.workflow.getHandle(contractId);
       const result = (await handle.result()) as EmploymentContractState;
       expect(result.status).toBe('completed');
-      expect(result.round.signers.map((s) => [s.participantId, s.status])).toEqual([[replacementId, 'signed'], ['signer-2', 'signed']]);
+      expect(result.round.signers.map((s) => [s.participantId, s.status])).toEqual([
+        [replacementId, 'signed'],
+        ['signer-2', 'signed'],
+      ]);
 
-      const sealed = await harness.api().get(`/api/contracts/${contractId}/sealed.pdf`).set(hr()).buffer(true)
-        .parse((res, done) => { const chunks: Buffer[] = []; res.on('data', (c: Buffer) => chunks.push(c)); res.on('end', () => done(null, Buffer.concat(chunks))); });
+      const sealed = await harness
+        .api()
+        .get(`/api/contracts/${contractId}/sealed.pdf`)
+        .set(hr())
+        .buffer(true)
+        .parse((res, done) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => done(null, Buffer.concat(chunks)));
+        });
       expect(summarisePdfsig(await pdfsig(sealed.body as Buffer))).toEqual({ signatures: 3, valid: 3, lastCoversWholeDocument: true });
 
       // The sealed contract goes to the people who signed, not to the replaced one.
@@ -98,14 +128,28 @@ describe('admin actions on an employment contract', () => {
       // Every action is audited with the admin and the reason; the process's own trail says who took over.
       expect(await adminEvents(contractId)).toEqual([
         expect.objectContaining({ action: 'admin.remind', actor: ADMIN_ACTOR, details: { reason: 'Signer asked for the link again' } }),
-        expect.objectContaining({ action: 'admin.extend', actor: ADMIN_ACTOR, details: { reason: 'Employee is travelling', deadlineAt: later } }),
-        expect.objectContaining({ action: 'admin.reassign', actor: ADMIN_ACTOR, details: { reason: 'Wrong person was named', participantId: 'signer-1' } }),
+        expect.objectContaining({
+          action: 'admin.extend',
+          actor: ADMIN_ACTOR,
+          details: { reason: 'Employee is travelling', deadlineAt: later },
+        }),
+        expect.objectContaining({
+          action: 'admin.reassign',
+          actor: ADMIN_ACTOR,
+          details: { reason: 'Wrong person was named', participantId: 'signer-1' },
+        }),
       ]);
       const trail = await new AuditLog().forProcess(contractId);
-      expect(trail).toEqual(expect.arrayContaining([
-        expect.objectContaining({ action: 'contract.reassigned', actor: ADMIN_ACTOR, details: expect.objectContaining({ participantId: 'signer-1', replacementId, reason: 'Wrong person was named' }) }),
-        expect.objectContaining({ action: 'contract.signed', actor: `participant:${replacementId}` }),
-      ]));
+      expect(trail).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            action: 'contract.reassigned',
+            actor: ADMIN_ACTOR,
+            details: expect.objectContaining({ participantId: 'signer-1', replacementId, reason: 'Wrong person was named' }),
+          }),
+          expect.objectContaining({ action: 'contract.signed', actor: `participant:${replacementId}` }),
+        ]),
+      );
 
       // The new person's name and address stay out of the history, as everyone else's do.
       const historyText = historyToJSON(await handle.fetchHistory());
@@ -116,7 +160,7 @@ describe('admin actions on an employment contract', () => {
     });
   });
 
-  it('cancels through the process\'s own path, so everyone is told', async () => {
+  it("cancels through the process's own path, so everyone is told", async () => {
     const who = people();
     await harness.stack.withWorker(async () => {
       const contractId = await sendContract(contractRequest(who, { maxReminders: 0 }));
@@ -127,7 +171,9 @@ describe('admin actions on an employment contract', () => {
       const [, ended] = await waitForMail(who.employee, 2);
       expect(ended.text).toContain('Position was withdrawn');
       expect(await waitForMail(who.hr, 1)).toHaveLength(1);
-      expect(await adminEvents(contractId)).toEqual([expect.objectContaining({ action: 'admin.cancel', actor: ADMIN_ACTOR, details: { reason: 'Position was withdrawn' } })]);
+      expect(await adminEvents(contractId)).toEqual([
+        expect.objectContaining({ action: 'admin.cancel', actor: ADMIN_ACTOR, details: { reason: 'Position was withdrawn' } }),
+      ]);
       // A finished process refuses further actions and nothing is recorded.
       expect((await act(contractId, { action: 'remind', reason: 'too late' })).status).toBe(409);
       expect(await adminEvents(contractId)).toHaveLength(1);
@@ -141,12 +187,30 @@ describe('admin actions on an employment contract', () => {
       expect((await signThroughPage(harness, await invitationLink(who.employee), 'Maija Meikäläinen')).status).toBe(303);
       await invitationLink(who.employer);
 
-      const signed = await act(contractId, { action: 'reassign', reason: 'mistake', participantId: 'signer-1', email: uniqueEmail('x'), name: 'X Y' });
+      const signed = await act(contractId, {
+        action: 'reassign',
+        reason: 'mistake',
+        participantId: 'signer-1',
+        email: uniqueEmail('x'),
+        name: 'X Y',
+      });
       expect(signed.status).toBe(409);
       expect(signed.body.error).toBe('already_decided');
-      const duplicate = await act(contractId, { action: 'reassign', reason: 'mistake', participantId: 'signer-2', email: who.employee, name: 'X Y' });
+      const duplicate = await act(contractId, {
+        action: 'reassign',
+        reason: 'mistake',
+        participantId: 'signer-2',
+        email: who.employee,
+        name: 'X Y',
+      });
       expect(duplicate.status).toBe(400);
-      const unknown = await act(contractId, { action: 'reassign', reason: 'mistake', participantId: 'signer-9', email: uniqueEmail('x'), name: 'X Y' });
+      const unknown = await act(contractId, {
+        action: 'reassign',
+        reason: 'mistake',
+        participantId: 'signer-9',
+        email: uniqueEmail('x'),
+        name: 'X Y',
+      });
       expect(unknown.status).toBe(404);
 
       expect(await adminEvents(contractId)).toEqual([]);

@@ -1,12 +1,24 @@
 import { EmploymentContracts } from '../store/employmentContracts';
 import { mailTo, waitForMail } from './support/mailbox';
 import { samplePdf } from './support/samplePdf';
-import { type ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, sleep, uniqueEmail } from './support/contractHarness';
+import {
+  type ContractHarness,
+  contractRequest,
+  HR_TOKEN,
+  invitationLink,
+  openContractHarness,
+  sleep,
+  uniqueEmail,
+} from './support/contractHarness';
 
 const UPLOAD_LIMIT = 200_000;
 let harness: ContractHarness;
-beforeAll(async () => { harness = await openContractHarness('contract-input', { MAX_DOCUMENT_BYTES: String(UPLOAD_LIMIT) }); });
-afterAll(async () => { await harness?.close(); });
+beforeAll(async () => {
+  harness = await openContractHarness('contract-input', { MAX_DOCUMENT_BYTES: String(UPLOAD_LIMIT) });
+});
+afterAll(async () => {
+  await harness?.close();
+});
 
 const hr = () => ({ Authorization: `Bearer ${HR_TOKEN}` });
 
@@ -26,7 +38,11 @@ describe('employment contract: bad input gets a 4xx naming the field, and nothin
     ['both terms and an uploaded PDF', { documentVersionId: 'abc' }, 'terms'],
     ['a missing duty description', { terms: { ...terms, duties: '' } }, 'terms.duties'],
   ])('refuses %s', async (_what, change, field) => {
-    const response = await harness.api().post('/api/contracts').set(hr()).send({ ...base, ...change });
+    const response = await harness
+      .api()
+      .post('/api/contracts')
+      .set(hr())
+      .send({ ...base, ...change });
     expect(response.status).toBe(400);
     expect(response.body.error).toBe('invalid_request');
     expect(response.body.details.map((d: { field: string }) => d.field)).toContain(field);
@@ -34,13 +50,22 @@ describe('employment contract: bad input gets a 4xx naming the field, and nothin
   });
 
   it('refuses an unknown uploaded document', async () => {
-    const response = await harness.api().post('/api/contracts').set(hr()).send({ ...base, terms: undefined, documentVersionId: 'no-such-version' });
+    const response = await harness
+      .api()
+      .post('/api/contracts')
+      .set(hr())
+      .send({ ...base, terms: undefined, documentVersionId: 'no-such-version' });
     expect(response.status).toBe(400);
     expect(response.body.details[0].field).toBe('documentVersionId');
   });
 
   it('refuses a non-PDF and an oversize upload before storing anything', async () => {
-    const notPdf = await harness.api().post('/api/documents').set(hr()).type('application/pdf').send(Buffer.from('hello, this is not a PDF'));
+    const notPdf = await harness
+      .api()
+      .post('/api/documents')
+      .set(hr())
+      .type('application/pdf')
+      .send(Buffer.from('hello, this is not a PDF'));
     expect(notPdf.status).toBe(422);
     expect(notPdf.body.error).toBe('not_pdf');
     const huge = Buffer.concat([await samplePdf(1), Buffer.alloc(UPLOAD_LIMIT + 1, 0x20)]);
@@ -61,10 +86,20 @@ describe('employment contract: bad input gets a 4xx naming the field, and nothin
 
   it('accepts an uploaded PDF instead of the template and sends it for signature', async () => {
     const people = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
-    const upload = await harness.api().post('/api/documents').set(hr()).set('X-File-Name', 'sopimus.pdf').type('application/pdf').send(await samplePdf(2, 'Uploaded contract'));
+    const upload = await harness
+      .api()
+      .post('/api/documents')
+      .set(hr())
+      .set('X-File-Name', 'sopimus.pdf')
+      .type('application/pdf')
+      .send(await samplePdf(2, 'Uploaded contract'));
     expect(upload.status).toBe(201);
     await harness.stack.withWorker(async () => {
-      const created = await harness.api().post('/api/contracts').set(hr()).send({ ...contractRequest(people), terms: undefined, documentVersionId: upload.body.versionId, title: 'Työsopimus (liite)' });
+      const created = await harness
+        .api()
+        .post('/api/contracts')
+        .set(hr())
+        .send({ ...contractRequest(people), terms: undefined, documentVersionId: upload.body.versionId, title: 'Työsopimus (liite)' });
       expect(created.status).toBe(201);
       const link = await invitationLink(people.employee);
       const page = await harness.api().get(link.path);

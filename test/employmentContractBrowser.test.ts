@@ -1,7 +1,15 @@
 import { type Browser, type Page } from 'playwright-core';
 import { axeViolations, launchChromium } from './support/browser';
 import type { EmploymentContractState } from '../workflows/employmentContract';
-import { type ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, signThroughPage, uniqueEmail } from './support/contractHarness';
+import {
+  type ContractHarness,
+  contractRequest,
+  HR_TOKEN,
+  invitationLink,
+  openContractHarness,
+  signThroughPage,
+  uniqueEmail,
+} from './support/contractHarness';
 
 /** The signer's side in real Chromium on a phone-sized screen, from the link in the real e-mail. */
 
@@ -29,7 +37,13 @@ describe('signing on a phone in a real browser', () => {
       const link = await invitationLink(who.employee);
       expect(link.url.startsWith(harness.baseUrl)).toBe(true);
 
-      const context = await browser.newContext({ viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'fi-FI' });
+      const context = await browser.newContext({
+        viewport: { width: 375, height: 667 },
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+        locale: 'fi-FI',
+      });
       const page = await context.newPage();
       await page.goto(link.url);
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Allekirjoita asiakirja');

@@ -5,12 +5,25 @@ import type { EmploymentContractState } from '../workflows/employmentContract';
 import { decideUpdate } from '../workflows/signingRound';
 import { mailTo, waitForMail } from './support/mailbox';
 import {
-  type ContractHarness, contractRequest, declineThroughPage, HR_TOKEN, invitationLink, openContractHarness, openSigningPage, signThroughPage, sleep, uniqueEmail,
+  type ContractHarness,
+  contractRequest,
+  declineThroughPage,
+  HR_TOKEN,
+  invitationLink,
+  openContractHarness,
+  openSigningPage,
+  signThroughPage,
+  sleep,
+  uniqueEmail,
 } from './support/contractHarness';
 
 let harness: ContractHarness;
-beforeAll(async () => { harness = await openContractHarness('contract-endings'); });
-afterAll(async () => { await harness?.close(); });
+beforeAll(async () => {
+  harness = await openContractHarness('contract-endings');
+});
+afterAll(async () => {
+  await harness?.close();
+});
 
 const people = () => ({ employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') });
 const hr = () => ({ Authorization: `Bearer ${HR_TOKEN}` });
@@ -44,7 +57,11 @@ describe('employment contract endings and misuse', () => {
       expect((await signThroughPage(harness, employeeLink, 'Maija Meikäläinen')).status).toBe(303);
       const employerLink = await invitationLink(who.employer);
 
-      const missingReason = await harness.api().post(`${employerLink.path.split('?')[0]}/decline`).type('form').send({ documentSha256: 'x', reason: ' ' });
+      const missingReason = await harness
+        .api()
+        .post(`${employerLink.path.split('?')[0]}/decline`)
+        .type('form')
+        .send({ documentSha256: 'x', reason: ' ' });
       expect(missingReason.status).toBe(400);
       expect(missingReason.text).toContain('aria-invalid="true"');
 
@@ -80,7 +97,13 @@ describe('employment contract endings and misuse', () => {
       expect(result.round.signers[0].remindersSent).toBe(3);
 
       const mails = await waitForMail(who.employee, 5);
-      expect(mails.map((m) => m.subject.split(':')[0])).toEqual(['Allekirjoituspyyntö', 'Muistutus', 'Muistutus', 'Muistutus', 'Päättynyt']);
+      expect(mails.map((m) => m.subject.split(':')[0])).toEqual([
+        'Allekirjoituspyyntö',
+        'Muistutus',
+        'Muistutus',
+        'Muistutus',
+        'Päättynyt',
+      ]);
       // The employer's turn never came, so the employer was never bothered.
       expect(await mailTo(who.employer)).toHaveLength(0);
       expect(await waitForMail(who.hr, 1)).toHaveLength(1);
@@ -121,7 +144,7 @@ describe('employment contract endings and misuse', () => {
     });
   });
 
-  it('refuses signing out of turn, twice, against a stale hash, with another signer\'s name, or without consent', async () => {
+  it("refuses signing out of turn, twice, against a stale hash, with another signer's name, or without consent", async () => {
     const who = people();
     await harness.stack.withWorker(async () => {
       const contractId = await sendContract(contractRequest(who, { maxReminders: 0 }));
@@ -130,8 +153,16 @@ describe('employment contract endings and misuse', () => {
       const current = page.documentSha256!;
 
       // The employer's turn has not come: their decision is refused, and there is nothing to resend yet.
-      expect(await rejection(updateProcess(harness.stack.client, contractId, decideUpdate, { participantId: 'signer-2', decision: 'sign', documentSha256: current, evidenceId: 'x' })))
-        .toEqual({ code: 'not_your_turn', status: 409 });
+      expect(
+        await rejection(
+          updateProcess(harness.stack.client, contractId, decideUpdate, {
+            participantId: 'signer-2',
+            decision: 'sign',
+            documentSha256: current,
+            evidenceId: 'x',
+          }),
+        ),
+      ).toEqual({ code: 'not_your_turn', status: 409 });
       const resend = await harness.api().post(`/api/contracts/${contractId}/resend`).set(hr()).send({ participantId: 'signer-2' });
       expect(resend.status).toBe(409);
       expect(resend.body.error).toBe('not_invited');
@@ -150,7 +181,11 @@ describe('employment contract endings and misuse', () => {
       const otherName = await signThroughPage(harness, link, 'Erkki Esimies', current);
       expect(otherName.status).toBe(400);
       expect(otherName.text).toContain('id="typedName-error"');
-      const noConsent = await harness.api().post(`${link.path.split('?')[0]}/sign`).type('form').send({ documentSha256: current, typedName: 'Maija Meikäläinen' });
+      const noConsent = await harness
+        .api()
+        .post(`${link.path.split('?')[0]}/sign`)
+        .type('form')
+        .send({ documentSha256: current, typedName: 'Maija Meikäläinen' });
       expect(noConsent.status).toBe(400);
       expect(noConsent.text).toContain('id="consent-error"');
 
@@ -159,12 +194,22 @@ describe('employment contract endings and misuse', () => {
       const twice = await signThroughPage(harness, link, 'Maija Meikäläinen', current);
       expect(twice.status).toBe(200);
       expect(twice.text).toContain('Kiitos, allekirjoitit');
-      expect(await rejection(updateProcess(harness.stack.client, contractId, decideUpdate, { participantId: 'signer-1', decision: 'sign', documentSha256: current, evidenceId: 'y' })))
-        .toEqual({ code: 'already_decided', status: 409 });
+      expect(
+        await rejection(
+          updateProcess(harness.stack.client, contractId, decideUpdate, {
+            participantId: 'signer-1',
+            decision: 'sign',
+            documentSha256: current,
+            evidenceId: 'y',
+          }),
+        ),
+      ).toEqual({ code: 'already_decided', status: 409 });
 
       // HR can resend the employer's invitation (the first link stops working) and extend the deadline.
       const employerFirst = await invitationLink(who.employer);
-      expect((await harness.api().post(`/api/contracts/${contractId}/resend`).set(hr()).send({ participantId: 'signer-2' })).status).toBe(200);
+      expect((await harness.api().post(`/api/contracts/${contractId}/resend`).set(hr()).send({ participantId: 'signer-2' })).status).toBe(
+        200,
+      );
       const employerSecond = await invitationLink(who.employer, 2);
       expect(employerSecond.token).not.toBe(employerFirst.token);
       expect((await openSigningPage(harness, employerFirst)).status).toBe(410);

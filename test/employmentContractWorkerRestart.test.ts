@@ -2,7 +2,16 @@ import { type ChildProcess } from 'node:child_process';
 import type { EmploymentContractState } from '../workflows/employmentContract';
 import { mailTo } from './support/mailbox';
 import { killHard, startWorkerProcess } from './support/workerProcess';
-import { type ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, signThroughPage, sleep, uniqueEmail } from './support/contractHarness';
+import {
+  type ContractHarness,
+  contractRequest,
+  HR_TOKEN,
+  invitationLink,
+  openContractHarness,
+  signThroughPage,
+  sleep,
+  uniqueEmail,
+} from './support/contractHarness';
 
 /**
  * The worker is a real process (`npm run worker`'s entry point). It is
@@ -11,9 +20,12 @@ import { type ContractHarness, contractRequest, HR_TOKEN, invitationLink, openCo
  */
 
 let harness: ContractHarness;
-beforeAll(async () => { harness = await openContractHarness('contract-restart'); });
-afterAll(async () => { await harness?.close(); });
-
+beforeAll(async () => {
+  harness = await openContractHarness('contract-restart');
+});
+afterAll(async () => {
+  await harness?.close();
+});
 
 const startWorker = () => startWorkerProcess(harness.stack.config);
 
@@ -23,7 +35,11 @@ describe('worker killed in the middle of a contract', () => {
     const first = await startWorker();
     let second: ChildProcess | undefined;
     try {
-      const created = await harness.api().post('/api/contracts').set('Authorization', `Bearer ${HR_TOKEN}`).send(contractRequest(who, { maxReminders: 0 }));
+      const created = await harness
+        .api()
+        .post('/api/contracts')
+        .set('Authorization', `Bearer ${HR_TOKEN}`)
+        .send(contractRequest(who, { maxReminders: 0 }));
       expect(created.status).toBe(201);
       const employeeLink = await invitationLink(who.employee);
       expect((await signThroughPage(harness, employeeLink, 'Maija Meikäläinen')).status).toBe(303);
@@ -44,7 +60,7 @@ describe('worker killed in the middle of a contract', () => {
       if (first.exitCode === null && first.signalCode === null) await killHard(first);
       if (second) await killHard(second);
     }
-  // If the kill lands while an activity runs, the new worker retries it only after that activity's
-  // start-to-close timeout (2 minutes), so the test allows for one such wait.
+    // If the kill lands while an activity runs, the new worker retries it only after that activity's
+    // start-to-close timeout (2 minutes), so the test allows for one such wait.
   }, 300_000);
 });

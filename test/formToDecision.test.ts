@@ -28,12 +28,19 @@ const HANDLER = { Authorization: 'Bearer dev-handler-token' };
 
 let stack: TestStack;
 let app: Express;
-beforeAll(async () => { stack = await openTestStack('form'); app = letterApi(stack); });
+beforeAll(async () => {
+  stack = await openTestStack('form');
+  app = letterApi(stack);
+});
 const started: string[] = [];
 afterAll(async () => {
   // The decision letters are followed on after their cases end; stop them so no test leaves a running process behind.
   for (const applicationId of started) {
-    for (const letter of ['decision-letter', 'rectification-letter']) await stack.client.workflow.getHandle(`${applicationId}-${letter}`).terminate('test finished').catch(() => undefined);
+    for (const letter of ['decision-letter', 'rectification-letter'])
+      await stack.client.workflow
+        .getHandle(`${applicationId}-${letter}`)
+        .terminate('test finished')
+        .catch(() => undefined);
   }
   await stopEventPoller(stack);
   await stack?.close();
@@ -47,13 +54,27 @@ function freshBusinessId(): string {
   }
 }
 
-const pdfAttachment = async (field: string) => ({ field, fileName: `${field}.pdf`, contentType: 'application/pdf', contentBase64: (await samplePdf(1, field)).toString('base64') });
+const pdfAttachment = async (field: string) => ({
+  field,
+  fileName: `${field}.pdf`,
+  contentType: 'application/pdf',
+  contentBase64: (await samplePdf(1, field)).toString('base64'),
+});
 
 async function grantValues(overrides: Record<string, string> = {}) {
   return {
-    associationName: 'Esimerkkilän Partiolaiset ry', businessId: freshBusinessId(), street: 'Partiotie 3', postalCode: '33100', city: 'Tampere',
-    contactName: 'Liisa Lippukunta', email: `grant-${randomUUID().slice(0, 8)}@example.fi`, purpose: 'Kesäleirin kuljetukset ja välineet.',
-    amountApplied: '1500,00', budgetTotal: '8000', iban: 'FI21 1234 5600 0007 85', ...overrides,
+    associationName: 'Esimerkkilän Partiolaiset ry',
+    businessId: freshBusinessId(),
+    street: 'Partiotie 3',
+    postalCode: '33100',
+    city: 'Tampere',
+    contactName: 'Liisa Lippukunta',
+    email: `grant-${randomUUID().slice(0, 8)}@example.fi`,
+    purpose: 'Kesäleirin kuljetukset ja välineet.',
+    amountApplied: '1500,00',
+    budgetTotal: '8000',
+    iban: 'FI21 1234 5600 0007 85',
+    ...overrides,
   };
 }
 
@@ -68,7 +89,14 @@ async function stateOf(applicationId: string): Promise<FormToDecisionState> {
 }
 
 const reach = (applicationId: string, status: FormToDecisionState['status'], timeoutMs = 30_000) =>
-  waitUntil(`${applicationId} ${status}`, async () => { const s = await stateOf(applicationId); return s.status === status && s; }, timeoutMs);
+  waitUntil(
+    `${applicationId} ${status}`,
+    async () => {
+      const s = await stateOf(applicationId);
+      return s.status === status && s;
+    },
+    timeoutMs,
+  );
 
 const linkIn = (text: string) => /\/hakemus\/([\w-]+)\?lang=/.exec(text)?.[1];
 
@@ -94,8 +122,18 @@ describe('bad input to the form API: field-level 4xx, nothing stored', () => {
     ['an identity code with an impossible date', '310252-308T', 'identity_code_date'],
   ])('refuses %s', async (_what, identityCode, code) => {
     const response = await submit('kulukorvaus', {
-      roundId, language: 'en',
-      values: { fullName: 'Matti Vaalilautakunta', identityCode, email: 'matti@example.fi', meetingDate: '2026-04-12', trips: 'Koti–kunnantalo', kilometres: '12', amountClaimed: '25,50', iban: 'FI2112345600000785' },
+      roundId,
+      language: 'en',
+      values: {
+        fullName: 'Matti Vaalilautakunta',
+        identityCode,
+        email: 'matti@example.fi',
+        meetingDate: '2026-04-12',
+        trips: 'Koti–kunnantalo',
+        kilometres: '12',
+        amountClaimed: '25,50',
+        iban: 'FI2112345600000785',
+      },
     });
     expect(response.status).toBe(400);
     expect(response.body.details).toEqual([expect.objectContaining({ field: 'identityCode', code })]);
@@ -104,10 +142,21 @@ describe('bad input to the form API: field-level 4xx, nothing stored', () => {
 
   it('refuses a wrong attachment type, a too large attachment and a missing required one', async () => {
     const body = await base();
-    const wrongType = await submit('avustushakemus', { ...body, attachments: [{ ...body.attachments[0], contentType: 'application/x-msdownload', fileName: 'budget.exe' }] });
+    const wrongType = await submit('avustushakemus', {
+      ...body,
+      attachments: [{ ...body.attachments[0], contentType: 'application/x-msdownload', fileName: 'budget.exe' }],
+    });
     expect(wrongType.status).toBe(400);
     expect(wrongType.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'budget', code: 'attachment_type' })]));
-    const tooLarge = await submit('avustushakemus', { ...body, attachments: [{ ...body.attachments[0], contentBase64: Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(5 * 1024 * 1024, 1)]).toString('base64') }] });
+    const tooLarge = await submit('avustushakemus', {
+      ...body,
+      attachments: [
+        {
+          ...body.attachments[0],
+          contentBase64: Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(5 * 1024 * 1024, 1)]).toString('base64'),
+        },
+      ],
+    });
     expect(tooLarge.status).toBe(400);
     expect(tooLarge.body.details).toEqual([expect.objectContaining({ field: 'budget', code: 'attachment_size' })]);
     const missing = await submit('avustushakemus', { ...body, attachments: [] });
@@ -124,13 +173,22 @@ describe('bad input to the form API: field-level 4xx, nothing stored', () => {
   it("keeps the handler's API to handlers", async () => {
     expect((await request(app).get(`/api/rounds/${roundId}/applications`)).status).toBe(401);
     expect((await request(app).get(`/api/rounds/${roundId}/applications`).set({ Authorization: 'Bearer dev-hr-token' })).status).toBe(403);
-    expect((await request(app).post('/api/applications/application-x/decision').set({ Authorization: 'Bearer dev-hr-token' }).send({})).status).toBe(403);
+    expect(
+      (await request(app).post('/api/applications/application-x/decision').set({ Authorization: 'Bearer dev-hr-token' }).send({})).status,
+    ).toBe(403);
   });
 
   it('refuses a second payment of the same decision by its idempotency key', async () => {
     const finance = new LocalFinanceSimulator();
     const caseNumber = `test-${randomUUID()}`;
-    const order = { idempotencyKey: `${caseNumber}/decision`, caseNumber, payeeName: 'Yhdistys ry', iban: 'FI2112345600000785', amount: '10.00', reference: caseNumber };
+    const order = {
+      idempotencyKey: `${caseNumber}/decision`,
+      caseNumber,
+      payeeName: 'Yhdistys ry',
+      iban: 'FI2112345600000785',
+      amount: '10.00',
+      reference: caseNumber,
+    };
     const first = await finance.orderPayment(order);
     await expect(finance.orderPayment({ ...order, amount: '20.00' })).rejects.toThrow(PaymentAlreadyOrderedError);
     await expect(finance.orderPayment(order)).rejects.toMatchObject({ status: 409, existing: { paymentId: first.paymentId } });
@@ -155,9 +213,19 @@ describe('form to decision on the real stack', () => {
       expect(ack.text).toContain(waiting.caseNumber);
 
       // An approval must grant the amount applied for.
-      const wrong = await request(app).post(`/api/applications/${applicationId}/decision`).set(HANDLER).send({ outcome: 'approve', amount: '1000', reasoning: 'x' });
+      const wrong = await request(app)
+        .post(`/api/applications/${applicationId}/decision`)
+        .set(HANDLER)
+        .send({ outcome: 'approve', amount: '1000', reasoning: 'x' });
       expect(wrong.status).toBe(400);
-      expect((await request(app).post(`/api/applications/${applicationId}/decision`).set(HANDLER).send({ outcome: 'approve', amount: '1500', reasoning: 'Toiminta vastaa avustusperiaatteita.' })).status).toBe(200);
+      expect(
+        (
+          await request(app)
+            .post(`/api/applications/${applicationId}/decision`)
+            .set(HANDLER)
+            .send({ outcome: 'approve', amount: '1500', reasoning: 'Toiminta vastaa avustusperiaatteita.' })
+        ).status,
+      ).toBe(200);
       await reach(applicationId, 'awaiting_signature');
       expect((await request(app).post(`/api/applications/${applicationId}/signature`).set(HANDLER).send({})).status).toBe(200);
       await reach(applicationId, 'rectification_period');
@@ -165,13 +233,22 @@ describe('form to decision on the real stack', () => {
       return stack.client.workflow.getHandle(applicationId).result() as Promise<FormToDecisionState>;
     });
 
-    expect(state).toMatchObject({ status: 'completed', final: true, decision: { outcome: 'approve', amount: '1500.00' }, notification: { channel: 'electronic' } });
+    expect(state).toMatchObject({
+      status: 'completed',
+      final: true,
+      decision: { outcome: 'approve', amount: '1500.00' },
+      notification: { channel: 'electronic' },
+    });
     expect(state.notification!.notifiedOn).toBe(deemedNotificationDate('electronic', new Date(state.notification!.sentAt)));
     expect(state.notification!.periodLastDay).toBe(periodLastDay(state.notification!.notifiedOn, 14));
     expect(state.notification!.periodEndsAt).toBe(endOfFinnishDay(state.notification!.periodLastDay).toISOString());
 
     const record = await new Applications().get(applicationId);
-    expect(record).toMatchObject({ status: 'completed', payment: { amount: '1500.00' }, metadata: { taskClass: '02 05 01', publicityClass: 'Julkinen' } });
+    expect(record).toMatchObject({
+      status: 'completed',
+      payment: { amount: '1500.00' },
+      metadata: { taskClass: '02 05 01', publicityClass: 'Julkinen' },
+    });
     expect(await new LocalFinanceSimulator().paymentsFor(state.caseNumber!)).toHaveLength(1);
     const signed = await new ChunkedDocumentStore(50e6).readVersion(state.decision!.versionId!);
     expect(summarisePdfsig(await pdfsig(signed))).toMatchObject({ signatures: 1, valid: 1 });
@@ -187,8 +264,18 @@ describe('form to decision on the real stack', () => {
     await registerPerson(stack.config, { id: identityCode, mailbox: false });
     const email = `claim-${randomUUID().slice(0, 8)}@example.fi`;
     const submitted = await submit('kulukorvaus', {
-      roundId, language: 'sv',
-      values: { fullName: 'Maija Meikäläinen', identityCode, email, meetingDate: '2026-04-12', trips: 'Hem–kommunhuset', kilometres: '40', amountClaimed: '60', iban: 'FI2112345600000785' },
+      roundId,
+      language: 'sv',
+      values: {
+        fullName: 'Maija Meikäläinen',
+        identityCode,
+        email,
+        meetingDate: '2026-04-12',
+        trips: 'Hem–kommunhuset',
+        kilometres: '40',
+        amountClaimed: '60',
+        iban: 'FI2112345600000785',
+      },
     });
     expect(submitted.status).toBe(201);
     const { applicationId } = submitted.body;
@@ -196,22 +283,39 @@ describe('form to decision on the real stack', () => {
     const state = await stack.withWorker(async () => {
       await reach(applicationId, 'awaiting_decision');
       const deadline = new Date(Date.now() + 60_000).toISOString();
-      const asked = await request(app).post(`/api/applications/${applicationId}/supplementation-request`).set(HANDLER).send({ fields: ['meals', 'receipts'], message: 'Lägg till måltiderna och kvittona.', deadline });
+      const asked = await request(app)
+        .post(`/api/applications/${applicationId}/supplementation-request`)
+        .set(HANDLER)
+        .send({ fields: ['meals', 'receipts'], message: 'Lägg till måltiderna och kvittona.', deadline });
       expect(asked.status).toBe(200);
       await reach(applicationId, 'awaiting_supplementation');
       const mails = await waitForMail(email, 2);
       const token = linkIn(mails.find((m) => m.subject.startsWith('Begäran om komplettering'))!.text)!;
       // Only what was asked for may be answered, and it is checked like the form.
-      const bad = await request(app).post(`/api/applicant/${token}/supplementation`).send({ values: { meals: 'två' } });
+      const bad = await request(app)
+        .post(`/api/applicant/${token}/supplementation`)
+        .send({ values: { meals: 'två' } });
       expect(bad.status).toBe(400);
       expect(bad.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'meals', code: 'integer' })]));
-      const good = await request(app).post(`/api/applicant/${token}/supplementation`).send({ values: { meals: '1' }, attachments: [await pdfAttachment('receipts')] });
+      const good = await request(app)
+        .post(`/api/applicant/${token}/supplementation`)
+        .send({ values: { meals: '1' }, attachments: [await pdfAttachment('receipts')] });
       expect(good.status).toBe(200);
       const back = await reach(applicationId, 'awaiting_decision');
       expect(back.supplementation).toMatchObject({ answered: true });
-      expect((await request(app).post(`/api/applicant/${token}/supplementation`).send({ values: { meals: '2' } })).status).toBe(410);
+      expect(
+        (
+          await request(app)
+            .post(`/api/applicant/${token}/supplementation`)
+            .send({ values: { meals: '2' } })
+        ).status,
+      ).toBe(410);
 
-      await request(app).post(`/api/applications/${applicationId}/decision`).set(HANDLER).send({ outcome: 'partly', amount: '45.50', reasoning: 'Ersättning enligt kilometerersättningen.' }).expect(200);
+      await request(app)
+        .post(`/api/applications/${applicationId}/decision`)
+        .set(HANDLER)
+        .send({ outcome: 'partly', amount: '45.50', reasoning: 'Ersättning enligt kilometerersättningen.' })
+        .expect(200);
       await reach(applicationId, 'awaiting_signature');
       await request(app).post(`/api/applications/${applicationId}/signature`).set(HANDLER).send({}).expect(200);
       await reach(applicationId, 'rectification_period');
@@ -224,7 +328,11 @@ describe('form to decision on the real stack', () => {
       expect((await stateOf(applicationId)).status).toBe('rectification_requested');
       expect((await new Applications().get(applicationId)).payment).toBeUndefined();
       // The answer is a decision of its own: corrected, signed, sent, final after the appeal period.
-      await request(app).post(`/api/applications/${applicationId}/rectification-resolution`).set(HANDLER).send({ resolution: 'corrected', outcome: 'partly', amount: '55,50', reasoning: 'Två måltider ersätts.' }).expect(200);
+      await request(app)
+        .post(`/api/applications/${applicationId}/rectification-resolution`)
+        .set(HANDLER)
+        .send({ resolution: 'corrected', outcome: 'partly', amount: '55,50', reasoning: 'Två måltider ersätts.' })
+        .expect(200);
       await reach(applicationId, 'awaiting_signature');
       await request(app).post(`/api/applications/${applicationId}/signature`).set(HANDLER).send({}).expect(200);
       const appeal = await reach(applicationId, 'appeal_period');
@@ -233,15 +341,27 @@ describe('form to decision on the real stack', () => {
       return stack.client.workflow.getHandle(applicationId).result() as Promise<FormToDecisionState>;
     });
 
-    expect(state).toMatchObject({ status: 'completed', final: true, rectification: { resolution: 'corrected' }, decision: { outcome: 'partly', amount: '55.50' }, notification: { channel: 'paper' } });
+    expect(state).toMatchObject({
+      status: 'completed',
+      final: true,
+      rectification: { resolution: 'corrected' },
+      decision: { outcome: 'partly', amount: '55.50' },
+      notification: { channel: 'paper' },
+    });
     const rectificationDecision = await new ChunkedDocumentStore(50e6).readVersion(state.rectification!.versionId!);
     expect(summarisePdfsig(await pdfsig(rectificationDecision))).toMatchObject({ signatures: 1, valid: 1 });
-    expect(await new Letters().get(`${applicationId}-rectification-letter`)).toMatchObject({ status: expect.any(String), versionId: state.rectification!.versionId });
+    expect(await new Letters().get(`${applicationId}-rectification-letter`)).toMatchObject({
+      status: expect.any(String),
+      versionId: state.rectification!.versionId,
+    });
     expect(state.notification!.notifiedOn).toBe(deemedNotificationDate('paper', new Date(state.notification!.sentAt)));
     expect(state.caseNumber).toMatch(/^\d+\/02\.05\.02\/\d{4}$/);
     expect(await new LocalFinanceSimulator().paymentsFor(state.caseNumber!)).toEqual([expect.objectContaining({ amount: '55.50' })]);
     const [archived] = await new Archive().forProcess(applicationId);
-    expect(archived).toMatchObject({ versionId: state.decision!.versionId, metadata: { taskClass: '02 05 02', publicityClass: 'Osittain salassa pidettävä' } });
+    expect(archived).toMatchObject({
+      versionId: state.decision!.versionId,
+      metadata: { taskClass: '02 05 02', publicityClass: 'Osittain salassa pidettävä' },
+    });
     expect(archived.attachmentVersionIds).toContain(state.rectification!.versionId);
     recordHistoryIfAsked(stack, applicationId, 'formToDecisionWorkflow-rectification');
   });
@@ -253,16 +373,25 @@ describe('form to decision on the real stack', () => {
     const { applicationId } = submitted.body;
     const state = await stack.withWorker(async () => {
       await reach(applicationId, 'awaiting_decision');
-      await request(app).post(`/api/applications/${applicationId}/supplementation-request`).set(HANDLER)
-        .send({ fields: ['annualReport'], message: 'Please add the annual report.', deadline: new Date(Date.now() + 3000).toISOString() }).expect(200);
+      await request(app)
+        .post(`/api/applications/${applicationId}/supplementation-request`)
+        .set(HANDLER)
+        .send({ fields: ['annualReport'], message: 'Please add the annual report.', deadline: new Date(Date.now() + 3000).toISOString() })
+        .expect(200);
       const mails = await waitForMail(values.email, 2);
       const token = linkIn(mails.find((m) => m.subject.startsWith('Please complete'))!.text)!;
       const overdue = await reach(applicationId, 'supplementation_overdue');
       expect(overdue.supplementation).toMatchObject({ answered: false });
-      const late = await request(app).post(`/api/applicant/${token}/supplementation`).send({ attachments: [await pdfAttachment('annualReport')], values: {} });
+      const late = await request(app)
+        .post(`/api/applicant/${token}/supplementation`)
+        .send({ attachments: [await pdfAttachment('annualReport')], values: {} });
       expect(late.status).toBe(410);
       expect((await new Applications().get(applicationId)).attachments).toHaveLength(1);
-      await request(app).post(`/api/applications/${applicationId}/decision`).set(HANDLER).send({ outcome: 'deny', amount: '0', reasoning: 'The annual report is missing.' }).expect(200);
+      await request(app)
+        .post(`/api/applications/${applicationId}/decision`)
+        .set(HANDLER)
+        .send({ outcome: 'deny', amount: '0', reasoning: 'The annual report is missing.' })
+        .expect(200);
       await reach(applicationId, 'awaiting_signature');
       await request(app).post(`/api/applications/${applicationId}/signature`).set(HANDLER).send({}).expect(200);
       return stack.client.workflow.getHandle(applicationId).result() as Promise<FormToDecisionState>;
@@ -277,12 +406,23 @@ describe('form to decision on the real stack', () => {
     expect(list.status).toBe(200);
     expect(list.body).toHaveLength(3);
 
-    const xlsx = await request(app).get(`/api/rounds/${roundId}/export/avustushakemus.xlsx`).set(HANDLER).buffer(true).parse((res, done) => {
-      const chunks: Buffer[] = []; res.on('data', (c: Buffer) => chunks.push(c)); res.on('end', () => done(null, Buffer.concat(chunks)));
-    });
+    const xlsx = await request(app)
+      .get(`/api/rounds/${roundId}/export/avustushakemus.xlsx`)
+      .set(HANDLER)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
     expect(xlsx.status).toBe(200);
     const workbook = new Workbook();
-    await workbook.xlsx.load((xlsx.body as Buffer).buffer.slice((xlsx.body as Buffer).byteOffset, (xlsx.body as Buffer).byteOffset + (xlsx.body as Buffer).length) as ArrayBuffer);
+    await workbook.xlsx.load(
+      (xlsx.body as Buffer).buffer.slice(
+        (xlsx.body as Buffer).byteOffset,
+        (xlsx.body as Buffer).byteOffset + (xlsx.body as Buffer).length,
+      ) as ArrayBuffer,
+    );
     const sheet = workbook.worksheets[0];
     const headers = (sheet.getRow(1).values as unknown[]).slice(1);
     const col = (name: string) => headers.indexOf(name) + 1;
@@ -296,7 +436,11 @@ describe('form to decision on the real stack', () => {
 
     const csv = await request(app).get(`/api/rounds/${roundId}/export/kulukorvaus.csv`).set(HANDLER);
     expect(csv.status).toBe(200);
-    const lines = csv.text.replace(/^\ufeff/, '').trim().split('\r\n').map((l) => l.split(';'));
+    const lines = csv.text
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split('\r\n')
+      .map((l) => l.split(';'));
     expect(lines).toHaveLength(3);
     const header = lines[0];
     expect(lines[1][header.indexOf('Henkilötunnus')]).toMatch(/^\d{6}.\*\*\*.$/);

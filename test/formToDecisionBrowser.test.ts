@@ -39,7 +39,13 @@ function freshBusinessId(): string {
 
 it('fills the grant form on a phone: axe-clean, a wrong IBAN is named at its field, the fixed form is received', async () => {
   const roundId = `browser-${randomUUID().slice(0, 8)}`;
-  const context = await browser.newContext({ viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'fi-FI' });
+  const context = await browser.newContext({
+    viewport: { width: 375, height: 667 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'fi-FI',
+  });
   const page = await context.newPage();
   await page.goto(`${baseUrl}/forms/avustushakemus?round=${roundId}`);
   expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Avustushakemus yhdistyksille');
@@ -58,7 +64,9 @@ it('fills the grant form on a phone: axe-clean, a wrong IBAN is named at its fie
   await fill(/^Haettava summa/, '750,50');
   await fill(/^Toiminnan kokonaisbudjetti/, '3000');
   await fill(/^Tilinumero/, 'FI21 1234 5600 0007 86');
-  await page.getByLabel(/^Talousarvio/).setInputFiles({ name: 'talousarvio.pdf', mimeType: 'application/pdf', buffer: await samplePdf(1, 'Talousarvio') });
+  await page
+    .getByLabel(/^Talousarvio/)
+    .setInputFiles({ name: 'talousarvio.pdf', mimeType: 'application/pdf', buffer: await samplePdf(1, 'Talousarvio') });
   await page.getByRole('button', { name: 'Lähetä hakemus' }).click();
 
   const summary = page.getByRole('alert');
@@ -75,20 +83,41 @@ it('fills the grant form on a phone: axe-clean, a wrong IBAN is named at its fie
   expect(await axeViolations(page)).toEqual([]);
 
   const [stored] = await new Applications().inRound(roundId);
-  expect(stored).toMatchObject({ formId: 'avustushakemus', values: { amountApplied: '750.50', iban: 'FI2112345600000785' }, attachments: [{ field: 'budget', fileName: 'talousarvio.pdf' }] });
+  expect(stored).toMatchObject({
+    formId: 'avustushakemus',
+    values: { amountApplied: '750.50', iban: 'FI2112345600000785' },
+    attachments: [{ field: 'budget', fileName: 'talousarvio.pdf' }],
+  });
   await stack.client.workflow.getHandle(stored._id).terminate('browser test: the form only');
 
   // The pages behind the applicant's personal links: the part of the form asked for, and a rectification request.
-  await new Applications().update(stored._id, { caseNumber: '7/02.05.01/2026', supplementation: { fields: ['purpose', 'annualReport'], message: 'Kertokaa tarkemmin, mihin avustus käytetään, ja liittäkää toimintakertomus.', deadlineAt: new Date(Date.now() + 3600_000).toISOString() } });
+  await new Applications().update(stored._id, {
+    caseNumber: '7/02.05.01/2026',
+    supplementation: {
+      fields: ['purpose', 'annualReport'],
+      message: 'Kertokaa tarkemmin, mihin avustus käytetään, ja liittäkää toimintakertomus.',
+      deadlineAt: new Date(Date.now() + 3600_000).toISOString(),
+    },
+  });
   const links = new ParticipantLinks();
-  const supplementation = await links.issue({ processId: stored._id, participantId: 'applicant', purpose: 'supplementation', expiresAt: new Date(Date.now() + 3600_000) });
+  const supplementation = await links.issue({
+    processId: stored._id,
+    participantId: 'applicant',
+    purpose: 'supplementation',
+    expiresAt: new Date(Date.now() + 3600_000),
+  });
   await page.goto(`${baseUrl}/hakemus/${supplementation}?lang=fi`);
   expect(await page.getByLabel(/^Mihin avustusta haetaan/).count()).toBe(1);
   expect(await page.getByLabel(/^Toimintakertomus/).count()).toBe(1);
   expect(await page.getByLabel(/^Tilinumero/).count()).toBe(0);
   expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
   expect(await axeViolations(page)).toEqual([]);
-  const rectification = await links.issue({ processId: stored._id, participantId: 'applicant', purpose: 'rectification', expiresAt: new Date(Date.now() + 3600_000) });
+  const rectification = await links.issue({
+    processId: stored._id,
+    participantId: 'applicant',
+    purpose: 'rectification',
+    expiresAt: new Date(Date.now() + 3600_000),
+  });
   await page.goto(`${baseUrl}/hakemus/${rectification}?lang=sv`);
   expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Begäran om omprövning: 7/02.05.01/2026');
   expect(await axeViolations(page)).toEqual([]);
@@ -98,7 +127,10 @@ it('fills the grant form on a phone: axe-clean, a wrong IBAN is named at its fie
   expect(await axeViolations(page)).toEqual([]);
 
   // The page in Swedish and English.
-  for (const [language, heading] of [['sv', 'Ansökan om understöd för föreningar'], ['en', 'Grant application for associations']] as const) {
+  for (const [language, heading] of [
+    ['sv', 'Ansökan om understöd för föreningar'],
+    ['en', 'Grant application for associations'],
+  ] as const) {
     await page.goto(`${baseUrl}/forms/avustushakemus?lang=${language}`);
     expect(await page.locator('html').getAttribute('lang')).toBe(language);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(heading);
@@ -110,8 +142,20 @@ it('fills the grant form on a phone: axe-clean, a wrong IBAN is named at its fie
 it("the handler's page: signs in, lists the round with states, opens an application, offers the round's tables; axe-clean", async () => {
   const roundId = `handler-${randomUUID().slice(0, 8)}`;
   await new Applications().create({
-    _id: `application-${randomUUID()}`, formId: 'avustushakemus', roundId, language: 'fi', status: 'awaiting_decision', caseNumber: '12/02.05.01/2026', submittedAt: new Date(),
-    values: { associationName: 'Esimerkkilän Shakkikerho ry', businessId: '0116297-6', amountApplied: '400.00', email: 'shakki@example.fi' }, attachments: [],
+    _id: `application-${randomUUID()}`,
+    formId: 'avustushakemus',
+    roundId,
+    language: 'fi',
+    status: 'awaiting_decision',
+    caseNumber: '12/02.05.01/2026',
+    submittedAt: new Date(),
+    values: {
+      associationName: 'Esimerkkilän Shakkikerho ry',
+      businessId: '0116297-6',
+      amountApplied: '400.00',
+      email: 'shakki@example.fi',
+    },
+    attachments: [],
   });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fi-FI' });
   const page = await context.newPage();
@@ -124,7 +168,9 @@ it("the handler's page: signs in, lists the round with states, opens an applicat
   const row = page.getByRole('row', { name: /Shakkikerho/ });
   await row.waitFor();
   expect(await row.textContent()).toContain('awaiting_decision');
-  expect(await page.getByRole('link', { name: 'avustukset XLSX' }).getAttribute('href')).toBe(`/api/rounds/${roundId}/export/avustushakemus.xlsx`);
+  expect(await page.getByRole('link', { name: 'avustukset XLSX' }).getAttribute('href')).toBe(
+    `/api/rounds/${roundId}/export/avustushakemus.xlsx`,
+  );
   await page.getByRole('button', { name: 'Avaa 12/02.05.01/2026' }).click();
   await page.getByRole('heading', { name: /12\/02.05.01\/2026/ }).waitFor();
   expect(await axeViolations(page)).toEqual([]);

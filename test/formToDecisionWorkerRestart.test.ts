@@ -26,8 +26,13 @@ process.env.SINETTI_LETTER_TRACKING_DAYS = String(20 / 86400);
 const HANDLER = { Authorization: 'Bearer dev-handler-token' };
 
 let stack: TestStack;
-beforeAll(async () => { stack = await openTestStack('form-restart'); });
-afterAll(async () => { await stopEventPoller(stack); await stack?.close(); });
+beforeAll(async () => {
+  stack = await openTestStack('form-restart');
+});
+afterAll(async () => {
+  await stopEventPoller(stack);
+  await stack?.close();
+});
 
 const startWorker = () => startWorkerProcess(stack.config);
 
@@ -45,25 +50,45 @@ it('a worker killed after the signature resumes without a second decision, lette
   const businessId = freshBusinessId();
   await registerPerson(stack.config, { id: businessId, name: 'Kyläyhdistys ry', mailbox: true, electronicOutcome: 'read' });
   const values = {
-    associationName: 'Kyläyhdistys ry', businessId, street: 'Kylätie 1', postalCode: '33100', city: 'Tampere', contactName: 'Kalle Kyläläinen', email,
-    purpose: 'Kylätalon katon korjaus.', amountApplied: '2000', budgetTotal: '9000', iban: 'FI2112345600000785',
+    associationName: 'Kyläyhdistys ry',
+    businessId,
+    street: 'Kylätie 1',
+    postalCode: '33100',
+    city: 'Tampere',
+    contactName: 'Kalle Kyläläinen',
+    email,
+    purpose: 'Kylätalon katon korjaus.',
+    amountApplied: '2000',
+    budgetTotal: '9000',
+    iban: 'FI2112345600000785',
   };
-  const budget = { field: 'budget', fileName: 'budget.pdf', contentType: 'application/pdf', contentBase64: (await samplePdf(1, 'Talousarvio')).toString('base64') };
+  const budget = {
+    field: 'budget',
+    fileName: 'budget.pdf',
+    contentType: 'application/pdf',
+    contentBase64: (await samplePdf(1, 'Talousarvio')).toString('base64'),
+  };
   const first = await startWorker();
   let second: ChildProcess | undefined;
   try {
-    const submitted = await request(app).post('/api/forms/avustushakemus/applications').send({ roundId: `restart-${randomUUID().slice(0, 8)}`, values, attachments: [budget] });
+    const submitted = await request(app)
+      .post('/api/forms/avustushakemus/applications')
+      .send({ roundId: `restart-${randomUUID().slice(0, 8)}`, values, attachments: [budget] });
     expect(submitted.status).toBe(201);
     const { applicationId } = submitted.body;
     const status = async () => (await stack.client.workflow.getHandle(applicationId).query<FormToDecisionState>('state')).status;
     await waitUntil('awaiting_decision', async () => (await status()) === 'awaiting_decision', 60_000);
-    await request(app).post(`/api/applications/${applicationId}/decision`).set(HANDLER).send({ outcome: 'partly', amount: '1200', reasoning: 'Osa kuluista ei ole avustettavia.' }).expect(200);
+    await request(app)
+      .post(`/api/applications/${applicationId}/decision`)
+      .set(HANDLER)
+      .send({ outcome: 'partly', amount: '1200', reasoning: 'Osa kuluista ei ole avustettavia.' })
+      .expect(200);
     await waitUntil('awaiting_signature', async () => (await status()) === 'awaiting_signature', 60_000);
     await request(app).post(`/api/applications/${applicationId}/signature`).set(HANDLER).send({}).expect(200);
 
     await killHard(first);
     second = await startWorker();
-    const result = await stack.client.workflow.getHandle(applicationId).result() as FormToDecisionState;
+    const result = (await stack.client.workflow.getHandle(applicationId).result()) as FormToDecisionState;
     expect(result).toMatchObject({ status: 'completed', final: true, decision: { outcome: 'partly', amount: '1200.00' } });
 
     const payments = await new LocalFinanceSimulator().paymentsFor(result.caseNumber!);
@@ -74,7 +99,10 @@ it('a worker killed after the signature resumes without a second decision, lette
     expect((await new Applications().get(applicationId)).payment?.paymentId).toBe(payments[0]._id);
     const subjects = (await mailTo(email)).map((m) => m.subject.split(':')[0]).sort();
     expect(subjects).toEqual(['Päätös lähetetty', 'Vastaanotettu']);
-    await stack.client.workflow.getHandle(`${applicationId}-decision-letter`).terminate('test finished').catch(() => undefined);
+    await stack.client.workflow
+      .getHandle(`${applicationId}-decision-letter`)
+      .terminate('test finished')
+      .catch(() => undefined);
   } finally {
     if (first.exitCode === null && first.signalCode === null) await killHard(first);
     if (second) await killHard(second);

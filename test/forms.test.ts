@@ -7,9 +7,24 @@ import { type ApplicationRecord, formatCaseNumber } from '../store/applications'
 
 /** The forms' pure rules: every value type checked and normalised, messages in every language, the case number and the round table. */
 
-const claim = (values: Record<string, string>) => validateSubmission(EXPENSE_CLAIM, {
-  values: { fullName: 'Matti Meikäläinen', identityCode: '131052-308T', email: 'matti@example.fi', meetingDate: '2026-04-12', trips: 'Koti–kunnantalo', kilometres: '12', amountClaimed: '25,50', iban: 'FI2112345600000785', ...values },
-}, 'fi');
+const claim = (values: Record<string, string>) =>
+  validateSubmission(
+    EXPENSE_CLAIM,
+    {
+      values: {
+        fullName: 'Matti Meikäläinen',
+        identityCode: '131052-308T',
+        email: 'matti@example.fi',
+        meetingDate: '2026-04-12',
+        trips: 'Koti–kunnantalo',
+        kilometres: '12',
+        amountClaimed: '25,50',
+        iban: 'FI2112345600000785',
+        ...values,
+      },
+    },
+    'fi',
+  );
 
 describe('field values', () => {
   it.each([
@@ -49,7 +64,9 @@ describe('field values', () => {
 
   it('checks business IDs on the grant form', () => {
     const result = validateSubmission(GRANT_APPLICATION, { values: { businessId: '0116297-5' } }, 'sv', ['businessId']);
-    expect(!result.valid && result.problems).toEqual([expect.objectContaining({ field: 'businessId', code: 'business_id_checksum', message: expect.stringMatching(/FO-numrets/) })]);
+    expect(!result.valid && result.problems).toEqual([
+      expect.objectContaining({ field: 'businessId', code: 'business_id_checksum', message: expect.stringMatching(/FO-numrets/) }),
+    ]);
     expect(validateSubmission(GRANT_APPLICATION, { values: { businessId: '0116297-6' } }, 'sv', ['businessId']).valid).toBe(true);
   });
 
@@ -62,7 +79,13 @@ describe('field values', () => {
 });
 
 describe('attachments', () => {
-  const budget = (contentType: string, bytes: Buffer) => validateSubmission(GRANT_APPLICATION, { values: {}, attachments: [{ field: 'budget', fileName: 'b', contentType, contentBase64: bytes.toString('base64') }] }, 'en', ['budget']);
+  const budget = (contentType: string, bytes: Buffer) =>
+    validateSubmission(
+      GRANT_APPLICATION,
+      { values: {}, attachments: [{ field: 'budget', fileName: 'b', contentType, contentBase64: bytes.toString('base64') }] },
+      'en',
+      ['budget'],
+    );
   it.each([
     ['a PDF', 'application/pdf', Buffer.from('%PDF-1.7\n%...'), null],
     ['a PNG', 'image/png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]), null],
@@ -78,12 +101,17 @@ describe('attachments', () => {
 });
 
 describe('the forms as data', () => {
-  it.each(Object.values(FORMS).map((f) => [f.formId, f] as const))('%s has texts in every language, known roles and a task class of the plan', (_id, form) => {
-    for (const field of [...form.fields, ...form.attachments]) for (const language of LANGUAGES) expect(field.label[language]).toBeTruthy();
-    const names = new Set(form.fields.map((f) => f.name));
-    for (const role of [form.roles.email, form.roles.applicantName, form.roles.recipientId, form.roles.amount]) expect(names.has(role)).toBe(true);
-    expect(RECORDS_PLAN[form.taskClass]).toBeDefined();
-  });
+  it.each(Object.values(FORMS).map((f) => [f.formId, f] as const))(
+    '%s has texts in every language, known roles and a task class of the plan',
+    (_id, form) => {
+      for (const field of [...form.fields, ...form.attachments])
+        for (const language of LANGUAGES) expect(field.label[language]).toBeTruthy();
+      const names = new Set(form.fields.map((f) => f.name));
+      for (const role of [form.roles.email, form.roles.applicantName, form.roles.recipientId, form.roles.amount])
+        expect(names.has(role)).toBe(true);
+      expect(RECORDS_PLAN[form.taskClass]).toBeDefined();
+    },
+  );
 });
 
 it.each([
@@ -94,9 +122,22 @@ it.each([
 });
 
 it('sums the round table and writes CSV as Finnish spreadsheets read it', () => {
-  const base = { formId: 'kulukorvaus', roundId: 'r', language: 'fi' as const, attachments: [], submittedAt: new Date('2026-04-13T09:00:00Z') };
+  const base = {
+    formId: 'kulukorvaus',
+    roundId: 'r',
+    language: 'fi' as const,
+    attachments: [],
+    submittedAt: new Date('2026-04-13T09:00:00Z'),
+  };
   const records: ApplicationRecord[] = [
-    { ...base, _id: 'a', status: 'completed', caseNumber: '1/02.05.02/2026', values: { fullName: 'A; "Aa"', identityCode: '131052-308T', amountClaimed: '10.10' }, decision: { outcome: 'approve', amount: '10.10', reasoning: '', decidedOn: '2026-04-14' } },
+    {
+      ...base,
+      _id: 'a',
+      status: 'completed',
+      caseNumber: '1/02.05.02/2026',
+      values: { fullName: 'A; "Aa"', identityCode: '131052-308T', amountClaimed: '10.10' },
+      decision: { outcome: 'approve', amount: '10.10', reasoning: '', decidedOn: '2026-04-14' },
+    },
     { ...base, _id: 'b', status: 'awaiting_decision', values: { fullName: 'B', amountClaimed: '0.20' } },
   ];
   const table = roundTable('kulukorvaus', records);

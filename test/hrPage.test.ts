@@ -54,10 +54,21 @@ describe("HR's contract page", () => {
       expect(await axeViolations(page)).toEqual([]);
 
       const terms: Record<string, string> = {
-        employerName: 'Esimerkkilän kunta', employerAddress: 'Kunnantie 1, 99999 Esimerkkilä', employerBusinessId: '0116297-6',
-        employeeAddress: 'Kotikatu 2, 99999 Esimerkkilä', startDate: '2027-01-04', endDate: '2027-01-29', fixedTermReason: 'Sijaisuus',
-        placeOfWork: 'Esimerkkilän koulu', duties: 'Luokanopettajan sijaisuus', payBasis: 'OVTES', payPeriod: 'Kuukausi',
-        workingHours: '24 oppituntia viikossa', annualLeave: 'Vuosilomalain mukaan', noticePeriod: 'Ei irtisanomisaikaa', collectiveAgreement: 'OVTES',
+        employerName: 'Esimerkkilän kunta',
+        employerAddress: 'Kunnantie 1, 99999 Esimerkkilä',
+        employerBusinessId: '0116297-6',
+        employeeAddress: 'Kotikatu 2, 99999 Esimerkkilä',
+        startDate: '2027-01-04',
+        endDate: '2027-01-29',
+        fixedTermReason: 'Sijaisuus',
+        placeOfWork: 'Esimerkkilän koulu',
+        duties: 'Luokanopettajan sijaisuus',
+        payBasis: 'OVTES',
+        payPeriod: 'Kuukausi',
+        workingHours: '24 oppituntia viikossa',
+        annualLeave: 'Vuosilomalain mukaan',
+        noticePeriod: 'Ei irtisanomisaikaa',
+        collectiveAgreement: 'OVTES',
       };
       for (const [field, value] of Object.entries(terms)) await page.locator(`#${field}`).fill(value);
       await page.getByRole('button', { name: 'Lähetä allekirjoitettavaksi' }).click();

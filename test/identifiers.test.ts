@@ -1,4 +1,11 @@
-import { businessIdCheckDigit, checkBusinessId, checkIdentityCode, makeIdentityCode, maskIdentifier, parsePartyIdentifier } from '../rules/identifiers';
+import {
+  businessIdCheckDigit,
+  checkBusinessId,
+  checkIdentityCode,
+  makeIdentityCode,
+  maskIdentifier,
+  parsePartyIdentifier,
+} from '../rules/identifiers';
 
 describe('personal identity codes (henkilötunnus)', () => {
   it.each([
@@ -47,7 +54,11 @@ describe('personal identity codes (henkilötunnus)', () => {
   });
 
   it('makes valid codes for any date and century', () => {
-    for (const [date, sign] of [['1850-01-01', undefined], ['1999-12-31', 'Y'], ['2023-06-30', 'B']] as const) {
+    for (const [date, sign] of [
+      ['1850-01-01', undefined],
+      ['1999-12-31', 'Y'],
+      ['2023-06-30', 'B'],
+    ] as const) {
       expect(checkIdentityCode(makeIdentityCode(date, 123, sign))).toMatchObject({ valid: true, birthDate: date });
     }
   });

@@ -2,13 +2,31 @@ import request from 'supertest';
 import { AuditLog } from '../audit/auditLog';
 import { LetterModel, Letters } from '../store/letters';
 import type { LetterBatchState } from '../workflows/letterBatch';
-import { counters, freshIdentityCode, letterApi, registerPerson, REGISTRY, stopEventPoller, storedPdf, waitUntil } from './support/officialMailHarness';
+import {
+  counters,
+  freshIdentityCode,
+  letterApi,
+  registerPerson,
+  REGISTRY,
+  stopEventPoller,
+  storedPdf,
+  waitUntil,
+} from './support/officialMailHarness';
 import { recordHistoryIfAsked } from './support/recordHistory';
 import { openTestStack, type TestStack } from './support/testStack';
 
 let stack: TestStack;
-beforeAll(async () => { stack = await openTestStack('letter-batch', { LETTER_BATCH_PAGE_SIZE: '4', LETTER_BATCH_RATE_PER_SECOND: '20', LETTER_BATCH_MAX_ROWS: '50' }); });
-afterAll(async () => { await stopEventPoller(stack); await stack?.close(); });
+beforeAll(async () => {
+  stack = await openTestStack('letter-batch', {
+    LETTER_BATCH_PAGE_SIZE: '4',
+    LETTER_BATCH_RATE_PER_SECOND: '20',
+    LETTER_BATCH_MAX_ROWS: '50',
+  });
+});
+afterAll(async () => {
+  await stopEventPoller(stack);
+  await stack?.close();
+});
 
 function uploadCsv(csv: string, query = '') {
   return request(letterApi(stack)).post(`/api/letter-batches${query}`).set(REGISTRY).set('Content-Type', 'text/csv').send(csv);
@@ -47,13 +65,30 @@ describe('a batch of letters', () => {
     });
 
     expect(state.status).toBe('completed');
-    expect(state.totals).toMatchObject({ dispatched: 11, electronic: 6, paper: 5, noChannel: 1, rejected: 0, failed: 0, costCents: 6 * 10 + 5 * 120, paperCostCents: 11 * 120 });
+    expect(state.totals).toMatchObject({
+      dispatched: 11,
+      electronic: 6,
+      paper: 5,
+      noChannel: 1,
+      rejected: 0,
+      failed: 0,
+      costCents: 6 * 10 + 5 * 120,
+      paperCostCents: 11 * 120,
+    });
     const sent = await counters(config, `${batchId}-`);
     expect(sent).toMatchObject({ accepted: 11, distinctExternalIds: 11, posts: 11 });
 
     const progress = await request(letterApi(stack)).get(`/api/letter-batches/${batchId}`).set(REGISTRY);
     // Counted from the pages' tallies, and agreeing with the batch's own totals.
-    expect(progress.body).toMatchObject({ total: 12, processed: 12, percent: 100, reportReady: true, byChannel: { electronic: 6, paper: 5 }, costCents: 6 * 10 + 5 * 120, paperCostCents: 11 * 120 });
+    expect(progress.body).toMatchObject({
+      total: 12,
+      processed: 12,
+      percent: 100,
+      reportReady: true,
+      byChannel: { electronic: 6, paper: 5 },
+      costCents: 6 * 10 + 5 * 120,
+      paperCostCents: 11 * 120,
+    });
     expect(Object.values(progress.body.byStatus as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(12);
     expect(progress.body.byStatus.no_channel).toBe(1);
     expect(progress.body.byStatus.created).toBeUndefined();
@@ -61,7 +96,15 @@ describe('a batch of letters', () => {
     expect(report.status).toBe(200);
     expect(report.headers['content-type']).toContain('text/csv');
     const text = report.text;
-    for (const line of ['summary,electronic,6', 'summary,paper,5', 'summary,no_channel,1', 'summary,total_cost_eur,6.60', 'summary,all_paper_cost_eur,13.20', 'summary,saving_eur,6.60', 'summary,saving_percent,50.0']) {
+    for (const line of [
+      'summary,electronic,6',
+      'summary,paper,5',
+      'summary,no_channel,1',
+      'summary,total_cost_eur,6.60',
+      'summary,all_paper_cost_eur,13.20',
+      'summary,saving_eur,6.60',
+      'summary,saving_percent,50.0',
+    ]) {
       expect(text).toContain(line);
     }
     expect(text).toMatch(/\r\n10,\d{6}-\*\*\*\w,no_channel,,,,no_address: /);
@@ -73,10 +116,12 @@ describe('a batch of letters', () => {
     expect(perLetter.count).toBe(0);
 
     // Delivery goes on after the report: the returned letter reaches the work list.
-    await stack.withWorker(() => waitUntil('the returned letter', async () => (await LetterModel.findById(`${batchId}-11`).lean())?.status === 'returned_to_sender'));
+    await stack.withWorker(() =>
+      waitUntil('the returned letter', async () => (await LetterModel.findById(`${batchId}-11`).lean())?.status === 'returned_to_sender'),
+    );
   });
 
-  it('follows every batch letter to its final state through its page\'s tracker, from the records', async () => {
+  it("follows every batch letter to its final state through its page's tracker, from the records", async () => {
     const config = stack.config;
     const people = [
       await registerPerson(config, { mailbox: true, electronicOutcome: 'read' }),
@@ -88,7 +133,10 @@ describe('a batch of letters', () => {
     ];
     // Delivery followed for 15 s only, so the unread letter is closed as unconfirmed within the test.
     const api = letterApi(stack, { ...config, officialMail: { ...config.officialMail, trackingDays: 15 / 86_400 } });
-    const started = await request(api).post(`/api/letter-batches?documentVersionId=${await storedPdf()}&title=Tiedote`).set(REGISTRY).set('Content-Type', 'text/csv')
+    const started = await request(api)
+      .post(`/api/letter-batches?documentVersionId=${await storedPdf()}&title=Tiedote`)
+      .set(REGISTRY)
+      .set('Content-Type', 'text/csv')
       .send(['recipientId', ...people.map((p) => p.id)].join('\n'));
     expect(started.status).toBe(202);
     const { batchId } = started.body;
@@ -97,20 +145,40 @@ describe('a batch of letters', () => {
       await stack.client.workflow.getHandle(batchId).result();
       return Promise.all(trackers.map((id) => stack.client.workflow.getHandle(id).result()));
     });
-    expect(finals.map((f: { status: string; final: number; unconfirmed: number }) => [f.status, f.final, f.unconfirmed])).toEqual([['completed', 3, 1], ['completed', 2, 0]]);
+    expect(finals.map((f: { status: string; final: number; unconfirmed: number }) => [f.status, f.final, f.unconfirmed])).toEqual([
+      ['completed', 3, 1],
+      ['completed', 2, 0],
+    ]);
     // The progress the registry sees has each letter's final state.
     const progress = await request(api).get(`/api/letter-batches/${batchId}`).set(REGISTRY);
-    expect(progress.body.byStatus).toEqual({ read: 1, receipt_confirmed: 1, unconfirmed: 1, delivered: 1, returned_to_sender: 1, unresolved: 1 });
+    expect(progress.body.byStatus).toEqual({
+      read: 1,
+      receipt_confirmed: 1,
+      unconfirmed: 1,
+      delivered: 1,
+      returned_to_sender: 1,
+      unresolved: 1,
+    });
     expect(progress.body.byChannel).toEqual({ electronic: 3, paper: 3 });
     const expected = ['read', 'receipt_confirmed', 'unconfirmed', 'delivered', 'returned_to_sender', 'unresolved'];
     for (const [index, status] of expected.entries()) {
-      const shown = await request(api).get(`/api/letters/${batchId}-${index + 1}`).set(REGISTRY);
+      const shown = await request(api)
+        .get(`/api/letters/${batchId}-${index + 1}`)
+        .set(REGISTRY);
       expect(shown.body).toMatchObject({ status, batchId, row: index + 1, channel: index < 3 ? 'electronic' : 'paper' });
       expect(shown.body.deemedNotifiedOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       expect(shown.body.events.length).toBeGreaterThan(0);
     }
     const workList = await new Letters().workList(10_000);
-    expect(workList.filter((item) => item.batchId === batchId).map((item) => [item.row, item.reason]).sort()).toEqual([[5, 'returned_to_sender'], [6, 'unresolved']]);
+    expect(
+      workList
+        .filter((item) => item.batchId === batchId)
+        .map((item) => [item.row, item.reason])
+        .sort(),
+    ).toEqual([
+      [5, 'returned_to_sender'],
+      [6, 'unresolved'],
+    ]);
     // A batch letter's events are listed in its page's trail, not one of its own; the process's audit view finds them there.
     const audit = await request(api).get(`/api/processes/${batchId}-1/audit`).set(REGISTRY);
     expect(audit.body.events.map((e: { action: string }) => e.action)).toEqual(['letter.sent', 'letter.read']);
@@ -121,11 +189,29 @@ describe('a batch of letters', () => {
 
   it.each([
     ['an empty batch', 'recipientId;title\n', 400, 'empty_batch', undefined],
-    ['a bad identity code on row 2', 'recipientId,title\n131052-308T,Päätös\n131052-308X,Päätös\n', 422, 'invalid_recipient_checksum', { row: 2, field: 'recipient.id' }],
+    [
+      'a bad identity code on row 2',
+      'recipientId,title\n131052-308T,Päätös\n131052-308X,Päätös\n',
+      422,
+      'invalid_recipient_checksum',
+      { row: 2, field: 'recipient.id' },
+    ],
     ['a title too long on row 1', `recipientId,title\n131052-308T,${'x'.repeat(300)}\n`, 422, 'title_too_long', { row: 1, field: 'title' }],
-    ['a half address on row 1', 'recipientId,name,street,title\n131052-308T,Maija,Katu 1,Päätös\n', 422, 'invalid_address', { row: 1, field: 'recipient.address.postalCode' }],
+    [
+      'a half address on row 1',
+      'recipientId,name,street,title\n131052-308T,Maija,Katu 1,Päätös\n',
+      422,
+      'invalid_address',
+      { row: 1, field: 'recipient.address.postalCode' },
+    ],
     ['no recipientId column', 'henkilötunnus,title\n131052-308T,Päätös\n', 400, 'csv_header', undefined],
-    ['more rows than allowed', `recipientId,title\n${Array.from({ length: 51 }, () => `${freshIdentityCode()},Päätös`).join('\n')}\n`, 413, 'batch_too_large', undefined],
+    [
+      'more rows than allowed',
+      `recipientId,title\n${Array.from({ length: 51 }, () => `${freshIdentityCode()},Päätös`).join('\n')}\n`,
+      413,
+      'batch_too_large',
+      undefined,
+    ],
   ])('refuses %s, naming the row and field, and sends nothing', async (_what, csv, status, code, details) => {
     const versionId = await storedPdf();
     const testStart = new Date();

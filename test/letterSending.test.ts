@@ -9,10 +9,15 @@ import { testConfig } from './support/testStack';
  * reused, but never near the service's 24 hours: after 20 hours it is
  * uploaded again. Against the simulator, with the clock moved by hand.
  */
-it('uploads a shared PDF once, and again once the attachment nears the service\'s 24-hour limit', async () => {
+it("uploads a shared PDF once, and again once the attachment nears the service's 24-hour limit", async () => {
   const config = testConfig();
   const mail = config.officialMail;
-  const messages = new SuomifiMessagesClient({ baseUrl: mail.messages.url, username: mail.messages.username, password: mail.messages.password, timeoutMs: mail.messages.timeoutMs });
+  const messages = new SuomifiMessagesClient({
+    baseUrl: mail.messages.url,
+    username: mail.messages.username,
+    password: mail.messages.password,
+    timeoutMs: mail.messages.timeoutMs,
+  });
   let clock = Date.now();
   const sending = createLetterSending({ messages, config: mail } as unknown as LetterActivityDeps, () => clock);
   const pdf = { bytes: await samplePdf(1, 'Tiedote'), fileName: 'tiedote.pdf', size: 0, sha256: '', pageSizes: [] };

@@ -17,7 +17,11 @@ beforeAll(async () => {
   server = letterApi(stack).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
 });
-afterAll(async () => { server?.close(); await stopEventPoller(stack); await stack?.close(); });
+afterAll(async () => {
+  server?.close();
+  await stopEventPoller(stack);
+  await stack?.close();
+});
 
 it('sends a batch from a CSV file and prints its progress until the report is ready', async () => {
   const people = await Promise.all([true, false, true].map((mailbox) => registerPerson(stack.config, { mailbox })));
@@ -26,9 +30,18 @@ it('sends a batch from a CSV file and prints its progress until the report is re
   const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const cli = path.join(__dirname, '..', 'node_modules', '.bin', 'tsx');
   const versionId = await storedPdf();
-  const { stdout } = await stack.withWorker(() => promisify(execFile)(cli, [path.join(__dirname, '..', 'scripts', 'letters.ts'), 'send', file, '--document', versionId, '--title', 'Tiedote'], {
-    env: { ...process.env, SINETTI_API_URL: api, SINETTI_TOKEN: 'dev-registry-token' }, timeout: 90_000,
-  }).catch(async (error: { stderr?: string }) => { throw new Error(`CLI failed: ${error.stderr}`); }));
+  const { stdout } = await stack.withWorker(() =>
+    promisify(execFile)(
+      cli,
+      [path.join(__dirname, '..', 'scripts', 'letters.ts'), 'send', file, '--document', versionId, '--title', 'Tiedote'],
+      {
+        env: { ...process.env, SINETTI_API_URL: api, SINETTI_TOKEN: 'dev-registry-token' },
+        timeout: 90_000,
+      },
+    ).catch(async (error: { stderr?: string }) => {
+      throw new Error(`CLI failed: ${error.stderr}`);
+    }),
+  );
   const lines = stdout.trim().split('\n');
   expect(lines[0]).toMatch(/^Batch letter-batch-[\w-]+: 3 letters$/);
   // Not a terminal: one line per poll, the last at 100 % with the channels.

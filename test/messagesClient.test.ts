@@ -17,11 +17,16 @@ let baseUrl: string;
 const people = new SimulatedPeople();
 
 beforeAll(async () => {
-  server = http.createServer(createMessagesSimulator({ people, username: 'sinetti-test', password: 'first-password-2026', eventStepMs: 60_000 }));
+  server = http.createServer(
+    createMessagesSimulator({ people, username: 'sinetti-test', password: 'first-password-2026', eventStepMs: 60_000 }),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(async () => { server.closeAllConnections(); await new Promise((resolve) => server.close(resolve)); });
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
 
 const client = (password: string) => new SuomifiMessagesClient({ baseUrl, username: 'sinetti-test', password, timeoutMs: 5000 });
 
@@ -35,7 +40,10 @@ it('signs in with the password, changes it, and signs in with the new one only',
   // The client carries on under the new password, also when it next needs a token.
   expect(await sinetti.activeMailboxes([withMailbox])).toEqual([withMailbox]);
   expect(await client('second-password-2026').activeMailboxes([withMailbox])).toEqual([withMailbox]);
-  await expect(client('first-password-2026').activeMailboxes([withMailbox])).rejects.toMatchObject({ status: 401, reason: 'Invalid username or password' });
+  await expect(client('first-password-2026').activeMailboxes([withMailbox])).rejects.toMatchObject({
+    status: 401,
+    reason: 'Invalid username or password',
+  });
 });
 
 it('refuses a new password the service does not accept, with its reason, and keeps the old one', async () => {

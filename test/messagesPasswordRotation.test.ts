@@ -11,7 +11,16 @@ import { createMessagesSimulator } from '../integrations/suomifiMessages/simulat
 import type { LetterBatchState } from '../workflows/letterBatch';
 import { messagesPasswordRotationWorkflow } from '../workflows/messagesPasswordRotation';
 import type { OfficialLetterState } from '../workflows/officialLetter';
-import { counters, letterApi, registerPerson, REGISTRY, sendLetter, stopEventPoller, storedPdf, waitUntil } from './support/officialMailHarness';
+import {
+  counters,
+  letterApi,
+  registerPerson,
+  REGISTRY,
+  sendLetter,
+  stopEventPoller,
+  storedPdf,
+  waitUntil,
+} from './support/officialMailHarness';
 import { recordHistoryIfAsked } from './support/recordHistory';
 import { messageEventPollerId } from '../activities/letterActivities';
 import { eventFeedAlerts } from '../integrations/suomifiMessages/eventFeedAlerts';
@@ -43,28 +52,51 @@ beforeAll(async () => {
   const messagesUrl = await listen(createMessagesSimulator({ people, username: USERNAME, password: FIRST_PASSWORD, eventStepMs: 300 }));
   const vtjUrl = await listen(createPopulationRegisterSimulator({ people, username: 'sinetti-simulator', password: 'simulator-password' }));
   stack = await openTestStack('password-rotation', {
-    SUOMIFI_MESSAGES_URL: messagesUrl, SUOMIFI_MESSAGES_USERNAME: USERNAME, SUOMIFI_MESSAGES_PASSWORD: FIRST_PASSWORD, VTJ_URL: `${vtjUrl}/vtj`,
-    LETTER_BATCH_PAGE_SIZE: '10', LETTER_BATCH_RATE_PER_SECOND: '8', LETTER_BATCH_MAX_ROWS: '100',
+    SUOMIFI_MESSAGES_URL: messagesUrl,
+    SUOMIFI_MESSAGES_USERNAME: USERNAME,
+    SUOMIFI_MESSAGES_PASSWORD: FIRST_PASSWORD,
+    VTJ_URL: `${vtjUrl}/vtj`,
+    LETTER_BATCH_PAGE_SIZE: '10',
+    LETTER_BATCH_RATE_PER_SECOND: '8',
+    LETTER_BATCH_MAX_ROWS: '100',
   });
 });
 
 afterAll(async () => {
   await stopEventPoller(stack);
-  await stack.client.schedule.getHandle(passwordRotationScheduleId(stack.config.temporal.taskQueue)).delete().catch(() => undefined);
+  await stack.client.schedule
+    .getHandle(passwordRotationScheduleId(stack.config.temporal.taskQueue))
+    .delete()
+    .catch(() => undefined);
   await stack?.close();
-  for (const server of servers) { server.closeAllConnections(); await new Promise((resolve) => server.close(resolve)); }
+  for (const server of servers) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
 });
 
-const signsIn = async (password: string) => (await fetch(new URL('/v1/token', stack.config.officialMail.messages.url), {
-  method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: USERNAME, password }),
-})).status;
+const signsIn = async (password: string) =>
+  (
+    await fetch(new URL('/v1/token', stack.config.officialMail.messages.url), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: USERNAME, password }),
+    })
+  ).status;
 
 describe('Suomi.fi Messages password rotation', () => {
   it('a crash between the change call and the promotion leaves sending working; the next run promotes, and the old password is refused', async () => {
     const credentials = messagesCredentialsFor(stack.config);
     const { url, timeoutMs } = stack.config.officialMail.messages;
     const rotation = createMessagesPasswordRotationActivities({
-      credentials, messages: new SuomifiMessagesClient({ baseUrl: url, username: USERNAME, password: FIRST_PASSWORD, passwords: () => credentials.passwords(), timeoutMs }),
+      credentials,
+      messages: new SuomifiMessagesClient({
+        baseUrl: url,
+        username: USERNAME,
+        password: FIRST_PASSWORD,
+        passwords: () => credentials.passwords(),
+        timeoutMs,
+      }),
     });
     const before = await credentials.status();
 
@@ -82,12 +114,16 @@ describe('Suomi.fi Messages password rotation', () => {
     await stack.withWorker(async () => {
       const response = await sendLetter(letterApi(stack), { versionId, title: 'Päätös 1/2027', recipient: { id: person.id } });
       expect(response.status).toBe(202);
-      const state = await stack.client.workflow.getHandle(response.body.processId).result() as OfficialLetterState;
+      const state = (await stack.client.workflow.getHandle(response.body.processId).result()) as OfficialLetterState;
       expect(state).toMatchObject({ status: 'read', channel: 'electronic' });
 
       // The next rotation run finds the change made and promotes.
       const workflowId = `rotation-${Date.now()}`;
-      const result = await stack.client.workflow.execute(messagesPasswordRotationWorkflow, { workflowId, taskQueue: stack.config.temporal.taskQueue, args: [] });
+      const result = await stack.client.workflow.execute(messagesPasswordRotationWorkflow, {
+        workflowId,
+        taskQueue: stack.config.temporal.taskQueue,
+        args: [],
+      });
       expect(result).toEqual({ outcome: 'already_changed' });
       recordHistoryIfAsked(stack, workflowId, 'messagesPasswordRotationWorkflow');
     });
@@ -105,7 +141,11 @@ describe('Suomi.fi Messages password rotation', () => {
     const people = await Promise.all(Array.from({ length: 40 }, () => registerPerson(stack.config, { mailbox: true })));
     const versionId = await storedPdf();
     const csv = ['recipientId;name;street;postalCode;city;title', ...people.map((p) => `${p.id};;;;;Päätös`)].join('\n') + '\n';
-    const started = await request(letterApi(stack)).post(`/api/letter-batches?documentVersionId=${versionId}`).set(REGISTRY).set('Content-Type', 'text/csv').send(csv);
+    const started = await request(letterApi(stack))
+      .post(`/api/letter-batches?documentVersionId=${versionId}`)
+      .set(REGISTRY)
+      .set('Content-Type', 'text/csv')
+      .send(csv);
     expect(started.status).toBe(202);
     const { batchId } = started.body;
 
@@ -149,12 +189,18 @@ describe('Suomi.fi Messages password rotation', () => {
     const cursor = await new Letters().eventCursorRecord(pollerId);
     await new Letters().saveEventCursor(pollerId, cursor!.continuationToken, new Date(Date.now() - 30 * 3600_000));
     const behind = await request(api).get('/api/admin/suomifi-messages').set(admin);
-    expect(behind.body.alerts).toEqual([expect.objectContaining({ code: 'events_feed_behind', message: expect.stringContaining('30 hours old') })]);
-    expect(eventFeedAlerts({ updatedAt: new Date(Date.now() - 25 * 3600_000) }, new Date()).map((a) => a.code)).toEqual(['events_feed_not_read']);
+    expect(behind.body.alerts).toEqual([
+      expect.objectContaining({ code: 'events_feed_behind', message: expect.stringContaining('30 hours old') }),
+    ]);
+    expect(eventFeedAlerts({ updatedAt: new Date(Date.now() - 25 * 3600_000) }, new Date()).map((a) => a.code)).toEqual([
+      'events_feed_not_read',
+    ]);
 
     const credentials = messagesCredentialsFor(stack.config);
     const [before] = await credentials.passwords();
-    expect((await request(api).post('/api/admin/suomifi-messages/rotate-password').set({ Authorization: 'Bearer dev-registry-token' })).status).toBe(403);
+    expect(
+      (await request(api).post('/api/admin/suomifi-messages/rotate-password').set({ Authorization: 'Bearer dev-registry-token' })).status,
+    ).toBe(403);
     const started = await request(api).post('/api/admin/suomifi-messages/rotate-password').set(admin);
     expect(started.status).toBe(202);
     await stack.withWorker(() => stack.client.workflow.getHandle(started.body.workflowId).result());

@@ -6,8 +6,12 @@ import { recordHistoryIfAsked } from './support/recordHistory';
 /** The admin's levers on a minutes review: a reminder now, and a checker on holiday replaced. */
 
 let harness: ContractHarness;
-beforeAll(async () => { harness = await openContractHarness('minutes-admin'); });
-afterAll(async () => { await harness?.close(); });
+beforeAll(async () => {
+  harness = await openContractHarness('minutes-admin');
+});
+afterAll(async () => {
+  await harness?.close();
+});
 
 const ADMIN = { Authorization: 'Bearer dev-admin-token' };
 
@@ -19,12 +23,19 @@ describe('admin actions on a minutes review', () => {
       const reviewId = await startReview(harness, who);
       const oldLink = await mailedLink(who.checkerB);
 
-      const remind = await harness.api().post(`/api/admin/processes/${reviewId}/actions`).set(ADMIN).send({ action: 'remind', reason: 'meeting next week' });
+      const remind = await harness
+        .api()
+        .post(`/api/admin/processes/${reviewId}/actions`)
+        .set(ADMIN)
+        .send({ action: 'remind', reason: 'meeting next week' });
       expect(remind.status).toBe(200);
       expect(await waitForMail(who.checkerA, 2)).toHaveLength(2);
 
       const participantId = (await reviewState(harness, reviewId)).rounds[0].checkers[1].participantId;
-      const reassign = await harness.api().post(`/api/admin/processes/${reviewId}/actions`).set(ADMIN)
+      const reassign = await harness
+        .api()
+        .post(`/api/admin/processes/${reviewId}/actions`)
+        .set(ADMIN)
         .send({ action: 'reassign', reason: 'Greta is on holiday', participantId, email: substitute, name: 'Sara Sijainen' });
       expect(reassign.status).toBe(200);
       expect((await openPage(harness, oldLink)).status).toBe(410);
@@ -37,8 +48,14 @@ describe('admin actions on a minutes review', () => {
       expect(state.rounds[0].checkers.map((c) => c.status)).toEqual(['approved', 'approved']);
 
       const audit = await harness.api().get(`/api/processes/${reviewId}/audit`).set({ Authorization: 'Bearer dev-secretary-token' });
-      expect(audit.body.events.filter((e: { action: string }) => e.action.startsWith('admin.')).map((e: { action: string; details: { reason: string } }) => [e.action, e.details.reason]))
-        .toEqual([['admin.remind', 'meeting next week'], ['admin.reassign', 'Greta is on holiday']]);
+      expect(
+        audit.body.events
+          .filter((e: { action: string }) => e.action.startsWith('admin.'))
+          .map((e: { action: string; details: { reason: string } }) => [e.action, e.details.reason]),
+      ).toEqual([
+        ['admin.remind', 'meeting next week'],
+        ['admin.reassign', 'Greta is on holiday'],
+      ]);
       expect(await mailTo(substitute)).toHaveLength(1);
       await harness.stack.client.workflow.getHandle(reviewId).terminate('test done');
       // The checking round's admin paths (remind now, a replaced checker invited on the main loop) for the replay test.

@@ -29,7 +29,13 @@ describe('checking minutes on a phone in a real browser', () => {
       const link = await mailedLink(who.checkerA);
       expect(link.url.startsWith(harness.baseUrl)).toBe(true);
 
-      const context = await browser.newContext({ viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'fi-FI' });
+      const context = await browser.newContext({
+        viewport: { width: 375, height: 667 },
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+        locale: 'fi-FI',
+      });
       const page = await context.newPage();
       await page.goto(link.url);
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Tarkasta pöytäkirja: Pöytäkirja 5/2026');
@@ -57,7 +63,9 @@ describe('checking minutes on a phone in a real browser', () => {
       expect(state.status).toBe('awaiting_correction');
 
       // The secretary uploads the corrected version; the new link shows what changed.
-      const uploaded = await asSecretary(harness).post(`/api/minutes/${reviewId}/versions`).set('Content-Type', 'application/pdf')
+      const uploaded = await asSecretary(harness)
+        .post(`/api/minutes/${reviewId}/versions`)
+        .set('Content-Type', 'application/pdf')
         .send(await minutesPdf('Talousarvio hyväksyttiin: menot 12,4 milj. euroa.'));
       expect(uploaded.status).toBe(200);
       const second = await mailedLink(who.checkerA, 2);

@@ -1,7 +1,15 @@
 import { type ContractHarness, openContractHarness } from './support/contractHarness';
 import { mailTo, waitForMail } from './support/mailbox';
 import {
-  approve, askCorrections, asSecretary, mailedLink, minutesPdf, minutesPeople, reviewState, startReview, waitForState,
+  approve,
+  askCorrections,
+  asSecretary,
+  mailedLink,
+  minutesPdf,
+  minutesPeople,
+  reviewState,
+  startReview,
+  waitForState,
 } from './support/minutesHarness';
 
 /**
@@ -13,8 +21,12 @@ import {
  */
 
 let harness: ContractHarness;
-beforeAll(async () => { harness = await openContractHarness('minutes-checking'); });
-afterAll(async () => { await harness?.close(); });
+beforeAll(async () => {
+  harness = await openContractHarness('minutes-checking');
+});
+afterAll(async () => {
+  await harness?.close();
+});
 
 const ADMIN = { Authorization: 'Bearer dev-admin-token' };
 const act = (reviewId: string, body: object) => harness.api().post(`/api/admin/processes/${reviewId}/actions`).set(ADMIN).send(body);
@@ -30,7 +42,9 @@ describe('the checking round', () => {
       let state = await waitForState(harness, reviewId, (s) => s.status === 'awaiting_correction');
       expect(state.rounds[0].checkers.map((c) => c.status)).toEqual(['corrections', 'reviewing']);
 
-      const uploaded = await asSecretary(harness).post(`/api/minutes/${reviewId}/versions`).set('Content-Type', 'application/pdf')
+      const uploaded = await asSecretary(harness)
+        .post(`/api/minutes/${reviewId}/versions`)
+        .set('Content-Type', 'application/pdf')
         .send(await minutesPdf('Talousarvio hyväksyttiin: menot 12,4 milj. euroa.'));
       expect(uploaded.status).toBe(200);
       // The Update answers once the main loop has opened the new round.
@@ -46,7 +60,7 @@ describe('the checking round', () => {
     });
   }, 90_000);
 
-  it('reminders: after an admin\'s reminder the next automatic one is an interval later, and no more than the maximum', async () => {
+  it("reminders: after an admin's reminder the next automatic one is an interval later, and no more than the maximum", async () => {
     const who = minutesPeople();
     const intervalMs = 4000;
     await harness.stack.withWorker(async () => {
@@ -68,7 +82,7 @@ describe('the checking round', () => {
     });
   }, 90_000);
 
-  it('the admin\'s extend and cancel reach the checking round, then the signing round, through the same Updates', async () => {
+  it("the admin's extend and cancel reach the checking round, then the signing round, through the same Updates", async () => {
     const who = minutesPeople();
     await harness.stack.withWorker(async () => {
       const checking = await startReview(harness, who);

@@ -5,8 +5,12 @@ import { approve, asSecretary, mailedLink, minutesPeople, reviewState, startRevi
 /** Durable timers in seconds: reminders to the checkers who have not acted, then the secretary hears at the deadline. */
 
 let harness: ContractHarness;
-beforeAll(async () => { harness = await openContractHarness('minutes-reminders'); });
-afterAll(async () => { await harness?.close(); });
+beforeAll(async () => {
+  harness = await openContractHarness('minutes-reminders');
+});
+afterAll(async () => {
+  await harness?.close();
+});
 
 describe('reminders and the checking deadline', () => {
   it('reminds only the checker who has not acted, escalates to the secretary at the deadline, and the admin view stays true; extending clears it', async () => {
@@ -14,7 +18,11 @@ describe('reminders and the checking deadline', () => {
     await harness.stack.withWorker(async () => {
       // Tapio must approve before the first reminder (which would supersede his link) even on a busy machine: 4 s.
       const deadline = new Date(Date.now() + 9000);
-      const reviewId = await startReview(harness, who, { checkingDeadline: deadline.toISOString(), reminderIntervalHours: 4 / 3600, maxReminders: 1 });
+      const reviewId = await startReview(harness, who, {
+        checkingDeadline: deadline.toISOString(),
+        reminderIntervalHours: 4 / 3600,
+        maxReminders: 1,
+      });
       const handle = harness.stack.client.workflow.getHandle(reviewId);
       expect((await approve(harness, await mailedLink(who.checkerA))).status).toBe(303);
 
@@ -25,7 +33,12 @@ describe('reminders and the checking deadline', () => {
       expect(escalation[0].text).toContain('Greta Granskare');
       expect(escalation[0].text).not.toContain('Tapio Tarkastaja');
       const view = (await handle.describe()).searchAttributes;
-      expect(view).toMatchObject({ ProcessType: ['minutesReview'], ProcessStatus: ['in_review'], WaitingFor: ['checker'], Body: ['kunnanhallitus'] });
+      expect(view).toMatchObject({
+        ProcessType: ['minutesReview'],
+        ProcessStatus: ['in_review'],
+        WaitingFor: ['checker'],
+        Body: ['kunnanhallitus'],
+      });
       expect(new Date((view.DeadlineAt as Date[])[0]).getTime()).toBe(deadline.getTime());
       expect((await reviewState(harness, reviewId)).escalatedAt).toBeDefined();
 

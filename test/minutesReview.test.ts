@@ -10,8 +10,22 @@ import type { MinutesReviewState } from '../workflows/minutesReview';
 import { type ContractHarness, openContractHarness, sleep } from './support/contractHarness';
 import { mailTo, waitForMail } from './support/mailbox';
 import {
-  approve, askCorrections, asSecretary, CONFIDENTIAL_TEXT, mailedLink, minutesPdf, minutesPeople, openPage, PERSONAL_TEXT, reviewState,
-  SECRETARY_TOKEN, SECTIONS, signMinutes, startReview, uploadPdf, waitForState,
+  approve,
+  askCorrections,
+  asSecretary,
+  CONFIDENTIAL_TEXT,
+  mailedLink,
+  minutesPdf,
+  minutesPeople,
+  openPage,
+  PERSONAL_TEXT,
+  reviewState,
+  SECRETARY_TOKEN,
+  SECTIONS,
+  signMinutes,
+  startReview,
+  uploadPdf,
+  waitForState,
 } from './support/minutesHarness';
 import { pdfsig, qpdfCheck, summarisePdfsig } from './support/pdfTools';
 import { expectArchivalPdf } from './signing/ltvFixtures';
@@ -43,8 +57,12 @@ async function getPdf(path: string, staff = false): Promise<{ status: number; bo
 let harness: ContractHarness;
 // The rectification period (three weeks) passes in about five seconds here (worker/testTimers.ts); the dates are still computed and shown.
 process.env.SINETTI_TEST_SHORT_PERIODS = '1';
-beforeAll(async () => { harness = await openContractHarness('minutes'); });
-afterAll(async () => { await harness?.close(); });
+beforeAll(async () => {
+  harness = await openContractHarness('minutes');
+});
+afterAll(async () => {
+  await harness?.close();
+});
 
 describe('minutes review, end to end on the real stack', () => {
   it('two correction rounds, then approval, signatures (pdfsig valid), publication without confidential sections, the period and personal data removed', async () => {
@@ -67,7 +85,11 @@ describe('minutes review, end to end on the real stack', () => {
       expect(toSecretary[0].text).toContain('§ 5');
       expect(toSecretary[0].text).toContain(`/minutes/${reviewId}`);
       expect((await approve(harness, b1)).status).toBe(303);
-      await waitForState(harness, reviewId, (s) => s.status === 'awaiting_correction' && s.rounds[0].checkers.every((c) => c.status !== 'reviewing'));
+      await waitForState(
+        harness,
+        reviewId,
+        (s) => s.status === 'awaiting_correction' && s.rounds[0].checkers.every((c) => c.status !== 'reviewing'),
+      );
       expect((await harness.stack.client.workflow.getHandle(reviewId).describe()).searchAttributes.WaitingFor).toEqual(['secretary']);
 
       // Round 2: a corrected version as the PDF itself. Greta's approval of version 1 no longer counts.
@@ -88,20 +110,41 @@ describe('minutes review, end to end on the real stack', () => {
       expect(second.html).toContain('menot 12,4 milj. euroa');
       expect(second.html).not.toContain('Sida 1<');
       // Acting on the old version: 409 with the current version.
-      const stale = await harness.api().post(`${b2.path.split('?')[0]}/review`).set('Accept', 'application/json').type('form')
+      const stale = await harness
+        .api()
+        .post(`${b2.path.split('?')[0]}/review`)
+        .set('Accept', 'application/json')
+        .type('form')
         .send({ documentSha256: first.documentSha256, decision: 'approve', consent: 'yes' });
       expect(stale.status).toBe(409);
-      expect(stale.body).toMatchObject({ error: 'stale_version', details: { currentVersion: { versionNumber: 2, sha256: second.documentSha256 } } });
-      expect((await askCorrections(harness, b2, { 'comment-1': 'Avausaika puuttuu.', 'comment-general': 'Sivunumerot puuttuvat.', 'page-general': '2' })).status).toBe(303);
+      expect(stale.body).toMatchObject({
+        error: 'stale_version',
+        details: { currentVersion: { versionNumber: 2, sha256: second.documentSha256 } },
+      });
+      expect(
+        (
+          await askCorrections(harness, b2, {
+            'comment-1': 'Avausaika puuttuu.',
+            'comment-general': 'Sivunumerot puuttuvat.',
+            'page-general': '2',
+          })
+        ).status,
+      ).toBe(303);
       await waitForMail(who.secretary, 2);
 
       // Round 3: the corrected version by id, with its section list (unchanged pages).
       const v3Id = await uploadPdf(harness, await minutesPdf('Talousarvio hyväksyttiin: menot 12,4 milj. euroa. Avattiin klo 18.00.'));
-      expect((await secretary.post(`/api/minutes/${reviewId}/versions`).send({ documentVersionId: v3Id, sections: SECTIONS })).status).toBe(200);
+      expect((await secretary.post(`/api/minutes/${reviewId}/versions`).send({ documentVersionId: v3Id, sections: SECTIONS })).status).toBe(
+        200,
+      );
       const a3 = await mailedLink(who.checkerA, 3);
       const b3 = await mailedLink(who.checkerB, 3);
       expect((await approve(harness, a3)).status).toBe(303);
-      const twice = await harness.api().post(`${a3.path.split('?')[0]}/review`).set('Accept', 'application/json').type('form')
+      const twice = await harness
+        .api()
+        .post(`${a3.path.split('?')[0]}/review`)
+        .set('Accept', 'application/json')
+        .type('form')
         .send({ documentSha256: (await reviewState(harness, reviewId)).rounds[2].version.sha256, decision: 'approve', consent: 'yes' });
       expect(twice.status).toBe(409);
       expect(twice.body.error).toBe('already_reviewed');
@@ -120,14 +163,26 @@ describe('minutes review, end to end on the real stack', () => {
       expect(summarisePdfsig(await pdfsig(sealedPdf))).toEqual({ signatures: 5, valid: 5, lastCoversWholeDocument: true });
       expect((await qpdfCheck(sealedPdf)).ok).toBe(true);
       const report = await pdfsig(sealedPdf);
-      expect([...report.matchAll(/Signature Field Name: (\S+)/g)].map((m) => m[1])).toEqual(['chair', 'secretary', 'checker-1', 'checker-2', 'organisation-seal', 'document-timestamp-1']);
+      expect([...report.matchAll(/Signature Field Name: (\S+)/g)].map((m) => m[1])).toEqual([
+        'chair',
+        'secretary',
+        'checker-1',
+        'checker-2',
+        'organisation-seal',
+        'document-timestamp-1',
+      ]);
       expect(sealedPdf.toString('latin1')).toContain('(Tarkastettu / Justerat / Checked)');
       expect(await pdfText(sealedPdf)).toContain('Avattiin klo 18.00');
 
       // Published: the dates follow the rule, the confidential section is only a note, personal data is still there.
       expect(state.publication).toBeDefined();
       const period = rectificationPeriod(new Date(state.publication!.publishedAt));
-      expect(state.publication).toMatchObject({ publishedOn: period.publishedOn, notifiedOn: period.notifiedOn, lastDay: period.lastDay, endsAt: period.endsAt.toISOString() });
+      expect(state.publication).toMatchObject({
+        publishedOn: period.publishedOn,
+        notifiedOn: period.notifiedOn,
+        lastDay: period.lastDay,
+        endsAt: period.endsAt.toISOString(),
+      });
       const publicPage = await harness.api().get('/public/minutes');
       expect(publicPage.status).toBe(200);
       expect(publicPage.text).toContain('Kunnanhallitus');
@@ -163,15 +218,31 @@ describe('minutes review, end to end on the real stack', () => {
       expect(archived.sha256).toBe(result.sealedSha256);
 
       const description = await harness.stack.client.workflow.getHandle(reviewId).describe();
-      expect(description.searchAttributes).toMatchObject({ ProcessType: ['minutesReview'], ProcessStatus: ['final'], Body: ['kunnanhallitus'] });
+      expect(description.searchAttributes).toMatchObject({
+        ProcessType: ['minutesReview'],
+        ProcessStatus: ['final'],
+        Body: ['kunnanhallitus'],
+      });
 
       // The secretary's page and API show the rounds and comments.
       const detail = await secretary.get(`/api/minutes/${reviewId}`);
-      expect(detail.body.feedback.flatMap((f: { comments: { text: string }[] }) => f.comments.map((c) => c.text))).toEqual(expect.arrayContaining(['Summa puuttuu päätöksestä.', 'Avausaika puuttuu.']));
-      expect(detail.body.history.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining([
-        'minutes.created', 'minutes.corrections_requested', 'minutes.checker_approved', 'minutes.version_submitted', 'minutes.signed',
-        'minutes.checked_signature', 'minutes.sealed', 'minutes.published', 'minutes.final', 'minutes.archived',
-      ]));
+      expect(detail.body.feedback.flatMap((f: { comments: { text: string }[] }) => f.comments.map((c) => c.text))).toEqual(
+        expect.arrayContaining(['Summa puuttuu päätöksestä.', 'Avausaika puuttuu.']),
+      );
+      expect(detail.body.history.map((e: { action: string }) => e.action)).toEqual(
+        expect.arrayContaining([
+          'minutes.created',
+          'minutes.corrections_requested',
+          'minutes.checker_approved',
+          'minutes.version_submitted',
+          'minutes.signed',
+          'minutes.checked_signature',
+          'minutes.sealed',
+          'minutes.published',
+          'minutes.final',
+          'minutes.archived',
+        ]),
+      );
       const page = await secretary.get(`/minutes/${reviewId}`);
       expect(page.status).toBe(200);
       expect(page.text).toContain('Kierros 3: versio 3 (hyväksytty)');
@@ -186,7 +257,8 @@ describe('minutes review, end to end on the real stack', () => {
 
       const history = await harness.stack.client.workflow.getHandle(reviewId).fetchHistory();
       const historyText = historyToJSON(history);
-      for (const personal of ['Tarkastaja', 'Granskare', 'Puheenjohtaja', who.checkerA, who.secretary, 'Summa puuttuu', 'Matti']) expect(historyText).not.toContain(personal);
+      for (const personal of ['Tarkastaja', 'Granskare', 'Puheenjohtaja', who.checkerA, who.secretary, 'Summa puuttuu', 'Matti'])
+        expect(historyText).not.toContain(personal);
       if (process.env.SINETTI_RECORD_HISTORIES === '1') {
         fs.writeFileSync(path.join(__dirname, 'histories', 'minutesReviewWorkflow-v2-checking-round.json'), historyText);
       }

@@ -13,8 +13,12 @@ import { killHard, startWorkerProcess } from './support/workerProcess';
  */
 
 let harness: ContractHarness;
-beforeAll(async () => { harness = await openContractHarness('minutes-restart'); });
-afterAll(async () => { await harness?.close(); });
+beforeAll(async () => {
+  harness = await openContractHarness('minutes-restart');
+});
+afterAll(async () => {
+  await harness?.close();
+});
 
 describe('worker killed in the middle of a minutes review', () => {
   it('resumes after a restart: one review link per checker, one signing link each to the chair and the secretary, five valid signatures', async () => {
@@ -37,8 +41,16 @@ describe('worker killed in the middle of a minutes review', () => {
       const result = (await harness.stack.client.workflow.getHandle(reviewId).result()) as MinutesReviewState;
       expect(result.status).toBe('final');
       expect(result.publication).toBeUndefined();
-      const sealed = await harness.api().get(`/api/minutes/${reviewId}/signed.pdf`).set('Authorization', 'Bearer dev-secretary-token').buffer(true)
-        .parse((res, done) => { const chunks: Buffer[] = []; res.on('data', (c: Buffer) => chunks.push(c)); res.on('end', () => done(null, Buffer.concat(chunks))); });
+      const sealed = await harness
+        .api()
+        .get(`/api/minutes/${reviewId}/signed.pdf`)
+        .set('Authorization', 'Bearer dev-secretary-token')
+        .buffer(true)
+        .parse((res, done) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => done(null, Buffer.concat(chunks)));
+        });
       expect(summarisePdfsig(await pdfsig(sealed.body as Buffer))).toEqual({ signatures: 5, valid: 5, lastCoversWholeDocument: true });
 
       await sleep(1000);

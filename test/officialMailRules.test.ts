@@ -53,8 +53,18 @@ describe('what Suomi.fi Messages accepts', () => {
 describe('the population register', () => {
   const street = (s: string) => ({ street: s, postalCode: '00100', city: 'HELSINKI' });
   it.each([
-    [{ KotimainenPostiosoite: street('Posti'), TilapainenKotimainenLahiosoite: street('Tilapäinen'), VakinainenKotimainenLahiosoite: street('Vakinainen') }, 'KotimainenPostiosoite'],
-    [{ TilapainenKotimainenLahiosoite: street('Tilapäinen'), VakinainenKotimainenLahiosoite: street('Vakinainen') }, 'TilapainenKotimainenLahiosoite'],
+    [
+      {
+        KotimainenPostiosoite: street('Posti'),
+        TilapainenKotimainenLahiosoite: street('Tilapäinen'),
+        VakinainenKotimainenLahiosoite: street('Vakinainen'),
+      },
+      'KotimainenPostiosoite',
+    ],
+    [
+      { TilapainenKotimainenLahiosoite: street('Tilapäinen'), VakinainenKotimainenLahiosoite: street('Vakinainen') },
+      'TilapainenKotimainenLahiosoite',
+    ],
     [{ VakinainenKotimainenLahiosoite: street('Vakinainen') }, 'VakinainenKotimainenLahiosoite'],
     [{ KotimainenPostiosoite: street(''), VakinainenKotimainenLahiosoite: street('Vakinainen') }, 'VakinainenKotimainenLahiosoite'],
     [{}, undefined],
@@ -63,20 +73,30 @@ describe('the population register', () => {
   });
 
   it('hides an address under a security ban from logs and JSON', () => {
-    const answer = parseVtjAnswer('<Henkilo><NykyisetEtunimet><Etunimet>Salla</Etunimet></NykyisetEtunimet><NykyinenSukunimi><Sukunimi>Salainen</Sukunimi></NykyinenSukunimi>'
-      + '<Turvakielto><TurvakieltoTieto>1</TurvakieltoTieto></Turvakielto><VakinainenKotimainenLahiosoite><LahiosoiteS>Piilotie 1</LahiosoiteS><Postinumero>90100</Postinumero><PostitoimipaikkaS>OULU</PostitoimipaikkaS></VakinainenKotimainenLahiosoite></Henkilo>');
+    const answer = parseVtjAnswer(
+      '<Henkilo><NykyisetEtunimet><Etunimet>Salla</Etunimet></NykyisetEtunimet><NykyinenSukunimi><Sukunimi>Salainen</Sukunimi></NykyinenSukunimi>' +
+        '<Turvakielto><TurvakieltoTieto>1</TurvakieltoTieto></Turvakielto><VakinainenKotimainenLahiosoite><LahiosoiteS>Piilotie 1</LahiosoiteS><Postinumero>90100</Postinumero><PostitoimipaikkaS>OULU</PostitoimipaikkaS></VakinainenKotimainenLahiosoite></Henkilo>',
+    );
     expect(answer.kind).toBe('security_ban');
     expect(JSON.stringify(answer)).not.toMatch(/Piilotie|90100|OULU|Salla/);
     expect(inspect(answer, { depth: 5 })).not.toMatch(/Piilotie|90100|OULU|Salla/);
     expect(String(answer.kind === 'security_ban' ? answer.protectedAddress : '')).toBe('[protected]');
-    expect(answer.kind === 'security_ban' && answer.protectedAddress?.reveal()).toMatchObject({ street: 'Piilotie 1', name: 'Salla Salainen' });
+    expect(answer.kind === 'security_ban' && answer.protectedAddress?.reveal()).toMatchObject({
+      street: 'Piilotie 1',
+      name: 'Salla Salainen',
+    });
   });
 });
 
 describe('streamed CSV', () => {
   async function read(...chunks: string[]) {
     const records = [];
-    for await (const record of readCsvRecords((async function* () { for (const c of chunks) yield Buffer.from(c); })())) records.push(record);
+    for await (const record of readCsvRecords(
+      (async function* () {
+        for (const c of chunks) yield Buffer.from(c);
+      })(),
+    ))
+      records.push(record);
     return records;
   }
 

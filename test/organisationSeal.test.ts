@@ -9,8 +9,12 @@ import { samplePdf } from './support/samplePdf';
 import { openTestStack, type TestStack } from './support/testStack';
 
 let stack: TestStack;
-beforeAll(async () => { stack = await openTestStack('seal'); });
-afterAll(async () => { await stack?.close(); });
+beforeAll(async () => {
+  stack = await openTestStack('seal');
+});
+afterAll(async () => {
+  await stack?.close();
+});
 
 describe('organisation seal process on the real dev server', () => {
   it('seals a stored PDF, keeps the admin view true and leaves an audit event', async () => {
@@ -20,8 +24,11 @@ describe('organisation seal process on the real dev server', () => {
 
     const result = await stack.withWorker(async () => {
       const handle = await stack.client.workflow.start(organisationSealWorkflow, {
-        taskQueue: stack.config.temporal.taskQueue, workflowId,
-        args: [{ versionId: upload.versionId, organization: 'Esimerkkilän kunta', requestedBy: 'staff:registry:test', title: 'Päätös 12/2026' }],
+        taskQueue: stack.config.temporal.taskQueue,
+        workflowId,
+        args: [
+          { versionId: upload.versionId, organization: 'Esimerkkilän kunta', requestedBy: 'staff:registry:test', title: 'Päätös 12/2026' },
+        ],
       });
       return handle.result();
     });
@@ -47,13 +54,22 @@ describe('organisation seal process on the real dev server', () => {
 
   it('fails with a typed, non-retried error when the stored file is not a PDF', async () => {
     const store = new ChunkedDocumentStore(stack.config.maxDocumentBytes);
-    const upload = await store.saveVersion({ key: randomUUID(), bytes: Buffer.from('this is not a pdf'), fileName: 'x.pdf', kind: 'upload' });
+    const upload = await store.saveVersion({
+      key: randomUUID(),
+      bytes: Buffer.from('this is not a pdf'),
+      fileName: 'x.pdf',
+      kind: 'upload',
+    });
     const failure = await stack.withWorker(async () => {
       const handle = await stack.client.workflow.start(organisationSealWorkflow, {
-        taskQueue: stack.config.temporal.taskQueue, workflowId: `seal-bad-${randomUUID()}`,
+        taskQueue: stack.config.temporal.taskQueue,
+        workflowId: `seal-bad-${randomUUID()}`,
         args: [{ versionId: upload.versionId, organization: 'K', requestedBy: 'staff:registry:test', title: 'X' }],
       });
-      return handle.result().then(() => undefined, (error: unknown) => error as { cause?: { cause?: { type?: string; message?: string } } });
+      return handle.result().then(
+        () => undefined,
+        (error: unknown) => error as { cause?: { cause?: { type?: string; message?: string } } },
+      );
     });
     expect(failure?.cause?.cause?.type).toBe('PdfError.not_pdf');
   });

@@ -24,19 +24,28 @@ beforeAll(async () => {
   stack = await openTestStack('outages');
   // Nothing listens on port 1: every call to Temporal fails as UNAVAILABLE (tried twice here, not for the client's default minute).
   connection = Connection.lazy({
-    address: '127.0.0.1:1', connectTimeout: '1 second',
+    address: '127.0.0.1:1',
+    connectTimeout: '1 second',
     interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 2, initialIntervalMs: () => 50 }))],
   });
   deps = createApiDeps(stack.config, new Client({ connection, namespace: stack.config.temporal.namespace }));
 });
-afterAll(async () => { deps.close(); await connection.close().catch(() => undefined); await stack?.close(); });
+afterAll(async () => {
+  deps.close();
+  await connection.close().catch(() => undefined);
+  await stack?.close();
+});
 
 it('answers 503 with Retry-After, not 404, when Temporal cannot be reached', async () => {
   const app = createApp(deps);
   for (const path of ['/api/processes/contract-anything', '/api/admin/processes']) {
     const response = await request(app).get(path).set(admin);
-    expect({ path, status: response.status, error: response.body.error, retryAfter: response.headers['retry-after'] })
-      .toEqual({ path, status: 503, error: 'temporal_unavailable', retryAfter: '30' });
+    expect({ path, status: response.status, error: response.body.error, retryAfter: response.headers['retry-after'] }).toEqual({
+      path,
+      status: 503,
+      error: 'temporal_unavailable',
+      retryAfter: '30',
+    });
   }
 }, 30_000);
 
@@ -45,13 +54,22 @@ it('answers 503, not 400 or 404, when the store is unreachable behind a check th
   await disconnectStore();
   try {
     // Each of these once caught every error as "unknown document" (400) or "not found" (404).
-    const contract = await request(app).post('/api/contracts').set({ Authorization: 'Bearer dev-hr-token' }).send({
-      documentVersionId: 'some-version', signers: [{ role: 'employee', name: 'Maija', email: 'maija@example.test' }], hr: { email: 'hr@example.test' },
-    });
+    const contract = await request(app)
+      .post('/api/contracts')
+      .set({ Authorization: 'Bearer dev-hr-token' })
+      .send({
+        documentVersionId: 'some-version',
+        signers: [{ role: 'employee', name: 'Maija', email: 'maija@example.test' }],
+        hr: { email: 'hr@example.test' },
+      });
     const minutes = await request(app).get('/api/minutes/minutes-anything').set({ Authorization: 'Bearer dev-secretary-token' });
     const sealed = await request(app).get('/api/contracts/contract-anything/sealed.pdf').set({ Authorization: 'Bearer dev-hr-token' });
     for (const response of [contract, minutes, sealed]) {
-      expect({ status: response.status, error: response.body.error, retryAfter: response.headers['retry-after'] }).toEqual({ status: 503, error: 'store_unavailable', retryAfter: '30' });
+      expect({ status: response.status, error: response.body.error, retryAfter: response.headers['retry-after'] }).toEqual({
+        status: 503,
+        error: 'store_unavailable',
+        retryAfter: '30',
+      });
     }
   } finally {
     await connectStore(stack.config.mongodb.uri);
@@ -60,10 +78,14 @@ it('answers 503, not 400 or 404, when the store is unreachable behind a check th
 
 it('logs the route template of a failed request, never the token in its path', async () => {
   const lines: unknown[] = [];
-  const spy = jest.spyOn(logger, 'error').mockImplementation(((entry: unknown) => { lines.push(entry); }));
+  const spy = jest.spyOn(logger, 'error').mockImplementation((entry: unknown) => {
+    lines.push(entry);
+  });
   try {
     const app = express();
-    app.get('/s/:token', () => { throw new Error('boom'); });
+    app.get('/s/:token', () => {
+      throw new Error('boom');
+    });
     app.use(errorHandler);
     const response = await request(app).get('/s/secret-token-abc123');
     expect(response.status).toBe(500);

@@ -5,7 +5,14 @@ import { AesGcmPayloadCodec, REFUSED_PLAINTEXT_ENCODING, UnknownPayloadKeyError 
 import { AuditLog } from '../audit/auditLog';
 import { contractStateQuery } from '../workflows/employmentContract';
 import { extendDeadlineUpdate } from '../workflows/adminUpdates';
-import { type ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, uniqueEmail } from './support/contractHarness';
+import {
+  type ContractHarness,
+  contractRequest,
+  HR_TOKEN,
+  invitationLink,
+  openContractHarness,
+  uniqueEmail,
+} from './support/contractHarness';
 import { ChunkedDocumentStore } from '../store/documentStore';
 import { organisationSealWorkflow } from '../workflows/organisationSeal';
 import { samplePdf } from './support/samplePdf';
@@ -44,7 +51,9 @@ describe('AES-256-GCM payload codec', () => {
 
   it('refuses a plaintext payload: it decodes to one no converter reads', async () => {
     const codec = new AesGcmPayloadCodec([key('k1')]);
-    const [decoded] = await codec.decode([defaultPayloadConverter.toPayload({ deadlineAt: '2030-01-01T00:00:00Z', actor: 'staff:hr:forged' })]);
+    const [decoded] = await codec.decode([
+      defaultPayloadConverter.toPayload({ deadlineAt: '2030-01-01T00:00:00Z', actor: 'staff:hr:forged' }),
+    ]);
     expect(Buffer.from(decoded.metadata!.encoding).toString()).toBe(REFUSED_PLAINTEXT_ENCODING);
     expect(decoded.data).toHaveLength(0);
     expect(() => defaultPayloadConverter.fromPayload(decoded)).toThrow(/Unknown encoding/);
@@ -61,17 +70,22 @@ describe('AES-256-GCM payload codec', () => {
 
 describe('what Temporal stores', () => {
   let stack: TestStack;
-  beforeAll(async () => { stack = await openTestStack('codec'); });
-  afterAll(async () => { await stack?.close(); });
+  beforeAll(async () => {
+    stack = await openTestStack('codec');
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
 
-  it('holds only ciphertext in a raw history, while Sinetti\'s client reads the values', async () => {
+  it("holds only ciphertext in a raw history, while Sinetti's client reads the values", async () => {
     const marker = `Maija Meikäläinen 131052-308T ${randomUUID()}`;
     const store = new ChunkedDocumentStore(stack.config.maxDocumentBytes);
     const upload = await store.saveVersion({ key: randomUUID(), bytes: await samplePdf(1), fileName: 'a.pdf', kind: 'upload' });
     const workflowId = `codec-${randomUUID()}`;
     await stack.withWorker(async () => {
       const handle = await stack.client.workflow.start(organisationSealWorkflow, {
-        taskQueue: stack.config.temporal.taskQueue, workflowId,
+        taskQueue: stack.config.temporal.taskQueue,
+        workflowId,
         args: [{ versionId: upload.versionId, organization: 'K', requestedBy: 'staff:registry:test', title: marker }],
       });
       await handle.result();
@@ -89,13 +103,21 @@ describe('what Temporal stores', () => {
 
 describe('a plaintext Update sent straight to the Temporal port', () => {
   let harness: ContractHarness;
-  beforeAll(async () => { harness = await openContractHarness('codec-forgery'); });
-  afterAll(async () => { await harness?.close(); });
+  beforeAll(async () => {
+    harness = await openContractHarness('codec-forgery');
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
 
   it('is refused by the running contract and changes nothing: no new deadline, no forged actor in the trail', async () => {
     const who = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
     await harness.stack.withWorker(async () => {
-      const created = await harness.api().post('/api/contracts').set({ Authorization: `Bearer ${HR_TOKEN}` }).send(contractRequest(who));
+      const created = await harness
+        .api()
+        .post('/api/contracts')
+        .set({ Authorization: `Bearer ${HR_TOKEN}` })
+        .send(contractRequest(who));
       expect(created.status).toBe(201);
       const contractId = created.body.contractId as string;
       await invitationLink(who.employee);

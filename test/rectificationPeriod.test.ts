@@ -1,5 +1,12 @@
 import {
-  addDays, endOfFinnishDay, finnishDate, isWorkingDay, midsummerEve, nextWorkingDay, periodLastDay, rectificationPeriod,
+  addDays,
+  endOfFinnishDay,
+  finnishDate,
+  isWorkingDay,
+  midsummerEve,
+  nextWorkingDay,
+  periodLastDay,
+  rectificationPeriod,
 } from '../rules/rectificationPeriod';
 
 /**
@@ -14,7 +21,12 @@ describe('rectification period of published minutes', () => {
     ['2026-03-04T09:00:00+02:00', '2026-03-11', '2026-03-25', 'an ordinary Wednesday: nothing moves'],
     ['2026-03-07T12:00:00+02:00', '2026-03-14', '2026-03-30', 'ends on Saturday 28.3. → Monday'],
     ['2026-03-08T12:00:00+02:00', '2026-03-15', '2026-03-30', 'ends on Sunday 29.3. → Monday'],
-    ['2026-12-03T10:00:00+02:00', '2026-12-10', '2026-12-28', 'Christmas Eve (Thu), Christmas Day, St Stephen\'s Day (Sat), Sunday → Monday 28.12.'],
+    [
+      '2026-12-03T10:00:00+02:00',
+      '2026-12-10',
+      '2026-12-28',
+      "Christmas Eve (Thu), Christmas Day, St Stephen's Day (Sat), Sunday → Monday 28.12.",
+    ],
     ['2026-05-29T10:00:00+03:00', '2026-06-05', '2026-06-22', 'Midsummer Eve (Fri 19.6.), Midsummer Day (Sat), Sunday → Monday 22.6.'],
     ['2025-05-30T10:00:00+03:00', '2025-06-06', '2025-06-23', 'Midsummer Eve 2025 (Fri 20.6.) → Monday 23.6.'],
     ['2026-03-16T10:00:00+02:00', '2026-03-23', '2026-04-07', 'Easter Monday 6.4. → Tuesday'],

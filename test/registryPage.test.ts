@@ -33,7 +33,11 @@ describe('registry page in Chromium', () => {
     const people = await Promise.all([true, false, true].map((mailbox) => registerPerson(stack.config, { mailbox })));
     const versionId = await storedPdf();
     const csv = ['recipientId;title', ...people.map((p) => `${p.id};Tiedote`)].join('\n') + '\n';
-    const started = await request(letterApi(stack)).post(`/api/letter-batches?documentVersionId=${versionId}`).set(REGISTRY).set('Content-Type', 'text/csv').send(csv);
+    const started = await request(letterApi(stack))
+      .post(`/api/letter-batches?documentVersionId=${versionId}`)
+      .set(REGISTRY)
+      .set('Content-Type', 'text/csv')
+      .send(csv);
     expect(started.status).toBe(202);
     const { batchId } = started.body;
 

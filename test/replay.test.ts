@@ -21,6 +21,10 @@ describe('replay of recorded histories', () => {
 
   it.each(recorded)('%s replays deterministically', async (file) => {
     const history = historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORIES, file), 'utf8')));
-    await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: sinettiDataConverter(testConfig()) }, history, file.replace(/\.json$/, ''));
+    await Worker.runReplayHistory(
+      { workflowBundle: await workflowBundle(), dataConverter: sinettiDataConverter(testConfig()) },
+      history,
+      file.replace(/\.json$/, ''),
+    );
   });
 });

@@ -25,7 +25,10 @@ beforeAll(async () => {
   app = createApp(deps);
   specs = apiRoutes(deps).specs;
 });
-afterAll(async () => { deps.close(); await stack?.close(); });
+afterAll(async () => {
+  deps.close();
+  await stack?.close();
+});
 
 /** A value no path parameter accepts: longer than any id or token, and neither a page number nor a format. */
 const WRONG = `not a <valid> value ${'x'.repeat(300)}`;
@@ -41,7 +44,11 @@ function call(spec: RouteSpec, path: string) {
 }
 
 function expectFieldNaming400(response: request.Response, field: string, route: string): void {
-  const shape = { status: response.status, error: response.body.error, fields: (response.body.details ?? []).map((d: { field: string }) => d.field) };
+  const shape = {
+    status: response.status,
+    error: response.body.error,
+    fields: (response.body.details ?? []).map((d: { field: string }) => d.field),
+  };
   expect({ route, ...shape }).toEqual({ route, status: 400, error: 'invalid_request', fields: expect.arrayContaining([field]) });
   expect(response.body.message).toContain(field);
 }
@@ -57,12 +64,16 @@ function tolerant(schema: z.ZodType): boolean {
 const queryFields = (spec: RouteSpec) => Object.entries((spec.query as z.ZodObject | undefined)?.shape ?? {}) as [string, z.ZodType][];
 
 it('declares a params schema for every route with path parameters, and documents it in /openapi.json', async () => {
-  const openapi = (await request(app).get('/openapi.json')).body as { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>> };
+  const openapi = (await request(app).get('/openapi.json')).body as {
+    paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>;
+  };
   for (const spec of specs) {
     const named = [...spec.path.matchAll(/:(\w+)/g)].map((m) => m[1]);
     const documented = openapi.paths[spec.path.replace(/:(\w+)/g, '{$1}')][spec.method].parameters ?? [];
-    expect({ route: `${spec.method} ${spec.path}`, path: documented.filter((p) => p.in === 'path').map((p) => p.name) })
-      .toEqual({ route: `${spec.method} ${spec.path}`, path: named });
+    expect({ route: `${spec.method} ${spec.path}`, path: documented.filter((p) => p.in === 'path').map((p) => p.name) }).toEqual({
+      route: `${spec.method} ${spec.path}`,
+      path: named,
+    });
     for (const [name] of queryFields(spec)) expect(documented).toContainEqual(expect.objectContaining({ name, in: 'query' }));
   }
 });
@@ -96,7 +107,8 @@ it('names a wrong numeric query value the same way', async () => {
   const response = await request(app).get('/api/admin/processes?limit=lots').set(admin);
   expect(response.status).toBe(400);
   expect(response.body).toEqual({
-    error: 'invalid_request', message: expect.stringContaining('query.limit'),
+    error: 'invalid_request',
+    message: expect.stringContaining('query.limit'),
     details: [{ field: 'query.limit', location: 'query', message: expect.any(String) }],
   });
 });

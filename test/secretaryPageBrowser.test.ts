@@ -1,7 +1,15 @@
 import { type Browser } from 'playwright-core';
 import { axeViolations, launchChromium } from './support/browser';
 import { type ContractHarness, openContractHarness } from './support/contractHarness';
-import { askCorrections, mailedLink, minutesPdf, minutesPeople, SECRETARY_TOKEN, startReview, waitForState } from './support/minutesHarness';
+import {
+  askCorrections,
+  mailedLink,
+  minutesPdf,
+  minutesPeople,
+  SECRETARY_TOKEN,
+  startReview,
+  waitForState,
+} from './support/minutesHarness';
 
 /**
  * The secretary's page in real Chromium under the app's CSP: its script is
@@ -32,15 +40,25 @@ it('uploads a corrected version from the page, with the script from /assets allo
     const page = await context.newPage();
     const blocked: string[] = [];
     // A CSP violation or a script error shows on the console; a missing asset as a failed response (the browser's own favicon aside).
-    page.on('console', (message) => { if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) blocked.push(message.text()); });
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) blocked.push(message.text());
+    });
     page.on('pageerror', (error) => blocked.push(error.message));
-    page.on('response', (answer) => { if (answer.status() >= 400 && !answer.url().endsWith('/favicon.ico')) blocked.push(`${answer.status()} ${answer.url()}`); });
+    page.on('response', (answer) => {
+      if (answer.status() >= 400 && !answer.url().endsWith('/favicon.ico')) blocked.push(`${answer.status()} ${answer.url()}`);
+    });
     const response = await page.goto(`${harness.baseUrl}/minutes/${reviewId}`);
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
     expect(await page.getByText('Summa puuttuu.').isVisible()).toBe(true);
     expect(await axeViolations(page)).toEqual([]);
 
-    await page.locator('#pdf').setInputFiles({ name: 'korjattu.pdf', mimeType: 'application/pdf', buffer: await minutesPdf('Talousarvio hyväksyttiin: menot 12,4 milj. euroa.') });
+    await page
+      .locator('#pdf')
+      .setInputFiles({
+        name: 'korjattu.pdf',
+        mimeType: 'application/pdf',
+        buffer: await minutesPdf('Talousarvio hyväksyttiin: menot 12,4 milj. euroa.'),
+      });
     await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Lähetä tarkastettavaksi' }).click()]);
     await waitForState(harness, reviewId, (s) => s.status === 'in_review' && s.rounds.length === 2);
     await page.reload();

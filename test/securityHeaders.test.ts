@@ -17,7 +17,7 @@ let app: Express;
 
 beforeAll(async () => {
   stack = await openTestStack('headers');
-  app = createApp(deps = createApiDeps(stack.config, stack.client));
+  app = createApp((deps = createApiDeps(stack.config, stack.client)));
 }, 60_000);
 
 afterAll(async () => {
@@ -43,7 +43,15 @@ describe('security headers on every page', () => {
     expect(response.status).toBe(status);
     expect(response.type).toBe('text/html');
     const csp = response.headers['content-security-policy'];
-    for (const directive of ["default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'"]) {
+    for (const directive of [
+      "default-src 'none'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "img-src 'self'",
+      "frame-ancestors 'none'",
+      "base-uri 'none'",
+      "form-action 'self'",
+    ]) {
       expect(csp).toContain(directive);
     }
     expect(csp).not.toMatch(/unsafe-inline|nonce-/);

@@ -28,7 +28,8 @@ describe('staff sessions in the store', () => {
   it('ends at the absolute limit however busy, and at revocation for good', async () => {
     const start = new Date('2026-11-30T08:00:00Z');
     const id = await sessions.start(person, start);
-    for (let minutes = 20; minutes < 8 * 60; minutes += 20) expect(await sessions.find(id, new Date(start.getTime() + minutes * MINUTE))).toBeDefined();
+    for (let minutes = 20; minutes < 8 * 60; minutes += 20)
+      expect(await sessions.find(id, new Date(start.getTime() + minutes * MINUTE))).toBeDefined();
     expect(await sessions.find(id, new Date(start.getTime() + (8 * 60 + 5) * MINUTE))).toBeUndefined();
 
     const other = await sessions.start(person);
@@ -47,10 +48,22 @@ describe('the session cookie over HTTP', () => {
 
   it("takes the Temporal Web UI's codec calls from its origin, and refuses another site's", async () => {
     const cookie = await signIn();
-    const payloads = { payloads: [{ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"x"').toString('base64') }] };
-    const fromUi = await harness.api().post('/codec/encode').set('Cookie', `sinetti_staff=${cookie}`).set('Origin', 'http://127.0.0.1:8333').send(payloads);
+    const payloads = {
+      payloads: [{ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"x"').toString('base64') }],
+    };
+    const fromUi = await harness
+      .api()
+      .post('/codec/encode')
+      .set('Cookie', `sinetti_staff=${cookie}`)
+      .set('Origin', 'http://127.0.0.1:8333')
+      .send(payloads);
     expect(fromUi.status).toBe(200);
-    const foreign = await harness.api().post('/codec/encode').set('Cookie', `sinetti_staff=${cookie}`).set('Origin', 'https://evil.example').send(payloads);
+    const foreign = await harness
+      .api()
+      .post('/codec/encode')
+      .set('Cookie', `sinetti_staff=${cookie}`)
+      .set('Origin', 'https://evil.example')
+      .send(payloads);
     expect(foreign.status).toBe(403);
   });
 

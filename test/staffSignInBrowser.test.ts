@@ -19,10 +19,21 @@ afterAll(async () => {
 });
 
 const TERMS: Record<string, string> = {
-  employerName: 'Esimerkkilän kunta', employerAddress: 'Kunnantie 1, 99999 Esimerkkilä', employerBusinessId: '0116297-6',
-  employeeAddress: 'Kotikatu 2, 99999 Esimerkkilä', startDate: '2027-01-04', endDate: '2027-01-29', fixedTermReason: 'Sijaisuus',
-  placeOfWork: 'Esimerkkilän koulu', duties: 'Luokanopettajan sijaisuus', payBasis: 'OVTES', payPeriod: 'Kuukausi',
-  workingHours: '24 oppituntia viikossa', annualLeave: 'Vuosilomalain mukaan', noticePeriod: 'Ei irtisanomisaikaa', collectiveAgreement: 'OVTES',
+  employerName: 'Esimerkkilän kunta',
+  employerAddress: 'Kunnantie 1, 99999 Esimerkkilä',
+  employerBusinessId: '0116297-6',
+  employeeAddress: 'Kotikatu 2, 99999 Esimerkkilä',
+  startDate: '2027-01-04',
+  endDate: '2027-01-29',
+  fixedTermReason: 'Sijaisuus',
+  placeOfWork: 'Esimerkkilän koulu',
+  duties: 'Luokanopettajan sijaisuus',
+  payBasis: 'OVTES',
+  payPeriod: 'Kuukausi',
+  workingHours: '24 oppituntia viikossa',
+  annualLeave: 'Vuosilomalain mukaan',
+  noticePeriod: 'Ei irtisanomisaikaa',
+  collectiveAgreement: 'OVTES',
 };
 
 describe('staff sign-in through the identity provider', () => {
@@ -50,8 +61,9 @@ describe('staff sign-in through the identity provider', () => {
       await page.locator('#employerSignerEmail').fill(uniqueEmail('employer'));
       await page.locator('#hrEmail').fill(uniqueEmail('hr'));
       await page.getByRole('button', { name: 'Lähetä allekirjoitettavaksi' }).click();
-      await page.waitForURL(/\/hr\/contracts\/contract-[^?]+\?lang=fi&done=created$/, { timeout: 15_000 })
-        .catch(async (error: Error) => { throw new Error(`${error.message}\n${page.url()}\n${(await page.content()).slice(0, 600)}`); });
+      await page.waitForURL(/\/hr\/contracts\/contract-[^?]+\?lang=fi&done=created$/, { timeout: 15_000 }).catch(async (error: Error) => {
+        throw new Error(`${error.message}\n${page.url()}\n${(await page.content()).slice(0, 600)}`);
+      });
       const contractId = /contracts\/(contract-[^?]+)/.exec(page.url())![1]!;
       expect(await waitForMail(employee, 1)).toHaveLength(1);
       // The audit trail names the person the provider vouched for.
@@ -61,10 +73,12 @@ describe('staff sign-in through the identity provider', () => {
 
       // Another site's form riding on the session cookie is refused; our own origin is let through.
       const foreign = await fetch(`${harness.baseUrl}/api/contracts/${contractId}/cancel`, {
-        method: 'POST', headers: { cookie: `sinetti_staff=${cookie}`, origin: 'https://evil.example', 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'csrf' }),
+        method: 'POST',
+        headers: { cookie: `sinetti_staff=${cookie}`, origin: 'https://evil.example', 'content-type': 'application/json' },
+        body: JSON.stringify({ reason: 'csrf' }),
       });
       expect(foreign.status).toBe(403);
-      expect((await foreign.json() as { error: string }).error).toBe('foreign_origin');
+      expect(((await foreign.json()) as { error: string }).error).toBe('foreign_origin');
       const own = await fetch(`${harness.baseUrl}/api/contracts/${contractId}`, { headers: { cookie: `sinetti_staff=${cookie}` } });
       expect(own.status).toBe(200);
 
@@ -72,7 +86,7 @@ describe('staff sign-in through the identity provider', () => {
       await page.goto(`${harness.baseUrl}/hr?lang=fi`);
       await page.getByRole('button', { name: 'Kirjaudu ulos' }).click();
       await page.waitForURL((url) => url.href.startsWith(`${harness.baseUrl}/auth/signed-out`));
-      expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Signed out");
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Signed out');
       const replayed = await fetch(`${harness.baseUrl}/api/contracts/${contractId}`, { headers: { cookie: `sinetti_staff=${cookie}` } });
       expect(replayed.status).toBe(401);
       // The provider's session is gone too: signing in again asks for the password.

@@ -25,7 +25,9 @@ describe('test timers', () => {
   ])('%s lasts as it should', async (_what, durationMs, expected) => {
     const outbound = interceptors().outbound as WorkflowOutboundCallsInterceptor[];
     let started: TimerInput | undefined;
-    await outbound[0].startTimer!({ durationMs, seq: 1 }, async (input) => { started = input; });
+    await outbound[0].startTimer!({ durationMs, seq: 1 }, async (input) => {
+      started = input;
+    });
     expect(started!.durationMs).toBe(expected);
   });
 });

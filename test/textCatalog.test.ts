@@ -19,11 +19,16 @@ afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
 
 /** The Swedish catalog, its imports pointed back at texts/, with `edit` applied; the compiler's errors for it. */
 function compileSwedish(edit: (source: string) => string): string[] {
-  const source = fs.readFileSync(path.join(root, 'texts', 'sv.ts'), 'utf8')
+  const source = fs
+    .readFileSync(path.join(root, 'texts', 'sv.ts'), 'utf8')
     .replace(/from '\.\/(\w+)'/g, (_, file: string) => `from '${path.join(root, 'texts', file).replace(/\\/g, '/')}'`);
   const file = path.join(workDir, `sv-${Math.random().toString(36).slice(2)}.ts`);
   fs.writeFileSync(file, edit(source));
-  const config = ts.getParsedCommandLineOfConfigFile(path.join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+  const config = ts.getParsedCommandLineOfConfigFile(
+    path.join(root, 'tsconfig.json'),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
+  );
   const program = ts.createProgram([file], { ...config!.options, noEmit: true });
   return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
 }
@@ -43,9 +48,10 @@ describe('text catalogs', () => {
   }, 60_000);
 
   it('have the same texts in every language, down to every leaf', () => {
-    const shape = (value: unknown): unknown => (typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, shape(inner)]))
-      : typeof value);
+    const shape = (value: unknown): unknown =>
+      typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, shape(inner)]))
+        : typeof value;
     const fi: Catalog = textsFor('fi');
     for (const language of LANGUAGES) expect(shape(textsFor(language))).toEqual(shape(fi));
   });

@@ -12,7 +12,19 @@ import { webhooksOpenApi } from '../integrations/webhooks/openApiWebhooks';
  */
 
 const ROOT = path.resolve(__dirname, '..');
-const SKIPPED_DIRS = new Set(['node_modules', 'test', 'data', 'dist', 'docs', 'examples', 'bench', 'scripts', '.tools', '.git', path.join('integrations', 'webhooks')]);
+const SKIPPED_DIRS = new Set([
+  'node_modules',
+  'test',
+  'data',
+  'dist',
+  'docs',
+  'examples',
+  'bench',
+  'scripts',
+  '.tools',
+  '.git',
+  path.join('integrations', 'webhooks'),
+]);
 const ACTION = /['`]((?:contract|minutes|application|case|decision|rectification|payment|letter|document|admin)\.[a-z_]+)['`]/g;
 /** Strings of the same shape that are not audit actions. */
 const NOT_ACTIONS = new Set(['document.pdf']);
@@ -46,7 +58,15 @@ describe('webhook event types', () => {
 
   it('finds the audit actions in the source (the scan works)', () => {
     expect(actions.size).toBeGreaterThan(60);
-    for (const known of ['contract.signed', 'minutes.published', 'decision.final', 'letter.returned_to_sender', 'minutes.cancelled', 'admin.cancel']) expect(actions).toContain(known);
+    for (const known of [
+      'contract.signed',
+      'minutes.published',
+      'decision.final',
+      'letter.returned_to_sender',
+      'minutes.cancelled',
+      'admin.cancel',
+    ])
+      expect(actions).toContain(known);
   });
 
   it('every audit action has a decision: published as a webhook event type, or internal with a reason', () => {
@@ -59,26 +79,64 @@ describe('webhook event types', () => {
     expect([...published].sort()).toEqual(Object.keys(WEBHOOK_EVENT_TYPES).sort());
   });
 
-  it('the issue\'s milestones are there', () => {
+  it("the issue's milestones are there", () => {
     for (const type of [
-      'contract.sent', 'contract.viewed', 'contract.signer_signed', 'contract.declined', 'contract.expired', 'contract.cancelled', 'contract.completed',
-      'minutes.in_review', 'minutes.correction_requested', 'minutes.approved', 'minutes.signed', 'minutes.published', 'minutes.final',
-      'application.received', 'application.registered', 'application.supplementation_requested', 'application.decision_signed', 'application.notified', 'application.final', 'application.paid',
-      'letter.accepted', 'letter.delivered_electronically', 'letter.returned', 'letter.unresolved',
-    ]) expect(WEBHOOK_EVENT_TYPES).toHaveProperty([type]);
+      'contract.sent',
+      'contract.viewed',
+      'contract.signer_signed',
+      'contract.declined',
+      'contract.expired',
+      'contract.cancelled',
+      'contract.completed',
+      'minutes.in_review',
+      'minutes.correction_requested',
+      'minutes.approved',
+      'minutes.signed',
+      'minutes.published',
+      'minutes.final',
+      'application.received',
+      'application.registered',
+      'application.supplementation_requested',
+      'application.decision_signed',
+      'application.notified',
+      'application.final',
+      'application.paid',
+      'letter.accepted',
+      'letter.delivered_electronically',
+      'letter.returned',
+      'letter.unresolved',
+    ])
+      expect(WEBHOOK_EVENT_TYPES).toHaveProperty([type]);
   });
 
   it('a payload carries ids and links only: a staff name, details and addresses stay out', () => {
-    const event = webhookEventOf({
-      eventId: 'contract-1/x', processId: 'contract-1', actor: 'staff:hr:Hanna Hämäläinen', action: 'contract.invited', at: new Date('2026-11-30T10:00:00Z'),
-      ip: '10.0.0.1', details: { participantId: 'signer-2', email: 'maija@example.org', name: 'Maija' },
-    }, 'contract.sent');
+    const event = webhookEventOf(
+      {
+        eventId: 'contract-1/x',
+        processId: 'contract-1',
+        actor: 'staff:hr:Hanna Hämäläinen',
+        action: 'contract.invited',
+        at: new Date('2026-11-30T10:00:00Z'),
+        ip: '10.0.0.1',
+        details: { participantId: 'signer-2', email: 'maija@example.org', name: 'Maija' },
+      },
+      'contract.sent',
+    );
     const payload = webhookPayload(event, 'https://sinetti.example.org');
     expect(payload).toEqual({
-      type: 'contract.sent', timestamp: '2026-11-30T10:00:00.000Z',
-      data: { eventId: 'contract-1/x', processId: 'contract-1', processType: 'employmentContract', participantId: 'signer-2', links: { process: 'https://sinetti.example.org/api/processes/contract-1' } },
+      type: 'contract.sent',
+      timestamp: '2026-11-30T10:00:00.000Z',
+      data: {
+        eventId: 'contract-1/x',
+        processId: 'contract-1',
+        processType: 'employmentContract',
+        participantId: 'signer-2',
+        links: { process: 'https://sinetti.example.org/api/processes/contract-1' },
+      },
     });
     const { schemas } = webhooksOpenApi();
-    expect(Object.keys((schemas.WebhookEventData as { properties: object }).properties).sort()).toEqual(Object.keys(payload.data).concat('documentSha256').sort());
+    expect(Object.keys((schemas.WebhookEventData as { properties: object }).properties).sort()).toEqual(
+      Object.keys(payload.data).concat('documentSha256').sort(),
+    );
   });
 });

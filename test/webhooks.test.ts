@@ -9,7 +9,15 @@ import { recordHistoryIfAsked } from './support/recordHistory';
 import { WebhookSubscriptions } from '../store/webhookSubscriptions';
 import type { EmploymentContractState } from '../workflows/employmentContract';
 import {
-  type ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, openSigningPage, signThroughPage, sleep, uniqueEmail,
+  type ContractHarness,
+  contractRequest,
+  HR_TOKEN,
+  invitationLink,
+  openContractHarness,
+  openSigningPage,
+  signThroughPage,
+  sleep,
+  uniqueEmail,
 } from './support/contractHarness';
 
 /**
@@ -20,22 +28,44 @@ import {
  */
 
 const ADMIN_TOKEN = 'dev-admin-token';
-const CONTRACT_EVENTS = ['contract.created', 'contract.sent', 'contract.viewed', 'contract.signer_signed', 'contract.declined', 'contract.expired', 'contract.cancelled', 'contract.completed'];
+const CONTRACT_EVENTS = [
+  'contract.created',
+  'contract.sent',
+  'contract.viewed',
+  'contract.signer_signed',
+  'contract.declined',
+  'contract.expired',
+  'contract.cancelled',
+  'contract.completed',
+];
 
 type Mode = 'up' | 'down' | 'error';
 
 /** The example receiver behind a switch: up, down (connections dropped unanswered), or answering 500. */
-async function startReceiver(secret: () => string): Promise<{ url: string; mode: Mode; receiver: () => WebhookReceiver; close(): Promise<void> }> {
+async function startReceiver(
+  secret: () => string,
+): Promise<{ url: string; mode: Mode; receiver: () => WebhookReceiver; close(): Promise<void> }> {
   let receiver: WebhookReceiver | undefined;
   const state = {
     url: '',
     mode: 'up' as Mode,
     receiver: () => (receiver ??= createWebhookReceiver({ secret: secret() })),
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
   const server = http.createServer((req, res) => {
-    if (state.mode === 'down') { req.socket.destroy(); return; }
-    if (state.mode === 'error') { res.statusCode = 500; res.end('receiver failing'); return; }
+    if (state.mode === 'down') {
+      req.socket.destroy();
+      return;
+    }
+    if (state.mode === 'error') {
+      res.statusCode = 500;
+      res.end('receiver failing');
+      return;
+    }
     state.receiver().app(req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -53,7 +83,8 @@ async function waitFor<T>(what: string, read: () => T | Promise<T>, done: (value
   }
 }
 
-const forProcess = (receiver: WebhookReceiver, processId: string): ReceivedWebhook[] => receiver.received.filter((e) => e.data.processId === processId);
+const forProcess = (receiver: WebhookReceiver, processId: string): ReceivedWebhook[] =>
+  receiver.received.filter((e) => e.data.processId === processId);
 
 let harness: ContractHarness;
 let dispatcher: { stop(): Promise<void> };
@@ -61,20 +92,33 @@ const subscriptions: string[] = [];
 
 beforeAll(async () => {
   harness = await openContractHarness('webhooks', {
-    WEBHOOK_RETRY_INITIAL_MS: '200', WEBHOOK_RETRY_MAX_INTERVAL_MS: '800', WEBHOOK_GIVE_UP_AFTER_MS: '10000', WEBHOOK_OUTBOX_POLL_MS: '100', WEBHOOK_REQUEST_TIMEOUT_MS: '2000',
+    WEBHOOK_RETRY_INITIAL_MS: '200',
+    WEBHOOK_RETRY_MAX_INTERVAL_MS: '800',
+    WEBHOOK_GIVE_UP_AFTER_MS: '10000',
+    WEBHOOK_OUTBOX_POLL_MS: '100',
+    WEBHOOK_REQUEST_TIMEOUT_MS: '2000',
   });
-  dispatcher = startWebhookDispatcher({ config: harness.stack.config, temporal: harness.stack.client, subscriptions: new WebhookSubscriptions(loadPayloadCodec(harness.stack.config)) });
+  dispatcher = startWebhookDispatcher({
+    config: harness.stack.config,
+    temporal: harness.stack.client,
+    subscriptions: new WebhookSubscriptions(loadPayloadCodec(harness.stack.config)),
+  });
 });
 
 afterAll(async () => {
   // Subscriptions live in the shared test store: stop them so no later run delivers to a closed port.
-  for (const id of subscriptions) await harness.api().delete(`/api/admin/webhooks/subscriptions/${id}`).set('Authorization', `Bearer ${ADMIN_TOKEN}`);
+  for (const id of subscriptions)
+    await harness.api().delete(`/api/admin/webhooks/subscriptions/${id}`).set('Authorization', `Bearer ${ADMIN_TOKEN}`);
   await dispatcher?.stop();
   await harness?.close();
 });
 
 async function subscribe(url: string, eventTypes = CONTRACT_EVENTS): Promise<{ subscriptionId: string; secret: string }> {
-  const response = await harness.api().post('/api/admin/webhooks/subscriptions').set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({ url, eventTypes });
+  const response = await harness
+    .api()
+    .post('/api/admin/webhooks/subscriptions')
+    .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+    .send({ url, eventTypes });
   expect(response.status).toBe(201);
   expect(response.body.secret).toMatch(/^whsec_/);
   subscriptions.push(response.body.subscription.subscriptionId);
@@ -88,14 +132,18 @@ async function sendContract(who: { employee: string; employer: string; hr: strin
 }
 
 async function cancelContract(contractId: string): Promise<void> {
-  const response = await harness.api().post(`/api/contracts/${contractId}/cancel`).set('Authorization', `Bearer ${HR_TOKEN}`).send({ reason: 'Test: no longer needed' });
+  const response = await harness
+    .api()
+    .post(`/api/contracts/${contractId}/cancel`)
+    .set('Authorization', `Bearer ${HR_TOKEN}`)
+    .send({ reason: 'Test: no longer needed' });
   expect(response.status).toBe(200);
 }
 
 const people = () => ({ employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') });
 
 describe('webhooks on the real stack', () => {
-  it('a contract\'s whole life arrives signed, once per event, in the order it happened, with ids and links only', async () => {
+  it("a contract's whole life arrives signed, once per event, in the order it happened, with ids and links only", async () => {
     let secret = '';
     const receiver = await startReceiver(() => secret);
     try {
@@ -105,13 +153,20 @@ describe('webhooks on the real stack', () => {
       await harness.stack.withWorker(async () => {
         const contractId = await sendContract(who);
         const employeeLink = await invitationLink(who.employee);
-        expect((await signThroughPage(harness, employeeLink, 'Maija Meikäläinen', (await openSigningPage(harness, employeeLink)).documentSha256)).status).toBe(303);
+        expect(
+          (await signThroughPage(harness, employeeLink, 'Maija Meikäläinen', (await openSigningPage(harness, employeeLink)).documentSha256))
+            .status,
+        ).toBe(303);
         const employerLink = await invitationLink(who.employer);
         expect((await signThroughPage(harness, employerLink, 'Erkki Esimies')).status).toBe(303);
         const result = (await harness.stack.client.workflow.getHandle(contractId).result()) as EmploymentContractState;
         expect(result.status).toBe('completed');
 
-        const events = await waitFor('contract.completed at the receiver', () => forProcess(receiver.receiver(), contractId), (e) => e.some((x) => x.type === 'contract.completed'));
+        const events = await waitFor(
+          'contract.completed at the receiver',
+          () => forProcess(receiver.receiver(), contractId),
+          (e) => e.some((x) => x.type === 'contract.completed'),
+        );
         expect(events.map((e) => [e.type, e.data.participantId ?? null])).toEqual([
           ['contract.created', null],
           ['contract.sent', 'signer-1'],
@@ -129,12 +184,19 @@ describe('webhooks on the real stack', () => {
         expect(events[7].data.documentSha256).toBe(result.sealedSha256);
         expect(events[0].data.links.process).toBe(`${harness.baseUrl}/api/processes/${contractId}`);
         const text = JSON.stringify(events);
-        for (const personal of ['Meikäläinen', 'Esimies', 'Hanna', who.employee, who.employer, who.hr, 'Kotikatu', 'staff:']) expect(text).not.toContain(personal);
+        for (const personal of ['Meikäläinen', 'Esimies', 'Hanna', who.employee, who.employer, who.hr, 'Kotikatu', 'staff:'])
+          expect(text).not.toContain(personal);
 
         // The delivery log: every one delivered at the first attempt, with its latency.
-        const log = await harness.api().get('/api/admin/webhooks/deliveries').query({ processId: contractId }).set('Authorization', `Bearer ${ADMIN_TOKEN}`);
+        const log = await harness
+          .api()
+          .get('/api/admin/webhooks/deliveries')
+          .query({ processId: contractId })
+          .set('Authorization', `Bearer ${ADMIN_TOKEN}`);
         expect(log.status).toBe(200);
-        const mine = log.body.deliveries.filter((d: { subscriptionId: string }) => d.subscriptionId === subscriptions[subscriptions.length - 1]);
+        const mine = log.body.deliveries.filter(
+          (d: { subscriptionId: string }) => d.subscriptionId === subscriptions[subscriptions.length - 1],
+        );
         expect(mine).toHaveLength(8);
         for (const delivery of mine) expect(delivery).toMatchObject({ status: 'delivered', attempts: 1, lastStatusCode: 204 });
         expect(mine.every((d: { lastLatencyMs: number }) => d.lastLatencyMs >= 0)).toBe(true);
@@ -153,16 +215,30 @@ describe('webhooks on the real stack', () => {
       receiver.mode = 'down';
       await harness.stack.withWorker(async () => {
         const contractId = await sendContract(people());
-        await waitFor('the invitation', async () => (await harness.api().get(`/api/contracts/${contractId}`).set('Authorization', `Bearer ${HR_TOKEN}`)).body.history?.map((e: { action: string }) => e.action) ?? [],
-          (actions: string[]) => actions.includes('contract.invited'));
+        await waitFor(
+          'the invitation',
+          async () =>
+            (await harness.api().get(`/api/contracts/${contractId}`).set('Authorization', `Bearer ${HR_TOKEN}`)).body.history?.map(
+              (e: { action: string }) => e.action,
+            ) ?? [],
+          (actions: string[]) => actions.includes('contract.invited'),
+        );
         await cancelContract(contractId);
         await sleep(500);
         expect(forProcess(receiver.receiver(), contractId)).toHaveLength(0);
         receiver.mode = 'up';
-        const events = await waitFor('the cancellation at the receiver', () => forProcess(receiver.receiver(), contractId), (e) => e.some((x) => x.type === 'contract.cancelled'));
+        const events = await waitFor(
+          'the cancellation at the receiver',
+          () => forProcess(receiver.receiver(), contractId),
+          (e) => e.some((x) => x.type === 'contract.cancelled'),
+        );
         expect(events.map((e) => e.type)).toEqual(['contract.created', 'contract.sent', 'contract.cancelled']);
         expect(new Set(events.map((e) => e.webhookId)).size).toBe(3);
-        const log = await harness.api().get('/api/admin/webhooks/deliveries').query({ processId: contractId, subscriptionId: subscriptions[subscriptions.length - 1] }).set('Authorization', `Bearer ${ADMIN_TOKEN}`);
+        const log = await harness
+          .api()
+          .get('/api/admin/webhooks/deliveries')
+          .query({ processId: contractId, subscriptionId: subscriptions[subscriptions.length - 1] })
+          .set('Authorization', `Bearer ${ADMIN_TOKEN}`);
         const created = log.body.deliveries.find((d: { event: { type: string } }) => d.event.type === 'contract.created');
         expect(created.status).toBe('delivered');
         expect(created.attempts).toBeGreaterThan(1);
@@ -172,7 +248,7 @@ describe('webhooks on the real stack', () => {
     }
   });
 
-  it('a receiver answering 500 forever ends in the dead letters, and the admin\'s redelivery arrives under the same webhook-id', async () => {
+  it("a receiver answering 500 forever ends in the dead letters, and the admin's redelivery arrives under the same webhook-id", async () => {
     let secret = '';
     const receiver = await startReceiver(() => secret);
     try {
@@ -183,9 +259,23 @@ describe('webhooks on the real stack', () => {
       await harness.stack.withWorker(async () => {
         const contractId = await sendContract(people());
         await cancelContract(contractId);
-        const admin = () => harness.api().get('/api/admin/webhooks/dead-letters').query({ subscriptionId: subscription.subscriptionId }).set('Authorization', `Bearer ${ADMIN_TOKEN}`);
-        const dead = await waitFor('both events dead-lettered', async () => (await admin()).body.deadLetters as { webhookId: string; attempts: number; lastStatusCode: number; event: { type: string; processId: string } }[],
-          (letters) => letters.filter((d) => d.event.processId === contractId).length === 2);
+        const admin = () =>
+          harness
+            .api()
+            .get('/api/admin/webhooks/dead-letters')
+            .query({ subscriptionId: subscription.subscriptionId })
+            .set('Authorization', `Bearer ${ADMIN_TOKEN}`);
+        const dead = await waitFor(
+          'both events dead-lettered',
+          async () =>
+            (await admin()).body.deadLetters as {
+              webhookId: string;
+              attempts: number;
+              lastStatusCode: number;
+              event: { type: string; processId: string };
+            }[],
+          (letters) => letters.filter((d) => d.event.processId === contractId).length === 2,
+        );
         const mine = dead.filter((d) => d.event.processId === contractId).sort((a, b) => a.event.type.localeCompare(b.event.type));
         expect(mine.map((d) => d.event.type)).toEqual(['contract.cancelled', 'contract.created']);
         for (const d of mine) expect(d.attempts).toBeGreaterThan(2);
@@ -193,16 +283,31 @@ describe('webhooks on the real stack', () => {
         expect(forProcess(receiver.receiver(), contractId)).toHaveLength(0);
 
         // Only a dead letter can be redelivered; an unknown one is a 404.
-        expect((await harness.api().post('/api/admin/webhooks/dead-letters/msg_nope/redeliver').set('Authorization', `Bearer ${ADMIN_TOKEN}`)).status).toBe(404);
+        expect(
+          (await harness.api().post('/api/admin/webhooks/dead-letters/msg_nope/redeliver').set('Authorization', `Bearer ${ADMIN_TOKEN}`))
+            .status,
+        ).toBe(404);
         receiver.mode = 'up';
         for (const d of mine) {
-          const redeliver = await harness.api().post(`/api/admin/webhooks/dead-letters/${d.webhookId}/redeliver`).set('Authorization', `Bearer ${ADMIN_TOKEN}`);
+          const redeliver = await harness
+            .api()
+            .post(`/api/admin/webhooks/dead-letters/${d.webhookId}/redeliver`)
+            .set('Authorization', `Bearer ${ADMIN_TOKEN}`);
           expect(redeliver.status).toBe(202);
         }
-        const events = await waitFor('both redelivered', () => forProcess(receiver.receiver(), contractId), (e) => e.length === 2);
+        const events = await waitFor(
+          'both redelivered',
+          () => forProcess(receiver.receiver(), contractId),
+          (e) => e.length === 2,
+        );
         expect(events.map((e) => e.webhookId).sort()).toEqual(mine.map((d) => d.webhookId).sort());
-        expect((await admin()).body.deadLetters.filter((d: { event: { processId: string } }) => d.event.processId === contractId)).toHaveLength(0);
-        const again = await harness.api().post(`/api/admin/webhooks/dead-letters/${mine[0].webhookId}/redeliver`).set('Authorization', `Bearer ${ADMIN_TOKEN}`);
+        expect(
+          (await admin()).body.deadLetters.filter((d: { event: { processId: string } }) => d.event.processId === contractId),
+        ).toHaveLength(0);
+        const again = await harness
+          .api()
+          .post(`/api/admin/webhooks/dead-letters/${mine[0].webhookId}/redeliver`)
+          .set('Authorization', `Bearer ${ADMIN_TOKEN}`);
         expect(again.status).toBe(409);
         // Retries, dead letters and redeliveries in one history, for the replay test.
         recordHistoryIfAsked(harness.stack, deliveryWorkflowId(subscription.subscriptionId, contractId), 'webhookDeliveryWorkflow');
@@ -213,15 +318,29 @@ describe('webhooks on the real stack', () => {
   });
 
   it('subscriptions: admins only, a clear 400 for an unknown event type, and the event schemas in /openapi.json', async () => {
-    expect((await harness.api().post('/api/admin/webhooks/subscriptions').set('Authorization', `Bearer ${HR_TOKEN}`).send({ url: 'http://127.0.0.1:1/webhooks', eventTypes: ['contract.created'] })).status).toBe(403);
-    const bad = await harness.api().post('/api/admin/webhooks/subscriptions').set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({ url: 'ftp://example.org', eventTypes: ['contract.exploded'] });
+    expect(
+      (
+        await harness
+          .api()
+          .post('/api/admin/webhooks/subscriptions')
+          .set('Authorization', `Bearer ${HR_TOKEN}`)
+          .send({ url: 'http://127.0.0.1:1/webhooks', eventTypes: ['contract.created'] })
+      ).status,
+    ).toBe(403);
+    const bad = await harness
+      .api()
+      .post('/api/admin/webhooks/subscriptions')
+      .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+      .send({ url: 'ftp://example.org', eventTypes: ['contract.exploded'] });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toContain('url');
     expect(bad.body.message).toContain('eventTypes');
     const list = await harness.api().get('/api/admin/webhooks/subscriptions').set('Authorization', `Bearer ${ADMIN_TOKEN}`);
     expect(JSON.stringify(list.body)).not.toContain('whsec_');
     const openapi = await harness.api().get('/openapi.json');
-    expect(openapi.body.webhooks['contract.signer_signed'].post.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/WebhookEvent_contract_signer_signed');
+    expect(openapi.body.webhooks['contract.signer_signed'].post.requestBody.content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/WebhookEvent_contract_signer_signed',
+    );
     expect(openapi.body.components.schemas.WebhookEventData.properties).not.toHaveProperty('name');
     expect(openapi.body.paths['/api/admin/webhooks/dead-letters/{webhookId}/redeliver'].post['x-roles']).toEqual(['admin']);
   });
@@ -229,9 +348,16 @@ describe('webhooks on the real stack', () => {
 
 describe('the example receiver', () => {
   const secret = `whsec_${Buffer.from('a test secret of thirty-two bytes').toString('base64')}`;
-  const body = JSON.stringify({ type: 'contract.created', timestamp: new Date().toISOString(), data: { eventId: 'e1', processId: 'p1', processType: 'employmentContract', links: { process: 'http://x/api/processes/p1' } } });
+  const body = JSON.stringify({
+    type: 'contract.created',
+    timestamp: new Date().toISOString(),
+    data: { eventId: 'e1', processId: 'p1', processType: 'employmentContract', links: { process: 'http://x/api/processes/p1' } },
+  });
   const signed = (key: string, id: string, at: Date, payload = body) => ({
-    'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(key).sign(id, at, payload),
+    'content-type': 'application/json',
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+    'webhook-signature': new Webhook(key).sign(id, at, payload),
   });
 
   it('accepts a good signature once per id and refuses a bad signature, a changed body or a stale timestamp', async () => {

@@ -1,13 +1,15 @@
 import { workerDeploymentOptions } from '../worker/deploymentVersion';
 
-describe('a worker\'s deployment version from the environment', () => {
+describe("a worker's deployment version from the environment", () => {
   it('is unversioned without SINETTI_DEPLOYMENT_NAME and SINETTI_BUILD_ID', () => {
     expect(workerDeploymentOptions({})).toBeUndefined();
   });
 
   it('polls for one deployment version when both are set', () => {
     expect(workerDeploymentOptions({ SINETTI_DEPLOYMENT_NAME: 'sinetti', SINETTI_BUILD_ID: 'wf-0123abcd' })).toEqual({
-      version: { deploymentName: 'sinetti', buildId: 'wf-0123abcd' }, useWorkerVersioning: true, defaultVersioningBehavior: 'AUTO_UPGRADE',
+      version: { deploymentName: 'sinetti', buildId: 'wf-0123abcd' },
+      useWorkerVersioning: true,
+      defaultVersioningBehavior: 'AUTO_UPGRADE',
     });
   });
 

@@ -51,7 +51,10 @@ export type VerificationFailure = 'wrong_code' | 'expired_code' | 'too_many_atte
 export type Completion = { ok: true; proof: string; proofExpiresAt: Date } | { ok: false; reason: VerificationFailure };
 
 /** What the audit log keeps about a verification. */
-export interface VerificationEvidence { method: VerificationMethod; verifiedAt?: Date }
+export interface VerificationEvidence {
+  method: VerificationMethod;
+  verifiedAt?: Date;
+}
 
 export interface SignerVerifier {
   readonly method: VerificationMethod;
@@ -83,22 +86,25 @@ interface CodeRecord {
   createdAt: Date;
 }
 
-const codeSchema = new Schema<CodeRecord>({
-  challengeId: { type: String, required: true, unique: true },
-  processId: { type: String, required: true, index: true },
-  participantId: { type: String, required: true },
-  channel: { type: String, required: true },
-  codeHash: { type: String, required: true },
-  expiresAt: { type: Date, required: true },
-  attempts: { type: Number, required: true },
-  verifiedAt: Date,
-  proofHash: String,
-  proofExpiresAt: Date,
-  createdAt: { type: Date, required: true },
-}, { versionKey: false, collection: 'signer_verifications' });
+const codeSchema = new Schema<CodeRecord>(
+  {
+    challengeId: { type: String, required: true, unique: true },
+    processId: { type: String, required: true, index: true },
+    participantId: { type: String, required: true },
+    channel: { type: String, required: true },
+    codeHash: { type: String, required: true },
+    expiresAt: { type: Date, required: true },
+    attempts: { type: Number, required: true },
+    verifiedAt: Date,
+    proofHash: String,
+    proofExpiresAt: Date,
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'signer_verifications' },
+);
 
-export const OneTimeCodeModel = mongoose.models.SignerVerification as mongoose.Model<CodeRecord>
-  ?? mongoose.model<CodeRecord>('SignerVerification', codeSchema);
+export const OneTimeCodeModel =
+  (mongoose.models.SignerVerification as mongoose.Model<CodeRecord>) ?? mongoose.model<CodeRecord>('SignerVerification', codeSchema);
 
 /**
  * What one link (a participant of a process) has used up, across all its
@@ -107,17 +113,41 @@ export const OneTimeCodeModel = mongoose.models.SignerVerification as mongoose.M
  * codes sent per hour (each is a mail or an SMS). Keyed by _id: the link's
  * record, and one counter per link and hour.
  */
-interface LinkLimitRecord { _id: string; wrongGuesses: number; lockedAt?: Date }
-interface CodeRequestsRecord { _id: string; requests: number }
+interface LinkLimitRecord {
+  _id: string;
+  wrongGuesses: number;
+  lockedAt?: Date;
+}
+interface CodeRequestsRecord {
+  _id: string;
+  requests: number;
+}
 
-const LinkLimitModel = mongoose.models.SignerVerificationLimit as mongoose.Model<LinkLimitRecord>
-  ?? mongoose.model<LinkLimitRecord>('SignerVerificationLimit', new Schema<LinkLimitRecord>({
-    _id: { type: String, required: true }, wrongGuesses: { type: Number, required: true }, lockedAt: Date,
-  }, { versionKey: false, collection: 'signer_verification_limits' }));
-const CodeRequestsModel = mongoose.models.SignerCodeRequests as mongoose.Model<CodeRequestsRecord>
-  ?? mongoose.model<CodeRequestsRecord>('SignerCodeRequests', new Schema<CodeRequestsRecord>({
-    _id: { type: String, required: true }, requests: { type: Number, required: true },
-  }, { versionKey: false, collection: 'signer_code_requests' }));
+const LinkLimitModel =
+  (mongoose.models.SignerVerificationLimit as mongoose.Model<LinkLimitRecord>) ??
+  mongoose.model<LinkLimitRecord>(
+    'SignerVerificationLimit',
+    new Schema<LinkLimitRecord>(
+      {
+        _id: { type: String, required: true },
+        wrongGuesses: { type: Number, required: true },
+        lockedAt: Date,
+      },
+      { versionKey: false, collection: 'signer_verification_limits' },
+    ),
+  );
+const CodeRequestsModel =
+  (mongoose.models.SignerCodeRequests as mongoose.Model<CodeRequestsRecord>) ??
+  mongoose.model<CodeRequestsRecord>(
+    'SignerCodeRequests',
+    new Schema<CodeRequestsRecord>(
+      {
+        _id: { type: String, required: true },
+        requests: { type: Number, required: true },
+      },
+      { versionKey: false, collection: 'signer_code_requests' },
+    ),
+  );
 
 const linkKey = (subject: VerificationSubject) => `${subject.processId}/${subject.participantId}`;
 
@@ -178,7 +208,11 @@ export class OneTimeCodeVerifier implements SignerVerifier {
     if (channel === 'sms' && !subject.phone) throw new Error(`Participant ${subject.participantId} has no phone number for an SMS code`);
     if ((await LinkLimitModel.findById(linkKey(subject)).lean())?.lockedAt) return { kind: 'refused', reason: 'link_locked' };
     const hour = new Date().toISOString().slice(0, 13);
-    const counted = await CodeRequestsModel.findOneAndUpdate({ _id: `${linkKey(subject)}/${hour}` }, { $inc: { requests: 1 } }, { upsert: true, new: true }).lean();
+    const counted = await CodeRequestsModel.findOneAndUpdate(
+      { _id: `${linkKey(subject)}/${hour}` },
+      { $inc: { requests: 1 } },
+      { upsert: true, new: true },
+    ).lean();
     if ((counted?.requests ?? 0) > this.maxCodesPerHour) return { kind: 'refused', reason: 'too_many_codes' };
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const challengeId = randomUUID();
@@ -186,23 +220,38 @@ export class OneTimeCodeVerifier implements SignerVerifier {
     // Only the newest code counts.
     await OneTimeCodeModel.deleteMany({ processId: subject.processId, participantId: subject.participantId, verifiedAt: null });
     await OneTimeCodeModel.create({
-      challengeId, processId: subject.processId, participantId: subject.participantId, channel,
-      codeHash: sha256(`${challengeId}:${code}`), expiresAt: new Date(now.getTime() + this.codeTtlMs), attempts: 0, createdAt: now,
+      challengeId,
+      processId: subject.processId,
+      participantId: subject.participantId,
+      channel,
+      codeHash: sha256(`${challengeId}:${code}`),
+      expiresAt: new Date(now.getTime() + this.codeTtlMs),
+      attempts: 0,
+      createdAt: now,
     });
     if (channel === 'email') {
       await this.options.mail.send({
-        idempotencyKey: `one-time-code/${challengeId}`, to: subject.email, language: subject.language, template: 'oneTimeCode',
+        idempotencyKey: `one-time-code/${challengeId}`,
+        to: subject.email,
+        language: subject.language,
+        template: 'oneTimeCode',
         data: { organization: this.options.organization, recipientName: subject.name, documentTitle: subject.documentTitle, reason: code },
       });
       return { kind: 'code', channel, sentTo: maskEmail(subject.email) };
     }
-    await this.options.sms.send({ idempotencyKey: `one-time-code/${challengeId}`, to: subject.phone!, text: SMS_TEXT[subject.language](code, subject.documentTitle) });
+    await this.options.sms.send({
+      idempotencyKey: `one-time-code/${challengeId}`,
+      to: subject.phone!,
+      text: SMS_TEXT[subject.language](code, subject.documentTitle),
+    });
     return { kind: 'code', channel, sentTo: maskPhone(subject.phone!) };
   }
 
   async complete(subject: VerificationSubject, response: { code?: string }): Promise<Completion> {
     if ((await LinkLimitModel.findById(linkKey(subject)).lean())?.lockedAt) return { ok: false, reason: 'link_locked' };
-    const pending = await OneTimeCodeModel.findOne({ processId: subject.processId, participantId: subject.participantId, verifiedAt: null }).sort({ createdAt: -1 }).lean();
+    const pending = await OneTimeCodeModel.findOne({ processId: subject.processId, participantId: subject.participantId, verifiedAt: null })
+      .sort({ createdAt: -1 })
+      .lean();
     if (!pending) return { ok: false, reason: 'no_code' };
     if (pending.attempts >= this.maxAttempts) return { ok: false, reason: 'too_many_attempts' };
     if (pending.expiresAt.getTime() <= Date.now()) return { ok: false, reason: 'expired_code' };
@@ -230,8 +279,16 @@ export class OneTimeCodeVerifier implements SignerVerifier {
     const locked = await LinkLimitModel.updateOne({ _id: key, lockedAt: null }, { $set: { lockedAt: new Date() } });
     if (locked.modifiedCount === 1 && subject.staffContact) {
       await this.options.mail.send({
-        idempotencyKey: `link-locked/${key}`, to: subject.staffContact.email, language: subject.staffContact.language, template: 'signerLinkLocked',
-        data: { organization: this.options.organization, recipientName: subject.staffContact.name, documentTitle: subject.documentTitle, actorName: subject.name },
+        idempotencyKey: `link-locked/${key}`,
+        to: subject.staffContact.email,
+        language: subject.staffContact.language,
+        template: 'signerLinkLocked',
+        data: {
+          organization: this.options.organization,
+          recipientName: subject.staffContact.name,
+          documentTitle: subject.documentTitle,
+          actorName: subject.name,
+        },
       });
     }
     return true;

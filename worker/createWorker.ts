@@ -44,26 +44,67 @@ export async function createActivities(config: SinettiConfig) {
   const activities = {
     ...createDocumentActivities({ store, plans, audit, credentials, longTermValidity, organization: config.organization }),
     ...createContractActivities({
-      store, plans, audit, credentials, longTermValidity, organization: config.organization, publicUrl: config.publicUrl,
-      contracts: new EmploymentContracts(), links: new ParticipantLinks(), mail: mailer, archive: new Archive(),
+      store,
+      plans,
+      audit,
+      credentials,
+      longTermValidity,
+      organization: config.organization,
+      publicUrl: config.publicUrl,
+      contracts: new EmploymentContracts(),
+      links: new ParticipantLinks(),
+      mail: mailer,
+      archive: new Archive(),
       attachmentLimitBytes: config.mailAttachmentLimitBytes,
     }),
     ...createLetterActivities({ store, audit, organization: config.organization, ...officialMail.deps }),
     ...createMinutesActivities({
-      store, plans, audit, credentials, longTermValidity, organization: config.organization, publicUrl: config.publicUrl,
-      reviews: new MinutesReviews(), links: new ParticipantLinks(), mail: mailer, archive: new Archive(),
+      store,
+      plans,
+      audit,
+      credentials,
+      longTermValidity,
+      organization: config.organization,
+      publicUrl: config.publicUrl,
+      reviews: new MinutesReviews(),
+      links: new ParticipantLinks(),
+      mail: mailer,
+      archive: new Archive(),
     }),
     ...createApplicationActivities({
-      applications: new Applications(), store, audit, links: new ParticipantLinks(), mail: mailer, letters: new Letters(), archive: new Archive(),
-      finance: new LocalFinanceSimulator(), organization: config.organization, publicUrl: config.publicUrl,
+      applications: new Applications(),
+      store,
+      audit,
+      links: new ParticipantLinks(),
+      mail: mailer,
+      letters: new Letters(),
+      archive: new Archive(),
+      finance: new LocalFinanceSimulator(),
+      organization: config.organization,
+      publicUrl: config.publicUrl,
     }),
-    ...createArchiveTransferActivities({ store, audit, archive: new Archive(), organization: config.organization, destination: config.archiveTransfer.directory }),
+    ...createArchiveTransferActivities({
+      store,
+      audit,
+      archive: new Archive(),
+      organization: config.organization,
+      destination: config.archiveTransfer.directory,
+    }),
     ...createMessagesPasswordRotationActivities({ credentials: officialMail.deps.credentials, messages: officialMail.deps.messages }),
     ...createWebhookActivities({
-      deliveries: new WebhookDeliveries(), subscriptions: new WebhookSubscriptions(loadPayloadCodec(config)), publicUrl: config.publicUrl, requestTimeoutMs: config.webhooks.requestTimeoutMs,
+      deliveries: new WebhookDeliveries(),
+      subscriptions: new WebhookSubscriptions(loadPayloadCodec(config)),
+      publicUrl: config.publicUrl,
+      requestTimeoutMs: config.webhooks.requestTimeoutMs,
     }),
   };
-  return { activities, close: () => { mailer.close(); officialMail.close(); } };
+  return {
+    activities,
+    close: () => {
+      mailer.close();
+      officialMail.close();
+    },
+  };
 }
 
 export type WorkerRole = 'all' | 'processes' | 'bulk';
@@ -76,18 +117,33 @@ export type WorkerRole = 'all' | 'processes' | 'bulk';
  * Tests pass a prebuilt workflow bundle so each suite bundles once.
  */
 export async function createWorkers(
-  config: SinettiConfig, connection: NativeConnection,
-  options: { role: WorkerRole; processes?: Partial<WorkerOptions>; bulk?: Partial<WorkerOptions>; webhooks?: Partial<WorkerOptions>; env?: NodeJS.ProcessEnv },
+  config: SinettiConfig,
+  connection: NativeConnection,
+  options: {
+    role: WorkerRole;
+    processes?: Partial<WorkerOptions>;
+    bulk?: Partial<WorkerOptions>;
+    webhooks?: Partial<WorkerOptions>;
+    env?: NodeJS.ProcessEnv;
+  },
 ) {
   const { activities, close } = await createActivities(config);
   // Both queues' workers belong to one deployment version: a build ships its workflows and its bulk activities together.
   const deployment = workerDeploymentOptions(options.env);
-  const common = { connection, namespace: config.temporal.namespace, activities, dataConverter: sinettiDataConverter(config), ...(deployment ? { workerDeploymentOptions: deployment } : {}) };
+  const common = {
+    connection,
+    namespace: config.temporal.namespace,
+    activities,
+    dataConverter: sinettiDataConverter(config),
+    ...(deployment ? { workerDeploymentOptions: deployment } : {}),
+  };
   const workers: Worker[] = [];
   if (options.role !== 'bulk') {
     const extra = options.processes ?? {};
     const testTimers = testTimerInterceptorModules();
-    const bundling = extra.workflowBundle ? {} : { workflowsPath: WORKFLOWS_PATH, ...(testTimers.length ? { interceptors: { workflowModules: testTimers } } : {}) };
+    const bundling = extra.workflowBundle
+      ? {}
+      : { workflowsPath: WORKFLOWS_PATH, ...(testTimers.length ? { interceptors: { workflowModules: testTimers } } : {}) };
     workers.push(await Worker.create({ ...common, taskQueue: config.temporal.taskQueue, ...bundling, ...extra }));
   }
   if (options.role !== 'processes') {
@@ -97,7 +153,16 @@ export async function createWorkers(
     // Webhook deliveries (workflows/webhookDelivery.ts) beside the processes, on their own queue and slots;
     // few cached sandboxes: a delivery's history is a handful of events, cheap to replay when it wakes.
     const bundle = options.processes?.workflowBundle;
-    workers.push(await Worker.create({ ...common, taskQueue: webhooksTaskQueue(config.temporal.taskQueue), ...(bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH }), maxConcurrentActivityTaskExecutions: 32, maxCachedWorkflows: 100, ...options.webhooks }));
+    workers.push(
+      await Worker.create({
+        ...common,
+        taskQueue: webhooksTaskQueue(config.temporal.taskQueue),
+        ...(bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH }),
+        maxConcurrentActivityTaskExecutions: 32,
+        maxCachedWorkflows: 100,
+        ...options.webhooks,
+      }),
+    );
   }
   return { workers, close };
 }

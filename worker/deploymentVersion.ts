@@ -13,7 +13,10 @@ import { z } from 'zod';
  */
 const environment = z.object({
   SINETTI_DEPLOYMENT_NAME: z.string().min(1).optional(),
-  SINETTI_BUILD_ID: z.string().regex(/^[A-Za-z0-9._-]{1,255}$/, 'letters, digits, dot, dash and underscore only').optional(),
+  SINETTI_BUILD_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,255}$/, 'letters, digits, dot, dash and underscore only')
+    .optional(),
 });
 
 export function workerDeploymentOptions(env: NodeJS.ProcessEnv = process.env): WorkerDeploymentOptions | undefined {
@@ -21,6 +24,7 @@ export function workerDeploymentOptions(env: NodeJS.ProcessEnv = process.env): W
   if (!parsed.success) throw new Error(`SINETTI_BUILD_ID: ${parsed.error.issues[0].message}`);
   const { SINETTI_DEPLOYMENT_NAME: deploymentName, SINETTI_BUILD_ID: buildId } = parsed.data;
   if (!deploymentName && !buildId) return undefined;
-  if (!deploymentName || !buildId) throw new Error('Worker Versioning needs both SINETTI_DEPLOYMENT_NAME and SINETTI_BUILD_ID (or neither, for an unversioned worker)');
+  if (!deploymentName || !buildId)
+    throw new Error('Worker Versioning needs both SINETTI_DEPLOYMENT_NAME and SINETTI_BUILD_ID (or neither, for an unversioned worker)');
   return { version: { deploymentName, buildId }, useWorkerVersioning: true, defaultVersioningBehavior: 'AUTO_UPGRADE' };
 }

@@ -36,7 +36,15 @@ async function main(): Promise<void> {
     // A batch sends at most a few pages at once, each page a few dozen letters at a time inside its activity.
     bulk: { maxConcurrentActivityTaskExecutions: Number(process.env.WORKER_MAX_CONCURRENT_BULK_ACTIVITIES ?? 4) },
   });
-  logger.info({ role, taskQueues: workers.map((worker) => worker.options.taskQueue), deploymentVersion: workers[0]?.options.workerDeploymentOptions?.version, metrics: `http://${metricsAddress}/metrics` }, 'worker started');
+  logger.info(
+    {
+      role,
+      taskQueues: workers.map((worker) => worker.options.taskQueue),
+      deploymentVersion: workers[0]?.options.workerDeploymentOptions?.version,
+      metrics: `http://${metricsAddress}/metrics`,
+    },
+    'worker started',
+  );
   const integrations = role === 'bulk' ? undefined : await startIntegrationServices(config);
   await Promise.all(workers.map((worker) => worker.run()));
   await integrations?.stop();

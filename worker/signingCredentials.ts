@@ -32,20 +32,29 @@ export async function loadSigningCredentials(config: SinettiConfig): Promise<Sig
 /** The CAs a TSA's certificate must chain to: the configured PEM files, or the development CA. */
 export async function loadTsaTrustAnchors(config: SinettiConfig): Promise<Buffer[]> {
   if (config.longTermValidity.tsaTrustAnchorFiles.length === 0) {
-    if (!config.longTermValidity.embedded) throw new Error('SINETTI_TSA_URLS names TSAs; name the CA certificates their tokens must chain to in SINETTI_TSA_TRUST_ANCHORS (PEM files).');
+    if (!config.longTermValidity.embedded)
+      throw new Error(
+        'SINETTI_TSA_URLS names TSAs; name the CA certificates their tokens must chain to in SINETTI_TSA_TRUST_ANCHORS (PEM files).',
+      );
     return [(await loadDevelopmentPki(config)).caCertificate];
   }
   return config.longTermValidity.tsaTrustAnchorFiles.flatMap((file) => pemCertificates(fs.readFileSync(file, 'utf8')));
 }
 
 function pemCertificates(pem: string): Buffer[] {
-  return [...pem.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map((match) => Buffer.from(match[1].replace(/\s+/g, ''), 'base64'));
+  return [...pem.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map((match) =>
+    Buffer.from(match[1].replace(/\s+/g, ''), 'base64'),
+  );
 }
 
 /** The TSA client (configured TSAs in order, answers checked against the trust anchors) and the revocation client. */
 export async function createLongTermValidityServices(config: SinettiConfig): Promise<LongTermValidityServices> {
   return {
-    timestamps: createTimestampClient({ urls: config.longTermValidity.tsaUrls, trustAnchors: await loadTsaTrustAnchors(config), timeoutMs: 5_000 }),
+    timestamps: createTimestampClient({
+      urls: config.longTermValidity.tsaUrls,
+      trustAnchors: await loadTsaTrustAnchors(config),
+      timeoutMs: 5_000,
+    }),
     revocation: createRevocationClient({ timeoutMs: 5_000 }),
   };
 }

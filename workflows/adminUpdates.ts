@@ -77,8 +77,12 @@ export interface AdminActionsOfRound {
  * several rounds never swaps handlers.
  */
 export function registerAdminUpdates(current: () => AdminActionsOfRound): void {
-  setHandler(remindNowUpdate, (request) => current().remindNow.run(request), { validator: (request) => current().remindNow.validate(request) });
-  setHandler(extendDeadlineUpdate, (request) => current().extendDeadline.run(request), { validator: (request) => current().extendDeadline.validate(request) });
+  setHandler(remindNowUpdate, (request) => current().remindNow.run(request), {
+    validator: (request) => current().remindNow.validate(request),
+  });
+  setHandler(extendDeadlineUpdate, (request) => current().extendDeadline.run(request), {
+    validator: (request) => current().extendDeadline.validate(request),
+  });
   setHandler(reassignParticipantUpdate, (request) => current().reassignParticipant.run(request), {
     validator: (request) => current().reassignParticipant.validate(request),
   });

@@ -17,7 +17,13 @@ import { DecisionQueue, isValidNewDeadline, nextReminderAt, type ReminderRule, w
  * addresses and the checkers' comments stay in the review's record.
  */
 
-export interface ReviewVersion { number: number; versionId: string; documentId: string; sha256: string; submittedAt: string }
+export interface ReviewVersion {
+  number: number;
+  versionId: string;
+  documentId: string;
+  sha256: string;
+  submittedAt: string;
+}
 
 export interface CheckerProgress {
   participantId: string;
@@ -60,9 +66,19 @@ export interface CheckerReview {
   feedbackId: string;
 }
 
-export interface ReviewReceipt { round: number; versionNumber: number; decision: 'approve' | 'corrections'; decidedAt: string }
+export interface ReviewReceipt {
+  round: number;
+  versionNumber: number;
+  decision: 'approve' | 'corrections';
+  decidedAt: string;
+}
 
-export interface NewVersion { versionId: string; documentId: string; sha256: string; actor: string }
+export interface NewVersion {
+  versionId: string;
+  documentId: string;
+  sha256: string;
+  actor: string;
+}
 
 export const reviewUpdate = defineUpdate<ReviewReceipt, [CheckerReview]>('review');
 export const submitVersionUpdate = defineUpdate<CheckingSnapshot, [NewVersion]>('submitVersion');
@@ -81,13 +97,21 @@ export const CHECKING_REJECTIONS = {
 export type CheckingRejection = keyof typeof CHECKING_REJECTIONS;
 
 function reject(type: CheckingRejection, details?: unknown): never {
-  throw ApplicationFailure.create({ type, message: CHECKING_REJECTIONS[type], nonRetryable: true, details: details === undefined ? undefined : [details] });
+  throw ApplicationFailure.create({
+    type,
+    message: CHECKING_REJECTIONS[type],
+    nonRetryable: true,
+    details: details === undefined ? undefined : [details],
+  });
 }
 
 export type CheckingOutcome = { kind: 'approved'; round: ReviewRound } | { kind: 'cancelled'; reason: string; actor: string };
 
 /** Someone the process names beside the checkers (the chair, the secretary): an admin may hand their role on while checking runs. */
-export interface OtherParticipant { participantId: string; role: string }
+export interface OtherParticipant {
+  participantId: string;
+  role: string;
+}
 
 /** The side effects checking needs; the process supplies them as activities. */
 export interface CheckingActions {
@@ -189,7 +213,14 @@ export class CheckingRound {
       status: this.outcome ? 'ended' : 'open',
       deadlineAt: this.deadlineAt.toISOString(),
       awaited: this.awaitedCheckers().map((c) => c.participantId),
-      participants: checkers.map(({ participantId, status, remindersSent, lastRemindedAt, replaces }) => ({ participantId, role: 'checker', status, remindersSent, lastRemindedAt, replaces })),
+      participants: checkers.map(({ participantId, status, remindersSent, lastRemindedAt, replaces }) => ({
+        participantId,
+        role: 'checker',
+        status,
+        remindersSent,
+        lastRemindedAt,
+        replaces,
+      })),
     };
   }
 
@@ -220,13 +251,20 @@ export class CheckingRound {
       if (!this.escalatedAt && Date.now() >= this.deadlineAt.getTime()) {
         // The deadline passed: the secretary decides what to do (extend, replace a checker, cancel).
         this.escalatedAt = new Date().toISOString();
-        await this.options.actions.tellSecretary(this.awaitedCheckers().map((c) => c.participantId), this.deadlineAt, 'overdue');
+        await this.options.actions.tellSecretary(
+          this.awaitedCheckers().map((c) => c.participantId),
+          this.deadlineAt,
+          'overdue',
+        );
         continue;
       }
 
       this.options.actions.show(this.snapshot());
       this.wake = false;
-      const wakeAt = Math.min(this.escalatedAt ? Infinity : this.deadlineAt.getTime(), ...round.checkers.map((c) => this.nextReminderAt(c)));
+      const wakeAt = Math.min(
+        this.escalatedAt ? Infinity : this.deadlineAt.getTime(),
+        ...round.checkers.map((c) => this.nextReminderAt(c)),
+      );
       await waitUntil(() => !this.decisions.isEmpty || this.outcome !== undefined || this.wake, wakeAt);
     }
     if (this.outcome.kind === 'cancelled') {
@@ -248,8 +286,10 @@ export class CheckingRound {
   }
 
   private isKnown(participantId: string): boolean {
-    return this.rounds.some((r) => r.checkers.some((c) => c.participantId === participantId || c.replaces === participantId))
-      || this.others.some((o) => o.participantId === participantId);
+    return (
+      this.rounds.some((r) => r.checkers.some((c) => c.participantId === participantId || c.replaces === participantId)) ||
+      this.others.some((o) => o.participantId === participantId)
+    );
   }
 
   /** Checkers whose review of the current version is awaited; none while the secretary corrects the minutes. */
@@ -280,7 +320,8 @@ export class CheckingRound {
   private validateVersion(version: NewVersion): void {
     if (this.outcome || this.rounds.length === 0 || this.pending.has(NEW_VERSION)) reject('not_in_review');
     const round = this.current();
-    if (this.rounds.some((r) => r.version.sha256 === version.sha256)) reject('identical_version', { versionNumber: round.version.number, sha256: round.version.sha256 });
+    if (this.rounds.some((r) => r.version.sha256 === version.sha256))
+      reject('identical_version', { versionNumber: round.version.number, sha256: round.version.sha256 });
   }
 
   private async acceptReview(review: CheckerReview): Promise<ReviewReceipt> {
@@ -331,13 +372,18 @@ export class CheckingRound {
     previous.outcome = 'superseded';
     const number = previous.version.number + 1;
     await this.options.actions.versionSubmitted(version, number);
-    await this.openRound({ number, ...ref, submittedAt: new Date().toISOString() }, previous.checkers.map((c) => c.participantId));
+    await this.openRound(
+      { number, ...ref, submittedAt: new Date().toISOString() },
+      previous.checkers.map((c) => c.participantId),
+    );
   }
 
   private async openRound(version: ReviewVersion, checkerIds: string[]): Promise<void> {
     const openedAt = new Date().toISOString();
     const round: ReviewRound = {
-      number: this.rounds.length + 1, version, openedAt,
+      number: this.rounds.length + 1,
+      version,
+      openedAt,
       checkers: checkerIds.map((participantId) => ({ participantId, status: 'reviewing', invitedAt: openedAt, remindersSent: 0 })),
     };
     this.rounds.push(round);
@@ -412,10 +458,21 @@ export class CheckingRound {
     const checker = this.checkerOf(request.participantId);
     if (checker) {
       Object.assign(checker, {
-        participantId: request.replacementId, replaces: request.participantId, status: 'reviewing',
-        invitedAt: undefined, lastRemindedAt: undefined, remindersSent: 0, decidedAt: undefined, feedbackId: undefined,
+        participantId: request.replacementId,
+        replaces: request.participantId,
+        status: 'reviewing',
+        invitedAt: undefined,
+        lastRemindedAt: undefined,
+        remindersSent: 0,
+        decidedAt: undefined,
+        feedbackId: undefined,
       } satisfies Partial<CheckerProgress>);
-      await this.options.actions.reassigned({ participantId: request.participantId, role: 'checker' }, request.replacementId, true, request);
+      await this.options.actions.reassigned(
+        { participantId: request.participantId, role: 'checker' },
+        request.replacementId,
+        true,
+        request,
+      );
     } else {
       const other = this.others.find((o) => o.participantId === request.participantId)!;
       const previous = { ...other };

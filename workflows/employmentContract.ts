@@ -1,5 +1,13 @@
 import type { RetryPolicy } from '@temporalio/common';
-import { allHandlersFinished, condition, defineQuery, patched, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  defineQuery,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import type { ContractActivities, ContractEnding } from '../activities/contractActivities';
 import type { DocumentActivities } from '../activities/documentActivities';
 import { registerAdminUpdates } from './adminUpdates';
@@ -33,8 +41,7 @@ export interface EmploymentContractInput {
 }
 
 export type ContractStatus =
-  | 'preparing' | 'awaiting_signatures' | 'certifying' | 'sealing' | 'delivering' | 'archiving'
-  | 'completed' | ContractEnding;
+  'preparing' | 'awaiting_signatures' | 'certifying' | 'sealing' | 'delivering' | 'archiving' | 'completed' | ContractEnding;
 
 export interface EmploymentContractState {
   status: ContractStatus;
@@ -73,27 +80,52 @@ export async function employmentContractWorkflow(input: EmploymentContractInput)
   // Contracts started before the seal became one step (with audit records as local activities) replay as they ran.
   const sealInOneStep = patched('seal-in-one-step');
   const audit = (action: string, details?: Record<string, unknown>, documentSha256?: string, actor = 'system') =>
-    (sealInOneStep ? records : documents).recordAuditEvent({ processId: contractId, actor, action, at: new Date().toISOString(), documentSha256, details });
+    (sealInOneStep ? records : documents).recordAuditEvent({
+      processId: contractId,
+      actor,
+      action,
+      at: new Date().toISOString(),
+      documentSha256,
+      details,
+    });
 
   const round = new SigningRound({
     signers: input.signers,
     deadlineAt: new Date(input.deadlineAt),
     reminders: input.reminders,
     actions: {
-      invite: (signer, deadlineAt, kind) => contracts.mailSigningLink({ contractId, participantId: signer.participantId, deadlineAt: deadlineAt.toISOString(), kind }),
-      sign: (signer, decision, document) => signing.signAsParticipant({ contractId, participantId: signer.participantId, versionId: document.versionId, evidenceId: decision.evidenceId }),
-      decline: (signer, decision) => contracts.recordDecline({ contractId, participantId: signer.participantId, evidenceId: decision.evidenceId }),
+      invite: (signer, deadlineAt, kind) =>
+        contracts.mailSigningLink({ contractId, participantId: signer.participantId, deadlineAt: deadlineAt.toISOString(), kind }),
+      sign: (signer, decision, document) =>
+        signing.signAsParticipant({
+          contractId,
+          participantId: signer.participantId,
+          versionId: document.versionId,
+          evidenceId: decision.evidenceId,
+        }),
+      decline: (signer, decision) =>
+        contracts.recordDecline({ contractId, participantId: signer.participantId, evidenceId: decision.evidenceId }),
       deadlineExtended: async (deadlineAt, actor) => {
         await contracts.extendSigningLinks({ contractId, deadlineAt: deadlineAt.toISOString() });
         await audit('contract.deadline_extended', { deadlineAt: deadlineAt.toISOString() }, undefined, actor);
       },
-      reassigned: (previous, replacement, wasInvited, { actor, reason }) => contracts.reassignSigner({
-        contractId, participantId: previous.participantId, replacementId: replacement.participantId, notifyPrevious: wasInvited, actor, reason,
-      }),
+      reassigned: (previous, replacement, wasInvited, { actor, reason }) =>
+        contracts.reassignSigner({
+          contractId,
+          participantId: previous.participantId,
+          replacementId: replacement.participantId,
+          notifyPrevious: wasInvited,
+          actor,
+          reason,
+        }),
       show: (snapshot) => {
         if (snapshot.status !== 'open') return;
         const awaited = snapshot.signers.filter((s) => snapshot.awaited.includes(s.participantId)).map((s) => s.role);
-        showStep({ status: 'awaiting_signatures', waitingFor: awaited.length ? awaited.join(',') : 'system', deadlineAt: new Date(snapshot.deadlineAt) });
+        showStep({
+          status: 'awaiting_signatures',
+          waitingFor: awaited.length ? awaited.join(',') : 'system',
+          deadlineAt: new Date(snapshot.deadlineAt),
+        });
       },
     },
   });
@@ -133,12 +165,22 @@ export async function employmentContractWorkflow(input: EmploymentContractInput)
     await audit('contract.all_signed', undefined, signed.sha256);
 
     // 6. The audit certificate goes into the document; then the organisation seals all of it.
-    const sealStamp = { signerName: input.organization, role: 'Sinetti / Sigill / Seal', signedAt: new Date().toISOString(), reason: 'Allekirjoitukset tarkastettu / Underskrifterna granskade / Signatures verified' };
+    const sealStamp = {
+      signerName: input.organization,
+      role: 'Sinetti / Sigill / Seal',
+      signedAt: new Date().toISOString(),
+      reason: 'Allekirjoitukset tarkastettu / Underskrifterna granskade / Signatures verified',
+    };
     let sealed: { versionId: string; sha256: string };
     let certificateVersionId: string;
     if (sealInOneStep) {
       step('sealing');
-      const done = await sealing.certifyAndSeal({ contractId, versionId: signed.versionId, sealFieldName: ORGANISATION_SEAL_FIELD, stamp: sealStamp });
+      const done = await sealing.certifyAndSeal({
+        contractId,
+        versionId: signed.versionId,
+        sealFieldName: ORGANISATION_SEAL_FIELD,
+        stamp: sealStamp,
+      });
       sealed = done.sealed;
       certificateVersionId = done.certificate.versionId;
     } else {
@@ -146,7 +188,11 @@ export async function employmentContractWorkflow(input: EmploymentContractInput)
       const certified = await contracts.appendAuditCertificate({ contractId, versionId: signed.versionId });
       certificateVersionId = certified.certificate.versionId;
       step('sealing');
-      sealed = await documents.signDocumentField({ versionId: certified.document.versionId, fieldName: ORGANISATION_SEAL_FIELD, stamp: sealStamp });
+      sealed = await documents.signDocumentField({
+        versionId: certified.document.versionId,
+        fieldName: ORGANISATION_SEAL_FIELD,
+        stamp: sealStamp,
+      });
       await audit('contract.sealed', undefined, sealed.sha256);
     }
     state.certificateVersionId = certificateVersionId;
@@ -160,7 +206,12 @@ export async function employmentContractWorkflow(input: EmploymentContractInput)
 
     // 8. Archived under the task class's records metadata.
     step('archiving');
-    const archived = await (sealInOneStep ? afterwards : contracts).archiveContract({ contractId, versionId: sealed.versionId, certificateVersionId, taskClass: input.taskClass });
+    const archived = await (sealInOneStep ? afterwards : contracts).archiveContract({
+      contractId,
+      versionId: sealed.versionId,
+      certificateVersionId,
+      taskClass: input.taskClass,
+    });
     state.archiveId = archived.archiveId;
     await audit('contract.archived', { taskClass: input.taskClass }, sealed.sha256);
     step('completed', null);
@@ -168,7 +219,10 @@ export async function employmentContractWorkflow(input: EmploymentContractInput)
 
   async function endContract(ended: Exclude<RoundOutcome, { kind: 'signed' }>): Promise<void> {
     state.status = ended.kind;
-    const notify = round.contacted().map((s) => s.participantId).filter((id) => ended.kind !== 'declined' || id !== ended.participantId);
+    const notify = round
+      .contacted()
+      .map((s) => s.participantId)
+      .filter((id) => ended.kind !== 'declined' || id !== ended.participantId);
     await contracts.endContract({
       contractId,
       ending: ended.kind,

@@ -1,6 +1,16 @@
 import { ApplicationFailure, type RetryPolicy } from '@temporalio/common';
 import {
-  allHandlersFinished, condition, defineQuery, defineUpdate, ParentClosePolicy, proxyActivities, setHandler, sleep, startChild, upsertSearchAttributes, workflowInfo,
+  allHandlersFinished,
+  condition,
+  defineQuery,
+  defineUpdate,
+  ParentClosePolicy,
+  proxyActivities,
+  setHandler,
+  sleep,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { ApplicationActivities } from '../activities/applicationActivities';
 import type { DocumentActivities } from '../activities/documentActivities';
@@ -32,11 +42,27 @@ export interface FormToDecisionInput {
 }
 
 export type ApplicationStatus =
-  | 'checking' | 'registering' | 'awaiting_decision' | 'awaiting_supplementation' | 'supplementation_overdue'
-  | 'drafting' | 'awaiting_signature' | 'notifying' | 'notification_failed' | 'rectification_period' | 'rectification_requested'
-  | 'appeal_period' | 'paying' | 'archiving' | 'completed';
+  | 'checking'
+  | 'registering'
+  | 'awaiting_decision'
+  | 'awaiting_supplementation'
+  | 'supplementation_overdue'
+  | 'drafting'
+  | 'awaiting_signature'
+  | 'notifying'
+  | 'notification_failed'
+  | 'rectification_period'
+  | 'rectification_requested'
+  | 'appeal_period'
+  | 'paying'
+  | 'archiving'
+  | 'completed';
 
-export interface DecisionDraft { outcome: DecisionOutcome; amount: string; reasoning: string }
+export interface DecisionDraft {
+  outcome: DecisionOutcome;
+  amount: string;
+  reasoning: string;
+}
 
 export interface FormToDecisionState {
   status: ApplicationStatus;
@@ -51,9 +77,20 @@ export interface FormToDecisionState {
   archiveId?: string;
 }
 
-export interface StaffAct { actor: string }
-export interface SupplementationRequest extends StaffAct { fields: string[]; message: string; deadlineAt: string }
-export interface RectificationResolution extends StaffAct { resolution: 'upheld' | 'corrected'; outcome?: DecisionOutcome; amount?: string; reasoning: string }
+export interface StaffAct {
+  actor: string;
+}
+export interface SupplementationRequest extends StaffAct {
+  fields: string[];
+  message: string;
+  deadlineAt: string;
+}
+export interface RectificationResolution extends StaffAct {
+  resolution: 'upheld' | 'corrected';
+  outcome?: DecisionOutcome;
+  amount?: string;
+  reasoning: string;
+}
 
 export const applicationStateQuery = defineQuery<FormToDecisionState>('state');
 export const requestSupplementationUpdate = defineUpdate<FormToDecisionState, [SupplementationRequest]>('requestSupplementation');
@@ -91,48 +128,98 @@ export async function formToDecisionWorkflow(input: FormToDecisionInput): Promis
 
   const deciding = () => state.status === 'awaiting_decision' || state.status === 'supplementation_overdue';
   setHandler(applicationStateQuery, () => state);
-  setHandler(requestSupplementationUpdate, (request) => { supplementationAsked = request; return state; }, {
-    validator: (request) => {
-      if (!deciding() || supplementationAsked) throw refuse('not_deciding', 'Supplementation can be requested only while the application waits for the handler.');
-      if (!request.fields.length) throw refuse('invalid_request', 'Name at least one field or attachment to supplement.');
-      if (Date.parse(request.deadlineAt) <= Date.now()) throw refuse('invalid_deadline', 'The deadline is in the past.');
+  setHandler(
+    requestSupplementationUpdate,
+    (request) => {
+      supplementationAsked = request;
+      return state;
     },
-  });
-  setHandler(supplementedUpdate, ({ answeredAt }) => { supplementedAt = answeredAt; return state; }, {
-    validator: (_answer) => {
-      if (state.status !== 'awaiting_supplementation' || supplementedAt) throw refuse('supplementation_closed', 'The application is not waiting for supplementation.');
+    {
+      validator: (request) => {
+        if (!deciding() || supplementationAsked)
+          throw refuse('not_deciding', 'Supplementation can be requested only while the application waits for the handler.');
+        if (!request.fields.length) throw refuse('invalid_request', 'Name at least one field or attachment to supplement.');
+        if (Date.parse(request.deadlineAt) <= Date.now()) throw refuse('invalid_deadline', 'The deadline is in the past.');
+      },
     },
-  });
-  setHandler(draftDecisionUpdate, (request) => { draft = request; return state; }, {
-    validator: (request) => {
-      if (!deciding() || draft) throw refuse('not_deciding', 'The decision can be drafted only while the application waits for the handler.');
-      checkAmount(request.outcome, request.amount);
+  );
+  setHandler(
+    supplementedUpdate,
+    ({ answeredAt }) => {
+      supplementedAt = answeredAt;
+      return state;
     },
-  });
-  setHandler(signDecisionUpdate, (request) => { signer = request; return state; }, {
-    validator: (_request) => {
-      if (state.status !== 'awaiting_signature' || signer) throw refuse('not_awaiting_signature', 'There is no decision waiting for signature.');
+    {
+      validator: (_answer) => {
+        if (state.status !== 'awaiting_supplementation' || supplementedAt)
+          throw refuse('supplementation_closed', 'The application is not waiting for supplementation.');
+      },
     },
-  });
-  setHandler(rectificationRequestUpdate, ({ receivedAt }) => { state.rectification = { receivedAt }; return state; }, {
-    validator: (_request) => {
-      if (state.status !== 'rectification_period' || state.rectification) throw refuse('rectification_closed', 'The rectification period is not open.');
+  );
+  setHandler(
+    draftDecisionUpdate,
+    (request) => {
+      draft = request;
+      return state;
     },
-  });
-  setHandler(resolveRectificationUpdate, (request) => { rectification = request; return state; }, {
-    validator: (request) => {
-      if (state.status !== 'rectification_requested' || rectification) throw refuse('no_rectification', 'There is no rectification request waiting.');
-      if (!request.reasoning?.trim()) throw refuse('invalid_request', 'Give the reasoning of the decision on the rectification request.');
-      if (request.resolution === 'corrected') checkAmount(request.outcome ?? 'deny', request.amount ?? '0');
+    {
+      validator: (request) => {
+        if (!deciding() || draft)
+          throw refuse('not_deciding', 'The decision can be drafted only while the application waits for the handler.');
+        checkAmount(request.outcome, request.amount);
+      },
     },
-  });
+  );
+  setHandler(
+    signDecisionUpdate,
+    (request) => {
+      signer = request;
+      return state;
+    },
+    {
+      validator: (_request) => {
+        if (state.status !== 'awaiting_signature' || signer)
+          throw refuse('not_awaiting_signature', 'There is no decision waiting for signature.');
+      },
+    },
+  );
+  setHandler(
+    rectificationRequestUpdate,
+    ({ receivedAt }) => {
+      state.rectification = { receivedAt };
+      return state;
+    },
+    {
+      validator: (_request) => {
+        if (state.status !== 'rectification_period' || state.rectification)
+          throw refuse('rectification_closed', 'The rectification period is not open.');
+      },
+    },
+  );
+  setHandler(
+    resolveRectificationUpdate,
+    (request) => {
+      rectification = request;
+      return state;
+    },
+    {
+      validator: (request) => {
+        if (state.status !== 'rectification_requested' || rectification)
+          throw refuse('no_rectification', 'There is no rectification request waiting.');
+        if (!request.reasoning?.trim()) throw refuse('invalid_request', 'Give the reasoning of the decision on the rectification request.');
+        if (request.resolution === 'corrected') checkAmount(request.outcome ?? 'deny', request.amount ?? '0');
+      },
+    },
+  );
 
   const step = async (status: ApplicationStatus, waitingFor: string | null = 'system', deadlineAt?: Date) => {
     state.status = status;
     showStep({ status, waitingFor, ...(deadlineAt ? { deadlineAt } : {}) });
     await applications.setApplicationStatus({ applicationId, status });
   };
-  setHandler(letterDispatchedSignal, (dispatched) => { dispatches[dispatched.row] = dispatched; });
+  setHandler(letterDispatchedSignal, (dispatched) => {
+    dispatches[dispatched.row] = dispatched;
+  });
   showProcess(FORM_TO_DECISION, input.organization);
 
   // 1. Validate.
@@ -155,7 +242,10 @@ export async function formToDecisionWorkflow(input: FormToDecisionInput): Promis
   const decidedOn = finnishToday();
   const rendered = await applications.renderDecision({ applicationId, ...draft!, decidedOn });
   state.decision = { outcome: draft!.outcome, amount: draft!.amount, reasoning: draft!.reasoning, decidedOn };
-  const prepared = await documents.prepareSignatureFields({ versionId: rendered.versionId, fields: [{ name: DECISION_MAKER_FIELD, label: 'Päätöksentekijä / Beslutsfattare / Decision-maker' }] });
+  const prepared = await documents.prepareSignatureFields({
+    versionId: rendered.versionId,
+    fields: [{ name: DECISION_MAKER_FIELD, label: 'Päätöksentekijä / Beslutsfattare / Decision-maker' }],
+  });
   const signed = await signByDecisionMaker(prepared.versionId, `Päätös / Beslut / Decision ${caseNumber}`);
   state.decision.versionId = signed.versionId;
   state.decision.signedBy = signer!.signerName;
@@ -163,7 +253,7 @@ export async function formToDecisionWorkflow(input: FormToDecisionInput): Promis
 
   // 5. Notification as official mail; the date the applicant is deemed notified follows the channel.
   const letterId = `${applicationId}-decision-letter`;
-  if (!await sendAsOfficialLetter(letterId, signed.versionId, 0)) return state;
+  if (!(await sendAsOfficialLetter(letterId, signed.versionId, 0))) return state;
 
   // 6. The rectification period; a request during it pauses finality until the handler has answered it.
   state.notification = await applications.startRectificationPeriod({ applicationId, letterId });
@@ -173,7 +263,7 @@ export async function formToDecisionWorkflow(input: FormToDecisionInput): Promis
   if (state.rectification) {
     await step('rectification_requested', 'handler');
     await condition(() => rectification !== undefined);
-    if (!await decideOnRectification(rectification!)) return state;
+    if (!(await decideOnRectification(rectification!))) return state;
   }
   await applications.closeRectificationPeriod({ applicationId });
   state.final = true;
@@ -197,8 +287,14 @@ export async function formToDecisionWorkflow(input: FormToDecisionInput): Promis
     await step('awaiting_signature', 'decision-maker');
     await condition(() => signer !== undefined);
     return documents.signDocumentField({
-      versionId, fieldName: DECISION_MAKER_FIELD,
-      stamp: { signerName: signer!.signerName, role: 'Päätöksentekijä / Beslutsfattare / Decision-maker', signedAt: new Date().toISOString(), reason },
+      versionId,
+      fieldName: DECISION_MAKER_FIELD,
+      stamp: {
+        signerName: signer!.signerName,
+        role: 'Päätöksentekijä / Beslutsfattare / Decision-maker',
+        signedAt: new Date().toISOString(),
+        reason,
+      },
     });
   }
 
@@ -208,7 +304,15 @@ export async function formToDecisionWorkflow(input: FormToDecisionInput): Promis
     await applications.createDecisionLetter({ applicationId, letterId, versionId });
     await startChild(officialLetterWorkflow, {
       workflowId: letterId,
-      args: [{ letterId, organization: input.organization, requestedBy: 'system:formToDecision', trackingDays: input.letterTrackingDays, page: { workflowId: workflowInfo().workflowId, row } }],
+      args: [
+        {
+          letterId,
+          organization: input.organization,
+          requestedBy: 'system:formToDecision',
+          trackingDays: input.letterTrackingDays,
+          page: { workflowId: workflowInfo().workflowId, row },
+        },
+      ],
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
     await condition(() => dispatches[row] !== undefined);
@@ -226,18 +330,37 @@ export async function formToDecisionWorkflow(input: FormToDecisionInput): Promis
    */
   async function decideOnRectification(resolution: RectificationResolution): Promise<boolean> {
     state.rectification!.resolution = resolution.resolution;
-    if (resolution.resolution === 'corrected') Object.assign(state.decision!, { outcome: resolution.outcome, amount: resolution.amount, reasoning: resolution.reasoning });
+    if (resolution.resolution === 'corrected')
+      Object.assign(state.decision!, { outcome: resolution.outcome, amount: resolution.amount, reasoning: resolution.reasoning });
     await applications.recordRectification({ applicationId, resolution: resolution.resolution, actor: resolution.actor });
     await step('drafting');
     const rendered = await applications.renderRectificationDecision({
-      applicationId, resolution: resolution.resolution, outcome: state.decision!.outcome, amount: state.decision!.amount, reasoning: resolution.reasoning, decidedOn: finnishToday(), actor: resolution.actor,
+      applicationId,
+      resolution: resolution.resolution,
+      outcome: state.decision!.outcome,
+      amount: state.decision!.amount,
+      reasoning: resolution.reasoning,
+      decidedOn: finnishToday(),
+      actor: resolution.actor,
     });
-    const prepared = await documents.prepareSignatureFields({ versionId: rendered.versionId, fields: [{ name: DECISION_MAKER_FIELD, label: 'Päätöksentekijä / Beslutsfattare / Decision-maker' }] });
-    const signed = await signByDecisionMaker(prepared.versionId, `Oikaisuvaatimuspäätös / Beslut om omprövning / Rectification decision ${state.caseNumber}`);
+    const prepared = await documents.prepareSignatureFields({
+      versionId: rendered.versionId,
+      fields: [{ name: DECISION_MAKER_FIELD, label: 'Päätöksentekijä / Beslutsfattare / Decision-maker' }],
+    });
+    const signed = await signByDecisionMaker(
+      prepared.versionId,
+      `Oikaisuvaatimuspäätös / Beslut om omprövning / Rectification decision ${state.caseNumber}`,
+    );
     state.rectification!.versionId = signed.versionId;
-    await applications.recordSignedDecision({ applicationId, versionId: signed.versionId, sha256: signed.sha256, actor: signer!.actor, rectification: true });
+    await applications.recordSignedDecision({
+      applicationId,
+      versionId: signed.versionId,
+      sha256: signed.sha256,
+      actor: signer!.actor,
+      rectification: true,
+    });
     const letterId = `${applicationId}-rectification-letter`;
-    if (!await sendAsOfficialLetter(letterId, signed.versionId, 1)) return false;
+    if (!(await sendAsOfficialLetter(letterId, signed.versionId, 1))) return false;
     const appeal = await applications.startAppealPeriod({ applicationId, letterId });
     state.rectification!.appealPeriodLastDay = appeal.periodLastDay;
     await step('appeal_period', null, new Date(appeal.periodEndsAt));
@@ -267,12 +390,19 @@ export async function formToDecisionWorkflow(input: FormToDecisionInput): Promis
     if (!/^\d+(\.\d{1,2})?$/.test(amount)) throw refuse('invalid_amount', 'Give the amount in euros, e.g. 1500.00.');
     const applied = cents(state.amountApplied ?? '0');
     if (outcome === 'deny' && cents(amount) !== 0) throw refuse('invalid_amount', 'A denial grants no money: the amount must be 0.');
-    if (outcome === 'approve' && cents(amount) !== applied) throw refuse('invalid_amount', `An approval grants the amount applied for (${state.amountApplied}); use "partly" for less.`);
-    if (outcome === 'partly' && !(cents(amount) > 0 && cents(amount) < applied)) throw refuse('invalid_amount', `A partial approval grants more than 0 and less than the amount applied for (${state.amountApplied}).`);
+    if (outcome === 'approve' && cents(amount) !== applied)
+      throw refuse('invalid_amount', `An approval grants the amount applied for (${state.amountApplied}); use "partly" for less.`);
+    if (outcome === 'partly' && !(cents(amount) > 0 && cents(amount) < applied))
+      throw refuse(
+        'invalid_amount',
+        `A partial approval grants more than 0 and less than the amount applied for (${state.amountApplied}).`,
+      );
   }
 }
 
 /** Today's date in Finland, from the workflow's deterministic clock. */
 function finnishToday(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki', year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(),
+  );
 }

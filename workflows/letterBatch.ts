@@ -1,5 +1,16 @@
 import {
-  condition, ParentClosePolicy, continueAsNew, defineQuery, executeChild, getExternalWorkflowHandle, patched, proxyActivities, setHandler, sleep, startChild, workflowInfo,
+  condition,
+  ParentClosePolicy,
+  continueAsNew,
+  defineQuery,
+  executeChild,
+  getExternalWorkflowHandle,
+  patched,
+  proxyActivities,
+  setHandler,
+  sleep,
+  startChild,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { LetterActivities } from '../activities/letterActivities';
 import type { LetterBatchActivities } from '../activities/letterBatchActivities';
@@ -75,7 +86,13 @@ function addTotals(into: BatchTotals, page: BatchTotals): void {
 declareVersioning(letterBatchWorkflow, 'PINNED');
 export async function letterBatchWorkflow(input: LetterBatchInput): Promise<LetterBatchState> {
   const progress = input.progress ?? { nextRow: 1, pagesDone: 0, totals: emptyTotals(), startedAt: new Date().toISOString() };
-  const state: LetterBatchState = { status: 'sending', total: input.total, pagesDone: progress.pagesDone, totals: progress.totals, startedAt: progress.startedAt };
+  const state: LetterBatchState = {
+    status: 'sending',
+    total: input.total,
+    pagesDone: progress.pagesDone,
+    totals: progress.totals,
+    startedAt: progress.startedAt,
+  };
   setHandler(letterBatchStateQuery, () => state);
   showProcess(LETTER_BATCH, input.organization);
   showStep({ status: 'sending', waitingFor: 'system' });
@@ -95,19 +112,33 @@ export async function letterBatchWorkflow(input: LetterBatchInput): Promise<Lett
     const due = runStartedAt + pagesThisRun.length * pageIntervalMs;
     if (due > Date.now()) await sleep(due - Date.now());
     open += 1;
-    pagesThisRun.push(executeChild(letterBatchPageWorkflow, {
-      workflowId: letterBatchPageId(input.batchId, firstRow),
-      args: [{ batchId: input.batchId, firstRow, count, organization: input.organization, requestedBy: input.requestedBy, trackingDays: input.trackingDays }],
-    }).then((page) => {
-      open -= 1;
-      addTotals(state.totals, page);
-      state.pagesDone += 1;
-    }));
+    pagesThisRun.push(
+      executeChild(letterBatchPageWorkflow, {
+        workflowId: letterBatchPageId(input.batchId, firstRow),
+        args: [
+          {
+            batchId: input.batchId,
+            firstRow,
+            count,
+            organization: input.organization,
+            requestedBy: input.requestedBy,
+            trackingDays: input.trackingDays,
+          },
+        ],
+      }).then((page) => {
+        open -= 1;
+        addTotals(state.totals, page);
+        state.pagesDone += 1;
+      }),
+    );
   }
   await Promise.all(pagesThisRun);
 
   if (nextRow <= input.total) {
-    await continueAsNew<typeof letterBatchWorkflow>({ ...input, progress: { nextRow, pagesDone: state.pagesDone, totals: state.totals, startedAt: state.startedAt } });
+    await continueAsNew<typeof letterBatchWorkflow>({
+      ...input,
+      progress: { nextRow, pagesDone: state.pagesDone, totals: state.totals, startedAt: state.startedAt },
+    });
   }
 
   // The final report: counts per channel, failures with reasons, cost and the saving against all paper.
@@ -129,13 +160,14 @@ export interface LetterBatchPageInput {
 }
 
 /** Sending a page runs on the bulk task queue next to the page's own (workflows/taskQueues.ts). */
-const dispatchingOn = (taskQueue: string) => proxyActivities<LetterBatchActivities>({
-  taskQueue: bulkTaskQueue(taskQueue),
-  startToCloseTimeout: '10 minutes',
-  // A killed worker is noticed within the heartbeat timeout; the retry skips the rows already recorded.
-  heartbeatTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
-});
+const dispatchingOn = (taskQueue: string) =>
+  proxyActivities<LetterBatchActivities>({
+    taskQueue: bulkTaskQueue(taskQueue),
+    startToCloseTimeout: '10 minutes',
+    // A killed worker is noticed within the heartbeat timeout; the retry skips the rows already recorded.
+    heartbeatTimeout: '30 seconds',
+    retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
+  });
 /** Rounds of sending for rows the service failed for now, and the pause before each retry round. */
 const SEND_ROUNDS = 5;
 const retryPauseMs = (round: number) => 5_000 * 2 ** round;
@@ -152,7 +184,15 @@ export async function letterBatchPageWorkflow(input: LetterBatchPageInput): Prom
   await startChild(letterDeliveryTrackingWorkflow, {
     workflowId: tracker,
     parentClosePolicy: ParentClosePolicy.ABANDON,
-    args: [{ batchId: input.batchId, firstRow: input.firstRow, count: input.count, organization: input.organization, trackingDays: input.trackingDays }],
+    args: [
+      {
+        batchId: input.batchId,
+        firstRow: input.firstRow,
+        count: input.count,
+        organization: input.organization,
+        trackingDays: input.trackingDays,
+      },
+    ],
   });
   const totals = emptyTotals();
   const untrackedRows: number[] = [];
@@ -164,7 +204,10 @@ export async function letterBatchPageWorkflow(input: LetterBatchPageInput): Prom
     rows = sent.retryRows;
     if (!rows.length) break;
     if (round + 1 >= SEND_ROUNDS) {
-      addTotals(totals, await dispatching.failLetterRows({ batchId: input.batchId, rows, reason: sent.retryReason ?? 'The service kept failing' }));
+      addTotals(
+        totals,
+        await dispatching.failLetterRows({ batchId: input.batchId, rows, reason: sent.retryReason ?? 'The service kept failing' }),
+      );
       untrackedRows.push(...rows);
       break;
     }
@@ -177,15 +220,29 @@ export async function letterBatchPageWorkflow(input: LetterBatchPageInput): Prom
 /** Before bulk sending: one officialLetter workflow per row, the page waiting until each has been dispatched. */
 async function startLetterWorkflowsOfPage(input: LetterBatchPageInput): Promise<BatchTotals> {
   const dispatched = new Map<number, LetterDispatch>();
-  setHandler(letterDispatchedSignal, (dispatch) => { dispatched.set(dispatch.row, dispatch); });
+  setHandler(letterDispatchedSignal, (dispatch) => {
+    dispatched.set(dispatch.row, dispatch);
+  });
   const pageId = workflowInfo().workflowId;
   const rows = Array.from({ length: input.count }, (_, i) => input.firstRow + i);
   // All starts in one workflow task; the letters outlive the page (they follow delivery for days).
-  await Promise.all(rows.map((row) => startChild(officialLetterWorkflow, {
-    workflowId: letterProcessId(input.batchId, row),
-    parentClosePolicy: ParentClosePolicy.ABANDON,
-    args: [{ letterId: letterProcessId(input.batchId, row), organization: input.organization, requestedBy: input.requestedBy, trackingDays: input.trackingDays, page: { workflowId: pageId, row } }],
-  })));
+  await Promise.all(
+    rows.map((row) =>
+      startChild(officialLetterWorkflow, {
+        workflowId: letterProcessId(input.batchId, row),
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        args: [
+          {
+            letterId: letterProcessId(input.batchId, row),
+            organization: input.organization,
+            requestedBy: input.requestedBy,
+            trackingDays: input.trackingDays,
+            page: { workflowId: pageId, row },
+          },
+        ],
+      }),
+    ),
+  );
   await condition(() => dispatched.size === input.count);
   const totals = emptyTotals();
   for (const dispatch of dispatched.values()) {

@@ -19,9 +19,19 @@ import { declareVersioning } from './versioningBehavior';
  * as new long before its history grows large.
  */
 
-export interface LetterDeliveryEvents { letterId: string; events: DeliveryEvent[] }
-export interface TrackedEvent { type: string; at: string }
-export interface FinalDelivery { letterId: string; status: LetterStatus; events: TrackedEvent[] }
+export interface LetterDeliveryEvents {
+  letterId: string;
+  events: DeliveryEvent[];
+}
+export interface TrackedEvent {
+  type: string;
+  at: string;
+}
+export interface FinalDelivery {
+  letterId: string;
+  status: LetterStatus;
+  events: TrackedEvent[];
+}
 
 export interface LetterDeliveryTrackingInput {
   batchId: string;
@@ -42,7 +52,13 @@ function withFinals(counts: PageFinals, statuses: FinalStatus[]): PageFinals {
   return after;
 }
 
-export interface LetterDeliveryTrackingState { status: 'following' | 'completed'; open: number; final: number; unconfirmed: number; dispatched: boolean }
+export interface LetterDeliveryTrackingState {
+  status: 'following' | 'completed';
+  open: number;
+  final: number;
+  unconfirmed: number;
+  dispatched: boolean;
+}
 
 /** From the event poller: new events of this tracker's letters. */
 export const pageDeliveryEventsSignal = defineSignal<[LetterDeliveryEvents[]]>('pageDeliveryEvents');
@@ -65,10 +81,18 @@ const tracking = proxyActivities<LetterBatchActivities>({
 declareVersioning(letterDeliveryTrackingWorkflow, 'AUTO_UPGRADE');
 export async function letterDeliveryTrackingWorkflow(input: LetterDeliveryTrackingInput): Promise<LetterDeliveryTrackingState> {
   const carried = input.carried;
-  const open = new Map<string, TrackedEvent[]>(carried
-    ? Object.entries(carried.open)
-    : Array.from({ length: input.count }, (_, i) => [letterProcessId(input.batchId, input.firstRow + i), []]));
-  const state: LetterDeliveryTrackingState = { status: 'following', open: open.size, final: carried?.final ?? 0, unconfirmed: 0, dispatched: carried?.dispatched ?? false };
+  const open = new Map<string, TrackedEvent[]>(
+    carried
+      ? Object.entries(carried.open)
+      : Array.from({ length: input.count }, (_, i) => [letterProcessId(input.batchId, input.firstRow + i), []]),
+  );
+  const state: LetterDeliveryTrackingState = {
+    status: 'following',
+    open: open.size,
+    final: carried?.final ?? 0,
+    unconfirmed: 0,
+    dispatched: carried?.dispatched ?? false,
+  };
   const trackUntil = carried?.trackUntil ?? Date.now() + input.trackingDays * 24 * 60 * 60 * 1000;
   let finalCounts: PageFinals = carried?.finalCounts ?? {};
   setHandler(deliveryTrackingStateQuery, () => ({ ...state, open: open.size }));
@@ -97,23 +121,36 @@ export async function letterDeliveryTrackingWorkflow(input: LetterDeliveryTracki
     return found;
   };
   while (!(state.dispatched && open.size === 0)) {
-    if (!await condition(() => finals().length > 0 || (state.dispatched && open.size === 0), Math.max(0, trackUntil - Date.now()))) break;
+    if (!(await condition(() => finals().length > 0 || (state.dispatched && open.size === 0), Math.max(0, trackUntil - Date.now())))) break;
     const ready = finals().slice(0, FINALS_PER_RECORDING);
     if (ready.length) {
-      const pageFinals = withFinals(finalCounts, ready.map(({ status }) => status as FinalStatus));
+      const pageFinals = withFinals(
+        finalCounts,
+        ready.map(({ status }) => status as FinalStatus),
+      );
       await tracking.recordFinalDeliveries({ batchId: input.batchId, letters: ready, pageFinals });
       finalCounts = pageFinals;
       for (const { letterId } of ready) open.delete(letterId);
       state.final += ready.length;
     }
     if (open.size && (workflowInfo().historyLength > HISTORY_EVENTS_PER_RUN || workflowInfo().continueAsNewSuggested)) {
-      await continueAsNew<typeof letterDeliveryTrackingWorkflow>({ ...input, carried: { open: Object.fromEntries(open), dispatched: state.dispatched, trackUntil, final: state.final, finalCounts } });
+      await continueAsNew<typeof letterDeliveryTrackingWorkflow>({
+        ...input,
+        carried: { open: Object.fromEntries(open), dispatched: state.dispatched, trackUntil, final: state.final, finalCounts },
+      });
     }
   }
   // Tracking time is up: what has not reached a final state is unconfirmed.
   if (open.size) {
-    const pageFinals = withFinals(finalCounts, [...open.keys()].map(() => 'unconfirmed' as const));
-    await tracking.closeUnconfirmedLetters({ batchId: input.batchId, letters: [...open].map(([letterId, events]) => ({ letterId, events })), pageFinals });
+    const pageFinals = withFinals(
+      finalCounts,
+      [...open.keys()].map(() => 'unconfirmed' as const),
+    );
+    await tracking.closeUnconfirmedLetters({
+      batchId: input.batchId,
+      letters: [...open].map(([letterId, events]) => ({ letterId, events })),
+      pageFinals,
+    });
     state.unconfirmed = open.size;
     open.clear();
   }

@@ -28,7 +28,9 @@ const polling = proxyActivities<LetterActivities>({
 declareVersioning(messageEventPollerWorkflow, 'AUTO_UPGRADE');
 export async function messageEventPollerWorkflow(input: MessageEventPollerInput): Promise<void> {
   let woken = false;
-  setHandler(pollNowSignal, () => { woken = true; });
+  setHandler(pollNowSignal, () => {
+    woken = true;
+  });
   const rounds = input.roundsPerRun ?? 200;
   for (let round = 0; round < rounds && !workflowInfo().continueAsNewSuggested; round++) {
     woken = false;

@@ -1,5 +1,14 @@
 import type { RetryPolicy } from '@temporalio/common';
-import { allHandlersFinished, condition, defineQuery, patched, proxyActivities, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  defineQuery,
+  patched,
+  proxyActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import type { DocumentActivities } from '../activities/documentActivities';
 import type { MinutesActivities } from '../activities/minutesActivities';
 import { registerAdminUpdates } from './adminUpdates';
@@ -48,10 +57,28 @@ export interface MinutesReviewInput {
 }
 
 export type MinutesStatus =
-  | 'in_review' | 'awaiting_correction' | 'preparing_signatures' | 'awaiting_signatures' | 'checker_signatures' | 'sealing'
-  | 'publishing' | 'rectification_period' | 'archiving' | 'final' | 'cancelled' | 'expired' | 'declined';
+  | 'in_review'
+  | 'awaiting_correction'
+  | 'preparing_signatures'
+  | 'awaiting_signatures'
+  | 'checker_signatures'
+  | 'sealing'
+  | 'publishing'
+  | 'rectification_period'
+  | 'archiving'
+  | 'final'
+  | 'cancelled'
+  | 'expired'
+  | 'declined';
 
-export interface Publication { publishedAt: string; publishedOn: string; notifiedOn: string; lastDay: string; endsAt: string; publicVersionId?: string }
+export interface Publication {
+  publishedAt: string;
+  publishedOn: string;
+  notifiedOn: string;
+  lastDay: string;
+  endsAt: string;
+  publicVersionId?: string;
+}
 
 export interface MinutesReviewState {
   status: MinutesStatus;
@@ -92,7 +119,10 @@ export async function minutesReviewWorkflow(input: MinutesReviewInput): Promise<
 
   const checking = new CheckingRound({
     checkerIds: input.checkerIds,
-    others: [{ participantId: input.chairId, role: 'chair' }, { participantId: input.secretaryId, role: 'secretary' }],
+    others: [
+      { participantId: input.chairId, role: 'chair' },
+      { participantId: input.secretaryId, role: 'secretary' },
+    ],
     deadlineAt: new Date(input.checkingDeadlineAt),
     reminders: input.reminders,
     actions: checkingActions(),
@@ -112,7 +142,11 @@ export async function minutesReviewWorkflow(input: MinutesReviewInput): Promise<
     return finish();
   }
   state.status = 'preparing_signatures';
-  await audit('minutes.approved_by_all', { round: checked.round.number, versionNumber: checked.round.version.number }, checked.round.version.sha256);
+  await audit(
+    'minutes.approved_by_all',
+    { round: checked.round.number, versionNumber: checked.round.version.number },
+    checked.round.version.sha256,
+  );
 
   // 4. The chair and the secretary sign, the checkers sign as checked, the organisation seals.
   const signed = await collectSignatures(checked.round);
@@ -144,12 +178,19 @@ export async function minutesReviewWorkflow(input: MinutesReviewInput): Promise<
     const link = (participantId: string, kind: 'invitation' | 'newVersion' | 'reminder', deadlineAt: Date) =>
       minutes.mailMinutesLink({ reviewId, participantId, purpose: 'review', kind, deadlineAt: deadlineAt.toISOString() });
     return {
-      roundOpened: (round) => audit('minutes.round_opened', { round: round.number, versionNumber: round.version.number }, round.version.sha256),
+      roundOpened: (round) =>
+        audit('minutes.round_opened', { round: round.number, versionNumber: round.version.number }, round.version.sha256),
       invite: link,
-      recordReview: (review, round) => minutes.recordReview({
-        reviewId, participantId: review.participantId, feedbackId: review.feedbackId, round: round.number, versionNumber: round.version.number,
-      }),
-      correctionsRequested: (review, round) => minutes.tellSecretaryOfCorrections({ reviewId, feedbackId: review.feedbackId, round: round.number }),
+      recordReview: (review, round) =>
+        minutes.recordReview({
+          reviewId,
+          participantId: review.participantId,
+          feedbackId: review.feedbackId,
+          round: round.number,
+          versionNumber: round.version.number,
+        }),
+      correctionsRequested: (review, round) =>
+        minutes.tellSecretaryOfCorrections({ reviewId, feedbackId: review.feedbackId, round: round.number }),
       versionSubmitted: (version, versionNumber) => audit('minutes.version_submitted', { versionNumber }, version.sha256, version.actor),
       tellSecretary: async (awaited, deadlineAt, why) => {
         await minutes.escalateToSecretary({ reviewId, deadlineAt: deadlineAt.toISOString(), awaited });
@@ -161,26 +202,59 @@ export async function minutesReviewWorkflow(input: MinutesReviewInput): Promise<
       },
       reassigned: async (previous, replacementId, wasInvited, { actor, reason }) => {
         await minutes.replaceParticipant({ reviewId, participantId: previous.participantId, replacementId, notifyPrevious: wasInvited });
-        await audit('minutes.participant_reassigned', { participantId: previous.participantId, replacementId, role: previous.role, reason }, undefined, actor);
+        await audit(
+          'minutes.participant_reassigned',
+          { participantId: previous.participantId, replacementId, role: previous.role, reason },
+          undefined,
+          actor,
+        );
       },
       show: (snapshot) => {
         if (snapshot.status !== 'in_review' && snapshot.status !== 'awaiting_correction') return;
-        const waitingFor = snapshot.status === 'awaiting_correction' ? 'secretary'
-          : snapshot.rounds.at(-1)!.checkers.some((c) => c.status === 'reviewing') ? 'checker' : 'system';
+        const waitingFor =
+          snapshot.status === 'awaiting_correction'
+            ? 'secretary'
+            : snapshot.rounds.at(-1)!.checkers.some((c) => c.status === 'reviewing')
+              ? 'checker'
+              : 'system';
         step(snapshot.status, waitingFor, new Date(snapshot.checkingDeadlineAt));
       },
     };
   }
 
   function signingActions(): RoundActions {
-    const roleOf = (participantId: string) => (participantId === checking.holderOf('chair') ? 'chair' : participantId === checking.holderOf('secretary') ? 'secretary' : undefined);
+    const roleOf = (participantId: string) =>
+      participantId === checking.holderOf('chair') ? 'chair' : participantId === checking.holderOf('secretary') ? 'secretary' : undefined;
     return {
-      invite: (signer, at, kind) => minutes.mailMinutesLink({ reviewId, participantId: signer.participantId, purpose: 'sign', kind, deadlineAt: at.toISOString() }),
-      sign: (signer, decision, document) => minutes.signMinutesAsParticipant({ reviewId, participantId: signer.participantId, versionId: document.versionId, feedbackId: decision.evidenceId }),
-      decline: (signer, decision) => audit('minutes.signing_declined', { participantId: signer.participantId, feedbackId: decision.evidenceId }, undefined, `participant:${signer.participantId}`),
+      invite: (signer, at, kind) =>
+        minutes.mailMinutesLink({ reviewId, participantId: signer.participantId, purpose: 'sign', kind, deadlineAt: at.toISOString() }),
+      sign: (signer, decision, document) =>
+        minutes.signMinutesAsParticipant({
+          reviewId,
+          participantId: signer.participantId,
+          versionId: document.versionId,
+          feedbackId: decision.evidenceId,
+        }),
+      decline: (signer, decision) =>
+        audit(
+          'minutes.signing_declined',
+          { participantId: signer.participantId, feedbackId: decision.evidenceId },
+          undefined,
+          `participant:${signer.participantId}`,
+        ),
       reassigned: async (previous, replacement, wasInvited, { actor, reason }) => {
-        await minutes.replaceParticipant({ reviewId, participantId: previous.participantId, replacementId: replacement.participantId, notifyPrevious: wasInvited });
-        await audit('minutes.participant_reassigned', { participantId: previous.participantId, replacementId: replacement.participantId, role: previous.role, reason }, undefined, actor);
+        await minutes.replaceParticipant({
+          reviewId,
+          participantId: previous.participantId,
+          replacementId: replacement.participantId,
+          notifyPrevious: wasInvited,
+        });
+        await audit(
+          'minutes.participant_reassigned',
+          { participantId: previous.participantId, replacementId: replacement.participantId, role: previous.role, reason },
+          undefined,
+          actor,
+        );
       },
       deadlineExtended: async (at, actor) => {
         await minutes.extendLinks({ reviewId, deadlineAt: at.toISOString() });
@@ -188,7 +262,9 @@ export async function minutesReviewWorkflow(input: MinutesReviewInput): Promise<
       },
       show: (snapshot) => {
         if (snapshot.status !== 'open') return;
-        const awaited = snapshot.awaited.map((id) => snapshot.signers.find((s) => s.participantId === id)?.role ?? roleOf(id)).filter(Boolean);
+        const awaited = snapshot.awaited
+          .map((id) => snapshot.signers.find((s) => s.participantId === id)?.role ?? roleOf(id))
+          .filter(Boolean);
         step('awaiting_signatures', awaited.length ? awaited.join(',') : 'system', new Date(snapshot.deadlineAt));
       },
     };
@@ -198,13 +274,18 @@ export async function minutesReviewWorkflow(input: MinutesReviewInput): Promise<
     step('preparing_signatures');
     const fields = await minutes.signatureFields({ reviewId });
     const prepared = await documents.prepareSignatureFields({
-      versionId: approved.version.versionId, fields: [...fields, { name: ORGANISATION_SEAL_FIELD, label: input.organization }], pageTitle: SIGNATURE_PAGE_TITLE,
+      versionId: approved.version.versionId,
+      fields: [...fields, { name: ORGANISATION_SEAL_FIELD, label: input.organization }],
+      pageTitle: SIGNATURE_PAGE_TITLE,
     });
     state.preparedVersionId = prepared.versionId;
     await audit('minutes.signature_fields_added', undefined, prepared.sha256);
 
     signing = new SigningRound({
-      signers: [{ participantId: checking.holderOf('chair')!, role: 'chair', order: 1 }, { participantId: checking.holderOf('secretary')!, role: 'secretary', order: 1 }],
+      signers: [
+        { participantId: checking.holderOf('chair')!, role: 'chair', order: 1 },
+        { participantId: checking.holderOf('secretary')!, role: 'secretary', order: 1 },
+      ],
       deadlineAt: new Date(Date.now() + input.signingPeriodMs),
       reminders: input.reminders,
       actions: signingActions(),
@@ -219,7 +300,12 @@ export async function minutesReviewWorkflow(input: MinutesReviewInput): Promise<
     step('checker_signatures');
     let document = outcome.document;
     for (const checker of approved.checkers) {
-      document = await minutes.signAsChecker({ reviewId, participantId: checker.participantId, versionId: document.versionId, feedbackId: checker.feedbackId! });
+      document = await minutes.signAsChecker({
+        reviewId,
+        participantId: checker.participantId,
+        versionId: document.versionId,
+        feedbackId: checker.feedbackId!,
+      });
     }
     return document;
   }
@@ -235,7 +321,12 @@ export async function minutesReviewWorkflow(input: MinutesReviewInput): Promise<
     const sealed = await documents.signDocumentField({
       versionId: signed.versionId,
       fieldName: ORGANISATION_SEAL_FIELD,
-      stamp: { signerName: input.organization, role: 'Sinetti / Sigill / Seal', signedAt: new Date().toISOString(), reason: 'Pöytäkirja tarkastettu / Protokollet justerat / Minutes checked' },
+      stamp: {
+        signerName: input.organization,
+        role: 'Sinetti / Sigill / Seal',
+        signedAt: new Date().toISOString(),
+        reason: 'Pöytäkirja tarkastettu / Protokollet justerat / Minutes checked',
+      },
     });
     state.sealedVersionId = sealed.versionId;
     state.sealedSha256 = sealed.sha256;
@@ -261,7 +352,12 @@ export async function minutesReviewWorkflow(input: MinutesReviewInput): Promise<
 
   async function archiveMinutes(sealed: DocumentRef): Promise<void> {
     step('archiving');
-    const { archiveId } = await minutes.archiveMinutes({ reviewId, sealedVersionId: sealed.versionId, taskClass: input.taskClass, publicVersionId: state.publication?.publicVersionId });
+    const { archiveId } = await minutes.archiveMinutes({
+      reviewId,
+      sealedVersionId: sealed.versionId,
+      taskClass: input.taskClass,
+      publicVersionId: state.publication?.publicVersionId,
+    });
     state.archiveId = archiveId;
     await audit('minutes.archived', { taskClass: input.taskClass }, sealed.sha256);
     step('final', null, null);

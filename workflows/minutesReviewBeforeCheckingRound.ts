@@ -1,13 +1,44 @@
 import type { RetryPolicy } from '@temporalio/common';
-import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  proxyActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import type { DocumentActivities } from '../activities/documentActivities';
 import type { MinutesActivities } from '../activities/minutesActivities';
 import { ORGANISATION_SEAL_FIELD } from './organisationSeal';
 import { showProcess, showStep } from './processView';
 import { Body } from './searchAttributes';
-import { type AdminActionsOfRound, type AdminRequest, type DeadlineExtension, type Reassignment, registerAdminUpdates, type RoundStanding } from './adminUpdates';
-import { CHECKING_REJECTIONS, type CheckerProgress, type CheckingRejection, type NewVersion, type ReviewRound, type ReviewVersion, reviewUpdate, submitVersionUpdate } from './checkingRound';
-import { MINUTES_REVIEW, type MinutesReviewInput, type MinutesReviewState, type MinutesStatus, minutesStateQuery, SIGNATURE_PAGE_TITLE } from './minutesReview';
+import {
+  type AdminActionsOfRound,
+  type AdminRequest,
+  type DeadlineExtension,
+  type Reassignment,
+  registerAdminUpdates,
+  type RoundStanding,
+} from './adminUpdates';
+import {
+  CHECKING_REJECTIONS,
+  type CheckerProgress,
+  type CheckingRejection,
+  type NewVersion,
+  type ReviewRound,
+  type ReviewVersion,
+  reviewUpdate,
+  submitVersionUpdate,
+} from './checkingRound';
+import {
+  MINUTES_REVIEW,
+  type MinutesReviewInput,
+  type MinutesReviewState,
+  type MinutesStatus,
+  minutesStateQuery,
+  SIGNATURE_PAGE_TITLE,
+} from './minutesReview';
 import { type DocumentRef, type RoundOutcome, SigningRound } from './signingRound';
 
 /**
@@ -32,7 +63,12 @@ import { type DocumentRef, type RoundOutcome, SigningRound } from './signingRoun
  */
 
 function reject(type: CheckingRejection, details?: unknown): never {
-  throw ApplicationFailure.create({ type, message: CHECKING_REJECTIONS[type], nonRetryable: true, details: details === undefined ? undefined : [details] });
+  throw ApplicationFailure.create({
+    type,
+    message: CHECKING_REJECTIONS[type],
+    nonRetryable: true,
+    details: details === undefined ? undefined : [details],
+  });
 }
 
 const retry: RetryPolicy = { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 };
@@ -58,45 +94,72 @@ export async function minutesReviewBeforeCheckingRound(input: InputBefore): Prom
   const currentRound = () => state.rounds[state.rounds.length - 1];
   const reviewing = () => state.status === 'in_review' || state.status === 'awaiting_correction';
   const roleOf = (participantId: string) =>
-    participantId === holders.chair ? 'chair' : participantId === holders.secretary ? 'secretary' : holders.checkers.includes(participantId) ? 'checker' : undefined;
-  const view = (): MinutesReviewState => ({ ...state, rounds: state.rounds.map((r) => ({ ...r, checkers: r.checkers.map((c) => ({ ...c })) })), signing: signingRound?.snapshot() });
+    participantId === holders.chair
+      ? 'chair'
+      : participantId === holders.secretary
+        ? 'secretary'
+        : holders.checkers.includes(participantId)
+          ? 'checker'
+          : undefined;
+  const view = (): MinutesReviewState => ({
+    ...state,
+    rounds: state.rounds.map((r) => ({ ...r, checkers: r.checkers.map((c) => ({ ...c })) })),
+    signing: signingRound?.snapshot(),
+  });
 
   setHandler(minutesStateQuery, view);
 
-  setHandler(reviewUpdate, async (review) => {
-    const round = currentRound();
-    const checker = round.checkers.find((c) => c.participantId === review.participantId)!;
-    checker.status = review.decision === 'approve' ? 'approved' : 'corrections';
-    checker.decidedAt = new Date().toISOString();
-    checker.feedbackId = review.feedbackId;
-    if (review.decision === 'corrections') state.status = 'awaiting_correction';
-    wake = true;
-    await minutes.recordReview({ reviewId, participantId: review.participantId, feedbackId: review.feedbackId, round: round.number, versionNumber: round.version.number });
-    // The secretary hears of a correction request at once, not at the deadline.
-    if (review.decision === 'corrections') await minutes.tellSecretaryOfCorrections({ reviewId, feedbackId: review.feedbackId, round: round.number });
-    return { round: round.number, versionNumber: round.version.number, decision: review.decision, decidedAt: checker.decidedAt };
-  }, {
-    validator: (review) => {
-      if (roleOf(review.participantId) === undefined) reject('unknown_participant');
-      if (roleOf(review.participantId) !== 'checker') reject('not_a_checker');
-      if (!reviewing() || cancelled) reject('not_in_review');
+  setHandler(
+    reviewUpdate,
+    async (review) => {
       const round = currentRound();
-      const current = { versionNumber: round.version.number, sha256: round.version.sha256 };
-      if (review.documentSha256 !== round.version.sha256) reject('stale_version', current);
-      if (round.checkers.find((c) => c.participantId === review.participantId)?.status !== 'reviewing') reject('already_reviewed', current);
+      const checker = round.checkers.find((c) => c.participantId === review.participantId)!;
+      checker.status = review.decision === 'approve' ? 'approved' : 'corrections';
+      checker.decidedAt = new Date().toISOString();
+      checker.feedbackId = review.feedbackId;
+      if (review.decision === 'corrections') state.status = 'awaiting_correction';
+      wake = true;
+      await minutes.recordReview({
+        reviewId,
+        participantId: review.participantId,
+        feedbackId: review.feedbackId,
+        round: round.number,
+        versionNumber: round.version.number,
+      });
+      // The secretary hears of a correction request at once, not at the deadline.
+      if (review.decision === 'corrections')
+        await minutes.tellSecretaryOfCorrections({ reviewId, feedbackId: review.feedbackId, round: round.number });
+      return { round: round.number, versionNumber: round.version.number, decision: review.decision, decidedAt: checker.decidedAt };
     },
-  });
+    {
+      validator: (review) => {
+        if (roleOf(review.participantId) === undefined) reject('unknown_participant');
+        if (roleOf(review.participantId) !== 'checker') reject('not_a_checker');
+        if (!reviewing() || cancelled) reject('not_in_review');
+        const round = currentRound();
+        const current = { versionNumber: round.version.number, sha256: round.version.sha256 };
+        if (review.documentSha256 !== round.version.sha256) reject('stale_version', current);
+        if (round.checkers.find((c) => c.participantId === review.participantId)?.status !== 'reviewing')
+          reject('already_reviewed', current);
+      },
+    },
+  );
 
-  setHandler(submitVersionUpdate, (version) => {
-    newVersion = version;
-    wake = true;
-    return { ...view(), status: state.status === 'awaiting_correction' ? 'awaiting_correction' : 'in_review' };
-  }, {
-    validator: (version) => {
-      if (!reviewing() || cancelled || newVersion) reject('not_in_review');
-      if (state.rounds.some((r) => r.version.sha256 === version.sha256)) reject('identical_version', { versionNumber: currentRound().version.number, sha256: currentRound().version.sha256 });
+  setHandler(
+    submitVersionUpdate,
+    (version) => {
+      newVersion = version;
+      wake = true;
+      return { ...view(), status: state.status === 'awaiting_correction' ? 'awaiting_correction' : 'in_review' };
     },
-  });
+    {
+      validator: (version) => {
+        if (!reviewing() || cancelled || newVersion) reject('not_in_review');
+        if (state.rounds.some((r) => r.version.sha256 === version.sha256))
+          reject('identical_version', { versionNumber: currentRound().version.number, sha256: currentRound().version.sha256 });
+      },
+    },
+  );
 
   const reviewPhase = reviewPhaseActions();
   let adminTarget = reviewPhase;
@@ -167,14 +230,27 @@ export async function minutesReviewBeforeCheckingRound(input: InputBefore): Prom
           const checker = currentRound().checkers.find((c) => c.participantId === participantId);
           if (role === 'checker') {
             holders.checkers = holders.checkers.map((id) => (id === participantId ? replacementId : id));
-            if (checker) Object.assign(checker, { participantId: replacementId, status: 'reviewing', remindersSent: 0, decidedAt: undefined, feedbackId: undefined });
+            if (checker)
+              Object.assign(checker, {
+                participantId: replacementId,
+                status: 'reviewing',
+                remindersSent: 0,
+                decidedAt: undefined,
+                feedbackId: undefined,
+              });
           } else {
             holders[role] = replacementId;
           }
           wake = true;
           await minutes.replaceParticipant({ reviewId, participantId, replacementId, notifyPrevious: role === 'checker' });
           if (role === 'checker') {
-            await minutes.mailMinutesLink({ reviewId, participantId: replacementId, purpose: 'review', kind: 'invitation', deadlineAt: state.checkingDeadlineAt });
+            await minutes.mailMinutesLink({
+              reviewId,
+              participantId: replacementId,
+              purpose: 'review',
+              kind: 'invitation',
+              deadlineAt: state.checkingDeadlineAt,
+            });
           }
           await audit('minutes.participant_reassigned', { participantId, replacementId, role, reason }, undefined, actor);
           return standing();
@@ -211,7 +287,9 @@ export async function minutesReviewBeforeCheckingRound(input: InputBefore): Prom
     if (signingRound && adminTarget === signingRound.admin) return signingRound.standing();
     const checkers = currentRound().checkers;
     return {
-      round: 'checking', status: reviewing() && !cancelled ? 'open' : 'ended', deadlineAt: state.checkingDeadlineAt,
+      round: 'checking',
+      status: reviewing() && !cancelled ? 'open' : 'ended',
+      deadlineAt: state.checkingDeadlineAt,
       awaited: state.status === 'in_review' ? checkers.filter((c) => c.status === 'reviewing').map((c) => c.participantId) : [],
       participants: checkers.map(({ participantId, status, remindersSent }) => ({ participantId, role: 'checker', status, remindersSent })),
     };
@@ -219,21 +297,32 @@ export async function minutesReviewBeforeCheckingRound(input: InputBefore): Prom
 
   async function openRound(version: ReviewVersion): Promise<void> {
     const round: ReviewRound = {
-      number: state.rounds.length + 1, version, openedAt: new Date().toISOString(),
+      number: state.rounds.length + 1,
+      version,
+      openedAt: new Date().toISOString(),
       checkers: holders.checkers.map((participantId) => ({ participantId, status: 'reviewing', remindersSent: 0 })),
     };
     state.rounds.push(round);
     state.status = 'in_review';
     showChecking();
     await audit('minutes.round_opened', { round: round.number, versionNumber: version.number }, version.sha256);
-    await Promise.all(holders.checkers.map((participantId) => minutes.mailMinutesLink({
-      reviewId, participantId, purpose: 'review', kind: round.number === 1 ? 'invitation' : 'newVersion', deadlineAt: state.checkingDeadlineAt,
-    })));
+    await Promise.all(
+      holders.checkers.map((participantId) =>
+        minutes.mailMinutesLink({
+          reviewId,
+          participantId,
+          purpose: 'review',
+          kind: round.number === 1 ? 'invitation' : 'newVersion',
+          deadlineAt: state.checkingDeadlineAt,
+        }),
+      ),
+    );
   }
 
   function showChecking(): void {
     const round = currentRound();
-    const waitingFor = state.status === 'awaiting_correction' ? 'secretary' : round.checkers.some((c) => c.status === 'reviewing') ? 'checker' : 'system';
+    const waitingFor =
+      state.status === 'awaiting_correction' ? 'secretary' : round.checkers.some((c) => c.status === 'reviewing') ? 'checker' : 'system';
     showStep({ status: state.status, waitingFor, deadlineAt: new Date(state.checkingDeadlineAt) });
   }
 
@@ -273,7 +362,17 @@ export async function minutesReviewBeforeCheckingRound(input: InputBefore): Prom
       const due = round.checkers.filter((c) => nextReminderAt(round, c) <= Date.now());
       if (due.length > 0) {
         for (const checker of due) checker.remindersSent++;
-        await Promise.all(due.map((c) => minutes.mailMinutesLink({ reviewId, participantId: c.participantId, purpose: 'review', kind: 'reminder', deadlineAt: state.checkingDeadlineAt })));
+        await Promise.all(
+          due.map((c) =>
+            minutes.mailMinutesLink({
+              reviewId,
+              participantId: c.participantId,
+              purpose: 'review',
+              kind: 'reminder',
+              deadlineAt: state.checkingDeadlineAt,
+            }),
+          ),
+        );
         continue;
       }
       const deadline = new Date(state.checkingDeadlineAt).getTime();
@@ -281,8 +380,12 @@ export async function minutesReviewBeforeCheckingRound(input: InputBefore): Prom
         // The checking deadline passed: the secretary decides what to do (extend, replace a checker, cancel).
         state.escalatedAt = new Date().toISOString();
         await minutes.escalateToSecretary({
-          reviewId, deadlineAt: state.checkingDeadlineAt,
-          awaited: state.status === 'awaiting_correction' ? [] : round.checkers.filter((c) => c.status === 'reviewing').map((c) => c.participantId),
+          reviewId,
+          deadlineAt: state.checkingDeadlineAt,
+          awaited:
+            state.status === 'awaiting_correction'
+              ? []
+              : round.checkers.filter((c) => c.status === 'reviewing').map((c) => c.participantId),
         });
         await audit('minutes.checking_overdue', { round: round.number });
         continue;
@@ -302,29 +405,69 @@ export async function minutesReviewBeforeCheckingRound(input: InputBefore): Prom
       return;
     }
     for (const checker of awaited) checker.remindersSent++;
-    await Promise.all(awaited.map((c) => minutes.mailMinutesLink({ reviewId, participantId: c.participantId, purpose: 'review', kind: 'reminder', deadlineAt: state.checkingDeadlineAt })));
+    await Promise.all(
+      awaited.map((c) =>
+        minutes.mailMinutesLink({
+          reviewId,
+          participantId: c.participantId,
+          purpose: 'review',
+          kind: 'reminder',
+          deadlineAt: state.checkingDeadlineAt,
+        }),
+      ),
+    );
   }
 
   async function collectSignatures(approved: ReviewRound): Promise<DocumentRef | undefined> {
     step('preparing_signatures');
     const fields = await minutes.signatureFields({ reviewId });
-    const prepared = await documents.prepareSignatureFields({ versionId: approved.version.versionId, fields: [...fields, { name: ORGANISATION_SEAL_FIELD, label: input.organization }], pageTitle: SIGNATURE_PAGE_TITLE });
+    const prepared = await documents.prepareSignatureFields({
+      versionId: approved.version.versionId,
+      fields: [...fields, { name: ORGANISATION_SEAL_FIELD, label: input.organization }],
+      pageTitle: SIGNATURE_PAGE_TITLE,
+    });
     state.preparedVersionId = prepared.versionId;
     await audit('minutes.signature_fields_added', undefined, prepared.sha256);
 
     const deadlineAt = new Date(Date.now() + input.signingPeriodMs);
     signingRound = new SigningRound({
-      signers: [{ participantId: holders.chair, role: 'chair', order: 1 }, { participantId: holders.secretary, role: 'secretary', order: 1 }],
+      signers: [
+        { participantId: holders.chair, role: 'chair', order: 1 },
+        { participantId: holders.secretary, role: 'secretary', order: 1 },
+      ],
       deadlineAt,
       reminders: input.reminders,
       actions: {
-        invite: (signer, at, kind) => minutes.mailMinutesLink({ reviewId, participantId: signer.participantId, purpose: 'sign', kind, deadlineAt: at.toISOString() }),
-        sign: (signer, decision, document) => minutes.signMinutesAsParticipant({ reviewId, participantId: signer.participantId, versionId: document.versionId, feedbackId: decision.evidenceId }),
-        decline: (signer, decision) => audit('minutes.signing_declined', { participantId: signer.participantId, feedbackId: decision.evidenceId }, undefined, `participant:${signer.participantId}`),
+        invite: (signer, at, kind) =>
+          minutes.mailMinutesLink({ reviewId, participantId: signer.participantId, purpose: 'sign', kind, deadlineAt: at.toISOString() }),
+        sign: (signer, decision, document) =>
+          minutes.signMinutesAsParticipant({
+            reviewId,
+            participantId: signer.participantId,
+            versionId: document.versionId,
+            feedbackId: decision.evidenceId,
+          }),
+        decline: (signer, decision) =>
+          audit(
+            'minutes.signing_declined',
+            { participantId: signer.participantId, feedbackId: decision.evidenceId },
+            undefined,
+            `participant:${signer.participantId}`,
+          ),
         reassigned: async (previous, replacement, wasInvited, { actor, reason }) => {
           holders[previous.role as 'chair' | 'secretary'] = replacement.participantId;
-          await minutes.replaceParticipant({ reviewId, participantId: previous.participantId, replacementId: replacement.participantId, notifyPrevious: wasInvited });
-          await audit('minutes.participant_reassigned', { participantId: previous.participantId, replacementId: replacement.participantId, reason }, undefined, actor);
+          await minutes.replaceParticipant({
+            reviewId,
+            participantId: previous.participantId,
+            replacementId: replacement.participantId,
+            notifyPrevious: wasInvited,
+          });
+          await audit(
+            'minutes.participant_reassigned',
+            { participantId: previous.participantId, replacementId: replacement.participantId, reason },
+            undefined,
+            actor,
+          );
         },
         deadlineExtended: async (at, actor) => {
           await minutes.extendLinks({ reviewId, deadlineAt: at.toISOString() });
@@ -349,7 +492,12 @@ export async function minutesReviewBeforeCheckingRound(input: InputBefore): Prom
     step('checker_signatures');
     let document = outcome.document;
     for (const checker of approved.checkers) {
-      document = await minutes.signAsChecker({ reviewId, participantId: checker.participantId, versionId: document.versionId, feedbackId: checker.feedbackId! });
+      document = await minutes.signAsChecker({
+        reviewId,
+        participantId: checker.participantId,
+        versionId: document.versionId,
+        feedbackId: checker.feedbackId!,
+      });
     }
     return document;
   }
@@ -365,7 +513,12 @@ export async function minutesReviewBeforeCheckingRound(input: InputBefore): Prom
     const sealed = await documents.signDocumentField({
       versionId: signed.versionId,
       fieldName: ORGANISATION_SEAL_FIELD,
-      stamp: { signerName: input.organization, role: 'Sinetti / Sigill / Seal', signedAt: new Date().toISOString(), reason: 'Pöytäkirja tarkastettu / Protokollet justerat / Minutes checked' },
+      stamp: {
+        signerName: input.organization,
+        role: 'Sinetti / Sigill / Seal',
+        signedAt: new Date().toISOString(),
+        reason: 'Pöytäkirja tarkastettu / Protokollet justerat / Minutes checked',
+      },
     });
     state.sealedVersionId = sealed.versionId;
     state.sealedSha256 = sealed.sha256;
@@ -391,7 +544,12 @@ export async function minutesReviewBeforeCheckingRound(input: InputBefore): Prom
 
   async function archiveMinutes(sealed: DocumentRef): Promise<void> {
     step('archiving');
-    const { archiveId } = await minutes.archiveMinutes({ reviewId, sealedVersionId: sealed.versionId, taskClass: input.taskClass, publicVersionId: state.publication?.publicVersionId });
+    const { archiveId } = await minutes.archiveMinutes({
+      reviewId,
+      sealedVersionId: sealed.versionId,
+      taskClass: input.taskClass,
+      publicVersionId: state.publication?.publicVersionId,
+    });
     state.archiveId = archiveId;
     await audit('minutes.archived', { taskClass: input.taskClass }, sealed.sha256);
     step('final', null, null);

@@ -1,5 +1,13 @@
 import { ActivityFailure, ApplicationFailure, type RetryPolicy } from '@temporalio/common';
-import { condition, defineQuery, defineSignal, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  condition,
+  defineQuery,
+  defineSignal,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { LetterActivities } from '../activities/letterActivities';
 import { type Channel, deemedNotificationDate, FINAL_DELIVERY_EVENTS } from '../rules/officialMail';
 import type { LetterStatus } from '../store/letters';
@@ -27,9 +35,16 @@ export interface OfficialLetterInput {
   page?: { workflowId: string; row: number };
 }
 
-export interface DeliveryEvent { type: string; eventTime: string; messageId: string }
+export interface DeliveryEvent {
+  type: string;
+  eventTime: string;
+  messageId: string;
+}
 
-export interface LetterFailure { code: string; reason: string }
+export interface LetterFailure {
+  code: string;
+  reason: string;
+}
 
 export interface OfficialLetterState {
   status: LetterStatus | 'checking' | 'resolving_address' | 'sending';
@@ -104,14 +119,23 @@ export async function officialLetterWorkflow(input: OfficialLetterInput): Promis
       await letters.resolveLetterAddress({ letterId });
       // 3. The channel from the recipient's mailbox; the externalId is this workflow's id, so a retry never sends twice.
       step('sending');
-      const sent = await sending.sendLetter({ letterId, externalId: workflowInfo().workflowId, pages: checked.pages, requestedBy: input.requestedBy });
+      const sent = await sending.sendLetter({
+        letterId,
+        externalId: workflowInfo().workflowId,
+        pages: checked.pages,
+        requestedBy: input.requestedBy,
+      });
       if (sent.outcome === 'no_channel') {
         state.failure = { code: 'no_address', reason: 'The recipient has no Suomi.fi mailbox and no postal address is known.' };
         step('no_channel', null);
         return { outcome: 'no_channel', failure: state.failure };
       }
       Object.assign(state, {
-        channel: sent.channel, messageId: sent.messageId, sentAt: sent.sentAt, costCents: sent.costCents, paperCostCents: sent.paperCostCents,
+        channel: sent.channel,
+        messageId: sent.messageId,
+        sentAt: sent.sentAt,
+        costCents: sent.costCents,
+        paperCostCents: sent.paperCostCents,
         deemedNotifiedOn: deemedNotificationDate(sent.channel, new Date(sent.sentAt)),
       });
       state.status = 'sent';

@@ -53,7 +53,11 @@ export async function organisationSealWorkflow(input: OrganisationSealInput): Pr
   });
 
   await documents.recordAuditEvent({
-    processId, actor: input.requestedBy, action: 'document.sealed', at: new Date().toISOString(), documentSha256: sealed.sha256,
+    processId,
+    actor: input.requestedBy,
+    action: 'document.sealed',
+    at: new Date().toISOString(),
+    documentSha256: sealed.sha256,
   });
   Object.assign(state, { status: 'sealed', sealedVersionId: sealed.versionId, sha256: sealed.sha256 });
   showStep({ status: 'sealed', waitingFor: null });

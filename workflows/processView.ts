@@ -25,7 +25,10 @@ export interface StepView {
 }
 
 export function showStep(step: StepView): void {
-  const pairs: SearchAttributeUpdatePair[] = [{ key: ProcessStatus, value: step.status }, { key: StepSince, value: new Date() }];
+  const pairs: SearchAttributeUpdatePair[] = [
+    { key: ProcessStatus, value: step.status },
+    { key: StepSince, value: new Date() },
+  ];
   if (step.waitingFor !== undefined) pairs.push({ key: WaitingFor, value: step.waitingFor ?? null });
   if (step.deadlineAt !== undefined) pairs.push({ key: DeadlineAt, value: step.deadlineAt });
   upsertSearchAttributes(pairs);

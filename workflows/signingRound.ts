@@ -13,7 +13,11 @@ import { DecisionQueue, isValidNewDeadline, nextReminderAt, type ReminderRule, w
  * actions (workflows/adminUpdates.ts) reach it through `admin`.
  */
 
-export interface RoundSigner { participantId: string; role: string; order: number }
+export interface RoundSigner {
+  participantId: string;
+  role: string;
+  order: number;
+}
 
 export type SignerStatus = 'waiting' | 'invited' | 'deciding' | 'signed' | 'declined';
 
@@ -28,7 +32,11 @@ export interface SignerProgress extends RoundSigner {
   replaces?: string;
 }
 
-export interface DocumentRef { versionId: string; documentId: string; sha256: string }
+export interface DocumentRef {
+  versionId: string;
+  documentId: string;
+  sha256: string;
+}
 
 /** What the signer's page sends; the API has already checked the link's token and stored the evidence. */
 export interface SignerDecision {
@@ -73,7 +81,7 @@ export const REJECTIONS = {
   unknown_signer: 'There is no such signer in this process.',
   round_closed: 'Signing has ended; nothing can be signed or changed any more.',
   not_open_yet: 'The document is still being prepared; try again in a moment.',
-  not_your_turn: 'It is not this signer\'s turn yet: earlier signers must sign first.',
+  not_your_turn: "It is not this signer's turn yet: earlier signers must sign first.",
   already_decided: 'This signer has already made their decision.',
   stale_document: 'The document has changed since it was shown; reload it and review it again.',
   invalid_deadline: 'The new deadline must be in the future.',
@@ -140,7 +148,8 @@ export class SigningRound {
         this.requireOpen();
         const signer = this.signer(participantId);
         if (signer.status === 'signed' || signer.status === 'declined' || signer.status === 'deciding') reject('already_decided');
-        if (!replacementId || this.signers.some((s) => s.participantId === replacementId || s.replaces === replacementId)) reject('invalid_replacement');
+        if (!replacementId || this.signers.some((s) => s.participantId === replacementId || s.replaces === replacementId))
+          reject('invalid_replacement');
       },
       run: (request) => this.reassign(request),
     },
@@ -277,7 +286,12 @@ export class SigningRound {
     }
     signer.decidedAt = new Date().toISOString();
     this.decisions.settle(signer.participantId, {
-      receipt: { participantId: signer.participantId, decision: decision.decision, decidedAt: signer.decidedAt, documentSha256: this.document!.sha256 },
+      receipt: {
+        participantId: signer.participantId,
+        decision: decision.decision,
+        decidedAt: signer.decidedAt,
+        documentSha256: this.document!.sha256,
+      },
     });
   }
 
@@ -333,8 +347,13 @@ export class SigningRound {
     const previous: RoundSigner = { participantId: signer.participantId, role: signer.role, order: signer.order };
     const wasInvited = signer.status === 'invited';
     Object.assign(signer, {
-      participantId: request.replacementId, replaces: previous.participantId, status: 'waiting',
-      invitedAt: undefined, lastRemindedAt: undefined, remindersSent: 0, invitationsSent: 0,
+      participantId: request.replacementId,
+      replaces: previous.participantId,
+      status: 'waiting',
+      invitedAt: undefined,
+      lastRemindedAt: undefined,
+      remindersSent: 0,
+      invitationsSent: 0,
     } satisfies Partial<SignerProgress>);
     await this.options.actions.reassigned(previous, signer, wasInvited, request);
     this.wake = true;

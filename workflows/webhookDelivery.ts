@@ -12,7 +12,11 @@ import type { WebhookActivities } from '../activities/webhookActivities';
  * when it has been idle a while; the next event starts it again.
  */
 
-export interface WebhookRetrySchedule { initialMs: number; maxIntervalMs: number; giveUpAfterMs: number }
+export interface WebhookRetrySchedule {
+  initialMs: number;
+  maxIntervalMs: number;
+  giveUpAfterMs: number;
+}
 
 export interface WebhookDeliveryInput {
   subscriptionId: string;

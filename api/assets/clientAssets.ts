@@ -11,7 +11,10 @@ import { CLIENT_SCRIPTS, STYLESHEETS } from './assetNames';
  * once, on the first request (or by `warmUp` at start-up), and kept in memory.
  */
 
-interface Asset { body: string; type: string }
+interface Asset {
+  body: string;
+  type: string;
+}
 
 /** The source tree's api/ folder, from the sources (tsx, jest) or from dist/ (a built image keeps the sources beside it). */
 function sourceDir(): string {
@@ -25,11 +28,20 @@ async function buildAssets(): Promise<Map<string, Asset>> {
   const api = sourceDir();
   const assets = new Map<string, Asset>();
   for (const name of STYLESHEETS) {
-    assets.set(`${name}.css`, { body: await fs.readFile(path.join(api, 'assets', `${name}.css`), 'utf8'), type: 'text/css; charset=utf-8' });
+    assets.set(`${name}.css`, {
+      body: await fs.readFile(path.join(api, 'assets', `${name}.css`), 'utf8'),
+      type: 'text/css; charset=utf-8',
+    });
   }
   const scripts = await build({
     entryPoints: CLIENT_SCRIPTS.map((name) => path.join(api, 'client', `${name}.ts`)),
-    bundle: true, write: false, format: 'iife', target: 'es2020', minify: true, outdir: 'out', logLevel: 'silent',
+    bundle: true,
+    write: false,
+    format: 'iife',
+    target: 'es2020',
+    minify: true,
+    outdir: 'out',
+    logLevel: 'silent',
   });
   for (const file of scripts.outputFiles) {
     assets.set(path.basename(file.path), { body: file.text, type: 'text/javascript; charset=utf-8' });
@@ -58,5 +70,10 @@ export function clientAssets(): { router: Router; warmUp: () => Promise<void> } 
     }
     res.set({ 'Content-Type': asset.type, 'Cache-Control': 'no-cache' }).send(asset.body);
   });
-  return { router, warmUp: async () => { await assets(); } };
+  return {
+    router,
+    warmUp: async () => {
+      await assets();
+    },
+  };
 }

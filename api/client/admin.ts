@@ -2,7 +2,12 @@ import { api, byId, errorMessage } from './staffApi';
 
 /** The admin console (/admin): sign in, list the stuck processes, act on one with a reason. */
 
-interface StuckProcess { processId: string; processType?: string; status?: string; reasons: string[] }
+interface StuckProcess {
+  processId: string;
+  processType?: string;
+  status?: string;
+  reasons: string[];
+}
 
 const message = byId('message', HTMLElement);
 const problem = byId('problem', HTMLElement);
@@ -46,34 +51,54 @@ async function loadStuck(): Promise<void> {
   say(stuck.length ? `${stuck.length} stuck process(es).` : 'Nothing is stuck.');
 }
 
-interface ApiKeyRow { _id: string; name: string; roles: string[]; expiresAt: string; lastUsedAt?: string; revokedAt?: string }
+interface ApiKeyRow {
+  _id: string;
+  name: string;
+  roles: string[];
+  expiresAt: string;
+  lastUsedAt?: string;
+  revokedAt?: string;
+}
 
 async function loadKeys(): Promise<void> {
   const { apiKeys } = await api<{ apiKeys: ApiKeyRow[] }>('/api/admin/api-keys');
-  byId('keys', HTMLElement).replaceChildren(...apiKeys.map((k) => {
-    const tr = document.createElement('tr');
-    tr.append(cell(k.name), cell(k.roles.join(', ')), cell(k.expiresAt.slice(0, 10)), cell(k.lastUsedAt ? k.lastUsedAt.slice(0, 16).replace('T', ' ') : 'never'));
-    const state = cell(k.revokedAt ? 'revoked' : Date.parse(k.expiresAt) < Date.now() ? 'expired' : '');
-    if (!k.revokedAt) {
-      const revoke = document.createElement('button');
-      revoke.type = 'button';
-      revoke.textContent = `Revoke ${k.name}`;
-      revoke.addEventListener('click', () => {
-        api(`/api/admin/api-keys/${encodeURIComponent(k._id)}`, { method: 'DELETE' }).then(loadKeys).then(() => say(`Revoked the key of ${k.name}.`))
-          .catch((error: unknown) => say(errorMessage(error), true));
-      });
-      state.append(revoke);
-    }
-    tr.append(state);
-    return tr;
-  }));
+  byId('keys', HTMLElement).replaceChildren(
+    ...apiKeys.map((k) => {
+      const tr = document.createElement('tr');
+      tr.append(
+        cell(k.name),
+        cell(k.roles.join(', ')),
+        cell(k.expiresAt.slice(0, 10)),
+        cell(k.lastUsedAt ? k.lastUsedAt.slice(0, 16).replace('T', ' ') : 'never'),
+      );
+      const state = cell(k.revokedAt ? 'revoked' : Date.parse(k.expiresAt) < Date.now() ? 'expired' : '');
+      if (!k.revokedAt) {
+        const revoke = document.createElement('button');
+        revoke.type = 'button';
+        revoke.textContent = `Revoke ${k.name}`;
+        revoke.addEventListener('click', () => {
+          api(`/api/admin/api-keys/${encodeURIComponent(k._id)}`, { method: 'DELETE' })
+            .then(loadKeys)
+            .then(() => say(`Revoked the key of ${k.name}.`))
+            .catch((error: unknown) => say(errorMessage(error), true));
+        });
+        state.append(revoke);
+      }
+      tr.append(state);
+      return tr;
+    }),
+  );
 }
 
 byId('key-form', HTMLFormElement).addEventListener('submit', async (event) => {
   event.preventDefault();
   const form = new FormData(byId('key-form', HTMLFormElement));
   const expires = String(form.get('expiresAt') ?? '');
-  const body = { name: String(form.get('name') ?? ''), roles: form.getAll('roles').map(String), expiresAt: expires ? new Date(`${expires}T23:59:59`).toISOString() : '' };
+  const body = {
+    name: String(form.get('name') ?? ''),
+    roles: form.getAll('roles').map(String),
+    expiresAt: expires ? new Date(`${expires}T23:59:59`).toISOString() : '',
+  };
   try {
     const { key } = await api<{ key: string }>('/api/admin/api-keys', { method: 'POST', body: JSON.stringify(body) });
     byId('new-key', HTMLElement).textContent = `The new key (copy it now, it is not shown again): ${key}`;
@@ -121,4 +146,6 @@ byId('act', HTMLFormElement).addEventListener('submit', async (event) => {
 });
 
 // Already signed in (the session cookie is there): show the list straight away.
-api('/api/admin/stuck').then(() => signedIn()).catch(() => undefined);
+api('/api/admin/stuck')
+  .then(() => signedIn())
+  .catch(() => undefined);

@@ -7,7 +7,10 @@ import { byId } from './staffApi';
  * summary at the top.
  */
 
-interface Problem { field: string; message: string }
+interface Problem {
+  field: string;
+  message: string;
+}
 
 const form = byId('application', HTMLFormElement);
 const summary = byId('summary', HTMLElement);
@@ -62,15 +65,22 @@ form.addEventListener('submit', async (event) => {
   event.preventDefault();
   clearProblems();
   const values: Record<string, string> = {};
-  for (const field of form.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input:not([type=file]),textarea')) values[field.name] = field.value;
+  for (const field of form.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input:not([type=file]),textarea'))
+    values[field.name] = field.value;
   const attachments = [];
   for (const input of form.querySelectorAll<HTMLInputElement>('input[data-attachment]')) {
     for (const file of input.files ?? []) {
-      attachments.push({ field: input.name, fileName: file.name, contentType: file.type || 'application/octet-stream', contentBase64: await toBase64(file) });
+      attachments.push({
+        field: input.name,
+        fileName: file.name,
+        contentType: file.type || 'application/octet-stream',
+        contentBase64: await toBase64(file),
+      });
     }
   }
   const response = await fetch(postTo, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ ...(typeof payload === 'object' ? payload : {}), values, attachments }),
   });
   if (response.ok) {

@@ -7,11 +7,22 @@ import { api, byId, errorMessage } from './staffApi';
  */
 
 interface ApplicationRow {
-  applicationId: string; caseNumber?: string; formId: string; applicant?: string; status: string; amountApplied?: string;
-  decision?: { outcome: string; amount: string }; payment?: { paymentId: string };
+  applicationId: string;
+  caseNumber?: string;
+  formId: string;
+  applicant?: string;
+  status: string;
+  amountApplied?: string;
+  decision?: { outcome: string; amount: string };
+  payment?: { paymentId: string };
 }
 interface ApplicationDetail {
-  application: { caseNumber?: string; status: string; values: Record<string, string>; rectification?: { receivedAt: string; text: string } };
+  application: {
+    caseNumber?: string;
+    status: string;
+    values: Record<string, string>;
+    rectification?: { receivedAt: string; text: string };
+  };
   state?: { status?: string };
 }
 
@@ -46,7 +57,9 @@ async function loadRound(): Promise<void> {
     open.type = 'button';
     open.textContent = a.caseNumber || a.applicationId.slice(0, 20);
     open.setAttribute('aria-label', `Avaa ${a.caseNumber || a.applicationId}`);
-    open.addEventListener('click', () => { void openApplication(a.applicationId); });
+    open.addEventListener('click', () => {
+      void openApplication(a.applicationId);
+    });
     cell(tr, '').appendChild(open);
     cell(tr, a.formId);
     cell(tr, a.applicant);
@@ -58,7 +71,8 @@ async function loadRound(): Promise<void> {
   }
   byId('list', HTMLElement).hidden = false;
   for (const form of ['avustushakemus', 'kulukorvaus']) {
-    for (const format of ['xlsx', 'csv']) byId(`export-${form}-${format}`, HTMLAnchorElement).href = `/api/rounds/${encodeURIComponent(round)}/export/${form}.${format}`;
+    for (const format of ['xlsx', 'csv'])
+      byId(`export-${form}-${format}`, HTMLAnchorElement).href = `/api/rounds/${encodeURIComponent(round)}/export/${form}.${format}`;
   }
   say(`${rows.length} hakemusta.`);
 }
@@ -85,7 +99,9 @@ async function openApplication(id: string): Promise<void> {
     list.append(dt, dd);
   }
   const rectification = byId('detail-rectification', HTMLElement);
-  rectification.textContent = application.rectification ? `Oikaisuvaatimus ${application.rectification.receivedAt}: ${application.rectification.text}` : '';
+  rectification.textContent = application.rectification
+    ? `Oikaisuvaatimus ${application.rectification.receivedAt}: ${application.rectification.text}`
+    : '';
   rectification.hidden = !application.rectification;
   byId('detail', HTMLElement).hidden = false;
   title.focus();
@@ -105,7 +121,10 @@ async function act(path: string, body: Record<string, unknown>): Promise<void> {
 byId('signin', HTMLFormElement).addEventListener('submit', async (event) => {
   event.preventDefault();
   try {
-    const who = await api<{ name: string; role: string }>('/api/session', { method: 'POST', body: JSON.stringify({ token: input('token').value }) });
+    const who = await api<{ name: string; role: string }>('/api/session', {
+      method: 'POST',
+      body: JSON.stringify({ token: input('token').value }),
+    });
     say(`Kirjautunut: ${who.name} (${who.role})`);
     byId('rounds', HTMLElement).hidden = false;
   } catch (error) {
@@ -125,7 +144,10 @@ byId('round-form', HTMLFormElement).addEventListener('submit', async (event) => 
 byId('supplement-form', HTMLFormElement).addEventListener('submit', (event) => {
   event.preventDefault();
   void act('/supplementation-request', {
-    fields: input('supplement-fields').value.split(',').map((s) => s.trim()).filter(Boolean),
+    fields: input('supplement-fields')
+      .value.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     message: textarea('supplement-message').value,
     deadline: new Date(input('supplement-deadline').value).toISOString(),
   });
@@ -133,14 +155,23 @@ byId('supplement-form', HTMLFormElement).addEventListener('submit', (event) => {
 
 byId('decision-form', HTMLFormElement).addEventListener('submit', (event) => {
   event.preventDefault();
-  void act('/decision', { outcome: select('decision-outcome').value, amount: input('decision-amount').value, reasoning: textarea('decision-reasoning').value });
+  void act('/decision', {
+    outcome: select('decision-outcome').value,
+    amount: input('decision-amount').value,
+    reasoning: textarea('decision-reasoning').value,
+  });
 });
 
-byId('sign', HTMLButtonElement).addEventListener('click', () => { void act('/signature', {}); });
+byId('sign', HTMLButtonElement).addEventListener('click', () => {
+  void act('/signature', {});
+});
 
 byId('rectification-form', HTMLFormElement).addEventListener('submit', (event) => {
   event.preventDefault();
-  const body: Record<string, string> = { resolution: select('rectification-resolution').value, reasoning: textarea('rectification-reasoning').value };
+  const body: Record<string, string> = {
+    resolution: select('rectification-resolution').value,
+    reasoning: textarea('rectification-reasoning').value,
+  };
   if (body.resolution === 'corrected') {
     body.outcome = select('rectification-outcome').value;
     body.amount = input('rectification-amount').value;

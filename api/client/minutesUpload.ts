@@ -10,7 +10,10 @@ form.addEventListener('submit', async (event) => {
   if (!file) return;
   status.textContent = 'Lähetetään…';
   const response = await fetch(form.action, {
-    method: 'POST', headers: { 'Content-Type': 'application/pdf', 'X-File-Name': encodeURIComponent(file.name) }, body: file, credentials: 'same-origin',
+    method: 'POST',
+    headers: { 'Content-Type': 'application/pdf', 'X-File-Name': encodeURIComponent(file.name) },
+    body: file,
+    credentials: 'same-origin',
   });
   const answer: unknown = await response.json().catch(() => ({}));
   if (response.ok) {

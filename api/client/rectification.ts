@@ -15,7 +15,11 @@ form.addEventListener('submit', async (event) => {
   event.preventDefault();
   const error = byId('text-error', HTMLElement);
   error.hidden = true;
-  const response = await fetch(form.dataset.postTo ?? '', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ text: text.value }) });
+  const response = await fetch(form.dataset.postTo ?? '', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ text: text.value }),
+  });
   if (response.ok) {
     form.hidden = true;
     const done = byId('done', HTMLElement);

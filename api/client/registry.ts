@@ -3,8 +3,17 @@ import { api, byId, errorMessage } from './staffApi';
 /** The registry console (/registry): sign in, then every recent letter batch, refreshed while one is still sending. */
 
 interface Batch {
-  batchId: string; createdAt: string; total: number; processed: number; percent: number; status: string;
-  byChannel?: { electronic?: number; paper?: number }; costCents: number; paperCostCents: number; report?: string; reportReady: boolean;
+  batchId: string;
+  createdAt: string;
+  total: number;
+  processed: number;
+  percent: number;
+  status: string;
+  byChannel?: { electronic?: number; paper?: number };
+  costCents: number;
+  paperCostCents: number;
+  report?: string;
+  reportReady: boolean;
 }
 
 const problem = byId('problem', HTMLElement);
@@ -22,12 +31,29 @@ function element(tag: string, text?: string, attributes: Record<string, string> 
 
 function render(batch: Batch): HTMLElement {
   const article = element('article', undefined, { 'aria-labelledby': `title-${batch.batchId}` });
-  article.append(element('h3', `${new Date(batch.createdAt).toLocaleString('fi-FI')} – ${batch.total} kirjettä / letters`, { id: `title-${batch.batchId}` }));
-  const label = element('label', `Lähetetty / Sent: ${batch.processed} / ${batch.total} (${batch.percent} %)`, { for: `progress-${batch.batchId}` });
-  const bar = element('progress', `${batch.percent} %`, { id: `progress-${batch.batchId}`, max: String(batch.total), value: String(batch.processed) });
+  article.append(
+    element('h3', `${new Date(batch.createdAt).toLocaleString('fi-FI')} – ${batch.total} kirjettä / letters`, {
+      id: `title-${batch.batchId}`,
+    }),
+  );
+  const label = element('label', `Lähetetty / Sent: ${batch.processed} / ${batch.total} (${batch.percent} %)`, {
+    for: `progress-${batch.batchId}`,
+  });
+  const bar = element('progress', `${batch.percent} %`, {
+    id: `progress-${batch.batchId}`,
+    max: String(batch.total),
+    value: String(batch.processed),
+  });
   const channels = batch.byChannel ?? {};
-  article.append(label, bar, element('p', `Sähköisesti / Electronic: ${channels.electronic ?? 0} · Paperilla / Paper: ${channels.paper ?? 0}`
-    + ` · Kustannus / Cost: ${euros(batch.costCents)} (paperina / all paper ${euros(batch.paperCostCents)})`));
+  article.append(
+    label,
+    bar,
+    element(
+      'p',
+      `Sähköisesti / Electronic: ${channels.electronic ?? 0} · Paperilla / Paper: ${channels.paper ?? 0}` +
+        ` · Kustannus / Cost: ${euros(batch.costCents)} (paperina / all paper ${euros(batch.paperCostCents)})`,
+    ),
+  );
   if (batch.report) article.append(element('a', 'Raportti (CSV) / Report (CSV)', { href: batch.report }));
   else article.append(element('p', `Tila / Status: ${batch.status}`));
   return article;
@@ -40,7 +66,13 @@ async function load(): Promise<void> {
   byId('batches', HTMLElement).replaceChildren(...(batches.length ? batches.map(render) : [element('p', 'Ei eriä / No batches yet.')]));
   clearTimeout(timer);
   if (batches.some((b) => !b.reportReady)) {
-    timer = setTimeout(() => load().catch((error: unknown) => { problem.textContent = errorMessage(error); }), 3000);
+    timer = setTimeout(
+      () =>
+        load().catch((error: unknown) => {
+          problem.textContent = errorMessage(error);
+        }),
+      3000,
+    );
   }
 }
 

@@ -46,25 +46,39 @@ export function codecCors(origins: string[]): RequestHandler {
       res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
       res.setHeader('Vary', 'Origin');
     }
-    if (req.method === 'OPTIONS') { res.status(204).end(); return; }
+    if (req.method === 'OPTIONS') {
+      res.status(204).end();
+      return;
+    }
     next();
   };
 }
 
 export function codecRoutes(routes: ApiRoutes, deps: ApiDeps & { codec: AesGcmPayloadCodec }): void {
   for (const direction of ['decode', 'encode'] as const) {
-    routes.add({
-      method: 'post', path: `/codec/${direction}`, tag: 'admin', roles: ['admin'], body: jsonPayloads,
-      summary: `Temporal remote codec: ${direction} payloads (admins only; used by the Web UI).`,
-      responses: { 200: '{ payloads }', 400: 'Malformed payloads or an unknown key id' },
-    }, async ({ body }, req, res) => {
-      try {
-        const result = await deps.codec[direction](fromJson(body));
-        if (direction === 'decode') logger.info({ actor: staffActor(req.staff), count: result.length, namespace: req.get('x-namespace') }, 'payloads decoded for an admin');
-        res.json(toJson(result));
-      } catch (error) {
-        throw new SinettiError('codec_failed', `Could not ${direction} the payloads: ${(error as Error).message}`, 400);
-      }
-    });
+    routes.add(
+      {
+        method: 'post',
+        path: `/codec/${direction}`,
+        tag: 'admin',
+        roles: ['admin'],
+        body: jsonPayloads,
+        summary: `Temporal remote codec: ${direction} payloads (admins only; used by the Web UI).`,
+        responses: { 200: '{ payloads }', 400: 'Malformed payloads or an unknown key id' },
+      },
+      async ({ body }, req, res) => {
+        try {
+          const result = await deps.codec[direction](fromJson(body));
+          if (direction === 'decode')
+            logger.info(
+              { actor: staffActor(req.staff), count: result.length, namespace: req.get('x-namespace') },
+              'payloads decoded for an admin',
+            );
+          res.json(toJson(result));
+        } catch (error) {
+          throw new SinettiError('codec_failed', `Could not ${direction} the payloads: ${(error as Error).message}`, 400);
+        }
+      },
+    );
   }
 }

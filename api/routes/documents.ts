@@ -14,37 +14,73 @@ const versionParams = z.object({ versionId: recordId });
 export function documentRoutes(routes: ApiRoutes, { services: { documents }, config }: RouterContext): void {
   const pdfBody = express.raw({ type: () => true, limit: config.maxDocumentBytes });
 
-  routes.add({
-    method: 'post', path: '/api/documents', tag: 'documents', roles: [...STAFF], bodyContentType: 'application/pdf', before: [pdfBody],
-    summary: 'Upload a PDF as the first version of a new document (body: the PDF bytes; optional header X-File-Name).',
-    responses: { 201: 'Stored: { documentId, versionId, version, sha256, size }', 413: 'Over the size limit', 422: 'Not a PDF, malformed or encrypted' },
-  }, async (_input, req, res) => {
-    res.status(201).json(await documents.upload(uploadedBytes(req), req.get('x-file-name') ?? 'document.pdf', requesterOf(req)));
-  });
+  routes.add(
+    {
+      method: 'post',
+      path: '/api/documents',
+      tag: 'documents',
+      roles: [...STAFF],
+      bodyContentType: 'application/pdf',
+      before: [pdfBody],
+      summary: 'Upload a PDF as the first version of a new document (body: the PDF bytes; optional header X-File-Name).',
+      responses: {
+        201: 'Stored: { documentId, versionId, version, sha256, size }',
+        413: 'Over the size limit',
+        422: 'Not a PDF, malformed or encrypted',
+      },
+    },
+    async (_input, req, res) => {
+      res.status(201).json(await documents.upload(uploadedBytes(req), req.get('x-file-name') ?? 'document.pdf', requesterOf(req)));
+    },
+  );
 
-  routes.add({
-    method: 'get', path: '/api/documents/:documentId/versions', tag: 'documents', roles: [...STAFF], params: z.object({ documentId: recordId }),
-    summary: 'List every version of a document, oldest first.', responses: { 200: 'Versions', 404: 'No such document' },
-  }, async ({ params }, _req, res) => {
-    res.json({ versions: await documents.versions(params.documentId) });
-  });
+  routes.add(
+    {
+      method: 'get',
+      path: '/api/documents/:documentId/versions',
+      tag: 'documents',
+      roles: [...STAFF],
+      params: z.object({ documentId: recordId }),
+      summary: 'List every version of a document, oldest first.',
+      responses: { 200: 'Versions', 404: 'No such document' },
+    },
+    async ({ params }, _req, res) => {
+      res.json({ versions: await documents.versions(params.documentId) });
+    },
+  );
 
-  routes.add({
-    method: 'get', path: '/api/versions/:versionId/content', tag: 'documents', roles: [...STAFF], params: versionParams,
-    summary: 'Download one version as PDF.', responses: { 200: 'The PDF', 404: 'No such version' },
-  }, async ({ params }, _req, res) => {
-    const { version, bytes } = await documents.content(params.versionId);
-    res.setHeader('Content-Type', 'application/pdf');
-    res.setHeader('Content-Disposition', `attachment; filename="${encodeURIComponent(version.fileName)}"`);
-    res.setHeader('X-Content-SHA256', version.sha256);
-    res.send(bytes);
-  });
+  routes.add(
+    {
+      method: 'get',
+      path: '/api/versions/:versionId/content',
+      tag: 'documents',
+      roles: [...STAFF],
+      params: versionParams,
+      summary: 'Download one version as PDF.',
+      responses: { 200: 'The PDF', 404: 'No such version' },
+    },
+    async ({ params }, _req, res) => {
+      const { version, bytes } = await documents.content(params.versionId);
+      res.setHeader('Content-Type', 'application/pdf');
+      res.setHeader('Content-Disposition', `attachment; filename="${encodeURIComponent(version.fileName)}"`);
+      res.setHeader('X-Content-SHA256', version.sha256);
+      res.send(bytes);
+    },
+  );
 
-  routes.add({
-    method: 'post', path: '/api/versions/:versionId/seal', tag: 'documents', roles: ['registry'], params: versionParams, body: sealRequest,
-    summary: 'Seal a document version with the organisation seal (starts an organisationSeal process).',
-    responses: { 202: 'Started: { processId }', 400: 'Invalid request', 404: 'No such version' },
-  }, async ({ params, body }, req, res) => {
-    res.status(202).json(await documents.seal(params.versionId, body.title, staffActor(req.staff)));
-  });
+  routes.add(
+    {
+      method: 'post',
+      path: '/api/versions/:versionId/seal',
+      tag: 'documents',
+      roles: ['registry'],
+      params: versionParams,
+      body: sealRequest,
+      summary: 'Seal a document version with the organisation seal (starts an organisationSeal process).',
+      responses: { 202: 'Started: { processId }', 400: 'Invalid request', 404: 'No such version' },
+    },
+    async ({ params, body }, req, res) => {
+      res.status(202).json(await documents.seal(params.versionId, body.title, staffActor(req.staff)));
+    },
+  );
 }

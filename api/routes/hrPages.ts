@@ -26,11 +26,21 @@ const listQuery = pageLanguage.extend({ done: formText.catch(undefined) });
 
 /** Form field names → the API request's paths, so a validation error lands at its field. */
 const FIELD_OF_PATH: Record<string, string> = {
-  'terms.employer.name': 'employerName', 'terms.employer.address': 'employerAddress', 'terms.employer.businessId': 'employerBusinessId',
-  'terms.employee.name': 'employeeName', 'terms.employee.address': 'employeeAddress',
-  'signers.0.name': 'employeeSignerName', 'signers.0.email': 'employeeSignerEmail', 'signers.0.phone': 'employeeSignerPhone',
-  'signers.1.name': 'employerSignerName', 'signers.1.email': 'employerSignerEmail', 'signers.1.phone': 'employerSignerPhone',
-  'hr.email': 'hrEmail', deadline: 'deadlineDays', documentVersionId: 'pdf', terms: 'employerName',
+  'terms.employer.name': 'employerName',
+  'terms.employer.address': 'employerAddress',
+  'terms.employer.businessId': 'employerBusinessId',
+  'terms.employee.name': 'employeeName',
+  'terms.employee.address': 'employeeAddress',
+  'signers.0.name': 'employeeSignerName',
+  'signers.0.email': 'employeeSignerEmail',
+  'signers.0.phone': 'employeeSignerPhone',
+  'signers.1.name': 'employerSignerName',
+  'signers.1.email': 'employerSignerEmail',
+  'signers.1.phone': 'employerSignerPhone',
+  'hr.email': 'hrEmail',
+  deadline: 'deadlineDays',
+  documentVersionId: 'pdf',
+  terms: 'employerName',
 };
 
 function fieldFor(path: PropertyKey[]): string {
@@ -51,17 +61,38 @@ function requestFromForm(f: Record<string, string>, pdfVersionId: string | undef
     ...(f.source === 'pdf'
       ? { documentVersionId: pdfVersionId }
       : {
-        terms: {
-          employer: { name: f.employerName ?? '', address: f.employerAddress ?? '', businessId: optional(f.employerBusinessId) },
-          employee: { name: f.employeeName ?? '', address: f.employeeAddress ?? '' },
-          startDate: f.startDate ?? '', endDate: optional(f.endDate), fixedTermReason: optional(f.fixedTermReason), trialPeriod: optional(f.trialPeriod),
-          placeOfWork: f.placeOfWork ?? '', duties: f.duties ?? '', payBasis: f.payBasis ?? '', payPeriod: f.payPeriod ?? '',
-          workingHours: f.workingHours ?? '', annualLeave: f.annualLeave ?? '', noticePeriod: f.noticePeriod ?? '', collectiveAgreement: f.collectiveAgreement ?? '',
-        },
-      }),
+          terms: {
+            employer: { name: f.employerName ?? '', address: f.employerAddress ?? '', businessId: optional(f.employerBusinessId) },
+            employee: { name: f.employeeName ?? '', address: f.employeeAddress ?? '' },
+            startDate: f.startDate ?? '',
+            endDate: optional(f.endDate),
+            fixedTermReason: optional(f.fixedTermReason),
+            trialPeriod: optional(f.trialPeriod),
+            placeOfWork: f.placeOfWork ?? '',
+            duties: f.duties ?? '',
+            payBasis: f.payBasis ?? '',
+            payPeriod: f.payPeriod ?? '',
+            workingHours: f.workingHours ?? '',
+            annualLeave: f.annualLeave ?? '',
+            noticePeriod: f.noticePeriod ?? '',
+            collectiveAgreement: f.collectiveAgreement ?? '',
+          },
+        }),
     signers: [
-      { role: 'employee', name: f.employeeSignerName ?? '', email: f.employeeSignerEmail ?? '', phone: optional(f.employeeSignerPhone), language: f.employeeSignerLanguage || 'fi' },
-      { role: 'employer', name: f.employerSignerName ?? '', email: f.employerSignerEmail ?? '', phone: optional(f.employerSignerPhone), language: f.employerSignerLanguage || 'fi' },
+      {
+        role: 'employee',
+        name: f.employeeSignerName ?? '',
+        email: f.employeeSignerEmail ?? '',
+        phone: optional(f.employeeSignerPhone),
+        language: f.employeeSignerLanguage || 'fi',
+      },
+      {
+        role: 'employer',
+        name: f.employerSignerName ?? '',
+        email: f.employerSignerEmail ?? '',
+        phone: optional(f.employerSignerPhone),
+        language: f.employerSignerLanguage || 'fi',
+      },
     ],
     signingOrder: f.signingOrder === 'parallel' ? 'parallel' : 'sequential',
     deadline: Number.isFinite(days) && days >= 1 && days <= 60 ? new Date(Date.now() + days * DAY_MS).toISOString() : 'invalid',
@@ -70,7 +101,10 @@ function requestFromForm(f: Record<string, string>, pdfVersionId: string | undef
   };
 }
 
-export function hrPageRoutes(routes: ApiRoutes, { services: { contracts, documents }, config, access: { cookies, signIn } }: RouterContext): void {
+export function hrPageRoutes(
+  routes: ApiRoutes,
+  { services: { contracts, documents }, config, access: { cookies, signIn } }: RouterContext,
+): void {
   const organization = config.organization;
   const form = express.urlencoded({ extended: false, limit: '32kb' });
   const language = (req: Request, query?: { lang?: string }) => chooseLanguage(query?.lang, req.get('accept-language'), 'fi');
@@ -83,7 +117,9 @@ export function hrPageRoutes(routes: ApiRoutes, { services: { contracts, documen
   }
 
   /** Pages behind sign-in: anyone else gets the sign-in page. */
-  function page<In extends { query: { lang?: string } }>(handler: (input: In, req: Request, res: Response) => Promise<void>): RouteHandler<In> {
+  function page<In extends { query: { lang?: string } }>(
+    handler: (input: In, req: Request, res: Response) => Promise<void>,
+  ): RouteHandler<In> {
     return async (input, req, res) => {
       if (!isHr(req) && !req.staff && !tokenSignIn && req.method === 'GET') return res.redirect(303, signInUrl(req));
       if (!isHr(req)) return send(res, req.method === 'GET' ? 200 : 401, signInPage(language(req, input.query), organization, false));
@@ -91,112 +127,234 @@ export function hrPageRoutes(routes: ApiRoutes, { services: { contracts, documen
     };
   }
 
-  async function renderDetail(req: Request, res: Response, contractId: string, lang: string | undefined, status = 200, message: { done?: string; error?: string } = {}): Promise<void> {
+  async function renderDetail(
+    req: Request,
+    res: Response,
+    contractId: string,
+    lang: string | undefined,
+    status = 200,
+    message: { done?: string; error?: string } = {},
+  ): Promise<void> {
     const { record, state } = await contracts.get(contractId);
     const open = !state.endedAt && state.round.status === 'open';
-    send(res, status, contractDetailPage(language(req, { lang }), organization, {
-      contractId, title: record.title, status: state.status, deadlineAt: state.round.deadlineAt, open,
-      timeLeftSeconds: open ? Math.max(0, Math.round((Date.parse(state.round.deadlineAt) - Date.now()) / 1000)) : null,
-      signers: activeSigners(record).sort((a, b) => a.order - b.order)
-        .map((s) => ({ ...s, status: state.round.signers.find((p) => p.participantId === s.participantId)?.status })),
-      completed: Boolean(state.sealedVersionId),
-      history: await contracts.history(contractId),
-    }, message));
+    send(
+      res,
+      status,
+      contractDetailPage(
+        language(req, { lang }),
+        organization,
+        {
+          contractId,
+          title: record.title,
+          status: state.status,
+          deadlineAt: state.round.deadlineAt,
+          open,
+          timeLeftSeconds: open ? Math.max(0, Math.round((Date.parse(state.round.deadlineAt) - Date.now()) / 1000)) : null,
+          signers: activeSigners(record)
+            .sort((a, b) => a.order - b.order)
+            .map((s) => ({ ...s, status: state.round.signers.find((p) => p.participantId === s.participantId)?.status })),
+          completed: Boolean(state.sealedVersionId),
+          history: await contracts.history(contractId),
+        },
+        message,
+      ),
+    );
   }
 
   /** Runs an action on a contract and comes back to its page, with the outcome in words. */
   function action<B>(done: string, perform: (body: B, contractId: string, actor: string) => Promise<unknown>) {
-    return page<{ params: { contractId: string }; query: { lang?: string }; body: B }>(async ({ params: { contractId }, query, body }, req, res) => {
-      try {
-        await perform(body, contractId, staffActor(req.staff));
-      } catch (error) {
-        if (error instanceof SinettiError && error.status < 500) return renderDetail(req, res, contractId, query.lang, error.status, { error: error.message });
-        if (error instanceof ZodError) return renderDetail(req, res, contractId, query.lang, 400, { error: error.issues.map((i) => i.message).join(' ') });
-        throw error;
-      }
-      res.redirect(303, `/hr/contracts/${encodeURIComponent(contractId)}?lang=${language(req, query)}&done=${done}`);
-    });
+    return page<{ params: { contractId: string }; query: { lang?: string }; body: B }>(
+      async ({ params: { contractId }, query, body }, req, res) => {
+        try {
+          await perform(body, contractId, staffActor(req.staff));
+        } catch (error) {
+          if (error instanceof SinettiError && error.status < 500)
+            return renderDetail(req, res, contractId, query.lang, error.status, { error: error.message });
+          if (error instanceof ZodError)
+            return renderDetail(req, res, contractId, query.lang, 400, { error: error.issues.map((i) => i.message).join(' ') });
+          throw error;
+        }
+        res.redirect(303, `/hr/contracts/${encodeURIComponent(contractId)}?lang=${language(req, query)}&done=${done}`);
+      },
+    );
   }
 
-  routes.add({ method: 'get', path: '/hr', tag: 'hr-page', query: listQuery, summary: "HR's page: sign in, then every contract with its state, who is awaited and the time left.", responses: { 200: 'HTML' } },
+  routes.add(
+    {
+      method: 'get',
+      path: '/hr',
+      tag: 'hr-page',
+      query: listQuery,
+      summary: "HR's page: sign in, then every contract with its state, who is awaited and the time left.",
+      responses: { 200: 'HTML' },
+    },
     page<{ query: z.infer<typeof listQuery> }>(async ({ query }, req, res) => {
       send(res, 200, contractListPage(language(req, query), organization, await contracts.list(), query.done));
-    }));
+    }),
+  );
 
-  routes.add({
-    method: 'post', path: '/hr/session', tag: 'hr-page', query: pageLanguage, body: z.object({ token: formText }), bodyContentType: 'application/x-www-form-urlencoded', before: [form],
-    summary: 'Sign in with a staff token (form field token); starts the session cookie.', responses: { 303: 'Signed in', 401: 'Unknown token (HTML)' },
-  }, async ({ query, body }, req, res) => {
-    const identity = staffForToken(config.staffTokens, body.token?.trim() ?? '');
-    if (!identity || !hasRole(identity, 'hr')) return send(res, 401, signInPage(language(req, query), organization, true));
-    await cookies.end(req, res);
-    await cookies.start(res, { name: identity.name, subject: `token:${identity.name}`, roles: identity.roles });
-    res.redirect(303, `/hr?lang=${language(req, query)}`);
-  });
+  routes.add(
+    {
+      method: 'post',
+      path: '/hr/session',
+      tag: 'hr-page',
+      query: pageLanguage,
+      body: z.object({ token: formText }),
+      bodyContentType: 'application/x-www-form-urlencoded',
+      before: [form],
+      summary: 'Sign in with a staff token (form field token); starts the session cookie.',
+      responses: { 303: 'Signed in', 401: 'Unknown token (HTML)' },
+    },
+    async ({ query, body }, req, res) => {
+      const identity = staffForToken(config.staffTokens, body.token?.trim() ?? '');
+      if (!identity || !hasRole(identity, 'hr')) return send(res, 401, signInPage(language(req, query), organization, true));
+      await cookies.end(req, res);
+      await cookies.start(res, { name: identity.name, subject: `token:${identity.name}`, roles: identity.roles });
+      res.redirect(303, `/hr?lang=${language(req, query)}`);
+    },
+  );
 
-  routes.add({ method: 'post', path: '/hr/sign-out', tag: 'hr-page', query: pageLanguage, summary: 'End the session (and at the identity provider).', responses: { 303: 'Signed out' } }, async (_input, req, res) => {
-    await signOut(req, res, cookies, signIn);
-  });
+  routes.add(
+    {
+      method: 'post',
+      path: '/hr/sign-out',
+      tag: 'hr-page',
+      query: pageLanguage,
+      summary: 'End the session (and at the identity provider).',
+      responses: { 303: 'Signed out' },
+    },
+    async (_input, req, res) => {
+      await signOut(req, res, cookies, signIn);
+    },
+  );
 
-  routes.add({ method: 'get', path: '/hr/new', tag: 'hr-page', query: pageLanguage, summary: 'The new-contract form (template terms or an uploaded PDF).', responses: { 200: 'HTML' } },
-    page(async ({ query }, req, res) => send(res, 200, newContractPage(language(req, query), organization, { deadlineDays: '7', language: language(req, query) }))));
+  routes.add(
+    {
+      method: 'get',
+      path: '/hr/new',
+      tag: 'hr-page',
+      query: pageLanguage,
+      summary: 'The new-contract form (template terms or an uploaded PDF).',
+      responses: { 200: 'HTML' },
+    },
+    page(async ({ query }, req, res) =>
+      send(res, 200, newContractPage(language(req, query), organization, { deadlineDays: '7', language: language(req, query) })),
+    ),
+  );
 
-  routes.add({
-    method: 'post', path: '/hr/contracts', tag: 'hr-page', query: pageLanguage, bodyContentType: 'multipart/form-data', before: multipartForm(config.maxDocumentBytes + 1024 * 1024),
-    summary: 'Send a contract from the form (multipart, with an optional PDF).', responses: { 303: 'Sent; to its page', 400: 'The form with its errors (HTML)' },
-  }, page(async ({ query }, req, res) => {
-    const fields = req.form?.fields ?? {};
-    const errors: FieldError[] = [];
-    let pdfVersionId: string | undefined;
-    const pdf = req.form?.files.pdf;
-    if (fields.source === 'pdf') {
-      if (!pdf) {
-        errors.push({ field: 'pdf', message: 'Choose the PDF file to upload.' });
-      } else {
-        try {
-          pdfVersionId = (await documents.upload(pdf.bytes, pdf.fileName, requesterOf(req))).versionId;
-        } catch (error) {
-          if (!(error instanceof PdfError) && !(error instanceof SinettiError && error.status < 500)) throw error;
-          errors.push({ field: 'pdf', message: error.message });
+  routes.add(
+    {
+      method: 'post',
+      path: '/hr/contracts',
+      tag: 'hr-page',
+      query: pageLanguage,
+      bodyContentType: 'multipart/form-data',
+      before: multipartForm(config.maxDocumentBytes + 1024 * 1024),
+      summary: 'Send a contract from the form (multipart, with an optional PDF).',
+      responses: { 303: 'Sent; to its page', 400: 'The form with its errors (HTML)' },
+    },
+    page(async ({ query }, req, res) => {
+      const fields = req.form?.fields ?? {};
+      const errors: FieldError[] = [];
+      let pdfVersionId: string | undefined;
+      const pdf = req.form?.files.pdf;
+      if (fields.source === 'pdf') {
+        if (!pdf) {
+          errors.push({ field: 'pdf', message: 'Choose the PDF file to upload.' });
+        } else {
+          try {
+            pdfVersionId = (await documents.upload(pdf.bytes, pdf.fileName, requesterOf(req))).versionId;
+          } catch (error) {
+            if (!(error instanceof PdfError) && !(error instanceof SinettiError && error.status < 500)) throw error;
+            errors.push({ field: 'pdf', message: error.message });
+          }
         }
       }
-    }
-    const parsed = createContractRequest.safeParse(requestFromForm(fields, pdfVersionId));
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        if (fields.source === 'pdf' && issue.path[0] === 'documentVersionId') continue;
-        errors.push({ field: fieldFor(issue.path), message: `${issue.message}` });
+      const parsed = createContractRequest.safeParse(requestFromForm(fields, pdfVersionId));
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+          if (fields.source === 'pdf' && issue.path[0] === 'documentVersionId') continue;
+          errors.push({ field: fieldFor(issue.path), message: `${issue.message}` });
+        }
       }
-    }
-    if (errors.length || !parsed.success) return send(res, 400, newContractPage(language(req, query), organization, fields, errors));
-    const started = await contracts.start(parsed.data, requesterOf(req));
-    res.redirect(303, `/hr/contracts/${encodeURIComponent(started.contractId)}?lang=${language(req, query)}&done=created`);
-  }));
+      if (errors.length || !parsed.success) return send(res, 400, newContractPage(language(req, query), organization, fields, errors));
+      const started = await contracts.start(parsed.data, requesterOf(req));
+      res.redirect(303, `/hr/contracts/${encodeURIComponent(started.contractId)}?lang=${language(req, query)}&done=created`);
+    }),
+  );
 
-  routes.add({ method: 'get', path: '/hr/contracts/:contractId', tag: 'hr-page', params: contractParams, query: listQuery, summary: 'One contract: signers, actions, downloads and history.', responses: { 200: 'HTML', 404: 'No such contract' } },
-    page<{ params: { contractId: string }; query: z.infer<typeof listQuery> }>(async ({ params, query }, req, res) => renderDetail(req, res, params.contractId, query.lang, 200, { done: query.done })));
+  routes.add(
+    {
+      method: 'get',
+      path: '/hr/contracts/:contractId',
+      tag: 'hr-page',
+      params: contractParams,
+      query: listQuery,
+      summary: 'One contract: signers, actions, downloads and history.',
+      responses: { 200: 'HTML', 404: 'No such contract' },
+    },
+    page<{ params: { contractId: string }; query: z.infer<typeof listQuery> }>(async ({ params, query }, req, res) =>
+      renderDetail(req, res, params.contractId, query.lang, 200, { done: query.done }),
+    ),
+  );
 
-  routes.add({
-    method: 'post', path: '/hr/contracts/:contractId/resend', tag: 'hr-page', params: contractParams, query: pageLanguage, body: z.object({ participantId: formText }), bodyContentType: 'application/x-www-form-urlencoded', before: [form],
-    summary: 'Resend an invitation (form field participantId).', responses: { 303: 'Done' },
-  }, action<{ participantId?: string }>('resent', (body, contractId, actor) => contracts.resend(contractId, body.participantId ?? '', actor)));
+  routes.add(
+    {
+      method: 'post',
+      path: '/hr/contracts/:contractId/resend',
+      tag: 'hr-page',
+      params: contractParams,
+      query: pageLanguage,
+      body: z.object({ participantId: formText }),
+      bodyContentType: 'application/x-www-form-urlencoded',
+      before: [form],
+      summary: 'Resend an invitation (form field participantId).',
+      responses: { 303: 'Done' },
+    },
+    action<{ participantId?: string }>('resent', (body, contractId, actor) =>
+      contracts.resend(contractId, body.participantId ?? '', actor),
+    ),
+  );
 
-  routes.add({
-    method: 'post', path: '/hr/contracts/:contractId/extend', tag: 'hr-page', params: contractParams, query: pageLanguage, body: z.object({ days: formText }), bodyContentType: 'application/x-www-form-urlencoded', before: [form],
-    summary: 'Extend the deadline by days (form field days).', responses: { 303: 'Done' },
-  }, action<{ days?: string }>('extended', async (body, contractId, actor) => {
-    // A mistyped number comes back on the page with the error, not as a bare 400.
-    const days = Number(body.days);
-    if (!Number.isInteger(days) || days < 1 || days > 60) throw new SinettiError('invalid_request', 'Give the number of days, 1 to 60.', 400);
-    return contracts.extendByDays(contractId, days, actor);
-  }));
+  routes.add(
+    {
+      method: 'post',
+      path: '/hr/contracts/:contractId/extend',
+      tag: 'hr-page',
+      params: contractParams,
+      query: pageLanguage,
+      body: z.object({ days: formText }),
+      bodyContentType: 'application/x-www-form-urlencoded',
+      before: [form],
+      summary: 'Extend the deadline by days (form field days).',
+      responses: { 303: 'Done' },
+    },
+    action<{ days?: string }>('extended', async (body, contractId, actor) => {
+      // A mistyped number comes back on the page with the error, not as a bare 400.
+      const days = Number(body.days);
+      if (!Number.isInteger(days) || days < 1 || days > 60)
+        throw new SinettiError('invalid_request', 'Give the number of days, 1 to 60.', 400);
+      return contracts.extendByDays(contractId, days, actor);
+    }),
+  );
 
-  routes.add({
-    method: 'post', path: '/hr/contracts/:contractId/cancel', tag: 'hr-page', params: contractParams, query: pageLanguage, body: z.object({ reason: formText }), bodyContentType: 'application/x-www-form-urlencoded', before: [form],
-    summary: 'Cancel with a reason (form field reason).', responses: { 303: 'Done' },
-  }, action<{ reason?: string }>('cancelled', async (body, contractId, actor) => {
-    const reason = body.reason?.trim().slice(0, 500) ?? '';
-    if (!reason) throw new SinettiError('invalid_request', 'Give the reason for cancelling; the signers are told.', 400);
-    return contracts.cancel(contractId, reason, actor);
-  }));
+  routes.add(
+    {
+      method: 'post',
+      path: '/hr/contracts/:contractId/cancel',
+      tag: 'hr-page',
+      params: contractParams,
+      query: pageLanguage,
+      body: z.object({ reason: formText }),
+      bodyContentType: 'application/x-www-form-urlencoded',
+      before: [form],
+      summary: 'Cancel with a reason (form field reason).',
+      responses: { 303: 'Done' },
+    },
+    action<{ reason?: string }>('cancelled', async (body, contractId, actor) => {
+      const reason = body.reason?.trim().slice(0, 500) ?? '';
+      if (!reason) throw new SinettiError('invalid_request', 'Give the reason for cancelling; the signers are told.', 400);
+      return contracts.cancel(contractId, reason, actor);
+    }),
+  );
 }

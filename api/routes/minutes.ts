@@ -12,88 +12,177 @@ import { type ApiRoutes, parseBody } from '../routeRegistry';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const reviewParams = z.object({ reviewId: recordId });
-const extendRequest = z.object({ deadline: z.iso.datetime({ offset: true }) }).refine((r) => Date.parse(r.deadline) > Date.now(), { path: ['deadline'], message: 'The deadline is in the past.' });
+const extendRequest = z
+  .object({ deadline: z.iso.datetime({ offset: true }) })
+  .refine((r) => Date.parse(r.deadline) > Date.now(), { path: ['deadline'], message: 'The deadline is in the past.' });
 const cancelRequest = z.object({ reason: text(500) });
 
 export function minutesRoutes(routes: ApiRoutes, { services: { minutes }, config }: RouterContext): void {
   const pdfBody = express.raw({ type: 'application/pdf', limit: config.maxDocumentBytes });
 
-  routes.add({
-    method: 'post', path: '/api/minutes', tag: 'minutes', roles: ['secretary'], body: createMinutesRequest,
-    summary: 'Circulate draft minutes for checking: the body, the meeting, the uploaded PDF with its sections, the chair, the secretary, 1–3 checkers and the deadline.',
-    responses: { 201: 'Started: { reviewId, participants }', 400: 'Fields to fix, each named', 422: 'The uploaded document is not a usable PDF' },
-  }, async ({ body }, req, res) => {
-    res.status(201).json(await minutes.start(body, requesterOf(req)));
-  });
+  routes.add(
+    {
+      method: 'post',
+      path: '/api/minutes',
+      tag: 'minutes',
+      roles: ['secretary'],
+      body: createMinutesRequest,
+      summary:
+        'Circulate draft minutes for checking: the body, the meeting, the uploaded PDF with its sections, the chair, the secretary, 1–3 checkers and the deadline.',
+      responses: {
+        201: 'Started: { reviewId, participants }',
+        400: 'Fields to fix, each named',
+        422: 'The uploaded document is not a usable PDF',
+      },
+    },
+    async ({ body }, req, res) => {
+      res.status(201).json(await minutes.start(body, requesterOf(req)));
+    },
+  );
 
-  routes.add({
-    method: 'get', path: '/api/minutes', tag: 'minutes', roles: ['secretary'],
-    summary: 'Every minutes review, newest first, with its state.', responses: { 200: '{ reviews: [...] }' },
-  }, async (_input, _req, res) => {
-    res.json({ reviews: await minutes.list() });
-  });
+  routes.add(
+    {
+      method: 'get',
+      path: '/api/minutes',
+      tag: 'minutes',
+      roles: ['secretary'],
+      summary: 'Every minutes review, newest first, with its state.',
+      responses: { 200: '{ reviews: [...] }' },
+    },
+    async (_input, _req, res) => {
+      res.json({ reviews: await minutes.list() });
+    },
+  );
 
-  routes.add({
-    method: 'get', path: '/api/minutes/:reviewId', tag: 'minutes', roles: ['secretary'], params: reviewParams,
-    summary: 'One review: rounds, each checker\'s state and comments, signing state, publication dates and history.',
-    responses: { 200: 'The review', 404: 'No such review' },
-  }, async ({ params }, _req, res) => {
-    res.json(await minutes.describe(params.reviewId));
-  });
+  routes.add(
+    {
+      method: 'get',
+      path: '/api/minutes/:reviewId',
+      tag: 'minutes',
+      roles: ['secretary'],
+      params: reviewParams,
+      summary: "One review: rounds, each checker's state and comments, signing state, publication dates and history.",
+      responses: { 200: 'The review', 404: 'No such review' },
+    },
+    async ({ params }, _req, res) => {
+      res.json(await minutes.describe(params.reviewId));
+    },
+  );
 
-  routes.add({
-    method: 'post', path: '/api/minutes/:reviewId/versions', tag: 'minutes', roles: ['secretary'], params: reviewParams, bodyContentType: 'application/pdf', before: [pdfBody],
-    summary: 'Upload a corrected version: the PDF itself (Content-Type application/pdf), or JSON { documentVersionId, sections? } when the sections moved. Opens a new round.',
-    responses: { 200: 'New round opened', 400: 'The section list does not match', 409: 'Identical to a version already circulated, or checking has ended', 422: 'Not a usable PDF' },
-  }, async ({ params }, req, res) => {
-    // Either body is possible here, so the JSON one is parsed by its schema once the PDF is ruled out.
-    const upload = Buffer.isBuffer(req.body)
-      ? { pdf: req.body, fileName: req.get('x-file-name') }
-      : await parseBody(newVersionRequest, await jsonBody(req));
-    res.json(await minutes.submitVersion(params.reviewId, upload, requesterOf(req)));
-  });
+  routes.add(
+    {
+      method: 'post',
+      path: '/api/minutes/:reviewId/versions',
+      tag: 'minutes',
+      roles: ['secretary'],
+      params: reviewParams,
+      bodyContentType: 'application/pdf',
+      before: [pdfBody],
+      summary:
+        'Upload a corrected version: the PDF itself (Content-Type application/pdf), or JSON { documentVersionId, sections? } when the sections moved. Opens a new round.',
+      responses: {
+        200: 'New round opened',
+        400: 'The section list does not match',
+        409: 'Identical to a version already circulated, or checking has ended',
+        422: 'Not a usable PDF',
+      },
+    },
+    async ({ params }, req, res) => {
+      // Either body is possible here, so the JSON one is parsed by its schema once the PDF is ruled out.
+      const upload = Buffer.isBuffer(req.body)
+        ? { pdf: req.body, fileName: req.get('x-file-name') }
+        : await parseBody(newVersionRequest, await jsonBody(req));
+      res.json(await minutes.submitVersion(params.reviewId, upload, requesterOf(req)));
+    },
+  );
 
-  routes.add({
-    method: 'post', path: '/api/minutes/:reviewId/public-version', tag: 'minutes', roles: ['secretary'], params: reviewParams, bodyContentType: 'application/pdf', before: [pdfBody],
-    summary: 'Upload a separate public version (the PDF) to publish instead of an extract of the public sections.',
-    responses: { 200: 'Stored', 409: 'Already published', 422: 'Not a usable PDF' },
-  }, async ({ params }, req, res) => {
-    res.json(await minutes.setPublicVersion(params.reviewId, uploadedBytes(req)));
-  });
+  routes.add(
+    {
+      method: 'post',
+      path: '/api/minutes/:reviewId/public-version',
+      tag: 'minutes',
+      roles: ['secretary'],
+      params: reviewParams,
+      bodyContentType: 'application/pdf',
+      before: [pdfBody],
+      summary: 'Upload a separate public version (the PDF) to publish instead of an extract of the public sections.',
+      responses: { 200: 'Stored', 409: 'Already published', 422: 'Not a usable PDF' },
+    },
+    async ({ params }, req, res) => {
+      res.json(await minutes.setPublicVersion(params.reviewId, uploadedBytes(req)));
+    },
+  );
 
-  routes.add({
-    method: 'post', path: '/api/minutes/:reviewId/extend', tag: 'minutes', roles: ['secretary'], params: reviewParams, body: extendRequest,
-    summary: 'Move the checking deadline (or, while the chair and secretary sign, the signing deadline) later.',
-    responses: { 200: 'Extended', 400: 'The deadline is in the past', 409: 'The review has ended' },
-  }, async ({ params, body }, req, res) => {
-    res.json(await minutes.extend(params.reviewId, new Date(body.deadline), staffActor(req.staff)));
-  });
+  routes.add(
+    {
+      method: 'post',
+      path: '/api/minutes/:reviewId/extend',
+      tag: 'minutes',
+      roles: ['secretary'],
+      params: reviewParams,
+      body: extendRequest,
+      summary: 'Move the checking deadline (or, while the chair and secretary sign, the signing deadline) later.',
+      responses: { 200: 'Extended', 400: 'The deadline is in the past', 409: 'The review has ended' },
+    },
+    async ({ params, body }, req, res) => {
+      res.json(await minutes.extend(params.reviewId, new Date(body.deadline), staffActor(req.staff)));
+    },
+  );
 
-  routes.add({
-    method: 'post', path: '/api/minutes/:reviewId/cancel', tag: 'minutes', roles: ['secretary'], params: reviewParams, body: cancelRequest,
-    summary: 'Cancel the review with a reason; links stop working and everyone is told.',
-    responses: { 200: 'Cancelled', 409: 'Already signed or ended' },
-  }, async ({ params, body }, req, res) => {
-    res.json(await minutes.cancel(params.reviewId, body.reason, staffActor(req.staff)));
-  });
+  routes.add(
+    {
+      method: 'post',
+      path: '/api/minutes/:reviewId/cancel',
+      tag: 'minutes',
+      roles: ['secretary'],
+      params: reviewParams,
+      body: cancelRequest,
+      summary: 'Cancel the review with a reason; links stop working and everyone is told.',
+      responses: { 200: 'Cancelled', 409: 'Already signed or ended' },
+    },
+    async ({ params, body }, req, res) => {
+      res.json(await minutes.cancel(params.reviewId, body.reason, staffActor(req.staff)));
+    },
+  );
 
-  routes.add({
-    method: 'get', path: '/api/minutes/:reviewId/signed.pdf', tag: 'minutes', roles: ['secretary'], params: reviewParams,
-    summary: 'The signed and sealed minutes.', responses: { 200: 'The PDF', 409: 'Not signed yet' },
-  }, async ({ params }, _req, res) => {
-    const signed = await minutes.signedDocument(params.reviewId);
-    res.set({ 'Content-Type': 'application/pdf', 'Content-Disposition': 'attachment; filename="poytakirja.pdf"', 'X-Content-SHA256': signed.sha256 });
-    res.send(signed.bytes);
-  });
+  routes.add(
+    {
+      method: 'get',
+      path: '/api/minutes/:reviewId/signed.pdf',
+      tag: 'minutes',
+      roles: ['secretary'],
+      params: reviewParams,
+      summary: 'The signed and sealed minutes.',
+      responses: { 200: 'The PDF', 409: 'Not signed yet' },
+    },
+    async ({ params }, _req, res) => {
+      const signed = await minutes.signedDocument(params.reviewId);
+      res.set({
+        'Content-Type': 'application/pdf',
+        'Content-Disposition': 'attachment; filename="poytakirja.pdf"',
+        'X-Content-SHA256': signed.sha256,
+      });
+      res.send(signed.bytes);
+    },
+  );
 
-  routes.add({
-    method: 'get', path: '/minutes/:reviewId', tag: 'minutes', roles: ['secretary'], params: reviewParams,
-    summary: "The secretary's page (sign in with POST /api/session): rounds, comments, upload of a new version, signing state.",
-    responses: { 200: 'HTML page', 404: 'No such review' },
-  }, async ({ params }, _req, res) => {
-    const { record, state } = await minutes.get(params.reviewId);
-    res.type('html').send(secretaryPage({ organization: config.organization, record, state, feedback: await minutes.feedback(params.reviewId) }));
-  });
+  routes.add(
+    {
+      method: 'get',
+      path: '/minutes/:reviewId',
+      tag: 'minutes',
+      roles: ['secretary'],
+      params: reviewParams,
+      summary: "The secretary's page (sign in with POST /api/session): rounds, comments, upload of a new version, signing state.",
+      responses: { 200: 'HTML page', 404: 'No such review' },
+    },
+    async ({ params }, _req, res) => {
+      const { record, state } = await minutes.get(params.reviewId);
+      res
+        .type('html')
+        .send(secretaryPage({ organization: config.organization, record, state, feedback: await minutes.feedback(params.reviewId) }));
+    },
+  );
 }
 
 /** The versions route takes a raw PDF or JSON; express.json has not run when no content type was sent. */

@@ -35,11 +35,18 @@ interface LinkContext extends SignerContext {
 }
 
 const REJECTION_PAGES: Partial<Record<RejectionType, Explanation>> = {
-  already_decided: 'used', not_your_turn: 'turn', stale_document: 'stale', not_open_yet: 'busy', round_closed: 'revoked',
+  already_decided: 'used',
+  not_your_turn: 'turn',
+  stale_document: 'stale',
+  not_open_yet: 'busy',
+  round_closed: 'revoked',
 };
 
 const linkParams = z.object({ token: linkToken });
-interface LinkInput { params: { token: string }; query: { lang?: Language } }
+interface LinkInput {
+  params: { token: string };
+  query: { lang?: Language };
+}
 const decisionForm = z.object({ documentSha256: formText, consent: formText, typedName: formText, reason: formText });
 type DecisionForm = z.infer<typeof decisionForm>;
 
@@ -56,18 +63,38 @@ export function signerPageRoutes(routes: ApiRoutes, { services: { contractSigner
   function verified(req: Request, context: SignerContext): Promise<VerificationEvidence | undefined> {
     return signers.verified(context, context.language, parseCookies(req.headers.cookie ?? '')[VERIFIED_COOKIE]);
   }
-  function renderVerifyPage(res: Response, context: SignerContext, status: number, extra: { sentTo?: string; error?: VerificationFailure } = {}): void {
-    send(res, status, verifyPage({
-      language: context.language, organization, title: context.record.title, base: context.base,
-      channel: context.record.verification === 'smsCode' ? 'sms' : 'email', ...extra,
-    }));
+  function renderVerifyPage(
+    res: Response,
+    context: SignerContext,
+    status: number,
+    extra: { sentTo?: string; error?: VerificationFailure } = {},
+  ): void {
+    send(
+      res,
+      status,
+      verifyPage({
+        language: context.language,
+        organization,
+        title: context.record.title,
+        base: context.base,
+        channel: context.record.verification === 'smsCode' ? 'sms' : 'email',
+        ...extra,
+      }),
+    );
   }
 
   function send(res: Response, status: number, html: string): void {
     res.status(status).type('html').send(html); // security headers and no-store: api/securityHeaders.ts
   }
 
-  function explain(req: Request, res: Response, lang: Language | undefined, status: number, kind: Explanation, fallback: Language = 'fi'): void {
+  function explain(
+    req: Request,
+    res: Response,
+    lang: Language | undefined,
+    status: number,
+    kind: Explanation,
+    fallback: Language = 'fi',
+  ): void {
     send(res, status, explanationPage(chooseLanguage(lang, req.get('accept-language'), fallback), organization, kind));
   }
 
@@ -75,13 +102,24 @@ export function signerPageRoutes(routes: ApiRoutes, { services: { contractSigner
   function explainRejectedLink(req: Request, res: Response, lang: Language | undefined, error: LinkRejectedError): void {
     if (error.reason !== 'revoked') return explain(req, res, lang, error.status, error.reason);
     const reason = error.revokedReason;
-    explain(req, res, lang, 410, reason === 'cancelled' ? 'cancelled' : reason === 'declined' ? 'declined' : reason === 'expired' ? 'expired' : 'revoked');
+    explain(
+      req,
+      res,
+      lang,
+      410,
+      reason === 'cancelled' ? 'cancelled' : reason === 'declined' ? 'declined' : reason === 'expired' ? 'expired' : 'revoked',
+    );
   }
 
   /** Resolves the token and loads the contract; answers with an explanation page itself when it cannot. */
-  function withSigner<In extends LinkInput>(handler: (input: In, req: Request, res: Response, context: SignerContext) => Promise<void>): RouteHandler<In> {
+  function withSigner<In extends LinkInput>(
+    handler: (input: In, req: Request, res: Response, context: SignerContext) => Promise<void>,
+  ): RouteHandler<In> {
     return async (input, req: Request, res: Response, next: NextFunction) => {
-      const { params: { token }, query: { lang } } = input;
+      const {
+        params: { token },
+        query: { lang },
+      } = input;
       try {
         let opened: SignerLink | undefined;
         try {
@@ -104,7 +142,9 @@ export function signerPageRoutes(routes: ApiRoutes, { services: { contractSigner
   }
 
   /** As withSigner, with the process's state (who has signed, the current document) asked from the process. */
-  function withLink<In extends LinkInput>(handler: (input: In, req: Request, res: Response, context: LinkContext) => Promise<void>): RouteHandler<In> {
+  function withLink<In extends LinkInput>(
+    handler: (input: In, req: Request, res: Response, context: LinkContext) => Promise<void>,
+  ): RouteHandler<In> {
     return withSigner<In>(async (input, req, res, context) => handler(input, req, res, await withState(context)));
   }
 
@@ -120,13 +160,20 @@ export function signerPageRoutes(routes: ApiRoutes, { services: { contractSigner
     const { state, language, record } = context;
     const own = progress(context);
     if (own?.status === 'signed' || own?.status === 'declined') {
-      send(res, 200, receiptPage({
-        language, organization, title: record.title, base: context.base,
-        decision: own.status === 'signed' ? 'sign' : 'decline',
-        decidedAt: new Date(own.decidedAt ?? Date.now()),
-        documentSha256: state.sealedSha256 ?? state.round.documentSha256,
-        downloadHref: state.sealedVersionId ? `${context.base}/document.pdf?lang=${language}` : undefined,
-      }));
+      send(
+        res,
+        200,
+        receiptPage({
+          language,
+          organization,
+          title: record.title,
+          base: context.base,
+          decision: own.status === 'signed' ? 'sign' : 'decline',
+          decidedAt: new Date(own.decidedAt ?? Date.now()),
+          documentSha256: state.sealedSha256 ?? state.round.documentSha256,
+          downloadHref: state.sealedVersionId ? `${context.base}/document.pdf?lang=${language}` : undefined,
+        }),
+      );
       return true;
     }
     if (state.status === 'cancelled' || state.status === 'declined' || state.status === 'expired') {
@@ -140,21 +187,46 @@ export function signerPageRoutes(routes: ApiRoutes, { services: { contractSigner
     return false;
   }
 
-  async function renderSignPage(req: Request, res: Response, context: LinkContext, status = 200, errors?: { consent?: boolean; name?: boolean; reason?: boolean }, typedName?: string): Promise<void> {
+  async function renderSignPage(
+    req: Request,
+    res: Response,
+    context: LinkContext,
+    status = 200,
+    errors?: { consent?: boolean; name?: boolean; reason?: boolean },
+    typedName?: string,
+  ): Promise<void> {
     const { state, record, signer, language } = context;
-    if (!state.round.documentVersionId || !state.round.documentSha256) return void send(res, 503, explanationPage(language, organization, 'busy'));
+    if (!state.round.documentVersionId || !state.round.documentSha256)
+      return void send(res, 503, explanationPage(language, organization, 'busy'));
     if (progress(context)?.status === 'waiting') return void send(res, 409, explanationPage(language, organization, 'turn'));
     if (!(await verified(req, context))) return renderVerifyPage(res, context, status === 200 ? 200 : 403);
     const { pageCount } = await signers.viewDocument(context, state, requesterOf(req, participant(context)), !errors);
-    send(res, status, signPage({
-      language, organization, title: record.title, roleLabel: ROLE_LABELS[signer.role][language], signerName: signer.name,
-      deadline: new Date(state.round.deadlineAt), pageCount, documentSha256: state.round.documentSha256, base: context.base,
-      signers: [...activeSigners(record)].sort((a, b) => a.order - b.order).map((s) => ({
-        roleLabel: ROLE_LABELS[s.role][language], name: s.name, order: s.order, isYou: s.participantId === signer.participantId,
-        status: state.round.signers.find((p) => p.participantId === s.participantId)?.status ?? 'waiting',
-      })),
-      errors, typedName,
-    }));
+    send(
+      res,
+      status,
+      signPage({
+        language,
+        organization,
+        title: record.title,
+        roleLabel: ROLE_LABELS[signer.role][language],
+        signerName: signer.name,
+        deadline: new Date(state.round.deadlineAt),
+        pageCount,
+        documentSha256: state.round.documentSha256,
+        base: context.base,
+        signers: [...activeSigners(record)]
+          .sort((a, b) => a.order - b.order)
+          .map((s) => ({
+            roleLabel: ROLE_LABELS[s.role][language],
+            name: s.name,
+            order: s.order,
+            isYou: s.participantId === signer.participantId,
+            status: state.round.signers.find((p) => p.participantId === s.participantId)?.status ?? 'waiting',
+          })),
+        errors,
+        typedName,
+      }),
+    );
   }
 
   /**
@@ -162,15 +234,22 @@ export function signerPageRoutes(routes: ApiRoutes, { services: { contractSigner
    * Update's validator refuses whatever is out of place, and only then (or
    * for a form to fix) is the state needed to show the right page.
    */
-  async function decide(body: DecisionForm, req: Request, res: Response, context: SignerContext, decision: 'sign' | 'decline'): Promise<void> {
+  async function decide(
+    body: DecisionForm,
+    req: Request,
+    res: Response,
+    context: SignerContext,
+    decision: 'sign' | 'decline',
+  ): Promise<void> {
     // A download link never decides.
     if (context.link.purpose === 'download') return void showReceiptOrEnd(res, await withState(context));
     const documentSha256 = body.documentSha256 ?? '';
     const typedName = (body.typedName ?? '').slice(0, 200);
     const reason = (body.reason ?? '').trim().slice(0, 1000);
-    const formErrors = decision === 'sign'
-      ? { consent: body.consent !== 'yes', name: normalisedName(typedName) !== normalisedName(context.signer.name) }
-      : { reason: !reason };
+    const formErrors =
+      decision === 'sign'
+        ? { consent: body.consent !== 'yes', name: normalisedName(typedName) !== normalisedName(context.signer.name) }
+        : { reason: !reason };
     if (Object.values(formErrors).some(Boolean)) {
       const withProcess = await withState(context);
       if (showReceiptOrEnd(res, withProcess)) return;
@@ -182,7 +261,12 @@ export function signerPageRoutes(routes: ApiRoutes, { services: { contractSigner
       await signers.decide(context, { decision, documentSha256, typedName, reason, verification }, requesterOf(req, participant(context)));
     } catch (error) {
       // Decided already, or the round has ended: the receipt or the ending explains it better than an error.
-      if (error instanceof SinettiError && (error.code === 'already_decided' || error.code === 'round_closed') && showReceiptOrEnd(res, await withState(context))) return;
+      if (
+        error instanceof SinettiError &&
+        (error.code === 'already_decided' || error.code === 'round_closed') &&
+        showReceiptOrEnd(res, await withState(context))
+      )
+        return;
       throw error;
     }
     res.redirect(303, `${context.base}?lang=${context.language}`);
@@ -190,75 +274,151 @@ export function signerPageRoutes(routes: ApiRoutes, { services: { contractSigner
 
   const participant = (context: SignerContext) => `participant:${context.signer.participantId}`;
 
-  routes.add({
-    method: 'get', path: '/s/:token', tag: 'signer', params: linkParams, query: pageLanguage,
-    summary: "The signer's page: the document, who signs in which order, the deadline, sign or decline.",
-    responses: { 200: 'HTML page', 404: 'Unknown link (HTML)', 410: 'Expired, cancelled or ended (HTML)' },
-  }, withLink(async (_input, req, res, context) => {
-    if (showReceiptOrEnd(res, context)) return;
-    await renderSignPage(req, res, context);
-  }));
+  routes.add(
+    {
+      method: 'get',
+      path: '/s/:token',
+      tag: 'signer',
+      params: linkParams,
+      query: pageLanguage,
+      summary: "The signer's page: the document, who signs in which order, the deadline, sign or decline.",
+      responses: { 200: 'HTML page', 404: 'Unknown link (HTML)', 410: 'Expired, cancelled or ended (HTML)' },
+    },
+    withLink(async (_input, req, res, context) => {
+      if (showReceiptOrEnd(res, context)) return;
+      await renderSignPage(req, res, context);
+    }),
+  );
 
-  routes.add({
-    method: 'post', path: '/s/:token/sign', tag: 'signer', params: linkParams, query: pageLanguage, body: decisionForm, bodyContentType: 'application/x-www-form-urlencoded', before: [form],
-    summary: 'Sign: form fields documentSha256, consent=yes and typedName.',
-    responses: { 303: 'Signed; to the receipt', 400: 'Form to fix (HTML)', 409: 'Not your turn, already decided or the document changed (HTML)' },
-  }, withSigner<LinkInput & { body: DecisionForm }>(({ body }, req, res, context) => decide(body, req, res, context, 'sign')));
+  routes.add(
+    {
+      method: 'post',
+      path: '/s/:token/sign',
+      tag: 'signer',
+      params: linkParams,
+      query: pageLanguage,
+      body: decisionForm,
+      bodyContentType: 'application/x-www-form-urlencoded',
+      before: [form],
+      summary: 'Sign: form fields documentSha256, consent=yes and typedName.',
+      responses: {
+        303: 'Signed; to the receipt',
+        400: 'Form to fix (HTML)',
+        409: 'Not your turn, already decided or the document changed (HTML)',
+      },
+    },
+    withSigner<LinkInput & { body: DecisionForm }>(({ body }, req, res, context) => decide(body, req, res, context, 'sign')),
+  );
 
-  routes.add({
-    method: 'post', path: '/s/:token/decline', tag: 'signer', params: linkParams, query: pageLanguage, body: decisionForm, bodyContentType: 'application/x-www-form-urlencoded', before: [form],
-    summary: 'Decline: form fields documentSha256 and reason.',
-    responses: { 303: 'Declined; to the receipt', 400: 'Form to fix (HTML)', 409: 'Already decided (HTML)' },
-  }, withSigner<LinkInput & { body: DecisionForm }>(({ body }, req, res, context) => decide(body, req, res, context, 'decline')));
+  routes.add(
+    {
+      method: 'post',
+      path: '/s/:token/decline',
+      tag: 'signer',
+      params: linkParams,
+      query: pageLanguage,
+      body: decisionForm,
+      bodyContentType: 'application/x-www-form-urlencoded',
+      before: [form],
+      summary: 'Decline: form fields documentSha256 and reason.',
+      responses: { 303: 'Declined; to the receipt', 400: 'Form to fix (HTML)', 409: 'Already decided (HTML)' },
+    },
+    withSigner<LinkInput & { body: DecisionForm }>(({ body }, req, res, context) => decide(body, req, res, context, 'decline')),
+  );
 
-  routes.add({
-    method: 'post', path: '/s/:token/code', tag: 'signer', params: linkParams, query: pageLanguage,
-    summary: 'Send the signer a one-time code (when the contract asks for one).',
-    responses: { 200: 'Code sent; the form to enter it (HTML)', 303: 'No code needed; back to the page' },
-  }, withLink(async (_input, req, res, context) => {
-    if (showReceiptOrEnd(res, context)) return;
-    if (signers.verifier(context.record).method === 'none' || progress(context)?.status !== 'invited') return void res.redirect(303, `${context.base}?lang=${context.language}`);
-    const challenge = await signers.sendCode(context, context.language, requesterOf(req, participant(context)));
-    if (challenge.kind === 'refused') return renderVerifyPage(res, context, 429, { error: challenge.reason });
-    renderVerifyPage(res, context, 200, { sentTo: challenge.kind === 'code' ? challenge.sentTo : undefined });
-  }));
+  routes.add(
+    {
+      method: 'post',
+      path: '/s/:token/code',
+      tag: 'signer',
+      params: linkParams,
+      query: pageLanguage,
+      summary: 'Send the signer a one-time code (when the contract asks for one).',
+      responses: { 200: 'Code sent; the form to enter it (HTML)', 303: 'No code needed; back to the page' },
+    },
+    withLink(async (_input, req, res, context) => {
+      if (showReceiptOrEnd(res, context)) return;
+      if (signers.verifier(context.record).method === 'none' || progress(context)?.status !== 'invited')
+        return void res.redirect(303, `${context.base}?lang=${context.language}`);
+      const challenge = await signers.sendCode(context, context.language, requesterOf(req, participant(context)));
+      if (challenge.kind === 'refused') return renderVerifyPage(res, context, 429, { error: challenge.reason });
+      renderVerifyPage(res, context, 200, { sentTo: challenge.kind === 'code' ? challenge.sentTo : undefined });
+    }),
+  );
 
-  routes.add({
-    method: 'post', path: '/s/:token/verify', tag: 'signer', params: linkParams, query: pageLanguage, body: z.object({ code: formText }), bodyContentType: 'application/x-www-form-urlencoded', before: [form],
-    summary: 'Check the one-time code: form field code.',
-    responses: { 303: 'Verified; to the signing form', 400: 'Wrong or expired code (HTML)' },
-  }, withLink<LinkInput & { body: { code?: string } }>(async ({ body }, req, res, context) => {
-    if (showReceiptOrEnd(res, context)) return;
-    const result = await signers.checkCode(context, context.language, body.code ?? '', requesterOf(req, participant(context)));
-    if (!result.ok) return renderVerifyPage(res, context, 400, { error: result.reason });
-    if (result.proof) {
-      res.setHeader('Set-Cookie', serializeCookie(VERIFIED_COOKIE, result.proof, {
-        httpOnly: true, sameSite: 'lax', secure: config.publicUrl.startsWith('https:'), path: context.base, expires: result.proofExpiresAt,
-      }));
-    }
-    res.redirect(303, `${context.base}?lang=${context.language}`);
-  }));
+  routes.add(
+    {
+      method: 'post',
+      path: '/s/:token/verify',
+      tag: 'signer',
+      params: linkParams,
+      query: pageLanguage,
+      body: z.object({ code: formText }),
+      bodyContentType: 'application/x-www-form-urlencoded',
+      before: [form],
+      summary: 'Check the one-time code: form field code.',
+      responses: { 303: 'Verified; to the signing form', 400: 'Wrong or expired code (HTML)' },
+    },
+    withLink<LinkInput & { body: { code?: string } }>(async ({ body }, req, res, context) => {
+      if (showReceiptOrEnd(res, context)) return;
+      const result = await signers.checkCode(context, context.language, body.code ?? '', requesterOf(req, participant(context)));
+      if (!result.ok) return renderVerifyPage(res, context, 400, { error: result.reason });
+      if (result.proof) {
+        res.setHeader(
+          'Set-Cookie',
+          serializeCookie(VERIFIED_COOKIE, result.proof, {
+            httpOnly: true,
+            sameSite: 'lax',
+            secure: config.publicUrl.startsWith('https:'),
+            path: context.base,
+            expires: result.proofExpiresAt,
+          }),
+        );
+      }
+      res.redirect(303, `${context.base}?lang=${context.language}`);
+    }),
+  );
 
-  routes.add({
-    method: 'get', path: '/s/:token/document.pdf', tag: 'signer', params: linkParams, query: pageLanguage,
-    summary: 'The document as the signer sees it now; the sealed one once complete.',
-    responses: { 200: 'PDF', 404: 'Unknown link (HTML)' },
-  }, withLink(async (_input, _req, res, { state }) => {
-    const document = await signers.document(state);
-    if (!document) throw new SinettiError('not_open_yet', 'The document is being prepared.', 409);
-    res.set({ 'Content-Type': 'application/pdf', 'Content-Disposition': 'inline; filename="document.pdf"', 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Content-SHA256': document.sha256 });
-    res.send(document.bytes);
-  }));
+  routes.add(
+    {
+      method: 'get',
+      path: '/s/:token/document.pdf',
+      tag: 'signer',
+      params: linkParams,
+      query: pageLanguage,
+      summary: 'The document as the signer sees it now; the sealed one once complete.',
+      responses: { 200: 'PDF', 404: 'Unknown link (HTML)' },
+    },
+    withLink(async (_input, _req, res, { state }) => {
+      const document = await signers.document(state);
+      if (!document) throw new SinettiError('not_open_yet', 'The document is being prepared.', 409);
+      res.set({
+        'Content-Type': 'application/pdf',
+        'Content-Disposition': 'inline; filename="document.pdf"',
+        'Cache-Control': 'no-store',
+        'Referrer-Policy': 'no-referrer',
+        'X-Content-SHA256': document.sha256,
+      });
+      res.send(document.bytes);
+    }),
+  );
 
-  routes.add({
-    method: 'get', path: '/s/:token/pages/:page.png', tag: 'signer', params: linkParams.extend({ page: pageNumber }), query: pageLanguage,
-    summary: 'One page of the document as an image, for reading on a phone.',
-    responses: { 200: 'PNG', 404: 'No such page' },
-  }, withLink<LinkInput & { params: { page: number } }>(async ({ params: { page } }, _req, res, { state }) => {
-    const versionId = state.round.documentVersionId;
-    if (!versionId || page < 1 || page > 500) throw new SinettiError('not_found', 'No such page.', 404);
-    const png = await renderPageImage(await signers.readVersion(versionId), page);
-    if (!png) throw new SinettiError('not_found', 'No such page.', 404);
-    res.set({ 'Content-Type': 'image/png', 'Cache-Control': 'private, max-age=300' }).send(png);
-  }));
+  routes.add(
+    {
+      method: 'get',
+      path: '/s/:token/pages/:page.png',
+      tag: 'signer',
+      params: linkParams.extend({ page: pageNumber }),
+      query: pageLanguage,
+      summary: 'One page of the document as an image, for reading on a phone.',
+      responses: { 200: 'PNG', 404: 'No such page' },
+    },
+    withLink<LinkInput & { params: { page: number } }>(async ({ params: { page } }, _req, res, { state }) => {
+      const versionId = state.round.documentVersionId;
+      if (!versionId || page < 1 || page > 500) throw new SinettiError('not_found', 'No such page.', 404);
+      const png = await renderPageImage(await signers.readVersion(versionId), page);
+      if (!png) throw new SinettiError('not_found', 'No such page.', 404);
+      res.set({ 'Content-Type': 'image/png', 'Cache-Control': 'private, max-age=300' }).send(png);
+    }),
+  );
 }

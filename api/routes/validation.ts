@@ -11,7 +11,10 @@ import { type ApiRoutes } from '../routeRegistry';
 const REQUESTS_PER_MINUTE = 30;
 
 const query = z.object({
-  at: z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/, 'Give the date as YYYY-MM-DD (or an ISO time in UTC).').optional(),
+  at: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/, 'Give the date as YYYY-MM-DD (or an ISO time in UTC).')
+    .optional(),
 });
 
 /** POST /api/validate: each signature of an uploaded PDF in words, optionally as if validated on a chosen date. */
@@ -24,26 +27,40 @@ export function validationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     const key = req.ip ?? 'unknown';
     const entry = recent.get(key);
     if (!entry || now - entry.windowStart > 60_000) recent.set(key, { windowStart: now, count: 1 });
-    else if (++entry.count > REQUESTS_PER_MINUTE) throw new SinettiError('rate_limited', `At most ${REQUESTS_PER_MINUTE} validations a minute; try again shortly.`, 429);
+    else if (++entry.count > REQUESTS_PER_MINUTE)
+      throw new SinettiError('rate_limited', `At most ${REQUESTS_PER_MINUTE} validations a minute; try again shortly.`, 429);
     if (recent.size > 10_000) recent.clear();
     next();
   };
 
-  routes.add({
-    method: 'post', path: '/api/validate', tag: 'validation', bodyContentType: 'application/pdf',
-    summary: 'Validate the signatures of a PDF (body: the PDF bytes; optional ?at=YYYY-MM-DD to validate as of that date).',
-    responses: {
-      200: '{ documentSha256, validatedAt, signatures: [{ kind, signer, claimedTime, timestampedTime, covers, revocation, level, indication, reasons }] }',
-      400: 'Bad date or empty body', 413: 'Over the size limit', 415: 'Not sent as application/pdf', 422: 'Not a PDF', 429: 'Too many requests',
+  routes.add(
+    {
+      method: 'post',
+      path: '/api/validate',
+      tag: 'validation',
+      bodyContentType: 'application/pdf',
+      summary: 'Validate the signatures of a PDF (body: the PDF bytes; optional ?at=YYYY-MM-DD to validate as of that date).',
+      responses: {
+        200: '{ documentSha256, validatedAt, signatures: [{ kind, signer, claimedTime, timestampedTime, covers, revocation, level, indication, reasons }] }',
+        400: 'Bad date or empty body',
+        413: 'Over the size limit',
+        415: 'Not sent as application/pdf',
+        422: 'Not a PDF',
+        429: 'Too many requests',
+      },
+      query,
+      before: [limitPerAddress, pdfBody],
     },
-    query, before: [limitPerAddress, pdfBody],
-  }, async ({ query: { at } }, req, res) => {
-    if (!req.is('application/pdf')) throw new SinettiError('unsupported_media_type', 'Send the PDF file as the request body with Content-Type: application/pdf.', 415);
-    const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (bytes.length === 0) throw new SinettiError('empty_upload', 'Send the PDF file as the request body with Content-Type: application/pdf.', 400);
-    const date = at ? new Date(at) : undefined;
-    if (date && Number.isNaN(date.getTime())) throw new SinettiError('invalid_date', `"${at}" is not a date.`, 400);
-    const report = await validatePdf(bytes, { trustAnchors: await anchors, at: date });
-    res.json({ documentSha256: createHash('sha256').update(bytes).digest('hex'), ...report });
-  });
+    async ({ query: { at } }, req, res) => {
+      if (!req.is('application/pdf'))
+        throw new SinettiError('unsupported_media_type', 'Send the PDF file as the request body with Content-Type: application/pdf.', 415);
+      const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      if (bytes.length === 0)
+        throw new SinettiError('empty_upload', 'Send the PDF file as the request body with Content-Type: application/pdf.', 400);
+      const date = at ? new Date(at) : undefined;
+      if (date && Number.isNaN(date.getTime())) throw new SinettiError('invalid_date', `"${at}" is not a date.`, 400);
+      const report = await validatePdf(bytes, { trustAnchors: await anchors, at: date });
+      res.json({ documentSha256: createHash('sha256').update(bytes).digest('hex'), ...report });
+    },
+  );
 }

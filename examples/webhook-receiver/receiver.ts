@@ -18,7 +18,14 @@ export interface ReceivedWebhook {
   webhookId: string;
   type: string;
   timestamp: string;
-  data: { eventId: string; processId: string; processType: string; participantId?: string; documentSha256?: string; links: { process: string } };
+  data: {
+    eventId: string;
+    processId: string;
+    processType: string;
+    participantId?: string;
+    documentSha256?: string;
+    links: { process: string };
+  };
   receivedAt: Date;
 }
 

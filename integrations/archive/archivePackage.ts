@@ -27,11 +27,23 @@ import { validatePdfSignatures } from './signatureValidation';
  * signatures and the seal, which are the evidence; the metadata says so.
  */
 
-export interface ArchivePackageDeps { store: DocumentStore; audit: AuditLog; archive: Archive; organization: string }
+export interface ArchivePackageDeps {
+  store: DocumentStore;
+  audit: AuditLog;
+  archive: Archive;
+  organization: string;
+}
 
-export interface PackageFile { path: string; bytes: Buffer }
+export interface PackageFile {
+  path: string;
+  bytes: Buffer;
+}
 
-export interface ArchivePackage { packageId: string; metadata: PackageMetadata; files: PackageFile[] }
+export interface ArchivePackage {
+  packageId: string;
+  metadata: PackageMetadata;
+  files: PackageFile[];
+}
 
 const RECORD_TYPES: Record<string, string> = { employmentContract: 'Työsopimus', minutesReview: 'Pöytäkirja', formToDecision: 'Päätös' };
 
@@ -45,7 +57,12 @@ export function packageIdOf(entry: ArchiveEntry): string {
 
 async function archivedEntry(archive: Archive, processId: string): Promise<ArchiveEntry> {
   const [entry] = await archive.forProcess(processId);
-  if (!entry) throw new SinettiError('not_archived', `Process ${processId} has no archived document yet: a package is made once the process has finished and archived its document.`, 409);
+  if (!entry)
+    throw new SinettiError(
+      'not_archived',
+      `Process ${processId} has no archived document yet: a package is made once the process has finished and archived its document.`,
+      409,
+    );
   return entry;
 }
 
@@ -53,21 +70,33 @@ export async function buildArchivePackage(deps: ArchivePackageDeps, processId: s
   const entry = await archivedEntry(deps.archive, processId);
   const packageId = packageIdOf(entry);
   const document = await deps.store.readVersion(entry.versionId);
-  if (sha256(document) !== entry.sha256) throw new Error(`The stored document of ${processId} no longer matches the checksum it was archived with`);
+  if (sha256(document) !== entry.sha256)
+    throw new Error(`The stored document of ${processId} no longer matches the checksum it was archived with`);
   const certificate = await renderAuditCertificate({
-    organization: deps.organization, title: entry.title, processId, events: await deps.audit.forProcess(processId), describeActor: (actor) => actor,
+    organization: deps.organization,
+    title: entry.title,
+    processId,
+    events: await deps.audit.forProcess(processId),
+    describeActor: (actor) => actor,
   });
   const report = validatePdfSignatures(document, now);
   const attachments: PackageFile[] = [];
   for (const [index, versionId] of entry.attachmentVersionIds.entries()) {
     const version = await deps.store.getVersion(versionId);
-    attachments.push({ path: `data/attachments/${String(index + 1).padStart(2, '0')}-${safeName(version.fileName)}`, bytes: await deps.store.readVersion(versionId) });
+    attachments.push({
+      path: `data/attachments/${String(index + 1).padStart(2, '0')}-${safeName(version.fileName)}`,
+      bytes: await deps.store.readVersion(versionId),
+    });
   }
   const payload: (PackageFile & { use: PackageFileMetadata['Use']; mimeType: string })[] = [
     { path: 'data/document.pdf', bytes: document, use: 'Document', mimeType: 'application/pdf' },
     { path: 'data/audit-certificate.pdf', bytes: certificate, use: 'AuditCertificate', mimeType: 'application/pdf' },
     { path: 'data/validation-report.json', bytes: json(report), use: 'ValidationReport', mimeType: 'application/json' },
-    ...attachments.map((a) => ({ ...a, use: 'Attachment' as const, mimeType: a.path.endsWith('.pdf') ? 'application/pdf' : 'application/octet-stream' })),
+    ...attachments.map((a) => ({
+      ...a,
+      use: 'Attachment' as const,
+      mimeType: a.path.endsWith('.pdf') ? 'application/pdf' : 'application/octet-stream',
+    })),
   ];
   const m = entry.metadata;
   // The agents' signatures; document timestamps (B-LTA) are in the validation report, not signatures of a person or the organisation.
@@ -85,16 +114,20 @@ export async function buildArchivePackage(deps: ArchivePackageDeps, processId: s
       Function: { TaskClass: m.taskClass, Title: m.function },
       Date: { Created: new Date(entry.createdAt).toISOString(), Archived: new Date(entry.archivedAt).toISOString() },
       Restriction: {
-        PublicityClass: m.publicityClass, PersonalData: m.personalData,
+        PublicityClass: m.publicityClass,
+        PersonalData: m.personalData,
         ...(m.securityPeriodYears ? { SecurityPeriod: m.securityPeriodYears } : {}),
         ...(m.securityReason ? { SecurityReason: m.securityReason } : {}),
         ...(m.securityPeriodStart ? { SecurityPeriodStart: m.securityPeriodStart } : {}),
       },
       Retention: { RetentionPeriod: m.retentionPeriod, RetentionReason: m.retentionReason, RetentionPeriodStart: m.retentionStart },
-      Format: { PdfA: false, Note: 'The signed PDF is kept byte for byte as signed: converting it to PDF/A would invalidate its signatures and seal.' },
+      Format: {
+        PdfA: false,
+        Note: 'The signed PDF is kept byte for byte as signed: converting it to PDF/A would invalidate its signatures and seal.',
+      },
       Signatures: signed.map((s, index) => ({
         Agent: {
-          Role: index === last && s.signerName === deps.organization ? 'Seal' as const : 'Signer' as const,
+          Role: index === last && s.signerName === deps.organization ? ('Seal' as const) : ('Signer' as const),
           ...(s.signerName ? { Name: s.signerName } : {}),
           ...(s.signerCertificate ? { Certificate: s.signerCertificate.subject } : {}),
         },
@@ -118,10 +151,16 @@ export async function buildArchivePackage(deps: ArchivePackageDeps, processId: s
     { path: 'bagit.txt', bytes: Buffer.from('BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n') },
     {
       path: 'bag-info.txt',
-      bytes: Buffer.from([
-        `Source-Organization: ${deps.organization}`, `Bagging-Date: ${now.toISOString().slice(0, 10)}`, `External-Identifier: ${entry.archiveId}`,
-        `Payload-Oxum: ${data.reduce((sum, f) => sum + f.bytes.length, 0)}.${data.length}`, 'Bag-Software-Agent: Sinetti', '',
-      ].join('\n')),
+      bytes: Buffer.from(
+        [
+          `Source-Organization: ${deps.organization}`,
+          `Bagging-Date: ${now.toISOString().slice(0, 10)}`,
+          `External-Identifier: ${entry.archiveId}`,
+          `Payload-Oxum: ${data.reduce((sum, f) => sum + f.bytes.length, 0)}.${data.length}`,
+          'Bag-Software-Agent: Sinetti',
+          '',
+        ].join('\n'),
+      ),
     },
     { path: 'manifest-sha256.txt', bytes: manifest },
   ];
@@ -139,7 +178,8 @@ export function writePackage(pkg: ArchivePackage, destination: string): { direct
   const directory = path.join(destination, pkg.packageId);
   if (fs.existsSync(directory)) {
     const problems = checkPackageDirectory(directory);
-    if (problems.length) throw new Error(`A package ${pkg.packageId} is already at the destination and fails its checksums: ${problems.join('; ')}`);
+    if (problems.length)
+      throw new Error(`A package ${pkg.packageId} is already at the destination and fails its checksums: ${problems.join('; ')}`);
     return { directory, written: false };
   }
   const partial = path.join(destination, `.${pkg.packageId}.partial-${process.pid}`);
@@ -157,7 +197,10 @@ export function checkPackageDirectory(directory: string): string[] {
   const problems: string[] = [];
   for (const manifest of ['tagmanifest-sha256.txt', 'manifest-sha256.txt']) {
     const file = path.join(directory, manifest);
-    if (!fs.existsSync(file)) { problems.push(`${manifest} is missing`); continue; }
+    if (!fs.existsSync(file)) {
+      problems.push(`${manifest} is missing`);
+      continue;
+    }
     for (const line of fs.readFileSync(file, 'utf8').split('\n').filter(Boolean)) {
       const [expected, relative] = line.split(/\s+/, 2);
       const target = path.join(directory, relative);

@@ -14,7 +14,13 @@ import addFormats from 'ajv-formats';
 
 export const METADATA_SCHEMA_ID = 'https://sinetti.example/schemas/archive-package-metadata/1.json';
 
-export interface PackageFileMetadata { Use: 'Document' | 'AuditCertificate' | 'ValidationReport' | 'Attachment'; Path: string; MimeType: string; Sha256: string; Size: number }
+export interface PackageFileMetadata {
+  Use: 'Document' | 'AuditCertificate' | 'ValidationReport' | 'Attachment';
+  Path: string;
+  MimeType: string;
+  Sha256: string;
+  Size: number;
+}
 
 export interface PackageSignatureMetadata {
   Agent: { Role: 'Signer' | 'Seal'; Name?: string; Certificate?: string };
@@ -34,7 +40,13 @@ export interface PackageMetadata {
     Status: string;
     Function: { TaskClass: string; Title: string };
     Date: { Created: string; Archived: string };
-    Restriction: { PublicityClass: string; SecurityPeriod?: number; SecurityReason?: string; SecurityPeriodStart?: string; PersonalData: 'none' | 'contains' | 'sensitive' };
+    Restriction: {
+      PublicityClass: string;
+      SecurityPeriod?: number;
+      SecurityReason?: string;
+      SecurityPeriodStart?: string;
+      PersonalData: 'none' | 'contains' | 'sensitive';
+    };
     Retention: { RetentionPeriod: number | 'permanent'; RetentionReason: string; RetentionPeriodStart: string };
     Format: { PdfA: boolean; Note: string };
     Signatures: PackageSignatureMetadata[];
@@ -55,22 +67,50 @@ export const PACKAGE_METADATA_SCHEMA = {
   properties: {
     MetadataVersion: { const: '1' },
     Package: {
-      type: 'object', additionalProperties: false, required: ['PackageId', 'Created', 'Organisation', 'SourceSystem'],
+      type: 'object',
+      additionalProperties: false,
+      required: ['PackageId', 'Created', 'Organisation', 'SourceSystem'],
       properties: { PackageId: text, Created: dateTime, Organisation: text, SourceSystem: { const: 'Sinetti' } },
     },
     Record: {
-      type: 'object', additionalProperties: false,
-      required: ['NativeId', 'ProcessId', 'Type', 'Title', 'Status', 'Function', 'Date', 'Restriction', 'Retention', 'Format', 'Signatures', 'Files'],
+      type: 'object',
+      additionalProperties: false,
+      required: [
+        'NativeId',
+        'ProcessId',
+        'Type',
+        'Title',
+        'Status',
+        'Function',
+        'Date',
+        'Restriction',
+        'Retention',
+        'Format',
+        'Signatures',
+        'Files',
+      ],
       properties: {
         NativeId: text,
         ProcessId: text,
         Type: { enum: ['Työsopimus', 'Pöytäkirja', 'Päätös', 'Asiakirja'] },
         Title: text,
         Status: text,
-        Function: { type: 'object', additionalProperties: false, required: ['TaskClass', 'Title'], properties: { TaskClass: { type: 'string', pattern: '^\\d{2}( \\d{2})*$' }, Title: text } },
-        Date: { type: 'object', additionalProperties: false, required: ['Created', 'Archived'], properties: { Created: dateTime, Archived: dateTime } },
+        Function: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['TaskClass', 'Title'],
+          properties: { TaskClass: { type: 'string', pattern: '^\\d{2}( \\d{2})*$' }, Title: text },
+        },
+        Date: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['Created', 'Archived'],
+          properties: { Created: dateTime, Archived: dateTime },
+        },
         Restriction: {
-          type: 'object', additionalProperties: false, required: ['PublicityClass', 'PersonalData'],
+          type: 'object',
+          additionalProperties: false,
+          required: ['PublicityClass', 'PersonalData'],
           properties: {
             PublicityClass: { enum: ['Julkinen', 'Osittain salassa pidettävä', 'Salassa pidettävä', 'Ei-julkinen'] },
             SecurityPeriod: { enum: [25, 50, 100] },
@@ -83,16 +123,34 @@ export const PACKAGE_METADATA_SCHEMA = {
           then: { properties: { SecurityPeriod: true, SecurityReason: true }, required: ['SecurityPeriod', 'SecurityReason'] },
         },
         Retention: {
-          type: 'object', additionalProperties: false, required: ['RetentionPeriod', 'RetentionReason', 'RetentionPeriodStart'],
-          properties: { RetentionPeriod: { oneOf: [{ enum: [0, 3, 6, 10, 20, 50, 120] }, { const: 'permanent' }] }, RetentionReason: text, RetentionPeriodStart: text },
+          type: 'object',
+          additionalProperties: false,
+          required: ['RetentionPeriod', 'RetentionReason', 'RetentionPeriodStart'],
+          properties: {
+            RetentionPeriod: { oneOf: [{ enum: [0, 3, 6, 10, 20, 50, 120] }, { const: 'permanent' }] },
+            RetentionReason: text,
+            RetentionPeriodStart: text,
+          },
         },
-        Format: { type: 'object', additionalProperties: false, required: ['PdfA', 'Note'], properties: { PdfA: { type: 'boolean' }, Note: text } },
+        Format: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['PdfA', 'Note'],
+          properties: { PdfA: { type: 'boolean' }, Note: text },
+        },
         Signatures: {
           type: 'array',
           items: {
-            type: 'object', additionalProperties: false, required: ['Agent', 'Valid'],
+            type: 'object',
+            additionalProperties: false,
+            required: ['Agent', 'Valid'],
             properties: {
-              Agent: { type: 'object', additionalProperties: false, required: ['Role'], properties: { Role: { enum: ['Signer', 'Seal'] }, Name: text, Certificate: text } },
+              Agent: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['Role'],
+                properties: { Role: { enum: ['Signer', 'Seal'] }, Name: text, Certificate: text },
+              },
               ClaimedSigningTime: dateTime,
               Method: text,
               Valid: { type: 'boolean' },
@@ -100,9 +158,12 @@ export const PACKAGE_METADATA_SCHEMA = {
           },
         },
         Files: {
-          type: 'array', minItems: 3,
+          type: 'array',
+          minItems: 3,
           items: {
-            type: 'object', additionalProperties: false, required: ['Use', 'Path', 'MimeType', 'Sha256', 'Size'],
+            type: 'object',
+            additionalProperties: false,
+            required: ['Use', 'Path', 'MimeType', 'Sha256', 'Size'],
             properties: {
               Use: { enum: ['Document', 'AuditCertificate', 'ValidationReport', 'Attachment'] },
               Path: { type: 'string', pattern: '^data/[A-Za-z0-9._/-]+$' },

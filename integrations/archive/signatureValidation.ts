@@ -75,13 +75,16 @@ function readCms(contents: Buffer) {
   const contentInfo = asn1.fromDer(forge.util.createBuffer(withoutPadding(contents).toString('binary')));
   const signedData = (contentInfo.value as forge.asn1.Asn1[])[1].value[0] as forge.asn1.Asn1;
   const parts = signedData.value as forge.asn1.Asn1[];
-  const certificates = (parts.find((p) => p.tagClass === asn1.Class.CONTEXT_SPECIFIC && Number(p.type) === 0)?.value as forge.asn1.Asn1[] | undefined) ?? [];
-  const signerInfo = ((parts[parts.length - 1].value as forge.asn1.Asn1[])[0].value) as forge.asn1.Asn1[];
+  const certificates =
+    (parts.find((p) => p.tagClass === asn1.Class.CONTEXT_SPECIFIC && Number(p.type) === 0)?.value as forge.asn1.Asn1[] | undefined) ?? [];
+  const signerInfo = (parts[parts.length - 1].value as forge.asn1.Asn1[])[0].value as forge.asn1.Asn1[];
   const signedAttributes = signerInfo.find((p) => p.tagClass === asn1.Class.CONTEXT_SPECIFIC && Number(p.type) === 0);
   if (!signedAttributes) throw new Error('the signature has no signed attributes');
   const attributes = signedAttributes.value as forge.asn1.Asn1[];
   const digestAttribute = attributes.find((a) => asn1.derToOid((a.value as forge.asn1.Asn1[])[0].value as string) === OID_MESSAGE_DIGEST);
-  const messageDigest = digestAttribute ? Buffer.from(((digestAttribute.value as forge.asn1.Asn1[])[1].value as forge.asn1.Asn1[])[0].value as string, 'binary') : undefined;
+  const messageDigest = digestAttribute
+    ? Buffer.from(((digestAttribute.value as forge.asn1.Asn1[])[1].value as forge.asn1.Asn1[])[0].value as string, 'binary')
+    : undefined;
   const signatureValue = signerInfo.filter((p) => p.tagClass === asn1.Class.UNIVERSAL && p.type === asn1.Type.OCTETSTRING).pop();
   return {
     certificates: certificates.map((c) => new X509Certificate(der(c))),
@@ -114,25 +117,35 @@ export function validatePdfSignatures(pdf: Buffer, now = new Date()): Validation
     try {
       const [start, firstLength, secondStart, secondLength] = byteRange;
       if (secondStart + secondLength > pdf.length) throw new Error('the byte range runs past the end of the file');
-      const digest = createHash('sha256').update(pdf.subarray(start, start + firstLength)).update(pdf.subarray(secondStart, secondStart + secondLength)).digest();
+      const digest = createHash('sha256')
+        .update(pdf.subarray(start, start + firstLength))
+        .update(pdf.subarray(secondStart, secondStart + secondLength))
+        .digest();
       if (check.subFilter === 'ETSI.RFC3161') {
         // A document timestamp (B-LTA): its token's imprint must be the digest of the bytes it covers.
         check.digestMatches = timestampImprint(withoutPadding(Buffer.from(match[5], 'hex'))).equals(digest);
         check.signatureValueValid = check.digestMatches;
-        if (!check.digestMatches) check.problems.push('The document timestamp names other bytes than the file has: the document was changed.');
+        if (!check.digestMatches)
+          check.problems.push('The document timestamp names other bytes than the file has: the document was changed.');
         continue;
       }
       const cms = readCms(Buffer.from(match[5], 'hex'));
       check.digestMatches = Boolean(cms.messageDigest?.equals(digest));
-      if (!check.digestMatches) check.problems.push('The signed bytes no longer hash to the digest in the signature: the document was changed.');
-      const signer = cms.certificates.find((certificate) => verify('sha256', cms.signedAttributesDer, certificate.publicKey, cms.signature));
+      if (!check.digestMatches)
+        check.problems.push('The signed bytes no longer hash to the digest in the signature: the document was changed.');
+      const signer = cms.certificates.find((certificate) =>
+        verify('sha256', cms.signedAttributesDer, certificate.publicKey, cms.signature),
+      );
       check.signatureValueValid = Boolean(signer);
       if (!signer) check.problems.push('The signature value does not verify with any certificate in the signature.');
       const certificate = signer ?? cms.certificates[0];
       if (certificate) {
         check.signerCertificate = {
-          subject: certificate.subject.replace(/\n/g, ', '), issuer: certificate.issuer.replace(/\n/g, ', '), serialNumber: certificate.serialNumber,
-          validFrom: new Date(certificate.validFrom).toISOString(), validTo: new Date(certificate.validTo).toISOString(),
+          subject: certificate.subject.replace(/\n/g, ', '),
+          issuer: certificate.issuer.replace(/\n/g, ', '),
+          serialNumber: certificate.serialNumber,
+          validFrom: new Date(certificate.validFrom).toISOString(),
+          validTo: new Date(certificate.validTo).toISOString(),
           sha256: createHash('sha256').update(certificate.raw).digest('hex'),
         };
       }
@@ -141,14 +154,20 @@ export function validatePdfSignatures(pdf: Buffer, now = new Date()): Validation
     }
   }
   const last = signatures[signatures.length - 1];
-  if (last && !last.coversWholeDocument) last.problems.push('The last signature does not cover the whole file: something was added after it.');
+  if (last && !last.coversWholeDocument)
+    last.problems.push('The last signature does not cover the whole file: something was added after it.');
   const passed = signatures.every((s) => s.digestMatches && s.signatureValueValid) && Boolean(last?.coversWholeDocument);
   return {
     validator: 'Sinetti archive validation 1: byte-range digests, signature values, coverage',
     validatedAt: now.toISOString(),
     document: { sha256: createHash('sha256').update(pdf).digest('hex'), bytes: pdf.length },
     conclusion: signatures.length === 0 ? 'NO_SIGNATURES' : passed ? 'PASSED' : 'FAILED',
-    notChecked: ['certificate trust chain', 'revocation (OCSP/CRL)', 'signature timestamps', "the TSA's signature on document timestamps (POST /api/validate checks these)"],
+    notChecked: [
+      'certificate trust chain',
+      'revocation (OCSP/CRL)',
+      'signature timestamps',
+      "the TSA's signature on document timestamps (POST /api/validate checks these)",
+    ],
     signatures,
   };
 }

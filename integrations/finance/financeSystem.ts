@@ -20,11 +20,16 @@ export interface PaymentOrder {
   reference: string;
 }
 
-export interface PaymentReceipt { paymentId: string; orderedAt: string }
+export interface PaymentReceipt {
+  paymentId: string;
+  orderedAt: string;
+}
 
 export class PaymentAlreadyOrderedError extends ConflictError {
   constructor(readonly existing: PaymentReceipt) {
-    super('payment_already_ordered', `This decision has already been paid (payment ${existing.paymentId}); a second payment is refused.`, { paymentId: existing.paymentId });
+    super('payment_already_ordered', `This decision has already been paid (payment ${existing.paymentId}); a second payment is refused.`, {
+      paymentId: existing.paymentId,
+    });
   }
 }
 
@@ -33,12 +38,28 @@ export interface FinanceSystem {
   orderPayment(order: PaymentOrder): Promise<PaymentReceipt>;
 }
 
-interface PaymentRecord extends PaymentOrder { _id: string; orderedAt: Date }
-const PaymentModel = mongoose.models.SimulatedPayment as mongoose.Model<PaymentRecord>
-  ?? mongoose.model<PaymentRecord>('SimulatedPayment', new Schema<PaymentRecord>({
-    _id: String, idempotencyKey: { type: String, required: true, unique: true }, caseNumber: String, payeeName: String,
-    iban: String, amount: String, reference: String, orderedAt: Date,
-  }, { versionKey: false, collection: 'finance_simulator_payments' }));
+interface PaymentRecord extends PaymentOrder {
+  _id: string;
+  orderedAt: Date;
+}
+const PaymentModel =
+  (mongoose.models.SimulatedPayment as mongoose.Model<PaymentRecord>) ??
+  mongoose.model<PaymentRecord>(
+    'SimulatedPayment',
+    new Schema<PaymentRecord>(
+      {
+        _id: String,
+        idempotencyKey: { type: String, required: true, unique: true },
+        caseNumber: String,
+        payeeName: String,
+        iban: String,
+        amount: String,
+        reference: String,
+        orderedAt: Date,
+      },
+      { versionKey: false, collection: 'finance_simulator_payments' },
+    ),
+  );
 
 export class LocalFinanceSimulator implements FinanceSystem {
   async orderPayment(order: PaymentOrder): Promise<PaymentReceipt> {

@@ -30,16 +30,18 @@ function findUser(username: string): DevelopmentUser | undefined {
 
 export function createLocalProvider(issuer: string): { provider: Provider; app: express.Express } {
   const provider = new Provider(issuer, {
-    clients: [{
-      client_id: DEVELOPMENT_CLIENT.clientId,
-      client_secret: DEVELOPMENT_CLIENT.clientSecret,
-      // A native client may come back to any loopback port: the development API and each test's API alike.
-      application_type: 'native',
-      redirect_uris: ['http://127.0.0.1:3000/auth/callback'],
-      post_logout_redirect_uris: ['http://127.0.0.1:3000/auth/signed-out'],
-      grant_types: ['authorization_code'],
-      response_types: ['code'],
-    }],
+    clients: [
+      {
+        client_id: DEVELOPMENT_CLIENT.clientId,
+        client_secret: DEVELOPMENT_CLIENT.clientSecret,
+        // A native client may come back to any loopback port: the development API and each test's API alike.
+        application_type: 'native',
+        redirect_uris: ['http://127.0.0.1:3000/auth/callback'],
+        post_logout_redirect_uris: ['http://127.0.0.1:3000/auth/signed-out'],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+      },
+    ],
     pkce: { required: () => true },
     scopes: ['openid', 'profile', 'email', 'roles'],
     claims: { openid: ['sub'], profile: ['name'], email: ['email'], roles: ['roles'] },
@@ -52,9 +54,10 @@ export function createLocalProvider(issuer: string): { provider: Provider; app: 
         enabled: true,
         // Signing out of Sinetti signs out here too, without a second question.
         logoutSource: async (ctx: KoaContextWithOIDC, form: string) => {
-          ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Signing out</title></head><body>${
-            form.replace('</form>', '<input type="hidden" name="logout" value="yes"></form>')
-          }<script>document.forms[0].submit()</script></body></html>`;
+          ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Signing out</title></head><body>${form.replace(
+            '</form>',
+            '<input type="hidden" name="logout" value="yes"></form>',
+          )}<script>document.forms[0].submit()</script></body></html>`;
         },
       },
     },
@@ -84,7 +87,8 @@ export function createLocalProvider(issuer: string): { provider: Provider; app: 
       const details = await provider.interactionDetails(req, res);
       if (details.prompt.name === 'consent') {
         // Sinetti is the organisation's own client: its consent is given (a native client is always asked).
-        const grant = details.grantId ? await provider.Grant.find(details.grantId)
+        const grant = details.grantId
+          ? await provider.Grant.find(details.grantId)
           : new provider.Grant({ accountId: details.session!.accountId, clientId: String(details.params.client_id) });
         grant!.addOIDCScope('openid profile email roles');
         const grantId = await grant!.save();
@@ -92,7 +96,9 @@ export function createLocalProvider(issuer: string): { provider: Provider; app: 
         return;
       }
       res.type('html').send(loginPage(details.uid, false));
-    } catch (error) { next(error); }
+    } catch (error) {
+      next(error);
+    }
   });
   app.post('/interaction/:uid/login', form, async (req, res, next) => {
     try {
@@ -103,7 +109,9 @@ export function createLocalProvider(issuer: string): { provider: Provider; app: 
         return;
       }
       await provider.interactionFinished(req, res, { login: { accountId: user.username } }, { mergeWithLastSubmission: false });
-    } catch (error) { next(error); }
+    } catch (error) {
+      next(error);
+    }
   });
   app.use(provider.callback());
   return { provider, app };

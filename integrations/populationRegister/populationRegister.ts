@@ -7,7 +7,11 @@ import { inspect } from 'node:util';
  * from showing, logging or printing the address.
  */
 
-export interface PostalAddressLines { street: string; postalCode: string; city: string }
+export interface PostalAddressLines {
+  street: string;
+  postalCode: string;
+  city: string;
+}
 
 /** The register's address fields in the order a letter prefers them (REFERENCE.md). */
 export const ADDRESS_PREFERENCE = ['KotimainenPostiosoite', 'TilapainenKotimainenLahiosoite', 'VakinainenKotimainenLahiosoite'] as const;
@@ -21,11 +25,22 @@ export type AddressSource = (typeof ADDRESS_PREFERENCE)[number];
 export class ProtectedAddress {
   readonly #lines: PostalAddressLines;
   readonly #name: string;
-  constructor(name: string, lines: PostalAddressLines) { this.#name = name; this.#lines = lines; }
-  reveal(): { name: string } & PostalAddressLines { return { name: this.#name, ...this.#lines }; }
-  toJSON(): string { return '[protected]'; }
-  toString(): string { return '[protected]'; }
-  [inspect.custom](): string { return '[protected]'; }
+  constructor(name: string, lines: PostalAddressLines) {
+    this.#name = name;
+    this.#lines = lines;
+  }
+  reveal(): { name: string } & PostalAddressLines {
+    return { name: this.#name, ...this.#lines };
+  }
+  toJSON(): string {
+    return '[protected]';
+  }
+  toString(): string {
+    return '[protected]';
+  }
+  [inspect.custom](): string {
+    return '[protected]';
+  }
 }
 
 export type AddressLookup =
@@ -40,11 +55,18 @@ export interface PopulationRegister {
 
 export class PopulationRegisterError extends Error {
   override readonly name = 'PopulationRegisterError';
-  constructor(message: string, readonly retryable: boolean) { super(message); }
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
 }
 
 /** Picks the preferred address among those the register returned. */
-export function preferredAddress(addresses: Partial<Record<AddressSource, PostalAddressLines>>): { source: AddressSource; address: PostalAddressLines } | undefined {
+export function preferredAddress(
+  addresses: Partial<Record<AddressSource, PostalAddressLines>>,
+): { source: AddressSource; address: PostalAddressLines } | undefined {
   for (const source of ADDRESS_PREFERENCE) {
     const address = addresses[source];
     if (address && address.street.trim() && address.postalCode.trim()) return { source, address };

@@ -18,7 +18,11 @@ export function createPopulationRegisterSimulator(options: { people: SimulatedPe
     const rule = faults.find((f) => f.times > 0);
     if (rule) {
       rule.times -= 1;
-      if (rule.kind === 'timeout') { await new Promise((r) => setTimeout(r, 30_000)); res.socket?.destroy(); return; }
+      if (rule.kind === 'timeout') {
+        await new Promise((r) => setTimeout(r, 30_000));
+        res.socket?.destroy();
+        return;
+      }
       res.status(500).type('text/xml').send('<Fault>Simulated failure</Fault>');
       return;
     }
@@ -31,19 +35,29 @@ export function createPopulationRegisterSimulator(options: { people: SimulatedPe
     const identityCode = field('Henkilotunnus');
     const person = options.people.get(identityCode);
     const [firstNames, ...rest] = person.name.split(' ');
-    const addressBlocks = Object.entries(person.addresses).map(([kind, address]) => address
-      ? `<${kind}><LahiosoiteS>${escapeXml(address.street)}</LahiosoiteS><Postinumero>${address.postalCode}</Postinumero><PostitoimipaikkaS>${escapeXml(address.city)}</PostitoimipaikkaS></${kind}>`
-      : '').join('');
-    res.type('text/xml').send(answer([
-      '<Paluukoodi koodi="0000">Haku onnistui</Paluukoodi>',
-      '<Henkilo>',
-      `<Henkilotunnus voimassaolokoodi="1">${identityCode}</Henkilotunnus>`,
-      `<NykyinenSukunimi><Sukunimi>${escapeXml(rest.join(' '))}</Sukunimi></NykyinenSukunimi>`,
-      `<NykyisetEtunimet><Etunimet>${escapeXml(firstNames ?? '')}</Etunimet></NykyisetEtunimet>`,
-      `<Turvakielto><TurvakieltoTieto>${person.securityBan ? 1 : 0}</TurvakieltoTieto></Turvakielto>`,
-      addressBlocks,
-      '</Henkilo>',
-    ].join('')));
+    const addressBlocks = Object.entries(person.addresses)
+      .map(([kind, address]) =>
+        address
+          ? `<${kind}><LahiosoiteS>${escapeXml(address.street)}</LahiosoiteS><Postinumero>${address.postalCode}</Postinumero><PostitoimipaikkaS>${escapeXml(address.city)}</PostitoimipaikkaS></${kind}>`
+          : '',
+      )
+      .join('');
+    res
+      .type('text/xml')
+      .send(
+        answer(
+          [
+            '<Paluukoodi koodi="0000">Haku onnistui</Paluukoodi>',
+            '<Henkilo>',
+            `<Henkilotunnus voimassaolokoodi="1">${identityCode}</Henkilotunnus>`,
+            `<NykyinenSukunimi><Sukunimi>${escapeXml(rest.join(' '))}</Sukunimi></NykyinenSukunimi>`,
+            `<NykyisetEtunimet><Etunimet>${escapeXml(firstNames ?? '')}</Etunimet></NykyisetEtunimet>`,
+            `<Turvakielto><TurvakieltoTieto>${person.securityBan ? 1 : 0}</TurvakieltoTieto></Turvakielto>`,
+            addressBlocks,
+            '</Henkilo>',
+          ].join(''),
+        ),
+      );
   });
 
   app.post('/sim/faults', express.json(), (req, res) => {

@@ -3,7 +3,14 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { z } from 'zod';
 import { type HttpAnswer, httpCall } from '../httpCall';
 import {
-  ADDRESS_PREFERENCE, type AddressLookup, type AddressSource, type PopulationRegister, PopulationRegisterError, type PostalAddressLines, preferredAddress, ProtectedAddress,
+  ADDRESS_PREFERENCE,
+  type AddressLookup,
+  type AddressSource,
+  type PopulationRegister,
+  PopulationRegisterError,
+  type PostalAddressLines,
+  preferredAddress,
+  ProtectedAddress,
 } from './populationRegister';
 
 export interface VtjClientOptions {
@@ -60,15 +67,25 @@ export class VtjClient implements PopulationRegister {
 }
 
 /** A text element; one with attributes (`<Paluukoodi koodi="0000">…`) comes as an object with its text in #text. */
-const text = z.union([z.string(), z.object({ '#text': z.string().optional() }).transform((e) => e['#text'] ?? '')]).transform((t) => t.trim());
+const text = z
+  .union([z.string(), z.object({ '#text': z.string().optional() }).transform((e) => e['#text'] ?? '')])
+  .transform((t) => t.trim());
 
-const addressBlock = z.object({ LahiosoiteS: text.optional(), PostiosoiteS: text.optional(), Postinumero: text.optional(), PostitoimipaikkaS: text.optional() });
+const addressBlock = z.object({
+  LahiosoiteS: text.optional(),
+  PostiosoiteS: text.optional(),
+  Postinumero: text.optional(),
+  PostitoimipaikkaS: text.optional(),
+});
 
 const personSchema = z.object({
   NykyinenSukunimi: z.object({ Sukunimi: text.optional() }).optional(),
   NykyisetEtunimet: z.object({ Etunimet: text.optional() }).optional(),
   /** The protection order: never guessed. An answer without a readable flag is refused, as "no ban" could print a protected address. */
-  Turvakielto: z.object({ TurvakieltoTieto: text.pipe(z.enum(['0', '1'], 'The protection-order flag is 0 or 1.')) }, 'Every person in an answer carries the protection-order flag (Turvakielto).'),
+  Turvakielto: z.object(
+    { TurvakieltoTieto: text.pipe(z.enum(['0', '1'], 'The protection-order flag is 0 or 1.')) },
+    'Every person in an answer carries the protection-order flag (Turvakielto).',
+  ),
   KotimainenPostiosoite: addressBlock.optional(),
   TilapainenKotimainenLahiosoite: addressBlock.optional(),
   VakinainenKotimainenLahiosoite: addressBlock.optional(),
@@ -83,7 +100,13 @@ export class PopulationRegisterAnswerError extends PopulationRegisterError {
   }
 }
 
-const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', removeNSPrefix: true, parseTagValue: false, processEntities: true });
+const xml = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  removeNSPrefix: true,
+  parseTagValue: false,
+  processEntities: true,
+});
 
 /** The first element of this name anywhere in the parsed tree. */
 function find(node: unknown, name: string): unknown {
@@ -104,7 +127,8 @@ export function parseVtjAnswer(answer: string): AddressLookup {
   if (validity !== true) throw new PopulationRegisterAnswerError([`not well-formed XML (line ${validity.err.line}: ${validity.err.msg})`]);
   const tree = xml.parse(answer) as unknown;
   const code = returnCode.safeParse(find(tree, 'Paluukoodi'));
-  if (code.success && code.data['@_koodi'] !== '0000') throw new PopulationRegisterAnswerError([`the register refused the query (return code ${code.data['@_koodi']})`]);
+  if (code.success && code.data['@_koodi'] !== '0000')
+    throw new PopulationRegisterAnswerError([`the register refused the query (return code ${code.data['@_koodi']})`]);
   const found = find(tree, 'Henkilo');
   if (found === undefined || found === '') return { kind: 'not_found' };
   const parsed = personSchema.safeParse(found);
@@ -122,7 +146,8 @@ export function parseVtjAnswer(answer: string): AddressLookup {
     };
   }
   const chosen = preferredAddress(addresses);
-  if (person.Turvakielto.TurvakieltoTieto === '1') return chosen ? { kind: 'security_ban', protectedAddress: new ProtectedAddress(name, chosen.address) } : { kind: 'security_ban' };
+  if (person.Turvakielto.TurvakieltoTieto === '1')
+    return chosen ? { kind: 'security_ban', protectedAddress: new ProtectedAddress(name, chosen.address) } : { kind: 'security_ban' };
   if (!chosen) return { kind: 'no_address', name };
   return { kind: 'found', name, address: chosen.address, source: chosen.source };
 }

@@ -32,20 +32,33 @@ export function createRevocationServices(pki: Pick<DevelopmentPki, 'caCertificat
     } catch {
       return ocspError(1); // malformedRequest
     }
-    const revoked = new Map((await readDevelopmentRevocations(pki.revocationFile)).map((entry) => [entry.serialNumber, new Date(entry.revokedAt)]));
+    const revoked = new Map(
+      (await readDevelopmentRevocations(pki.revocationFile)).map((entry) => [entry.serialNumber, new Date(entry.revokedAt)]),
+    );
     const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000);
     const responses = request.tbsRequest.requestList.map(({ reqCert }) => {
-      const ours = reqCert.hashAlgorithm.algorithmId === OID.sha1
-        && Buffer.from(reqCert.issuerKeyHash.valueBlock.valueHexView).equals(caKeyHash)
-        && Buffer.from(reqCert.issuerNameHash.valueBlock.valueHexView).equals(caNameHash);
-      const serial = Buffer.from(reqCert.serialNumber.valueBlock.valueHexView).toString('hex').replace(/^(00)+(?=[0-9a-f])/, '');
+      const ours =
+        reqCert.hashAlgorithm.algorithmId === OID.sha1 &&
+        Buffer.from(reqCert.issuerKeyHash.valueBlock.valueHexView).equals(caKeyHash) &&
+        Buffer.from(reqCert.issuerNameHash.valueBlock.valueHexView).equals(caNameHash);
+      const serial = Buffer.from(reqCert.serialNumber.valueBlock.valueHexView)
+        .toString('hex')
+        .replace(/^(00)+(?=[0-9a-f])/, '');
       const revokedAt = ours ? revoked.get(serial) : undefined;
       const certStatus = !ours
         ? new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 2 } }) // unknown
         : revokedAt
-          ? new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 1 }, value: [new asn1js.GeneralizedTime({ valueDate: revokedAt })] })
+          ? new asn1js.Constructed({
+              idBlock: { tagClass: 3, tagNumber: 1 },
+              value: [new asn1js.GeneralizedTime({ valueDate: revokedAt })],
+            })
           : new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 0 } }); // good
-      return new pkijs.SingleResponse({ certID: reqCert, certStatus, thisUpdate, nextUpdate: new Date(thisUpdate.getTime() + RESPONSE_LIFETIME_MS) });
+      return new pkijs.SingleResponse({
+        certID: reqCert,
+        certStatus,
+        thisUpdate,
+        nextUpdate: new Date(thisUpdate.getTime() + RESPONSE_LIFETIME_MS),
+      });
     });
     const nonce = request.tbsRequest.requestExtensions?.find((extension) => extension.extnID === OID.ocspNonce);
     const basic = new pkijs.BasicOCSPResponse({
@@ -62,10 +75,17 @@ export function createRevocationServices(pki: Pick<DevelopmentPki, 'caCertificat
     const tbs = Buffer.from(basic.tbsResponseData.toSchema(true).toBER());
     basic.tbsResponseData.tbsView = new Uint8Array(tbs); // what pkijs encodes the response from, as its own sign() would set
     basic.signature = new asn1js.BitString({ valueHex: toArrayBuffer(cryptoSign('sha256', tbs, pki.caPrivateKey)) });
-    return Buffer.from(new pkijs.OCSPResponse({
-      responseStatus: new asn1js.Enumerated({ value: 0 }),
-      responseBytes: new pkijs.ResponseBytes({ responseType: OID.ocspBasic, response: new asn1js.OctetString({ valueHex: basic.toSchema().toBER() }) }),
-    }).toSchema().toBER());
+    return Buffer.from(
+      new pkijs.OCSPResponse({
+        responseStatus: new asn1js.Enumerated({ value: 0 }),
+        responseBytes: new pkijs.ResponseBytes({
+          responseType: OID.ocspBasic,
+          response: new asn1js.OctetString({ valueHex: basic.toSchema().toBER() }),
+        }),
+      })
+        .toSchema()
+        .toBER(),
+    );
   }
 
   /** The CA's current CRL, DER, valid for a week. */
@@ -77,12 +97,21 @@ export function createRevocationServices(pki: Pick<DevelopmentPki, 'caCertificat
       thisUpdate: new pkijs.Time({ type: 0, value: now }),
       nextUpdate: new pkijs.Time({ type: 0, value: new Date(now.getTime() + RESPONSE_LIFETIME_MS) }),
       // An empty list is left out entirely (RFC 5280 5.1.2.6).
-      ...(revoked.length ? {
-        revokedCertificates: revoked.map((entry) => new pkijs.RevokedCertificate({
-          userCertificate: new asn1js.Integer({ valueHex: toArrayBuffer(Buffer.from(entry.serialNumber.padStart(entry.serialNumber.length + (entry.serialNumber.length % 2), '0'), 'hex')) }),
-          revocationDate: new pkijs.Time({ type: 0, value: new Date(entry.revokedAt) }),
-        })),
-      } : {}),
+      ...(revoked.length
+        ? {
+            revokedCertificates: revoked.map(
+              (entry) =>
+                new pkijs.RevokedCertificate({
+                  userCertificate: new asn1js.Integer({
+                    valueHex: toArrayBuffer(
+                      Buffer.from(entry.serialNumber.padStart(entry.serialNumber.length + (entry.serialNumber.length % 2), '0'), 'hex'),
+                    ),
+                  }),
+                  revocationDate: new pkijs.Time({ type: 0, value: new Date(entry.revokedAt) }),
+                }),
+            ),
+          }
+        : {}),
     });
     await list.sign(await key, 'SHA-256');
     return Buffer.from(list.toSchema(true).toBER());

@@ -1,7 +1,15 @@
 import { createHash, randomBytes, verify, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { authorityInfoAccess, certificateDer, crlDistributionPoints, hasExtendedKeyUsage, OID, parseDer, toArrayBuffer } from '../../signing/pkix';
+import {
+  authorityInfoAccess,
+  certificateDer,
+  crlDistributionPoints,
+  hasExtendedKeyUsage,
+  OID,
+  parseDer,
+  toArrayBuffer,
+} from '../../signing/pkix';
 
 /**
  * Fetches revocation data for a certificate from the places the certificate
@@ -39,7 +47,9 @@ export function createRevocationClient(options: { timeoutMs?: number } = {}): Re
     const request = new pkijs.OCSPRequest({
       tbsRequest: new pkijs.TBSRequest({
         requestList: [new pkijs.Request({ reqCert: certId })],
-        requestExtensions: [new pkijs.Extension({ extnID: OID.ocspNonce, extnValue: new asn1js.OctetString({ valueHex: toArrayBuffer(nonce) }).toBER() })],
+        requestExtensions: [
+          new pkijs.Extension({ extnID: OID.ocspNonce, extnValue: new asn1js.OctetString({ valueHex: toArrayBuffer(nonce) }).toBER() }),
+        ],
       }),
     });
     const response = await fetch(url, {
@@ -54,18 +64,33 @@ export function createRevocationClient(options: { timeoutMs?: number } = {}): Re
     if (ocsp.responseStatus.valueBlock.valueDec !== 0 || !ocsp.responseBytes) {
       throw new RevocationUnavailableError(`OCSP responder ${url} refused (status ${ocsp.responseStatus.valueBlock.valueDec}).`);
     }
-    const basic = new pkijs.BasicOCSPResponse({ schema: parseDer(ocsp.responseBytes.response.valueBlock.valueHexView, 'BasicOCSPResponse').value });
+    const basic = new pkijs.BasicOCSPResponse({
+      schema: parseDer(ocsp.responseBytes.response.valueBlock.valueHexView, 'BasicOCSPResponse').value,
+    });
     const echoed = basic.tbsResponseData.responseExtensions?.find((extension) => extension.extnID === OID.ocspNonce);
-    if (echoed && !Buffer.from(echoed.extnValue.valueBlock.valueHexView).equals(Buffer.from(new asn1js.OctetString({ valueHex: toArrayBuffer(nonce) }).toBER()))) {
+    if (
+      echoed &&
+      !Buffer.from(echoed.extnValue.valueBlock.valueHexView).equals(
+        Buffer.from(new asn1js.OctetString({ valueHex: toArrayBuffer(nonce) }).toBER()),
+      )
+    ) {
       throw new RevocationUnavailableError(`OCSP responder ${url} answered with another nonce.`);
     }
-    if (!responseSignedForIssuer(basic, issuer)) throw new RevocationUnavailableError(`OCSP response from ${url} is not signed by the issuer or a responder it authorised.`);
+    if (!responseSignedForIssuer(basic, issuer))
+      throw new RevocationUnavailableError(`OCSP response from ${url} is not signed by the issuer or a responder it authorised.`);
     const single = basic.tbsResponseData.responses.find((candidate) => candidate.certID.isEqual(certId));
     if (!single) throw new RevocationUnavailableError(`OCSP response from ${url} is about another certificate.`);
     // CertStatus: [0] good, [1] revoked (with the time), [2] unknown.
     const status = (single.certStatus as asn1js.BaseBlock).idBlock.tagNumber;
-    const revokedAt = status === 1 ? (single.certStatus as asn1js.Constructed).valueBlock.value[0] as asn1js.GeneralizedTime | undefined : undefined;
-    return { kind: 'ocsp', der, status: status === 0 ? 'good' : status === 1 ? 'revoked' : 'unknown', revokedAt: revokedAt?.toDate(), source: url };
+    const revokedAt =
+      status === 1 ? ((single.certStatus as asn1js.Constructed).valueBlock.value[0] as asn1js.GeneralizedTime | undefined) : undefined;
+    return {
+      kind: 'ocsp',
+      der,
+      status: status === 0 ? 'good' : status === 1 ? 'revoked' : 'unknown',
+      revokedAt: revokedAt?.toDate(),
+      source: url,
+    };
   }
 
   async function viaCrl(url: string, certificate: pkijs.Certificate, issuer: pkijs.Certificate): Promise<RevocationEvidence> {
@@ -82,10 +107,18 @@ export function createRevocationClient(options: { timeoutMs?: number } = {}): Re
     async check(certificate, issuer) {
       const failures: string[] = [];
       for (const url of authorityInfoAccess(certificate, OID.accessOcsp)) {
-        try { return await viaOcsp(url, certificate, issuer); } catch (error) { failures.push((error as Error).message); }
+        try {
+          return await viaOcsp(url, certificate, issuer);
+        } catch (error) {
+          failures.push((error as Error).message);
+        }
       }
       for (const url of crlDistributionPoints(certificate)) {
-        try { return await viaCrl(url, certificate, issuer); } catch (error) { failures.push((error as Error).message); }
+        try {
+          return await viaCrl(url, certificate, issuer);
+        } catch (error) {
+          failures.push((error as Error).message);
+        }
       }
       if (failures.length === 0) {
         throw new RevocationUnavailableError('The certificate names no OCSP responder and no CRL; its revocation status cannot be shown.');
@@ -104,13 +137,20 @@ function responseSignedForIssuer(basic: pkijs.BasicOCSPResponse, issuer: pkijs.C
   const issuerCertificate = new X509Certificate(certificateDer(issuer));
   const signedBytes = Buffer.from(basic.tbsResponseData.tbsView);
   const signature = Buffer.from(basic.signature.valueBlock.valueHexView);
-  const algorithm = basic.signatureAlgorithm.algorithmId === '1.2.840.113549.1.1.11' || basic.signatureAlgorithm.algorithmId === '1.2.840.10045.4.3.2' ? 'sha256' : undefined;
+  const algorithm =
+    basic.signatureAlgorithm.algorithmId === '1.2.840.113549.1.1.11' || basic.signatureAlgorithm.algorithmId === '1.2.840.10045.4.3.2'
+      ? 'sha256'
+      : undefined;
   if (!algorithm) return false;
   if (verify(algorithm, signedBytes, issuerCertificate.publicKey, signature)) return true;
   return (basic.certs ?? []).some((candidate) => {
     const responder = new X509Certificate(certificateDer(candidate));
-    return hasExtendedKeyUsage(candidate, OID.ocspSigning) && responder.checkIssued(issuerCertificate) && responder.verify(issuerCertificate.publicKey)
-      && verify(algorithm, signedBytes, responder.publicKey, signature);
+    return (
+      hasExtendedKeyUsage(candidate, OID.ocspSigning) &&
+      responder.checkIssued(issuerCertificate) &&
+      responder.verify(issuerCertificate.publicKey) &&
+      verify(algorithm, signedBytes, responder.publicKey, signature)
+    );
   });
 }
 

@@ -28,19 +28,27 @@ interface CredentialsRecord {
   rotations: number;
 }
 
-const credentialsSchema = new Schema<CredentialsRecord>({
-  _id: { type: String, required: true },
-  current: { keyId: String, data: String },
-  pending: { keyId: String, data: String },
-  pendingSince: Date,
-  rotatedAt: Date,
-  rotations: { type: Number, required: true },
-}, { versionKey: false, collection: 'suomifi_messages_credentials' });
+const credentialsSchema = new Schema<CredentialsRecord>(
+  {
+    _id: { type: String, required: true },
+    current: { keyId: String, data: String },
+    pending: { keyId: String, data: String },
+    pendingSince: Date,
+    rotatedAt: Date,
+    rotations: { type: Number, required: true },
+  },
+  { versionKey: false, collection: 'suomifi_messages_credentials' },
+);
 
-const CredentialsModel = mongoose.models.SuomifiMessagesCredentials as mongoose.Model<CredentialsRecord>
-  ?? mongoose.model<CredentialsRecord>('SuomifiMessagesCredentials', credentialsSchema);
+const CredentialsModel =
+  (mongoose.models.SuomifiMessagesCredentials as mongoose.Model<CredentialsRecord>) ??
+  mongoose.model<CredentialsRecord>('SuomifiMessagesCredentials', credentialsSchema);
 
-export interface CredentialsStatus { rotatedAt?: Date; rotations: number; pendingSince?: Date }
+export interface CredentialsStatus {
+  rotatedAt?: Date;
+  rotations: number;
+  pendingSince?: Date;
+}
 
 /** A new password: 32 random bytes in base64url, well over the service's minimum length. */
 export function newMessagesPassword(): string {
@@ -52,7 +60,10 @@ export class MessagesCredentials {
 
   private readonly configuredPassword: string;
 
-  constructor(private readonly codec: AesGcmPayloadCodec, account: { url: string; username: string; configuredPassword: string }) {
+  constructor(
+    private readonly codec: AesGcmPayloadCodec,
+    account: { url: string; username: string; configuredPassword: string },
+  ) {
     this.key = `suomifi-messages/${createHash('sha256').update(`${account.url}\n${account.username}`).digest('hex').slice(0, 24)}`;
     this.configuredPassword = account.configuredPassword;
   }
@@ -70,7 +81,11 @@ export class MessagesCredentials {
     const record = await CredentialsModel.findById(this.key).lean();
     if (record?.pending?.data) return;
     const pending = await sealSecret(this.codec, newMessagesPassword());
-    await CredentialsModel.updateOne({ _id: this.key }, { $set: { pending, pendingSince: new Date() }, $setOnInsert: { rotations: 0 } }, { upsert: true });
+    await CredentialsModel.updateOne(
+      { _id: this.key },
+      { $set: { pending, pendingSince: new Date() }, $setOnInsert: { rotations: 0 } },
+      { upsert: true },
+    );
   }
 
   /** The current and pending passwords, for the change call only. */
@@ -84,9 +99,14 @@ export class MessagesCredentials {
   async promotePending(): Promise<void> {
     const record = await CredentialsModel.findById(this.key).lean();
     if (!record?.pending?.data) return;
-    await CredentialsModel.updateOne({ _id: this.key }, {
-      $set: { current: record.pending, rotatedAt: new Date() }, $unset: { pending: 1, pendingSince: 1 }, $inc: { rotations: 1 },
-    });
+    await CredentialsModel.updateOne(
+      { _id: this.key },
+      {
+        $set: { current: record.pending, rotatedAt: new Date() },
+        $unset: { pending: 1, pendingSince: 1 },
+        $inc: { rotations: 1 },
+      },
+    );
   }
 
   /** The service refused the pending password (too weak, say): forget it, current stays. */
@@ -96,7 +116,11 @@ export class MessagesCredentials {
 
   async status(): Promise<CredentialsStatus> {
     const record = await CredentialsModel.findById(this.key).lean();
-    return { rotations: record?.rotations ?? 0, ...(record?.rotatedAt ? { rotatedAt: record.rotatedAt } : {}), ...(record?.pendingSince ? { pendingSince: record.pendingSince } : {}) };
+    return {
+      rotations: record?.rotations ?? 0,
+      ...(record?.rotatedAt ? { rotatedAt: record.rotatedAt } : {}),
+      ...(record?.pendingSince ? { pendingSince: record.pendingSince } : {}),
+    };
   }
 }
 

@@ -17,7 +17,9 @@ export async function ensurePasswordRotationSchedule(client: Client, config: Sin
   const { intervalMs } = config.messagesPasswordRotation;
   const handle = client.schedule.getHandle(scheduleId);
   if (intervalMs === 0) {
-    await handle.delete().catch((error: unknown) => { if (!(error instanceof ScheduleNotFoundError)) throw error; });
+    await handle.delete().catch((error: unknown) => {
+      if (!(error instanceof ScheduleNotFoundError)) throw error;
+    });
     return;
   }
   const spec = { intervals: [{ every: intervalMs }] };
@@ -25,7 +27,13 @@ export async function ensurePasswordRotationSchedule(client: Client, config: Sin
     await client.schedule.create({
       scheduleId,
       spec,
-      action: { type: 'startWorkflow', workflowType: messagesPasswordRotationWorkflow, args: [], taskQueue: config.temporal.taskQueue, workflowId: `suomifi-password-rotation/${config.temporal.taskQueue}` },
+      action: {
+        type: 'startWorkflow',
+        workflowType: messagesPasswordRotationWorkflow,
+        args: [],
+        taskQueue: config.temporal.taskQueue,
+        workflowId: `suomifi-password-rotation/${config.temporal.taskQueue}`,
+      },
       // A rotation still running when the next is due is left to finish; one missed while the cluster was down runs once, late.
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
     });

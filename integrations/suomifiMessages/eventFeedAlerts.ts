@@ -10,7 +10,11 @@ import type { EventCursor } from '../../store/letters';
 
 export const FEED_ALERT_AFTER_MS = 24 * 3600_000;
 
-export interface FeedAlert { code: 'events_feed_behind' | 'events_feed_not_read'; message: string; since: Date }
+export interface FeedAlert {
+  code: 'events_feed_behind' | 'events_feed_not_read';
+  message: string;
+  since: Date;
+}
 
 const hours = (ms: number) => Math.floor(ms / 3600_000);
 
@@ -18,10 +22,18 @@ export function eventFeedAlerts(cursor: Pick<EventCursor, 'updatedAt' | 'newestE
   if (!cursor) return [];
   const alerts: FeedAlert[] = [];
   if (now.getTime() - cursor.updatedAt.getTime() > FEED_ALERT_AFTER_MS) {
-    alerts.push({ code: 'events_feed_not_read', since: cursor.updatedAt, message: `The Suomi.fi Messages event feed has not been read for ${hours(now.getTime() - cursor.updatedAt.getTime())} hours: is the event poller running? The service keeps events for 60 days.` });
+    alerts.push({
+      code: 'events_feed_not_read',
+      since: cursor.updatedAt,
+      message: `The Suomi.fi Messages event feed has not been read for ${hours(now.getTime() - cursor.updatedAt.getTime())} hours: is the event poller running? The service keeps events for 60 days.`,
+    });
   }
   if (cursor.newestEventAt && now.getTime() - cursor.newestEventAt.getTime() > FEED_ALERT_AFTER_MS) {
-    alerts.push({ code: 'events_feed_behind', since: cursor.newestEventAt, message: `The newest Suomi.fi Messages event read is ${hours(now.getTime() - cursor.newestEventAt.getTime())} hours old. If letters were sent since, their delivery events are not arriving: check the poller and the service's credentials. Events are kept for 60 days.` });
+    alerts.push({
+      code: 'events_feed_behind',
+      since: cursor.newestEventAt,
+      message: `The newest Suomi.fi Messages event read is ${hours(now.getTime() - cursor.newestEventAt.getTime())} hours old. If letters were sent since, their delivery events are not arriving: check the poller and the service's credentials. Events are kept for 60 days.`,
+    });
   }
   return alerts;
 }

@@ -1,6 +1,13 @@
 import { type HttpAnswer, httpCall, HttpTimeoutError, httpUpload } from '../httpCall';
 import { z } from 'zod';
-import { type MessagesService, MessagesServiceError, type EventPage, MESSAGE_EVENT_TYPES, type MultichannelMessage, type SendResult } from './messagesService';
+import {
+  type MessagesService,
+  MessagesServiceError,
+  type EventPage,
+  MESSAGE_EVENT_TYPES,
+  type MultichannelMessage,
+  type SendResult,
+} from './messagesService';
 
 export interface MessagesClientOptions {
   baseUrl: string;
@@ -11,7 +18,11 @@ export interface MessagesClientOptions {
   timeoutMs: number;
 }
 
-interface ErrorBody { reason?: string; messageId?: string | number; validationErrors?: { error: string }[] }
+interface ErrorBody {
+  reason?: string;
+  messageId?: string | number;
+  validationErrors?: { error: string }[];
+}
 
 /** What each call's answer must hold; an answer without it is refused, not cast. */
 const ANSWERS = {
@@ -21,11 +32,13 @@ const ANSWERS = {
   sent: z.object({ messageId: z.union([z.string().min(1), z.number()]) }),
   conflict: z.object({ messageId: z.union([z.string(), z.number()]).optional() }),
   events: z.object({
-    events: z.array(z.object({
-      type: z.enum(MESSAGE_EVENT_TYPES),
-      eventTime: z.string().min(1),
-      metadata: z.object({ messageId: z.union([z.string(), z.number()]).transform(String), externalId: z.string() }),
-    })),
+    events: z.array(
+      z.object({
+        type: z.enum(MESSAGE_EVENT_TYPES),
+        eventTime: z.string().min(1),
+        metadata: z.object({ messageId: z.union([z.string(), z.number()]).transform(String), externalId: z.string() }),
+      }),
+    ),
     continuationToken: z.string(),
   }),
 } satisfies Record<string, z.ZodType>;
@@ -35,7 +48,10 @@ const ANSWERS = {
  * changed or broken service, not a passing fault, so it is not retried.
  */
 export class MessagesAnswerError extends MessagesServiceError {
-  constructor(what: string, readonly problems: string[]) {
+  constructor(
+    what: string,
+    readonly problems: string[],
+  ) {
     super('invalid_answer', `${what}: ${problems.join('; ')}`, false);
   }
 }
@@ -48,7 +64,11 @@ function answerOf<S extends z.ZodType>(response: HttpAnswer, schema: S, what: st
     throw new MessagesAnswerError(what, ['the answer is not JSON']);
   }
   const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new MessagesAnswerError(what, parsed.error.issues.map((i) => `${i.path.join('.') || '(answer)'}: ${i.message}`));
+  if (!parsed.success)
+    throw new MessagesAnswerError(
+      what,
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(answer)'}: ${i.message}`),
+    );
   return parsed.data;
 }
 
@@ -78,7 +98,8 @@ export class SuomifiMessagesClient implements MessagesService {
     const url = new URL(path, this.options.baseUrl);
     const { timeoutMs } = this.options;
     try {
-      if (body instanceof FormData) return await httpUpload(url, { form: body, headers: { Accept: 'application/json', ...headers }, timeoutMs });
+      if (body instanceof FormData)
+        return await httpUpload(url, { form: body, headers: { Accept: 'application/json', ...headers }, timeoutMs });
       return await httpCall(url, {
         method,
         headers: { Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
@@ -86,7 +107,8 @@ export class SuomifiMessagesClient implements MessagesService {
         timeoutMs,
       });
     } catch (error) {
-      if (error instanceof HttpTimeoutError) throw new MessagesServiceError('timeout', `no answer to ${method} ${path} within ${timeoutMs} ms`, true);
+      if (error instanceof HttpTimeoutError)
+        throw new MessagesServiceError('timeout', `no answer to ${method} ${path} within ${timeoutMs} ms`, true);
       throw new MessagesServiceError('network', `${method} ${path}: ${(error as Error).message}`, true);
     }
   }
@@ -119,7 +141,11 @@ export class SuomifiMessagesClient implements MessagesService {
   }
 
   async changePassword(currentPassword: string, newPassword: string): Promise<void> {
-    const response = await this.call('POST', '/v1/change-password', { accessToken: await this.accessToken(), currentPassword, newPassword });
+    const response = await this.call('POST', '/v1/change-password', {
+      accessToken: await this.accessToken(),
+      currentPassword,
+      newPassword,
+    });
     if (!response.ok) throw failure(response);
     this.options = { ...this.options, password: newPassword };
   }
@@ -168,7 +194,9 @@ function failure(response: HttpAnswer): MessagesServiceError {
   try {
     const body = JSON.parse(text) as ErrorBody;
     reason = [body.reason, ...(body.validationErrors ?? []).map((v) => v.error)].filter(Boolean).join('; ') || reason;
-  } catch { /* not JSON: keep the text */ }
+  } catch {
+    /* not JSON: keep the text */
+  }
   const retryable = response.status >= 500 || response.status === 429 || response.status === 401;
   return new MessagesServiceError(response.status, reason, retryable);
 }

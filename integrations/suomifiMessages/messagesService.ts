@@ -64,7 +64,10 @@ export interface MessageEvent {
   metadata: { messageId: string; externalId: string };
 }
 
-export interface EventPage { events: MessageEvent[]; continuationToken: string }
+export interface EventPage {
+  events: MessageEvent[];
+  continuationToken: string;
+}
 
 export interface MessagesService {
   changePassword(currentPassword: string, newPassword: string): Promise<void>;
@@ -83,7 +86,11 @@ export interface MessagesService {
  */
 export class MessagesServiceError extends Error {
   override readonly name = 'MessagesServiceError';
-  constructor(readonly status: number | 'timeout' | 'network' | 'invalid_answer', readonly reason: string, readonly retryable: boolean) {
+  constructor(
+    readonly status: number | 'timeout' | 'network' | 'invalid_answer',
+    readonly reason: string,
+    readonly retryable: boolean,
+  ) {
     super(`Suomi.fi Messages: ${typeof status === 'number' ? `HTTP ${status}` : status}: ${reason}`);
   }
 }

@@ -43,7 +43,12 @@ interface SentMessage {
   createdAt: string;
 }
 
-interface Counter { posts: number; accepted: boolean; conflicts: number; rejected: number }
+interface Counter {
+  posts: number;
+  accepted: boolean;
+  conflicts: number;
+  rejected: number;
+}
 
 const EVENTS_PAGE = 1000;
 
@@ -95,10 +100,21 @@ export function createMessagesSimulator(options: MessagesSimulatorOptions): Expr
 
   function schedule(message: SentMessage): void {
     const person = options.people.get(message.recipientId);
-    const steps: MessageEventType[] = message.channel === 'electronic'
-      ? ['Electronic message created', ...({ read: ['Electronic message read'], receipt: ['Receipt confirmed', 'Electronic message read'], unread: [] } as const)[person.electronicOutcome]]
-      : ['Paper mail created', 'Sent for printing and enveloping',
-        ({ delivered: 'Posti: receipt confirmed', returned: 'Posti: returned to sender', unresolved: 'Posti: unresolved' } as const)[person.paperOutcome]];
+    const steps: MessageEventType[] =
+      message.channel === 'electronic'
+        ? [
+            'Electronic message created',
+            ...({ read: ['Electronic message read'], receipt: ['Receipt confirmed', 'Electronic message read'], unread: [] } as const)[
+              person.electronicOutcome
+            ],
+          ]
+        : [
+            'Paper mail created',
+            'Sent for printing and enveloping',
+            ({ delivered: 'Posti: receipt confirmed', returned: 'Posti: returned to sender', unresolved: 'Posti: unresolved' } as const)[
+              person.paperOutcome
+            ],
+          ];
     const now = Date.now();
     steps.forEach((type, index) => {
       pending.push({
@@ -145,7 +161,10 @@ export function createMessagesSimulator(options: MessagesSimulatorOptions): Expr
 
   app.post('/v1/mailboxes/active', express.json({ limit: '2mb' }), authenticated, async (req, res) => {
     const ids = ((req.body?.endUsers ?? []) as { id: string }[]).map((u) => u.id);
-    if (ids.length > 10_000) { res.status(400).json({ reason: 'At most 10000 end users a request' }); return; }
+    if (ids.length > 10_000) {
+      res.status(400).json({ reason: 'At most 10000 end users a request' });
+      return;
+    }
     if (await injected(fault('mailboxes', ids), res)) return;
     res.json({ endUsersWithActiveMailbox: ids.filter((id) => options.people.get(id).mailbox).map((id) => ({ id })) });
   });
@@ -153,9 +172,18 @@ export function createMessagesSimulator(options: MessagesSimulatorOptions): Expr
   app.post('/v2/attachments', express.raw({ type: 'multipart/form-data', limit: '12mb' }), authenticated, async (req, res) => {
     if (await injected(fault('attachments'), res)) return;
     const file = multipartFile(req);
-    if (!file) { res.status(400).json({ reason: 'Send the file as multipart form field "file"' }); return; }
-    if (file.length > 10 * 1024 * 1024) { res.status(400).json({ reason: 'The file is larger than 10 MB' }); return; }
-    if (!file.subarray(0, 1024).includes('%PDF-')) { res.status(400).json({ reason: 'The file is not a PDF' }); return; }
+    if (!file) {
+      res.status(400).json({ reason: 'Send the file as multipart form field "file"' });
+      return;
+    }
+    if (file.length > 10 * 1024 * 1024) {
+      res.status(400).json({ reason: 'The file is larger than 10 MB' });
+      return;
+    }
+    if (!file.subarray(0, 1024).includes('%PDF-')) {
+      res.status(400).json({ reason: 'The file is not a PDF' });
+      return;
+    }
     const attachmentId = randomUUID();
     attachments.set(attachmentId, { size: file.length, sha256: createHash('sha256').update(file).digest('hex') });
     res.json({ attachmentId });
@@ -169,7 +197,7 @@ export function createMessagesSimulator(options: MessagesSimulatorOptions): Expr
     counters.set(externalId, counter);
     counter.posts += 1;
     const rule = fault('messages', [recipientId]);
-    if (rule?.kind !== 'drop_response' && await injected(rule, res)) return;
+    if (rule?.kind !== 'drop_response' && (await injected(rule, res))) return;
 
     const problems = validateMessage(message, attachments);
     if (problems.length) {
@@ -190,7 +218,9 @@ export function createMessagesSimulator(options: MessagesSimulatorOptions): Expr
       return;
     }
     const sent: SentMessage = {
-      messageId: String(nextMessageId++), externalId, recipientId,
+      messageId: String(nextMessageId++),
+      externalId,
+      recipientId,
       channel: person.mailbox ? 'electronic' : 'paper',
       paperAddressGiven: Boolean(message.paperMail?.recipient?.address?.streetAddress),
       createdAt: new Date().toISOString(),
@@ -198,7 +228,10 @@ export function createMessagesSimulator(options: MessagesSimulatorOptions): Expr
     messages.set(externalId, sent);
     counter.accepted = true;
     schedule(sent);
-    if (rule?.kind === 'drop_response') { res.socket?.destroy(); return; }
+    if (rule?.kind === 'drop_response') {
+      res.socket?.destroy();
+      return;
+    }
     res.json({ messageId: sent.messageId });
   });
 
@@ -207,7 +240,10 @@ export function createMessagesSimulator(options: MessagesSimulatorOptions): Expr
     releaseDueEvents();
     const token = typeof req.query.continuationToken === 'string' ? req.query.continuationToken : undefined;
     const from = token ? Number(Buffer.from(token, 'base64url').toString()) : 0;
-    if (!Number.isInteger(from) || from < 0 || from > log.length) { res.status(400).json({ reason: 'Invalid continuationToken' }); return; }
+    if (!Number.isInteger(from) || from < 0 || from > log.length) {
+      res.status(400).json({ reason: 'Invalid continuationToken' });
+      return;
+    }
     const events = log.slice(from, from + EVENTS_PAGE);
     res.json({ events, continuationToken: Buffer.from(String(from + events.length)).toString('base64url') });
   });
@@ -225,7 +261,10 @@ export function createMessagesSimulator(options: MessagesSimulatorOptions): Expr
     res.status(201).json({ faults: faults.length });
   });
 
-  app.delete('/sim/faults', (_req, res) => { faults.length = 0; res.status(204).end(); });
+  app.delete('/sim/faults', (_req, res) => {
+    faults.length = 0;
+    res.status(204).end();
+  });
 
   app.post('/sim/settings', express.json(), (req, res) => {
     if (typeof req.body?.eventStepMs === 'number') eventStepMs = req.body.eventStepMs;
@@ -234,10 +273,17 @@ export function createMessagesSimulator(options: MessagesSimulatorOptions): Expr
 
   app.get('/sim/counters', (req, res) => {
     const prefix = typeof req.query.prefix === 'string' ? req.query.prefix : '';
-    let posts = 0; let accepted = 0; let conflicts = 0; let rejected = 0; let distinct = 0;
+    let posts = 0;
+    let accepted = 0;
+    let conflicts = 0;
+    let rejected = 0;
+    let distinct = 0;
     for (const [externalId, counter] of counters) {
       if (!externalId.startsWith(prefix)) continue;
-      distinct += 1; posts += counter.posts; conflicts += counter.conflicts; rejected += counter.rejected;
+      distinct += 1;
+      posts += counter.posts;
+      conflicts += counter.conflicts;
+      rejected += counter.rejected;
       if (counter.accepted) accepted += 1;
     }
     res.json({ posts, distinctExternalIds: distinct, accepted, conflicts, rejected, attachments: attachments.size });
@@ -245,7 +291,10 @@ export function createMessagesSimulator(options: MessagesSimulatorOptions): Expr
 
   app.get('/sim/messages/:externalId', (req, res) => {
     const message = messages.get(req.params.externalId);
-    if (!message) { res.status(404).json({ reason: 'No such message' }); return; }
+    if (!message) {
+      res.status(404).json({ reason: 'No such message' });
+      return;
+    }
     res.json({ ...message, posts: counters.get(message.externalId)?.posts ?? 0 });
   });
 
@@ -264,14 +313,17 @@ function validateMessage(message: MultichannelMessage, attachments: Map<string, 
     if (!electronic.title || electronic.title.length > 256) problems.push('electronic.title: required, at most 256 characters');
     if (!electronic.body) problems.push('electronic.body: required');
     if (!['Text', 'Markdown'].includes(electronic.bodyFormat)) problems.push('electronic.bodyFormat: Text or Markdown');
-    for (const file of electronic.files ?? []) if (!attachments.has(file.attachmentId)) problems.push(`electronic.files: unknown attachment ${file.attachmentId}`);
+    for (const file of electronic.files ?? [])
+      if (!attachments.has(file.attachmentId)) problems.push(`electronic.files: unknown attachment ${file.attachmentId}`);
   }
   const paper = message.paperMail;
   if (paper) {
     if (paper.files?.length !== 1) problems.push('paperMail.files: exactly one PDF');
-    for (const file of paper.files ?? []) if (!attachments.has(file.attachmentId)) problems.push(`paperMail.files: unknown attachment ${file.attachmentId}`);
+    for (const file of paper.files ?? [])
+      if (!attachments.has(file.attachmentId)) problems.push(`paperMail.files: unknown attachment ${file.attachmentId}`);
     const address = paper.recipient?.address;
-    if (!address?.name || !address.streetAddress || !address.zipCode || !address.city) problems.push('paperMail.recipient.address: name, streetAddress, zipCode and city are required');
+    if (!address?.name || !address.streetAddress || !address.zipCode || !address.city)
+      problems.push('paperMail.recipient.address: name, streetAddress, zipCode and city are required');
   }
   return problems;
 }

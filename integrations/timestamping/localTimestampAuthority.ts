@@ -75,17 +75,30 @@ export function createTimestampAuthority(keys: TimestampAuthorityKeys) {
         type: 0,
         attributes: [
           cmsAttribute(OID.contentType, new asn1js.ObjectIdentifier({ value: OID.tstInfo })),
-          cmsAttribute(OID.messageDigest, new asn1js.OctetString({ valueHex: toArrayBuffer(createHash('sha256').update(content).digest()) })),
+          cmsAttribute(
+            OID.messageDigest,
+            new asn1js.OctetString({ valueHex: toArrayBuffer(createHash('sha256').update(content).digest()) }),
+          ),
           // SigningCertificateV2 { certs SEQUENCE OF ESSCertIDv2 { certHash } } with the default SHA-256 (RFC 5816).
-          cmsAttribute(OID.signingCertificateV2, new asn1js.Sequence({
-            value: [new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [new asn1js.OctetString({ valueHex: toArrayBuffer(certificateHash) })] })] })],
-          })),
+          cmsAttribute(
+            OID.signingCertificateV2,
+            new asn1js.Sequence({
+              value: [
+                new asn1js.Sequence({
+                  value: [new asn1js.Sequence({ value: [new asn1js.OctetString({ valueHex: toArrayBuffer(certificateHash) })] })],
+                }),
+              ],
+            }),
+          ),
         ],
       }),
     });
     const signedData = new pkijs.SignedData({
       version: 3,
-      encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID.tstInfo, eContent: new asn1js.OctetString({ valueHex: toArrayBuffer(content) }) }),
+      encapContentInfo: new pkijs.EncapsulatedContentInfo({
+        eContentType: OID.tstInfo,
+        eContent: new asn1js.OctetString({ valueHex: toArrayBuffer(content) }),
+      }),
       signerInfos: [signerInfo],
       ...(request.certReq ? { certificates: [certificate] } : {}),
     });
@@ -97,7 +110,9 @@ export function createTimestampAuthority(keys: TimestampAuthorityKeys) {
     signerInfo.signature = new asn1js.OctetString({ valueHex: toArrayBuffer(cryptoSign('sha256', signedAttributes, keys.privateKey)) });
     signedData.digestAlgorithms = [new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 })];
     const token = new pkijs.ContentInfo({ contentType: OID.signedData, content: signedData.toSchema(true) });
-    return Buffer.from(new pkijs.TimeStampResp({ status: new pkijs.PKIStatusInfo({ status: 0 }), timeStampToken: token }).toSchema().toBER());
+    return Buffer.from(
+      new pkijs.TimeStampResp({ status: new pkijs.PKIStatusInfo({ status: 0 }), timeStampToken: token }).toSchema().toBER(),
+    );
   }
 
   return { respond };

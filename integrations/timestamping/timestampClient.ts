@@ -92,9 +92,12 @@ export function createTimestampClient(options: TimestampClientOptions): Timestam
     }
     if (!response.timeStampToken) throw refuse('the answer holds no token.');
     const token = Buffer.from(response.timeStampToken.toSchema().toBER());
-    const tstInfo = await readTimestampToken(token, anchors).catch((error: Error) => { throw refuse(error.message); });
+    const tstInfo = await readTimestampToken(token, anchors).catch((error: Error) => {
+      throw refuse(error.message);
+    });
     if (!tstInfo.nonce || !tstInfo.nonce.equals(nonce)) throw refuse('the nonce does not match ours (a replayed or misrouted answer).');
-    if (tstInfo.imprintAlgorithm !== OID.sha256 || !tstInfo.imprint.equals(sha256)) throw refuse('the token stamps another message imprint than ours.');
+    if (tstInfo.imprintAlgorithm !== OID.sha256 || !tstInfo.imprint.equals(sha256))
+      throw refuse('the token stamps another message imprint than ours.');
     const skew = Math.abs(tstInfo.genTime.getTime() - Date.now());
     if (skew > (options.maxClockSkewMs ?? 10 * 60 * 1000)) throw refuse(`the token's time is ${Math.round(skew / 1000)} s from ours.`);
     if (tstInfo.problem) throw refuse(tstInfo.problem);
@@ -120,4 +123,3 @@ export function createTimestampClient(options: TimestampClientOptions): Timestam
     },
   };
 }
-

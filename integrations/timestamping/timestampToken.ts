@@ -1,5 +1,13 @@
 import * as pkijs from 'pkijs';
-import { chainProblem, cmsCertificates, hasExtendedKeyUsage, OID, parseDer, signerCertificate, signerInfoProblem } from '../../signing/pkix';
+import {
+  chainProblem,
+  cmsCertificates,
+  hasExtendedKeyUsage,
+  OID,
+  parseDer,
+  signerCertificate,
+  signerInfoProblem,
+} from '../../signing/pkix';
 import { createHash } from 'node:crypto';
 
 /** What a TimeStampToken says, and the first reason (if any) not to believe it. */
@@ -19,7 +27,8 @@ export interface TimestampTokenContents {
 export function timestampImprint(token: Buffer): Buffer {
   const contentInfo = new pkijs.ContentInfo({ schema: parseDer(token, 'The timestamp token').value });
   const signedData = new pkijs.SignedData({ schema: contentInfo.content });
-  if (signedData.encapContentInfo.eContentType !== OID.tstInfo || !signedData.encapContentInfo.eContent) throw new Error('The timestamp token does not hold a TSTInfo.');
+  if (signedData.encapContentInfo.eContentType !== OID.tstInfo || !signedData.encapContentInfo.eContent)
+    throw new Error('The timestamp token does not hold a TSTInfo.');
   const tstInfo = new pkijs.TSTInfo({ schema: parseDer(Buffer.from(signedData.encapContentInfo.eContent.getValue()), 'TSTInfo').value });
   return Buffer.from(tstInfo.messageImprint.hashedMessage.valueBlock.valueHexView);
 }
@@ -29,7 +38,8 @@ export async function readTimestampToken(token: Buffer, anchors: pkijs.Certifica
   const contentInfo = new pkijs.ContentInfo({ schema: parseDer(token, 'The timestamp token').value });
   if (contentInfo.contentType !== OID.signedData) throw new Error('The timestamp token is not CMS SignedData.');
   const signedData = new pkijs.SignedData({ schema: contentInfo.content });
-  if (signedData.encapContentInfo.eContentType !== OID.tstInfo || !signedData.encapContentInfo.eContent) throw new Error('The timestamp token does not hold a TSTInfo.');
+  if (signedData.encapContentInfo.eContentType !== OID.tstInfo || !signedData.encapContentInfo.eContent)
+    throw new Error('The timestamp token does not hold a TSTInfo.');
   const content = Buffer.from(signedData.encapContentInfo.eContent.getValue());
   const tstInfo = new pkijs.TSTInfo({ schema: parseDer(content, 'TSTInfo').value });
   const certificates = cmsCertificates(signedData);
@@ -45,9 +55,11 @@ export async function readTimestampToken(token: Buffer, anchors: pkijs.Certifica
     certificates,
   };
   if (!signerInfo || !signer) return { ...contents, problem: 'the token does not carry the TSA certificate.' };
-  if (!hasExtendedKeyUsage(signer, OID.timeStamping)) return { ...contents, problem: 'the signing certificate is not a time-stamping certificate.' };
-  const problem = signerInfoProblem(signerInfo, signer, createHash('sha256').update(content).digest())
-    ?? await cachedChainProblem(signer, certificates, anchors, tstInfo.genTime);
+  if (!hasExtendedKeyUsage(signer, OID.timeStamping))
+    return { ...contents, problem: 'the signing certificate is not a time-stamping certificate.' };
+  const problem =
+    signerInfoProblem(signerInfo, signer, createHash('sha256').update(content).digest()) ??
+    (await cachedChainProblem(signer, certificates, anchors, tstInfo.genTime));
   return problem ? { ...contents, problem } : contents;
 }
 
@@ -58,12 +70,19 @@ export async function readTimestampToken(token: Buffer, anchors: pkijs.Certifica
  */
 const chainsFound = new WeakMap<pkijs.Certificate[], Set<string>>();
 
-async function cachedChainProblem(signer: pkijs.Certificate, certificates: pkijs.Certificate[], anchors: pkijs.Certificate[], at: Date): Promise<string | undefined> {
+async function cachedChainProblem(
+  signer: pkijs.Certificate,
+  certificates: pkijs.Certificate[],
+  anchors: pkijs.Certificate[],
+  at: Date,
+): Promise<string | undefined> {
   let known = chainsFound.get(anchors);
   if (!known) chainsFound.set(anchors, (known = new Set()));
   const key = Buffer.from(signer.signatureValue.valueBlock.valueHexView).toString('base64');
   if (known.has(key)) {
-    return signer.notBefore.value <= at && at <= signer.notAfter.value ? undefined : `the TSA certificate is not valid at ${at.toISOString()}.`;
+    return signer.notBefore.value <= at && at <= signer.notAfter.value
+      ? undefined
+      : `the TSA certificate is not valid at ${at.toISOString()}.`;
   }
   const problem = await chainProblem(signer, certificates, anchors, at);
   if (!problem) known.add(key);

@@ -6,7 +6,12 @@ import { DispatcherLease } from '../../store/webhookDispatcherLease';
 import { WebhookOutbox } from '../../store/webhookOutbox';
 import { type WebhookSubscription } from '../../store/webhookSubscriptions';
 import { webhooksTaskQueue } from '../../workflows/taskQueues';
-import { webhookDeliveryWorkflow, type WebhookDeliveryInput, type WebhookDeliveryRequest, webhookEventSignal } from '../../workflows/webhookDelivery';
+import {
+  webhookDeliveryWorkflow,
+  type WebhookDeliveryInput,
+  type WebhookDeliveryRequest,
+  webhookEventSignal,
+} from '../../workflows/webhookDelivery';
 import { webhookMessageId, type WebhookEvent } from './webhookPayload';
 
 /**
@@ -36,16 +41,28 @@ export function deliveryWorkflowId(subscriptionId: string, processId: string): s
 }
 
 /** Gives a delivery to its subscription and process's delivery workflow, starting the workflow when it is not running. */
-export async function handOverDelivery(temporal: Client, config: SinettiConfig, lane: { subscriptionId: string; processId: string }, request: WebhookDeliveryRequest): Promise<void> {
+export async function handOverDelivery(
+  temporal: Client,
+  config: SinettiConfig,
+  lane: { subscriptionId: string; processId: string },
+  request: WebhookDeliveryRequest,
+): Promise<void> {
   const input: WebhookDeliveryInput = { ...lane, retry: config.webhooks.retry, requestTimeoutMs: config.webhooks.requestTimeoutMs };
   await temporal.workflow.signalWithStart(webhookDeliveryWorkflow, {
-    workflowId: deliveryWorkflowId(lane.subscriptionId, lane.processId), taskQueue: webhooksTaskQueue(config.temporal.taskQueue),
-    args: [input], signal: webhookEventSignal, signalArgs: [request],
+    workflowId: deliveryWorkflowId(lane.subscriptionId, lane.processId),
+    taskQueue: webhooksTaskQueue(config.temporal.taskQueue),
+    args: [input],
+    signal: webhookEventSignal,
+    signalArgs: [request],
   });
 }
 
 /** One round: hands over up to a batch of the oldest events; returns how many events it took from the outbox. */
-export async function dispatchWebhookEvents(deps: WebhookDispatcherDeps, outbox = new WebhookOutbox(), deliveries = new WebhookDeliveries()): Promise<number> {
+export async function dispatchWebhookEvents(
+  deps: WebhookDispatcherDeps,
+  outbox = new WebhookOutbox(),
+  deliveries = new WebhookDeliveries(),
+): Promise<number> {
   const events = await outbox.oldest(BATCH);
   if (!events.length) return 0;
   const subscriptions = await deps.subscriptions.active();
@@ -60,16 +77,31 @@ export async function dispatchWebhookEvents(deps: WebhookDispatcherDeps, outbox 
   }
   // Every delivery of the round recorded in one write, then handed over, a lane's events one after another.
   const all = [...lanes.values()];
-  await deliveries.openMany(all.flatMap((lane) => lane.events.map((event) => ({ subscriptionId: lane.subscription.subscriptionId, event }))));
-  const handOver = async ({ subscription: { subscriptionId }, events: laneEvents }: { subscription: WebhookSubscription; events: WebhookEvent[] }) => {
+  await deliveries.openMany(
+    all.flatMap((lane) => lane.events.map((event) => ({ subscriptionId: lane.subscription.subscriptionId, event }))),
+  );
+  const handOver = async ({
+    subscription: { subscriptionId },
+    events: laneEvents,
+  }: {
+    subscription: WebhookSubscription;
+    events: WebhookEvent[];
+  }) => {
     for (const event of laneEvents) {
-      await handOverDelivery(deps.temporal, deps.config, { subscriptionId, processId: event.processId }, { deliveryId: webhookMessageId(subscriptionId, event.eventId) });
+      await handOverDelivery(
+        deps.temporal,
+        deps.config,
+        { subscriptionId, processId: event.processId },
+        { deliveryId: webhookMessageId(subscriptionId, event.eventId) },
+      );
     }
   };
   let nextLane = 0;
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_PROCESSES, all.length) }, async () => {
-    while (nextLane < all.length) await handOver(all[nextLane++]);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(PARALLEL_PROCESSES, all.length) }, async () => {
+      while (nextLane < all.length) await handOver(all[nextLane++]);
+    }),
+  );
   await outbox.remove(events.map((event) => event.eventId));
   return events.length;
 }
@@ -80,14 +112,27 @@ export function startWebhookDispatcher(deps: WebhookDispatcherDeps): { stop(): P
   const lease = new DispatcherLease(`webhook-dispatcher/${deps.config.temporal.taskQueue}`, Math.max(15_000, pollMs * 10));
   let stopped = false;
   let wake: (() => void) | undefined;
-  const pause = (ms: number) => new Promise<void>((resolve) => { const timer = setTimeout(resolve, ms); wake = () => { clearTimeout(timer); resolve(); }; });
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   const running = (async () => {
     while (!stopped) {
       try {
-        if (!(await lease.hold())) { await pause(pollMs * 8); continue; }
+        if (!(await lease.hold())) {
+          await pause(pollMs * 8);
+          continue;
+        }
         if ((await dispatchWebhookEvents(deps)) === 0) await pause(pollMs);
       } catch (error) {
-        logger.warn({ err: { name: (error as Error)?.name, message: (error as Error)?.message } }, 'webhook dispatch round failed; trying again');
+        logger.warn(
+          { err: { name: (error as Error)?.name, message: (error as Error)?.message } },
+          'webhook dispatch round failed; trying again',
+        );
         await pause(Math.max(pollMs, 1_000));
       }
     }

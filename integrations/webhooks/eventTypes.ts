@@ -17,39 +17,84 @@ export interface WebhookEventType {
 export type WebhookProcessType = 'employmentContract' | 'minutesReview' | 'application' | 'officialLetter' | 'document';
 
 export const WEBHOOK_EVENT_TYPES = {
-  'contract.created': { processType: 'employmentContract', description: 'HR created an employment contract; the document is being prepared.' },
-  'contract.sent': { processType: 'employmentContract', description: 'A signer was invited to sign (data.participantId). Sequential contracts send one of these per signer, in order.' },
+  'contract.created': {
+    processType: 'employmentContract',
+    description: 'HR created an employment contract; the document is being prepared.',
+  },
+  'contract.sent': {
+    processType: 'employmentContract',
+    description: 'A signer was invited to sign (data.participantId). Sequential contracts send one of these per signer, in order.',
+  },
   'contract.viewed': { processType: 'employmentContract', description: 'A signer opened the signing page (data.participantId).' },
-  'contract.signer_signed': { processType: 'employmentContract', description: 'A signer signed (data.participantId); data.documentSha256 is the signed version.' },
+  'contract.signer_signed': {
+    processType: 'employmentContract',
+    description: 'A signer signed (data.participantId); data.documentSha256 is the signed version.',
+  },
   'contract.declined': { processType: 'employmentContract', description: 'A signer declined; the contract ends unsigned.' },
   'contract.expired': { processType: 'employmentContract', description: 'The signing deadline passed before everyone signed.' },
   'contract.cancelled': { processType: 'employmentContract', description: 'HR or an admin cancelled the contract.' },
-  'contract.completed': { processType: 'employmentContract', description: 'Everyone signed; the sealed contract is delivered and archived (data.documentSha256).' },
+  'contract.completed': {
+    processType: 'employmentContract',
+    description: 'Everyone signed; the sealed contract is delivered and archived (data.documentSha256).',
+  },
   'minutes.in_review': { processType: 'minutesReview', description: 'A round of checking opened on a version of the minutes.' },
   'minutes.correction_requested': { processType: 'minutesReview', description: 'A checker asked for corrections (data.participantId).' },
   'minutes.approved': { processType: 'minutesReview', description: 'Every checker approved the version; signing begins.' },
-  'minutes.signed': { processType: 'minutesReview', description: 'The chair and the checkers signed and the minutes are sealed (data.documentSha256).' },
-  'minutes.published': { processType: 'minutesReview', description: 'The checked minutes are public online; the rectification period runs.' },
+  'minutes.signed': {
+    processType: 'minutesReview',
+    description: 'The chair and the checkers signed and the minutes are sealed (data.documentSha256).',
+  },
+  'minutes.published': {
+    processType: 'minutesReview',
+    description: 'The checked minutes are public online; the rectification period runs.',
+  },
   'minutes.final': { processType: 'minutesReview', description: 'The rectification period ended; the minutes are final.' },
   'minutes.signing_declined': { processType: 'minutesReview', description: 'A signer declined to sign (data.participantId).' },
   'minutes.cancelled': { processType: 'minutesReview', description: 'The review was cancelled.' },
   'minutes.expired': { processType: 'minutesReview', description: 'The review ran out of time.' },
   'application.received': { processType: 'application', description: 'An applicant submitted an application.' },
   'application.registered': { processType: 'application', description: 'The registry gave the case its number.' },
-  'application.supplementation_requested': { processType: 'application', description: 'The handler asked the applicant for more information.' },
+  'application.supplementation_requested': {
+    processType: 'application',
+    description: 'The handler asked the applicant for more information.',
+  },
   'application.decision_signed': { processType: 'application', description: 'The decision was signed (data.documentSha256).' },
-  'application.notified': { processType: 'application', description: 'The decision was sent to the applicant; the rectification period runs from the deemed notification.' },
-  'application.rectification_requested': { processType: 'application', description: 'The applicant asked for rectification of the decision.' },
-  'application.rectification_decision_signed': { processType: 'application', description: 'The decision on the rectification request was signed.' },
-  'application.final': { processType: 'application', description: 'The decision became final (no rectification request in time, or it was resolved).' },
+  'application.notified': {
+    processType: 'application',
+    description: 'The decision was sent to the applicant; the rectification period runs from the deemed notification.',
+  },
+  'application.rectification_requested': {
+    processType: 'application',
+    description: 'The applicant asked for rectification of the decision.',
+  },
+  'application.rectification_decision_signed': {
+    processType: 'application',
+    description: 'The decision on the rectification request was signed.',
+  },
+  'application.final': {
+    processType: 'application',
+    description: 'The decision became final (no rectification request in time, or it was resolved).',
+  },
   'application.paid': { processType: 'application', description: 'The payment was ordered from the finance system.' },
   'letter.accepted': { processType: 'officialLetter', description: 'Suomi.fi Messages accepted the letter (electronic or paper).' },
-  'letter.delivered_electronically': { processType: 'officialLetter', description: 'The recipient read the electronic letter or confirmed its receipt.' },
+  'letter.delivered_electronically': {
+    processType: 'officialLetter',
+    description: 'The recipient read the electronic letter or confirmed its receipt.',
+  },
   'letter.delivered_by_post': { processType: 'officialLetter', description: 'Posti confirmed the paper letter delivered.' },
-  'letter.returned': { processType: 'officialLetter', description: 'Posti returned the paper letter to the sender; it is on the registry\'s work list.' },
-  'letter.unresolved': { processType: 'officialLetter', description: 'Posti could not deliver the paper letter; it is on the registry\'s work list.' },
-  'letter.not_sent': { processType: 'officialLetter', description: 'The letter could not be sent (no channel, or refused by the service).' },
-  'document.sealed': { processType: 'document', description: 'A document was sealed with the organisation\'s seal.' },
+  'letter.returned': {
+    processType: 'officialLetter',
+    description: "Posti returned the paper letter to the sender; it is on the registry's work list.",
+  },
+  'letter.unresolved': {
+    processType: 'officialLetter',
+    description: "Posti could not deliver the paper letter; it is on the registry's work list.",
+  },
+  'letter.not_sent': {
+    processType: 'officialLetter',
+    description: 'The letter could not be sent (no channel, or refused by the service).',
+  },
+  'document.sealed': { processType: 'document', description: "A document was sealed with the organisation's seal." },
 } as const satisfies Record<string, WebhookEventType>;
 
 export type WebhookEventTypeName = keyof typeof WEBHOOK_EVENT_TYPES;
@@ -132,7 +177,7 @@ export const AUDIT_ACTION_DECISIONS: Record<string, Decision> = {
   'letter.delivered': 'letter.delivered_by_post',
   'letter.returned_to_sender': 'letter.returned',
   'letter.unresolved': 'letter.unresolved',
-  'letter.unconfirmed': { internal: 'no final event came within the tracking time; shown on the registry\'s list' },
+  'letter.unconfirmed': { internal: "no final event came within the tracking time; shown on the registry's list" },
   'letter.no_channel': 'letter.not_sent',
   'letter.rejected': 'letter.not_sent',
   'letter.failed': 'letter.not_sent',

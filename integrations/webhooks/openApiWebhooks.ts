@@ -8,9 +8,16 @@ import { WEBHOOK_EVENT_TYPES } from './eventTypes';
  */
 
 const SIGNATURE_HEADERS = [
-  { name: 'webhook-id', description: 'The message id: the same on every retry and redelivery of this event to this subscription. Deduplicate by it.' },
+  {
+    name: 'webhook-id',
+    description: 'The message id: the same on every retry and redelivery of this event to this subscription. Deduplicate by it.',
+  },
   { name: 'webhook-timestamp', description: 'Unix seconds when this attempt was sent; refuse messages more than 5 minutes off.' },
-  { name: 'webhook-signature', description: '"v1,<base64 HMAC-SHA256 of \'{webhook-id}.{webhook-timestamp}.{body}\'>" with the subscription\'s secret (whsec_…), space-separated when several.' },
+  {
+    name: 'webhook-signature',
+    description:
+      "\"v1,<base64 HMAC-SHA256 of '{webhook-id}.{webhook-timestamp}.{body}'>\" with the subscription's secret (whsec_…), space-separated when several.",
+  },
 ].map(({ name, description }) => ({ name, in: 'header', required: true, description, schema: { type: 'string' } }));
 
 const EVENT_DATA_SCHEMA = {
@@ -24,7 +31,12 @@ const EVENT_DATA_SCHEMA = {
     processType: { type: 'string', enum: [...new Set(Object.values(WEBHOOK_EVENT_TYPES).map((t) => t.processType))] },
     participantId: { type: 'string', description: 'The signer or checker the event is about, as the API names them.' },
     documentSha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-    links: { type: 'object', required: ['process'], additionalProperties: false, properties: { process: { type: 'string', format: 'uri' } } },
+    links: {
+      type: 'object',
+      required: ['process'],
+      additionalProperties: false,
+      properties: { process: { type: 'string', format: 'uri' } },
+    },
   },
 };
 
@@ -50,7 +62,10 @@ export function webhooksOpenApi(): { webhooks: Record<string, unknown>; schemas:
         parameters: SIGNATURE_HEADERS,
         requestBody: { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${schemaName}` } } } },
         responses: {
-          '2XX': { description: 'Received. Anything else, or no answer within the timeout, is retried with exponential backoff for at least 72 hours, then dead-lettered.' },
+          '2XX': {
+            description:
+              'Received. Anything else, or no answer within the timeout, is retried with exponential backoff for at least 72 hours, then dead-lettered.',
+          },
         },
       },
     };

@@ -43,9 +43,13 @@ const PARTICIPANT_ID = /^[A-Za-z0-9_-]{1,100}$/;
 /** The audit event as a webhook event of the given type: of the actor and details, only a participant's id is kept. */
 export function webhookEventOf(event: AuditEvent, type: WebhookEventTypeName): WebhookEvent {
   const named = event.details?.participantId;
-  const participantId = PARTICIPANT_ACTOR.exec(event.actor)?.[1] ?? (typeof named === 'string' && PARTICIPANT_ID.test(named) ? named : undefined);
+  const participantId =
+    PARTICIPANT_ACTOR.exec(event.actor)?.[1] ?? (typeof named === 'string' && PARTICIPANT_ID.test(named) ? named : undefined);
   return {
-    eventId: event.eventId, type, processId: event.processId, at: new Date(event.at),
+    eventId: event.eventId,
+    type,
+    processId: event.processId,
+    at: new Date(event.at),
     ...(participantId ? { participantId } : {}),
     ...(event.documentSha256 ? { documentSha256: event.documentSha256 } : {}),
   };

@@ -9,9 +9,21 @@ import { httpCall, HttpTimeoutError } from '../httpCall';
  * package. The answer is reported, never thrown: the caller decides.
  */
 
-export interface WebhookAttempt { delivered: boolean; statusCode?: number; error?: string; latencyMs: number }
+export interface WebhookAttempt {
+  delivered: boolean;
+  statusCode?: number;
+  error?: string;
+  latencyMs: number;
+}
 
-export async function sendWebhook(input: { url: string; secret: string; webhookId: string; body: string; timeoutMs: number; now?: Date }): Promise<WebhookAttempt> {
+export async function sendWebhook(input: {
+  url: string;
+  secret: string;
+  webhookId: string;
+  body: string;
+  timeoutMs: number;
+  now?: Date;
+}): Promise<WebhookAttempt> {
   const now = input.now ?? new Date();
   const headers = {
     'Content-Type': 'application/json',

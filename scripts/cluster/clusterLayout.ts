@@ -35,14 +35,19 @@ export interface ClusterLayout {
   logDir: string;
 }
 
-export function clusterLayout(env: NodeJS.ProcessEnv = process.env, defaultDir = path.resolve(__dirname, '..', '..', 'data', 'cluster')): ClusterLayout {
+export function clusterLayout(
+  env: NodeJS.ProcessEnv = process.env,
+  defaultDir = path.resolve(__dirname, '..', '..', 'data', 'cluster'),
+): ClusterLayout {
   const e = environment.parse(env);
   const dir = path.resolve(e.SINETTI_CLUSTER_DIR ?? defaultDir);
   const p = e.CLUSTER_TEMPORAL_PORT;
   // frontend 7633, history 7634, matching 7635, worker 7639: Temporal's own spacing, moved up by 400;
   // membership ports likewise, 1000 below.
   const offsets: Record<TemporalService, number> = { frontend: 0, history: 1, matching: 2, worker: 6 };
-  const ports = Object.fromEntries(TEMPORAL_SERVICES.map((service) => [service, { grpc: p + offsets[service], membership: p - 1000 + offsets[service] }])) as ClusterLayout['temporal']['ports'];
+  const ports = Object.fromEntries(
+    TEMPORAL_SERVICES.map((service) => [service, { grpc: p + offsets[service], membership: p - 1000 + offsets[service] }]),
+  ) as ClusterLayout['temporal']['ports'];
   return {
     dir,
     postgres: {

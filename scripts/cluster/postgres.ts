@@ -18,12 +18,19 @@ export function postgresBinDir(): string {
   const fromEnv = process.env.POSTGRES_BIN_DIR;
   if (fromEnv) return fromEnv;
   const debian = '/usr/lib/postgresql';
-  const versions = fs.existsSync(debian) ? fs.readdirSync(debian).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+  const versions = fs.existsSync(debian)
+    ? fs
+        .readdirSync(debian)
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
   for (const version of versions) {
     const bin = path.join(debian, version, 'bin');
     if (fs.existsSync(path.join(bin, 'initdb'))) return bin;
   }
-  throw new Error('PostgreSQL (12 or newer) is needed for the cluster mode: install it (Debian: apt-get install postgresql) or set POSTGRES_BIN_DIR');
+  throw new Error(
+    'PostgreSQL (12 or newer) is needed for the cluster mode: install it (Debian: apt-get install postgresql) or set POSTGRES_BIN_DIR',
+  );
 }
 
 const runningAsRoot = () => process.getuid?.() === 0;
@@ -47,9 +54,27 @@ function initialise(layout: ClusterLayout, bin: string): void {
   const passwordCopy = path.join(dataDir, '..', 'postgres-initdb-password');
   fs.writeFileSync(passwordCopy, postgresPassword(layout), { mode: 0o600 });
   if (runningAsRoot()) execFileSync('chown', [`${UNPRIVILEGED_USER}:`, dataDir, passwordCopy]);
-  const initdb = [path.join(bin, 'initdb'), '-D', dataDir, '-U', user, `--pwfile=${passwordCopy}`, '--auth-host=scram-sha-256', '--auth-local=scram-sha-256', '-E', 'UTF8', '--no-locale'];
+  const initdb = [
+    path.join(bin, 'initdb'),
+    '-D',
+    dataDir,
+    '-U',
+    user,
+    `--pwfile=${passwordCopy}`,
+    '--auth-host=scram-sha-256',
+    '--auth-local=scram-sha-256',
+    '-E',
+    'UTF8',
+    '--no-locale',
+  ];
   try {
-    execFileSync(runningAsRoot() ? 'setpriv' : initdb[0], runningAsRoot() ? [`--reuid=${UNPRIVILEGED_USER}`, `--regid=${UNPRIVILEGED_USER}`, '--init-groups', '--', ...initdb] : initdb.slice(1), { stdio: 'pipe' });
+    execFileSync(
+      runningAsRoot() ? 'setpriv' : initdb[0],
+      runningAsRoot()
+        ? [`--reuid=${UNPRIVILEGED_USER}`, `--regid=${UNPRIVILEGED_USER}`, '--init-groups', '--', ...initdb]
+        : initdb.slice(1),
+      { stdio: 'pipe' },
+    );
   } catch (error) {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
     throw new Error(`initdb failed in ${dataDir}: ${stderr || String(error)}`, { cause: error });
@@ -64,10 +89,25 @@ export async function startPostgres(layout: ClusterLayout): Promise<void> {
   const bin = postgresBinDir();
   initialise(layout, bin);
   // No unix socket: the default socket directory belongs to the system's own PostgreSQL.
-  launchRecorded('postgres', path.join(bin, 'postgres'), [
-    '-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=',
-    '-c', 'max_connections=200', '-c', 'synchronous_commit=on',
-  ], { pidDir: layout.pidDir, logFile, runAs: runningAsRoot() ? UNPRIVILEGED_USER : undefined });
+  launchRecorded(
+    'postgres',
+    path.join(bin, 'postgres'),
+    [
+      '-D',
+      dataDir,
+      '-p',
+      String(port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
+      '-c',
+      'synchronous_commit=on',
+    ],
+    { pidDir: layout.pidDir, logFile, runAs: runningAsRoot() ? UNPRIVILEGED_USER : undefined },
+  );
   await waitForPort(port, 'PostgreSQL', 60_000);
 }
 

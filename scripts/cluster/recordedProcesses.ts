@@ -21,9 +21,10 @@ export function launchRecorded(name: string, command: string, args: string[], op
   fs.mkdirSync(options.pidDir, { recursive: true });
   fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
   const log = fs.openSync(options.logFile, 'a');
-  const [file, argv] = options.runAs && process.getuid?.() === 0
-    ? ['setpriv', [`--reuid=${options.runAs}`, `--regid=${options.runAs}`, '--init-groups', '--', command, ...args]]
-    : [command, args];
+  const [file, argv] =
+    options.runAs && process.getuid?.() === 0
+      ? ['setpriv', [`--reuid=${options.runAs}`, `--regid=${options.runAs}`, '--init-groups', '--', command, ...args]]
+      : [command, args];
   const child = spawn(file, argv, { stdio: ['ignore', log, log], detached: true, env: options.env ?? process.env });
   fs.closeSync(log);
   fs.writeFileSync(pidFile(options.pidDir, name), String(child.pid));
@@ -66,7 +67,13 @@ export function runningPid(pidDir: string, name: string): number | undefined {
 export async function stopRecorded(pidDir: string, name: string, signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): Promise<void> {
   const pid = runningPid(pidDir, name);
   if (pid === undefined) return;
-  const signalGroup = (s: NodeJS.Signals) => { try { process.kill(-pid, s); } catch { /* already gone */ } };
+  const signalGroup = (s: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, s);
+    } catch {
+      /* already gone */
+    }
+  };
   signalGroup(signal);
   const until = Date.now() + graceMs;
   while (isAlive(pid)) {

@@ -44,7 +44,11 @@ const APPLICATION_PROCESSES = ['api', 'worker-processes-1', 'worker-processes-2'
  * deployment version and unchanged code the same one.
  */
 async function bundleWorkflows(dir: string): Promise<{ bundlePath: string; buildId: string }> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: new DefaultLogger('WARN'),
+  });
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   fs.writeFileSync(bundlePath, code);
   return { bundlePath, buildId: process.env.SINETTI_BUILD_ID ?? `wf-${createHash('sha256').update(code).digest('hex').slice(0, 12)}` };
@@ -74,11 +78,19 @@ async function main(): Promise<void> {
   const version = { deploymentName: env.SINETTI_DEPLOYMENT_NAME!, buildId };
 
   const workerEnv = (name: string, role: 'processes' | 'bulk', metricsPort: number): NodeJS.ProcessEnv => ({
-    ...env, SINETTI_SERVICE: name, SINETTI_WORKER_ROLE: role, SINETTI_BUILD_ID: buildId,
-    WORKFLOW_BUNDLE_PATH: bundlePath, WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
+    ...env,
+    SINETTI_SERVICE: name,
+    SINETTI_WORKER_ROLE: role,
+    SINETTI_BUILD_ID: buildId,
+    WORKFLOW_BUNDLE_PATH: bundlePath,
+    WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
   });
   const launch = (name: string, flags: string[], entry: string, childEnv: NodeJS.ProcessEnv) =>
-    launchRecorded(name, TSX, [...flags, path.join(ROOT, entry)], { pidDir: layout.pidDir, logFile: path.join(layout.logDir, `${name}.log`), env: childEnv });
+    launchRecorded(name, TSX, [...flags, path.join(ROOT, entry)], {
+      pidDir: layout.pidDir,
+      logFile: path.join(layout.logDir, `${name}.log`),
+      env: childEnv,
+    });
   launch('worker-processes-1', WORKER_NODE_FLAGS, 'worker/main.ts', workerEnv('worker-processes-1', 'processes', 9564));
   launch('worker-processes-2', WORKER_NODE_FLAGS, 'worker/main.ts', workerEnv('worker-processes-2', 'processes', 9565));
   launch('worker-bulk', BULK_WORKER_NODE_FLAGS, 'worker/main.ts', workerEnv('worker-bulk', 'bulk', 9566));
@@ -108,20 +120,24 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop());
 
   const admin = config.staffTokens.find((t) => t.role === 'admin');
-  console.log([
-    '',
-    `Sinetti cluster is running (started in ${((Date.now() - began) / 1000).toFixed(0)} s):`,
-    `  API              ${config.publicUrl}  (health: ${config.publicUrl}/health)`,
-    `  Temporal Web UI  ${uiUrl}`,
-    `  Temporal gRPC    ${layout.temporal.frontendAddress}  (frontend; history, matching and worker services beside it)`,
-    `  PostgreSQL       127.0.0.1:${layout.postgres.port}  (user ${layout.postgres.user}, password in ${layout.postgres.passwordFile})`,
-    `  Workers          2 × processes, 1 × bulk, deployment ${version.deploymentName}, build ${version.buildId} (current)`,
-    config.mongodb.embedded ? `  Store (FerretDB) ${config.mongodb.uri}` : '  Store            MONGODB_URI',
-    config.smtp.embedded ? `  Mail inbox       http://127.0.0.1:${config.smtp.webPort}` : '  SMTP             SMTP_URL',
-    process.env.SINETTI_STAFF_TOKENS ? '' : `  Development staff tokens: dev-<role>-token, e.g. Authorization: Bearer ${admin?.token}`,
-    '',
-    'Press Ctrl-C to stop.',
-  ].filter(Boolean).join('\n'));
+  console.log(
+    [
+      '',
+      `Sinetti cluster is running (started in ${((Date.now() - began) / 1000).toFixed(0)} s):`,
+      `  API              ${config.publicUrl}  (health: ${config.publicUrl}/health)`,
+      `  Temporal Web UI  ${uiUrl}`,
+      `  Temporal gRPC    ${layout.temporal.frontendAddress}  (frontend; history, matching and worker services beside it)`,
+      `  PostgreSQL       127.0.0.1:${layout.postgres.port}  (user ${layout.postgres.user}, password in ${layout.postgres.passwordFile})`,
+      `  Workers          2 × processes, 1 × bulk, deployment ${version.deploymentName}, build ${version.buildId} (current)`,
+      config.mongodb.embedded ? `  Store (FerretDB) ${config.mongodb.uri}` : '  Store            MONGODB_URI',
+      config.smtp.embedded ? `  Mail inbox       http://127.0.0.1:${config.smtp.webPort}` : '  SMTP             SMTP_URL',
+      process.env.SINETTI_STAFF_TOKENS ? '' : `  Development staff tokens: dev-<role>-token, e.g. Authorization: Bearer ${admin?.token}`,
+      '',
+      'Press Ctrl-C to stop.',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  );
 }
 
 main().catch(async (error) => {

@@ -1,7 +1,14 @@
 import { registerSearchAttributes } from '../embeddedStack';
 import { type ClusterLayout, TEMPORAL_SERVICES } from './clusterLayout';
 import { startPostgres, stopPostgres } from './postgres';
-import { ensureNamespace, setUpSchemas, startTemporalService, stopTemporalService, waitForTemporalService, writeServerConfig } from './temporalServer';
+import {
+  ensureNamespace,
+  setUpSchemas,
+  startTemporalService,
+  stopTemporalService,
+  waitForTemporalService,
+  writeServerConfig,
+} from './temporalServer';
 import { stopRecorded } from './recordedProcesses';
 
 /**
@@ -11,7 +18,10 @@ import { stopRecorded } from './recordedProcesses';
  */
 export async function startTemporalCluster(layout: ClusterLayout, log: (line: string) => void = () => {}): Promise<void> {
   let started = Date.now();
-  const step = (what: string) => { log(`  ${what} (${((Date.now() - started) / 1000).toFixed(1)} s)`); started = Date.now(); };
+  const step = (what: string) => {
+    log(`  ${what} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    started = Date.now();
+  };
   await startPostgres(layout);
   step(`PostgreSQL on 127.0.0.1:${layout.postgres.port}`);
   setUpSchemas(layout);

@@ -26,8 +26,11 @@ export function setUpSchemas(layout: ClusterLayout): void {
   const result = spawnSync('bash', [path.join(__dirname, 'setup-temporal-schema.sh')], {
     encoding: 'utf8',
     env: {
-      ...process.env, SQL_TOOL: locateTool('temporal-sql-tool'),
-      SQL_HOST: '127.0.0.1', SQL_PORT: String(layout.postgres.port), SQL_USER: layout.postgres.user,
+      ...process.env,
+      SQL_TOOL: locateTool('temporal-sql-tool'),
+      SQL_HOST: '127.0.0.1',
+      SQL_PORT: String(layout.postgres.port),
+      SQL_USER: layout.postgres.user,
       // The password through the environment, not the command line that `ps` shows.
       SQL_PASSWORD: postgresPassword(layout),
     },
@@ -40,16 +43,30 @@ export function writeServerConfig(layout: ClusterLayout): void {
   const { postgres, temporal } = layout;
   const datastore = (databaseName: string, maxConns: number) => ({
     sql: {
-      pluginName: 'postgres12', databaseName, connectAddr: `127.0.0.1:${postgres.port}`, connectProtocol: 'tcp',
-      user: postgres.user, password: postgresPassword(layout), maxConns, maxIdleConns: maxConns, maxConnLifetime: '1h',
+      pluginName: 'postgres12',
+      databaseName,
+      connectAddr: `127.0.0.1:${postgres.port}`,
+      connectProtocol: 'tcp',
+      user: postgres.user,
+      password: postgresPassword(layout),
+      maxConns,
+      maxIdleConns: maxConns,
+      maxConnLifetime: '1h',
     },
   });
-  const services = Object.fromEntries(TEMPORAL_SERVICES.map((service) => [service, {
-    rpc: {
-      grpcPort: temporal.ports[service].grpc, membershipPort: temporal.ports[service].membership, bindOnIP: '127.0.0.1',
-      ...(service === 'frontend' ? { httpPort: temporal.frontendHttpPort } : {}),
-    },
-  }]));
+  const services = Object.fromEntries(
+    TEMPORAL_SERVICES.map((service) => [
+      service,
+      {
+        rpc: {
+          grpcPort: temporal.ports[service].grpc,
+          membershipPort: temporal.ports[service].membership,
+          bindOnIP: '127.0.0.1',
+          ...(service === 'frontend' ? { httpPort: temporal.frontendHttpPort } : {}),
+        },
+      },
+    ]),
+  );
   const config = {
     log: { stdout: true, level: 'warn' },
     persistence: {
@@ -66,7 +83,9 @@ export function writeServerConfig(layout: ClusterLayout): void {
       failoverVersionIncrement: 10,
       masterClusterName: 'active',
       currentClusterName: 'active',
-      clusterInformation: { active: { enabled: true, initialFailoverVersion: 1, rpcName: 'frontend', rpcAddress: temporal.frontendAddress } },
+      clusterInformation: {
+        active: { enabled: true, initialFailoverVersion: 1, rpcName: 'frontend', rpcAddress: temporal.frontendAddress },
+      },
     },
     dcRedirectionPolicy: { policy: 'noop' },
     dynamicConfigClient: { filepath: DYNAMIC_CONFIG_FILE, pollInterval: '10s' },
@@ -78,9 +97,23 @@ export function writeServerConfig(layout: ClusterLayout): void {
 
 export function startTemporalService(layout: ClusterLayout, service: TemporalService): void {
   if (runningPid(layout.pidDir, service) !== undefined) return;
-  launchRecorded(service, locateTool('temporal-server'), [
-    '--root', path.dirname(layout.temporal.configDir), '--config', 'config', '--env', 'development', '--allow-no-auth', 'start', '--service', service,
-  ], { pidDir: layout.pidDir, logFile: path.join(layout.logDir, `temporal-${service}.log`) });
+  launchRecorded(
+    service,
+    locateTool('temporal-server'),
+    [
+      '--root',
+      path.dirname(layout.temporal.configDir),
+      '--config',
+      'config',
+      '--env',
+      'development',
+      '--allow-no-auth',
+      'start',
+      '--service',
+      service,
+    ],
+    { pidDir: layout.pidDir, logFile: path.join(layout.logDir, `temporal-${service}.log`) },
+  );
 }
 
 export async function waitForTemporalService(layout: ClusterLayout, service: TemporalService, timeoutMs = 120_000): Promise<void> {
@@ -89,7 +122,11 @@ export async function waitForTemporalService(layout: ClusterLayout, service: Tem
   await waitForPort(service === 'frontend' ? grpc : membership, `Temporal ${service}`, timeoutMs);
 }
 
-export async function stopTemporalService(layout: ClusterLayout, service: TemporalService, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+export async function stopTemporalService(
+  layout: ClusterLayout,
+  service: TemporalService,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<void> {
   await stopRecorded(layout.pidDir, service, signal);
 }
 
@@ -110,7 +147,10 @@ export async function ensureNamespace(layout: ClusterLayout, retentionDays = 30)
         if (Date.now() > until) throw error;
       }
       try {
-        await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(`${retentionDays} days`) });
+        await connection.workflowService.registerNamespace({
+          namespace,
+          workflowExecutionRetentionPeriod: msToTs(`${retentionDays} days`),
+        });
       } catch (error) {
         if (!/already exists|AlreadyExists/i.test(String(error))) throw error;
       }

@@ -19,15 +19,31 @@ async function main(): Promise<number> {
   const layout = clusterLayout(env);
   const timings: string[] = [];
   let began = Date.now();
-  const took = (what: string) => { timings.push(`${what}: ${((Date.now() - began) / 1000).toFixed(1)} s`); began = Date.now(); };
+  const took = (what: string) => {
+    timings.push(`${what}: ${((Date.now() - began) / 1000).toFixed(1)} s`);
+    began = Date.now();
+  };
 
   console.log(`test:cluster: starting a Temporal cluster in ${layout.dir}`);
   await startTemporalCluster(layout, (line) => console.log(line));
   took('cluster start');
   // Asynchronously, so this process keeps reaping the cluster's processes that a fault test kills.
-  const jest = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--runInBand', '--forceExit', '--config', path.join(ROOT, 'jest.cluster.config.js'), ...process.argv.slice(2)], {
-    cwd: ROOT, stdio: 'inherit', env: { ...env, TEMPORAL_ADDRESS: layout.temporal.frontendAddress },
-  });
+  const jest = spawn(
+    process.execPath,
+    [
+      path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'),
+      '--runInBand',
+      '--forceExit',
+      '--config',
+      path.join(ROOT, 'jest.cluster.config.js'),
+      ...process.argv.slice(2),
+    ],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...env, TEMPORAL_ADDRESS: layout.temporal.frontendAddress },
+    },
+  );
   const status = await new Promise<number | null>((resolve) => jest.once('exit', resolve));
   took('cluster subset');
   if (process.env.SINETTI_KEEP_TEST_STACK !== '1') {
@@ -38,7 +54,10 @@ async function main(): Promise<number> {
   return status ?? 1;
 }
 
-main().then((code) => process.exit(code), (error) => {
-  console.error(`test:cluster could not run: ${error instanceof Error ? error.stack : error}`);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(`test:cluster could not run: ${error instanceof Error ? error.stack : error}`);
+    process.exit(1);
+  },
+);

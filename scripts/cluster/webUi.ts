@@ -27,9 +27,15 @@ export async function startWebUi(layout: ClusterLayout, options: { codecEndpoint
     };
     fs.mkdirSync(layout.ui.configDir, { recursive: true });
     fs.writeFileSync(path.join(layout.ui.configDir, 'development.yaml'), JSON.stringify(config, null, 2));
-    launchRecorded('web-ui', locateTool('temporal-ui-server'), ['--root', path.dirname(layout.ui.configDir), '--config', 'config', '--env', 'development', 'start'], {
-      pidDir: layout.pidDir, logFile: path.join(layout.logDir, 'web-ui.log'),
-    });
+    launchRecorded(
+      'web-ui',
+      locateTool('temporal-ui-server'),
+      ['--root', path.dirname(layout.ui.configDir), '--config', 'config', '--env', 'development', 'start'],
+      {
+        pidDir: layout.pidDir,
+        logFile: path.join(layout.logDir, 'web-ui.log'),
+      },
+    );
   }
   await waitForPort(layout.ui.port, 'Temporal Web UI', 60_000);
   return url;

@@ -25,17 +25,45 @@ async function untilAccepted(what: string, call: () => Promise<unknown>, timeout
   }
 }
 
-export async function setCurrentVersion(connection: Connection, namespace: string, version: WorkerDeploymentVersion, timeoutMs = 60_000): Promise<void> {
-  await untilAccepted(`making ${version.deploymentName}.${version.buildId} current`, () => connection.workflowService.setWorkerDeploymentCurrentVersion({
-    namespace, deploymentName: version.deploymentName, buildId: version.buildId, identity: IDENTITY,
-  }), timeoutMs);
+export async function setCurrentVersion(
+  connection: Connection,
+  namespace: string,
+  version: WorkerDeploymentVersion,
+  timeoutMs = 60_000,
+): Promise<void> {
+  await untilAccepted(
+    `making ${version.deploymentName}.${version.buildId} current`,
+    () =>
+      connection.workflowService.setWorkerDeploymentCurrentVersion({
+        namespace,
+        deploymentName: version.deploymentName,
+        buildId: version.buildId,
+        identity: IDENTITY,
+      }),
+    timeoutMs,
+  );
 }
 
 /** Sends `percentage` of new processes (and of auto-upgrading ones' next steps) to `version`; 0 with no build id stops a ramp. */
-export async function setRampingVersion(connection: Connection, namespace: string, version: WorkerDeploymentVersion, percentage: number, timeoutMs = 60_000): Promise<void> {
-  await untilAccepted(`ramping ${version.deploymentName}.${version.buildId} to ${percentage} %`, () => connection.workflowService.setWorkerDeploymentRampingVersion({
-    namespace, deploymentName: version.deploymentName, buildId: version.buildId, percentage, identity: IDENTITY,
-  }), timeoutMs);
+export async function setRampingVersion(
+  connection: Connection,
+  namespace: string,
+  version: WorkerDeploymentVersion,
+  percentage: number,
+  timeoutMs = 60_000,
+): Promise<void> {
+  await untilAccepted(
+    `ramping ${version.deploymentName}.${version.buildId} to ${percentage} %`,
+    () =>
+      connection.workflowService.setWorkerDeploymentRampingVersion({
+        namespace,
+        deploymentName: version.deploymentName,
+        buildId: version.buildId,
+        percentage,
+        identity: IDENTITY,
+      }),
+    timeoutMs,
+  );
 }
 
 export interface DeploymentState {
@@ -46,7 +74,11 @@ export interface DeploymentState {
   versions: { buildId: string; status: string; drainage?: string }[];
 }
 
-export async function describeDeployment(connection: Connection, namespace: string, deploymentName: string): Promise<DeploymentState | undefined> {
+export async function describeDeployment(
+  connection: Connection,
+  namespace: string,
+  deploymentName: string,
+): Promise<DeploymentState | undefined> {
   try {
     const { workerDeploymentInfo: info } = await connection.workflowService.describeWorkerDeployment({ namespace, deploymentName });
     const routing = info?.routingConfig;
@@ -57,7 +89,10 @@ export async function describeDeployment(connection: Connection, namespace: stri
       versions: (info?.versionSummaries ?? []).map((summary) => ({
         buildId: summary.deploymentVersion?.buildId ?? '',
         status: enumName(temporal.api.enums.v1.WorkerDeploymentVersionStatus, summary.status, 'WORKER_DEPLOYMENT_VERSION_STATUS_'),
-        drainage: summary.drainageInfo?.status != null ? enumName(temporal.api.enums.v1.VersionDrainageStatus, summary.drainageInfo.status, 'VERSION_DRAINAGE_STATUS_') : undefined,
+        drainage:
+          summary.drainageInfo?.status != null
+            ? enumName(temporal.api.enums.v1.VersionDrainageStatus, summary.drainageInfo.status, 'VERSION_DRAINAGE_STATUS_')
+            : undefined,
       })),
     };
   } catch (error) {
@@ -68,5 +103,5 @@ export async function describeDeployment(connection: Connection, namespace: stri
 
 /** "DRAINING" for WORKER_DEPLOYMENT_VERSION_STATUS_DRAINING. */
 function enumName(values: Record<number, string>, value: number | null | undefined, prefix: string): string {
-  return (value != null ? values[value] ?? String(value) : 'UNSPECIFIED').replace(prefix, '');
+  return (value != null ? (values[value] ?? String(value)) : 'UNSPECIFIED').replace(prefix, '');
 }

@@ -61,7 +61,9 @@ interface ValidationData {
 
 function nameText(name: pkijs.RelativeDistinguishedNames): string {
   const short: Record<string, string> = { '2.5.4.3': 'CN', '2.5.4.10': 'O', '2.5.4.6': 'C', '2.5.4.11': 'OU', '2.5.4.5': 'serialNumber' };
-  return name.typesAndValues.map((attribute) => `${short[attribute.type] ?? attribute.type}=${String(attribute.value.valueBlock.value)}`).join(', ');
+  return name.typesAndValues
+    .map((attribute) => `${short[attribute.type] ?? attribute.type}=${String(attribute.value.valueBlock.value)}`)
+    .join(', ');
 }
 
 function summary(certificate: pkijs.Certificate, trusted: boolean): CertificateSummary {
@@ -102,17 +104,34 @@ function readValidationData(pdf: Buffer): ValidationData {
   if (!dssReference) return empty;
   const dssNumber = parseReference(dssReference).objectNumber;
   const dss = readDictionary(pdf, dssNumber);
-  const streams = (key: string) => [...(new RegExp(`/${key}\\s*\\[([^\\]]*)\\]`).exec(dss)?.[1] ?? '').matchAll(/(\d+)\s+\d+\s+R/g)]
-    .map(([, number]) => readStream(pdf, Number(number)))
-    .filter((bytes): bytes is Buffer => Boolean(bytes));
+  const streams = (key: string) =>
+    [...(new RegExp(`/${key}\\s*\\[([^\\]]*)\\]`).exec(dss)?.[1] ?? '').matchAll(/(\d+)\s+\d+\s+R/g)]
+      .map(([, number]) => readStream(pdf, Number(number)))
+      .filter((bytes): bytes is Buffer => Boolean(bytes));
   const ocsp = streams('OCSPs').flatMap((der) => {
     try {
       const response = new pkijs.OCSPResponse({ schema: parseDer(der, 'OCSP').value });
-      return response.responseBytes ? [new pkijs.BasicOCSPResponse({ schema: parseDer(response.responseBytes.response.valueBlock.valueHexView, 'OCSP').value })] : [];
-    } catch { return []; }
+      return response.responseBytes
+        ? [new pkijs.BasicOCSPResponse({ schema: parseDer(response.responseBytes.response.valueBlock.valueHexView, 'OCSP').value })]
+        : [];
+    } catch {
+      return [];
+    }
   });
-  const crls = streams('CRLs').flatMap((der) => { try { return [new pkijs.CertificateRevocationList({ schema: parseDer(der, 'CRL').value })]; } catch { return []; } });
-  const certificates = streams('Certs').flatMap((der) => { try { return [new pkijs.Certificate({ schema: parseDer(der, 'Certificate').value })]; } catch { return []; } });
+  const crls = streams('CRLs').flatMap((der) => {
+    try {
+      return [new pkijs.CertificateRevocationList({ schema: parseDer(der, 'CRL').value })];
+    } catch {
+      return [];
+    }
+  });
+  const certificates = streams('Certs').flatMap((der) => {
+    try {
+      return [new pkijs.Certificate({ schema: parseDer(der, 'Certificate').value })];
+    } catch {
+      return [];
+    }
+  });
   const dssOffset = findObjectOffset(pdf, tail, dssNumber);
   const revisionEnd = dssOffset === undefined ? undefined : pdf.indexOf('%%EOF', dssOffset, 'latin1');
   return { certificates, ocsp, crls, addedBy: revisionEnd === undefined || revisionEnd < 0 ? undefined : revisionEnd };
@@ -122,11 +141,16 @@ function readValidationData(pdf: Buffer): ValidationData {
 function laterChanges(pdf: Buffer, signedUpTo: number): SignatureValidation['covers']['laterChanges'] {
   if (signedUpTo >= pdf.length) return 'none';
   const appended = pdf.toString('latin1', signedUpTo);
-  const objects = appended.split(/^\d{1,10}[ \t]+\d{1,5}[ \t]+obj\b/m).slice(1).map((body) => body.split('endobj')[0]);
+  const objects = appended
+    .split(/^\d{1,10}[ \t]+\d{1,5}[ \t]+obj\b/m)
+    .slice(1)
+    .map((body) => body.split('endobj')[0]);
   const allowed = (body: string) =>
-    /\/Type\s*\/(Sig|DocTimeStamp|DSS|Catalog)\b/.test(body) || /\/FT\s*\/Sig\b/.test(body) || /\/Fields\s*\[/.test(body)
-    || /\/Subtype\s*\/Form\b/.test(body) // a signature's visible stamp
-    || /^\s*<<\s*\/Length\s+\d+\s*>>\s*stream/.test(body); // a certificate, OCSP response or CRL of the DSS
+    /\/Type\s*\/(Sig|DocTimeStamp|DSS|Catalog)\b/.test(body) ||
+    /\/FT\s*\/Sig\b/.test(body) ||
+    /\/Fields\s*\[/.test(body) ||
+    /\/Subtype\s*\/Form\b/.test(body) || // a signature's visible stamp
+    /^\s*<<\s*\/Length\s+\d+\s*>>\s*stream/.test(body); // a certificate, OCSP response or CRL of the DSS
   return objects.every(allowed) ? 'validation-data-and-timestamps' : 'other';
 }
 
@@ -139,21 +163,38 @@ function claimedTime(pdf: Buffer, signature: PdfSignature): string | undefined {
   return new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}${offset}`).toISOString();
 }
 
-function revocationOf(certificate: pkijs.Certificate, issuer: pkijs.Certificate | undefined, data: ValidationData): Promise<SignatureValidation['revocation']> {
+function revocationOf(
+  certificate: pkijs.Certificate,
+  issuer: pkijs.Certificate | undefined,
+  data: ValidationData,
+): Promise<SignatureValidation['revocation']> {
   return (async () => {
     if (issuer) {
       for (const response of data.ocsp) {
-        const { isForCertificate, status } = await response.getCertificateStatus(certificate, issuer).catch(() => ({ isForCertificate: false, status: 2 }));
+        const { isForCertificate, status } = await response
+          .getCertificateStatus(certificate, issuer)
+          .catch(() => ({ isForCertificate: false, status: 2 }));
         if (!isForCertificate) continue;
-        const single = response.tbsResponseData.responses.find((candidate) => candidate.certID.serialNumber.isEqual(certificate.serialNumber));
-        const revokedAt = status === 1 ? ((single?.certStatus as { valueBlock?: { value?: { toDate?: () => Date }[] } })?.valueBlock?.value?.[0]?.toDate?.()) : undefined;
-        return { status: status === 0 ? 'good' : status === 1 ? 'revoked' : 'unknown', revokedAt: revokedAt?.toISOString(), source: 'dss-ocsp' };
+        const single = response.tbsResponseData.responses.find((candidate) =>
+          candidate.certID.serialNumber.isEqual(certificate.serialNumber),
+        );
+        const revokedAt =
+          status === 1
+            ? (single?.certStatus as { valueBlock?: { value?: { toDate?: () => Date }[] } })?.valueBlock?.value?.[0]?.toDate?.()
+            : undefined;
+        return {
+          status: status === 0 ? 'good' : status === 1 ? 'revoked' : 'unknown',
+          revokedAt: revokedAt?.toISOString(),
+          source: 'dss-ocsp',
+        };
       }
     }
     for (const crl of data.crls) {
       if (!crl.issuer.isEqual(certificate.issuer)) continue;
       const entry = crl.revokedCertificates?.find((revoked) => revoked.userCertificate.isEqual(certificate.serialNumber));
-      return entry ? { status: 'revoked', revokedAt: entry.revocationDate.value.toISOString(), source: 'dss-crl' } : { status: 'good', source: 'dss-crl' };
+      return entry
+        ? { status: 'revoked', revokedAt: entry.revocationDate.value.toISOString(), source: 'dss-crl' }
+        : { status: 'good', source: 'dss-crl' };
     }
     return { status: 'not-in-document' };
   })();
@@ -167,15 +208,24 @@ export async function validatePdf(pdf: Buffer, options: { trustAnchors: Buffer[]
   const data = readValidationData(pdf);
 
   // Document timestamps first: they are proof of existence for everything they cover.
-  const documentTimestamps = await Promise.all(signatures.map(async (signature) => {
-    if (!signature.isDocumentTimestamp) return undefined;
-    const [, a, b, c] = signature.byteRange;
-    const digest = createHash('sha256').update(pdf.subarray(0, a)).update(pdf.subarray(b, b + c)).digest();
-    const token = await readTimestampToken(signature.der, anchors).catch((error: Error): Partial<TimestampTokenContents> & { problem: string } => ({ problem: error.message }));
-    const intact = token.imprint?.equals(digest) ?? false;
-    return { signature, token, intact, coversUpTo: b + c };
-  }));
-  const validDocumentTimestamps = documentTimestamps.filter((entry): entry is NonNullable<typeof entry> => Boolean(entry && entry.intact && !entry.token.problem));
+  const documentTimestamps = await Promise.all(
+    signatures.map(async (signature) => {
+      if (!signature.isDocumentTimestamp) return undefined;
+      const [, a, b, c] = signature.byteRange;
+      const digest = createHash('sha256')
+        .update(pdf.subarray(0, a))
+        .update(pdf.subarray(b, b + c))
+        .digest();
+      const token = await readTimestampToken(signature.der, anchors).catch(
+        (error: Error): Partial<TimestampTokenContents> & { problem: string } => ({ problem: error.message }),
+      );
+      const intact = token.imprint?.equals(digest) ?? false;
+      return { signature, token, intact, coversUpTo: b + c };
+    }),
+  );
+  const validDocumentTimestamps = documentTimestamps.filter((entry): entry is NonNullable<typeof entry> =>
+    Boolean(entry && entry.intact && !entry.token.problem),
+  );
   // The archive chain holds at `at` if the newest document timestamp's TSA certificate is still valid then.
   const newest = validDocumentTimestamps[validDocumentTimestamps.length - 1];
   const archiveHoldsAt = newest?.token.signer ? newest.token.signer.notAfter.value >= at : false;
@@ -193,11 +243,27 @@ export async function validatePdf(pdf: Buffer, options: { trustAnchors: Buffer[]
       if (entry.token.problem) reasons.push(`The timestamp cannot be trusted: ${entry.token.problem}`);
       const signer = entry.token.signer;
       results.push({
-        index, kind: 'document-timestamp', covers,
+        index,
+        kind: 'document-timestamp',
+        covers,
         signer: signer && summary(signer, !entry.token.problem),
         timestampedTime: entry.token.genTime?.toISOString(),
-        revocation: signer ? await revocationOf(signer, (entry.token.certificates ?? []).concat(data.certificates, anchors).find((candidate) => candidate.subject.isEqual(signer.issuer)), data) : { status: 'not-in-document' },
-        indication: reasons.length ? (entry.intact ? 'indeterminate' : 'invalid') : signer && signer.notAfter.value < at && !(newest && newest.signature !== signature) ? 'indeterminate' : 'valid',
+        revocation: signer
+          ? await revocationOf(
+              signer,
+              (entry.token.certificates ?? [])
+                .concat(data.certificates, anchors)
+                .find((candidate) => candidate.subject.isEqual(signer.issuer)),
+              data,
+            )
+          : { status: 'not-in-document' },
+        indication: reasons.length
+          ? entry.intact
+            ? 'indeterminate'
+            : 'invalid'
+          : signer && signer.notAfter.value < at && !(newest && newest.signature !== signature)
+            ? 'indeterminate'
+            : 'valid',
         reasons,
       });
       continue;
@@ -209,10 +275,21 @@ export async function validatePdf(pdf: Buffer, options: { trustAnchors: Buffer[]
     const signerInfo = signedData.signerInfos[0];
     const certificate = signerCertificate(signerInfo, certificates);
     if (!certificate) {
-      results.push({ index, kind: 'signature', covers, revocation: { status: 'not-in-document' }, indication: 'indeterminate', reasons: ['The signature does not carry its signer\'s certificate.'], claimedTime: claimedTime(pdf, signature) });
+      results.push({
+        index,
+        kind: 'signature',
+        covers,
+        revocation: { status: 'not-in-document' },
+        indication: 'indeterminate',
+        reasons: ["The signature does not carry its signer's certificate."],
+        claimedTime: claimedTime(pdf, signature),
+      });
       continue;
     }
-    const digest = createHash('sha256').update(pdf.subarray(0, a)).update(pdf.subarray(b, b + c)).digest();
+    const digest = createHash('sha256')
+      .update(pdf.subarray(0, a))
+      .update(pdf.subarray(b, b + c))
+      .digest();
     const integrityProblem = signerInfoProblem(signerInfo, certificate, digest);
     if (integrityProblem) reasons.push(`Integrity: ${integrityProblem}`);
 
@@ -220,7 +297,9 @@ export async function validatePdf(pdf: Buffer, options: { trustAnchors: Buffer[]
     const tokenAttribute = signerInfo.unsignedAttrs?.attributes.find((attribute) => attribute.type === OID.signatureTimeStampToken);
     let timestampedTime: Date | undefined;
     if (tokenAttribute) {
-      const token = await readTimestampToken(Buffer.from(tokenAttribute.values[0]!.toBER()), anchors).catch((error: Error): Partial<TimestampTokenContents> & { problem: string } => ({ problem: error.message }));
+      const token = await readTimestampToken(Buffer.from(tokenAttribute.values[0]!.toBER()), anchors).catch(
+        (error: Error): Partial<TimestampTokenContents> & { problem: string } => ({ problem: error.message }),
+      );
       const imprint = createHash('sha256').update(Buffer.from(signerInfo.signature.valueBlock.valueHexView)).digest();
       if (token.problem) reasons.push(`The signature timestamp cannot be trusted: ${token.problem}`);
       else if (!token.imprint?.equals(imprint)) reasons.push('The signature timestamp belongs to another signature.');
@@ -234,23 +313,42 @@ export async function validatePdf(pdf: Buffer, options: { trustAnchors: Buffer[]
     const judgedAt = proofOfExistence && (archiveHoldsAt || (!newest && timestampedTime)) ? proofOfExistence : at;
     const untrusted = await chainProblem(certificate, pool, anchors, judgedAt);
     if (untrusted) {
-      reasons.push(judgedAt === at && certificate.notAfter.value < at
-        ? `The signer's certificate expired on ${certificate.notAfter.value.toISOString().slice(0, 10)} and nothing in the document proves the signature existed before that.`
-        : `Signer: ${untrusted}`);
+      reasons.push(
+        judgedAt === at && certificate.notAfter.value < at
+          ? `The signer's certificate expired on ${certificate.notAfter.value.toISOString().slice(0, 10)} and nothing in the document proves the signature existed before that.`
+          : `Signer: ${untrusted}`,
+      );
     }
     const revocation = await revocationOf(certificate, issuer, data);
     if (revocation.status === 'revoked' && (!revocation.revokedAt || new Date(revocation.revokedAt) <= judgedAt)) {
-      reasons.push(`The signer's certificate was revoked on ${revocation.revokedAt ?? 'an unknown date'}, before the time the signature is proven to exist.`);
+      reasons.push(
+        `The signer's certificate was revoked on ${revocation.revokedAt ?? 'an unknown date'}, before the time the signature is proven to exist.`,
+      );
     }
 
     const hasRevocationData = revocation.status !== 'not-in-document';
-    const level: PadesLevel = !timestampedTime && !coveringTimestamp ? 'B-B'
-      : !hasRevocationData ? 'B-T'
-        : validDocumentTimestamps.some((entry) => data.addedBy !== undefined && entry.coversUpTo > data.addedBy) ? 'B-LTA' : 'B-LT';
-    const indication: Indication = integrityProblem || (revocation.status === 'revoked' && reasons.some((reason) => reason.includes('revoked'))) ? 'invalid'
-      : reasons.length ? 'indeterminate' : 'valid';
+    const level: PadesLevel =
+      !timestampedTime && !coveringTimestamp
+        ? 'B-B'
+        : !hasRevocationData
+          ? 'B-T'
+          : validDocumentTimestamps.some((entry) => data.addedBy !== undefined && entry.coversUpTo > data.addedBy)
+            ? 'B-LTA'
+            : 'B-LT';
+    const indication: Indication =
+      integrityProblem || (revocation.status === 'revoked' && reasons.some((reason) => reason.includes('revoked')))
+        ? 'invalid'
+        : reasons.length
+          ? 'indeterminate'
+          : 'valid';
     results.push({
-      index, kind: 'signature', covers, level, indication, reasons, revocation,
+      index,
+      kind: 'signature',
+      covers,
+      level,
+      indication,
+      reasons,
+      revocation,
       signer: summary(certificate, !untrusted),
       claimedTime: claimedTime(pdf, signature),
       timestampedTime: timestampedTime?.toISOString(),

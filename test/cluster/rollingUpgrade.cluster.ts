@@ -5,7 +5,15 @@ import { setCurrentVersion, setRampingVersion, describeDeployment } from '../../
 import { businessIdCheckDigit } from '../../rules/identifiers';
 import type { EmploymentContractState } from '../../workflows/employmentContract';
 import type { FormToDecisionState } from '../../workflows/formToDecision';
-import { type ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, signThroughPage, uniqueEmail } from '../support/contractHarness';
+import {
+  type ContractHarness,
+  contractRequest,
+  HR_TOKEN,
+  invitationLink,
+  openContractHarness,
+  signThroughPage,
+  uniqueEmail,
+} from '../support/contractHarness';
 import { registerPerson, stopEventPoller, waitUntil } from '../support/officialMailHarness';
 import { samplePdf } from '../support/samplePdf';
 import { killHard, startWorkerProcess } from '../support/workerProcess';
@@ -53,7 +61,9 @@ async function buildsOf(workflowId: string): Promise<string[]> {
 }
 
 async function runningOn(buildId: string): Promise<number> {
-  const { count } = await harness.stack.client.workflow.count(`TemporalWorkerDeploymentVersion = '${deploymentName}:${buildId}' AND ExecutionStatus = 'Running'`);
+  const { count } = await harness.stack.client.workflow.count(
+    `TemporalWorkerDeploymentVersion = '${deploymentName}:${buildId}' AND ExecutionStatus = 'Running'`,
+  );
   return count;
 }
 
@@ -69,11 +79,28 @@ async function submitApplication(): Promise<string> {
   const businessId = freshBusinessId();
   await registerPerson(harness.stack.config, { id: businessId, name: 'Kyläyhdistys ry', mailbox: true, electronicOutcome: 'read' });
   const values = {
-    associationName: 'Kyläyhdistys ry', businessId, street: 'Kylätie 1', postalCode: '33100', city: 'Tampere', contactName: 'Kalle Kyläläinen',
-    email: `upgrade-${randomUUID().slice(0, 8)}@example.fi`, purpose: 'Kylätalon katon korjaus.', amountApplied: '2000', budgetTotal: '9000', iban: 'FI2112345600000785',
+    associationName: 'Kyläyhdistys ry',
+    businessId,
+    street: 'Kylätie 1',
+    postalCode: '33100',
+    city: 'Tampere',
+    contactName: 'Kalle Kyläläinen',
+    email: `upgrade-${randomUUID().slice(0, 8)}@example.fi`,
+    purpose: 'Kylätalon katon korjaus.',
+    amountApplied: '2000',
+    budgetTotal: '9000',
+    iban: 'FI2112345600000785',
   };
-  const budget = { field: 'budget', fileName: 'budget.pdf', contentType: 'application/pdf', contentBase64: (await samplePdf(1, 'Talousarvio')).toString('base64') };
-  const submitted = await harness.api().post('/api/forms/avustushakemus/applications').send({ roundId: `upgrade-${randomUUID().slice(0, 8)}`, values, attachments: [budget] });
+  const budget = {
+    field: 'budget',
+    fileName: 'budget.pdf',
+    contentType: 'application/pdf',
+    contentBase64: (await samplePdf(1, 'Talousarvio')).toString('base64'),
+  };
+  const submitted = await harness
+    .api()
+    .post('/api/forms/avustushakemus/applications')
+    .send({ roundId: `upgrade-${randomUUID().slice(0, 8)}`, values, attachments: [budget] });
   expect(submitted.status).toBe(201);
   return submitted.body.applicationId;
 }
@@ -86,26 +113,40 @@ it('A to B: pinned processes finish on A, auto-upgrading ones move to B, new one
 
     // On build A: a contract waiting for its signers, an application waiting for its decision.
     const who = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
-    const contract = await harness.api().post('/api/contracts').set('Authorization', `Bearer ${HR_TOKEN}`).send(contractRequest(who, { maxReminders: 0 }));
+    const contract = await harness
+      .api()
+      .post('/api/contracts')
+      .set('Authorization', `Bearer ${HR_TOKEN}`)
+      .send(contractRequest(who, { maxReminders: 0 }));
     expect(contract.status).toBe(201);
     const contractId: string = contract.body.contractId;
     const employeeLink = await invitationLink(who.employee);
     const applicationId = await submitApplication();
-    const formStatus = async () => (await harness.stack.client.workflow.getHandle(applicationId).query<FormToDecisionState>('state')).status;
+    const formStatus = async () =>
+      (await harness.stack.client.workflow.getHandle(applicationId).query<FormToDecisionState>('state')).status;
     await waitUntil('awaiting_decision', async () => (await formStatus()) === 'awaiting_decision', 60_000);
 
     // Build B beside A: ramped first, then current.
     const b = await workerOf(buildB);
     workers.push(b);
     await setRampingVersion(operator, namespace(), buildB, 50);
-    expect(await describeDeployment(operator, namespace(), deploymentName)).toMatchObject({ currentBuildId: 'build-a', rampingBuildId: 'build-b', rampingPercentage: 50 });
+    expect(await describeDeployment(operator, namespace(), deploymentName)).toMatchObject({
+      currentBuildId: 'build-a',
+      rampingBuildId: 'build-b',
+      rampingPercentage: 50,
+    });
     await setCurrentVersion(operator, namespace(), buildB);
     expect(await describeDeployment(operator, namespace(), deploymentName)).toMatchObject({ currentBuildId: 'build-b' });
 
     // Both processes carry on; the contract on A (pinned), the application on B (auto-upgrade).
     expect((await signThroughPage(harness, employeeLink, 'Maija Meikäläinen')).status).toBe(303);
     expect((await signThroughPage(harness, await invitationLink(who.employer), 'Erkki Esimies')).status).toBe(303);
-    await harness.api().post(`/api/applications/${applicationId}/decision`).set(HANDLER).send({ outcome: 'partly', amount: '1200', reasoning: 'Osa kuluista ei ole avustettavia.' }).expect(200);
+    await harness
+      .api()
+      .post(`/api/applications/${applicationId}/decision`)
+      .set(HANDLER)
+      .send({ outcome: 'partly', amount: '1200', reasoning: 'Osa kuluista ei ole avustettavia.' })
+      .expect(200);
     await waitUntil('awaiting_signature', async () => (await formStatus()) === 'awaiting_signature', 60_000);
     await harness.api().post(`/api/applications/${applicationId}/signature`).set(HANDLER).send({}).expect(200);
 
@@ -118,7 +159,11 @@ it('A to B: pinned processes finish on A, auto-upgrading ones move to B, new one
 
     // A contract started now runs on B from its first step.
     const later = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
-    const laterContract = await harness.api().post('/api/contracts').set('Authorization', `Bearer ${HR_TOKEN}`).send(contractRequest(later, { maxReminders: 0 }));
+    const laterContract = await harness
+      .api()
+      .post('/api/contracts')
+      .set('Authorization', `Bearer ${HR_TOKEN}`)
+      .send(contractRequest(later, { maxReminders: 0 }));
     await invitationLink(later.employee);
     expect(new Set(await buildsOf(laterContract.body.contractId))).toEqual(new Set(['build-b']));
     await harness.stack.client.workflow.getHandle(laterContract.body.contractId).terminate('test finished');
@@ -127,7 +172,10 @@ it('A to B: pinned processes finish on A, auto-upgrading ones move to B, new one
     await waitUntil('build A drained', async () => (await runningOn('build-a')) === 0, 60_000);
     const versionA = (await describeDeployment(operator, namespace(), deploymentName))!.versions.find((v) => v.buildId === 'build-a');
     expect(['DRAINING', 'DRAINED']).toContain(versionA?.status);
-    await harness.stack.client.workflow.getHandle(`${applicationId}-decision-letter`).terminate('test finished').catch(() => undefined);
+    await harness.stack.client.workflow
+      .getHandle(`${applicationId}-decision-letter`)
+      .terminate('test finished')
+      .catch(() => undefined);
   } finally {
     for (const worker of workers) await killHard(worker);
   }

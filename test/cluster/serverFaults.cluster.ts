@@ -4,7 +4,16 @@ import { testClusterLayout } from '../../scripts/cluster/clusterLayout';
 import { startPostgres, stopPostgres } from '../../scripts/cluster/postgres';
 import { startTemporalService, stopTemporalService, waitForTemporalService } from '../../scripts/cluster/temporalServer';
 import type { LetterBatchState } from '../../workflows/letterBatch';
-import { counters, freshIdentityCode, letterApi, REGISTRY, simulator, stopEventPoller, storedPdf, waitUntil } from '../support/officialMailHarness';
+import {
+  counters,
+  freshIdentityCode,
+  letterApi,
+  REGISTRY,
+  simulator,
+  stopEventPoller,
+  storedPdf,
+  waitUntil,
+} from '../support/officialMailHarness';
 import { openTestStack, type TestStack } from '../support/testStack';
 import { killHard, startWorkerProcess } from '../support/workerProcess';
 
@@ -17,8 +26,13 @@ import { killHard, startWorkerProcess } from '../support/workerProcess';
 
 const layout = testClusterLayout();
 let stack: TestStack;
-beforeAll(async () => { stack = await openTestStack('cluster-server-faults', { LETTER_BATCH_PAGE_SIZE: '10', LETTER_BATCH_RATE_PER_SECOND: '8' }); });
-afterAll(async () => { await stopEventPoller(stack); await stack?.close(); });
+beforeAll(async () => {
+  stack = await openTestStack('cluster-server-faults', { LETTER_BATCH_PAGE_SIZE: '10', LETTER_BATCH_RATE_PER_SECOND: '8' });
+});
+afterAll(async () => {
+  await stopEventPoller(stack);
+  await stack?.close();
+});
 
 async function sendBatchThrough(fault: () => Promise<void>): Promise<void> {
   const rows = 40;
@@ -28,13 +42,17 @@ async function sendBatchThrough(fault: () => Promise<void>): Promise<void> {
   const csv = ['recipientId,title', ...people.map((p) => `${p.id},Päätös ${p.id.slice(0, 2)}`)].join('\n');
   const workers: ChildProcess[] = await Promise.all([startWorkerProcess(stack.config), startWorkerProcess(stack.config)]);
   try {
-    const started = await request(letterApi(stack)).post(`/api/letter-batches?documentVersionId=${versionId}`).set(REGISTRY).set('Content-Type', 'text/csv').send(csv);
+    const started = await request(letterApi(stack))
+      .post(`/api/letter-batches?documentVersionId=${versionId}`)
+      .set(REGISTRY)
+      .set('Content-Type', 'text/csv')
+      .send(csv);
     expect(started.status).toBe(202);
     const { batchId } = started.body;
     await waitUntil('a part of the batch sent', async () => (await counters(stack.config, `${batchId}-`)).accepted >= 8, 90_000);
     await fault();
 
-    const state = await stack.client.workflow.getHandle(batchId).result() as LetterBatchState;
+    const state = (await stack.client.workflow.getHandle(batchId).result()) as LetterBatchState;
     expect(state.totals.dispatched).toBe(rows);
     const sent = await counters(stack.config, `${batchId}-`);
     expect(sent.accepted).toBe(rows);

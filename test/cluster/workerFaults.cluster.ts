@@ -3,9 +3,27 @@ import request from 'supertest';
 import { ChunkedDocumentStore } from '../../store/documentStore';
 import type { EmploymentContractState } from '../../workflows/employmentContract';
 import type { LetterBatchState } from '../../workflows/letterBatch';
-import { type ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, signThroughPage, sleep, uniqueEmail } from '../support/contractHarness';
+import {
+  type ContractHarness,
+  contractRequest,
+  HR_TOKEN,
+  invitationLink,
+  openContractHarness,
+  signThroughPage,
+  sleep,
+  uniqueEmail,
+} from '../support/contractHarness';
 import { mailTo } from '../support/mailbox';
-import { counters, freshIdentityCode, letterApi, REGISTRY, simulator, stopEventPoller, storedPdf, waitUntil } from '../support/officialMailHarness';
+import {
+  counters,
+  freshIdentityCode,
+  letterApi,
+  REGISTRY,
+  simulator,
+  stopEventPoller,
+  storedPdf,
+  waitUntil,
+} from '../support/officialMailHarness';
 import { pdfsig, summarisePdfsig } from '../support/pdfTools';
 import { killHard, startWorkerProcess } from '../support/workerProcess';
 
@@ -16,8 +34,13 @@ import { killHard, startWorkerProcess } from '../support/workerProcess';
  */
 
 let harness: ContractHarness;
-beforeAll(async () => { harness = await openContractHarness('cluster-worker-kill', { LETTER_BATCH_PAGE_SIZE: '10', LETTER_BATCH_RATE_PER_SECOND: '8' }); });
-afterAll(async () => { await stopEventPoller(harness.stack); await harness?.close(); });
+beforeAll(async () => {
+  harness = await openContractHarness('cluster-worker-kill', { LETTER_BATCH_PAGE_SIZE: '10', LETTER_BATCH_RATE_PER_SECOND: '8' });
+});
+afterAll(async () => {
+  await stopEventPoller(harness.stack);
+  await harness?.close();
+});
 
 async function twoWorkers(): Promise<ChildProcess[]> {
   return Promise.all([startWorkerProcess(harness.stack.config), startWorkerProcess(harness.stack.config)]);
@@ -35,14 +58,18 @@ it('one of two workers killed mid-batch: the other sends every letter exactly on
   const csv = ['recipientId,title', ...people.map((p) => `${p.id},Päätös ${p.id.slice(0, 2)}`)].join('\n');
   const workers = await twoWorkers();
   try {
-    const started = await request(letterApi(harness.stack)).post(`/api/letter-batches?documentVersionId=${versionId}`).set(REGISTRY).set('Content-Type', 'text/csv').send(csv);
+    const started = await request(letterApi(harness.stack))
+      .post(`/api/letter-batches?documentVersionId=${versionId}`)
+      .set(REGISTRY)
+      .set('Content-Type', 'text/csv')
+      .send(csv);
     expect(started.status).toBe(202);
     const { batchId } = started.body;
     await waitUntil('a part of the batch sent', async () => (await counters(harness.stack.config, `${batchId}-`)).accepted >= 8, 90_000);
     await killHard(workers[0]);
     expect((await counters(harness.stack.config, `${batchId}-`)).accepted).toBeLessThan(rows);
 
-    const state = await harness.stack.client.workflow.getHandle(batchId).result() as LetterBatchState;
+    const state = (await harness.stack.client.workflow.getHandle(batchId).result()) as LetterBatchState;
     expect(state.totals.dispatched).toBe(rows);
     const sent = await counters(harness.stack.config, `${batchId}-`);
     expect(sent.accepted).toBe(rows);
@@ -57,7 +84,11 @@ it('one of two workers killed mid-signing: the contract is sealed with one signa
   const who = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
   const workers = await twoWorkers();
   try {
-    const created = await harness.api().post('/api/contracts').set('Authorization', `Bearer ${HR_TOKEN}`).send(contractRequest(who, { maxReminders: 0 }));
+    const created = await harness
+      .api()
+      .post('/api/contracts')
+      .set('Authorization', `Bearer ${HR_TOKEN}`)
+      .send(contractRequest(who, { maxReminders: 0 }));
     expect(created.status).toBe(201);
     const employeeLink = await invitationLink(who.employee);
     // The kill lands while the employee's signature is being applied, or just after.
@@ -68,7 +99,7 @@ it('one of two workers killed mid-signing: the contract is sealed with one signa
     const employerLink = await invitationLink(who.employer);
     expect((await signThroughPage(harness, employerLink, 'Erkki Esimies')).status).toBe(303);
 
-    const result = await harness.stack.client.workflow.getHandle(created.body.contractId).result() as EmploymentContractState;
+    const result = (await harness.stack.client.workflow.getHandle(created.body.contractId).result()) as EmploymentContractState;
     expect(result.status).toBe('completed');
     const sealed = await new ChunkedDocumentStore(harness.stack.config.maxDocumentBytes).readVersion(result.sealedVersionId!);
     // Two signers and the organisation seal: no signature applied twice.

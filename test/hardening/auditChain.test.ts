@@ -12,24 +12,42 @@ import { type ContractHarness, openContractHarness } from '../support/contractHa
 
 const ADMIN = { Authorization: 'Bearer dev-admin-token' };
 let harness: ContractHarness;
-beforeAll(async () => { harness = await openContractHarness('audit-chain'); });
-afterAll(async () => { await harness?.close(); });
+beforeAll(async () => {
+  harness = await openContractHarness('audit-chain');
+});
+afterAll(async () => {
+  await harness?.close();
+});
 
 const raw = (collection: string) => mongoose.connection.db!.collection(collection);
 const check = async (processId: string) => {
-  const response = await harness.api().get(`/api/admin/processes/${encodeURIComponent(processId)}/audit-chain`).set(ADMIN);
+  const response = await harness
+    .api()
+    .get(`/api/admin/processes/${encodeURIComponent(processId)}/audit-chain`)
+    .set(ADMIN);
   expect(response.status).toBe(200);
-  return response.body as { intact: boolean; chained: number; head?: { seq: number; hash: string }; problems: { problem: string; eventId?: string }[] };
+  return response.body as {
+    intact: boolean;
+    chained: number;
+    head?: { seq: number; hash: string };
+    problems: { problem: string; eventId?: string }[];
+  };
 };
 
 function eventsOf(processId: string, count: number): AuditEvent[] {
   return Array.from({ length: count }, (_, i) => ({
-    eventId: `${processId}/e${i}`, processId, actor: i === 0 ? 'staff:hr:hanna' : `participant:signer-${i}`, action: `contract.step${i}`,
-    at: new Date(Date.now() + i), ip: '192.0.2.7', userAgent: 'Firefox', details: { round: i, when: new Date(1_700_000_000_000 + i) },
+    eventId: `${processId}/e${i}`,
+    processId,
+    actor: i === 0 ? 'staff:hr:hanna' : `participant:signer-${i}`,
+    action: `contract.step${i}`,
+    at: new Date(Date.now() + i),
+    ip: '192.0.2.7',
+    userAgent: 'Firefox',
+    details: { round: i, when: new Date(1_700_000_000_000 + i) },
   }));
 }
 
-it('chains a process\'s events and the admin check finds the chain intact', async () => {
+it("chains a process's events and the admin check finds the chain intact", async () => {
   const processId = `chain-${randomUUID()}`;
   const audit = new AuditLog();
   for (const event of eventsOf(processId, 4)) await audit.append(event);
@@ -37,7 +55,9 @@ it('chains a process\'s events and the admin check finds the chain intact', asyn
   const report = await check(processId);
   expect(report).toMatchObject({ intact: true, chained: 4, problems: [] });
   expect(report.head!.seq).toBe(4);
-  expect((await harness.api().get(`/api/admin/processes/${processId}/audit-chain`).set({ Authorization: 'Bearer dev-hr-token' })).status).toBe(403);
+  expect(
+    (await harness.api().get(`/api/admin/processes/${processId}/audit-chain`).set({ Authorization: 'Bearer dev-hr-token' })).status,
+  ).toBe(403);
 });
 
 it('detects an updateOne on an event made with the raw driver', async () => {

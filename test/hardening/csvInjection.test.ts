@@ -17,9 +17,15 @@ const HANDLER = { Authorization: 'Bearer dev-handler-token' };
 
 let harness: ContractHarness;
 const started: string[] = [];
-beforeAll(async () => { harness = await openContractHarness('csv-injection'); });
+beforeAll(async () => {
+  harness = await openContractHarness('csv-injection');
+});
 afterAll(async () => {
-  for (const id of started) await harness.stack.client.workflow.getHandle(id).terminate('test finished').catch(() => undefined);
+  for (const id of started)
+    await harness.stack.client.workflow
+      .getHandle(id)
+      .terminate('test finished')
+      .catch(() => undefined);
   await harness?.close();
 });
 
@@ -44,17 +50,36 @@ it('escapes cells that start with =, +, -, @, a tab or a carriage return (OWASP)
   expect(csvCell(-12.5, ';')).toBe('-12.5');
 });
 
-it('writes a citizen\'s =HYPERLINK(…) and =cmd|… as text in the handler\'s round CSV and XLSX', async () => {
+it("writes a citizen's =HYPERLINK(…) and =cmd|… as text in the handler's round CSV and XLSX", async () => {
   const roundId = `csv-${randomUUID().slice(0, 8)}`;
-  const response = await harness.api().post('/api/forms/avustushakemus/applications').send({
-    roundId, language: 'fi',
-    attachments: [{ field: 'budget', fileName: 'budget.pdf', contentType: 'application/pdf', contentBase64: (await samplePdf(1, 'budget')).toString('base64') }],
-    values: {
-      associationName: DDE, businessId: freshBusinessId(), street: 'Partiotie 3', postalCode: '33100', city: 'Tampere',
-      contactName: '@Liisa', email: `csv-${randomUUID().slice(0, 8)}@example.fi`, purpose: HYPERLINK,
-      amountApplied: '1500,00', budgetTotal: '8000', iban: 'FI21 1234 5600 0007 85',
-    },
-  });
+  const response = await harness
+    .api()
+    .post('/api/forms/avustushakemus/applications')
+    .send({
+      roundId,
+      language: 'fi',
+      attachments: [
+        {
+          field: 'budget',
+          fileName: 'budget.pdf',
+          contentType: 'application/pdf',
+          contentBase64: (await samplePdf(1, 'budget')).toString('base64'),
+        },
+      ],
+      values: {
+        associationName: DDE,
+        businessId: freshBusinessId(),
+        street: 'Partiotie 3',
+        postalCode: '33100',
+        city: 'Tampere',
+        contactName: '@Liisa',
+        email: `csv-${randomUUID().slice(0, 8)}@example.fi`,
+        purpose: HYPERLINK,
+        amountApplied: '1500,00',
+        budgetTotal: '8000',
+        iban: 'FI21 1234 5600 0007 85',
+      },
+    });
   if (response.status === 201) started.push(response.body.applicationId);
   expect(response.status).toBe(201);
 
@@ -69,8 +94,16 @@ it('writes a citizen\'s =HYPERLINK(…) and =cmd|… as text in the handler\'s r
     for (const cell of line.split(';')) expect(cell).not.toMatch(/^"?[=+@\t\r]/);
   }
 
-  const xlsx = await harness.api().get(`/api/rounds/${roundId}/export/avustushakemus.xlsx`).set(HANDLER).buffer(true)
-    .parse((res, done) => { const chunks: Buffer[] = []; res.on('data', (c: Buffer) => chunks.push(c)); res.on('end', () => done(null, Buffer.concat(chunks))); });
+  const xlsx = await harness
+    .api()
+    .get(`/api/rounds/${roundId}/export/avustushakemus.xlsx`)
+    .set(HANDLER)
+    .buffer(true)
+    .parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
   expect(xlsx.status).toBe(200);
   const workbook = new Workbook();
   const body = xlsx.body as Buffer;

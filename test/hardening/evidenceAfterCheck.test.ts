@@ -1,5 +1,13 @@
 import mongoose from 'mongoose';
-import { type ContractHarness, contractRequest, HR_TOKEN, invitationLink, openContractHarness, signThroughPage, uniqueEmail } from '../support/contractHarness';
+import {
+  type ContractHarness,
+  contractRequest,
+  HR_TOKEN,
+  invitationLink,
+  openContractHarness,
+  signThroughPage,
+  uniqueEmail,
+} from '../support/contractHarness';
 
 /**
  * A decision the round refuses (a stale document hash, a second press of
@@ -8,15 +16,23 @@ import { type ContractHarness, contractRequest, HR_TOKEN, invitationLink, openCo
  */
 
 let harness: ContractHarness;
-beforeAll(async () => { harness = await openContractHarness('evidence-after-check'); });
-afterAll(async () => { await harness?.close(); });
+beforeAll(async () => {
+  harness = await openContractHarness('evidence-after-check');
+});
+afterAll(async () => {
+  await harness?.close();
+});
 
 const evidenceOf = (contractId: string) => mongoose.connection.db!.collection('signer_evidence').countDocuments({ contractId });
 
 it('stores no evidence for a refused decision, and one for the accepted one', async () => {
   const who = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
   await harness.stack.withWorker(async () => {
-    const created = await harness.api().post('/api/contracts').set({ Authorization: `Bearer ${HR_TOKEN}` }).send(contractRequest(who, { maxReminders: 0 }));
+    const created = await harness
+      .api()
+      .post('/api/contracts')
+      .set({ Authorization: `Bearer ${HR_TOKEN}` })
+      .send(contractRequest(who, { maxReminders: 0 }));
     expect(created.status).toBe(201);
     const contractId = created.body.contractId as string;
     const link = await invitationLink(who.employee);

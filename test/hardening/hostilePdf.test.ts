@@ -19,9 +19,16 @@ beforeAll(async () => {
   bomb = await objectStreamBomb(1024 ** 3);
   await inspectPdf(await samplePdf(1)); // the inspection thread is started by the API at start-up
 }, 120_000);
-afterAll(async () => { await harness?.close(); });
+afterAll(async () => {
+  await harness?.close();
+});
 
-const upload = (bytes: Buffer) => harness.api().post('/api/documents').set({ Authorization: `Bearer ${HR_TOKEN}`, 'Content-Type': 'application/pdf' }).send(bytes);
+const upload = (bytes: Buffer) =>
+  harness
+    .api()
+    .post('/api/documents')
+    .set({ Authorization: `Bearer ${HR_TOKEN}`, 'Content-Type': 'application/pdf' })
+    .send(bytes);
 
 describe('hostile PDF uploads', () => {
   it('refuses a 1 MB upload that inflates to 1 GiB in under a second, while /health keeps answering as fast as before', async () => {

@@ -20,8 +20,12 @@ class DiesAfterSmtp extends Mailer {
 }
 
 const config = testConfig();
-beforeAll(async () => { await connectStore(config.mongodb.uri); });
-afterAll(async () => { await disconnectStore(); });
+beforeAll(async () => {
+  await connectStore(config.mongodb.uri);
+});
+afterAll(async () => {
+  await disconnectStore();
+});
 
 it('a retry after SMTP accepted the invitation mails the same link, which still opens', async () => {
   const links = new ParticipantLinks();
@@ -29,10 +33,16 @@ it('a retry after SMTP accepted the invitation mails the same link, which still 
   const to = `signer-${randomUUID().slice(0, 8)}@example.test`;
   let issued = 0;
   const mail: OutgoingMail = {
-    idempotencyKey: `${processId}/invite`, to, language: 'fi', template: 'signatureInvitation',
+    idempotencyKey: `${processId}/invite`,
+    to,
+    language: 'fi',
+    template: 'signatureInvitation',
     data: { organization: 'Esimerkkilän kunta', recipientName: 'Maija Meikäläinen', documentTitle: 'Työsopimus' },
     link: {
-      issue: () => { issued++; return links.issue({ processId, participantId: 'signer-1', purpose: 'sign', expiresAt: new Date(Date.now() + 86_400_000) }); },
+      issue: () => {
+        issued++;
+        return links.issue({ processId, participantId: 'signer-1', purpose: 'sign', expiresAt: new Date(Date.now() + 86_400_000) });
+      },
       url: (token) => `http://127.0.0.1/s/${token}?lang=fi`,
     },
   };

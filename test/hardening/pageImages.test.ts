@@ -32,7 +32,9 @@ it('gives up on a page that takes longer than the time limit', async () => {
 it('draws at most two pages at once, and a page drawn once comes from the cache', async () => {
   const pdf = await samplePdf(6, 'page images');
   let most = 0;
-  const sampler = setInterval(() => { most = Math.max(most, pageImagesDrawing()); }, 5);
+  const sampler = setInterval(() => {
+    most = Math.max(most, pageImagesDrawing());
+  }, 5);
   const pages = await Promise.all([1, 2, 3, 4, 5, 6].map((page) => renderPageImage(pdf, page)));
   clearInterval(sampler);
   expect(pages.every((png) => png && png.subarray(1, 4).toString() === 'PNG')).toBe(true);

@@ -14,7 +14,11 @@ const ROOT = path.resolve(__dirname, '..', '..');
 
 describe('production mode', () => {
   it('refuses to load a configuration without the identity provider or with the development seal', () => {
-    const oidc = { SINETTI_OIDC_ISSUER: 'https://login.example.org', SINETTI_OIDC_CLIENT_ID: 'sinetti', SINETTI_OIDC_CLIENT_SECRET: 'secret' };
+    const oidc = {
+      SINETTI_OIDC_ISSUER: 'https://login.example.org',
+      SINETTI_OIDC_CLIENT_ID: 'sinetti',
+      SINETTI_OIDC_CLIENT_SECRET: 'secret',
+    };
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SINETTI_OIDC_ISSUER.*SIGNING_P12_PATH/);
     expect(() => loadConfig({ NODE_ENV: 'production', ...oidc })).toThrow(/SIGNING_P12_PATH/);
     expect(() => loadConfig({ NODE_ENV: 'production', SIGNING_P12_PATH: '/run/secrets/seal.p12' })).toThrow(/SINETTI_OIDC_ISSUER/);
@@ -27,7 +31,12 @@ describe('production mode', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', API_PORT: '3196', LOG_LEVEL: 'info' };
     delete env.SINETTI_OIDC_ISSUER;
     delete env.SIGNING_P12_PATH;
-    const run = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'api', 'main.ts')], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'api', 'main.ts')], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(run.status).toBe(1);
     expect(run.stdout + run.stderr).toMatch(/Production mode \(NODE_ENV=production\) needs SINETTI_OIDC_ISSUER/);
   });
@@ -35,8 +44,12 @@ describe('production mode', () => {
 
 describe('prototype keys as form ids', () => {
   let harness: ContractHarness;
-  beforeAll(async () => { harness = await openContractHarness('proto-forms'); });
-  afterAll(async () => { await harness?.close(); });
+  beforeAll(async () => {
+    harness = await openContractHarness('proto-forms');
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
 
   it('are no forms', async () => {
     for (const id of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
@@ -45,7 +58,10 @@ describe('prototype keys as form ids', () => {
       const read = await harness.api().get(`/api/forms/${id}`);
       expect(read.status).toBe(404);
       expect(read.body.error).toBe('unknown_form');
-      const submitted = await harness.api().post(`/api/forms/${id}/applications`).send({ roundId: 'r', language: 'fi', values: {}, attachments: [] });
+      const submitted = await harness
+        .api()
+        .post(`/api/forms/${id}/applications`)
+        .send({ roundId: 'r', language: 'fi', values: {}, attachments: [] });
       expect(submitted.status).toBe(404);
       expect(submitted.body.error).toBe('unknown_form');
     }

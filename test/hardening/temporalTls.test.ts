@@ -8,9 +8,17 @@ import { loadConfig } from '../../config/config';
 
 it('reads the client certificate, its key, the CA and the server name into the connection options', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sinetti-tls-'));
-  const file = (name: string) => { const at = path.join(dir, name); fs.writeFileSync(at, `-----BEGIN ${name}-----\n`); return at; };
+  const file = (name: string) => {
+    const at = path.join(dir, name);
+    fs.writeFileSync(at, `-----BEGIN ${name}-----\n`);
+    return at;
+  };
   const config = loadConfig({
-    TEMPORAL_ADDRESS: 'temporal.example.org:7233', TEMPORAL_TLS_CERT: file('CERT'), TEMPORAL_TLS_KEY: file('KEY'), TEMPORAL_TLS_CA: file('CA'), TEMPORAL_TLS_SERVER_NAME: 'temporal.internal',
+    TEMPORAL_ADDRESS: 'temporal.example.org:7233',
+    TEMPORAL_TLS_CERT: file('CERT'),
+    TEMPORAL_TLS_KEY: file('KEY'),
+    TEMPORAL_TLS_CA: file('CA'),
+    TEMPORAL_TLS_SERVER_NAME: 'temporal.internal',
   });
   const options = temporalConnectionOptions(config);
   expect(options.address).toBe('temporal.example.org:7233');

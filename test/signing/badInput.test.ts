@@ -88,12 +88,22 @@ describe('bad input gives typed errors', () => {
 
   it('rejects signing a document that was not prepared (no classic xref) or is cut short', async () => {
     expect(thrown(() => signField(Buffer.from(original), plan, 'signer-1', STAMP, credentials)).code).toBe('malformed');
-    expect(thrown(() => signField(prepared.subarray(0, prepared.length - 200), plan, 'signer-1', STAMP, credentials)).code).toBe('malformed');
+    expect(thrown(() => signField(prepared.subarray(0, prepared.length - 200), plan, 'signer-1', STAMP, credentials)).code).toBe(
+      'malformed',
+    );
     expect(thrown(() => signField(Buffer.from('no pdf here'), plan, 'signer-1', STAMP, credentials)).code).toBe('not_pdf');
   });
 
   it('rejects invalid field requests in preparation', async () => {
-    for (const fields of [[], [{ name: 'a.b', label: 'Piste' }], [{ name: 'a', label: 'A' }, { name: 'a', label: 'B' }], [{ name: 'a', label: ' ' }]]) {
+    for (const fields of [
+      [],
+      [{ name: 'a.b', label: 'Piste' }],
+      [
+        { name: 'a', label: 'A' },
+        { name: 'a', label: 'B' },
+      ],
+      [{ name: 'a', label: ' ' }],
+    ]) {
       expect((await rejection(prepareSignatureFields(original, fields))).code).toBe('invalid_field');
     }
   });

@@ -18,8 +18,15 @@ import { makeTextPdf, pdfsig, temporaryDirectory } from './signingFixtures';
 function makePkcs12(password: string): { p12: Buffer; sealCertificate: forge.pki.Certificate } {
   const caKeys = forge.pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001 });
   const sealKeys = forge.pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001 });
-  const caName = [{ shortName: 'C', value: 'FI' }, { shortName: 'CN', value: 'Testivarmentaja CA' }];
-  const sealName = [{ shortName: 'C', value: 'FI' }, { shortName: 'O', value: 'Testikunta' }, { shortName: 'CN', value: 'Testikunnan sinetti' }];
+  const caName = [
+    { shortName: 'C', value: 'FI' },
+    { shortName: 'CN', value: 'Testivarmentaja CA' },
+  ];
+  const sealName = [
+    { shortName: 'C', value: 'FI' },
+    { shortName: 'O', value: 'Testikunta' },
+    { shortName: 'CN', value: 'Testikunnan sinetti' },
+  ];
   const make = (publicKey: forge.pki.PublicKey, subject: typeof caName, serial: string, isCa: boolean) => {
     const certificate = forge.pki.createCertificate();
     certificate.publicKey = publicKey;
@@ -70,7 +77,9 @@ describe('development credentials', () => {
   });
 
   it('caches the ESSCertIDv2 hash of the signing certificate', () => {
-    expect(first.certificateSha256.toString('hex')).toBe(new X509Certificate(first.certificate).fingerprint256.replace(/:/g, '').toLowerCase());
+    expect(first.certificateSha256.toString('hex')).toBe(
+      new X509Certificate(first.certificate).fingerprint256.replace(/:/g, '').toLowerCase(),
+    );
   });
 });
 
@@ -88,13 +97,21 @@ describe('PKCS#12 credentials', () => {
   it('sign validly', async () => {
     const credentials = loadPkcs12Credentials(p12, 'salasana');
     const { pdf, plan } = await prepareSignatureFields(await makeTextPdf(1), [{ name: 'organisation-seal', label: 'Sinetti' }]);
-    const sealed = signField(pdf, plan, 'organisation-seal', { signerName: credentials.subjectName, role: 'Sinetti', signedAt: new Date() }, credentials);
+    const sealed = signField(
+      pdf,
+      plan,
+      'organisation-seal',
+      { signerName: credentials.subjectName, role: 'Sinetti', signedAt: new Date() },
+      credentials,
+    );
     const [signature] = pdfsig(sealed);
     expect(signature).toMatchObject({ commonName: 'Testikunnan sinetti', validation: 'Signature is Valid.', totalDocumentSigned: true });
   });
 
   it('refuse a wrong password with a typed error', () => {
-    expect(() => loadPkcs12Credentials(p12, 'väärä')).toThrow(expect.objectContaining({ name: 'CredentialsError', code: 'wrong_password' }));
+    expect(() => loadPkcs12Credentials(p12, 'väärä')).toThrow(
+      expect.objectContaining({ name: 'CredentialsError', code: 'wrong_password' }),
+    );
   });
 
   it('refuse bytes that are not PKCS#12', () => {
@@ -106,8 +123,21 @@ describe('ECDSA credentials', () => {
   it('sign validly with an EC P-256 key and certificate made by openssl', async () => {
     const dir = temporaryDirectory('ec');
     const made = spawnSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2',
-      '-subj', '/C=FI/CN=EC-testikunta', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/C=FI/CN=EC-testikunta',
+      '-keyout',
+      path.join(dir, 'key.pem'),
+      '-out',
+      path.join(dir, 'cert.pem'),
     ]);
     expect(made.status).toBe(0);
     const credentials = credentialsFromKeyAndCertificates(createPrivateKey(readFileSync(path.join(dir, 'key.pem'))), [
@@ -115,7 +145,13 @@ describe('ECDSA credentials', () => {
     ]);
     expect(credentials.privateKey.asymmetricKeyType).toBe('ec');
     const { pdf, plan } = await prepareSignatureFields(await makeTextPdf(1), [{ name: 'organisation-seal', label: 'Sinetti' }]);
-    const sealed = signField(pdf, plan, 'organisation-seal', { signerName: 'EC-testikunta', role: 'Sinetti', signedAt: new Date() }, credentials);
+    const sealed = signField(
+      pdf,
+      plan,
+      'organisation-seal',
+      { signerName: 'EC-testikunta', role: 'Sinetti', signedAt: new Date() },
+      credentials,
+    );
     expect(pdfsig(sealed)[0]).toMatchObject({ commonName: 'EC-testikunta', validation: 'Signature is Valid.', totalDocumentSigned: true });
   });
 });

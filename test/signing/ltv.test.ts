@@ -25,11 +25,20 @@ const FIELDS = [
 async function archivalContract(trust: Trust, signerCredentials = trust.pki.seal) {
   const { pdf: prepared, plan } = await prepareSignatureFields(await makeTextPdf(2), FIELDS);
   let pdf = prepared;
-  for (const [field, name] of [['signer-1', 'Äijä Öhman'], ['signer-2', 'Esimerkkilän kunta / HR']] as const) {
+  for (const [field, name] of [
+    ['signer-1', 'Äijä Öhman'],
+    ['signer-2', 'Esimerkkilän kunta / HR'],
+  ] as const) {
     pdf = signField(pdf, plan, field, { signerName: name, role: 'Allekirjoittaja', signedAt: new Date() }, signerCredentials);
     pdf = (await timestampNewestSignature(pdf, trust.services.timestamps)).pdf;
   }
-  pdf = signField(pdf, plan, 'organisation-seal', { signerName: trust.pki.seal.subjectName, role: 'Sinetti', signedAt: new Date() }, trust.pki.seal);
+  pdf = signField(
+    pdf,
+    plan,
+    'organisation-seal',
+    { signerName: trust.pki.seal.subjectName, role: 'Sinetti', signedAt: new Date() },
+    trust.pki.seal,
+  );
   const sealed = (await timestampNewestSignature(pdf, trust.services.timestamps)).pdf;
   const archival = await addArchivalTimestamp(sealed, trust.services);
   return { sealed, ...archival };
@@ -119,21 +128,29 @@ describe('PAdES B-T, B-LT and B-LTA against the local TSA, OCSP responder and CR
   });
 
   it('reports a signer certificate revoked in the local CA as revoked', async () => {
-    const revokedSigner = await issueDevelopmentCertificate(trust.pkiDir, { subject: [{ C: ['FI'] }, { CN: ['Peruttu Allekirjoittaja'] }] });
+    const revokedSigner = await issueDevelopmentCertificate(trust.pkiDir, {
+      subject: [{ C: ['FI'] }, { CN: ['Peruttu Allekirjoittaja'] }],
+    });
     await revokeDevelopmentCertificate(trust.pkiDir, revokedSigner.certificate, new Date(Date.now() - 60_000)); // well before signing: a TSA's time is only accurate to the second
     const revoked = await archivalContract(trust, revokedSigner);
     expect(revoked.revocation.find((entry) => entry.subject.includes('Peruttu'))?.status).toBe('revoked');
     const statuses = await Promise.all(dssStreams(revoked.pdf, 'OCSPs').map(opensslOcspText));
     expect(statuses.some((text) => /Cert Status: revoked/.test(text))).toBe(true);
     const ours = await validatePdf(revoked.pdf, { trustAnchors: [trust.pki.caCertificate] });
-    expect(ours.signatures.slice(0, 2).map((signature) => [signature.revocation.status, signature.indication])).toEqual([['revoked', 'invalid'], ['revoked', 'invalid']]);
+    expect(ours.signatures.slice(0, 2).map((signature) => [signature.revocation.status, signature.indication])).toEqual([
+      ['revoked', 'invalid'],
+      ['revoked', 'invalid'],
+    ]);
     expect(ours.signatures[2]).toMatchObject({ revocation: { status: 'good' }, indication: 'valid' });
   });
 
   it('validates each signature: who, claimed and timestamped time, coverage, revocation and B-LTA', async () => {
     const report = await validatePdf(result.pdf, { trustAnchors: [trust.pki.caCertificate] });
     expect(report.signatures.map((signature) => [signature.kind, signature.level, signature.indication])).toEqual([
-      ['signature', 'B-LTA', 'valid'], ['signature', 'B-LTA', 'valid'], ['signature', 'B-LTA', 'valid'], ['document-timestamp', undefined, 'valid'],
+      ['signature', 'B-LTA', 'valid'],
+      ['signature', 'B-LTA', 'valid'],
+      ['signature', 'B-LTA', 'valid'],
+      ['document-timestamp', undefined, 'valid'],
     ]);
     const seal = report.signatures[2];
     expect(seal.signer).toMatchObject({ subject: 'C=FI, O=Esimerkkilän kunta, CN=Esimerkkilän kunta', trusted: true });
@@ -145,7 +162,13 @@ describe('PAdES B-T, B-LT and B-LTA against the local TSA, OCSP responder and CR
 
   it('after the seal certificate expires, a B-B document is indeterminate and the B-LTA one still valid by its timestamps', async () => {
     const { pdf: prepared, plan } = await prepareSignatureFields(await makeTextPdf(1), [{ name: 'organisation-seal', label: 'Sinetti' }]);
-    const basic = signField(prepared, plan, 'organisation-seal', { signerName: 'Esimerkkilän kunta', role: 'Sinetti', signedAt: new Date() }, trust.pki.seal);
+    const basic = signField(
+      prepared,
+      plan,
+      'organisation-seal',
+      { signerName: 'Esimerkkilän kunta', role: 'Sinetti', signedAt: new Date() },
+      trust.pki.seal,
+    );
     const sealExpiry = new Date(validatePdfExpiry(trust.pki.seal.certificate));
     const later = new Date(sealExpiry.getTime() + 30 * 24 * 3600 * 1000);
     const anchors = [trust.pki.caCertificate];

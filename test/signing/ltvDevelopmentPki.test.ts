@@ -9,7 +9,11 @@ import { authorityInfoAccess, crlDistributionPoints, hasExtendedKeyUsage, OID, p
 import { temporaryDirectory } from './signingFixtures';
 
 const run = promisify(execFile);
-const URLS = { ocsp: 'http://127.0.0.1:18913/', crl: 'http://127.0.0.1:18914/development-ca.crl', caIssuers: 'http://127.0.0.1:18914/development-ca.crt' };
+const URLS = {
+  ocsp: 'http://127.0.0.1:18913/',
+  crl: 'http://127.0.0.1:18914/development-ca.crl',
+  caIssuers: 'http://127.0.0.1:18914/development-ca.crt',
+};
 
 async function asn1parse(der: Buffer): Promise<string> {
   const file = path.join(temporaryDirectory('asn1'), 'certificate.der');
@@ -54,13 +58,16 @@ describe('the development PKI', () => {
       certificate.sign(caKeys.privateKey, forge.md.sha256.create());
       return forge.pki.certificateToPem(certificate);
     };
-    writeFileSync(path.join(dir, DEVELOPMENT_PKI_FILE), JSON.stringify({
-      organisationName: 'Esimerkkilän kunta',
-      caCertificatePem: make(caKeys.publicKey, name, '01', true),
-      caPrivateKeyPem: forge.pki.privateKeyToPem(caKeys.privateKey),
-      sealCertificatePem: make(sealKeys.publicKey, [{ shortName: 'CN', value: 'Vanha sinetti' }], '02', false),
-      sealPrivateKeyPem: forge.pki.privateKeyToPem(sealKeys.privateKey),
-    }));
+    writeFileSync(
+      path.join(dir, DEVELOPMENT_PKI_FILE),
+      JSON.stringify({
+        organisationName: 'Esimerkkilän kunta',
+        caCertificatePem: make(caKeys.publicKey, name, '01', true),
+        caPrivateKeyPem: forge.pki.privateKeyToPem(caKeys.privateKey),
+        sealCertificatePem: make(sealKeys.publicKey, [{ shortName: 'CN', value: 'Vanha sinetti' }], '02', false),
+        sealPrivateKeyPem: forge.pki.privateKeyToPem(sealKeys.privateKey),
+      }),
+    );
     const oldCa = new X509Certificate(JSON.parse(readFileSync(path.join(dir, DEVELOPMENT_PKI_FILE), 'utf8')).caCertificatePem).raw;
     const pki = await loadOrCreateDevelopmentPki(dir, 'Esimerkkilän kunta', URLS);
     expect(pki.caCertificate.equals(oldCa)).toBe(true);
@@ -70,7 +77,10 @@ describe('the development PKI', () => {
 
   it('gives two processes starting at once the same identity', async () => {
     const dir = temporaryDirectory('pki-race');
-    const [first, second] = await Promise.all([loadOrCreateDevelopmentPki(dir, 'Esimerkkilän kunta', URLS), loadOrCreateDevelopmentPki(dir, 'Esimerkkilän kunta', URLS)]);
+    const [first, second] = await Promise.all([
+      loadOrCreateDevelopmentPki(dir, 'Esimerkkilän kunta', URLS),
+      loadOrCreateDevelopmentPki(dir, 'Esimerkkilän kunta', URLS),
+    ]);
     expect(first.seal.certificate.equals(second.seal.certificate)).toBe(true);
     expect(first.tsa.certificate.equals(second.tsa.certificate)).toBe(true);
   });

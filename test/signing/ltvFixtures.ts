@@ -16,7 +16,12 @@ import { temporaryDirectory } from './signingFixtures';
 const run = promisify(execFile);
 
 /** The test stack's development PKI and the clients for its TSA, OCSP responder and CRL (started by globalSetup). */
-export async function trustServices(): Promise<{ pki: DevelopmentPki; services: LongTermValidityServices; pkiDir: string; caPemFile: string }> {
+export async function trustServices(): Promise<{
+  pki: DevelopmentPki;
+  services: LongTermValidityServices;
+  pkiDir: string;
+  caPemFile: string;
+}> {
   const config = testConfig();
   const pki = await loadDevelopmentPki(config);
   const caPemFile = path.join(temporaryDirectory('ca'), 'ca.pem');
@@ -33,7 +38,10 @@ export async function trustServices(): Promise<{ pki: DevelopmentPki; services: 
 }
 
 export function pem(der: Buffer): string {
-  const lines = der.toString('base64').match(/.{1,64}/g)!.join('\n');
+  const lines = der
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n');
   return `-----BEGIN CERTIFICATE-----\n${lines}\n-----END CERTIFICATE-----\n`;
 }
 
@@ -42,7 +50,17 @@ export async function opensslVerifyToken(token: Buffer, sha256: Buffer, caPemFil
   const file = path.join(temporaryDirectory('tst'), 'token.der');
   fs.writeFileSync(file, token);
   try {
-    const { stdout } = await run('openssl', ['ts', '-verify', '-in', file, '-token_in', '-digest', sha256.toString('hex'), '-CAfile', caPemFile]);
+    const { stdout } = await run('openssl', [
+      'ts',
+      '-verify',
+      '-in',
+      file,
+      '-token_in',
+      '-digest',
+      sha256.toString('hex'),
+      '-CAfile',
+      caPemFile,
+    ]);
     return stdout;
   } catch (error) {
     return `${(error as { stdout?: string }).stdout ?? ''}${(error as { stderr?: string }).stderr ?? String(error)}`;
@@ -73,5 +91,7 @@ export async function expectArchivalPdf(pdf: Buffer): Promise<void> {
   expect(last).toMatchObject({ kind: 'document-timestamp', indication: 'valid', covers: { wholeDocument: true } });
   const documentTimestamp = findSignatures(pdf).pop()!;
   const [, a, b, c] = documentTimestamp.byteRange;
-  expect(await opensslVerifyToken(documentTimestamp.der, sha256(pdf.subarray(0, a), pdf.subarray(b, b + c)), caPemFile)).toMatch(/Verification: OK/);
+  expect(await opensslVerifyToken(documentTimestamp.der, sha256(pdf.subarray(0, a), pdf.subarray(b, b + c)), caPemFile)).toMatch(
+    /Verification: OK/,
+  );
 }

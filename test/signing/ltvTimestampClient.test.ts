@@ -22,7 +22,11 @@ async function fakeTsa(answer: Answer): Promise<{ url: string; close: () => void
     request.on('end', () => {
       count++;
       void answer(Buffer.concat(chunks)).then((result) => {
-        if (typeof result === 'number') { response.writeHead(result); response.end(); return; }
+        if (typeof result === 'number') {
+          response.writeHead(result);
+          response.end();
+          return;
+        }
         response.writeHead(200, { 'content-type': 'application/timestamp-reply' });
         response.end(result);
       });
@@ -73,7 +77,9 @@ describe('the TSA client refuses wrong answers and moves on', () => {
   it('refuses a token over another message imprint', async () => {
     const tsa = createTimestampAuthority(ours.tsa);
     const other = createHash('sha256').update('jotain muuta').digest();
-    const swapping = await serve((request) => tsa.respond(Buffer.from(request.toString('hex').replace(digest.toString('hex'), other.toString('hex')), 'hex')));
+    const swapping = await serve((request) =>
+      tsa.respond(Buffer.from(request.toString('hex').replace(digest.toString('hex'), other.toString('hex')), 'hex')),
+    );
     await expect(client([swapping.url]).timestamp(digest)).rejects.toThrow(/another message imprint/);
   });
 
@@ -85,7 +91,9 @@ describe('the TSA client refuses wrong answers and moves on', () => {
 
   it('refuses a rejection and garbage, and says why', async () => {
     const rejecting = await serve(async () => Buffer.from('not DER at all'));
-    const error = await client([rejecting.url]).timestamp(digest).catch((caught: Error) => caught);
+    const error = await client([rejecting.url])
+      .timestamp(digest)
+      .catch((caught: Error) => caught);
     expect(error).toBeInstanceOf(TimestampUnavailableError);
     expect((error as Error).message).toMatch(/not a TimeStampResp/);
   });

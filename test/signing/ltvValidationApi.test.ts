@@ -20,13 +20,22 @@ let archival: Buffer;
 
 beforeAll(async () => {
   stack = await openTestStack('validate', { MAX_DOCUMENT_BYTES: String(2 * 1024 * 1024) });
-  app = createApp(deps = createApiDeps(stack.config, stack.client));
+  app = createApp((deps = createApiDeps(stack.config, stack.client)));
   trust = await trustServices();
   const { pdf, plan } = await prepareSignatureFields(await makeTextPdf(1), [{ name: 'organisation-seal', label: 'Sinetti' }]);
-  basic = signField(pdf, plan, 'organisation-seal', { signerName: 'Esimerkkilän kunta', role: 'Sinetti', signedAt: new Date() }, trust.pki.seal);
+  basic = signField(
+    pdf,
+    plan,
+    'organisation-seal',
+    { signerName: 'Esimerkkilän kunta', role: 'Sinetti', signedAt: new Date() },
+    trust.pki.seal,
+  );
   archival = (await addArchivalTimestamp((await timestampNewestSignature(basic, trust.services.timestamps)).pdf, trust.services)).pdf;
 });
-afterAll(async () => { deps?.close(); await stack?.close(); });
+afterAll(async () => {
+  deps?.close();
+  await stack?.close();
+});
 
 const validate = (body: Buffer, query = '') => request(app).post(`/api/validate${query}`).set('Content-Type', 'application/pdf').send(body);
 
@@ -37,7 +46,9 @@ describe('POST /api/validate', () => {
     expect(response.body.documentSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(response.body.signatures).toHaveLength(2);
     expect(response.body.signatures[0]).toMatchObject({
-      kind: 'signature', level: 'B-LTA', indication: 'valid',
+      kind: 'signature',
+      level: 'B-LTA',
+      indication: 'valid',
       signer: { subject: 'C=FI, O=Esimerkkilän kunta, CN=Esimerkkilän kunta', trusted: true },
       revocation: { status: 'good', source: 'dss-ocsp' },
       covers: { wholeDocument: false, laterChanges: 'validation-data-and-timestamps' },
@@ -47,7 +58,9 @@ describe('POST /api/validate', () => {
   });
 
   it('validates at a chosen date: after the seal certificate expires only the B-LTA PDF stays valid', async () => {
-    const after = new Date(new Date(new X509Certificate(trust.pki.seal.certificate).validTo).getTime() + 40 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+    const after = new Date(new Date(new X509Certificate(trust.pki.seal.certificate).validTo).getTime() + 40 * 24 * 3600 * 1000)
+      .toISOString()
+      .slice(0, 10);
     const basicLater = await validate(basic, `?at=${after}`);
     expect(basicLater.body.signatures[0]).toMatchObject({ level: 'B-B', indication: 'indeterminate' });
     const archivalLater = await validate(archival, `?at=${after}`);

@@ -70,7 +70,9 @@ export function qpdfCheck(bytes: Uint8Array): { ok: boolean; output: string } {
 }
 
 export function pdfText(bytes: Uint8Array, page: number): string {
-  const result = spawnSync('pdftotext', ['-f', String(page), '-l', String(page), '-enc', 'UTF-8', writeTemporaryPdf(bytes), '-'], { encoding: 'utf8' });
+  const result = spawnSync('pdftotext', ['-f', String(page), '-l', String(page), '-enc', 'UTF-8', writeTemporaryPdf(bytes), '-'], {
+    encoding: 'utf8',
+  });
   if (result.error) throw result.error;
   return result.stdout;
 }

@@ -47,16 +47,34 @@ describe('signing a document field by field', () => {
     credentials = await loadOrCreateDevelopmentCredentials(temporaryDirectory('credentials'), 'Esimerkkikunta');
     original = await makeTextPdf(3);
     ({ pdf: prepared, plan } = await prepareSignatureFields(original, FIELDS));
-    afterFirst = signField(prepared, plan, 'signer-1', { signerName: 'Äijä Öhman', role: 'Puheenjohtaja', signedAt: new Date('2025-03-12T12:05:07Z') }, credentials);
+    afterFirst = signField(
+      prepared,
+      plan,
+      'signer-1',
+      { signerName: 'Äijä Öhman', role: 'Puheenjohtaja', signedAt: new Date('2025-03-12T12:05:07Z') },
+      credentials,
+    );
     afterSecond = signField(
       afterFirst,
       plan,
       'signer-2',
-      { signerName: 'Åsa Ström', role: 'Pöytäkirjantarkastaja', signedAt: new Date('2025-03-13T08:00:00Z'), reason: 'Tarkastettu', location: 'Espoo' },
+      {
+        signerName: 'Åsa Ström',
+        role: 'Pöytäkirjantarkastaja',
+        signedAt: new Date('2025-03-13T08:00:00Z'),
+        reason: 'Tarkastettu',
+        location: 'Espoo',
+      },
       credentials,
     );
     withAudit = await appendPagesIncrementally(afterSecond, await auditPage());
-    sealed = signField(withAudit, plan, 'organisation-seal', { signerName: credentials.subjectName, role: 'Organisaation sinetti', signedAt: new Date() }, credentials);
+    sealed = signField(
+      withAudit,
+      plan,
+      'organisation-seal',
+      { signerName: credentials.subjectName, role: 'Organisaation sinetti', signedAt: new Date() },
+      credentials,
+    );
   });
 
   it('plans one field per signer plus the seal on an added signatures page', async () => {
@@ -90,7 +108,12 @@ describe('signing a document field by field', () => {
   it('makes each signature valid for pdfsig as it is added, covering the whole document at that point', () => {
     const first = pdfsig(afterFirst);
     expect(first).toHaveLength(1);
-    expect(first[0]).toMatchObject({ fieldName: 'signer-1', validation: 'Signature is Valid.', totalDocumentSigned: true, subFilter: 'ETSI.CAdES.detached' });
+    expect(first[0]).toMatchObject({
+      fieldName: 'signer-1',
+      validation: 'Signature is Valid.',
+      totalDocumentSigned: true,
+      subFilter: 'ETSI.CAdES.detached',
+    });
 
     const second = pdfsig(afterSecond);
     expect(second.map((signature) => signature.validation)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
@@ -118,7 +141,7 @@ describe('signing a document field by field', () => {
     }
   });
 
-  it('draws the stamp with Finnish and Swedish letters in the signer\'s box', () => {
+  it("draws the stamp with Finnish and Swedish letters in the signer's box", () => {
     const page = pdfText(sealed, 4);
     expect(page).toContain('Äijä Öhman');
     expect(page).toContain('Åsa Ström');
@@ -138,7 +161,7 @@ describe('signing a document field by field', () => {
     const caSubject = forge.pki.certificateFromAsn1(forge.asn1.fromDer(certificates[1].toString('binary'))).subject.getField('CN').value;
     expect(caSubject).toBe('Esimerkkikunta Sinetti Development CA');
 
-    const signerInfo = ((signedData[4].value as forge.asn1.Asn1[])[0].value as forge.asn1.Asn1[]);
+    const signerInfo = (signedData[4].value as forge.asn1.Asn1[])[0].value as forge.asn1.Asn1[];
     const attributeOids = (signerInfo[3].value as forge.asn1.Asn1[]).map((attribute) =>
       forge.asn1.derToOid((attribute.value as forge.asn1.Asn1[])[0].value as string),
     );
@@ -158,8 +181,20 @@ describe('many signers', () => {
     const last = plan.fields[plan.fields.length - 1];
     expect(last.pageObjectNumber).not.toBe(plan.fields[0].pageObjectNumber);
 
-    const signed = signField(pdf, plan, 'member-16', { signerName: 'Jäsen Kuusitoista', role: 'Valtuutettu', signedAt: new Date() }, credentials);
-    const sealed = signField(signed, plan, 'organisation-seal', { signerName: 'Esimerkkikunta', role: 'Sinetti', signedAt: new Date() }, credentials);
+    const signed = signField(
+      pdf,
+      plan,
+      'member-16',
+      { signerName: 'Jäsen Kuusitoista', role: 'Valtuutettu', signedAt: new Date() },
+      credentials,
+    );
+    const sealed = signField(
+      signed,
+      plan,
+      'organisation-seal',
+      { signerName: 'Esimerkkikunta', role: 'Sinetti', signedAt: new Date() },
+      credentials,
+    );
     expect(pdfsig(sealed).map((signature) => [signature.fieldName, signature.validation])).toEqual([
       ['member-16', 'Signature is Valid.'],
       ['organisation-seal', 'Signature is Valid.'],

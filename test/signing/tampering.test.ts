@@ -14,9 +14,21 @@ describe('a changed byte after signing', () => {
       { name: 'signer-1', label: 'Allekirjoittaja' },
       { name: 'organisation-seal', label: 'Sinetti' },
     ]);
-    const signed = signField(pdf, plan, 'signer-1', { signerName: 'Matti Meikäläinen', role: 'Viranhaltija', signedAt: new Date() }, credentials);
+    const signed = signField(
+      pdf,
+      plan,
+      'signer-1',
+      { signerName: 'Matti Meikäläinen', role: 'Viranhaltija', signedAt: new Date() },
+      credentials,
+    );
     sealUpdateStart = signed.length;
-    sealed = signField(signed, plan, 'organisation-seal', { signerName: 'Esimerkkikunta', role: 'Sinetti', signedAt: new Date() }, credentials);
+    sealed = signField(
+      signed,
+      plan,
+      'organisation-seal',
+      { signerName: 'Esimerkkikunta', role: 'Sinetti', signedAt: new Date() },
+      credentials,
+    );
     expect(pdfsig(sealed).map((signature) => signature.validation)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
   });
 
@@ -38,10 +50,13 @@ describe('a changed byte after signing', () => {
     }
   });
 
-  it('inside the seal\'s update breaks only the seal', () => {
+  it("inside the seal's update breaks only the seal", () => {
     const stampText = sealed.indexOf('/F2 10 Tf', sealUpdateStart);
     expect(stampText).toBeGreaterThan(sealUpdateStart);
     const signatures = pdfsig(flipByteAt(stampText + 1));
-    expect(signatures.map((signature) => signature.validation)).toEqual(['Signature is Valid.', expect.stringMatching(/Digest Mismatch|Invalid/i)]);
+    expect(signatures.map((signature) => signature.validation)).toEqual([
+      'Signature is Valid.',
+      expect.stringMatching(/Digest Mismatch|Invalid/i),
+    ]);
   });
 });

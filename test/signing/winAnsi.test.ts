@@ -47,7 +47,12 @@ describe('PDF syntax', () => {
   });
 
   it('builds a stamp whose /Length matches its stream', () => {
-    const object = stampAppearanceObject([0, 0, 236, 64], { signerName: 'Äijä', role: 'Rooli', signedAt: new Date(), reason: 'Syy' }).toString('latin1');
+    const object = stampAppearanceObject([0, 0, 236, 64], {
+      signerName: 'Äijä',
+      role: 'Rooli',
+      signedAt: new Date(),
+      reason: 'Syy',
+    }).toString('latin1');
     const length = Number(/\/Length (\d+)/.exec(object)![1]);
     const stream = object.slice(object.indexOf('stream\n') + 7, object.lastIndexOf('\nendstream'));
     expect(stream.length).toBe(length);

@@ -24,8 +24,15 @@ export interface ContractHarness {
   close(): Promise<void>;
 }
 
-export async function openContractHarness(suite: string, overrides: Record<string, string> = {}, extraDeps: Partial<ApiDeps> = {}): Promise<ContractHarness> {
-  let handler: http.RequestListener = (_req, res) => { res.statusCode = 503; res.end(); };
+export async function openContractHarness(
+  suite: string,
+  overrides: Record<string, string> = {},
+  extraDeps: Partial<ApiDeps> = {},
+): Promise<ContractHarness> {
+  let handler: http.RequestListener = (_req, res) => {
+    res.statusCode = 503;
+    res.end();
+  };
   const server = http.createServer((req, res) => handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -49,7 +56,10 @@ export function uniqueEmail(who: string): string {
   return `${who}-${randomUUID().slice(0, 8)}@example.test`;
 }
 
-export function contractRequest(people: { employee: string; employer: string; hr: string }, overrides: Partial<CreateContractRequest> = {}): CreateContractRequest {
+export function contractRequest(
+  people: { employee: string; employer: string; hr: string },
+  overrides: Partial<CreateContractRequest> = {},
+): CreateContractRequest {
   return {
     language: 'fi',
     terms: {
@@ -77,7 +87,12 @@ export function contractRequest(people: { employee: string; employer: string; hr
   };
 }
 
-export interface MailedLink { url: string; path: string; token: string; language: string }
+export interface MailedLink {
+  url: string;
+  path: string;
+  token: string;
+  language: string;
+}
 
 export function linkIn(mail: ReceivedMail): MailedLink {
   const match = /(https?:\/\/[^\s"]+)(\/s\/([A-Za-z0-9_-]+)\?lang=(fi|sv|en))/.exec(mail.text);
@@ -92,20 +107,36 @@ export async function invitationLink(address: string, count = 1): Promise<Mailed
 }
 
 /** Opens the page and reads the document hash the page shows, as a browser would. */
-export async function openSigningPage(harness: ContractHarness, link: MailedLink): Promise<{ status: number; html: string; documentSha256?: string }> {
+export async function openSigningPage(
+  harness: ContractHarness,
+  link: MailedLink,
+): Promise<{ status: number; html: string; documentSha256?: string }> {
   const response = await harness.api().get(link.path);
   const hash = /name="documentSha256" value="([0-9a-f]{64})"/.exec(response.text)?.[1];
   return { status: response.status, html: response.text, documentSha256: hash };
 }
 
-export async function signThroughPage(harness: ContractHarness, link: MailedLink, typedName: string, documentSha256?: string): Promise<request.Response> {
+export async function signThroughPage(
+  harness: ContractHarness,
+  link: MailedLink,
+  typedName: string,
+  documentSha256?: string,
+): Promise<request.Response> {
   const sha = documentSha256 ?? (await openSigningPage(harness, link)).documentSha256;
-  return harness.api().post(`${link.path.split('?')[0]}/sign`).type('form').send({ documentSha256: sha ?? '', consent: 'yes', typedName });
+  return harness
+    .api()
+    .post(`${link.path.split('?')[0]}/sign`)
+    .type('form')
+    .send({ documentSha256: sha ?? '', consent: 'yes', typedName });
 }
 
 export async function declineThroughPage(harness: ContractHarness, link: MailedLink, reason: string): Promise<request.Response> {
   const { documentSha256 } = await openSigningPage(harness, link);
-  return harness.api().post(`${link.path.split('?')[0]}/decline`).type('form').send({ documentSha256: documentSha256 ?? '', reason });
+  return harness
+    .api()
+    .post(`${link.path.split('?')[0]}/decline`)
+    .type('form')
+    .send({ documentSha256: documentSha256 ?? '', reason });
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -14,11 +14,18 @@ export async function objectStreamBomb(inflatedBytes = 1024 ** 3): Promise<Buffe
   const parts: (string | Buffer)[] = [];
   const offsets: number[] = [];
   let length = 0;
-  const push = (part: string | Buffer) => { parts.push(part); length += Buffer.byteLength(part); };
+  const push = (part: string | Buffer) => {
+    parts.push(part);
+    length += Buffer.byteLength(part);
+  };
   const object = (n: number, content: string | (string | Buffer)[]) => {
     offsets[n] = length;
     if (typeof content === 'string') push(`${n} 0 obj\n${content}\nendobj\n`);
-    else { push(`${n} 0 obj\n`); content.forEach(push); push('\nendobj\n'); }
+    else {
+      push(`${n} 0 obj\n`);
+      content.forEach(push);
+      push('\nendobj\n');
+    }
   };
   push('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n');
   object(1, '<< /Type /Catalog /Pages 2 0 R >>');
@@ -36,11 +43,15 @@ async function deflatedWithZeros(prefix: string, size: number): Promise<Buffer> 
   const deflate = createDeflate({ level: 9 });
   const out: Buffer[] = [];
   deflate.on('data', (chunk: Buffer) => out.push(chunk));
-  const done = new Promise<void>((resolve, reject) => { deflate.on('end', resolve); deflate.on('error', reject); });
+  const done = new Promise<void>((resolve, reject) => {
+    deflate.on('end', resolve);
+    deflate.on('error', reject);
+  });
   deflate.write(prefix);
   const block = Buffer.alloc(16 * 1024 * 1024);
   for (let written = 0; written < size; written += block.length) {
-    if (!deflate.write(block.subarray(0, Math.min(block.length, size - written)))) await new Promise((resolve) => deflate.once('drain', resolve));
+    if (!deflate.write(block.subarray(0, Math.min(block.length, size - written))))
+      await new Promise((resolve) => deflate.once('drain', resolve));
   }
   deflate.end();
   await done;

@@ -21,7 +21,13 @@ export async function minutesPdf(budgetLine = 'Talousarvio hyväksyttiin esityks
   const pdf = await PDFDocument.create();
   const font = await pdf.embedFont(StandardFonts.Helvetica);
   const pages: string[][] = [
-    ['Kunnanhallitus, pöytäkirja 5/2026', '§ 1 Kokouksen avaus', 'Puheenjohtaja avasi kokouksen.', '§ 2 Laillisuus ja päätösvaltaisuus', 'Kokous todettiin lailliseksi.'],
+    [
+      'Kunnanhallitus, pöytäkirja 5/2026',
+      '§ 1 Kokouksen avaus',
+      'Puheenjohtaja avasi kokouksen.',
+      '§ 2 Laillisuus ja päätösvaltaisuus',
+      'Kokous todettiin lailliseksi.',
+    ],
     ['§ 3 Hallintosihteerin valinta', `${PERSONAL_TEXT} hallintosihteerin virkaan.`],
     ['§ 4 Kiinteistökauppa', `Salassa pidettävä: ${CONFIDENTIAL_TEXT}`],
     ['§ 5 Talousarvio 2027', budgetLine],
@@ -42,13 +48,27 @@ export const SECTIONS = [
   { number: '5', title: 'Talousarvio 2027', publicity: 'public' as const, firstPage: 4, lastPage: 4 },
 ];
 
-export interface MinutesPeople { chair: string; secretary: string; checkerA: string; checkerB: string }
-
-export function minutesPeople(): MinutesPeople {
-  return { chair: uniqueEmail('chair'), secretary: uniqueEmail('secretary'), checkerA: uniqueEmail('checker-a'), checkerB: uniqueEmail('checker-b') };
+export interface MinutesPeople {
+  chair: string;
+  secretary: string;
+  checkerA: string;
+  checkerB: string;
 }
 
-export function minutesRequest(who: MinutesPeople, documentVersionId: string, overrides: Partial<CreateMinutesRequest> = {}): CreateMinutesRequest {
+export function minutesPeople(): MinutesPeople {
+  return {
+    chair: uniqueEmail('chair'),
+    secretary: uniqueEmail('secretary'),
+    checkerA: uniqueEmail('checker-a'),
+    checkerB: uniqueEmail('checker-b'),
+  };
+}
+
+export function minutesRequest(
+  who: MinutesPeople,
+  documentVersionId: string,
+  overrides: Partial<CreateMinutesRequest> = {},
+): CreateMinutesRequest {
   return {
     body: { id: 'kunnanhallitus', name: 'Kunnanhallitus' },
     meeting: { date: '2026-01-12', number: '5/2026', place: 'Kunnantalo, valtuustosali' },
@@ -82,14 +102,25 @@ export async function uploadPdf(harness: ContractHarness, pdf: Buffer): Promise<
   return response.body.versionId as string;
 }
 
-export async function startReview(harness: ContractHarness, who: MinutesPeople, overrides: Partial<CreateMinutesRequest> = {}): Promise<string> {
+export async function startReview(
+  harness: ContractHarness,
+  who: MinutesPeople,
+  overrides: Partial<CreateMinutesRequest> = {},
+): Promise<string> {
   const versionId = await uploadPdf(harness, await minutesPdf());
-  const response = await asSecretary(harness).post('/api/minutes').send(minutesRequest(who, versionId, overrides));
+  const response = await asSecretary(harness)
+    .post('/api/minutes')
+    .send(minutesRequest(who, versionId, overrides));
   if (response.status !== 201) throw new Error(`start answered ${response.status}: ${response.text}`);
   return response.body.reviewId as string;
 }
 
-export interface MinutesLink { url: string; path: string; token: string; language: string }
+export interface MinutesLink {
+  url: string;
+  path: string;
+  token: string;
+  language: string;
+}
 
 export function minutesLinkIn(mail: ReceivedMail): MinutesLink {
   const match = /(https?:\/\/[^\s"]+)(\/m\/([A-Za-z0-9_-]+)\?lang=(fi|sv|en))/.exec(mail.text);
@@ -104,24 +135,48 @@ export async function mailedLink(address: string, count = 1): Promise<MinutesLin
   return minutesLinkIn(mails[count - 1]);
 }
 
-export async function openPage(harness: ContractHarness, link: MinutesLink): Promise<{ status: number; html: string; documentSha256?: string }> {
+export async function openPage(
+  harness: ContractHarness,
+  link: MinutesLink,
+): Promise<{ status: number; html: string; documentSha256?: string }> {
   const response = await harness.api().get(link.path);
-  return { status: response.status, html: response.text, documentSha256: /name="documentSha256" value="([0-9a-f]{64})"/.exec(response.text)?.[1] };
+  return {
+    status: response.status,
+    html: response.text,
+    documentSha256: /name="documentSha256" value="([0-9a-f]{64})"/.exec(response.text)?.[1],
+  };
 }
 
 export async function approve(harness: ContractHarness, link: MinutesLink, documentSha256?: string): Promise<request.Response> {
   const sha = documentSha256 ?? (await openPage(harness, link)).documentSha256 ?? '';
-  return harness.api().post(`${link.path.split('?')[0]}/review`).type('form').send({ documentSha256: sha, decision: 'approve', consent: 'yes' });
+  return harness
+    .api()
+    .post(`${link.path.split('?')[0]}/review`)
+    .type('form')
+    .send({ documentSha256: sha, decision: 'approve', consent: 'yes' });
 }
 
-export async function askCorrections(harness: ContractHarness, link: MinutesLink, comments: Record<string, string>, documentSha256?: string): Promise<request.Response> {
+export async function askCorrections(
+  harness: ContractHarness,
+  link: MinutesLink,
+  comments: Record<string, string>,
+  documentSha256?: string,
+): Promise<request.Response> {
   const sha = documentSha256 ?? (await openPage(harness, link)).documentSha256 ?? '';
-  return harness.api().post(`${link.path.split('?')[0]}/review`).type('form').send({ documentSha256: sha, decision: 'corrections', ...comments });
+  return harness
+    .api()
+    .post(`${link.path.split('?')[0]}/review`)
+    .type('form')
+    .send({ documentSha256: sha, decision: 'corrections', ...comments });
 }
 
 export async function signMinutes(harness: ContractHarness, link: MinutesLink, typedName: string): Promise<request.Response> {
   const { documentSha256 } = await openPage(harness, link);
-  return harness.api().post(`${link.path.split('?')[0]}/sign`).type('form').send({ documentSha256: documentSha256 ?? '', consent: 'yes', typedName });
+  return harness
+    .api()
+    .post(`${link.path.split('?')[0]}/sign`)
+    .type('form')
+    .send({ documentSha256: documentSha256 ?? '', consent: 'yes', typedName });
 }
 
 export async function reviewState(harness: ContractHarness, reviewId: string): Promise<MinutesReviewState> {
@@ -129,7 +184,12 @@ export async function reviewState(harness: ContractHarness, reviewId: string): P
 }
 
 /** Polls the state until `done` holds. */
-export async function waitForState(harness: ContractHarness, reviewId: string, done: (state: MinutesReviewState) => boolean, timeoutMs = 30_000): Promise<MinutesReviewState> {
+export async function waitForState(
+  harness: ContractHarness,
+  reviewId: string,
+  done: (state: MinutesReviewState) => boolean,
+  timeoutMs = 30_000,
+): Promise<MinutesReviewState> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const state = await reviewState(harness, reviewId);

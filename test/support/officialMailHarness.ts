@@ -23,9 +23,12 @@ export function freshIdentityCode(): string {
   return makeIdentityCode(date, 2 + randomInt(897));
 }
 
-export async function simulator(config: SinettiConfig, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any -- the simulators' control API, read by each test in its own shape
+export async function simulator(config: SinettiConfig, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<any> {
+  // eslint-disable-line @typescript-eslint/no-explicit-any -- the simulators' control API, read by each test in its own shape
   const response = await fetch(new URL(path, config.officialMail.messages.url), {
-    method, headers: body === undefined ? {} : { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`simulator ${method} ${path}: ${response.status} ${await response.text()}`);
   return response.status === 204 ? undefined : response.json();
@@ -33,8 +36,20 @@ export async function simulator(config: SinettiConfig, method: 'GET' | 'POST' | 
 
 const ADDRESS = { street: 'Testikuja 5 B 12', postalCode: '33100', city: 'TAMPERE' };
 
-export async function registerPerson(config: SinettiConfig, person: Partial<SimulatedPerson> = {}): Promise<SimulatedPerson & { id: string }> {
-  const full: SimulatedPerson = { id: freshIdentityCode(), name: 'Maija Meikäläinen', mailbox: false, securityBan: false, addresses: { VakinainenKotimainenLahiosoite: ADDRESS }, electronicOutcome: 'read', paperOutcome: 'delivered', ...person };
+export async function registerPerson(
+  config: SinettiConfig,
+  person: Partial<SimulatedPerson> = {},
+): Promise<SimulatedPerson & { id: string }> {
+  const full: SimulatedPerson = {
+    id: freshIdentityCode(),
+    name: 'Maija Meikäläinen',
+    mailbox: false,
+    securityBan: false,
+    addresses: { VakinainenKotimainenLahiosoite: ADDRESS },
+    electronicOutcome: 'read',
+    paperOutcome: 'delivered',
+    ...person,
+  };
   await simulator(config, 'POST', '/sim/recipients', full);
   return full;
 }
@@ -43,7 +58,13 @@ export async function injectFault(config: SinettiConfig, rule: FaultRule): Promi
   await simulator(config, 'POST', '/sim/faults', rule);
 }
 
-export interface Counters { posts: number; distinctExternalIds: number; accepted: number; conflicts: number; rejected: number }
+export interface Counters {
+  posts: number;
+  distinctExternalIds: number;
+  accepted: number;
+  conflicts: number;
+  rejected: number;
+}
 export async function counters(config: SinettiConfig, prefix: string): Promise<Counters> {
   return simulator(config, 'GET', `/sim/counters?prefix=${encodeURIComponent(prefix)}`);
 }
@@ -55,7 +76,12 @@ export function letterApi(stack: TestStack, configOverride?: SinettiConfig): Exp
 
 export async function storedPdf(bytes?: Buffer): Promise<string> {
   const store = new ChunkedDocumentStore(50 * 1024 * 1024);
-  const saved = await store.saveVersion({ key: `test/${randomUUID()}`, bytes: bytes ?? await samplePdf(2, 'Päätös avustushakemukseen'), fileName: 'paatos.pdf', kind: 'upload' });
+  const saved = await store.saveVersion({
+    key: `test/${randomUUID()}`,
+    bytes: bytes ?? (await samplePdf(2, 'Päätös avustushakemukseen')),
+    fileName: 'paatos.pdf',
+    kind: 'upload',
+  });
   return saved.versionId;
 }
 
@@ -64,7 +90,10 @@ export async function sendLetter(app: Express, body: Record<string, unknown>): P
 }
 
 export async function stopEventPoller(stack: TestStack): Promise<void> {
-  await stack.client.workflow.getHandle(messageEventPollerId(stack.config.temporal.taskQueue)).terminate('test finished').catch(() => undefined);
+  await stack.client.workflow
+    .getHandle(messageEventPollerId(stack.config.temporal.taskQueue))
+    .terminate('test finished')
+    .catch(() => undefined);
 }
 
 export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {

@@ -11,9 +11,21 @@ import { type TestStack } from './testStack';
  */
 export function recordHistoryIfAsked(stack: TestStack, workflowId: string, workflowType: string): void {
   if (process.env.SINETTI_RECORD_HISTORIES !== '1') return;
-  const json = execFileSync(locateTool('temporal'), [
-    'workflow', 'show', '--address', stack.config.temporal.address, '--namespace', stack.config.temporal.namespace,
-    '--workflow-id', workflowId, '--output', 'json',
-  ], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const json = execFileSync(
+    locateTool('temporal'),
+    [
+      'workflow',
+      'show',
+      '--address',
+      stack.config.temporal.address,
+      '--namespace',
+      stack.config.temporal.namespace,
+      '--workflow-id',
+      workflowId,
+      '--output',
+      'json',
+    ],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
   fs.writeFileSync(path.join(__dirname, '..', 'histories', `${workflowType}.json`), json);
 }

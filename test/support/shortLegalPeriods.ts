@@ -15,7 +15,10 @@ const LEGAL_PERIOD_MS = 14 * DAY_MS;
 export const TEST_DAY_MS = 250;
 
 export const interceptors: WorkflowInterceptorsFactory = () => ({
-  outbound: [{
-    startTimer: (input, next) => next(input.durationMs >= LEGAL_PERIOD_MS ? { ...input, durationMs: Math.ceil((input.durationMs / DAY_MS) * TEST_DAY_MS) } : input),
-  }],
+  outbound: [
+    {
+      startTimer: (input, next) =>
+        next(input.durationMs >= LEGAL_PERIOD_MS ? { ...input, durationMs: Math.ceil((input.durationMs / DAY_MS) * TEST_DAY_MS) } : input),
+    },
+  ],
 });

@@ -70,7 +70,10 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
  */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   bundle ??= bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, workflowInterceptorModules: testTimerInterceptorModules(), logger: new DefaultLogger('WARN'),
+    workflowsPath: WORKFLOWS_PATH,
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    workflowInterceptorModules: testTimerInterceptorModules(),
+    logger: new DefaultLogger('WARN'),
   });
   return bundle;
 }
@@ -96,7 +99,10 @@ export async function openTestStack(suite: string, overrides: Record<string, str
     connection,
     async withWorker(work) {
       // Every queue's worker (processes, bulk, webhooks), as the worker process runs them by default.
-      const { workers, close } = await createWorkers(config, connection, { role: 'all', processes: { workflowBundle: await workflowBundle() } });
+      const { workers, close } = await createWorkers(config, connection, {
+        role: 'all',
+        processes: { workflowBundle: await workflowBundle() },
+      });
       try {
         const runAll = workers.reduce((inner, worker) => () => worker.runUntil(inner()), work);
         return await runAll();

@@ -17,8 +17,12 @@ export function startWorkerProcess(config: SinettiConfig, env: Record<string, st
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
-      ...process.env, ...TEST_ENVIRONMENT, LOG_LEVEL: 'info',
-      TEMPORAL_TASK_QUEUE: config.temporal.taskQueue, SINETTI_PUBLIC_URL: config.publicUrl, MONGODB_URI: config.mongodb.uri,
+      ...process.env,
+      ...TEST_ENVIRONMENT,
+      LOG_LEVEL: 'info',
+      TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
+      SINETTI_PUBLIC_URL: config.publicUrl,
+      MONGODB_URI: config.mongodb.uri,
       // Each process a metrics port of its own: other suites' workers may hold the default one.
       WORKER_METRICS_ADDRESS: `127.0.0.1:${20000 + Math.floor(Math.random() * 20000)}`,
       ...env,
@@ -29,11 +33,17 @@ export function startWorkerProcess(config: SinettiConfig, env: Record<string, st
     const timer = setTimeout(() => reject(new Error(`worker did not start: ${output.slice(-2000)}`)), 60_000);
     const watch = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('worker started')) { clearTimeout(timer); resolve(child); }
+      if (output.includes('worker started')) {
+        clearTimeout(timer);
+        resolve(child);
+      }
     };
     child.stdout.on('data', watch);
     child.stderr.on('data', watch);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`worker exited with ${code}: ${output.slice(-2000)}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`worker exited with ${code}: ${output.slice(-2000)}`));
+    });
   });
 }
 

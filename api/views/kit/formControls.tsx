@@ -12,11 +12,19 @@ export function describedBy(id: string, hint: boolean, error: boolean): string |
 }
 
 export function Hint(p: { id: string; children: ComponentChildren }): VNode {
-  return <p id={`${p.id}-hint`} class="hint">{p.children}</p>;
+  return (
+    <p id={`${p.id}-hint`} class="hint">
+      {p.children}
+    </p>
+  );
 }
 
 export function FieldError(p: { id: string; message?: string }): VNode | null {
-  return p.message ? <p id={`${p.id}-error`} class="error">{p.message}</p> : null;
+  return p.message ? (
+    <p id={`${p.id}-error`} class="error">
+      {p.message}
+    </p>
+  ) : null;
 }
 
 /** The summary of errors at the top of a form: each links to its field. */
@@ -25,7 +33,13 @@ export function ErrorSummary(p: { heading: string; errors: { field: string; mess
   return (
     <section class="errors" role="alert" aria-labelledby={p.headingId}>
       <h2 id={p.headingId}>{p.heading}</h2>
-      <ul>{p.errors.map((e) => <li><a href={`#${e.field}`}>{e.message}</a></li>)}</ul>
+      <ul>
+        {p.errors.map((e) => (
+          <li>
+            <a href={`#${e.field}`}>{e.message}</a>
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }
@@ -35,8 +49,15 @@ export function ConsentBox(p: { id: string; name: string; text: string; error?: 
   return (
     <>
       <label class="check" for={p.id}>
-        <input type="checkbox" id={p.id} name={p.name} value="yes" required={p.required}
-          aria-invalid={p.error ? 'true' : undefined} aria-describedby={p.error ? `${p.id}-error` : undefined} />
+        <input
+          type="checkbox"
+          id={p.id}
+          name={p.name}
+          value="yes"
+          required={p.required}
+          aria-invalid={p.error ? 'true' : undefined}
+          aria-describedby={p.error ? `${p.id}-error` : undefined}
+        />
         <span>{p.text}</span>
       </label>
       <FieldError id={p.id} message={p.error} />
@@ -46,8 +67,20 @@ export function ConsentBox(p: { id: string; name: string; text: string; error?: 
 
 /** A one-line text input with its label, hint and error. */
 export function TextField(p: {
-  id: string; label: ComponentChildren; hint?: string; error?: string; value?: string; type?: 'text' | 'email' | 'tel' | 'date' | 'number' | 'password'; required?: boolean;
-  autocomplete?: string; inputmode?: string; pattern?: string; maxlength?: number; min?: string | number; max?: string | number; name?: string;
+  id: string;
+  label: ComponentChildren;
+  hint?: string;
+  error?: string;
+  value?: string;
+  type?: 'text' | 'email' | 'tel' | 'date' | 'number' | 'password';
+  required?: boolean;
+  autocomplete?: string;
+  inputmode?: string;
+  pattern?: string;
+  maxlength?: number;
+  min?: string | number;
+  max?: string | number;
+  name?: string;
 }): VNode {
   return (
     <>
@@ -55,9 +88,19 @@ export function TextField(p: {
       {p.hint ? <Hint id={p.id}>{p.hint}</Hint> : null}
       {/* Built with h(): the JSX typing of <input> cannot take a type chosen at run time. */}
       {h('input', {
-        type: p.type ?? 'text', id: p.id, name: p.name ?? p.id, value: p.value, required: p.required, autocomplete: p.autocomplete,
-        inputmode: p.inputmode, pattern: p.pattern, maxlength: p.maxlength, min: p.min, max: p.max,
-        'aria-describedby': describedBy(p.id, Boolean(p.hint), Boolean(p.error)), 'aria-invalid': p.error ? 'true' : undefined,
+        type: p.type ?? 'text',
+        id: p.id,
+        name: p.name ?? p.id,
+        value: p.value,
+        required: p.required,
+        autocomplete: p.autocomplete,
+        inputmode: p.inputmode,
+        pattern: p.pattern,
+        maxlength: p.maxlength,
+        min: p.min,
+        max: p.max,
+        'aria-describedby': describedBy(p.id, Boolean(p.hint), Boolean(p.error)),
+        'aria-invalid': p.error ? 'true' : undefined,
       })}
       <FieldError id={p.id} message={p.error} />
     </>

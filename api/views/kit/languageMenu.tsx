@@ -8,7 +8,11 @@ export function LanguageMenu(p: { current: Language; href: (language: Language) 
     <nav aria-label={p.label ?? textsFor(p.current).languageMenu}>
       <ul>
         {LANGUAGES.filter((l) => l !== p.current).map((l) => (
-          <li key={l}><a href={p.href(l)} lang={l} hreflang={l}>{textsFor(l).languageName}</a></li>
+          <li key={l}>
+            <a href={p.href(l)} lang={l} hreflang={l}>
+              {textsFor(l).languageName}
+            </a>
+          </li>
         ))}
       </ul>
     </nav>

@@ -32,9 +32,13 @@ export function Shell(p: ShellProps): VNode {
         {p.script ? <script src={assetPath(p.script, 'js')} defer /> : null}
       </head>
       <body>
-        <a class="skip" href="#main">{p.skipText}</a>
+        <a class="skip" href="#main">
+          {p.skipText}
+        </a>
         <header>{p.header}</header>
-        <main id="main" tabindex={-1}>{p.children}</main>
+        <main id="main" tabindex={-1}>
+          {p.children}
+        </main>
       </body>
     </html>
   );

@@ -27,9 +27,17 @@ export interface ParticipantPageProps {
 export function participantPage(p: ParticipantPageProps): string {
   return renderPage(
     <Shell
-      language={p.language} title={`${p.title} – ${p.organization}`} stylesheet={p.stylesheet ?? 'participant'} script={p.script}
+      language={p.language}
+      title={`${p.title} – ${p.organization}`}
+      stylesheet={p.stylesheet ?? 'participant'}
+      script={p.script}
       skipText={textsFor(p.language).skipToContent}
-      header={<><p>{p.organization}</p>{p.languageLink ? <LanguageMenu current={p.language} href={p.languageLink} label={p.languageMenuLabel} /> : null}</>}
+      header={
+        <>
+          <p>{p.organization}</p>
+          {p.languageLink ? <LanguageMenu current={p.language} href={p.languageLink} label={p.languageMenuLabel} /> : null}
+        </>
+      }
     >
       {p.children}
     </Shell>,
@@ -39,7 +47,18 @@ export function participantPage(p: ParticipantPageProps): string {
 /** A page that explains why nothing can be done here (a closed link, an ended process) in one heading and its text. */
 export function explanationPage(p: { language: Language; organization: string; heading: string; texts: (string | undefined)[] }): string {
   return participantPage({
-    language: p.language, title: p.heading, organization: p.organization,
-    children: <><h1>{p.heading}</h1><section>{p.texts.filter(Boolean).map((text) => <p>{text}</p>)}</section></>,
+    language: p.language,
+    title: p.heading,
+    organization: p.organization,
+    children: (
+      <>
+        <h1>{p.heading}</h1>
+        <section>
+          {p.texts.filter(Boolean).map((text) => (
+            <p>{text}</p>
+          ))}
+        </section>
+      </>
+    ),
   });
 }

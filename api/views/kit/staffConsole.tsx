@@ -21,7 +21,14 @@ export interface StaffConsoleProps {
 
 export function staffConsole(p: StaffConsoleProps): string {
   return renderPage(
-    <Shell language={p.language} title={p.title} stylesheet={p.stylesheet} script={p.script} skipText={textsFor(p.language).skipToContent} header={p.header}>
+    <Shell
+      language={p.language}
+      title={p.title}
+      stylesheet={p.stylesheet}
+      script={p.script}
+      skipText={textsFor(p.language).skipToContent}
+      header={p.header}
+    >
       {p.children}
     </Shell>,
   );
