@@ -162,12 +162,7 @@ export function createLetterActivities(deps: LetterActivityDeps) {
      * prints the paper part. The workflow id is the externalId, so a repeat
      * after a lost answer is refused with 409 and counted as sent.
      */
-    async sendLetter(input: {
-      letterId: string;
-      externalId: string;
-      pages: number;
-      requestedBy: string;
-    }): Promise<
+    async sendLetter(input: { letterId: string; externalId: string; pages: number; requestedBy: string }): Promise<
       | {
           outcome: 'sent' | 'already_sent';
           channel: Channel;

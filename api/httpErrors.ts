@@ -34,12 +34,10 @@ export function routeTemplate(req: Request): string {
 }
 
 export const notFound: RequestHandler = (req, res) => {
-  res
-    .status(404)
-    .json({
-      error: 'not_found',
-      message: `No such endpoint: ${req.method} ${req.path}. See /openapi.json for the API.`,
-    } satisfies ErrorBody);
+  res.status(404).json({
+    error: 'not_found',
+    message: `No such endpoint: ${req.method} ${req.path}. See /openapi.json for the API.`,
+  } satisfies ErrorBody);
 };
 
 export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
@@ -63,13 +61,11 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   // body-parser's own errors carry a status and a type.
   const parserError = error as { status?: number; type?: string; limit?: number };
   if (parserError.type === 'entity.too.large') {
-    res
-      .status(413)
-      .json({
-        error: 'document_too_large',
-        message: `The upload is larger than the limit of ${((parserError.limit ?? 0) / 1e6).toFixed(1)} MB.`,
-        details: { limit: parserError.limit },
-      } satisfies ErrorBody);
+    res.status(413).json({
+      error: 'document_too_large',
+      message: `The upload is larger than the limit of ${((parserError.limit ?? 0) / 1e6).toFixed(1)} MB.`,
+      details: { limit: parserError.limit },
+    } satisfies ErrorBody);
     return;
   }
   if (parserError.type === 'entity.parse.failed') {
@@ -78,23 +74,19 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   }
   if (isStoreUnavailableError(error)) {
     res.setHeader('Retry-After', '30');
-    res
-      .status(503)
-      .json({
-        error: 'store_unavailable',
-        message: 'The document store is not reachable right now. Nothing was changed; try again in a moment.',
-      } satisfies ErrorBody);
+    res.status(503).json({
+      error: 'store_unavailable',
+      message: 'The document store is not reachable right now. Nothing was changed; try again in a moment.',
+    } satisfies ErrorBody);
     return;
   }
   if (isTemporalUnavailableError(error)) {
     logger.warn({ route: routeTemplate(req), method: req.method, err: { name: (error as Error)?.name } }, 'Temporal unreachable');
     res.setHeader('Retry-After', '30');
-    res
-      .status(503)
-      .json({
-        error: 'temporal_unavailable',
-        message: 'The process engine is not reachable right now; try again in a moment.',
-      } satisfies ErrorBody);
+    res.status(503).json({
+      error: 'temporal_unavailable',
+      message: 'The process engine is not reachable right now; try again in a moment.',
+    } satisfies ErrorBody);
     return;
   }
   logger.error(

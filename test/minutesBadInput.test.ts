@@ -164,12 +164,10 @@ describe('acting on a running review with bad input', () => {
         .send(await samplePdf(3));
       expect(shorter.status).toBe(400);
       expect(shorter.body.error).toBe('sections_mismatch');
-      const renamed = await secretary
-        .post(`/api/minutes/${reviewId}/versions`)
-        .send({
-          documentVersionId: await uploadPdf(harness, await minutesPdf('Toinen teksti.')),
-          sections: SECTIONS.map((s) => (s.number === '5' ? { ...s, title: 'Muu otsikko' } : s)),
-        });
+      const renamed = await secretary.post(`/api/minutes/${reviewId}/versions`).send({
+        documentVersionId: await uploadPdf(harness, await minutesPdf('Toinen teksti.')),
+        sections: SECTIONS.map((s) => (s.number === '5' ? { ...s, title: 'Muu otsikko' } : s)),
+      });
       expect(renamed.status).toBe(400);
       expect(renamed.body.error).toBe('sections_mismatch');
       const badExtend = await secretary.post(`/api/minutes/${reviewId}/extend`).send({ deadline: '2020-01-01T00:00:00Z' });

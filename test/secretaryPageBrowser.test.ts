@@ -52,13 +52,11 @@ it('uploads a corrected version from the page, with the script from /assets allo
     expect(await page.getByText('Summa puuttuu.').isVisible()).toBe(true);
     expect(await axeViolations(page)).toEqual([]);
 
-    await page
-      .locator('#pdf')
-      .setInputFiles({
-        name: 'korjattu.pdf',
-        mimeType: 'application/pdf',
-        buffer: await minutesPdf('Talousarvio hyväksyttiin: menot 12,4 milj. euroa.'),
-      });
+    await page.locator('#pdf').setInputFiles({
+      name: 'korjattu.pdf',
+      mimeType: 'application/pdf',
+      buffer: await minutesPdf('Talousarvio hyväksyttiin: menot 12,4 milj. euroa.'),
+    });
     await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Lähetä tarkastettavaksi' }).click()]);
     await waitForState(harness, reviewId, (s) => s.status === 'in_review' && s.rounds.length === 2);
     await page.reload();

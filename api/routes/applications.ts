@@ -169,17 +169,15 @@ export function applicationRoutes(routes: ApiRoutes, { services: { applications 
         const { link, record } = await applications.applicantLink(token);
         const language = query.lang ?? record.language;
         if (link.purpose === 'rectification') {
-          res
-            .type('html')
-            .send(
-              rectificationPage({
-                language,
-                organization,
-                caseNumber: record.caseNumber ?? '',
-                endsAt: link.expiresAt,
-                postTo: `/api/applicant/${token}/rectification`,
-              }),
-            );
+          res.type('html').send(
+            rectificationPage({
+              language,
+              organization,
+              caseNumber: record.caseNumber ?? '',
+              endsAt: link.expiresAt,
+              postTo: `/api/applicant/${token}/rectification`,
+            }),
+          );
           return;
         }
         const form = formFor(record.formId);

@@ -23,8 +23,8 @@ export function freshIdentityCode(): string {
   return makeIdentityCode(date, 2 + randomInt(897));
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the simulators' control API, read by each test in its own shape
 export async function simulator(config: SinettiConfig, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<any> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any -- the simulators' control API, read by each test in its own shape
   const response = await fetch(new URL(path, config.officialMail.messages.url), {
     method,
     headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
