@@ -16,6 +16,9 @@ ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# The pages' stylesheets and client scripts: api/assets/clientAssets.ts bundles them from source at start.
+COPY --from=build /app/api/assets ./api/assets
+COPY --from=build /app/api/client ./api/client
 USER node
 EXPOSE 3000
 CMD ["node", "dist/api/main.js"]

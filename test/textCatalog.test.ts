@@ -39,7 +39,7 @@ describe('text catalogs', () => {
   }, 60_000);
 
   it('fail to compile when one language lacks a text, naming the text', () => {
-    const removed = "signedHeading: 'Tack, du har undertecknat dokumentet', ";
+    const removed = "    signedHeading: 'Tack, du har undertecknat dokumentet',\n";
     const errors = compileSwedish((source) => {
       expect(source).toContain(removed);
       return source.replace(removed, '');

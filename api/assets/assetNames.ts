@@ -2,6 +2,8 @@
 export const STYLESHEETS = ['participant', 'form', 'hr', 'console', 'handler'] as const;
 export const CLIENT_SCRIPTS = ['admin', 'registry', 'handler', 'minutesUpload', 'applicationForm', 'rectification'] as const;
 export type Stylesheet = (typeof STYLESHEETS)[number];
+/** The stylesheets served with api/assets/base.css in front: one file per page, one copy of the shared rules. */
+export const ON_BASE_STYLESHEET: readonly Stylesheet[] = ['participant', 'form', 'hr', 'handler'];
 export type ClientScript = (typeof CLIENT_SCRIPTS)[number];
 
 export function assetPath(name: Stylesheet | ClientScript, extension: 'css' | 'js'): string {

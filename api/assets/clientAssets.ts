@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { Router } from 'express';
-import { CLIENT_SCRIPTS, STYLESHEETS } from './assetNames';
+import { CLIENT_SCRIPTS, ON_BASE_STYLESHEET, STYLESHEETS } from './assetNames';
 
 /**
  * The pages' stylesheets (api/assets/*.css) and scripts (api/client/*.ts,
@@ -27,9 +27,11 @@ function sourceDir(): string {
 async function buildAssets(): Promise<Map<string, Asset>> {
   const api = sourceDir();
   const assets = new Map<string, Asset>();
+  const base = await fs.readFile(path.join(api, 'assets', 'base.css'), 'utf8');
   for (const name of STYLESHEETS) {
+    const own = await fs.readFile(path.join(api, 'assets', `${name}.css`), 'utf8');
     assets.set(`${name}.css`, {
-      body: await fs.readFile(path.join(api, 'assets', `${name}.css`), 'utf8'),
+      body: ON_BASE_STYLESHEET.includes(name) ? base + own : own,
       type: 'text/css; charset=utf-8',
     });
   }

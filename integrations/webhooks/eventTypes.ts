@@ -114,6 +114,7 @@ export const AUDIT_ACTION_DECISIONS: Record<string, Decision> = {
   'contract.reminded': REPEAT,
   'contract.viewed': 'contract.viewed',
   'contract.code_sent': SECURITY,
+  'contract.code_refused': SECURITY,
   'contract.verified': SECURITY,
   'contract.verification_failed': SECURITY,
   'contract.signed': 'contract.signer_signed',
