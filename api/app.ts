@@ -16,7 +16,7 @@ import { codecCors, codecRoutes } from './routes/codec';
 import { sessionRoutes } from './routes/session';
 import { signInRoutes } from './routes/signIn';
 import { apiKeyRoutes } from './routes/apiKeys';
-import { createStaffAccess, StaffAccess } from './staffAccess';
+import { createStaffAccess, type StaffAccess } from './staffAccess';
 import { adminRoutes } from './routes/admin';
 import { auditChainRoutes } from './routes/auditChain';
 import { applicationRoutes } from './routes/applications';

@@ -3,8 +3,8 @@ import { type Request, type RequestHandler } from 'express';
 import type { Requester } from '../application/serviceDeps';
 import { type SinettiConfig, type StaffRole, type StaffToken } from '../config/config';
 import { SinettiError } from '../common/errors';
-import { ApiKeys } from '../store/apiKeys';
-import { presentedSessionId, StaffSessionCookies } from './staffSession';
+import { type ApiKeys } from '../store/apiKeys';
+import { presentedSessionId, type StaffSessionCookies } from './staffSession';
 import { forbiddenPage } from './views/signInPages';
 
 /**

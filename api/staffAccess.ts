@@ -1,4 +1,4 @@
-import { SinettiConfig } from '../config/config';
+import { type SinettiConfig } from '../config/config';
 import { ApiKeys } from '../store/apiKeys';
 import { StaffSessions } from '../store/staffSessions';
 import { StaffSessionCookies } from './staffSession';

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { parse, serialize } from 'cookie';
-import { Request, Response } from 'express';
-import { BaseClient, generators, Issuer } from 'openid-client';
-import { SinettiConfig, StaffRole } from '../config/config';
+import { type Request, type Response } from 'express';
+import { type BaseClient, generators, Issuer } from 'openid-client';
+import { type SinettiConfig, type StaffRole } from '../config/config';
 import { rolesFromClaim } from '../config/identity';
 import { SinettiError } from '../common/errors';
 

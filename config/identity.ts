@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEVELOPMENT_CLIENT } from '../integrations/identityProvider/developmentUsers';
-import { STAFF_ROLES, StaffRole } from './config';
+import { STAFF_ROLES, type StaffRole } from './config';
 
 /**
  * How staff are identified: the organisation's OpenID Provider (Entra ID,

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import mongoose, { Schema } from 'mongoose';
-import { StaffRole } from '../config/config';
+import { type StaffRole } from '../config/config';
 import { NotFoundError } from '../common/errors';
 
 /**
@@ -72,7 +72,7 @@ export class ApiKeys {
     const record = await ApiKeyModel.findById(match[1]).lean();
     if (!record || record.revokedAt || record.expiresAt <= now) return undefined;
     const expected = Buffer.from(record.secretHash, 'hex');
-    if (!timingSafeEqual(expected, Buffer.from(hashSecret(match[2]!), 'hex'))) return undefined;
+    if (!timingSafeEqual(expected, Buffer.from(hashSecret(match[2]), 'hex'))) return undefined;
     await ApiKeyModel.updateOne({ _id: record._id }, { $set: { lastUsedAt: now } });
     return summary({ ...record, lastUsedAt: now });
   }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import mongoose, { Schema } from 'mongoose';
-import { StaffRole } from '../config/config';
+import { type StaffRole } from '../config/config';
 
 /**
  * Staff browser sessions, kept server-side so signing out ends them for

@@ -3,7 +3,7 @@ import { createApiDeps } from '../api/apiDeps';
 import { createApp } from '../api/app';
 import { loadConfig } from '../config/config';
 import { ApiKeys } from '../store/apiKeys';
-import { ContractHarness, openContractHarness } from './support/contractHarness';
+import { type ContractHarness, openContractHarness } from './support/contractHarness';
 import { testConfig } from './support/testStack';
 
 /** API keys for machine clients: created by an admin, shown once, used as a bearer, expired, revoked; production refuses development tokens. */

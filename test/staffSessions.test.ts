@@ -1,5 +1,5 @@
 import { StaffSessions } from '../store/staffSessions';
-import { ContractHarness, openContractHarness } from './support/contractHarness';
+import { type ContractHarness, openContractHarness } from './support/contractHarness';
 
 /** Server-side staff sessions: idle and absolute timeouts, revocation, a fresh id each time, and the Temporal Web UI's codec calls on the cookie. */
 
@@ -43,7 +43,7 @@ describe('the session cookie over HTTP', () => {
   async function signIn(): Promise<string> {
     const answer = await harness.api().post('/api/session').send({ token: 'dev-admin-token' });
     expect(answer.status).toBe(200);
-    return /sinetti_staff=([^;]+)/.exec(String(answer.headers['set-cookie']))![1]!;
+    return /sinetti_staff=([^;]+)/.exec(String(answer.headers['set-cookie']))![1];
   }
 
   it("takes the Temporal Web UI's codec calls from its origin, and refuses another site's", async () => {

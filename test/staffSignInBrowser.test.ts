@@ -1,6 +1,6 @@
-import { Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { axeViolations, launchChromium } from './support/browser';
-import { ContractHarness, openContractHarness, uniqueEmail } from './support/contractHarness';
+import { type ContractHarness, openContractHarness, uniqueEmail } from './support/contractHarness';
 import { waitForMail } from './support/mailbox';
 import { minutesPeople, startReview } from './support/minutesHarness';
 import { fillProviderForm, sessionCookie, signInThroughProvider } from './support/staffSignIn';
@@ -64,7 +64,7 @@ describe('staff sign-in through the identity provider', () => {
       await page.waitForURL(/\/hr\/contracts\/contract-[^?]+\?lang=fi&done=created$/, { timeout: 15_000 }).catch(async (error: Error) => {
         throw new Error(`${error.message}\n${page.url()}\n${(await page.content()).slice(0, 600)}`);
       });
-      const contractId = /contracts\/(contract-[^?]+)/.exec(page.url())![1]!;
+      const contractId = /contracts\/(contract-[^?]+)/.exec(page.url())![1];
       expect(await waitForMail(employee, 1)).toHaveLength(1);
       // The audit trail names the person the provider vouched for.
       const history = await harness.api().get(`/api/processes/${contractId}/audit`).set('Authorization', 'Bearer dev-admin-token');

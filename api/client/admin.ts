@@ -93,9 +93,13 @@ async function loadKeys(): Promise<void> {
 byId('key-form', HTMLFormElement).addEventListener('submit', async (event) => {
   event.preventDefault();
   const form = new FormData(byId('key-form', HTMLFormElement));
-  const expires = String(form.get('expiresAt') ?? '');
+  const text = (field: string): string => {
+    const value = form.get(field);
+    return typeof value === 'string' ? value : '';
+  };
+  const expires = text('expiresAt');
   const body = {
-    name: String(form.get('name') ?? ''),
+    name: text('name'),
     roles: form.getAll('roles').map(String),
     expiresAt: expires ? new Date(`${expires}T23:59:59`).toISOString() : '',
   };

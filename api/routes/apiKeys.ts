@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { STAFF_ROLES } from '../../config/config';
-import { RouterContext } from '../apiDeps';
+import { type RouterContext } from '../apiDeps';
 import { staffActor } from '../auth';
-import { ApiRoutes } from '../routeRegistry';
+import { type ApiRoutes } from '../routeRegistry';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -28,16 +28,14 @@ export function apiKeyRoutes(routes: ApiRoutes, { access: { apiKeys } }: RouterC
       responses: { 201: '{ key, apiKey }', 400: 'Fields to fix' },
     },
     async ({ body }, req, res) => {
-      res
-        .status(201)
-        .json(
-          await apiKeys.create({
-            name: body.name,
-            roles: body.roles,
-            expiresAt: new Date(body.expiresAt),
-            createdBy: staffActor(req.staff),
-          }),
-        );
+      res.status(201).json(
+        await apiKeys.create({
+          name: body.name,
+          roles: body.roles,
+          expiresAt: new Date(body.expiresAt),
+          createdBy: staffActor(req.staff),
+        }),
+      );
     },
   );
 

@@ -3,7 +3,7 @@ import { formFor } from '../../application/applications';
 import { FORMS } from '../../forms/formDefinitions';
 import { roundCsv, roundXlsx } from '../../forms/roundExport';
 import { LinkRejectedError } from '../../links/signerLinks';
-import { LANGUAGES, type Language } from '../../mail/templates';
+import { LANGUAGES } from '../../mail/templates';
 import { type RouterContext } from '../apiDeps';
 import { requesterOf, staffActor, signInFirst } from '../auth';
 import { linkToken, pageLanguage, recordId } from '../requestFields';

@@ -1,9 +1,9 @@
-import { Request, Response } from 'express';
+import { type Request, type Response } from 'express';
 import { z } from 'zod';
 import { SinettiError } from '../../common/errors';
-import { RouterContext } from '../apiDeps';
-import { ApiRoutes } from '../routeRegistry';
-import { StaffAccess } from '../staffAccess';
+import { type RouterContext } from '../apiDeps';
+import { type ApiRoutes } from '../routeRegistry';
+import { type StaffAccess } from '../staffAccess';
 import { signedOutPage, signInFailedPage } from '../views/signInPages';
 
 /**

@@ -1,4 +1,4 @@
-import { StaffRole } from '../../config/config';
+import { type StaffRole } from '../../config/config';
 
 /**
  * The embedded identity provider's people: one per staff role and one who

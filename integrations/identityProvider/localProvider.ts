@@ -1,7 +1,7 @@
 import http from 'node:http';
 import express from 'express';
-import Provider, { KoaContextWithOIDC } from 'oidc-provider';
-import { DEVELOPMENT_CLIENT, DEVELOPMENT_USERS, DevelopmentUser } from './developmentUsers';
+import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
+import { DEVELOPMENT_CLIENT, DEVELOPMENT_USERS, type DevelopmentUser } from './developmentUsers';
 
 /**
  * The embedded default's OpenID Provider (the `oidc-provider` package):

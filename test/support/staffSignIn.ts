@@ -1,4 +1,4 @@
-import { Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
 import { DEVELOPMENT_USERS } from '../../integrations/identityProvider/developmentUsers';
 
 /**
