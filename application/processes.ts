@@ -13,7 +13,7 @@ export class ProcessService {
 
   constructor(private readonly deps: ServiceDeps) {}
 
-  async describe(processId: string, viewer: StaffRole) {
+  async describe(processId: string, viewer: readonly StaffRole[]) {
     checkAccess(processId, viewer);
     try {
       const handle = this.deps.temporal.workflow.getHandle(processId);
@@ -33,7 +33,7 @@ export class ProcessService {
   }
 
   /** A batch letter's events are listed in its page tracker's trail (AuditEvent.trail). */
-  async auditTrail(processId: string, viewer: StaffRole) {
+  async auditTrail(processId: string, viewer: readonly StaffRole[]) {
     checkAccess(processId, viewer);
     const letter = parseLetterProcessId(processId) ? await this.letters.find(processId) : undefined;
     return this.deps.audit.forProcess(processId, letter?.trackedBy);
@@ -41,7 +41,7 @@ export class ProcessService {
 }
 
 /** A process's state and trail (with IPs and browsers) are for the role that works on it, and admins. */
-function checkAccess(processId: string, viewer: StaffRole): void {
+function checkAccess(processId: string, viewer: readonly StaffRole[]): void {
   const owner = owningRole(processId);
   if (!mayRead(viewer, [owner]))
     throw new SinettiError('forbidden', `Process ${processId} belongs to the ${owner} role's work; ask them or an admin.`, 403);

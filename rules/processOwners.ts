@@ -21,7 +21,7 @@ export function owningRole(processIdOrKey: string): StaffRole | undefined {
   return OWNERS.find(([prefix]) => processIdOrKey.startsWith(prefix))?.[1];
 }
 
-/** Admins see everything; others what belongs to their role or to no process. */
-export function mayRead(viewer: StaffRole, owners: (StaffRole | undefined)[]): boolean {
-  return viewer === 'admin' || owners.every((owner) => owner === undefined || owner === viewer);
+/** Admins see everything; others what belongs to one of their roles or to no process. */
+export function mayRead(viewer: readonly StaffRole[], owners: (StaffRole | undefined)[]): boolean {
+  return viewer.includes('admin') || owners.every((owner) => owner === undefined || viewer.includes(owner));
 }

@@ -163,6 +163,7 @@ export const fi = {
   },
   hr: {
     app: 'Työsopimukset',
+    signInWithOrganisation: 'Kirjaudu organisaation tunnuksilla',
     signInHeading: 'Kirjaudu sisään',
     token: 'Henkilöstötunnus (token)',
     tokenHint: 'Saat tunnuksen pääkäyttäjältä.',

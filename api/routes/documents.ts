@@ -46,7 +46,7 @@ export function documentRoutes(routes: ApiRoutes, { services: { documents }, con
       responses: { 200: 'Versions', 403: "Another role's document", 404: 'No such document' },
     },
     async ({ params }, req, res) => {
-      res.json({ versions: await documents.versions(params.documentId, req.staff!.role) });
+      res.json({ versions: await documents.versions(params.documentId, req.staff!.roles) });
     },
   );
 
@@ -61,7 +61,7 @@ export function documentRoutes(routes: ApiRoutes, { services: { documents }, con
       responses: { 200: 'The PDF', 403: "Another role's document", 404: 'No such version' },
     },
     async ({ params }, req, res) => {
-      const { version, bytes } = await documents.content(params.versionId, req.staff!.role);
+      const { version, bytes } = await documents.content(params.versionId, req.staff!.roles);
       res.setHeader('Content-Type', 'application/pdf');
       res.setHeader('Content-Disposition', contentDisposition(version.fileName));
       res.setHeader('X-Content-SHA256', version.sha256);

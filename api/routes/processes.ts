@@ -18,7 +18,7 @@ export function processRoutes(routes: ApiRoutes, { services: { processes } }: Ro
       responses: { 200: 'State', 403: "Another role's process", 404: 'No such process' },
     },
     async ({ params }, req, res) => {
-      res.json(await processes.describe(params.processId, req.staff!.role));
+      res.json(await processes.describe(params.processId, req.staff!.roles));
     },
   );
 
@@ -33,7 +33,7 @@ export function processRoutes(routes: ApiRoutes, { services: { processes } }: Ro
       responses: { 200: 'Events', 403: "Another role's process" },
     },
     async ({ params }, req, res) => {
-      res.json({ events: await processes.auditTrail(params.processId, req.staff!.role) });
+      res.json({ events: await processes.auditTrail(params.processId, req.staff!.roles) });
     },
   );
 }
