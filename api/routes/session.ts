@@ -3,6 +3,7 @@ import { SinettiError } from '../../common/errors';
 import { type RouterContext } from '../apiDeps';
 import { staffForToken } from '../auth';
 import { type ApiRoutes } from '../routeRegistry';
+import { presentedSessionId } from '../staffSession';
 
 const signIn = z.object({ token: z.string().min(1) });
 
@@ -24,7 +25,9 @@ export function sessionRoutes(routes: ApiRoutes, { config, access: { cookies } }
       const identity = staffForToken(config.staffTokens, body.token);
       if (!identity)
         throw new SinettiError('unauthenticated', 'That token is not valid. Sign in with your organisation account at /auth/login.', 401);
-      await cookies.end(req, res);
+      // A session this browser already had ends here; the new one gets a fresh id.
+      const previous = presentedSessionId(req);
+      if (previous) await cookies.sessions.revoke(previous);
       await cookies.start(res, { name: identity.name, subject: `token:${identity.name}`, roles: identity.roles });
       res.json({ name: identity.name, roles: identity.roles, role: identity.roles[0] });
     },
