@@ -81,7 +81,17 @@ it('a state-changing request from a foreign Origin is refused and changes nothin
   expect(forgedSignIn.status).toBe(403);
   expect(forgedSignIn.headers['set-cookie']).toBeUndefined();
 
-  // Reading is not refused (a link followed from elsewhere), and Sinetti's own pages post with its origin.
+  const crossSite = await request(app).delete('/api/session').set('Cookie', cookie).set('Sec-Fetch-Site', 'cross-site');
+  expect(crossSite.status).toBe(403);
+
+  // Reading is not refused (a link followed from elsewhere), and Sinetti's own pages post with its origin, or with
+  // Origin: null under its no-referrer policy and the browser's Sec-Fetch-Site: same-origin.
+  const ownFormNoReferrer = await request(app)
+    .post('/api/session')
+    .set('Origin', 'null')
+    .set('Sec-Fetch-Site', 'same-origin')
+    .send({ token: 'dev-hr-token' });
+  expect(ownFormNoReferrer.status).toBe(200);
   expect((await request(app).get('/metrics').set('Cookie', cookie).set('Origin', foreign)).status).toBe(200);
   const own = new URL(stack.config.publicUrl).origin;
   expect((await request(app).delete('/api/session').set('Cookie', cookie).set('Origin', own)).status).toBe(204);
