@@ -1,3 +1,6 @@
+import { DEFAULT_STUCK_CRITERIA, findStuckProcesses } from '../admin/stuckProcesses';
+import { startStuckProcessWatch } from '../admin/stuckProcessWatch';
+import { AuditLog } from '../audit/auditLog';
 import { connectTemporalClient } from '../common/temporalClient';
 import { loadPayloadCodec } from '../common/payloadKeys';
 import type { SinettiConfig } from '../config/config';
@@ -7,16 +10,24 @@ import { startWebhookDispatcher } from './webhooks/dispatcher';
 
 /**
  * What the worker process runs for the integrations besides its workers:
- * the webhook dispatcher (outbox to deliveries) and the Schedule that
- * rotates the Suomi.fi Messages password. One Temporal client for both,
+ * the webhook dispatcher (outbox to deliveries), the stuck-process watch
+ * (process.stuck / process.recovered events) and the Schedule that
+ * rotates the Suomi.fi Messages password. One Temporal client for all,
  * closed on stop.
  */
 export async function startIntegrationServices(config: SinettiConfig): Promise<{ stop(): Promise<void> }> {
   const temporal = await connectTemporalClient(config);
   await ensurePasswordRotationSchedule(temporal, config);
   const dispatcher = startWebhookDispatcher({ config, temporal, subscriptions: new WebhookSubscriptions(loadPayloadCodec(config)) });
+  const stuckWatch = startStuckProcessWatch({
+    intervalMs: config.webhooks.stuckWatchMs,
+    leaseName: `stuck-process-watch/${config.temporal.taskQueue}`,
+    findStuck: () => findStuckProcesses(temporal, { ...DEFAULT_STUCK_CRITERIA, now: new Date() }),
+    audit: new AuditLog(),
+  });
   return {
     async stop() {
+      await stuckWatch.stop();
       await dispatcher.stop();
       await temporal.connection.close();
     },
