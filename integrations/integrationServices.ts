@@ -7,11 +7,13 @@ import type { SinettiConfig } from '../config/config';
 import { WebhookSubscriptions } from '../store/webhookSubscriptions';
 import { ensurePasswordRotationSchedule } from './suomifiMessages/credentialsSchedule';
 import { startWebhookDispatcher } from './webhooks/dispatcher';
+import { startArchiveTransferWatch } from './archive/archiveTransferWatch';
 
 /**
  * What the worker process runs for the integrations besides its workers:
  * the webhook dispatcher (outbox to deliveries), the stuck-process watch
- * (process.stuck / process.recovered events) and the Schedule that
+ * (process.stuck / process.recovered events), the archive transfer of
+ * every finished process, and the Schedule that
  * rotates the Suomi.fi Messages password. One Temporal client for all,
  * closed on stop.
  */
@@ -25,8 +27,12 @@ export async function startIntegrationServices(config: SinettiConfig): Promise<{
     findStuck: () => findStuckProcesses(temporal, { ...DEFAULT_STUCK_CRITERIA, now: new Date() }),
     audit: new AuditLog(),
   });
+  const archiveWatch = config.archiveTransfer.watchIntervalMs
+    ? startArchiveTransferWatch({ temporal, taskQueue: config.temporal.taskQueue, intervalMs: config.archiveTransfer.watchIntervalMs })
+    : undefined;
   return {
     async stop() {
+      await archiveWatch?.stop();
       await stuckWatch.stop();
       await dispatcher.stop();
       await temporal.connection.close();

@@ -100,7 +100,8 @@ it('an SMTP server that never answers delays neither a seal nor anyone’s webho
       expect(sealedIn).toBeLessThan(15_000);
       expect(arrivedIn).toBeLessThan(20_000);
       const received = receiver!.received;
-      for (const contractId of contractIds) expect(received.some((e) => e.data.processId === contractId && e.type === 'contract.created')).toBe(true);
+      for (const contractId of contractIds)
+        expect(received.some((e) => e.data.processId === contractId && e.type === 'contract.created')).toBe(true);
       // No invitation went out, so none was reported sent.
       expect(received.filter((e) => contractIds.includes(e.data.processId) && e.type === 'contract.sent')).toHaveLength(0);
       console.log(`SMTP silent: seal made in ${sealedIn} ms, its webhook at the receiver after ${arrivedIn} ms`);
