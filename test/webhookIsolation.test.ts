@@ -99,7 +99,7 @@ it('an SMTP server that never answers delays neither a seal nor anyone’s webho
       // The seal and its webhook are not held up (nodemailer waits 30 s for a greeting that never comes).
       expect(sealedIn).toBeLessThan(15_000);
       expect(arrivedIn).toBeLessThan(20_000);
-      const received = receiver!.received;
+      const received = receiver.received;
       for (const contractId of contractIds)
         expect(received.some((e) => e.data.processId === contractId && e.type === 'contract.created')).toBe(true);
       // No invitation went out, so none was reported sent.
