@@ -316,7 +316,7 @@ describe('webhooks on the real stack', () => {
           .set('Authorization', `Bearer ${ADMIN_TOKEN}`);
         expect(again.status).toBe(409);
         // Retries, dead letters and redeliveries in one history, for the replay test.
-        recordHistoryIfAsked(harness.stack, deliveryWorkflowId(subscription.subscriptionId, contractId), 'webhookDeliveryWorkflow');
+        recordHistoryIfAsked(harness.stack, deliveryWorkflowId(subscription.subscriptionId, contractId), 'webhookLaneWorkflow');
       });
     } finally {
       await receiver.close();

@@ -1,0 +1,22 @@
+import { WEBHOOK_LANES } from '../integrations/webhooks/dispatcher';
+import { letterBatchBenchmark } from './letterBatch';
+
+/**
+ * `npm run bench -- webhooks`: the letter batch benchmark with the webhook
+ * probe on (BENCH_WEBHOOKS=1), written under its own heading so the
+ * letters' own section (measured without webhooks) stays as it is. Every
+ * letter's "accepted" event is one webhook to the example receiver,
+ * delivered by the production worker's dispatcher and delivery lanes
+ * while the batch runs.
+ */
+export async function webhooksDuringLettersBenchmark(): Promise<string> {
+  process.env.BENCH_WEBHOOKS = '1';
+  const section = await letterBatchBenchmark();
+  const [, ...rest] = section.split('\n');
+  return [
+    '## Webhooks while a letter batch runs',
+    '',
+    `Delivery through ${WEBHOOK_LANES} lanes per subscription (workflows/webhookLane.ts), one signal per lane and dispatcher round; the webhook rows are the ones to read, the rest is the batch they ran beside.`,
+    ...rest.map((line) => line.replace('npm run bench -- letters', 'npm run bench -- webhooks').replace('BENCH_WEBHOOKS=1 ', '')),
+  ].join('\n');
+}
