@@ -82,7 +82,8 @@ export async function webhookLaneWorkflow(input: WebhookLaneInput): Promise<void
   }
 
   const startable = () => [...waiting.keys()].some((processId) => !underWay.has(processId));
-  let failure: unknown;
+  /** A delivery that failed other than by running out of retries (a bug, not a receiver): fails the lane, which Temporal shows. */
+  let failure: Error | undefined;
   for (;;) {
     const busy = await condition(
       () => failure !== undefined || (!draining && underWay.size < PROCESSES_AT_ONCE && startable()) || (draining && underWay.size === 0),
@@ -101,7 +102,7 @@ export async function webhookLaneWorkflow(input: WebhookLaneInput): Promise<void
       if (underWay.size >= PROCESSES_AT_ONCE) break;
       if (underWay.has(processId)) continue;
       underWay.add(processId);
-      deliverInOrder(processId).catch((error: unknown) => (failure = error));
+      deliverInOrder(processId).catch((error: unknown) => (failure = error instanceof Error ? error : new Error(String(error))));
     }
   }
 }

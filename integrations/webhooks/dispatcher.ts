@@ -54,7 +54,12 @@ export async function handOverDeliveries(
 ): Promise<void> {
   if (!requests.length) return;
   const lane = webhookLaneOf(requests[0].processId);
-  const input: WebhookLaneInput = { subscriptionId, lane, retry: config.webhooks.retry, requestTimeoutMs: config.webhooks.requestTimeoutMs };
+  const input: WebhookLaneInput = {
+    subscriptionId,
+    lane,
+    retry: config.webhooks.retry,
+    requestTimeoutMs: config.webhooks.requestTimeoutMs,
+  };
   await temporal.workflow.signalWithStart(webhookLaneWorkflow, {
     workflowId: deliveryWorkflowId(subscriptionId, requests[0].processId),
     taskQueue: webhooksTaskQueue(config.temporal.taskQueue),
