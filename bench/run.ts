@@ -5,6 +5,7 @@ import { contractsBenchmark } from './contracts';
 import { hostileUploadsBenchmark } from './hostileUploads';
 import { letterBatchBenchmark } from './letterBatch';
 import { sealingBenchmark } from './sealing';
+import { webhooksDuringLettersBenchmark } from './webhooksDuringLetters';
 
 /**
  * `npm run bench [-- name …]`: runs the benchmarks (all, or the named ones)
@@ -19,6 +20,7 @@ const BENCHMARKS: { name: string; run: () => Promise<string> }[] = [
   { name: 'contracts', run: contractsBenchmark },
   { name: 'letters', run: letterBatchBenchmark },
   { name: 'uploads', run: hostileUploadsBenchmark },
+  { name: 'webhooks', run: webhooksDuringLettersBenchmark },
 ];
 
 const FILE = path.join(__dirname, '..', 'BENCHMARKS.md');

@@ -24,12 +24,15 @@ const environment = z.object({
   WEBHOOK_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** How often the dispatcher looks at the outbox when it found it empty. */
   WEBHOOK_OUTBOX_POLL_MS: z.coerce.number().int().positive().default(250),
+  /** How often the stuck list is compared with the last look, for the process.stuck / process.recovered events. */
+  WEBHOOK_STUCK_WATCH_MS: z.coerce.number().int().positive().default(300_000),
 });
 
 export interface WebhookConfig {
   retry: { initialMs: number; maxIntervalMs: number; giveUpAfterMs: number };
   requestTimeoutMs: number;
   outboxPollMs: number;
+  stuckWatchMs: number;
 }
 
 export function loadWebhookConfig(env: NodeJS.ProcessEnv): WebhookConfig {
@@ -46,5 +49,6 @@ export function loadWebhookConfig(env: NodeJS.ProcessEnv): WebhookConfig {
     },
     requestTimeoutMs: e.WEBHOOK_REQUEST_TIMEOUT_MS,
     outboxPollMs: e.WEBHOOK_OUTBOX_POLL_MS,
+    stuckWatchMs: e.WEBHOOK_STUCK_WATCH_MS,
   };
 }

@@ -1,22 +1,39 @@
+import { DEFAULT_STUCK_CRITERIA, findStuckProcesses } from '../admin/stuckProcesses';
+import { startStuckProcessWatch } from '../admin/stuckProcessWatch';
+import { AuditLog } from '../audit/auditLog';
 import { connectTemporalClient } from '../common/temporalClient';
 import { loadPayloadCodec } from '../common/payloadKeys';
 import type { SinettiConfig } from '../config/config';
 import { WebhookSubscriptions } from '../store/webhookSubscriptions';
 import { ensurePasswordRotationSchedule } from './suomifiMessages/credentialsSchedule';
 import { startWebhookDispatcher } from './webhooks/dispatcher';
+import { startArchiveTransferWatch } from './archive/archiveTransferWatch';
 
 /**
  * What the worker process runs for the integrations besides its workers:
- * the webhook dispatcher (outbox to deliveries) and the Schedule that
- * rotates the Suomi.fi Messages password. One Temporal client for both,
+ * the webhook dispatcher (outbox to deliveries), the stuck-process watch
+ * (process.stuck / process.recovered events), the archive transfer of
+ * every finished process, and the Schedule that
+ * rotates the Suomi.fi Messages password. One Temporal client for all,
  * closed on stop.
  */
 export async function startIntegrationServices(config: SinettiConfig): Promise<{ stop(): Promise<void> }> {
   const temporal = await connectTemporalClient(config);
   await ensurePasswordRotationSchedule(temporal, config);
   const dispatcher = startWebhookDispatcher({ config, temporal, subscriptions: new WebhookSubscriptions(loadPayloadCodec(config)) });
+  const stuckWatch = startStuckProcessWatch({
+    intervalMs: config.webhooks.stuckWatchMs,
+    leaseName: `stuck-process-watch/${config.temporal.taskQueue}`,
+    findStuck: () => findStuckProcesses(temporal, { ...DEFAULT_STUCK_CRITERIA, now: new Date() }),
+    audit: new AuditLog(),
+  });
+  const archiveWatch = config.archiveTransfer.watchIntervalMs
+    ? startArchiveTransferWatch({ temporal, taskQueue: config.temporal.taskQueue, intervalMs: config.archiveTransfer.watchIntervalMs })
+    : undefined;
   return {
     async stop() {
+      await archiveWatch?.stop();
+      await stuckWatch.stop();
       await dispatcher.stop();
       await temporal.connection.close();
     },

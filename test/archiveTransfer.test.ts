@@ -7,6 +7,8 @@ import { recordsMetadataFor } from '../config/recordsPlan';
 import { checkPackageDirectory } from '../integrations/archive/archivePackage';
 import { validatePdfSignatures } from '../integrations/archive/signatureValidation';
 import { Archive } from '../store/archive';
+import type { TransferResult } from '../activities/archiveTransferActivities';
+import { transferFinishedProcessesOnce } from '../integrations/archive/archiveTransferWatch';
 import { ChunkedDocumentStore } from '../store/documentStore';
 import type { EmploymentContractState } from '../workflows/employmentContract';
 import type { OrganisationSealState } from '../workflows/organisationSeal';
@@ -240,6 +242,29 @@ describe('archive transfer packages', () => {
         };
         expect(validate(secretWithoutReason)).toBe(false);
       }
+    });
+  });
+
+  it('a contract that finishes is pushed to the destination without anyone asking: the watch starts its transfer once', async () => {
+    const who = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
+    await harness.stack.withWorker(async () => {
+      const created = await harness.api().post('/api/contracts').set('Authorization', `Bearer ${HR_TOKEN}`).send(contractRequest(who));
+      const contractId = created.body.contractId as string;
+      expect((await signThroughPage(harness, await invitationLink(who.employee), 'Maija Meikäläinen')).status).toBe(303);
+      expect((await signThroughPage(harness, await invitationLink(who.employer), 'Erkki Esimies')).status).toBe(303);
+      await harness.stack.client.workflow.getHandle(contractId).result();
+      const watch = { temporal: harness.stack.client, taskQueue: harness.stack.config.temporal.taskQueue };
+      let started: string[] = [];
+      for (let i = 0; i < 60 && !started.includes(contractId); i++) {
+        started = await transferFinishedProcessesOnce(watch); // visibility lists the close a moment later
+        if (!started.includes(contractId)) await sleep(500);
+      }
+      expect(started).toContain(contractId);
+      const result = (await harness.stack.client.workflow.getHandle(`archive-transfer/${contractId}`).result()) as TransferResult;
+      expect(result).toMatchObject({ written: true, validation: 'valid' });
+      readPackage(path.join(destination, result.packageId));
+      // The next look overlaps this one: nothing is started twice.
+      expect(await transferFinishedProcessesOnce(watch)).not.toContain(contractId);
     });
   });
 });

@@ -25,7 +25,7 @@ const SKIPPED_DIRS = new Set([
   '.git',
   path.join('integrations', 'webhooks'),
 ]);
-const ACTION = /['`]((?:contract|minutes|application|case|decision|rectification|payment|letter|document|admin)\.[a-z_]+)['`]/g;
+const ACTION = /['`]((?:contract|minutes|application|case|decision|rectification|payment|letter|document|process|admin)\.[a-z_]+)['`]/g;
 /** Strings of the same shape that are not audit actions. */
 const NOT_ACTIONS = new Set(['document.pdf']);
 

@@ -6,6 +6,12 @@ import { createWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } fro
 import { loadPayloadCodec } from '../common/payloadKeys';
 import { deliveryWorkflowId, startWebhookDispatcher } from '../integrations/webhooks/dispatcher';
 import { recordHistoryIfAsked } from './support/recordHistory';
+import { randomUUID } from 'node:crypto';
+import { DEFAULT_STUCK_CRITERIA, findStuckProcesses } from '../admin/stuckProcesses';
+import { watchStuckProcessesOnce } from '../admin/stuckProcessWatch';
+import { AuditLog } from '../audit/auditLog';
+import { DeadlineAt } from '../workflows/searchAttributes';
+import { organisationSealWorkflow } from '../workflows/organisationSeal';
 import { WebhookSubscriptions } from '../store/webhookSubscriptions';
 import type { EmploymentContractState } from '../workflows/employmentContract';
 import {
@@ -310,7 +316,7 @@ describe('webhooks on the real stack', () => {
           .set('Authorization', `Bearer ${ADMIN_TOKEN}`);
         expect(again.status).toBe(409);
         // Retries, dead letters and redeliveries in one history, for the replay test.
-        recordHistoryIfAsked(harness.stack, deliveryWorkflowId(subscription.subscriptionId, contractId), 'webhookDeliveryWorkflow');
+        recordHistoryIfAsked(harness.stack, deliveryWorkflowId(subscription.subscriptionId, contractId), 'webhookLaneWorkflow');
       });
     } finally {
       await receiver.close();
@@ -343,6 +349,63 @@ describe('webhooks on the real stack', () => {
     );
     expect(openapi.body.components.schemas.WebhookEventData.properties).not.toHaveProperty('name');
     expect(openapi.body.paths['/api/admin/webhooks/dead-letters/{webhookId}/redeliver'].post['x-roles']).toEqual(['admin']);
+    expect(openapi.body.webhooks['process.stuck'].post.summary).toMatch(/stuck list/);
+  });
+
+  it('a process that gets stuck sends process.stuck once, and process.recovered once when it leaves the stuck list', async () => {
+    let secret = '';
+    const receiver = await startReceiver(() => secret);
+    // A seal whose deadline passed before it started: on the stuck list at once, no worker needed.
+    const processId = `stuck-webhook-${randomUUID()}`;
+    try {
+      secret = (await subscribe(receiver.url, ['process.stuck', 'process.recovered'])).secret;
+      await sleep(2_100); // the audit hook's view of subscribed types is up to 2 s old
+      await harness.stack.client.workflow.start(organisationSealWorkflow, {
+        taskQueue: `${harness.stack.config.temporal.taskQueue}-nobody-polls`,
+        workflowId: processId,
+        args: [{ versionId: randomUUID(), organization: 'Esimerkkilä', requestedBy: 'staff:registry:test', title: 'Stuck' }],
+        typedSearchAttributes: [{ key: DeadlineAt, value: new Date(Date.now() - 3600_000) }],
+      });
+      // The real stuck list from Temporal visibility, narrowed to this test's process so the shared stack's others are left alone.
+      const watch = {
+        findStuck: async () =>
+          (await findStuckProcesses(harness.stack.client, { ...DEFAULT_STUCK_CRITERIA, describeLimit: 0, now: new Date() })).filter(
+            (p) => p.processId === processId,
+          ),
+        audit: new AuditLog(),
+      };
+      await waitFor(
+        'the process on the stuck list',
+        async () => (await watchStuckProcessesOnce(watch)).stuck,
+        (stuck) => stuck.includes(processId),
+      );
+      await watchStuckProcessesOnce(watch);
+      await harness.stack.client.workflow.getHandle(processId).terminate('test: unstuck');
+      await waitFor(
+        'the process off the stuck list',
+        async () => (await watchStuckProcessesOnce(watch)).recovered,
+        (recovered) => recovered.includes(processId),
+      );
+      await watchStuckProcessesOnce(watch);
+      const events = await harness.stack.withWorker(async () => {
+        const arrived = await waitFor(
+          'stuck and recovered at the receiver',
+          () => forProcess(receiver.receiver(), processId),
+          (e) => e.length >= 2,
+        );
+        await sleep(1_000);
+        return arrived;
+      });
+      expect(forProcess(receiver.receiver(), processId).map((e) => e.type)).toEqual(['process.stuck', 'process.recovered']);
+      expect(events[0].data).toMatchObject({ processType: 'process', eventId: `${processId}/process.stuck/1` });
+      expect(receiver.receiver().duplicates).toBe(0);
+    } finally {
+      await harness.stack.client.workflow
+        .getHandle(processId)
+        .terminate('test over')
+        .catch(() => undefined);
+      await receiver.close();
+    }
   });
 });
 

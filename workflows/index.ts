@@ -8,5 +8,6 @@ export { messageEventPollerWorkflow } from './messageEventPoller';
 export { letterBatchWorkflow, letterBatchPageWorkflow } from './letterBatch';
 export { letterDeliveryTrackingWorkflow } from './letterDeliveryTracking';
 export { webhookDeliveryWorkflow } from './webhookDelivery';
+export { webhookLaneWorkflow } from './webhookLane';
 export { messagesPasswordRotationWorkflow } from './messagesPasswordRotation';
 export { archiveTransferWorkflow } from './archiveTransfer';

@@ -10,6 +10,10 @@ import type { WebhookActivities } from '../activities/webhookActivities';
  * same id), retried with exponential backoff until the configured time is
  * up; then it is dead-lettered and the next event goes. The workflow ends
  * when it has been idle a while; the next event starts it again.
+ *
+ * Superseded by the lanes of workflows/webhookLane.ts (one workflow per
+ * process cost a new sandbox per letter in a batch); kept registered so
+ * runs started before the change finish what they hold.
  */
 
 export interface WebhookRetrySchedule {

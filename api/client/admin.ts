@@ -1,6 +1,10 @@
 import { api, byId, errorMessage } from './staffApi';
 
-/** The admin console (/admin): sign in, list the stuck processes, act on one with a reason. */
+/**
+ * The admin console (/admin): sign in, list the stuck processes, act on one
+ * with a reason; the event feed's alerts; webhook subscriptions, dead
+ * letters (one click to redeliver) and the delivery log.
+ */
 
 interface StuckProcess {
   processId: string;
@@ -49,6 +53,114 @@ async function loadStuck(): Promise<void> {
   });
   byId('stuck', HTMLElement).replaceChildren(...rows);
   say(stuck.length ? `${stuck.length} stuck process(es).` : 'Nothing is stuck.');
+}
+
+interface Subscription {
+  subscriptionId: string;
+  url: string;
+  eventTypes: string[];
+  active: boolean;
+}
+
+interface Delivery {
+  webhookId: string;
+  status: string;
+  attempts: number;
+  lastStatusCode?: number | null;
+  lastError?: string | null;
+  lastLatencyMs?: number;
+  event: { type: string; processId: string };
+}
+
+const webhooks = byId('webhooks-section', HTMLElement);
+/** The section's texts, from the catalog through its data attributes. */
+const text = (name: string): string => webhooks.dataset[name] ?? name;
+const statusTexts = JSON.parse(webhooks.dataset.statuses ?? '{}') as Record<string, string>;
+
+function button(label: string, onClick: () => Promise<void>): HTMLButtonElement {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = label;
+  b.addEventListener('click', () => {
+    onClick().catch((error: unknown) => say(errorMessage(error), true));
+  });
+  return b;
+}
+
+function deliveryRow(d: Delivery, action?: HTMLButtonElement): HTMLTableRowElement {
+  const tr = document.createElement('tr');
+  const answer = d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : (d.lastError ?? '–');
+  tr.append(
+    cell(d.event.type),
+    cell(d.event.processId),
+    cell(statusTexts[d.status] ?? d.status),
+    cell(String(d.attempts)),
+    cell(answer),
+    cell(d.lastLatencyMs === undefined ? '–' : `${d.lastLatencyMs} ms`),
+  );
+  if (action) {
+    const td = document.createElement('td');
+    td.append(action);
+    tr.append(td);
+  }
+  return tr;
+}
+
+async function loadFeed(): Promise<void> {
+  const { eventFeed, alerts } = await api<{ eventFeed: unknown; alerts: { message: string }[] }>('/api/admin/suomifi-messages');
+  const items = alerts.length ? alerts.map((a) => a.message) : [eventFeed ? text('feedOk') : text('feedNotRead')];
+  byId('feed-alerts', HTMLElement).replaceChildren(
+    ...items.map((item) => {
+      const li = document.createElement('li');
+      li.textContent = item;
+      if (alerts.length) li.setAttribute('role', 'alert');
+      return li;
+    }),
+  );
+}
+
+async function loadWebhooks(): Promise<void> {
+  const [{ subscriptions }, { deadLetters }, { deliveries }] = await Promise.all([
+    api<{ subscriptions: Subscription[] }>('/api/admin/webhooks/subscriptions'),
+    api<{ deadLetters: Delivery[] }>('/api/admin/webhooks/dead-letters?limit=50'),
+    api<{ deliveries: Delivery[] }>('/api/admin/webhooks/deliveries?limit=50'),
+  ]);
+  byId('subscriptions', HTMLElement).replaceChildren(
+    ...subscriptions.map((s) => {
+      const tr = document.createElement('tr');
+      tr.append(cell(s.url), cell(s.eventTypes.join(', ')), cell(s.active ? text('active') : text('stopped')));
+      const td = document.createElement('td');
+      if (s.active)
+        td.append(
+          button(text('remove'), async () => {
+            await api(`/api/admin/webhooks/subscriptions/${encodeURIComponent(s.subscriptionId)}`, { method: 'DELETE' });
+            say(text('removed'));
+            await loadWebhooks();
+          }),
+        );
+      tr.append(td);
+      return tr;
+    }),
+  );
+  const deadRows = deadLetters.map((d) =>
+    deliveryRow(
+      d,
+      button(text('redeliver'), async () => {
+        await api(`/api/admin/webhooks/dead-letters/${encodeURIComponent(d.webhookId)}/redeliver`, { method: 'POST' });
+        say(text('redelivered'));
+        await loadWebhooks();
+      }),
+    ),
+  );
+  if (!deadRows.length) {
+    const tr = document.createElement('tr');
+    const td = cell(text('noneDead'));
+    td.colSpan = 7;
+    tr.append(td);
+    deadRows.push(tr);
+  }
+  byId('dead-letters', HTMLElement).replaceChildren(...deadRows);
+  byId('deliveries', HTMLElement).replaceChildren(...deliveries.map((d) => deliveryRow(d)));
 }
 
 interface ApiKeyRow {
@@ -117,7 +229,34 @@ async function signedIn(): Promise<void> {
   await loadKeys();
   byId('signin', HTMLElement).hidden = true;
   byId('stuck-section', HTMLElement).hidden = false;
+  webhooks.hidden = false;
+  await Promise.all([loadFeed(), loadWebhooks()]);
 }
+
+byId('subscribe', HTMLFormElement).addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = formValues(byId('subscribe', HTMLFormElement));
+  const description = (form.description ?? '').trim();
+  const checked = new FormData(byId('subscribe', HTMLFormElement)).getAll('eventTypes');
+  const body = {
+    url: form.url ?? '',
+    eventTypes: checked.filter((type): type is string => typeof type === 'string'),
+    ...(description ? { description } : {}),
+  };
+  try {
+    const { secret } = await api<{ secret: string }>('/api/admin/webhooks/subscriptions', { method: 'POST', body: JSON.stringify(body) });
+    byId('new-secret-value', HTMLElement).textContent = secret;
+    byId('new-secret', HTMLElement).hidden = false;
+    byId('subscribe', HTMLFormElement).reset();
+    await loadWebhooks();
+  } catch (error) {
+    say(errorMessage(error), true);
+  }
+});
+
+byId('webhooks-refresh', HTMLButtonElement).addEventListener('click', () => {
+  Promise.all([loadFeed(), loadWebhooks()]).catch((error: unknown) => say(errorMessage(error), true));
+});
 
 byId('signin-form', HTMLFormElement).addEventListener('submit', async (event) => {
   event.preventDefault();

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { loadPayloadCodec } from '../../common/payloadKeys';
 import { ConflictError } from '../../common/errors';
 import { WEBHOOK_EVENT_TYPES, type WebhookEventTypeName } from '../../integrations/webhooks/eventTypes';
-import { handOverDelivery } from '../../integrations/webhooks/dispatcher';
+import { handOverDeliveries } from '../../integrations/webhooks/dispatcher';
 import { WebhookDeliveries } from '../../store/webhookDeliveries';
 import { WebhookSubscriptions } from '../../store/webhookSubscriptions';
 import { type ApiDeps } from '../apiDeps';
@@ -148,12 +148,9 @@ export function webhookRoutes(routes: ApiRoutes, deps: ApiDeps): void {
           `Delivery ${webhookId} is ${before.status}; only dead-lettered deliveries are redelivered.`,
         );
       const delivery = await deliveries.reopen(webhookId);
-      await handOverDelivery(
-        deps.temporal,
-        deps.config,
-        { subscriptionId: delivery.subscriptionId, processId: delivery.event.processId },
-        { deliveryId: webhookId, redeliver: true },
-      );
+      await handOverDeliveries(deps.temporal, deps.config, delivery.subscriptionId, [
+        { deliveryId: webhookId, processId: delivery.event.processId, redeliver: true },
+      ]);
       res.status(202).json({ delivery });
     },
   );

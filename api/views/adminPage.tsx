@@ -1,9 +1,14 @@
 import { STAFF_ROLES } from '../../config/config';
+import { WEBHOOK_EVENT_TYPES } from '../../integrations/webhooks/eventTypes';
+import { textsFor } from '../../texts/catalog';
+import type { Language } from '../../texts/language';
 import { staffConsole } from './kit/staffConsole';
 
 /**
  * The admin's page: sign in with the admin token, see the stuck processes
- * with their reasons, and act on one with a reason. Its script
+ * with their reasons, and act on one with a reason; the Suomi.fi Messages
+ * event feed's alerts; webhook subscriptions (the secret shown once), the
+ * dead letters with their redelivery, and the delivery log. Its script
  * (/assets/admin.js) is a thin client of the admin API (/api/admin/*)
  * riding on the staff session cookie, so the page can do nothing the API
  * would not allow.
@@ -113,7 +118,97 @@ export function adminPage(organization: string, temporalUiUrl: string): string {
             <tbody id="keys"></tbody>
           </table>
         </section>
+        <WebhooksSection language="en" />
       </>
     ),
   });
+}
+
+/** The webhooks' part of the page; the script fills the tables and reads its button texts from the data attributes. */
+function WebhooksSection({ language }: { language: Language }) {
+  const t = textsFor(language).adminWebhooks;
+  return (
+    <section
+      id="webhooks-section"
+      aria-labelledby="webhooks-title"
+      hidden
+      data-remove={t.remove}
+      data-removed={t.removed}
+      data-redeliver={t.redeliver}
+      data-redelivered={t.redelivered}
+      data-none-dead={t.noneDead}
+      data-feed-ok={t.feedOk}
+      data-feed-not-read={t.feedNotRead}
+      data-active={t.active}
+      data-stopped={t.stopped}
+      data-statuses={JSON.stringify(t.statuses)}
+    >
+      <h2 id="feed-title">{t.feedHeading}</h2>
+      <ul id="feed-alerts" aria-labelledby="feed-title"></ul>
+      <h2 id="webhooks-title">{t.heading}</h2>
+      <button id="webhooks-refresh" type="button">
+        {t.refresh}
+      </button>
+      <h3 id="subscriptions-title">{t.subscriptionsHeading}</h3>
+      <form id="subscribe" aria-labelledby="subscriptions-title">
+        <label for="webhook-url">{t.url}</label>
+        <input id="webhook-url" name="url" type="url" required aria-describedby="webhook-url-hint" />
+        <p id="webhook-url-hint">{t.urlHint}</p>
+        <fieldset>
+          <legend>{t.eventTypes}</legend>
+          {Object.entries(WEBHOOK_EVENT_TYPES).map(([type, { description }]) => (
+            <label key={type} title={description}>
+              <input type="checkbox" name="eventTypes" value={type} /> {type}
+            </label>
+          ))}
+        </fieldset>
+        <label for="webhook-description">{t.description}</label>
+        <input id="webhook-description" name="description" maxLength={200} />
+        <button type="submit">{t.subscribe}</button>
+      </form>
+      <div id="new-secret" hidden>
+        <p>{t.secretOnce}</p>
+        <output id="new-secret-value" aria-live="polite"></output>
+      </div>
+      <table aria-labelledby="subscriptions-title">
+        <thead>
+          <tr>
+            <th scope="col">{t.subscriptionColumns.url}</th>
+            <th scope="col">{t.subscriptionColumns.eventTypes}</th>
+            <th scope="col">{t.subscriptionColumns.state}</th>
+            <th scope="col">{t.subscriptionColumns.actions}</th>
+          </tr>
+        </thead>
+        <tbody id="subscriptions"></tbody>
+      </table>
+      <h3 id="dead-title">{t.deadHeading}</h3>
+      <DeliveryTable id="dead-letters" labelledBy="dead-title" columns={t.logColumns} withAction={t.subscriptionColumns.actions} />
+      <h3 id="log-title">{t.logHeading}</h3>
+      <DeliveryTable id="deliveries" labelledBy="log-title" columns={t.logColumns} />
+    </section>
+  );
+}
+
+function DeliveryTable(p: {
+  id: string;
+  labelledBy: string;
+  columns: { event: string; process: string; status: string; attempts: string; answer: string; latency: string };
+  withAction?: string;
+}) {
+  return (
+    <table aria-labelledby={p.labelledBy}>
+      <thead>
+        <tr>
+          <th scope="col">{p.columns.event}</th>
+          <th scope="col">{p.columns.process}</th>
+          <th scope="col">{p.columns.status}</th>
+          <th scope="col">{p.columns.attempts}</th>
+          <th scope="col">{p.columns.answer}</th>
+          <th scope="col">{p.columns.latency}</th>
+          {p.withAction ? <th scope="col">{p.withAction}</th> : null}
+        </tr>
+      </thead>
+      <tbody id={p.id}></tbody>
+    </table>
+  );
 }

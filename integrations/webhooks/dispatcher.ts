@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type Client } from '@temporalio/client';
 import type { SinettiConfig } from '../../config/config';
 import { logger } from '../../observability/logger';
@@ -6,29 +7,28 @@ import { DispatcherLease } from '../../store/webhookDispatcherLease';
 import { WebhookOutbox } from '../../store/webhookOutbox';
 import { type WebhookSubscription } from '../../store/webhookSubscriptions';
 import { webhooksTaskQueue } from '../../workflows/taskQueues';
-import {
-  webhookDeliveryWorkflow,
-  type WebhookDeliveryInput,
-  type WebhookDeliveryRequest,
-  webhookEventSignal,
-} from '../../workflows/webhookDelivery';
-import { webhookMessageId, type WebhookEvent } from './webhookPayload';
+import { webhookLaneSignal, webhookLaneWorkflow, type WebhookLaneInput, type WebhookLaneRequest } from '../../workflows/webhookLane';
+import { webhookMessageId } from './webhookPayload';
 
 /**
  * Moves events from the outbox to delivery: for each event and each active
- * subscription that wants its type, a delivery record and a signal to the
- * delivery workflow of that subscription and process (started if it is
- * not running). One process's events are signalled one after another, in
- * the order they happened; different processes go in parallel. Events
- * leave the outbox only after their deliveries are handed over, so a crash
- * repeats a hand-over, which the delivery log and the workflow ignore.
+ * subscription that wants its type, a delivery record, and the event's
+ * place in one of the subscription's delivery lanes (workflows/webhookLane.ts):
+ * its process hashed onto one of a fixed number of lanes, so one process's
+ * events always meet in the same lane, in the order they happened. A round
+ * hands each lane its share in one signal (starting the lane when it is
+ * not running): a thousand letters cost a few signals, not a thousand
+ * workflows. Events leave the outbox only after their deliveries are
+ * handed over, so a crash repeats a hand-over, which the delivery log and
+ * the lane ignore.
  *
  * It runs in the worker process beside the webhooks worker (one holder per
  * task queue at a time, see store/webhookDispatcherLease.ts).
  */
 
 const BATCH = 500;
-const PARALLEL_PROCESSES = 64;
+/** Lanes per subscription: how many processes' deliveries can be under way at once is this times the lane's own limit. */
+export const WEBHOOK_LANES = 8;
 
 export interface WebhookDispatcherDeps {
   config: SinettiConfig;
@@ -36,24 +36,36 @@ export interface WebhookDispatcherDeps {
   subscriptions: { active(): Promise<WebhookSubscription[]> };
 }
 
-export function deliveryWorkflowId(subscriptionId: string, processId: string): string {
-  return `webhook-delivery/${subscriptionId}/${processId}`;
+export function webhookLaneOf(processId: string): number {
+  return createHash('sha256').update(processId).digest().readUInt32BE(0) % WEBHOOK_LANES;
 }
 
-/** Gives a delivery to its subscription and process's delivery workflow, starting the workflow when it is not running. */
-export async function handOverDelivery(
+/** The lane workflow that delivers a process's events to a subscription. */
+export function deliveryWorkflowId(subscriptionId: string, processId: string): string {
+  return `webhook-lane/${subscriptionId}/${webhookLaneOf(processId)}`;
+}
+
+/** Gives deliveries (one lane's, in the order they happened) to their lane, starting it when it is not running. */
+export async function handOverDeliveries(
   temporal: Client,
   config: SinettiConfig,
-  lane: { subscriptionId: string; processId: string },
-  request: WebhookDeliveryRequest,
+  subscriptionId: string,
+  requests: WebhookLaneRequest[],
 ): Promise<void> {
-  const input: WebhookDeliveryInput = { ...lane, retry: config.webhooks.retry, requestTimeoutMs: config.webhooks.requestTimeoutMs };
-  await temporal.workflow.signalWithStart(webhookDeliveryWorkflow, {
-    workflowId: deliveryWorkflowId(lane.subscriptionId, lane.processId),
+  if (!requests.length) return;
+  const lane = webhookLaneOf(requests[0].processId);
+  const input: WebhookLaneInput = {
+    subscriptionId,
+    lane,
+    retry: config.webhooks.retry,
+    requestTimeoutMs: config.webhooks.requestTimeoutMs,
+  };
+  await temporal.workflow.signalWithStart(webhookLaneWorkflow, {
+    workflowId: deliveryWorkflowId(subscriptionId, requests[0].processId),
     taskQueue: webhooksTaskQueue(config.temporal.taskQueue),
     args: [input],
-    signal: webhookEventSignal,
-    signalArgs: [request],
+    signal: webhookLaneSignal,
+    signalArgs: [requests],
   });
 }
 
@@ -66,42 +78,20 @@ export async function dispatchWebhookEvents(
   const events = await outbox.oldest(BATCH);
   if (!events.length) return 0;
   const subscriptions = await deps.subscriptions.active();
-  const lanes = new Map<string, { subscription: WebhookSubscription; events: WebhookEvent[] }>();
+  const lanes = new Map<string, { subscriptionId: string; requests: WebhookLaneRequest[] }>();
+  const opened: Parameters<WebhookDeliveries['openMany']>[0] = [];
   for (const event of events) {
-    for (const subscription of subscriptions.filter((s) => s.eventTypes.includes(event.type))) {
-      const key = deliveryWorkflowId(subscription.subscriptionId, event.processId);
-      const lane = lanes.get(key) ?? { subscription, events: [] };
-      lane.events.push(event);
+    for (const { subscriptionId } of subscriptions.filter((s) => s.eventTypes.includes(event.type))) {
+      const key = deliveryWorkflowId(subscriptionId, event.processId);
+      const lane = lanes.get(key) ?? { subscriptionId, requests: [] };
+      lane.requests.push({ deliveryId: webhookMessageId(subscriptionId, event.eventId), processId: event.processId });
       lanes.set(key, lane);
+      opened.push({ subscriptionId, event });
     }
   }
-  // Every delivery of the round recorded in one write, then handed over, a lane's events one after another.
-  const all = [...lanes.values()];
-  await deliveries.openMany(
-    all.flatMap((lane) => lane.events.map((event) => ({ subscriptionId: lane.subscription.subscriptionId, event }))),
-  );
-  const handOver = async ({
-    subscription: { subscriptionId },
-    events: laneEvents,
-  }: {
-    subscription: WebhookSubscription;
-    events: WebhookEvent[];
-  }) => {
-    for (const event of laneEvents) {
-      await handOverDelivery(
-        deps.temporal,
-        deps.config,
-        { subscriptionId, processId: event.processId },
-        { deliveryId: webhookMessageId(subscriptionId, event.eventId) },
-      );
-    }
-  };
-  let nextLane = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(PARALLEL_PROCESSES, all.length) }, async () => {
-      while (nextLane < all.length) await handOver(all[nextLane++]);
-    }),
-  );
+  // Every delivery of the round recorded in one write, then each lane's share in one signal.
+  await deliveries.openMany(opened);
+  await Promise.all([...lanes.values()].map((lane) => handOverDeliveries(deps.temporal, deps.config, lane.subscriptionId, lane.requests)));
   await outbox.remove(events.map((event) => event.eventId));
   return events.length;
 }

@@ -14,7 +14,8 @@ export interface WebhookEventType {
   processType: WebhookProcessType;
 }
 
-export type WebhookProcessType = 'employmentContract' | 'minutesReview' | 'application' | 'officialLetter' | 'document';
+/** `process`: any process; the stuck watch's events (data.links.process says which). */
+export type WebhookProcessType = 'employmentContract' | 'minutesReview' | 'application' | 'officialLetter' | 'document' | 'process';
 
 export const WEBHOOK_EVENT_TYPES = {
   'contract.created': {
@@ -95,6 +96,15 @@ export const WEBHOOK_EVENT_TYPES = {
     description: 'The letter could not be sent (no channel, or refused by the service).',
   },
   'document.sealed': { processType: 'document', description: "A document was sealed with the organisation's seal." },
+  'process.stuck': {
+    processType: 'process',
+    description:
+      "The process joined the admin's stuck list (past its deadline, a step failing again and again, or no progress for days). Sent once per episode.",
+  },
+  'process.recovered': {
+    processType: 'process',
+    description: "The process left the stuck list: it moved again or ended. Follows the episode's process.stuck once.",
+  },
 } as const satisfies Record<string, WebhookEventType>;
 
 export type WebhookEventTypeName = keyof typeof WEBHOOK_EVENT_TYPES;
@@ -185,6 +195,9 @@ export const AUDIT_ACTION_DECISIONS: Record<string, Decision> = {
 
   'document.uploaded': STEP,
   'document.sealed': 'document.sealed',
+
+  'process.stuck': 'process.stuck',
+  'process.recovered': 'process.recovered',
 
   'admin.remind': ADMIN,
   'admin.extend': ADMIN,
