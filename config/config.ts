@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { loadOfficialMailConfig, type OfficialMailConfig } from './officialMail';
 import { loadWebhookConfig, type WebhookConfig } from './webhooks';
 import { loadMessagesPasswordRotationConfig, type MessagesPasswordRotationConfig } from './messagesPasswordRotation';
+import { loadRetimestampingConfig, type RetimestampingConfig } from './retimestamping';
 import { type ArchiveTransferConfig, loadArchiveTransferConfig } from './archiveTransfer';
 
 /**
@@ -95,6 +96,7 @@ export interface SinettiConfig {
   officialMail: OfficialMailConfig;
   webhooks: WebhookConfig;
   messagesPasswordRotation: MessagesPasswordRotationConfig;
+  retimestamping: RetimestampingConfig;
   archiveTransfer: ArchiveTransferConfig;
   logLevel: string;
 }
@@ -219,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SinettiConfig 
     officialMail: loadOfficialMailConfig(env),
     webhooks: loadWebhookConfig(env),
     messagesPasswordRotation: loadMessagesPasswordRotationConfig(env),
+    retimestamping: loadRetimestampingConfig(env),
     archiveTransfer: loadArchiveTransferConfig(env, path.resolve(e.SINETTI_DATA_DIR)),
     logLevel: e.LOG_LEVEL,
   };

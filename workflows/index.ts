@@ -10,3 +10,5 @@ export { letterDeliveryTrackingWorkflow } from './letterDeliveryTracking';
 export { webhookDeliveryWorkflow } from './webhookDelivery';
 export { messagesPasswordRotationWorkflow } from './messagesPasswordRotation';
 export { archiveTransferWorkflow } from './archiveTransfer';
+export { archivedDocumentWorkflow } from './archivedDocumentTimestamps';
+export { timestampRenewalSweepWorkflow } from './timestampRenewalSweep';

@@ -77,6 +77,18 @@ export function adminPage(organization: string, temporalUiUrl: string): string {
             <input id="name" name="name" />
             <button type="submit">Do it</button>
           </form>
+          <table>
+            <caption>Archived documents: when each one's document timestamp is renewed, soonest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Archived document</th>
+                <th scope="col">Next due</th>
+                <th scope="col">Proof lapses (TSA certificate expires)</th>
+                <th scope="col">Status and last failure</th>
+              </tr>
+            </thead>
+            <tbody id="archived"></tbody>
+          </table>
         </section>
       </>
     ),
