@@ -88,18 +88,6 @@ interface Rate {
   perSecond: number;
 }
 
-function measureFor(milliseconds: number, work: () => void): Rate {
-  const started = process.hrtime.bigint();
-  let count = 0;
-  let elapsedMs = 0;
-  while (elapsedMs < milliseconds) {
-    work();
-    count++;
-    elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
-  }
-  return { count, perSecond: count / (elapsedMs / 1000) };
-}
-
 interface Contender {
   /** What one iteration does, printed beside its rate so nobody compares unlike work. */
   does: string;
