@@ -5,6 +5,7 @@ import { PdfTextFlow } from './pdfTextFlow';
 import { helsinkiTime } from '../common/helsinkiTime';
 import { type Catalog, textsFor } from '../texts/catalog';
 import { LANGUAGES } from '../texts/language';
+import { markAuditCertificatePages } from '../signing/validation/sinettiProvenance';
 
 /**
  * The audit certificate: one rendering of the audit log, appended to the
@@ -101,5 +102,6 @@ export async function renderAuditCertificate(input: CertificateInput): Promise<B
     if (event.documentSha256) flow.row('SHA-256', event.documentSha256, 9);
     flow.rule();
   }
+  markAuditCertificatePages(flow.document, { processId: input.processId, chainHead: head });
   return flow.save();
 }

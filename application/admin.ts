@@ -1,4 +1,5 @@
 import { type AdminActionRequest, AdminActions } from '../admin/adminActions';
+import { type ArchivedDocumentView, listArchivedDocuments } from '../admin/archivedDocuments';
 import { DEFAULT_STUCK_CRITERIA, findStuckProcesses, type StuckProcess } from '../admin/stuckProcesses';
 import { EmploymentContracts } from '../store/employmentContracts';
 import { MinutesReviews } from '../store/minutesReviews';
@@ -50,6 +51,13 @@ export class AdminService {
       if (processes.length >= filter.limit) break;
     }
     return { query, processes };
+  }
+
+  /** Archived documents' proof, soonest due first (see admin/archivedDocuments.ts). */
+  async archivedDocuments(limit: number): Promise<{ marginDays: number; documents: ArchivedDocumentView[] }> {
+    const { marginMs } = this.deps.config.retimestamping;
+    const documents = await listArchivedDocuments(this.deps.temporal, { marginMs, taskQueue: this.deps.config.temporal.taskQueue, limit });
+    return { marginDays: marginMs / (24 * 3600_000), documents };
   }
 
   stuck(criteria: { attemptThreshold: number; noProgressMs: number }, now = new Date()): Promise<StuckProcess[]> {

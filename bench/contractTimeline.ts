@@ -16,6 +16,8 @@ export interface SealingTimeline {
   toSealScheduled: number;
   sealQueued: number;
   sealRunning: number;
+  /** From the press to the seal activity's completion: the sealed version, its record and audit event all written. */
+  pressToSealed: number;
 }
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -43,5 +45,6 @@ export async function sealingTimeline(client: Client, workflowId: string, presse
     toSealScheduled: seal.scheduled - sign.completed,
     sealQueued: seal.started - seal.scheduled,
     sealRunning: seal.completed - seal.started,
+    pressToSealed: seal.completed - pressedSignAt,
   };
 }

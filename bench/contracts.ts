@@ -28,7 +28,7 @@ import type { EmploymentContractState } from '../workflows/employmentContract';
  * their signing pages (links read from the real SMTP inbox). The worker runs
  * as its own process, as in production, and its RSS is sampled. Targets:
  * p99 from the last signature to the sealed PDF stored under 1 s; worker
- * RSS under 300 MB. The last signatures are timed twice over: arriving at
+ * RSS under 300 MiB. The last signatures are timed twice over: arriving at
  * a steady rate, and saturating the stack, since a latency target only
  * means something next to the load it was measured under.
  *
@@ -58,6 +58,8 @@ const ENV: Record<string, string> = {
   VTJ_SIMULATOR_PORT: '8921',
 };
 const MiB = 1024 * 1024;
+/** One unit (MiB) and one limit for the worker's memory, in the check and in what it prints. */
+const WORKER_RSS_LIMIT_MIB = 300;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -279,7 +281,7 @@ export async function contractsBenchmark(): Promise<string> {
     deps.close();
     await temporal.connection.close();
 
-    /** Runs one half's signing and reads, per contract, the time from the press to the sealed version's timestamp in the store. */
+    /** Runs one half's signing and reads, per contract, the time from the press to the seal activity's completion in its history. */
     async function measureSegment(segment: number[], sign: (segment: number[], pressedAt: Map<number, number>) => Promise<void>) {
       const pressedAt = new Map<number, number>();
       const began = Date.now();
@@ -290,10 +292,11 @@ export async function contractsBenchmark(): Promise<string> {
       for (const i of segment) {
         const state = (await temporal.workflow.getHandle(created[i]).result()) as EmploymentContractState;
         if (state.status !== 'completed' || !state.sealedVersionId) throw new Error(`${created[i]} ended ${state.status}`);
-        const sealed = await deps.store.getVersion(state.sealedVersionId);
-        latencies.push(sealed.createdAt.getTime() - pressedAt.get(i)!);
+        // The clock stops when the seal activity has completed (version, record and audit event written), not at the version's createdAt.
         const timeline = await sealingTimeline(temporal, created[i], pressedAt.get(i)!);
-        if (timeline) timelines.push(timeline);
+        if (!timeline) throw new Error(`${created[i]} has no completed signature and seal in its history`);
+        latencies.push(timeline.pressToSealed);
+        timelines.push(timeline);
       }
       latencies.sort((a, b) => a - b);
       const median = (pick: (t: SealingTimeline) => number) =>
@@ -317,7 +320,7 @@ export async function contractsBenchmark(): Promise<string> {
       '',
       `_\`npm run bench -- contracts\` on ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'} shared with other work._`,
       '',
-      `Embedded stack on ports of its own (Temporal dev server on SQLite, FerretDB, MailDev); the API in the benchmark's process, the worker as a separate process (\`npm run build\` output: \`dist/worker/main.js\` with the workflows bundled ahead of time). ${CONTRACTS} contracts from the template (employee first, then the employer's representative) posted at once; every signer opens the link from the real mail and signs on the page, the employees ${SIGN_CONCURRENCY} at a time. The employers' signatures, the last of each contract, are measured in two halves: ${paced.count} arriving at a steady ${PACED_PER_SECOND} per second, then ${saturated.count} from ${SIGN_CONCURRENCY} signers pressing "sign" again as soon as their page answers, which keeps the stack saturated. Latency runs from the press of "sign" to the sealed version's timestamp in the store; in between: the signature, the audit certificate, and the organisation seal.`,
+      `Embedded stack on ports of its own (Temporal dev server on SQLite, FerretDB, MailDev); the API in the benchmark's process, the worker as a separate process (\`npm run build\` output: \`dist/worker/main.js\` with the workflows bundled ahead of time). ${CONTRACTS} contracts from the template (employee first, then the employer's representative) posted at once; every signer opens the link from the real mail and signs on the page, the employees ${SIGN_CONCURRENCY} at a time. The employers' signatures, the last of each contract, are measured in two halves: ${paced.count} arriving at a steady ${PACED_PER_SECOND} per second, then ${saturated.count} from ${SIGN_CONCURRENCY} signers pressing "sign" again as soon as their page answers, which keeps the stack saturated. Latency runs from the press of "sign" to the seal activity's completion in the contract's history (the sealed version, its record and its audit event all written); in between: the signature, the audit certificate, and the organisation seal.`,
       '',
       '| Measure | Result | Target |',
       '| --- | ---: | --- |',
@@ -326,7 +329,7 @@ export async function contractsBenchmark(): Promise<string> {
       `| Steady ${PACED_PER_SECOND}/s: last signature → sealed PDF stored, p99 | ${paced.p99} ms | < 1000 ms: ${verdict(paced.p99 < 1000)} |`,
       `| Saturated (${saturated.rate.toFixed(1)}/s went in): p50 | ${saturated.p50} ms | — |`,
       `| Saturated (${saturated.rate.toFixed(1)}/s went in): p99 | ${saturated.p99} ms | < 1000 ms: ${verdict(saturated.p99 < 1000)} |`,
-      `| Worker peak RSS | ${(peakRss / MiB).toFixed(0)} MiB (idle after start ${(idleRss / MiB).toFixed(0)} MiB) | < 300 MB: ${verdict(peakRss < 300e6)} |`,
+      `| Worker peak RSS | ${(peakRss / MiB).toFixed(0)} MiB (idle after start ${(idleRss / MiB).toFixed(0)} MiB) | < ${WORKER_RSS_LIMIT_MIB} MiB: ${verdict(peakRss < WORKER_RSS_LIMIT_MIB * MiB)} |`,
       '',
       `Where the time goes (medians, from each contract's history). Steady: ${paced.timeline}. Saturated: ${saturated.timeline}.`,
       '',

@@ -14,7 +14,7 @@ import { loadConfig } from '../config/config';
 import { Mailer } from '../mail/mailer';
 import { messageEventPollerId } from '../activities/letterActivities';
 import { makeIdentityCode } from '../rules/identifiers';
-import { type RunningService, startEmbeddedServices, stopServices } from '../scripts/embeddedStack';
+import { isPortOpen, type RunningService, startEmbeddedServices, stopServices } from '../scripts/embeddedStack';
 import { connectStore, disconnectStore } from '../store/connection';
 import { ChunkedDocumentStore } from '../store/documentStore';
 import type { LetterBatchState } from '../workflows/letterBatch';
@@ -27,7 +27,7 @@ import { startWebhookProbe, type WebhookProbe } from './webhookProbe';
  * batch sent by the workers as production runs them (the processes' worker
  * and the bulk worker, each its own process, RSS sampled), until the final
  * report. Targets: every letter accepted by the simulator within 2 minutes;
- * worker peak RSS under 300 MB; the dev server answering
+ * worker peak RSS under 300 MiB; the dev server answering
  * throughout. Own ports and data directory (data/bench-letters, wiped).
  */
 
@@ -124,6 +124,17 @@ async function letterPdf(): Promise<Buffer> {
 
 export async function letterBatchBenchmark(): Promise<string> {
   const config = loadConfig({ ...process.env, ...ENV });
+  // Services already listening on these ports would be reused and written into (a running stack): refuse, as the contracts benchmark does.
+  for (const port of [
+    ENV.TEMPORAL_PORT,
+    ENV.FERRETDB_PORT,
+    ENV.SMTP_PORT,
+    ENV.MAIL_WEB_PORT,
+    ENV.SUOMIFI_SIMULATOR_PORT,
+    ENV.VTJ_SIMULATOR_PORT,
+  ]) {
+    if (await isPortOpen(Number(port))) throw new Error(`Port ${port} is in use; the letters benchmark needs its own services`);
+  }
   fs.rmSync(config.dataDir, { recursive: true, force: true });
   const services: RunningService[] = await startEmbeddedServices(config);
   const workers: ChildProcess[] = [];
@@ -276,7 +287,7 @@ export async function letterBatchBenchmark(): Promise<string> {
       `| simulator: POSTs / distinct externalIds / accepted / 409s | ${final.posts} / ${final.distinctExternalIds} / ${final.accepted} / ${final.conflicts} | accepted = letters ${ok(final.accepted === LETTERS)} |`,
       `| report: electronic / paper / no channel / failed | ${state.totals.electronic} / ${state.totals.paper} / ${state.totals.noChannel} / ${state.totals.failed + state.totals.rejected} | |`,
       `| cost / all-paper cost | ${(state.totals.costCents / 100).toFixed(2)} € / ${(state.totals.paperCostCents / 100).toFixed(2)} € | |`,
-      `| worker peak RSS: processes / bulk | ${(peakRss / MiB).toFixed(0)} MB / ${(peakBulkRss / MiB).toFixed(0)} MB | each < 300 MB ${ok(Math.max(peakRss, peakBulkRss) < 300 * MiB)} |`,
+      `| worker peak RSS: processes / bulk | ${(peakRss / MiB).toFixed(0)} MiB / ${(peakBulkRss / MiB).toFixed(0)} MiB | each < 300 MiB ${ok(Math.max(peakRss, peakBulkRss) < 300 * MiB)} |`,
       `| batch workflow history | ${historyEvents} events, ${(historyBytes / 1024).toFixed(0)} KiB | |`,
       `| CPU from upload to report | ${cpu} (of ${((os.cpus().length * reportMs) / 1000).toFixed(0)} core-s) | |`,
       `| batch list with progress, as the registry page reloads it every 3 s | ${watching.reads} reads, mean ${(watching.totalMs / Math.max(1, watching.reads)).toFixed(0)} ms, slowest ${watching.worstMs} ms | |`,

@@ -5,6 +5,7 @@ import { type IdentityConfig, loadIdentityConfig } from './identity';
 import { loadOfficialMailConfig, type OfficialMailConfig } from './officialMail';
 import { loadWebhookConfig, type WebhookConfig } from './webhooks';
 import { loadMessagesPasswordRotationConfig, type MessagesPasswordRotationConfig } from './messagesPasswordRotation';
+import { loadRetimestampingConfig, type RetimestampingConfig } from './retimestamping';
 import { type ArchiveTransferConfig, loadArchiveTransferConfig } from './archiveTransfer';
 
 /**
@@ -99,6 +100,7 @@ export interface SinettiConfig {
   identity: IdentityConfig;
   webhooks: WebhookConfig;
   messagesPasswordRotation: MessagesPasswordRotationConfig;
+  retimestamping: RetimestampingConfig;
   archiveTransfer: ArchiveTransferConfig;
   logLevel: string;
 }
@@ -229,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SinettiConfig 
     identity,
     webhooks: loadWebhookConfig(env),
     messagesPasswordRotation: loadMessagesPasswordRotationConfig(env),
+    retimestamping: loadRetimestampingConfig(env),
     archiveTransfer: loadArchiveTransferConfig(env, path.resolve(e.SINETTI_DATA_DIR)),
     logLevel: e.LOG_LEVEL,
   };

@@ -5,6 +5,7 @@ import { connectTemporalClient } from '../common/temporalClient';
 import { loadPayloadCodec } from '../common/payloadKeys';
 import type { SinettiConfig } from '../config/config';
 import { WebhookSubscriptions } from '../store/webhookSubscriptions';
+import { ensureTimestampRenewalSchedule } from './archive/timestampRenewalSchedule';
 import { ensurePasswordRotationSchedule } from './suomifiMessages/credentialsSchedule';
 import { startWebhookDispatcher } from './webhooks/dispatcher';
 import { startArchiveTransferWatch } from './archive/archiveTransferWatch';
@@ -13,13 +14,15 @@ import { startArchiveTransferWatch } from './archive/archiveTransferWatch';
  * What the worker process runs for the integrations besides its workers:
  * the webhook dispatcher (outbox to deliveries), the stuck-process watch
  * (process.stuck / process.recovered events), the archive transfer of
- * every finished process, and the Schedule that
- * rotates the Suomi.fi Messages password. One Temporal client for all,
+ * every finished process, the Schedule that rotates the Suomi.fi Messages
+ * password and the one that renews archived documents' timestamps. One
+ * Temporal client for all,
  * closed on stop.
  */
 export async function startIntegrationServices(config: SinettiConfig): Promise<{ stop(): Promise<void> }> {
   const temporal = await connectTemporalClient(config);
   await ensurePasswordRotationSchedule(temporal, config);
+  await ensureTimestampRenewalSchedule(temporal, config);
   const dispatcher = startWebhookDispatcher({ config, temporal, subscriptions: new WebhookSubscriptions(loadPayloadCodec(config)) });
   const stuckWatch = startStuckProcessWatch({
     intervalMs: config.webhooks.stuckWatchMs,

@@ -44,7 +44,16 @@ const ArchiveModel =
   (mongoose.models.ArchiveEntry as mongoose.Model<ArchiveEntry>) ?? mongoose.model<ArchiveEntry>('ArchiveEntry', archiveSchema);
 
 export class Archive {
+  /** `afterStore` runs for every stored entry, again on a retry: the worker starts the entry's timestamp keeper there. */
+  constructor(private readonly afterStore?: (entry: ArchiveEntry) => Promise<void>) {}
+
   async store(entry: ArchiveEntry): Promise<ArchiveEntry> {
+    const stored = await this.storeOnce(entry);
+    await this.afterStore?.(stored);
+    return stored;
+  }
+
+  private async storeOnce(entry: ArchiveEntry): Promise<ArchiveEntry> {
     try {
       await ArchiveModel.create(entry);
       return entry;
@@ -53,6 +62,14 @@ export class Archive {
       const existing = await ArchiveModel.findOne({ archiveId: entry.archiveId }, { _id: 0 }).lean();
       return existing ?? entry;
     }
+  }
+
+  /**
+   * The archived document is now a newer version of itself (a fresh document timestamp
+   * appended); earlier versions stay in the document store. Setting the same version again is harmless.
+   */
+  async renewVersion(archiveId: string, version: { versionId: string; sha256: string }): Promise<void> {
+    await ArchiveModel.updateOne({ archiveId }, { $set: { versionId: version.versionId, sha256: version.sha256 } });
   }
 
   async forProcess(processId: string): Promise<ArchiveEntry[]> {

@@ -24,6 +24,7 @@ import { bulkTaskQueue, webhooksTaskQueue } from '../workflows/taskQueues';
 import { createWebhookActivities } from '../activities/webhookActivities';
 import { createMessagesPasswordRotationActivities } from '../activities/messagesPasswordRotationActivities';
 import { createArchiveTransferActivities } from '../activities/archiveTransferActivities';
+import { createArchiveTimestampActivities, keepArchivedDocument } from '../activities/archiveTimestampActivities';
 import { WebhookDeliveries } from '../store/webhookDeliveries';
 import { WebhookSubscriptions } from '../store/webhookSubscriptions';
 import { loadPayloadCodec } from '../common/payloadKeys';
@@ -41,6 +42,8 @@ export async function createActivities(config: SinettiConfig) {
   const plans = new SignaturePlans();
   const audit = new AuditLog();
   const officialMail = officialMailServices(config);
+  // Every archived document gets a keeper that renews its document timestamp before the proof lapses.
+  const archive = new Archive(keepArchivedDocument(config.organization, config.temporal.taskQueue));
   const activities = {
     ...createDocumentActivities({ store, plans, audit, credentials, longTermValidity, organization: config.organization }),
     ...createContractActivities({
@@ -54,7 +57,7 @@ export async function createActivities(config: SinettiConfig) {
       contracts: new EmploymentContracts(),
       links: new ParticipantLinks(),
       mail: mailer,
-      archive: new Archive(),
+      archive,
       attachmentLimitBytes: config.mailAttachmentLimitBytes,
     }),
     ...createLetterActivities({ store, audit, organization: config.organization, ...officialMail.deps }),
@@ -69,7 +72,7 @@ export async function createActivities(config: SinettiConfig) {
       reviews: new MinutesReviews(),
       links: new ParticipantLinks(),
       mail: mailer,
-      archive: new Archive(),
+      archive,
     }),
     ...createApplicationActivities({
       applications: new Applications(),
@@ -78,7 +81,7 @@ export async function createActivities(config: SinettiConfig) {
       links: new ParticipantLinks(),
       mail: mailer,
       letters: new Letters(),
-      archive: new Archive(),
+      archive,
       finance: new LocalFinanceSimulator(),
       organization: config.organization,
       publicUrl: config.publicUrl,
@@ -89,6 +92,13 @@ export async function createActivities(config: SinettiConfig) {
       archive: new Archive(),
       organization: config.organization,
       destination: config.archiveTransfer.directory,
+    }),
+    ...createArchiveTimestampActivities({
+      store,
+      archive,
+      longTermValidity,
+      marginMs: config.retimestamping.marginMs,
+      taskQueue: config.temporal.taskQueue,
     }),
     ...createMessagesPasswordRotationActivities({ credentials: officialMail.deps.credentials, messages: officialMail.deps.messages }),
     ...createWebhookActivities({

@@ -13,6 +13,7 @@ import type { DocumentActivities } from '../activities/documentActivities';
 import { registerAdminUpdates } from './adminUpdates';
 import { ORGANISATION_SEAL_FIELD } from './organisationSeal';
 import { showProcess, showStep } from './processView';
+import { QUICK_TRIES, throughTimestampOutages } from './timestampServiceOutage';
 import { type RoundOutcome, type RoundSigner, type RoundSnapshot, SigningRound } from './signingRound';
 import { declareVersioning } from './versioningBehavior';
 
@@ -66,6 +67,12 @@ const contracts = proxyActivities<ContractActivities>({ startToCloseTimeout: '2 
  * short, so a crashed worker's attempt is retried soon.
  */
 const sealing = proxyActivities<ContractActivities>({ startToCloseTimeout: '30 seconds', retry, priority: { priorityKey: 1 } });
+// The seal is timestamped and made B-LTA: a few quick tries, then the admin sees the wait for the timestamp service.
+const sealingQuickly = proxyActivities<ContractActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { ...retry, maximumAttempts: QUICK_TRIES },
+  priority: { priorityKey: 1 },
+});
 const signing = proxyActivities<ContractActivities>({ startToCloseTimeout: '30 seconds', retry, priority: { priorityKey: 2 } });
 const afterwards = proxyActivities<ContractActivities>({ startToCloseTimeout: '2 minutes', retry, priority: { priorityKey: 4 } });
 /** Audit records are one small write: run in the worker without a round trip through the task queue. */
@@ -175,12 +182,13 @@ export async function employmentContractWorkflow(input: EmploymentContractInput)
     let certificateVersionId: string;
     if (sealInOneStep) {
       step('sealing');
-      const done = await sealing.certifyAndSeal({
-        contractId,
-        versionId: signed.versionId,
-        sealFieldName: ORGANISATION_SEAL_FIELD,
-        stamp: sealStamp,
-      });
+      const sealRequest = { contractId, versionId: signed.versionId, sealFieldName: ORGANISATION_SEAL_FIELD, stamp: sealStamp };
+      const done = await throughTimestampOutages(
+        () => sealingQuickly.certifyAndSeal(sealRequest),
+        () => sealing.certifyAndSeal(sealRequest),
+        (waitingFor) => step('sealing', waitingFor),
+        'system',
+      );
       sealed = done.sealed;
       certificateVersionId = done.certificate.versionId;
     } else {

@@ -17,6 +17,7 @@ import type { DocumentActivities } from '../activities/documentActivities';
 import type { DecisionOutcome } from '../store/applications';
 import { type LetterDispatch, letterDispatchedSignal, officialLetterWorkflow } from './officialLetter';
 import { showProcess, showStep } from './processView';
+import { QUICK_TRIES, throughTimestampOutages } from './timestampServiceOutage';
 import { CaseNumber } from './searchAttributes';
 import { declareVersioning } from './versioningBehavior';
 
@@ -109,6 +110,10 @@ const refuse = (type: string, message: string) => ApplicationFailure.create({ ty
 const retry: RetryPolicy = { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 };
 const applications = proxyActivities<ApplicationActivities>({ startToCloseTimeout: '2 minutes', retry });
 const documents = proxyActivities<DocumentActivities>({ startToCloseTimeout: '2 minutes', retry });
+const documentsQuickly = proxyActivities<DocumentActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { ...retry, maximumAttempts: QUICK_TRIES },
+});
 
 function cents(amount: string): number {
   return Math.round(Number(amount) * 100);
@@ -286,7 +291,7 @@ export async function formToDecisionWorkflow(input: FormToDecisionInput): Promis
     signer = undefined;
     await step('awaiting_signature', 'decision-maker');
     await condition(() => signer !== undefined);
-    return documents.signDocumentField({
+    const signRequest = {
       versionId,
       fieldName: DECISION_MAKER_FIELD,
       stamp: {
@@ -295,7 +300,13 @@ export async function formToDecisionWorkflow(input: FormToDecisionInput): Promis
         signedAt: new Date().toISOString(),
         reason,
       },
-    });
+    };
+    return throughTimestampOutages(
+      () => documentsQuickly.signDocumentField(signRequest),
+      () => documents.signDocumentField(signRequest),
+      (waitingFor) => showStep({ status: 'awaiting_signature', waitingFor }),
+      'system',
+    );
   }
 
   /** A signed decision to the applicant through the official mail process; false when it could not be sent. */

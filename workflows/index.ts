@@ -11,3 +11,5 @@ export { webhookDeliveryWorkflow } from './webhookDelivery';
 export { webhookLaneWorkflow } from './webhookLane';
 export { messagesPasswordRotationWorkflow } from './messagesPasswordRotation';
 export { archiveTransferWorkflow } from './archiveTransfer';
+export { archivedDocumentWorkflow } from './archivedDocumentTimestamps';
+export { timestampRenewalSweepWorkflow } from './timestampRenewalSweep';

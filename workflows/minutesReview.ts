@@ -16,6 +16,7 @@ import { type CheckingActions, CheckingRound, type ReviewRound } from './checkin
 import { minutesReviewBeforeCheckingRound } from './minutesReviewBeforeCheckingRound';
 import { ORGANISATION_SEAL_FIELD } from './organisationSeal';
 import { showProcess, showStep } from './processView';
+import { QUICK_TRIES, throughTimestampOutages } from './timestampServiceOutage';
 import { Body } from './searchAttributes';
 import { type DocumentRef, type RoundActions, type RoundOutcome, type RoundSnapshot, SigningRound } from './signingRound';
 import { declareVersioning } from './versioningBehavior';
@@ -99,6 +100,10 @@ export const minutesStateQuery = defineQuery<MinutesReviewState>('state');
 
 const retry: RetryPolicy = { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 };
 const documents = proxyActivities<DocumentActivities>({ startToCloseTimeout: '2 minutes', retry });
+const documentsQuickly = proxyActivities<DocumentActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { ...retry, maximumAttempts: QUICK_TRIES },
+});
 const minutes = proxyActivities<MinutesActivities>({ startToCloseTimeout: '2 minutes', retry });
 
 export const SIGNATURE_PAGE_TITLE = 'Allekirjoitukset ja tarkastus / Underskrifter och justering / Signatures and checking';
@@ -318,7 +323,7 @@ export async function minutesReviewWorkflow(input: MinutesReviewInput): Promise<
 
   async function sealMinutes(signed: DocumentRef): Promise<DocumentRef> {
     step('sealing');
-    const sealed = await documents.signDocumentField({
+    const sealRequest = {
       versionId: signed.versionId,
       fieldName: ORGANISATION_SEAL_FIELD,
       stamp: {
@@ -327,7 +332,13 @@ export async function minutesReviewWorkflow(input: MinutesReviewInput): Promise<
         signedAt: new Date().toISOString(),
         reason: 'Pöytäkirja tarkastettu / Protokollet justerat / Minutes checked',
       },
-    });
+    };
+    const sealed = await throughTimestampOutages(
+      () => documentsQuickly.signDocumentField(sealRequest),
+      () => documents.signDocumentField(sealRequest),
+      (waitingFor) => showStep({ status: 'sealing', waitingFor }),
+      'system',
+    );
     state.sealedVersionId = sealed.versionId;
     state.sealedSha256 = sealed.sha256;
     await audit('minutes.sealed', undefined, sealed.sha256);

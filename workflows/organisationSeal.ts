@@ -1,6 +1,8 @@
 import { defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { DocumentActivities } from '../activities/documentActivities';
+import type { RetryPolicy } from '@temporalio/common';
 import { showProcess, showStep } from './processView';
+import { QUICK_TRIES, throughTimestampOutages } from './timestampServiceOutage';
 import { declareVersioning } from './versioningBehavior';
 
 /**
@@ -23,9 +25,11 @@ export interface OrganisationSealState {
 
 export const organisationSealStateQuery = defineQuery<OrganisationSealState>('state');
 
-const documents = proxyActivities<DocumentActivities>({
+const retry: RetryPolicy = { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 };
+const documents = proxyActivities<DocumentActivities>({ startToCloseTimeout: '2 minutes', retry });
+const documentsQuickly = proxyActivities<DocumentActivities>({
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+  retry: { ...retry, maximumAttempts: QUICK_TRIES },
 });
 
 export const ORGANISATION_SEAL_FIELD = 'organisation-seal';
@@ -46,11 +50,17 @@ export async function organisationSealWorkflow(input: OrganisationSealInput): Pr
 
   state.status = 'sealing';
   showStep({ status: 'sealing' });
-  const sealed = await documents.signDocumentField({
+  const sealRequest = {
     versionId: prepared.versionId,
     fieldName: ORGANISATION_SEAL_FIELD,
     stamp: { signerName: input.organization, role: 'seal', signedAt: new Date().toISOString(), reason: input.title },
-  });
+  };
+  const sealed = await throughTimestampOutages(
+    () => documentsQuickly.signDocumentField(sealRequest),
+    () => documents.signDocumentField(sealRequest),
+    (waitingFor) => showStep({ status: 'sealing', waitingFor }),
+    'system',
+  );
 
   await documents.recordAuditEvent({
     processId,

@@ -224,8 +224,32 @@ byId('key-form', HTMLFormElement).addEventListener('submit', async (event) => {
   }
 });
 
+interface ArchivedDocument {
+  archiveId: string;
+  status?: string;
+  waitingFor?: string;
+  proofExpiresAt?: string;
+  nextDueAt?: string;
+  overdue: boolean;
+  lastFailure?: string;
+}
+
+async function loadArchived(): Promise<void> {
+  const { documents } = await api<{ documents: ArchivedDocument[] }>('/api/admin/archived-documents');
+  const day = (iso?: string) => (iso ? iso.slice(0, 10) : '—');
+  byId('archived', HTMLElement).replaceChildren(
+    ...documents.map((d) => {
+      const tr = document.createElement('tr');
+      const status = [d.status ?? '', d.waitingFor ? `waiting for ${d.waitingFor}` : '', d.lastFailure ?? ''].filter(Boolean).join(' · ');
+      tr.append(cell(d.archiveId), cell(`${day(d.nextDueAt)}${d.overdue ? ' (due now)' : ''}`), cell(day(d.proofExpiresAt)), cell(status));
+      return tr;
+    }),
+  );
+}
+
 async function signedIn(): Promise<void> {
   await loadStuck();
+  await loadArchived();
   await loadKeys();
   byId('signin', HTMLElement).hidden = true;
   byId('stuck-section', HTMLElement).hidden = false;

@@ -101,6 +101,22 @@ export function adminRoutes(routes: ApiRoutes, { services: { admin }, config }: 
 
   routes.add(
     {
+      method: 'get',
+      path: '/api/admin/archived-documents',
+      tag: 'admin',
+      roles: ['admin'],
+      query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }),
+      summary:
+        "Archived documents, soonest due first: when each one's document timestamp proof lapses, when it is next renewed, and a renewal's failure.",
+      responses: { 200: '{ marginDays, documents: [{ archiveId, status, waitingFor, proofExpiresAt, nextDueAt, overdue, lastFailure }] }' },
+    },
+    async ({ query }, _req, res) => {
+      res.json(await admin.archivedDocuments(query.limit));
+    },
+  );
+
+  routes.add(
+    {
       method: 'post',
       path: '/api/admin/processes/:processId/actions',
       tag: 'admin',

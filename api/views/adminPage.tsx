@@ -117,6 +117,18 @@ export function adminPage(organization: string, temporalUiUrl: string): string {
             </thead>
             <tbody id="keys"></tbody>
           </table>
+          <table>
+            <caption>Archived documents: when each one's document timestamp is renewed, soonest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Archived document</th>
+                <th scope="col">Next due</th>
+                <th scope="col">Proof lapses (TSA certificate expires)</th>
+                <th scope="col">Status and last failure</th>
+              </tr>
+            </thead>
+            <tbody id="archived"></tbody>
+          </table>
         </section>
         <WebhooksSection language="en" />
       </>
