@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { clusterBenchmark } from './cluster';
 import { contractsBenchmark } from './contracts';
 import { hostileUploadsBenchmark } from './hostileUploads';
 import { letterBatchBenchmark } from './letterBatch';
@@ -19,6 +20,7 @@ const BENCHMARKS: { name: string; run: () => Promise<string> }[] = [
   { name: 'contracts', run: contractsBenchmark },
   { name: 'letters', run: letterBatchBenchmark },
   { name: 'uploads', run: hostileUploadsBenchmark },
+  { name: 'cluster', run: clusterBenchmark },
 ];
 
 const FILE = path.join(__dirname, '..', 'BENCHMARKS.md');
