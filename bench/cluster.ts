@@ -44,7 +44,7 @@ export async function clusterBenchmark(): Promise<string> {
   const onCluster = { temporalAddress: layout.temporal.frontendAddress, temporalGroups: clusterGroups };
 
   const runs: { name: string; result: ContractsRun }[] = [];
-  let letterRuns: { name: string; result: LetterBatchRun }[] = [];
+  let letterRuns: { name: string; result: LetterBatchRun }[];
   try {
     for (const [name, options] of [
       ['dev server, 1 worker', { processesWorkers: 1 }],
