@@ -76,16 +76,15 @@ async function buildsOf(workflowId: string): Promise<string[]> {
 
 /** The build whose workflow task recorded the patch marker of `patchId`, if one did. */
 async function buildThatRecorded(workflowId: string, patchId: string): Promise<string | undefined> {
-  const history = await harness.stack.client.workflow.getHandle(workflowId).fetchHistory();
-  let lastBuild: string | undefined;
-  for (const event of history.events ?? []) {
-    const completed = event.workflowTaskCompletedEventAttributes;
-    if (completed) lastBuild = completed.deploymentVersion?.buildId ?? '(unversioned)';
-    const marker = event.markerRecordedEventAttributes;
-    const data = marker?.details?.patch_data?.payloads?.[0]?.data;
-    if (marker?.markerName === 'core_patch' && data && Buffer.from(data).toString('utf8').includes(patchId)) return lastBuild;
-  }
-  return undefined;
+  const events = (await harness.stack.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+  const marker = events.find((event) => {
+    const attributes = event.markerRecordedEventAttributes;
+    const data = attributes?.details?.['patch-data']?.payloads?.[0]?.data;
+    return attributes?.markerName === 'core_patch' && data && JSON.parse(Buffer.from(data).toString('utf8')).id === patchId;
+  });
+  const taskId = String(marker?.markerRecordedEventAttributes?.workflowTaskCompletedEventId ?? '');
+  const task = events.find((event) => String(event.eventId) === taskId);
+  return task?.workflowTaskCompletedEventAttributes?.deploymentVersion?.buildId ?? undefined;
 }
 
 async function runningOn(buildId: string): Promise<number> {
