@@ -87,6 +87,16 @@ async function buildThatRecorded(workflowId: string, patchId: string): Promise<s
   return task?.workflowTaskCompletedEventAttributes?.deploymentVersion?.buildId ?? undefined;
 }
 
+async function endStrayWebhookDeliveries(): Promise<void> {
+  const query = `TemporalWorkerDeploymentVersion STARTS_WITH '${deploymentName}:' AND ExecutionStatus = 'Running' AND WorkflowType = 'webhookDeliveryWorkflow'`;
+  for await (const delivery of harness.stack.client.workflow.list({ query })) {
+    await harness.stack.client.workflow
+      .getHandle(delivery.workflowId, delivery.runId)
+      .terminate('rolling-upgrade test: delivery to a subscription of another suite')
+      .catch(() => undefined);
+  }
+}
+
 async function runningOn(buildId: string): Promise<number> {
   const { count } = await harness.stack.client.workflow.count(
     `TemporalWorkerDeploymentVersion = '${deploymentName}:${buildId}' AND ExecutionStatus = 'Running'`,
@@ -199,6 +209,9 @@ it('A to B: pinned processes finish on A, auto-upgrading ones move to B, new one
     expect(new Set(await buildsOf(laterContract.body.contractId))).toEqual(new Set(['build-b']));
     await harness.stack.client.workflow.getHandle(laterContract.body.contractId).terminate('test finished');
 
+    // Webhook deliveries for subscriptions other suites left in the shared test store retry against receivers long gone;
+    // they are not this test's processes, and would keep A from draining for hours.
+    await endStrayWebhookDeliveries();
     // Drained: nothing runs on A any more (the count the server's drainage status is made of), so A's workers can stop.
     await waitUntil('build A drained', async () => (await runningOn('build-a')) === 0, 60_000);
     const versionA = (await describeDeployment(operator, namespace(), deploymentName))!.versions.find((v) => v.buildId === 'build-a');
@@ -208,6 +221,7 @@ it('A to B: pinned processes finish on A, auto-upgrading ones move to B, new one
       .terminate('test finished')
       .catch(() => undefined);
   } finally {
+    await endStrayWebhookDeliveries().catch(() => undefined);
     for (const worker of workers) await killHard(worker);
   }
 }, 400_000);
