@@ -30,8 +30,8 @@ const BENCH_CLUSTER = {
 
 export async function clusterBenchmark(): Promise<string> {
   if (!(SCALE > 0 && SCALE <= 1)) throw new Error('BENCH_CLUSTER_SCALE must be more than 0 and at most 1');
-  const contracts = Math.max(20, Math.round(200 * SCALE));
-  const letters = Math.max(500, Math.round(10_000 * SCALE));
+  const contracts = Math.max(10, Math.round(200 * SCALE));
+  const letters = Math.max(250, Math.round(10_000 * SCALE));
   const layout = clusterLayout({ ...process.env, ...BENCH_CLUSTER });
   await stopTemporalCluster(layout);
   fs.rmSync(layout.dir, { recursive: true, force: true });

@@ -160,7 +160,8 @@ function startWorker(env: Record<string, string>, n: number): ChildProcess {
       ...env,
       SINETTI_SERVICE: `bench-worker-${n}`,
       SINETTI_WORKER_ROLE: 'processes',
-      WORKER_METRICS_ADDRESS: `127.0.0.1:${9473 + n}`,
+      // A port of its own each run: another checkout's benchmark may hold a fixed one.
+      WORKER_METRICS_ADDRESS: `127.0.0.1:${20000 + Math.floor(Math.random() * 20000)}`,
     },
     stdio: ['ignore', log, log],
   });

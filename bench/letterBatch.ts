@@ -75,7 +75,8 @@ function startWorker(role: 'processes' | 'bulk', env: Record<string, string>): P
       LOG_LEVEL: 'info',
       SINETTI_SERVICE: `${role}-worker`,
       SINETTI_WORKER_ROLE: role,
-      WORKER_METRICS_ADDRESS: role === 'bulk' ? '127.0.0.1:9486' : '127.0.0.1:9485',
+      // A port of its own each run: another checkout's benchmark may hold a fixed one.
+      WORKER_METRICS_ADDRESS: `127.0.0.1:${20000 + Math.floor(Math.random() * 20000)}`,
     },
   });
   return new Promise((resolve, reject) => {
