@@ -8,6 +8,8 @@ const base = require('./jest.config');
 
 module.exports = {
   ...base,
+  // Nine server processes beside the workers share the machine's cores: the cluster answers slower than the dev server.
+  testTimeout: 180_000,
   testMatch: [
     '<rootDir>/test/{employmentContract,minutesReview,formToDecision,officialLetter,letterBatch,organisationSeal}.test.ts',
     '<rootDir>/test/{admin,employmentContractAdmin,minutesAdmin}.test.ts',

@@ -1,4 +1,5 @@
 import { sealingTimeline, type SealingTimeline } from './contractTimeline';
+import { cpuSecondsOfGroup, rssBytes, rssBytesOfGroup } from './processStats';
 import { productionWorkerArgs } from './productionWorker';
 import { WORKER_NODE_FLAGS } from '../worker/nodeOptions';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -17,6 +18,7 @@ import {
   startFerretDb,
   startMailDev,
   startTemporalDevServer,
+  startTrustServices,
   stopServices,
 } from '../scripts/embeddedStack';
 import { connectStore, disconnectStore } from '../store/connection';
@@ -56,6 +58,10 @@ const ENV: Record<string, string> = {
   // Official mail's simulators are not used here; keep their clients off the development ports.
   SUOMIFI_SIMULATOR_PORT: '8920',
   VTJ_SIMULATOR_PORT: '8921',
+  // The development TSA, OCSP responder and CRL that sealing needs, of the benchmark's own CA in its data directory.
+  SINETTI_TSA_PORT: '8922',
+  SINETTI_OCSP_PORT: '8923',
+  SINETTI_CRL_PORT: '8924',
 };
 const MiB = 1024 * 1024;
 /** One unit (MiB) and one limit for the worker's memory, in the check and in what it prints. */
@@ -66,15 +72,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-function rssBytes(pid: number): number {
-  try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
 }
 
 /** Runs `work` for every item with at most `limit` at a time. */
@@ -153,23 +150,75 @@ async function signThroughPage(baseUrl: string, token: string, name: string, pre
   if (signed.status !== 303) throw new Error(`Signing answered ${signed.status}`);
 }
 
-function startWorker(env: Record<string, string>): ChildProcess {
-  const log = fs.openSync(path.join(env.SINETTI_DATA_DIR, 'worker.log'), 'a');
+function startWorker(env: Record<string, string>, n: number): ChildProcess {
+  const log = fs.openSync(path.join(env.SINETTI_DATA_DIR, `worker-${n}.log`), 'a');
   // E.g. BENCH_WORKER_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/profiles" to see where the worker's time goes.
   const flags = process.env.BENCH_WORKER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
   return spawn(process.execPath, [...WORKER_NODE_FLAGS, ...flags, ...productionWorkerArgs()], {
     // As production runs it: the processes' worker (batch sending has a worker of its own, idle here).
     cwd: ROOT,
-    env: { ...process.env, ...env, SINETTI_SERVICE: 'bench-worker', SINETTI_WORKER_ROLE: 'processes' },
+    env: {
+      ...process.env,
+      ...env,
+      SINETTI_SERVICE: `bench-worker-${n}`,
+      SINETTI_WORKER_ROLE: 'processes',
+      // A port of its own each run: another checkout's benchmark may hold a fixed one.
+      WORKER_METRICS_ADDRESS: `127.0.0.1:${20000 + Math.floor(Math.random() * 20000)}`,
+    },
     stdio: ['ignore', log, log],
   });
 }
 
+export interface ContractsRunOptions {
+  contracts?: number;
+  /** A Temporal cluster to run against instead of a dev server of the benchmark's own. */
+  temporalAddress?: string;
+  /** Process groups that make up Temporal, for its CPU and memory (the dev server's own by default). */
+  temporalGroups?: () => number[];
+  /** Processes-workers, each its own process. */
+  processesWorkers?: number;
+}
+
+export interface SegmentResult {
+  count: number;
+  rate: number;
+  p50: number;
+  p99: number;
+  max: number;
+  timeline: string;
+}
+
+export interface ContractsRun {
+  section: string;
+  contracts: number;
+  acceptPerSecond: number;
+  paced: SegmentResult;
+  saturated: SegmentResult;
+  allDoneSeconds: number;
+  /** The largest worker's peak. */
+  peakWorkerRss: number;
+  temporalCpuSeconds: number;
+  temporalPeakRss: number;
+}
+
 export async function contractsBenchmark(): Promise<string> {
-  const env = { ...ENV };
+  return (await runContracts()).section;
+}
+
+export async function runContracts(options: ContractsRunOptions = {}): Promise<ContractsRun> {
+  const contracts = options.contracts ?? CONTRACTS;
+  const env: Record<string, string> = { ...ENV, TEMPORAL_TASK_QUEUE: `bench-contracts-${Date.now().toString(36)}` };
+  if (options.temporalAddress) env.TEMPORAL_ADDRESS = options.temporalAddress;
   fs.rmSync(env.SINETTI_DATA_DIR, { recursive: true, force: true });
   fs.mkdirSync(env.SINETTI_DATA_DIR, { recursive: true });
-  for (const port of [env.TEMPORAL_PORT, env.FERRETDB_PORT, env.SMTP_PORT, env.MAIL_WEB_PORT]) {
+  const ownPorts = [
+    options.temporalAddress ? undefined : env.TEMPORAL_PORT,
+    env.FERRETDB_PORT,
+    env.SMTP_PORT,
+    env.MAIL_WEB_PORT,
+    env.SINETTI_TSA_PORT,
+  ];
+  for (const port of ownPorts.filter((p) => p !== undefined)) {
     if (await isPortOpen(Number(port))) throw new Error(`Port ${port} is in use; the contracts benchmark needs its own services`);
   }
 
@@ -186,49 +235,60 @@ export async function contractsBenchmark(): Promise<string> {
   const config = loadConfig({ ...process.env, ...env });
 
   const services: RunningService[] = [];
-  let worker: ChildProcess | undefined;
+  const workers: ChildProcess[] = [];
   let sampler: NodeJS.Timeout | undefined;
   try {
     services.push(
       ...(await Promise.all([
-        startTemporalDevServer({
-          dataDir: config.dataDir,
-          port: Number(env.TEMPORAL_PORT),
-          uiPort: config.temporal.uiPort,
-          namespace: config.temporal.namespace,
-        }),
+        options.temporalAddress
+          ? Promise.resolve({ name: 'Temporal', url: options.temporalAddress })
+          : startTemporalDevServer({
+              dataDir: config.dataDir,
+              port: Number(env.TEMPORAL_PORT),
+              uiPort: config.temporal.uiPort,
+              namespace: config.temporal.namespace,
+            }),
         startFerretDb(config.dataDir, config.mongodb.port),
         startMailDev(config.dataDir, config.smtp.port, config.smtp.webPort),
+        startTrustServices(config),
       ])),
     );
+    const temporalGroups = options.temporalGroups ?? (() => (services[0].process?.pid ? [services[0].process.pid] : []));
     await connectStore(config.mongodb.uri);
     const temporal = await connectTemporalClient(config);
     const deps = createApiDeps(config, temporal);
     handler = createApp(deps);
 
-    worker = startWorker(env);
+    const workerCount = options.processesWorkers ?? 1;
+    for (let n = 1; n <= workerCount; n++) workers.push(startWorker(env, n));
     let peakRss = 0;
-    const workerPid = worker.pid!;
+    let temporalPeakRss = 0;
     sampler = setInterval(() => {
-      peakRss = Math.max(peakRss, rssBytes(workerPid));
-    }, 100);
-    // Until the worker polls (it bundles the workflows first), nothing below would be measured fairly.
+      for (const worker of workers) peakRss = Math.max(peakRss, rssBytes(worker.pid!));
+      temporalPeakRss = Math.max(
+        temporalPeakRss,
+        temporalGroups().reduce((sum, group) => sum + rssBytesOfGroup(group), 0),
+      );
+    }, 250);
+    // Until every worker polls (each bundles nothing: the workflows come prebuilt), nothing below would be measured fairly.
     for (let polled = false; !polled;) {
-      if (worker.exitCode !== null) throw new Error(`The worker exited with ${worker.exitCode}; see ${env.SINETTI_DATA_DIR}/worker.log`);
+      const exited = workers.find((worker) => worker.exitCode !== null);
+      if (exited) throw new Error(`A worker exited with ${exited.exitCode}; see ${env.SINETTI_DATA_DIR}/worker-*.log`);
       const queue = await temporal.workflowService.describeTaskQueue({
         namespace: config.temporal.namespace,
         taskQueue: { name: config.temporal.taskQueue },
         taskQueueType: 1,
       });
-      polled = (queue.pollers ?? []).length > 0;
+      polled = new Set((queue.pollers ?? []).map((poller) => poller.identity)).size >= workerCount;
       if (!polled) await sleep(250);
     }
-    const idleRss = rssBytes(workerPid);
+    const idleRss = Math.max(...workers.map((worker) => rssBytes(worker.pid!)));
+    const temporalCpuBefore = temporalGroups().reduce((sum, group) => sum + cpuSecondsOfGroup(group), 0);
 
     // 1. 200 contracts at once through the API.
     const started = Date.now();
     const created = await Promise.all(
-      Array.from({ length: CONTRACTS }, async (_, i) => {
+      Array.from({ length: contracts }, async (_, i) => {
         const response = await fetch(`${baseUrl}/api/contracts`, {
           method: 'POST',
           headers: { Authorization: 'Bearer dev-hr-token', 'Content-Type': 'application/json' },
@@ -241,7 +301,7 @@ export async function contractsBenchmark(): Promise<string> {
     const acceptSeconds = (Date.now() - started) / 1000;
 
     // 2. Every employee signs, then every employer; the employer's press of "sign" is the last signature.
-    const indexes = Array.from({ length: CONTRACTS }, (_, i) => i);
+    const indexes = Array.from({ length: contracts }, (_, i) => i);
     const employeeLinks = await linksFor(
       config.smtp.webPort,
       indexes.map((i) => `employee-${i}@bench.test`),
@@ -264,7 +324,7 @@ export async function contractsBenchmark(): Promise<string> {
     //    which keeps the stack saturated. Each half is measured on its own, the second after the first is done.
     const employerSigns = (i: number, pressedAt: Map<number, number>) =>
       signThroughPage(baseUrl, employerLinks.get(`employer-${i}@bench.test`)!, 'Erkki Esimies', () => pressedAt.set(i, Date.now()));
-    const half = Math.ceil(CONTRACTS / 2);
+    const half = Math.ceil(contracts / 2);
     const paced = await measureSegment(indexes.slice(0, half), async (segment, pressedAt) => {
       await Promise.all(
         segment.map(async (i, n) => {
@@ -277,6 +337,7 @@ export async function contractsBenchmark(): Promise<string> {
       inBatches(segment, SIGN_CONCURRENCY, (i) => employerSigns(i, pressedAt)),
     );
     const allDoneSeconds = (Date.now() - invitedAt) / 1000;
+    const temporalCpuSeconds = temporalGroups().reduce((sum, group) => sum + cpuSecondsOfGroup(group), 0) - temporalCpuBefore;
     clearInterval(sampler);
     deps.close();
     await temporal.connection.close();
@@ -315,16 +376,16 @@ export async function contractsBenchmark(): Promise<string> {
     }
 
     const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
-    return [
+    const section = [
       '## Employment contracts end to end',
       '',
       `_\`npm run bench -- contracts\` on ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'} shared with other work._`,
       '',
-      `Embedded stack on ports of its own (Temporal dev server on SQLite, FerretDB, MailDev); the API in the benchmark's process, the worker as a separate process (\`npm run build\` output: \`dist/worker/main.js\` with the workflows bundled ahead of time). ${CONTRACTS} contracts from the template (employee first, then the employer's representative) posted at once; every signer opens the link from the real mail and signs on the page, the employees ${SIGN_CONCURRENCY} at a time. The employers' signatures, the last of each contract, are measured in two halves: ${paced.count} arriving at a steady ${PACED_PER_SECOND} per second, then ${saturated.count} from ${SIGN_CONCURRENCY} signers pressing "sign" again as soon as their page answers, which keeps the stack saturated. Latency runs from the press of "sign" to the seal activity's completion in the contract's history (the sealed version, its record and its audit event all written); in between: the signature, the audit certificate, and the organisation seal.`,
+      `Embedded stack on ports of its own (Temporal dev server on SQLite, FerretDB, MailDev); the API in the benchmark's process, the worker as a separate process (\`npm run build\` output: \`dist/worker/main.js\` with the workflows bundled ahead of time). ${contracts} contracts from the template (employee first, then the employer's representative) posted at once; every signer opens the link from the real mail and signs on the page, the employees ${SIGN_CONCURRENCY} at a time. The employers' signatures, the last of each contract, are measured in two halves: ${paced.count} arriving at a steady ${PACED_PER_SECOND} per second, then ${saturated.count} from ${SIGN_CONCURRENCY} signers pressing "sign" again as soon as their page answers, which keeps the stack saturated. Latency runs from the press of "sign" to the seal activity's completion in the contract's history (the sealed version, its record and its audit event all written); in between: the signature, the audit certificate, and the organisation seal.`,
       '',
       '| Measure | Result | Target |',
       '| --- | ---: | --- |',
-      `| Contracts accepted by the API | ${(CONTRACTS / acceptSeconds).toFixed(1)} /s (${CONTRACTS} in ${acceptSeconds.toFixed(2)} s) | — |`,
+      `| Contracts accepted by the API | ${(contracts / acceptSeconds).toFixed(1)} /s (${contracts} in ${acceptSeconds.toFixed(2)} s) | — |`,
       `| Steady ${PACED_PER_SECOND}/s: last signature → sealed PDF stored, p50 | ${paced.p50} ms | — |`,
       `| Steady ${PACED_PER_SECOND}/s: last signature → sealed PDF stored, p99 | ${paced.p99} ms | < 1000 ms: ${verdict(paced.p99 < 1000)} |`,
       `| Saturated (${saturated.rate.toFixed(1)}/s went in): p50 | ${saturated.p50} ms | — |`,
@@ -336,14 +397,29 @@ export async function contractsBenchmark(): Promise<string> {
       `From the first employee signature to the last contract sealed, delivered and archived took ${allDoneSeconds.toFixed(1)} s (max latency: steady ${paced.max} ms, saturated ${saturated.max} ms).`,
       '',
     ].join('\n');
+    return {
+      section,
+      contracts,
+      acceptPerSecond: contracts / acceptSeconds,
+      paced,
+      saturated,
+      allDoneSeconds,
+      peakWorkerRss: peakRss,
+      temporalCpuSeconds,
+      temporalPeakRss,
+    };
   } finally {
     if (sampler) clearInterval(sampler);
-    if (worker && worker.exitCode === null) {
-      const exited = new Promise((resolve) => worker!.once('exit', resolve));
-      worker.kill('SIGTERM');
-      await Promise.race([exited, sleep(15_000)]);
-      if (worker.exitCode === null) worker.kill('SIGKILL');
-    }
+    await Promise.all(
+      workers
+        .filter((worker) => worker.exitCode === null)
+        .map(async (worker) => {
+          const exited = new Promise((resolve) => worker.once('exit', resolve));
+          worker.kill('SIGTERM');
+          await Promise.race([exited, sleep(15_000)]);
+          if (worker.exitCode === null) worker.kill('SIGKILL');
+        }),
+    );
     await disconnectStore().catch(() => undefined);
     await new Promise((resolve) => server.close(resolve));
     await stopServices(services);

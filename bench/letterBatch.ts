@@ -20,6 +20,7 @@ import { ChunkedDocumentStore } from '../store/documentStore';
 import type { LetterBatchState } from '../workflows/letterBatch';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { startWebhookProbe, type WebhookProbe } from './webhookProbe';
+import { cpuSecondsOfGroup, rssBytes } from './processStats';
 
 /**
  * A 10,000-letter batch on the embedded stack against the Suomi.fi Messages
@@ -51,38 +52,16 @@ const ENV: Record<string, string> = {
   LOG_LEVEL: 'warn',
   SINETTI_PAYLOAD_KEYS: 'bench-1:c2luZXR0aS1iZW5jaC1rZXktbm90LWEtc2VjcmV0LTM=',
   WORKER_METRICS_ADDRESS: '127.0.0.1:9574',
+  // The development TSA, OCSP responder and CRL, of the benchmark's own CA, apart from npm start's.
+  SINETTI_TSA_PORT: '9012',
+  SINETTI_OCSP_PORT: '9013',
+  SINETTI_CRL_PORT: '9014',
 };
 const MiB = 1024 * 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function rssBytes(pid: number): number {
-  try {
-    return Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
-  } catch {
-    return 0;
-  }
-}
-
-/** CPU seconds (user + system) used so far by every process in a process group (a service and its children). */
-function cpuSecondsOfGroup(pgid: number): number {
-  const tick = 100; // USER_HZ on Linux
-  let total = 0;
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) !== pgid) continue; // pgrp
-      total += (Number(fields[11]) + Number(fields[12])) / tick; // utime, stime
-    } catch {
-      /* exited meanwhile */
-    }
-  }
-  return total;
-}
-
 /** A worker process in one role (worker/main.ts), with that role's production flags (worker/nodeOptions.ts). */
-function startWorker(role: 'processes' | 'bulk'): Promise<ChildProcess> {
+function startWorker(role: 'processes' | 'bulk', env: Record<string, string>): Promise<ChildProcess> {
   // BENCH_CPU_PROF=1: the worker writes a V8 CPU profile (open in Chrome DevTools) when it stops.
   const profile =
     process.env.BENCH_CPU_PROF === '1' ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'data', 'bench-letters-profile')}`] : [];
@@ -92,11 +71,12 @@ function startWorker(role: 'processes' | 'bulk'): Promise<ChildProcess> {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,
-      ...ENV,
+      ...env,
       LOG_LEVEL: 'info',
       SINETTI_SERVICE: `${role}-worker`,
       SINETTI_WORKER_ROLE: role,
-      WORKER_METRICS_ADDRESS: role === 'bulk' ? '127.0.0.1:9486' : '127.0.0.1:9485',
+      // A port of its own each run: another checkout's benchmark may hold a fixed one.
+      WORKER_METRICS_ADDRESS: `127.0.0.1:${20000 + Math.floor(Math.random() * 20000)}`,
     },
   });
   return new Promise((resolve, reject) => {
@@ -122,17 +102,38 @@ async function letterPdf(): Promise<Buffer> {
   return Buffer.from(await pdf.save());
 }
 
+export interface LetterBatchRunOptions {
+  letters?: number;
+  /** A Temporal cluster to run against instead of a dev server of the benchmark's own. */
+  temporalAddress?: string;
+  /** Process groups that make up Temporal, for its CPU (the dev server's own by default). */
+  temporalGroups?: () => number[];
+}
+
+export interface LetterBatchRun {
+  section: string;
+  letters: number;
+  uploadMs: number;
+  /** NaN when not every letter was accepted. */
+  acceptedMs: number;
+  reportMs: number;
+  temporalCpuSeconds: number;
+  slowestHealthMs: number;
+}
+
 export async function letterBatchBenchmark(): Promise<string> {
-  const config = loadConfig({ ...process.env, ...ENV });
+  return (await runLetterBatch()).section;
+}
+
+export async function runLetterBatch(options: LetterBatchRunOptions = {}): Promise<LetterBatchRun> {
+  const letters = options.letters ?? LETTERS;
+  const env: Record<string, string> = { ...ENV, ...(options.temporalAddress ? { TEMPORAL_ADDRESS: options.temporalAddress } : {}) };
+  if (options.temporalAddress) env.TEMPORAL_TASK_QUEUE = `bench-letters-${Date.now().toString(36)}`;
+  const config = loadConfig({ ...process.env, ...env });
   // Services already listening on these ports would be reused and written into (a running stack): refuse, as the contracts benchmark does.
-  for (const port of [
-    ENV.TEMPORAL_PORT,
-    ENV.FERRETDB_PORT,
-    ENV.SMTP_PORT,
-    ENV.MAIL_WEB_PORT,
-    ENV.SUOMIFI_SIMULATOR_PORT,
-    ENV.VTJ_SIMULATOR_PORT,
-  ]) {
+  const ownPorts = [env.FERRETDB_PORT, env.SMTP_PORT, env.MAIL_WEB_PORT, env.SUOMIFI_SIMULATOR_PORT, env.VTJ_SIMULATOR_PORT];
+  if (!options.temporalAddress) ownPorts.push(env.TEMPORAL_PORT);
+  for (const port of ownPorts) {
     if (await isPortOpen(Number(port))) throw new Error(`Port ${port} is in use; the letters benchmark needs its own services`);
   }
   fs.rmSync(config.dataDir, { recursive: true, force: true });
@@ -143,7 +144,8 @@ export async function letterBatchBenchmark(): Promise<string> {
     await connectStore(config.mongodb.uri);
     const client = await connectTemporalClient(config);
     // As in production: the processes' worker and the bulk worker that sends the batch's pages, each its own process.
-    workers.push(await startWorker('processes'), await startWorker('bulk'));
+    workers.push(await startWorker('processes', env), await startWorker('bulk', env));
+    const temporalGroups = options.temporalGroups ?? (() => (services[0].process?.pid ? [services[0].process.pid] : []));
     const [processesPid, bulkPid] = workers.map((w) => w.pid!);
     let peakRss = rssBytes(processesPid);
     let peakBulkRss = rssBytes(bulkPid);
@@ -179,7 +181,7 @@ export async function letterBatchBenchmark(): Promise<string> {
       process.env.BENCH_WEBHOOKS === '1' ? await startWebhookProbe(`http://127.0.0.1:${port}`, ['letter.accepted']) : undefined;
 
     const rows = ['recipientId,title'];
-    for (let i = 0; i < LETTERS; i++) {
+    for (let i = 0; i < letters; i++) {
       const year = 1940 + (i % 60);
       rows.push(
         `${makeIdentityCode(`${year}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`, 2 + (Math.floor(i / 336) % 897))},Kiinteistöveropäätös 2027`,
@@ -195,6 +197,7 @@ export async function letterBatchBenchmark(): Promise<string> {
     ];
     const cpuBefore = groups.map(([, pid]) => cpuSecondsOfGroup(pid));
     const selfBefore = process.cpuUsage();
+    const temporalCpuBefore = temporalGroups().reduce((sum, group) => sum + cpuSecondsOfGroup(group), 0);
 
     const uploadStarted = Date.now();
     const response = await fetch(`http://127.0.0.1:${port}/api/letter-batches?documentVersionId=${pdf.versionId}`, {
@@ -240,8 +243,8 @@ export async function letterBatchBenchmark(): Promise<string> {
     });
     for (;;) {
       const c = await counters();
-      if (c.accepted >= LETTERS || finished) {
-        if (c.accepted >= LETTERS) acceptedMs = Date.now() - uploadStarted;
+      if (c.accepted >= letters || finished) {
+        if (c.accepted >= letters) acceptedMs = Date.now() - uploadStarted;
         break;
       }
       await sleep(500);
@@ -252,11 +255,12 @@ export async function letterBatchBenchmark(): Promise<string> {
     await clerk;
     const final = await counters();
     const selfCpu = process.cpuUsage(selfBefore);
+    const temporalCpuSeconds = temporalGroups().reduce((sum, group) => sum + cpuSecondsOfGroup(group), 0) - temporalCpuBefore;
     const cpu = [
       ...groups.map(([name, pid], i) => `${name} ${(cpuSecondsOfGroup(pid) - cpuBefore[i]).toFixed(0)} s`),
       `API and benchmark ${((selfCpu.user + selfCpu.system) / 1e6).toFixed(0)} s`,
     ].join(', ');
-    const webhooks = probe ? await probe.finish(LETTERS, 300_000) : undefined;
+    const webhooks = probe ? await probe.finish(letters, 300_000) : undefined;
     const description = await client.workflow.getHandle(batchId).describe();
     const historyEvents = description.historyLength;
     const historyBytes = Number(description.raw.workflowExecutionInfo?.historySizeBytes ?? 0);
@@ -268,23 +272,23 @@ export async function letterBatchBenchmark(): Promise<string> {
       .catch(() => undefined);
     await client.connection.close();
 
-    const settings = ['BENCH_LETTERS', 'BENCH_RATE', 'BENCH_WEBHOOKS'].filter((name) => process.env[name]);
+    const settings = ['BENCH_letters', 'BENCH_RATE', 'BENCH_WEBHOOKS'].filter((name) => process.env[name]);
     const command = `${settings.map((name) => `${name}=${/\s/.test(process.env[name]!) ? `'${process.env[name]}'` : process.env[name]} `).join('')}npm run bench -- letters`;
     const seconds = (ms: number) => (ms / 1000).toFixed(1);
     const ok = (pass: boolean) => (pass ? '✅' : '❌');
     const healthy = health.failures === 0;
-    return [
+    const section = [
       '## Official mail: a letter batch',
       '',
-      `\`${command}\`: ${LETTERS.toLocaleString('en')} letters as one CSV through the API, against the Suomi.fi Messages and population register simulators on the embedded stack; two worker processes as in production: the processes' worker (${WORKER_NODE_FLAGS.join(' ')}) and the bulk worker that sends the pages (${BULK_WORKER_NODE_FLAGS.join(' ')}); batch page ${config.officialMail.batch.pageSize} letters, rate limit ${config.officialMail.batch.ratePerSecond} letters/s.`,
+      `\`${command}\`: ${letters.toLocaleString('en')} letters as one CSV through the API, against the Suomi.fi Messages and population register simulators on the embedded stack; two worker processes as in production: the processes' worker (${WORKER_NODE_FLAGS.join(' ')}) and the bulk worker that sends the pages (${BULK_WORKER_NODE_FLAGS.join(' ')}); batch page ${config.officialMail.batch.pageSize} letters, rate limit ${config.officialMail.batch.ratePerSecond} letters/s.`,
       '',
       '| measure | value | target |',
       '| --- | --- | --- |',
       `| CSV upload, checked and stored | ${seconds(uploadMs)} s | |`,
       `| all letters accepted by the simulator | ${Number.isNaN(acceptedMs) ? 'not all' : `${seconds(acceptedMs)} s`} | < 120 s ${ok(acceptedMs < 120_000)} |`,
-      `| letters per second (to all accepted) | ${Number.isNaN(acceptedMs) ? '–' : (LETTERS / (acceptedMs / 1000)).toFixed(0)} | |`,
+      `| letters per second (to all accepted) | ${Number.isNaN(acceptedMs) ? '–' : (letters / (acceptedMs / 1000)).toFixed(0)} | |`,
       `| time to the final report | ${seconds(reportMs)} s | |`,
-      `| simulator: POSTs / distinct externalIds / accepted / 409s | ${final.posts} / ${final.distinctExternalIds} / ${final.accepted} / ${final.conflicts} | accepted = letters ${ok(final.accepted === LETTERS)} |`,
+      `| simulator: POSTs / distinct externalIds / accepted / 409s | ${final.posts} / ${final.distinctExternalIds} / ${final.accepted} / ${final.conflicts} | accepted = letters ${ok(final.accepted === letters)} |`,
       `| report: electronic / paper / no channel / failed | ${state.totals.electronic} / ${state.totals.paper} / ${state.totals.noChannel} / ${state.totals.failed + state.totals.rejected} | |`,
       `| cost / all-paper cost | ${(state.totals.costCents / 100).toFixed(2)} € / ${(state.totals.paperCostCents / 100).toFixed(2)} € | |`,
       `| worker peak RSS: processes / bulk | ${(peakRss / MiB).toFixed(0)} MiB / ${(peakBulkRss / MiB).toFixed(0)} MiB | each < 300 MiB ${ok(Math.max(peakRss, peakBulkRss) < 300 * MiB)} |`,
@@ -293,14 +297,15 @@ export async function letterBatchBenchmark(): Promise<string> {
       `| batch list with progress, as the registry page reloads it every 3 s | ${watching.reads} reads, mean ${(watching.totalMs / Math.max(1, watching.reads)).toFixed(0)} ms, slowest ${watching.worstMs} ms | |`,
       ...(webhooks
         ? [
-            `| webhooks (letter.accepted) received, each id once | ${webhooks.received} of ${LETTERS} (${webhooks.duplicates} repeats refused by id) | all ${ok(webhooks.received === LETTERS)} |`,
+            `| webhooks (letter.accepted) received, each id once | ${webhooks.received} of ${letters} (${webhooks.duplicates} repeats refused by id) | all ${ok(webhooks.received === letters)} |`,
             `| webhook throughput while the batch runs | ${webhooks.perSecond.toFixed(0)} /s | |`,
             `| webhook delay, event to receiver: median / p99 / max | ${seconds(webhooks.p50Ms)} s / ${seconds(webhooks.p99Ms)} s / ${seconds(webhooks.maxMs)} s | |`,
           ]
         : []),
-      `| dev server health (GetSystemInfo every 0.5 s) | ${health.calls - health.failures}/${health.calls} answered, slowest ${health.worstMs} ms | all answered ${ok(healthy)} |`,
+      `| Temporal health (GetSystemInfo every 0.5 s) | ${health.calls - health.failures}/${health.calls} answered, slowest ${health.worstMs} ms | all answered ${ok(healthy)} |`,
       '',
     ].join('\n');
+    return { section, letters, uploadMs, acceptedMs, reportMs, temporalCpuSeconds, slowestHealthMs: health.worstMs };
   } finally {
     server?.close();
     await Promise.all(

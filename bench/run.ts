@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { clusterBenchmark } from './cluster';
 import { contractsBenchmark } from './contracts';
 import { hostileUploadsBenchmark } from './hostileUploads';
 import { letterBatchBenchmark } from './letterBatch';
@@ -21,6 +22,7 @@ const BENCHMARKS: { name: string; run: () => Promise<string> }[] = [
   { name: 'letters', run: letterBatchBenchmark },
   { name: 'uploads', run: hostileUploadsBenchmark },
   { name: 'webhooks', run: webhooksDuringLettersBenchmark },
+  { name: 'cluster', run: clusterBenchmark },
 ];
 
 const FILE = path.join(__dirname, '..', 'BENCHMARKS.md');

@@ -8,6 +8,7 @@ import {
   proxyActivities,
   setHandler,
   sleep,
+  patched,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
@@ -102,6 +103,8 @@ export const rectificationRequestUpdate = defineUpdate<FormToDecisionState, [{ r
 export const resolveRectificationUpdate = defineUpdate<FormToDecisionState, [RectificationResolution]>('resolveRectification');
 
 export const FORM_TO_DECISION = 'formToDecision';
+/** patched() id of the change that clears the deadline when the decision becomes final (the rolling-upgrade test ships it as build B). */
+export const FINAL_CLEARS_DEADLINE = 'final-decision-clears-deadline';
 export const DECISION_MAKER_FIELD = 'decision-maker';
 
 /** Why an Update is refused: the API answers these as 409 (or 400 for a bad request). */
@@ -272,6 +275,9 @@ export async function formToDecisionWorkflow(input: FormToDecisionInput): Promis
   }
   await applications.closeRectificationPeriod({ applicationId });
   state.final = true;
+  // Shipped in a later build: once the decision is final nobody is awaited and the period's deadline no longer runs,
+  // so the admin's lists stop showing a passed deadline for the paying and archiving steps.
+  if (patched(FINAL_CLEARS_DEADLINE)) showStep({ status: state.status, waitingFor: null, deadlineAt: null });
 
   // 7. Payment, only of a final decision that grants money.
   if (state.decision.outcome !== 'deny' && cents(state.decision.amount) > 0) {

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -44,20 +44,46 @@ export function postgresPassword(layout: ClusterLayout): string {
   return fs.readFileSync(file, 'utf8').trim();
 }
 
+/** Whether the unprivileged user can pass through `dir` (a checkout under /root, say, is closed to it). */
+function reachableByUnprivilegedUser(dir: string): boolean {
+  return (
+    spawnSync('setpriv', [`--reuid=${UNPRIVILEGED_USER}`, `--regid=${UNPRIVILEGED_USER}`, '--init-groups', '--', 'test', '-x', dir])
+      .status === 0
+  );
+}
+
+/**
+ * As root, where the unprivileged user cannot reach the data directory, the
+ * cluster's files live in that user's own directory instead (one per
+ * cluster directory), behind a symbolic link at the usual place.
+ */
+function placeDataDir(dataDir: string): void {
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  if (!runningAsRoot() || reachableByUnprivilegedUser(path.dirname(dataDir))) {
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    return;
+  }
+  const home = path.join('/var/lib/postgresql', 'sinetti', crypto.createHash('sha256').update(dataDir).digest('hex').slice(0, 16));
+  fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+  execFileSync('chown', ['-R', `${UNPRIVILEGED_USER}:`, path.dirname(home)]);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.symlinkSync(home, dataDir);
+}
+
 /** initdb on first start; later starts find the cluster there and carry on. */
 function initialise(layout: ClusterLayout, bin: string): void {
   const { dataDir, user } = layout.postgres;
   if (fs.existsSync(path.join(dataDir, 'PG_VERSION'))) return;
   // Only the data directory itself is private: the parents must let the unprivileged user through.
-  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const passwordCopy = path.join(dataDir, '..', 'postgres-initdb-password');
+  placeDataDir(dataDir);
+  // Beside the (real) data directory, where initdb, run as the unprivileged user, can read it.
+  const passwordCopy = path.join(path.dirname(fs.realpathSync(dataDir)), 'postgres-initdb-password');
   fs.writeFileSync(passwordCopy, postgresPassword(layout), { mode: 0o600 });
   if (runningAsRoot()) execFileSync('chown', [`${UNPRIVILEGED_USER}:`, dataDir, passwordCopy]);
   const initdb = [
     path.join(bin, 'initdb'),
     '-D',
-    dataDir,
+    fs.realpathSync(dataDir),
     '-U',
     user,
     `--pwfile=${passwordCopy}`,
@@ -94,7 +120,7 @@ export async function startPostgres(layout: ClusterLayout): Promise<void> {
     path.join(bin, 'postgres'),
     [
       '-D',
-      dataDir,
+      fs.realpathSync(dataDir), // the real one: the unprivileged user may not pass the link's parents
       '-p',
       String(port),
       '-c',

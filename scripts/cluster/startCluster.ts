@@ -33,6 +33,10 @@ const CLUSTER_DEFAULTS: Record<string, string> = {
   MAIL_WEB_PORT: '1680',
   SUOMIFI_SIMULATOR_PORT: '8830',
   VTJ_SIMULATOR_PORT: '8831',
+  // The development TSA, OCSP responder and CRL of the cluster's own CA (in its data directory), apart from npm start's.
+  SINETTI_TSA_PORT: '8836',
+  SINETTI_OCSP_PORT: '8837',
+  SINETTI_CRL_PORT: '8838',
   SINETTI_DEPLOYMENT_NAME: 'sinetti',
 };
 

@@ -1,10 +1,12 @@
 import { type ChildProcess } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { setCurrentVersion, setRampingVersion, describeDeployment } from '../../scripts/cluster/workerDeployments';
 import { businessIdCheckDigit } from '../../rules/identifiers';
 import type { EmploymentContractState } from '../../workflows/employmentContract';
-import type { FormToDecisionState } from '../../workflows/formToDecision';
+import { FINAL_CLEARS_DEADLINE, type FormToDecisionState } from '../../workflows/formToDecision';
+import { DeadlineAt } from '../../workflows/searchAttributes';
 import {
   type ContractHarness,
   contractRequest,
@@ -17,17 +19,22 @@ import {
 import { registerPerson, stopEventPoller, waitUntil } from '../support/officialMailHarness';
 import { samplePdf } from '../support/samplePdf';
 import { killHard, startWorkerProcess } from '../support/workerProcess';
+import { bundleBeforePatch } from './support/bundleBeforePatch';
 
 /**
  * A rolling upgrade with Worker Versioning, as README "Changing workflows
  * safely" tells an operator to do it: processes start on build A; build B
  * is deployed beside it, ramped, then made current; A is drained and
- * stopped. A contract (PINNED) finishes on A; a grant application
- * (AUTO_UPGRADE, waiting for its decision) moves to B at its next step; a
- * contract started after the switch runs on B.
+ * stopped. B ships a real workflow change: a grant decision that becomes
+ * final clears its deadline, guarded by patched() (FINAL_CLEARS_DEADLINE
+ * in workflows/formToDecision.ts); A is today's workflows without that
+ * line. A contract (PINNED) finishes on A; a grant application
+ * (AUTO_UPGRADE, waiting for its decision) moves to B at its next step and
+ * runs B's change; a contract started after the switch runs on B.
  */
 
-process.env.SINETTI_RECTIFICATION_WAIT_MS = '3000';
+// The law's periods in seconds (worker/testTimers.ts): both builds' bundles carry the test's timer interceptor.
+process.env.SINETTI_TEST_SHORT_PERIODS = '1';
 process.env.SINETTI_LETTER_TRACKING_DAYS = String(20 / 86400);
 
 const HANDLER = { Authorization: 'Bearer dev-handler-token' };
@@ -37,10 +44,12 @@ const buildB = { deploymentName, buildId: 'build-b' };
 
 let harness: ContractHarness;
 let operator: Connection;
+let buildABundle: string;
 beforeAll(async () => {
   harness = await openContractHarness('cluster-upgrade');
   operator = await Connection.connect({ address: harness.stack.config.temporal.address });
-});
+  buildABundle = await bundleBeforePatch(path.resolve(__dirname, '..', '..', 'workflows', 'formToDecision.ts'), 'FINAL_CLEARS_DEADLINE');
+}, 120_000);
 afterAll(async () => {
   await stopEventPoller(harness.stack);
   await operator?.close();
@@ -48,8 +57,13 @@ afterAll(async () => {
 });
 
 const namespace = () => harness.stack.config.temporal.namespace;
+/** Build A's workers run the bundle without B's change; build B's bundle today's workflows at start. */
 const workerOf = (version: { buildId: string }) =>
-  startWorkerProcess(harness.stack.config, { SINETTI_DEPLOYMENT_NAME: deploymentName, SINETTI_BUILD_ID: version.buildId });
+  startWorkerProcess(harness.stack.config, {
+    SINETTI_DEPLOYMENT_NAME: deploymentName,
+    SINETTI_BUILD_ID: version.buildId,
+    ...(version === buildA ? { WORKFLOW_BUNDLE_PATH: buildABundle } : {}),
+  });
 
 /** The build id of each workflow task a process completed, in order. */
 async function buildsOf(workflowId: string): Promise<string[]> {
@@ -58,6 +72,29 @@ async function buildsOf(workflowId: string): Promise<string[]> {
     const completed = event.workflowTaskCompletedEventAttributes;
     return completed ? [completed.deploymentVersion?.buildId ?? '(unversioned)'] : [];
   });
+}
+
+/** The build whose workflow task recorded the patch marker of `patchId`, if one did. */
+async function buildThatRecorded(workflowId: string, patchId: string): Promise<string | undefined> {
+  const events = (await harness.stack.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+  const marker = events.find((event) => {
+    const attributes = event.markerRecordedEventAttributes;
+    const data = attributes?.details?.['patch-data']?.payloads?.[0]?.data;
+    return attributes?.markerName === 'core_patch' && data && JSON.parse(Buffer.from(data).toString('utf8')).id === patchId;
+  });
+  const taskId = String(marker?.markerRecordedEventAttributes?.workflowTaskCompletedEventId ?? '');
+  const task = events.find((event) => String(event.eventId) === taskId);
+  return task?.workflowTaskCompletedEventAttributes?.deploymentVersion?.buildId ?? undefined;
+}
+
+async function endStrayWebhookDeliveries(): Promise<void> {
+  const query = `TemporalWorkerDeploymentVersion STARTS_WITH '${deploymentName}:' AND ExecutionStatus = 'Running' AND WorkflowType = 'webhookDeliveryWorkflow'`;
+  for await (const delivery of harness.stack.client.workflow.list({ query })) {
+    await harness.stack.client.workflow
+      .getHandle(delivery.workflowId, delivery.runId)
+      .terminate('rolling-upgrade test: delivery to a subscription of another suite')
+      .catch(() => undefined);
+  }
 }
 
 async function runningOn(buildId: string): Promise<number> {
@@ -156,6 +193,10 @@ it('A to B: pinned processes finish on A, auto-upgrading ones move to B, new one
     const applicationBuilds = await buildsOf(applicationId);
     expect(applicationBuilds[0]).toBe('build-a');
     expect(applicationBuilds.at(-1)).toBe('build-b');
+    // B's change ran in the application that started on A: its marker recorded by B, and the deadline is gone.
+    expect(await buildThatRecorded(applicationId, FINAL_CLEARS_DEADLINE)).toBe('build-b');
+    const described = await harness.stack.client.workflow.getHandle(applicationId).describe();
+    expect(described.typedSearchAttributes.get(DeadlineAt)).toBeUndefined();
 
     // A contract started now runs on B from its first step.
     const later = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
@@ -168,6 +209,9 @@ it('A to B: pinned processes finish on A, auto-upgrading ones move to B, new one
     expect(new Set(await buildsOf(laterContract.body.contractId))).toEqual(new Set(['build-b']));
     await harness.stack.client.workflow.getHandle(laterContract.body.contractId).terminate('test finished');
 
+    // Webhook deliveries for subscriptions other suites left in the shared test store retry against receivers long gone;
+    // they are not this test's processes, and would keep A from draining for hours.
+    await endStrayWebhookDeliveries();
     // Drained: nothing runs on A any more (the count the server's drainage status is made of), so A's workers can stop.
     await waitUntil('build A drained', async () => (await runningOn('build-a')) === 0, 60_000);
     const versionA = (await describeDeployment(operator, namespace(), deploymentName))!.versions.find((v) => v.buildId === 'build-a');
@@ -177,6 +221,7 @@ it('A to B: pinned processes finish on A, auto-upgrading ones move to B, new one
       .terminate('test finished')
       .catch(() => undefined);
   } finally {
+    await endStrayWebhookDeliveries().catch(() => undefined);
     for (const worker of workers) await killHard(worker);
   }
 }, 400_000);
