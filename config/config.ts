@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { type IdentityConfig, loadIdentityConfig } from './identity';
+import { loadStrongIdentificationConfig, type StrongIdentificationConfig } from './strongIdentification';
 import { loadOfficialMailConfig, type OfficialMailConfig } from './officialMail';
 import { loadWebhookConfig, type WebhookConfig } from './webhooks';
 import { loadMessagesPasswordRotationConfig, type MessagesPasswordRotationConfig } from './messagesPasswordRotation';
@@ -95,6 +96,7 @@ export interface SinettiConfig {
   temporalUiOrigins: string[];
   officialMail: OfficialMailConfig;
   identity: IdentityConfig;
+  strongIdentification: StrongIdentificationConfig;
   webhooks: WebhookConfig;
   messagesPasswordRotation: MessagesPasswordRotationConfig;
   archiveTransfer: ArchiveTransferConfig;
@@ -224,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SinettiConfig 
       .map((o) => o.trim()),
     officialMail: loadOfficialMailConfig(env),
     identity,
+    strongIdentification: loadStrongIdentificationConfig(env, identity),
     webhooks: loadWebhookConfig(env),
     messagesPasswordRotation: loadMessagesPasswordRotationConfig(env),
     archiveTransfer: loadArchiveTransferConfig(env, path.resolve(e.SINETTI_DATA_DIR)),

@@ -3,7 +3,7 @@ import { z, ZodError } from 'zod';
 import { createContractRequest } from '../../application/contractRequests';
 import { SinettiError } from '../../common/errors';
 import { PdfError } from '../../signing/errors';
-import { activeSigners } from '../../store/employmentContracts';
+import { activeSigners, shownSigner } from '../../store/employmentContracts';
 import { type RouterContext } from '../apiDeps';
 import { hasRole, requesterOf, signInUrl, staffActor, staffForToken } from '../auth';
 import { multipartForm } from '../multipartForm';
@@ -152,7 +152,7 @@ export function hrPageRoutes(
           timeLeftSeconds: open ? Math.max(0, Math.round((Date.parse(state.round.deadlineAt) - Date.now()) / 1000)) : null,
           signers: activeSigners(record)
             .sort((a, b) => a.order - b.order)
-            .map((s) => ({ ...s, status: state.round.signers.find((p) => p.participantId === s.participantId)?.status })),
+            .map((s) => ({ ...shownSigner(s), status: state.round.signers.find((p) => p.participantId === s.participantId)?.status })),
           completed: Boolean(state.sealedVersionId),
           history: await contracts.history(contractId),
         },
