@@ -154,8 +154,9 @@ export function createLocalProvider(issuer: string): { provider: Provider; app: 
   app.post('/interaction/:uid/identify', form, async (req, res, next) => {
     try {
       await provider.interactionDetails(req, res);
-      const person = TEST_PERSONS.find((p) => p.id === String(req.body.person ?? ''));
-      if (req.body.cancel === 'yes' || !person) {
+      const answer = req.body as { person?: string; cancel?: string };
+      const person = TEST_PERSONS.find((p) => p.id === String(answer.person ?? ''));
+      if (answer.cancel === 'yes' || !person) {
         const result = { error: 'access_denied', error_description: 'The person cancelled the identification.' };
         await provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
         return;
