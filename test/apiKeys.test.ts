@@ -80,6 +80,8 @@ describe('production mode', () => {
     SINETTI_OIDC_ISSUER: 'http://127.0.0.1:3933',
     SINETTI_OIDC_CLIENT_ID: 'sinetti',
     SINETTI_OIDC_CLIENT_SECRET: 'sinetti-development-client-secret',
+    // Production refuses the self-made development seal; the API never opens the seal (the worker does).
+    SIGNING_P12_PATH: '/run/secrets/seal.p12',
   };
 
   it('has no development tokens, refuses them, takes API keys, and sends a person without a session to sign in', async () => {
@@ -107,6 +109,6 @@ describe('production mode', () => {
   });
 
   it('will not start without an identity provider', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SINETTI_OIDC_ISSUER is required in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/needs SINETTI_OIDC_ISSUER/);
   });
 });
