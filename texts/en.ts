@@ -229,6 +229,7 @@ export const en = {
     parallel: 'Everyone at once',
     deadlineDays: 'Deadline (days)',
     verification: 'Identification before signing',
+    identityCode: 'Personal identity code (for strong identification)',
     verifications: {
       none: 'None besides the link',
       emailCode: 'One-time code by e-mail',

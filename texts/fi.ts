@@ -230,6 +230,7 @@ export const fi = {
     parallel: 'Kaikki yhtä aikaa',
     deadlineDays: 'Määräaika (päivää)',
     verification: 'Tunnistautuminen ennen allekirjoitusta',
+    identityCode: 'Henkilötunnus (vahvaa tunnistautumista varten)',
     verifications: {
       none: 'Ei erillistä',
       emailCode: 'Kertakäyttökoodi sähköpostiin',

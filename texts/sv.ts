@@ -238,6 +238,7 @@ export const sv = {
     parallel: 'Alla samtidigt',
     deadlineDays: 'Tidsfrist (dagar)',
     verification: 'Identifiering före underskrift',
+    identityCode: 'Personbeteckning (för stark identifiering)',
     verifications: {
       none: 'Ingen separat',
       emailCode: 'Engångskod per e-post',
