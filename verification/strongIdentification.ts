@@ -31,8 +31,8 @@ export interface IdentificationEvidence {
 }
 
 export type IdentificationResult =
-  | { ok: true; returnPath: string; identityCodeHash: string; evidence: IdentificationEvidence }
-  | { ok: false; returnPath?: string; reason: 'cancelled' | 'failed' | 'level_too_low' | 'no_identity_code' };
+  | { ok: true; returnPath: string; language?: string; identityCodeHash: string; evidence: IdentificationEvidence }
+  | { ok: false; returnPath?: string; language?: string; reason: 'cancelled' | 'failed' | 'level_too_low' | 'no_identity_code' };
 
 const LEVELS: Record<string, LevelOfAssurance> = { [LOA_SUBSTANTIAL]: 'substantial', [LOA_HIGH]: 'high' };
 
@@ -46,6 +46,8 @@ interface PendingIdentification {
   codeVerifier: string;
   /** The signer's page (/s/<token>) to come back to; the browser had it already. */
   returnPath: string;
+  /** The language the page was in, so the answer is shown in it too. */
+  language: string;
 }
 
 /** A browser's proof of a successful identification, by its SHA-256, as the one-time codes keep theirs. */
@@ -118,13 +120,14 @@ export class StrongIdentification {
   }
 
   /** Sends the browser to the provider, asking for a fresh login at substantial or high assurance. */
-  async begin(res: Response, returnPath: string): Promise<void> {
+  async begin(res: Response, returnPath: string, language: string): Promise<void> {
     const client = await this.relyingParty();
     const pending: PendingIdentification = {
       state: generators.state(),
       nonce: generators.nonce(),
       codeVerifier: generators.codeVerifier(),
       returnPath,
+      language,
     };
     res.append(
       'Set-Cookie',
@@ -156,15 +159,17 @@ export class StrongIdentification {
     res.append('Set-Cookie', serialize(PENDING_COOKIE, '', { httpOnly: true, sameSite: 'lax', path: SIGNER_CALLBACK_PATH, maxAge: 0 }));
     let pending: PendingIdentification;
     try {
-      pending = JSON.parse(Buffer.from(parse(req.headers.cookie ?? '')[PENDING_COOKIE] ?? '', 'base64url').toString()) as PendingIdentification;
+      pending = JSON.parse(
+        Buffer.from(parse(req.headers.cookie ?? '')[PENDING_COOKIE] ?? '', 'base64url').toString(),
+      ) as PendingIdentification;
       if (!pending.state || !pending.codeVerifier || !/^\/s\/[^/?#\\]+$/.test(pending.returnPath)) throw new Error('incomplete');
     } catch {
       return { ok: false, reason: 'failed' };
     }
-    const { returnPath } = pending;
+    const { returnPath, language } = pending;
     const client = await this.relyingParty();
     const params = client.callbackParams(req);
-    if (params.error) return { ok: false, returnPath, reason: params.error === 'access_denied' ? 'cancelled' : 'failed' };
+    if (params.error) return { ok: false, returnPath, language, reason: params.error === 'access_denied' ? 'cancelled' : 'failed' };
     let tokens;
     try {
       tokens = await client.callback(this.redirectUri, params, {
@@ -173,19 +178,20 @@ export class StrongIdentification {
         code_verifier: pending.codeVerifier,
       });
     } catch {
-      return { ok: false, returnPath, reason: 'failed' };
+      return { ok: false, returnPath, language, reason: 'failed' };
     }
     const claims = tokens.claims();
     const level = LEVELS[String(claims.acr ?? '')];
-    if (!level) return { ok: false, returnPath, reason: 'level_too_low' };
+    if (!level) return { ok: false, returnPath, language, reason: 'level_too_low' };
     const identityCode = claims[this.config.identityCodeClaim];
-    if (typeof identityCode !== 'string' || !identityCode) return { ok: false, returnPath, reason: 'no_identity_code' };
+    if (typeof identityCode !== 'string' || !identityCode) return { ok: false, returnPath, language, reason: 'no_identity_code' };
     const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
     const sid = text(claims.sid);
     const jti = text(claims.jti);
     return {
       ok: true,
       returnPath,
+      language,
       identityCodeHash: this.hash(identityCode),
       evidence: {
         provider: this.config.providerName,
@@ -200,7 +206,11 @@ export class StrongIdentification {
   }
 
   /** Remembers a matched identification for this signer; the browser keeps the proof. */
-  async recordProof(processId: string, participantId: string, evidence: IdentificationEvidence): Promise<{ proof: string; expiresAt: Date }> {
+  async recordProof(
+    processId: string,
+    participantId: string,
+    evidence: IdentificationEvidence,
+  ): Promise<{ proof: string; expiresAt: Date }> {
     const proof = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + PROOF_TTL_MS);
     await IdentificationProofModel.create({ _id: sha256(proof), processId, participantId, evidence, expiresAt });

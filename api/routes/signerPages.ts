@@ -5,6 +5,7 @@ import type { SignerLink } from '../../application/contractSigners';
 import { SinettiError } from '../../common/errors';
 import { LinkRejectedError } from '../../links/signerLinks';
 import type { Language } from '../../mail/templates';
+import { isLanguage } from '../../texts/language';
 import { ROLE_LABELS } from '../../rules/contractLabels';
 import { activeSigners } from '../../store/employmentContracts';
 import type { EmploymentContractState } from '../../workflows/employmentContract';
@@ -412,7 +413,7 @@ export function signerPageRoutes(routes: ApiRoutes, { services: { contractSigner
       if (showReceiptOrEnd(res, context)) return;
       if (context.record.verification !== 'strongIdentification' || progress(context)?.status !== 'invited')
         return void res.redirect(303, `${context.base}?lang=${context.language}`);
-      await signers.strong.begin(res, context.base);
+      await signers.strong.begin(res, context.base, context.language);
     }),
   );
 
@@ -438,7 +439,7 @@ export function signerPageRoutes(routes: ApiRoutes, { services: { contractSigner
           }
           setVerifiedCookie(response, context, outcome.proof, outcome.expiresAt);
           response.redirect(303, `${context.base}?lang=${context.language}`);
-        })({ params: { token }, query: { lang } }, req, res, next);
+        })({ params: { token }, query: { lang: lang ?? (isLanguage(result.language) ? result.language : undefined) } }, req, res, next);
       } catch (error) {
         next(error);
       }
