@@ -200,4 +200,4 @@ test('the right person identifies strongly and signs; another person is refused 
     await context.close();
     await employerContext.close();
   });
-});
+}, 180_000);
