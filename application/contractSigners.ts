@@ -165,7 +165,12 @@ export class ContractSignerService {
       to: record.hr.email,
       language: record.hr.language,
       template: 'signerIdentityMismatch',
-      data: { organization: this.deps.config.organization, recipientName: record.hr.name, documentTitle: record.title, actorName: signer.name },
+      data: {
+        organization: this.deps.config.organization,
+        recipientName: record.hr.name,
+        documentTitle: record.title,
+        actorName: signer.name,
+      },
     });
   }
 

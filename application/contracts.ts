@@ -119,7 +119,9 @@ export class ContractService {
     return Promise.all(
       signers.map(async (signer) => {
         const code = requested.find((s) => s.email.toLowerCase() === signer.email.toLowerCase())?.identityCode;
-        return code ? { ...signer, identityCode: { sealed: await sealSecret(codec, code), hash: identityCodeHash(hashKey, code) } } : signer;
+        return code
+          ? { ...signer, identityCode: { sealed: await sealSecret(codec, code), hash: identityCodeHash(hashKey, code) } }
+          : signer;
       }),
     );
   }
@@ -177,7 +179,10 @@ export class ContractService {
   /** One contract as the API shows it: its state, signers with their progress, and history. */
   async describe(contractId: string) {
     const { record, state } = await this.get(contractId);
-    const signers = activeSigners(record).map((s) => ({ ...shownSigner(s), ...state.round.signers.find((p) => p.participantId === s.participantId) }));
+    const signers = activeSigners(record).map((s) => ({
+      ...shownSigner(s),
+      ...state.round.signers.find((p) => p.participantId === s.participantId),
+    }));
     const deadline = Date.parse(state.round.deadlineAt);
     return {
       contractId,

@@ -8,7 +8,8 @@ export const en = {
   languageMenu: 'Language',
   signer: {
     verifyHeading: 'Confirm your identity',
-    identifyIntro: 'The sender has asked you to identify yourself strongly (online bank codes, mobile certificate or certificate card) before you sign.',
+    identifyIntro:
+      'The sender has asked you to identify yourself strongly (online bank codes, mobile certificate or certificate card) before you sign.',
     identify: 'Identify yourself',
     verifyIntro: 'The sender has asked you to confirm your identity with a one-time code before you sign.',
     sendCode: { email: 'Send the code to my e-mail', sms: 'Send the code to my phone by text message' },
@@ -64,7 +65,10 @@ export const en = {
         'The identified person is not the invited signer',
         'The identity code from your identification does not match the one the sender gave for this signer. Nothing was signed. The sender has been told.',
       ],
-      identification_cancelled: ['Identification did not finish', 'The identification was cancelled or did not succeed. You can try again by opening the link.'],
+      identification_cancelled: [
+        'Identification did not finish',
+        'The identification was cancelled or did not succeed. You can try again by opening the link.',
+      ],
       unknown: [
         'This link is not valid',
         'Check that you opened the whole link from your e-mail. If the problem continues, contact the sender.',

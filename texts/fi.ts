@@ -11,7 +11,8 @@ export const fi = {
   languageMenu: 'Kieli',
   signer: {
     verifyHeading: 'Vahvista henkilöllisyytesi',
-    identifyIntro: 'Lähettäjä on pyytänyt, että tunnistaudut vahvasti (pankkitunnukset, mobiilivarmenne tai varmennekortti) ennen allekirjoittamista.',
+    identifyIntro:
+      'Lähettäjä on pyytänyt, että tunnistaudut vahvasti (pankkitunnukset, mobiilivarmenne tai varmennekortti) ennen allekirjoittamista.',
     identify: 'Tunnistaudu',
     verifyIntro: 'Lähettäjä on pyytänyt, että vahvistat henkilöllisyytesi kertakäyttöisellä koodilla ennen kuin allekirjoitat.',
     sendCode: { email: 'Lähetä koodi sähköpostiini', sms: 'Lähetä koodi puhelimeeni tekstiviestinä' },
@@ -68,7 +69,10 @@ export const fi = {
         'Tunnistautunut henkilö ei ole kutsuttu allekirjoittaja',
         'Tunnistautumisesi henkilötunnus ei vastaa sitä, jonka lähettäjä antoi tälle allekirjoittajalle. Asiakirjaa ei allekirjoitettu. Lähettäjälle on ilmoitettu.',
       ],
-      identification_cancelled: ['Tunnistautuminen keskeytyi', 'Tunnistautuminen peruttiin tai se ei onnistunut. Voit yrittää uudelleen avaamalla linkin.'],
+      identification_cancelled: [
+        'Tunnistautuminen keskeytyi',
+        'Tunnistautuminen peruttiin tai se ei onnistunut. Voit yrittää uudelleen avaamalla linkin.',
+      ],
       unknown: ['Linkki ei kelpaa', 'Tarkista, että avasit koko linkin sähköpostista. Jos ongelma jatkuu, ota yhteyttä lähettäjään.'],
       expired: ['Linkki on vanhentunut', 'Allekirjoituksen määräaika on päättynyt. Ota yhteyttä lähettäjään, jos asia on vielä kesken.'],
       cancelled: ['Allekirjoituspyyntö on peruttu', 'Lähettäjä on perunut tämän pyynnön. Sinun ei tarvitse tehdä mitään.'],

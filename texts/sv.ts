@@ -8,7 +8,8 @@ export const sv = {
   languageMenu: 'Språk',
   signer: {
     verifyHeading: 'Bekräfta din identitet',
-    identifyIntro: 'Avsändaren har bett dig att identifiera dig starkt (bankkoder, mobilcertifikat eller certifikatkort) innan du undertecknar.',
+    identifyIntro:
+      'Avsändaren har bett dig att identifiera dig starkt (bankkoder, mobilcertifikat eller certifikatkort) innan du undertecknar.',
     identify: 'Identifiera dig',
     verifyIntro: 'Avsändaren har bett att du bekräftar din identitet med en engångskod innan du undertecknar.',
     sendCode: { email: 'Skicka koden till min e-post', sms: 'Skicka koden till min telefon som sms' },
@@ -64,7 +65,10 @@ export const sv = {
         'Den identifierade personen är inte den inbjudna undertecknaren',
         'Personbeteckningen från din identifiering motsvarar inte den som avsändaren angav för denna undertecknare. Dokumentet undertecknades inte. Avsändaren har underrättats.',
       ],
-      identification_cancelled: ['Identifieringen avbröts', 'Identifieringen avbröts eller lyckades inte. Du kan försöka igen genom att öppna länken.'],
+      identification_cancelled: [
+        'Identifieringen avbröts',
+        'Identifieringen avbröts eller lyckades inte. Du kan försöka igen genom att öppna länken.',
+      ],
       unknown: [
         'Länken är inte giltig',
         'Kontrollera att du öppnade hela länken i e-postmeddelandet. Kontakta avsändaren om problemet kvarstår.',

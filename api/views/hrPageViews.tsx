@@ -333,7 +333,10 @@ export function newContractPage(
             <Select
               field="verification"
               label={t.verification}
-              options={(['none', 'emailCode', 'smsCode', 'strongIdentification'] as const).map((v): [string, string] => [v, t.verifications[v]])}
+              options={(['none', 'emailCode', 'smsCode', 'strongIdentification'] as const).map((v): [string, string] => [
+                v,
+                t.verifications[v],
+              ])}
             />
             <Input field="hrEmail" label={t.hrEmail} type="email" required autocomplete="email" />
           </div>
