@@ -42,6 +42,31 @@ function timestamp(at: Date): string {
   return `${local} (${new Date(at).toISOString()})`;
 }
 
+/** The evidence of how a signer was identified, as the audit log's `verification` detail holds it. */
+interface IdentificationDetail {
+  method?: string;
+  identification?: { provider: string; levelOfAssurance: string; transactionId: string; identifiedAt: string | Date };
+}
+
+/** How the signer was identified, in all three languages: strongly (provider, level, transaction, time) or by the e-mailed link. */
+export function identificationText(verification: unknown): string {
+  const detail = (verification ?? {}) as IdentificationDetail;
+  const strong = detail.identification;
+  if (strong)
+    return inAllLanguages((t) =>
+      t.identifiedStrongly(strong.provider, strong.levelOfAssurance, strong.transactionId, timestamp(new Date(strong.identifiedAt))),
+    );
+  return inAllLanguages((t) => t.identifiedByLink(detail.method === 'emailCode' || detail.method === 'smsCode'));
+}
+
+/** The same on the signature stamp, short enough for its box. */
+export function stampIdentification(verification: unknown): string {
+  const strong = (verification as IdentificationDetail | undefined)?.identification;
+  return strong
+    ? `Tunnistettu / Identified: ${strong.provider.replace(/ \(.*\)$/, '')}, LoA ${strong.levelOfAssurance}`
+    : 'Tunnistettu / Identified: e-mailed link';
+}
+
 export async function renderAuditCertificate(input: CertificateInput): Promise<Buffer> {
   const heading = inAllLanguages((t) => t.heading);
   const flow = await PdfTextFlow.create({
@@ -100,6 +125,12 @@ export async function renderAuditCertificate(input: CertificateInput): Promise<B
         9,
       );
     if (event.documentSha256) flow.row('SHA-256', event.documentSha256, 9);
+    if (event.action === 'contract.signed')
+      flow.row(
+        inAllLanguages((t) => t.identification),
+        identificationText(event.details?.verification),
+        9,
+      );
     flow.rule();
   }
   markAuditCertificatePages(flow.document, { processId: input.processId, chainHead: head });

@@ -19,7 +19,7 @@ import {
 import { type SignaturePlans } from '../store/signaturePlans';
 import { appendPagesIncrementally } from '../signing/appendPages';
 import { failFastOnBadInput, idempotencyKey } from './activityContext';
-import { renderAuditCertificate } from './auditCertificate';
+import { renderAuditCertificate, stampIdentification } from './auditCertificate';
 import { renderContractPdf } from './contractTemplate';
 import { type VersionRef, versionRef } from './documentActivities';
 
@@ -228,6 +228,7 @@ export function createContractActivities(deps: ContractActivityDeps) {
             role: ROLE_LABELS[signer.role][record.language],
             signedAt: new Date(evidence.at),
             reason: SIGNED_REASON[record.language],
+            identification: stampIdentification(evidence.verification),
           },
           deps.credentials,
           deps.longTermValidity,

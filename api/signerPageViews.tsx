@@ -250,3 +250,28 @@ export function verifyPage(m: VerifyPageModel): string {
     ),
   });
 }
+
+/** Strong identification before the signing form: the button that sends the signer to Suomi.fi e-Identification. */
+export function identifyPage(m: { language: Language; organization: string; title: string; base: string }): string {
+  const t = textsFor(m.language).signer;
+  return participantPage({
+    language: m.language,
+    title: t.verifyHeading,
+    organization: m.organization,
+    languageLink: (l) => `${m.base}?lang=${l}`,
+    children: (
+      <>
+        <h1>{t.verifyHeading}</h1>
+        <section aria-labelledby="identify">
+          <h2 id="identify">{m.title}</h2>
+          <p>{t.identifyIntro}</p>
+          <form method="post" action={`${m.base}/identify?lang=${m.language}`}>
+            <button type="submit" class="primary">
+              {t.identify}
+            </button>
+          </form>
+        </section>
+      </>
+    ),
+  });
+}

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EMPLOYMENT_CONTRACT_TASK_CLASS, RECORDS_PLAN } from '../config/recordsPlan';
 import { LANGUAGES } from '../mail/templates';
 import { SIGNER_ROLES } from '../store/employmentContracts';
+import { checkIdentityCode } from '../rules/identifiers';
 import { VERIFICATION_METHODS } from '../verification/signerVerification';
 
 /** What HR sends to start an employment contract: by the API as JSON, by HR's page as the same object built from its form. */
@@ -49,6 +50,17 @@ export const contractSigner = z.object({
   language: z.enum(LANGUAGES).default('fi'),
   /** Equal orders sign in parallel; without orders, signingOrder decides. */
   order: z.number().int().min(1).max(20).optional(),
+  /** The signer's personal identity code, matched against strong identification; kept encrypted and as a keyed hash only. */
+  identityCode: z
+    .string()
+    .trim()
+    .max(20)
+    .optional()
+    .superRefine((code, ctx) => {
+      if (!code) return;
+      const checked = checkIdentityCode(code);
+      if (!checked.valid) ctx.addIssue({ code: 'custom', message: `Not a valid personal identity code: it ${checked.message}.` });
+    }),
 });
 
 export const createContractRequest = z
@@ -74,6 +86,8 @@ export const createContractRequest = z
     }),
     /** A one-time code by e-mail or SMS before signing; SMS needs every signer's phone. */
     verification: z.enum(VERIFICATION_METHODS).default('none'),
+    /** "strong": every signer identifies at Suomi.fi e-Identification (substantial or high) before signing. */
+    identification: z.enum(['link', 'strong']).default('link'),
     taskClass: z
       .string()
       .refine((c) => c in RECORDS_PLAN, 'Not a task class of the records management plan.')
@@ -97,6 +111,22 @@ export const createContractRequest = z
       r.signers.forEach((s, index) => {
         if (!s.phone)
           ctx.addIssue({ code: 'custom', path: ['signers', index, 'phone'], message: "An SMS code needs the signer's phone number." });
+      });
+    }
+    if (r.identification === 'strong') {
+      if (r.verification !== 'none')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['verification'],
+          message: 'Strong identification replaces the one-time code: leave verification as "none".',
+        });
+      r.signers.forEach((s, index) => {
+        if (!s.identityCode)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['signers', index, 'identityCode'],
+            message: "Strong identification needs the signer's personal identity code.",
+          });
       });
     }
     if (r.deadline && Date.parse(r.deadline) <= Date.now())

@@ -7,8 +7,12 @@ import {
   type ContractSigner,
   type EmploymentContractRecord,
   EmploymentContracts,
+  shownSigner,
   SIGNER_ROLES,
 } from '../store/employmentContracts';
+import { loadPayloadCodec } from '../common/payloadKeys';
+import { sealSecret } from '../store/sealedSecrets';
+import { identityCodeHash } from '../verification/strongIdentification';
 import {
   contractStateQuery,
   EMPLOYMENT_CONTRACT,
@@ -66,7 +70,7 @@ export class ContractService {
     if (request.documentVersionId) await this.checkUpload(request.documentVersionId);
     // The same key from the same staff member is the same contract: a retry never makes a second one.
     const contractId = processIdFor('contract', idempotencyKey, by.actor);
-    const signers = signingOrder(request.signers, request.signingOrder);
+    const signers = await this.withIdentityCodes(signingOrder(request.signers, request.signingOrder), request.signers);
     const deadlineAt = new Date(request.deadline ? Date.parse(request.deadline) : Date.now() + 7 * DAY_MS);
     const record: EmploymentContractRecord = {
       contractId,
@@ -77,7 +81,7 @@ export class ContractService {
       terms: request.terms,
       uploadedVersionId: request.documentVersionId,
       signers,
-      verification: request.verification,
+      verification: request.identification === 'strong' ? 'strongIdentification' : request.verification,
       createdAt: new Date(),
     };
     await this.contracts.create(record);
@@ -89,7 +93,7 @@ export class ContractService {
       at: record.createdAt,
       ip: by.ip,
       userAgent: by.userAgent,
-      details: { signers: signers.length, template: !request.documentVersionId, verification: request.verification },
+      details: { signers: signers.length, template: !request.documentVersionId, verification: record.verification },
     });
     const input: EmploymentContractInput = {
       contractId,
@@ -102,6 +106,21 @@ export class ContractService {
     };
     await new ProcessStarts(deps).start(contractId, 'employmentContractWorkflow', input);
     return { contractId, deadlineAt, signers: input.signers };
+  }
+
+  /** Each identity code HR entered, encrypted with the payload keys and as a keyed hash; matched by e-mail (unique per contract). */
+  private async withIdentityCodes(signers: ContractSigner[], requested: z.infer<typeof contractSigner>[]): Promise<ContractSigner[]> {
+    if (!requested.some((s) => s.identityCode)) return signers;
+    const codec = loadPayloadCodec(this.deps.config);
+    const { hashKey } = this.deps.config.strongIdentification;
+    return Promise.all(
+      signers.map(async (signer) => {
+        const code = requested.find((s) => s.email.toLowerCase() === signer.email.toLowerCase())?.identityCode;
+        return code
+          ? { ...signer, identityCode: { sealed: await sealSecret(codec, code), hash: identityCodeHash(hashKey, code) } }
+          : signer;
+      }),
+    );
   }
 
   /** The uploaded version a contract is to be signed on: it must exist, be an upload and a usable PDF. */
@@ -157,7 +176,10 @@ export class ContractService {
   /** One contract as the API shows it: its state, signers with their progress, and history. */
   async describe(contractId: string) {
     const { record, state } = await this.get(contractId);
-    const signers = activeSigners(record).map((s) => ({ ...s, ...state.round.signers.find((p) => p.participantId === s.participantId) }));
+    const signers = activeSigners(record).map((s) => ({
+      ...shownSigner(s),
+      ...state.round.signers.find((p) => p.participantId === s.participantId),
+    }));
     const deadline = Date.parse(state.round.deadlineAt);
     return {
       contractId,

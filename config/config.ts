@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { type HttpProtectionConfig, loadHttpProtectionConfig } from './httpProtection';
 import { type IdentityConfig, loadIdentityConfig } from './identity';
+import { loadStrongIdentificationConfig, type StrongIdentificationConfig } from './strongIdentification';
 import { loadOfficialMailConfig, type OfficialMailConfig } from './officialMail';
 import { loadWebhookConfig, type WebhookConfig } from './webhooks';
 import { loadMessagesPasswordRotationConfig, type MessagesPasswordRotationConfig } from './messagesPasswordRotation';
@@ -98,6 +99,7 @@ export interface SinettiConfig {
   officialMail: OfficialMailConfig;
   http: HttpProtectionConfig;
   identity: IdentityConfig;
+  strongIdentification: StrongIdentificationConfig;
   webhooks: WebhookConfig;
   messagesPasswordRotation: MessagesPasswordRotationConfig;
   retimestamping: RetimestampingConfig;
@@ -229,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SinettiConfig 
     officialMail: loadOfficialMailConfig(env),
     http: loadHttpProtectionConfig(env),
     identity,
+    strongIdentification: loadStrongIdentificationConfig(env, identity),
     webhooks: loadWebhookConfig(env),
     messagesPasswordRotation: loadMessagesPasswordRotationConfig(env),
     retimestamping: loadRetimestampingConfig(env),

@@ -14,6 +14,8 @@ export interface SignatureStamp {
   signedAt: Date;
   reason?: string;
   location?: string;
+  /** How the signer was identified, one short line: "Tunnistettu / Identified: …". */
+  identification?: string;
 }
 
 /**

@@ -41,6 +41,7 @@ function stampLines(stamp: SignatureStamp): StampLine[] {
     { text: stamp.role, size: 8, font: 'regular' },
     { text: `Allekirjoitettu / Signerad / Signed ${formatStampTime(stamp.signedAt)}`, size: 7, font: 'regular' },
   ];
+  if (stamp.identification) lines.push({ text: stamp.identification, size: 7, font: 'regular' });
   const context = [stamp.reason, stamp.location].filter((part): part is string => Boolean(part && part.trim())).join(' – ');
   if (context) lines.push({ text: context, size: 7, font: 'regular' });
   return lines;

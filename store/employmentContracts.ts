@@ -2,6 +2,7 @@ import mongoose, { Schema } from 'mongoose';
 import { NotFoundError, SinettiError } from '../common/errors';
 import type { Language } from '../mail/templates';
 import type { VerificationMethod } from '../verification/signerVerification';
+import type { SealedSecret } from './sealedSecrets';
 import { isDuplicateKey } from './keyedWrites';
 
 /**
@@ -56,6 +57,14 @@ export interface ContractSigner {
   replacedBy?: string;
   /** A replacement staged by an admin that the process has not yet taken on. */
   pending?: boolean;
+  /** Strong identification: the identity code HR entered, encrypted, and its keyed hash for matching. Never shown or logged. */
+  identityCode?: { sealed: SealedSecret; hash: string };
+}
+
+/** A signer as shown to staff and the API: without the identity code. */
+export function shownSigner(signer: ContractSigner): Omit<ContractSigner, 'identityCode'> {
+  const { identityCode: _identityCode, ...shown } = signer;
+  return shown;
 }
 
 /** Whose signature fields a signer fills, and who currently signs (not replaced, not merely staged). */

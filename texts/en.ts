@@ -20,6 +20,9 @@ export const en = {
   },
   signer: {
     verifyHeading: 'Confirm your identity',
+    identifyIntro:
+      'The sender has asked you to identify yourself strongly (online bank codes, mobile certificate or certificate card) before you sign.',
+    identify: 'Identify yourself',
     verifyIntro: 'The sender has asked you to confirm your identity with a one-time code before you sign.',
     sendCode: { email: 'Send the code to my e-mail', sms: 'Send the code to my phone by text message' },
     codeSent: (to: string) => `We sent a 6-digit code to ${to}. The code is valid for 10 minutes.`,
@@ -70,6 +73,14 @@ export const en = {
     download: 'Download the signed document',
     pendingInfo: 'You will get the finished document by e-mail once everyone has signed.',
     explain: {
+      identity_mismatch: [
+        'The identified person is not the invited signer',
+        'The identity code from your identification does not match the one the sender gave for this signer. Nothing was signed. The sender has been told.',
+      ],
+      identification_cancelled: [
+        'Identification did not finish',
+        'The identification was cancelled or did not succeed. You can try again by opening the link.',
+      ],
       unknown: [
         'This link is not valid',
         'Check that you opened the whole link from your e-mail. If the problem continues, contact the sender.',
@@ -234,7 +245,13 @@ export const en = {
     parallel: 'Everyone at once',
     deadlineDays: 'Deadline (days)',
     verification: 'Identification before signing',
-    verifications: { none: 'None besides the link', emailCode: 'One-time code by e-mail', smsCode: 'One-time code by text message' },
+    identityCode: 'Personal identity code (for strong identification)',
+    verifications: {
+      none: 'None besides the link',
+      emailCode: 'One-time code by e-mail',
+      smsCode: 'One-time code by text message',
+      strongIdentification: 'Strong electronic identification',
+    },
     hrEmail: 'Your e-mail (notifications)',
     send: 'Send for signature',
     fixErrors: 'Please fix the following',
@@ -402,6 +419,14 @@ export const en = {
       subject: (_d: MailData) => 'Your verification code',
       lines: [(d: MailData) => `Verification code for "${d.documentTitle}": ${d.reason}. The code is valid for 10 minutes.`],
     },
+    signerIdentityMismatch: {
+      subject: (d: MailData) => `Identification refused: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hello ${d.recipientName},`,
+        (d: MailData) =>
+          `Someone opened the signing link of ${d.actorName ?? ''} for "${d.documentTitle}" and identified with another person's identity code. Nothing was signed. Check the identity code you entered and who has the link; send a new invitation if needed.`,
+      ],
+    },
     signerLinkLocked: {
       subject: (d: MailData) => `Signing link locked: ${d.documentTitle}`,
       lines: [
@@ -506,6 +531,10 @@ export const en = {
     ],
   },
   auditCertificate: {
+    identification: 'Identification',
+    identifiedStrongly: (provider: string, level: string, transaction: string, at: string) =>
+      `${provider}, level of assurance ${level}, transaction ${transaction}, ${at}`,
+    identifiedByLink: (code: boolean) => `Identified by the e-mailed link${code ? ' and a one-time code' : ''}`,
     heading: 'Audit trail',
     document: 'Document',
     organization: 'Organisation',
@@ -525,6 +554,8 @@ export const en = {
       'contract.signed': 'Signed',
       'contract.deadline_extended': 'Deadline extended',
       'contract.all_signed': 'All signed',
+      'contract.identified': 'Identified',
+      'contract.identification_refused': 'Identification refused',
     },
   },
   validation: {

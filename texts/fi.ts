@@ -23,6 +23,9 @@ export const fi = {
   },
   signer: {
     verifyHeading: 'Vahvista henkilöllisyytesi',
+    identifyIntro:
+      'Lähettäjä on pyytänyt, että tunnistaudut vahvasti (pankkitunnukset, mobiilivarmenne tai varmennekortti) ennen allekirjoittamista.',
+    identify: 'Tunnistaudu',
     verifyIntro: 'Lähettäjä on pyytänyt, että vahvistat henkilöllisyytesi kertakäyttöisellä koodilla ennen kuin allekirjoitat.',
     sendCode: { email: 'Lähetä koodi sähköpostiini', sms: 'Lähetä koodi puhelimeeni tekstiviestinä' },
     codeSent: (to: string) => `Lähetimme 6-numeroisen koodin osoitteeseen ${to}. Koodi on voimassa 10 minuuttia.`,
@@ -74,6 +77,14 @@ export const fi = {
     download: 'Lataa allekirjoitettu asiakirja',
     pendingInfo: 'Saat valmiin asiakirjan sähköpostiisi, kun kaikki ovat allekirjoittaneet.',
     explain: {
+      identity_mismatch: [
+        'Tunnistautunut henkilö ei ole kutsuttu allekirjoittaja',
+        'Tunnistautumisesi henkilötunnus ei vastaa sitä, jonka lähettäjä antoi tälle allekirjoittajalle. Asiakirjaa ei allekirjoitettu. Lähettäjälle on ilmoitettu.',
+      ],
+      identification_cancelled: [
+        'Tunnistautuminen keskeytyi',
+        'Tunnistautuminen peruttiin tai se ei onnistunut. Voit yrittää uudelleen avaamalla linkin.',
+      ],
       unknown: ['Linkki ei kelpaa', 'Tarkista, että avasit koko linkin sähköpostista. Jos ongelma jatkuu, ota yhteyttä lähettäjään.'],
       expired: ['Linkki on vanhentunut', 'Allekirjoituksen määräaika on päättynyt. Ota yhteyttä lähettäjään, jos asia on vielä kesken.'],
       cancelled: ['Allekirjoituspyyntö on peruttu', 'Lähettäjä on perunut tämän pyynnön. Sinun ei tarvitse tehdä mitään.'],
@@ -235,7 +246,13 @@ export const fi = {
     parallel: 'Kaikki yhtä aikaa',
     deadlineDays: 'Määräaika (päivää)',
     verification: 'Tunnistautuminen ennen allekirjoitusta',
-    verifications: { none: 'Ei erillistä', emailCode: 'Kertakäyttökoodi sähköpostiin', smsCode: 'Kertakäyttökoodi tekstiviestinä' },
+    identityCode: 'Henkilötunnus (vahvaa tunnistautumista varten)',
+    verifications: {
+      none: 'Ei erillistä',
+      emailCode: 'Kertakäyttökoodi sähköpostiin',
+      smsCode: 'Kertakäyttökoodi tekstiviestinä',
+      strongIdentification: 'Vahva sähköinen tunnistaminen',
+    },
     hrEmail: 'Sähköpostisi (ilmoitukset)',
     send: 'Lähetä allekirjoitettavaksi',
     fixErrors: 'Korjaa nämä kohdat',
@@ -404,6 +421,14 @@ export const fi = {
       subject: (_d: MailData) => 'Vahvistuskoodisi',
       lines: [(d: MailData) => `Vahvistuskoodi asiakirjaan "${d.documentTitle}": ${d.reason}. Koodi on voimassa 10 minuuttia.`],
     },
+    signerIdentityMismatch: {
+      subject: (d: MailData) => `Tunnistautuminen hylätty: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hei ${d.recipientName},`,
+        (d: MailData) =>
+          `Allekirjoittajan ${d.actorName ?? ''} linkki asiakirjaan "${d.documentTitle}" avattiin ja tunnistauduttiin toisen henkilön henkilötunnuksella. Mitään ei allekirjoitettu. Tarkista antamasi henkilötunnus ja kenellä linkki on; lähetä tarvittaessa uusi kutsu.`,
+      ],
+    },
     signerLinkLocked: {
       subject: (d: MailData) => `Allekirjoituslinkki lukittu: ${d.documentTitle}`,
       lines: [
@@ -504,6 +529,10 @@ export const fi = {
     ],
   },
   auditCertificate: {
+    identification: 'Tunnistus',
+    identifiedStrongly: (provider: string, level: string, transaction: string, at: string) =>
+      `${provider}, varmuustaso ${level === 'high' ? 'korkea' : 'korotettu'}, tapahtuma ${transaction}, ${at}`,
+    identifiedByLink: (code: boolean) => `Sähköpostitse lähetetyllä linkillä${code ? ' ja kertakäyttökoodilla' : ''}`,
     heading: 'Tarkastusloki',
     document: 'Asiakirja',
     organization: 'Organisaatio',
@@ -523,6 +552,8 @@ export const fi = {
       'contract.signed': 'Allekirjoitettu',
       'contract.deadline_extended': 'Määräaikaa jatkettu',
       'contract.all_signed': 'Kaikki allekirjoittaneet',
+      'contract.identified': 'Tunnistautunut',
+      'contract.identification_refused': 'Tunnistautuminen hylätty',
     },
   },
   validation: {

@@ -20,6 +20,9 @@ export const sv = {
   },
   signer: {
     verifyHeading: 'Bekräfta din identitet',
+    identifyIntro:
+      'Avsändaren har bett dig att identifiera dig starkt (bankkoder, mobilcertifikat eller certifikatkort) innan du undertecknar.',
+    identify: 'Identifiera dig',
     verifyIntro: 'Avsändaren har bett att du bekräftar din identitet med en engångskod innan du undertecknar.',
     sendCode: { email: 'Skicka koden till min e-post', sms: 'Skicka koden till min telefon som sms' },
     codeSent: (to: string) => `Vi skickade en sexsiffrig kod till ${to}. Koden gäller i 10 minuter.`,
@@ -70,6 +73,14 @@ export const sv = {
     download: 'Ladda ner det undertecknade dokumentet',
     pendingInfo: 'Du får det färdiga dokumentet per e-post när alla har undertecknat.',
     explain: {
+      identity_mismatch: [
+        'Den identifierade personen är inte den inbjudna undertecknaren',
+        'Personbeteckningen från din identifiering motsvarar inte den som avsändaren angav för denna undertecknare. Dokumentet undertecknades inte. Avsändaren har underrättats.',
+      ],
+      identification_cancelled: [
+        'Identifieringen avbröts',
+        'Identifieringen avbröts eller lyckades inte. Du kan försöka igen genom att öppna länken.',
+      ],
       unknown: [
         'Länken är inte giltig',
         'Kontrollera att du öppnade hela länken i e-postmeddelandet. Kontakta avsändaren om problemet kvarstår.',
@@ -243,7 +254,13 @@ export const sv = {
     parallel: 'Alla samtidigt',
     deadlineDays: 'Tidsfrist (dagar)',
     verification: 'Identifiering före underskrift',
-    verifications: { none: 'Ingen separat', emailCode: 'Engångskod per e-post', smsCode: 'Engångskod per sms' },
+    identityCode: 'Personbeteckning (för stark identifiering)',
+    verifications: {
+      none: 'Ingen separat',
+      emailCode: 'Engångskod per e-post',
+      smsCode: 'Engångskod per sms',
+      strongIdentification: 'Stark elektronisk identifiering',
+    },
     hrEmail: 'Din e-post (meddelanden)',
     send: 'Skicka för underskrift',
     fixErrors: 'Rätta följande',
@@ -411,6 +428,14 @@ export const sv = {
       subject: (_d: MailData) => 'Din verifieringskod',
       lines: [(d: MailData) => `Verifieringskod för "${d.documentTitle}": ${d.reason}. Koden gäller i 10 minuter.`],
     },
+    signerIdentityMismatch: {
+      subject: (d: MailData) => `Identifiering avvisad: ${d.documentTitle}`,
+      lines: [
+        (d: MailData) => `Hej ${d.recipientName},`,
+        (d: MailData) =>
+          `Undertecknarens ${d.actorName ?? ''} länk till "${d.documentTitle}" öppnades och någon identifierade sig med en annan persons personbeteckning. Ingenting undertecknades. Kontrollera personbeteckningen du angav och vem som har länken; skicka vid behov en ny inbjudan.`,
+      ],
+    },
     signerLinkLocked: {
       subject: (d: MailData) => `Underskriftslänken låst: ${d.documentTitle}`,
       lines: [
@@ -511,6 +536,10 @@ export const sv = {
     ],
   },
   auditCertificate: {
+    identification: 'Identifiering',
+    identifiedStrongly: (provider: string, level: string, transaction: string, at: string) =>
+      `${provider}, tillitsnivå ${level === 'high' ? 'hög' : 'väsentlig'}, transaktion ${transaction}, ${at}`,
+    identifiedByLink: (code: boolean) => `Med länken som skickats per e-post${code ? ' och en engångskod' : ''}`,
     heading: 'Granskningslogg',
     document: 'Dokument',
     organization: 'Organisation',
@@ -530,6 +559,8 @@ export const sv = {
       'contract.signed': 'Undertecknat',
       'contract.deadline_extended': 'Tidsfristen förlängd',
       'contract.all_signed': 'Alla har undertecknat',
+      'contract.identified': 'Identifierad',
+      'contract.identification_refused': 'Identifiering avvisad',
     },
   },
   validation: {

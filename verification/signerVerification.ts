@@ -4,6 +4,7 @@ import type { SmsSender } from '../integrations/sms/smsSender';
 import { maskPhone } from '../integrations/sms/smsSender';
 import type { MailSender } from '../mail/mailer';
 import type { Language } from '../mail/templates';
+import type { IdentificationEvidence, StrongIdentification } from './strongIdentification';
 
 /**
  * How a signer shows, before their decision counts, that they are the person
@@ -24,7 +25,8 @@ import type { Language } from '../mail/templates';
  */
 
 export const VERIFICATION_METHODS = ['none', 'emailCode', 'smsCode'] as const;
-export type VerificationMethod = (typeof VERIFICATION_METHODS)[number];
+/** The codes HR picks as `verification`; strong identification is chosen as `identification: "strong"` (verification/strongIdentification.ts). */
+export type VerificationMethod = (typeof VERIFICATION_METHODS)[number] | 'strongIdentification';
 
 /** Who is being verified: one participant of one process, and how to reach them. */
 export interface VerificationSubject {
@@ -54,6 +56,8 @@ export type Completion = { ok: true; proof: string; proofExpiresAt: Date } | { o
 export interface VerificationEvidence {
   method: VerificationMethod;
   verifiedAt?: Date;
+  /** Strong identification only: provider, level of assurance, transaction; never the identity code. */
+  identification?: IdentificationEvidence;
 }
 
 export interface SignerVerifier {
@@ -303,8 +307,32 @@ export class OneTimeCodeVerifier implements SignerVerifier {
   }
 }
 
+/**
+ * Strong identification as a verifier: its two steps are the redirect to the
+ * provider and the callback (api/routes/signerIdentification.ts); here only
+ * the check of the proof the callback left in the browser.
+ */
+export function strongIdentificationVerifier(strong: StrongIdentification): SignerVerifier {
+  return {
+    method: 'strongIdentification',
+    begin: async () => ({ kind: 'none' }),
+    complete: async () => ({ ok: false, reason: 'no_code' }),
+    async check(subject, proof) {
+      const identification = await strong.check(subject.processId, subject.participantId, proof);
+      return identification ? { method: 'strongIdentification', verifiedAt: identification.identifiedAt, identification } : undefined;
+    },
+  };
+}
+
 /** The verifier for a contract's chosen method. */
-export function verifierFor(method: VerificationMethod | undefined, deps: Omit<OneTimeCodeOptions, 'channel'>): SignerVerifier {
+export function verifierFor(
+  method: VerificationMethod | undefined,
+  deps: Omit<OneTimeCodeOptions, 'channel'> & { strong?: StrongIdentification },
+): SignerVerifier {
+  if (method === 'strongIdentification') {
+    if (!deps.strong) throw new Error('Strong identification is not configured');
+    return strongIdentificationVerifier(deps.strong);
+  }
   if (method === 'emailCode') return new OneTimeCodeVerifier({ ...deps, channel: 'email' });
   if (method === 'smsCode') return new OneTimeCodeVerifier({ ...deps, channel: 'sms' });
   return noVerification;

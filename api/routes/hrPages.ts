@@ -3,7 +3,7 @@ import { z, ZodError } from 'zod';
 import { createContractRequest } from '../../application/contractRequests';
 import { SinettiError } from '../../common/errors';
 import { PdfError } from '../../signing/errors';
-import { activeSigners } from '../../store/employmentContracts';
+import { activeSigners, shownSigner } from '../../store/employmentContracts';
 import { type RouterContext } from '../apiDeps';
 import { hasRole, requesterOf, signInUrl, staffActor, staffForToken } from '../auth';
 import { multipartForm } from '../multipartForm';
@@ -34,9 +34,11 @@ const FIELD_OF_PATH: Record<string, string> = {
   'signers.0.name': 'employeeSignerName',
   'signers.0.email': 'employeeSignerEmail',
   'signers.0.phone': 'employeeSignerPhone',
+  'signers.0.identityCode': 'employeeSignerIdentityCode',
   'signers.1.name': 'employerSignerName',
   'signers.1.email': 'employerSignerEmail',
   'signers.1.phone': 'employerSignerPhone',
+  'signers.1.identityCode': 'employerSignerIdentityCode',
   'hr.email': 'hrEmail',
   deadline: 'deadlineDays',
   documentVersionId: 'pdf',
@@ -87,6 +89,7 @@ function requestFromForm(f: Record<string, string>, pdfVersionId: string | undef
         name: f.employeeSignerName ?? '',
         email: f.employeeSignerEmail ?? '',
         phone: optional(f.employeeSignerPhone),
+        identityCode: optional(f.employeeSignerIdentityCode),
         language: f.employeeSignerLanguage || 'fi',
       },
       {
@@ -94,12 +97,15 @@ function requestFromForm(f: Record<string, string>, pdfVersionId: string | undef
         name: f.employerSignerName ?? '',
         email: f.employerSignerEmail ?? '',
         phone: optional(f.employerSignerPhone),
+        identityCode: optional(f.employerSignerIdentityCode),
         language: f.employerSignerLanguage || 'fi',
       },
     ],
     signingOrder: f.signingOrder === 'parallel' ? 'parallel' : 'sequential',
     deadline: Number.isFinite(days) && days >= 1 && days <= 60 ? new Date(Date.now() + days * DAY_MS).toISOString() : 'invalid',
-    verification: f.verification || 'none',
+    // Strong identification is the API's `identification: "strong"`; the form offers it beside the one-time codes.
+    verification: f.verification === 'strongIdentification' ? 'none' : f.verification || 'none',
+    identification: f.verification === 'strongIdentification' ? 'strong' : 'link',
     hr: { email: f.hrEmail ?? '' },
   };
 }
@@ -161,7 +167,7 @@ export function hrPageRoutes(
           timeLeftSeconds: open ? Math.max(0, Math.round((Date.parse(state.round.deadlineAt) - Date.now()) / 1000)) : null,
           signers: activeSigners(record)
             .sort((a, b) => a.order - b.order)
-            .map((s) => ({ ...s, status: state.round.signers.find((p) => p.participantId === s.participantId)?.status })),
+            .map((s) => ({ ...shownSigner(s), status: state.round.signers.find((p) => p.participantId === s.participantId)?.status })),
           completed: Boolean(state.sealedVersionId),
           history: await contracts.history(contractId),
         },

@@ -5,6 +5,7 @@ import type { SignerLink } from '../../application/contractSigners';
 import { SinettiError } from '../../common/errors';
 import { LinkRejectedError } from '../../links/signerLinks';
 import type { Language } from '../../mail/templates';
+import { isLanguage } from '../../texts/language';
 import { ROLE_LABELS } from '../../rules/contractLabels';
 import { activeSigners } from '../../store/employmentContracts';
 import type { EmploymentContractState } from '../../workflows/employmentContract';
@@ -15,7 +16,8 @@ import { requesterOf } from '../auth';
 import { renderPageImage } from '../../inspection/pageImages';
 import { formText, linkToken, pageLanguage, pageNumber } from '../requestFields';
 import { type ApiRoutes, type RouteHandler } from '../routeRegistry';
-import { chooseLanguage, type Explanation, explanationPage, receiptPage, signPage, verifyPage } from '../signerPageViews';
+import { SIGNER_CALLBACK_PATH } from '../../integrations/identityProvider/testPersons';
+import { chooseLanguage, type Explanation, explanationPage, identifyPage, receiptPage, signPage, verifyPage } from '../signerPageViews';
 
 /**
  * The pages behind a signer's personal link. The token is checked here and
@@ -69,6 +71,10 @@ export function signerPageRoutes(routes: ApiRoutes, { services: { contractSigner
     status: number,
     extra: { sentTo?: string; error?: VerificationFailure } = {},
   ): void {
+    if (context.record.verification === 'strongIdentification') {
+      const page = { language: context.language, organization, title: context.record.title, base: context.base };
+      return send(res, status, identifyPage(page));
+    }
     send(
       res,
       status,
@@ -338,7 +344,8 @@ export function signerPageRoutes(routes: ApiRoutes, { services: { contractSigner
     },
     withLink(async (_input, req, res, context) => {
       if (showReceiptOrEnd(res, context)) return;
-      if (signers.verifier(context.record).method === 'none' || progress(context)?.status !== 'invited')
+      const method = signers.verifier(context.record).method;
+      if ((method !== 'emailCode' && method !== 'smsCode') || progress(context)?.status !== 'invited')
         return void res.redirect(303, `${context.base}?lang=${context.language}`);
       const challenge = await signers.sendCode(context, context.language, requesterOf(req, participant(context)));
       if (challenge.kind === 'refused') return renderVerifyPage(res, context, 429, { error: challenge.reason });
@@ -377,6 +384,66 @@ export function signerPageRoutes(routes: ApiRoutes, { services: { contractSigner
       }
       res.redirect(303, `${context.base}?lang=${context.language}`);
     }),
+  );
+
+  function setVerifiedCookie(res: Response, context: SignerContext, proof: string, expires: Date): void {
+    res.append(
+      'Set-Cookie',
+      serializeCookie(VERIFIED_COOKIE, proof, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: config.publicUrl.startsWith('https:'),
+        path: context.base,
+        expires,
+      }),
+    );
+  }
+
+  routes.add(
+    {
+      method: 'post',
+      path: '/s/:token/identify',
+      tag: 'signer',
+      params: linkParams,
+      query: pageLanguage,
+      summary: 'Strong identification: to the identity provider (Suomi.fi e-Identification), and back to the callback.',
+      responses: { 303: 'To the identity provider; or back to the page when no identification is needed' },
+    },
+    withLink(async (_input, _req, res, context) => {
+      if (showReceiptOrEnd(res, context)) return;
+      if (context.record.verification !== 'strongIdentification' || progress(context)?.status !== 'invited')
+        return void res.redirect(303, `${context.base}?lang=${context.language}`);
+      await signers.strong.begin(res, context.base, context.language);
+    }),
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: SIGNER_CALLBACK_PATH,
+      tag: 'signer',
+      query: pageLanguage,
+      summary: "The identity provider's answer for a signer: matched against the identity code HR entered, or refused.",
+      responses: { 303: 'Identified; to the signing form', 401: 'Cancelled or failed (HTML)', 403: 'Another person identified (HTML)' },
+    },
+    async ({ query: { lang } }: { query: { lang?: Language } }, req: Request, res: Response, next: NextFunction) => {
+      try {
+        const result = await signers.strong.complete(req, res);
+        if (!result.returnPath) return explain(req, res, lang, 401, 'identification_cancelled');
+        const token = decodeURIComponent(result.returnPath.slice('/s/'.length));
+        await withSigner<LinkInput>(async (_input, request, response, context) => {
+          const outcome = await signers.identified(context, result, requesterOf(request, participant(context)));
+          if (!outcome.ok) {
+            const kind = outcome.reason === 'identity_mismatch' ? 'identity_mismatch' : 'identification_cancelled';
+            return send(response, kind === 'identity_mismatch' ? 403 : 401, explanationPage(context.language, organization, kind));
+          }
+          setVerifiedCookie(response, context, outcome.proof, outcome.expiresAt);
+          response.redirect(303, `${context.base}?lang=${context.language}`);
+        })({ params: { token }, query: { lang: lang ?? (isLanguage(result.language) ? result.language : undefined) } }, req, res, next);
+      } catch (error) {
+        next(error);
+      }
+    },
   );
 
   routes.add(

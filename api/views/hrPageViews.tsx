@@ -256,6 +256,7 @@ export function newContractPage(
         <Input field={`${who}SignerName`} label={`${label}: ${t.name}`} required autocomplete="off" />
         <Input field={`${who}SignerEmail`} label={`${label}: ${t.email}`} type="email" required autocomplete="off" />
         <Input field={`${who}SignerPhone`} label={`${label}: ${t.phone}`} type="tel" autocomplete="off" />
+        <Input field={`${who}SignerIdentityCode`} label={`${label}: ${t.identityCode}`} autocomplete="off" />
         <Select field={`${who}SignerLanguage`} label={`${label}: ${t.signerLanguage}`} options={languageOptions} />
       </>
     );
@@ -335,7 +336,10 @@ export function newContractPage(
             <Select
               field="verification"
               label={t.verification}
-              options={(['none', 'emailCode', 'smsCode'] as const).map((v): [string, string] => [v, t.verifications[v]])}
+              options={(['none', 'emailCode', 'smsCode', 'strongIdentification'] as const).map((v): [string, string] => [
+                v,
+                t.verifications[v],
+              ])}
             />
             <Input field="hrEmail" label={t.hrEmail} type="email" required autocomplete="email" />
           </div>

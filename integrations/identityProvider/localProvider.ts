@@ -2,6 +2,7 @@ import http from 'node:http';
 import express from 'express';
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 import { DEVELOPMENT_CLIENT, DEVELOPMENT_USERS, type DevelopmentUser } from './developmentUsers';
+import { IDENTITY_CODE_CLAIM, LOA_HIGH, LOA_SUBSTANTIAL, SIGNER_CALLBACK_PATH, SIGNER_CLIENT, TEST_PERSONS } from './testPersons';
 
 /**
  * The embedded default's OpenID Provider (the `oidc-provider` package):
@@ -28,6 +29,22 @@ function findUser(username: string): DevelopmentUser | undefined {
   return DEVELOPMENT_USERS.find((u) => u.username === username);
 }
 
+/** Suomi.fi's test identification, simulated: pick a test person, or cancel. */
+function identificationPage(uid: string): string {
+  const persons = TEST_PERSONS.map(
+    (p) =>
+      `<li><button type="submit" name="person" value="${escapeHtml(p.id)}">${escapeHtml(p.name)} (${escapeHtml(p.identityCode)}, ${
+        p.acr === LOA_HIGH ? 'high' : 'substantial'
+      })</button></li>`,
+  ).join('');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Identify — Suomi.fi e-Identification (development simulation)</title></head>
+<body><main><h1>Identify yourself</h1><p>A development simulation of Suomi.fi e-Identification. Choose a test person; the README lists them.</p>
+<form method="post" action="/interaction/${escapeHtml(uid)}/identify"><ul>${persons}</ul>
+<button type="submit" name="cancel" value="yes">Cancel identification</button></form></main></body></html>`;
+}
+
+const PERSON_PREFIX = 'person:';
+
 export function createLocalProvider(issuer: string): { provider: Provider; app: express.Express } {
   const provider = new Provider(issuer, {
     clients: [
@@ -41,10 +58,28 @@ export function createLocalProvider(issuer: string): { provider: Provider; app: 
         grant_types: ['authorization_code'],
         response_types: ['code'],
       },
+      {
+        client_id: SIGNER_CLIENT.clientId,
+        client_secret: SIGNER_CLIENT.clientSecret,
+        application_type: 'native',
+        redirect_uris: [`http://127.0.0.1:3000${SIGNER_CALLBACK_PATH}`],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+      },
     ],
+    acrValues: [LOA_SUBSTANTIAL, LOA_HIGH],
     pkce: { required: () => true },
-    scopes: ['openid', 'profile', 'email', 'roles'],
-    claims: { openid: ['sub'], profile: ['name'], email: ['email'], roles: ['roles'] },
+    scopes: ['openid', 'profile', 'email', 'roles', 'personal_identity_code'],
+    claims: {
+      openid: ['sub'],
+      profile: ['name'],
+      email: ['email'],
+      roles: ['roles'],
+      personal_identity_code: [IDENTITY_CODE_CLAIM],
+      acr: null,
+      sid: null,
+      auth_time: null,
+    },
     // The roles in the ID token itself, as Entra ID puts its groups and app roles there.
     conformIdTokenClaims: false,
     cookies: { keys: ['sinetti-development-identity-provider'] },
@@ -62,6 +97,8 @@ export function createLocalProvider(issuer: string): { provider: Provider; app: 
       },
     },
     async findAccount(_ctx, sub) {
+      const person = sub.startsWith(PERSON_PREFIX) ? TEST_PERSONS.find((p) => `${PERSON_PREFIX}${p.id}` === sub) : undefined;
+      if (person) return { accountId: sub, claims: () => ({ sub, name: person.name, [IDENTITY_CODE_CLAIM]: person.identityCode }) };
       const user = findUser(sub);
       if (!user) return undefined;
       return { accountId: sub, claims: () => ({ sub, name: user.name, email: user.email, roles: user.roles }) };
@@ -71,7 +108,7 @@ export function createLocalProvider(issuer: string): { provider: Provider; app: 
       const existing = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session?.grantIdFor(ctx.oidc.client!.clientId);
       if (existing) return ctx.oidc.provider.Grant.find(existing);
       const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId! });
-      grant.addOIDCScope('openid profile email roles');
+      grant.addOIDCScope('openid profile email roles personal_identity_code');
       await grant.save();
       return grant;
     },
@@ -90,12 +127,13 @@ export function createLocalProvider(issuer: string): { provider: Provider; app: 
         const grant = details.grantId
           ? await provider.Grant.find(details.grantId)
           : new provider.Grant({ accountId: details.session!.accountId, clientId: String(details.params.client_id) });
-        grant!.addOIDCScope('openid profile email roles');
+        grant!.addOIDCScope('openid profile email roles personal_identity_code');
         const grantId = await grant!.save();
         await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
         return;
       }
-      res.type('html').send(loginPage(details.uid, false));
+      if (details.params.client_id === SIGNER_CLIENT.clientId) res.type('html').send(identificationPage(details.uid));
+      else res.type('html').send(loginPage(details.uid, false));
     } catch (error) {
       next(error);
     }
@@ -109,6 +147,22 @@ export function createLocalProvider(issuer: string): { provider: Provider; app: 
         return;
       }
       await provider.interactionFinished(req, res, { login: { accountId: user.username } }, { mergeWithLastSubmission: false });
+    } catch (error) {
+      next(error);
+    }
+  });
+  app.post('/interaction/:uid/identify', form, async (req, res, next) => {
+    try {
+      await provider.interactionDetails(req, res);
+      const answer = req.body as { person?: string; cancel?: string };
+      const person = TEST_PERSONS.find((p) => p.id === String(answer.person ?? ''));
+      if (answer.cancel === 'yes' || !person) {
+        const result = { error: 'access_denied', error_description: 'The person cancelled the identification.' };
+        await provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
+        return;
+      }
+      const login = { accountId: `${PERSON_PREFIX}${person.id}`, acr: person.acr, amr: [person.method] };
+      await provider.interactionFinished(req, res, { login }, { mergeWithLastSubmission: false });
     } catch (error) {
       next(error);
     }

@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { SIGNER_CLIENT } from '../integrations/identityProvider/testPersons';
+import { type IdentityConfig } from './identity';
+
+/**
+ * Strong identification of signers before they sign (Suomi.fi
+ * e-Identification or a Finnish Trust Network broker, over OpenID Connect).
+ * With SINETTI_EIDENT_ISSUER unset, the embedded development provider plays
+ * Suomi.fi with its test persons (integrations/identityProvider/testPersons.ts).
+ */
+const environment = z.object({
+  SINETTI_EIDENT_ISSUER: z.string().url().optional(),
+  SINETTI_EIDENT_CLIENT_ID: z.string().optional(),
+  SINETTI_EIDENT_CLIENT_SECRET: z.string().optional(),
+  /** The levels of assurance asked for, most wanted first; FTN's substantial (loa2) and high (loa3). */
+  SINETTI_EIDENT_ACR_VALUES: z.string().default('http://ftn.ficora.fi/2017/loa3 http://ftn.ficora.fi/2017/loa2'),
+  /** The ID token claim carrying the personal identity code: Suomi.fi's nationalIdentificationNumber OID. */
+  SINETTI_EIDENT_IDENTITY_CODE_CLAIM: z.string().default('urn:oid:1.2.246.21'),
+  SINETTI_EIDENT_SCOPE: z.string().default('openid profile personal_identity_code'),
+  /** The key of the keyed hash (HMAC-SHA256) identity codes are matched by, base64 of at least 32 bytes. */
+  SINETTI_IDENTITY_CODE_HASH_KEY: z.string().optional(),
+});
+
+export interface StrongIdentificationConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  acrValues: string[];
+  identityCodeClaim: string;
+  scope: string;
+  hashKey: Buffer;
+  /** Names the provider in the evidence: "Suomi.fi e-Identification" or the development simulation. */
+  providerName: string;
+}
+
+export function loadStrongIdentificationConfig(env: NodeJS.ProcessEnv, identity: IdentityConfig): StrongIdentificationConfig {
+  const e = environment.parse(env);
+  const embedded = !e.SINETTI_EIDENT_ISSUER;
+  if (identity.production && (embedded || !e.SINETTI_IDENTITY_CODE_HASH_KEY))
+    throw new Error(
+      'SINETTI_EIDENT_ISSUER (with its client id and secret) and SINETTI_IDENTITY_CODE_HASH_KEY are required in production: signers are identified at Suomi.fi or an FTN broker.',
+    );
+  if (!embedded && (!e.SINETTI_EIDENT_CLIENT_ID || !e.SINETTI_EIDENT_CLIENT_SECRET))
+    throw new Error('SINETTI_EIDENT_CLIENT_ID and SINETTI_EIDENT_CLIENT_SECRET are required with SINETTI_EIDENT_ISSUER.');
+  const hashKey = e.SINETTI_IDENTITY_CODE_HASH_KEY
+    ? Buffer.from(e.SINETTI_IDENTITY_CODE_HASH_KEY, 'base64')
+    : // Development only: a fixed key, so codes entered before a restart still match.
+      createHash('sha256').update('sinetti-development-identity-code-hash-key').digest();
+  if (hashKey.length < 32) throw new Error('SINETTI_IDENTITY_CODE_HASH_KEY must be at least 32 bytes in base64.');
+  return {
+    issuer: e.SINETTI_EIDENT_ISSUER ?? `http://127.0.0.1:${identity.oidc.embeddedPort}`,
+    clientId: e.SINETTI_EIDENT_CLIENT_ID ?? SIGNER_CLIENT.clientId,
+    clientSecret: e.SINETTI_EIDENT_CLIENT_SECRET ?? SIGNER_CLIENT.clientSecret,
+    acrValues: e.SINETTI_EIDENT_ACR_VALUES.split(/\s+/).filter(Boolean),
+    identityCodeClaim: e.SINETTI_EIDENT_IDENTITY_CODE_CLAIM,
+    scope: e.SINETTI_EIDENT_SCOPE,
+    hashKey,
+    providerName: embedded ? 'Suomi.fi e-Identification (development simulation)' : 'Suomi.fi e-Identification',
+  };
+}
