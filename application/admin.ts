@@ -1,5 +1,5 @@
 import { type AdminActionRequest, AdminActions } from '../admin/adminActions';
-import { DEFAULT_STUCK_CRITERIA, findStuckProcesses, type StuckProcess } from '../admin/stuckProcesses';
+import { DEFAULT_STUCK_CRITERIA, type ProcessSurvey, surveyProcesses } from '../admin/stuckProcesses';
 import { EmploymentContracts } from '../store/employmentContracts';
 import { MinutesReviews } from '../store/minutesReviews';
 import { employmentContractWorkflow } from '../workflows/employmentContract';
@@ -52,8 +52,9 @@ export class AdminService {
     return { query, processes };
   }
 
-  stuck(criteria: { attemptThreshold: number; noProgressMs: number }, now = new Date()): Promise<StuckProcess[]> {
-    return findStuckProcesses(this.deps.temporal, { now, ...criteria, describeLimit: DEFAULT_STUCK_CRITERIA.describeLimit });
+  /** The stuck processes with their reasons, and those waiting by design until a known moment. */
+  survey(criteria: { attemptThreshold: number; noProgressMs: number }, now = new Date()): Promise<ProcessSurvey> {
+    return surveyProcesses(this.deps.temporal, { now, ...criteria, describeLimit: DEFAULT_STUCK_CRITERIA.describeLimit });
   }
 
   perform(processId: string, admin: string, request: AdminActionRequest): Promise<unknown> {

@@ -1,27 +1,12 @@
 import { api, byId, errorMessage } from './staffApi';
 
-/** The admin console (/admin): sign in, list the stuck processes, act on one with a reason. */
+/**
+ * The admin page's script (/admin): the page itself is rendered on the
+ * server; this signs in and out, and sends the chosen action to the admin
+ * API, then shows the page again with the outcome.
+ */
 
-interface StuckProcess {
-  processId: string;
-  processType?: string;
-  status?: string;
-  reasons: string[];
-}
-
-const message = byId('message', HTMLElement);
 const problem = byId('problem', HTMLElement);
-
-function say(text: string, isProblem = false): void {
-  message.textContent = isProblem ? '' : text;
-  problem.textContent = isProblem ? text : '';
-}
-
-function cell(text: string): HTMLTableCellElement {
-  const td = document.createElement('td');
-  td.textContent = text;
-  return td;
-}
 
 function formValues(form: HTMLFormElement): Record<string, string> {
   const values: Record<string, string> = {};
@@ -29,65 +14,34 @@ function formValues(form: HTMLFormElement): Record<string, string> {
   return values;
 }
 
-async function loadStuck(): Promise<void> {
-  const criteria = new URLSearchParams(formValues(byId('criteria', HTMLFormElement)));
-  const { stuck } = await api<{ stuck: StuckProcess[] }>(`/api/admin/stuck?${criteria}`);
-  const rows = stuck.map((p) => {
-    const tr = document.createElement('tr');
-    tr.append(cell(p.processId), cell(`${p.processType ?? ''} · ${p.status ?? ''}`));
-    const td = document.createElement('td');
-    const ul = document.createElement('ul');
-    ul.className = 'reasons';
-    for (const reason of p.reasons) {
-      const li = document.createElement('li');
-      li.textContent = reason;
-      ul.append(li);
-    }
-    td.append(ul);
-    tr.append(td);
-    return tr;
-  });
-  byId('stuck', HTMLElement).replaceChildren(...rows);
-  say(stuck.length ? `${stuck.length} stuck process(es).` : 'Nothing is stuck.');
-}
-
-async function signedIn(): Promise<void> {
-  await loadStuck();
-  byId('signin', HTMLElement).hidden = true;
-  byId('stuck-section', HTMLElement).hidden = false;
-}
-
-byId('signin-form', HTMLFormElement).addEventListener('submit', async (event) => {
+document.getElementById('signin-form')?.addEventListener('submit', (event) => {
   event.preventDefault();
-  try {
-    await api('/api/session', { method: 'POST', body: JSON.stringify({ token: byId('token', HTMLInputElement).value }) });
-    await signedIn();
-  } catch (error) {
-    say(errorMessage(error), true);
-  }
+  const token = byId('token', HTMLInputElement).value;
+  api('/api/session', { method: 'POST', body: JSON.stringify({ token }) })
+    .then(() => location.reload())
+    .catch((error: unknown) => (problem.textContent = errorMessage(error)));
 });
 
-byId('criteria', HTMLFormElement).addEventListener('submit', (event) => {
-  event.preventDefault();
-  loadStuck().catch((error: unknown) => say(errorMessage(error), true));
+document.getElementById('sign-out')?.addEventListener('click', () => {
+  api('/api/session', { method: 'DELETE' })
+    .then(() => location.assign('/admin'))
+    .catch((error: unknown) => (problem.textContent = errorMessage(error)));
 });
 
-byId('act', HTMLFormElement).addEventListener('submit', async (event) => {
+document.getElementById('act')?.addEventListener('submit', (event) => {
   event.preventDefault();
-  const form = formValues(byId('act', HTMLFormElement));
+  const form = formValues(event.currentTarget as HTMLFormElement);
   const body: Record<string, string> = { action: form.action ?? '', reason: form.reason ?? '' };
   if (form.action === 'extend') body.deadlineAt = form.deadlineAt ? new Date(form.deadlineAt).toISOString() : '';
   if (form.action === 'reassign') Object.assign(body, { participantId: form.participantId, email: form.email, name: form.name });
-  try {
-    await api(`/api/admin/processes/${encodeURIComponent(form.processId ?? '')}/actions`, { method: 'POST', body: JSON.stringify(body) });
-    say(`Done: ${form.action} on ${form.processId}.`);
-    await loadStuck();
-  } catch (error) {
-    say(errorMessage(error), true);
-  }
+  const processId = form.processId ?? '';
+  api(`/api/admin/processes/${encodeURIComponent(processId)}/actions`, { method: 'POST', body: JSON.stringify(body) })
+    .then(() => {
+      const next = new URLSearchParams(location.search);
+      next.delete('action');
+      next.set('process', processId);
+      next.set('done', body.action);
+      location.assign(`/admin?${next}`);
+    })
+    .catch((error: unknown) => (problem.textContent = errorMessage(error)));
 });
-
-// Already signed in (the session cookie is there): show the list straight away.
-api('/api/admin/stuck')
-  .then(() => signedIn())
-  .catch(() => undefined);
