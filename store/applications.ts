@@ -113,6 +113,11 @@ export class Applications {
     await ApplicationModel.updateOne({ _id: applicationId }, { $set: changes });
   }
 
+  /** Every round that has applications, for the handler to choose from. */
+  async rounds(): Promise<string[]> {
+    return (await ApplicationModel.distinct<string>('roundId')).sort();
+  }
+
   async inRound(roundId: string): Promise<ApplicationRecord[]> {
     return ApplicationModel.find({ roundId }).sort({ submittedAt: 1 }).lean();
   }

@@ -6,6 +6,7 @@ import { type Catalog, textsFor } from '../../texts/catalog';
 import type { Language } from '../../texts/language';
 import { LanguageMenu } from './kit/languageMenu';
 import { staffConsole } from './kit/staffConsole';
+import { processTypeInWords, rolesInWords, statusInWords } from './kit/processWords';
 import { finnishTime } from './kit/time';
 
 /**
@@ -31,23 +32,6 @@ export interface AdminPageProps {
   /** The act form's process and action, chosen from a row. */
   chosen?: { processId?: string; action?: AdminAction };
   done?: { action: AdminAction; processId: string };
-}
-
-export function processTypeInWords(type: string | undefined, t: Catalog): string {
-  return type ? (t.process.types[type] ?? type) : '';
-}
-
-export function statusInWords(status: string | undefined, t: Catalog): string {
-  return status ? (t.process.statuses[status] ?? status) : '';
-}
-
-/** "employee,employer" → "työntekijä, työnantaja". */
-export function rolesInWords(roles: string | undefined, t: Catalog): string {
-  if (!roles) return t.process.nobody;
-  return roles
-    .split(',')
-    .map((role) => t.process.roles[role] ?? role)
-    .join(', ');
 }
 
 export function reasonInWords(reason: StuckReason, language: Language): string {
