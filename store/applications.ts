@@ -115,7 +115,8 @@ export class Applications {
 
   /** Every round that has applications, for the handler to choose from. */
   async rounds(): Promise<string[]> {
-    return (await ApplicationModel.distinct<string>('roundId')).sort();
+    const rounds: unknown[] = await ApplicationModel.distinct('roundId');
+    return rounds.filter((round): round is string => typeof round === 'string').sort();
   }
 
   async inRound(roundId: string): Promise<ApplicationRecord[]> {
