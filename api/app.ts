@@ -15,6 +15,7 @@ import { processRoutes } from './routes/processes';
 import { codecCors, codecRoutes } from './routes/codec';
 import { sessionRoutes } from './routes/session';
 import { adminRoutes } from './routes/admin';
+import { workspaceRoutes } from './routes/workspace';
 import { auditChainRoutes } from './routes/auditChain';
 import { applicationRoutes } from './routes/applications';
 import { loadPayloadCodec } from '../common/payloadKeys';
@@ -36,6 +37,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoutes {
   sessionRoutes(routes, deps);
   codecRoutes(routes, { ...deps, codec: loadPayloadCodec(deps.config) });
   adminRoutes(routes, context);
+  workspaceRoutes(routes, context);
   documentRoutes(routes, context);
   processRoutes(routes, context);
   contractRoutes(routes, context);
