@@ -1,3 +1,5 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { NotFoundError } from '../common/errors';
 import type { StaffRole } from '../config/config';
 import { type ServiceDeps } from './serviceDeps';
 
@@ -86,5 +88,30 @@ export class WorkspaceService {
       (x, y) => (x.waitingUntil ?? '9999').localeCompare(y.waitingUntil ?? '9999') || (x.stepSince ?? '').localeCompare(y.stepSince ?? ''),
     );
     return { query, items };
+  }
+
+  /** One process: where it stands (from visibility) and its steps so far (from the audit trail: actions and kinds of actor only). */
+  async detail(processId: string) {
+    const description = await this.deps.temporal.workflow
+      .getHandle(processId)
+      .describe()
+      .catch((error: unknown) => {
+        if (error instanceof WorkflowNotFoundError) throw new NotFoundError(`Process ${processId}`);
+        throw error;
+      });
+    const a = description.searchAttributes as Record<string, unknown[]> | undefined;
+    const events = await this.deps.audit.forProcess(processId);
+    return {
+      processId,
+      running: description.status.name === 'RUNNING',
+      startedAt: description.startTime.toISOString(),
+      processType: attribute(a, 'ProcessType') ?? description.type,
+      status: attribute(a, 'ProcessStatus'),
+      waitingFor: attribute(a, 'WaitingFor'),
+      waitingUntil: attribute(a, 'WaitingUntil'),
+      caseNumber: attribute(a, 'CaseNumber'),
+      // "staff:handler:Name" → "staff": the timeline says what kind of actor acted, never who by name.
+      steps: events.map((event) => ({ action: event.action, at: event.at.toISOString(), actorKind: event.actor.split(':')[0] })),
+    };
   }
 }

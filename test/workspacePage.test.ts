@@ -86,6 +86,14 @@ it("a handler's home lists what waits for a handler, filtered by case number; Sw
   await page.waitForURL(/caseNumber=/);
   expect(await page.locator('tbody tr').count()).toBe(1);
 
+  // The process's own page: its state, who is awaited, its steps as a timeline.
+  await page.getByRole('link', { name: `Vaiheet – ${caseNumber}`, exact: true }).click();
+  await page.getByRole('heading', { name: `Prosessi: hakemus ja päätös ${caseNumber}` }).waitFor();
+  expect(await page.locator('dl').textContent()).toMatch(/Tila nytodottaa päätöstäOdottaakäsittelijä/);
+  expect(await page.getByText('Ei kirjattuja tapahtumia vielä.').count()).toBe(1);
+  expect(await axeViolations(page)).toEqual([]);
+  await page.goBack();
+
   await page.getByRole('link', { name: 'Svenska' }).click();
   await page.goto(`${baseUrl}/tyotila`);
   expect(await page.locator('html').getAttribute('lang')).toBe('sv');

@@ -3,7 +3,10 @@ import { type StaffRole } from '../../config/config';
 import { LANGUAGES } from '../../texts/language';
 import { type RouterContext } from '../apiDeps';
 import { staffPageLanguage } from '../pageLanguage';
+import { recordId } from '../requestFields';
 import { type ApiRoutes } from '../routeRegistry';
+import { staffMay } from '../staffPageAccess';
+import { processDetailPage } from '../views/processDetailPage';
 import { workspacePage } from '../views/workspacePage';
 
 /** Each member of staff's home page: what waits for their role, filtered; the lists come from Temporal visibility. */
@@ -49,6 +52,25 @@ export function workspaceRoutes(routes: ApiRoutes, { services: { workspace }, co
         roles.map(async (role) => ({ role, items: (await workspace.waitingFor(role, { ...filter, dueBefore, limit: 200 })).items })),
       );
       res.type('html').send(workspacePage({ language, organization: config.organization, signedIn: Boolean(req.staff), lists, filter }));
+    },
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/tyotila/prosessit/:processId',
+      tag: 'workspace',
+      params: z.object({ processId: recordId }),
+      query: z.object({ lang: z.enum(LANGUAGES).optional() }),
+      summary: 'One process: its state, who is awaited and until when, and its steps as a timeline in words.',
+      responses: { 200: 'HTML', 404: 'No such process' },
+    },
+    async ({ params, query }, req, res) => {
+      const language = staffPageLanguage(req, res, query.lang);
+      // Any signed-in member of staff; someone else is sent to sign in on the home page.
+      if (!staffMay(req, 'hr', 'secretary', 'handler', 'registry')) return res.redirect(303, '/tyotila');
+      const detail = await workspace.detail(params.processId);
+      res.type('html').send(processDetailPage({ language, organization: config.organization, detail }));
     },
   );
 }

@@ -142,7 +142,11 @@ export function workspacePage(p: WorkspacePageProps): string {
                                   {w.open}
                                   <span class="visually-hidden"> – {item.caseNumber ?? item.processId}</span>
                                 </a>
-                              )}
+                              )}{' '}
+                              <a href={`/tyotila/prosessit/${encodeURIComponent(item.processId)}`}>
+                                {t.timeline.heading}
+                                <span class="visually-hidden"> – {item.caseNumber ?? item.processId}</span>
+                              </a>
                             </td>
                           </tr>
                         );
