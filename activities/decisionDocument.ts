@@ -19,6 +19,12 @@ function euros(amount: string, language: Language): string {
   return new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR' }).format(Number(amount));
 }
 
+/** A calendar date (YYYY-MM-DD) as Finland writes it in every language of the decision: 30.11.2026. */
+export function finnishDate(calendarDate: string): string {
+  const [year, month, day] = calendarDate.split('-').map(Number);
+  return `${day}.${month}.${year}`;
+}
+
 export async function renderDecisionPdf(input: {
   form: FormDefinition;
   application: ApplicationRecord;
@@ -38,7 +44,7 @@ export async function renderDecisionPdf(input: {
     .space()
     .row(l.case, application.caseNumber ?? '')
     .row(l.applicant, application.values[form.roles.applicantName] ?? '')
-    .row(l.date, decision.decidedOn)
+    .row(l.date, finnishDate(decision.decidedOn))
     .row(l.applied, euros(application.values[form.roles.amount] ?? '0', language));
   if (decision.outcome !== 'deny') flow.row(l.granted, euros(decision.amount, language));
   flow
@@ -77,7 +83,7 @@ export async function renderRectificationDecisionPdf(input: {
     .space()
     .row(l.case, application.caseNumber ?? '')
     .row(l.applicant, application.values[form.roles.applicantName] ?? '')
-    .row(l.date, decision.decidedOn)
+    .row(l.date, finnishDate(decision.decidedOn))
     .space()
     .paragraph(r[decision.resolution], 12)
     .space()

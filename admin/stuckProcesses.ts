@@ -1,110 +1,183 @@
 import { type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
+import { expectedStepMs, shortestExpectationMs } from './stepExpectations';
 
 /**
- * The admin's 3 a.m. list: running processes that wait past their deadline,
- * have a step failing again and again, or have not moved for a long time.
- * Each entry says why, in words an admin can act on.
+ * The admin's 3 a.m. list, told apart from what merely waits. A running
+ * process is waiting by design while its step's WaitingUntil is ahead: a
+ * person who still has time, a rectification period, a notification day.
+ * It is stuck when a step keeps failing past the attempt threshold, when
+ * that moment has passed with nothing scheduled, or when a step with no
+ * known end has not moved for longer than that step is expected to take.
+ * Everything but the failing steps is read from Temporal visibility.
  */
 
 export interface StuckCriteria {
   now: Date;
   /** A pending activity on its attempt number above this is "failing repeatedly". */
   attemptThreshold: number;
-  /** No step change for this long counts as "no progress". */
+  /** How long a person's step with no deadline may go without progress (steps listed in stepExpectations have their own). */
   noProgressMs: number;
   /** At most this many running processes are described for failing steps. */
   describeLimit: number;
+  /** At most this many waiting processes are listed (all are counted). */
+  waitingLimit?: number;
 }
 
-export interface StuckProcess {
+export type StuckReason =
+  | { kind: 'failing_step'; activityType: string; attempt: number; lastError?: string }
+  | { kind: 'deadline_passed'; waitingFor?: string; waitingUntil: string }
+  | { kind: 'no_progress'; status?: string; stepSince: string; expectedHours: number };
+export type StuckReasonKind = StuckReason['kind'];
+export const STUCK_REASON_KINDS: StuckReasonKind[] = ['failing_step', 'deadline_passed', 'no_progress'];
+
+export interface ProcessView {
   processId: string;
   processType?: string;
   status?: string;
+  /** A role or roles ("employee,employer"), never a person. */
   waitingFor?: string;
+  waitingUntil?: string;
   deadlineAt?: string;
   stepSince?: string;
-  reasons: string[];
+}
+
+export interface StuckProcess extends ProcessView {
+  reasons: StuckReason[];
   failingSteps: { activityId: string; activityType: string; attempt: number; lastError?: string }[];
 }
 
-export const DEFAULT_STUCK_CRITERIA = { attemptThreshold: 3, noProgressMs: 3 * 24 * 3600_000, describeLimit: 500 };
+export interface WaitingProcess extends ProcessView {
+  waitingUntil: string;
+}
 
-function keyword(info: WorkflowExecutionInfo, name: string): string | undefined {
+export interface ProcessSurvey {
+  stuck: StuckProcess[];
+  waiting: WaitingProcess[];
+  /** Every waiting process, also those beyond waitingLimit. */
+  waitingCount: number;
+  counts: Record<StuckReasonKind, number>;
+}
+
+export const DEFAULT_STUCK_CRITERIA = { attemptThreshold: 3, noProgressMs: 3 * 24 * 3600_000, describeLimit: 500, waitingLimit: 200 };
+
+/** A timer fires and its step moves within moments; past this, a passed WaitingUntil means nothing moved. */
+const TIMER_GRACE_MS = 15 * 60_000;
+
+function attribute(info: WorkflowExecutionInfo, name: string): string | undefined {
   const value = info.searchAttributes?.[name]?.[0];
   return value === undefined ? undefined : value instanceof Date ? value.toISOString() : String(value);
 }
 
-function hoursSince(iso: string, now: Date): number {
-  return Math.round((now.getTime() - new Date(iso).getTime()) / 3600_000);
+function viewOf(info: WorkflowExecutionInfo): ProcessView {
+  return {
+    processId: info.workflowId,
+    processType: attribute(info, 'ProcessType') ?? info.type,
+    status: attribute(info, 'ProcessStatus'),
+    waitingFor: attribute(info, 'WaitingFor'),
+    waitingUntil: attribute(info, 'WaitingUntil'),
+    deadlineAt: attribute(info, 'DeadlineAt'),
+    stepSince: attribute(info, 'StepSince'),
+  };
 }
 
 /** Visibility queries, also for pasting into the Temporal Web UI (see README, "Finding stuck processes"). */
-export function pastDeadlineQuery(now: Date): string {
-  return `ExecutionStatus = 'Running' AND DeadlineAt < '${now.toISOString()}'`;
-}
-export function noProgressQuery(before: Date): string {
-  return `ExecutionStatus = 'Running' AND StepSince < '${before.toISOString()}'`;
-}
 // Archived documents' keepers run for decades and have their own view (admin/archivedDocuments.ts); they would use up the describe limit.
 export const RUNNING_PROCESSES_QUERY = `ExecutionStatus = 'Running' AND ProcessType IS NOT NULL AND ProcessType != 'archivedDocument'`;
+export function waitingQuery(from: Date): string {
+  return `${RUNNING_PROCESSES_QUERY} AND WaitingUntil >= '${from.toISOString()}'`;
+}
+export function deadlinePassedQuery(before: Date): string {
+  return `${RUNNING_PROCESSES_QUERY} AND WaitingUntil < '${before.toISOString()}'`;
+}
+export function noProgressQuery(before: Date): string {
+  return `${RUNNING_PROCESSES_QUERY} AND WaitingUntil IS NULL AND StepSince < '${before.toISOString()}'`;
+}
 
-export async function findStuckProcesses(client: Client, criteria: StuckCriteria): Promise<StuckProcess[]> {
+type PendingActivities = { activityId: string; activityType: string; attempt: number; lastFailure: unknown }[];
+
+export async function surveyProcesses(client: Client, criteria: StuckCriteria): Promise<ProcessSurvey> {
+  const { now } = criteria;
   const stuck = new Map<string, StuckProcess>();
   const entry = (info: WorkflowExecutionInfo): StuckProcess => {
-    const existing = stuck.get(info.workflowId);
-    if (existing) return existing;
-    const created: StuckProcess = {
-      processId: info.workflowId,
-      processType: keyword(info, 'ProcessType') ?? info.type,
-      status: keyword(info, 'ProcessStatus'),
-      waitingFor: keyword(info, 'WaitingFor'),
-      deadlineAt: keyword(info, 'DeadlineAt'),
-      stepSince: keyword(info, 'StepSince'),
-      reasons: [],
-      failingSteps: [],
-    };
-    stuck.set(info.workflowId, created);
-    return created;
+    let found = stuck.get(info.workflowId);
+    if (!found) stuck.set(info.workflowId, (found = { ...viewOf(info), reasons: [], failingSteps: [] }));
+    return found;
   };
 
-  for await (const info of client.workflow.list({ query: pastDeadlineQuery(criteria.now) })) {
-    const process = entry(info);
-    process.reasons.push(
-      `Waiting for ${process.waitingFor ?? 'someone'} past the deadline ${process.deadlineAt} (${hoursSince(process.deadlineAt!, criteria.now)} h ago).`,
-    );
-  }
-
-  for await (const info of client.workflow.list({ query: noProgressQuery(new Date(criteria.now.getTime() - criteria.noProgressMs)) })) {
-    const process = entry(info);
-    process.reasons.push(
-      `No progress for ${hoursSince(process.stepSince!, criteria.now)} h: still "${process.status}" since ${process.stepSince}.`,
-    );
-  }
-
+  // 1. Failing steps: Temporal's pending activity info, for up to describeLimit running processes.
+  const pending = new Map<string, PendingActivities>();
+  const describe = async (info: WorkflowExecutionInfo): Promise<PendingActivities> => {
+    let activities = pending.get(info.workflowId);
+    if (!activities) {
+      const description = await client.workflow.getHandle(info.workflowId, info.runId).describe();
+      activities = (description.raw.pendingActivities ?? []).map((a) => ({
+        activityId: a.activityId ?? '',
+        activityType: a.activityType?.name ?? 'unknown',
+        attempt: a.attempt ?? 0,
+        lastFailure: a.lastFailure,
+      }));
+      pending.set(info.workflowId, activities);
+    }
+    return activities;
+  };
   let described = 0;
   for await (const info of client.workflow.list({ query: RUNNING_PROCESSES_QUERY })) {
     if (described++ >= criteria.describeLimit) break;
-    const description = await client.workflow.getHandle(info.workflowId, info.runId).describe();
-    const failing = await Promise.all(
-      (description.raw.pendingActivities ?? [])
-        .filter((a) => (a.attempt ?? 0) > criteria.attemptThreshold)
-        .map(async (a) => ({
-          activityId: a.activityId ?? '',
-          activityType: a.activityType?.name ?? 'unknown',
-          attempt: a.attempt ?? 0,
-          // Failure messages are encrypted in Temporal (common/failureConverter.ts); the client's converter decodes them.
-          lastError: (await decodeOptionalFailureToOptionalError(client.workflow.options.loadedDataConverter, a.lastFailure))?.message,
-        })),
-    );
+    const failing = (await describe(info)).filter((a) => a.attempt > criteria.attemptThreshold);
     if (failing.length === 0) continue;
     const process = entry(info);
-    process.failingSteps = failing;
     for (const step of failing) {
-      process.reasons.push(
-        `Step "${step.activityType}" has failed ${step.attempt - 1} times and is being retried${step.lastError ? `; last error: ${step.lastError}` : ''}.`,
-      );
+      // Failure messages are encrypted in Temporal (common/failureConverter.ts); the client's converter decodes them.
+      const lastError = (
+        await decodeOptionalFailureToOptionalError(
+          client.workflow.options.loadedDataConverter,
+          step.lastFailure as Parameters<typeof decodeOptionalFailureToOptionalError>[1],
+        )
+      )?.message;
+      process.failingSteps.push({ activityId: step.activityId, activityType: step.activityType, attempt: step.attempt, lastError });
+      process.reasons.push({ kind: 'failing_step', activityType: step.activityType, attempt: step.attempt, lastError });
     }
   }
-  return [...stuck.values()];
+
+  // 2. A wait whose end has passed with nothing scheduled: the timer should have moved the step on by now.
+  for await (const info of client.workflow.list({ query: deadlinePassedQuery(new Date(now.getTime() - TIMER_GRACE_MS)) })) {
+    const view = viewOf(info);
+    if ((await describe(info)).some((a) => a.attempt <= criteria.attemptThreshold)) continue; // something is under way
+    entry(info).reasons.push({ kind: 'deadline_passed', waitingFor: view.waitingFor, waitingUntil: view.waitingUntil! });
+  }
+
+  // 3. No progress past the step's expectation, for steps with no known end.
+  const shortest = shortestExpectationMs(criteria.noProgressMs);
+  for await (const info of client.workflow.list({ query: noProgressQuery(new Date(now.getTime() - shortest)) })) {
+    const view = viewOf(info);
+    const expected = expectedStepMs(view, criteria.noProgressMs);
+    if (!view.stepSince || now.getTime() - Date.parse(view.stepSince) < expected) continue;
+    entry(info).reasons.push({ kind: 'no_progress', status: view.status, stepSince: view.stepSince, expectedHours: expected / 3600_000 });
+  }
+
+  // 4. Waiting by design: counted in full, listed up to the limit, the soonest end first.
+  const from = new Date(now.getTime() - TIMER_GRACE_MS);
+  const waiting: WaitingProcess[] = [];
+  const limit = criteria.waitingLimit ?? DEFAULT_STUCK_CRITERIA.waitingLimit;
+  let alsoStuck = 0;
+  for await (const info of client.workflow.list({ query: waitingQuery(from) })) {
+    if (stuck.has(info.workflowId)) {
+      alsoStuck++;
+      continue;
+    }
+    if (waiting.length < limit) waiting.push(viewOf(info) as WaitingProcess);
+    else break;
+  }
+  waiting.sort((a, b) => a.waitingUntil.localeCompare(b.waitingUntil));
+  const { count } = await client.workflow.count(waitingQuery(from));
+
+  const counts = Object.fromEntries(STUCK_REASON_KINDS.map((kind) => [kind, 0])) as Record<StuckReasonKind, number>;
+  for (const process of stuck.values()) for (const kind of new Set(process.reasons.map((r) => r.kind))) counts[kind]++;
+  return { stuck: [...stuck.values()], waiting, waitingCount: Math.max(waiting.length, count - alsoStuck), counts };
+}
+
+/** Only the stuck ones (the webhooks' stuck watch needs no waiting list). */
+export async function findStuckProcesses(client: Client, criteria: StuckCriteria): Promise<StuckProcess[]> {
+  return (await surveyProcesses(client, criteria)).stuck;
 }

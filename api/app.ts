@@ -18,6 +18,7 @@ import { signInRoutes } from './routes/signIn';
 import { apiKeyRoutes } from './routes/apiKeys';
 import { createStaffAccess, type StaffAccess } from './staffAccess';
 import { adminRoutes } from './routes/admin';
+import { workspaceRoutes } from './routes/workspace';
 import { auditChainRoutes } from './routes/auditChain';
 import { applicationRoutes } from './routes/applications';
 import { loadPayloadCodec } from '../common/payloadKeys';
@@ -44,6 +45,7 @@ export function apiRoutes(deps: ApiDeps, access: StaffAccess = createStaffAccess
   apiKeyRoutes(routes, context);
   codecRoutes(routes, { ...deps, codec: loadPayloadCodec(deps.config) });
   adminRoutes(routes, context);
+  workspaceRoutes(routes, context);
   documentRoutes(routes, context);
   processRoutes(routes, context);
   contractRoutes(routes, context);

@@ -1,6 +1,6 @@
 import { type AdminActionRequest, AdminActions } from '../admin/adminActions';
 import { type ArchivedDocumentView, listArchivedDocuments } from '../admin/archivedDocuments';
-import { DEFAULT_STUCK_CRITERIA, findStuckProcesses, type StuckProcess } from '../admin/stuckProcesses';
+import { DEFAULT_STUCK_CRITERIA, type ProcessSurvey, surveyProcesses } from '../admin/stuckProcesses';
 import { EmploymentContracts } from '../store/employmentContracts';
 import { MinutesReviews } from '../store/minutesReviews';
 import { employmentContractWorkflow } from '../workflows/employmentContract';
@@ -60,8 +60,9 @@ export class AdminService {
     return { marginDays: marginMs / (24 * 3600_000), documents };
   }
 
-  stuck(criteria: { attemptThreshold: number; noProgressMs: number }, now = new Date()): Promise<StuckProcess[]> {
-    return findStuckProcesses(this.deps.temporal, { now, ...criteria, describeLimit: DEFAULT_STUCK_CRITERIA.describeLimit });
+  /** The stuck processes with their reasons, and those waiting by design until a known moment. */
+  survey(criteria: { attemptThreshold: number; noProgressMs: number }, now = new Date()): Promise<ProcessSurvey> {
+    return surveyProcesses(this.deps.temporal, { now, ...criteria, describeLimit: DEFAULT_STUCK_CRITERIA.describeLimit });
   }
 
   perform(processId: string, admin: string, request: AdminActionRequest): Promise<unknown> {

@@ -197,6 +197,50 @@ export class ApplicationService {
     return { received: true, caseNumber: record.caseNumber };
   }
 
+  /** The rounds that have applications. */
+  rounds(): Promise<string[]> {
+    return this.applications.rounds();
+  }
+
+  /**
+   * What the handler's case page shows and the actions the step allows. The record answers when the
+   * process has ended; while it runs, its own state decides which actions are open.
+   */
+  async caseView(applicationId: string) {
+    const { application, state } = await this.describe(applicationId);
+    const status = state?.status ?? application.status;
+    const deciding = status === 'awaiting_decision' || status === 'supplementation_overdue';
+    return {
+      application,
+      form: formFor(application.formId),
+      state,
+      status,
+      allowed: {
+        supplementation: Boolean(state) && deciding && !state?.supplementation,
+        decision: Boolean(state) && deciding,
+        signature: Boolean(state) && status === 'awaiting_signature',
+        rectification: Boolean(state) && status === 'rectification_requested',
+      },
+    };
+  }
+
+  /** A small fingerprint of the case's progress, for the page to poll: it changes whenever anything shown changes. */
+  async progress(applicationId: string): Promise<{ status: string; fingerprint: string }> {
+    const view = await this.caseView(applicationId);
+    const { state, application } = view;
+    const fingerprint = JSON.stringify([
+      view.status,
+      state?.supplementation,
+      state?.decision?.signedBy,
+      state?.notification,
+      state?.rectification,
+      application.decision?.versionId,
+      application.notification,
+      application.payment?.paymentId,
+    ]);
+    return { status: view.status, fingerprint };
+  }
+
   /** A round's applications with their states, decisions and amounts. */
   async inRound(roundId: string) {
     return (await this.applications.inRound(roundId)).map((r) => {

@@ -8,6 +8,7 @@ import { MinutesService } from './minutes';
 import { MinutesParticipantService } from './minutesParticipants';
 import { ProcessService } from './processes';
 import { type ServiceDeps } from './serviceDeps';
+import { WorkspaceService } from './workspace';
 
 /** One service per process, built once from the injected dependencies; routers and tests call these, never the stores or Temporal directly. */
 export function createServices(deps: ServiceDeps) {
@@ -21,6 +22,7 @@ export function createServices(deps: ServiceDeps) {
     documents: new DocumentService(deps),
     processes: new ProcessService(deps),
     admin: new AdminService(deps),
+    workspace: new WorkspaceService(deps),
   };
 }
 

@@ -122,6 +122,12 @@ export class Applications {
     await ApplicationModel.updateOne({ _id: applicationId }, { $set: changes });
   }
 
+  /** Every round that has applications, for the handler to choose from. */
+  async rounds(): Promise<string[]> {
+    const rounds: unknown[] = await ApplicationModel.distinct('roundId');
+    return rounds.filter((round): round is string => typeof round === 'string').sort();
+  }
+
   async inRound(roundId: string): Promise<ApplicationRecord[]> {
     return ApplicationModel.find({ roundId }).sort({ submittedAt: 1 }).lean();
   }

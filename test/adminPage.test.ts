@@ -1,122 +1,122 @@
 import { randomUUID } from 'node:crypto';
-import { type AddressInfo } from 'node:net';
-import { type Server } from 'node:http';
-import { type Browser } from 'playwright-core';
-import { createApiDeps } from '../api/apiDeps';
-import { createApp } from '../api/app';
+import { type Browser, type Page } from 'playwright-core';
 import { organisationSealWorkflow } from '../workflows/organisationSeal';
-import { DeadlineAt } from '../workflows/searchAttributes';
 import { axeViolations, launchChromium } from './support/browser';
-import { deliveryWorkflowId } from '../integrations/webhooks/dispatcher';
-import { webhookMessageId } from '../integrations/webhooks/webhookPayload';
-import { WebhookDeliveries } from '../store/webhookDeliveries';
-import { openTestStack, type TestStack } from './support/testStack';
+import { type ContractHarness, contractRequest, HR_TOKEN, openContractHarness, uniqueEmail } from './support/contractHarness';
 
-let stack: TestStack;
-let server: Server;
-let deps: ReturnType<typeof createApiDeps>;
+/**
+ * The admin's stuck list in a real browser: a contract in its deadline wait
+ * reads "waiting until …" in Helsinki time, a process whose step keeps
+ * failing reads as stuck, in Finnish and (remembered) in Swedish, on a
+ * desktop and on a phone, axe-clean.
+ */
+
+let harness: ContractHarness;
 let browser: Browser;
-let baseUrl: string;
-const stuckId = `stuck-page-${randomUUID()}`;
+const failingId = `failing-seal-${randomUUID()}`;
 
 beforeAll(async () => {
-  stack = await openTestStack('adminpage');
-  const app = createApp((deps = createApiDeps(stack.config, stack.client)));
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  // No worker polls this queue: the process waits, past its deadline, at its first step.
-  await stack.client.workflow.start(organisationSealWorkflow, {
-    taskQueue: stack.config.temporal.taskQueue,
-    workflowId: stuckId,
-    args: [{ versionId: 'v', organization: 'K', requestedBy: 'staff:registry:test', title: 'T' }],
-    typedSearchAttributes: [{ key: DeadlineAt, value: new Date(Date.now() - 60_000) }],
-  });
+  harness = await openContractHarness('adminpage');
   browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
-  await stack.client.workflow
-    .getHandle(stuckId)
+  await harness.stack.client.workflow
+    .getHandle(failingId)
     .terminate('test over')
     .catch(() => undefined);
   await browser?.close();
-  server?.close();
-  deps?.close();
-  await stack?.close();
+  await harness?.close();
 });
 
+/** Visibility is eventually consistent: show the page again until the row is there. */
+async function rowOf(page: Page, id: string) {
+  const row = page.getByRole('row', { name: new RegExp(id) });
+  for (let tries = 0; tries < 20 && (await row.count()) === 0; tries++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    await page.reload();
+  }
+  return row;
+}
+
 describe('admin page in Chromium', () => {
-  it('signs in with the admin token, lists the stuck process with its reason, and is axe-clean', async () => {
-    const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
-    const page = await context.newPage();
-    await page.goto(`${baseUrl}/admin`);
-    expect(await axeViolations(page)).toEqual([]);
+  it('shows a contract in its deadline wait as waiting and a failing step as stuck, in Finnish and Swedish, axe-clean', async () => {
+    await harness.stack.withWorker(async () => {
+      const who = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
+      const created = await harness.api().post('/api/contracts').set('Authorization', `Bearer ${HR_TOKEN}`).send(contractRequest(who));
+      expect(created.status).toBe(201);
+      const contractId = created.body.contractId as string;
+      // A seal of a version that does not exist fails its first step again and again.
+      await harness.stack.client.workflow.start(organisationSealWorkflow, {
+        taskQueue: harness.stack.config.temporal.taskQueue,
+        workflowId: failingId,
+        args: [{ versionId: randomUUID(), organization: 'Esimerkkilä', requestedBy: 'staff:registry:test', title: 'Stuck' }],
+      });
+      await new Promise((r) => setTimeout(r, 4500)); // attempts 1, 2 and 3 (1 s, 2 s backoff)
 
-    await page.getByLabel('Admin token').fill('dev-hr-token');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForFunction("/role/.test(document.querySelector('[role=alert]')?.textContent ?? '')");
-    expect(await page.getByRole('alert').textContent()).toMatch(/needs the role admin/);
+      const desktop = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await desktop.newPage();
+      await page.goto(`${harness.baseUrl}/admin`);
+      expect(await page.locator('html').getAttribute('lang')).toBe('fi');
+      expect(await axeViolations(page)).toEqual([]);
 
-    await page.getByLabel('Admin token').fill('dev-admin-token');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    const row = page.getByRole('row', { name: new RegExp(stuckId) });
-    await row.waitFor({ timeout: 20_000 }).catch(async () => {
-      // Visibility is eventually consistent: ask again once.
-      await page.getByRole('button', { name: 'Refresh' }).click();
-      await row.waitFor({ timeout: 10_000 });
+      // Someone without the admin role is told so, in words.
+      await page.getByLabel('Pääkäyttäjän tunnus (token)').fill('dev-hr-token');
+      await page.getByRole('button', { name: 'Kirjaudu', exact: true }).click();
+      await page.getByRole('alert').filter({ hasText: 'vaatii pääkäyttäjän roolin' }).waitFor();
+
+      await page.getByLabel('Pääkäyttäjän tunnus (token)').fill('dev-admin-token');
+      await page.getByRole('button', { name: 'Kirjaudu', exact: true }).click();
+      await page.getByRole('heading', { name: 'Jumissa' }).waitFor();
+      await page.goto(`${harness.baseUrl}/admin?attemptThreshold=1`);
+
+      const waiting = await rowOf(page, contractId);
+      const waitingText = (await waiting.textContent()) ?? '';
+      expect(waitingText).toMatch(/työsopimus/);
+      expect(waitingText).toMatch(/odottaa allekirjoituksia/);
+      expect(waitingText).toMatch(/odottaa \d{1,2}\.\d{1,2}\.\d{4} klo \d{1,2}\.\d{2} asti/);
+      expect(waitingText).toMatch(/työntekijä|työnantaja/);
+      expect(
+        await page
+          .locator('#stuck')
+          .getByRole('row', { name: new RegExp(contractId) })
+          .count(),
+      ).toBe(0);
+
+      const stuck = await rowOf(page, failingId);
+      expect(await stuck.textContent()).toMatch(/Vaihe ”prepareSignatureFields” on epäonnistunut \d+ kertaa/);
+      expect(await page.locator('#stuck-count').textContent()).toMatch(/jumissa/);
+      // The count asks for attention: not in the green of a good outcome.
+      expect(await page.locator('#stuck-count').evaluate((e) => getComputedStyle(e).color)).not.toBe('rgb(11, 90, 30)');
+      expect(await page.locator('#reason-counts').textContent()).toMatch(/toistuvan virheen vuoksi/);
+      expect(await axeViolations(page)).toEqual([]);
+
+      // Swedish, chosen once and remembered; the row's own action fills in the form.
+      await page.getByRole('link', { name: 'Svenska' }).click();
+      await page.goto(`${harness.baseUrl}/admin?attemptThreshold=1`);
+      expect(await page.locator('html').getAttribute('lang')).toBe('sv');
+      expect(await (await rowOf(page, contractId)).textContent()).toMatch(/väntar till \d{1,2}\.\d{1,2}\.\d{4} kl\. \d{1,2}\.\d{2}/);
+      await page.getByRole('link', { name: `Försök igen – ${failingId}` }).click();
+      expect(await page.getByLabel('Processens id').inputValue()).toBe(failingId);
+      expect(await page.getByLabel('Åtgärd', { exact: true }).inputValue()).toBe('retry');
+      await page.getByLabel('Orsak (förs in i loggen)').fill('lagringen är återställd');
+      await page.getByRole('button', { name: 'Utför' }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: `Klart: Försök igen, ${failingId}.` })
+        .waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+
+      // On a phone, in the remembered Swedish.
+      const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      await phone.addCookies(await desktop.cookies());
+      const small = await phone.newPage();
+      await small.goto(`${harness.baseUrl}/admin?attemptThreshold=1`);
+      expect(await small.locator('html').getAttribute('lang')).toBe('sv');
+      expect(await (await rowOf(small, failingId)).textContent()).toMatch(/Steget ”prepareSignatureFields” har misslyckats/);
+      expect(await axeViolations(small)).toEqual([]);
+      await phone.close();
+      await desktop.close();
     });
-    expect(await row.textContent()).toMatch(/past the deadline/);
-    expect(await axeViolations(page)).toEqual([]);
-  });
-
-  it('subscribes a receiver (the secret shown once), redelivers a dead letter with one click, lists the log, deletes the subscription', async () => {
-    const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
-    const page = await context.newPage();
-    // A dead letter of an earlier subscription, as the delivery workflow leaves one when its retries run out.
-    const processId = `page-dead-${randomUUID()}`;
-    const deadSubscription = `whsub_page_${randomUUID()}`;
-    const deliveries = new WebhookDeliveries();
-    const event = { eventId: `${processId}/e1`, type: 'contract.created' as const, processId, at: new Date() };
-    await deliveries.openMany([{ subscriptionId: deadSubscription, event }]);
-    const webhookId = webhookMessageId(deadSubscription, event.eventId);
-    await deliveries.markDead(webhookId);
-
-    await page.goto(`${baseUrl}/admin`);
-    await page.getByLabel('Admin token').fill('dev-admin-token');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Webhooks' }).waitFor({ timeout: 20_000 });
-    expect(await page.locator('#feed-alerts li').first().textContent()).toMatch(/event feed/i);
-
-    const url = `http://127.0.0.1:9/receiver-${randomUUID()}`;
-    await page.getByLabel('Receiver URL').fill(url);
-    await page.getByRole('checkbox', { name: 'contract.completed' }).check();
-    await page.getByRole('checkbox', { name: 'process.stuck' }).check();
-    await page.getByRole('button', { name: 'Subscribe' }).click();
-    await page.locator('#new-secret:not([hidden])').waitFor();
-    expect(await page.locator('#new-secret-value').textContent()).toMatch(/^whsec_/);
-    const subscriptionRow = page.getByRole('row', { name: new RegExp(url) });
-    await subscriptionRow.waitFor();
-    expect(await subscriptionRow.textContent()).toContain('contract.completed, process.stuck');
-    expect(await page.content()).not.toMatch(/whsec_[^<]*<\/td>/);
-
-    const deadRow = page.locator('#dead-letters tr', { hasText: processId });
-    await deadRow.waitFor();
-    await deadRow.getByRole('button', { name: 'Redeliver' }).click();
-    await page.getByText('Redelivery queued under the same webhook-id.').waitFor();
-    expect((await deliveries.get(webhookId)).status).toBe('pending');
-    await page.locator('#dead-letters tr', { hasText: processId }).waitFor({ state: 'detached' });
-    expect(await page.locator('#deliveries tr', { hasText: processId }).textContent()).toMatch(/contract\.created.*pending/);
-    expect(await axeViolations(page)).toEqual([]);
-
-    await subscriptionRow.getByRole('button', { name: 'Delete' }).click();
-    await page.getByText('Subscription deleted.').waitFor();
-    await page.locator('#subscriptions tr', { hasText: url }).filter({ hasText: 'stopped' }).waitFor();
-    await context.close();
-    // The redelivery was handed to a delivery workflow that no worker polls here: stop it.
-    await stack.client.workflow
-      .getHandle(deliveryWorkflowId(deadSubscription, processId))
-      .terminate('test over')
-      .catch(() => undefined);
-  });
+  }, 120_000);
 });

@@ -139,7 +139,7 @@ it('fills the grant form on a phone: axe-clean, a wrong IBAN is named at its fie
   await context.close();
 });
 
-it("the handler's page: signs in, lists the round with states, opens an application, offers the round's tables; axe-clean", async () => {
+it("the handler's page: signs in, picks the round from a list, states in words, opens an application, offers the round's tables; axe-clean", async () => {
   const roundId = `handler-${randomUUID().slice(0, 8)}`;
   await new Applications().create({
     _id: `application-${randomUUID()}`,
@@ -162,17 +162,17 @@ it("the handler's page: signs in, lists the round with states, opens an applicat
   await page.goto(`${baseUrl}/kasittely`);
   expect(await axeViolations(page)).toEqual([]);
   await page.getByLabel('Käsittelijän tunniste').fill('dev-handler-token');
-  await page.getByRole('button', { name: 'Kirjaudu' }).click();
-  await page.getByLabel('Hakukierros').fill(roundId);
-  await page.getByRole('button', { name: 'Näytä hakemukset' }).click();
+  await page.getByRole('button', { name: 'Kirjaudu', exact: true }).click();
+  await page.getByRole('link', { name: roundId }).click();
   const row = page.getByRole('row', { name: /Shakkikerho/ });
   await row.waitFor();
-  expect(await row.textContent()).toContain('awaiting_decision');
-  expect(await page.getByRole('link', { name: 'avustukset XLSX' }).getAttribute('href')).toBe(
+  expect(await row.textContent()).toContain('odottaa päätöstä');
+  expect(await page.getByRole('link', { name: 'Avustushakemus yhdistyksille (XLSX)' }).getAttribute('href')).toBe(
     `/api/rounds/${roundId}/export/avustushakemus.xlsx`,
   );
-  await page.getByRole('button', { name: 'Avaa 12/02.05.01/2026' }).click();
+  await page.getByRole('link', { name: '12/02.05.01/2026' }).click();
   await page.getByRole('heading', { name: /12\/02.05.01\/2026/ }).waitFor();
+  expect(await page.locator('#application-values').textContent()).toContain('Yhdistyksen nimi');
   expect(await axeViolations(page)).toEqual([]);
   await context.close();
 });

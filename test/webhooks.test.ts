@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { DEFAULT_STUCK_CRITERIA, findStuckProcesses } from '../admin/stuckProcesses';
 import { watchStuckProcessesOnce } from '../admin/stuckProcessWatch';
 import { AuditLog } from '../audit/auditLog';
-import { DeadlineAt } from '../workflows/searchAttributes';
+import { DeadlineAt, ProcessType, WaitingUntil } from '../workflows/searchAttributes';
 import { organisationSealWorkflow } from '../workflows/organisationSeal';
 import { WebhookSubscriptions } from '../store/webhookSubscriptions';
 import type { EmploymentContractState } from '../workflows/employmentContract';
@@ -364,7 +364,10 @@ describe('webhooks on the real stack', () => {
         taskQueue: `${harness.stack.config.temporal.taskQueue}-nobody-polls`,
         workflowId: processId,
         args: [{ versionId: randomUUID(), organization: 'Esimerkkilä', requestedBy: 'staff:registry:test', title: 'Stuck' }],
-        typedSearchAttributes: [{ key: DeadlineAt, value: new Date(Date.now() - 3600_000) }],
+        typedSearchAttributes: [
+          { key: ProcessType, value: 'organisationSeal' },
+          { key: WaitingUntil, value: new Date(Date.now() - 3600_000) },
+        ],
       });
       // The real stuck list from Temporal visibility, narrowed to this test's process so the shared stack's others are left alone.
       const watch = {

@@ -151,9 +151,16 @@ export async function officialLetterWorkflow(input: OfficialLetterInput): Promis
 
   // 4. Follow the delivery events until a final one, or until tracking ends.
   async function followDelivery(): Promise<void> {
-    showStep({ status: 'sent', waitingFor: 'recipient', deadlineAt: new Date(`${state.deemedNotifiedOn}T21:00:00Z`) });
+    // Deemed notified on its day; the delivery events are followed for trackingDays, which is how long it waits by design.
+    const trackUntil = new Date(Date.now() + input.trackingDays * 24 * 60 * 60 * 1000);
+    showStep({
+      status: 'sent',
+      waitingFor: 'recipient',
+      deadlineAt: new Date(`${state.deemedNotifiedOn}T21:00:00Z`),
+      waitingUntil: trackUntil,
+    });
     const finalEvent = () => state.events.find((event) => FINAL_DELIVERY_EVENTS[event.type]);
-    const reached = await condition(() => finalEvent() !== undefined, input.trackingDays * 24 * 60 * 60 * 1000);
+    const reached = await condition(() => finalEvent() !== undefined, Math.max(0, trackUntil.getTime() - Date.now()));
     step(reached ? FINAL_DELIVERY_EVENTS[finalEvent()!.type] : 'unconfirmed', null);
   }
 }

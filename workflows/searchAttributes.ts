@@ -14,6 +14,12 @@ export const CaseNumber = defineSearchAttributeKey('CaseNumber', SearchAttribute
 export const Body = defineSearchAttributeKey('Body', SearchAttributeType.KEYWORD);
 /** When the process entered its current step: "no progress since" for the admin's stuck list. */
 export const StepSince = defineSearchAttributeKey('StepSince', SearchAttributeType.DATETIME);
+/**
+ * Until when the current step waits by design: a person's deadline or a durable timer's end (a rectification
+ * period, a notification day). Absent when the step waits on nobody with a known end; the admin's stuck list
+ * calls a running process "waiting until …" while this is ahead, and stuck once it has passed with nothing moving.
+ */
+export const WaitingUntil = defineSearchAttributeKey('WaitingUntil', SearchAttributeType.DATETIME);
 
 /** Name → Temporal CLI type, for `--search-attribute` and `operator search-attribute create`. */
 export const CUSTOM_SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'Datetime'> = {
@@ -25,4 +31,5 @@ export const CUSTOM_SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'Datetime'> = 
   CaseNumber: 'Keyword',
   Body: 'Keyword',
   StepSince: 'Datetime',
+  WaitingUntil: 'Datetime',
 };

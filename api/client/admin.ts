@@ -1,31 +1,13 @@
+import { loadAdminSections } from './adminSections';
 import { api, byId, errorMessage } from './staffApi';
 
 /**
- * The admin console (/admin): sign in, list the stuck processes, act on one
- * with a reason; the event feed's alerts; webhook subscriptions, dead
- * letters (one click to redeliver) and the delivery log.
+ * The admin page's script (/admin): the page itself is rendered on the
+ * server; this signs in and out, and sends the chosen action to the admin
+ * API, then shows the page again with the outcome.
  */
 
-interface StuckProcess {
-  processId: string;
-  processType?: string;
-  status?: string;
-  reasons: string[];
-}
-
-const message = byId('message', HTMLElement);
 const problem = byId('problem', HTMLElement);
-
-function say(text: string, isProblem = false): void {
-  message.textContent = isProblem ? '' : text;
-  problem.textContent = isProblem ? text : '';
-}
-
-function cell(text: string): HTMLTableCellElement {
-  const td = document.createElement('td');
-  td.textContent = text;
-  return td;
-}
 
 function formValues(form: HTMLFormElement): Record<string, string> {
   const values: Record<string, string> = {};
@@ -33,286 +15,37 @@ function formValues(form: HTMLFormElement): Record<string, string> {
   return values;
 }
 
-async function loadStuck(): Promise<void> {
-  const criteria = new URLSearchParams(formValues(byId('criteria', HTMLFormElement)));
-  const { stuck } = await api<{ stuck: StuckProcess[] }>(`/api/admin/stuck?${criteria}`);
-  const rows = stuck.map((p) => {
-    const tr = document.createElement('tr');
-    tr.append(cell(p.processId), cell(`${p.processType ?? ''} · ${p.status ?? ''}`));
-    const td = document.createElement('td');
-    const ul = document.createElement('ul');
-    ul.className = 'reasons';
-    for (const reason of p.reasons) {
-      const li = document.createElement('li');
-      li.textContent = reason;
-      ul.append(li);
-    }
-    td.append(ul);
-    tr.append(td);
-    return tr;
-  });
-  byId('stuck', HTMLElement).replaceChildren(...rows);
-  say(stuck.length ? `${stuck.length} stuck process(es).` : 'Nothing is stuck.');
-}
-
-interface Subscription {
-  subscriptionId: string;
-  url: string;
-  eventTypes: string[];
-  active: boolean;
-}
-
-interface Delivery {
-  webhookId: string;
-  status: string;
-  attempts: number;
-  lastStatusCode?: number | null;
-  lastError?: string | null;
-  lastLatencyMs?: number;
-  event: { type: string; processId: string };
-}
-
-const webhooks = byId('webhooks-section', HTMLElement);
-/** The section's texts, from the catalog through its data attributes. */
-const text = (name: string): string => webhooks.dataset[name] ?? name;
-const statusTexts = JSON.parse(webhooks.dataset.statuses ?? '{}') as Record<string, string>;
-
-function button(label: string, onClick: () => Promise<void>): HTMLButtonElement {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.textContent = label;
-  b.addEventListener('click', () => {
-    onClick().catch((error: unknown) => say(errorMessage(error), true));
-  });
-  return b;
-}
-
-function deliveryRow(d: Delivery, action?: HTMLButtonElement): HTMLTableRowElement {
-  const tr = document.createElement('tr');
-  const answer = d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : (d.lastError ?? '–');
-  tr.append(
-    cell(d.event.type),
-    cell(d.event.processId),
-    cell(statusTexts[d.status] ?? d.status),
-    cell(String(d.attempts)),
-    cell(answer),
-    cell(d.lastLatencyMs === undefined ? '–' : `${d.lastLatencyMs} ms`),
-  );
-  if (action) {
-    const td = document.createElement('td');
-    td.append(action);
-    tr.append(td);
-  }
-  return tr;
-}
-
-async function loadFeed(): Promise<void> {
-  const { eventFeed, alerts } = await api<{ eventFeed: unknown; alerts: { message: string }[] }>('/api/admin/suomifi-messages');
-  const items = alerts.length ? alerts.map((a) => a.message) : [eventFeed ? text('feedOk') : text('feedNotRead')];
-  byId('feed-alerts', HTMLElement).replaceChildren(
-    ...items.map((item) => {
-      const li = document.createElement('li');
-      li.textContent = item;
-      if (alerts.length) li.setAttribute('role', 'alert');
-      return li;
-    }),
-  );
-}
-
-async function loadWebhooks(): Promise<void> {
-  const [{ subscriptions }, { deadLetters }, { deliveries }] = await Promise.all([
-    api<{ subscriptions: Subscription[] }>('/api/admin/webhooks/subscriptions'),
-    api<{ deadLetters: Delivery[] }>('/api/admin/webhooks/dead-letters?limit=50'),
-    api<{ deliveries: Delivery[] }>('/api/admin/webhooks/deliveries?limit=50'),
-  ]);
-  byId('subscriptions', HTMLElement).replaceChildren(
-    ...subscriptions.map((s) => {
-      const tr = document.createElement('tr');
-      tr.append(cell(s.url), cell(s.eventTypes.join(', ')), cell(s.active ? text('active') : text('stopped')));
-      const td = document.createElement('td');
-      if (s.active)
-        td.append(
-          button(text('remove'), async () => {
-            await api(`/api/admin/webhooks/subscriptions/${encodeURIComponent(s.subscriptionId)}`, { method: 'DELETE' });
-            say(text('removed'));
-            await loadWebhooks();
-          }),
-        );
-      tr.append(td);
-      return tr;
-    }),
-  );
-  const deadRows = deadLetters.map((d) =>
-    deliveryRow(
-      d,
-      button(text('redeliver'), async () => {
-        await api(`/api/admin/webhooks/dead-letters/${encodeURIComponent(d.webhookId)}/redeliver`, { method: 'POST' });
-        say(text('redelivered'));
-        await loadWebhooks();
-      }),
-    ),
-  );
-  if (!deadRows.length) {
-    const tr = document.createElement('tr');
-    const td = cell(text('noneDead'));
-    td.colSpan = 7;
-    tr.append(td);
-    deadRows.push(tr);
-  }
-  byId('dead-letters', HTMLElement).replaceChildren(...deadRows);
-  byId('deliveries', HTMLElement).replaceChildren(...deliveries.map((d) => deliveryRow(d)));
-}
-
-interface ApiKeyRow {
-  _id: string;
-  name: string;
-  roles: string[];
-  expiresAt: string;
-  lastUsedAt?: string;
-  revokedAt?: string;
-}
-
-async function loadKeys(): Promise<void> {
-  const { apiKeys } = await api<{ apiKeys: ApiKeyRow[] }>('/api/admin/api-keys');
-  byId('keys', HTMLElement).replaceChildren(
-    ...apiKeys.map((k) => {
-      const tr = document.createElement('tr');
-      tr.append(
-        cell(k.name),
-        cell(k.roles.join(', ')),
-        cell(k.expiresAt.slice(0, 10)),
-        cell(k.lastUsedAt ? k.lastUsedAt.slice(0, 16).replace('T', ' ') : 'never'),
-      );
-      const state = cell(k.revokedAt ? 'revoked' : Date.parse(k.expiresAt) < Date.now() ? 'expired' : '');
-      if (!k.revokedAt) {
-        const revoke = document.createElement('button');
-        revoke.type = 'button';
-        revoke.textContent = `Revoke ${k.name}`;
-        revoke.addEventListener('click', () => {
-          api(`/api/admin/api-keys/${encodeURIComponent(k._id)}`, { method: 'DELETE' })
-            .then(loadKeys)
-            .then(() => say(`Revoked the key of ${k.name}.`))
-            .catch((error: unknown) => say(errorMessage(error), true));
-        });
-        state.append(revoke);
-      }
-      tr.append(state);
-      return tr;
-    }),
-  );
-}
-
-byId('key-form', HTMLFormElement).addEventListener('submit', async (event) => {
+document.getElementById('signin-form')?.addEventListener('submit', (event) => {
   event.preventDefault();
-  const form = new FormData(byId('key-form', HTMLFormElement));
-  const text = (field: string): string => {
-    const value = form.get(field);
-    return typeof value === 'string' ? value : '';
-  };
-  const expires = text('expiresAt');
-  const body = {
-    name: text('name'),
-    roles: form.getAll('roles').map(String),
-    expiresAt: expires ? new Date(`${expires}T23:59:59`).toISOString() : '',
-  };
-  try {
-    const { key } = await api<{ key: string }>('/api/admin/api-keys', { method: 'POST', body: JSON.stringify(body) });
-    byId('new-key', HTMLElement).textContent = `The new key (copy it now, it is not shown again): ${key}`;
-    await loadKeys();
-  } catch (error) {
-    say(errorMessage(error), true);
-  }
+  const token = byId('token', HTMLInputElement).value;
+  api('/api/session', { method: 'POST', body: JSON.stringify({ token }) })
+    .then(() => location.reload())
+    .catch((error: unknown) => (problem.textContent = errorMessage(error)));
 });
 
-interface ArchivedDocument {
-  archiveId: string;
-  status?: string;
-  waitingFor?: string;
-  proofExpiresAt?: string;
-  nextDueAt?: string;
-  overdue: boolean;
-  lastFailure?: string;
-}
-
-async function loadArchived(): Promise<void> {
-  const { documents } = await api<{ documents: ArchivedDocument[] }>('/api/admin/archived-documents');
-  const day = (iso?: string) => (iso ? iso.slice(0, 10) : '—');
-  byId('archived', HTMLElement).replaceChildren(
-    ...documents.map((d) => {
-      const tr = document.createElement('tr');
-      const status = [d.status ?? '', d.waitingFor ? `waiting for ${d.waitingFor}` : '', d.lastFailure ?? ''].filter(Boolean).join(' · ');
-      tr.append(cell(d.archiveId), cell(`${day(d.nextDueAt)}${d.overdue ? ' (due now)' : ''}`), cell(day(d.proofExpiresAt)), cell(status));
-      return tr;
-    }),
-  );
-}
-
-async function signedIn(): Promise<void> {
-  await loadStuck();
-  await loadArchived();
-  await loadKeys();
-  byId('signin', HTMLElement).hidden = true;
-  byId('stuck-section', HTMLElement).hidden = false;
-  webhooks.hidden = false;
-  await Promise.all([loadFeed(), loadWebhooks()]);
-}
-
-byId('subscribe', HTMLFormElement).addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const form = formValues(byId('subscribe', HTMLFormElement));
-  const description = (form.description ?? '').trim();
-  const checked = new FormData(byId('subscribe', HTMLFormElement)).getAll('eventTypes');
-  const body = {
-    url: form.url ?? '',
-    eventTypes: checked.filter((type): type is string => typeof type === 'string'),
-    ...(description ? { description } : {}),
-  };
-  try {
-    const { secret } = await api<{ secret: string }>('/api/admin/webhooks/subscriptions', { method: 'POST', body: JSON.stringify(body) });
-    byId('new-secret-value', HTMLElement).textContent = secret;
-    byId('new-secret', HTMLElement).hidden = false;
-    byId('subscribe', HTMLFormElement).reset();
-    await loadWebhooks();
-  } catch (error) {
-    say(errorMessage(error), true);
-  }
+document.getElementById('sign-out')?.addEventListener('click', () => {
+  api('/api/session', { method: 'DELETE' })
+    .then(() => location.assign('/admin'))
+    .catch((error: unknown) => (problem.textContent = errorMessage(error)));
 });
 
-byId('webhooks-refresh', HTMLButtonElement).addEventListener('click', () => {
-  Promise.all([loadFeed(), loadWebhooks()]).catch((error: unknown) => say(errorMessage(error), true));
-});
-
-byId('signin-form', HTMLFormElement).addEventListener('submit', async (event) => {
+document.getElementById('act')?.addEventListener('submit', (event) => {
   event.preventDefault();
-  try {
-    await api('/api/session', { method: 'POST', body: JSON.stringify({ token: byId('token', HTMLInputElement).value }) });
-    await signedIn();
-  } catch (error) {
-    say(errorMessage(error), true);
-  }
-});
-
-byId('criteria', HTMLFormElement).addEventListener('submit', (event) => {
-  event.preventDefault();
-  loadStuck().catch((error: unknown) => say(errorMessage(error), true));
-});
-
-byId('act', HTMLFormElement).addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const form = formValues(byId('act', HTMLFormElement));
+  const form = formValues(event.currentTarget as HTMLFormElement);
   const body: Record<string, string> = { action: form.action ?? '', reason: form.reason ?? '' };
   if (form.action === 'extend') body.deadlineAt = form.deadlineAt ? new Date(form.deadlineAt).toISOString() : '';
   if (form.action === 'reassign') Object.assign(body, { participantId: form.participantId, email: form.email, name: form.name });
-  try {
-    await api(`/api/admin/processes/${encodeURIComponent(form.processId ?? '')}/actions`, { method: 'POST', body: JSON.stringify(body) });
-    say(`Done: ${form.action} on ${form.processId}.`);
-    await loadStuck();
-  } catch (error) {
-    say(errorMessage(error), true);
-  }
+  const processId = form.processId ?? '';
+  api(`/api/admin/processes/${encodeURIComponent(processId)}/actions`, { method: 'POST', body: JSON.stringify(body) })
+    .then(() => {
+      const next = new URLSearchParams(location.search);
+      next.delete('action');
+      next.set('process', processId);
+      next.set('done', body.action);
+      location.assign(`/admin?${next}`);
+    })
+    .catch((error: unknown) => (problem.textContent = errorMessage(error)));
 });
 
-// Already signed in (the session cookie is there): show the list straight away.
-api('/api/admin/stuck')
-  .then(() => signedIn())
-  .catch(() => undefined);
+// An admin's page carries the other sections' tables: fill them.
+if (document.getElementById('webhooks-section')) loadAdminSections().catch((error: unknown) => (problem.textContent = errorMessage(error)));

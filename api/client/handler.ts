@@ -1,180 +1,103 @@
 import { api, byId, errorMessage } from './staffApi';
 
 /**
- * The case handler's console (/kasittely): sign in, pick a round, open an
- * application, ask for supplementation, draft and sign the decision,
- * resolve a rectification request, download the round's table.
+ * The handler's pages (/kasittely): rendered on the server; this signs in
+ * and out, sends a case's action to the handler API, and while a case is
+ * open polls its small progress endpoint and redraws the case (without a
+ * reload) when its state changes, such as when the signed decision has
+ * gone out.
  */
 
-interface ApplicationRow {
-  applicationId: string;
-  caseNumber?: string;
-  formId: string;
-  applicant?: string;
-  status: string;
-  amountApplied?: string;
-  decision?: { outcome: string; amount: string };
-  payment?: { paymentId: string };
+const POLL_MS = 2000;
+// Looked up each time: a redraw replaces them.
+const problem = () => byId('problem', HTMLElement);
+const message = () => byId('message', HTMLElement);
+
+function show(error: unknown): void {
+  problem().textContent = errorMessage(error);
 }
-interface ApplicationDetail {
-  application: {
-    caseNumber?: string;
-    status: string;
-    values: Record<string, string>;
-    rectification?: { receivedAt: string; text: string };
+
+document.getElementById('signin')?.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const token = byId('token', HTMLInputElement).value;
+  api('/api/session', { method: 'POST', body: JSON.stringify({ token }) })
+    .then(() => location.reload())
+    .catch(show);
+});
+
+document.getElementById('sign-out')?.addEventListener('click', () => {
+  api('/api/session', { method: 'DELETE' })
+    .then(() => location.assign('/kasittely'))
+    .catch(show);
+});
+
+const caseId = byId('handler', HTMLElement).dataset.case;
+let fingerprint: string | undefined;
+
+/** The case drawn again from the server, in place: the same page, its newest state. */
+async function redraw(note?: string): Promise<void> {
+  const html = await (await fetch(location.href, { credentials: 'same-origin' })).text();
+  const fresh = new DOMParser().parseFromString(html, 'text/html').getElementById('handler');
+  if (!fresh) return;
+  byId('handler', HTMLElement).replaceChildren(...Array.from(fresh.childNodes));
+  wireActions();
+  if (note) message().textContent = note;
+}
+
+/** The body of each action, from its form's fields. */
+function bodyOf(form: HTMLFormElement): Record<string, unknown> {
+  const data = new FormData(form);
+  const text = (name: string) => {
+    const value = data.get(name);
+    return typeof value === 'string' ? value : '';
   };
-  state?: { status?: string };
+  switch (form.dataset.action) {
+    case 'supplementation-request':
+      // The deadline day in Finland: 20:59:59 UTC is before midnight in Helsinki in summer and winter alike.
+      return {
+        fields: data.getAll('fields').filter((v) => typeof v === 'string'),
+        message: text('message'),
+        deadline: text('deadline') ? `${text('deadline')}T20:59:59Z` : '',
+      };
+    case 'decision':
+      return { outcome: text('outcome'), amount: text('amount') || '0', reasoning: text('reasoning') };
+    case 'rectification-resolution':
+      return text('resolution') === 'corrected'
+        ? { resolution: 'corrected', outcome: text('outcome'), amount: text('amount') || '0', reasoning: text('reasoning') }
+        : { resolution: 'upheld', reasoning: text('reasoning') };
+    default:
+      return {};
+  }
 }
 
-const input = (id: string) => byId(id, HTMLInputElement);
-const textarea = (id: string) => byId(id, HTMLTextAreaElement);
-const select = (id: string) => byId(id, HTMLSelectElement);
-
-function say(text: string, isError = false): void {
-  const message = byId('message', HTMLElement);
-  message.textContent = text;
-  message.className = isError ? 'error' : '';
-}
-
-function cell(row: HTMLTableRowElement, text: unknown): HTMLTableCellElement {
-  const td = document.createElement('td');
-  td.textContent = text == null ? '' : typeof text === 'string' ? text : JSON.stringify(text);
-  row.appendChild(td);
-  return td;
-}
-
-let current: string | null = null;
-
-async function loadRound(): Promise<void> {
-  const round = input('round').value.trim();
-  if (!round) return;
-  const rows = await api<ApplicationRow[]>(`/api/rounds/${encodeURIComponent(round)}/applications`);
-  const body = byId('applications', HTMLElement);
-  body.replaceChildren();
-  for (const a of rows) {
-    const tr = document.createElement('tr');
-    const open = document.createElement('button');
-    open.type = 'button';
-    open.textContent = a.caseNumber || a.applicationId.slice(0, 20);
-    open.setAttribute('aria-label', `Avaa ${a.caseNumber || a.applicationId}`);
-    open.addEventListener('click', () => {
-      void openApplication(a.applicationId);
+function wireActions(): void {
+  for (const form of Array.from(document.querySelectorAll<HTMLFormElement>('form.action'))) {
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      problem().textContent = '';
+      const saved = message().dataset.saved ?? '';
+      api(`/api/applications/${encodeURIComponent(caseId ?? '')}/${form.dataset.action}`, {
+        method: 'POST',
+        body: JSON.stringify(bodyOf(form)),
+      })
+        .then(() => redraw(saved))
+        .catch(show);
     });
-    cell(tr, '').appendChild(open);
-    cell(tr, a.formId);
-    cell(tr, a.applicant);
-    cell(tr, a.status);
-    cell(tr, a.amountApplied);
-    cell(tr, a.decision ? `${a.decision.outcome} ${a.decision.amount}` : '');
-    cell(tr, a.payment ? a.payment.paymentId : '');
-    body.appendChild(tr);
-  }
-  byId('list', HTMLElement).hidden = false;
-  for (const form of ['avustushakemus', 'kulukorvaus']) {
-    for (const format of ['xlsx', 'csv'])
-      byId(`export-${form}-${format}`, HTMLAnchorElement).href = `/api/rounds/${encodeURIComponent(round)}/export/${form}.${format}`;
-  }
-  say(`${rows.length} hakemusta.`);
-}
-
-async function openApplication(id: string): Promise<void> {
-  let found: ApplicationDetail;
-  try {
-    found = await api<ApplicationDetail>(`/api/applications/${encodeURIComponent(id)}`);
-  } catch (error) {
-    say(errorMessage(error), true);
-    return;
-  }
-  const { application, state } = found;
-  current = id;
-  const title = byId('detail-title', HTMLElement);
-  title.textContent = `${application.caseNumber || id} – ${state?.status || application.status}`;
-  const list = byId('detail-values', HTMLElement);
-  list.replaceChildren();
-  for (const [key, value] of Object.entries(application.values)) {
-    const dt = document.createElement('dt');
-    dt.textContent = key;
-    const dd = document.createElement('dd');
-    dd.textContent = value;
-    list.append(dt, dd);
-  }
-  const rectification = byId('detail-rectification', HTMLElement);
-  rectification.textContent = application.rectification
-    ? `Oikaisuvaatimus ${application.rectification.receivedAt}: ${application.rectification.text}`
-    : '';
-  rectification.hidden = !application.rectification;
-  byId('detail', HTMLElement).hidden = false;
-  title.focus();
-}
-
-async function act(path: string, body: Record<string, unknown>): Promise<void> {
-  try {
-    await api(`/api/applications/${encodeURIComponent(current ?? '')}${path}`, { method: 'POST', body: JSON.stringify(body) });
-    say('Tallennettu.');
-    await loadRound();
-    if (current) await openApplication(current);
-  } catch (error) {
-    say(errorMessage(error), true);
   }
 }
 
-byId('signin', HTMLFormElement).addEventListener('submit', async (event) => {
-  event.preventDefault();
+async function poll(): Promise<void> {
   try {
-    const who = await api<{ name: string; role: string }>('/api/session', {
-      method: 'POST',
-      body: JSON.stringify({ token: input('token').value }),
-    });
-    say(`Kirjautunut: ${who.name} (${who.role})`);
-    byId('rounds', HTMLElement).hidden = false;
-  } catch (error) {
-    say(errorMessage(error), true);
+    const progress = await api<{ fingerprint: string }>(`/api/applications/${encodeURIComponent(caseId ?? '')}/progress`);
+    if (fingerprint !== undefined && progress.fingerprint !== fingerprint) await redraw(message().dataset.updated);
+    fingerprint = progress.fingerprint;
+  } catch {
+    // Signed out or offline for a moment: the next poll tries again.
   }
-});
+  setTimeout(() => void poll(), POLL_MS);
+}
 
-byId('round-form', HTMLFormElement).addEventListener('submit', async (event) => {
-  event.preventDefault();
-  try {
-    await loadRound();
-  } catch (error) {
-    say(errorMessage(error), true);
-  }
-});
-
-byId('supplement-form', HTMLFormElement).addEventListener('submit', (event) => {
-  event.preventDefault();
-  void act('/supplementation-request', {
-    fields: input('supplement-fields')
-      .value.split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-    message: textarea('supplement-message').value,
-    deadline: new Date(input('supplement-deadline').value).toISOString(),
-  });
-});
-
-byId('decision-form', HTMLFormElement).addEventListener('submit', (event) => {
-  event.preventDefault();
-  void act('/decision', {
-    outcome: select('decision-outcome').value,
-    amount: input('decision-amount').value,
-    reasoning: textarea('decision-reasoning').value,
-  });
-});
-
-byId('sign', HTMLButtonElement).addEventListener('click', () => {
-  void act('/signature', {});
-});
-
-byId('rectification-form', HTMLFormElement).addEventListener('submit', (event) => {
-  event.preventDefault();
-  const body: Record<string, string> = {
-    resolution: select('rectification-resolution').value,
-    reasoning: textarea('rectification-reasoning').value,
-  };
-  if (body.resolution === 'corrected') {
-    body.outcome = select('rectification-outcome').value;
-    body.amount = input('rectification-amount').value;
-  }
-  void act('/rectification-resolution', body);
-});
+if (caseId && !document.getElementById('signin')) {
+  wireActions();
+  void poll();
+}

@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { ADMIN_ACTIONS } from '../../admin/adminActions';
 import { DEFAULT_STUCK_CRITERIA } from '../../admin/stuckProcesses';
+import { LANGUAGES } from '../../texts/language';
 import { type RouterContext } from '../apiDeps';
 import { staffActor, signInFirst } from '../auth';
+import { staffPageLanguage } from '../pageLanguage';
 import { recordId } from '../requestFields';
 import { type ApiRoutes } from '../routeRegistry';
-import { adminPage } from '../views/adminPage';
+import { staffMay } from '../staffPageAccess';
+import { adminPage, reasonInWords } from '../views/adminPage';
 
 /** The admin's view and levers: every process by type, status and organisation; the stuck ones; audited actions. */
 
@@ -34,6 +37,14 @@ const stuckQuery = z.object({
     .min(0)
     .max(24 * 365)
     .default(DEFAULT_STUCK_CRITERIA.noProgressMs / 3600_000),
+  lang: z.enum(LANGUAGES).default('en'),
+});
+
+const pageQuery = stuckQuery.extend({
+  lang: z.enum(LANGUAGES).optional(),
+  process: recordId.optional(),
+  action: z.enum(ADMIN_ACTIONS).optional(),
+  done: z.enum(ADMIN_ACTIONS).optional(),
 });
 
 const reason = z.string().trim().min(3, 'say why, in a few words (it goes to the audit log)').max(1000);
@@ -52,7 +63,7 @@ const actionBody = z.discriminatedUnion('action', [
 ]);
 
 export function adminRoutes(routes: ApiRoutes, { services: { admin }, config }: RouterContext): void {
-  const page = adminPage(config.organization, `http://127.0.0.1:${config.temporal.uiPort}`);
+  const temporalUiUrl = `http://127.0.0.1:${config.temporal.uiPort}`;
 
   routes.add(
     {
@@ -60,11 +71,37 @@ export function adminRoutes(routes: ApiRoutes, { services: { admin }, config }: 
       path: '/admin',
       tag: 'admin',
       before: [signInFirst(config.staffTokens)],
-      summary: 'The admin page (sign in with the admin token; it uses the API below).',
+      query: pageQuery,
+      summary:
+        "The admin page: what is stuck and why, what waits by design and until when, with each row's actions (sign in with the admin token).",
       responses: { 200: 'HTML' },
     },
-    (_input, _req, res) => {
-      res.type('html').send(page);
+    async ({ query }, req, res) => {
+      const language = staffPageLanguage(req, res, query.lang);
+      const criteria = { attemptThreshold: query.attemptThreshold, noProgressHours: query.noProgressHours };
+      const access = !req.staff
+        ? ({ signedIn: false } as const)
+        : !staffMay(req, 'admin')
+          ? ({ signedIn: true, admin: false, role: req.staff.roles.join(', ') } as const)
+          : ({
+              signedIn: true,
+              admin: true,
+              survey: await admin.survey({
+                attemptThreshold: criteria.attemptThreshold,
+                noProgressMs: criteria.noProgressHours * 3600_000,
+              }),
+            } as const);
+      res.type('html').send(
+        adminPage({
+          language,
+          organization: config.organization,
+          temporalUiUrl,
+          access,
+          criteria,
+          chosen: { processId: query.process, action: query.action },
+          done: query.done && query.process ? { action: query.done, processId: query.process } : undefined,
+        }),
+      );
     },
   );
 
@@ -91,11 +128,19 @@ export function adminRoutes(routes: ApiRoutes, { services: { admin }, config }: 
       roles: ['admin'],
       query: stuckQuery,
       summary:
-        'Running processes past their deadline, with a step failing repeatedly, or without progress; each with its reasons in words.',
-      responses: { 200: '{ stuck: [{ processId, reasons, failingSteps, … }] }' },
+        'Stuck processes (a step failing past the attempt threshold, a wait whose end passed with nothing scheduled, a step slower than ' +
+        'expected), each reason with its words in the language asked (lang, default en); and those waiting by design until a known time.',
+      responses: { 200: '{ stuck: [{ processId, reasons: [{ kind, words, … }], failingSteps, … }], waiting, waitingCount, counts }' },
     },
     async ({ query }, _req, res) => {
-      res.json({ stuck: await admin.stuck({ attemptThreshold: query.attemptThreshold, noProgressMs: query.noProgressHours * 3600_000 }) });
+      const survey = await admin.survey({ attemptThreshold: query.attemptThreshold, noProgressMs: query.noProgressHours * 3600_000 });
+      res.json({
+        ...survey,
+        stuck: survey.stuck.map((process) => ({
+          ...process,
+          reasons: process.reasons.map((reason) => ({ ...reason, words: reasonInWords(reason, query.lang) })),
+        })),
+      });
     },
   );
 

@@ -9,8 +9,11 @@ import { type RouterContext } from '../apiDeps';
 import { requesterOf, staffActor, signInFirst } from '../auth';
 import { idempotencyKeyOf, linkToken, pageLanguage, recordId } from '../requestFields';
 import { type ApiRoutes } from '../routeRegistry';
+import { type Request } from 'express';
 import { applicantLinkClosedPage, formPage, rectificationPage, supplementedText } from '../views/formPage';
-import { handlerPage } from '../views/handlerPage';
+import { staffPageLanguage } from '../pageLanguage';
+import { staffMay } from '../staffPageAccess';
+import { type HandlerAccess, handlerCasePage, handlerRoundsPage } from '../views/handlerPage';
 
 /**
  * Citizen e-forms and what the handler does with them, over HTTP. The public
@@ -65,8 +68,14 @@ const formPageQuery = pageLanguage.extend({ round: roundId.catch('default').defa
 /** A round id in a path is taken as given: a CR, LF or quote is refused, never trimmed away (it also names the download). */
 const roundIdInPath = z.string().regex(/^[\w.-]{1,64}$/, 'A round id has letters, digits, "-", "_" and "." only.');
 
-export function applicationRoutes(routes: ApiRoutes, { services: { applications }, config }: RouterContext): void {
+export function applicationRoutes(routes: ApiRoutes, { services: { applications, letters }, config }: RouterContext): void {
   const organization = config.organization;
+  const handlerAccess = (req: Request): HandlerAccess =>
+    !req.staff
+      ? { signedIn: false }
+      : staffMay(req, 'handler')
+        ? { signedIn: true, handler: true }
+        : { signedIn: true, handler: false, role: req.staff.roles.join(', ') };
 
   routes.add(
     {
@@ -256,11 +265,79 @@ export function applicationRoutes(routes: ApiRoutes, { services: { applications 
       path: '/kasittely',
       tag: 'handling',
       before: [signInFirst(config.staffTokens)],
-      summary: "The handler's page (sign in with the handler token; it uses the API below).",
+      query: z.object({ lang: z.enum(LANGUAGES).optional(), round: roundId.optional() }),
+      summary: "The handler's page: the rounds to choose from and a round's applications (sign in with the handler token).",
       responses: { 200: 'HTML' },
     },
-    (_input, _req, res) => {
-      res.type('html').send(handlerPage(organization));
+    async ({ query }, req, res) => {
+      const language = staffPageLanguage(req, res, query.lang);
+      const access = handlerAccess(req);
+      const frame = {
+        language,
+        organization,
+        access,
+        href: (l: string) => `/kasittely?lang=${l}${query.round ? `&round=${encodeURIComponent(query.round)}` : ''}`,
+      };
+      if (!(access.signedIn && access.handler)) return void res.type('html').send(handlerRoundsPage(frame, []));
+      const chosen = query.round
+        ? {
+            roundId: query.round,
+            rows: (await applications.inRound(query.round)).map((row) => ({
+              applicationId: row.applicationId,
+              caseNumber: row.caseNumber,
+              formTitle: formFor(row.formId).title[language],
+              applicant: row.applicant,
+              status: row.status,
+              amountApplied: row.amountApplied,
+              decision: row.decision,
+              paid: Boolean(row.payment),
+            })),
+            exports: Object.values(FORMS).map((form) => ({ formId: form.formId, title: form.title[language] })),
+          }
+        : undefined;
+      res.type('html').send(handlerRoundsPage(frame, await applications.rounds(), chosen));
+    },
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/kasittely/hakemukset/:applicationId',
+      tag: 'handling',
+      params: applicationParams,
+      query: z.object({ lang: z.enum(LANGUAGES).optional() }),
+      summary: "One case: the application in its form's labels, attachments, decision, notification and the actions its step allows.",
+      responses: { 200: 'HTML', 404: 'No such application' },
+    },
+    async ({ params, query }, req, res) => {
+      const language = staffPageLanguage(req, res, query.lang);
+      const access = handlerAccess(req);
+      const frame = {
+        language,
+        organization,
+        access,
+        href: (l: string) => `/kasittely/hakemukset/${encodeURIComponent(params.applicationId)}?lang=${l}`,
+      };
+      if (!(access.signedIn && access.handler)) return void res.type('html').send(handlerRoundsPage(frame, []));
+      const view = await applications.caseView(params.applicationId);
+      const notified = view.state?.notification ?? view.application.notification;
+      const letter = notified ? await letters.describe(`${params.applicationId}-decision-letter`).catch(() => undefined) : undefined;
+      res.type('html').send(handlerCasePage(frame, { ...view, letter }));
+    },
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/api/applications/:applicationId/progress',
+      tag: 'handling',
+      roles: ['handler'],
+      params: applicationParams,
+      summary: "A case's state and a fingerprint that changes whenever its page would: the handler's page polls this.",
+      responses: { 200: '{ status, fingerprint }', 404: 'No such application' },
+    },
+    async ({ params }, _req, res) => {
+      res.json(await applications.progress(params.applicationId));
     },
   );
 

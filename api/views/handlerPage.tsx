@@ -1,135 +1,370 @@
+import type { ComponentChildren } from 'preact';
+import type { FormDefinition } from '../../forms/formDefinitions';
+import type { ApplicationRecord } from '../../store/applications';
+import { type Catalog, textsFor } from '../../texts/catalog';
+import type { Language } from '../../texts/language';
+import type { FormToDecisionState } from '../../workflows/formToDecision';
+import { statusInWords } from './kit/processWords';
+import { LanguageMenu } from './kit/languageMenu';
 import { staffConsole } from './kit/staffConsole';
+import { finnishTime } from './kit/time';
 
 /**
- * The case handler's page: sign in once, pick a round, see its
- * applications with their states, open one, ask for supplementation,
- * draft the decision, sign it, and download the round's table. Its script
- * (/assets/handler.js) only calls the handler API (/api/rounds,
- * /api/applications) with the staff session cookie, so the page can do
- * nothing the API would not allow.
+ * The case handler's pages, rendered on the server in the handler's
+ * language: the rounds to choose from, a round's applications, and one
+ * case with the application in its form's own labels, its attachments,
+ * the decision and its notification, and only the action the step allows.
+ * The script (/assets/handler.js) signs in, sends the actions to the
+ * handler API and redraws the case when its state changes (it polls
+ * /api/applications/:id/progress), so the page can do nothing the API
+ * would not allow.
  */
 
-function DecisionOptions() {
+export type HandlerAccess = { signedIn: false } | { signedIn: true; handler: false; role: string } | { signedIn: true; handler: true };
+
+interface Frame {
+  language: Language;
+  organization: string;
+  access: HandlerAccess;
+  /** The same page in another language. */
+  href: (language: Language) => string;
+}
+
+/** A calendar date (YYYY-MM-DD) as Finland writes it: 30.11.2026. */
+function finnishDate(calendarDate: string): string {
+  const [year, month, day] = calendarDate.split('-').map(Number);
+  return `${day}.${month}.${year}`;
+}
+
+function euros(amount: string | undefined, language: Language): string {
+  if (!amount) return '';
+  const locale = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' }[language];
+  return new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR' }).format(Number(amount));
+}
+
+function handlerConsole(frame: Frame, children: ComponentChildren, caseId?: string): string {
+  const t = textsFor(frame.language);
+  const h = t.handler;
+  const { access } = frame;
+  return staffConsole({
+    language: frame.language,
+    title: h.title(frame.organization),
+    stylesheet: 'handler',
+    script: 'handler',
+    header: (
+      <>
+        <p>{frame.organization}</p>
+        <LanguageMenu current={frame.language} href={frame.href} />
+        {access.signedIn && (
+          <button type="button" id="sign-out">
+            {h.signOut}
+          </button>
+        )}
+      </>
+    ),
+    children: (
+      <div id="handler" data-case={caseId}>
+        <h1>{h.heading}</h1>
+        <p id="message" role="status" aria-live="polite" data-saved={h.saved} data-updated={h.updated}></p>
+        <p id="problem" role="alert">
+          {access.signedIn && !access.handler ? h.needsHandler(access.role) : ''}
+        </p>
+        {access.signedIn && access.handler ? (
+          children
+        ) : (
+          <section aria-labelledby="signin-title">
+            <h2 id="signin-title">{h.signInHeading}</h2>
+            <form id="signin">
+              <label for="token">{h.token}</label>
+              <input id="token" name="token" type="password" autocomplete="current-password" required />
+              <button type="submit">{h.signIn}</button>
+            </form>
+          </section>
+        )}
+      </div>
+    ),
+  });
+}
+
+export interface RoundRow {
+  applicationId: string;
+  caseNumber?: string;
+  formTitle: string;
+  applicant?: string;
+  status: string;
+  amountApplied?: string;
+  decision?: { outcome: 'approve' | 'partly' | 'deny'; amount: string };
+  paid: boolean;
+}
+
+export function handlerRoundsPage(
+  frame: Frame,
+  rounds: string[],
+  chosen?: { roundId: string; rows: RoundRow[]; exports: { formId: string; title: string }[] },
+): string {
+  const t = textsFor(frame.language);
+  const h = t.handler;
+  const c = h.columns;
+  return handlerConsole(
+    frame,
+    <>
+      <nav aria-labelledby="rounds-title">
+        <h2 id="rounds-title">{h.rounds}</h2>
+        {rounds.length === 0 ? (
+          <p>{h.noRounds}</p>
+        ) : (
+          <ul class="rounds">
+            {rounds.map((roundId) => (
+              <li key={roundId}>
+                <a href={`/kasittely?round=${encodeURIComponent(roundId)}`} aria-current={roundId === chosen?.roundId ? 'page' : undefined}>
+                  {roundId}
+                </a>
+              </li>
+            ))}
+          </ul>
+        )}
+      </nav>
+      {chosen && (
+        <section aria-labelledby="list-title">
+          <h2 id="list-title">{h.applications(chosen.roundId)}</h2>
+          <table>
+            <caption>{h.applications(chosen.roundId)}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{c.case}</th>
+                <th scope="col">{c.form}</th>
+                <th scope="col">{c.applicant}</th>
+                <th scope="col">{c.status}</th>
+                <th scope="col">{c.applied}</th>
+                <th scope="col">{c.decision}</th>
+                <th scope="col">{c.payment}</th>
+              </tr>
+            </thead>
+            <tbody id="applications">
+              {chosen.rows.map((row) => (
+                <tr key={row.applicationId}>
+                  <td>
+                    <a href={`/kasittely/hakemukset/${encodeURIComponent(row.applicationId)}`}>{row.caseNumber ?? h.noCaseNumber}</a>
+                  </td>
+                  <td>{row.formTitle}</td>
+                  <td>{row.applicant}</td>
+                  <td>{statusInWords(row.status, t)}</td>
+                  <td>{euros(row.amountApplied, frame.language)}</td>
+                  <td>{row.decision ? `${h.outcomes[row.decision.outcome]} ${euros(row.decision.amount, frame.language)}` : ''}</td>
+                  <td>{row.paid ? h.paid : ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h3>{h.tables}</h3>
+          <ul>
+            {chosen.exports.flatMap((form) =>
+              (['xlsx', 'csv'] as const).map((format) => (
+                <li key={`${form.formId}.${format}`}>
+                  <a href={`/api/rounds/${encodeURIComponent(chosen.roundId)}/export/${form.formId}.${format}`}>
+                    {h.exportLink(form.title, format)}
+                  </a>
+                </li>
+              )),
+            )}
+          </ul>
+        </section>
+      )}
+    </>,
+  );
+}
+
+export interface CaseView {
+  application: ApplicationRecord;
+  form: FormDefinition;
+  state: FormToDecisionState | null;
+  status: string;
+  allowed: { supplementation: boolean; decision: boolean; signature: boolean; rectification: boolean };
+  letter?: { status: string; channel?: string; deemedNotifiedOn?: string };
+}
+
+function Row(p: { term: string; children: ComponentChildren }) {
   return (
     <>
-      <option value="approve">Hyväksytään</option>
-      <option value="partly">Hyväksytään osittain</option>
-      <option value="deny">Hylätään</option>
+      <dt>{p.term}</dt>
+      <dd>{p.children}</dd>
     </>
   );
 }
 
-export function handlerPage(organization: string): string {
-  return staffConsole({
-    language: 'fi',
-    title: `Hakemusten käsittely – ${organization}`,
-    stylesheet: 'handler',
-    script: 'handler',
-    header: <p>{organization}</p>,
-    children: (
-      <>
-        <h1>Hakemusten käsittely</h1>
-        <p id="message" role="status" aria-live="polite"></p>
-        <section>
-          <h2>Kirjaudu</h2>
-          <form id="signin">
-            <label for="token">Käsittelijän tunniste</label>
-            <input id="token" type="password" autocomplete="current-password" />
-            <button type="submit">Kirjaudu</button>
-          </form>
+function OutcomeOptions(p: { t: Catalog }) {
+  return (
+    <>
+      {(['approve', 'partly', 'deny'] as const).map((outcome) => (
+        <option key={outcome} value={outcome}>
+          {p.t.handler.outcomes[outcome]}
+        </option>
+      ))}
+    </>
+  );
+}
+
+export function handlerCasePage(frame: Frame, view: CaseView): string {
+  const { language } = frame;
+  const t = textsFor(language);
+  const h = t.handler;
+  const { application, form, state, allowed } = view;
+  const decision = state?.decision ?? application.decision;
+  const signedVersionId = state?.decision?.signedBy ? state.decision.versionId : application.decision?.versionId;
+  const notification = state?.notification ?? application.notification;
+  const periodEndsAt = state?.notification?.periodEndsAt;
+  const supplementation = application.supplementation;
+  const rectification = application.rectification;
+  const title = `${application.caseNumber ?? h.noCaseNumber} – ${statusInWords(view.status, t)}`;
+  return handlerConsole(
+    frame,
+    <>
+      <p>
+        <a href={`/kasittely?round=${encodeURIComponent(application.roundId)}`}>{h.backToRound}</a>
+      </p>
+      <h2 id="case-title" tabindex={-1}>
+        {title}
+      </h2>
+      <section aria-labelledby="application-title">
+        <h3 id="application-title">
+          {h.application}: {form.title[language]}
+        </h3>
+        <dl id="application-values">
+          {form.fields
+            .filter((field) => application.values[field.name])
+            .map((field) => (
+              <Row key={field.name} term={field.label[language]}>
+                {field.type === 'amount' ? euros(application.values[field.name], language) : application.values[field.name]}
+              </Row>
+            ))}
+        </dl>
+        <h3>{h.attachments}</h3>
+        {application.attachments.length === 0 ? (
+          <p>{h.noAttachments}</p>
+        ) : (
+          <ul id="attachments">
+            {application.attachments.map((a) => (
+              <li key={a.versionId}>
+                {form.attachments.find((rule) => rule.name === a.field)?.label[language] ?? a.field}:{' '}
+                <a href={`/api/versions/${encodeURIComponent(a.versionId)}/content`}>{a.fileName}</a>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      {supplementation && (
+        <section aria-labelledby="supplementation-title">
+          <h3 id="supplementation-title">{h.supplementation}</h3>
+          <p>{h.supplementationAsked(finnishTime(supplementation.deadlineAt, language))}</p>
+          {supplementation.answeredAt && <p>{h.supplementationAnswered}</p>}
         </section>
-        <section id="rounds" hidden>
-          <h2>Haku</h2>
-          <form id="round-form">
-            <label for="round">Hakukierros</label>
-            <input id="round" type="text" />
-            <button type="submit">Näytä hakemukset</button>
-          </form>
+      )}
+
+      {allowed.supplementation && (
+        <form id="supplement-form" class="action" data-action="supplementation-request" aria-labelledby="supplement-title">
+          <h3 id="supplement-title">{h.supplementation}</h3>
+          <fieldset>
+            <legend>{h.supplementFields}</legend>
+            {[...form.fields, ...form.attachments].map((field) => (
+              <label key={field.name} class="choice">
+                <input type="checkbox" name="fields" value={field.name} /> {field.label[language]}
+              </label>
+            ))}
+          </fieldset>
+          <label for="supplement-message">{h.supplementMessage}</label>
+          <textarea id="supplement-message" name="message" rows={3} required />
+          <label for="supplement-deadline">{h.supplementDeadline}</label>
+          <input id="supplement-deadline" name="deadline" type="date" required />
+          <button type="submit">{h.sendSupplementation}</button>
+        </form>
+      )}
+
+      {allowed.decision && (
+        <form id="decision-form" class="action" data-action="decision" aria-labelledby="decision-title">
+          <h3 id="decision-title">{h.decisionHeading}</h3>
+          <label for="decision-outcome">{h.outcome}</label>
+          <select id="decision-outcome" name="outcome">
+            <OutcomeOptions t={t} />
+          </select>
+          <label for="decision-amount">{h.amount}</label>
+          <input id="decision-amount" name="amount" type="text" inputmode="decimal" />
+          <label for="decision-reasoning">{h.reasoning}</label>
+          <textarea id="decision-reasoning" name="reasoning" rows={4} required />
+          <button type="submit">{h.sendForSignature}</button>
+        </form>
+      )}
+
+      {decision && (
+        <section aria-labelledby="decision-shown-title">
+          <h3 id="decision-shown-title">{h.decision}</h3>
+          <dl>
+            <Row term={h.outcome}>
+              {h.outcomes[decision.outcome]}
+              {decision.outcome !== 'deny' ? ` ${euros(decision.amount, language)}` : ''}
+            </Row>
+            <Row term={h.reasoning}>{decision.reasoning}</Row>
+            {decision.decidedOn && <Row term={h.decidedOn}>{finnishDate(decision.decidedOn)}</Row>}
+            {state?.decision?.signedBy && <Row term={h.signedBy}>{state.decision.signedBy}</Row>}
+          </dl>
+          {signedVersionId && (
+            <p>
+              <a id="signed-decision" href={`/api/versions/${encodeURIComponent(signedVersionId)}/content`}>
+                {h.signedDecision}
+              </a>
+            </p>
+          )}
         </section>
-        <section id="list" hidden>
-          <h2>Hakemukset</h2>
-          <p>
-            Taulukko:{' '}
-            <a id="export-avustushakemus-xlsx" href="#">
-              avustukset XLSX
-            </a>
-            ,{' '}
-            <a id="export-avustushakemus-csv" href="#">
-              avustukset CSV
-            </a>
-            ,{' '}
-            <a id="export-kulukorvaus-xlsx" href="#">
-              kulukorvaukset XLSX
-            </a>
-            ,{' '}
-            <a id="export-kulukorvaus-csv" href="#">
-              kulukorvaukset CSV
-            </a>
-          </p>
-          <table>
-            <caption>Hakukierroksen hakemukset</caption>
-            <thead>
-              <tr>
-                <th scope="col">Asia</th>
-                <th scope="col">Lomake</th>
-                <th scope="col">Hakija</th>
-                <th scope="col">Tila</th>
-                <th scope="col">Haettu (€)</th>
-                <th scope="col">Päätös</th>
-                <th scope="col">Maksu</th>
-              </tr>
-            </thead>
-            <tbody id="applications"></tbody>
-          </table>
+      )}
+
+      {allowed.signature && (
+        <form id="sign-form" class="action" data-action="signature" aria-labelledby="sign-title">
+          <h3 id="sign-title">{h.awaitingSignature}</h3>
+          <button type="submit">{h.sign}</button>
+        </form>
+      )}
+
+      {notification && (
+        <section aria-labelledby="letter-title">
+          <h3 id="letter-title">{h.letter}</h3>
+          <dl id="letter">
+            <Row term={h.channel}>{h.channels[notification.channel] ?? notification.channel}</Row>
+            {view.letter && <Row term={h.letterStatus}>{statusInWords(view.letter.status, t)}</Row>}
+            <Row term={h.sentAt}>{finnishTime(notification.sentAt, language)}</Row>
+            <Row term={h.notifiedOn}>{finnishDate(notification.notifiedOn)}</Row>
+            <Row term={h.periodEnds}>{periodEndsAt ? finnishTime(periodEndsAt, language) : finnishDate(notification.periodLastDay)}</Row>
+          </dl>
         </section>
-        <section id="detail" hidden>
-          <h2 id="detail-title" tabindex={-1}></h2>
-          <dl id="detail-values"></dl>
-          <form id="supplement-form">
-            <h3>Täydennyspyyntö</h3>
-            <label for="supplement-fields">Täydennettävät kentät (pilkuin eroteltuna)</label>
-            <input id="supplement-fields" type="text" />
-            <label for="supplement-message">Viesti hakijalle</label>
-            <textarea id="supplement-message" rows={3} />
-            <label for="supplement-deadline">Määräaika</label>
-            <input id="supplement-deadline" type="datetime-local" />
-            <button type="submit">Lähetä täydennyspyyntö</button>
-          </form>
-          <form id="decision-form">
-            <h3>Päätösesitys</h3>
-            <label for="decision-outcome">Päätös</label>
-            <select id="decision-outcome">
-              <DecisionOptions />
-            </select>
-            <label for="decision-amount">Myönnettävä summa (€)</label>
-            <input id="decision-amount" type="text" inputmode="decimal" />
-            <label for="decision-reasoning">Perustelut</label>
-            <textarea id="decision-reasoning" rows={4} />
-            <button type="submit">Lähetä allekirjoitettavaksi</button>
-          </form>
-          <button id="sign" type="button">
-            Allekirjoita päätös
-          </button>
-          <p id="detail-rectification" hidden></p>
-          <form id="rectification-form">
-            <h3>Päätös oikaisuvaatimukseen</h3>
-            <label for="rectification-resolution">Ratkaisu</label>
-            <select id="rectification-resolution">
-              <option value="upheld">Päätös pysyy</option>
-              <option value="corrected">Päätöstä oikaistaan</option>
-            </select>
-            <label for="rectification-outcome">Oikaistu päätös</label>
-            <select id="rectification-outcome">
-              <DecisionOptions />
-            </select>
-            <label for="rectification-amount">Oikaistu summa (€)</label>
-            <input id="rectification-amount" type="text" inputmode="decimal" />
-            <label for="rectification-reasoning">Perustelut</label>
-            <textarea id="rectification-reasoning" rows={3} />
-            <button type="submit">Lähetä allekirjoitettavaksi</button>
-          </form>
+      )}
+
+      {rectification && (
+        <section aria-labelledby="rectification-title">
+          <h3 id="rectification-title">{h.rectificationHeading}</h3>
+          <p>{h.rectificationReceived(finnishTime(rectification.receivedAt, language))}</p>
+          <blockquote>{rectification.text}</blockquote>
         </section>
-      </>
-    ),
-  });
+      )}
+
+      {allowed.rectification && (
+        <form id="rectification-form" class="action" data-action="rectification-resolution" aria-labelledby="resolution-title">
+          <h3 id="resolution-title">{h.resolution}</h3>
+          <label for="rectification-resolution">{h.resolution}</label>
+          <select id="rectification-resolution" name="resolution">
+            <option value="upheld">{h.upheld}</option>
+            <option value="corrected">{h.corrected}</option>
+          </select>
+          <label for="rectification-outcome">{h.correctedOutcome}</label>
+          <select id="rectification-outcome" name="outcome">
+            <OutcomeOptions t={t} />
+          </select>
+          <label for="rectification-amount">{h.correctedAmount}</label>
+          <input id="rectification-amount" name="amount" type="text" inputmode="decimal" />
+          <label for="rectification-reasoning">{h.reasoning}</label>
+          <textarea id="rectification-reasoning" name="reasoning" rows={3} required />
+          <button type="submit">{h.sendForSignature}</button>
+        </form>
+      )}
+    </>,
+    application._id,
+  );
 }

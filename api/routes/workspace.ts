@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { type StaffRole } from '../../config/config';
+import { LANGUAGES } from '../../texts/language';
+import { type RouterContext } from '../apiDeps';
+import { staffPageLanguage } from '../pageLanguage';
+import { recordId } from '../requestFields';
+import { type ApiRoutes } from '../routeRegistry';
+import { staffMay } from '../staffPageAccess';
+import { processDetailPage } from '../views/processDetailPage';
+import { workspacePage } from '../views/workspacePage';
+
+/** Each member of staff's home page: what waits for their role, filtered; the lists come from Temporal visibility. */
+
+const visibilityValue = z
+  .string()
+  .trim()
+  .max(100)
+  .regex(/^[\p{L}\p{N} _./-]*$/u, 'letters, digits, space, _ . / - only')
+  .optional()
+  .transform((v) => v || undefined);
+
+const workspaceQuery = z.object({
+  lang: z.enum(LANGUAGES).optional(),
+  status: visibilityValue,
+  caseNumber: visibilityValue,
+  organization: visibilityValue,
+  dueBefore: z
+    .string()
+    .regex(/^(\d{4}-\d{2}-\d{2})?$/, 'a date like 2026-11-30')
+    .optional()
+    .transform((v) => v || undefined),
+});
+
+export function workspaceRoutes(routes: ApiRoutes, { services: { workspace }, config }: RouterContext): void {
+  routes.add(
+    {
+      method: 'get',
+      path: '/tyotila',
+      tag: 'workspace',
+      query: workspaceQuery,
+      summary: 'Staff home page: what waits for your role, with filters by state, case number, organisation and deadline.',
+      responses: { 200: 'HTML', 400: 'Invalid filter' },
+    },
+    async ({ query }, req, res) => {
+      const language = staffPageLanguage(req, res, query.lang);
+      const { lang: _lang, ...filter } = query;
+      // One list per role the person has.
+      const roles: StaffRole[] = req.staff ? [...req.staff.roles] : [];
+      // The deadline day in Finland: until 20:59:59 UTC is before midnight in Helsinki, summer and winter.
+      const dueBefore = filter.dueBefore ? new Date(`${filter.dueBefore}T20:59:59Z`) : undefined;
+      const lists = await Promise.all(
+        roles.map(async (role) => ({ role, items: (await workspace.waitingFor(role, { ...filter, dueBefore, limit: 200 })).items })),
+      );
+      res.type('html').send(workspacePage({ language, organization: config.organization, signedIn: Boolean(req.staff), lists, filter }));
+    },
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/tyotila/prosessit/:processId',
+      tag: 'workspace',
+      params: z.object({ processId: recordId }),
+      query: z.object({ lang: z.enum(LANGUAGES).optional() }),
+      summary: 'One process: its state, who is awaited and until when, and its steps as a timeline in words.',
+      responses: { 200: 'HTML', 404: 'No such process' },
+    },
+    async ({ params, query }, req, res) => {
+      const language = staffPageLanguage(req, res, query.lang);
+      // Any signed-in member of staff; someone else is sent to sign in on the home page.
+      if (!staffMay(req, 'hr', 'secretary', 'handler', 'registry')) return res.redirect(303, '/tyotila');
+      const detail = await workspace.detail(params.processId);
+      res.type('html').send(processDetailPage({ language, organization: config.organization, detail }));
+    },
+  );
+}
