@@ -9,9 +9,11 @@ import { requesterOf, staffActor, staffForToken } from '../auth';
 import { multipartForm } from '../multipartForm';
 import { formText, pageLanguage, recordId } from '../requestFields';
 import { type ApiRoutes, type RouteHandler } from '../routeRegistry';
-import { chooseLanguage } from '../signerPageViews';
+import { staffPageLanguage } from '../staffLanguage';
 import { endSession, startSession } from '../staffSession';
-import { contractDetailPage, contractListPage, type FieldError, newContractPage, signInPage } from '../views/hrPageViews';
+import { issueText } from '../validationTexts';
+import { contractDetailPage, contractListPage, type FieldError, fieldLabel, newContractPage, signInPage } from '../views/hrPageViews';
+import { textsFor } from '../../texts/catalog';
 
 /**
  * HR's web page over the same operations as the contracts API: signing in
@@ -104,7 +106,7 @@ function requestFromForm(f: Record<string, string>, pdfVersionId: string | undef
 export function hrPageRoutes(routes: ApiRoutes, { services: { contracts, documents }, config }: RouterContext): void {
   const organization = config.organization;
   const form = express.urlencoded({ extended: false, limit: '32kb' });
-  const language = (req: Request, query?: { lang?: string }) => chooseLanguage(query?.lang, req.get('accept-language'), 'fi');
+  const language = (req: Request, res: Response, query?: { lang?: string }) => staffPageLanguage(req, res, query?.lang);
   const isHr = (req: Request) => req.staff?.role === 'hr' || req.staff?.role === 'admin';
 
   function send(res: Response, status: number, html: string): void {
@@ -116,7 +118,7 @@ export function hrPageRoutes(routes: ApiRoutes, { services: { contracts, documen
     handler: (input: In, req: Request, res: Response) => Promise<void>,
   ): RouteHandler<In> {
     return async (input, req, res) => {
-      if (!isHr(req)) return send(res, req.method === 'GET' ? 200 : 401, signInPage(language(req, input.query), organization, false));
+      if (!isHr(req)) return send(res, req.method === 'GET' ? 200 : 401, signInPage(language(req, res, input.query), organization, false));
       await handler(input, req, res);
     };
   }
@@ -135,7 +137,7 @@ export function hrPageRoutes(routes: ApiRoutes, { services: { contracts, documen
       res,
       status,
       contractDetailPage(
-        language(req, { lang }),
+        language(req, res, { lang }),
         organization,
         {
           contractId,
@@ -168,7 +170,7 @@ export function hrPageRoutes(routes: ApiRoutes, { services: { contracts, documen
             return renderDetail(req, res, contractId, query.lang, 400, { error: error.issues.map((i) => i.message).join(' ') });
           throw error;
         }
-        res.redirect(303, `/hr/contracts/${encodeURIComponent(contractId)}?lang=${language(req, query)}&done=${done}`);
+        res.redirect(303, `/hr/contracts/${encodeURIComponent(contractId)}?lang=${language(req, res, query)}&done=${done}`);
       },
     );
   }
@@ -183,7 +185,7 @@ export function hrPageRoutes(routes: ApiRoutes, { services: { contracts, documen
       responses: { 200: 'HTML' },
     },
     page<{ query: z.infer<typeof listQuery> }>(async ({ query }, req, res) => {
-      send(res, 200, contractListPage(language(req, query), organization, await contracts.list(), query.done));
+      send(res, 200, contractListPage(language(req, res, query), organization, await contracts.list(), query.done));
     }),
   );
 
@@ -202,9 +204,9 @@ export function hrPageRoutes(routes: ApiRoutes, { services: { contracts, documen
     ({ query, body }, req, res) => {
       const identity = staffForToken(config.staffTokens, body.token?.trim() ?? '');
       if (!identity || (identity.role !== 'hr' && identity.role !== 'admin'))
-        return send(res, 401, signInPage(language(req, query), organization, true));
+        return send(res, 401, signInPage(language(req, res, query), organization, true));
       startSession(res, identity, config.staffTokens, config.publicUrl.startsWith('https:'));
-      res.redirect(303, `/hr?lang=${language(req, query)}`);
+      res.redirect(303, `/hr?lang=${language(req, res, query)}`);
     },
   );
 
@@ -219,7 +221,7 @@ export function hrPageRoutes(routes: ApiRoutes, { services: { contracts, documen
     },
     ({ query }, req, res) => {
       endSession(res);
-      res.redirect(303, `/hr?lang=${language(req, query)}`);
+      res.redirect(303, `/hr?lang=${language(req, res, query)}`);
     },
   );
 
@@ -233,7 +235,7 @@ export function hrPageRoutes(routes: ApiRoutes, { services: { contracts, documen
       responses: { 200: 'HTML' },
     },
     page(async ({ query }, req, res) =>
-      send(res, 200, newContractPage(language(req, query), organization, { deadlineDays: '7', language: language(req, query) })),
+      send(res, 200, newContractPage(language(req, res, query), organization, { deadlineDays: '7', language: language(req, res, query) })),
     ),
   );
 
@@ -249,32 +251,43 @@ export function hrPageRoutes(routes: ApiRoutes, { services: { contracts, documen
       responses: { 303: 'Sent; to its page', 400: 'The form with its errors (HTML)' },
     },
     page(async ({ query }, req, res) => {
-      const fields = req.form?.fields ?? {};
+      const lang = language(req, res, query);
+      const v = textsFor(lang).validation;
+      const fields = { ...(req.form?.fields ?? {}) };
       const errors: FieldError[] = [];
-      let pdfVersionId: string | undefined;
       const pdf = req.form?.files.pdf;
-      if (fields.source === 'pdf') {
-        if (!pdf) {
-          errors.push({ field: 'pdf', message: 'Choose the PDF file to upload.' });
-        } else {
-          try {
-            pdfVersionId = (await documents.upload(pdf.bytes, pdf.fileName, requesterOf(req))).versionId;
-          } catch (error) {
-            if (!(error instanceof PdfError) && !(error instanceof SinettiError && error.status < 500)) throw error;
-            errors.push({ field: 'pdf', message: error.message });
-          }
+      // A PDF uploaded with a form that came back for fixing is kept (its version id in a hidden field), so it need not be chosen again.
+      let pdfVersionId = pdf ? undefined : optional(fields.pdfVersionId);
+      if (fields.source === 'pdf' && pdf) {
+        try {
+          pdfVersionId = (await documents.upload(pdf.bytes, pdf.fileName, requesterOf(req))).versionId;
+          fields.pdfVersionId = pdfVersionId;
+          fields.pdfFileName = pdf.fileName;
+        } catch (error) {
+          if (!(error instanceof PdfError) && !(error instanceof SinettiError && error.status < 500)) throw error;
+          delete fields.pdfVersionId;
+          delete fields.pdfFileName;
+          errors.push({ field: 'pdf', message: `${fieldLabel(lang, 'pdf')}: ${error.message}` });
         }
+      } else if (fields.source === 'pdf' && !pdfVersionId) {
+        errors.push({ field: 'pdf', message: v.rules.pdfMissing(fieldLabel(lang, 'pdf')) });
       }
-      const parsed = createContractRequest.safeParse(requestFromForm(fields, pdfVersionId));
+      const parsed = createContractRequest.safeParse(requestFromForm(fields, fields.source === 'pdf' ? pdfVersionId : undefined), {
+        reportInput: true, // so an empty field reads "fill in", not "wrong format"
+      });
       if (!parsed.success) {
         for (const issue of parsed.error.issues) {
           if (fields.source === 'pdf' && issue.path[0] === 'documentVersionId') continue;
-          errors.push({ field: fieldFor(issue.path), message: `${issue.message}` });
+          const field = fieldFor(issue.path);
+          if (errors.some((e) => e.field === field)) continue;
+          const message =
+            field === 'deadlineDays' ? v.rules.deadlineDays(fieldLabel(lang, field)) : issueText(issue, lang, fieldLabel(lang, field));
+          errors.push({ field, message });
         }
       }
-      if (errors.length || !parsed.success) return send(res, 400, newContractPage(language(req, query), organization, fields, errors));
+      if (errors.length || !parsed.success) return send(res, 400, newContractPage(lang, organization, fields, errors));
       const started = await contracts.start(parsed.data, requesterOf(req));
-      res.redirect(303, `/hr/contracts/${encodeURIComponent(started.contractId)}?lang=${language(req, query)}&done=created`);
+      res.redirect(303, `/hr/contracts/${encodeURIComponent(started.contractId)}?lang=${language(req, res, query)}&done=created`);
     }),
   );
 
