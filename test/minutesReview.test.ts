@@ -156,6 +156,10 @@ describe('minutes review, end to end on the real stack', () => {
       expect((await signMinutes(harness, chairLink, 'Paula Puheenjohtaja')).status).toBe(303);
       expect((await signMinutes(harness, secretaryLink, 'sanna  sihteeri')).status).toBe(303);
       state = await waitForState(harness, reviewId, (s) => s.status === 'rectification_period');
+      // The last signer's receipt says what has happened (issue 15, C5): published, not "will be published".
+      const receipt = (await openPage(harness, secretaryLink)).html;
+      expect(receipt).toContain('Kaikki ovat allekirjoittaneet. Pöytäkirja on sinetöity ja julkaistu');
+      expect(receipt).not.toContain('Kun kaikki ovat allekirjoittaneet');
 
       const signed = await getPdf(`/api/minutes/${reviewId}/signed.pdf`, true);
       expect(signed.status).toBe(200);
