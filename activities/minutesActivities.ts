@@ -132,7 +132,8 @@ export function createMinutesActivities(deps: MinutesActivityDeps) {
         signerName: person.name,
         role: allLanguages(MINUTES_ROLE_LABELS[person.role]),
         signedAt: dated === 'applied' ? new Date() : new Date(evidence.at),
-        reason: dated === 'applied' ? `${allLanguages(input.reason)} ${formatStampTime(new Date(evidence.at))}` : allLanguages(input.reason),
+        reason:
+          dated === 'applied' ? `${allLanguages(input.reason)} ${formatStampTime(new Date(evidence.at))}` : allLanguages(input.reason),
       },
       deps.credentials,
       deps.longTermValidity,

@@ -175,7 +175,9 @@ describe('minutes review, end to end on the real stack', () => {
         'organisation-seal',
         'document-timestamp-1',
       ]);
-      expect(sealedPdf.toString('latin1')).toMatch(/\(Tarkastettu \/ Justerat \/ Checked \d+\.\d+\.\d{4} \d+\.\d+\.\d+ \(UTC\+0[23]:00\)\)/);
+      expect(sealedPdf.toString('latin1')).toMatch(
+        /\(Tarkastettu \/ Justerat \/ Checked \d+\.\d+\.\d{4} \d+\.\d+\.\d+ \(UTC\+0[23]:00\)\)/,
+      );
       // Signing times rise in the PDF's order: the checkers' signatures, applied after the chair's and the secretary's,
       // are dated when applied (issue 15, C11).
       const times = [...report.matchAll(/Signing Time: (.+)/g)].map((m) => Date.parse(m[1].trim()));
