@@ -176,7 +176,7 @@ describe('minutes review, end to end on the real stack', () => {
         'document-timestamp-1',
       ]);
       expect(sealedPdf.toString('latin1')).toMatch(
-        /\(Tarkastettu \/ Justerat \/ Checked \d+\.\d+\.\d{4} \d+\.\d+\.\d+ \(UTC\+0[23]:00\)\)/,
+        /\(Tarkastettu \/ Justerat \/ Checked \d+\.\d+\.\d{4} \d+\.\d+\.\d+ \\\(UTC\+0[23]:00\\\)\)/,
       );
       // Signing times rise in the PDF's order: the checkers' signatures, applied after the chair's and the secretary's,
       // are dated when applied (issue 15, C11).
