@@ -97,5 +97,5 @@ describe("HR's contract page", () => {
       expect(await axeViolations(page)).toEqual([]);
       await context.close();
     });
-  });
+  }, 150_000);
 });
