@@ -321,6 +321,7 @@ export function createLetterActivities(deps: LetterActivityDeps) {
     async writeLetterBatchReport(input: { batchId: string; totals: BatchTotals; startedAt: string }): Promise<{ versionId: string }> {
       const t = input.totals;
       const euros = (cents: number) => (cents / 100).toFixed(2);
+      const { total, skippedRows, skippedCount } = await deps.letters.getBatch(input.batchId);
       const lines: string[] = [
         'section,key,value',
         `summary,letters,${t.dispatched + t.noChannel + t.rejected + t.failed}`,
@@ -333,16 +334,17 @@ export function createLetterActivities(deps: LetterActivityDeps) {
         `summary,all_paper_cost_eur,${euros(t.paperCostCents)}`,
         `summary,saving_eur,${euros(t.paperCostCents - t.costCents)}`,
         `summary,saving_percent,${t.paperCostCents ? ((100 * (t.paperCostCents - t.costCents)) / t.paperCostCents).toFixed(1) : '0.0'}`,
+        `summary,skipped_rows,${skippedCount ?? 0}`,
         `summary,started_at,${input.startedAt}`,
         `summary,finished_at,${new Date().toISOString()}`,
         '',
         'row,recipient,status,channel,cost_eur,deemed_notified_on,reason',
       ];
       let count = 0;
-      const { total } = await deps.letters.getBatch(input.batchId);
       for await (const letter of deps.letters.batchLetters(input.batchId, total, {
         recipientId: 1,
         row: 1,
+        csvRow: 1,
         status: 1,
         channel: 1,
         costCents: 1,
@@ -352,7 +354,7 @@ export function createLetterActivities(deps: LetterActivityDeps) {
         const reason = letter.failure ? `${letter.failure.code}: ${letter.failure.reason}` : '';
         lines.push(
           [
-            letter.row ?? '',
+            letter.csvRow ?? letter.row ?? '',
             maskIdentifier(letter.recipientId),
             letter.status,
             letter.channel ?? '',
@@ -365,6 +367,15 @@ export function createLetterActivities(deps: LetterActivityDeps) {
         );
         if (++count % 500 === 0) Context.current().heartbeat();
       }
+      // Rows the clerk chose to leave out of the batch: the row, the field and why, as they were told at upload.
+      for (const skipped of skippedRows ?? [])
+        lines.push(
+          [skipped.row ?? '', '', 'skipped', '', '', '', `${skipped.field}: ${skipped.message}`].map((c) => csvCell(c, ',')).join(','),
+        );
+      if ((skippedCount ?? 0) > (skippedRows?.length ?? 0))
+        lines.push(
+          ['', '', 'skipped', '', '', '', `${skippedCount! - skippedRows!.length} more rows skipped`].map((c) => csvCell(c, ',')).join(','),
+        );
       const saved = await deps.store.saveVersion({
         key: idempotencyKey(),
         bytes: Buffer.from(lines.join('\r\n') + '\r\n'),

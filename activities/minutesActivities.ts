@@ -6,6 +6,7 @@ import type { Language, TemplateName } from '../mail/templates';
 import { finnishDate, rectificationPeriod } from '../rules/rectificationPeriod';
 import type { SigningCredentials } from '../signing/credentials';
 import { signFieldForTheLongTerm, type LongTermValidityServices } from '../signing/longTermValidity';
+import { formatStampTime } from '../signing/stampAppearance';
 import { type Archive } from '../store/archive';
 import { type DocumentStore } from '../store/documentStore';
 import { type MinutesPerson, type MinutesReviewRecord, type MinutesReviews, type MinutesRole } from '../store/minutesReviews';
@@ -114,6 +115,7 @@ export function createMinutesActivities(deps: MinutesActivityDeps) {
   async function signAs(
     input: { reviewId: string; participantId: string; versionId: string; feedbackId: string; reason: Record<Language, string> },
     action: string,
+    dated: 'decision' | 'applied' = 'decision',
   ): Promise<VersionRef> {
     const record = await deps.reviews.get(input.reviewId);
     const person = deps.reviews.person(record, input.participantId);
@@ -124,11 +126,14 @@ export function createMinutesActivities(deps: MinutesActivityDeps) {
       await deps.store.readVersion(input.versionId),
       plan,
       person.fieldName ?? person.participantId,
+      // A checker's signature is applied after the chair's and the secretary's: dated when applied, so the signing
+      // times rise in the PDF's order (issue 15, C11); the approval's own time is in its reason and the audit trail.
       {
         signerName: person.name,
         role: allLanguages(MINUTES_ROLE_LABELS[person.role]),
-        signedAt: new Date(evidence.at),
-        reason: allLanguages(input.reason),
+        signedAt: dated === 'applied' ? new Date() : new Date(evidence.at),
+        reason:
+          dated === 'applied' ? `${allLanguages(input.reason)} ${formatStampTime(new Date(evidence.at))}` : allLanguages(input.reason),
       },
       deps.credentials,
       deps.longTermValidity,
@@ -309,10 +314,10 @@ export function createMinutesActivities(deps: MinutesActivityDeps) {
       );
     },
 
-    /** The checker's approval of the final version becomes their signature "checked" (tarkastettu), dated when they approved. */
+    /** The checker's approval of the final version becomes their signature "checked" (tarkastettu): the approval's time in its text. */
     async signAsChecker(input: { reviewId: string; participantId: string; versionId: string; feedbackId: string }): Promise<VersionRef> {
       return failFastOnBadInput(() =>
-        signAs({ ...input, reason: { fi: 'Tarkastettu', sv: 'Justerat', en: 'Checked' } }, 'minutes.checked_signature'),
+        signAs({ ...input, reason: { fi: 'Tarkastettu', sv: 'Justerat', en: 'Checked' } }, 'minutes.checked_signature', 'applied'),
       );
     },
 

@@ -272,10 +272,18 @@ export function minutesReceiptPage(m: {
   decidedAt: Date;
   documentSha256?: string;
   base: string;
+  /** For a signer, what has happened since: the others still to sign, all signed and publishing, or published (when). */
+  signing?: { allSigned: boolean; publishedAt?: string };
 }): string {
   const t = textsFor(m.language).minutes;
   const heading = { approved: t.approvedHeading, corrections: t.correctionsHeading, signed: t.signedHeading }[m.kind];
-  const info = { approved: t.approvedInfo, corrections: t.correctionsInfo, signed: t.signedInfo }[m.kind];
+  // The tense follows what has happened: the last signer is not told the minutes "will be" published once they are.
+  const signedInfo = m.signing?.publishedAt
+    ? t.publishedInfo(readableTime(m.signing.publishedAt, m.language))
+    : m.signing?.allSigned
+      ? t.allSignedInfo
+      : t.signedInfo;
+  const info = { approved: t.approvedInfo, corrections: t.correctionsInfo, signed: signedInfo }[m.kind];
   return participantPage({
     language: m.language,
     title: heading,

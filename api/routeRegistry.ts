@@ -2,7 +2,11 @@ import { type NextFunction, type Request, type RequestHandler, type Response, Ro
 import { z } from 'zod';
 import { SinettiError } from '../common/errors';
 import { type StaffRole } from '../config/config';
+import { type Language } from '../texts/language';
+import { textsFor } from '../texts/catalog';
 import { requireRole } from './auth';
+import { rememberedLanguage } from './staffLanguage';
+import { errorLanguage, issueText } from './validationTexts';
 
 /**
  * Routes are declared once, with their roles and the zod schemas of their
@@ -46,17 +50,18 @@ type Location = 'params' | 'query' | 'body';
 /**
  * One 400 for every route, each problem named by where it is: `params.contractId`, `query.limit`, and for the
  * body its path inside the body (`signers.0.email`), as clients of the API have always been given it; `location`
- * says which part of the request it is in.
+ * says which part of the request it is in. The messages are the catalog's, naming the field, in the request's
+ * language (?lang= or the remembered choice; English for API clients that give neither).
  */
-export function invalidRequest(issues: { location: Location; issue: z.core.$ZodIssue }[]): SinettiError {
+export function invalidRequest(issues: { location: Location; issue: z.core.$ZodIssue }[], language: Language = 'en'): SinettiError {
   const details = issues.map(({ location, issue }) => {
     const path = issue.path.map(String);
     const field = location === 'body' && path.length ? path.join('.') : [location, ...path].join('.');
-    return { field, location, message: issue.message };
+    return { field, location, message: issueText(issue, language, field) };
   });
   return new SinettiError(
     'invalid_request',
-    'The request has fields to fix: ' + details.map((d) => `${d.field}: ${d.message}`).join('; '),
+    `${textsFor(language).validation.fieldsToFix}: ${details.map((d) => d.message).join(' ')}`,
     400,
     details,
   );
@@ -89,11 +94,11 @@ export class ApiRoutes {
       const problems: { location: Location; issue: z.core.$ZodIssue }[] = [];
       for (const [location, schema] of schemas) {
         if (!schema) continue;
-        const parsed = await schema.safeParseAsync(location === 'body' ? (req.body ?? {}) : req[location]);
+        const parsed = await schema.safeParseAsync(location === 'body' ? (req.body ?? {}) : req[location], { reportInput: true });
         if (parsed.success) input[location] = parsed.data;
         else problems.push(...parsed.error.issues.map((issue) => ({ location, issue })));
       }
-      if (problems.length) throw invalidRequest(problems);
+      if (problems.length) throw invalidRequest(problems, errorLanguage(req, rememberedLanguage));
       await handler(input as unknown as RouteInput<P, Q, B>, req, res, next);
     };
     const guards = spec.roles ? [requireRole(...spec.roles)] : [];
@@ -167,8 +172,12 @@ export function openApiDocument(specs: RouteSpec[], info: { title: string; versi
 }
 
 /** For a route whose body can take more than one form: the JSON form parsed with the same 400 as a declared body. */
-export async function parseBody<S extends Schema>(schema: S, value: unknown): Promise<z.output<S>> {
-  const parsed = await schema.safeParseAsync(value);
-  if (!parsed.success) throw invalidRequest(parsed.error.issues.map((issue) => ({ location: 'body' as const, issue })));
+export async function parseBody<S extends Schema>(schema: S, value: unknown, language: Language = 'en'): Promise<z.output<S>> {
+  const parsed = await schema.safeParseAsync(value, { reportInput: true });
+  if (!parsed.success)
+    throw invalidRequest(
+      parsed.error.issues.map((issue) => ({ location: 'body' as const, issue })),
+      language,
+    );
   return parsed.data;
 }

@@ -5,7 +5,10 @@ import { SIGNER_ROLES } from '../store/employmentContracts';
 import { checkIdentityCode } from '../rules/identifiers';
 import { VERIFICATION_METHODS } from '../verification/signerVerification';
 
-/** What HR sends to start an employment contract: by the API as JSON, by HR's page as the same object built from its form. */
+/**
+ * What HR sends to start an employment contract: by the API as JSON, by HR's page as the same object built from its form.
+ * Checks of our own carry `params.rule`, the catalog text (texts/*.ts `validation.rules`) a page shows for them.
+ */
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const isoDate = z.iso.date({ message: 'Use a date like 2026-08-01.' });
@@ -30,12 +33,18 @@ const terms = z
   })
   .superRefine((t, ctx) => {
     if (t.endDate && t.endDate < t.startDate)
-      ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'The end date is before the start date.' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['endDate'],
+        message: 'The end date is before the start date.',
+        params: { rule: 'endBeforeStart' },
+      });
     if (t.endDate && !t.fixedTermReason)
       ctx.addIssue({
         code: 'custom',
         path: ['fixedTermReason'],
         message: 'A fixed-term contract needs the reason for the fixed term (Employment Contracts Act 1:3).',
+        params: { rule: 'fixedTermReason' },
       });
   });
 
@@ -99,18 +108,30 @@ export const createContractRequest = z
         code: 'custom',
         path: ['terms'],
         message: 'Give either the contract terms (for the template) or documentVersionId (an uploaded PDF), not both.',
+        params: { rule: 'termsOrPdf' },
       });
     }
     const seen = new Set<string>();
     r.signers.forEach((s, index) => {
       const key = s.email.toLowerCase();
-      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['signers', index, 'email'], message: 'The same signer is named twice.' });
+      if (seen.has(key))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['signers', index, 'email'],
+          message: 'The same signer is named twice.',
+          params: { rule: 'sameSignerTwice' },
+        });
       seen.add(key);
     });
     if (r.verification === 'smsCode') {
       r.signers.forEach((s, index) => {
         if (!s.phone)
-          ctx.addIssue({ code: 'custom', path: ['signers', index, 'phone'], message: "An SMS code needs the signer's phone number." });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['signers', index, 'phone'],
+            message: "An SMS code needs the signer's phone number.",
+            params: { rule: 'smsNeedsPhone' },
+          });
       });
     }
     if (r.identification === 'strong') {
@@ -130,6 +151,6 @@ export const createContractRequest = z
       });
     }
     if (r.deadline && Date.parse(r.deadline) <= Date.now())
-      ctx.addIssue({ code: 'custom', path: ['deadline'], message: 'The deadline is in the past.' });
+      ctx.addIssue({ code: 'custom', path: ['deadline'], message: 'The deadline is in the past.', params: { rule: 'deadlinePast' } });
   });
 export type CreateContractRequest = z.input<typeof createContractRequest>;

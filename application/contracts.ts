@@ -1,3 +1,4 @@
+import { staffPersonName } from '../config/config';
 import { type z } from 'zod';
 import { NotFoundError, SinettiError } from '../common/errors';
 import { contractTitle } from '../rules/contractLabels';
@@ -77,7 +78,12 @@ export class ContractService {
       title: request.title ?? contractTitle(request.language),
       language: request.language,
       createdBy: by.actor,
-      hr: { name: request.hr.name ?? by.staffName ?? 'HR', email: request.hr.email, language: request.hr.language },
+      // Mail greets HR by the name given or configured for them, else without a name (never "Hei dev-hr").
+      hr: {
+        name: request.hr.name ?? staffPersonName(deps.config.staffTokens, by.staffName) ?? '',
+        email: request.hr.email,
+        language: request.hr.language,
+      },
       terms: request.terms,
       uploadedVersionId: request.documentVersionId,
       signers,

@@ -57,6 +57,22 @@ const fail = (problem: Problem, status = 422) =>
     problem,
   );
 
+/** Bad rows listed in a refusal or a report; beyond these only their number is given. */
+export const BAD_ROWS_LISTED = 100;
+
+/** A batch refused for its bad rows: each listed with its field; `error` and `details` are the first's, as before. */
+function badRows(problems: Problem[], count: number): SinettiError {
+  const [first] = problems;
+  const listed = problems.map((p) => `Row ${p.row}, ${p.field}: ${p.message}`).join('; ');
+  const more = count > problems.length ? ` … and ${count - problems.length} more bad rows.` : '';
+  return new SinettiError(
+    first.code,
+    `${count} bad row${count === 1 ? '' : 's'}; nothing was sent (send with ?skipBadRows=true to send the others): ${listed}${more}`,
+    422,
+    { ...first, rows: problems, badRows: count },
+  );
+}
+
 export class LetterService {
   private readonly letters = new Letters();
   private readonly tallies = new LetterPageTallies();
@@ -103,7 +119,9 @@ export class LetterService {
   async describe(letterId: string) {
     const letter = await this.letters.get(letterId);
     // A batch letter has no workflow of its own: the page records its sending, its page's tracker its final state and events.
-    const state = letter.trackedBy ? undefined : await queryWhileRunning(this.deps.temporal, letter.processId, letterStateQuery);
+    // Any other letter's workflow has the letter's id. Not its processId: a decision's letter belongs to the application,
+    // whose own "state" query would answer the application's status (issue 15, C9).
+    const state = letter.trackedBy ? undefined : await queryWhileRunning(this.deps.temporal, letter._id, letterStateQuery);
     const eventsSoFar = letter.trackedBy && letter.status === 'sent' ? await this.trackedEvents(letter.trackedBy, letter._id) : undefined;
     return {
       letterId: letter._id,
@@ -171,19 +189,31 @@ export class LetterService {
   }
 
   /**
-   * Reads a batch CSV row by row, checking each; the first bad row refuses
-   * the whole batch (its stored rows are discarded) and nothing is sent.
+   * Reads a batch CSV row by row, checking each. Bad rows refuse the whole
+   * batch, every one of them listed with its field (up to BAD_ROWS_LISTED),
+   * its stored rows discarded and nothing sent; or, when the clerk chooses
+   * `skipBadRows`, the good rows are sent and the skipped ones are in the
+   * answer and in the batch's report.
    */
   async startBatch(
     csv: AsyncIterable<Buffer | string>,
-    defaults: { documentVersionId?: string; title?: string; templateId?: string },
+    defaults: { documentVersionId?: string; title?: string; templateId?: string; skipBadRows?: boolean },
     actor: string,
-  ): Promise<{ batchId: string; processId: string; rows: number }> {
+  ): Promise<{ batchId: string; processId: string; rows: number; skipped: number; skippedRows: Problem[] }> {
     const template = defaults.templateId ? await this.template(defaults.templateId) : undefined;
     const batchId = `letter-batch-${randomUUID()}`;
     const checkedDocuments = new Map<string, Omit<Problem, 'row' | 'field'> | null>();
     let header: string[] | undefined;
+    /** Letters accepted so far: the batch's own numbering (ids, pages), which has no gaps. */
     let rows = 0;
+    /** The row of the CSV, after its header: what the clerk sees in their spreadsheet, less one. */
+    let csvRow = 0;
+    const bad: Problem[] = [];
+    let badCount = 0;
+    const badRow = (problem: Problem) => {
+      badCount += 1;
+      if (bad.length < BAD_ROWS_LISTED) bad.push(problem);
+    };
     let chunk: LetterRecord[] = [];
     const flush = async () => {
       if (chunk.length) {
@@ -212,8 +242,8 @@ export class LetterService {
             );
           continue;
         }
-        rows += 1;
-        if (rows > this.mail.batch.maxRows)
+        csvRow += 1;
+        if (csvRow > this.mail.batch.maxRows)
           throw fail(
             { field: '(batch)', code: 'batch_too_large', message: `A batch may have at most ${this.mail.batch.maxRows} letters.` },
             413,
@@ -223,22 +253,26 @@ export class LetterService {
           return i >= 0 ? (record.fields[i] ?? '').trim() : '';
         };
         const versionId = template ? undefined : cell('documentVersionId') || defaults.documentVersionId;
-        if (!template && !versionId)
-          throw fail({
-            row: rows,
+        if (!template && !versionId) {
+          badRow({
+            row: csvRow,
             field: 'documentVersionId',
             code: 'document_missing',
             message: 'No PDF: give documentVersionId in the row or as ?documentVersionId=, or a letter template as ?templateId=.',
           });
+          continue;
+        }
         const fields = template ? Object.fromEntries(template.placeholders.map((name) => [name, cell(name)])) : undefined;
         const empty = template?.placeholders.find((name) => !fields![name]);
-        if (empty)
-          throw fail({
-            row: rows,
+        if (empty) {
+          badRow({
+            row: csvRow,
             field: empty,
             code: 'template_field_missing',
             message: `The template fills in {{${empty}}}, but this row leaves ${empty} empty.`,
           });
+          continue;
+        }
         const checked = this.letterFrom({
           recipientId: cell('recipientId'),
           name: cell('name') || undefined,
@@ -247,18 +281,28 @@ export class LetterService {
           body: cell('body') || undefined,
           versionId,
         });
-        if ('problem' in checked) throw fail({ row: rows, ...checked.problem });
+        if ('problem' in checked) {
+          badRow({ row: csvRow, ...checked.problem });
+          continue;
+        }
         if (versionId) {
           if (!checkedDocuments.has(versionId)) checkedDocuments.set(versionId, await this.checkDocument(versionId));
           const documentProblem = checkedDocuments.get(versionId);
-          if (documentProblem) throw fail({ row: rows, field: 'documentVersionId', ...documentProblem });
+          if (documentProblem) {
+            badRow({ row: csvRow, field: 'documentVersionId', ...documentProblem });
+            continue;
+          }
         }
+        // Once a row is bad and the batch is to be refused, the good rows after it are only checked, not stored.
+        if (badCount && !defaults.skipBadRows) continue;
+        rows += 1;
         const letterId = letterProcessId(batchId, rows);
         chunk.push({
           _id: letterId,
           processId: letterId,
           batchId,
           row: rows,
+          ...(csvRow !== rows ? { csvRow } : {}),
           trackedBy: rowDeliveryTrackerId(batchId, rows, this.mail.batch.pageSize),
           createdAt: new Date(),
           ...checked.letter,
@@ -266,6 +310,7 @@ export class LetterService {
         });
         if (chunk.length >= 500) await flush();
       }
+      if (badCount && (!defaults.skipBadRows || rows === 0)) throw badRows(bad, badCount);
       if (rows === 0)
         throw fail(
           { field: '(batch)', code: 'empty_batch', message: 'The CSV has no letters: a header line and at least one row are needed.' },
@@ -285,6 +330,7 @@ export class LetterService {
       processId: batchId,
       pageSize: this.mail.batch.pageSize,
       pageTallies: true,
+      ...(badCount ? { skippedRows: bad, skippedCount: badCount } : {}),
     });
     await this.deps.temporal.workflow.start(letterBatchWorkflow, {
       taskQueue: this.deps.config.temporal.taskQueue,
@@ -301,7 +347,7 @@ export class LetterService {
         },
       ],
     });
-    return { batchId, processId: batchId, rows };
+    return { batchId, processId: batchId, rows, skipped: badCount, skippedRows: bad };
   }
 
   batch(batchId: string) {

@@ -129,7 +129,15 @@ export type StaffRole = (typeof STAFF_ROLES)[number];
 export interface StaffToken {
   role: StaffRole;
   token: string;
+  /** The account's name in the audit trail: the one configured, else made up (dev-hr, hr-1). */
   name: string;
+  /** The person's name as configured (role:token:name), for greeting them; absent for a made-up account name. */
+  personName?: string;
+}
+
+/** The name to greet a staff member by: only a name configured for them, never a made-up account name. */
+export function staffPersonName(tokens: StaffToken[], accountName: string | undefined): string | undefined {
+  return accountName ? tokens.find((t) => t.name === accountName)?.personName : undefined;
 }
 
 /** Development tokens: printed by `npm start`, never used when SINETTI_STAFF_TOKENS is set, refused in production. */
@@ -144,7 +152,9 @@ export function parseStaffTokens(spec: string | undefined, production = false): 
         `SINETTI_STAFF_TOKENS entry ${index + 1}: expected role:token[:name] with a role of ${STAFF_ROLES.join('|')} and a token of at least 16 characters`,
       );
     }
-    return { role: role as StaffRole, token, name: name ?? `${role}-${index + 1}` };
+    return name
+      ? { role: role as StaffRole, token, name, personName: name }
+      : { role: role as StaffRole, token, name: `${role}-${index + 1}` };
   });
 }
 

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { connectTemporalClient } from '../common/temporalClient';
 import { loadConfig } from '../config/config';
 import { privateDataDir, type RunningService, startEmbeddedServices, stopServices, waitForPort } from './embeddedStack';
 import { type SupervisedChild, supervise } from './supervisor';
+import { waitForWorkerPolling } from './workerPolling';
 import { WORKER_NODE_FLAGS } from '../worker/nodeOptions';
 
 /**
@@ -35,6 +37,7 @@ async function main(): Promise<void> {
   // The Web UI decodes payloads through our codec endpoint, for signed-in admins only.
   services.push(...(await startEmbeddedServices(config, { codecEndpoint: `${config.publicUrl}/codec` })));
   const tsx = path.join(__dirname, '..', 'node_modules', '.bin', 'tsx');
+  const workerStartedAt = new Date();
   for (const [name, entry] of [
     ['worker', 'worker/main.ts'],
     ['API', 'api/main.ts'],
@@ -53,6 +56,16 @@ async function main(): Promise<void> {
     );
   }
   await waitForPort(config.api.port, 'Sinetti API', 60_000);
+  // "Running" only once the worker takes work: it bundles the workflows first, seconds after the API answers (issue 15, C1).
+  const temporal = await connectTemporalClient(config);
+  try {
+    await waitForWorkerPolling(temporal, config.temporal.namespace, config.temporal.taskQueue, {
+      since: workerStartedAt,
+      timeoutMs: 180_000,
+    });
+  } finally {
+    await temporal.connection.close();
+  }
 
   const admin = config.staffTokens.find((t) => t.role === 'admin');
   console.log(

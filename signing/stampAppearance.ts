@@ -1,6 +1,6 @@
 import { pdfNumber } from './pdfSyntax';
 import type { SignatureStamp } from './signField';
-import { fitText, winAnsiHexString, type StampFont } from './winAnsi';
+import { type StampFont, winAnsiHexString, wrapText } from './winAnsi';
 
 const FONT_RESOURCES =
   '/Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>' +
@@ -47,6 +47,24 @@ function stampLines(stamp: SignatureStamp): StampLine[] {
   return lines;
 }
 
+const SMALLEST_SCALE = 0.5;
+
+/**
+ * The stamp's lines as drawn: each text wrapped to the box's width, and the
+ * whole made smaller step by step until it fits the box's height, so a long
+ * name, role or reason is shown whole rather than cut with "…" (issue 15, C10).
+ */
+export function stampLayout(lines: StampLine[], width: number, height: number): (StampLine & { gap: number })[] {
+  let laidOut: (StampLine & { gap: number })[] = [];
+  for (let scale = 1; scale >= SMALLEST_SCALE - 1e-9; scale -= 0.05) {
+    laidOut = lines.flatMap((line) =>
+      wrapText(line.text, line.size * scale, line.font, width).map((text) => ({ ...line, text, size: line.size * scale, gap: 2 * scale })),
+    );
+    if (laidOut.reduce((sum, line) => sum + line.size + line.gap, 0) <= height + 2) break;
+  }
+  return laidOut;
+}
+
 /**
  * The form XObject that becomes the widget's /AP /N: a framed box with the
  * signer's name, role and time, in standard Helvetica so nothing is embedded.
@@ -60,11 +78,9 @@ export function stampAppearanceObject(rect: readonly [number, number, number, nu
     ` 0.13 0.27 0.53 RG 1 w 0.5 0.5 ${pdfNumber(width - 1)} ${pdfNumber(height - 1)} re S Q\n`;
   let baseline = height - PADDING;
   content += '0.1 0.1 0.1 rg\n';
-  for (const line of stampLines(stamp)) {
-    baseline -= line.size + 2;
-    if (baseline < PADDING - 2) break;
-    const text = fitText(line.text, line.size, line.font, width - 2 * PADDING);
-    content += `BT /${line.font === 'bold' ? 'F2' : 'F1'} ${line.size} Tf ${PADDING} ${pdfNumber(baseline)} Td ${winAnsiHexString(text)} Tj ET\n`;
+  for (const line of stampLayout(stampLines(stamp), width - 2 * PADDING, height - 2 * PADDING)) {
+    baseline -= line.size + line.gap;
+    content += `BT /${line.font === 'bold' ? 'F2' : 'F1'} ${pdfNumber(line.size)} Tf ${PADDING} ${pdfNumber(baseline)} Td ${winAnsiHexString(line.text)} Tj ET\n`;
   }
   return Buffer.from(
     `<< /Type /XObject /Subtype /Form /BBox [0 0 ${pdfNumber(width)} ${pdfNumber(height)}] /Resources << ${FONT_RESOURCES} >>` +

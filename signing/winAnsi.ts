@@ -78,3 +78,29 @@ export function fitText(text: string, size: number, font: StampFont, maxWidth: n
   while (kept < characters.length && used + widths[kept] <= limit) used += widths[kept++];
   return characters.slice(0, kept).join('').trimEnd() + '…';
 }
+
+/** Breaks text into lines no wider than maxWidth, at spaces where it can, inside a word too long for a line of its own. */
+export function wrapText(text: string, size: number, font: StampFont, maxWidth: number): string[] {
+  const limit = maxWidth / size;
+  const width = (s: string) => Array.from(s).reduce((sum, character) => sum + characterWidth(character, font), 0);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of toWinAnsiText(text).trim().split(/ +/)) {
+    const candidate = line ? `${line} ${word}` : word;
+    if (width(candidate) <= limit) {
+      line = candidate;
+      continue;
+    }
+    if (line) lines.push(line);
+    line = '';
+    for (const character of Array.from(word)) {
+      if (line && width(line + character) > limit) {
+        lines.push(line);
+        line = '';
+      }
+      line += character;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}

@@ -34,6 +34,8 @@ export interface LetterRecord {
   _id: string;
   batchId?: string;
   row?: number;
+  /** The row in the uploaded CSV, when bad rows before it were skipped and it differs from `row`. */
+  csvRow?: number;
   recipientId: string;
   recipientKind: 'person' | 'organisation';
   /** Given by the sender or read from the register; never for a security ban. */
@@ -67,6 +69,7 @@ const letterSchema = new Schema<LetterRecord>(
     _id: { type: String, required: true },
     batchId: { type: String, index: true },
     row: Number,
+    csvRow: Number,
     recipientId: { type: String, required: true },
     recipientKind: { type: String, required: true },
     address: { type: Schema.Types.Mixed },
@@ -149,6 +152,9 @@ export interface LetterBatchRecord {
   /** Its progress is kept in page tallies (store/letterPageTallies.ts); earlier batches are counted from their letters. */
   pageTallies?: boolean;
   reportVersionId?: string;
+  /** Rows left out at the clerk's choice (skipBadRows): the first BAD_ROWS_LISTED with their fields, and how many in all. */
+  skippedRows?: { row?: number; field: string; code: string; message: string }[];
+  skippedCount?: number;
 }
 const batchSchema = new Schema<LetterBatchRecord>(
   {
@@ -160,6 +166,8 @@ const batchSchema = new Schema<LetterBatchRecord>(
     pageSize: Number,
     pageTallies: Boolean,
     reportVersionId: String,
+    skippedRows: { type: [Schema.Types.Mixed], default: undefined },
+    skippedCount: Number,
   },
   { versionKey: false, collection: 'letter_batches' },
 );

@@ -42,7 +42,7 @@ describe("HR's contract page", () => {
       await page.getByRole('link', { name: 'Uusi sopimus' }).first().click();
       expect(await axeViolations(page)).toEqual([]);
       await page.getByLabel('Otsikko').fill(title);
-      await page.getByLabel('Työntekijä: Nimi', { exact: true }).first().fill('Maija Meikäläinen');
+      await page.locator('#employeeName').fill('Maija Meikäläinen');
       await page.locator('#employeeSignerName').fill('Maija Meikäläinen');
       await page.locator('#employeeSignerEmail').fill(employee);
       await page.locator('#employerSignerName').fill('Erkki Esimies');
@@ -97,5 +97,5 @@ describe("HR's contract page", () => {
       expect(await axeViolations(page)).toEqual([]);
       await context.close();
     });
-  });
+  }, 150_000);
 });

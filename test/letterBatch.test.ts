@@ -227,6 +227,47 @@ describe('a batch of letters', () => {
     expect((await stack.client.workflow.count(`TaskQueue = "${stack.config.temporal.taskQueue}"`)).count).toBe(workflowsBefore);
   });
 
+  it('refuses a batch with bad rows listing every bad row and field, or, when the clerk chooses, sends the others and reports the skipped', async () => {
+    const [first, second] = await Promise.all([1, 2].map(() => registerPerson(stack.config, { mailbox: true })));
+    const versionId = await storedPdf();
+    const csv = [
+      'recipientId,name,street,postalCode,city,title',
+      '131052-308X,,,,,Päätös',
+      `${first.id},,,,,Päätös`,
+      `${first.id},Maija,Katu 1,,,Päätös`,
+      `${second.id},,,,,${'x'.repeat(300)}`,
+      `${second.id},,,,,Päätös`,
+    ].join('\n');
+    const testStart = new Date();
+    const refused = await uploadCsv(csv + '\n', `?documentVersionId=${versionId}`);
+    expect(refused.status).toBe(422);
+    expect(refused.body.details.badRows).toBe(3);
+    expect(refused.body.details.rows.map((p: { row: number; field: string }) => [p.row, p.field])).toEqual([
+      [1, 'recipient.id'],
+      [3, 'recipient.address.postalCode'],
+      [4, 'title'],
+    ]);
+    for (const row of [1, 3, 4]) expect(refused.body.message).toContain(`Row ${row},`);
+    expect(await LetterModel.countDocuments({ batchId: { $exists: true }, createdAt: { $gte: testStart } })).toBe(0);
+
+    const sent = await uploadCsv(csv + '\n', `?documentVersionId=${versionId}&skipBadRows=true`);
+    expect(sent.status).toBe(202);
+    expect(sent.body).toMatchObject({ rows: 2, skipped: 3 });
+    expect(sent.body.skippedRows.map((p: { row: number }) => p.row)).toEqual([1, 3, 4]);
+    const { batchId } = sent.body;
+    // The letters keep the batch's gap-free numbering; each remembers its row in the CSV.
+    expect((await new Letters().get(`${batchId}-2`)).csvRow).toBe(5);
+    await stack.withWorker(async () => {
+      await stack.client.workflow.getHandle(batchId).result();
+    });
+    const report = (await request(letterApi(stack)).get(`/api/letter-batches/${batchId}/report.csv`).set(REGISTRY)).text;
+    expect(report).toContain('summary,skipped_rows,3');
+    expect(report).toMatch(/^1,,skipped,,,,recipient\.id: /m);
+    expect(report).toMatch(/^3,,skipped,,,,recipient\.address\.postalCode: /m);
+    expect(report).toMatch(/^4,,skipped,,,,title: /m);
+    expect(report).toMatch(/^5,\S+,(sent|read|delivered|receipt_confirmed),electronic,/m);
+  }, 120_000);
+
   it('refuses a row whose PDF is not A4', async () => {
     const { PDFDocument } = await import('pdf-lib');
     const pdf = await PDFDocument.create();

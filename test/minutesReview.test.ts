@@ -156,6 +156,10 @@ describe('minutes review, end to end on the real stack', () => {
       expect((await signMinutes(harness, chairLink, 'Paula Puheenjohtaja')).status).toBe(303);
       expect((await signMinutes(harness, secretaryLink, 'sanna  sihteeri')).status).toBe(303);
       state = await waitForState(harness, reviewId, (s) => s.status === 'rectification_period');
+      // The last signer's receipt says what has happened (issue 15, C5): published, not "will be published".
+      const receipt = (await openPage(harness, secretaryLink)).html;
+      expect(receipt).toContain('Kaikki ovat allekirjoittaneet. Pöytäkirja on sinetöity ja julkaistu');
+      expect(receipt).not.toContain('Kun kaikki ovat allekirjoittaneet');
 
       const signed = await getPdf(`/api/minutes/${reviewId}/signed.pdf`, true);
       expect(signed.status).toBe(200);
@@ -171,7 +175,15 @@ describe('minutes review, end to end on the real stack', () => {
         'organisation-seal',
         'document-timestamp-1',
       ]);
-      expect(sealedPdf.toString('latin1')).toContain('(Tarkastettu / Justerat / Checked)');
+      expect(sealedPdf.toString('latin1')).toMatch(
+        /\(Tarkastettu \/ Justerat \/ Checked \d+\.\d+\.\d{4} \d+\.\d+\.\d+ \\\(UTC\+0[23]:00\\\)\)/,
+      );
+      // Signing times rise in the PDF's order: the checkers' signatures, applied after the chair's and the secretary's,
+      // are dated when applied (issue 15, C11).
+      const times = [...report.matchAll(/Signing Time: (.+)/g)].map((m) => Date.parse(m[1].trim()));
+      expect(times.length).toBeGreaterThanOrEqual(5);
+      expect(times.every((t) => !Number.isNaN(t))).toBe(true);
+      expect(times.slice(0, 5)).toEqual([...times.slice(0, 5)].sort((a, b) => a - b));
       expect(await pdfText(sealedPdf)).toContain('Avattiin klo 18.00');
 
       // Published: the dates follow the rule, the confidential section is only a note, personal data is still there.

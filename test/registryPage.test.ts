@@ -2,6 +2,7 @@ import { type AddressInfo } from 'node:net';
 import { type Server } from 'node:http';
 import { type Browser } from 'playwright-core';
 import request from 'supertest';
+import { helsinkiTime } from '../common/helsinkiTime';
 import { axeViolations, launchChromium } from './support/browser';
 import { letterApi, registerPerson, REGISTRY, stopEventPoller, storedPdf } from './support/officialMailHarness';
 import { openTestStack, type TestStack } from './support/testStack';
@@ -41,7 +42,8 @@ describe('registry page in Chromium', () => {
     expect(started.status).toBe(202);
     const { batchId } = started.body;
 
-    const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+    // A browser in another time zone still shows the batch in Helsinki time, as the server-rendered pages do (issue 15, C10).
+    const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, timezoneId: 'America/New_York', locale: 'en-US' });
     const page = await context.newPage();
     await page.goto(`${baseUrl}/registry`);
     expect(await axeViolations(page)).toEqual([]);
@@ -52,6 +54,9 @@ describe('registry page in Chromium', () => {
     await bar.waitFor();
     expect(await bar.getAttribute('max')).toBe('3');
     expect(await bar.getAttribute('value')).toBe('0');
+    const listed = await request(letterApi(stack)).get('/api/letter-batches').set(REGISTRY);
+    const createdAt = (listed.body.batches as { batchId: string; createdAt: string }[]).find((b) => b.batchId === batchId)!.createdAt;
+    expect(await page.locator(`#title-${batchId}`).textContent()).toContain(helsinkiTime(createdAt, 'fi', 'medium', 'short'));
 
     await stack.withWorker(async () => {
       await page.locator(`a[href$="${batchId}/report.csv"]`).waitFor({ timeout: 60_000 });

@@ -1,6 +1,9 @@
 import type { Catalog } from './catalog';
 import type { MailData, SectionRef } from './textArgs';
 
+/** Mail greets a person by the name the directory gives, or without a name: never by an account name such as dev-hr. */
+const greeting = (d: MailData): string => (d.recipientName ? `Hello ${d.recipientName},` : 'Hello,');
+
 /** Every text Sinetti shows or sends in English; see fi.ts. */
 export const en = {
   languageName: 'English',
@@ -378,6 +381,8 @@ export const en = {
     nameMismatch: 'The name does not match the name in the invitation.',
     signedHeading: 'Thank you, you have signed the minutes',
     signedInfo: 'Once everyone has signed, the minutes are sealed and published.',
+    allSignedInfo: 'Everyone has signed. The minutes are being sealed and published now.',
+    publishedInfo: (at: string) => `Everyone has signed. The minutes were sealed and published on ${at}.`,
     roles: { chair: 'Chair', secretary: 'Secretary', checker: 'Minute-checker' },
     explain: {
       unknown: ['This link is not valid', 'Check that you opened the whole link from your e-mail.'],
@@ -490,6 +495,8 @@ export const en = {
     send: 'Send for signature',
     fixErrors: 'Please fix the following',
     required: 'required',
+    requiredForTemplate: 'required for the template',
+    pdfKept: (name: string) => `The file ${name} is kept; choose another only to replace it.`,
     deadline: 'Deadline',
     signersOf: 'Signers',
     resend: 'Resend the invitation',
@@ -512,6 +519,33 @@ export const en = {
     },
     actionFailed: 'The action did not succeed',
     actions: 'Actions',
+  },
+  validation: {
+    required: (field: string) => `${field}: fill in this field.`,
+    tooLong: (field: string, max: number) => `${field}: the text is too long (at most ${max} characters).`,
+    email: (field: string) => `${field}: give an e-mail address like name@example.fi.`,
+    date: (field: string) => `${field}: give a date, for example 2026-08-01.`,
+    dateTime: (field: string) => `${field}: give a date and time like 2026-08-01T16:00:00+03:00.`,
+    phone: (field: string) => `${field}: give a phone number like +358 40 123 4567.`,
+    atLeast: (field: string, min: string) => `${field}: give at least ${min}.`,
+    atMost: (field: string, max: string) => `${field}: give at most ${max}.`,
+    choice: (field: string) => `${field}: choose one of the options.`,
+    invalid: (field: string) => `${field}: check this value.`,
+    rules: {
+      endBeforeStart: (field: string) => `${field}: the end date is before the start date.`,
+      fixedTermReason: (field: string) =>
+        `${field}: a fixed-term contract needs the reason for the fixed term (Employment Contracts Act 1:3).`,
+      termsOrPdf: (field: string) => `${field}: fill in the contract template or upload a PDF, not both.`,
+      sameSignerTwice: (field: string) => `${field}: the same signer is named twice.`,
+      smsNeedsPhone: (field: string) => `${field}: an SMS code needs the signer's phone number.`,
+      deadlinePast: (field: string) => `${field}: the deadline is in the past.`,
+      pdfMissing: (field: string) => `${field}: choose the PDF file to upload.`,
+      atLeastOneSigner: (field: string) => `${field}: name at least one signer.`,
+      deadlineDays: (field: string) => `${field}: give the number of days, 1 to 60.`,
+    },
+    /** A file input cannot be refilled by the page: said next to it after an error. */
+    chooseFileAgain: 'Choose the file again: the browser does not keep a chosen file when the form comes back to be corrected.',
+    fieldsToFix: 'The request has fields to fix',
   },
   form: {
     languages: 'Languages',
@@ -574,7 +608,7 @@ export const en = {
     signatureInvitation: {
       subject: (d: MailData) => `Please sign: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hello ${d.recipientName},`,
+        greeting,
         (d: MailData) => `${d.organization} asks you to sign "${d.documentTitle}" by ${d.deadline}.`,
         (_d: MailData) => 'The link is personal: please do not forward this message.',
       ],
@@ -582,16 +616,13 @@ export const en = {
     },
     signatureReminder: {
       subject: (d: MailData) => `Reminder: ${d.documentTitle} is waiting for your signature`,
-      lines: [
-        (d: MailData) => `Hello ${d.recipientName},`,
-        (d: MailData) => `"${d.documentTitle}" is still waiting for your signature. The deadline is ${d.deadline}.`,
-      ],
+      lines: [greeting, (d: MailData) => `"${d.documentTitle}" is still waiting for your signature. The deadline is ${d.deadline}.`],
       action: 'Open and sign',
     },
     processCompleted: {
       subject: (d: MailData) => `Signed: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hello ${d.recipientName},`,
+        greeting,
         (d: MailData) =>
           `Everyone has signed "${d.documentTitle}" and ${d.organization} has sealed it. The document is attached or behind the link.`,
       ],
@@ -600,14 +631,14 @@ export const en = {
     processEnded: {
       subject: (d: MailData) => `Ended: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hello ${d.recipientName},`,
+        greeting,
         (d: MailData) => `Signing "${d.documentTitle}" has ended. Reason: ${d.reason ?? '-'}. You do not need to do anything.`,
       ],
     },
     minutesReviewInvitation: {
       subject: (d: MailData) => `Please check the minutes: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hello ${d.recipientName},`,
+        greeting,
         (d: MailData) =>
           `${d.organization} asks you, as a minute-checker, to check the minutes "${d.documentTitle}" by ${d.deadline}. You can approve them or ask for corrections with comments on each section.`,
         (_d: MailData) => 'The link is personal: please do not forward this message.',
@@ -617,7 +648,7 @@ export const en = {
     minutesNewVersion: {
       subject: (d: MailData) => `A corrected version to check: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hello ${d.recipientName},`,
+        greeting,
         (d: MailData) =>
           `There is a new, corrected version of the minutes "${d.documentTitle}". An earlier approval does not cover it: please check the new version by ${d.deadline}. The page shows which pages changed.`,
       ],
@@ -626,7 +657,7 @@ export const en = {
     minutesReviewReminder: {
       subject: (d: MailData) => `Reminder: the minutes ${d.documentTitle} are waiting for your check`,
       lines: [
-        (d: MailData) => `Hello ${d.recipientName},`,
+        greeting,
         (d: MailData) => `The minutes "${d.documentTitle}" are still waiting for your check. The deadline is ${d.deadline}.`,
       ],
       action: 'Open and check',
@@ -634,7 +665,7 @@ export const en = {
     minutesCorrectionsRequested: {
       subject: (d: MailData) => `Corrections requested: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hello ${d.recipientName},`,
+        greeting,
         (d: MailData) =>
           `${d.actorName ?? 'A checker'} asks for corrections to the minutes "${d.documentTitle}" (${d.reason ?? '-'}). Upload a corrected version; the checkers get it to check at once.`,
       ],
@@ -643,7 +674,7 @@ export const en = {
     minutesCheckingOverdue: {
       subject: (d: MailData) => `Checking is waiting: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hello ${d.recipientName},`,
+        greeting,
         (d: MailData) =>
           `Checking the minutes "${d.documentTitle}" is not done (deadline ${d.deadline}). Waiting for: ${d.reason ?? '-'}. You can extend the deadline, replace a checker or cancel the review.`,
       ],
@@ -664,7 +695,7 @@ export const en = {
     signerLinkLocked: {
       subject: (d: MailData) => `Signing link locked: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hello ${d.recipientName},`,
+        greeting,
         (d: MailData) =>
           `The signing link of ${d.actorName ?? ''} for "${d.documentTitle}" has been locked after too many wrong verification codes. Check who they are, then send a new invitation or reassign the turn if needed.`,
       ],
@@ -672,7 +703,7 @@ export const en = {
     caseAcknowledgement: {
       subject: (d: MailData) => `Received: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hello ${d.recipientName},`,
+        greeting,
         (d: MailData) =>
           `${d.organization} has received your application and registered it as case ${d.reason ?? ''}. Please quote the case number when you contact us about it.`,
       ],
@@ -680,7 +711,7 @@ export const en = {
     supplementationRequest: {
       subject: (d: MailData) => `Please complete your application: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hello ${d.recipientName},`,
+        greeting,
         (d: MailData) =>
           `Your application is missing information: ${d.reason ?? ''} Please complete it by ${d.deadline}. Otherwise the matter is decided on the information there is.`,
         (_d: MailData) => 'The link is personal: please do not forward this message.',
@@ -690,7 +721,7 @@ export const en = {
     decisionSent: {
       subject: (d: MailData) => `Decision sent: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hello ${d.recipientName},`,
+        greeting,
         (d: MailData) =>
           `The decision in case ${d.reason ?? ''} has been sent to you as official mail. If you are not satisfied with it, you can request rectification by ${d.deadline} through the link below. The instructions are part of the decision.`,
       ],
@@ -792,7 +823,7 @@ export const en = {
       'contract.identification_refused': 'Identification refused',
     },
   },
-  validation: {
+  validationPage: {
     title: 'Check a signed document',
     intro:
       'Upload a signed PDF to see each signature and timestamp: who signed, when it is proven to have been made, what it covers and whether it is still valid. The file is not stored.',

@@ -1,5 +1,8 @@
 import type { MailData, SectionRef } from './textArgs';
 
+/** Mail greets a person by the name the directory gives, or without a name: never by an account name such as dev-hr. */
+const greeting = (d: MailData): string => (d.recipientName ? `Hei ${d.recipientName},` : 'Hei,');
+
 /**
  * Every text Sinetti shows or sends in Finnish: pages, mail, PDFs and
  * error pages. This catalog's shape is the `Catalog` type the Swedish and
@@ -375,6 +378,8 @@ export const fi = {
     nameMismatch: 'Nimi ei vastaa kutsussa olevaa nimeä.',
     signedHeading: 'Kiitos, allekirjoitit pöytäkirjan',
     signedInfo: 'Kun kaikki ovat allekirjoittaneet, pöytäkirja sinetöidään ja julkaistaan.',
+    allSignedInfo: 'Kaikki ovat allekirjoittaneet. Pöytäkirja sinetöidään ja julkaistaan parhaillaan.',
+    publishedInfo: (at: string) => `Kaikki ovat allekirjoittaneet. Pöytäkirja on sinetöity ja julkaistu ${at}.`,
     roles: { chair: 'Puheenjohtaja', secretary: 'Pöytäkirjanpitäjä', checker: 'Pöytäkirjantarkastaja' },
     explain: {
       unknown: ['Linkki ei kelpaa', 'Tarkista, että avasit koko linkin sähköpostista.'],
@@ -487,6 +492,8 @@ export const fi = {
     send: 'Lähetä allekirjoitettavaksi',
     fixErrors: 'Korjaa nämä kohdat',
     required: 'pakollinen',
+    requiredForTemplate: 'pakollinen sopimuspohjassa',
+    pdfKept: (name: string) => `Tiedosto ${name} on tallessa; valitse uusi vain, jos haluat vaihtaa sen.`,
     deadline: 'Määräaika',
     signersOf: 'Allekirjoittajat',
     resend: 'Lähetä kutsu uudelleen',
@@ -509,6 +516,32 @@ export const fi = {
     },
     actionFailed: 'Toiminto ei onnistunut',
     actions: 'Toiminnot',
+  },
+  validation: {
+    required: (field: string) => `${field}: täytä tämä kenttä.`,
+    tooLong: (field: string, max: number) => `${field}: teksti on liian pitkä (enintään ${max} merkkiä).`,
+    email: (field: string) => `${field}: anna sähköpostiosoite muodossa nimi@esimerkki.fi.`,
+    date: (field: string) => `${field}: anna päivämäärä, esimerkiksi 1.8.2026.`,
+    dateTime: (field: string) => `${field}: anna päivä ja kellonaika, esimerkiksi 2026-08-01T16:00:00+03:00.`,
+    phone: (field: string) => `${field}: anna puhelinnumero muodossa +358 40 123 4567.`,
+    atLeast: (field: string, min: string) => `${field}: anna vähintään ${min}.`,
+    atMost: (field: string, max: string) => `${field}: anna enintään ${max}.`,
+    choice: (field: string) => `${field}: valitse jokin annetuista vaihtoehdoista.`,
+    invalid: (field: string) => `${field}: tarkista tämä kohta.`,
+    rules: {
+      endBeforeStart: (field: string) => `${field}: päättymispäivä on ennen alkamispäivää.`,
+      fixedTermReason: (field: string) => `${field}: määräaikainen sopimus tarvitsee määräaikaisuuden perusteen (työsopimuslaki 1:3).`,
+      termsOrPdf: (field: string) => `${field}: täytä sopimuspohja tai lataa valmis PDF, ei molempia.`,
+      sameSignerTwice: (field: string) => `${field}: sama allekirjoittaja on annettu kahdesti.`,
+      smsNeedsPhone: (field: string) => `${field}: tekstiviestikoodi tarvitsee allekirjoittajan puhelinnumeron.`,
+      deadlinePast: (field: string) => `${field}: määräaika on jo mennyt.`,
+      pdfMissing: (field: string) => `${field}: valitse ladattava PDF-tiedosto.`,
+      atLeastOneSigner: (field: string) => `${field}: anna vähintään yksi allekirjoittaja.`,
+      deadlineDays: (field: string) => `${field}: anna päivien määrä 1–60.`,
+    },
+    /** A file input cannot be refilled by the page: said next to it after an error. */
+    chooseFileAgain: 'Valitse tiedosto uudelleen: selain ei säilytä valittua tiedostoa, kun lomake palautetaan korjattavaksi.',
+    fieldsToFix: 'Pyynnössä on korjattavaa',
   },
   form: {
     languages: 'Kielet',
@@ -571,7 +604,7 @@ export const fi = {
     signatureInvitation: {
       subject: (d: MailData) => `Allekirjoituspyyntö: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hei ${d.recipientName},`,
+        greeting,
         (d: MailData) => `${d.organization} pyytää sinua allekirjoittamaan asiakirjan "${d.documentTitle}" viimeistään ${d.deadline}.`,
         (_d: MailData) => 'Linkki on henkilökohtainen: älä välitä tätä viestiä eteenpäin.',
       ],
@@ -580,7 +613,7 @@ export const fi = {
     signatureReminder: {
       subject: (d: MailData) => `Muistutus: ${d.documentTitle} odottaa allekirjoitustasi`,
       lines: [
-        (d: MailData) => `Hei ${d.recipientName},`,
+        greeting,
         (d: MailData) => `Asiakirja "${d.documentTitle}" odottaa vielä allekirjoitustasi. Määräaika päättyy ${d.deadline}.`,
       ],
       action: 'Avaa ja allekirjoita',
@@ -588,7 +621,7 @@ export const fi = {
     processCompleted: {
       subject: (d: MailData) => `Allekirjoitettu: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hei ${d.recipientName},`,
+        greeting,
         (d: MailData) =>
           `Kaikki osapuolet ovat allekirjoittaneet asiakirjan "${d.documentTitle}". ${d.organization} on sinetöinyt sen. Asiakirja on liitteenä tai linkin takana.`,
       ],
@@ -597,7 +630,7 @@ export const fi = {
     processEnded: {
       subject: (d: MailData) => `Päättynyt: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hei ${d.recipientName},`,
+        greeting,
         (d: MailData) =>
           `Asiakirjan "${d.documentTitle}" allekirjoitus on päättynyt. Syy: ${d.reason ?? '-'}. Sinun ei tarvitse tehdä mitään.`,
       ],
@@ -605,7 +638,7 @@ export const fi = {
     minutesReviewInvitation: {
       subject: (d: MailData) => `Pöytäkirjan tarkastus: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hei ${d.recipientName},`,
+        greeting,
         (d: MailData) =>
           `${d.organization} pyytää sinua pöytäkirjantarkastajana tarkastamaan pöytäkirjan "${d.documentTitle}" viimeistään ${d.deadline}. Voit hyväksyä pöytäkirjan tai pyytää korjauksia pykäläkohtaisin kommentein.`,
         (_d: MailData) => 'Linkki on henkilökohtainen: älä välitä tätä viestiä eteenpäin.',
@@ -615,7 +648,7 @@ export const fi = {
     minutesNewVersion: {
       subject: (d: MailData) => `Korjattu versio tarkastettavaksi: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hei ${d.recipientName},`,
+        greeting,
         (d: MailData) =>
           `Pöytäkirjasta "${d.documentTitle}" on uusi, korjattu versio. Aiempi hyväksyntä ei koske sitä: tarkasta uusi versio viimeistään ${d.deadline}. Sivulla näkyy, mitkä sivut muuttuivat.`,
       ],
@@ -623,16 +656,13 @@ export const fi = {
     },
     minutesReviewReminder: {
       subject: (d: MailData) => `Muistutus: pöytäkirja ${d.documentTitle} odottaa tarkastustasi`,
-      lines: [
-        (d: MailData) => `Hei ${d.recipientName},`,
-        (d: MailData) => `Pöytäkirja "${d.documentTitle}" odottaa vielä tarkastustasi. Määräaika päättyy ${d.deadline}.`,
-      ],
+      lines: [greeting, (d: MailData) => `Pöytäkirja "${d.documentTitle}" odottaa vielä tarkastustasi. Määräaika päättyy ${d.deadline}.`],
       action: 'Avaa ja tarkasta',
     },
     minutesCorrectionsRequested: {
       subject: (d: MailData) => `Korjauspyyntö: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hei ${d.recipientName},`,
+        greeting,
         (d: MailData) =>
           `${d.actorName ?? 'Tarkastaja'} pyytää korjauksia pöytäkirjaan "${d.documentTitle}" (${d.reason ?? '-'}). Lataa korjattu versio; tarkastajat saavat sen heti tarkastettavaksi.`,
       ],
@@ -641,7 +671,7 @@ export const fi = {
     minutesCheckingOverdue: {
       subject: (d: MailData) => `Tarkastus odottaa: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hei ${d.recipientName},`,
+        greeting,
         (d: MailData) =>
           `Pöytäkirjan "${d.documentTitle}" tarkastus ei ole valmis (määräaika ${d.deadline}). Odotetaan: ${d.reason ?? '-'}. Voit jatkaa määräaikaa, vaihtaa tarkastajan tai perua tarkastuksen.`,
       ],
@@ -662,7 +692,7 @@ export const fi = {
     signerLinkLocked: {
       subject: (d: MailData) => `Allekirjoituslinkki lukittu: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hei ${d.recipientName},`,
+        greeting,
         (d: MailData) =>
           `Allekirjoittajan ${d.actorName ?? ''} linkki asiakirjaan "${d.documentTitle}" on lukittu, koska siihen syötettiin liian monta väärää vahvistuskoodia. Varmista henkilöllisyys ja lähetä tarvittaessa uusi kutsu tai siirrä vuoro.`,
       ],
@@ -670,7 +700,7 @@ export const fi = {
     caseAcknowledgement: {
       subject: (d: MailData) => `Vastaanotettu: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hei ${d.recipientName},`,
+        greeting,
         (d: MailData) =>
           `${d.organization} on vastaanottanut hakemuksesi ja kirjannut sen asiaksi ${d.reason ?? ''}. Käytä asianumeroa, kun otat yhteyttä asiassa.`,
       ],
@@ -678,7 +708,7 @@ export const fi = {
     supplementationRequest: {
       subject: (d: MailData) => `Täydennyspyyntö: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hei ${d.recipientName},`,
+        greeting,
         (d: MailData) =>
           `Hakemuksestasi puuttuu tietoja: ${d.reason ?? ''} Täydennä hakemusta viimeistään ${d.deadline}. Muuten asia ratkaistaan käytettävissä olevien tietojen perusteella.`,
         (_d: MailData) => 'Linkki on henkilökohtainen: älä välitä tätä viestiä eteenpäin.',
@@ -688,7 +718,7 @@ export const fi = {
     decisionSent: {
       subject: (d: MailData) => `Päätös lähetetty: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hei ${d.recipientName},`,
+        greeting,
         (d: MailData) =>
           `Päätös asiassa ${d.reason ?? ''} on lähetetty sinulle virallisena postina. Jos olet tyytymätön päätökseen, voit tehdä oikaisuvaatimuksen viimeistään ${d.deadline} alla olevasta linkistä. Ohjeet ovat päätöksen liitteenä.`,
       ],
@@ -786,7 +816,7 @@ export const fi = {
       'contract.identification_refused': 'Tunnistautuminen hylätty',
     },
   },
-  validation: {
+  validationPage: {
     title: 'Tarkista allekirjoitettu asiakirja',
     intro:
       'Lataa allekirjoitettu PDF, niin näet jokaisen allekirjoituksen ja aikaleiman: kuka allekirjoitti, milloin se on todistetusti tehty, mitä se kattaa ja onko se yhä pätevä. Tiedostoa ei tallenneta.',

@@ -1,6 +1,9 @@
 import type { Catalog } from './catalog';
 import type { MailData, SectionRef } from './textArgs';
 
+/** Mail greets a person by the name the directory gives, or without a name: never by an account name such as dev-hr. */
+const greeting = (d: MailData): string => (d.recipientName ? `Hej ${d.recipientName},` : 'Hej,');
+
 /** Every text Sinetti shows or sends in Swedish; see fi.ts. */
 export const sv = {
   languageName: 'Svenska',
@@ -387,6 +390,8 @@ export const sv = {
     nameMismatch: 'Namnet motsvarar inte namnet i inbjudan.',
     signedHeading: 'Tack, du har undertecknat protokollet',
     signedInfo: 'När alla har undertecknat förseglas och publiceras protokollet.',
+    allSignedInfo: 'Alla har undertecknat. Protokollet förseglas och publiceras just nu.',
+    publishedInfo: (at: string) => `Alla har undertecknat. Protokollet har förseglats och publicerats ${at}.`,
     roles: { chair: 'Ordförande', secretary: 'Protokollförare', checker: 'Protokolljusterare' },
     explain: {
       unknown: ['Länken är inte giltig', 'Kontrollera att du öppnade hela länken i e-postmeddelandet.'],
@@ -505,6 +510,8 @@ export const sv = {
     send: 'Skicka för underskrift',
     fixErrors: 'Rätta följande',
     required: 'obligatorisk',
+    requiredForTemplate: 'obligatorisk i avtalsmallen',
+    pdfKept: (name: string) => `Filen ${name} har sparats; välj en ny bara om du vill byta den.`,
     deadline: 'Tidsfrist',
     signersOf: 'Undertecknare',
     resend: 'Skicka inbjudan på nytt',
@@ -527,6 +534,32 @@ export const sv = {
     },
     actionFailed: 'Åtgärden lyckades inte',
     actions: 'Åtgärder',
+  },
+  validation: {
+    required: (field: string) => `${field}: fyll i detta fält.`,
+    tooLong: (field: string, max: number) => `${field}: texten är för lång (högst ${max} tecken).`,
+    email: (field: string) => `${field}: ange e-postadressen i formen namn@exempel.fi.`,
+    date: (field: string) => `${field}: ange ett datum, till exempel 1.8.2026.`,
+    dateTime: (field: string) => `${field}: ange datum och klockslag, till exempel 2026-08-01T16:00:00+03:00.`,
+    phone: (field: string) => `${field}: ange telefonnumret i formen +358 40 123 4567.`,
+    atLeast: (field: string, min: string) => `${field}: ange minst ${min}.`,
+    atMost: (field: string, max: string) => `${field}: ange högst ${max}.`,
+    choice: (field: string) => `${field}: välj ett av alternativen.`,
+    invalid: (field: string) => `${field}: kontrollera detta fält.`,
+    rules: {
+      endBeforeStart: (field: string) => `${field}: slutdatumet är före startdatumet.`,
+      fixedTermReason: (field: string) => `${field}: ett visstidsavtal behöver en grund för visstiden (arbetsavtalslagen 1:3).`,
+      termsOrPdf: (field: string) => `${field}: fyll i avtalsmallen eller ladda upp en färdig PDF, inte båda.`,
+      sameSignerTwice: (field: string) => `${field}: samma undertecknare har angetts två gånger.`,
+      smsNeedsPhone: (field: string) => `${field}: en sms-kod behöver undertecknarens telefonnummer.`,
+      deadlinePast: (field: string) => `${field}: tidsfristen har redan gått ut.`,
+      pdfMissing: (field: string) => `${field}: välj PDF-filen som ska laddas upp.`,
+      atLeastOneSigner: (field: string) => `${field}: ange minst en undertecknare.`,
+      deadlineDays: (field: string) => `${field}: ange antalet dagar, 1–60.`,
+    },
+    /** A file input cannot be refilled by the page: said next to it after an error. */
+    chooseFileAgain: 'Välj filen på nytt: webbläsaren behåller inte den valda filen när formuläret returneras för korrigering.',
+    fieldsToFix: 'Begäran har fält att korrigera',
   },
   form: {
     languages: 'Språk',
@@ -589,7 +622,7 @@ export const sv = {
     signatureInvitation: {
       subject: (d: MailData) => `Begäran om underskrift: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hej ${d.recipientName},`,
+        greeting,
         (d: MailData) => `${d.organization} ber dig underteckna dokumentet "${d.documentTitle}" senast ${d.deadline}.`,
         (_d: MailData) => 'Länken är personlig: vidarebefordra inte detta meddelande.',
       ],
@@ -598,7 +631,7 @@ export const sv = {
     signatureReminder: {
       subject: (d: MailData) => `Påminnelse: ${d.documentTitle} väntar på din underskrift`,
       lines: [
-        (d: MailData) => `Hej ${d.recipientName},`,
+        greeting,
         (d: MailData) => `Dokumentet "${d.documentTitle}" väntar ännu på din underskrift. Tidsfristen går ut ${d.deadline}.`,
       ],
       action: 'Öppna och underteckna',
@@ -606,7 +639,7 @@ export const sv = {
     processCompleted: {
       subject: (d: MailData) => `Undertecknat: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hej ${d.recipientName},`,
+        greeting,
         (d: MailData) =>
           `Alla parter har undertecknat "${d.documentTitle}". ${d.organization} har förseglat det. Dokumentet finns som bilaga eller bakom länken.`,
       ],
@@ -615,14 +648,14 @@ export const sv = {
     processEnded: {
       subject: (d: MailData) => `Avslutat: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hej ${d.recipientName},`,
+        greeting,
         (d: MailData) => `Underskriften av "${d.documentTitle}" har avslutats. Orsak: ${d.reason ?? '-'}. Du behöver inte göra något.`,
       ],
     },
     minutesReviewInvitation: {
       subject: (d: MailData) => `Justering av protokoll: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hej ${d.recipientName},`,
+        greeting,
         (d: MailData) =>
           `${d.organization} ber dig som protokolljusterare att justera protokollet "${d.documentTitle}" senast ${d.deadline}. Du kan godkänna protokollet eller begära rättelser med kommentarer per paragraf.`,
         (_d: MailData) => 'Länken är personlig: vidarebefordra inte detta meddelande.',
@@ -632,7 +665,7 @@ export const sv = {
     minutesNewVersion: {
       subject: (d: MailData) => `Rättad version att justera: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hej ${d.recipientName},`,
+        greeting,
         (d: MailData) =>
           `Det finns en ny, rättad version av protokollet "${d.documentTitle}". Ett tidigare godkännande gäller inte den: justera den nya versionen senast ${d.deadline}. Sidan visar vilka sidor som ändrats.`,
       ],
@@ -641,7 +674,7 @@ export const sv = {
     minutesReviewReminder: {
       subject: (d: MailData) => `Påminnelse: protokollet ${d.documentTitle} väntar på din justering`,
       lines: [
-        (d: MailData) => `Hej ${d.recipientName},`,
+        greeting,
         (d: MailData) => `Protokollet "${d.documentTitle}" väntar ännu på din justering. Tidsfristen går ut ${d.deadline}.`,
       ],
       action: 'Öppna och justera',
@@ -649,7 +682,7 @@ export const sv = {
     minutesCorrectionsRequested: {
       subject: (d: MailData) => `Begäran om rättelse: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hej ${d.recipientName},`,
+        greeting,
         (d: MailData) =>
           `${d.actorName ?? 'En justerare'} begär rättelser i protokollet "${d.documentTitle}" (${d.reason ?? '-'}). Ladda upp en rättad version; justerarna får den genast att justera.`,
       ],
@@ -658,7 +691,7 @@ export const sv = {
     minutesCheckingOverdue: {
       subject: (d: MailData) => `Justeringen väntar: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hej ${d.recipientName},`,
+        greeting,
         (d: MailData) =>
           `Justeringen av protokollet "${d.documentTitle}" är inte klar (tidsfrist ${d.deadline}). Vi väntar på: ${d.reason ?? '-'}. Du kan förlänga tidsfristen, byta justerare eller avbryta justeringen.`,
       ],
@@ -679,7 +712,7 @@ export const sv = {
     signerLinkLocked: {
       subject: (d: MailData) => `Underskriftslänken låst: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hej ${d.recipientName},`,
+        greeting,
         (d: MailData) =>
           `Länken för ${d.actorName ?? ''} till "${d.documentTitle}" har låsts eftersom för många felaktiga verifieringskoder angavs. Kontrollera identiteten och skicka vid behov en ny inbjudan eller överför turen.`,
       ],
@@ -687,7 +720,7 @@ export const sv = {
     caseAcknowledgement: {
       subject: (d: MailData) => `Mottaget: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hej ${d.recipientName},`,
+        greeting,
         (d: MailData) =>
           `${d.organization} har tagit emot din ansökan och registrerat den som ärende ${d.reason ?? ''}. Ange ärendenumret när du kontaktar oss i ärendet.`,
       ],
@@ -695,7 +728,7 @@ export const sv = {
     supplementationRequest: {
       subject: (d: MailData) => `Begäran om komplettering: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hej ${d.recipientName},`,
+        greeting,
         (d: MailData) =>
           `Det saknas uppgifter i din ansökan: ${d.reason ?? ''} Komplettera ansökan senast ${d.deadline}. Annars avgörs ärendet på basis av de uppgifter som finns.`,
         (_d: MailData) => 'Länken är personlig: vidarebefordra inte detta meddelande.',
@@ -705,7 +738,7 @@ export const sv = {
     decisionSent: {
       subject: (d: MailData) => `Beslutet har skickats: ${d.documentTitle}`,
       lines: [
-        (d: MailData) => `Hej ${d.recipientName},`,
+        greeting,
         (d: MailData) =>
           `Beslutet i ärende ${d.reason ?? ''} har skickats till dig som officiell post. Om du är missnöjd med beslutet kan du begära omprövning senast ${d.deadline} via länken nedan. Anvisningarna finns i beslutet.`,
       ],
@@ -803,7 +836,7 @@ export const sv = {
       'contract.identification_refused': 'Identifiering avvisad',
     },
   },
-  validation: {
+  validationPage: {
     title: 'Kontrollera ett undertecknat dokument',
     intro:
       'Ladda upp en undertecknad PDF för att se varje underskrift och tidsstämpel: vem som undertecknade, när den bevisligen gjordes, vad den omfattar och om den fortfarande är giltig. Filen sparas inte.',

@@ -1,3 +1,4 @@
+import { helsinkiTime } from '../../common/helsinkiTime';
 import { api, byId, errorMessage } from './staffApi';
 
 /** The registry console (/registry): sign in, then every recent letter batch, refreshed while one is still sending. */
@@ -32,7 +33,7 @@ function element(tag: string, text?: string, attributes: Record<string, string> 
 function render(batch: Batch): HTMLElement {
   const article = element('article', undefined, { 'aria-labelledby': `title-${batch.batchId}` });
   article.append(
-    element('h3', `${new Date(batch.createdAt).toLocaleString('fi-FI')} – ${batch.total} kirjettä / letters`, {
+    element('h3', `${helsinkiTime(batch.createdAt, 'fi', 'medium', 'short')} – ${batch.total} kirjettä / letters`, {
       id: `title-${batch.batchId}`,
     }),
   );

@@ -9,9 +9,11 @@ import { hasRole, requesterOf, signInUrl, staffActor, staffForToken } from '../a
 import { multipartForm } from '../multipartForm';
 import { formText, idempotencyKeyOf, pageLanguage, recordId } from '../requestFields';
 import { type ApiRoutes, type RouteHandler } from '../routeRegistry';
-import { chooseLanguage } from '../signerPageViews';
+import { staffPageLanguage } from '../staffLanguage';
+import { issueText } from '../validationTexts';
 import { signOut } from './signIn';
-import { contractDetailPage, contractListPage, type FieldError, newContractPage, signInPage } from '../views/hrPageViews';
+import { contractDetailPage, contractListPage, type FieldError, fieldLabel, newContractPage, signInPage } from '../views/hrPageViews';
+import { textsFor } from '../../texts/catalog';
 
 /**
  * HR's web page over the same operations as the contracts API: signing in
@@ -116,7 +118,7 @@ export function hrPageRoutes(
 ): void {
   const organization = config.organization;
   const form = express.urlencoded({ extended: false, limit: '32kb' });
-  const language = (req: Request, query?: { lang?: string }) => chooseLanguage(query?.lang, req.get('accept-language'), 'fi');
+  const language = (req: Request, res: Response, query?: { lang?: string }) => staffPageLanguage(req, res, query?.lang);
   const isHr = (req: Request) => hasRole(req.staff, 'hr');
   /** Development keeps the token form beside the identity provider's sign-in; production has only the provider. */
   const tokenSignIn = config.staffTokens.length > 0;
@@ -131,7 +133,7 @@ export function hrPageRoutes(
   ): RouteHandler<In> {
     return async (input, req, res) => {
       if (!isHr(req) && !req.staff && !tokenSignIn && req.method === 'GET') return res.redirect(303, signInUrl(req));
-      if (!isHr(req)) return send(res, req.method === 'GET' ? 200 : 401, signInPage(language(req, input.query), organization, false));
+      if (!isHr(req)) return send(res, req.method === 'GET' ? 200 : 401, signInPage(language(req, res, input.query), organization, false));
       await handler(input, req, res);
     };
   }
@@ -139,7 +141,7 @@ export function hrPageRoutes(
   /** Before a large body is read: who is not signed in gets the sign-in page and nothing is buffered. */
   const signedInFirst: RequestHandler = (req, res, next) => {
     if (isHr(req)) return next();
-    send(res, 401, signInPage(language(req, req.query), organization, false));
+    send(res, 401, signInPage(language(req, res, req.query), organization, false));
   };
 
   async function renderDetail(
@@ -156,7 +158,7 @@ export function hrPageRoutes(
       res,
       status,
       contractDetailPage(
-        language(req, { lang }),
+        language(req, res, { lang }),
         organization,
         {
           contractId,
@@ -189,7 +191,7 @@ export function hrPageRoutes(
             return renderDetail(req, res, contractId, query.lang, 400, { error: error.issues.map((i) => i.message).join(' ') });
           throw error;
         }
-        res.redirect(303, `/hr/contracts/${encodeURIComponent(contractId)}?lang=${language(req, query)}&done=${done}`);
+        res.redirect(303, `/hr/contracts/${encodeURIComponent(contractId)}?lang=${language(req, res, query)}&done=${done}`);
       },
     );
   }
@@ -204,7 +206,7 @@ export function hrPageRoutes(
       responses: { 200: 'HTML' },
     },
     page<{ query: z.infer<typeof listQuery> }>(async ({ query }, req, res) => {
-      send(res, 200, contractListPage(language(req, query), organization, await contracts.list(), query.done));
+      send(res, 200, contractListPage(language(req, res, query), organization, await contracts.list(), query.done));
     }),
   );
 
@@ -222,10 +224,11 @@ export function hrPageRoutes(
     },
     async ({ query, body }, req, res) => {
       const identity = staffForToken(config.staffTokens, body.token?.trim() ?? '');
-      if (!identity || !hasRole(identity, 'hr')) return send(res, 401, signInPage(language(req, query), organization, true));
+      if (!identity || !hasRole(identity, 'hr')) return send(res, 401, signInPage(language(req, res, query), organization, true));
+      // A session this browser already had ends; the new one gets a fresh id.
       await cookies.end(req, res);
       await cookies.start(res, { name: identity.name, subject: `token:${identity.name}`, roles: identity.roles });
-      res.redirect(303, `/hr?lang=${language(req, query)}`);
+      res.redirect(303, `/hr?lang=${language(req, res, query)}`);
     },
   );
 
@@ -253,7 +256,7 @@ export function hrPageRoutes(
       responses: { 200: 'HTML' },
     },
     page(async ({ query }, req, res) =>
-      send(res, 200, newContractPage(language(req, query), organization, { deadlineDays: '7', language: language(req, query) })),
+      send(res, 200, newContractPage(language(req, res, query), organization, { deadlineDays: '7', language: language(req, res, query) })),
     ),
   );
 
@@ -269,27 +272,40 @@ export function hrPageRoutes(
       responses: { 303: 'Sent; to its page', 400: 'The form with its errors (HTML)' },
     },
     page(async ({ query }, req, res) => {
-      const fields = req.form?.fields ?? {};
+      const lang = language(req, res, query);
+      const v = textsFor(lang).validation;
+      const fields = { ...(req.form?.fields ?? {}) };
       const errors: FieldError[] = [];
       const pdf = req.form?.files.pdf;
-      if (fields.source === 'pdf' && !pdf) errors.push({ field: 'pdf', message: 'Choose the PDF file to upload.' });
-      // The form is checked before its PDF is stored, so a form sent back with errors leaves no version behind.
-      const checked = createContractRequest.safeParse(requestFromForm(fields, fields.source === 'pdf' ? PDF_NOT_YET_STORED : undefined));
-      if (!checked.success)
-        for (const issue of checked.error.issues) errors.push({ field: fieldFor(issue.path), message: `${issue.message}` });
+      // A file is stored only with a valid form (a form sent back leaves no version behind), so none is carried over.
+      delete fields.pdfVersionId;
+      delete fields.pdfFileName;
+      if (fields.source === 'pdf' && !pdf) errors.push({ field: 'pdf', message: v.rules.pdfMissing(fieldLabel(lang, 'pdf')) });
+      const checked = createContractRequest.safeParse(requestFromForm(fields, fields.source === 'pdf' ? PDF_NOT_YET_STORED : undefined), {
+        reportInput: true, // so an empty field reads "fill in", not "wrong format"
+      });
+      if (!checked.success) {
+        for (const issue of checked.error.issues) {
+          const field = fieldFor(issue.path);
+          if (errors.some((e) => e.field === field)) continue;
+          const message =
+            field === 'deadlineDays' ? v.rules.deadlineDays(fieldLabel(lang, field)) : issueText(issue, lang, fieldLabel(lang, field));
+          errors.push({ field, message });
+        }
+      }
       let pdfVersionId: string | undefined;
       if (!errors.length && fields.source === 'pdf' && pdf) {
         try {
           pdfVersionId = (await documents.upload(pdf.bytes, pdf.fileName, requesterOf(req))).versionId;
         } catch (error) {
           if (!(error instanceof PdfError) && !(error instanceof SinettiError && error.status < 500)) throw error;
-          errors.push({ field: 'pdf', message: error.message });
+          errors.push({ field: 'pdf', message: `${fieldLabel(lang, 'pdf')}: ${error.message}` });
         }
       }
       const parsed = createContractRequest.safeParse(requestFromForm(fields, pdfVersionId));
-      if (errors.length || !parsed.success) return send(res, 400, newContractPage(language(req, query), organization, fields, errors));
+      if (errors.length || !parsed.success) return send(res, 400, newContractPage(lang, organization, fields, errors));
       const started = await contracts.start(parsed.data, requesterOf(req), idempotencyKeyOf(req, fields.idempotencyKey));
-      res.redirect(303, `/hr/contracts/${encodeURIComponent(started.contractId)}?lang=${language(req, query)}&done=created`);
+      res.redirect(303, `/hr/contracts/${encodeURIComponent(started.contractId)}?lang=${lang}&done=created`);
     }),
   );
 

@@ -32,6 +32,11 @@ const batchQuery = z.object({
   documentVersionId: recordId.optional().describe('The PDF for rows without a documentVersionId'),
   title: z.string().optional().describe('The title for rows without one'),
   templateId: recordId.optional().describe('Render one PDF per row from this letter template instead'),
+  skipBadRows: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true')
+    .describe('true: send the good rows and list the bad ones in the answer and the report, instead of refusing the batch'),
 });
 
 export function letterRoutes(routes: ApiRoutes, { services: { letters }, config }: RouterContext): void {
@@ -116,10 +121,10 @@ export function letterRoutes(routes: ApiRoutes, { services: { letters }, config 
       summary:
         'Upload a batch as CSV (text/csv; "," or ";"). Columns: recipientId, name, street, postalCode, city, countryCode, title, body, documentVersionId. Query ?documentVersionId= and ?title= give defaults for rows without them; ?templateId= instead renders one PDF per row from a letter template, its {{placeholders}} filled from the columns of the same name.',
       responses: {
-        202: 'Started: { batchId, processId, rows }',
+        202: 'Started: { batchId, processId, rows, skipped, skippedRows }',
         400: 'Empty batch or unreadable CSV',
         413: 'More rows than allowed',
-        422: 'A bad row: the error names the row and field; nothing is sent',
+        422: 'Bad rows: every one listed with its field (details.rows, up to 100; details.badRows how many); nothing is sent',
       },
     },
     async ({ query }, req, res) => {

@@ -247,6 +247,10 @@ export function minutesPageRoutes(routes: ApiRoutes, { services: { minutesPartic
           decidedAt: new Date(own.decidedAt ?? Date.now()),
           documentSha256: state.sealedSha256,
           base: context.base,
+          signing: {
+            allSigned: state.signing?.signers.every((s) => s.status === 'signed') ?? false,
+            publishedAt: state.publication?.publishedAt,
+          },
         }),
       );
     }

@@ -117,7 +117,7 @@ export function validationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     },
     async ({ query: { lang } }, req, res) => {
       const chosen = language(req, lang);
-      const t = textsFor(chosen).validation;
+      const t = textsFor(chosen).validationPage;
       const fields = req.form?.fields ?? {};
       const file = req.form?.files.pdf;
       const asOf = fields.at?.trim() || undefined;

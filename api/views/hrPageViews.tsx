@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ComponentChildren } from 'preact';
 import { type Catalog, textsFor } from '../../texts/catalog';
 import { type Language, LANGUAGES } from '../../texts/language';
-import { ErrorSummary, FieldError, TextField } from './kit/formControls';
+import { describedBy, ErrorSummary, FieldError, TextField } from './kit/formControls';
 import { LanguageMenu } from './kit/languageMenu';
 import { staffConsole } from './kit/staffConsole';
 import { readableTime, Time } from './kit/time';
@@ -182,6 +182,52 @@ export interface FieldError {
   message: string;
 }
 
+/** Each form field's label as the page shows it, so an error names the field the way the clerk sees it. */
+function fieldLabels(t: HrTexts): Record<string, string> {
+  const signer = (who: 'employee' | 'employer') => {
+    const label = who === 'employee' ? t.employeeSigner : t.employerSigner;
+    return {
+      [`${who}SignerName`]: `${label}: ${t.name}`,
+      [`${who}SignerEmail`]: `${label}: ${t.email}`,
+      [`${who}SignerPhone`]: `${label}: ${t.phone}`,
+      [`${who}SignerLanguage`]: `${label}: ${t.signerLanguage}`,
+    };
+  };
+  return {
+    title: t.title,
+    language: t.documentLanguage,
+    pdf: t.pdfFile,
+    employerName: `${t.employer}: ${t.name}`,
+    employerAddress: `${t.employer}: ${t.address}`,
+    employerBusinessId: `${t.employer}: ${t.businessId}`,
+    employeeName: `${t.employee}: ${t.name}`,
+    employeeAddress: `${t.employee}: ${t.address}`,
+    startDate: t.startDate,
+    endDate: t.endDate,
+    fixedTermReason: t.fixedTermReason,
+    trialPeriod: t.trialPeriod,
+    placeOfWork: t.placeOfWork,
+    duties: t.duties,
+    payBasis: t.payBasis,
+    payPeriod: t.payPeriod,
+    workingHours: t.workingHours,
+    annualLeave: t.annualLeave,
+    noticePeriod: t.noticePeriod,
+    collectiveAgreement: t.collectiveAgreement,
+    ...signer('employee'),
+    ...signer('employer'),
+    signingOrder: t.order,
+    deadlineDays: t.deadlineDays,
+    verification: t.verification,
+    hrEmail: t.hrEmail,
+  };
+}
+
+export function fieldLabel(language: Language, field: string): string {
+  const labels = fieldLabels(hrTexts(language));
+  return Object.hasOwn(labels, field) ? labels[field] : field;
+}
+
 /** The new-contract form; `values` are what was posted (kept on an error), `errors` name their fields. */
 export function newContractPage(
   language: Language,
@@ -190,6 +236,7 @@ export function newContractPage(
   errors: FieldError[] = [],
 ): string {
   const t = hrTexts(language);
+  const labels = fieldLabels(t);
   const errorOf = (field: string) => errors.find((e) => e.field === field)?.message;
   type InputType = 'text' | 'email' | 'tel' | 'date' | 'number';
   const Input = (p: {
@@ -197,6 +244,8 @@ export function newContractPage(
     label: string;
     type?: InputType;
     required?: boolean;
+    /** Required by the template only: marked, but not `required`, so a PDF can be sent without the terms. */
+    templateRequired?: boolean;
     autocomplete?: string;
     min?: number;
     max?: number;
@@ -209,6 +258,7 @@ export function newContractPage(
         autocomplete={p.autocomplete}
         min={p.min}
         max={p.max}
+        ariaRequired={p.templateRequired}
         value={values[p.field] ?? ''}
         error={errorOf(p.field)}
         label={
@@ -218,6 +268,11 @@ export function newContractPage(
               <>
                 {' '}
                 <span class="hint">({t.required})</span>
+              </>
+            ) : p.templateRequired ? (
+              <>
+                {' '}
+                <span class="hint">({t.requiredForTemplate})</span>
               </>
             ) : null}
           </>
@@ -249,6 +304,12 @@ export function newContractPage(
   };
   const languageOptions = LANGUAGES.map((l): [string, string] => [l, textsFor(l).languageName]);
   const source = values.source === 'pdf' ? 'pdf' : 'template';
+  // A browser cannot refill a file input: an uploaded PDF is kept by the server, otherwise the clerk is told to choose it again.
+  const pdfHint = values.pdfVersionId
+    ? t.pdfKept(values.pdfFileName ?? '')
+    : errors.length && source === 'pdf'
+      ? textsFor(language).validation.chooseFileAgain
+      : undefined;
   const signer = (who: 'employee' | 'employer') => {
     const label = who === 'employee' ? t.employeeSigner : t.employerSigner;
     return (
@@ -269,7 +330,8 @@ export function newContractPage(
     <>
       <h1>{t.newContract}</h1>
       <ErrorSummary heading={t.fixErrors} headingId="errors-heading" errors={errors} />
-      <form method="post" action={`/hr/contracts?lang=${language}`} enctype="multipart/form-data">
+      {/* novalidate: every check is the server's, so each error is in the page's language and names its field, not a browser bubble. */}
+      <form method="post" action={`/hr/contracts?lang=${language}`} enctype="multipart/form-data" novalidate>
         {/* One key per filled-in form, kept when the form comes back with errors: sending it twice makes one contract. */}
         <input type="hidden" name="idempotencyKey" value={values.idempotencyKey ?? randomUUID()} />
         <fieldset>
@@ -285,12 +347,23 @@ export function newContractPage(
             <Select field="language" label={t.documentLanguage} options={languageOptions} />
             <div>
               <label for="pdf">{t.pdfFile}</label>
+              {pdfHint ? (
+                <p id="pdf-hint" class="hint">
+                  {pdfHint}
+                </p>
+              ) : null}
+              {values.pdfVersionId ? (
+                <>
+                  <input type="hidden" name="pdfVersionId" value={values.pdfVersionId} />
+                  <input type="hidden" name="pdfFileName" value={values.pdfFileName ?? ''} />
+                </>
+              ) : null}
               <input
                 type="file"
                 id="pdf"
                 name="pdf"
                 accept="application/pdf"
-                aria-describedby={errorOf('pdf') ? 'pdf-error' : undefined}
+                aria-describedby={describedBy('pdf', Boolean(pdfHint), Boolean(errorOf('pdf')))}
                 aria-invalid={errorOf('pdf') ? 'true' : undefined}
               />
               <FieldError id="pdf" message={errorOf('pdf')} />
@@ -300,23 +373,23 @@ export function newContractPage(
         <fieldset>
           <legend>{t.terms}</legend>
           <div class="grid">
-            <Input field="employerName" label={`${t.employer}: ${t.name}`} />
-            <Input field="employerAddress" label={`${t.employer}: ${t.address}`} />
-            <Input field="employerBusinessId" label={`${t.employer}: ${t.businessId}`} />
-            <Input field="employeeName" label={`${t.employee}: ${t.name}`} />
-            <Input field="employeeAddress" label={`${t.employee}: ${t.address}`} />
-            <Input field="startDate" label={t.startDate} type="date" />
-            <Input field="endDate" label={t.endDate} type="date" />
-            <Input field="fixedTermReason" label={t.fixedTermReason} />
-            <Input field="trialPeriod" label={t.trialPeriod} />
-            <Input field="placeOfWork" label={t.placeOfWork} />
-            <Input field="duties" label={t.duties} />
-            <Input field="payBasis" label={t.payBasis} />
-            <Input field="payPeriod" label={t.payPeriod} />
-            <Input field="workingHours" label={t.workingHours} />
-            <Input field="annualLeave" label={t.annualLeave} />
-            <Input field="noticePeriod" label={t.noticePeriod} />
-            <Input field="collectiveAgreement" label={t.collectiveAgreement} />
+            <Input field="employerName" label={labels.employerName} templateRequired />
+            <Input field="employerAddress" label={labels.employerAddress} templateRequired />
+            <Input field="employerBusinessId" label={labels.employerBusinessId} />
+            <Input field="employeeName" label={labels.employeeName} templateRequired />
+            <Input field="employeeAddress" label={labels.employeeAddress} templateRequired />
+            <Input field="startDate" label={labels.startDate} type="date" templateRequired />
+            <Input field="endDate" label={labels.endDate} type="date" />
+            <Input field="fixedTermReason" label={labels.fixedTermReason} />
+            <Input field="trialPeriod" label={labels.trialPeriod} />
+            <Input field="placeOfWork" label={labels.placeOfWork} templateRequired />
+            <Input field="duties" label={labels.duties} templateRequired />
+            <Input field="payBasis" label={labels.payBasis} templateRequired />
+            <Input field="payPeriod" label={labels.payPeriod} templateRequired />
+            <Input field="workingHours" label={labels.workingHours} templateRequired />
+            <Input field="annualLeave" label={labels.annualLeave} templateRequired />
+            <Input field="noticePeriod" label={labels.noticePeriod} templateRequired />
+            <Input field="collectiveAgreement" label={labels.collectiveAgreement} templateRequired />
           </div>
         </fieldset>
         <fieldset>

@@ -25,7 +25,7 @@ export function validationPage(p: {
   asOf?: string;
   problem?: string;
 }): string {
-  const t = textsFor(p.language).validation;
+  const t = textsFor(p.language).validationPage;
   return participantPage({
     language: p.language,
     title: t.title,
@@ -65,7 +65,7 @@ export function validationPage(p: {
 }
 
 function Report({ report, language }: { report: ValidationPageReport; language: Language }) {
-  const t = textsFor(language).validation;
+  const t = textsFor(language).validationPage;
   return (
     <section aria-labelledby="report-title">
       <h2 id="report-title">{t.report}</h2>
@@ -103,7 +103,7 @@ function Report({ report, language }: { report: ValidationPageReport; language: 
 
 /** One signature as a list of label–value pairs; the same words the PDF report uses. */
 export function signatureRows(signature: SignatureValidation, language: Language): { heading: string; rows: [string, string][] } {
-  const t = textsFor(language).validation;
+  const t = textsFor(language).validationPage;
   const isTimestamp = signature.kind === 'document-timestamp';
   const rows: [string, string][] = [[t.result, t.indication[signature.indication]]];
   if (signature.signer) {

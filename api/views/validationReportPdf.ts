@@ -5,7 +5,7 @@ import { signatureRows, type ValidationPageReport } from './validationPage';
 
 /** The validation report as a PDF, in the page's language and with the page's words. */
 export async function validationReportPdf(report: ValidationPageReport, language: Language): Promise<Buffer> {
-  const t = textsFor(language).validation;
+  const t = textsFor(language).validationPage;
   const flow = await PdfTextFlow.create({ title: t.title, language, footer: `Sinetti · ${t.title}` });
   flow.heading(t.title, 18);
   flow.row(t.validatedAsOf, report.validatedAt.slice(0, 10));

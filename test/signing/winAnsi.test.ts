@@ -31,6 +31,39 @@ describe('stamp text for Helvetica with WinAnsiEncoding', () => {
   });
 });
 
+describe('stamps that fit their text (issue 15, C10)', () => {
+  it('wraps and shrinks a long name, role and reason to the box, whole, without "…"', () => {
+    const stamp = {
+      signerName: 'Anna-Maria Kristiina Väisänen-Björkqvist',
+      role: 'Pöytäkirjantarkastaja ja varapuheenjohtaja, tekninen lautakunta / Protokolljusterare / Minute-checker',
+      signedAt: new Date('2026-11-30T12:00:00Z'),
+      reason: 'Pöytäkirja tarkastettu / Protokollet justerat / Minutes checked',
+      location: 'Esimerkkilän kunta, kunnantalo, valtuustosali',
+    };
+    const object = stampAppearanceObject([0, 0, 236, 64], stamp).toString('latin1');
+    const drawn = [...object.matchAll(/\/(F\d) ([\d.]+) Tf [\d.]+ ([\d.-]+) Td <([0-9a-f]+)> Tj/g)].map((m) => ({
+      font: m[1] === 'F2' ? ('bold' as const) : ('regular' as const),
+      size: Number(m[2]),
+      baseline: Number(m[3]),
+      text: Buffer.from(m[4], 'hex').toString('latin1'),
+    }));
+    const all = drawn.map((d) => d.text).join(' ');
+    expect(all).not.toContain('\u0085'); // WinAnsi's "…"
+    for (const part of [stamp.signerName, stamp.role, stamp.reason, stamp.location])
+      expect(all.replace(/\s+/g, ' ')).toContain(toWinAnsiText(part));
+    for (const line of drawn) expect(textWidth(line.text, line.size, line.font)).toBeLessThanOrEqual(236 - 12);
+    expect(Math.min(...drawn.map((d) => d.baseline))).toBeGreaterThanOrEqual(0);
+  });
+
+  it('leaves a short stamp at its full size on one line each', () => {
+    const object = stampAppearanceObject([0, 0, 236, 64], { signerName: 'Maija', role: 'Työntekijä', signedAt: new Date() }).toString(
+      'latin1',
+    );
+    expect(object.match(/ Tj /g)).toHaveLength(3);
+    expect(object).toContain('/F2 10 Tf');
+  });
+});
+
 describe('PDF syntax', () => {
   it('writes ASCII text strings as literals and others as UTF-16BE', () => {
     expect(pdfTextString('Espoo (kunta)')).toBe('(Espoo \\(kunta\\))');

@@ -74,6 +74,8 @@ export function TextField(p: {
   value?: string;
   type?: 'text' | 'email' | 'tel' | 'date' | 'number' | 'password';
   required?: boolean;
+  /** Required in some cases only (the page says when): announced as required without the browser enforcing it. */
+  ariaRequired?: boolean;
   autocomplete?: string;
   inputmode?: string;
   pattern?: string;
@@ -93,6 +95,7 @@ export function TextField(p: {
         name: p.name ?? p.id,
         value: p.value,
         required: p.required,
+        'aria-required': p.ariaRequired ? 'true' : undefined,
         autocomplete: p.autocomplete,
         inputmode: p.inputmode,
         pattern: p.pattern,
