@@ -5,6 +5,7 @@ import { Mailer } from '../mail/mailer';
 import { ChunkedDocumentStore } from '../store/documentStore';
 import type { ServiceDeps } from '../application/serviceDeps';
 import type { Services } from '../application/services';
+import type { StaffAccess } from './staffAccess';
 
 /** What the API is built from: the real services in production and in tests alike. */
 export type ApiDeps = ServiceDeps;
@@ -13,6 +14,8 @@ export type ApiDeps = ServiceDeps;
 export interface RouterContext {
   services: Services;
   config: SinettiConfig;
+  /** Staff sessions, sign-in and API keys. */
+  access: StaffAccess;
 }
 
 /** The API's real dependencies for a configuration; close() releases the SMTP pool. */

@@ -14,6 +14,9 @@ import { minutesPageRoutes } from './routes/minutesPages';
 import { processRoutes } from './routes/processes';
 import { codecCors, codecRoutes } from './routes/codec';
 import { sessionRoutes } from './routes/session';
+import { signInRoutes } from './routes/signIn';
+import { apiKeyRoutes } from './routes/apiKeys';
+import { createStaffAccess, type StaffAccess } from './staffAccess';
 import { adminRoutes } from './routes/admin';
 import { auditChainRoutes } from './routes/auditChain';
 import { applicationRoutes } from './routes/applications';
@@ -29,11 +32,13 @@ import { clientAssets } from './assets/clientAssets';
 import { noStoreForPrivatePages, securityHeaders } from './securityHeaders';
 
 /** Every route of the API, declared once: mounted by createApp, listed in /openapi.json and walked by the registry's test. */
-export function apiRoutes(deps: ApiDeps): ApiRoutes {
+export function apiRoutes(deps: ApiDeps, access: StaffAccess = createStaffAccess(deps.config)): ApiRoutes {
   const routes = new ApiRoutes();
-  const context: RouterContext = { services: createServices(deps), config: deps.config };
+  const context: RouterContext = { services: createServices(deps), config: deps.config, access };
   healthRoutes(routes, deps);
-  sessionRoutes(routes, deps);
+  sessionRoutes(routes, context);
+  signInRoutes(routes, context, access);
+  apiKeyRoutes(routes, context);
   codecRoutes(routes, { ...deps, codec: loadPayloadCodec(deps.config) });
   adminRoutes(routes, context);
   documentRoutes(routes, context);
@@ -57,14 +62,15 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(securityHeaders(), noStoreForPrivatePages());
+  app.use(securityHeaders(new URL(deps.config.identity.oidc.issuer).origin), noStoreForPrivatePages());
   const assets = clientAssets();
   app.use(assets.router);
   assets.warmUp().catch(() => undefined); // built again on the first request if this fails
   app.use('/codec', codecCors(deps.config.temporalUiOrigins));
-  app.use(authenticateStaff(deps.config.staffTokens));
+  const access = createStaffAccess(deps.config);
+  app.use(authenticateStaff(deps.config, access.cookies, access.apiKeys));
 
-  const routes = apiRoutes(deps);
+  const routes = apiRoutes(deps, access);
 
   // Applications carry their attachments (each at most 5 MB, base64) in the JSON.
   app.use(['/api/forms', '/api/applicant'], express.json({ limit: '16mb' }));

@@ -1,14 +1,22 @@
 import { timingSafeEqual } from 'node:crypto';
 import { type Request, type RequestHandler } from 'express';
 import type { Requester } from '../application/serviceDeps';
-import { type StaffRole, type StaffToken } from '../config/config';
+import { type SinettiConfig, type StaffRole, type StaffToken } from '../config/config';
 import { SinettiError } from '../common/errors';
-import { sessionIdentity } from './staffSession';
+import { type ApiKeys } from '../store/apiKeys';
+import { presentedSessionId, type StaffSessionCookies } from './staffSession';
+import { forbiddenPage } from './views/signInPages';
 
-/** Staff are identified by bearer tokens from configuration, each with one role, or by a session cookie started with one. */
+/**
+ * Staff are identified by a server-side session (signed in through the
+ * organisation's identity provider), by an API key an admin created, or —
+ * in development only — by a configured staff token. A person may hold
+ * several roles.
+ */
 export interface StaffIdentity {
   name: string;
-  role: StaffRole;
+  roles: StaffRole[];
+  via: 'session' | 'api-key' | 'token';
 }
 
 declare module 'express-serve-static-core' {
@@ -25,35 +33,101 @@ function sameToken(a: string, b: string): boolean {
 
 export function staffForToken(tokens: StaffToken[], presented: string): StaffIdentity | undefined {
   const match = tokens.find((t) => sameToken(t.token, presented));
-  return match && { name: match.name, role: match.role };
+  return match && { name: match.name, roles: [match.role], via: 'token' };
 }
 
-export function authenticateStaff(tokens: StaffToken[]): RequestHandler {
-  return (req, _res, next) => {
-    const header = req.headers.authorization;
-    req.staff = header?.startsWith('Bearer ') ? staffForToken(tokens, header.slice('Bearer '.length).trim()) : sessionIdentity(req, tokens);
-    next();
+export function hasRole(identity: StaffIdentity | undefined, ...roles: StaffRole[]): boolean {
+  return Boolean(identity && identity.roles.some((role) => role === 'admin' || roles.includes(role)));
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Whether a state-changing request may ride on the session cookie: from an allowed origin (ours, the Temporal Web UI's),
+ * or from our own pages by the browser's Sec-Fetch-Site (our Referrer-Policy makes a form's Origin "null"), or from a
+ * client that is no browser at all (neither header). Anything else — another site's form or script — is refused.
+ */
+function fromAllowedOrigin(req: Request, allowedOrigins: Set<string>): boolean {
+  const origin = req.get('origin');
+  if (origin && allowedOrigins.has(origin)) return true;
+  const site = req.get('sec-fetch-site');
+  if (site) return site === 'same-origin' || site === 'none';
+  return origin === undefined;
+}
+
+export function authenticateStaff(config: SinettiConfig, cookies: StaffSessionCookies, apiKeys: ApiKeys): RequestHandler {
+  const allowedOrigins = new Set([new URL(config.publicUrl).origin, ...config.temporalUiOrigins]);
+  return async (req, _res, next) => {
+    try {
+      const header = req.headers.authorization;
+      if (header?.startsWith('Bearer ')) {
+        const presented = header.slice('Bearer '.length).trim();
+        const apiKey = presented.startsWith('snk_') ? await apiKeys.authenticate(presented) : undefined;
+        req.staff = apiKey
+          ? { name: `api-key:${apiKey.name}`, roles: apiKey.roles, via: 'api-key' }
+          : staffForToken(config.staffTokens, presented);
+        return next();
+      }
+      if (presentedSessionId(req)) {
+        // The session cookie rides along on any request the browser makes, so a state change must come from our own pages
+        // (or the Temporal Web UI's codec calls): a form or script on another site is refused.
+        if (!SAFE_METHODS.has(req.method) && !fromAllowedOrigin(req, allowedOrigins)) {
+          return next(
+            new SinettiError('foreign_origin', "This request came from another site and was refused. Use Sinetti's own pages.", 403),
+          );
+        }
+        req.staff = await cookies.identity(req);
+      }
+      next();
+    } catch (error) {
+      next(error);
+    }
   };
 }
 
-/** Admins may do anything staff may; everyone else needs one of the named roles. */
+/** Where a person without a session is sent: sign-in, and back to the page they asked for. */
+export function signInUrl(req: Request): string {
+  return `/auth/login?returnTo=${encodeURIComponent(req.originalUrl)}`;
+}
+
+function wantsPage(req: Request): boolean {
+  return req.method === 'GET' && Boolean(req.accepts(['json', 'html']) === 'html');
+}
+
+/** Admins may do anything staff may; everyone else needs one of the named roles. A person's browser is sent to sign in. */
 export function requireRole(...roles: StaffRole[]): RequestHandler {
-  return (req, _res, next) => {
+  return (req, res, next) => {
     if (!req.staff) {
-      next(new SinettiError('unauthenticated', 'Sign in: send your staff token as "Authorization: Bearer <token>".', 401));
-    } else if (req.staff.role !== 'admin' && !roles.includes(req.staff.role)) {
-      next(new SinettiError('forbidden', `This needs the role ${roles.join(' or ')}; your role is ${req.staff.role}.`, 403));
+      if (wantsPage(req)) return res.redirect(303, signInUrl(req));
+      next(new SinettiError('unauthenticated', 'Sign in, or send an API key as "Authorization: Bearer <key>".', 401));
+    } else if (!hasRole(req.staff, ...roles)) {
+      const message = `This needs the role ${roles.join(' or ')}; your roles are ${req.staff.roles.join(', ') || 'none'}.`;
+      if (wantsPage(req))
+        return res
+          .status(403)
+          .type('html')
+          .send(forbiddenPage(message, signInUrl(req)));
+      next(new SinettiError('forbidden', message, 403));
     } else {
       next();
     }
   };
 }
 
+/** The actor as audit trails record it, readable: `staff:hr:Hanna Henkilöstö`, `staff:hr+secretary:…` for several roles. */
 export function staffActor(identity: StaffIdentity | undefined): string {
-  return identity ? `staff:${identity.role}:${identity.name}` : 'anonymous';
+  return identity ? `staff:${identity.roles.join('+')}:${identity.name}` : 'anonymous';
 }
 
 /** The requester as the audit trail records it: the staff member, their address and browser. */
 export function requesterOf(req: Request, actor = staffActor(req.staff)): Requester {
   return { actor, staffName: req.staff?.name, ip: req.ip, userAgent: req.get('user-agent') };
+}
+
+/**
+ * For a staff page that is a thin client of the API: without a session the person is sent to sign in — unless
+ * development token sign-in is on (the page's own token form then stays, for the development tokens).
+ */
+export function signInFirst(tokens: StaffToken[]): RequestHandler {
+  return (req, res, next) => (!req.staff && tokens.length === 0 ? res.redirect(303, signInUrl(req)) : next());
 }

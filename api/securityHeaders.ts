@@ -7,7 +7,8 @@ import helmet from 'helmet';
  * images from /assets and this origin (nothing inline), no framing, no
  * MIME sniffing, no Referer (personal links must not leak to other sites).
  */
-export function securityHeaders(): RequestHandler {
+/** `identityProvider`: the issuer's origin, where signing out hands over (a form's redirect is checked by form-action too). */
+export function securityHeaders(identityProvider?: string): RequestHandler {
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -17,7 +18,7 @@ export function securityHeaders(): RequestHandler {
         styleSrc: ["'self'"],
         imgSrc: ["'self'"],
         connectSrc: ["'self'"],
-        formAction: ["'self'"],
+        formAction: ["'self'", ...(identityProvider ? [identityProvider] : [])],
         frameAncestors: ["'none'"],
         baseUri: ["'none'"],
       },

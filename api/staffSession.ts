@@ -1,59 +1,54 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { parse, serialize } from 'cookie';
 import { type Request, type Response } from 'express';
-import { STAFF_ROLES, type StaffRole, type StaffToken } from '../config/config';
-import { type StaffIdentity } from './auth';
+import { type StaffRole } from '../config/config';
+import { type StaffSessionRecord, type StaffSessions } from '../store/staffSessions';
+import type { StaffIdentity } from './auth';
 
 /**
- * Browser sessions for staff pages and for the Temporal Web UI's calls to the
- * codec endpoint, where no bearer header can be set. The cookie holds the
- * identity and expiry, signed with a key derived from the configured staff
- * tokens: changing the tokens ends every session.
+ * The staff session cookie: a random id whose session lives in the store
+ * (store/staffSessions.ts), for staff pages and for the Temporal Web UI's
+ * calls to the codec endpoint, where no bearer header can be set. Signing
+ * in always issues a fresh id; signing out revokes it server-side.
  */
 export const SESSION_COOKIE = 'sinetti_staff';
-const SESSION_HOURS = 8;
 
-function signingKey(tokens: StaffToken[]): Buffer {
-  return createHash('sha256')
-    .update('sinetti-session\n' + tokens.map((t) => `${t.role}:${t.token}`).join('\n'))
-    .digest();
+export function presentedSessionId(req: Request): string | undefined {
+  return parse(req.headers.cookie ?? '')[SESSION_COOKIE] || undefined;
 }
 
-function sign(body: string, tokens: StaffToken[]): string {
-  return createHmac('sha256', signingKey(tokens)).update(body).digest('base64url');
-}
+export class StaffSessionCookies {
+  constructor(
+    readonly sessions: StaffSessions,
+    private readonly options: { secure: boolean; absoluteMs: number },
+  ) {}
 
-export function startSession(res: Response, identity: StaffIdentity, tokens: StaffToken[], secure: boolean): void {
-  const body = Buffer.from(JSON.stringify({ ...identity, exp: Date.now() + SESSION_HOURS * 3600_000 })).toString('base64url');
-  res.setHeader(
-    'Set-Cookie',
-    serialize(SESSION_COOKIE, `${body}.${sign(body, tokens)}`, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure,
-      path: '/',
-      maxAge: SESSION_HOURS * 3600,
-    }),
-  );
-}
+  async start(res: Response, person: { name: string; subject: string; roles: StaffRole[]; idToken?: string }): Promise<void> {
+    const sessionId = await this.sessions.start(person);
+    res.append(
+      'Set-Cookie',
+      serialize(SESSION_COOKIE, sessionId, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: this.options.secure,
+        path: '/',
+        maxAge: Math.floor(this.options.absoluteMs / 1000),
+      }),
+    );
+  }
 
-export function endSession(res: Response): void {
-  res.setHeader('Set-Cookie', serialize(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 0 }));
-}
+  /** Revokes the presented session (if any) and clears the cookie; returns the ended session for the IdP's logout. */
+  async end(req: Request, res: Response): Promise<StaffSessionRecord | undefined> {
+    const sessionId = presentedSessionId(req);
+    res.append(
+      'Set-Cookie',
+      serialize(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', secure: this.options.secure, path: '/', maxAge: 0 }),
+    );
+    return sessionId ? this.sessions.revoke(sessionId) : undefined;
+  }
 
-export function sessionIdentity(req: Request, tokens: StaffToken[]): StaffIdentity | undefined {
-  const value = parse(req.headers.cookie ?? '')[SESSION_COOKIE];
-  if (!value) return undefined;
-  const [body, signature] = value.split('.');
-  if (!body || !signature) return undefined;
-  const expected = Buffer.from(sign(body, tokens));
-  const presented = Buffer.from(signature);
-  if (expected.length !== presented.length || !timingSafeEqual(expected, presented)) return undefined;
-  try {
-    const { name, role, exp } = JSON.parse(Buffer.from(body, 'base64url').toString()) as { name: string; role: StaffRole; exp: number };
-    if (exp < Date.now() || !STAFF_ROLES.includes(role)) return undefined;
-    return { name, role };
-  } catch {
-    return undefined;
+  async identity(req: Request): Promise<StaffIdentity | undefined> {
+    const sessionId = presentedSessionId(req);
+    const session = sessionId ? await this.sessions.find(sessionId) : undefined;
+    return session && { name: session.name, roles: session.roles, via: 'session' };
   }
 }

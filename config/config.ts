@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { type IdentityConfig, loadIdentityConfig } from './identity';
 import { loadOfficialMailConfig, type OfficialMailConfig } from './officialMail';
 import { loadWebhookConfig, type WebhookConfig } from './webhooks';
 import { loadMessagesPasswordRotationConfig, type MessagesPasswordRotationConfig } from './messagesPasswordRotation';
@@ -93,6 +94,7 @@ export interface SinettiConfig {
   payloadKeys?: string;
   temporalUiOrigins: string[];
   officialMail: OfficialMailConfig;
+  identity: IdentityConfig;
   webhooks: WebhookConfig;
   messagesPasswordRotation: MessagesPasswordRotationConfig;
   archiveTransfer: ArchiveTransferConfig;
@@ -124,11 +126,11 @@ export interface StaffToken {
   name: string;
 }
 
-/** Development tokens: printed by `npm start`, never used when SINETTI_STAFF_TOKENS is set. */
+/** Development tokens: printed by `npm start`, never used when SINETTI_STAFF_TOKENS is set, refused in production. */
 const DEVELOPMENT_TOKENS: StaffToken[] = STAFF_ROLES.map((role) => ({ role, token: `dev-${role}-token`, name: `dev-${role}` }));
 
-export function parseStaffTokens(spec: string | undefined): StaffToken[] {
-  if (!spec) return DEVELOPMENT_TOKENS;
+export function parseStaffTokens(spec: string | undefined, production = false): StaffToken[] {
+  if (!spec) return production ? [] : DEVELOPMENT_TOKENS;
   return spec.split(',').map((pair, index) => {
     const [role, token, name] = pair.trim().split(':');
     if (!STAFF_ROLES.includes(role as StaffRole) || !token || token.length < 16) {
@@ -155,7 +157,10 @@ function temporalTls(e: Environment): TemporalTlsFiles | undefined {
 function refuseDevelopmentDefaultsInProduction(env: NodeJS.ProcessEnv, e: Environment): void {
   if (env.NODE_ENV !== 'production') return;
   const missing: string[] = [];
-  if (!e.SINETTI_STAFF_TOKENS) missing.push('SINETTI_STAFF_TOKENS (without it the public development tokens would be accepted)');
+  if (!env.SINETTI_OIDC_ISSUER)
+    missing.push(
+      'SINETTI_OIDC_ISSUER with its client id and secret (without them staff would sign in at the development identity provider)',
+    );
   if (!e.SIGNING_P12_PATH) missing.push('SIGNING_P12_PATH and SIGNING_P12_PASSWORD (without them a self-made development seal would sign)');
   if (missing.length)
     throw new Error(`Production mode (NODE_ENV=production) needs ${missing.join(' and ')}. Set them, or unset NODE_ENV for development.`);
@@ -169,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SinettiConfig 
   }
   const e = parsed.data;
   refuseDevelopmentDefaultsInProduction(env, e);
+  const identity = loadIdentityConfig(env);
   return {
     dataDir: path.resolve(e.SINETTI_DATA_DIR),
     organization: e.SINETTI_ORGANIZATION,
@@ -194,7 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SinettiConfig 
       from: e.MAIL_FROM,
     },
     api: { port: e.API_PORT, host: e.API_HOST },
-    staffTokens: parseStaffTokens(e.SINETTI_STAFF_TOKENS),
+    staffTokens: parseStaffTokens(e.SINETTI_STAFF_TOKENS, identity.production),
     maxDocumentBytes: e.MAX_DOCUMENT_BYTES,
     pdfLimits: {
       maxPages: e.SINETTI_PDF_MAX_PAGES,
@@ -217,6 +223,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SinettiConfig 
       .split(',')
       .map((o) => o.trim()),
     officialMail: loadOfficialMailConfig(env),
+    identity,
     webhooks: loadWebhookConfig(env),
     messagesPasswordRotation: loadMessagesPasswordRotationConfig(env),
     archiveTransfer: loadArchiveTransferConfig(env, path.resolve(e.SINETTI_DATA_DIR)),

@@ -225,6 +225,23 @@ export async function startOfficialMailSimulators(config: SinettiConfig): Promis
   return { name: 'Suomi.fi Messages simulator', url, process: child };
 }
 
+/** The development OpenID Provider (integrations/identityProvider), unless SINETTI_OIDC_ISSUER names the organisation's own. */
+export async function startIdentityProvider(config: SinettiConfig): Promise<RunningService> {
+  const { oidc } = config.identity;
+  if (!oidc.embedded) return { name: 'Identity provider', url: oidc.issuer };
+  if (await isPortOpen(oidc.embeddedPort)) return { name: 'Development identity provider', url: oidc.issuer };
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const log = fs.openSync(path.join(config.dataDir, 'identity-provider.log'), 'a');
+  const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'integrations', 'identityProvider', 'main.ts')], {
+    stdio: ['ignore', log, log],
+    detached: true,
+    env: { ...(process.env as Record<string, string>), IDP_PORT: String(oidc.embeddedPort) },
+  });
+  await waitForPort(oidc.embeddedPort, 'development identity provider', 30_000, child);
+  child.unref(); // like the simulators: a kept test stack leaves it running
+  return { name: 'Development identity provider', url: oidc.issuer, process: child };
+}
+
 /** The development CA's TSA, OCSP responder and CRL (scripts/trustServices.ts), unless SINETTI_TSA_URLS names real TSAs. */
 export async function startTrustServices(config: SinettiConfig): Promise<RunningService> {
   const ports = config.longTermValidity.embedded;
@@ -257,7 +274,7 @@ export async function startTrustServices(config: SinettiConfig): Promise<Running
 /** Starts whatever the configuration leaves to the embedded stack. */
 export async function startEmbeddedServices(config: SinettiConfig, options: { codecEndpoint?: string } = {}): Promise<RunningService[]> {
   privateDataDir(config.dataDir);
-  const [temporal, store, mail, officialMail, trust] = await Promise.all([
+  const [temporal, store, mail, officialMail, trust, identityProvider] = await Promise.all([
     config.temporal.embedded
       ? startTemporalDevServer({
           dataDir: config.dataDir,
@@ -275,8 +292,9 @@ export async function startEmbeddedServices(config: SinettiConfig, options: { co
       : Promise.resolve({ name: 'SMTP', url: '(SMTP_URL)' }),
     startOfficialMailSimulators(config),
     startTrustServices(config),
+    startIdentityProvider(config),
   ]);
-  return [temporal, store, mail, officialMail, trust];
+  return [temporal, store, mail, officialMail, trust, identityProvider];
 }
 
 /** Stops children we started, newest first, and waits for each to exit. */

@@ -68,6 +68,9 @@ async function main(): Promise<void> {
       config.smtp.embedded
         ? `  Mail inbox       http://127.0.0.1:${config.smtp.webPort}  (SMTP ${config.smtp.url})`
         : '  SMTP             SMTP_URL',
+      config.identity.oidc.embedded
+        ? `  Staff sign-in    ${config.publicUrl}/hr  (development identity provider ${config.identity.oidc.issuer}; users and passwords in the README, e.g. hanna.hr / hr-salasana)`
+        : '',
       process.env.SINETTI_STAFF_TOKENS ? '' : `  Development staff tokens: dev-<role>-token, e.g. Authorization: Bearer ${admin?.token}`,
       '',
       'Press Ctrl-C to stop.',

@@ -6,7 +6,9 @@ import { CUSTOM_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 const ROOT = path.join(__dirname, '..');
 const REQUIRED_ENV = {
   ...process.env,
-  SINETTI_STAFF_TOKENS: 'admin:0123456789abcdef0123',
+  SINETTI_OIDC_ISSUER: 'https://login.example.org',
+  SINETTI_OIDC_CLIENT_ID: 'sinetti',
+  SINETTI_OIDC_CLIENT_SECRET: 'secret',
   SIGNING_P12_PASSWORD: 'secret',
   TEMPORAL_DB_PASSWORD: 'secret',
   SINETTI_BUILD_ID: 'test-build',
@@ -59,12 +61,12 @@ describe('production deployment files', () => {
     for (const block of longRunning) expect(block).toContain('restart: unless-stopped');
   });
 
-  it('refuses to render without the staff tokens, naming what to set', () => {
+  it('refuses to render without the identity provider, naming what to set', () => {
     const env: NodeJS.ProcessEnv = { ...REQUIRED_ENV };
-    delete env.SINETTI_STAFF_TOKENS;
+    delete env.SINETTI_OIDC_ISSUER;
     expect(() =>
       execFileSync('docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), 'config', '-q'], { env, stdio: 'pipe' }),
-    ).toThrow(/role:token pairs/);
+    ).toThrow(/OpenID Provider for staff sign-in/);
   });
 
   it('registers on a production cluster exactly the search attributes the dev server gets', () => {

@@ -150,6 +150,7 @@ export const en = {
   },
   hr: {
     app: 'Employment contracts',
+    signInWithOrganisation: 'Sign in with your organisation account',
     signInHeading: 'Sign in',
     token: 'Staff token',
     tokenHint: 'Your administrator gives you the token.',

@@ -151,6 +151,7 @@ export const fi = {
   },
   hr: {
     app: 'Työsopimukset',
+    signInWithOrganisation: 'Kirjaudu organisaation tunnuksilla',
     signInHeading: 'Kirjaudu sisään',
     token: 'Henkilöstötunnus (token)',
     tokenHint: 'Saat tunnuksen pääkäyttäjältä.',

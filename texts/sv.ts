@@ -159,6 +159,7 @@ export const sv = {
   },
   hr: {
     app: 'Arbetsavtal',
+    signInWithOrganisation: 'Logga in med organisationens konto',
     signInHeading: 'Logga in',
     token: 'Personalnyckel (token)',
     tokenHint: 'Du får nyckeln av huvudanvändaren.',

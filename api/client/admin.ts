@@ -51,8 +51,70 @@ async function loadStuck(): Promise<void> {
   say(stuck.length ? `${stuck.length} stuck process(es).` : 'Nothing is stuck.');
 }
 
+interface ApiKeyRow {
+  _id: string;
+  name: string;
+  roles: string[];
+  expiresAt: string;
+  lastUsedAt?: string;
+  revokedAt?: string;
+}
+
+async function loadKeys(): Promise<void> {
+  const { apiKeys } = await api<{ apiKeys: ApiKeyRow[] }>('/api/admin/api-keys');
+  byId('keys', HTMLElement).replaceChildren(
+    ...apiKeys.map((k) => {
+      const tr = document.createElement('tr');
+      tr.append(
+        cell(k.name),
+        cell(k.roles.join(', ')),
+        cell(k.expiresAt.slice(0, 10)),
+        cell(k.lastUsedAt ? k.lastUsedAt.slice(0, 16).replace('T', ' ') : 'never'),
+      );
+      const state = cell(k.revokedAt ? 'revoked' : Date.parse(k.expiresAt) < Date.now() ? 'expired' : '');
+      if (!k.revokedAt) {
+        const revoke = document.createElement('button');
+        revoke.type = 'button';
+        revoke.textContent = `Revoke ${k.name}`;
+        revoke.addEventListener('click', () => {
+          api(`/api/admin/api-keys/${encodeURIComponent(k._id)}`, { method: 'DELETE' })
+            .then(loadKeys)
+            .then(() => say(`Revoked the key of ${k.name}.`))
+            .catch((error: unknown) => say(errorMessage(error), true));
+        });
+        state.append(revoke);
+      }
+      tr.append(state);
+      return tr;
+    }),
+  );
+}
+
+byId('key-form', HTMLFormElement).addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = new FormData(byId('key-form', HTMLFormElement));
+  const text = (field: string): string => {
+    const value = form.get(field);
+    return typeof value === 'string' ? value : '';
+  };
+  const expires = text('expiresAt');
+  const body = {
+    name: text('name'),
+    roles: form.getAll('roles').map(String),
+    expiresAt: expires ? new Date(`${expires}T23:59:59`).toISOString() : '',
+  };
+  try {
+    const { key } = await api<{ key: string }>('/api/admin/api-keys', { method: 'POST', body: JSON.stringify(body) });
+    byId('new-key', HTMLElement).textContent = `The new key (copy it now, it is not shown again): ${key}`;
+    await loadKeys();
+  } catch (error) {
+    say(errorMessage(error), true);
+  }
+});
+
 async function signedIn(): Promise<void> {
   await loadStuck();
+  await loadKeys();
   byId('signin', HTMLElement).hidden = true;
   byId('stuck-section', HTMLElement).hidden = false;
 }

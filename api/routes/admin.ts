@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ADMIN_ACTIONS } from '../../admin/adminActions';
 import { DEFAULT_STUCK_CRITERIA } from '../../admin/stuckProcesses';
 import { type RouterContext } from '../apiDeps';
-import { staffActor } from '../auth';
+import { staffActor, signInFirst } from '../auth';
 import { recordId } from '../requestFields';
 import { type ApiRoutes } from '../routeRegistry';
 import { adminPage } from '../views/adminPage';
@@ -59,6 +59,7 @@ export function adminRoutes(routes: ApiRoutes, { services: { admin }, config }: 
       method: 'get',
       path: '/admin',
       tag: 'admin',
+      before: [signInFirst(config.staffTokens)],
       summary: 'The admin page (sign in with the admin token; it uses the API below).',
       responses: { 200: 'HTML' },
     },

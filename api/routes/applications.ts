@@ -5,7 +5,7 @@ import { roundCsv, roundXlsx } from '../../forms/roundExport';
 import { LinkRejectedError } from '../../links/signerLinks';
 import { LANGUAGES } from '../../mail/templates';
 import { type RouterContext } from '../apiDeps';
-import { requesterOf, staffActor } from '../auth';
+import { requesterOf, staffActor, signInFirst } from '../auth';
 import { linkToken, pageLanguage, recordId } from '../requestFields';
 import { type ApiRoutes } from '../routeRegistry';
 import { applicantLinkClosedPage, formPage, rectificationPage, supplementedText } from '../views/formPage';
@@ -247,6 +247,7 @@ export function applicationRoutes(routes: ApiRoutes, { services: { applications 
       method: 'get',
       path: '/kasittely',
       tag: 'handling',
+      before: [signInFirst(config.staffTokens)],
       summary: "The handler's page (sign in with the handler token; it uses the API below).",
       responses: { 200: 'HTML' },
     },

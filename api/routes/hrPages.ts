@@ -5,12 +5,12 @@ import { SinettiError } from '../../common/errors';
 import { PdfError } from '../../signing/errors';
 import { activeSigners } from '../../store/employmentContracts';
 import { type RouterContext } from '../apiDeps';
-import { requesterOf, staffActor, staffForToken } from '../auth';
+import { hasRole, requesterOf, signInUrl, staffActor, staffForToken } from '../auth';
 import { multipartForm } from '../multipartForm';
 import { formText, pageLanguage, recordId } from '../requestFields';
 import { type ApiRoutes, type RouteHandler } from '../routeRegistry';
 import { chooseLanguage } from '../signerPageViews';
-import { endSession, startSession } from '../staffSession';
+import { signOut } from './signIn';
 import { contractDetailPage, contractListPage, type FieldError, newContractPage, signInPage } from '../views/hrPageViews';
 
 /**
@@ -101,11 +101,16 @@ function requestFromForm(f: Record<string, string>, pdfVersionId: string | undef
   };
 }
 
-export function hrPageRoutes(routes: ApiRoutes, { services: { contracts, documents }, config }: RouterContext): void {
+export function hrPageRoutes(
+  routes: ApiRoutes,
+  { services: { contracts, documents }, config, access: { cookies, signIn } }: RouterContext,
+): void {
   const organization = config.organization;
   const form = express.urlencoded({ extended: false, limit: '32kb' });
   const language = (req: Request, query?: { lang?: string }) => chooseLanguage(query?.lang, req.get('accept-language'), 'fi');
-  const isHr = (req: Request) => req.staff?.role === 'hr' || req.staff?.role === 'admin';
+  const isHr = (req: Request) => hasRole(req.staff, 'hr');
+  /** Development keeps the token form beside the identity provider's sign-in; production has only the provider. */
+  const tokenSignIn = config.staffTokens.length > 0;
 
   function send(res: Response, status: number, html: string): void {
     res.status(status).type('html').send(html); // security headers and no-store: api/securityHeaders.ts
@@ -116,6 +121,7 @@ export function hrPageRoutes(routes: ApiRoutes, { services: { contracts, documen
     handler: (input: In, req: Request, res: Response) => Promise<void>,
   ): RouteHandler<In> {
     return async (input, req, res) => {
+      if (!isHr(req) && !req.staff && !tokenSignIn && req.method === 'GET') return res.redirect(303, signInUrl(req));
       if (!isHr(req)) return send(res, req.method === 'GET' ? 200 : 401, signInPage(language(req, input.query), organization, false));
       await handler(input, req, res);
     };
@@ -199,11 +205,11 @@ export function hrPageRoutes(routes: ApiRoutes, { services: { contracts, documen
       summary: 'Sign in with a staff token (form field token); starts the session cookie.',
       responses: { 303: 'Signed in', 401: 'Unknown token (HTML)' },
     },
-    ({ query, body }, req, res) => {
+    async ({ query, body }, req, res) => {
       const identity = staffForToken(config.staffTokens, body.token?.trim() ?? '');
-      if (!identity || (identity.role !== 'hr' && identity.role !== 'admin'))
-        return send(res, 401, signInPage(language(req, query), organization, true));
-      startSession(res, identity, config.staffTokens, config.publicUrl.startsWith('https:'));
+      if (!identity || !hasRole(identity, 'hr')) return send(res, 401, signInPage(language(req, query), organization, true));
+      await cookies.end(req, res);
+      await cookies.start(res, { name: identity.name, subject: `token:${identity.name}`, roles: identity.roles });
       res.redirect(303, `/hr?lang=${language(req, query)}`);
     },
   );
@@ -214,12 +220,11 @@ export function hrPageRoutes(routes: ApiRoutes, { services: { contracts, documen
       path: '/hr/sign-out',
       tag: 'hr-page',
       query: pageLanguage,
-      summary: 'End the session.',
+      summary: 'End the session (and at the identity provider).',
       responses: { 303: 'Signed out' },
     },
-    ({ query }, req, res) => {
-      endSession(res);
-      res.redirect(303, `/hr?lang=${language(req, query)}`);
+    async (_input, req, res) => {
+      await signOut(req, res, cookies, signIn);
     },
   );
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { addressSchema } from '../../application/letters';
 import { type RouterContext } from '../apiDeps';
-import { staffActor } from '../auth';
+import { staffActor, signInFirst } from '../auth';
 import { recordId } from '../requestFields';
 import { type ApiRoutes } from '../routeRegistry';
 import { registryPage } from '../views/registryPage';
@@ -161,6 +161,7 @@ export function letterRoutes(routes: ApiRoutes, { services: { letters }, config 
       method: 'get',
       path: '/registry',
       tag: 'official mail',
+      before: [signInFirst(config.staffTokens)],
       summary: "The registry's page: sign in, then every recent batch with a progress bar and its report.",
       responses: { 200: 'HTML' },
     },

@@ -1,29 +1,32 @@
 import { z } from 'zod';
 import { SinettiError } from '../../common/errors';
-import { type ApiDeps } from '../apiDeps';
+import { type RouterContext } from '../apiDeps';
 import { staffForToken } from '../auth';
 import { type ApiRoutes } from '../routeRegistry';
-import { endSession, startSession } from '../staffSession';
 
 const signIn = z.object({ token: z.string().min(1) });
 
-/** Staff sign in once with their token; the browser then carries a signed session cookie. */
-export function sessionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
+/**
+ * Development only: a browser session from a development staff token (the
+ * token list is empty in production). People sign in through /auth/login.
+ */
+export function sessionRoutes(routes: ApiRoutes, { config, access: { cookies } }: RouterContext): void {
   routes.add(
     {
       method: 'post',
       path: '/api/session',
       tag: 'session',
       body: signIn,
-      summary: 'Start a browser session with a staff token (sets an HttpOnly cookie).',
-      responses: { 200: '{ name, role }', 401: 'Unknown token' },
+      summary: 'Development: start a browser session with a staff token (sets an HttpOnly cookie).',
+      responses: { 200: '{ name, roles }', 401: 'Unknown token' },
     },
-    ({ body }, _req, res) => {
-      const identity = staffForToken(deps.config.staffTokens, body.token);
+    async ({ body }, req, res) => {
+      const identity = staffForToken(config.staffTokens, body.token);
       if (!identity)
-        throw new SinettiError('unauthenticated', 'That token is not valid. Ask your administrator for your staff token.', 401);
-      startSession(res, identity, deps.config.staffTokens, deps.config.publicUrl.startsWith('https:'));
-      res.json(identity);
+        throw new SinettiError('unauthenticated', 'That token is not valid. Sign in with your organisation account at /auth/login.', 401);
+      await cookies.end(req, res);
+      await cookies.start(res, { name: identity.name, subject: `token:${identity.name}`, roles: identity.roles });
+      res.json({ name: identity.name, roles: identity.roles, role: identity.roles[0] });
     },
   );
 
@@ -32,11 +35,11 @@ export function sessionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       method: 'delete',
       path: '/api/session',
       tag: 'session',
-      summary: 'End the browser session.',
+      summary: 'End the browser session (revoked in the store).',
       responses: { 204: 'Signed out' },
     },
-    (_input, _req, res) => {
-      endSession(res);
+    async (_input, req, res) => {
+      await cookies.end(req, res);
       res.status(204).end();
     },
   );

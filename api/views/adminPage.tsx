@@ -1,3 +1,4 @@
+import { STAFF_ROLES } from '../../config/config';
 import { staffConsole } from './kit/staffConsole';
 
 /**
@@ -77,6 +78,40 @@ export function adminPage(organization: string, temporalUiUrl: string): string {
             <input id="name" name="name" />
             <button type="submit">Do it</button>
           </form>
+          <h2 id="keys-title">API keys</h2>
+          <p>
+            For machine clients (a case-management system, scripts): sent as <code>Authorization: Bearer &lt;key&gt;</code>. A key is shown
+            once, when it is created.
+          </p>
+          <form id="key-form" aria-labelledby="keys-title">
+            <label for="key-name">Client's name</label>
+            <input id="key-name" name="name" required maxLength={100} />
+            <fieldset>
+              <legend>Roles</legend>
+              {STAFF_ROLES.map((role) => (
+                <label>
+                  <input type="checkbox" name="roles" value={role} /> {role}
+                </label>
+              ))}
+            </fieldset>
+            <label for="key-expires">Expires on</label>
+            <input id="key-expires" name="expiresAt" type="date" required />
+            <button type="submit">Create key</button>
+          </form>
+          <p id="new-key" role="status" aria-live="polite"></p>
+          <table>
+            <caption>API keys, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Client</th>
+                <th scope="col">Roles</th>
+                <th scope="col">Expires</th>
+                <th scope="col">Last used</th>
+                <th scope="col">State</th>
+              </tr>
+            </thead>
+            <tbody id="keys"></tbody>
+          </table>
         </section>
       </>
     ),

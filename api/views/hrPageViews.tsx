@@ -82,6 +82,9 @@ export function signInPage(language: Language, organization: string, failed: boo
           </p>
         </section>
       ) : null}
+      <p>
+        <a href={`/auth/login?returnTo=${encodeURIComponent(`/hr?lang=${language}`)}`}>{t.signInWithOrganisation}</a>
+      </p>
       <section>
         <form method="post" action={`/hr/session?lang=${language}`}>
           <label for="token">{t.token}</label>

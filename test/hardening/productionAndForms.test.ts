@@ -13,20 +13,23 @@ import { type ContractHarness, openContractHarness } from '../support/contractHa
 const ROOT = path.resolve(__dirname, '..', '..');
 
 describe('production mode', () => {
-  it('refuses to load a configuration without staff tokens or with the development seal', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SINETTI_STAFF_TOKENS.*SIGNING_P12_PATH/);
-    expect(() => loadConfig({ NODE_ENV: 'production', SINETTI_STAFF_TOKENS: 'admin:0123456789abcdef0123' })).toThrow(/SIGNING_P12_PATH/);
-    expect(() => loadConfig({ NODE_ENV: 'production', SIGNING_P12_PATH: '/run/secrets/seal.p12' })).toThrow(/SINETTI_STAFF_TOKENS/);
-    expect(
-      loadConfig({ NODE_ENV: 'production', SINETTI_STAFF_TOKENS: 'admin:0123456789abcdef0123', SIGNING_P12_PATH: '/run/secrets/seal.p12' })
-        .staffTokens,
-    ).toHaveLength(1);
+  it('refuses to load a configuration without the identity provider or with the development seal', () => {
+    const oidc = {
+      SINETTI_OIDC_ISSUER: 'https://login.example.org',
+      SINETTI_OIDC_CLIENT_ID: 'sinetti',
+      SINETTI_OIDC_CLIENT_SECRET: 'secret',
+    };
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SINETTI_OIDC_ISSUER.*SIGNING_P12_PATH/);
+    expect(() => loadConfig({ NODE_ENV: 'production', ...oidc })).toThrow(/SIGNING_P12_PATH/);
+    expect(() => loadConfig({ NODE_ENV: 'production', SIGNING_P12_PATH: '/run/secrets/seal.p12' })).toThrow(/SINETTI_OIDC_ISSUER/);
+    // Production has no development tokens; machine clients use API keys.
+    expect(loadConfig({ NODE_ENV: 'production', ...oidc, SIGNING_P12_PATH: '/run/secrets/seal.p12' }).staffTokens).toHaveLength(0);
     expect(loadConfig({}).staffTokens.length).toBeGreaterThan(1); // development keeps its tokens
   });
 
   it('the API process exits at start with the reason, before opening anything', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', API_PORT: '3196', LOG_LEVEL: 'info' };
-    delete env.SINETTI_STAFF_TOKENS;
+    delete env.SINETTI_OIDC_ISSUER;
     delete env.SIGNING_P12_PATH;
     const run = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'api', 'main.ts')], {
       cwd: ROOT,
@@ -35,7 +38,7 @@ describe('production mode', () => {
       timeout: 60_000,
     });
     expect(run.status).toBe(1);
-    expect(run.stdout + run.stderr).toMatch(/Production mode \(NODE_ENV=production\) needs SINETTI_STAFF_TOKENS/);
+    expect(run.stdout + run.stderr).toMatch(/Production mode \(NODE_ENV=production\) needs SINETTI_OIDC_ISSUER/);
   });
 });
 

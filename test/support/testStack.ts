@@ -27,6 +27,8 @@ export const TEST_ENVIRONMENT: Record<string, string> = {
   // Official mail: the simulators on ports of their own, and everything timed in seconds.
   SUOMIFI_SIMULATOR_PORT: '8910',
   VTJ_SIMULATOR_PORT: '8911',
+  // The development identity provider on a port of its own.
+  IDP_PORT: '3933',
   // The development TSA, OCSP responder and CRL; one CA shared by every checkout on this machine, since the services are shared too.
   SINETTI_TSA_PORT: '8912',
   SINETTI_OCSP_PORT: '8913',

@@ -1,0 +1,114 @@
+import request from 'supertest';
+import { createApiDeps } from '../api/apiDeps';
+import { createApp } from '../api/app';
+import { loadConfig } from '../config/config';
+import { ApiKeys } from '../store/apiKeys';
+import { type ContractHarness, openContractHarness } from './support/contractHarness';
+import { testConfig } from './support/testStack';
+
+/** API keys for machine clients: created by an admin, shown once, used as a bearer, expired, revoked; production refuses development tokens. */
+
+let harness: ContractHarness;
+beforeAll(async () => {
+  harness = await openContractHarness('api-keys');
+});
+afterAll(async () => {
+  await harness?.close();
+});
+
+const ADMIN = 'Bearer dev-admin-token';
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+
+describe('API keys', () => {
+  it('is created by an admin, shown once, stored hashed, works with its roles and records its last use', async () => {
+    const created = await harness
+      .api()
+      .post('/api/admin/api-keys')
+      .set('Authorization', ADMIN)
+      .send({ name: 'asianhallinta', roles: ['hr'], expiresAt: inDays(30) });
+    expect(created.status).toBe(201);
+    const { key, apiKey } = created.body as { key: string; apiKey: { _id: string; lastUsedAt?: string; secretHash?: string } };
+    expect(key).toMatch(/^snk_/);
+    expect(apiKey.secretHash).toBeUndefined();
+    expect(apiKey.lastUsedAt).toBeUndefined();
+
+    expect((await harness.api().get('/api/contracts').set('Authorization', `Bearer ${key}`)).status).toBe(200);
+    // Its roles, no more.
+    expect((await harness.api().get('/api/letter-batches').set('Authorization', `Bearer ${key}`)).status).toBe(403);
+    const listed = await harness.api().get('/api/admin/api-keys').set('Authorization', ADMIN);
+    const row = (listed.body.apiKeys as { _id: string; lastUsedAt?: string; secretHash?: string }[]).find((k) => k._id === apiKey._id)!;
+    expect(row.lastUsedAt).toBeDefined();
+    expect(JSON.stringify(listed.body)).not.toContain(key.split('_')[2]);
+  });
+
+  it('is refused once revoked', async () => {
+    const { body } = await harness
+      .api()
+      .post('/api/admin/api-keys')
+      .set('Authorization', ADMIN)
+      .send({ name: 'skripti', roles: ['hr'], expiresAt: inDays(1) });
+    expect((await harness.api().get('/api/contracts').set('Authorization', `Bearer ${body.key}`)).status).toBe(200);
+    const revoked = await harness.api().delete(`/api/admin/api-keys/${body.apiKey._id}`).set('Authorization', ADMIN);
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.apiKey.revokedAt).toBeDefined();
+    expect((await harness.api().get('/api/contracts').set('Authorization', `Bearer ${body.key}`)).status).toBe(401);
+  });
+
+  it('is refused once expired, and cannot be created already expired or by a non-admin', async () => {
+    const { key } = await new ApiKeys().create({ name: 'vanha', roles: ['hr'], expiresAt: new Date(Date.now() - 1000), createdBy: 'test' });
+    expect((await harness.api().get('/api/contracts').set('Authorization', `Bearer ${key}`)).status).toBe(401);
+    const past = await harness
+      .api()
+      .post('/api/admin/api-keys')
+      .set('Authorization', ADMIN)
+      .send({ name: 'x', roles: ['hr'], expiresAt: inDays(-1) });
+    expect(past.status).toBe(400);
+    expect(past.body.message).toContain('The expiry must be in the future');
+    const byHr = await harness
+      .api()
+      .post('/api/admin/api-keys')
+      .set('Authorization', 'Bearer dev-hr-token')
+      .send({ name: 'x', roles: ['admin'], expiresAt: inDays(1) });
+    expect(byHr.status).toBe(403);
+    expect((await harness.api().get('/api/contracts').set('Authorization', 'Bearer snk_not-a-key')).status).toBe(401);
+  });
+});
+
+describe('production mode', () => {
+  const production = {
+    NODE_ENV: 'production',
+    SINETTI_OIDC_ISSUER: 'http://127.0.0.1:3933',
+    SINETTI_OIDC_CLIENT_ID: 'sinetti',
+    SINETTI_OIDC_CLIENT_SECRET: 'sinetti-development-client-secret',
+    // Production refuses the self-made development seal; the API never opens the seal (the worker does).
+    SIGNING_P12_PATH: '/run/secrets/seal.p12',
+  };
+
+  it('has no development tokens, refuses them, takes API keys, and sends a person without a session to sign in', async () => {
+    const config = testConfig({ ...production, SINETTI_PUBLIC_URL: harness.baseUrl });
+    expect(config.staffTokens).toEqual([]);
+    const deps = createApiDeps(config, harness.stack.client);
+    try {
+      const app = createApp(deps);
+      expect((await request(app).get('/api/contracts').set('Authorization', 'Bearer dev-hr-token')).status).toBe(401);
+      const { key } = await new ApiKeys().create({
+        name: 'tuotanto',
+        roles: ['hr'],
+        expiresAt: new Date(Date.now() + 60_000),
+        createdBy: 'test',
+      });
+      expect((await request(app).get('/api/contracts').set('Authorization', `Bearer ${key}`)).status).toBe(200);
+      for (const page of ['/hr', '/admin', '/registry', '/kasittely']) {
+        const answer = await request(app).get(page).set('Accept', 'text/html');
+        expect([answer.status, answer.headers.location]).toEqual([303, `/auth/login?returnTo=${encodeURIComponent(page)}`]);
+      }
+      expect((await request(app).post('/api/session').send({ token: 'dev-admin-token' })).status).toBe(401);
+    } finally {
+      deps.close();
+    }
+  });
+
+  it('will not start without an identity provider', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/needs SINETTI_OIDC_ISSUER/);
+  });
+});
