@@ -6,6 +6,7 @@ import { DocumentService } from './documents';
 import { LetterService } from './letters';
 import { MinutesService } from './minutes';
 import { MinutesParticipantService } from './minutesParticipants';
+import { ProcessAccess } from './processAccess';
 import { ProcessService } from './processes';
 import { type ServiceDeps } from './serviceDeps';
 
@@ -21,6 +22,7 @@ export function createServices(deps: ServiceDeps) {
     documents: new DocumentService(deps),
     processes: new ProcessService(deps),
     admin: new AdminService(deps),
+    visibility: new ProcessAccess(deps),
   };
 }
 

@@ -37,6 +37,8 @@ export interface DocumentStore {
   getVersion(versionId: string): Promise<StoredVersion>;
   readVersion(versionId: string): Promise<Buffer>;
   listVersions(documentId: string): Promise<StoredVersion[]>;
+  /** The processes that wrote a document's versions (the workflow id each write's key starts with), for who may read it. */
+  writers(documentId: string): Promise<string[]>;
 }
 
 export class DocumentTooLargeError extends SinettiError {
@@ -199,6 +201,13 @@ export class ChunkedDocumentStore implements DocumentStore {
     const bytes = Buffer.concat(chunks);
     if (sha256Hex(bytes) !== record.sha256) throw new Error(`Document version ${versionId} does not match its stored SHA-256`);
     return bytes;
+  }
+
+  async writers(documentId: string): Promise<string[]> {
+    const records = await Promise.all(
+      (await idList(DocumentHeadModel, documentId)).map((versionId) => DocumentVersionModel.findById(versionId, { key: 1 }).lean()),
+    );
+    return [...new Set(records.flatMap((record) => (record ? [record.key.split('/')[0]] : [])))];
   }
 
   async listVersions(documentId: string): Promise<StoredVersion[]> {

@@ -11,6 +11,7 @@ import { formText, pageLanguage, recordId } from '../requestFields';
 import { type ApiRoutes, type RouteHandler } from '../routeRegistry';
 import { chooseLanguage } from '../signerPageViews';
 import { signOut } from './signIn';
+import { forbiddenPage } from '../views/signInPages';
 import { contractDetailPage, contractListPage, type FieldError, newContractPage, signInPage } from '../views/hrPageViews';
 
 /**
@@ -103,7 +104,7 @@ function requestFromForm(f: Record<string, string>, pdfVersionId: string | undef
 
 export function hrPageRoutes(
   routes: ApiRoutes,
-  { services: { contracts, documents }, config, access: { cookies, signIn } }: RouterContext,
+  { services: { contracts, documents, visibility }, config, access: { cookies, signIn } }: RouterContext,
 ): void {
   const organization = config.organization;
   const form = express.urlencoded({ extended: false, limit: '32kb' });
@@ -122,6 +123,10 @@ export function hrPageRoutes(
   ): RouteHandler<In> {
     return async (input, req, res) => {
       if (!isHr(req) && !req.staff && !tokenSignIn && req.method === 'GET') return res.redirect(303, signInUrl(req));
+      if (req.staff && !isHr(req)) {
+        const message = `This needs the role hr; your roles are ${req.staff.roles.join(', ') || 'none'}.`;
+        return send(res, 403, forbiddenPage(message, signInUrl(req)));
+      }
       if (!isHr(req)) return send(res, req.method === 'GET' ? 200 : 401, signInPage(language(req, input.query), organization, false));
       await handler(input, req, res);
     };
@@ -135,6 +140,7 @@ export function hrPageRoutes(
     status = 200,
     message: { done?: string; error?: string } = {},
   ): Promise<void> {
+    await visibility.read(requesterOf(req), contractId, 'contract');
     const { record, state } = await contracts.get(contractId);
     const open = !state.endedAt && state.round.status === 'open';
     send(
@@ -165,6 +171,7 @@ export function hrPageRoutes(
   function action<B>(done: string, perform: (body: B, contractId: string, actor: string) => Promise<unknown>) {
     return page<{ params: { contractId: string }; query: { lang?: string }; body: B }>(
       async ({ params: { contractId }, query, body }, req, res) => {
+        await visibility.check(requesterOf(req), contractId);
         try {
           await perform(body, contractId, staffActor(req.staff));
         } catch (error) {
@@ -189,7 +196,7 @@ export function hrPageRoutes(
       responses: { 200: 'HTML' },
     },
     page<{ query: z.infer<typeof listQuery> }>(async ({ query }, req, res) => {
-      send(res, 200, contractListPage(language(req, query), organization, await contracts.list(), query.done));
+      send(res, 200, contractListPage(language(req, query), organization, await contracts.list(requesterOf(req)), query.done));
     }),
   );
 
