@@ -56,6 +56,12 @@ export class ProcessAccess {
     await this.recordRead(by, processId, subject);
   }
 
+  /** A round's applications: the handlers of that round (and admins); the read is recorded in the round's access trail. */
+  async readRound(by: Requester, roundId: string): Promise<void> {
+    if (!by.scope || !mayRead(by.scope, { kind: 'application', unit: roundId })) throw new NotFoundError(`Round ${roundId}`);
+    await this.recordRead(by, `round/${roundId}`, 'process');
+  }
+
   /** A document is readable when every process that wrote it is; an upload no process has used yet, by the staff who may upload. */
   async readDocument(by: Requester, documentId: string, subject: ReadSubject): Promise<void> {
     const writers = (await this.deps.store.writers(documentId)).filter((writer) => kindOfProcess(writer));

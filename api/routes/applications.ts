@@ -62,7 +62,7 @@ const roundId = z
   .regex(/^[\w.-]{1,64}$/, 'Letters, digits, "-", "_" and "." only.');
 const formPageQuery = pageLanguage.extend({ round: roundId.catch('default').default('default') });
 
-export function applicationRoutes(routes: ApiRoutes, { services: { applications }, config }: RouterContext): void {
+export function applicationRoutes(routes: ApiRoutes, { services: { applications, visibility }, config }: RouterContext): void {
   const organization = config.organization;
 
   routes.add(
@@ -266,7 +266,8 @@ export function applicationRoutes(routes: ApiRoutes, { services: { applications 
       summary: "A round's applications with their states, decisions and amounts.",
       responses: { 200: '[{ applicationId, caseNumber, formId, status, applicant, amountApplied, decision }]' },
     },
-    async ({ params }, _req, res) => {
+    async ({ params }, req, res) => {
+      await visibility.readRound(requesterOf(req), params.roundId);
       res.json(await applications.inRound(params.roundId));
     },
   );
@@ -281,7 +282,8 @@ export function applicationRoutes(routes: ApiRoutes, { services: { applications 
       summary: 'One application: what was written, its attachments and the process state.',
       responses: { 200: '{ application, state }', 404: 'No such application' },
     },
-    async ({ params }, _req, res) => {
+    async ({ params }, req, res) => {
+      await visibility.read(requesterOf(req), params.applicationId, 'process');
       res.json(await applications.describe(params.applicationId));
     },
   );

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { addressSchema } from '../../application/letters';
 import { type RouterContext } from '../apiDeps';
-import { staffActor, signInFirst } from '../auth';
+import { requesterOf, staffActor, signInFirst } from '../auth';
 import { recordId } from '../requestFields';
 import { type ApiRoutes } from '../routeRegistry';
 import { registryPage } from '../views/registryPage';
@@ -33,7 +33,7 @@ const batchQuery = z.object({
   templateId: recordId.optional().describe('Render one PDF per row from this letter template instead'),
 });
 
-export function letterRoutes(routes: ApiRoutes, { services: { letters }, config }: RouterContext): void {
+export function letterRoutes(routes: ApiRoutes, { services: { letters, visibility }, config }: RouterContext): void {
   routes.add(
     {
       method: 'post',
@@ -79,7 +79,8 @@ export function letterRoutes(routes: ApiRoutes, { services: { letters }, config 
       summary: 'One letter: its channel, delivery events, deemed notification date and cost (never the address).',
       responses: { 200: 'The letter', 404: 'No such letter' },
     },
-    async ({ params }, _req, res) => {
+    async ({ params }, req, res) => {
+      await visibility.read(requesterOf(req), params.letterId, 'process');
       res.json(await letters.describe(params.letterId));
     },
   );
