@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { type Request, type RequestHandler } from 'express';
 import type { Requester } from '../application/serviceDeps';
 import { type SinettiConfig, type StaffRole, type StaffToken } from '../config/config';
+import { type UnitLimits } from '../config/identity';
 import { SinettiError } from '../common/errors';
 import { type ApiKeys } from '../store/apiKeys';
 import { presentedSessionId, type StaffSessionCookies } from './staffSession';
@@ -16,6 +17,8 @@ import { forbiddenPage } from './views/signInPages';
 export interface StaffIdentity {
   name: string;
   roles: StaffRole[];
+  /** The units a role is limited to (config/identity.ts); a role not listed holds in every unit. */
+  units?: UnitLimits;
   via: 'session' | 'api-key' | 'token';
 }
 
@@ -99,7 +102,7 @@ export function staffActor(identity: StaffIdentity | undefined): string {
 
 /** The requester as the audit trail records it: the staff member, their address and browser. */
 export function requesterOf(req: Request, actor = staffActor(req.staff)): Requester {
-  return { actor, staffName: req.staff?.name, ip: req.ip, userAgent: req.get('user-agent') };
+  return { actor, staffName: req.staff?.name, scope: req.staff, ip: req.ip, userAgent: req.get('user-agent') };
 }
 
 /**

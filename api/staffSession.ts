@@ -1,6 +1,7 @@
 import { parse, serialize } from 'cookie';
 import { type Request, type Response } from 'express';
 import { type StaffRole } from '../config/config';
+import { type UnitLimits } from '../config/identity';
 import { type StaffSessionRecord, type StaffSessions } from '../store/staffSessions';
 import type { StaffIdentity } from './auth';
 
@@ -22,7 +23,10 @@ export class StaffSessionCookies {
     private readonly options: { secure: boolean; absoluteMs: number },
   ) {}
 
-  async start(res: Response, person: { name: string; subject: string; roles: StaffRole[]; idToken?: string }): Promise<void> {
+  async start(
+    res: Response,
+    person: { name: string; subject: string; roles: StaffRole[]; units?: UnitLimits; idToken?: string },
+  ): Promise<void> {
     const sessionId = await this.sessions.start(person);
     res.append(
       'Set-Cookie',
@@ -49,6 +53,6 @@ export class StaffSessionCookies {
   async identity(req: Request): Promise<StaffIdentity | undefined> {
     const sessionId = presentedSessionId(req);
     const session = sessionId ? await this.sessions.find(sessionId) : undefined;
-    return session && { name: session.name, roles: session.roles, via: 'session' };
+    return session && { name: session.name, roles: session.roles, units: session.units, via: 'session' };
   }
 }

@@ -3,7 +3,7 @@ import { parse, serialize } from 'cookie';
 import { type Request, type Response } from 'express';
 import { type BaseClient, generators, Issuer } from 'openid-client';
 import { type SinettiConfig, type StaffRole } from '../config/config';
-import { rolesFromClaim } from '../config/identity';
+import { grantsFromClaim, unitLimits, type UnitLimits } from '../config/identity';
 import { SinettiError } from '../common/errors';
 
 /**
@@ -27,6 +27,7 @@ export interface SignedInPerson {
   name: string;
   subject: string;
   roles: StaffRole[];
+  units: UnitLimits;
   idToken?: string;
 }
 
@@ -128,9 +129,13 @@ export class StaffSignIn {
     }
     const claims = tokens.claims();
     const { roleClaim, roleMap } = this.config.identity.oidc;
-    const roles = rolesFromClaim(claims[roleClaim], roleMap);
+    const grants = grantsFromClaim(claims[roleClaim], roleMap);
+    const roles = [...new Set(grants.map((grant) => grant.role))];
     const name = String(claims.name ?? claims.preferred_username ?? claims.email ?? claims.sub);
-    return { person: { name, subject: claims.sub, roles, idToken: tokens.id_token }, returnTo: pending.returnTo };
+    return {
+      person: { name, subject: claims.sub, roles, units: unitLimits(grants), idToken: tokens.id_token },
+      returnTo: pending.returnTo,
+    };
   }
 
   /** The provider's end-session address when it offers one (RP-initiated logout), else undefined. */

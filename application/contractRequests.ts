@@ -75,6 +75,12 @@ export const contractSigner = z.object({
 export const createContractRequest = z
   .object({
     title: text(200).optional(),
+    /** The HR unit the contract belongs to; by default the sender's only HR unit. */
+    unit: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'A unit is lower-case letters, digits, - and _ (e.g. sivistys).')
+      .optional(),
     language: z.enum(LANGUAGES).default('fi'),
     terms: terms.optional(),
     /** A PDF uploaded with POST /api/documents, used instead of the template. */

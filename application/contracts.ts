@@ -2,6 +2,7 @@ import { staffPersonName } from '../config/config';
 import { type z } from 'zod';
 import { NotFoundError, SinettiError } from '../common/errors';
 import { contractTitle } from '../rules/contractLabels';
+import { mayRead, unitForNewProcess } from '../rules/processVisibility';
 import { inspectPdf } from '../signing/errors';
 import {
   activeSigners,
@@ -69,6 +70,8 @@ export class ContractService {
   ): Promise<{ contractId: string; deadlineAt: Date; signers: EmploymentContractInput['signers'] }> {
     const { deps } = this;
     if (request.documentVersionId) await this.checkUpload(request.documentVersionId);
+    const unit = by.scope ? unitForNewProcess(by.scope, 'contract', request.unit) : request.unit;
+    if (unit instanceof Error) throw new SinettiError('unit_not_allowed', unit.message, 403);
     // The same key from the same staff member is the same contract: a retry never makes a second one.
     const contractId = processIdFor('contract', idempotencyKey, by.actor);
     const signers = await this.withIdentityCodes(signingOrder(request.signers, request.signingOrder), request.signers);
@@ -88,6 +91,7 @@ export class ContractService {
       uploadedVersionId: request.documentVersionId,
       signers,
       verification: request.identification === 'strong' ? 'strongIdentification' : request.verification,
+      unit,
       createdAt: new Date(),
     };
     await this.contracts.create(record);
@@ -143,11 +147,17 @@ export class ContractService {
     await inspectPdf(await this.deps.store.readVersion(version.versionId));
   }
 
-  /** Every contract, newest first, with its state, who is awaited and the time left (from the search attributes). */
-  async list() {
+  /**
+   * Every contract the person may see (their HR units'; all for admins and callers without a scope), newest first, with
+   * its state, who is awaited and the time left (from the search attributes).
+   */
+  async list(by?: Requester) {
     const views = await searchAttributesOf(this.deps.temporal, EMPLOYMENT_CONTRACT);
     const now = Date.now();
-    return (await this.contracts.list()).map((record) => {
+    const visible = (await this.contracts.list()).filter(
+      (record) => !by?.scope || mayRead(by.scope, { kind: 'contract', unit: record.unit }),
+    );
+    return visible.map((record) => {
       const view = views.get(record.contractId);
       const status = view?.attributes.ProcessStatus?.[0] as string | undefined;
       const deadlineAt = view?.attributes.DeadlineAt?.[0] as Date | undefined;

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { SinettiError } from '../common/errors';
-import type { StaffRole } from '../config/config';
-import { mayRead, owningRole } from '../rules/processOwners';
 import { inspectPdf } from '../signing/errors';
 import type { StoredVersion } from '../store/documentStore';
 import { organisationSealWorkflow } from '../workflows/organisationSeal';
@@ -36,29 +34,15 @@ export class DocumentService {
     return { ...saved, pages: inspection.pageCount };
   }
 
-  async versions(documentId: string, viewer: readonly StaffRole[]): Promise<StoredVersion[]> {
+  async versions(documentId: string): Promise<StoredVersion[]> {
     const versions = await this.deps.store.listVersions(documentId);
     if (versions.length === 0) throw new SinettiError('not_found', `Document ${documentId} was not found`, 404);
-    await this.checkAccess(documentId, viewer);
     return versions;
   }
 
-  async content(versionId: string, viewer: readonly StaffRole[]): Promise<{ version: StoredVersion; bytes: Buffer }> {
+  async content(versionId: string): Promise<{ version: StoredVersion; bytes: Buffer }> {
     const version = await this.deps.store.getVersion(versionId);
-    await this.checkAccess(version.documentId, viewer);
     return { version, bytes: await this.deps.store.readVersion(versionId) };
-  }
-
-  /** A document any process wrote to is for that process's role (and admins); a bare upload for any staff. */
-  private async checkAccess(documentId: string, viewer: readonly StaffRole[]): Promise<void> {
-    const owners = (await this.deps.store.versionKeys(documentId)).map(owningRole);
-    if (!mayRead(viewer, owners)) {
-      throw new SinettiError(
-        'forbidden',
-        `This document belongs to the ${owners.find((o) => o && !viewer.includes(o))} role's work; ask them or an admin.`,
-        403,
-      );
-    }
   }
 
   /** Starts an organisationSeal process for a stored version. */

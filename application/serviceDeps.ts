@@ -4,6 +4,7 @@ import type { SinettiConfig } from '../config/config';
 import type { SmsSender } from '../integrations/sms/smsSender';
 import type { MailSender } from '../mail/mailer';
 import type { DocumentStore } from '../store/documentStore';
+import type { StaffScope } from '../rules/processVisibility';
 
 /** What every application service is built from; the API's dependencies in production and in tests alike. */
 export interface ServiceDeps {
@@ -21,6 +22,8 @@ export interface Requester {
   /** "staff:hr:<name>", "applicant" or "participant:<id>". */
   actor: string;
   staffName?: string;
+  /** A staff member's roles and units: what they may read (rules/processVisibility.ts). */
+  scope?: StaffScope;
   ip?: string;
   userAgent?: string;
 }

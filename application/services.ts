@@ -6,6 +6,7 @@ import { DocumentService } from './documents';
 import { LetterService } from './letters';
 import { MinutesService } from './minutes';
 import { MinutesParticipantService } from './minutesParticipants';
+import { ProcessAccess } from './processAccess';
 import { ProcessService } from './processes';
 import { type ServiceDeps } from './serviceDeps';
 import { WorkspaceService } from './workspace';
@@ -23,6 +24,7 @@ export function createServices(deps: ServiceDeps) {
     processes: new ProcessService(deps),
     admin: new AdminService(deps),
     workspace: new WorkspaceService(deps),
+    visibility: new ProcessAccess(deps),
   };
 }
 

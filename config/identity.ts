@@ -34,17 +34,30 @@ export interface IdentityConfig {
     roleClaim: string;
     scope: string;
     /** A claim value → the Sinetti roles it grants. */
-    roleMap: Map<string, StaffRole[]>;
+    roleMap: Map<string, StaffGrant[]>;
     embedded: boolean;
     embeddedPort: number;
   };
   session: { idleMs: number; absoluteMs: number };
 }
 
-export function parseRoleMap(spec: string | undefined): Map<string, StaffRole[]> {
-  const map = new Map<string, StaffRole[]>();
+/**
+ * One role a claim value grants, in one organisation unit (an HR unit, a body, an application round) or, without a unit,
+ * in every unit. The scheme: a claim value `sinetti-<role>-<unit>` (e.g. the group `sinetti-hr-sivistys`) grants that
+ * role in that unit and `sinetti-<role>` in every unit; SINETTI_OIDC_ROLE_MAP entries `role=value` or `role:unit=value`
+ * map any other value (an Entra ID group's object id). Without a map, a value that is a role's name grants it everywhere.
+ */
+export interface StaffGrant {
+  role: StaffRole;
+  unit?: string;
+}
+
+const UNIT = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+export function parseRoleMap(spec: string | undefined): Map<string, StaffGrant[]> {
+  const map = new Map<string, StaffGrant[]>();
   if (!spec) {
-    for (const role of STAFF_ROLES) map.set(role, [role]);
+    for (const role of STAFF_ROLES) map.set(role, [{ role }]);
     return map;
   }
   spec
@@ -53,12 +66,14 @@ export function parseRoleMap(spec: string | undefined): Map<string, StaffRole[]>
     .filter(Boolean)
     .forEach((pair, index) => {
       const at = pair.indexOf('=');
-      const role = pair.slice(0, at).trim() as StaffRole;
+      const [role, unit] = pair.slice(0, at).trim().split(':') as [StaffRole, string | undefined];
       const value = pair.slice(at + 1).trim();
-      if (at < 1 || !STAFF_ROLES.includes(role) || !value) {
-        throw new Error(`SINETTI_OIDC_ROLE_MAP entry ${index + 1}: expected role=claim-value with a role of ${STAFF_ROLES.join('|')}`);
+      if (at < 1 || !STAFF_ROLES.includes(role) || !value || (unit !== undefined && !UNIT.test(unit))) {
+        throw new Error(
+          `SINETTI_OIDC_ROLE_MAP entry ${index + 1}: expected role=claim-value or role:unit=claim-value with a role of ${STAFF_ROLES.join('|')} and a unit of lower-case letters, digits, - and _`,
+        );
       }
-      map.set(value, [...(map.get(value) ?? []), role]);
+      map.set(value, [...(map.get(value) ?? []), unit ? { role, unit } : { role }]);
     });
   return map;
 }
@@ -88,8 +103,33 @@ export function loadIdentityConfig(env: NodeJS.ProcessEnv): IdentityConfig {
   };
 }
 
-/** The Sinetti roles a person's claim values grant, each once. */
-export function rolesFromClaim(value: unknown, roleMap: Map<string, StaffRole[]>): StaffRole[] {
+/** The grants a person's claim values give: through the map, and by the `sinetti-<role>[-<unit>]` naming scheme. */
+export function grantsFromClaim(value: unknown, roleMap: Map<string, StaffGrant[]>): StaffGrant[] {
   const values = Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
-  return [...new Set(values.flatMap((v) => roleMap.get(String(v)) ?? []))];
+  return values.flatMap((v) => {
+    const text = String(v);
+    const named = new RegExp(`^sinetti-(${STAFF_ROLES.join('|')})(?:-(.+))?$`).exec(text);
+    const byName: StaffGrant[] = named && (!named[2] || UNIT.test(named[2])) ? [{ role: named[1] as StaffRole, unit: named[2] }] : [];
+    return [...(roleMap.get(text) ?? []), ...byName];
+  });
+}
+
+/** The Sinetti roles a person's claim values grant, each once. */
+export function rolesFromClaim(value: unknown, roleMap: Map<string, StaffGrant[]>): StaffRole[] {
+  return [...new Set(grantsFromClaim(value, roleMap).map((grant) => grant.role))];
+}
+
+/**
+ * The units each role is limited to: a role granted in every unit (a grant without a unit) is not listed, a role granted
+ * only in named units lists them.
+ */
+export type UnitLimits = Partial<Record<StaffRole, string[]>>;
+
+export function unitLimits(grants: StaffGrant[]): UnitLimits {
+  const limits: UnitLimits = {};
+  const everywhere = new Set(grants.filter((g) => !g.unit).map((g) => g.role));
+  for (const { role, unit } of grants) {
+    if (unit && !everywhere.has(role) && !limits[role]?.includes(unit)) limits[role] = [...(limits[role] ?? []), unit];
+  }
+  return limits;
 }

@@ -37,8 +37,8 @@ export interface DocumentStore {
   getVersion(versionId: string): Promise<StoredVersion>;
   readVersion(versionId: string): Promise<Buffer>;
   listVersions(documentId: string): Promise<StoredVersion[]>;
-  /** The write keys of a document's versions: a process's versions are keyed by its workflow id, so these say which processes made it. */
-  versionKeys(documentId: string): Promise<string[]>;
+  /** The processes that wrote a document's versions (the workflow id each write's key starts with), for who may read it. */
+  writers(documentId: string): Promise<string[]>;
 }
 
 export class DocumentTooLargeError extends SinettiError {
@@ -203,6 +203,13 @@ export class ChunkedDocumentStore implements DocumentStore {
     return bytes;
   }
 
+  async writers(documentId: string): Promise<string[]> {
+    const records = await Promise.all(
+      (await idList(DocumentHeadModel, documentId)).map((versionId) => DocumentVersionModel.findById(versionId, { key: 1 }).lean()),
+    );
+    return [...new Set(records.flatMap((record) => (record ? [record.key.split('/')[0]] : [])))];
+  }
+
   async listVersions(documentId: string): Promise<StoredVersion[]> {
     const records = await Promise.all(
       (await idList(DocumentHeadModel, documentId)).map((versionId) => DocumentVersionModel.findById(versionId).lean()),
@@ -211,12 +218,5 @@ export class ChunkedDocumentStore implements DocumentStore {
       .filter((record): record is NonNullable<typeof record> => record !== null)
       .map(toStored)
       .sort((a, b) => a.version - b.version);
-  }
-
-  async versionKeys(documentId: string): Promise<string[]> {
-    const records = await Promise.all(
-      (await idList(DocumentHeadModel, documentId)).map((versionId) => DocumentVersionModel.findById(versionId, { key: 1 }).lean()),
-    );
-    return records.flatMap((record) => (record ? [record.key] : []));
   }
 }

@@ -89,6 +89,8 @@ export interface EmploymentContractRecord {
   signers: ContractSigner[];
   /** What a signer must do before deciding, besides opening their link; none when unset. */
   verification?: VerificationMethod;
+  /** The HR unit the contract belongs to (rules/processVisibility.ts); none: organisation-wide. */
+  unit?: string;
   createdAt: Date;
 }
 
@@ -105,6 +107,7 @@ const contractSchema = new Schema<EmploymentContractRecord & { _id: string }>(
     uploadedVersionId: String,
     signers: { type: Schema.Types.Mixed, required: true },
     verification: String,
+    unit: String,
     createdAt: { type: Date, required: true },
   },
   { versionKey: false, collection: 'employment_contracts' },

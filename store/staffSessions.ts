@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import mongoose, { Schema } from 'mongoose';
 import { type StaffRole } from '../config/config';
+import { type UnitLimits } from '../config/identity';
 
 /**
  * Staff browser sessions, kept server-side so signing out ends them for
@@ -13,6 +14,8 @@ export interface StaffSessionRecord {
   name: string;
   subject: string;
   roles: StaffRole[];
+  /** The units a role is limited to, from the identity provider's claim. */
+  units?: UnitLimits;
   /** For RP-initiated logout at the identity provider (id_token_hint). */
   idToken?: string;
   createdAt: Date;
@@ -26,6 +29,7 @@ const sessionSchema = new Schema<StaffSessionRecord>(
     name: { type: String, required: true },
     subject: { type: String, required: true },
     roles: { type: [String], required: true },
+    units: Schema.Types.Mixed,
     idToken: String,
     createdAt: { type: Date, required: true },
     lastSeenAt: { type: Date, required: true },
@@ -48,7 +52,10 @@ export class StaffSessions {
   constructor(private readonly limits: { idleMs: number; absoluteMs: number }) {}
 
   /** A fresh random id for every sign-in; the caller puts it in the cookie. */
-  async start(person: { name: string; subject: string; roles: StaffRole[]; idToken?: string }, now = new Date()): Promise<string> {
+  async start(
+    person: { name: string; subject: string; roles: StaffRole[]; units?: UnitLimits; idToken?: string },
+    now = new Date(),
+  ): Promise<string> {
     const sessionId = randomBytes(32).toString('base64url');
     await StaffSessionModel.create({ _id: storedId(sessionId), ...person, createdAt: now, lastSeenAt: now });
     return sessionId;

@@ -1,4 +1,4 @@
-import { parseRoleMap, rolesFromClaim } from '../config/identity';
+import { grantsFromClaim, parseRoleMap, rolesFromClaim, unitLimits } from '../config/identity';
 
 /** Roles from the identity provider's claim through the configured mapping. */
 describe('role mapping', () => {
@@ -20,5 +20,32 @@ describe('role mapping', () => {
 
   it('names a bad mapping entry', () => {
     expect(() => parseRoleMap('hr=a,boss=b')).toThrow(/SINETTI_OIDC_ROLE_MAP entry 2/);
+  });
+});
+
+/** Units through the claim: `sinetti-<role>-<unit>` by name, `role:unit=value` through the map. */
+describe('units', () => {
+  it.each([
+    ['a named group', ['sinetti-hr-sivistys'], parseRoleMap(undefined), [{ role: 'hr', unit: 'sivistys' }]],
+    ['a named group for every unit', ['sinetti-handler'], parseRoleMap(undefined), [{ role: 'handler', unit: undefined }]],
+    ['a mapped group with a unit', ['6f1c'], parseRoleMap('hr:tekninen=6f1c'), [{ role: 'hr', unit: 'tekninen' }]],
+    ['an unknown role by name', ['sinetti-boss-x'], parseRoleMap(undefined), []],
+  ])('%s', (_case, claim, map, grants) => {
+    expect(grantsFromClaim(claim, map)).toEqual(grants);
+  });
+
+  it('limits a role to its units unless it is also granted everywhere', () => {
+    expect(
+      unitLimits([
+        { role: 'hr', unit: 'sivistys' },
+        { role: 'hr', unit: 'tekninen' },
+        { role: 'handler', unit: 'avustukset-2027' },
+        { role: 'handler' },
+      ]),
+    ).toEqual({ hr: ['sivistys', 'tekninen'] });
+  });
+
+  it('names a bad unit in the mapping', () => {
+    expect(() => parseRoleMap('hr:Sivistys Toimi=a')).toThrow(/SINETTI_OIDC_ROLE_MAP entry 1/);
   });
 });

@@ -68,7 +68,7 @@ const formPageQuery = pageLanguage.extend({ round: roundId.catch('default').defa
 /** A round id in a path is taken as given: a CR, LF or quote is refused, never trimmed away (it also names the download). */
 const roundIdInPath = z.string().regex(/^[\w.-]{1,64}$/, 'A round id has letters, digits, "-", "_" and "." only.');
 
-export function applicationRoutes(routes: ApiRoutes, { services: { applications, letters }, config }: RouterContext): void {
+export function applicationRoutes(routes: ApiRoutes, { services: { applications, letters, visibility }, config }: RouterContext): void {
   const organization = config.organization;
   const handlerAccess = (req: Request): HandlerAccess =>
     !req.staff
@@ -351,7 +351,8 @@ export function applicationRoutes(routes: ApiRoutes, { services: { applications,
       summary: "A round's applications with their states, decisions and amounts.",
       responses: { 200: '[{ applicationId, caseNumber, formId, status, applicant, amountApplied, decision }]' },
     },
-    async ({ params }, _req, res) => {
+    async ({ params }, req, res) => {
+      await visibility.readRound(requesterOf(req), params.roundId);
       res.json(await applications.inRound(params.roundId));
     },
   );
@@ -366,7 +367,8 @@ export function applicationRoutes(routes: ApiRoutes, { services: { applications,
       summary: 'One application: what was written, its attachments and the process state.',
       responses: { 200: '{ application, state }', 404: 'No such application' },
     },
-    async ({ params }, _req, res) => {
+    async ({ params }, req, res) => {
+      await visibility.read(requesterOf(req), params.applicationId, 'process');
       res.json(await applications.describe(params.applicationId));
     },
   );

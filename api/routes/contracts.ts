@@ -15,7 +15,7 @@ const extendRequest = z
   .refine((r) => Date.parse(r.deadline) > Date.now(), { path: ['deadline'], message: 'The deadline is in the past.' });
 const cancelRequest = z.object({ reason: text(500) });
 
-export function contractRoutes(routes: ApiRoutes, { services: { contracts } }: RouterContext): void {
+export function contractRoutes(routes: ApiRoutes, { services: { contracts, visibility } }: RouterContext): void {
   routes.add(
     {
       method: 'post',
@@ -45,8 +45,8 @@ export function contractRoutes(routes: ApiRoutes, { services: { contracts } }: R
       summary: 'Every employment contract, newest first, with its state, who is awaited and the time left.',
       responses: { 200: '{ contracts: [...] }' },
     },
-    async (_input, _req, res) => {
-      res.json({ contracts: await contracts.list() });
+    async (_input, req, res) => {
+      res.json({ contracts: await contracts.list(requesterOf(req)) });
     },
   );
 
@@ -60,7 +60,8 @@ export function contractRoutes(routes: ApiRoutes, { services: { contracts } }: R
       summary: 'One contract: its state, signers and their progress, and its history (audit events).',
       responses: { 200: 'The contract', 404: 'No such contract' },
     },
-    async ({ params }, _req, res) => {
+    async ({ params }, req, res) => {
+      await visibility.read(requesterOf(req), params.contractId, 'contract');
       res.json(await contracts.describe(params.contractId));
     },
   );
@@ -77,6 +78,7 @@ export function contractRoutes(routes: ApiRoutes, { services: { contracts } }: R
       responses: { 200: 'Sent', 404: 'No such contract or signer', 409: 'The signer is not awaited or signing has ended' },
     },
     async ({ params, body }, req, res) => {
+      await visibility.check(requesterOf(req), params.contractId);
       res.json(await contracts.resend(params.contractId, body.participantId, staffActor(req.staff)));
     },
   );
@@ -93,6 +95,7 @@ export function contractRoutes(routes: ApiRoutes, { services: { contracts } }: R
       responses: { 200: 'Extended', 400: 'The deadline is not in the future', 409: 'Signing has ended' },
     },
     async ({ params, body }, req, res) => {
+      await visibility.check(requesterOf(req), params.contractId);
       res.json(await contracts.extend(params.contractId, new Date(body.deadline), staffActor(req.staff)));
     },
   );
@@ -109,6 +112,7 @@ export function contractRoutes(routes: ApiRoutes, { services: { contracts } }: R
       responses: { 200: 'Cancelled', 409: 'Signing has already ended' },
     },
     async ({ params, body }, req, res) => {
+      await visibility.check(requesterOf(req), params.contractId);
       res.json(await contracts.cancel(params.contractId, body.reason, staffActor(req.staff)));
     },
   );
@@ -124,7 +128,8 @@ export function contractRoutes(routes: ApiRoutes, { services: { contracts } }: R
         summary: file === 'sealed' ? 'The signed and sealed contract.' : 'The audit certificate on its own.',
         responses: { 200: 'The PDF', 404: 'No such contract', 409: 'Not signed by everyone yet' },
       },
-      async ({ params }, _req, res) => {
+      async ({ params }, req, res) => {
+        await visibility.read(requesterOf(req), params.contractId, 'document');
         const document = await contracts.completedDocument(params.contractId, file);
         res.setHeader('Content-Type', 'application/pdf');
         res.setHeader('Content-Disposition', `attachment; filename="${file === 'sealed' ? 'contract' : 'audit-certificate'}.pdf"`);

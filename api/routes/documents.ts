@@ -1,5 +1,4 @@
 import express from 'express';
-import { create as contentDisposition } from 'content-disposition';
 import { z } from 'zod';
 import { type RouterContext } from '../apiDeps';
 import { requesterOf, staffActor } from '../auth';
@@ -12,7 +11,7 @@ const sealRequest = z.object({ title: z.string().trim().min(1).max(256) });
 const versionParams = z.object({ versionId: recordId });
 
 /** Upload, list and download of document versions, and sealing with the organisation's seal. */
-export function documentRoutes(routes: ApiRoutes, { services: { documents }, config }: RouterContext): void {
+export function documentRoutes(routes: ApiRoutes, { services: { documents, visibility }, config }: RouterContext): void {
   const pdfBody = express.raw({ type: () => true, limit: config.maxDocumentBytes });
 
   routes.add(
@@ -43,10 +42,11 @@ export function documentRoutes(routes: ApiRoutes, { services: { documents }, con
       roles: [...STAFF],
       params: z.object({ documentId: recordId }),
       summary: 'List every version of a document, oldest first.',
-      responses: { 200: 'Versions', 403: "Another role's document", 404: 'No such document' },
+      responses: { 200: 'Versions', 404: 'No such document, or not one of yours' },
     },
     async ({ params }, req, res) => {
-      res.json({ versions: await documents.versions(params.documentId, req.staff!.roles) });
+      await visibility.readDocument(requesterOf(req), params.documentId, 'document-versions');
+      res.json({ versions: await documents.versions(params.documentId) });
     },
   );
 
@@ -58,12 +58,13 @@ export function documentRoutes(routes: ApiRoutes, { services: { documents }, con
       roles: [...STAFF],
       params: versionParams,
       summary: 'Download one version as PDF.',
-      responses: { 200: 'The PDF', 403: "Another role's document", 404: 'No such version' },
+      responses: { 200: 'The PDF', 404: 'No such version, or not one of yours' },
     },
     async ({ params }, req, res) => {
-      const { version, bytes } = await documents.content(params.versionId, req.staff!.roles);
+      const { version, bytes } = await documents.content(params.versionId);
+      await visibility.readDocument(requesterOf(req), version.documentId, 'document');
       res.setHeader('Content-Type', 'application/pdf');
-      res.setHeader('Content-Disposition', contentDisposition(version.fileName));
+      res.setHeader('Content-Disposition', `attachment; filename="${encodeURIComponent(version.fileName)}"`);
       res.setHeader('X-Content-SHA256', version.sha256);
       res.send(bytes);
     },

@@ -14,6 +14,7 @@ import { issueText } from '../validationTexts';
 import { signOut } from './signIn';
 import { contractDetailPage, contractListPage, type FieldError, fieldLabel, newContractPage, signInPage } from '../views/hrPageViews';
 import { textsFor } from '../../texts/catalog';
+import { forbiddenPage } from '../views/signInPages';
 
 /**
  * HR's web page over the same operations as the contracts API: signing in
@@ -114,7 +115,7 @@ function requestFromForm(f: Record<string, string>, pdfVersionId: string | undef
 
 export function hrPageRoutes(
   routes: ApiRoutes,
-  { services: { contracts, documents }, config, access: { cookies, signIn } }: RouterContext,
+  { services: { contracts, documents, visibility }, config, access: { cookies, signIn } }: RouterContext,
 ): void {
   const organization = config.organization;
   const form = express.urlencoded({ extended: false, limit: '32kb' });
@@ -133,6 +134,10 @@ export function hrPageRoutes(
   ): RouteHandler<In> {
     return async (input, req, res) => {
       if (!isHr(req) && !req.staff && !tokenSignIn && req.method === 'GET') return res.redirect(303, signInUrl(req));
+      if (req.staff && !isHr(req)) {
+        const message = `This needs the role hr; your roles are ${req.staff.roles.join(', ') || 'none'}.`;
+        return send(res, 403, forbiddenPage(message, signInUrl(req)));
+      }
       if (!isHr(req)) return send(res, req.method === 'GET' ? 200 : 401, signInPage(language(req, res, input.query), organization, false));
       await handler(input, req, res);
     };
@@ -152,6 +157,7 @@ export function hrPageRoutes(
     status = 200,
     message: { done?: string; error?: string } = {},
   ): Promise<void> {
+    await visibility.read(requesterOf(req), contractId, 'contract');
     const { record, state } = await contracts.get(contractId);
     const open = !state.endedAt && state.round.status === 'open';
     send(
@@ -182,6 +188,7 @@ export function hrPageRoutes(
   function action<B>(done: string, perform: (body: B, contractId: string, actor: string) => Promise<unknown>) {
     return page<{ params: { contractId: string }; query: { lang?: string }; body: B }>(
       async ({ params: { contractId }, query, body }, req, res) => {
+        await visibility.check(requesterOf(req), contractId);
         try {
           await perform(body, contractId, staffActor(req.staff));
         } catch (error) {
@@ -206,7 +213,7 @@ export function hrPageRoutes(
       responses: { 200: 'HTML' },
     },
     page<{ query: z.infer<typeof listQuery> }>(async ({ query }, req, res) => {
-      send(res, 200, contractListPage(language(req, res, query), organization, await contracts.list(), query.done));
+      send(res, 200, contractListPage(language(req, res, query), organization, await contracts.list(requesterOf(req)), query.done));
     }),
   );
 

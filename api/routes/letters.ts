@@ -2,7 +2,7 @@ import { create as contentDisposition } from 'content-disposition';
 import { z } from 'zod';
 import { addressSchema } from '../../application/letters';
 import { type RouterContext } from '../apiDeps';
-import { staffActor, signInFirst } from '../auth';
+import { requesterOf, staffActor, signInFirst } from '../auth';
 import { recordId } from '../requestFields';
 import { type ApiRoutes } from '../routeRegistry';
 import { registryPage } from '../views/registryPage';
@@ -39,7 +39,7 @@ const batchQuery = z.object({
     .describe('true: send the good rows and list the bad ones in the answer and the report, instead of refusing the batch'),
 });
 
-export function letterRoutes(routes: ApiRoutes, { services: { letters }, config }: RouterContext): void {
+export function letterRoutes(routes: ApiRoutes, { services: { letters, visibility }, config }: RouterContext): void {
   routes.add(
     {
       method: 'post',
@@ -85,7 +85,8 @@ export function letterRoutes(routes: ApiRoutes, { services: { letters }, config 
       summary: 'One letter: its channel, delivery events, deemed notification date and cost (never the address).',
       responses: { 200: 'The letter', 404: 'No such letter' },
     },
-    async ({ params }, _req, res) => {
+    async ({ params }, req, res) => {
+      await visibility.read(requesterOf(req), params.letterId, 'process');
       res.json(await letters.describe(params.letterId));
     },
   );

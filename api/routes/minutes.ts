@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { createMinutesRequest, newVersionRequest } from '../../application/minutesRequests';
 import { SinettiError } from '../../common/errors';
 import { type RouterContext } from '../apiDeps';
+import { mayRead } from '../../rules/processVisibility';
 import { requesterOf, staffActor } from '../auth';
 import { secretaryPage } from '../minutesPageViews';
 import { recordId, uploadedBytes } from '../requestFields';
@@ -17,7 +18,7 @@ const extendRequest = z
   .refine((r) => Date.parse(r.deadline) > Date.now(), { path: ['deadline'], message: 'The deadline is in the past.' });
 const cancelRequest = z.object({ reason: text(500) });
 
-export function minutesRoutes(routes: ApiRoutes, { services: { minutes }, config }: RouterContext): void {
+export function minutesRoutes(routes: ApiRoutes, { services: { minutes, visibility }, config }: RouterContext): void {
   const pdfBody = express.raw({ type: 'application/pdf', limit: config.maxDocumentBytes });
   // A body of any other type is read as text up to 1 MB (the JSON form of a new version), never without a cap.
   const otherBodyCapped = express.text({ type: () => true, limit: '1mb' });
@@ -51,8 +52,9 @@ export function minutesRoutes(routes: ApiRoutes, { services: { minutes }, config
       summary: 'Every minutes review, newest first, with its state.',
       responses: { 200: '{ reviews: [...] }' },
     },
-    async (_input, _req, res) => {
-      res.json({ reviews: await minutes.list() });
+    async (_input, req, res) => {
+      const by = requesterOf(req);
+      res.json({ reviews: (await minutes.list()).filter((r) => !by.scope || mayRead(by.scope, { kind: 'minutes', unit: r.body.id })) });
     },
   );
 
@@ -66,7 +68,8 @@ export function minutesRoutes(routes: ApiRoutes, { services: { minutes }, config
       summary: "One review: rounds, each checker's state and comments, signing state, publication dates and history.",
       responses: { 200: 'The review', 404: 'No such review' },
     },
-    async ({ params }, _req, res) => {
+    async ({ params }, req, res) => {
+      await visibility.read(requesterOf(req), params.reviewId, 'process');
       res.json(await minutes.describe(params.reviewId));
     },
   );
@@ -157,7 +160,8 @@ export function minutesRoutes(routes: ApiRoutes, { services: { minutes }, config
       summary: 'The signed and sealed minutes.',
       responses: { 200: 'The PDF', 409: 'Not signed yet' },
     },
-    async ({ params }, _req, res) => {
+    async ({ params }, req, res) => {
+      await visibility.read(requesterOf(req), params.reviewId, 'document');
       const signed = await minutes.signedDocument(params.reviewId);
       res.set({
         'Content-Type': 'application/pdf',
@@ -178,7 +182,8 @@ export function minutesRoutes(routes: ApiRoutes, { services: { minutes }, config
       summary: "The secretary's page (sign in with POST /api/session): rounds, comments, upload of a new version, signing state.",
       responses: { 200: 'HTML page', 404: 'No such review' },
     },
-    async ({ params }, _req, res) => {
+    async ({ params }, req, res) => {
+      await visibility.read(requesterOf(req), params.reviewId, 'process');
       const { record, state } = await minutes.get(params.reviewId);
       res
         .type('html')

@@ -2,7 +2,7 @@ import { type StaffRole } from '../../config/config';
 
 /**
  * The embedded identity provider's people: one per staff role and one who
- * holds several, so a new user of `npm start` can sign in at once. Their
+ * holds several, one limited to one HR unit, so a new user of `npm start` can sign in at once. Their
  * roles travel in the ID token's `roles` claim, as Entra ID's app roles do.
  * Listed with their passwords in the README; never used in production.
  */
@@ -11,7 +11,8 @@ export interface DevelopmentUser {
   password: string;
   name: string;
   email: string;
-  roles: StaffRole[];
+  /** The `roles` claim's values: role names (every unit), or `sinetti-<role>-<unit>` for one unit (config/identity.ts). */
+  roles: (StaffRole | `sinetti-${StaffRole}-${string}`)[];
 }
 
 export const DEVELOPMENT_USERS: DevelopmentUser[] = [
@@ -44,6 +45,13 @@ export const DEVELOPMENT_USERS: DevelopmentUser[] = [
     name: 'Monika Monirooli',
     email: 'monika.moni@example.test',
     roles: ['hr', 'secretary', 'registry'],
+  },
+  {
+    username: 'siiri.sivistys',
+    password: 'sivistys-salasana',
+    name: 'Siiri Sivistystoimi',
+    email: 'siiri.sivistys@example.test',
+    roles: ['sinetti-hr-sivistys'],
   },
 ];
 
