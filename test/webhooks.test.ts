@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { DEFAULT_STUCK_CRITERIA, findStuckProcesses } from '../admin/stuckProcesses';
 import { watchStuckProcessesOnce } from '../admin/stuckProcessWatch';
 import { AuditLog } from '../audit/auditLog';
-import { DeadlineAt, ProcessType, WaitingUntil } from '../workflows/searchAttributes';
+import { ProcessType, WaitingUntil } from '../workflows/searchAttributes';
 import { organisationSealWorkflow } from '../workflows/organisationSeal';
 import { WebhookSubscriptions } from '../store/webhookSubscriptions';
 import type { EmploymentContractState } from '../workflows/employmentContract';

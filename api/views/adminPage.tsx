@@ -162,52 +162,52 @@ export function adminPage(p: AdminPageProps): string {
             <WaitingTable survey={access.survey} language={p.language} href={actionHref} />
             <ActForm t={t} chosen={p.chosen} />
             <section aria-labelledby="keys-title">
-          <h2 id="keys-title">API keys</h2>
-          <p>
-            For machine clients (a case-management system, scripts): sent as <code>Authorization: Bearer &lt;key&gt;</code>. A key is shown
-            once, when it is created.
-          </p>
-          <form id="key-form" aria-labelledby="keys-title">
-            <label for="key-name">Client's name</label>
-            <input id="key-name" name="name" required maxLength={100} />
-            <fieldset>
-              <legend>Roles</legend>
-              {STAFF_ROLES.map((role) => (
-                <label>
-                  <input type="checkbox" name="roles" value={role} /> {role}
-                </label>
-              ))}
-            </fieldset>
-            <label for="key-expires">Expires on</label>
-            <input id="key-expires" name="expiresAt" type="date" required />
-            <button type="submit">Create key</button>
-          </form>
-          <p id="new-key" role="status" aria-live="polite"></p>
-          <table>
-            <caption>API keys, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Client</th>
-                <th scope="col">Roles</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Last used</th>
-                <th scope="col">State</th>
-              </tr>
-            </thead>
-            <tbody id="keys"></tbody>
-          </table>
-          <table>
-            <caption>Archived documents: when each one's document timestamp is renewed, soonest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Archived document</th>
-                <th scope="col">Next due</th>
-                <th scope="col">Proof lapses (TSA certificate expires)</th>
-                <th scope="col">Status and last failure</th>
-              </tr>
-            </thead>
-            <tbody id="archived"></tbody>
-          </table>
+              <h2 id="keys-title">API keys</h2>
+              <p>
+                For machine clients (a case-management system, scripts): sent as <code>Authorization: Bearer &lt;key&gt;</code>. A key is
+                shown once, when it is created.
+              </p>
+              <form id="key-form" aria-labelledby="keys-title">
+                <label for="key-name">Client's name</label>
+                <input id="key-name" name="name" required maxLength={100} />
+                <fieldset>
+                  <legend>Roles</legend>
+                  {STAFF_ROLES.map((role) => (
+                    <label>
+                      <input type="checkbox" name="roles" value={role} /> {role}
+                    </label>
+                  ))}
+                </fieldset>
+                <label for="key-expires">Expires on</label>
+                <input id="key-expires" name="expiresAt" type="date" required />
+                <button type="submit">Create key</button>
+              </form>
+              <p id="new-key" role="status" aria-live="polite"></p>
+              <table>
+                <caption>API keys, newest first</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Client</th>
+                    <th scope="col">Roles</th>
+                    <th scope="col">Expires</th>
+                    <th scope="col">Last used</th>
+                    <th scope="col">State</th>
+                  </tr>
+                </thead>
+                <tbody id="keys"></tbody>
+              </table>
+              <table>
+                <caption>Archived documents: when each one's document timestamp is renewed, soonest first</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Archived document</th>
+                    <th scope="col">Next due</th>
+                    <th scope="col">Proof lapses (TSA certificate expires)</th>
+                    <th scope="col">Status and last failure</th>
+                  </tr>
+                </thead>
+                <tbody id="archived"></tbody>
+              </table>
             </section>
             <WebhooksSection language={p.language} />
           </>
@@ -330,7 +330,6 @@ function ActForm(p: { t: Catalog; chosen?: { processId?: string; action?: AdminA
     </section>
   );
 }
-
 
 /** The webhooks' part of the page; the script fills the tables and reads its button texts from the data attributes. */
 function WebhooksSection({ language }: { language: Language }) {
