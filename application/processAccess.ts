@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { NotFoundError } from '../common/errors';
-import { kindOfProcess, mayRead, type ProcessOwner } from '../rules/processVisibility';
+import { applicationOfLetter, kindOfProcess, mayRead, type ProcessOwner } from '../rules/processVisibility';
 import { Applications } from '../store/applications';
 import { EmploymentContracts } from '../store/employmentContracts';
 import { MinutesReviews } from '../store/minutesReviews';
@@ -41,6 +41,8 @@ export class ProcessAccess {
 
   async mayRead(by: Requester, processId: string): Promise<boolean> {
     if (!by.scope) return false;
+    const application = applicationOfLetter(processId);
+    if (application && (await this.mayRead(by, application))) return true;
     const owner = await this.ownerOf(processId);
     return !owner || mayRead(by.scope, owner);
   }

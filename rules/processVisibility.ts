@@ -17,8 +17,17 @@ export const ROLE_OF_KIND: Record<ProcessKind, StaffRole> = {
   seal: 'registry',
 };
 
+/**
+ * A decision's letters (`application-…-decision-letter`, `…-rectification-letter`) are letters the registry follows, and
+ * part of the application its handlers read: the application's id, or undefined for any other process.
+ */
+export function applicationOfLetter(processId: string): string | undefined {
+  return /^(application-.+)-(?:decision|rectification)-letter$/.exec(processId)?.[1];
+}
+
 /** The process kind from its id's prefix, as the services make them (`contract-…`, `minutes-…`, `letter-batch-…`). */
 export function kindOfProcess(processId: string): ProcessKind | undefined {
+  if (applicationOfLetter(processId)) return 'letter';
   const prefix = /^(contract|minutes|application|letter|seal)-/.exec(processId)?.[1];
   return prefix as ProcessKind | undefined;
 }

@@ -25,6 +25,9 @@ describe('process visibility', () => {
     ['minutes-6b1d…', 'minutes'],
     ['letter-batch-6b1d…', 'letter'],
     ['seal-6b1d…', 'seal'],
+    ['application-6b1d…-decision-letter', 'letter'],
+    ['application-6b1d…-rectification-letter', 'letter'],
+    ['application-6b1d…', 'application'],
     ['document/6b1d…', undefined],
   ])('%s is a %s process', (id, kind) => {
     expect(kindOfProcess(id)).toBe(kind);
