@@ -68,7 +68,12 @@ export const contractSigner = z.object({
     .superRefine((code, ctx) => {
       if (!code) return;
       const checked = checkIdentityCode(code);
-      if (!checked.valid) ctx.addIssue({ code: 'custom', message: `Not a valid personal identity code: it ${checked.message}.` });
+      if (!checked.valid)
+        ctx.addIssue({
+          code: 'custom',
+          message: `Not a valid personal identity code: it ${checked.message}.`,
+          params: { rule: 'identityCodeInvalid' },
+        });
     }),
 });
 
@@ -146,6 +151,7 @@ export const createContractRequest = z
           code: 'custom',
           path: ['verification'],
           message: 'Strong identification replaces the one-time code: leave verification as "none".',
+          params: { rule: 'strongWithoutCode' },
         });
       r.signers.forEach((s, index) => {
         if (!s.identityCode)
@@ -153,6 +159,7 @@ export const createContractRequest = z
             code: 'custom',
             path: ['signers', index, 'identityCode'],
             message: "Strong identification needs the signer's personal identity code.",
+            params: { rule: 'identityCodeNeeded' },
           });
       });
     }

@@ -123,7 +123,7 @@ test('strong identification needs every signer’s identity code, valid, and no 
     .set('Authorization', `Bearer ${HR_TOKEN}`)
     .send({ ...base, identification: 'strong', signers: base.signers.map((s) => ({ ...s, identityCode: '010280-123X' })) });
   expect(wrongChecksum.status).toBe(400);
-  expect(JSON.stringify(wrongChecksum.body)).toContain('Not a valid personal identity code');
+  expect(JSON.stringify(wrongChecksum.body)).toContain('not a valid personal identity code');
 });
 
 test('the right person identifies strongly and signs; another person is refused and nothing is signed', async () => {

@@ -538,6 +538,10 @@ export const en = {
       termsOrPdf: (field: string) => `${field}: fill in the contract template or upload a PDF, not both.`,
       sameSignerTwice: (field: string) => `${field}: the same signer is named twice.`,
       smsNeedsPhone: (field: string) => `${field}: an SMS code needs the signer's phone number.`,
+      identityCodeInvalid: (field: string) =>
+        `${field}: not a valid personal identity code (check the date of birth, the century sign and the check character).`,
+      identityCodeNeeded: (field: string) => `${field}: strong identification needs the signer's personal identity code.`,
+      strongWithoutCode: (field: string) => `${field}: strong identification replaces the one-time code; choose no code.`,
       deadlinePast: (field: string) => `${field}: the deadline is in the past.`,
       pdfMissing: (field: string) => `${field}: choose the PDF file to upload.`,
       atLeastOneSigner: (field: string) => `${field}: name at least one signer.`,

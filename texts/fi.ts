@@ -534,6 +534,10 @@ export const fi = {
       termsOrPdf: (field: string) => `${field}: täytä sopimuspohja tai lataa valmis PDF, ei molempia.`,
       sameSignerTwice: (field: string) => `${field}: sama allekirjoittaja on annettu kahdesti.`,
       smsNeedsPhone: (field: string) => `${field}: tekstiviestikoodi tarvitsee allekirjoittajan puhelinnumeron.`,
+      identityCodeInvalid: (field: string) =>
+        `${field}: henkilötunnus ei ole kelvollinen (tarkista syntymäaika, välimerkki ja tarkistusmerkki).`,
+      identityCodeNeeded: (field: string) => `${field}: vahva tunnistautuminen tarvitsee allekirjoittajan henkilötunnuksen.`,
+      strongWithoutCode: (field: string) => `${field}: vahva tunnistautuminen korvaa kertakäyttökoodin; älä valitse koodia.`,
       deadlinePast: (field: string) => `${field}: määräaika on jo mennyt.`,
       pdfMissing: (field: string) => `${field}: valitse ladattava PDF-tiedosto.`,
       atLeastOneSigner: (field: string) => `${field}: anna vähintään yksi allekirjoittaja.`,

@@ -552,6 +552,10 @@ export const sv = {
       termsOrPdf: (field: string) => `${field}: fyll i avtalsmallen eller ladda upp en färdig PDF, inte båda.`,
       sameSignerTwice: (field: string) => `${field}: samma undertecknare har angetts två gånger.`,
       smsNeedsPhone: (field: string) => `${field}: en sms-kod behöver undertecknarens telefonnummer.`,
+      identityCodeInvalid: (field: string) =>
+        `${field}: personbeteckningen är inte giltig (kontrollera födelsedatum, skiljetecken och kontrolltecken).`,
+      identityCodeNeeded: (field: string) => `${field}: stark identifiering kräver undertecknarens personbeteckning.`,
+      strongWithoutCode: (field: string) => `${field}: stark identifiering ersätter engångskoden; välj ingen kod.`,
       deadlinePast: (field: string) => `${field}: tidsfristen har redan gått ut.`,
       pdfMissing: (field: string) => `${field}: välj PDF-filen som ska laddas upp.`,
       atLeastOneSigner: (field: string) => `${field}: ange minst en undertecknare.`,
