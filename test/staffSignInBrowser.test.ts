@@ -53,7 +53,7 @@ describe('staff sign-in through the identity provider', () => {
 
       await page.getByRole('link', { name: 'Uusi sopimus' }).first().click();
       await page.getByLabel('Otsikko').fill('Kirjautumisen testi');
-      await page.getByLabel('Työntekijä: Nimi', { exact: true }).first().fill('Maija Meikäläinen');
+      await page.locator('#employeeName').fill('Maija Meikäläinen');
       for (const [field, value] of Object.entries(TERMS)) await page.locator(`#${field}`).fill(value);
       await page.locator('#employeeSignerName').fill('Maija Meikäläinen');
       await page.locator('#employeeSignerEmail').fill(employee);

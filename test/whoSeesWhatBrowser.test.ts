@@ -55,7 +55,7 @@ describe('who sees what', () => {
       await signInThroughProvider(hr, harness.baseUrl, 'siiri.sivistys', '/hr?lang=fi');
       await hr.getByRole('link', { name: 'Uusi sopimus' }).first().click();
       await hr.getByLabel('Otsikko').fill('Yksikön sopimus');
-      await hr.getByLabel('Työntekijä: Nimi', { exact: true }).first().fill('Maija Meikäläinen');
+      await hr.locator('#employeeName').fill('Maija Meikäläinen');
       for (const [field, value] of Object.entries(TERMS)) await hr.locator(`#${field}`).fill(value);
       await hr.locator('#employeeSignerName').fill('Maija Meikäläinen');
       await hr.locator('#employeeSignerEmail').fill(employee);

@@ -125,6 +125,8 @@ export const AUDIT_ACTION_DECISIONS: Record<string, Decision> = {
   'contract.viewed': 'contract.viewed',
   'contract.code_sent': SECURITY,
   'contract.code_refused': SECURITY,
+  'contract.identified': SECURITY,
+  'contract.identification_refused': SECURITY,
   'contract.verified': SECURITY,
   'contract.verification_failed': SECURITY,
   'contract.signed': 'contract.signer_signed',
