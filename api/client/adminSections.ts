@@ -45,10 +45,11 @@ interface Delivery {
   event: { type: string; processId: string };
 }
 
-const webhooks = byId('webhooks-section', HTMLElement);
+// Looked up when used: the sections are on the page only for a signed-in admin, and this module loads on every admin page.
+const webhooks = (): HTMLElement => byId('webhooks-section', HTMLElement);
 /** The section's texts, from the catalog through its data attributes. */
-const text = (name: string): string => webhooks.dataset[name] ?? name;
-const statusTexts = JSON.parse(webhooks.dataset.statuses ?? '{}') as Record<string, string>;
+const text = (name: string): string => webhooks().dataset[name] ?? name;
+const statusTexts = (): Record<string, string> => JSON.parse(webhooks().dataset.statuses ?? '{}') as Record<string, string>;
 
 function button(label: string, onClick: () => Promise<void>): HTMLButtonElement {
   const b = document.createElement('button');
@@ -66,7 +67,7 @@ function deliveryRow(d: Delivery, action?: HTMLButtonElement): HTMLTableRowEleme
   tr.append(
     cell(d.event.type),
     cell(d.event.processId),
-    cell(statusTexts[d.status] ?? d.status),
+    cell(statusTexts()[d.status] ?? d.status),
     cell(String(d.attempts)),
     cell(answer),
     cell(d.lastLatencyMs === undefined ? '–' : `${d.lastLatencyMs} ms`),
@@ -175,7 +176,7 @@ async function loadKeys(): Promise<void> {
   );
 }
 
-byId('key-form', HTMLFormElement).addEventListener('submit', async (event) => {
+document.getElementById('key-form')?.addEventListener('submit', async (event) => {
   event.preventDefault();
   const form = new FormData(byId('key-form', HTMLFormElement));
   const text = (field: string): string => {
@@ -220,7 +221,7 @@ async function loadArchived(): Promise<void> {
   );
 }
 
-byId('subscribe', HTMLFormElement).addEventListener('submit', async (event) => {
+document.getElementById('subscribe')?.addEventListener('submit', async (event) => {
   event.preventDefault();
   const form = formValues(byId('subscribe', HTMLFormElement));
   const description = (form.description ?? '').trim();
@@ -241,11 +242,11 @@ byId('subscribe', HTMLFormElement).addEventListener('submit', async (event) => {
   }
 });
 
-byId('webhooks-refresh', HTMLButtonElement).addEventListener('click', () => {
+document.getElementById('webhooks-refresh')?.addEventListener('click', () => {
   Promise.all([loadFeed(), loadWebhooks()]).catch((error: unknown) => say(errorMessage(error), true));
 });
 
 export async function loadAdminSections(): Promise<void> {
-  webhooks.hidden = false;
+  webhooks().hidden = false;
   await Promise.all([loadArchived(), loadKeys(), loadFeed(), loadWebhooks()]);
 }
