@@ -131,13 +131,15 @@ it.each([
       await page.getByLabel(t.token).fill('dev-handler-token');
       await page.getByRole('button', { name: t.signIn, exact: true }).click();
       await page.getByRole('link', { name: roundId }).click();
-      // The case number comes once the case is registered.
+      // The case number comes once the case is registered, and the state moves on to awaiting a decision a moment later.
       const caseLink = page.getByRole('link', { name: /^\d+\/02\.05\.01\/\d{4}$/ });
-      for (let tries = 0; tries < 30 && (await caseLink.count()) === 0; tries++) {
+      const row = page.getByRole('row', { name: /Soittajat/ });
+      const awaitingDecision = async () => (await caseLink.count()) > 0 && ((await row.textContent()) ?? '').includes(t.waiting);
+      for (let tries = 0; tries < 30 && !(await awaitingDecision()); tries++) {
         await new Promise((r) => setTimeout(r, 500));
         await page.reload();
       }
-      expect(await page.getByRole('row', { name: /Soittajat/ }).textContent()).toContain(t.waiting);
+      expect(await row.textContent()).toContain(t.waiting);
       expect(await axeViolations(page)).toEqual([]);
       await caseLink.click();
 
