@@ -25,7 +25,9 @@ export function issueText(issue: z.core.$ZodIssue, language: Language, field: st
   switch (issue.code) {
     case 'custom': {
       const name: unknown = issue.params?.rule;
-      return isRule(t, name) ? t.rules[name](field) : t.invalid(field);
+      if (isRule(t, name)) return t.rules[name](field);
+      // A check of our own without a catalog text still says what to do (in English), rather than only "check this value".
+      return issue.message && issue.message !== 'Invalid input' ? `${field}: ${issue.message}` : t.invalid(field);
     }
     case 'invalid_type':
       return issue.input === undefined || issue.input === null || issue.input === '' ? t.required(field) : t.invalid(field);

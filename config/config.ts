@@ -178,6 +178,10 @@ function refuseDevelopmentDefaultsInProduction(env: NodeJS.ProcessEnv, e: Enviro
       'SINETTI_OIDC_ISSUER with its client id and secret (without them staff would sign in at the development identity provider)',
     );
   if (!e.SIGNING_P12_PATH) missing.push('SIGNING_P12_PATH and SIGNING_P12_PASSWORD (without them a self-made development seal would sign)');
+  if (!env.SINETTI_EIDENT_ISSUER || !env.SINETTI_IDENTITY_CODE_HASH_KEY)
+    missing.push(
+      'SINETTI_EIDENT_ISSUER with its client id and secret, and SINETTI_IDENTITY_CODE_HASH_KEY (without them signers would identify at the development provider)',
+    );
   if (missing.length)
     throw new Error(`Production mode (NODE_ENV=production) needs ${missing.join(' and ')}. Set them, or unset NODE_ENV for development.`);
 }

@@ -37,10 +37,7 @@ export interface StrongIdentificationConfig {
 export function loadStrongIdentificationConfig(env: NodeJS.ProcessEnv, identity: IdentityConfig): StrongIdentificationConfig {
   const e = environment.parse(env);
   const embedded = !e.SINETTI_EIDENT_ISSUER;
-  if (identity.production && (embedded || !e.SINETTI_IDENTITY_CODE_HASH_KEY))
-    throw new Error(
-      'SINETTI_EIDENT_ISSUER (with its client id and secret) and SINETTI_IDENTITY_CODE_HASH_KEY are required in production: signers are identified at Suomi.fi or an FTN broker.',
-    );
+  // Production without SINETTI_EIDENT_ISSUER or the hash key is refused with the other development defaults (config/config.ts).
   if (!embedded && (!e.SINETTI_EIDENT_CLIENT_ID || !e.SINETTI_EIDENT_CLIENT_SECRET))
     throw new Error('SINETTI_EIDENT_CLIENT_ID and SINETTI_EIDENT_CLIENT_SECRET are required with SINETTI_EIDENT_ISSUER.');
   const hashKey = e.SINETTI_IDENTITY_CODE_HASH_KEY

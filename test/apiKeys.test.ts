@@ -80,6 +80,10 @@ describe('production mode', () => {
     SINETTI_OIDC_ISSUER: 'http://127.0.0.1:3933',
     SINETTI_OIDC_CLIENT_ID: 'sinetti',
     SINETTI_OIDC_CLIENT_SECRET: 'sinetti-development-client-secret',
+    SINETTI_EIDENT_ISSUER: 'https://tunnistus.example.fi',
+    SINETTI_EIDENT_CLIENT_ID: 'sinetti-signers',
+    SINETTI_EIDENT_CLIENT_SECRET: 'secret',
+    SINETTI_IDENTITY_CODE_HASH_KEY: Buffer.alloc(32, 7).toString('base64'),
     // Production refuses the self-made development seal; the API never opens the seal (the worker does).
     SIGNING_P12_PATH: '/run/secrets/seal.p12',
   };

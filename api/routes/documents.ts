@@ -1,3 +1,4 @@
+import { create as contentDisposition } from 'content-disposition';
 import express from 'express';
 import { z } from 'zod';
 import { type RouterContext } from '../apiDeps';
@@ -64,7 +65,7 @@ export function documentRoutes(routes: ApiRoutes, { services: { documents, visib
       const { version, bytes } = await documents.content(params.versionId);
       await visibility.readDocument(requesterOf(req), version.documentId, 'document');
       res.setHeader('Content-Type', 'application/pdf');
-      res.setHeader('Content-Disposition', `attachment; filename="${encodeURIComponent(version.fileName)}"`);
+      res.setHeader('Content-Disposition', contentDisposition(version.fileName));
       res.setHeader('X-Content-SHA256', version.sha256);
       res.send(bytes);
     },

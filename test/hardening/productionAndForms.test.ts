@@ -18,6 +18,10 @@ describe('production mode', () => {
       SINETTI_OIDC_ISSUER: 'https://login.example.org',
       SINETTI_OIDC_CLIENT_ID: 'sinetti',
       SINETTI_OIDC_CLIENT_SECRET: 'secret',
+      SINETTI_EIDENT_ISSUER: 'https://tunnistus.example.fi',
+      SINETTI_EIDENT_CLIENT_ID: 'sinetti-signers',
+      SINETTI_EIDENT_CLIENT_SECRET: 'secret',
+      SINETTI_IDENTITY_CODE_HASH_KEY: Buffer.alloc(32, 7).toString('base64'),
     };
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SINETTI_OIDC_ISSUER.*SIGNING_P12_PATH/);
     expect(() => loadConfig({ NODE_ENV: 'production', ...oidc })).toThrow(/SIGNING_P12_PATH/);
