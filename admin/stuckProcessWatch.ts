@@ -1,4 +1,5 @@
 import type { AuditEvent } from '../audit/auditLog';
+import { type BackgroundLoop, startBackgroundLoop } from '../common/backgroundLoop';
 import { logger } from '../observability/logger';
 import { DispatcherLease } from '../store/webhookDispatcherLease';
 import { type StuckProcessMark, StuckProcessMarks } from '../store/stuckProcessMarks';
@@ -59,22 +60,10 @@ export async function watchStuckProcessesOnce(deps: StuckProcessWatchDeps): Prom
 }
 
 /** Looks every `intervalMs`, one worker process at a time (a lease, as the webhook dispatcher holds). */
-export function startStuckProcessWatch(deps: StuckProcessWatchDeps & { intervalMs: number; leaseName: string }): {
-  stop(): Promise<void>;
-} {
+export function startStuckProcessWatch(deps: StuckProcessWatchDeps & { intervalMs: number; leaseName: string }): BackgroundLoop {
   const lease = new DispatcherLease(deps.leaseName, deps.intervalMs * 3);
-  let stopped = false;
-  let wake: (() => void) | undefined;
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  const running = (async () => {
-    while (!stopped) {
+  return startBackgroundLoop(
+    async (loop) => {
       try {
         if (await lease.hold()) await watchStuckProcessesOnce(deps);
       } catch (error) {
@@ -83,15 +72,8 @@ export function startStuckProcessWatch(deps: StuckProcessWatchDeps & { intervalM
           'stuck-process watch failed; next look later',
         );
       }
-      if (!stopped) await pause(deps.intervalMs);
-    }
-    await lease.release().catch(() => undefined);
-  })();
-  return {
-    async stop() {
-      stopped = true;
-      wake?.();
-      await running;
+      await loop.pause(deps.intervalMs);
     },
-  };
+    () => lease.release().catch(() => undefined),
+  );
 }

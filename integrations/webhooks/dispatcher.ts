@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Client } from '@temporalio/client';
+import { type BackgroundLoop, startBackgroundLoop } from '../../common/backgroundLoop';
 import type { SinettiConfig } from '../../config/config';
 import { logger } from '../../observability/logger';
 import { WebhookDeliveries } from '../../store/webhookDeliveries';
@@ -97,42 +98,22 @@ export async function dispatchWebhookEvents(
 }
 
 /** Runs rounds until stopped: at once while there is work, every `outboxPollMs` when the outbox is empty. */
-export function startWebhookDispatcher(deps: WebhookDispatcherDeps): { stop(): Promise<void> } {
+export function startWebhookDispatcher(deps: WebhookDispatcherDeps): BackgroundLoop {
   const pollMs = deps.config.webhooks.outboxPollMs;
   const lease = new DispatcherLease(`webhook-dispatcher/${deps.config.temporal.taskQueue}`, Math.max(15_000, pollMs * 10));
-  let stopped = false;
-  let wake: (() => void) | undefined;
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  const running = (async () => {
-    while (!stopped) {
+  return startBackgroundLoop(
+    async (loop) => {
       try {
-        if (!(await lease.hold())) {
-          await pause(pollMs * 8);
-          continue;
-        }
-        if ((await dispatchWebhookEvents(deps)) === 0) await pause(pollMs);
+        if (!(await lease.hold())) return loop.pause(pollMs * 8);
+        if ((await dispatchWebhookEvents(deps)) === 0) await loop.pause(pollMs);
       } catch (error) {
         logger.warn(
           { err: { name: (error as Error)?.name, message: (error as Error)?.message } },
           'webhook dispatch round failed; trying again',
         );
-        await pause(Math.max(pollMs, 1_000));
+        await loop.pause(Math.max(pollMs, 1_000));
       }
-    }
-    await lease.release().catch(() => undefined);
-  })();
-  return {
-    async stop() {
-      stopped = true;
-      wake?.();
-      await running;
     },
-  };
+    () => lease.release().catch(() => undefined),
+  );
 }
