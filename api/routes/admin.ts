@@ -3,11 +3,10 @@ import { ADMIN_ACTIONS } from '../../admin/adminActions';
 import { DEFAULT_STUCK_CRITERIA } from '../../admin/stuckProcesses';
 import { LANGUAGES } from '../../texts/language';
 import { type RouterContext } from '../apiDeps';
-import { staffActor, signInFirst } from '../auth';
+import { hasRole, staffActor, signInFirst } from '../auth';
 import { staffPageLanguage } from '../pageLanguage';
 import { recordId } from '../requestFields';
 import { type ApiRoutes } from '../routeRegistry';
-import { staffMay } from '../staffPageAccess';
 import { adminPage, reasonInWords } from '../views/adminPage';
 
 /** The admin's view and levers: every process by type, status and organisation; the stuck ones; audited actions. */
@@ -81,7 +80,7 @@ export function adminRoutes(routes: ApiRoutes, { services: { admin }, config }: 
       const criteria = { attemptThreshold: query.attemptThreshold, noProgressHours: query.noProgressHours };
       const access = !req.staff
         ? ({ signedIn: false } as const)
-        : !staffMay(req, 'admin')
+        : !hasRole(req.staff, 'admin')
           ? ({ signedIn: true, admin: false, role: req.staff.roles.join(', ') } as const)
           : ({
               signedIn: true,

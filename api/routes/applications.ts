@@ -6,13 +6,12 @@ import { roundCsv, roundXlsx } from '../../forms/roundExport';
 import { LinkRejectedError } from '../../links/signerLinks';
 import { LANGUAGES } from '../../mail/templates';
 import { type RouterContext } from '../apiDeps';
-import { requesterOf, staffActor, signInFirst } from '../auth';
+import { hasRole, requesterOf, staffActor, signInFirst } from '../auth';
 import { idempotencyKeyOf, linkToken, pageLanguage, recordId } from '../requestFields';
 import { type ApiRoutes } from '../routeRegistry';
 import { type Request } from 'express';
 import { applicantLinkClosedPage, formPage, rectificationPage, supplementedText } from '../views/formPage';
 import { staffPageLanguage } from '../pageLanguage';
-import { staffMay } from '../staffPageAccess';
 import { type HandlerAccess, handlerCasePage, handlerRoundsPage } from '../views/handlerPage';
 
 /**
@@ -73,7 +72,7 @@ export function applicationRoutes(routes: ApiRoutes, { services: { applications,
   const handlerAccess = (req: Request): HandlerAccess =>
     !req.staff
       ? { signedIn: false }
-      : staffMay(req, 'handler')
+      : hasRole(req.staff, 'handler')
         ? { signedIn: true, handler: true }
         : { signedIn: true, handler: false, role: req.staff.roles.join(', ') };
 

@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { type StaffRole } from '../../config/config';
 import { LANGUAGES } from '../../texts/language';
 import { type RouterContext } from '../apiDeps';
+import { hasRole } from '../auth';
 import { staffPageLanguage } from '../pageLanguage';
 import { recordId } from '../requestFields';
 import { type ApiRoutes } from '../routeRegistry';
-import { staffMay } from '../staffPageAccess';
 import { processDetailPage } from '../views/processDetailPage';
 import { workspacePage } from '../views/workspacePage';
 
@@ -68,7 +68,7 @@ export function workspaceRoutes(routes: ApiRoutes, { services: { workspace }, co
     async ({ params, query }, req, res) => {
       const language = staffPageLanguage(req, res, query.lang);
       // Any signed-in member of staff; someone else is sent to sign in on the home page.
-      if (!staffMay(req, 'hr', 'secretary', 'handler', 'registry')) return res.redirect(303, '/tyotila');
+      if (!hasRole(req.staff, 'hr', 'secretary', 'handler', 'registry')) return res.redirect(303, '/tyotila');
       const detail = await workspace.detail(params.processId);
       res.type('html').send(processDetailPage({ language, organization: config.organization, detail }));
     },
