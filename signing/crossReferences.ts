@@ -293,10 +293,12 @@ export class CrossReferences {
     for (let hops = 0; offset !== undefined && hops < MAX_SECTIONS; hops++) {
       const section = this.section(offset);
       const found = section.entry(objectNumber);
-      if (found) return found;
+      if (found && found.type !== 'free') return found;
+      // A hybrid file's table may list an object kept in its /XRefStm as free, for readers that know only tables.
       const hybrid = section.kind === 'table' ? numberIn(section.trailer, 'XRefStm') : undefined;
       const fromStream = hybrid === undefined ? undefined : this.section(hybrid).entry(objectNumber);
       if (fromStream) return fromStream;
+      if (found) return found;
       offset = numberIn(section.trailer, 'Prev');
     }
     return undefined;
