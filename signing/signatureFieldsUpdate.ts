@@ -163,5 +163,10 @@ export function appendSignatureFields(
       body: serialize(form.catalog.dict),
     });
   }
+  for (let number = tail.size; number < next; number++) {
+    // A /Size too small would make our objects replace ones in use; such a file goes the rewriting way.
+    const entry = references.lookup(number);
+    if (entry && entry.type !== 'free') throw malformed(`The trailer's /Size (${tail.size}) is smaller than the objects in use.`);
+  }
   return { pdf: appendIncrementalUpdate(pdf, tail, objects, next).pdf, plan: { fields: planned } };
 }

@@ -218,6 +218,17 @@ describe('preparing signature fields as an incremental update', () => {
       expect(pdfsig(signed).map(({ validation }) => validation)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
     });
 
+    it('for a trailer /Size smaller than the objects in use, which would let new objects replace old ones', async () => {
+      const original = await classicTablePdf();
+      const text = original.toString('latin1');
+      const trailerAt = text.lastIndexOf('trailer');
+      const shrunk = Buffer.from(text.slice(0, trailerAt) + text.slice(trailerAt).replace(/\/Size \d+/, '/Size 3'), 'latin1');
+      const { pdf, plan } = await prepareSignatureFields(shrunk, FIELDS);
+      expect(pdf.subarray(0, shrunk.length).equals(shrunk)).toBe(false);
+      expect((await inspectPdf(pdf)).pageCount).toBe(3);
+      expect(pdfsig(signAll(pdf, plan)).map(({ validation }) => validation)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
+    });
+
     it('but refuses a signed document that only the rewrite could read', async () => {
       const { pdf, plan } = await prepareSignatureFields(await classicTablePdf(), FIELDS);
       const refused = await prepareSignatureFields(breakStartxref(signAll(pdf, plan)), [{ name: 'x', label: 'X' }]).catch(
