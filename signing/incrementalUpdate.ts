@@ -1,9 +1,13 @@
+import { PDFArray, PDFName, PDFNumber, PDFRef } from 'pdf-lib';
+import { CrossReferences, malformed, objectBodyStart, objectStreamMember } from './crossReferences';
 import { PdfError } from './errors';
 
 /**
- * Reading the end of a PDF that has classic cross-reference tables, and
- * appending incremental updates to it (PDF 32000-1, 7.5.6). Earlier bytes are
- * never touched, which is what keeps earlier signatures valid.
+ * Reading the end of a PDF and appending incremental updates to it (PDF
+ * 32000-1, 7.5.6). Earlier bytes are never touched, which is what keeps
+ * earlier signatures valid. An update's cross-reference section is written
+ * the way the newest one is: a classic table after a table (or a hybrid
+ * file's table), a cross-reference stream after a stream.
  */
 
 export interface DocumentTail {
@@ -13,131 +17,67 @@ export interface DocumentTail {
   root: string;
   info?: string;
   id?: string;
+  crossReference: 'table' | 'stream';
 }
 
-interface CrossReferenceSection {
-  subsections: { first: number; count: number; entriesAt: number }[];
-  trailer: string;
-}
-
-const ENTRY_LENGTH = 20;
-const MAX_SECTIONS = 10_000;
-
-function malformed(message: string): PdfError {
-  return new PdfError('malformed', message);
-}
-
-function isWhitespace(byte: number): boolean {
-  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09 || byte === 0x0c || byte === 0x00;
-}
-
-function skipWhitespace(pdf: Buffer, position: number): number {
-  while (position < pdf.length && isWhitespace(pdf[position])) position++;
-  return position;
-}
-
-function readUnsigned(pdf: Buffer, position: number): { value: number; end: number } | undefined {
-  let end = position;
-  let value = 0;
-  while (end < pdf.length && pdf[end] >= 0x30 && pdf[end] <= 0x39) {
-    value = value * 10 + (pdf[end] - 0x30);
-    end++;
-  }
-  return end === position ? undefined : { value, end };
-}
-
-function startsWithAt(pdf: Buffer, position: number, text: string): boolean {
-  return pdf.toString('latin1', position, position + text.length) === text;
-}
-
-function readCrossReferenceSection(pdf: Buffer, offset: number): CrossReferenceSection {
-  let position = skipWhitespace(pdf, offset);
-  if (!startsWithAt(pdf, position, 'xref')) {
-    throw malformed(
-      'The document has no classic cross-reference table where startxref points; prepare it with prepareSignatureFields first.',
-    );
-  }
-  position = skipWhitespace(pdf, position + 4);
-  const subsections: CrossReferenceSection['subsections'] = [];
-  while (!startsWithAt(pdf, position, 'trailer')) {
-    const first = readUnsigned(pdf, position);
-    const count = first && readUnsigned(pdf, skipWhitespace(pdf, first.end));
-    if (!first || !count) throw malformed(`Broken cross-reference subsection header at byte ${position}.`);
-    const entriesAt = skipWhitespace(pdf, count.end);
-    subsections.push({ first: first.value, count: count.value, entriesAt });
-    position = skipWhitespace(pdf, entriesAt + count.value * ENTRY_LENGTH);
-    if (position >= pdf.length) throw malformed('The cross-reference table runs past the end of the file.');
-  }
-  const trailerEnd = pdf.indexOf('startxref', position, 'latin1');
-  if (trailerEnd < 0) throw malformed('The trailer is not followed by startxref.');
-  return { subsections, trailer: pdf.toString('latin1', position + 'trailer'.length, trailerEnd) };
-}
-
-function trailerValue(trailer: string, key: string, pattern: string): string | undefined {
-  return new RegExp(`/${key}\\s*(${pattern})`).exec(trailer)?.[1];
-}
-
-const REFERENCE = '\\d+\\s+\\d+\\s+R';
-const ID_ARRAY = '\\[\\s*(?:<[0-9A-Fa-f\\s]*>|\\((?:[^()\\\\]|\\\\.)*\\))\\s*(?:<[0-9A-Fa-f\\s]*>|\\((?:[^()\\\\]|\\\\.)*\\))\\s*\\]';
-
-/** Reads only the last few hundred bytes and the newest cross-reference section. */
+/** Reads only the last kilobyte and the newest cross-reference section. */
 export function readDocumentTail(pdf: Buffer): DocumentTail {
-  const searchFrom = Math.max(0, pdf.length - 1024);
-  const found = pdf.subarray(searchFrom).lastIndexOf('startxref', undefined, 'latin1');
-  if (found < 0) throw malformed('The document has no startxref near its end (truncated file?).');
-  const keyword = searchFrom + found;
-  const number = readUnsigned(pdf, skipWhitespace(pdf, keyword + 'startxref'.length));
-  if (!number || number.value >= pdf.length) throw malformed('The startxref offset is missing or outside the file.');
-  const { trailer } = readCrossReferenceSection(pdf, number.value);
-  if (/\/Encrypt\b/.test(trailer)) {
+  return tailOf(new CrossReferences(pdf));
+}
+
+export function tailOf(references: CrossReferences): DocumentTail {
+  const { kind, trailer } = references.section(references.newest);
+  if (trailer.has(PDFName.of('Encrypt'))) {
     throw new PdfError('encrypted', 'The PDF document is encrypted or password protected.');
   }
-  const size = trailerValue(trailer, 'Size', '\\d+');
-  const root = trailerValue(trailer, 'Root', REFERENCE);
-  if (!size || !root) throw malformed('The trailer lacks /Size or /Root.');
+  const size = trailer.get(PDFName.of('Size'));
+  const root = trailer.get(PDFName.of('Root'));
+  if (!(size instanceof PDFNumber) || !(root instanceof PDFRef)) throw malformed('The trailer lacks /Size or /Root.');
+  const info = trailer.get(PDFName.of('Info'));
+  const id = trailer.get(PDFName.of('ID'));
   return {
-    startxref: number.value,
-    size: Number(size),
-    root: root.replace(/\s+/g, ' '),
-    info: trailerValue(trailer, 'Info', REFERENCE)?.replace(/\s+/g, ' '),
-    id: trailerValue(trailer, 'ID', ID_ARRAY),
+    startxref: references.newest,
+    size: size.asNumber(),
+    root: root.toString(),
+    info: info instanceof PDFRef ? info.toString() : undefined,
+    id: id instanceof PDFArray && id.size() === 2 ? id.toString() : undefined,
+    crossReference: kind,
   };
 }
 
 /**
- * Byte offset of the newest version of an object, following /Prev from the
- * newest section back. Each section costs one subsection-header scan, not a
- * parse of the table: entries are fixed-width, so we jump to the one we need.
+ * Byte offset where the newest version of an object can be read: the
+ * object itself, or for an object kept in an object stream, that stream
+ * (readObjectText unpacks it). Follows /Prev from the newest section back;
+ * a table costs a subsection-header scan, not a parse: entries are
+ * fixed-width, so we jump to the one we need.
  */
 export function findObjectOffset(pdf: Buffer, tail: DocumentTail, objectNumber: number): number | undefined {
-  let sectionOffset: number | undefined = tail.startxref;
-  for (let hops = 0; sectionOffset !== undefined && hops < MAX_SECTIONS; hops++) {
-    const section = readCrossReferenceSection(pdf, sectionOffset);
-    for (const { first, count, entriesAt } of section.subsections) {
-      if (objectNumber < first || objectNumber >= first + count) continue;
-      const entry = pdf.toString(
-        'latin1',
-        entriesAt + (objectNumber - first) * ENTRY_LENGTH,
-        entriesAt + (objectNumber - first + 1) * ENTRY_LENGTH,
-      );
-      const match = /^(\d{10}) (\d{5}) ([nf])/.exec(entry);
-      if (!match) throw malformed(`Broken cross-reference entry for object ${objectNumber}.`);
-      return match[3] === 'n' ? Number(match[1]) : undefined;
-    }
-    const previous = trailerValue(section.trailer, 'Prev', '\\d+');
-    sectionOffset = previous === undefined ? undefined : Number(previous);
-  }
-  return undefined;
+  const references = new CrossReferences(pdf, tail.startxref);
+  const entry = references.lookup(objectNumber);
+  if (entry?.type === 'offset') return entry.offset;
+  if (entry?.type !== 'compressed') return undefined;
+  const stream = references.lookup(entry.streamNumber);
+  return stream?.type === 'offset' ? stream.offset : undefined;
 }
 
-/** The text of `n 0 obj ... endobj` for a small dictionary object (not a stream). */
+function memberText(pdf: Buffer, offset: number, objectNumber: number): string | undefined {
+  try {
+    return objectStreamMember(pdf, offset, objectNumber)?.toString('latin1').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The text of `n 0 obj ... endobj` for a small dictionary object (not a stream), also from inside an object stream. */
 export function readObjectText(pdf: Buffer, offset: number, objectNumber: number): string {
-  const end = pdf.indexOf('endobj', offset, 'latin1');
-  const text = end < 0 ? '' : pdf.toString('latin1', offset, end);
-  if (!new RegExp(`^\\s*${objectNumber}\\s+0\\s+obj\\b`).test(text)) {
+  if (!objectBodyStart(pdf, offset, objectNumber)) {
+    const member = memberText(pdf, offset, objectNumber);
+    if (member !== undefined) return `${objectNumber} 0 obj\n${member}`;
     throw new PdfError('plan_mismatch', `Object ${objectNumber} is not where the cross-reference table says.`);
   }
-  return text;
+  const end = pdf.indexOf('endobj', offset, 'latin1');
+  return end < 0 ? '' : pdf.toString('latin1', offset, end);
 }
 
 export interface IndirectObject {
@@ -157,7 +97,8 @@ export interface AppendedUpdate {
 /**
  * Appends the objects, a cross-reference section for exactly them and a
  * trailer pointing back with /Prev. The base document is copied once into
- * the new buffer and never changed.
+ * the new buffer and never changed. `size` is the next free object number;
+ * a cross-reference stream takes that number itself.
  */
 export function appendIncrementalUpdate(base: Buffer, tail: DocumentTail, objects: IndirectObject[], size: number): AppendedUpdate {
   const lastByte = base[base.length - 1];
@@ -174,15 +115,12 @@ export function appendIncrementalUpdate(base: Buffer, tail: DocumentTail, object
     bodyOffsets.set(object.objectNumber, position + headers[index].length);
     position += headers[index].length + object.body.length + '\nendobj\n'.length;
   });
-  const xrefOffset = position;
-  const xref = crossReferenceSection(offsets);
-  const trailer =
-    `trailer\n<< /Size ${size} /Root ${tail.root}` +
-    (tail.info ? ` /Info ${tail.info}` : '') +
-    (tail.id ? ` /ID ${tail.id}` : '') +
-    ` /Prev ${tail.startxref} >>\nstartxref\n${xrefOffset}\n%%EOF\n`;
+  const section =
+    tail.crossReference === 'stream'
+      ? crossReferenceStream(offsets, tail, size, position)
+      : crossReferenceTable(offsets, tail, size, position);
 
-  const pdf = Buffer.allocUnsafe(xrefOffset + xref.length + trailer.length);
+  const pdf = Buffer.allocUnsafe(position + section.length);
   base.copy(pdf, 0);
   let at = base.length;
   at += pdf.write(separator, at, 'latin1');
@@ -193,23 +131,73 @@ export function appendIncrementalUpdate(base: Buffer, tail: DocumentTail, object
     at += pdf.write('\nendobj\n', at, 'latin1');
   });
   if (at !== base.length + separator.length + objectsLength) throw new Error('incremental update length mismatch');
-  at += pdf.write(xref, at, 'latin1');
-  pdf.write(trailer, at, 'latin1');
+  section.copy(pdf, at);
   return { pdf, bodyOffsets };
 }
 
-function crossReferenceSection(offsets: Map<number, { offset: number; generation: number }>): string {
+type Offsets = Map<number, { offset: number; generation: number }>;
+
+/** Consecutive object numbers as [first, count] runs. */
+function runs(numbers: number[]): [number, number][] {
+  const found: [number, number][] = [];
+  for (const number of numbers) {
+    const last = found[found.length - 1];
+    if (last && last[0] + last[1] === number) last[1]++;
+    else found.push([number, 1]);
+  }
+  return found;
+}
+
+function trailerEntries(tail: DocumentTail, size: number): string {
+  return (
+    `/Size ${size} /Root ${tail.root}` +
+    (tail.info ? ` /Info ${tail.info}` : '') +
+    (tail.id ? ` /ID ${tail.id}` : '') +
+    ` /Prev ${tail.startxref}`
+  );
+}
+
+function crossReferenceTable(offsets: Offsets, tail: DocumentTail, size: number, at: number): Buffer {
   const numbers = [...offsets.keys()].sort((a, b) => a - b);
   let text = 'xref\n';
-  for (let start = 0; start < numbers.length;) {
-    let end = start + 1;
-    while (end < numbers.length && numbers[end] === numbers[end - 1] + 1) end++;
-    text += `${numbers[start]} ${end - start}\n`;
-    for (let index = start; index < end; index++) {
-      const { offset, generation } = offsets.get(numbers[index])!;
+  for (const [first, count] of runs(numbers)) {
+    text += `${first} ${count}\n`;
+    for (let number = first; number < first + count; number++) {
+      const { offset, generation } = offsets.get(number)!;
       text += `${String(offset).padStart(10, '0')} ${String(generation).padStart(5, '0')} n \n`;
     }
-    start = end;
   }
-  return text;
+  text += `trailer\n<< ${trailerEntries(tail, size)} >>\nstartxref\n${at}\n%%EOF\n`;
+  return Buffer.from(text, 'latin1');
+}
+
+/**
+ * A cross-reference stream (7.5.8) for the objects and for itself, numbered
+ * `size`: binary big-endian entries, unfiltered, since it is a few hundred
+ * bytes at most.
+ */
+function crossReferenceStream(offsets: Offsets, tail: DocumentTail, size: number, at: number): Buffer {
+  const all: Offsets = new Map([...offsets, [size, { offset: at, generation: 0 }]]);
+  const numbers = [...all.keys()].sort((a, b) => a - b);
+  let offsetWidth = 1;
+  while (at >= 256 ** offsetWidth) offsetWidth++;
+  const entryLength = 1 + offsetWidth + 2;
+  const data = Buffer.alloc(numbers.length * entryLength);
+  numbers.forEach((number, index) => {
+    const { offset, generation } = all.get(number)!;
+    data[index * entryLength] = 1;
+    data.writeUIntBE(offset, index * entryLength + 1, offsetWidth);
+    data.writeUInt16BE(generation, index * entryLength + 1 + offsetWidth);
+  });
+  const index = runs(numbers)
+    .map(([first, count]) => `${first} ${count}`)
+    .join(' ');
+  return Buffer.concat([
+    Buffer.from(
+      `${size} 0 obj\n<< /Type /XRef ${trailerEntries(tail, size + 1)} /W [1 ${offsetWidth} 2] /Index [${index}] /Length ${data.length} >>\nstream\n`,
+      'latin1',
+    ),
+    data,
+    Buffer.from(`\nendstream\nendobj\nstartxref\n${at}\n%%EOF\n`, 'latin1'),
+  ]);
 }

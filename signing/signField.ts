@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { buildSignedData } from './cms';
 import type { SigningCredentials } from './credentials';
 import { assertPdfHeader, PdfError } from './errors';
-import { appendIncrementalUpdate, findObjectOffset, readDocumentTail, readObjectText } from './incrementalUpdate';
+import { CrossReferences } from './crossReferences';
+import { appendIncrementalUpdate, readObjectText, tailOf } from './incrementalUpdate';
 import { pdfDate, pdfTextString } from './pdfSyntax';
 import { signatureFieldDictionary, type SignaturePlan } from './signatureFieldPlan';
 import { stampAppearanceObject } from './stampAppearance';
@@ -45,8 +46,10 @@ export function signField(
   if (!field) {
     throw new PdfError('unknown_field', `The document has no planned signature field "${fieldName}".`);
   }
-  const tail = readDocumentTail(pdf);
-  const offset = findObjectOffset(pdf, tail, field.objectNumber);
+  const references = new CrossReferences(pdf);
+  const tail = tailOf(references);
+  const entry = references.lookup(field.objectNumber);
+  const offset = entry?.type === 'offset' ? entry.offset : undefined;
   if (offset === undefined) {
     throw new PdfError('plan_mismatch', `Signature field "${fieldName}" (object ${field.objectNumber}) is not in the document.`);
   }

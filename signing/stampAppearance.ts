@@ -2,7 +2,8 @@ import { pdfNumber } from './pdfSyntax';
 import type { SignatureStamp } from './signField';
 import { type StampFont, winAnsiHexString, wrapText } from './winAnsi';
 
-const FONT_RESOURCES =
+/** Helvetica and Helvetica-Bold as /F1 and /F2, standard fonts with WinAnsi text, so nothing is embedded. */
+export const FONT_RESOURCES =
   '/Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>' +
   ' /F2 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >> >>';
 

@@ -146,7 +146,7 @@ function laterChanges(pdf: Buffer, signedUpTo: number): SignatureValidation['cov
     .slice(1)
     .map((body) => body.split('endobj')[0]);
   const allowed = (body: string) =>
-    /\/Type\s*\/(Sig|DocTimeStamp|DSS|Catalog)\b/.test(body) ||
+    /\/Type\s*\/(Sig|DocTimeStamp|DSS|Catalog|XRef)\b/.test(body) ||
     /\/FT\s*\/Sig\b/.test(body) ||
     /\/Fields\s*\[/.test(body) ||
     /\/Subtype\s*\/Form\b/.test(body) || // a signature's visible stamp
