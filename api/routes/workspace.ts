@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type StaffRole } from '../../config/config';
 import { LANGUAGES } from '../../texts/language';
 import { type RouterContext } from '../apiDeps';
-import { staffPageLanguage } from '../pageLanguage';
+import { staffPageLanguage } from '../staffLanguage';
 import { recordId } from '../requestFields';
 import { type ApiRoutes } from '../routeRegistry';
 import { staffMay } from '../staffPageAccess';
