@@ -1,10 +1,11 @@
-import { type Browser, type BrowserContextOptions } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { DEVELOPMENT_USERS } from '../integrations/identityProvider/developmentUsers';
 import { axeViolations, launchChromium } from './support/browser';
 import { type ContractHarness, openContractHarness } from './support/contractHarness';
 import { waitForMail } from './support/mailbox';
 import { askCorrections, mailedLink, minutesPdf, minutesPeople, startReview, waitForState } from './support/minutesHarness';
 import { fillProviderForm } from './support/staffSignIn';
+import { DEVICES } from './support/walkDevices';
 
 /**
  * The meeting secretary's main path in real Chromium, on a desktop and on a
@@ -27,10 +28,6 @@ afterAll(async () => {
   await harness?.close();
 });
 
-const DEVICES: Record<'desktop' | 'phone', BrowserContextOptions> = {
-  desktop: { viewport: { width: 1280, height: 900 } },
-  phone: { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
-};
 const SECRETARY = DEVELOPMENT_USERS.find((u) => u.username === 'sanna.sihteeri')!;
 
 const WORDS = {
