@@ -455,6 +455,23 @@ export const fi = {
     publicationHeading: 'Julkaisu',
     publicPage: 'Julkinen sivu',
   },
+  /** The registry's letter batch page (/registry); its script shows the batches in these words. */
+  registry: {
+    heading: 'Kirjaamo: kirjeerät',
+    signIn: 'Kirjaudu',
+    token: 'Tunniste',
+    batches: 'Erät',
+    none: 'Ei eriä vielä.',
+    letters: 'kirjettä',
+    sent: 'Lähetetty',
+    electronic: 'Sähköisesti',
+    paper: 'Paperilla',
+    cost: 'Kustannus',
+    allPaper: 'kaikki paperina',
+    report: 'Raportti (CSV)',
+    state: 'Tila',
+    statuses: { sending: 'lähetetään', reporting: 'raporttia laaditaan', completed: 'valmis' } as Record<string, string>,
+  },
   hr: {
     app: 'Työsopimukset',
     signInWithOrganisation: 'Kirjaudu organisaation tunnuksilla',
