@@ -4,7 +4,7 @@ import { type ContractHarness, openContractHarness, uniqueEmail } from './suppor
 import { waitForMail } from './support/mailbox';
 import { samplePdf } from './support/samplePdf';
 import { signInThroughProvider } from './support/staffSignIn';
-import { DEVICES } from './support/walkDevices';
+import { DEVICES, WALKS } from './support/walkDevices';
 
 /**
  * HR's main path in real Chromium, on a desktop and on a phone, in Finnish
@@ -53,12 +53,7 @@ const WORDS = {
   },
 };
 
-describe.each([
-  ['desktop', 'fi'],
-  ['desktop', 'sv'],
-  ['phone', 'fi'],
-  ['phone', 'sv'],
-] as const)('HR on a %s in %s', (device, language) => {
+describe.each(WALKS)('HR on a %s in %s', (device, language) => {
   it('fixes a contract form after an error without losing anything typed, then sends it; axe-clean', async () => {
     const words = WORDS[language];
     const employee = uniqueEmail('employee');

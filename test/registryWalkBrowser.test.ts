@@ -4,7 +4,7 @@ import { axeViolations, launchChromium } from './support/browser';
 import { type ContractHarness, openContractHarness } from './support/contractHarness';
 import { registerPerson, REGISTRY, stopEventPoller, storedPdf } from './support/officialMailHarness';
 import { signInThroughProvider } from './support/staffSignIn';
-import { DEVICES } from './support/walkDevices';
+import { DEVICES, WALKS } from './support/walkDevices';
 
 /**
  * The registry clerk's main path in real Chromium, on a desktop and on a
@@ -32,12 +32,7 @@ const WORDS = {
   sv: { heading: 'Registratur: brevsatser', letters: '2 brev', sent: 'Skickat: 2 / 2 (100 %)', report: 'Rapport (CSV)' },
 };
 
-describe.each([
-  ['desktop', 'fi'],
-  ['desktop', 'sv'],
-  ['phone', 'fi'],
-  ['phone', 'sv'],
-] as const)('the registry on a %s in %s', (device, language) => {
+describe.each(WALKS)('the registry on a %s in %s', (device, language) => {
   it('follows a letter batch to its report, in Helsinki time and the chosen language; axe-clean', async () => {
     const words = WORDS[language];
     const people = await Promise.all([true, false].map((mailbox) => registerPerson(harness.stack.config, { mailbox })));

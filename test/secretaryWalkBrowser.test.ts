@@ -5,7 +5,7 @@ import { type ContractHarness, openContractHarness } from './support/contractHar
 import { waitForMail } from './support/mailbox';
 import { askCorrections, mailedLink, minutesPdf, minutesPeople, startReview, waitForState } from './support/minutesHarness';
 import { fillProviderForm } from './support/staffSignIn';
-import { DEVICES } from './support/walkDevices';
+import { DEVICES, WALKS } from './support/walkDevices';
 
 /**
  * The meeting secretary's main path in real Chromium, on a desktop and on a
@@ -45,12 +45,7 @@ const WORDS = {
   },
 };
 
-describe.each([
-  ['desktop', 'fi'],
-  ['desktop', 'sv'],
-  ['phone', 'fi'],
-  ['phone', 'sv'],
-] as const)('the secretary on a %s in %s', (device, language) => {
+describe.each(WALKS)('the secretary on a %s in %s', (device, language) => {
   it('opens the link from the mail, signs in, lands on the minutes, reads the comment and uploads the corrected version; axe-clean', async () => {
     const who = minutesPeople();
     const words = WORDS[language];

@@ -5,3 +5,11 @@ export const DEVICES: Record<'desktop' | 'phone', BrowserContextOptions> = {
   desktop: { viewport: { width: 1280, height: 900 } },
   phone: { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
 };
+
+/** Every walk is made on each screen in each of the two national languages. */
+export const WALKS = [
+  ['desktop', 'fi'],
+  ['desktop', 'sv'],
+  ['phone', 'fi'],
+  ['phone', 'sv'],
+] as const;
