@@ -386,53 +386,31 @@ export function publicMinutesPage(language: Language, organization: string, entr
 
 export interface SecretaryPageModel {
   organization: string;
+  language: Language;
   record: MinutesReviewRecord;
   state: MinutesReviewState;
   feedback: MinutesFeedback[];
 }
 
-const STAFF_STATUS: Record<string, string> = {
-  in_review: 'Tarkastajat tarkastavat',
-  awaiting_correction: 'Odottaa korjattua versiota',
-  preparing_signatures: 'Allekirjoituksia valmistellaan',
-  awaiting_signatures: 'Odottaa allekirjoituksia',
-  checker_signatures: 'Tarkastajien allekirjoitukset',
-  sealing: 'Sinetöidään',
-  publishing: 'Julkaistaan',
-  rectification_period: 'Oikaisuvaatimusaika kulkee',
-  archiving: 'Arkistoidaan',
-  final: 'Lainvoimainen ja arkistoitu',
-  cancelled: 'Peruttu',
-  expired: 'Allekirjoitusaika päättyi',
-  declined: 'Allekirjoituksesta kieltäydyttiin',
-};
-const SIGNER_STATUS = {
-  waiting: 'odottaa',
-  invited: 'odottaa allekirjoitusta',
-  deciding: 'käsittelyssä',
-  signed: 'allekirjoittanut',
-  declined: 'kieltäytyi',
-};
-const ROUND_OUTCOME: Record<string, string> = { approved: 'hyväksytty', superseded: 'korvattu uudella versiolla', cancelled: 'peruttu' };
-
 function Round(p: { m: SecretaryPageModel; round: MinutesReviewState['rounds'][number]; name: (id: string) => string }) {
   const { round, m } = p;
-  const t = textsFor('fi').minutes;
+  const texts = textsFor(m.language);
+  const t = texts.secretary;
   return (
     <section aria-labelledby={`round-${round.number}`}>
       <h2 id={`round-${round.number}`}>
-        Kierros {round.number}: versio {round.version.number} ({ROUND_OUTCOME[round.outcome ?? ''] ?? 'kesken'})
+        {t.round(round.number, round.version.number, t.roundOutcomes[round.outcome ?? ''] ?? t.roundOpen)}
       </h2>
       <p class="hash">SHA-256 {round.version.sha256}</p>
       <p>
-        <a href={`/api/versions/${round.version.versionId}/content`}>Lataa versio {round.version.number}</a>
+        <a href={`/api/versions/${round.version.versionId}/content`}>{t.downloadVersion(round.version.number)}</a>
       </p>
       <table>
-        <caption class="hint">Tarkastajat ja kommentit</caption>
+        <caption class="hint">{t.checkersCaption}</caption>
         <thead>
           <tr>
-            <th scope="col">Tarkastaja</th>
-            <th scope="col">Tila ja kommentit</th>
+            <th scope="col">{t.checker}</th>
+            <th scope="col">{t.stateAndComments}</th>
           </tr>
         </thead>
         <tbody>
@@ -442,18 +420,18 @@ function Round(p: { m: SecretaryPageModel; round: MinutesReviewState['rounds'][n
               <tr>
                 <td>{p.name(c.participantId)}</td>
                 <td>
-                  {t.status[c.status]}
+                  {texts.minutes.status[c.status]}
                   {c.decidedAt ? (
                     <>
                       {' '}
-                      <Time at={c.decidedAt} language="fi" />
+                      <Time at={c.decidedAt} language={m.language} />
                     </>
                   ) : null}
                   {comments.length ? (
                     <ul>
                       {comments.map((x) => (
                         <li>
-                          {x.section ? `§ ${x.section}` : x.page ? `s. ${x.page}` : 'Yleinen'}: {x.text}
+                          {x.section ? `§ ${x.section}` : x.page ? t.pageRef(x.page) : t.generalComment}: {x.text}
                         </li>
                       ))}
                     </ul>
@@ -468,17 +446,19 @@ function Round(p: { m: SecretaryPageModel; round: MinutesReviewState['rounds'][n
   );
 }
 
-/** The secretary's page, in Finnish (staff work in the municipality's working language). */
+/** The secretary's page, in Finnish unless the person has chosen another language (remembered from page to page). */
 export function secretaryPage(m: SecretaryPageModel): string {
-  const { record, state } = m;
-  const t = textsFor('fi').minutes;
+  const { record, state, language } = m;
+  const texts = textsFor(language);
+  const t = texts.secretary;
   const name = (id: string) => record.people.find((p) => p.participantId === id)?.name ?? id;
   const reviewing = state.status === 'in_review' || state.status === 'awaiting_correction';
-  const roleName = (role: string) => (role === 'chair' || role === 'secretary' ? t.roles[role] : role);
+  const roleName = (role: string) => (role === 'chair' || role === 'secretary' ? texts.minutes.roles[role] : role);
   return participantPage({
-    language: 'fi',
+    language,
     title: `${record.body.name}: ${record.title}`,
     organization: m.organization,
+    languageLink: (l) => `/minutes/${encodeURIComponent(record.reviewId)}?lang=${l}`,
     script: reviewing ? 'minutesUpload' : undefined,
     children: (
       <>
@@ -486,27 +466,34 @@ export function secretaryPage(m: SecretaryPageModel): string {
           {record.body.name}: {record.title}
         </h1>
         <section aria-labelledby="summary">
-          <h2 id="summary">Tilanne</h2>
+          <h2 id="summary">{t.summary}</h2>
           <dl>
-            <dt>Tila</dt>
-            <dd>{STAFF_STATUS[state.status] ?? state.status}</dd>
-            <dt>{t.meeting}</dt>
+            <dt>{t.state}</dt>
+            <dd>{t.statuses[state.status] ?? state.status}</dd>
+            <dt>{texts.minutes.meeting}</dt>
             <dd>{`${record.meeting.number}, ${formatDay(record.meeting.date)}, ${record.meeting.place}`}</dd>
-            <dt>Tarkastuksen määräaika</dt>
+            <dt>{t.checkingDeadline}</dt>
             <dd>
-              {readableTime(state.checkingDeadlineAt, 'fi')}
-              {state.escalatedAt ? ' (ylittynyt)' : ''}
+              {readableTime(state.checkingDeadlineAt, language)}
+              {state.escalatedAt ? ` ${t.overdue}` : ''}
             </dd>
           </dl>
         </section>
         {reviewing ? (
           <section aria-labelledby="upload">
-            <h2 id="upload">Lataa korjattu versio</h2>
-            <form id="upload-form" method="post" action={`/api/minutes/${record.reviewId}/versions`}>
-              <label for="pdf">Korjattu pöytäkirja (PDF)</label>
+            <h2 id="upload">{t.uploadHeading}</h2>
+            <form
+              id="upload-form"
+              method="post"
+              action={`/api/minutes/${record.reviewId}/versions`}
+              data-uploading={t.uploading}
+              data-uploaded={t.uploaded}
+              data-failed={t.uploadFailed}
+            >
+              <label for="pdf">{t.uploadLabel}</label>
               <input type="file" id="pdf" name="pdf" accept="application/pdf" required aria-describedby="upload-status" />
               <button type="submit" class="primary">
-                Lähetä tarkastettavaksi
+                {t.upload}
               </button>
               <p id="upload-status" role="status" aria-live="polite"></p>
             </form>
@@ -514,35 +501,37 @@ export function secretaryPage(m: SecretaryPageModel): string {
         ) : null}
         {state.signing ? (
           <section aria-labelledby="signing">
-            <h2 id="signing">Allekirjoitukset</h2>
+            <h2 id="signing">{t.signingHeading}</h2>
             <ul>
               {state.signing.signers.map((s) => (
                 <li>
-                  {name(s.participantId)} ({roleName(s.role)}): {SIGNER_STATUS[s.status]}
+                  {name(s.participantId)} ({roleName(s.role)}): {t.signerStatuses[s.status]}
                 </li>
               ))}
             </ul>
-            <p>Määräaika: {readableTime(state.signing.deadlineAt, 'fi')}</p>
+            <p>
+              {texts.minutes.deadline}: {readableTime(state.signing.deadlineAt, language)}
+            </p>
             {state.sealedVersionId ? (
               <p>
-                <a href={`/api/minutes/${record.reviewId}/signed.pdf`}>Lataa allekirjoitettu ja sinetöity pöytäkirja</a>
+                <a href={`/api/minutes/${record.reviewId}/signed.pdf`}>{t.downloadSigned}</a>
               </p>
             ) : null}
           </section>
         ) : null}
         {state.publication ? (
           <section aria-labelledby="publication">
-            <h2 id="publication">Julkaisu</h2>
+            <h2 id="publication">{t.publicationHeading}</h2>
             <dl>
-              <dt>{t.published}</dt>
+              <dt>{texts.minutes.published}</dt>
               <dd>{formatDay(state.publication.publishedOn)}</dd>
-              <dt>{t.notified}</dt>
+              <dt>{texts.minutes.notified}</dt>
               <dd>{formatDay(state.publication.notifiedOn)}</dd>
-              <dt>{t.periodEnds}</dt>
+              <dt>{texts.minutes.periodEnds}</dt>
               <dd>{formatDay(state.publication.lastDay)}</dd>
             </dl>
             <p>
-              <a href="/public/minutes">Julkinen sivu</a>
+              <a href={`/public/minutes?lang=${language}`}>{t.publicPage}</a>
             </p>
           </section>
         ) : null}

@@ -69,7 +69,7 @@ const WORKER_RSS_LIMIT_MIB = 300;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
@@ -84,7 +84,7 @@ async function inBatches<T>(items: T[], limit: number, work: (item: T) => Promis
   );
 }
 
-function contractBody(i: number) {
+export function contractBody(i: number) {
   return {
     language: 'fi',
     terms: {

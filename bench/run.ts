@@ -7,6 +7,7 @@ import { hostileUploadsBenchmark } from './hostileUploads';
 import { letterBatchBenchmark } from './letterBatch';
 import { sealingBenchmark } from './sealing';
 import { webhooksDuringLettersBenchmark } from './webhooksDuringLetters';
+import { atScaleBenchmark } from './atScale';
 
 /**
  * `npm run bench [-- name …]`: runs the benchmarks (all, or the named ones)
@@ -23,6 +24,7 @@ const BENCHMARKS: { name: string; run: () => Promise<string> }[] = [
   { name: 'uploads', run: hostileUploadsBenchmark },
   { name: 'webhooks', run: webhooksDuringLettersBenchmark },
   { name: 'cluster', run: clusterBenchmark },
+  { name: 'scale', run: atScaleBenchmark },
 ];
 
 const FILE = path.join(__dirname, '..', 'BENCHMARKS.md');

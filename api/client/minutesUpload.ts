@@ -1,6 +1,6 @@
 import { byId, messageOf } from './staffApi';
 
-/** The secretary's page: a corrected version of the minutes is uploaded as the PDF itself, which opens a new round. */
+/** The secretary's page: a corrected version of the minutes is uploaded as the PDF itself, which opens a new round. Its words come from the form's data attributes, in the page's language. */
 
 const form = byId('upload-form', HTMLFormElement);
 form.addEventListener('submit', async (event) => {
@@ -8,7 +8,7 @@ form.addEventListener('submit', async (event) => {
   const status = byId('upload-status', HTMLElement);
   const file = byId('pdf', HTMLInputElement).files?.[0];
   if (!file) return;
-  status.textContent = 'Lähetetään…';
+  status.textContent = form.dataset.uploading ?? '';
   const response = await fetch(form.action, {
     method: 'POST',
     headers: { 'Content-Type': 'application/pdf', 'X-File-Name': encodeURIComponent(file.name) },
@@ -17,9 +17,9 @@ form.addEventListener('submit', async (event) => {
   });
   const answer: unknown = await response.json().catch(() => ({}));
   if (response.ok) {
-    status.textContent = 'Uusi kierros avattu.';
+    status.textContent = form.dataset.uploaded ?? '';
     window.location.reload();
   } else {
-    status.textContent = messageOf(answer) ?? 'Lähetys epäonnistui.';
+    status.textContent = messageOf(answer) ?? form.dataset.failed ?? '';
   }
 });

@@ -1,7 +1,20 @@
-import { helsinkiTime } from '../../common/helsinkiTime';
+import { helsinkiTime, type TimeLanguage } from '../../common/helsinkiTime';
 import { api, byId, errorMessage } from './staffApi';
 
-/** The registry console (/registry): sign in, then every recent letter batch, refreshed while one is still sending. */
+/** The registry console (/registry): sign in, then every recent letter batch, refreshed while one is still sending, in the page's language and Helsinki time. */
+
+interface Words {
+  letters: string;
+  sent: string;
+  electronic: string;
+  paper: string;
+  cost: string;
+  allPaper: string;
+  report: string;
+  state: string;
+  none: string;
+  statuses: Record<string, string>;
+}
 
 interface Batch {
   batchId: string;
@@ -18,9 +31,12 @@ interface Batch {
 }
 
 const problem = byId('problem', HTMLElement);
+const list = byId('batches', HTMLElement);
+const language = (list.dataset.language ?? 'fi') as TimeLanguage;
+const words = JSON.parse(list.dataset.texts ?? '{}') as Words;
 
 function euros(cents: number): string {
-  return `${(cents / 100).toFixed(2)} €`;
+  return new Intl.NumberFormat(language === 'en' ? 'en-GB' : `${language}-FI`, { style: 'currency', currency: 'EUR' }).format(cents / 100);
 }
 
 function element(tag: string, text?: string, attributes: Record<string, string> = {}): HTMLElement {
@@ -33,11 +49,11 @@ function element(tag: string, text?: string, attributes: Record<string, string> 
 function render(batch: Batch): HTMLElement {
   const article = element('article', undefined, { 'aria-labelledby': `title-${batch.batchId}` });
   article.append(
-    element('h3', `${helsinkiTime(batch.createdAt, 'fi', 'medium', 'short')} – ${batch.total} kirjettä / letters`, {
+    element('h3', `${helsinkiTime(batch.createdAt, language, 'medium', 'short')} – ${batch.total} ${words.letters}`, {
       id: `title-${batch.batchId}`,
     }),
   );
-  const label = element('label', `Lähetetty / Sent: ${batch.processed} / ${batch.total} (${batch.percent} %)`, {
+  const label = element('label', `${words.sent}: ${batch.processed} / ${batch.total} (${batch.percent} %)`, {
     for: `progress-${batch.batchId}`,
   });
   const bar = element('progress', `${batch.percent} %`, {
@@ -51,12 +67,12 @@ function render(batch: Batch): HTMLElement {
     bar,
     element(
       'p',
-      `Sähköisesti / Electronic: ${channels.electronic ?? 0} · Paperilla / Paper: ${channels.paper ?? 0}` +
-        ` · Kustannus / Cost: ${euros(batch.costCents)} (paperina / all paper ${euros(batch.paperCostCents)})`,
+      `${words.electronic}: ${channels.electronic ?? 0} · ${words.paper}: ${channels.paper ?? 0}` +
+        ` · ${words.cost}: ${euros(batch.costCents)} (${words.allPaper} ${euros(batch.paperCostCents)})`,
     ),
   );
-  if (batch.report) article.append(element('a', 'Raportti (CSV) / Report (CSV)', { href: batch.report }));
-  else article.append(element('p', `Tila / Status: ${batch.status}`));
+  if (batch.report) article.append(element('a', words.report, { href: batch.report }));
+  else article.append(element('p', `${words.state}: ${words.statuses[batch.status] ?? batch.status}`));
   return article;
 }
 
@@ -64,7 +80,7 @@ let timer: ReturnType<typeof setTimeout> | undefined;
 
 async function load(): Promise<void> {
   const { batches } = await api<{ batches: Batch[] }>('/api/letter-batches');
-  byId('batches', HTMLElement).replaceChildren(...(batches.length ? batches.map(render) : [element('p', 'Ei eriä / No batches yet.')]));
+  list.replaceChildren(...(batches.length ? batches.map(render) : [element('p', words.none)]));
   clearTimeout(timer);
   if (batches.some((b) => !b.reportReady)) {
     timer = setTimeout(

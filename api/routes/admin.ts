@@ -4,7 +4,7 @@ import { DEFAULT_STUCK_CRITERIA } from '../../admin/stuckProcesses';
 import { LANGUAGES } from '../../texts/language';
 import { type RouterContext } from '../apiDeps';
 import { hasRole, staffActor, signInFirst } from '../auth';
-import { staffPageLanguage } from '../pageLanguage';
+import { staffPageLanguage } from '../staffLanguage';
 import { recordId } from '../requestFields';
 import { type ApiRoutes } from '../routeRegistry';
 import { adminPage, reasonInWords } from '../views/adminPage';

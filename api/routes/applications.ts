@@ -11,7 +11,7 @@ import { idempotencyKeyOf, linkToken, pageLanguage, recordId } from '../requestF
 import { type ApiRoutes } from '../routeRegistry';
 import { type Request } from 'express';
 import { applicantLinkClosedPage, formPage, rectificationPage, supplementedText } from '../views/formPage';
-import { staffPageLanguage } from '../pageLanguage';
+import { staffPageLanguage } from '../staffLanguage';
 import { type HandlerAccess, handlerCasePage, handlerRoundsPage } from '../views/handlerPage';
 
 /**

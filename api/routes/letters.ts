@@ -5,6 +5,8 @@ import { type RouterContext } from '../apiDeps';
 import { requesterOf, staffActor, signInFirst } from '../auth';
 import { recordId } from '../requestFields';
 import { type ApiRoutes } from '../routeRegistry';
+import { LANGUAGES } from '../../texts/language';
+import { staffPageLanguage } from '../staffLanguage';
 import { registryPage } from '../views/registryPage';
 
 /** The registry office's official mail over HTTP: one letter, batches from CSV, their progress and reports, the work list. */
@@ -169,11 +171,12 @@ export function letterRoutes(routes: ApiRoutes, { services: { letters, visibilit
       path: '/registry',
       tag: 'official mail',
       before: [signInFirst(config.staffTokens)],
-      summary: "The registry's page: sign in, then every recent batch with a progress bar and its report.",
+      query: z.object({ lang: z.enum(LANGUAGES).optional() }),
+      summary: "The registry's page: sign in, then every recent batch with a progress bar and its report, in the chosen language.",
       responses: { 200: 'HTML' },
     },
-    (_input, _req, res) => {
-      res.type('html').send(registryPage(config.organization));
+    ({ query }, req, res) => {
+      res.type('html').send(registryPage(config.organization, staffPageLanguage(req, res, query.lang)));
     },
   );
 

@@ -5,7 +5,9 @@ import { SinettiError } from '../../common/errors';
 import { type RouterContext } from '../apiDeps';
 import { mayRead } from '../../rules/processVisibility';
 import { requesterOf, staffActor } from '../auth';
+import { LANGUAGES } from '../../texts/language';
 import { secretaryPage } from '../minutesPageViews';
+import { staffPageLanguage } from '../staffLanguage';
 import { recordId, uploadedBytes } from '../requestFields';
 import { type ApiRoutes, parseBody } from '../routeRegistry';
 
@@ -17,6 +19,7 @@ const extendRequest = z
   .object({ deadline: z.iso.datetime({ offset: true }) })
   .refine((r) => Date.parse(r.deadline) > Date.now(), { path: ['deadline'], message: 'The deadline is in the past.' });
 const cancelRequest = z.object({ reason: text(500) });
+const languageQuery = z.object({ lang: z.enum(LANGUAGES).optional() });
 
 export function minutesRoutes(routes: ApiRoutes, { services: { minutes, visibility }, config }: RouterContext): void {
   const pdfBody = express.raw({ type: 'application/pdf', limit: config.maxDocumentBytes });
@@ -179,15 +182,17 @@ export function minutesRoutes(routes: ApiRoutes, { services: { minutes, visibili
       tag: 'minutes',
       roles: ['secretary'],
       params: reviewParams,
-      summary: "The secretary's page (sign in with POST /api/session): rounds, comments, upload of a new version, signing state.",
+      query: languageQuery,
+      summary:
+        "The secretary's page (a signed-out browser is sent to sign in and back): rounds, comments, upload of a new version, signing state.",
       responses: { 200: 'HTML page', 404: 'No such review' },
     },
-    async ({ params }, req, res) => {
+    async ({ params, query }, req, res) => {
       await visibility.read(requesterOf(req), params.reviewId, 'process');
+      const language = staffPageLanguage(req, res, query.lang);
       const { record, state } = await minutes.get(params.reviewId);
-      res
-        .type('html')
-        .send(secretaryPage({ organization: config.organization, record, state, feedback: await minutes.feedback(params.reviewId) }));
+      const feedback = await minutes.feedback(params.reviewId);
+      res.type('html').send(secretaryPage({ organization: config.organization, language, record, state, feedback }));
     },
   );
 }

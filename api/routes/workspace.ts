@@ -3,7 +3,7 @@ import { type StaffRole } from '../../config/config';
 import { LANGUAGES } from '../../texts/language';
 import { type RouterContext } from '../apiDeps';
 import { hasRole } from '../auth';
-import { staffPageLanguage } from '../pageLanguage';
+import { staffPageLanguage } from '../staffLanguage';
 import { recordId } from '../requestFields';
 import { type ApiRoutes } from '../routeRegistry';
 import { processDetailPage } from '../views/processDetailPage';

@@ -1,0 +1,238 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import { type AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createApiDeps } from '../api/apiDeps';
+import { createApp } from '../api/app';
+import { connectTemporalClient } from '../common/temporalClient';
+import { loadConfig } from '../config/config';
+import { isPortOpen, type RunningService, startEmbeddedServices, stopServices } from '../scripts/embeddedStack';
+import { connectStore, disconnectStore } from '../store/connection';
+import { WORKER_NODE_FLAGS } from '../worker/nodeOptions';
+import { rssBytes } from './processStats';
+import { contractBody, percentile } from './contracts';
+import { productionWorkerArgs } from './productionWorker';
+
+/**
+ * The staff workspace at scale: open processes seeded through the API on an
+ * embedded stack of the benchmark's own (own ports and data directory,
+ * data/bench-scale, wiped, stopped afterwards), then each role's home page,
+ * a filtered list, a search by case number and the admin's stuck list timed
+ * with them open, and the processes' worker's RSS. BENCH_SCALE_SIZES
+ * (default "1000,10000") are the sizes measured in turn, seeding up to each,
+ * so the growth from the first to the last is read off one run.
+ * Targets: p95 under 300 ms for the pages and lists, under 1 s for the stuck
+ * list; worker RSS under 300 MiB.
+ */
+
+const SIZES = (process.env.BENCH_SCALE_SIZES ?? '1000,10000').split(',').map(Number);
+const SAMPLES = Number(process.env.BENCH_SCALE_SAMPLES ?? 30);
+const SEED_CONCURRENCY = 8;
+const ROOT = path.resolve(__dirname, '..');
+const ENV: Record<string, string> = {
+  SINETTI_DATA_DIR: path.join(ROOT, 'data', 'bench-scale'),
+  TEMPORAL_PORT: '7633',
+  TEMPORAL_UI_PORT: '8633',
+  FERRETDB_PORT: '27417',
+  SMTP_PORT: '1425',
+  MAIL_WEB_PORT: '1480',
+  SUOMIFI_SIMULATOR_PORT: '9110',
+  VTJ_SIMULATOR_PORT: '9111',
+  SINETTI_TSA_PORT: '9112',
+  SINETTI_OCSP_PORT: '9113',
+  SINETTI_CRL_PORT: '9114',
+  IDP_PORT: '9115',
+  TEMPORAL_TASK_QUEUE: 'bench-scale',
+  LOG_LEVEL: 'warn',
+  SINETTI_PAYLOAD_KEYS: 'bench-1:c2luZXR0aS1iZW5jaC1rZXktbm90LWEtc2VjcmV0LTM=',
+};
+const MiB = 1024 * 1024;
+const RSS_LIMIT_MIB = 300;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What is timed, as whom, and which store answers it. */
+const PROBES: { name: string; path: string; token: string; store: string; targetMs: number }[] = [
+  { name: "HR's home page", path: '/tyotila', token: 'dev-hr-token', store: 'Temporal visibility (ProcessType)', targetMs: 300 },
+  {
+    name: "the handler's home page",
+    path: '/tyotila',
+    token: 'dev-handler-token',
+    store: 'Temporal visibility (WaitingFor)',
+    targetMs: 300,
+  },
+  {
+    name: "the secretary's home page",
+    path: '/tyotila',
+    token: 'dev-secretary-token',
+    store: 'Temporal visibility (WaitingFor)',
+    targetMs: 300,
+  },
+  {
+    name: "the registry's home page",
+    path: '/tyotila',
+    token: 'dev-registry-token',
+    store: 'Temporal visibility (WaitingFor)',
+    targetMs: 300,
+  },
+  {
+    name: "the admin's home page",
+    path: '/tyotila',
+    token: 'dev-admin-token',
+    store: 'Temporal visibility (running processes)',
+    targetMs: 300,
+  },
+  {
+    name: 'a filtered list (HR, state and due day)',
+    path: '/tyotila?status=awaiting_signatures&dueBefore=2099-12-31',
+    token: 'dev-hr-token',
+    store: 'Temporal visibility (ProcessStatus, WaitingUntil)',
+    targetMs: 300,
+  },
+  {
+    name: 'a search by case number',
+    path: '/tyotila?caseNumber=1234%2F02.05.00%2F2026',
+    token: 'dev-admin-token',
+    store: 'Temporal visibility (CaseNumber)',
+    targetMs: 300,
+  },
+  {
+    name: "the admin's stuck list",
+    path: '/api/admin/stuck',
+    token: 'dev-admin-token',
+    store: 'Temporal visibility, then describe per candidate',
+    targetMs: 1000,
+  },
+];
+
+function startWorker(env: Record<string, string>): ChildProcess {
+  const log = fs.openSync(path.join(env.SINETTI_DATA_DIR, 'worker.log'), 'a');
+  return spawn(process.execPath, [...WORKER_NODE_FLAGS, ...productionWorkerArgs()], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      ...env,
+      SINETTI_SERVICE: 'bench-scale-worker',
+      SINETTI_WORKER_ROLE: 'processes',
+      WORKER_METRICS_ADDRESS: `127.0.0.1:${20000 + Math.floor(Math.random() * 20000)}`,
+    },
+    stdio: ['ignore', log, log],
+  });
+}
+
+interface Measured {
+  size: number;
+  open: number;
+  seedSeconds: number;
+  workerRssMiB: number;
+  probes: { name: string; p50: number; p95: number }[];
+}
+
+export async function atScaleBenchmark(): Promise<string> {
+  const env = { ...ENV };
+  fs.rmSync(env.SINETTI_DATA_DIR, { recursive: true, force: true });
+  fs.mkdirSync(env.SINETTI_DATA_DIR, { recursive: true });
+  for (const port of [env.TEMPORAL_PORT, env.FERRETDB_PORT, env.SMTP_PORT, env.SINETTI_TSA_PORT]) {
+    if (await isPortOpen(Number(port))) throw new Error(`Port ${port} is in use; the scale benchmark needs its own services`);
+  }
+  let handler: http.RequestListener = (_req, res) => {
+    res.statusCode = 503;
+    res.end();
+  };
+  const server = http.createServer((req, res) => handler(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  env.SINETTI_PUBLIC_URL = baseUrl;
+  const config = loadConfig({ ...process.env, ...env });
+  let services: RunningService[] = [];
+  let worker: ChildProcess | undefined;
+  const results: Measured[] = [];
+  try {
+    services = await startEmbeddedServices(config);
+    await connectStore(config.mongodb.uri);
+    const temporal = await connectTemporalClient(config);
+    const deps = createApiDeps(config, temporal);
+    handler = createApp(deps);
+    worker = startWorker(env);
+
+    const openCount = async () =>
+      (
+        await temporal.workflow.count(
+          `ExecutionStatus = 'Running' AND ProcessType = 'employmentContract' AND ProcessStatus = 'awaiting_signatures'`,
+        )
+      ).count;
+    let seeded = 0;
+    const seedStarted = Date.now();
+    for (const size of SIZES) {
+      // Seeding: contracts through the API, each to its signers' wait (a durable timer to its deadline).
+      let next = seeded;
+      await Promise.all(
+        Array.from({ length: SEED_CONCURRENCY }, async () => {
+          while (next < size) {
+            const i = next++;
+            const response = await fetch(`${baseUrl}/api/contracts`, {
+              method: 'POST',
+              headers: { Authorization: 'Bearer dev-hr-token', 'Content-Type': 'application/json' },
+              body: JSON.stringify(contractBody(i)),
+            });
+            if (response.status !== 201) throw new Error(`POST /api/contracts answered ${response.status}: ${await response.text()}`);
+          }
+        }),
+      );
+      seeded = size;
+      for (let open = await openCount(); open < size; open = await openCount()) {
+        if (worker.exitCode !== null) throw new Error(`The worker exited with ${worker.exitCode}; see ${env.SINETTI_DATA_DIR}/worker.log`);
+        await sleep(2000);
+      }
+      const seedSeconds = (Date.now() - seedStarted) / 1000;
+      const probes = [];
+      for (const probe of PROBES) {
+        const times: number[] = [];
+        for (let n = 0; n < SAMPLES; n++) {
+          const started = performance.now();
+          const response = await fetch(`${baseUrl}${probe.path}`, { headers: { Authorization: `Bearer ${probe.token}` } });
+          await response.arrayBuffer();
+          if (response.status !== 200) throw new Error(`${probe.path} as ${probe.token} answered ${response.status}`);
+          times.push(performance.now() - started);
+        }
+        times.sort((a, b) => a - b);
+        probes.push({ name: probe.name, p50: percentile(times, 50), p95: percentile(times, 95) });
+      }
+      results.push({ size, open: await openCount(), seedSeconds, workerRssMiB: rssBytes(worker.pid!) / MiB, probes });
+      console.error(`bench scale: ${size} open measured`);
+    }
+    deps.close();
+    await temporal.connection.close();
+  } finally {
+    worker?.kill('SIGTERM');
+    server.close();
+    await disconnectStore().catch(() => undefined);
+    await stopServices(services);
+  }
+  return report(results);
+}
+
+function report(results: Measured[]): string {
+  const first = results[0];
+  const last = results[results.length - 1];
+  const ms = (v: number) => `${Math.round(v)} ms`;
+  const verdict = (p95: number, target: number) => (p95 < target ? `< ${target} ms: met` : `< ${target} ms: **not met**`);
+  const rows = PROBES.map((probe, i) => {
+    const cells = results.map((r) => `${ms(r.probes[i].p50)} / ${ms(r.probes[i].p95)}`);
+    const growth = results.length > 1 ? `${(last.probes[i].p95 / first.probes[i].p95).toFixed(2)}×` : '—';
+    return `| ${probe.name} | ${probe.store} | ${cells.join(' | ')} | ${growth} | ${verdict(last.probes[i].p95, probe.targetMs)} |`;
+  });
+  const rss = results.map((r) => `${r.workerRssMiB.toFixed(0)} MiB`);
+  return [
+    '## The staff workspace at scale',
+    '',
+    `\`BENCH_SCALE_SIZES=${SIZES.join(',')} npm run bench -- scale\`: open employment contracts created through the API on an embedded stack of the benchmark's own (Temporal dev server on SQLite, FerretDB, MailDev, the trust services; own ports, data/bench-scale), each waiting for its signers until its deadline, one processes-worker as production runs it. Each page or list fetched ${SAMPLES} times in a row with a development bearer token, with every process open; p50 / p95 per size. Seeded to ${results.map((r) => r.open).join(', then ')} open processes in ${results.map((r) => `${r.seedSeconds.toFixed(0)} s`).join(', ')} (cumulative).`,
+    '',
+    `| What | Answered by | ${results.map((r) => `${r.size} open: p50 / p95`).join(' | ')} | p95 growth | Target (largest size) |`,
+    `|---|---|${results.map(() => '---|').join('')}---|---|`,
+    ...rows,
+    `| processes-worker RSS | — | ${rss.join(' | ')} | ${results.length > 1 ? `${(last.workerRssMiB / first.workerRssMiB).toFixed(2)}×` : '—'} | < ${RSS_LIMIT_MIB} MiB: ${last.workerRssMiB < RSS_LIMIT_MIB ? 'met' : '**not met**'} |`,
+    '',
+    'Every list is a Temporal visibility query over the search attributes (the workspace reads no document-store collection for its lists), cut at the page size; the stuck list adds a `describe` per candidate found by its visibility queries. Only contracts were seeded: the case-number search therefore finds nothing and measures the query over the whole set, not the rendering of a match.',
+  ].join('\n');
+}
