@@ -37,6 +37,8 @@ const CLUSTER_DEFAULTS: Record<string, string> = {
   SINETTI_TSA_PORT: '8836',
   SINETTI_OCSP_PORT: '8837',
   SINETTI_CRL_PORT: '8838',
+  // Staff sign in at the development identity provider of its own (npm start's is on 3900).
+  IDP_PORT: '3633',
   SINETTI_DEPLOYMENT_NAME: 'sinetti',
 };
 
