@@ -137,6 +137,9 @@ async function main(): Promise<void> {
       `  Workers          2 × processes, 1 × bulk, deployment ${version.deploymentName}, build ${version.buildId} (current)`,
       config.mongodb.embedded ? `  Store (FerretDB) ${config.mongodb.uri}` : '  Store            MONGODB_URI',
       config.smtp.embedded ? `  Mail inbox       http://127.0.0.1:${config.smtp.webPort}` : '  SMTP             SMTP_URL',
+      config.identity.oidc.embedded
+        ? `  Staff pages      ${config.publicUrl}/hr, /kasittely, /registry, /admin: "Sign in with your organisation account" at ${config.identity.oidc.issuer} (README "Staff sign-in" lists the users)`
+        : '',
       process.env.SINETTI_STAFF_TOKENS ? '' : `  Development staff tokens: dev-<role>-token, e.g. Authorization: Bearer ${admin?.token}`,
       '',
       'Press Ctrl-C to stop.',
