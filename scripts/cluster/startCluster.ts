@@ -60,6 +60,9 @@ async function bundleWorkflows(dir: string): Promise<{ bundlePath: string; build
   return { bundlePath, buildId: process.env.SINETTI_BUILD_ID ?? `wf-${createHash('sha256').update(code).digest('hex').slice(0, 12)}` };
 }
 
+/** FerretDB, MailDev, the simulators, the TSA and the identity provider, once started: stopped on Ctrl-C and on a failed start alike. */
+let services: RunningService[] = [];
+
 async function main(): Promise<void> {
   const layout = clusterLayout();
   const began = Date.now();
@@ -79,7 +82,7 @@ async function main(): Promise<void> {
   for (const name of APPLICATION_PROCESSES) await stopRecorded(layout.pidDir, name);
 
   await startTemporalCluster(layout, (line) => console.log(line));
-  const services: RunningService[] = await startEmbeddedServices(config);
+  services = await startEmbeddedServices(config);
   const { bundlePath, buildId } = await bundleWorkflows(layout.dir);
   const version = { deploymentName: env.SINETTI_DEPLOYMENT_NAME!, buildId };
 
@@ -154,6 +157,7 @@ main().catch(async (error) => {
   // Leave nothing half started behind; the logs stay.
   const layout = clusterLayout();
   for (const name of APPLICATION_PROCESSES) await stopRecorded(layout.pidDir, name);
+  await stopServices(services);
   await stopTemporalCluster(layout);
   process.exit(1);
 });
