@@ -28,6 +28,9 @@ export function postgresBinDir(): string {
     const bin = path.join(debian, version, 'bin');
     if (fs.existsSync(path.join(bin, 'initdb'))) return bin;
   }
+  // Elsewhere (other distributions, Homebrew) initdb and pg_ctl are on the PATH.
+  const onPath = spawnSync('sh', ['-c', 'command -v initdb'], { encoding: 'utf8' }).stdout.trim();
+  if (onPath) return path.dirname(onPath);
   throw new Error(
     'PostgreSQL (12 or newer) is needed for the cluster mode: install it (Debian: apt-get install postgresql) or set POSTGRES_BIN_DIR',
   );

@@ -37,6 +37,8 @@ const CLUSTER_DEFAULTS: Record<string, string> = {
   SINETTI_TSA_PORT: '8836',
   SINETTI_OCSP_PORT: '8837',
   SINETTI_CRL_PORT: '8838',
+  // Staff sign in at the development identity provider of its own (npm start's is on 3900).
+  IDP_PORT: '3633',
   SINETTI_DEPLOYMENT_NAME: 'sinetti',
 };
 
@@ -58,6 +60,9 @@ async function bundleWorkflows(dir: string): Promise<{ bundlePath: string; build
   return { bundlePath, buildId: process.env.SINETTI_BUILD_ID ?? `wf-${createHash('sha256').update(code).digest('hex').slice(0, 12)}` };
 }
 
+/** FerretDB, MailDev, the simulators, the TSA and the identity provider, once started: stopped on Ctrl-C and on a failed start alike. */
+let services: RunningService[] = [];
+
 async function main(): Promise<void> {
   const layout = clusterLayout();
   const began = Date.now();
@@ -77,7 +82,7 @@ async function main(): Promise<void> {
   for (const name of APPLICATION_PROCESSES) await stopRecorded(layout.pidDir, name);
 
   await startTemporalCluster(layout, (line) => console.log(line));
-  const services: RunningService[] = await startEmbeddedServices(config);
+  services = await startEmbeddedServices(config);
   const { bundlePath, buildId } = await bundleWorkflows(layout.dir);
   const version = { deploymentName: env.SINETTI_DEPLOYMENT_NAME!, buildId };
 
@@ -135,6 +140,9 @@ async function main(): Promise<void> {
       `  Workers          2 × processes, 1 × bulk, deployment ${version.deploymentName}, build ${version.buildId} (current)`,
       config.mongodb.embedded ? `  Store (FerretDB) ${config.mongodb.uri}` : '  Store            MONGODB_URI',
       config.smtp.embedded ? `  Mail inbox       http://127.0.0.1:${config.smtp.webPort}` : '  SMTP             SMTP_URL',
+      config.identity.oidc.embedded
+        ? `  Staff pages      ${config.publicUrl}/hr, /kasittely, /registry, /admin: "Sign in with your organisation account" at ${config.identity.oidc.issuer} (README "Staff sign-in" lists the users)`
+        : '',
       process.env.SINETTI_STAFF_TOKENS ? '' : `  Development staff tokens: dev-<role>-token, e.g. Authorization: Bearer ${admin?.token}`,
       '',
       'Press Ctrl-C to stop.',
@@ -149,6 +157,7 @@ main().catch(async (error) => {
   // Leave nothing half started behind; the logs stay.
   const layout = clusterLayout();
   for (const name of APPLICATION_PROCESSES) await stopRecorded(layout.pidDir, name);
+  await stopServices(services);
   await stopTemporalCluster(layout);
   process.exit(1);
 });
