@@ -1,13 +1,15 @@
-import { createHash, randomBytes, verify, X509Certificate } from 'node:crypto';
+import { randomBytes, verify, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import {
   authorityInfoAccess,
   certificateDer,
+  certificateId,
   crlDistributionPoints,
   hasExtendedKeyUsage,
   OID,
   parseDer,
+  publicKeyOf,
   toArrayBuffer,
 } from '../../signing/pkix';
 
@@ -42,7 +44,7 @@ export function createRevocationClient(options: { timeoutMs?: number } = {}): Re
   const timeoutMs = options.timeoutMs ?? 10_000;
 
   async function viaOcsp(url: string, certificate: pkijs.Certificate, issuer: pkijs.Certificate): Promise<RevocationEvidence> {
-    const certId = certificateId(certificate, issuer);
+    const certId = certificateId(certificate, issuer)!; // SHA-1 is always known
     const nonce = randomBytes(16);
     const request = new pkijs.OCSPRequest({
       tbsRequest: new pkijs.TBSRequest({
@@ -134,7 +136,6 @@ export function createRevocationClient(options: { timeoutMs?: number } = {}): Re
  * node:crypto on the response's own DER, without a chain engine per call.
  */
 function responseSignedForIssuer(basic: pkijs.BasicOCSPResponse, issuer: pkijs.Certificate): boolean {
-  const issuerCertificate = new X509Certificate(certificateDer(issuer));
   const signedBytes = Buffer.from(basic.tbsResponseData.tbsView);
   const signature = Buffer.from(basic.signature.valueBlock.valueHexView);
   const algorithm =
@@ -142,8 +143,9 @@ function responseSignedForIssuer(basic: pkijs.BasicOCSPResponse, issuer: pkijs.C
       ? 'sha256'
       : undefined;
   if (!algorithm) return false;
-  if (verify(algorithm, signedBytes, issuerCertificate.publicKey, signature)) return true;
+  if (verify(algorithm, signedBytes, publicKeyOf(issuer), signature)) return true;
   return (basic.certs ?? []).some((candidate) => {
+    const issuerCertificate = new X509Certificate(certificateDer(issuer));
     const responder = new X509Certificate(certificateDer(candidate));
     return (
       hasExtendedKeyUsage(candidate, OID.ocspSigning) &&
@@ -151,16 +153,5 @@ function responseSignedForIssuer(basic: pkijs.BasicOCSPResponse, issuer: pkijs.C
       responder.verify(issuerCertificate.publicKey) &&
       verify(algorithm, signedBytes, responder.publicKey, signature)
     );
-  });
-}
-
-/** The CertID (RFC 6960 4.1.1) with SHA-1, as responders expect: hashes of the issuer's name and key, and the serial. */
-function certificateId(certificate: pkijs.Certificate, issuer: pkijs.Certificate): pkijs.CertID {
-  const sha1 = (bytes: Uint8Array) => toArrayBuffer(createHash('sha1').update(bytes).digest());
-  return new pkijs.CertID({
-    hashAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha1, algorithmParams: new asn1js.Null() }),
-    issuerNameHash: new asn1js.OctetString({ valueHex: sha1(Buffer.from(issuer.subject.toSchema().toBER())) }),
-    issuerKeyHash: new asn1js.OctetString({ valueHex: sha1(issuer.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView) }),
-    serialNumber: new asn1js.Integer({ valueHex: toArrayBuffer(Buffer.from(certificate.serialNumber.valueBlock.valueHexView)) }),
   });
 }

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
+import type * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { readTimestampToken, type TimestampTokenContents } from '../../integrations/timestamping/timestampToken';
 import { parseReference, readDictionary } from '../documentSecurityStore';
 import { assertPdfHeader } from '../errors';
 import { findObjectOffset, readDocumentTail } from '../incrementalUpdate';
 import { findSignatures, type PdfSignature } from '../pdfSignatures';
-import { chainProblem, cmsCertificates, OID, parseDer, signerCertificate, signerInfoProblem } from '../pkix';
+import { readSignedData, signerCertificateDer } from '../cmsParts';
+import { certificateId, chainProblem, parseCertificate, parseDer, signerInfoProblem } from '../pkix';
 
 /**
  * Validates every signature and document timestamp in a PDF, as of a chosen
@@ -104,9 +106,16 @@ function readValidationData(pdf: Buffer): ValidationData {
   if (!dssReference) return empty;
   const dssNumber = parseReference(dssReference).objectNumber;
   const dss = readDictionary(pdf, dssNumber);
+  // Each stream once: a DSS may name the same certificate or response for many signatures.
   const streams = (key: string) =>
-    [...(new RegExp(`/${key}\\s*\\[([^\\]]*)\\]`).exec(dss)?.[1] ?? '').matchAll(/(\d+)\s+\d+\s+R/g)]
-      .map(([, number]) => readStream(pdf, Number(number)))
+    [
+      ...new Set(
+        [...(new RegExp(`/${key}\\s*\\[([^\\]]*)\\]`).exec(dss)?.[1] ?? '').matchAll(/(\d+)\s+\d+\s+R/g)].map(([, number]) =>
+          Number(number),
+        ),
+      ),
+    ]
+      .map((number) => readStream(pdf, number))
       .filter((bytes): bytes is Buffer => Boolean(bytes));
   const ocsp = streams('OCSPs').flatMap((der) => {
     try {
@@ -127,7 +136,7 @@ function readValidationData(pdf: Buffer): ValidationData {
   });
   const certificates = streams('Certs').flatMap((der) => {
     try {
-      return [new pkijs.Certificate({ schema: parseDer(der, 'Certificate').value })];
+      return [parseCertificate(der)];
     } catch {
       return [];
     }
@@ -163,47 +172,48 @@ function claimedTime(pdf: Buffer, signature: PdfSignature): string | undefined {
   return new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}${offset}`).toISOString();
 }
 
+/** The OCSP answer about `certificate` in a response: its CertID (in the response's own hash algorithm) names it and its issuer. */
+function ocspAnswerFor(response: pkijs.BasicOCSPResponse, certificate: pkijs.Certificate, issuer: pkijs.Certificate) {
+  return response.tbsResponseData.responses.find((single) => {
+    const id = certificateId(certificate, issuer, single.certID.hashAlgorithm.algorithmId);
+    return id !== undefined && single.certID.isEqual(id);
+  });
+}
+
 function revocationOf(
   certificate: pkijs.Certificate,
   issuer: pkijs.Certificate | undefined,
   data: ValidationData,
-): Promise<SignatureValidation['revocation']> {
-  return (async () => {
-    if (issuer) {
-      for (const response of data.ocsp) {
-        const { isForCertificate, status } = await response
-          .getCertificateStatus(certificate, issuer)
-          .catch(() => ({ isForCertificate: false, status: 2 }));
-        if (!isForCertificate) continue;
-        const single = response.tbsResponseData.responses.find((candidate) =>
-          candidate.certID.serialNumber.isEqual(certificate.serialNumber),
-        );
-        const revokedAt =
-          status === 1
-            ? (single?.certStatus as { valueBlock?: { value?: { toDate?: () => Date }[] } })?.valueBlock?.value?.[0]?.toDate?.()
-            : undefined;
-        return {
-          status: status === 0 ? 'good' : status === 1 ? 'revoked' : 'unknown',
-          revokedAt: revokedAt?.toISOString(),
-          source: 'dss-ocsp',
-        };
-      }
+): SignatureValidation['revocation'] {
+  if (issuer) {
+    for (const response of data.ocsp) {
+      const single = ocspAnswerFor(response, certificate, issuer);
+      if (!single) continue;
+      // CertStatus: [0] good, [1] revoked (constructed, with the time), [2] unknown.
+      const certStatus = single.certStatus as asn1js.BaseBlock & { valueBlock: { value?: asn1js.GeneralizedTime[] } };
+      const revoked = certStatus.idBlock.isConstructed && certStatus.idBlock.tagNumber === 1;
+      const good = !certStatus.idBlock.isConstructed && certStatus.idBlock.tagNumber === 0;
+      return {
+        status: revoked ? 'revoked' : good ? 'good' : 'unknown',
+        revokedAt: revoked ? certStatus.valueBlock.value?.[0]?.toDate?.()?.toISOString() : undefined,
+        source: 'dss-ocsp',
+      };
     }
-    for (const crl of data.crls) {
-      if (!crl.issuer.isEqual(certificate.issuer)) continue;
-      const entry = crl.revokedCertificates?.find((revoked) => revoked.userCertificate.isEqual(certificate.serialNumber));
-      return entry
-        ? { status: 'revoked', revokedAt: entry.revocationDate.value.toISOString(), source: 'dss-crl' }
-        : { status: 'good', source: 'dss-crl' };
-    }
-    return { status: 'not-in-document' };
-  })();
+  }
+  for (const crl of data.crls) {
+    if (!crl.issuer.isEqual(certificate.issuer)) continue;
+    const entry = crl.revokedCertificates?.find((revoked) => revoked.userCertificate.isEqual(certificate.serialNumber));
+    return entry
+      ? { status: 'revoked', revokedAt: entry.revocationDate.value.toISOString(), source: 'dss-crl' }
+      : { status: 'good', source: 'dss-crl' };
+  }
+  return { status: 'not-in-document' };
 }
 
 export async function validatePdf(pdf: Buffer, options: { trustAnchors: Buffer[]; at?: Date }): Promise<ValidationReport> {
   assertPdfHeader(pdf);
   const at = options.at ?? new Date();
-  const anchors = options.trustAnchors.map((der) => new pkijs.Certificate({ schema: parseDer(der, 'A trust anchor').value }));
+  const anchors = options.trustAnchors.map(parseCertificate);
   const signatures = findSignatures(pdf);
   const data = readValidationData(pdf);
 
@@ -249,7 +259,7 @@ export async function validatePdf(pdf: Buffer, options: { trustAnchors: Buffer[]
         signer: signer && summary(signer, !entry.token.problem),
         timestampedTime: entry.token.genTime?.toISOString(),
         revocation: signer
-          ? await revocationOf(
+          ? revocationOf(
               signer,
               (entry.token.certificates ?? [])
                 .concat(data.certificates, anchors)
@@ -269,12 +279,12 @@ export async function validatePdf(pdf: Buffer, options: { trustAnchors: Buffer[]
       continue;
     }
 
-    const contentInfo = new pkijs.ContentInfo({ schema: parseDer(signature.der, 'A signature').value });
-    const signedData = new pkijs.SignedData({ schema: contentInfo.content });
-    const certificates = cmsCertificates(signedData);
-    const signerInfo = signedData.signerInfos[0];
-    const certificate = signerCertificate(signerInfo, certificates);
-    if (!certificate) {
+    const parts = readSignedData(signature.der);
+    const certificates = parts.certificates.map(parseCertificate);
+    const signerInfo = parts.signerInfo;
+    const signerDer = signerInfo && signerCertificateDer(signerInfo, parts.certificates);
+    const certificate = signerDer && parseCertificate(signerDer);
+    if (!signerInfo || !certificate) {
       results.push({
         index,
         kind: 'signature',
@@ -294,13 +304,12 @@ export async function validatePdf(pdf: Buffer, options: { trustAnchors: Buffer[]
     if (integrityProblem) reasons.push(`Integrity: ${integrityProblem}`);
 
     // Proof of existence: the signature timestamp, else the earliest valid document timestamp covering this signature.
-    const tokenAttribute = signerInfo.unsignedAttrs?.attributes.find((attribute) => attribute.type === OID.signatureTimeStampToken);
     let timestampedTime: Date | undefined;
-    if (tokenAttribute) {
-      const token = await readTimestampToken(Buffer.from(tokenAttribute.values[0]!.toBER()), anchors).catch(
+    if (signerInfo.signatureTimestampToken) {
+      const token = await readTimestampToken(Buffer.from(signerInfo.signatureTimestampToken), anchors).catch(
         (error: Error): Partial<TimestampTokenContents> & { problem: string } => ({ problem: error.message }),
       );
-      const imprint = createHash('sha256').update(Buffer.from(signerInfo.signature.valueBlock.valueHexView)).digest();
+      const imprint = createHash('sha256').update(signerInfo.signatureValue).digest();
       if (token.problem) reasons.push(`The signature timestamp cannot be trusted: ${token.problem}`);
       else if (!token.imprint?.equals(imprint)) reasons.push('The signature timestamp belongs to another signature.');
       else timestampedTime = token.genTime;
@@ -319,7 +328,7 @@ export async function validatePdf(pdf: Buffer, options: { trustAnchors: Buffer[]
           : `Signer: ${untrusted}`,
       );
     }
-    const revocation = await revocationOf(certificate, issuer, data);
+    const revocation = revocationOf(certificate, issuer, data);
     if (revocation.status === 'revoked' && (!revocation.revokedAt || new Date(revocation.revokedAt) <= judgedAt)) {
       reasons.push(
         `The signer's certificate was revoked on ${revocation.revokedAt ?? 'an unknown date'}, before the time the signature is proven to exist.`,
