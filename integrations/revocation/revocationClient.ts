@@ -12,6 +12,7 @@ import {
   publicKeyOf,
   toArrayBuffer,
 } from '../../signing/pkix';
+import { httpCallForBytes } from '../httpCall';
 
 /**
  * Fetches revocation data for a certificate from the places the certificate
@@ -54,14 +55,14 @@ export function createRevocationClient(options: { timeoutMs?: number } = {}): Re
         ],
       }),
     });
-    const response = await fetch(url, {
+    const response = await httpCallForBytes(url, {
       method: 'POST',
       headers: { 'content-type': 'application/ocsp-request' },
       body: Buffer.from(request.toSchema(true).toBER()),
-      signal: AbortSignal.timeout(timeoutMs),
+      timeoutMs,
     });
     if (!response.ok) throw new RevocationUnavailableError(`OCSP responder ${url} answered HTTP ${response.status}.`);
-    const der = Buffer.from(await response.arrayBuffer());
+    const der = response.bytes;
     const ocsp = new pkijs.OCSPResponse({ schema: parseDer(der, 'The OCSP response').value });
     if (ocsp.responseStatus.valueBlock.valueDec !== 0 || !ocsp.responseBytes) {
       throw new RevocationUnavailableError(`OCSP responder ${url} refused (status ${ocsp.responseStatus.valueBlock.valueDec}).`);
@@ -96,9 +97,9 @@ export function createRevocationClient(options: { timeoutMs?: number } = {}): Re
   }
 
   async function viaCrl(url: string, certificate: pkijs.Certificate, issuer: pkijs.Certificate): Promise<RevocationEvidence> {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    const response = await httpCallForBytes(url, { method: 'GET', timeoutMs });
     if (!response.ok) throw new RevocationUnavailableError(`CRL ${url} answered HTTP ${response.status}.`);
-    const der = Buffer.from(await response.arrayBuffer());
+    const der = response.bytes;
     const crl = new pkijs.CertificateRevocationList({ schema: parseDer(der, 'The CRL').value });
     if (!(await crl.verify({ issuerCertificate: issuer }))) throw new RevocationUnavailableError(`CRL ${url} is not signed by the issuer.`);
     const entry = crl.revokedCertificates?.find((revoked) => revoked.userCertificate.isEqual(certificate.serialNumber));

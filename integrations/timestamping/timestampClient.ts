@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { OID, parseCertificate, parseDer, toArrayBuffer } from '../../signing/pkix';
+import { httpCallForBytes } from '../httpCall';
 import { childrenOf, readTlv, tlvBytes, type Tlv } from '../../signing/derReader';
 import { readTimestampToken } from './timestampToken';
 
@@ -68,14 +69,14 @@ export function createTimestampClient(options: TimestampClientOptions): Timestam
       nonce: new asn1js.Integer({ valueHex: toArrayBuffer(nonce) }),
       certReq: true,
     });
-    const response = await fetch(url, {
+    const response = await httpCallForBytes(url, {
       method: 'POST',
       headers: { 'content-type': 'application/timestamp-query' },
       body: Buffer.from(request.toSchema().toBER()),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      timeoutMs: options.timeoutMs ?? 10_000,
     });
     if (!response.ok) throw new TimestampUnavailableError(`TSA ${url} answered HTTP ${response.status}.`);
-    return checkResponse(url, Buffer.from(await response.arrayBuffer()), sha256, nonce);
+    return checkResponse(url, response.bytes, sha256, nonce);
   }
 
   async function checkResponse(url: string, der: Buffer, sha256: Buffer, nonce: Buffer): Promise<TimestampToken> {
