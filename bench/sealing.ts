@@ -290,9 +290,39 @@ function freePort(): Promise<number> {
   });
 }
 
+const baselineRatio = (before: number, after: number) => before / Math.max(after, 0.01);
+
 function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+interface LongTermBaseline {
+  checkout: string;
+  addedMs: number;
+  validationMs: number;
+  loadBefore: number;
+}
+
+/**
+ * `BENCH_LTA_BASELINE=<checkout>`: the same B-LTA benchmark from an older
+ * checkout (e.g. `git worktree add /tmp/before <commit>` with its
+ * node_modules), run in a child process just before this one's, so a change
+ * is compared with what it replaced on the same machine at the same load.
+ */
+function longTermBaseline(): LongTermBaseline | undefined {
+  const checkout = process.env.BENCH_LTA_BASELINE;
+  if (!checkout) return undefined;
+  const loadBefore = os.loadavg()[0];
+  const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(checkout, 'bench', 'sealing.ts'), '--long-term-only'], {
+    cwd: checkout,
+    encoding: 'utf8',
+    env: { ...process.env, BENCH_LTA_BASELINE: '' },
+  });
+  const added = /Added per contract for B-LTA: \*\*(-?[\d.]+) ms p50/.exec(child.stdout)?.[1];
+  const validation = /Validating a 10-signature B-LTA PDF.*?\*\*([\d.]+) ms p50/.exec(child.stdout)?.[1];
+  if (child.status !== 0 || !added || !validation) throw new Error(`The baseline in ${checkout} did not run: ${child.stderr}`);
+  return { checkout, addedMs: Number(added), validationMs: Number(validation), loadBefore };
 }
 
 /**
@@ -303,7 +333,9 @@ function percentile(samples: number[], p: number): number {
  * served from this process. The two sides alternate round by round.
  */
 export async function longTermSealingBenchmark(rounds = 5, roundMs = 1500): Promise<string> {
+  const baseline = longTermBaseline();
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'sinetti-bench-ltv-'));
+  const loadBefore = os.loadavg()[0];
   const ports = { tsaPort: await freePort(), ocspPort: await freePort(), crlPort: await freePort() };
   const pki = await loadOrCreateDevelopmentPki(workDir, ORGANISATION, {
     ocsp: `http://127.0.0.1:${ports.ocspPort}/`,
@@ -379,6 +411,14 @@ export async function longTermSealingBenchmark(rounds = 5, roundMs = 1500): Prom
       `- Added per contract for B-LTA: **${round(added, 1)} ms p50** (target < 100 ms: ${added < 100 ? 'met' : '**missed**'})`,
       `- Validating a 10-signature B-LTA PDF (${round(tenSigned.length / 1024)} kB; ${levels}): **${round(percentile(validationMs, 50), 1)} ms p50** of ${validationMs.length} runs` +
         ` (target < 200 ms: ${percentile(validationMs, 50) < 200 ? 'met' : '**missed**'})`,
+      `- Load average ${round(loadBefore)} before and ${round(os.loadavg()[0])} after, on ${os.cpus().length} cores.`,
+      ...(baseline
+        ? [
+            `- Before (\`BENCH_LTA_BASELINE=${baseline.checkout}\`, the same benchmark from that checkout, run in a child process just before this one, load average ${round(baseline.loadBefore)}):` +
+              ` added ${round(baseline.addedMs, 1)} ms p50, validation ${round(baseline.validationMs, 1)} ms p50;` +
+              ` now ${round(baselineRatio(baseline.addedMs, added), 1)}x and ${round(baselineRatio(baseline.validationMs, percentile(validationMs, 50)), 1)}x faster.`,
+          ]
+        : []),
       '',
     ].join('\n');
   } finally {
