@@ -45,7 +45,27 @@ export interface SignatureValidation {
   revocation: { status: 'good' | 'revoked' | 'unknown' | 'not-in-document'; revokedAt?: string; source?: 'dss-ocsp' | 'dss-crl' };
   level?: PadesLevel;
   indication: Indication;
+  /** In English, with the technical detail (the API's and the JSON report's words). */
   reasons: string[];
+  /** The same reasons as codes, for the page and the PDF report to say in the reader's language. */
+  findings: ValidationFinding[];
+}
+
+export type FindingCode =
+  | 'document-changed'
+  | 'timestamp-untrusted'
+  | 'no-signer-certificate'
+  | 'integrity'
+  | 'signature-timestamp-untrusted'
+  | 'signature-timestamp-mismatch'
+  | 'expired-without-proof'
+  | 'signer-untrusted'
+  | 'revoked';
+
+export interface ValidationFinding {
+  code: FindingCode;
+  /** The day (or time) the finding names: an expiry or a revocation. */
+  date?: string;
 }
 
 export interface ValidationReport {
@@ -246,11 +266,16 @@ export async function validatePdf(pdf: Buffer, options: { trustAnchors: Buffer[]
     const coversUpTo = b + c;
     const covers = { bytes: coversUpTo, wholeDocument: coversUpTo === pdf.length, laterChanges: laterChanges(pdf, coversUpTo) };
     const reasons: string[] = [];
+    const findings: ValidationFinding[] = [];
+    const note = (code: FindingCode, english: string, date?: string) => {
+      reasons.push(english);
+      findings.push(date ? { code, date } : { code });
+    };
 
     if (signature.isDocumentTimestamp) {
       const entry = documentTimestamps[index]!;
-      if (!entry.intact) reasons.push('The document has changed since this document timestamp.');
-      if (entry.token.problem) reasons.push(`The timestamp cannot be trusted: ${entry.token.problem}`);
+      if (!entry.intact) note('document-changed', 'The document has changed since this document timestamp.');
+      if (entry.token.problem) note('timestamp-untrusted', `The timestamp cannot be trusted: ${entry.token.problem}`);
       const signer = entry.token.signer;
       results.push({
         index,
@@ -275,6 +300,7 @@ export async function validatePdf(pdf: Buffer, options: { trustAnchors: Buffer[]
             ? 'indeterminate'
             : 'valid',
         reasons,
+        findings,
       });
       continue;
     }
@@ -292,6 +318,7 @@ export async function validatePdf(pdf: Buffer, options: { trustAnchors: Buffer[]
         revocation: { status: 'not-in-document' },
         indication: 'indeterminate',
         reasons: ["The signature does not carry its signer's certificate."],
+        findings: [{ code: 'no-signer-certificate' }],
         claimedTime: claimedTime(pdf, signature),
       });
       continue;
@@ -301,7 +328,7 @@ export async function validatePdf(pdf: Buffer, options: { trustAnchors: Buffer[]
       .update(pdf.subarray(b, b + c))
       .digest();
     const integrityProblem = signerInfoProblem(signerInfo, certificate, digest);
-    if (integrityProblem) reasons.push(`Integrity: ${integrityProblem}`);
+    if (integrityProblem) note('integrity', `Integrity: ${integrityProblem}`);
 
     // Proof of existence: the signature timestamp, else the earliest valid document timestamp covering this signature.
     let timestampedTime: Date | undefined;
@@ -310,8 +337,9 @@ export async function validatePdf(pdf: Buffer, options: { trustAnchors: Buffer[]
         (error: Error): Partial<TimestampTokenContents> & { problem: string } => ({ problem: error.message }),
       );
       const imprint = createHash('sha256').update(signerInfo.signatureValue).digest();
-      if (token.problem) reasons.push(`The signature timestamp cannot be trusted: ${token.problem}`);
-      else if (!token.imprint?.equals(imprint)) reasons.push('The signature timestamp belongs to another signature.');
+      if (token.problem) note('signature-timestamp-untrusted', `The signature timestamp cannot be trusted: ${token.problem}`);
+      else if (!token.imprint?.equals(imprint))
+        note('signature-timestamp-mismatch', 'The signature timestamp belongs to another signature.');
       else timestampedTime = token.genTime;
     }
     const coveringTimestamp = validDocumentTimestamps.find((entry) => entry.coversUpTo > coversUpTo);
@@ -322,16 +350,21 @@ export async function validatePdf(pdf: Buffer, options: { trustAnchors: Buffer[]
     const judgedAt = proofOfExistence && (archiveHoldsAt || (!newest && timestampedTime)) ? proofOfExistence : at;
     const untrusted = await chainProblem(certificate, pool, anchors, judgedAt);
     if (untrusted) {
-      reasons.push(
-        judgedAt === at && certificate.notAfter.value < at
-          ? `The signer's certificate expired on ${certificate.notAfter.value.toISOString().slice(0, 10)} and nothing in the document proves the signature existed before that.`
-          : `Signer: ${untrusted}`,
-      );
+      const expiry = certificate.notAfter.value.toISOString().slice(0, 10);
+      if (judgedAt === at && certificate.notAfter.value < at)
+        note(
+          'expired-without-proof',
+          `The signer's certificate expired on ${expiry} and nothing in the document proves the signature existed before that.`,
+          expiry,
+        );
+      else note('signer-untrusted', `Signer: ${untrusted}`);
     }
     const revocation = revocationOf(certificate, issuer, data);
     if (revocation.status === 'revoked' && (!revocation.revokedAt || new Date(revocation.revokedAt) <= judgedAt)) {
-      reasons.push(
+      note(
+        'revoked',
         `The signer's certificate was revoked on ${revocation.revokedAt ?? 'an unknown date'}, before the time the signature is proven to exist.`,
+        revocation.revokedAt,
       );
     }
 
@@ -357,6 +390,7 @@ export async function validatePdf(pdf: Buffer, options: { trustAnchors: Buffer[]
       level,
       indication,
       reasons,
+      findings,
       revocation,
       signer: summary(certificate, !untrusted),
       claimedTime: claimedTime(pdf, signature),
