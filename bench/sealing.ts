@@ -311,9 +311,39 @@ function freePort(): Promise<number> {
   });
 }
 
+const baselineRatio = (before: number, after: number) => before / Math.max(after, 0.01);
+
 function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+interface LongTermBaseline {
+  checkout: string;
+  addedMs: number;
+  validationMs: number;
+  loadBefore: number;
+}
+
+/**
+ * `BENCH_LTA_BASELINE=<checkout>`: the same B-LTA benchmark from an older
+ * checkout (e.g. `git worktree add /tmp/before <commit>` with its
+ * node_modules), run in a child process just before this one's, so a change
+ * is compared with what it replaced on the same machine at the same load.
+ */
+function longTermBaseline(): LongTermBaseline | undefined {
+  const checkout = process.env.BENCH_LTA_BASELINE;
+  if (!checkout) return undefined;
+  const loadBefore = os.loadavg()[0];
+  const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(checkout, 'bench', 'sealing.ts'), '--long-term-only'], {
+    cwd: checkout,
+    encoding: 'utf8',
+    env: { ...process.env, BENCH_LTA_BASELINE: '' },
+  });
+  const added = /Added per contract for B-LTA: \*\*(-?[\d.]+) ms p50/.exec(child.stdout)?.[1];
+  const validation = /Validating a 10-signature B-LTA PDF.*?\*\*([\d.]+) ms p50/.exec(child.stdout)?.[1];
+  if (child.status !== 0 || !added || !validation) throw new Error(`The baseline in ${checkout} did not run: ${child.stderr}`);
+  return { checkout, addedMs: Number(added), validationMs: Number(validation), loadBefore };
 }
 
 /**
@@ -324,7 +354,9 @@ function percentile(samples: number[], p: number): number {
  * served from this process. The two sides alternate round by round.
  */
 export async function longTermSealingBenchmark(rounds = 5, roundMs = 1500): Promise<string> {
+  const baseline = longTermBaseline();
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'sinetti-bench-ltv-'));
+  const loadBefore = os.loadavg()[0];
   const ports = { tsaPort: await freePort(), ocspPort: await freePort(), crlPort: await freePort() };
   const pki = await loadOrCreateDevelopmentPki(workDir, ORGANISATION, {
     ocsp: `http://127.0.0.1:${ports.ocspPort}/`,
@@ -347,14 +379,19 @@ export async function longTermSealingBenchmark(rounds = 5, roundMs = 1500): Prom
       },
     };
     const samples: Record<keyof typeof contenders, number[]> = { basic: [], archival: [] };
+    // CPU time (this process: client, TSA, OCSP responder and CRL together) hardly changes with the load from elsewhere, wall time does.
+    const cpuMs: Record<keyof typeof contenders, number[]> = { basic: [], archival: [] };
     for (const work of Object.values(contenders)) for (let warmup = 0; warmup < 3; warmup++) await work();
     for (let round = 0; round < rounds; round++) {
       for (const [name, work] of Object.entries(contenders) as [keyof typeof contenders, () => Promise<Buffer>][]) {
         const until = Date.now() + roundMs;
         while (Date.now() < until) {
           const started = process.hrtime.bigint();
+          const cpuBefore = process.cpuUsage();
           await work();
           samples[name].push(Number(process.hrtime.bigint() - started) / 1e6);
+          const cpu = process.cpuUsage(cpuBefore);
+          cpuMs[name].push((cpu.user + cpu.system) / 1000);
         }
       }
     }
@@ -392,14 +429,23 @@ export async function longTermSealingBenchmark(rounds = 5, roundMs = 1500): Prom
       `A two-signer contract (signer-1, signer-2, organisation-seal) on the same prepared 10-page PDF, ${rounds} alternating rounds of ${roundMs / 1000} s per side;` +
         ' the TSA, OCSP responder and CRL answer over HTTP from this same process (one core shared with the client).',
       '',
-      '| Path | Contracts | p50 ms | p95 ms | Contracts/s |',
-      '| --- | ---: | ---: | ---: | ---: |',
-      `| B-B: three signField calls | ${samples.basic.length} | ${round(p50('basic'), 2)} | ${round(percentile(samples.basic, 95), 2)} | ${round(rate('basic'))} |`,
-      `| B-LTA: three signatures each timestamped, then DSS (OCSP for seal and TSA certificates) and document timestamp | ${samples.archival.length} | ${round(p50('archival'), 2)} | ${round(percentile(samples.archival, 95), 2)} | ${round(rate('archival'))} |`,
+      '| Path | Contracts | p50 ms | p95 ms | Contracts/s | CPU ms p50 |',
+      '| --- | ---: | ---: | ---: | ---: | ---: |',
+      `| B-B: three signField calls | ${samples.basic.length} | ${round(p50('basic'), 2)} | ${round(percentile(samples.basic, 95), 2)} | ${round(rate('basic'))} | ${round(percentile(cpuMs.basic, 50), 2)} |`,
+      `| B-LTA: three signatures each timestamped, then DSS (OCSP for seal and TSA certificates) and document timestamp | ${samples.archival.length} | ${round(p50('archival'), 2)} | ${round(percentile(samples.archival, 95), 2)} | ${round(rate('archival'))} | ${round(percentile(cpuMs.archival, 50), 2)} |`,
       '',
-      `- Added per contract for B-LTA: **${round(added, 1)} ms p50** (target < 100 ms: ${added < 100 ? 'met' : '**missed**'})`,
+      `- Added per contract for B-LTA: **${round(added, 1)} ms p50** (target < 100 ms: ${added < 100 ? 'met' : '**missed**'});` +
+        ` CPU added ${round(percentile(cpuMs.archival, 50) - percentile(cpuMs.basic, 50), 1)} ms p50 (client and local trust services together)`,
       `- Validating a 10-signature B-LTA PDF (${round(tenSigned.length / 1024)} kB; ${levels}): **${round(percentile(validationMs, 50), 1)} ms p50** of ${validationMs.length} runs` +
         ` (target < 200 ms: ${percentile(validationMs, 50) < 200 ? 'met' : '**missed**'})`,
+      `- Load average ${round(loadBefore)} before and ${round(os.loadavg()[0])} after, on ${os.cpus().length} cores.`,
+      ...(baseline
+        ? [
+            `- Before (\`BENCH_LTA_BASELINE=${baseline.checkout}\`, the same benchmark from that checkout, run in a child process just before this one, load average ${round(baseline.loadBefore)}):` +
+              ` added ${round(baseline.addedMs, 1)} ms p50, validation ${round(baseline.validationMs, 1)} ms p50;` +
+              ` now ${round(baselineRatio(baseline.addedMs, added), 1)}x and ${round(baselineRatio(baseline.validationMs, percentile(validationMs, 50)), 1)}x faster.`,
+          ]
+        : []),
       '',
     ].join('\n');
   } finally {

@@ -28,6 +28,29 @@ export async function httpCall(
   url: URL | string,
   options: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string; timeoutMs: number },
 ): Promise<HttpAnswer> {
+  return send(url, options, async (status, body) => {
+    const text = await body.text();
+    return { status, ok: status >= 200 && status < 300, text, json: <T>() => JSON.parse(text) as T };
+  });
+}
+
+/** The same for binary exchanges (an RFC 3161 timestamp, an OCSP response, a CRL), the answer as bytes. */
+export async function httpCallForBytes(
+  url: URL | string,
+  options: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: Uint8Array; timeoutMs: number },
+): Promise<{ status: number; ok: boolean; bytes: Buffer }> {
+  return send(url, options, async (status, body) => ({
+    status,
+    ok: status >= 200 && status < 300,
+    bytes: Buffer.from(await body.arrayBuffer()),
+  }));
+}
+
+async function send<T>(
+  url: URL | string,
+  options: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string | Uint8Array; timeoutMs: number },
+  read: (status: number, body: { text(): Promise<string>; arrayBuffer(): Promise<ArrayBuffer> }) => Promise<T>,
+): Promise<T> {
   const { errors, request } = await loadUndici();
   try {
     const { statusCode, body } = await request(url, {
@@ -38,8 +61,7 @@ export async function httpCall(
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
-    const text = await body.text();
-    return { status: statusCode, ok: statusCode >= 200 && statusCode < 300, text, json: <T>() => JSON.parse(text) as T };
+    return await read(statusCode, body);
   } catch (error) {
     if (
       error instanceof errors.HeadersTimeoutError ||

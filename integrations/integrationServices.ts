@@ -5,6 +5,8 @@ import { connectTemporalClient } from '../common/temporalClient';
 import { loadPayloadCodec } from '../common/payloadKeys';
 import type { SinettiConfig } from '../config/config';
 import { WebhookSubscriptions } from '../store/webhookSubscriptions';
+import { Archive } from '../store/archive';
+import { backfillArchiveKeepers } from './archive/keeperBackfill';
 import { ensureTimestampRenewalSchedule } from './archive/timestampRenewalSchedule';
 import { ensurePasswordRotationSchedule } from './suomifiMessages/credentialsSchedule';
 import { startWebhookDispatcher } from './webhooks/dispatcher';
@@ -23,6 +25,11 @@ export async function startIntegrationServices(config: SinettiConfig): Promise<{
   const temporal = await connectTemporalClient(config);
   await ensurePasswordRotationSchedule(temporal, config);
   await ensureTimestampRenewalSchedule(temporal, config);
+  // Documents archived before keepers existed get theirs; in the background, so a large archive does not hold up the start.
+  const backfill = backfillArchiveKeepers(temporal, new Archive(), {
+    organization: config.organization,
+    taskQueue: config.temporal.taskQueue,
+  }).catch((error: Error) => console.error(`Backfilling archived documents' keepers failed (retried at the next start): ${error.message}`));
   const dispatcher = startWebhookDispatcher({ config, temporal, subscriptions: new WebhookSubscriptions(loadPayloadCodec(config)) });
   const stuckWatch = startStuckProcessWatch({
     intervalMs: config.webhooks.stuckWatchMs,
@@ -35,6 +42,7 @@ export async function startIntegrationServices(config: SinettiConfig): Promise<{
     : undefined;
   return {
     async stop() {
+      await backfill;
       await archiveWatch?.stop();
       await stuckWatch.stop();
       await dispatcher.stop();

@@ -67,7 +67,14 @@ export function addDocumentSecurityStore(pdf: Buffer, material: ValidationMateri
     if (entry.crls.length) parts.push(`/CRL ${array(entry.crls)}`);
     return `/${entry.vriKey} << ${parts.join(' ')} >>`;
   });
-  const all = (pick: (entry: ValidationMaterial) => Buffer[]) => material.flatMap(pick);
+  // The DSS-wide arrays name each stream once, however many signatures share it.
+  const all = (pick: (entry: ValidationMaterial) => Buffer[]) => {
+    const seen = new Set<string>();
+    return material.flatMap(pick).filter((bytes) => {
+      const key = bytes.toString('base64');
+      return !seen.has(key) && Boolean(seen.add(key));
+    });
+  };
   const dssNumber = next++;
   const dss = [`/Certs ${array(all((entry) => entry.certificates))}`];
   if (all((entry) => entry.ocspResponses).length) dss.push(`/OCSPs ${array(all((entry) => entry.ocspResponses))}`);

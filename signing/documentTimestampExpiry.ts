@@ -1,5 +1,5 @@
-import * as pkijs from 'pkijs';
-import { cmsCertificates, OID, parseDer, signerCertificate } from './pkix';
+import { readSignedData, signerCertificateDer, type SignedDataParts } from './cmsParts';
+import { parseCertificate } from './pkix';
 import { findSignatures } from './pdfSignatures';
 
 /**
@@ -20,11 +20,15 @@ export function documentTimestampLifetime(pdf: Buffer): DocumentTimestampLifetim
   const timestamps = findSignatures(pdf).filter((signature) => signature.isDocumentTimestamp);
   const newest = timestamps.at(-1);
   if (!newest) return { documentTimestamps: 0 };
-  const contentInfo = new pkijs.ContentInfo({ schema: parseDer(newest.der, 'The document timestamp').value });
-  if (contentInfo.contentType !== OID.signedData) return { documentTimestamps: timestamps.length, expiresAt: new Date(0) };
-  const signedData = new pkijs.SignedData({ schema: contentInfo.content });
-  const certificates = cmsCertificates(signedData);
-  const signer = signedData.signerInfos[0] && signerCertificate(signedData.signerInfos[0], certificates);
+  let signedData: SignedDataParts;
+  try {
+    signedData = readSignedData(newest.der);
+  } catch {
+    return { documentTimestamps: timestamps.length, expiresAt: new Date(0) }; // not SignedData: proves nothing, due now
+  }
+  const certificates = signedData.certificates.map(parseCertificate);
+  const signerDer = signedData.signerInfo && signerCertificateDer(signedData.signerInfo, signedData.certificates);
+  const signer = signerDer && parseCertificate(signerDer);
   // A token without its TSA certificate proves nothing we can check later: due now.
   if (!signer) return { documentTimestamps: timestamps.length, expiresAt: new Date(0) };
   const chain = [signer];

@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
-import * as pkijs from 'pkijs';
+import type * as pkijs from 'pkijs';
 import type { RevocationClient, RevocationEvidence, RevocationStatus } from '../integrations/revocation/revocationClient';
 import type { TimestampClient, TimestampToken } from '../integrations/timestamping/timestampClient';
 import { addDocumentSecurityStore, type ValidationMaterial } from './documentSecurityStore';
 import { addDocumentTimestamp } from './documentTimestamp';
 import { PdfError } from './errors';
 import { findSignatures } from './pdfSignatures';
-import { certificateDer, isSelfIssued, parseDer } from './pkix';
+import { readSignedData } from './cmsParts';
+import { certificateDer, isSelfIssued, parseCertificate } from './pkix';
 import type { SigningCredentials } from './credentials';
 import type { SignaturePlan } from './signatureFieldPlan';
 import { signField, type SignatureStamp } from './signField';
-import { signatureTimestampOf, timestampNewestSignature } from './signatureTimestamp';
+import { timestampNewestSignature } from './signatureTimestamp';
 
 /**
  * From a sealed, timestamped document (B-T) to B-LTA: validation data for
@@ -32,9 +33,7 @@ export interface ArchivalResult {
 }
 
 function certificatesOf(cms: Buffer): pkijs.Certificate[] {
-  const contentInfo = new pkijs.ContentInfo({ schema: parseDer(cms, 'A signature').value });
-  const signedData = new pkijs.SignedData({ schema: contentInfo.content });
-  return (signedData.certificates ?? []).filter((item): item is pkijs.Certificate => item instanceof pkijs.Certificate);
+  return readSignedData(cms).certificates.map(parseCertificate);
 }
 
 function subjectText(certificate: pkijs.Certificate): string {
@@ -47,15 +46,11 @@ export async function addArchivalTimestamp(pdf: Buffer, services: LongTermValidi
 
   // Certificates by their DER, each signature's own list, then issuers found among them all.
   const known = new Map<string, pkijs.Certificate>();
-  const keys = new WeakMap<pkijs.Certificate, string>();
-  const keyOf = (certificate: pkijs.Certificate) => {
-    let key = keys.get(certificate);
-    if (key === undefined) keys.set(certificate, (key = certificateDer(certificate).toString('base64')));
-    return key;
-  };
+  const keyOf = (certificate: pkijs.Certificate) => certificateDer(certificate).toString('base64');
   const perSignature = signatures.map((signature) => {
-    const token = signature.isDocumentTimestamp ? undefined : signatureTimestampOf(signature.der);
-    const certificates = [...certificatesOf(signature.der), ...(token ? certificatesOf(token) : [])];
+    const parts = readSignedData(signature.der);
+    const token = signature.isDocumentTimestamp ? undefined : parts.signerInfo?.signatureTimestampToken;
+    const certificates = [...parts.certificates.map(parseCertificate), ...(token ? certificatesOf(token) : [])];
     for (const certificate of certificates) known.set(keyOf(certificate), certificate);
     return { signature, certificates };
   });

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
 import type { TimestampClient, TimestampToken } from '../integrations/timestamping/timestampClient';
 import { PdfError } from './errors';
 import { findSignatures, rewriteContents } from './pdfSignatures';
-import { OID, parseDer } from './pkix';
+import { oidDer, readSignedData } from './cmsParts';
+import { derWrap, readTlv, TAG } from './derReader';
+import { OID } from './pkix';
 
 /**
  * PAdES B-T: the signature timestamp, an RFC 3161 token over the
@@ -14,29 +14,37 @@ import { OID, parseDer } from './pkix';
  * happen before any later signature covers those bytes.
  */
 
-export function signatureValueOf(cms: Buffer): Buffer {
-  const contentInfo = new pkijs.ContentInfo({ schema: parseDer(cms, 'The signature').value });
-  const signedData = new pkijs.SignedData({ schema: contentInfo.content });
-  const signerInfo = signedData.signerInfos[0];
-  if (!signerInfo) throw new PdfError('malformed', 'The signature has no SignerInfo.');
-  return Buffer.from(signerInfo.signature.valueBlock.valueHexView);
+function signerInfoOf(cms: Buffer) {
+  const parts = readSignedData(cms);
+  if (!parts.signerInfo) throw new PdfError('malformed', 'The signature has no SignerInfo.');
+  return { parts, signerInfo: parts.signerInfo };
 }
 
-/** The CMS with `token` as the SignerInfo's signature timestamp; every other byte re-encoded unchanged. */
+export function signatureValueOf(cms: Buffer): Buffer {
+  return Buffer.from(signerInfoOf(cms).signerInfo.signatureValue);
+}
+
+const SIGNATURE_TIMESTAMP_TYPE = oidDer(OID.signatureTimeStampToken);
+
+/**
+ * The CMS with `token` as the SignerInfo's signature timestamp. The unsigned
+ * attribute goes at the end of the SignerInfo, and only the headers of the
+ * SignerInfo and of what encloses it get their new lengths: every other byte
+ * is copied as it was, so the signed attributes and certificates cannot change.
+ */
 export function withSignatureTimestamp(cms: Buffer, token: Buffer): Buffer {
-  const parsed = parseDer(cms, 'The signature');
-  if (!Buffer.from(parsed.value.toBER()).equals(cms))
-    throw new PdfError('malformed', 'The signature is not in DER and cannot be extended unchanged.');
-  const contentInfo = parsed.value as asn1js.Sequence;
-  const signedData = (contentInfo.valueBlock.value[1] as asn1js.Constructed).valueBlock.value[0] as asn1js.Sequence;
-  const signerInfos = signedData.valueBlock.value[signedData.valueBlock.value.length - 1] as asn1js.Set;
-  const signerInfo = signerInfos.valueBlock.value[0] as asn1js.Sequence;
-  const last = signerInfo.valueBlock.value[signerInfo.valueBlock.value.length - 1];
-  if (last.idBlock.tagClass === 3 && last.idBlock.tagNumber === 1)
-    throw new PdfError('malformed', 'The signature already carries unsigned attributes.');
-  const attribute = new pkijs.Attribute({ type: OID.signatureTimeStampToken, values: [parseDer(token, 'The timestamp token').value] });
-  signerInfo.valueBlock.value.push(new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 1 }, value: [attribute.toSchema()] }));
-  return Buffer.from(contentInfo.toBER());
+  const { parts, signerInfo } = signerInfoOf(cms);
+  if (signerInfo.hasUnsignedAttributes) throw new PdfError('malformed', 'The signature already carries unsigned attributes.');
+  readTlv(token); // a DER value, or this throws before anything is embedded
+  const attribute = derWrap(TAG.context1, derWrap(TAG.sequence, SIGNATURE_TIMESTAMP_TYPE, derWrap(TAG.set, token)));
+  const signerInfoTlv = parts.path[parts.path.length - 1];
+  let grown = derWrap(cms[signerInfoTlv.start], cms.subarray(signerInfoTlv.contentStart, signerInfoTlv.end), attribute);
+  // Outwards from the SignerInfo, each enclosing TLV keeps its other bytes around the grown one.
+  for (let depth = parts.path.length - 2; depth >= 0; depth--) {
+    const [outer, inner] = [parts.path[depth], parts.path[depth + 1]];
+    grown = derWrap(cms[outer.start], cms.subarray(outer.contentStart, inner.start), grown, cms.subarray(inner.end, outer.end));
+  }
+  return grown;
 }
 
 /** Stamps the newest signature in the PDF (the one signField just made) and returns the PDF and the token's details. */
@@ -54,10 +62,6 @@ export async function timestampNewestSignature(
 
 /** The signature timestamp token in a CMS, if it has one. */
 export function signatureTimestampOf(cms: Buffer): Buffer | undefined {
-  const contentInfo = new pkijs.ContentInfo({ schema: parseDer(cms, 'The signature').value });
-  const signedData = new pkijs.SignedData({ schema: contentInfo.content });
-  const attribute = signedData.signerInfos[0]?.unsignedAttrs?.attributes.find(
-    (candidate) => candidate.type === OID.signatureTimeStampToken,
-  );
-  return attribute ? Buffer.from(attribute.values[0]!.toBER()) : undefined;
+  const token = readSignedData(cms).signerInfo?.signatureTimestampToken;
+  return token && Buffer.from(token);
 }

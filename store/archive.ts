@@ -72,6 +72,11 @@ export class Archive {
     await ArchiveModel.updateOne({ archiveId }, { $set: { versionId: version.versionId, sha256: version.sha256 } });
   }
 
+  /** Every entry's ids, streamed (for the keepers' backfill at worker start). */
+  async *entries(): AsyncGenerator<Pick<ArchiveEntry, 'archiveId' | 'versionId'>> {
+    for await (const entry of ArchiveModel.find({}, { _id: 0, archiveId: 1, versionId: 1 }).lean().cursor()) yield entry;
+  }
+
   async forProcess(processId: string): Promise<ArchiveEntry[]> {
     return ArchiveModel.find({ processId }, { _id: 0 }).lean();
   }

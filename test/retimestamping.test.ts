@@ -2,6 +2,7 @@ import { prepareSignatureFields } from '../signing/prepareSignatureFields';
 import { signFieldForTheLongTerm } from '../signing/longTermValidity';
 import { documentTimestampLifetime } from '../signing/documentTimestampExpiry';
 import { ensureTimestampRenewalSchedule, timestampRenewalScheduleId } from '../integrations/archive/timestampRenewalSchedule';
+import { backfillArchiveKeepers } from '../integrations/archive/keeperBackfill';
 import { Archive } from '../store/archive';
 import { ChunkedDocumentStore } from '../store/documentStore';
 import {
@@ -67,6 +68,30 @@ describe('renewing archived documents’ document timestamps', () => {
     });
     return { archiveId, versionId: version.versionId };
   }
+
+  it('backfills a keeper for a document archived before keepers existed, once', async () => {
+    const { archiveId } = await archivedSealedDocument(); // stored by an Archive without the keeper hook, as before keepers
+    const handle = stack.client.workflow.getHandle(archivedDocumentWorkflowId(archiveId));
+    await expect(handle.describe()).rejects.toThrow();
+    const options = { organization: stack.config.organization, taskQueue: stack.config.temporal.taskQueue };
+    const started: string[] = [];
+    try {
+      const first = await backfillArchiveKeepers(stack.client, archive, options);
+      started.push(...first.started);
+      expect(first.started).toContain(archiveId);
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+      // Again, as at every worker start: nothing new is started.
+      const second = await backfillArchiveKeepers(stack.client, archive, options);
+      expect(second).toEqual({ started: [], alreadyKept: first.started.length + first.alreadyKept });
+    } finally {
+      // Other tests' entries in this database got keepers too; none may be left for the renewal test's sweep to find.
+      for (const id of started)
+        await stack.client.workflow
+          .getHandle(archivedDocumentWorkflowId(id))
+          .terminate('test finished')
+          .catch(() => undefined);
+    }
+  });
 
   it('renews only once the margin reaches the TSA certificate’s expiry, as a new version with two document timestamps', async () => {
     const { archiveId, versionId } = await archivedSealedDocument();

@@ -929,6 +929,21 @@ export const en = {
     result: 'Result',
     indication: { valid: 'Valid', invalid: 'Not valid', indeterminate: 'Cannot be determined' },
     reasons: 'Reasons',
+    findings: {
+      'document-changed': () => 'The document has changed since this document timestamp.',
+      'timestamp-untrusted': () =>
+        "The timestamp cannot be trusted: its signature or the timestamp service's certificate chain does not hold.",
+      'no-signer-certificate': () => "The signature does not carry its signer's certificate.",
+      integrity: () => 'The signature does not match the document: the document was changed after signing or the signature is broken.',
+      'signature-timestamp-untrusted': () =>
+        "The signature's timestamp cannot be trusted: its signature or the timestamp service's certificate chain does not hold.",
+      'signature-timestamp-mismatch': () => "The signature's timestamp belongs to another signature.",
+      'expired-without-proof': (date?: string) =>
+        `The signer's certificate expired on ${date ?? ''} and nothing in the document proves the signature existed before that.`,
+      'signer-untrusted': () => "The signer's certificate does not chain to a trusted issuer at the proven time.",
+      revoked: (date?: string) =>
+        `The signer's certificate was revoked on ${date ?? 'an unknown date'}, before the time the signature is proven to exist.`,
+    },
     provenance: 'Sinetti process',
     processId: 'Process id',
     auditChain: "Audit trail's chain head",

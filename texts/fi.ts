@@ -924,6 +924,21 @@ export const fi = {
     result: 'Tulos',
     indication: { valid: 'Pätevä', invalid: 'Ei pätevä', indeterminate: 'Ei voida todeta' },
     reasons: 'Syyt',
+    findings: {
+      'document-changed': () => 'Asiakirjaa on muutettu tämän asiakirja-aikaleiman jälkeen.',
+      'timestamp-untrusted': () => 'Aikaleimaan ei voi luottaa: sen allekirjoitus tai aikaleimapalvelun varmenneketju ei ole kunnossa.',
+      'no-signer-certificate': () => 'Allekirjoituksessa ei ole allekirjoittajan varmennetta.',
+      integrity: () =>
+        'Allekirjoitus ei täsmää asiakirjaan: asiakirjaa on muutettu allekirjoituksen jälkeen tai allekirjoitus on virheellinen.',
+      'signature-timestamp-untrusted': () =>
+        'Allekirjoituksen aikaleimaan ei voi luottaa: sen allekirjoitus tai aikaleimapalvelun varmenneketju ei ole kunnossa.',
+      'signature-timestamp-mismatch': () => 'Allekirjoituksen aikaleima kuuluu toiseen allekirjoitukseen.',
+      'expired-without-proof': (date?: string) =>
+        `Allekirjoittajan varmenne vanheni ${date ?? ''}, eikä mikään asiakirjassa todista, että allekirjoitus on tehty sitä ennen.`,
+      'signer-untrusted': () => 'Allekirjoittajan varmenne ei ketjuudu luotettuun varmentajaan todistettuna aikana.',
+      revoked: (date?: string) =>
+        `Allekirjoittajan varmenne on suljettu ${date ?? '(päivä ei tiedossa)'}, ennen aikaa, jolloin allekirjoituksen on todistetusti tehty.`,
+    },
     provenance: 'Sinetin prosessi',
     processId: 'Prosessin tunnus',
     auditChain: 'Tarkastuslokin ketjun pää',

@@ -942,6 +942,21 @@ export const sv = {
     result: 'Resultat',
     indication: { valid: 'Giltig', invalid: 'Ogiltig', indeterminate: 'Kan inte avgöras' },
     reasons: 'Orsaker',
+    findings: {
+      'document-changed': () => 'Dokumentet har ändrats efter denna dokumenttidsstämpel.',
+      'timestamp-untrusted': () =>
+        'Tidsstämpeln går inte att lita på: dess signatur eller tidsstämpeltjänstens certifikatkedja håller inte.',
+      'no-signer-certificate': () => 'Signaturen innehåller inte undertecknarens certifikat.',
+      integrity: () => 'Signaturen stämmer inte med dokumentet: dokumentet har ändrats efter signeringen eller signaturen är felaktig.',
+      'signature-timestamp-untrusted': () =>
+        'Signaturens tidsstämpel går inte att lita på: dess signatur eller tidsstämpeltjänstens certifikatkedja håller inte.',
+      'signature-timestamp-mismatch': () => 'Signaturens tidsstämpel hör till en annan signatur.',
+      'expired-without-proof': (date?: string) =>
+        `Undertecknarens certifikat gick ut ${date ?? ''} och inget i dokumentet visar att signaturen gjordes före det.`,
+      'signer-untrusted': () => 'Undertecknarens certifikat leder inte till en betrodd utfärdare vid den bevisade tidpunkten.',
+      revoked: (date?: string) =>
+        `Undertecknarens certifikat spärrades ${date ?? '(okänt datum)'}, före den tidpunkt då signaturen bevisligen fanns.`,
+    },
     provenance: 'Sinettis process',
     processId: 'Processens id',
     auditChain: 'Granskningsloggens kedjehuvud',

@@ -54,7 +54,7 @@ export function validationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       bodyContentType: 'application/pdf',
       summary: 'Validate the signatures of a PDF (body: the PDF bytes; optional ?at=YYYY-MM-DD to validate as of that date).',
       responses: {
-        200: '{ documentSha256, validatedAt, signatures: [{ kind, signer, claimedTime, timestampedTime, covers, revocation, level, indication, reasons }] }',
+        200: '{ documentSha256, validatedAt, signatures: [{ kind, signer, claimedTime, timestampedTime, covers, revocation, level, indication, reasons, findings }] }',
         400: 'Bad date or empty body',
         413: 'Over the size limit',
         415: 'Not sent as application/pdf',

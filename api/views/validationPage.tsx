@@ -122,7 +122,9 @@ export function signatureRows(signature: SignatureValidation, language: Language
     `${t.revocationStatus[signature.revocation.status]}${signature.revocation.revokedAt ? ` (${signature.revocation.revokedAt})` : ''}`,
   ]);
   if (signature.level) rows.push([t.level, signature.level]);
-  if (signature.reasons.length) rows.push([t.reasons, signature.reasons.join(' ')]);
+  // The reasons in the reader's language; the English technical detail stays in the JSON report.
+  if (signature.findings.length)
+    rows.push([t.reasons, signature.findings.map((finding) => t.findings[finding.code](finding.date)).join(' ')]);
   return { heading: `${signature.index + 1}. ${isTimestamp ? t.documentTimestamp : t.signature}`, rows };
 }
 

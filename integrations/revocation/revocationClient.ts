@@ -1,15 +1,18 @@
-import { createHash, randomBytes, verify, X509Certificate } from 'node:crypto';
+import { randomBytes, verify, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import {
   authorityInfoAccess,
   certificateDer,
+  certificateId,
   crlDistributionPoints,
   hasExtendedKeyUsage,
   OID,
   parseDer,
+  publicKeyOf,
   toArrayBuffer,
 } from '../../signing/pkix';
+import { httpCallForBytes } from '../httpCall';
 
 /**
  * Fetches revocation data for a certificate from the places the certificate
@@ -42,7 +45,7 @@ export function createRevocationClient(options: { timeoutMs?: number } = {}): Re
   const timeoutMs = options.timeoutMs ?? 10_000;
 
   async function viaOcsp(url: string, certificate: pkijs.Certificate, issuer: pkijs.Certificate): Promise<RevocationEvidence> {
-    const certId = certificateId(certificate, issuer);
+    const certId = certificateId(certificate, issuer)!; // SHA-1 is always known
     const nonce = randomBytes(16);
     const request = new pkijs.OCSPRequest({
       tbsRequest: new pkijs.TBSRequest({
@@ -52,14 +55,14 @@ export function createRevocationClient(options: { timeoutMs?: number } = {}): Re
         ],
       }),
     });
-    const response = await fetch(url, {
+    const response = await httpCallForBytes(url, {
       method: 'POST',
       headers: { 'content-type': 'application/ocsp-request' },
       body: Buffer.from(request.toSchema(true).toBER()),
-      signal: AbortSignal.timeout(timeoutMs),
+      timeoutMs,
     });
     if (!response.ok) throw new RevocationUnavailableError(`OCSP responder ${url} answered HTTP ${response.status}.`);
-    const der = Buffer.from(await response.arrayBuffer());
+    const der = response.bytes;
     const ocsp = new pkijs.OCSPResponse({ schema: parseDer(der, 'The OCSP response').value });
     if (ocsp.responseStatus.valueBlock.valueDec !== 0 || !ocsp.responseBytes) {
       throw new RevocationUnavailableError(`OCSP responder ${url} refused (status ${ocsp.responseStatus.valueBlock.valueDec}).`);
@@ -94,9 +97,9 @@ export function createRevocationClient(options: { timeoutMs?: number } = {}): Re
   }
 
   async function viaCrl(url: string, certificate: pkijs.Certificate, issuer: pkijs.Certificate): Promise<RevocationEvidence> {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    const response = await httpCallForBytes(url, { method: 'GET', timeoutMs });
     if (!response.ok) throw new RevocationUnavailableError(`CRL ${url} answered HTTP ${response.status}.`);
-    const der = Buffer.from(await response.arrayBuffer());
+    const der = response.bytes;
     const crl = new pkijs.CertificateRevocationList({ schema: parseDer(der, 'The CRL').value });
     if (!(await crl.verify({ issuerCertificate: issuer }))) throw new RevocationUnavailableError(`CRL ${url} is not signed by the issuer.`);
     const entry = crl.revokedCertificates?.find((revoked) => revoked.userCertificate.isEqual(certificate.serialNumber));
@@ -134,7 +137,6 @@ export function createRevocationClient(options: { timeoutMs?: number } = {}): Re
  * node:crypto on the response's own DER, without a chain engine per call.
  */
 function responseSignedForIssuer(basic: pkijs.BasicOCSPResponse, issuer: pkijs.Certificate): boolean {
-  const issuerCertificate = new X509Certificate(certificateDer(issuer));
   const signedBytes = Buffer.from(basic.tbsResponseData.tbsView);
   const signature = Buffer.from(basic.signature.valueBlock.valueHexView);
   const algorithm =
@@ -142,8 +144,9 @@ function responseSignedForIssuer(basic: pkijs.BasicOCSPResponse, issuer: pkijs.C
       ? 'sha256'
       : undefined;
   if (!algorithm) return false;
-  if (verify(algorithm, signedBytes, issuerCertificate.publicKey, signature)) return true;
+  if (verify(algorithm, signedBytes, publicKeyOf(issuer), signature)) return true;
   return (basic.certs ?? []).some((candidate) => {
+    const issuerCertificate = new X509Certificate(certificateDer(issuer));
     const responder = new X509Certificate(certificateDer(candidate));
     return (
       hasExtendedKeyUsage(candidate, OID.ocspSigning) &&
@@ -151,16 +154,5 @@ function responseSignedForIssuer(basic: pkijs.BasicOCSPResponse, issuer: pkijs.C
       responder.verify(issuerCertificate.publicKey) &&
       verify(algorithm, signedBytes, responder.publicKey, signature)
     );
-  });
-}
-
-/** The CertID (RFC 6960 4.1.1) with SHA-1, as responders expect: hashes of the issuer's name and key, and the serial. */
-function certificateId(certificate: pkijs.Certificate, issuer: pkijs.Certificate): pkijs.CertID {
-  const sha1 = (bytes: Uint8Array) => toArrayBuffer(createHash('sha1').update(bytes).digest());
-  return new pkijs.CertID({
-    hashAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha1, algorithmParams: new asn1js.Null() }),
-    issuerNameHash: new asn1js.OctetString({ valueHex: sha1(Buffer.from(issuer.subject.toSchema().toBER())) }),
-    issuerKeyHash: new asn1js.OctetString({ valueHex: sha1(issuer.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView) }),
-    serialNumber: new asn1js.Integer({ valueHex: toArrayBuffer(Buffer.from(certificate.serialNumber.valueBlock.valueHexView)) }),
   });
 }

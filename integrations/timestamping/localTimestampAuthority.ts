@@ -1,6 +1,8 @@
 import { createHash, randomBytes, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { oidDer } from '../../signing/cmsParts';
+import { derWrap, TAG } from '../../signing/derReader';
 import { cmsAttribute, OID, parseCertificate, parseDer, toArrayBuffer } from '../../signing/pkix';
 
 const SHA256_WITH_RSA = '1.2.840.113549.1.1.11';
@@ -19,6 +21,12 @@ const ACCEPTED_DIGESTS = new Map([
   ['2.16.840.1.101.3.4.2.2', 48],
   ['2.16.840.1.101.3.4.2.3', 64],
 ]);
+
+const VERSION_3 = Buffer.from(new asn1js.Integer({ value: 3 }).toBER());
+const SHA256_ALGORITHM = Buffer.from(new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 }).toSchema().toBER());
+const TST_INFO_TYPE = oidDer(OID.tstInfo);
+const SIGNED_DATA_TYPE = oidDer(OID.signedData);
+const GRANTED = Buffer.from(new pkijs.PKIStatusInfo({ status: 0 }).toSchema().toBER());
 
 export interface TimestampAuthorityKeys {
   certificate: Buffer;
@@ -93,26 +101,22 @@ export function createTimestampAuthority(keys: TimestampAuthorityKeys) {
         ],
       }),
     });
-    const signedData = new pkijs.SignedData({
-      version: 3,
-      encapContentInfo: new pkijs.EncapsulatedContentInfo({
-        eContentType: OID.tstInfo,
-        eContent: new asn1js.OctetString({ valueHex: toArrayBuffer(content) }),
-      }),
-      signerInfos: [signerInfo],
-      ...(request.certReq ? { certificates: [certificate] } : {}),
-    });
     // Signed here with node:crypto, synchronously: pkijs' sign() goes through WebCrypto's thread pool, which under load costs more than the RSA itself.
     const signedAttributes = Buffer.from(signerInfo.signedAttrs!.toSchema().toBER());
     signedAttributes[0] = 0x31; // signed as a SET OF, stored as [0] IMPLICIT
     signerInfo.digestAlgorithm = new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 });
     signerInfo.signatureAlgorithm = new pkijs.AlgorithmIdentifier({ algorithmId: SHA256_WITH_RSA, algorithmParams: new asn1js.Null() });
     signerInfo.signature = new asn1js.OctetString({ valueHex: toArrayBuffer(cryptoSign('sha256', signedAttributes, keys.privateKey)) });
-    signedData.digestAlgorithms = [new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 })];
-    const token = new pkijs.ContentInfo({ contentType: OID.signedData, content: signedData.toSchema(true) });
-    return Buffer.from(
-      new pkijs.TimeStampResp({ status: new pkijs.PKIStatusInfo({ status: 0 }), timeStampToken: token }).toSchema().toBER(),
+    // The SignedData around it is put together from DER pieces: pkijs would encode the TSA certificate again for every token.
+    const signedData = derWrap(
+      TAG.sequence,
+      VERSION_3,
+      derWrap(TAG.set, SHA256_ALGORITHM),
+      derWrap(TAG.sequence, TST_INFO_TYPE, derWrap(TAG.context0, derWrap(TAG.octetString, content))),
+      ...(request.certReq ? [derWrap(TAG.context0, keys.certificate)] : []),
+      derWrap(TAG.set, Buffer.from(signerInfo.toSchema().toBER())),
     );
+    return derWrap(TAG.sequence, GRANTED, derWrap(TAG.sequence, SIGNED_DATA_TYPE, derWrap(TAG.context0, signedData)));
   }
 
   return { respond };

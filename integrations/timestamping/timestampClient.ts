@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { OID, parseCertificate, parseDer, toArrayBuffer } from '../../signing/pkix';
+import { httpCallForBytes } from '../httpCall';
+import { childrenOf, readTlv, tlvBytes, type Tlv } from '../../signing/derReader';
 import { readTimestampToken } from './timestampToken';
 
 /**
@@ -67,31 +69,35 @@ export function createTimestampClient(options: TimestampClientOptions): Timestam
       nonce: new asn1js.Integer({ valueHex: toArrayBuffer(nonce) }),
       certReq: true,
     });
-    const response = await fetch(url, {
+    const response = await httpCallForBytes(url, {
       method: 'POST',
       headers: { 'content-type': 'application/timestamp-query' },
       body: Buffer.from(request.toSchema().toBER()),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      timeoutMs: options.timeoutMs ?? 10_000,
     });
     if (!response.ok) throw new TimestampUnavailableError(`TSA ${url} answered HTTP ${response.status}.`);
-    return checkResponse(url, Buffer.from(await response.arrayBuffer()), sha256, nonce);
+    return checkResponse(url, response.bytes, sha256, nonce);
   }
 
   async function checkResponse(url: string, der: Buffer, sha256: Buffer, nonce: Buffer): Promise<TimestampToken> {
     const refuse = (reason: string) => new TimestampRefusedError(`TSA ${url}: ${reason}`);
-    let response: pkijs.TimeStampResp;
+    // TimeStampResp ::= SEQUENCE { status PKIStatusInfo, timeStampToken OPTIONAL }: the token is kept as the TSA sent it.
+    let status: pkijs.PKIStatusInfo;
+    let tokenTlv: Tlv | undefined;
     try {
-      response = new pkijs.TimeStampResp({ schema: parseDer(der, 'The answer').value });
+      const [statusTlv, token] = childrenOf(der, readTlv(der));
+      status = new pkijs.PKIStatusInfo({ schema: parseDer(tlvBytes(der, statusTlv), 'The status').value });
+      tokenTlv = token;
     } catch {
       throw refuse('the answer is not a TimeStampResp.');
     }
-    const status = Number(response.status.status);
-    if (status !== GRANTED && status !== GRANTED_WITH_MODS) {
-      const text = (response.status.statusStrings ?? []).map((s) => s.valueBlock.value).join(' ');
-      throw refuse(`the request was not granted (status ${status}${text ? `: ${text}` : ''}).`);
+    const granted = Number(status.status);
+    if (granted !== GRANTED && granted !== GRANTED_WITH_MODS) {
+      const text = (status.statusStrings ?? []).map((s) => s.valueBlock.value).join(' ');
+      throw refuse(`the request was not granted (status ${granted}${text ? `: ${text}` : ''}).`);
     }
-    if (!response.timeStampToken) throw refuse('the answer holds no token.');
-    const token = Buffer.from(response.timeStampToken.toSchema().toBER());
+    if (!tokenTlv) throw refuse('the answer holds no token.');
+    const token = Buffer.from(tlvBytes(der, tokenTlv));
     const tstInfo = await readTimestampToken(token, anchors).catch((error: Error) => {
       throw refuse(error.message);
     });

@@ -1,14 +1,7 @@
-import * as pkijs from 'pkijs';
-import {
-  chainProblem,
-  cmsCertificates,
-  hasExtendedKeyUsage,
-  OID,
-  parseDer,
-  signerCertificate,
-  signerInfoProblem,
-} from '../../signing/pkix';
 import { createHash } from 'node:crypto';
+import * as pkijs from 'pkijs';
+import { oidDer, readSignedData, signerCertificateDer } from '../../signing/cmsParts';
+import { chainProblem, hasExtendedKeyUsage, OID, parseCertificate, parseDer, signerInfoProblem } from '../../signing/pkix';
 
 /** What a TimeStampToken says, and the first reason (if any) not to believe it. */
 export interface TimestampTokenContents {
@@ -23,28 +16,33 @@ export interface TimestampTokenContents {
   problem?: string;
 }
 
-/** The message imprint an RFC 3161 token (a DER ContentInfo) timestamps, read without checking who signed it. */
-export function timestampImprint(token: Buffer): Buffer {
-  const contentInfo = new pkijs.ContentInfo({ schema: parseDer(token, 'The timestamp token').value });
-  const signedData = new pkijs.SignedData({ schema: contentInfo.content });
-  if (signedData.encapContentInfo.eContentType !== OID.tstInfo || !signedData.encapContentInfo.eContent)
-    throw new Error('The timestamp token does not hold a TSTInfo.');
-  const tstInfo = new pkijs.TSTInfo({ schema: parseDer(Buffer.from(signedData.encapContentInfo.eContent.getValue()), 'TSTInfo').value });
-  return Buffer.from(tstInfo.messageImprint.hashedMessage.valueBlock.valueHexView);
+const TST_INFO = oidDer(OID.tstInfo);
+
+/** The token's SignedData parts and its TSTInfo, parsed by pkijs (a TSTInfo is a few dozen bytes). */
+function openToken(token: Buffer) {
+  const signedData = readSignedData(token);
+  if (!signedData.contentType.equals(TST_INFO) || !signedData.content) throw new Error('The timestamp token does not hold a TSTInfo.');
+  const tstInfo = new pkijs.TSTInfo({ schema: parseDer(signedData.content, 'TSTInfo').value });
+  return { signedData, tstInfo };
 }
 
-/** Reads an RFC 3161 token (a DER ContentInfo) and checks its signature and the TSA's chain, as of the token's time. */
+/** The message imprint an RFC 3161 token (a DER ContentInfo) timestamps, read without checking who signed it. */
+export function timestampImprint(token: Buffer): Buffer {
+  return Buffer.from(openToken(token).tstInfo.messageImprint.hashedMessage.valueBlock.valueHexView);
+}
+
+/**
+ * Reads an RFC 3161 token (a DER ContentInfo) and checks its signature and
+ * the TSA's chain, as of the token's time. A TSA signs thousands of tokens
+ * with one certificate; its parsed certificate and its path are reused
+ * (pkix), the signature over each token is verified every time.
+ */
 export async function readTimestampToken(token: Buffer, anchors: pkijs.Certificate[]): Promise<TimestampTokenContents> {
-  const contentInfo = new pkijs.ContentInfo({ schema: parseDer(token, 'The timestamp token').value });
-  if (contentInfo.contentType !== OID.signedData) throw new Error('The timestamp token is not CMS SignedData.');
-  const signedData = new pkijs.SignedData({ schema: contentInfo.content });
-  if (signedData.encapContentInfo.eContentType !== OID.tstInfo || !signedData.encapContentInfo.eContent)
-    throw new Error('The timestamp token does not hold a TSTInfo.');
-  const content = Buffer.from(signedData.encapContentInfo.eContent.getValue());
-  const tstInfo = new pkijs.TSTInfo({ schema: parseDer(content, 'TSTInfo').value });
-  const certificates = cmsCertificates(signedData);
-  const signerInfo = signedData.signerInfos[0];
-  const signer = signerInfo && signerCertificate(signerInfo, certificates);
+  const { signedData, tstInfo } = openToken(token);
+  const signerInfo = signedData.signerInfo;
+  const signerDer = signerInfo && signerCertificateDer(signerInfo, signedData.certificates);
+  const certificates = signedData.certificates.map(parseCertificate);
+  const signer = signerDer && parseCertificate(signerDer);
   const contents: TimestampTokenContents = {
     genTime: tstInfo.genTime,
     policy: tstInfo.policy,
@@ -58,33 +56,7 @@ export async function readTimestampToken(token: Buffer, anchors: pkijs.Certifica
   if (!hasExtendedKeyUsage(signer, OID.timeStamping))
     return { ...contents, problem: 'the signing certificate is not a time-stamping certificate.' };
   const problem =
-    signerInfoProblem(signerInfo, signer, createHash('sha256').update(content).digest()) ??
-    (await cachedChainProblem(signer, certificates, anchors, tstInfo.genTime));
+    signerInfoProblem(signerInfo, signer, createHash('sha256').update(signedData.content!).digest()) ??
+    (await chainProblem(signer, certificates, anchors, tstInfo.genTime));
   return problem ? { ...contents, problem } : contents;
-}
-
-/**
- * A TSA signs thousands of tokens with one certificate, so a chain found
- * good is remembered (per certificate and anchor set); only the validity
- * dates are checked again for each token's time.
- */
-const chainsFound = new WeakMap<pkijs.Certificate[], Set<string>>();
-
-async function cachedChainProblem(
-  signer: pkijs.Certificate,
-  certificates: pkijs.Certificate[],
-  anchors: pkijs.Certificate[],
-  at: Date,
-): Promise<string | undefined> {
-  let known = chainsFound.get(anchors);
-  if (!known) chainsFound.set(anchors, (known = new Set()));
-  const key = Buffer.from(signer.signatureValue.valueBlock.valueHexView).toString('base64');
-  if (known.has(key)) {
-    return signer.notBefore.value <= at && at <= signer.notAfter.value
-      ? undefined
-      : `the TSA certificate is not valid at ${at.toISOString()}.`;
-  }
-  const problem = await chainProblem(signer, certificates, anchors, at);
-  if (!problem) known.add(key);
-  return problem;
 }

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
+import type * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { readTimestampToken, type TimestampTokenContents } from '../../integrations/timestamping/timestampToken';
 import { parseReference, readDictionary } from '../documentSecurityStore';
 import { assertPdfHeader } from '../errors';
 import { findObjectOffset, readDocumentTail } from '../incrementalUpdate';
 import { findSignatures, type PdfSignature } from '../pdfSignatures';
-import { chainProblem, cmsCertificates, OID, parseDer, signerCertificate, signerInfoProblem } from '../pkix';
+import { readSignedData, signerCertificateDer } from '../cmsParts';
+import { certificateId, chainProblem, parseCertificate, parseDer, signerInfoProblem } from '../pkix';
 
 /**
  * Validates every signature and document timestamp in a PDF, as of a chosen
@@ -43,7 +45,27 @@ export interface SignatureValidation {
   revocation: { status: 'good' | 'revoked' | 'unknown' | 'not-in-document'; revokedAt?: string; source?: 'dss-ocsp' | 'dss-crl' };
   level?: PadesLevel;
   indication: Indication;
+  /** In English, with the technical detail (the API's and the JSON report's words). */
   reasons: string[];
+  /** The same reasons as codes, for the page and the PDF report to say in the reader's language. */
+  findings: ValidationFinding[];
+}
+
+export type FindingCode =
+  | 'document-changed'
+  | 'timestamp-untrusted'
+  | 'no-signer-certificate'
+  | 'integrity'
+  | 'signature-timestamp-untrusted'
+  | 'signature-timestamp-mismatch'
+  | 'expired-without-proof'
+  | 'signer-untrusted'
+  | 'revoked';
+
+export interface ValidationFinding {
+  code: FindingCode;
+  /** The day (or time) the finding names: an expiry or a revocation. */
+  date?: string;
 }
 
 export interface ValidationReport {
@@ -104,9 +126,16 @@ function readValidationData(pdf: Buffer): ValidationData {
   if (!dssReference) return empty;
   const dssNumber = parseReference(dssReference).objectNumber;
   const dss = readDictionary(pdf, dssNumber);
+  // Each stream once: a DSS may name the same certificate or response for many signatures.
   const streams = (key: string) =>
-    [...(new RegExp(`/${key}\\s*\\[([^\\]]*)\\]`).exec(dss)?.[1] ?? '').matchAll(/(\d+)\s+\d+\s+R/g)]
-      .map(([, number]) => readStream(pdf, Number(number)))
+    [
+      ...new Set(
+        [...(new RegExp(`/${key}\\s*\\[([^\\]]*)\\]`).exec(dss)?.[1] ?? '').matchAll(/(\d+)\s+\d+\s+R/g)].map(([, number]) =>
+          Number(number),
+        ),
+      ),
+    ]
+      .map((number) => readStream(pdf, number))
       .filter((bytes): bytes is Buffer => Boolean(bytes));
   const ocsp = streams('OCSPs').flatMap((der) => {
     try {
@@ -127,7 +156,7 @@ function readValidationData(pdf: Buffer): ValidationData {
   });
   const certificates = streams('Certs').flatMap((der) => {
     try {
-      return [new pkijs.Certificate({ schema: parseDer(der, 'Certificate').value })];
+      return [parseCertificate(der)];
     } catch {
       return [];
     }
@@ -163,47 +192,48 @@ function claimedTime(pdf: Buffer, signature: PdfSignature): string | undefined {
   return new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}${offset}`).toISOString();
 }
 
+/** The OCSP answer about `certificate` in a response: its CertID (in the response's own hash algorithm) names it and its issuer. */
+function ocspAnswerFor(response: pkijs.BasicOCSPResponse, certificate: pkijs.Certificate, issuer: pkijs.Certificate) {
+  return response.tbsResponseData.responses.find((single) => {
+    const id = certificateId(certificate, issuer, single.certID.hashAlgorithm.algorithmId);
+    return id !== undefined && single.certID.isEqual(id);
+  });
+}
+
 function revocationOf(
   certificate: pkijs.Certificate,
   issuer: pkijs.Certificate | undefined,
   data: ValidationData,
-): Promise<SignatureValidation['revocation']> {
-  return (async () => {
-    if (issuer) {
-      for (const response of data.ocsp) {
-        const { isForCertificate, status } = await response
-          .getCertificateStatus(certificate, issuer)
-          .catch(() => ({ isForCertificate: false, status: 2 }));
-        if (!isForCertificate) continue;
-        const single = response.tbsResponseData.responses.find((candidate) =>
-          candidate.certID.serialNumber.isEqual(certificate.serialNumber),
-        );
-        const revokedAt =
-          status === 1
-            ? (single?.certStatus as { valueBlock?: { value?: { toDate?: () => Date }[] } })?.valueBlock?.value?.[0]?.toDate?.()
-            : undefined;
-        return {
-          status: status === 0 ? 'good' : status === 1 ? 'revoked' : 'unknown',
-          revokedAt: revokedAt?.toISOString(),
-          source: 'dss-ocsp',
-        };
-      }
+): SignatureValidation['revocation'] {
+  if (issuer) {
+    for (const response of data.ocsp) {
+      const single = ocspAnswerFor(response, certificate, issuer);
+      if (!single) continue;
+      // CertStatus: [0] good, [1] revoked (constructed, with the time), [2] unknown.
+      const certStatus = single.certStatus as asn1js.BaseBlock & { valueBlock: { value?: asn1js.GeneralizedTime[] } };
+      const revoked = certStatus.idBlock.isConstructed && certStatus.idBlock.tagNumber === 1;
+      const good = !certStatus.idBlock.isConstructed && certStatus.idBlock.tagNumber === 0;
+      return {
+        status: revoked ? 'revoked' : good ? 'good' : 'unknown',
+        revokedAt: revoked ? certStatus.valueBlock.value?.[0]?.toDate?.()?.toISOString() : undefined,
+        source: 'dss-ocsp',
+      };
     }
-    for (const crl of data.crls) {
-      if (!crl.issuer.isEqual(certificate.issuer)) continue;
-      const entry = crl.revokedCertificates?.find((revoked) => revoked.userCertificate.isEqual(certificate.serialNumber));
-      return entry
-        ? { status: 'revoked', revokedAt: entry.revocationDate.value.toISOString(), source: 'dss-crl' }
-        : { status: 'good', source: 'dss-crl' };
-    }
-    return { status: 'not-in-document' };
-  })();
+  }
+  for (const crl of data.crls) {
+    if (!crl.issuer.isEqual(certificate.issuer)) continue;
+    const entry = crl.revokedCertificates?.find((revoked) => revoked.userCertificate.isEqual(certificate.serialNumber));
+    return entry
+      ? { status: 'revoked', revokedAt: entry.revocationDate.value.toISOString(), source: 'dss-crl' }
+      : { status: 'good', source: 'dss-crl' };
+  }
+  return { status: 'not-in-document' };
 }
 
 export async function validatePdf(pdf: Buffer, options: { trustAnchors: Buffer[]; at?: Date }): Promise<ValidationReport> {
   assertPdfHeader(pdf);
   const at = options.at ?? new Date();
-  const anchors = options.trustAnchors.map((der) => new pkijs.Certificate({ schema: parseDer(der, 'A trust anchor').value }));
+  const anchors = options.trustAnchors.map(parseCertificate);
   const signatures = findSignatures(pdf);
   const data = readValidationData(pdf);
 
@@ -236,11 +266,16 @@ export async function validatePdf(pdf: Buffer, options: { trustAnchors: Buffer[]
     const coversUpTo = b + c;
     const covers = { bytes: coversUpTo, wholeDocument: coversUpTo === pdf.length, laterChanges: laterChanges(pdf, coversUpTo) };
     const reasons: string[] = [];
+    const findings: ValidationFinding[] = [];
+    const note = (code: FindingCode, english: string, date?: string) => {
+      reasons.push(english);
+      findings.push(date ? { code, date } : { code });
+    };
 
     if (signature.isDocumentTimestamp) {
       const entry = documentTimestamps[index]!;
-      if (!entry.intact) reasons.push('The document has changed since this document timestamp.');
-      if (entry.token.problem) reasons.push(`The timestamp cannot be trusted: ${entry.token.problem}`);
+      if (!entry.intact) note('document-changed', 'The document has changed since this document timestamp.');
+      if (entry.token.problem) note('timestamp-untrusted', `The timestamp cannot be trusted: ${entry.token.problem}`);
       const signer = entry.token.signer;
       results.push({
         index,
@@ -249,7 +284,7 @@ export async function validatePdf(pdf: Buffer, options: { trustAnchors: Buffer[]
         signer: signer && summary(signer, !entry.token.problem),
         timestampedTime: entry.token.genTime?.toISOString(),
         revocation: signer
-          ? await revocationOf(
+          ? revocationOf(
               signer,
               (entry.token.certificates ?? [])
                 .concat(data.certificates, anchors)
@@ -265,16 +300,17 @@ export async function validatePdf(pdf: Buffer, options: { trustAnchors: Buffer[]
             ? 'indeterminate'
             : 'valid',
         reasons,
+        findings,
       });
       continue;
     }
 
-    const contentInfo = new pkijs.ContentInfo({ schema: parseDer(signature.der, 'A signature').value });
-    const signedData = new pkijs.SignedData({ schema: contentInfo.content });
-    const certificates = cmsCertificates(signedData);
-    const signerInfo = signedData.signerInfos[0];
-    const certificate = signerCertificate(signerInfo, certificates);
-    if (!certificate) {
+    const parts = readSignedData(signature.der);
+    const certificates = parts.certificates.map(parseCertificate);
+    const signerInfo = parts.signerInfo;
+    const signerDer = signerInfo && signerCertificateDer(signerInfo, parts.certificates);
+    const certificate = signerDer && parseCertificate(signerDer);
+    if (!signerInfo || !certificate) {
       results.push({
         index,
         kind: 'signature',
@@ -282,6 +318,7 @@ export async function validatePdf(pdf: Buffer, options: { trustAnchors: Buffer[]
         revocation: { status: 'not-in-document' },
         indication: 'indeterminate',
         reasons: ["The signature does not carry its signer's certificate."],
+        findings: [{ code: 'no-signer-certificate' }],
         claimedTime: claimedTime(pdf, signature),
       });
       continue;
@@ -291,18 +328,18 @@ export async function validatePdf(pdf: Buffer, options: { trustAnchors: Buffer[]
       .update(pdf.subarray(b, b + c))
       .digest();
     const integrityProblem = signerInfoProblem(signerInfo, certificate, digest);
-    if (integrityProblem) reasons.push(`Integrity: ${integrityProblem}`);
+    if (integrityProblem) note('integrity', `Integrity: ${integrityProblem}`);
 
     // Proof of existence: the signature timestamp, else the earliest valid document timestamp covering this signature.
-    const tokenAttribute = signerInfo.unsignedAttrs?.attributes.find((attribute) => attribute.type === OID.signatureTimeStampToken);
     let timestampedTime: Date | undefined;
-    if (tokenAttribute) {
-      const token = await readTimestampToken(Buffer.from(tokenAttribute.values[0]!.toBER()), anchors).catch(
+    if (signerInfo.signatureTimestampToken) {
+      const token = await readTimestampToken(Buffer.from(signerInfo.signatureTimestampToken), anchors).catch(
         (error: Error): Partial<TimestampTokenContents> & { problem: string } => ({ problem: error.message }),
       );
-      const imprint = createHash('sha256').update(Buffer.from(signerInfo.signature.valueBlock.valueHexView)).digest();
-      if (token.problem) reasons.push(`The signature timestamp cannot be trusted: ${token.problem}`);
-      else if (!token.imprint?.equals(imprint)) reasons.push('The signature timestamp belongs to another signature.');
+      const imprint = createHash('sha256').update(signerInfo.signatureValue).digest();
+      if (token.problem) note('signature-timestamp-untrusted', `The signature timestamp cannot be trusted: ${token.problem}`);
+      else if (!token.imprint?.equals(imprint))
+        note('signature-timestamp-mismatch', 'The signature timestamp belongs to another signature.');
       else timestampedTime = token.genTime;
     }
     const coveringTimestamp = validDocumentTimestamps.find((entry) => entry.coversUpTo > coversUpTo);
@@ -313,16 +350,21 @@ export async function validatePdf(pdf: Buffer, options: { trustAnchors: Buffer[]
     const judgedAt = proofOfExistence && (archiveHoldsAt || (!newest && timestampedTime)) ? proofOfExistence : at;
     const untrusted = await chainProblem(certificate, pool, anchors, judgedAt);
     if (untrusted) {
-      reasons.push(
-        judgedAt === at && certificate.notAfter.value < at
-          ? `The signer's certificate expired on ${certificate.notAfter.value.toISOString().slice(0, 10)} and nothing in the document proves the signature existed before that.`
-          : `Signer: ${untrusted}`,
-      );
+      const expiry = certificate.notAfter.value.toISOString().slice(0, 10);
+      if (judgedAt === at && certificate.notAfter.value < at)
+        note(
+          'expired-without-proof',
+          `The signer's certificate expired on ${expiry} and nothing in the document proves the signature existed before that.`,
+          expiry,
+        );
+      else note('signer-untrusted', `Signer: ${untrusted}`);
     }
-    const revocation = await revocationOf(certificate, issuer, data);
+    const revocation = revocationOf(certificate, issuer, data);
     if (revocation.status === 'revoked' && (!revocation.revokedAt || new Date(revocation.revokedAt) <= judgedAt)) {
-      reasons.push(
+      note(
+        'revoked',
         `The signer's certificate was revoked on ${revocation.revokedAt ?? 'an unknown date'}, before the time the signature is proven to exist.`,
+        revocation.revokedAt,
       );
     }
 
@@ -348,6 +390,7 @@ export async function validatePdf(pdf: Buffer, options: { trustAnchors: Buffer[]
       level,
       indication,
       reasons,
+      findings,
       revocation,
       signer: summary(certificate, !untrusted),
       claimedTime: claimedTime(pdf, signature),

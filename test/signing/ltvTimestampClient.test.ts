@@ -1,9 +1,12 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
 import { createTimestampAuthority } from '../../integrations/timestamping/localTimestampAuthority';
 import { createTimestampClient, TimestampUnavailableError } from '../../integrations/timestamping/timestampClient';
 import { loadOrCreateDevelopmentPki, type DevelopmentPki } from '../../signing/developmentPki';
+import { opensslVerifyToken, pem } from './ltvFixtures';
 import { temporaryDirectory } from './signingFixtures';
 
 /**
@@ -64,6 +67,10 @@ describe('the TSA client refuses wrong answers and moves on', () => {
     const token = await client([good.url]).timestamp(digest);
     expect(token.policy).toBe('1.3.6.1.4.1.61192.1.1');
     expect(Math.abs(token.genTime.getTime() - Date.now())).toBeLessThan(5000);
+    // The development TSA assembles its tokens from DER pieces: openssl must read and verify them as before.
+    const caPemFile = path.join(temporaryDirectory('tsa-ca'), 'ca.pem');
+    fs.writeFileSync(caPemFile, pem(ours.caCertificate));
+    expect(await opensslVerifyToken(token.token, digest, caPemFile)).toMatch(/Verification: OK/);
   });
 
   it('refuses a replayed answer (another nonce)', async () => {
