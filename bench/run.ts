@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { chaosBenchmark } from './chaos';
 import { clusterBenchmark } from './cluster';
 import { contractsBenchmark } from './contracts';
 import { hostileUploadsBenchmark } from './hostileUploads';
@@ -23,6 +24,7 @@ const BENCHMARKS: { name: string; run: () => Promise<string> }[] = [
   { name: 'uploads', run: hostileUploadsBenchmark },
   { name: 'webhooks', run: webhooksDuringLettersBenchmark },
   { name: 'cluster', run: clusterBenchmark },
+  { name: 'chaos', run: chaosBenchmark },
 ];
 
 const FILE = path.join(__dirname, '..', 'BENCHMARKS.md');
