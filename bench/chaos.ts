@@ -137,12 +137,15 @@ async function inbox(webPort: number): Promise<InboxMail[]> {
     return response.ok ? ((await response.json()) as InboxMail[]) : undefined;
   });
 }
+/** An invitation's subject in each signer's language (contractRequest's employer reads Swedish). */
+const INVITATION_SUBJECTS = ['Allekirjoituspyyntö', 'Begäran om underskrift', 'Please sign'];
+
 /** The signing link in the invitation to `address`. */
 async function invitationLink(webPort: number, address: string): Promise<string> {
   return untilAnswered(`link for ${address}`, async () => {
     for (const mail of await inbox(webPort)) {
       const link = /\/s\/([\w-]+)\?lang=/.exec(mail.text)?.[1];
-      if (mail.to?.[0]?.address === address && mail.subject.startsWith('Allekirjoituspyyntö') && link) return link;
+      if (mail.to?.[0]?.address === address && INVITATION_SUBJECTS.some((subject) => mail.subject.startsWith(subject)) && link) return link;
     }
     await sleep(2000);
     return undefined;
