@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { chaosBenchmark } from './chaos';
 import { clusterBenchmark } from './cluster';
 import { contractsBenchmark } from './contracts';
 import { hostileUploadsBenchmark } from './hostileUploads';
@@ -25,6 +26,7 @@ const BENCHMARKS: { name: string; run: () => Promise<string> }[] = [
   { name: 'webhooks', run: webhooksDuringLettersBenchmark },
   { name: 'cluster', run: clusterBenchmark },
   { name: 'scale', run: atScaleBenchmark },
+  { name: 'chaos', run: chaosBenchmark },
 ];
 
 const FILE = path.join(__dirname, '..', 'BENCHMARKS.md');

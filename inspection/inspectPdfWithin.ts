@@ -67,8 +67,15 @@ const ACTIVE_ACTIONS = new Set([
   'Movie',
   'Sound',
 ]);
-/** Annotation and object types that carry files or media. */
-const ACTIVE_TYPES = new Set(['FileAttachment', 'RichMedia', 'Movie', 'Sound', 'Screen', 'EmbeddedFile']);
+/** Annotation and object types that carry files or media, with what a person is told (the type's name where it says enough). */
+const ACTIVE_TYPES = new Map<string, string>([
+  ['FileAttachment', 'an attached file'],
+  ['EmbeddedFile', 'an embedded file'],
+  ['RichMedia', 'an element of type RichMedia'],
+  ['Movie', 'an element of type Movie'],
+  ['Sound', 'an element of type Sound'],
+  ['Screen', 'an element of type Screen'],
+]);
 
 /** Describes the first active element found, or undefined for a passive document. */
 export function activeContent(document: PDFDocument): string | undefined {
@@ -101,7 +108,8 @@ function activeIn(object: PDFObject, depth: number): string | undefined {
     if ((name === 'S' || name === 'Subtype' || name === 'Type') && value instanceof PDFName) {
       const type = value.decodeText();
       if (name === 'S' && ACTIVE_ACTIONS.has(type)) return `a ${type} action`;
-      if (ACTIVE_TYPES.has(type)) return `an element of type ${type}`;
+      const carrier = ACTIVE_TYPES.get(type);
+      if (carrier) return carrier;
     }
     const found = activeIn(value, depth + 1);
     if (found) return found;

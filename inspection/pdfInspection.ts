@@ -8,6 +8,7 @@ import { PdfError } from '../signing/errors';
 import { inspectTallied, type PdfInspection } from './inspectPdfWithin';
 import type { InspectionReply, InspectionRequest } from './pdfInspectionThread';
 import { tallyStreams } from './streamBudget';
+import { warmUpDocument } from './warmUpDocument';
 
 /**
  * Upload inspection off the event loop. PDFs are parsed in worker threads
@@ -118,11 +119,11 @@ class InspectionPool {
     });
   }
 
-  /** Starts a thread and has it answer once (an empty file, refused), so it has loaded everything before the first upload. */
+  /** Starts a thread and has it read a document that takes every path an upload takes, so the first upload finds it warm. */
   async warm(limits: PdfLimits): Promise<void> {
     this.limits ??= limits;
     if (this.idle.length + this.busy.size > 0) return;
-    await this.inspect(new Uint8Array(0), limits).catch(() => undefined);
+    await this.inspect(warmUpDocument(), limits).catch(() => undefined);
   }
 
   next(thread: InspectionThread): void {

@@ -128,3 +128,20 @@ it("a personal link's page refused past its limit says so in the person's langua
   // The applicant's API under the same family answers in JSON.
   expect((await request(api).get('/api/applicant/no-such-link').set('Accept-Language', 'fi')).body.message).toMatch(/Odota \d+ min/);
 });
+
+it('the codec endpoint past its limit answers 429 before it decodes anything, and one-time code requests are limited per address', async () => {
+  const prefix = `t-${randomUUID()}`;
+  const api = apiWithLimits({ RATE_LIMIT_CODEC: '3/60', RATE_LIMIT_CODES: '2/3600' }, prefix);
+  const ADMIN = { Authorization: 'Bearer dev-admin-token' };
+  for (let i = 0; i < 3; i++) expect((await request(api).post('/codec/decode').set(ADMIN).send({ payloads: [] })).status).toBe(200);
+  const refused = await request(api).post('/codec/decode').set(ADMIN).send({ payloads: [] });
+  expect(refused.status).toBe(429);
+  expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+  expect(refused.body.message).toMatch(/Too many codec calls from this address; try again in \d+ s\./);
+
+  // Code requests are counted per address across links (each sends a mail or a text message): unknown links count too.
+  for (let i = 0; i < 2; i++) expect((await request(api).post(`/s/no-such-link-${i}/code?lang=en`).type('form').send({})).status).toBe(404);
+  const tooMany = await request(api).post('/s/no-such-link-3/code?lang=en').type('form').send({});
+  expect(tooMany.status).toBe(429);
+  expect(tooMany.text).toContain('lang="en"');
+});

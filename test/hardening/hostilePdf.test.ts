@@ -1,6 +1,13 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { IN_PLACE_BOUNDS, inspectUpload, pdfLimits, warmPdfInspection } from '../../inspection/pdfInspection';
-import { objectStreamBomb, manyPagesPdf, openActionJavaScriptPdf } from '../support/hostilePdfs';
+import {
+  additionalActionsPdf,
+  embeddedFilePdf,
+  launchActionPdf,
+  manyPagesPdf,
+  objectStreamBomb,
+  openActionJavaScriptPdf,
+} from '../support/hostilePdfs';
 import { samplePdf } from '../support/samplePdf';
 import { type ContractHarness, HR_TOKEN, openContractHarness } from '../support/contractHarness';
 
@@ -79,6 +86,27 @@ describe('hostile PDF uploads', () => {
     expect(response.status).toBe(422);
     expect(response.body.error).toBe('active_content');
     expect(response.body.message).toContain('/OpenAction');
+  });
+
+  it('refuses a document whose link starts a program (/Launch)', async () => {
+    const response = await upload(await launchActionPdf());
+    expect(response.status).toBe(422);
+    expect(response.body.error).toBe('active_content');
+    expect(response.body.message).toContain('a Launch action');
+  });
+
+  it('refuses a document whose page runs an action when opened (/AA), even a harmless one', async () => {
+    const response = await upload(await additionalActionsPdf());
+    expect(response.status).toBe(422);
+    expect(response.body.error).toBe('active_content');
+    expect(response.body.message).toContain('(/AA)');
+  });
+
+  it('refuses a document with an embedded file', async () => {
+    const response = await upload(await embeddedFilePdf());
+    expect(response.status).toBe(422);
+    expect(response.body.error).toBe('active_content');
+    expect(response.body.message).toMatch(/contains (an embedded file|embedded files),/);
   });
 
   it('still takes an ordinary 10-page PDF', async () => {

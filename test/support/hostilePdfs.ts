@@ -73,3 +73,29 @@ export async function openActionJavaScriptPdf(): Promise<Buffer> {
   pdf.catalog.set(PDFName.of('OpenAction'), pdf.context.register(action));
   return Buffer.from(await pdf.save());
 }
+
+/** A one-page PDF whose link, when clicked, starts a program (/Launch). */
+export async function launchActionPdf(): Promise<Buffer> {
+  const pdf = await PDFDocument.create();
+  const page = pdf.addPage([595.28, 841.89]);
+  const action = pdf.context.obj({ S: 'Launch', F: PDFString.of('C:\\Windows\\System32\\calc.exe') });
+  const link = pdf.context.obj({ Type: 'Annot', Subtype: 'Link', Rect: [50, 50, 250, 100], Border: [0, 0, 0], A: action });
+  page.node.set(PDFName.of('Annots'), pdf.context.obj([pdf.context.register(link)]));
+  return Buffer.from(await pdf.save());
+}
+
+/** A one-page PDF whose page runs an action when it is opened (/AA); the action itself only turns the page. */
+export async function additionalActionsPdf(): Promise<Buffer> {
+  const pdf = await PDFDocument.create();
+  const page = pdf.addPage([595.28, 841.89]);
+  page.node.set(PDFName.of('AA'), pdf.context.obj({ O: { S: 'Named', N: 'NextPage' } }));
+  return Buffer.from(await pdf.save());
+}
+
+/** A one-page PDF carrying a file inside it (the catalog's /EmbeddedFiles). */
+export async function embeddedFilePdf(): Promise<Buffer> {
+  const pdf = await PDFDocument.create();
+  pdf.addPage([595.28, 841.89]);
+  await pdf.attach(Buffer.from('echo hello\n'), 'run-me.bat', { mimeType: 'application/x-bat', description: 'a script' });
+  return Buffer.from(await pdf.save());
+}
