@@ -527,10 +527,15 @@ export async function chaosBenchmark(): Promise<string> {
     let payments = 0;
     let duplicatePayments = 0;
     for (const application of doneApplications) {
-      const made = (await finance.paymentsFor(application.caseNumber!)).length;
+      // By the order's key, "<case number>/<application id>": a case number given twice must not read as a payment made twice.
+      const made = (await finance.paymentsFor(application.caseNumber!)).filter((payment) =>
+        payment.idempotencyKey.endsWith(`/${application.applicationId}`),
+      ).length;
       payments += made;
       duplicatePayments += Math.max(0, made - 1);
     }
+    // Case numbers: each application its own (the registry's identity for a case).
+    const duplicateCaseNumbers = doneApplications.length - new Set(doneApplications.map((a) => a.caseNumber)).size;
 
     // Audit events: the same thing recorded twice in a process, and every process's hash chain walked.
     const audit = new AuditLog();
@@ -575,6 +580,7 @@ export async function chaosBenchmark(): Promise<string> {
       `| letters: simulator POSTs / distinct ids / accepted; duplicated | ${letterPosts} / ${letterDistinct} / ${letterAccepted}; ${duplicateLetters} | 0 ${ok(duplicateLetters === 0)} |`,
       `| duplicated signatures (pdfsig beyond those expected, and repeated contract.signed events) | ${duplicateSignatures} | 0 ${ok(duplicateSignatures === 0)} |`,
       `| payments / duplicated | ${payments} / ${duplicatePayments} | 0 ${ok(duplicatePayments === 0)} |`,
+      `| case numbers given to two applications | ${duplicateCaseNumbers} | 0 ${ok(duplicateCaseNumbers === 0)} |`,
       `| duplicated audit events (same action, actor, document and details twice in a process, of ${auditEvents}) | ${duplicateAudit}${repeatedActions.size ? ` (${[...repeatedActions].map(([a, n]) => `${a} ${n}`).join(', ')})` : ''} | 0 ${ok(duplicateAudit === 0)} |`,
       `| audit hash chains that do not verify | ${brokenChains} | 0 ${ok(brokenChains === 0)} |`,
       `| sealed PDFs valid in pdfsig | ${validPdfs} of ${sealed.length} | all ${ok(validPdfs === sealed.length)} |`,

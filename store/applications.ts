@@ -65,7 +65,13 @@ const applicationSchema = new Schema<ApplicationRecord>(
 const ApplicationModel =
   (mongoose.models.Application as mongoose.Model<ApplicationRecord>) ?? mongoose.model<ApplicationRecord>('Application', applicationSchema);
 
-/** The running case number of each year: one counter document per year, incremented atomically. */
+/**
+ * The running case number of each year: one counter document per year. The
+ * counter only proposes a number: FerretDB does not make findOneAndUpdate's
+ * $inc atomic across connections (the chaos run saw three numbers handed out
+ * twice among twenty applications registered at once), so a number is taken
+ * by inserting its claim below, whose _id only one writer can create.
+ */
 interface CaseCounter {
   _id: string;
   next: number;
@@ -75,6 +81,18 @@ const CaseCounterModel =
   mongoose.model<CaseCounter>(
     'CaseCounter',
     new Schema<CaseCounter>({ _id: String, next: Number }, { versionKey: false, collection: 'case_counters' }),
+  );
+
+/** One document per running number handed out in a year ("2026/17"): the _id makes each number one process's. */
+interface CaseNumberClaim {
+  _id: string;
+  processId: string;
+}
+const CaseNumberClaimModel =
+  (mongoose.models.CaseNumberClaim as mongoose.Model<CaseNumberClaim>) ??
+  mongoose.model<CaseNumberClaim>(
+    'CaseNumberClaim',
+    new Schema<CaseNumberClaim>({ _id: String, processId: String }, { versionKey: false, collection: 'case_number_claims' }),
   );
 
 /** Which process got which number: a retried registration finds its number instead of taking a new one. */
@@ -136,18 +154,31 @@ export class Applications {
   async assignCaseNumber(processId: string, taskClass: string, year: number): Promise<string> {
     const existing = await CaseAssignmentModel.findById(processId).lean();
     if (existing) return existing.caseNumber;
-    const counter = await CaseCounterModel.findOneAndUpdate(
-      { _id: String(year) },
-      { $inc: { next: 1 } },
-      { upsert: true, returnDocument: 'after' },
-    ).lean();
-    const caseNumber = formatCaseNumber(counter.next, taskClass, year);
+    const caseNumber = formatCaseNumber(await this.claimRunningNumber(processId, year), taskClass, year);
     try {
       await CaseAssignmentModel.create({ _id: processId, caseNumber, assignedAt: new Date() });
       return caseNumber;
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
       return (await CaseAssignmentModel.findById(processId).lean())!.caseNumber;
+    }
+  }
+
+  /** The next running number of the year that no other process holds; a number lost to a crash stays a gap, never a repeat. */
+  private async claimRunningNumber(processId: string, year: number): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // The first registration of a year upserts the counter; two at once lose one upsert to the duplicate key, and try again.
+        const counter = await CaseCounterModel.findOneAndUpdate(
+          { _id: String(year) },
+          { $inc: { next: 1 } },
+          { upsert: true, returnDocument: 'after' },
+        ).lean();
+        await CaseNumberClaimModel.create({ _id: `${year}/${counter.next}`, processId });
+        return counter.next;
+      } catch (error) {
+        if (!isDuplicateKey(error) || attempt >= 50) throw error;
+      }
     }
   }
 }
