@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { type Browser, type Page } from 'playwright-core';
 import { organisationSealWorkflow } from '../workflows/organisationSeal';
 import { axeViolations, launchChromium } from './support/browser';
-import { type ContractHarness, contractRequest, HR_TOKEN, openContractHarness, uniqueEmail } from './support/contractHarness';
+import { type ContractHarness, contractRequest, openContractHarness, uniqueEmail } from './support/contractHarness';
+import { staffHeaders } from './support/staffSession';
 
 /**
  * The admin's stuck list in a real browser: a contract in its deadline wait
@@ -43,7 +44,7 @@ describe('admin page in Chromium', () => {
   it('shows a contract in its deadline wait as waiting and a failing step as stuck, in Finnish and Swedish, axe-clean', async () => {
     await harness.stack.withWorker(async () => {
       const who = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
-      const created = await harness.api().post('/api/contracts').set('Authorization', `Bearer ${HR_TOKEN}`).send(contractRequest(who));
+      const created = await harness.api().post('/api/contracts').set(await staffHeaders(harness.baseUrl, 'hr')).send(contractRequest(who));
       expect(created.status).toBe(201);
       const contractId = created.body.contractId as string;
       // A seal of a version that does not exist fails its first step again and again.

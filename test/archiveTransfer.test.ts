@@ -15,7 +15,6 @@ import type { OrganisationSealState } from '../workflows/organisationSeal';
 import {
   type ContractHarness,
   contractRequest,
-  HR_TOKEN,
   invitationLink,
   openContractHarness,
   signThroughPage,
@@ -24,6 +23,7 @@ import {
 } from './support/contractHarness';
 import { recordHistoryIfAsked } from './support/recordHistory';
 import { samplePdf } from './support/samplePdf';
+import { staffHeaders } from './support/staffSession';
 
 /**
  * Archive transfer packages on the real stack: a contract run to the end,
@@ -108,7 +108,7 @@ describe('archive transfer packages', () => {
   it('a completed contract: the sealed PDF as signed, the audit certificate, a passing validation report and Sähke2 metadata, checksums that hold', async () => {
     const who = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
     await harness.stack.withWorker(async () => {
-      const created = await harness.api().post('/api/contracts').set('Authorization', `Bearer ${HR_TOKEN}`).send(contractRequest(who));
+      const created = await harness.api().post('/api/contracts').set(await staffHeaders(harness.baseUrl, 'hr')).send(contractRequest(who));
       const contractId = created.body.contractId as string;
       expect(
         (await harness.api().post(`/api/archive/${contractId}/transfer`).set('Authorization', `Bearer ${REGISTRY_TOKEN}`)).status,
@@ -248,7 +248,7 @@ describe('archive transfer packages', () => {
   it('a contract that finishes is pushed to the destination without anyone asking: the watch starts its transfer once', async () => {
     const who = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
     await harness.stack.withWorker(async () => {
-      const created = await harness.api().post('/api/contracts').set('Authorization', `Bearer ${HR_TOKEN}`).send(contractRequest(who));
+      const created = await harness.api().post('/api/contracts').set(await staffHeaders(harness.baseUrl, 'hr')).send(contractRequest(who));
       const contractId = created.body.contractId as string;
       expect((await signThroughPage(harness, await invitationLink(who.employee), 'Maija Meikäläinen')).status).toBe(303);
       expect((await signThroughPage(harness, await invitationLink(who.employer), 'Erkki Esimies')).status).toBe(303);

@@ -4,12 +4,12 @@ import { samplePdf } from './support/samplePdf';
 import {
   type ContractHarness,
   contractRequest,
-  HR_TOKEN,
   invitationLink,
   openContractHarness,
   sleep,
   uniqueEmail,
 } from './support/contractHarness';
+import { staffHeaders } from './support/staffSession';
 
 const UPLOAD_LIMIT = 200_000;
 let harness: ContractHarness;
@@ -20,7 +20,7 @@ afterAll(async () => {
   await harness?.close();
 });
 
-const hr = () => ({ Authorization: `Bearer ${HR_TOKEN}` });
+const hr = () => staffHeaders(harness.baseUrl, 'hr');
 
 describe('employment contract: bad input gets a 4xx naming the field, and nothing is stored or sent', () => {
   const who = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
@@ -41,7 +41,7 @@ describe('employment contract: bad input gets a 4xx naming the field, and nothin
     const response = await harness
       .api()
       .post('/api/contracts')
-      .set(hr())
+      .set(await hr())
       .send({ ...base, ...change });
     expect(response.status).toBe(400);
     expect(response.body.error).toBe('invalid_request');
@@ -53,7 +53,7 @@ describe('employment contract: bad input gets a 4xx naming the field, and nothin
     const response = await harness
       .api()
       .post('/api/contracts')
-      .set(hr())
+      .set(await hr())
       .send({ ...base, terms: undefined, documentVersionId: 'no-such-version' });
     expect(response.status).toBe(400);
     expect(response.body.details[0].field).toBe('documentVersionId');
@@ -63,13 +63,13 @@ describe('employment contract: bad input gets a 4xx naming the field, and nothin
     const notPdf = await harness
       .api()
       .post('/api/documents')
-      .set(hr())
+      .set(await hr())
       .type('application/pdf')
       .send(Buffer.from('hello, this is not a PDF'));
     expect(notPdf.status).toBe(422);
     expect(notPdf.body.error).toBe('not_pdf');
     const huge = Buffer.concat([await samplePdf(1), Buffer.alloc(UPLOAD_LIMIT + 1, 0x20)]);
-    const oversize = await harness.api().post('/api/documents').set(hr()).type('application/pdf').send(huge);
+    const oversize = await harness.api().post('/api/documents').set(await hr()).type('application/pdf').send(huge);
     expect(oversize.status).toBe(413);
   });
 
@@ -89,7 +89,7 @@ describe('employment contract: bad input gets a 4xx naming the field, and nothin
     const upload = await harness
       .api()
       .post('/api/documents')
-      .set(hr())
+      .set(await hr())
       .set('X-File-Name', 'sopimus.pdf')
       .type('application/pdf')
       .send(await samplePdf(2, 'Uploaded contract'));
@@ -98,7 +98,7 @@ describe('employment contract: bad input gets a 4xx naming the field, and nothin
       const created = await harness
         .api()
         .post('/api/contracts')
-        .set(hr())
+        .set(await hr())
         .send({ ...contractRequest(people), terms: undefined, documentVersionId: upload.body.versionId, title: 'Työsopimus (liite)' });
       expect(created.status).toBe(201);
       const link = await invitationLink(people.employee);
@@ -110,7 +110,7 @@ describe('employment contract: bad input gets a 4xx naming the field, and nothin
       const image = await harness.api().get(`${link.path.split('?')[0]}/pages/1.png`);
       expect(image.status).toBe(200);
       expect(image.headers['content-type']).toBe('image/png');
-      await harness.api().post(`/api/contracts/${created.body.contractId}/cancel`).set(hr()).send({ reason: 'test over' });
+      await harness.api().post(`/api/contracts/${created.body.contractId}/cancel`).set(await hr()).send({ reason: 'test over' });
       await harness.stack.client.workflow.getHandle(created.body.contractId).result();
       expect(await waitForMail(people.hr, 1)).toHaveLength(1);
     });

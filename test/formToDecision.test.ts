@@ -12,7 +12,7 @@ import { ChunkedDocumentStore } from '../store/documentStore';
 import { Letters } from '../store/letters';
 import type { FormToDecisionState } from '../workflows/formToDecision';
 import { waitForMail } from './support/mailbox';
-import { freshIdentityCode, letterApi, registerPerson, REGISTRY, stopEventPoller, waitUntil } from './support/officialMailHarness';
+import { freshIdentityCode, letterApi, registerPerson, asRegistry, stopEventPoller, waitUntil } from './support/officialMailHarness';
 import { pdfsig, summarisePdfsig } from './support/pdfTools';
 import { expectArchivalPdf } from './signing/ltvFixtures';
 import { recordHistoryIfAsked } from './support/recordHistory';
@@ -231,7 +231,7 @@ describe('form to decision on the real stack', () => {
       await reach(applicationId, 'rectification_period');
       expect((await new Applications().get(applicationId)).payment).toBeUndefined();
       // The decision's letter answers with its own state, not the application's (issue 15, C9).
-      const letter = await request(app).get(`/api/letters/${applicationId}-decision-letter`).set(REGISTRY);
+      const letter = await request(app).get(`/api/letters/${applicationId}-decision-letter`).set(await asRegistry(stack));
       expect(letter.status).toBe(200);
       expect(letter.body).toMatchObject({ processId: applicationId, channel: 'electronic' });
       expect(['sent', 'delivered', 'read']).toContain(letter.body.status);

@@ -15,7 +15,7 @@ import {
   counters,
   letterApi,
   registerPerson,
-  REGISTRY,
+  asRegistry,
   sendLetter,
   stopEventPoller,
   storedPdf,
@@ -143,7 +143,7 @@ describe('Suomi.fi Messages password rotation', () => {
     const csv = ['recipientId;name;street;postalCode;city;title', ...people.map((p) => `${p.id};;;;;Päätös`)].join('\n') + '\n';
     const started = await request(letterApi(stack))
       .post(`/api/letter-batches?documentVersionId=${versionId}`)
-      .set(REGISTRY)
+      .set(await asRegistry(stack))
       .set('Content-Type', 'text/csv')
       .send(csv);
     expect(started.status).toBe(202);

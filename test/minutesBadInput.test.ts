@@ -50,7 +50,7 @@ describe('starting a review with bad input', () => {
     ],
   ])('%s → 400 naming the field', async (_what, overrides, field) => {
     const versionId = await uploadPdf(harness, await minutesPdf());
-    const response = await asSecretary(harness)
+    const response = await (await asSecretary(harness))
       .post('/api/minutes')
       .send(minutesRequest(minutesPeople(), versionId, overrides));
     expect(response.status).toBe(400);
@@ -59,14 +59,14 @@ describe('starting a review with bad input', () => {
 
   it('a section list that does not match the PDF → 400 sections_mismatch; an unknown document → 400; a non-PDF upload → 422; HR → 403', async () => {
     const twoPages = await uploadPdf(harness, await samplePdf(2));
-    const mismatch = await asSecretary(harness).post('/api/minutes').send(minutesRequest(minutesPeople(), twoPages));
+    const mismatch = await (await asSecretary(harness)).post('/api/minutes').send(minutesRequest(minutesPeople(), twoPages));
     expect(mismatch.status).toBe(400);
     expect(mismatch.body.error).toBe('sections_mismatch');
     expect(mismatch.body.message).toContain('§ 4 ends on page 3, but the PDF has 2 pages');
-    const unknown = await asSecretary(harness).post('/api/minutes').send(minutesRequest(minutesPeople(), 'no-such-version'));
+    const unknown = await (await asSecretary(harness)).post('/api/minutes').send(minutesRequest(minutesPeople(), 'no-such-version'));
     expect(unknown.status).toBe(400);
     expect(fieldsOf(unknown.body)).toEqual(['documentVersionId']);
-    const notPdf = await asSecretary(harness)
+    const notPdf = await (await asSecretary(harness))
       .post('/api/documents')
       .set('Content-Type', 'application/pdf')
       .send(Buffer.from('not a pdf at all'));
@@ -85,7 +85,7 @@ describe('acting on a running review with bad input', () => {
     const who = minutesPeople();
     await harness.stack.withWorker(async () => {
       const reviewId = await startReview(harness, who);
-      const secretary = asSecretary(harness);
+      const secretary = await asSecretary(harness);
       const linkA = await mailedLink(who.checkerA);
       const linkB = await mailedLink(who.checkerB);
       const v1 = (await openPage(harness, linkA)).documentSha256!;

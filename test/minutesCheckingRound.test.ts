@@ -42,7 +42,7 @@ describe('the checking round', () => {
       let state = await waitForState(harness, reviewId, (s) => s.status === 'awaiting_correction');
       expect(state.rounds[0].checkers.map((c) => c.status)).toEqual(['corrections', 'reviewing']);
 
-      const uploaded = await asSecretary(harness)
+      const uploaded = await (await asSecretary(harness))
         .post(`/api/minutes/${reviewId}/versions`)
         .set('Content-Type', 'application/pdf')
         .send(await minutesPdf('Talousarvio hyväksyttiin: menot 12,4 milj. euroa.'));

@@ -5,7 +5,7 @@ import {
   counters,
   injectFault,
   registerPerson,
-  REGISTRY,
+  asRegistry,
   sendLetter,
   stopEventPoller,
   storedPdf,
@@ -153,7 +153,7 @@ describe('bad letters: a clear 4xx naming the field, nothing started, nothing se
     const small = letterApi(stack, { ...stack.config, officialMail: { ...stack.config.officialMail, maxPdfBytes: 1000 } });
     const response = await request(small)
       .post('/api/letters')
-      .set(REGISTRY)
+      .set(await asRegistry(stack))
       .send({ ...valid, versionId: await storedPdf() });
     expect(response.status).toBe(413);
     expect(response.body).toMatchObject({ error: 'document_too_large', details: { field: 'versionId' } });

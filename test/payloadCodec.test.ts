@@ -8,7 +8,6 @@ import { extendDeadlineUpdate } from '../workflows/adminUpdates';
 import {
   type ContractHarness,
   contractRequest,
-  HR_TOKEN,
   invitationLink,
   openContractHarness,
   uniqueEmail,
@@ -17,6 +16,7 @@ import { ChunkedDocumentStore } from '../store/documentStore';
 import { organisationSealWorkflow } from '../workflows/organisationSeal';
 import { samplePdf } from './support/samplePdf';
 import { openTestStack, type TestStack } from './support/testStack';
+import { staffHeaders } from './support/staffSession';
 
 const key = (id: string) => ({ id, key: randomBytes(32) });
 
@@ -116,7 +116,7 @@ describe('a plaintext Update sent straight to the Temporal port', () => {
       const created = await harness
         .api()
         .post('/api/contracts')
-        .set({ Authorization: `Bearer ${HR_TOKEN}` })
+        .set(await staffHeaders(harness.baseUrl, 'hr'))
         .send(contractRequest(who));
       expect(created.status).toBe(201);
       const contractId = created.body.contractId as string;

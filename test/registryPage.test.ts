@@ -4,7 +4,7 @@ import { type Browser } from 'playwright-core';
 import request from 'supertest';
 import { helsinkiTime } from '../common/helsinkiTime';
 import { axeViolations, launchChromium } from './support/browser';
-import { letterApi, registerPerson, REGISTRY, stopEventPoller, storedPdf } from './support/officialMailHarness';
+import { letterApi, registerPerson, asRegistry, stopEventPoller, storedPdf } from './support/officialMailHarness';
 import { openTestStack, type TestStack } from './support/testStack';
 
 /** The registry watches a batch go out on its page: a progress bar per batch, then the report. */
@@ -36,7 +36,7 @@ describe('registry page in Chromium', () => {
     const csv = ['recipientId;title', ...people.map((p) => `${p.id};Tiedote`)].join('\n') + '\n';
     const started = await request(letterApi(stack))
       .post(`/api/letter-batches?documentVersionId=${versionId}`)
-      .set(REGISTRY)
+      .set(await asRegistry(stack))
       .set('Content-Type', 'text/csv')
       .send(csv);
     expect(started.status).toBe(202);
@@ -54,7 +54,7 @@ describe('registry page in Chromium', () => {
     await bar.waitFor();
     expect(await bar.getAttribute('max')).toBe('3');
     expect(await bar.getAttribute('value')).toBe('0');
-    const listed = await request(letterApi(stack)).get('/api/letter-batches').set(REGISTRY);
+    const listed = await request(letterApi(stack)).get('/api/letter-batches').set(await asRegistry(stack));
     const createdAt = (listed.body.batches as { batchId: string; createdAt: string }[]).find((b) => b.batchId === batchId)!.createdAt;
     expect(await page.locator(`#title-${batchId}`).textContent()).toContain(helsinkiTime(createdAt, 'fi', 'medium', 'short'));
 

@@ -8,8 +8,9 @@ import { startWebhookDispatcher } from '../integrations/webhooks/dispatcher';
 import { ChunkedDocumentStore } from '../store/documentStore';
 import { WebhookSubscriptions } from '../store/webhookSubscriptions';
 import { organisationSealWorkflow } from '../workflows/organisationSeal';
-import { type ContractHarness, contractRequest, HR_TOKEN, openContractHarness, sleep, uniqueEmail } from './support/contractHarness';
+import { type ContractHarness, contractRequest, openContractHarness, sleep, uniqueEmail } from './support/contractHarness';
 import { samplePdf } from './support/samplePdf';
+import { staffHeaders } from './support/staffSession';
 
 /**
  * documenso#2814: a failing SMTP server blocked webhook delivery. Here the
@@ -70,7 +71,7 @@ it('an SMTP server that never answers delays neither a seal nor anyone’s webho
     await harness.stack.withWorker(async () => {
       for (let i = 0; i < 5; i++) {
         const who = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
-        const response = await harness.api().post('/api/contracts').set('Authorization', `Bearer ${HR_TOKEN}`).send(contractRequest(who));
+        const response = await harness.api().post('/api/contracts').set(await staffHeaders(harness.baseUrl, 'hr')).send(contractRequest(who));
         expect(response.status).toBe(201);
         contractIds.push(response.body.contractId as string);
       }

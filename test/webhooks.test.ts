@@ -17,7 +17,6 @@ import type { EmploymentContractState } from '../workflows/employmentContract';
 import {
   type ContractHarness,
   contractRequest,
-  HR_TOKEN,
   invitationLink,
   openContractHarness,
   openSigningPage,
@@ -25,6 +24,7 @@ import {
   sleep,
   uniqueEmail,
 } from './support/contractHarness';
+import { staffHeaders } from './support/staffSession';
 
 /**
  * Webhooks end to end on the real stack: audit events become outbox rows,
@@ -132,7 +132,7 @@ async function subscribe(url: string, eventTypes = CONTRACT_EVENTS): Promise<{ s
 }
 
 async function sendContract(who: { employee: string; employer: string; hr: string }): Promise<string> {
-  const response = await harness.api().post('/api/contracts').set('Authorization', `Bearer ${HR_TOKEN}`).send(contractRequest(who));
+  const response = await harness.api().post('/api/contracts').set(await staffHeaders(harness.baseUrl, 'hr')).send(contractRequest(who));
   expect(response.status).toBe(201);
   return response.body.contractId as string;
 }
@@ -141,7 +141,7 @@ async function cancelContract(contractId: string): Promise<void> {
   const response = await harness
     .api()
     .post(`/api/contracts/${contractId}/cancel`)
-    .set('Authorization', `Bearer ${HR_TOKEN}`)
+    .set(await staffHeaders(harness.baseUrl, 'hr'))
     .send({ reason: 'Test: no longer needed' });
   expect(response.status).toBe(200);
 }
@@ -224,7 +224,7 @@ describe('webhooks on the real stack', () => {
         await waitFor(
           'the invitation',
           async () =>
-            (await harness.api().get(`/api/contracts/${contractId}`).set('Authorization', `Bearer ${HR_TOKEN}`)).body.history?.map(
+            (await harness.api().get(`/api/contracts/${contractId}`).set(await staffHeaders(harness.baseUrl, 'hr'))).body.history?.map(
               (e: { action: string }) => e.action,
             ) ?? [],
           (actions: string[]) => actions.includes('contract.invited'),
@@ -329,7 +329,7 @@ describe('webhooks on the real stack', () => {
         await harness
           .api()
           .post('/api/admin/webhooks/subscriptions')
-          .set('Authorization', `Bearer ${HR_TOKEN}`)
+          .set(await staffHeaders(harness.baseUrl, 'hr'))
           .send({ url: 'http://127.0.0.1:1/webhooks', eventTypes: ['contract.created'] })
       ).status,
     ).toBe(403);

@@ -10,7 +10,6 @@ import { DeadlineAt } from '../../workflows/searchAttributes';
 import {
   type ContractHarness,
   contractRequest,
-  HR_TOKEN,
   invitationLink,
   openContractHarness,
   signThroughPage,
@@ -20,6 +19,7 @@ import { registerPerson, stopEventPoller, waitUntil } from '../support/officialM
 import { samplePdf } from '../support/samplePdf';
 import { killHard, startWorkerProcess } from '../support/workerProcess';
 import { bundleBeforePatch } from './support/bundleBeforePatch';
+import { staffHeaders } from '../support/staffSession';
 
 /**
  * A rolling upgrade with Worker Versioning, as README "Changing workflows
@@ -153,7 +153,7 @@ it('A to B: pinned processes finish on A, auto-upgrading ones move to B, new one
     const contract = await harness
       .api()
       .post('/api/contracts')
-      .set('Authorization', `Bearer ${HR_TOKEN}`)
+      .set(await staffHeaders(harness.baseUrl, 'hr'))
       .send(contractRequest(who, { maxReminders: 0 }));
     expect(contract.status).toBe(201);
     const contractId: string = contract.body.contractId;
@@ -203,7 +203,7 @@ it('A to B: pinned processes finish on A, auto-upgrading ones move to B, new one
     const laterContract = await harness
       .api()
       .post('/api/contracts')
-      .set('Authorization', `Bearer ${HR_TOKEN}`)
+      .set(await staffHeaders(harness.baseUrl, 'hr'))
       .send(contractRequest(later, { maxReminders: 0 }));
     await invitationLink(later.employee);
     expect(new Set(await buildsOf(laterContract.body.contractId))).toEqual(new Set(['build-b']));

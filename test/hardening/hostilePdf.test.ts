@@ -2,7 +2,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { IN_PLACE_BOUNDS, inspectUpload, pdfLimits, warmPdfInspection } from '../../inspection/pdfInspection';
 import { objectStreamBomb, manyPagesPdf, openActionJavaScriptPdf } from '../support/hostilePdfs';
 import { samplePdf } from '../support/samplePdf';
-import { type ContractHarness, HR_TOKEN, openContractHarness } from '../support/contractHarness';
+import { type ContractHarness, openContractHarness } from '../support/contractHarness';
+import { staffHeaders } from '../support/staffSession';
 
 /**
  * Hostile uploads on the real API: each was once accepted (a 1 GiB object
@@ -22,11 +23,12 @@ afterAll(async () => {
   await harness?.close();
 });
 
-const upload = (bytes: Buffer) =>
+const upload = async (bytes: Buffer) =>
   harness
     .api()
     .post('/api/documents')
-    .set({ Authorization: `Bearer ${HR_TOKEN}`, 'Content-Type': 'application/pdf' })
+    .set(await staffHeaders(harness.baseUrl, 'hr'))
+    .set('Content-Type', 'application/pdf')
     .send(bytes);
 
 describe('hostile PDF uploads', () => {

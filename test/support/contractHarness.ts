@@ -15,8 +15,6 @@ import { openTestStack, type TestStack } from './testStack';
  * helpers a person would use: read the link from the mail, open it, sign.
  */
 
-export const HR_TOKEN = 'dev-hr-token';
-
 export interface ContractHarness {
   stack: TestStack;
   api: () => request.Agent;
