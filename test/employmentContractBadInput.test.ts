@@ -1,14 +1,7 @@
 import { EmploymentContracts } from '../store/employmentContracts';
 import { mailTo, waitForMail } from './support/mailbox';
 import { samplePdf } from './support/samplePdf';
-import {
-  type ContractHarness,
-  contractRequest,
-  invitationLink,
-  openContractHarness,
-  sleep,
-  uniqueEmail,
-} from './support/contractHarness';
+import { type ContractHarness, contractRequest, invitationLink, openContractHarness, sleep, uniqueEmail } from './support/contractHarness';
 import { staffHeaders } from './support/staffSession';
 
 const UPLOAD_LIMIT = 200_000;
@@ -69,13 +62,26 @@ describe('employment contract: bad input gets a 4xx naming the field, and nothin
     expect(notPdf.status).toBe(422);
     expect(notPdf.body.error).toBe('not_pdf');
     const huge = Buffer.concat([await samplePdf(1), Buffer.alloc(UPLOAD_LIMIT + 1, 0x20)]);
-    const oversize = await harness.api().post('/api/documents').set(await hr()).type('application/pdf').send(huge);
+    const oversize = await harness
+      .api()
+      .post('/api/documents')
+      .set(await hr())
+      .type('application/pdf')
+      .send(huge);
     expect(oversize.status).toBe(413);
   });
 
   it('needs an HR token', async () => {
     expect((await harness.api().post('/api/contracts').send(base)).status).toBe(401);
-    expect((await harness.api().post('/api/contracts').set('Authorization', 'Bearer dev-secretary-token').send(base)).status).toBe(403);
+    expect(
+      (
+        await harness
+          .api()
+          .post('/api/contracts')
+          .set(await staffHeaders(harness.baseUrl, 'secretary'))
+          .send(base)
+      ).status,
+    ).toBe(403);
   });
 
   it('stored no contract and sent no mail for any of the above', async () => {
@@ -110,7 +116,11 @@ describe('employment contract: bad input gets a 4xx naming the field, and nothin
       const image = await harness.api().get(`${link.path.split('?')[0]}/pages/1.png`);
       expect(image.status).toBe(200);
       expect(image.headers['content-type']).toBe('image/png');
-      await harness.api().post(`/api/contracts/${created.body.contractId}/cancel`).set(await hr()).send({ reason: 'test over' });
+      await harness
+        .api()
+        .post(`/api/contracts/${created.body.contractId}/cancel`)
+        .set(await hr())
+        .send({ reason: 'test over' });
       await harness.stack.client.workflow.getHandle(created.body.contractId).result();
       expect(await waitForMail(people.hr, 1)).toHaveLength(1);
     });

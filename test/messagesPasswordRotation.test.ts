@@ -26,6 +26,7 @@ import { messageEventPollerId } from '../activities/letterActivities';
 import { eventFeedAlerts } from '../integrations/suomifiMessages/eventFeedAlerts';
 import { Letters } from '../store/letters';
 import { openTestStack, type TestStack } from './support/testStack';
+import { staffHeaders } from './support/staffSession';
 
 /**
  * The Suomi.fi Messages password rotates itself without a failed send.
@@ -175,8 +176,8 @@ describe('Suomi.fi Messages password rotation', () => {
   });
 
   it('the admin sees the event feed and the rotation, is alerted when the newest event read is over 24 hours old, and can rotate now', async () => {
-    const admin = { Authorization: 'Bearer dev-admin-token' };
     const api = letterApi(stack);
+    const admin = await staffHeaders(api, 'admin');
     const fresh = await request(api).get('/api/admin/suomifi-messages').set(admin);
     expect(fresh.status).toBe(200);
     expect(fresh.body.eventFeed.newestEventAt).not.toBeNull();
@@ -199,7 +200,11 @@ describe('Suomi.fi Messages password rotation', () => {
     const credentials = messagesCredentialsFor(stack.config);
     const [before] = await credentials.passwords();
     expect(
-      (await request(api).post('/api/admin/suomifi-messages/rotate-password').set({ Authorization: 'Bearer dev-registry-token' })).status,
+      (
+        await request(api)
+          .post('/api/admin/suomifi-messages/rotate-password')
+          .set(await asRegistry(stack))
+      ).status,
     ).toBe(403);
     const started = await request(api).post('/api/admin/suomifi-messages/rotate-password').set(admin);
     expect(started.status).toBe(202);

@@ -16,6 +16,7 @@ import {
   uploadPdf,
 } from './support/minutesHarness';
 import { samplePdf } from './support/samplePdf';
+import { staffHeaders } from './support/staffSession';
 
 /** Every bad request gets a clear 4xx naming what to fix, and nothing already done is lost. */
 
@@ -50,9 +51,7 @@ describe('starting a review with bad input', () => {
     ],
   ])('%s → 400 naming the field', async (_what, overrides, field) => {
     const versionId = await uploadPdf(harness, await minutesPdf());
-    const response = await (await asSecretary(harness))
-      .post('/api/minutes')
-      .send(minutesRequest(minutesPeople(), versionId, overrides));
+    const response = await (await asSecretary(harness)).post('/api/minutes').send(minutesRequest(minutesPeople(), versionId, overrides));
     expect(response.status).toBe(400);
     expect(fieldsOf(response.body)).toContain(field);
   });
@@ -66,7 +65,9 @@ describe('starting a review with bad input', () => {
     const unknown = await (await asSecretary(harness)).post('/api/minutes').send(minutesRequest(minutesPeople(), 'no-such-version'));
     expect(unknown.status).toBe(400);
     expect(fieldsOf(unknown.body)).toEqual(['documentVersionId']);
-    const notPdf = await (await asSecretary(harness))
+    const notPdf = await (
+      await asSecretary(harness)
+    )
       .post('/api/documents')
       .set('Content-Type', 'application/pdf')
       .send(Buffer.from('not a pdf at all'));
@@ -74,7 +75,7 @@ describe('starting a review with bad input', () => {
     const hr = await harness
       .api()
       .post('/api/minutes')
-      .set('Authorization', 'Bearer dev-hr-token')
+      .set(await staffHeaders(harness.baseUrl, 'hr'))
       .send(minutesRequest(minutesPeople(), twoPages));
     expect(hr.status).toBe(403);
   });

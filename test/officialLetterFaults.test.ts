@@ -13,6 +13,7 @@ import {
 import { openTestStack, type TestStack } from './support/testStack';
 import type { OfficialLetterState } from '../workflows/officialLetter';
 import { LetterModel } from '../store/letters';
+import { staffHeaders } from './support/staffSession';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -162,7 +163,7 @@ describe('bad letters: a clear 4xx naming the field, nothing started, nothing se
   it('needs the registry role', async () => {
     const response = await request(letterApi(stack))
       .post('/api/letters')
-      .set({ Authorization: 'Bearer dev-hr-token' })
+      .set(await staffHeaders(letterApi(stack), 'hr'))
       .send({ ...valid, versionId: 'x' });
     expect(response.status).toBe(403);
   });

@@ -20,8 +20,6 @@ import { staffHeaders } from './support/staffSession';
  * once, and the contracts' own "created" events too.
  */
 
-const ADMIN_TOKEN = 'dev-admin-token';
-
 let harness: ContractHarness;
 let dispatcher: { stop(): Promise<void> };
 let silentSmtp: net.Server;
@@ -60,7 +58,7 @@ it('an SMTP server that never answers delays neither a seal nor anyone’s webho
   const created = await harness
     .api()
     .post('/api/admin/webhooks/subscriptions')
-    .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+    .set(await staffHeaders(harness.baseUrl, 'admin'))
     .send({ url, eventTypes: ['contract.created', 'contract.sent', 'document.sealed'] });
   expect(created.status).toBe(201);
   secret = created.body.secret as string;
@@ -71,7 +69,11 @@ it('an SMTP server that never answers delays neither a seal nor anyone’s webho
     await harness.stack.withWorker(async () => {
       for (let i = 0; i < 5; i++) {
         const who = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
-        const response = await harness.api().post('/api/contracts').set(await staffHeaders(harness.baseUrl, 'hr')).send(contractRequest(who));
+        const response = await harness
+          .api()
+          .post('/api/contracts')
+          .set(await staffHeaders(harness.baseUrl, 'hr'))
+          .send(contractRequest(who));
         expect(response.status).toBe(201);
         contractIds.push(response.body.contractId as string);
       }
@@ -113,7 +115,10 @@ it('an SMTP server that never answers delays neither a seal nor anyone’s webho
           .catch(() => undefined);
     });
   } finally {
-    await harness.api().delete(`/api/admin/webhooks/subscriptions/${subscriptionId}`).set('Authorization', `Bearer ${ADMIN_TOKEN}`);
+    await harness
+      .api()
+      .delete(`/api/admin/webhooks/subscriptions/${subscriptionId}`)
+      .set(await staffHeaders(harness.baseUrl, 'admin'));
     server.closeAllConnections();
     server.close();
   }

@@ -25,11 +25,11 @@ import { DEVELOPMENT_USERS, type DevelopmentUser } from '../../integrations/iden
  *
  * Sessions live in the store, so one works for every app on the same store;
  * each user signs in once per test file (a jest file is one module registry).
+ * A test that signs out, or needs a second session, asks for `{ fresh: true }`:
+ * a sign-in of its own, never handed to anyone else.
  */
 
-export type StaffRoleUser = 'hr' | 'secretary' | 'handler' | 'registry' | 'admin';
-
-const USER_FOR_ROLE: Record<StaffRoleUser, string> = {
+const USER_FOR_ROLE: Record<string, string | undefined> = {
   hr: 'hanna.hr',
   secretary: 'sanna.sihteeri',
   handler: 'kalle.kasittelija',
@@ -41,8 +41,8 @@ const USER_FOR_ROLE: Record<StaffRoleUser, string> = {
 export type StaffHeaders = { Cookie: string; Origin: string };
 
 /** The development user behind `who`, for tests that check an actor's name (`staff:hr:Hanna Henkilöstö`). */
-export function developmentUser(who: StaffRoleUser | string): DevelopmentUser {
-  const username = USER_FOR_ROLE[who as StaffRoleUser] ?? who;
+export function developmentUser(who: string): DevelopmentUser {
+  const username = USER_FOR_ROLE[who] ?? who;
   const user = DEVELOPMENT_USERS.find((u) => u.username === username);
   if (!user) throw new Error(`No development user ${who}`);
   return user;
@@ -51,8 +51,9 @@ export function developmentUser(who: StaffRoleUser | string): DevelopmentUser {
 const sessionCookies = new Map<string, Promise<string>>();
 const publicOrigins = new WeakMap<Express, Promise<string>>();
 
-export async function staffHeaders(app: Express | string, who: StaffRoleUser | string): Promise<StaffHeaders> {
+export async function staffHeaders(app: Express | string, who: string, options: { fresh?: boolean } = {}): Promise<StaffHeaders> {
   const user = developmentUser(who);
+  if (options.fresh) return { Cookie: await signIn(app, user), Origin: await publicOrigin(app) };
   let cookie = sessionCookies.get(user.username);
   if (!cookie) {
     cookie = signIn(app, user);
@@ -77,11 +78,10 @@ async function send(app: Express | string, appOrigin: string, url: URL, jar: Coo
     const response = await request(app)
       .get(url.pathname + url.search)
       .set(cookie ? { Cookie: cookie } : {});
-    const raw = response.headers['set-cookie'] as unknown;
     answer = {
       status: response.status,
       location: response.headers.location as string | undefined,
-      setCookies: Array.isArray(raw) ? (raw as string[]) : raw ? [String(raw)] : [],
+      setCookies: ([] as string[]).concat(response.headers['set-cookie'] ?? []),
       body: response.text,
     };
   } else {
@@ -113,7 +113,8 @@ async function signIn(app: Express | string, user: DevelopmentUser): Promise<str
     form = undefined;
     if (next.pathname === '/auth/callback') {
       const session = /sinetti_staff=([^;]+)/.exec(answer.setCookies.join('\n'))?.[1];
-      if (answer.status !== 303 || !session) throw new Error(`Sign-in of ${user.username} ended in ${answer.status}: ${answer.body.slice(0, 300)}`);
+      if (answer.status !== 303 || !session)
+        throw new Error(`Sign-in of ${user.username} ended in ${answer.status}: ${answer.body.slice(0, 300)}`);
       return `sinetti_staff=${session}`;
     }
     if (answer.location) {
