@@ -80,7 +80,7 @@ async function send(app: Express | string, appOrigin: string, url: URL, jar: Coo
       .set(cookie ? { Cookie: cookie } : {});
     answer = {
       status: response.status,
-      location: response.headers.location as string | undefined,
+      location: response.headers.location,
       setCookies: ([] as string[]).concat(response.headers['set-cookie'] ?? []),
       body: response.text,
     };
