@@ -41,9 +41,9 @@ describe('staff sessions in the store', () => {
 });
 
 describe('the session cookie over HTTP', () => {
-  /** An admin signed in through the development identity provider (support/staffSession.ts): the session cookie's value. */
+  /** A session of its own (a test here signs out), signed in through the development identity provider: the cookie's value. */
   async function signIn(): Promise<string> {
-    const { Cookie } = await staffHeaders(harness.baseUrl, 'admin');
+    const { Cookie } = await staffHeaders(harness.baseUrl, 'admin', { fresh: true });
     return Cookie.slice('sinetti_staff='.length);
   }
 

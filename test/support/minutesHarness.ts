@@ -112,9 +112,7 @@ export async function startReview(
   overrides: Partial<CreateMinutesRequest> = {},
 ): Promise<string> {
   const versionId = await uploadPdf(harness, await minutesPdf());
-  const response = await (await asSecretary(harness))
-    .post('/api/minutes')
-    .send(minutesRequest(who, versionId, overrides));
+  const response = await (await asSecretary(harness)).post('/api/minutes').send(minutesRequest(who, versionId, overrides));
   if (response.status !== 201) throw new Error(`start answered ${response.status}: ${response.text}`);
   return response.body.reviewId as string;
 }

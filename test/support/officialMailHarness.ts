@@ -93,7 +93,10 @@ export async function storedPdf(bytes?: Buffer): Promise<string> {
 }
 
 export async function sendLetter(app: Express, body: Record<string, unknown>): Promise<request.Response> {
-  return request(app).post('/api/letters').set(await staffHeaders(app, 'registry')).send(body);
+  return request(app)
+    .post('/api/letters')
+    .set(await staffHeaders(app, 'registry'))
+    .send(body);
 }
 
 export async function stopEventPoller(stack: TestStack): Promise<void> {
