@@ -24,6 +24,9 @@ import { staffHeaders } from './support/staffSession';
 let harness: ContractHarness;
 beforeAll(async () => {
   harness = await openContractHarness('minutes-checking');
+  // Signed in before the timers in seconds start.
+  await asSecretary(harness);
+  await staffHeaders(harness.baseUrl, 'admin');
 });
 afterAll(async () => {
   await harness?.close();

@@ -7,6 +7,7 @@ import { approve, asSecretary, mailedLink, minutesPeople, reviewState, startRevi
 let harness: ContractHarness;
 beforeAll(async () => {
   harness = await openContractHarness('minutes-reminders');
+  await asSecretary(harness); // signed in before the timers in seconds start
 });
 afterAll(async () => {
   await harness?.close();
