@@ -30,7 +30,11 @@ afterAll(async () => {
 const people = () => ({ employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') });
 
 async function sendContract(body: object): Promise<string> {
-  const response = await harness.api().post('/api/contracts').set(await staffHeaders(harness.baseUrl, 'hr')).send(body);
+  const response = await harness
+    .api()
+    .post('/api/contracts')
+    .set(await staffHeaders(harness.baseUrl, 'hr'))
+    .send(body);
   expect(response.status).toBe(201);
   return response.body.contractId as string;
 }
@@ -122,7 +126,10 @@ describe('employment contract, end to end on the real stack', () => {
       expect(description.searchAttributes.ProcessType).toEqual(['employmentContract']);
       expect(description.searchAttributes.ProcessStatus).toEqual(['completed']);
 
-      const detail = await harness.api().get(`/api/contracts/${contractId}`).set(await staffHeaders(harness.baseUrl, 'hr'));
+      const detail = await harness
+        .api()
+        .get(`/api/contracts/${contractId}`)
+        .set(await staffHeaders(harness.baseUrl, 'hr'));
       expect(detail.body.history.map((e: { action: string }) => e.action)).toEqual(
         expect.arrayContaining([
           'contract.created',

@@ -30,7 +30,11 @@ const people = () => ({ employee: uniqueEmail('employee'), employer: uniqueEmail
 const base = (link: MailedLink) => link.path.split('?')[0];
 
 async function sendContract(body: object): Promise<string> {
-  const response = await harness.api().post('/api/contracts').set(await hr()).send(body);
+  const response = await harness
+    .api()
+    .post('/api/contracts')
+    .set(await hr())
+    .send(body);
   expect(response.status).toBe(201);
   return response.body.contractId as string;
 }
@@ -131,7 +135,11 @@ describe('one-time code before signing', () => {
       );
       const signed = events.find((e) => e.action === 'contract.signed');
       expect(signed?.details).toMatchObject({ verification: { method: 'emailCode' } });
-      await harness.api().post(`/api/contracts/${contractId}/cancel`).set(await hr()).send({ reason: 'testi päättyy' });
+      await harness
+        .api()
+        .post(`/api/contracts/${contractId}/cancel`)
+        .set(await hr())
+        .send({ reason: 'testi päättyy' });
     });
   });
 
@@ -170,7 +178,11 @@ describe('one-time code before signing', () => {
       expect((await sign(browser, link, 'Maija Meikäläinen')).status).toBe(303);
       const state = await harness.stack.client.workflow.getHandle(contractId).query<EmploymentContractState>('state');
       expect(state.round.signers.find((s) => s.participantId === 'signer-1')?.status).toBe('signed');
-      await harness.api().post(`/api/contracts/${contractId}/cancel`).set(await hr()).send({ reason: 'testi päättyy' });
+      await harness
+        .api()
+        .post(`/api/contracts/${contractId}/cancel`)
+        .set(await hr())
+        .send({ reason: 'testi päättyy' });
     });
   });
 });

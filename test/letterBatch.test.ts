@@ -29,7 +29,11 @@ afterAll(async () => {
 });
 
 async function uploadCsv(csv: string, query = '') {
-  return request(letterApi(stack)).post(`/api/letter-batches${query}`).set(await asRegistry(stack)).set('Content-Type', 'text/csv').send(csv);
+  return request(letterApi(stack))
+    .post(`/api/letter-batches${query}`)
+    .set(await asRegistry(stack))
+    .set('Content-Type', 'text/csv')
+    .send(csv);
 }
 
 describe('a batch of letters', () => {
@@ -58,7 +62,9 @@ describe('a batch of letters', () => {
 
     const state = await stack.withWorker(async () => {
       const handle = stack.client.workflow.getHandle(batchId);
-      const midway = await request(letterApi(stack)).get(`/api/letter-batches/${batchId}`).set(await asRegistry(stack));
+      const midway = await request(letterApi(stack))
+        .get(`/api/letter-batches/${batchId}`)
+        .set(await asRegistry(stack));
       expect(midway.status).toBe(200);
       expect(midway.body).toMatchObject({ total: 12, reportReady: false });
       return handle.result() as Promise<LetterBatchState>;
@@ -78,7 +84,9 @@ describe('a batch of letters', () => {
     const sent = await counters(config, `${batchId}-`);
     expect(sent).toMatchObject({ accepted: 11, distinctExternalIds: 11, posts: 11 });
 
-    const progress = await request(letterApi(stack)).get(`/api/letter-batches/${batchId}`).set(await asRegistry(stack));
+    const progress = await request(letterApi(stack))
+      .get(`/api/letter-batches/${batchId}`)
+      .set(await asRegistry(stack));
     // Counted from the pages' tallies, and agreeing with the batch's own totals.
     expect(progress.body).toMatchObject({
       total: 12,
@@ -92,7 +100,9 @@ describe('a batch of letters', () => {
     expect(Object.values(progress.body.byStatus as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(12);
     expect(progress.body.byStatus.no_channel).toBe(1);
     expect(progress.body.byStatus.created).toBeUndefined();
-    const report = await request(letterApi(stack)).get(`/api/letter-batches/${batchId}/report.csv`).set(await asRegistry(stack));
+    const report = await request(letterApi(stack))
+      .get(`/api/letter-batches/${batchId}/report.csv`)
+      .set(await asRegistry(stack));
     expect(report.status).toBe(200);
     expect(report.headers['content-type']).toContain('text/csv');
     const text = report.text;
@@ -150,7 +160,9 @@ describe('a batch of letters', () => {
       ['completed', 2, 0],
     ]);
     // The progress the registry sees has each letter's final state.
-    const progress = await request(api).get(`/api/letter-batches/${batchId}`).set(await asRegistry(stack));
+    const progress = await request(api)
+      .get(`/api/letter-batches/${batchId}`)
+      .set(await asRegistry(stack));
     expect(progress.body.byStatus).toEqual({
       read: 1,
       receipt_confirmed: 1,
@@ -180,7 +192,9 @@ describe('a batch of letters', () => {
       [6, 'unresolved'],
     ]);
     // A batch letter's events are listed in its page's trail, not one of its own; the process's audit view finds them there.
-    const audit = await request(api).get(`/api/processes/${batchId}-1/audit`).set(await asRegistry(stack));
+    const audit = await request(api)
+      .get(`/api/processes/${batchId}-1/audit`)
+      .set(await asRegistry(stack));
     expect(audit.body.events.map((e: { action: string }) => e.action)).toEqual(['letter.sent', 'letter.read']);
     expect(await new AuditLog().forProcess(`${batchId}-1`)).toEqual([]);
     expect((await new AuditLog().forProcess(`${batchId}-1`, trackers[0])).map((e) => e.action)).toEqual(['letter.sent', 'letter.read']);
@@ -260,7 +274,11 @@ describe('a batch of letters', () => {
     await stack.withWorker(async () => {
       await stack.client.workflow.getHandle(batchId).result();
     });
-    const report = (await request(letterApi(stack)).get(`/api/letter-batches/${batchId}/report.csv`).set(await asRegistry(stack))).text;
+    const report = (
+      await request(letterApi(stack))
+        .get(`/api/letter-batches/${batchId}/report.csv`)
+        .set(await asRegistry(stack))
+    ).text;
     expect(report).toContain('summary,skipped_rows,3');
     expect(report).toMatch(/^1,,skipped,,,,recipient\.id: /m);
     expect(report).toMatch(/^3,,skipped,,,,recipient\.address\.postalCode: /m);

@@ -27,7 +27,10 @@ const TEMPLATE = {
 };
 
 async function createTemplate(): Promise<{ templateId: string; placeholders: string[] }> {
-  const response = await request(letterApi(stack)).post('/api/letter-templates').set(await asRegistry(stack)).send(TEMPLATE);
+  const response = await request(letterApi(stack))
+    .post('/api/letter-templates')
+    .set(await asRegistry(stack))
+    .send(TEMPLATE);
   expect(response.status).toBe(201);
   return response.body;
 }

@@ -5,13 +5,7 @@ import { AesGcmPayloadCodec, REFUSED_PLAINTEXT_ENCODING, UnknownPayloadKeyError 
 import { AuditLog } from '../audit/auditLog';
 import { contractStateQuery } from '../workflows/employmentContract';
 import { extendDeadlineUpdate } from '../workflows/adminUpdates';
-import {
-  type ContractHarness,
-  contractRequest,
-  invitationLink,
-  openContractHarness,
-  uniqueEmail,
-} from './support/contractHarness';
+import { type ContractHarness, contractRequest, invitationLink, openContractHarness, uniqueEmail } from './support/contractHarness';
 import { ChunkedDocumentStore } from '../store/documentStore';
 import { organisationSealWorkflow } from '../workflows/organisationSeal';
 import { samplePdf } from './support/samplePdf';

@@ -1,14 +1,7 @@
 import { type Browser } from 'playwright-core';
 import { axeViolations, launchChromium } from './support/browser';
 import { type ContractHarness, openContractHarness } from './support/contractHarness';
-import {
-  askCorrections,
-  mailedLink,
-  minutesPdf,
-  minutesPeople,
-  startReview,
-  waitForState,
-} from './support/minutesHarness';
+import { askCorrections, mailedLink, minutesPdf, minutesPeople, startReview, waitForState } from './support/minutesHarness';
 import { signInThroughProvider } from './support/staffSignIn';
 
 /**

@@ -10,13 +10,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { TEST_PERSONS } from '../integrations/identityProvider/testPersons';
 import { checkIdentityCode } from '../rules/identifiers';
 import { launchChromium } from './support/browser';
-import {
-  type ContractHarness,
-  contractRequest,
-  invitationLink,
-  openContractHarness,
-  uniqueEmail,
-} from './support/contractHarness';
+import { type ContractHarness, contractRequest, invitationLink, openContractHarness, uniqueEmail } from './support/contractHarness';
 import { waitForMail } from './support/mailbox';
 import { pdfsig, summarisePdfsig } from './support/pdfTools';
 import { staffHeaders } from './support/staffSession';
@@ -98,7 +92,10 @@ async function signOnPage(page: Page, name: string): Promise<void> {
 }
 
 async function contract(contractId: string) {
-  const response = await harness.api().get(`/api/contracts/${contractId}`).set(await staffHeaders(harness.baseUrl, 'hr'));
+  const response = await harness
+    .api()
+    .get(`/api/contracts/${contractId}`)
+    .set(await staffHeaders(harness.baseUrl, 'hr'));
   expect(response.status).toBe(200);
   return response.body as { status: string; signers: { status: string }[]; history: { action: string; details?: object }[] };
 }
@@ -139,7 +136,11 @@ test('the right person identifies strongly and signs; another person is refused 
     ],
   };
   await harness.stack.withWorker(async () => {
-    const created = await harness.api().post('/api/contracts').set(await staffHeaders(harness.baseUrl, 'hr')).send(body);
+    const created = await harness
+      .api()
+      .post('/api/contracts')
+      .set(await staffHeaders(harness.baseUrl, 'hr'))
+      .send(body);
     expect(created.status).toBe(201);
     const contractId = created.body.contractId as string;
     const stored = await mongoose.connection.collection('employment_contracts').findOne({ _id: contractId as never });
