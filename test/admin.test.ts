@@ -12,12 +12,13 @@ import { organisationSealWorkflow } from '../workflows/organisationSeal';
 import { DeadlineAt, ProcessType, WaitingFor, WaitingUntil } from '../workflows/searchAttributes';
 import { samplePdf } from './support/samplePdf';
 import { openTestStack, type TestStack } from './support/testStack';
+import { developmentUser, staffHeaders } from './support/staffSession';
 
 let stack: TestStack;
 let app: Express;
 let deps: ReturnType<typeof createApiDeps>;
-const admin = { Authorization: 'Bearer dev-admin-token' };
-const hr = { Authorization: 'Bearer dev-hr-token' };
+const admin = () => staffHeaders(app, 'admin');
+const hr = () => staffHeaders(app, 'hr');
 
 beforeAll(async () => {
   stack = await openTestStack('admin');
@@ -42,7 +43,7 @@ describe('codec endpoint', () => {
   it('decodes for an admin, with CORS for the Web UI origin', async () => {
     const response = await request(app)
       .post('/codec/decode')
-      .set(admin)
+      .set(await admin())
       .set('Origin', uiOrigin())
       .set('X-Namespace', 'default')
       .send({ payloads: [await encoded({ name: 'Maija Meikäläinen' })] });
@@ -57,23 +58,35 @@ describe('codec endpoint', () => {
     const preflight = await request(app).options('/codec/decode').set('Origin', uiOrigin()).set('Access-Control-Request-Method', 'POST');
     expect(preflight.status).toBe(204);
     expect(preflight.headers['access-control-allow-headers']).toMatch(/X-Namespace/);
-    const foreign = await request(app).post('/codec/decode').set(admin).set('Origin', 'http://evil.example').send({ payloads: [] });
+    const foreign = await request(app)
+      .post('/codec/decode')
+      .set(await admin())
+      .set('Origin', 'http://evil.example')
+      .send({ payloads: [] });
     expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it('refuses anyone but an admin', async () => {
     const body = { payloads: [await encoded('secret')] };
     expect((await request(app).post('/codec/decode').send(body)).status).toBe(401);
-    expect((await request(app).post('/codec/decode').set(hr).send(body)).status).toBe(403);
+    expect(
+      (
+        await request(app)
+          .post('/codec/decode')
+          .set(await hr())
+          .send(body)
+      ).status,
+    ).toBe(403);
   });
 
   it("accepts an admin's browser session, as the Web UI sends it", async () => {
-    const agent = request.agent(app);
-    expect((await agent.post('/api/session').send({ token: 'wrong-token' })).status).toBe(401);
-    const signIn = await agent.post('/api/session').send({ token: 'dev-admin-token' });
-    expect(signIn.status).toBe(200);
-    expect(signIn.headers['set-cookie'][0]).toMatch(/HttpOnly/);
-    expect((await agent.post('/codec/decode').send({ payloads: [await encoded('x')] })).status).toBe(200);
+    // Signed in through the development identity provider; the browser sends only its cookie (and its page's origin).
+    const { Cookie, Origin } = await staffHeaders(app, 'admin');
+    const decoded = await request(app)
+      .post('/codec/decode')
+      .set({ Cookie, Origin })
+      .send({ payloads: [await encoded('x')] });
+    expect(decoded.status).toBe(200);
   });
 
   it('says clearly when a payload is under a key it does not have', async () => {
@@ -82,7 +95,7 @@ describe('codec endpoint', () => {
     ]);
     const response = await request(app)
       .post('/codec/decode')
-      .set(admin)
+      .set(await admin())
       .send({
         payloads: [
           {
@@ -164,16 +177,26 @@ describe('admin API on real processes', () => {
       const response = await request(app)
         .get('/api/admin/processes')
         .query({ type: 'organisationSeal', organization: 'Esimerkkilä', status: 'sealed' })
-        .set(admin);
+        .set(await admin());
       return response.body.processes?.find((p: { processId: string }) => p.processId === finishedId);
     });
     expect(found).toMatchObject({ processType: 'organisationSeal', processStatus: 'sealed', runStatus: 'COMPLETED' });
-    expect((await request(app).get('/api/admin/processes').query({ type: "x' OR 1=1" }).set(admin)).status).toBe(400);
+    expect(
+      (
+        await request(app)
+          .get('/api/admin/processes')
+          .query({ type: "x' OR 1=1" })
+          .set(await admin())
+      ).status,
+    ).toBe(400);
   });
 
   it('lists the stuck process with its reasons in words', async () => {
     const entry = await eventually(async () => {
-      const response = await request(app).get('/api/admin/stuck').query({ attemptThreshold: 1, noProgressHours: 0 }).set(admin);
+      const response = await request(app)
+        .get('/api/admin/stuck')
+        .query({ attemptThreshold: 1, noProgressHours: 0 })
+        .set(await admin());
       const candidate = response.body.stuck?.find((s: { processId: string }) => s.processId === stuckId);
       return candidate?.failingSteps?.length && candidate.reasons.length >= 2 ? candidate : undefined;
     });
@@ -195,7 +218,10 @@ describe('admin API on real processes', () => {
 
   it('tells a wait whose end has passed from one that still has time, in the language asked', async () => {
     const survey = await eventually(async () => {
-      const response = await request(app).get('/api/admin/stuck').query({ lang: 'fi' }).set(admin);
+      const response = await request(app)
+        .get('/api/admin/stuck')
+        .query({ lang: 'fi' })
+        .set(await admin());
       const found = response.body.waiting?.some((w: { processId: string }) => w.processId === waitingId);
       return found && response.body.stuck?.some((s: { processId: string }) => s.processId === overdueId) ? response.body : undefined;
     });
@@ -210,38 +236,47 @@ describe('admin API on real processes', () => {
   it('retries a failed step and audits who did it and why', async () => {
     const response = await request(app)
       .post(`/api/admin/processes/${stuckId}/actions`)
-      .set(admin)
+      .set(await admin())
       .send({ action: 'retry', reason: 'store was restored' });
     expect(response.status).toBe(200);
     expect(response.body.result.retried).toEqual(['prepareSignatureFields']);
     const events = await new AuditLog().forProcess(stuckId);
     expect(events).toEqual([
-      expect.objectContaining({ action: 'admin.retry', actor: 'staff:admin:dev-admin', details: { reason: 'store was restored' } }),
+      expect.objectContaining({
+        action: 'admin.retry',
+        actor: `staff:admin:${developmentUser('admin').name}`,
+        details: { reason: 'store was restored' },
+      }),
     ]);
   });
 
   it.each([
-    ['a non-admin', hr, () => stuckId, { action: 'retry', reason: 'because' }, 403],
-    ['a missing reason', admin, () => stuckId, { action: 'cancel' }, 400],
+    ['a non-admin', 'hr', () => stuckId, { action: 'retry', reason: 'because' }, 403],
+    ['a missing reason', 'admin', () => stuckId, { action: 'cancel' }, 400],
     [
       'a reassignment to an invalid e-mail',
-      admin,
+      'admin',
       () => stuckId,
       { action: 'reassign', reason: 'on holiday', participantId: 'p1', email: 'not-an-email', name: 'X' },
       400,
     ],
-    ['a finished process', admin, () => finishedId, { action: 'cancel', reason: 'too late' }, 409],
-    ['an unknown process', admin, () => `nope-${randomUUID()}`, { action: 'cancel', reason: 'nothing' }, 404],
+    ['a finished process', 'admin', () => finishedId, { action: 'cancel', reason: 'too late' }, 409],
+    ['an unknown process', 'admin', () => `nope-${randomUUID()}`, { action: 'cancel', reason: 'nothing' }, 404],
   ])('refuses %s and changes nothing', async (_what, auth, id, body, status) => {
     const before = (await new AuditLog().forProcess(id())).length;
-    const response = await request(app).post(`/api/admin/processes/${id()}/actions`).set(auth).send(body);
+    const response = await request(app)
+      .post(`/api/admin/processes/${id()}/actions`)
+      .set(await staffHeaders(app, auth))
+      .send(body);
     expect(response.status).toBe(status);
     expect(response.body.message.length).toBeGreaterThan(5);
     expect((await new AuditLog().forProcess(id())).length).toBe(before);
   });
 
   it('exposes running processes per type and status to Prometheus', async () => {
-    const response = await request(app).get('/metrics').set(admin); // admin only since issue 13 (or METRICS_TOKEN)
+    const response = await request(app)
+      .get('/metrics')
+      .set(await admin()); // admin only since issue 13 (or METRICS_TOKEN)
     expect(response.status).toBe(200);
     expect(response.text).toMatch(/sinetti_running_processes\{process_type="organisationSeal",status="preparing"\} \d+/);
     expect(response.text).toContain('sinetti_api_process_cpu_seconds_total');

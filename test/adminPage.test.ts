@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { type Browser, type Page } from 'playwright-core';
 import { organisationSealWorkflow } from '../workflows/organisationSeal';
 import { axeViolations, launchChromium } from './support/browser';
-import { type ContractHarness, contractRequest, HR_TOKEN, openContractHarness, uniqueEmail } from './support/contractHarness';
+import { signInThroughProvider } from './support/staffSignIn';
+import { type ContractHarness, contractRequest, openContractHarness, uniqueEmail } from './support/contractHarness';
+import { staffHeaders } from './support/staffSession';
 
 /**
  * The admin's stuck list in a real browser: a contract in its deadline wait
@@ -43,7 +45,11 @@ describe('admin page in Chromium', () => {
   it('shows a contract in its deadline wait as waiting and a failing step as stuck, in Finnish and Swedish, axe-clean', async () => {
     await harness.stack.withWorker(async () => {
       const who = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
-      const created = await harness.api().post('/api/contracts').set('Authorization', `Bearer ${HR_TOKEN}`).send(contractRequest(who));
+      const created = await harness
+        .api()
+        .post('/api/contracts')
+        .set(await staffHeaders(harness.baseUrl, 'hr'))
+        .send(contractRequest(who));
       expect(created.status).toBe(201);
       const contractId = created.body.contractId as string;
       // A seal of a version that does not exist fails its first step again and again.
@@ -60,13 +66,14 @@ describe('admin page in Chromium', () => {
       expect(await page.locator('html').getAttribute('lang')).toBe('fi');
       expect(await axeViolations(page)).toEqual([]);
 
-      // Someone without the admin role is told so, in words.
-      await page.getByLabel('Pääkäyttäjän tunnus (token)').fill('dev-hr-token');
-      await page.getByRole('button', { name: 'Kirjaudu', exact: true }).click();
-      await page.getByRole('alert').filter({ hasText: 'vaatii pääkäyttäjän roolin' }).waitFor();
+      // Someone without the admin role is told so, in words (a browser of their own: the provider remembers who signed in).
+      const hrBrowser = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const hrPage = await hrBrowser.newPage();
+      await signInThroughProvider(hrPage, harness.baseUrl, 'hanna.hr', '/admin');
+      await hrPage.getByText('vaatii pääkäyttäjän roolin').waitFor();
+      await hrBrowser.close();
 
-      await page.getByLabel('Pääkäyttäjän tunnus (token)').fill('dev-admin-token');
-      await page.getByRole('button', { name: 'Kirjaudu', exact: true }).click();
+      await signInThroughProvider(page, harness.baseUrl, 'aki.admin', '/admin');
       await page.getByRole('heading', { name: 'Jumissa' }).waitFor();
       await page.goto(`${harness.baseUrl}/admin?attemptThreshold=1`);
 

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { type AddressInfo } from 'node:net';
 import { type Server } from 'node:http';
 import { type Browser } from 'playwright-core';
 import { createApiDeps } from '../api/apiDeps';
 import { createApp } from '../api/app';
 import { axeViolations, launchChromium } from './support/browser';
+import { listenOnOwnAddress } from './support/listeningApp';
+import { signInThroughProvider } from './support/staffSignIn';
 import { deliveryWorkflowId } from '../integrations/webhooks/dispatcher';
 import { webhookMessageId } from '../integrations/webhooks/webhookPayload';
 import { WebhookDeliveries } from '../store/webhookDeliveries';
@@ -20,10 +21,9 @@ let baseUrl: string;
 
 beforeAll(async () => {
   stack = await openTestStack('adminwebhooks');
-  const app = createApp((deps = createApiDeps(stack.config, stack.client)));
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, baseUrl } = await listenOnOwnAddress((publicUrl) =>
+    createApp((deps = createApiDeps({ ...stack.config, publicUrl }, stack.client))),
+  ));
   browser = await launchChromium();
 }, 60_000);
 
@@ -47,9 +47,7 @@ describe('admin page webhooks in Chromium', () => {
     const webhookId = webhookMessageId(deadSubscription, event.eventId);
     await deliveries.markDead(webhookId);
 
-    await page.goto(`${baseUrl}/admin?lang=en`);
-    await page.getByLabel('Admin token').fill('dev-admin-token');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInThroughProvider(page, baseUrl, 'aki.admin', '/admin?lang=en');
     await page.getByRole('heading', { name: 'Webhooks' }).waitFor({ timeout: 20_000 });
     expect(await page.locator('#feed-alerts li').first().textContent()).toMatch(/event feed/i);
 

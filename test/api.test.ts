@@ -9,17 +9,20 @@ import { createApp } from '../api/app';
 import { connectStore, disconnectStore } from '../store/connection';
 import { DocumentVersionModel } from '../store/documentStore';
 import { samplePdf } from './support/samplePdf';
+import { type StaffHeaders, staffHeaders } from './support/staffSession';
 import { openTestStack, type TestStack } from './support/testStack';
 
 let stack: TestStack;
 let app: Express;
 let deps: ReturnType<typeof createApiDeps>;
-const hr = { Authorization: 'Bearer dev-hr-token' };
-const registry = { Authorization: 'Bearer dev-registry-token' };
+let hr: StaffHeaders;
+let registry: StaffHeaders;
 
 beforeAll(async () => {
   stack = await openTestStack('api', { MAX_DOCUMENT_BYTES: String(200 * 1024) });
   app = createApp((deps = createApiDeps(stack.config, stack.client)));
+  hr = await staffHeaders(app, 'hr');
+  registry = await staffHeaders(app, 'registry');
 });
 afterAll(async () => {
   deps.close();

@@ -4,6 +4,7 @@ import { createApp } from '../api/app';
 import { loadConfig } from '../config/config';
 import { ApiKeys } from '../store/apiKeys';
 import { type ContractHarness, openContractHarness } from './support/contractHarness';
+import { staffHeaders } from './support/staffSession';
 import { testConfig } from './support/testStack';
 
 /** API keys for machine clients: created by an admin, shown once, used as a bearer, expired, revoked; production refuses development tokens. */
@@ -16,7 +17,7 @@ afterAll(async () => {
   await harness?.close();
 });
 
-const ADMIN = 'Bearer dev-admin-token';
+const ADMIN = () => staffHeaders(harness.baseUrl, 'admin');
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
 describe('API keys', () => {
@@ -24,7 +25,7 @@ describe('API keys', () => {
     const created = await harness
       .api()
       .post('/api/admin/api-keys')
-      .set('Authorization', ADMIN)
+      .set(await ADMIN())
       .send({ name: 'asianhallinta', roles: ['hr'], expiresAt: inDays(30) });
     expect(created.status).toBe(201);
     const { key, apiKey } = created.body as { key: string; apiKey: { _id: string; lastUsedAt?: string; secretHash?: string } };
@@ -35,7 +36,10 @@ describe('API keys', () => {
     expect((await harness.api().get('/api/contracts').set('Authorization', `Bearer ${key}`)).status).toBe(200);
     // Its roles, no more.
     expect((await harness.api().get('/api/letter-batches').set('Authorization', `Bearer ${key}`)).status).toBe(403);
-    const listed = await harness.api().get('/api/admin/api-keys').set('Authorization', ADMIN);
+    const listed = await harness
+      .api()
+      .get('/api/admin/api-keys')
+      .set(await ADMIN());
     const row = (listed.body.apiKeys as { _id: string; lastUsedAt?: string; secretHash?: string }[]).find((k) => k._id === apiKey._id)!;
     expect(row.lastUsedAt).toBeDefined();
     expect(JSON.stringify(listed.body)).not.toContain(key.split('_')[2]);
@@ -45,10 +49,13 @@ describe('API keys', () => {
     const { body } = await harness
       .api()
       .post('/api/admin/api-keys')
-      .set('Authorization', ADMIN)
+      .set(await ADMIN())
       .send({ name: 'skripti', roles: ['hr'], expiresAt: inDays(1) });
     expect((await harness.api().get('/api/contracts').set('Authorization', `Bearer ${body.key}`)).status).toBe(200);
-    const revoked = await harness.api().delete(`/api/admin/api-keys/${body.apiKey._id}`).set('Authorization', ADMIN);
+    const revoked = await harness
+      .api()
+      .delete(`/api/admin/api-keys/${body.apiKey._id}`)
+      .set(await ADMIN());
     expect(revoked.status).toBe(200);
     expect(revoked.body.apiKey.revokedAt).toBeDefined();
     expect((await harness.api().get('/api/contracts').set('Authorization', `Bearer ${body.key}`)).status).toBe(401);
@@ -60,14 +67,14 @@ describe('API keys', () => {
     const past = await harness
       .api()
       .post('/api/admin/api-keys')
-      .set('Authorization', ADMIN)
+      .set(await ADMIN())
       .send({ name: 'x', roles: ['hr'], expiresAt: inDays(-1) });
     expect(past.status).toBe(400);
     expect(past.body.message).toContain('The expiry must be in the future');
     const byHr = await harness
       .api()
       .post('/api/admin/api-keys')
-      .set('Authorization', 'Bearer dev-hr-token')
+      .set(await staffHeaders(harness.baseUrl, 'hr'))
       .send({ name: 'x', roles: ['admin'], expiresAt: inDays(1) });
     expect(byHr.status).toBe(403);
     expect((await harness.api().get('/api/contracts').set('Authorization', 'Bearer snk_not-a-key')).status).toBe(401);
@@ -94,6 +101,7 @@ describe('production mode', () => {
     const deps = createApiDeps(config, harness.stack.client);
     try {
       const app = createApp(deps);
+      // The development tokens themselves, refused in production: the tokens stay in this test on purpose.
       expect((await request(app).get('/api/contracts').set('Authorization', 'Bearer dev-hr-token')).status).toBe(401);
       const { key } = await new ApiKeys().create({
         name: 'tuotanto',

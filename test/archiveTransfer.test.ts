@@ -15,7 +15,6 @@ import type { OrganisationSealState } from '../workflows/organisationSeal';
 import {
   type ContractHarness,
   contractRequest,
-  HR_TOKEN,
   invitationLink,
   openContractHarness,
   signThroughPage,
@@ -24,6 +23,7 @@ import {
 } from './support/contractHarness';
 import { recordHistoryIfAsked } from './support/recordHistory';
 import { samplePdf } from './support/samplePdf';
+import { staffHeaders } from './support/staffSession';
 
 /**
  * Archive transfer packages on the real stack: a contract run to the end,
@@ -33,7 +33,6 @@ import { samplePdf } from './support/samplePdf';
  * the package carries, and the signatures' validation report.
  */
 
-const REGISTRY_TOKEN = 'dev-registry-token';
 let harness: ContractHarness;
 let destination: string;
 
@@ -47,10 +46,16 @@ afterAll(async () => {
 });
 
 async function transfer(processId: string): Promise<{ packageId: string; directory: string }> {
-  const started = await harness.api().post(`/api/archive/${processId}/transfer`).set('Authorization', `Bearer ${REGISTRY_TOKEN}`);
+  const started = await harness
+    .api()
+    .post(`/api/archive/${processId}/transfer`)
+    .set(await staffHeaders(harness.baseUrl, 'registry'));
   expect(started.status).toBe(202);
   for (let i = 0; i < 150; i++) {
-    const status = await harness.api().get(`/api/archive/${processId}/transfer`).set('Authorization', `Bearer ${REGISTRY_TOKEN}`);
+    const status = await harness
+      .api()
+      .get(`/api/archive/${processId}/transfer`)
+      .set(await staffHeaders(harness.baseUrl, 'registry'));
     if (status.body.status === 'COMPLETED') {
       expect(status.body.result).toMatchObject({ written: true, validation: 'valid' });
       return { packageId: status.body.result.packageId, directory: path.join(destination, status.body.result.packageId) };
@@ -95,7 +100,7 @@ async function sealedDocument(title: string): Promise<OrganisationSealState> {
   const started = await harness
     .api()
     .post(`/api/versions/${upload.versionId}/seal`)
-    .set('Authorization', `Bearer ${REGISTRY_TOKEN}`)
+    .set(await staffHeaders(harness.baseUrl, 'registry'))
     .send({ title });
   expect(started.status).toBe(202);
   return {
@@ -108,17 +113,29 @@ describe('archive transfer packages', () => {
   it('a completed contract: the sealed PDF as signed, the audit certificate, a passing validation report and Sähke2 metadata, checksums that hold', async () => {
     const who = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
     await harness.stack.withWorker(async () => {
-      const created = await harness.api().post('/api/contracts').set('Authorization', `Bearer ${HR_TOKEN}`).send(contractRequest(who));
+      const created = await harness
+        .api()
+        .post('/api/contracts')
+        .set(await staffHeaders(harness.baseUrl, 'hr'))
+        .send(contractRequest(who));
       const contractId = created.body.contractId as string;
       expect(
-        (await harness.api().post(`/api/archive/${contractId}/transfer`).set('Authorization', `Bearer ${REGISTRY_TOKEN}`)).status,
+        (
+          await harness
+            .api()
+            .post(`/api/archive/${contractId}/transfer`)
+            .set(await staffHeaders(harness.baseUrl, 'registry'))
+        ).status,
       ).toBe(409);
       expect((await signThroughPage(harness, await invitationLink(who.employee), 'Maija Meikäläinen')).status).toBe(303);
       expect((await signThroughPage(harness, await invitationLink(who.employer), 'Erkki Esimies')).status).toBe(303);
       const result = (await harness.stack.client.workflow.getHandle(contractId).result()) as EmploymentContractState;
       expect(result.status).toBe('completed');
 
-      const onDemand = await harness.api().get(`/api/archive/${contractId}/package`).set('Authorization', `Bearer ${REGISTRY_TOKEN}`);
+      const onDemand = await harness
+        .api()
+        .get(`/api/archive/${contractId}/package`)
+        .set(await staffHeaders(harness.baseUrl, 'registry'));
       expect(onDemand.status).toBe(200);
       expect(onDemand.body.files.map((f: { path: string }) => f.path)).toContain('data/metadata.json');
 
@@ -171,7 +188,10 @@ describe('archive transfer packages', () => {
       ]);
 
       // Asked again: the same package, not written twice.
-      const again = await harness.api().post(`/api/archive/${contractId}/transfer`).set('Authorization', `Bearer ${REGISTRY_TOKEN}`);
+      const again = await harness
+        .api()
+        .post(`/api/archive/${contractId}/transfer`)
+        .set(await staffHeaders(harness.baseUrl, 'registry'));
       expect(again.body.status).toBe('COMPLETED');
       expect(fs.readdirSync(destination).filter((name) => name === packageId)).toHaveLength(1);
 
@@ -248,7 +268,11 @@ describe('archive transfer packages', () => {
   it('a contract that finishes is pushed to the destination without anyone asking: the watch starts its transfer once', async () => {
     const who = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
     await harness.stack.withWorker(async () => {
-      const created = await harness.api().post('/api/contracts').set('Authorization', `Bearer ${HR_TOKEN}`).send(contractRequest(who));
+      const created = await harness
+        .api()
+        .post('/api/contracts')
+        .set(await staffHeaders(harness.baseUrl, 'hr'))
+        .send(contractRequest(who));
       const contractId = created.body.contractId as string;
       expect((await signThroughPage(harness, await invitationLink(who.employee), 'Maija Meikäläinen')).status).toBe(303);
       expect((await signThroughPage(harness, await invitationLink(who.employer), 'Erkki Esimies')).status).toBe(303);

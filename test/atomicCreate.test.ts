@@ -11,6 +11,7 @@ import { EmploymentContracts } from '../store/employmentContracts';
 import { contractRequest, uniqueEmail } from './support/contractHarness';
 import { freshIdentityCode } from './support/officialMailHarness';
 import { openTestStack, type TestStack } from './support/testStack';
+import { staffHeaders } from './support/staffSession';
 
 /**
  * Issue 13, item 8: with Temporal unreachable a create answers 503 with
@@ -45,7 +46,6 @@ afterAll(async () => {
 });
 
 const apiOn = (temporal: Client) => createApp(createApiDeps(stack.config, temporal));
-const HR = { Authorization: 'Bearer dev-hr-token' };
 
 async function workflowExists(id: string): Promise<boolean> {
   return stack.client.workflow
@@ -60,19 +60,20 @@ async function workflowExists(id: string): Promise<boolean> {
 it('a contract: 503 + Retry-After within seconds while Temporal is down, then the retry with the same key makes exactly that contract', async () => {
   const key = randomUUID();
   const body = contractRequest({ employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') });
+  const hr = await staffHeaders(apiOn(stack.client), 'hr'); // signed in before the clock starts
   const before = Date.now();
-  const refused = await request(apiOn(down)).post('/api/contracts').set(HR).set('Idempotency-Key', key).send(body);
+  const refused = await request(apiOn(down)).post('/api/contracts').set(hr).set('Idempotency-Key', key).send(body);
   expect(refused.status).toBe(503);
   expect(Date.now() - before).toBeLessThan(8_000);
   expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
 
-  const retried = await request(apiOn(stack.client)).post('/api/contracts').set(HR).set('Idempotency-Key', key).send(body);
+  const retried = await request(apiOn(stack.client)).post('/api/contracts').set(hr).set('Idempotency-Key', key).send(body);
   expect(retried.status).toBe(201);
   const { contractId } = retried.body;
   started.push(contractId);
   expect(await workflowExists(contractId)).toBe(true);
   // A third send (a double click) answers the same contract and starts nothing new.
-  const again = await request(apiOn(stack.client)).post('/api/contracts').set(HR).set('Idempotency-Key', key).send(body);
+  const again = await request(apiOn(stack.client)).post('/api/contracts').set(hr).set('Idempotency-Key', key).send(body);
   expect(again.body.contractId).toBe(contractId);
   expect((await new EmploymentContracts().list()).filter((c) => c.contractId === contractId)).toHaveLength(1);
 }, 60_000);

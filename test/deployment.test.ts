@@ -9,6 +9,10 @@ const REQUIRED_ENV = {
   SINETTI_OIDC_ISSUER: 'https://login.example.org',
   SINETTI_OIDC_CLIENT_ID: 'sinetti',
   SINETTI_OIDC_CLIENT_SECRET: 'secret',
+  SINETTI_EIDENT_ISSUER: 'https://tunnistus.example.fi',
+  SINETTI_EIDENT_CLIENT_ID: 'sinetti-signers',
+  SINETTI_EIDENT_CLIENT_SECRET: 'secret',
+  SINETTI_IDENTITY_CODE_HASH_KEY: Buffer.alloc(32, 7).toString('base64'),
   SIGNING_P12_PASSWORD: 'secret',
   TEMPORAL_DB_PASSWORD: 'secret',
   SINETTI_BUILD_ID: 'test-build',
@@ -67,6 +71,18 @@ describe('production deployment files', () => {
     expect(() =>
       execFileSync('docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), 'config', '-q'], { env, stdio: 'pipe' }),
     ).toThrow(/OpenID Provider for staff sign-in/);
+  });
+
+  it.each([
+    ['SINETTI_EIDENT_ISSUER', /strong identification provider for signers/],
+    ['SINETTI_EIDENT_CLIENT_SECRET', /client secret at the strong identification provider/],
+    ['SINETTI_IDENTITY_CODE_HASH_KEY', /matching signers' identity codes/],
+  ])('refuses to render without %s, as production refuses to start without it', (name, message) => {
+    const env: NodeJS.ProcessEnv = { ...REQUIRED_ENV };
+    delete env[name];
+    expect(() =>
+      execFileSync('docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), 'config', '-q'], { env, stdio: 'pipe' }),
+    ).toThrow(message);
   });
 
   it('registers on a production cluster exactly the search attributes the dev server gets', () => {

@@ -10,7 +10,6 @@ import { expectArchivalPdf } from './signing/ltvFixtures';
 import {
   type ContractHarness,
   contractRequest,
-  HR_TOKEN,
   invitationLink,
   openContractHarness,
   openSigningPage,
@@ -18,6 +17,7 @@ import {
   sleep,
   uniqueEmail,
 } from './support/contractHarness';
+import { staffHeaders } from './support/staffSession';
 
 let harness: ContractHarness;
 beforeAll(async () => {
@@ -30,7 +30,11 @@ afterAll(async () => {
 const people = () => ({ employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') });
 
 async function sendContract(body: object): Promise<string> {
-  const response = await harness.api().post('/api/contracts').set('Authorization', `Bearer ${HR_TOKEN}`).send(body);
+  const response = await harness
+    .api()
+    .post('/api/contracts')
+    .set(await staffHeaders(harness.baseUrl, 'hr'))
+    .send(body);
   expect(response.status).toBe(201);
   return response.body.contractId as string;
 }
@@ -39,7 +43,7 @@ async function expectSealedWithSignatures(contractId: string, signerCount: numbe
   const sealed = await harness
     .api()
     .get(`/api/contracts/${contractId}/sealed.pdf`)
-    .set('Authorization', `Bearer ${HR_TOKEN}`)
+    .set(await staffHeaders(harness.baseUrl, 'hr'))
     .buffer(true)
     .parse((res, done) => {
       const chunks: Buffer[] = [];
@@ -122,7 +126,10 @@ describe('employment contract, end to end on the real stack', () => {
       expect(description.searchAttributes.ProcessType).toEqual(['employmentContract']);
       expect(description.searchAttributes.ProcessStatus).toEqual(['completed']);
 
-      const detail = await harness.api().get(`/api/contracts/${contractId}`).set('Authorization', `Bearer ${HR_TOKEN}`);
+      const detail = await harness
+        .api()
+        .get(`/api/contracts/${contractId}`)
+        .set(await staffHeaders(harness.baseUrl, 'hr'));
       expect(detail.body.history.map((e: { action: string }) => e.action)).toEqual(
         expect.arrayContaining([
           'contract.created',

@@ -9,7 +9,6 @@ import { pdfsig, summarisePdfsig } from './support/pdfTools';
 import {
   type ContractHarness,
   contractRequest,
-  HR_TOKEN,
   invitationLink,
   linkIn,
   openContractHarness,
@@ -18,6 +17,7 @@ import {
   sleep,
   uniqueEmail,
 } from './support/contractHarness';
+import { developmentUser, staffHeaders } from './support/staffSession';
 
 /** An administrator acting on a real contract through the admin API: remind, extend, reassign, cancel. */
 
@@ -29,19 +29,27 @@ afterAll(async () => {
   await harness?.close();
 });
 
-const ADMIN = { Authorization: 'Bearer dev-admin-token' };
-const ADMIN_ACTOR = 'staff:admin:dev-admin';
-const hr = () => ({ Authorization: `Bearer ${HR_TOKEN}` });
+const ADMIN = () => staffHeaders(harness.baseUrl, 'admin');
+const ADMIN_ACTOR = `staff:admin:${developmentUser('admin').name}`;
+const hr = () => staffHeaders(harness.baseUrl, 'hr');
 const people = () => ({ employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') });
 
 async function sendContract(body: object): Promise<string> {
-  const response = await harness.api().post('/api/contracts').set(hr()).send(body);
+  const response = await harness
+    .api()
+    .post('/api/contracts')
+    .set(await hr())
+    .send(body);
   expect(response.status).toBe(201);
   return response.body.contractId as string;
 }
 
-function act(contractId: string, body: object) {
-  return harness.api().post(`/api/admin/processes/${contractId}/actions`).set(ADMIN).send(body);
+async function act(contractId: string, body: object) {
+  return harness
+    .api()
+    .post(`/api/admin/processes/${contractId}/actions`)
+    .set(await ADMIN())
+    .send(body);
 }
 
 async function adminEvents(contractId: string) {
@@ -111,7 +119,7 @@ describe('admin actions on an employment contract', () => {
       const sealed = await harness
         .api()
         .get(`/api/contracts/${contractId}/sealed.pdf`)
-        .set(hr())
+        .set(await hr())
         .buffer(true)
         .parse((res, done) => {
           const chunks: Buffer[] = [];

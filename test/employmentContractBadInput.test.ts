@@ -1,15 +1,8 @@
 import { EmploymentContracts } from '../store/employmentContracts';
 import { mailTo, waitForMail } from './support/mailbox';
 import { samplePdf } from './support/samplePdf';
-import {
-  type ContractHarness,
-  contractRequest,
-  HR_TOKEN,
-  invitationLink,
-  openContractHarness,
-  sleep,
-  uniqueEmail,
-} from './support/contractHarness';
+import { type ContractHarness, contractRequest, invitationLink, openContractHarness, sleep, uniqueEmail } from './support/contractHarness';
+import { staffHeaders } from './support/staffSession';
 
 const UPLOAD_LIMIT = 200_000;
 let harness: ContractHarness;
@@ -20,7 +13,7 @@ afterAll(async () => {
   await harness?.close();
 });
 
-const hr = () => ({ Authorization: `Bearer ${HR_TOKEN}` });
+const hr = () => staffHeaders(harness.baseUrl, 'hr');
 
 describe('employment contract: bad input gets a 4xx naming the field, and nothing is stored or sent', () => {
   const who = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
@@ -41,7 +34,7 @@ describe('employment contract: bad input gets a 4xx naming the field, and nothin
     const response = await harness
       .api()
       .post('/api/contracts')
-      .set(hr())
+      .set(await hr())
       .send({ ...base, ...change });
     expect(response.status).toBe(400);
     expect(response.body.error).toBe('invalid_request');
@@ -53,7 +46,7 @@ describe('employment contract: bad input gets a 4xx naming the field, and nothin
     const response = await harness
       .api()
       .post('/api/contracts')
-      .set(hr())
+      .set(await hr())
       .send({ ...base, terms: undefined, documentVersionId: 'no-such-version' });
     expect(response.status).toBe(400);
     expect(response.body.details[0].field).toBe('documentVersionId');
@@ -63,19 +56,32 @@ describe('employment contract: bad input gets a 4xx naming the field, and nothin
     const notPdf = await harness
       .api()
       .post('/api/documents')
-      .set(hr())
+      .set(await hr())
       .type('application/pdf')
       .send(Buffer.from('hello, this is not a PDF'));
     expect(notPdf.status).toBe(422);
     expect(notPdf.body.error).toBe('not_pdf');
     const huge = Buffer.concat([await samplePdf(1), Buffer.alloc(UPLOAD_LIMIT + 1, 0x20)]);
-    const oversize = await harness.api().post('/api/documents').set(hr()).type('application/pdf').send(huge);
+    const oversize = await harness
+      .api()
+      .post('/api/documents')
+      .set(await hr())
+      .type('application/pdf')
+      .send(huge);
     expect(oversize.status).toBe(413);
   });
 
   it('needs an HR token', async () => {
     expect((await harness.api().post('/api/contracts').send(base)).status).toBe(401);
-    expect((await harness.api().post('/api/contracts').set('Authorization', 'Bearer dev-secretary-token').send(base)).status).toBe(403);
+    expect(
+      (
+        await harness
+          .api()
+          .post('/api/contracts')
+          .set(await staffHeaders(harness.baseUrl, 'secretary'))
+          .send(base)
+      ).status,
+    ).toBe(403);
   });
 
   it('stored no contract and sent no mail for any of the above', async () => {
@@ -89,7 +95,7 @@ describe('employment contract: bad input gets a 4xx naming the field, and nothin
     const upload = await harness
       .api()
       .post('/api/documents')
-      .set(hr())
+      .set(await hr())
       .set('X-File-Name', 'sopimus.pdf')
       .type('application/pdf')
       .send(await samplePdf(2, 'Uploaded contract'));
@@ -98,7 +104,7 @@ describe('employment contract: bad input gets a 4xx naming the field, and nothin
       const created = await harness
         .api()
         .post('/api/contracts')
-        .set(hr())
+        .set(await hr())
         .send({ ...contractRequest(people), terms: undefined, documentVersionId: upload.body.versionId, title: 'Työsopimus (liite)' });
       expect(created.status).toBe(201);
       const link = await invitationLink(people.employee);
@@ -110,7 +116,11 @@ describe('employment contract: bad input gets a 4xx naming the field, and nothin
       const image = await harness.api().get(`${link.path.split('?')[0]}/pages/1.png`);
       expect(image.status).toBe(200);
       expect(image.headers['content-type']).toBe('image/png');
-      await harness.api().post(`/api/contracts/${created.body.contractId}/cancel`).set(hr()).send({ reason: 'test over' });
+      await harness
+        .api()
+        .post(`/api/contracts/${created.body.contractId}/cancel`)
+        .set(await hr())
+        .send({ reason: 'test over' });
       await harness.stack.client.workflow.getHandle(created.body.contractId).result();
       expect(await waitForMail(people.hr, 1)).toHaveLength(1);
     });

@@ -4,12 +4,12 @@ import type { EmploymentContractState } from '../workflows/employmentContract';
 import {
   type ContractHarness,
   contractRequest,
-  HR_TOKEN,
   invitationLink,
   openContractHarness,
   signThroughPage,
   uniqueEmail,
 } from './support/contractHarness';
+import { staffHeaders } from './support/staffSession';
 
 /** The signer's side in real Chromium on a phone-sized screen, from the link in the real e-mail. */
 
@@ -32,7 +32,11 @@ describe('signing on a phone in a real browser', () => {
   it('opens the link from the e-mail, signs with consent and typed name, shows the receipt, and passes axe (WCAG 2.1 AA)', async () => {
     const who = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
     await harness.stack.withWorker(async () => {
-      const created = await harness.api().post('/api/contracts').set('Authorization', `Bearer ${HR_TOKEN}`).send(contractRequest(who));
+      const created = await harness
+        .api()
+        .post('/api/contracts')
+        .set(await staffHeaders(harness.baseUrl, 'hr'))
+        .send(contractRequest(who));
       expect(created.status).toBe(201);
       const link = await invitationLink(who.employee);
       expect(link.url.startsWith(harness.baseUrl)).toBe(true);

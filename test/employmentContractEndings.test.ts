@@ -8,7 +8,6 @@ import {
   type ContractHarness,
   contractRequest,
   declineThroughPage,
-  HR_TOKEN,
   invitationLink,
   openContractHarness,
   openSigningPage,
@@ -16,6 +15,7 @@ import {
   sleep,
   uniqueEmail,
 } from './support/contractHarness';
+import { staffHeaders } from './support/staffSession';
 
 let harness: ContractHarness;
 beforeAll(async () => {
@@ -26,10 +26,14 @@ afterAll(async () => {
 });
 
 const people = () => ({ employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') });
-const hr = () => ({ Authorization: `Bearer ${HR_TOKEN}` });
+const hr = () => staffHeaders(harness.baseUrl, 'hr');
 
 async function sendContract(body: object): Promise<string> {
-  const response = await harness.api().post('/api/contracts').set(hr()).send(body);
+  const response = await harness
+    .api()
+    .post('/api/contracts')
+    .set(await hr())
+    .send(body);
   expect(response.status).toBe(201);
   return response.body.contractId as string;
 }
@@ -121,7 +125,11 @@ describe('employment contract endings and misuse', () => {
       const contractId = await sendContract(contractRequest(who, { signingOrder: 'parallel', maxReminders: 0 }));
       const [employeeLink] = await Promise.all([invitationLink(who.employee), invitationLink(who.employer)]);
 
-      const cancelled = await harness.api().post(`/api/contracts/${contractId}/cancel`).set(hr()).send({ reason: 'Väärä aloituspäivä' });
+      const cancelled = await harness
+        .api()
+        .post(`/api/contracts/${contractId}/cancel`)
+        .set(await hr())
+        .send({ reason: 'Väärä aloituspäivä' });
       expect(cancelled.status).toBe(200);
       expect((await outcome(contractId)).status).toBe('cancelled');
       for (const address of [who.employee, who.employer]) {
@@ -138,7 +146,11 @@ describe('employment contract endings and misuse', () => {
       const late = await signThroughPage(harness, employeeLink, 'Maija Meikäläinen', 'f'.repeat(64));
       expect(late.status).toBe(410);
 
-      const again = await harness.api().post(`/api/contracts/${contractId}/cancel`).set(hr()).send({ reason: 'uudelleen' });
+      const again = await harness
+        .api()
+        .post(`/api/contracts/${contractId}/cancel`)
+        .set(await hr())
+        .send({ reason: 'uudelleen' });
       expect(again.status).toBe(409);
       expect(again.body.error).toBe('round_closed');
     });
@@ -163,13 +175,20 @@ describe('employment contract endings and misuse', () => {
           }),
         ),
       ).toEqual({ code: 'not_your_turn', status: 409 });
-      const resend = await harness.api().post(`/api/contracts/${contractId}/resend`).set(hr()).send({ participantId: 'signer-2' });
+      const resend = await harness
+        .api()
+        .post(`/api/contracts/${contractId}/resend`)
+        .set(await hr())
+        .send({ participantId: 'signer-2' });
       expect(resend.status).toBe(409);
       expect(resend.body.error).toBe('not_invited');
 
       // The document as rendered before the signature fields is no longer the one being signed.
       const store = new ChunkedDocumentStore(harness.stack.config.maxDocumentBytes);
-      const detail = await harness.api().get(`/api/contracts/${contractId}`).set(hr());
+      const detail = await harness
+        .api()
+        .get(`/api/contracts/${contractId}`)
+        .set(await hr());
       const prepared = detail.body.history.find((e: { action: string }) => e.action === 'contract.prepared');
       const preparedVersion = await DocumentVersionModel.findOne({ sha256: prepared.documentSha256 }).lean();
       const rendered = (await store.listVersions(preparedVersion!.documentId)).find((v) => v.kind === 'rendered')!;
@@ -207,23 +226,44 @@ describe('employment contract endings and misuse', () => {
 
       // HR can resend the employer's invitation (the first link stops working) and extend the deadline.
       const employerFirst = await invitationLink(who.employer);
-      expect((await harness.api().post(`/api/contracts/${contractId}/resend`).set(hr()).send({ participantId: 'signer-2' })).status).toBe(
-        200,
-      );
+      expect(
+        (
+          await harness
+            .api()
+            .post(`/api/contracts/${contractId}/resend`)
+            .set(await hr())
+            .send({ participantId: 'signer-2' })
+        ).status,
+      ).toBe(200);
       const employerSecond = await invitationLink(who.employer, 2);
       expect(employerSecond.token).not.toBe(employerFirst.token);
       expect((await openSigningPage(harness, employerFirst)).status).toBe(410);
       const later = new Date(Date.now() + 14 * 24 * 3600 * 1000).toISOString();
-      const extended = await harness.api().post(`/api/contracts/${contractId}/extend`).set(hr()).send({ deadline: later });
+      const extended = await harness
+        .api()
+        .post(`/api/contracts/${contractId}/extend`)
+        .set(await hr())
+        .send({ deadline: later });
       expect(extended.status).toBe(200);
       expect(extended.body.deadlineAt).toBe(later);
-      const past = await harness.api().post(`/api/contracts/${contractId}/extend`).set(hr()).send({ deadline: '2020-01-01T00:00:00Z' });
+      const past = await harness
+        .api()
+        .post(`/api/contracts/${contractId}/extend`)
+        .set(await hr())
+        .send({ deadline: '2020-01-01T00:00:00Z' });
       expect(past.status).toBe(400);
 
-      const list = await harness.api().get('/api/contracts').set(hr());
+      const list = await harness
+        .api()
+        .get('/api/contracts')
+        .set(await hr());
       expect(list.status).toBe(200);
 
-      await harness.api().post(`/api/contracts/${contractId}/cancel`).set(hr()).send({ reason: 'testi päättyy' });
+      await harness
+        .api()
+        .post(`/api/contracts/${contractId}/cancel`)
+        .set(await hr())
+        .send({ reason: 'testi päättyy' });
       expect((await outcome(contractId)).status).toBe('cancelled');
     });
   });

@@ -7,12 +7,12 @@ import { waitForMail } from './support/mailbox';
 import {
   type ContractHarness,
   contractRequest,
-  HR_TOKEN,
   invitationLink,
   type MailedLink,
   openContractHarness,
   uniqueEmail,
 } from './support/contractHarness';
+import { staffHeaders } from './support/staffSession';
 
 /** The optional one-time code before signing: by e-mail through the real inbox, and by SMS through the simulator. */
 
@@ -25,12 +25,16 @@ afterAll(async () => {
   await harness?.close();
 });
 
-const hr = () => ({ Authorization: `Bearer ${HR_TOKEN}` });
+const hr = () => staffHeaders(harness.baseUrl, 'hr');
 const people = () => ({ employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') });
 const base = (link: MailedLink) => link.path.split('?')[0];
 
 async function sendContract(body: object): Promise<string> {
-  const response = await harness.api().post('/api/contracts').set(hr()).send(body);
+  const response = await harness
+    .api()
+    .post('/api/contracts')
+    .set(await hr())
+    .send(body);
   expect(response.status).toBe(201);
   return response.body.contractId as string;
 }
@@ -131,7 +135,11 @@ describe('one-time code before signing', () => {
       );
       const signed = events.find((e) => e.action === 'contract.signed');
       expect(signed?.details).toMatchObject({ verification: { method: 'emailCode' } });
-      await harness.api().post(`/api/contracts/${contractId}/cancel`).set(hr()).send({ reason: 'testi päättyy' });
+      await harness
+        .api()
+        .post(`/api/contracts/${contractId}/cancel`)
+        .set(await hr())
+        .send({ reason: 'testi päättyy' });
     });
   });
 
@@ -140,7 +148,7 @@ describe('one-time code before signing', () => {
     const missingPhone = await harness
       .api()
       .post('/api/contracts')
-      .set(hr())
+      .set(await hr())
       .send(contractRequest(who, { verification: 'smsCode' }));
     expect(missingPhone.status).toBe(400);
     expect(JSON.stringify(missingPhone.body.details)).toContain('phone');
@@ -170,7 +178,11 @@ describe('one-time code before signing', () => {
       expect((await sign(browser, link, 'Maija Meikäläinen')).status).toBe(303);
       const state = await harness.stack.client.workflow.getHandle(contractId).query<EmploymentContractState>('state');
       expect(state.round.signers.find((s) => s.participantId === 'signer-1')?.status).toBe('signed');
-      await harness.api().post(`/api/contracts/${contractId}/cancel`).set(hr()).send({ reason: 'testi päättyy' });
+      await harness
+        .api()
+        .post(`/api/contracts/${contractId}/cancel`)
+        .set(await hr())
+        .send({ reason: 'testi päättyy' });
     });
   });
 });

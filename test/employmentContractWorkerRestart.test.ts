@@ -5,13 +5,13 @@ import { killHard, startWorkerProcess } from './support/workerProcess';
 import {
   type ContractHarness,
   contractRequest,
-  HR_TOKEN,
   invitationLink,
   openContractHarness,
   signThroughPage,
   sleep,
   uniqueEmail,
 } from './support/contractHarness';
+import { staffHeaders } from './support/staffSession';
 
 /**
  * The worker is a real process (`npm run worker`'s entry point). It is
@@ -38,7 +38,7 @@ describe('worker killed in the middle of a contract', () => {
       const created = await harness
         .api()
         .post('/api/contracts')
-        .set('Authorization', `Bearer ${HR_TOKEN}`)
+        .set(await staffHeaders(harness.baseUrl, 'hr'))
         .send(contractRequest(who, { maxReminders: 0 }));
       expect(created.status).toBe(201);
       const employeeLink = await invitationLink(who.employee);

@@ -12,19 +12,20 @@ import { ChunkedDocumentStore } from '../store/documentStore';
 import { Letters } from '../store/letters';
 import type { FormToDecisionState } from '../workflows/formToDecision';
 import { waitForMail } from './support/mailbox';
-import { freshIdentityCode, letterApi, registerPerson, REGISTRY, stopEventPoller, waitUntil } from './support/officialMailHarness';
+import { freshIdentityCode, letterApi, registerPerson, asRegistry, stopEventPoller, waitUntil } from './support/officialMailHarness';
 import { pdfsig, summarisePdfsig } from './support/pdfTools';
 import { expectArchivalPdf } from './signing/ltvFixtures';
 import { recordHistoryIfAsked } from './support/recordHistory';
 import { samplePdf } from './support/samplePdf';
 import { openTestStack, type TestStack } from './support/testStack';
+import { staffHeaders } from './support/staffSession';
 
 // The rectification period is computed from the law's dates but waited out in seconds; letters are followed briefly.
 // The law's periods pass at a day per quarter second in this suite's workers (worker/testTimers.ts).
 process.env.SINETTI_TEST_SHORT_PERIODS = '1';
 process.env.SINETTI_LETTER_TRACKING_DAYS = String(20 / 86400);
 
-const HANDLER = { Authorization: 'Bearer dev-handler-token' };
+const HANDLER = () => staffHeaders(app, 'handler');
 
 let stack: TestStack;
 let app: Express;
@@ -172,9 +173,20 @@ describe('bad input to the form API: field-level 4xx, nothing stored', () => {
 
   it("keeps the handler's API to handlers", async () => {
     expect((await request(app).get(`/api/rounds/${roundId}/applications`)).status).toBe(401);
-    expect((await request(app).get(`/api/rounds/${roundId}/applications`).set({ Authorization: 'Bearer dev-hr-token' })).status).toBe(403);
     expect(
-      (await request(app).post('/api/applications/application-x/decision').set({ Authorization: 'Bearer dev-hr-token' }).send({})).status,
+      (
+        await request(app)
+          .get(`/api/rounds/${roundId}/applications`)
+          .set(await staffHeaders(app, 'hr'))
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await request(app)
+          .post('/api/applications/application-x/decision')
+          .set(await staffHeaders(app, 'hr'))
+          .send({})
+      ).status,
     ).toBe(403);
   });
 
@@ -215,23 +227,32 @@ describe('form to decision on the real stack', () => {
       // An approval must grant the amount applied for.
       const wrong = await request(app)
         .post(`/api/applications/${applicationId}/decision`)
-        .set(HANDLER)
+        .set(await HANDLER())
         .send({ outcome: 'approve', amount: '1000', reasoning: 'x' });
       expect(wrong.status).toBe(400);
       expect(
         (
           await request(app)
             .post(`/api/applications/${applicationId}/decision`)
-            .set(HANDLER)
+            .set(await HANDLER())
             .send({ outcome: 'approve', amount: '1500', reasoning: 'Toiminta vastaa avustusperiaatteita.' })
         ).status,
       ).toBe(200);
       await reach(applicationId, 'awaiting_signature');
-      expect((await request(app).post(`/api/applications/${applicationId}/signature`).set(HANDLER).send({})).status).toBe(200);
+      expect(
+        (
+          await request(app)
+            .post(`/api/applications/${applicationId}/signature`)
+            .set(await HANDLER())
+            .send({})
+        ).status,
+      ).toBe(200);
       await reach(applicationId, 'rectification_period');
       expect((await new Applications().get(applicationId)).payment).toBeUndefined();
       // The decision's letter answers with its own state, not the application's (issue 15, C9).
-      const letter = await request(app).get(`/api/letters/${applicationId}-decision-letter`).set(REGISTRY);
+      const letter = await request(app)
+        .get(`/api/letters/${applicationId}-decision-letter`)
+        .set(await asRegistry(stack));
       expect(letter.status).toBe(200);
       expect(letter.body).toMatchObject({ processId: applicationId, channel: 'electronic' });
       expect(['sent', 'delivered', 'read']).toContain(letter.body.status);
@@ -290,7 +311,7 @@ describe('form to decision on the real stack', () => {
       const deadline = new Date(Date.now() + 60_000).toISOString();
       const asked = await request(app)
         .post(`/api/applications/${applicationId}/supplementation-request`)
-        .set(HANDLER)
+        .set(await HANDLER())
         .send({ fields: ['meals', 'receipts'], message: 'Lägg till måltiderna och kvittona.', deadline });
       expect(asked.status).toBe(200);
       await reach(applicationId, 'awaiting_supplementation');
@@ -318,11 +339,15 @@ describe('form to decision on the real stack', () => {
 
       await request(app)
         .post(`/api/applications/${applicationId}/decision`)
-        .set(HANDLER)
+        .set(await HANDLER())
         .send({ outcome: 'partly', amount: '45.50', reasoning: 'Ersättning enligt kilometerersättningen.' })
         .expect(200);
       await reach(applicationId, 'awaiting_signature');
-      await request(app).post(`/api/applications/${applicationId}/signature`).set(HANDLER).send({}).expect(200);
+      await request(app)
+        .post(`/api/applications/${applicationId}/signature`)
+        .set(await HANDLER())
+        .send({})
+        .expect(200);
       await reach(applicationId, 'rectification_period');
       const sent = await waitForMail(email, 3);
       const rectificationToken = linkIn(sent.find((m) => m.subject.startsWith('Beslutet har skickats'))!.text)!;
@@ -335,11 +360,15 @@ describe('form to decision on the real stack', () => {
       // The answer is a decision of its own: corrected, signed, sent, final after the appeal period.
       await request(app)
         .post(`/api/applications/${applicationId}/rectification-resolution`)
-        .set(HANDLER)
+        .set(await HANDLER())
         .send({ resolution: 'corrected', outcome: 'partly', amount: '55,50', reasoning: 'Två måltider ersätts.' })
         .expect(200);
       await reach(applicationId, 'awaiting_signature');
-      await request(app).post(`/api/applications/${applicationId}/signature`).set(HANDLER).send({}).expect(200);
+      await request(app)
+        .post(`/api/applications/${applicationId}/signature`)
+        .set(await HANDLER())
+        .send({})
+        .expect(200);
       const appeal = await reach(applicationId, 'appeal_period');
       expect((await new Applications().get(applicationId)).payment).toBeUndefined();
       expect(appeal.rectification!.appealPeriodLastDay! > appeal.notification!.periodLastDay).toBe(true);
@@ -380,7 +409,7 @@ describe('form to decision on the real stack', () => {
       await reach(applicationId, 'awaiting_decision');
       await request(app)
         .post(`/api/applications/${applicationId}/supplementation-request`)
-        .set(HANDLER)
+        .set(await HANDLER())
         .send({ fields: ['annualReport'], message: 'Please add the annual report.', deadline: new Date(Date.now() + 3000).toISOString() })
         .expect(200);
       const mails = await waitForMail(values.email, 2);
@@ -394,11 +423,15 @@ describe('form to decision on the real stack', () => {
       expect((await new Applications().get(applicationId)).attachments).toHaveLength(1);
       await request(app)
         .post(`/api/applications/${applicationId}/decision`)
-        .set(HANDLER)
+        .set(await HANDLER())
         .send({ outcome: 'deny', amount: '0', reasoning: 'The annual report is missing.' })
         .expect(200);
       await reach(applicationId, 'awaiting_signature');
-      await request(app).post(`/api/applications/${applicationId}/signature`).set(HANDLER).send({}).expect(200);
+      await request(app)
+        .post(`/api/applications/${applicationId}/signature`)
+        .set(await HANDLER())
+        .send({})
+        .expect(200);
       return stack.client.workflow.getHandle(applicationId).result() as Promise<FormToDecisionState>;
     });
     expect(state).toMatchObject({ status: 'completed', final: true, decision: { outcome: 'deny' }, notification: { channel: 'paper' } });
@@ -407,13 +440,15 @@ describe('form to decision on the real stack', () => {
   });
 
   it("exports the round's grant applications as XLSX and CSV with the decisions and summed amounts", async () => {
-    const list = await request(app).get(`/api/rounds/${roundId}/applications`).set(HANDLER);
+    const list = await request(app)
+      .get(`/api/rounds/${roundId}/applications`)
+      .set(await HANDLER());
     expect(list.status).toBe(200);
     expect(list.body).toHaveLength(3);
 
     const xlsx = await request(app)
       .get(`/api/rounds/${roundId}/export/avustushakemus.xlsx`)
-      .set(HANDLER)
+      .set(await HANDLER())
       .buffer(true)
       .parse((res, done) => {
         const chunks: Buffer[] = [];
@@ -439,7 +474,9 @@ describe('form to decision on the real stack', () => {
     expect(totals.getCell(col('Haettava summa (€)')).value).toBe(3000);
     expect(totals.getCell(col('Myönnetty (€)')).value).toBe(1500);
 
-    const csv = await request(app).get(`/api/rounds/${roundId}/export/kulukorvaus.csv`).set(HANDLER);
+    const csv = await request(app)
+      .get(`/api/rounds/${roundId}/export/kulukorvaus.csv`)
+      .set(await HANDLER());
     expect(csv.status).toBe(200);
     const lines = csv.text
       .replace(/^\ufeff/, '')

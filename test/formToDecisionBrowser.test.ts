@@ -1,11 +1,12 @@
-import http from 'node:http';
-import { type AddressInfo } from 'node:net';
+import type http from 'node:http';
 import { randomInt, randomUUID } from 'node:crypto';
 import { type Browser } from 'playwright-core';
 import { businessIdCheckDigit } from '../rules/identifiers';
 import { ParticipantLinks } from '../links/signerLinks';
 import { Applications } from '../store/applications';
 import { axeViolations, launchChromium } from './support/browser';
+import { listenOnOwnAddress } from './support/listeningApp';
+import { signInThroughProvider } from './support/staffSignIn';
 import { letterApi } from './support/officialMailHarness';
 import { samplePdf } from './support/samplePdf';
 import { openTestStack, type TestStack } from './support/testStack';
@@ -18,9 +19,7 @@ let server: http.Server;
 let baseUrl: string;
 beforeAll(async () => {
   stack = await openTestStack('form-browser');
-  server = http.createServer(letterApi(stack)).listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, baseUrl } = await listenOnOwnAddress((publicUrl) => letterApi(stack, { ...stack.config, publicUrl })));
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -161,8 +160,7 @@ it("the handler's page: signs in, picks the round from a list, states in words, 
   const page = await context.newPage();
   await page.goto(`${baseUrl}/kasittely`);
   expect(await axeViolations(page)).toEqual([]);
-  await page.getByLabel('Käsittelijän tunniste').fill('dev-handler-token');
-  await page.getByRole('button', { name: 'Kirjaudu', exact: true }).click();
+  await signInThroughProvider(page, baseUrl, 'kalle.kasittelija', '/kasittely');
   await page.getByRole('link', { name: roundId }).click();
   const row = page.getByRole('row', { name: /Shakkikerho/ });
   await row.waitFor();

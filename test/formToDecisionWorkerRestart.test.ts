@@ -11,6 +11,7 @@ import { killHard, startWorkerProcess } from './support/workerProcess';
 import { letterApi, registerPerson, stopEventPoller, waitUntil } from './support/officialMailHarness';
 import { samplePdf } from './support/samplePdf';
 import { openTestStack, type TestStack } from './support/testStack';
+import { staffHeaders } from './support/staffSession';
 
 /**
  * The worker is a real process, killed without warning right after the
@@ -23,7 +24,7 @@ import { openTestStack, type TestStack } from './support/testStack';
 process.env.SINETTI_TEST_SHORT_PERIODS = '1';
 process.env.SINETTI_LETTER_TRACKING_DAYS = String(20 / 86400);
 
-const HANDLER = { Authorization: 'Bearer dev-handler-token' };
+const HANDLER = () => staffHeaders(letterApi(stack), 'handler');
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -80,11 +81,15 @@ it('a worker killed after the signature resumes without a second decision, lette
     await waitUntil('awaiting_decision', async () => (await status()) === 'awaiting_decision', 60_000);
     await request(app)
       .post(`/api/applications/${applicationId}/decision`)
-      .set(HANDLER)
+      .set(await HANDLER())
       .send({ outcome: 'partly', amount: '1200', reasoning: 'Osa kuluista ei ole avustettavia.' })
       .expect(200);
     await waitUntil('awaiting_signature', async () => (await status()) === 'awaiting_signature', 60_000);
-    await request(app).post(`/api/applications/${applicationId}/signature`).set(HANDLER).send({}).expect(200);
+    await request(app)
+      .post(`/api/applications/${applicationId}/signature`)
+      .set(await HANDLER())
+      .send({})
+      .expect(200);
 
     await killHard(first);
     second = await startWorker();

@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import { type AddressInfo } from 'node:net';
+import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { randomInt, randomUUID } from 'node:crypto';
@@ -9,6 +8,8 @@ import request from 'supertest';
 import { type Browser, type BrowserContextOptions } from 'playwright-core';
 import { businessIdCheckDigit } from '../rules/identifiers';
 import { axeViolations, launchChromium } from './support/browser';
+import { listenOnOwnAddress } from './support/listeningApp';
+import { signInThroughProvider } from './support/staffSignIn';
 import { letterApi, registerPerson, stopEventPoller } from './support/officialMailHarness';
 import { samplePdf } from './support/samplePdf';
 import { openTestStack, type TestStack } from './support/testStack';
@@ -29,9 +30,7 @@ const started: string[] = [];
 
 beforeAll(async () => {
   stack = await openTestStack('handler-browser');
-  server = http.createServer(letterApi(stack)).listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, baseUrl } = await listenOnOwnAddress((publicUrl) => letterApi(stack, { ...stack.config, publicUrl })));
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -127,9 +126,7 @@ it.each([
     await stack.withWorker(async () => {
       const context = await browser.newContext(options);
       const page = await context.newPage();
-      await page.goto(`${baseUrl}/kasittely?lang=${language}`);
-      await page.getByLabel(t.token).fill('dev-handler-token');
-      await page.getByRole('button', { name: t.signIn, exact: true }).click();
+      await signInThroughProvider(page, baseUrl, 'kalle.kasittelija', `/kasittely?lang=${language}`);
       await page.getByRole('link', { name: roundId }).click();
       // The case number comes once the case is registered, and the state moves on to awaiting a decision a moment later.
       const caseLink = page.getByRole('link', { name: /^\d+\/02\.05\.01\/\d{4}$/ });

@@ -1,6 +1,7 @@
 import { type Browser } from 'playwright-core';
 import { waitForMail } from './support/mailbox';
 import { axeViolations, launchChromium } from './support/browser';
+import { signInThroughProvider } from './support/staffSignIn';
 import { type ContractHarness, openContractHarness, uniqueEmail } from './support/contractHarness';
 
 /** HR's page in real Chromium: sign in, send a contract from the form, find it in the list; axe (WCAG 2.1 AA) on every page. */
@@ -27,14 +28,13 @@ describe("HR's contract page", () => {
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Kirjaudu sisään');
       expect(await axeViolations(page)).toEqual([]);
 
-      // A wrong token is refused with the error at the field; the HR token signs in.
+      // The development token form (development mode only) refuses a wrong token with the error at the field;
+      // HR then signs in through the identity provider, as staff do.
       await page.getByLabel('Henkilöstötunnus (token)').fill('not-a-valid-token');
       await page.getByRole('button', { name: 'Kirjaudu' }).click();
       expect(await page.getByRole('alert').textContent()).toContain('Tunnus ei kelpaa');
       expect(await axeViolations(page)).toEqual([]);
-      await page.getByLabel('Henkilöstötunnus (token)').fill('dev-hr-token');
-      await page.getByRole('button', { name: 'Kirjaudu' }).click();
-      await page.waitForURL(/\/hr\?lang=fi$/);
+      await signInThroughProvider(page, harness.baseUrl, 'hanna.hr', '/hr?lang=fi');
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Sopimukset');
       expect(await axeViolations(page)).toEqual([]);
 

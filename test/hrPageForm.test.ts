@@ -3,8 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Browser } from 'playwright-core';
 import { axeViolations, launchChromium } from './support/browser';
-import { HR_TOKEN, type ContractHarness, openContractHarness, uniqueEmail } from './support/contractHarness';
+import { type ContractHarness, openContractHarness, uniqueEmail } from './support/contractHarness';
 import { samplePdf } from './support/samplePdf';
+import { signInThroughProvider } from './support/staffSignIn';
+import { staffHeaders } from './support/staffSession';
 
 /**
  * Issue 15 (F3, C3): HR's form says what to fix in the page's language, naming each field, at the field and in
@@ -45,9 +47,7 @@ describe("HR's new-contract form", () => {
     const page = await context.newPage();
     await page.goto(`${harness.baseUrl}/hr`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Kirjaudu sisään');
-    await page.getByLabel('Henkilöstötunnus (token)').fill(HR_TOKEN);
-    await page.getByRole('button', { name: 'Kirjaudu' }).click();
-    await page.goto(`${harness.baseUrl}/hr/new`);
+    await signInThroughProvider(page, harness.baseUrl, 'hanna.hr', '/hr/new');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Uusi sopimus');
     for (const field of TEMPLATE_REQUIRED) {
       expect(await page.locator(`label[for=${field}]`).textContent()).toContain('(pakollinen sopimuspohjassa)');
@@ -90,9 +90,7 @@ describe("HR's new-contract form", () => {
       const context = await browser.newContext({ locale: 'fi-FI' });
       const page = await context.newPage();
       await page.goto(`${harness.baseUrl}/hr`);
-      await page.getByLabel('Henkilöstötunnus (token)').fill(HR_TOKEN);
-      await page.getByRole('button', { name: 'Kirjaudu' }).click();
-      await page.goto(`${harness.baseUrl}/hr/new?lang=fi`);
+      await signInThroughProvider(page, harness.baseUrl, 'hanna.hr', '/hr/new?lang=fi');
       await page.getByLabel('Lataa valmis PDF').check();
       await page.locator('#pdf').setInputFiles(pdfPath);
       await page.locator('#title').fill('Valmis sopimus');
@@ -121,7 +119,7 @@ describe("HR's new-contract form", () => {
     const response = await harness
       .api()
       .post('/api/contracts?lang=fi')
-      .set('Authorization', `Bearer ${HR_TOKEN}`)
+      .set(await staffHeaders(harness.baseUrl, 'hr'))
       .send({ signers: [{ role: 'employee', name: '', email: 'x' }], hr: { email: 'hr@example.test' }, terms: {} });
     expect(response.status).toBe(400);
     const messages = (response.body.details as { field: string; message: string }[]).map((d) => d.message);
@@ -131,7 +129,7 @@ describe("HR's new-contract form", () => {
     const english = await harness
       .api()
       .post('/api/contracts')
-      .set('Authorization', `Bearer ${HR_TOKEN}`)
+      .set(await staffHeaders(harness.baseUrl, 'hr'))
       .send({ signers: [], hr: { email: 'hr@example.test' } });
     expect(english.body.message).toContain('signers: name at least one signer.');
   });

@@ -7,7 +7,7 @@ import {
   freshIdentityCode,
   letterApi,
   registerPerson,
-  REGISTRY,
+  asRegistry,
   stopEventPoller,
   storedPdf,
   waitUntil,
@@ -28,8 +28,12 @@ afterAll(async () => {
   await stack?.close();
 });
 
-function uploadCsv(csv: string, query = '') {
-  return request(letterApi(stack)).post(`/api/letter-batches${query}`).set(REGISTRY).set('Content-Type', 'text/csv').send(csv);
+async function uploadCsv(csv: string, query = '') {
+  return request(letterApi(stack))
+    .post(`/api/letter-batches${query}`)
+    .set(await asRegistry(stack))
+    .set('Content-Type', 'text/csv')
+    .send(csv);
 }
 
 describe('a batch of letters', () => {
@@ -58,7 +62,9 @@ describe('a batch of letters', () => {
 
     const state = await stack.withWorker(async () => {
       const handle = stack.client.workflow.getHandle(batchId);
-      const midway = await request(letterApi(stack)).get(`/api/letter-batches/${batchId}`).set(REGISTRY);
+      const midway = await request(letterApi(stack))
+        .get(`/api/letter-batches/${batchId}`)
+        .set(await asRegistry(stack));
       expect(midway.status).toBe(200);
       expect(midway.body).toMatchObject({ total: 12, reportReady: false });
       return handle.result() as Promise<LetterBatchState>;
@@ -78,7 +84,9 @@ describe('a batch of letters', () => {
     const sent = await counters(config, `${batchId}-`);
     expect(sent).toMatchObject({ accepted: 11, distinctExternalIds: 11, posts: 11 });
 
-    const progress = await request(letterApi(stack)).get(`/api/letter-batches/${batchId}`).set(REGISTRY);
+    const progress = await request(letterApi(stack))
+      .get(`/api/letter-batches/${batchId}`)
+      .set(await asRegistry(stack));
     // Counted from the pages' tallies, and agreeing with the batch's own totals.
     expect(progress.body).toMatchObject({
       total: 12,
@@ -92,7 +100,9 @@ describe('a batch of letters', () => {
     expect(Object.values(progress.body.byStatus as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(12);
     expect(progress.body.byStatus.no_channel).toBe(1);
     expect(progress.body.byStatus.created).toBeUndefined();
-    const report = await request(letterApi(stack)).get(`/api/letter-batches/${batchId}/report.csv`).set(REGISTRY);
+    const report = await request(letterApi(stack))
+      .get(`/api/letter-batches/${batchId}/report.csv`)
+      .set(await asRegistry(stack));
     expect(report.status).toBe(200);
     expect(report.headers['content-type']).toContain('text/csv');
     const text = report.text;
@@ -135,7 +145,7 @@ describe('a batch of letters', () => {
     const api = letterApi(stack, { ...config, officialMail: { ...config.officialMail, trackingDays: 15 / 86_400 } });
     const started = await request(api)
       .post(`/api/letter-batches?documentVersionId=${await storedPdf()}&title=Tiedote`)
-      .set(REGISTRY)
+      .set(await asRegistry(stack))
       .set('Content-Type', 'text/csv')
       .send(['recipientId', ...people.map((p) => p.id)].join('\n'));
     expect(started.status).toBe(202);
@@ -150,7 +160,9 @@ describe('a batch of letters', () => {
       ['completed', 2, 0],
     ]);
     // The progress the registry sees has each letter's final state.
-    const progress = await request(api).get(`/api/letter-batches/${batchId}`).set(REGISTRY);
+    const progress = await request(api)
+      .get(`/api/letter-batches/${batchId}`)
+      .set(await asRegistry(stack));
     expect(progress.body.byStatus).toEqual({
       read: 1,
       receipt_confirmed: 1,
@@ -164,7 +176,7 @@ describe('a batch of letters', () => {
     for (const [index, status] of expected.entries()) {
       const shown = await request(api)
         .get(`/api/letters/${batchId}-${index + 1}`)
-        .set(REGISTRY);
+        .set(await asRegistry(stack));
       expect(shown.body).toMatchObject({ status, batchId, row: index + 1, channel: index < 3 ? 'electronic' : 'paper' });
       expect(shown.body.deemedNotifiedOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       expect(shown.body.events.length).toBeGreaterThan(0);
@@ -180,7 +192,9 @@ describe('a batch of letters', () => {
       [6, 'unresolved'],
     ]);
     // A batch letter's events are listed in its page's trail, not one of its own; the process's audit view finds them there.
-    const audit = await request(api).get(`/api/processes/${batchId}-1/audit`).set(REGISTRY);
+    const audit = await request(api)
+      .get(`/api/processes/${batchId}-1/audit`)
+      .set(await asRegistry(stack));
     expect(audit.body.events.map((e: { action: string }) => e.action)).toEqual(['letter.sent', 'letter.read']);
     expect(await new AuditLog().forProcess(`${batchId}-1`)).toEqual([]);
     expect((await new AuditLog().forProcess(`${batchId}-1`, trackers[0])).map((e) => e.action)).toEqual(['letter.sent', 'letter.read']);
@@ -261,7 +275,11 @@ describe('a batch of letters', () => {
     await stack.withWorker(async () => {
       await stack.client.workflow.getHandle(batchId).result();
     });
-    const report = (await request(letterApi(stack)).get(`/api/letter-batches/${batchId}/report.csv`).set(REGISTRY)).text;
+    const report = (
+      await request(letterApi(stack))
+        .get(`/api/letter-batches/${batchId}/report.csv`)
+        .set(await asRegistry(stack))
+    ).text;
     expect(report).toContain('summary,skipped_rows,3');
     expect(report).toMatch(/^1,,skipped,,,,recipient\.id: /m);
     expect(report).toMatch(/^3,,skipped,,,,recipient\.address\.postalCode: /m);

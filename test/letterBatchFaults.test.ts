@@ -6,7 +6,7 @@ import {
   injectFault,
   letterApi,
   registerPerson,
-  REGISTRY,
+  asRegistry,
   simulator,
   stopEventPoller,
   storedPdf,
@@ -48,7 +48,7 @@ it('retries 500s and timeouts row by row, records a 400 as a rejection, counts a
   const people = [flaky, slow, refused, dropped, ...healthy];
   const started = await request(letterApi(stack))
     .post(`/api/letter-batches?documentVersionId=${await storedPdf()}&title=Tiedote`)
-    .set(REGISTRY)
+    .set(await asRegistry(stack))
     .set('Content-Type', 'text/csv')
     .send(['recipientId', ...people.map((p) => p.id)].join('\n'));
   expect(started.status).toBe(202);
@@ -73,7 +73,9 @@ it('retries 500s and timeouts row by row, records a 400 as a rejection, counts a
   const droppedRecord = await LetterModel.findById(`${batchId}-4`).lean();
   expect(droppedRecord).toMatchObject({ status: expect.stringMatching(/sent|read|delivered/), messageId: expect.any(String) });
 
-  const report = await request(letterApi(stack)).get(`/api/letter-batches/${batchId}/report.csv`).set(REGISTRY);
+  const report = await request(letterApi(stack))
+    .get(`/api/letter-batches/${batchId}/report.csv`)
+    .set(await asRegistry(stack));
   expect(report.text).toContain('summary,rejected,1');
   expect(report.text).toMatch(/\r\n3,[^,]+,rejected,,,,SuomifiMessages.rejected: Recipient id is not accepted by this service/);
 }, 120_000);
@@ -91,7 +93,7 @@ it('gives up on a row the service keeps failing after every round, records it fa
   });
   const started = await request(letterApi(stack))
     .post(`/api/letter-batches?documentVersionId=${await storedPdf()}&title=Tiedote`)
-    .set(REGISTRY)
+    .set(await asRegistry(stack))
     .set('Content-Type', 'text/csv')
     .send(['recipientId', down.id, ...healthy.map((p) => p.id)].join('\n'));
   expect(started.status).toBe(202);
@@ -106,14 +108,18 @@ it('gives up on a row the service keeps failing after every round, records it fa
     status: 'failed',
     failure: { code: 'SuomifiMessages.unavailable', reason: expect.stringContaining('Service unavailable for maintenance') },
   });
-  const progress = await request(letterApi(stack)).get(`/api/letter-batches/${batchId}`).set(REGISTRY);
+  const progress = await request(letterApi(stack))
+    .get(`/api/letter-batches/${batchId}`)
+    .set(await asRegistry(stack));
   expect(progress.body).toMatchObject({
     total: 3,
     processed: 3,
     byStatus: expect.objectContaining({ failed: 1 }),
     byChannel: { electronic: 2 },
   });
-  const report = await request(letterApi(stack)).get(`/api/letter-batches/${batchId}/report.csv`).set(REGISTRY);
+  const report = await request(letterApi(stack))
+    .get(`/api/letter-batches/${batchId}/report.csv`)
+    .set(await asRegistry(stack));
   expect(report.text).toContain('summary,failed,1');
   expect(report.text).toMatch(/\r\n1,[^,]+,failed,,,,SuomifiMessages.unavailable: .*Service unavailable for maintenance/);
 }, 180_000);

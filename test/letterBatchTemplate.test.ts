@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { LetterModel } from '../store/letters';
 import type { LetterBatchState } from '../workflows/letterBatch';
-import { counters, letterApi, registerPerson, REGISTRY, stopEventPoller } from './support/officialMailHarness';
+import { counters, letterApi, registerPerson, asRegistry, stopEventPoller } from './support/officialMailHarness';
 import { openTestStack, type TestStack } from './support/testStack';
 import { renderTemplateLetter } from '../activities/templateLetterPdf';
 import { execFileSync } from 'node:child_process';
@@ -27,15 +27,18 @@ const TEMPLATE = {
 };
 
 async function createTemplate(): Promise<{ templateId: string; placeholders: string[] }> {
-  const response = await request(letterApi(stack)).post('/api/letter-templates').set(REGISTRY).send(TEMPLATE);
+  const response = await request(letterApi(stack))
+    .post('/api/letter-templates')
+    .set(await asRegistry(stack))
+    .send(TEMPLATE);
   expect(response.status).toBe(201);
   return response.body;
 }
 
-function upload(csv: string, templateId: string) {
+async function upload(csv: string, templateId: string) {
   return request(letterApi(stack))
     .post(`/api/letter-batches?templateId=${templateId}`)
-    .set(REGISTRY)
+    .set(await asRegistry(stack))
     .set('Content-Type', 'text/csv')
     .send(csv);
 }
@@ -100,7 +103,7 @@ it.each([
 it('refuses a template with a malformed placeholder', async () => {
   const response = await request(letterApi(stack))
     .post('/api/letter-templates')
-    .set(REGISTRY)
+    .set(await asRegistry(stack))
     .send({ ...TEMPLATE, body: 'Hyvä {{first name}}' });
   expect(response.status).toBe(422);
   expect(response.body).toMatchObject({ error: 'template_placeholder', details: { field: 'body' } });

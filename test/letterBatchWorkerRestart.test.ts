@@ -5,7 +5,7 @@ import {
   counters,
   freshIdentityCode,
   letterApi,
-  REGISTRY,
+  asRegistry,
   simulator,
   stopEventPoller,
   storedPdf,
@@ -32,7 +32,7 @@ it('kills the worker mid-batch, starts another, and every letter is sent exactly
   let worker = await startWorkerProcess(stack.config);
   const started = await request(letterApi(stack))
     .post(`/api/letter-batches?documentVersionId=${versionId}`)
-    .set(REGISTRY)
+    .set(await asRegistry(stack))
     .set('Content-Type', 'text/csv')
     .send(csv);
   expect(started.status).toBe(202);
@@ -61,7 +61,9 @@ it('kills the worker mid-batch, starts another, and every letter is sent exactly
     expect(sent.distinctExternalIds).toBe(rows);
     expect(sent.posts).toBe(rows + sent.conflicts);
     // The progress counts every row once, also those whose page the killed worker left half written.
-    const progress = await request(letterApi(stack)).get(`/api/letter-batches/${batchId}`).set(REGISTRY);
+    const progress = await request(letterApi(stack))
+      .get(`/api/letter-batches/${batchId}`)
+      .set(await asRegistry(stack));
     expect(progress.body).toMatchObject({ total: rows, processed: rows, percent: 100 });
     expect(Object.values(progress.body.byStatus as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(rows);
   } finally {

@@ -5,6 +5,7 @@ import { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { ApiKeys } from '../store/apiKeys';
 import { letterApi, registerPerson, stopEventPoller, storedPdf } from './support/officialMailHarness';
 import { openTestStack, type TestStack } from './support/testStack';
 
@@ -30,12 +31,19 @@ it('sends a batch from a CSV file and prints its progress until the report is re
   const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const cli = path.join(__dirname, '..', 'node_modules', '.bin', 'tsx');
   const versionId = await storedPdf();
+  // A script is a machine client: it carries an API key with the registry role, as an admin would create one.
+  const { key } = await new ApiKeys().create({
+    name: 'letters-cli',
+    roles: ['registry'],
+    expiresAt: new Date(Date.now() + 3600_000),
+    createdBy: 'test',
+  });
   const { stdout } = await stack.withWorker(() =>
     promisify(execFile)(
       cli,
       [path.join(__dirname, '..', 'scripts', 'letters.ts'), 'send', file, '--document', versionId, '--title', 'Tiedote'],
       {
-        env: { ...process.env, SINETTI_API_URL: api, SINETTI_TOKEN: 'dev-registry-token' },
+        env: { ...process.env, SINETTI_API_URL: api, SINETTI_TOKEN: key },
         timeout: 90_000,
       },
     ).catch(async (error: { stderr?: string }) => {

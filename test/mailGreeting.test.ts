@@ -1,6 +1,7 @@
 import { parseStaffTokens, staffPersonName } from '../config/config';
-import { type ContractHarness, contractRequest, HR_TOKEN, openContractHarness, uniqueEmail } from './support/contractHarness';
+import { type ContractHarness, contractRequest, openContractHarness, uniqueEmail } from './support/contractHarness';
 import { waitForMail } from './support/mailbox';
+import { staffHeaders } from './support/staffSession';
 
 /** Issue 15 (C5): mail greets a person by the name the directory (the staff configuration) gives, or without a name. */
 
@@ -20,13 +21,13 @@ describe('mail greetings', () => {
       const created = await harness
         .api()
         .post('/api/contracts')
-        .set('Authorization', `Bearer ${HR_TOKEN}`)
+        .set(await staffHeaders(harness.baseUrl, 'hr'))
         .send({ ...withoutName, hr: { email: hr, language: 'fi' } });
       expect(created.status).toBe(201);
       const cancelled = await harness
         .api()
         .post(`/api/contracts/${created.body.contractId}/cancel`)
-        .set('Authorization', `Bearer ${HR_TOKEN}`)
+        .set(await staffHeaders(harness.baseUrl, 'hr'))
         .send({ reason: 'Väärä henkilö' });
       expect(cancelled.status).toBe(200);
       const [mail] = await waitForMail(hr, 1);

@@ -15,7 +15,7 @@ import {
   counters,
   letterApi,
   registerPerson,
-  REGISTRY,
+  asRegistry,
   sendLetter,
   stopEventPoller,
   storedPdf,
@@ -26,6 +26,7 @@ import { messageEventPollerId } from '../activities/letterActivities';
 import { eventFeedAlerts } from '../integrations/suomifiMessages/eventFeedAlerts';
 import { Letters } from '../store/letters';
 import { openTestStack, type TestStack } from './support/testStack';
+import { staffHeaders } from './support/staffSession';
 
 /**
  * The Suomi.fi Messages password rotates itself without a failed send.
@@ -143,7 +144,7 @@ describe('Suomi.fi Messages password rotation', () => {
     const csv = ['recipientId;name;street;postalCode;city;title', ...people.map((p) => `${p.id};;;;;Päätös`)].join('\n') + '\n';
     const started = await request(letterApi(stack))
       .post(`/api/letter-batches?documentVersionId=${versionId}`)
-      .set(REGISTRY)
+      .set(await asRegistry(stack))
       .set('Content-Type', 'text/csv')
       .send(csv);
     expect(started.status).toBe(202);
@@ -175,8 +176,8 @@ describe('Suomi.fi Messages password rotation', () => {
   });
 
   it('the admin sees the event feed and the rotation, is alerted when the newest event read is over 24 hours old, and can rotate now', async () => {
-    const admin = { Authorization: 'Bearer dev-admin-token' };
     const api = letterApi(stack);
+    const admin = await staffHeaders(api, 'admin');
     const fresh = await request(api).get('/api/admin/suomifi-messages').set(admin);
     expect(fresh.status).toBe(200);
     expect(fresh.body.eventFeed.newestEventAt).not.toBeNull();
@@ -199,7 +200,11 @@ describe('Suomi.fi Messages password rotation', () => {
     const credentials = messagesCredentialsFor(stack.config);
     const [before] = await credentials.passwords();
     expect(
-      (await request(api).post('/api/admin/suomifi-messages/rotate-password').set({ Authorization: 'Bearer dev-registry-token' })).status,
+      (
+        await request(api)
+          .post('/api/admin/suomifi-messages/rotate-password')
+          .set(await asRegistry(stack))
+      ).status,
     ).toBe(403);
     const started = await request(api).post('/api/admin/suomifi-messages/rotate-password').set(admin);
     expect(started.status).toBe(202);

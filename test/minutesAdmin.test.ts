@@ -2,6 +2,7 @@ import { type ContractHarness, openContractHarness, uniqueEmail } from './suppor
 import { mailTo, waitForMail } from './support/mailbox';
 import { approve, mailedLink, minutesPeople, openPage, reviewState, startReview, waitForState } from './support/minutesHarness';
 import { recordHistoryIfAsked } from './support/recordHistory';
+import { staffHeaders } from './support/staffSession';
 
 /** The admin's levers on a minutes review: a reminder now, and a checker on holiday replaced. */
 
@@ -13,7 +14,7 @@ afterAll(async () => {
   await harness?.close();
 });
 
-const ADMIN = { Authorization: 'Bearer dev-admin-token' };
+const ADMIN = () => staffHeaders(harness.baseUrl, 'admin');
 
 describe('admin actions on a minutes review', () => {
   it('reminds the checkers now and reassigns a checker: the old link stops, the new checker can approve', async () => {
@@ -26,7 +27,7 @@ describe('admin actions on a minutes review', () => {
       const remind = await harness
         .api()
         .post(`/api/admin/processes/${reviewId}/actions`)
-        .set(ADMIN)
+        .set(await ADMIN())
         .send({ action: 'remind', reason: 'meeting next week' });
       expect(remind.status).toBe(200);
       expect(await waitForMail(who.checkerA, 2)).toHaveLength(2);
@@ -35,7 +36,7 @@ describe('admin actions on a minutes review', () => {
       const reassign = await harness
         .api()
         .post(`/api/admin/processes/${reviewId}/actions`)
-        .set(ADMIN)
+        .set(await ADMIN())
         .send({ action: 'reassign', reason: 'Greta is on holiday', participantId, email: substitute, name: 'Sara Sijainen' });
       expect(reassign.status).toBe(200);
       expect((await openPage(harness, oldLink)).status).toBe(410);
@@ -47,7 +48,10 @@ describe('admin actions on a minutes review', () => {
       const state = await waitForState(harness, reviewId, (s) => s.status !== 'in_review');
       expect(state.rounds[0].checkers.map((c) => c.status)).toEqual(['approved', 'approved']);
 
-      const audit = await harness.api().get(`/api/processes/${reviewId}/audit`).set({ Authorization: 'Bearer dev-secretary-token' });
+      const audit = await harness
+        .api()
+        .get(`/api/processes/${reviewId}/audit`)
+        .set(await staffHeaders(harness.baseUrl, 'secretary'));
       expect(
         audit.body.events
           .filter((e: { action: string }) => e.action.startsWith('admin.'))

@@ -16,6 +16,7 @@ import {
   uploadPdf,
 } from './support/minutesHarness';
 import { samplePdf } from './support/samplePdf';
+import { staffHeaders } from './support/staffSession';
 
 /** Every bad request gets a clear 4xx naming what to fix, and nothing already done is lost. */
 
@@ -50,23 +51,23 @@ describe('starting a review with bad input', () => {
     ],
   ])('%s → 400 naming the field', async (_what, overrides, field) => {
     const versionId = await uploadPdf(harness, await minutesPdf());
-    const response = await asSecretary(harness)
-      .post('/api/minutes')
-      .send(minutesRequest(minutesPeople(), versionId, overrides));
+    const response = await (await asSecretary(harness)).post('/api/minutes').send(minutesRequest(minutesPeople(), versionId, overrides));
     expect(response.status).toBe(400);
     expect(fieldsOf(response.body)).toContain(field);
   });
 
   it('a section list that does not match the PDF → 400 sections_mismatch; an unknown document → 400; a non-PDF upload → 422; HR → 403', async () => {
     const twoPages = await uploadPdf(harness, await samplePdf(2));
-    const mismatch = await asSecretary(harness).post('/api/minutes').send(minutesRequest(minutesPeople(), twoPages));
+    const mismatch = await (await asSecretary(harness)).post('/api/minutes').send(minutesRequest(minutesPeople(), twoPages));
     expect(mismatch.status).toBe(400);
     expect(mismatch.body.error).toBe('sections_mismatch');
     expect(mismatch.body.message).toContain('§ 4 ends on page 3, but the PDF has 2 pages');
-    const unknown = await asSecretary(harness).post('/api/minutes').send(minutesRequest(minutesPeople(), 'no-such-version'));
+    const unknown = await (await asSecretary(harness)).post('/api/minutes').send(minutesRequest(minutesPeople(), 'no-such-version'));
     expect(unknown.status).toBe(400);
     expect(fieldsOf(unknown.body)).toEqual(['documentVersionId']);
-    const notPdf = await asSecretary(harness)
+    const notPdf = await (
+      await asSecretary(harness)
+    )
       .post('/api/documents')
       .set('Content-Type', 'application/pdf')
       .send(Buffer.from('not a pdf at all'));
@@ -74,7 +75,7 @@ describe('starting a review with bad input', () => {
     const hr = await harness
       .api()
       .post('/api/minutes')
-      .set('Authorization', 'Bearer dev-hr-token')
+      .set(await staffHeaders(harness.baseUrl, 'hr'))
       .send(minutesRequest(minutesPeople(), twoPages));
     expect(hr.status).toBe(403);
   });
@@ -85,7 +86,7 @@ describe('acting on a running review with bad input', () => {
     const who = minutesPeople();
     await harness.stack.withWorker(async () => {
       const reviewId = await startReview(harness, who);
-      const secretary = asSecretary(harness);
+      const secretary = await asSecretary(harness);
       const linkA = await mailedLink(who.checkerA);
       const linkB = await mailedLink(who.checkerB);
       const v1 = (await openPage(harness, linkA)).documentSha256!;

@@ -63,7 +63,9 @@ describe('checking minutes on a phone in a real browser', () => {
       expect(state.status).toBe('awaiting_correction');
 
       // The secretary uploads the corrected version; the new link shows what changed.
-      const uploaded = await asSecretary(harness)
+      const uploaded = await (
+        await asSecretary(harness)
+      )
         .post(`/api/minutes/${reviewId}/versions`)
         .set('Content-Type', 'application/pdf')
         .send(await minutesPdf('Talousarvio hyväksyttiin: menot 12,4 milj. euroa.'));

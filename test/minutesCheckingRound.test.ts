@@ -11,6 +11,7 @@ import {
   startReview,
   waitForState,
 } from './support/minutesHarness';
+import { staffHeaders } from './support/staffSession';
 
 /**
  * The checking round's own behaviour on the real stack: a correction
@@ -23,13 +24,21 @@ import {
 let harness: ContractHarness;
 beforeAll(async () => {
   harness = await openContractHarness('minutes-checking');
+  // Signed in before the timers in seconds start.
+  await asSecretary(harness);
+  await staffHeaders(harness.baseUrl, 'admin');
 });
 afterAll(async () => {
   await harness?.close();
 });
 
-const ADMIN = { Authorization: 'Bearer dev-admin-token' };
-const act = (reviewId: string, body: object) => harness.api().post(`/api/admin/processes/${reviewId}/actions`).set(ADMIN).send(body);
+const ADMIN = () => staffHeaders(harness.baseUrl, 'admin');
+const act = async (reviewId: string, body: object) =>
+  harness
+    .api()
+    .post(`/api/admin/processes/${reviewId}/actions`)
+    .set(await ADMIN())
+    .send(body);
 
 describe('the checking round', () => {
   it('a correction request tells the secretary at once; the new version opens round 2 for every checker', async () => {
@@ -42,7 +51,9 @@ describe('the checking round', () => {
       let state = await waitForState(harness, reviewId, (s) => s.status === 'awaiting_correction');
       expect(state.rounds[0].checkers.map((c) => c.status)).toEqual(['corrections', 'reviewing']);
 
-      const uploaded = await asSecretary(harness)
+      const uploaded = await (
+        await asSecretary(harness)
+      )
         .post(`/api/minutes/${reviewId}/versions`)
         .set('Content-Type', 'application/pdf')
         .send(await minutesPdf('Talousarvio hyväksyttiin: menot 12,4 milj. euroa.'));

@@ -7,6 +7,7 @@ import { approve, asSecretary, mailedLink, minutesPeople, reviewState, startRevi
 let harness: ContractHarness;
 beforeAll(async () => {
   harness = await openContractHarness('minutes-reminders');
+  await asSecretary(harness); // signed in before the timers in seconds start
 });
 afterAll(async () => {
   await harness?.close();
@@ -43,7 +44,7 @@ describe('reminders and the checking deadline', () => {
       expect((await reviewState(harness, reviewId)).escalatedAt).toBeDefined();
 
       const later = new Date(Date.now() + 3600_000).toISOString();
-      expect((await asSecretary(harness).post(`/api/minutes/${reviewId}/extend`).send({ deadline: later })).status).toBe(200);
+      expect((await (await asSecretary(harness)).post(`/api/minutes/${reviewId}/extend`).send({ deadline: later })).status).toBe(200);
       const state = await reviewState(harness, reviewId);
       expect(state.escalatedAt).toBeUndefined();
       expect(state.checkingDeadlineAt).toBe(later);

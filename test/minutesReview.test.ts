@@ -20,13 +20,13 @@ import {
   openPage,
   PERSONAL_TEXT,
   reviewState,
-  SECRETARY_TOKEN,
   SECTIONS,
   signMinutes,
   startReview,
   uploadPdf,
   waitForState,
 } from './support/minutesHarness';
+import { staffHeaders } from './support/staffSession';
 import { pdfsig, qpdfCheck, summarisePdfsig } from './support/pdfTools';
 import { expectArchivalPdf } from './signing/ltvFixtures';
 
@@ -45,7 +45,7 @@ async function pdfText(pdf: Buffer): Promise<string> {
 /** GET a PDF as bytes (public, or as the secretary). */
 async function getPdf(path: string, staff = false): Promise<{ status: number; body: Buffer }> {
   const req = harness.api().get(path);
-  if (staff) req.set('Authorization', `Bearer ${SECRETARY_TOKEN}`);
+  if (staff) req.set(await staffHeaders(harness.baseUrl, 'secretary'));
   const response = await req.buffer(true).parse((res, done) => {
     const chunks: Buffer[] = [];
     res.on('data', (c: Buffer) => chunks.push(c));
@@ -69,7 +69,7 @@ describe('minutes review, end to end on the real stack', () => {
     const who = minutesPeople();
     await harness.stack.withWorker(async () => {
       const reviewId = await startReview(harness, who);
-      const secretary = asSecretary(harness);
+      const secretary = await asSecretary(harness);
 
       // Round 1: Tapio asks for a correction to § 5; the secretary hears at once. Greta approves version 1.
       const a1 = await mailedLink(who.checkerA);

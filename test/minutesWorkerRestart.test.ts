@@ -5,6 +5,7 @@ import { mailTo } from './support/mailbox';
 import { approve, mailedLink, minutesPeople, signMinutes, startReview, waitForState } from './support/minutesHarness';
 import { pdfsig, summarisePdfsig } from './support/pdfTools';
 import { killHard, startWorkerProcess } from './support/workerProcess';
+import { staffHeaders } from './support/staffSession';
 
 /**
  * The worker process is killed without warning in the middle of a round
@@ -44,7 +45,7 @@ describe('worker killed in the middle of a minutes review', () => {
       const sealed = await harness
         .api()
         .get(`/api/minutes/${reviewId}/signed.pdf`)
-        .set('Authorization', 'Bearer dev-secretary-token')
+        .set(await staffHeaders(harness.baseUrl, 'secretary'))
         .buffer(true)
         .parse((res, done) => {
           const chunks: Buffer[] = [];

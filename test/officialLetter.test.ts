@@ -1,6 +1,15 @@
 import { LetterModel, Letters } from '../store/letters';
 import type { OfficialLetterState } from '../workflows/officialLetter';
-import { counters, letterApi, registerPerson, sendLetter, simulator, stopEventPoller, storedPdf } from './support/officialMailHarness';
+import {
+  asRegistry,
+  counters,
+  letterApi,
+  registerPerson,
+  sendLetter,
+  simulator,
+  stopEventPoller,
+  storedPdf,
+} from './support/officialMailHarness';
 import { recordHistoryIfAsked } from './support/recordHistory';
 import { openTestStack, type TestStack } from './support/testStack';
 import { messageEventPollerId } from '../activities/letterActivities';
@@ -92,7 +101,7 @@ describe('one official letter, each kind of recipient, on the real dev server an
     )
       .default(letterApi(stack))
       .get(`/api/letters/${letterId}`)
-      .set({ Authorization: 'Bearer dev-registry-token' });
+      .set(await asRegistry(stack));
     expect(shown.status).toBe(200);
     expect(JSON.stringify(shown.body)).not.toMatch(/Salainen|90100|OULU|\d{6}[-+A-Y]\d{3}/);
   });

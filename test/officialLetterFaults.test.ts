@@ -5,7 +5,7 @@ import {
   counters,
   injectFault,
   registerPerson,
-  REGISTRY,
+  asRegistry,
   sendLetter,
   stopEventPoller,
   storedPdf,
@@ -13,6 +13,7 @@ import {
 import { openTestStack, type TestStack } from './support/testStack';
 import type { OfficialLetterState } from '../workflows/officialLetter';
 import { LetterModel } from '../store/letters';
+import { staffHeaders } from './support/staffSession';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -153,7 +154,7 @@ describe('bad letters: a clear 4xx naming the field, nothing started, nothing se
     const small = letterApi(stack, { ...stack.config, officialMail: { ...stack.config.officialMail, maxPdfBytes: 1000 } });
     const response = await request(small)
       .post('/api/letters')
-      .set(REGISTRY)
+      .set(await asRegistry(stack))
       .send({ ...valid, versionId: await storedPdf() });
     expect(response.status).toBe(413);
     expect(response.body).toMatchObject({ error: 'document_too_large', details: { field: 'versionId' } });
@@ -162,7 +163,7 @@ describe('bad letters: a clear 4xx naming the field, nothing started, nothing se
   it('needs the registry role', async () => {
     const response = await request(letterApi(stack))
       .post('/api/letters')
-      .set({ Authorization: 'Bearer dev-hr-token' })
+      .set(await staffHeaders(letterApi(stack), 'hr'))
       .send({ ...valid, versionId: 'x' });
     expect(response.status).toBe(403);
   });

@@ -7,6 +7,7 @@ import { errorHandler } from '../api/httpErrors';
 import { logger } from '../observability/logger';
 import { connectStore, disconnectStore } from '../store/connection';
 import { openTestStack, type TestStack } from './support/testStack';
+import { staffHeaders } from './support/staffSession';
 
 /**
  * An outage is said as an outage: with Temporal unreachable the API answers
@@ -18,7 +19,6 @@ import { openTestStack, type TestStack } from './support/testStack';
 let stack: TestStack;
 let deps: ReturnType<typeof createApiDeps>;
 let connection: Connection;
-const admin = { Authorization: 'Bearer dev-admin-token' };
 
 beforeAll(async () => {
   stack = await openTestStack('outages');
@@ -39,7 +39,9 @@ afterAll(async () => {
 it('answers 503 with Retry-After, not 404, when Temporal cannot be reached', async () => {
   const app = createApp(deps);
   for (const path of ['/api/processes/contract-anything', '/api/admin/processes']) {
-    const response = await request(app).get(path).set(admin);
+    const response = await request(app)
+      .get(path)
+      .set(await staffHeaders(app, 'admin'));
     expect({ path, status: response.status, error: response.body.error, retryAfter: response.headers['retry-after'] }).toEqual({
       path,
       status: 503,
@@ -51,19 +53,22 @@ it('answers 503 with Retry-After, not 404, when Temporal cannot be reached', asy
 
 it('answers 503, not 400 or 404, when the store is unreachable behind a check that used to turn any error into one', async () => {
   const app = createApp(createApiDeps(stack.config, stack.client));
+  // Signed in while the store is up: the session itself lives there.
+  const hr = await staffHeaders(app, 'hr');
+  const secretary = await staffHeaders(app, 'secretary');
   await disconnectStore();
   try {
     // Each of these once caught every error as "unknown document" (400) or "not found" (404).
     const contract = await request(app)
       .post('/api/contracts')
-      .set({ Authorization: 'Bearer dev-hr-token' })
+      .set(hr)
       .send({
         documentVersionId: 'some-version',
         signers: [{ role: 'employee', name: 'Maija', email: 'maija@example.test' }],
         hr: { email: 'hr@example.test' },
       });
-    const minutes = await request(app).get('/api/minutes/minutes-anything').set({ Authorization: 'Bearer dev-secretary-token' });
-    const sealed = await request(app).get('/api/contracts/contract-anything/sealed.pdf').set({ Authorization: 'Bearer dev-hr-token' });
+    const minutes = await request(app).get('/api/minutes/minutes-anything').set(secretary);
+    const sealed = await request(app).get('/api/contracts/contract-anything/sealed.pdf').set(hr);
     for (const response of [contract, minutes, sealed]) {
       expect({ status: response.status, error: response.body.error, retryAfter: response.headers['retry-after'] }).toEqual({
         status: 503,

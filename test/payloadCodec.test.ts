@@ -5,18 +5,12 @@ import { AesGcmPayloadCodec, REFUSED_PLAINTEXT_ENCODING, UnknownPayloadKeyError 
 import { AuditLog } from '../audit/auditLog';
 import { contractStateQuery } from '../workflows/employmentContract';
 import { extendDeadlineUpdate } from '../workflows/adminUpdates';
-import {
-  type ContractHarness,
-  contractRequest,
-  HR_TOKEN,
-  invitationLink,
-  openContractHarness,
-  uniqueEmail,
-} from './support/contractHarness';
+import { type ContractHarness, contractRequest, invitationLink, openContractHarness, uniqueEmail } from './support/contractHarness';
 import { ChunkedDocumentStore } from '../store/documentStore';
 import { organisationSealWorkflow } from '../workflows/organisationSeal';
 import { samplePdf } from './support/samplePdf';
 import { openTestStack, type TestStack } from './support/testStack';
+import { staffHeaders } from './support/staffSession';
 
 const key = (id: string) => ({ id, key: randomBytes(32) });
 
@@ -116,7 +110,7 @@ describe('a plaintext Update sent straight to the Temporal port', () => {
       const created = await harness
         .api()
         .post('/api/contracts')
-        .set({ Authorization: `Bearer ${HR_TOKEN}` })
+        .set(await staffHeaders(harness.baseUrl, 'hr'))
         .send(contractRequest(who));
       expect(created.status).toBe(201);
       const contractId = created.body.contractId as string;

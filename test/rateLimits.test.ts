@@ -7,6 +7,7 @@ import { loadHttpProtectionConfig } from '../config/httpProtection';
 import { freshIdentityCode, waitUntil } from './support/officialMailHarness';
 import { mailTo } from './support/mailbox';
 import { openTestStack, type TestStack, TEST_ENVIRONMENT } from './support/testStack';
+import { staffHeaders } from './support/staffSession';
 
 /**
  * Issue 13, item 6: bursts are refused with 429 and Retry-After, counted in
@@ -33,8 +34,6 @@ function apiWithLimits(limits: Record<string, string>, prefix: string): Express 
   const http = loadHttpProtectionConfig({ ...TEST_ENVIRONMENT, ...limits, RATE_LIMIT_PREFIX: prefix });
   return createApp(createApiDeps({ ...stack.config, http }, stack.client));
 }
-
-const HANDLER = { Authorization: 'Bearer dev-handler-token' };
 
 it('20 anonymous form posts in a burst across two API processes: 5 are taken, the rest get 429 and make no case and no mail', async () => {
   const prefix = `t-${randomUUID()}`;
@@ -77,7 +76,9 @@ it('20 anonymous form posts in a burst across two API processes: 5 are taken, th
       details: { retryAfterSeconds: expect.any(Number) },
     });
 
-    const cases = await request(apis[0]).get(`/api/rounds/${roundId}/applications`).set(HANDLER);
+    const cases = await request(apis[0])
+      .get(`/api/rounds/${roundId}/applications`)
+      .set(await staffHeaders(apis[0], 'handler'));
     expect(cases.body).toHaveLength(5);
     // Every accepted application is acknowledged; the refused ones never reach a workflow, so no sixth mail follows.
     await waitUntil('5 acknowledgements', async () => (await mailTo(email)).length >= 5, 30_000);
@@ -86,6 +87,7 @@ it('20 anonymous form posts in a burst across two API processes: 5 are taken, th
   });
 }, 90_000);
 
+// About the bearer tokens' failed sign-ins: the development tokens stay in this test on purpose.
 it('50 wrong staff tokens: then even the right one is refused for the window, whatever X-Forwarded-For says', async () => {
   const prefix = `t-${randomUUID()}`;
   const api = apiWithLimits({ RATE_LIMIT_SIGN_IN: '20/900' }, prefix);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type ContractHarness, contractRequest, HR_TOKEN, openContractHarness, sleep, uniqueEmail } from './support/contractHarness';
+import { type ContractHarness, contractRequest, openContractHarness, sleep, uniqueEmail } from './support/contractHarness';
+import { staffHeaders } from './support/staffSession';
 
 /**
  * The README's visibility queries ("Finding stuck processes") exactly as written there (issue 15, F1): each one,
@@ -28,7 +29,11 @@ it('finds a contract waiting for its employee with every query in the README', a
   ]);
   await harness.stack.withWorker(async () => {
     const people = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
-    const created = await harness.api().post('/api/contracts').set('Authorization', `Bearer ${HR_TOKEN}`).send(contractRequest(people));
+    const created = await harness
+      .api()
+      .post('/api/contracts')
+      .set(await staffHeaders(harness.baseUrl, 'hr'))
+      .send(contractRequest(people));
     expect(created.status).toBe(201);
     const { contractId } = created.body as { contractId: string };
     // The example times are "now" in the README; a time past the contract's deadline and its step's start finds it.
@@ -47,7 +52,7 @@ it('finds a contract waiting for its employee with every query in the README', a
     const listed = await harness
       .api()
       .get('/api/admin/processes?type=employmentContract&status=awaiting_signatures&limit=1000')
-      .set('Authorization', 'Bearer dev-admin-token');
+      .set(await staffHeaders(harness.baseUrl, 'admin'));
     expect(README).toContain('/api/admin/processes?type=employmentContract&status=awaiting_signatures');
     expect(listed.status).toBe(200);
     expect(JSON.stringify(listed.body)).toContain(contractId);

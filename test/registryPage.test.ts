@@ -1,10 +1,11 @@
-import { type AddressInfo } from 'node:net';
 import { type Server } from 'node:http';
 import { type Browser } from 'playwright-core';
 import request from 'supertest';
 import { helsinkiTime } from '../common/helsinkiTime';
 import { axeViolations, launchChromium } from './support/browser';
-import { letterApi, registerPerson, REGISTRY, stopEventPoller, storedPdf } from './support/officialMailHarness';
+import { listenOnOwnAddress } from './support/listeningApp';
+import { signInThroughProvider } from './support/staffSignIn';
+import { letterApi, registerPerson, asRegistry, stopEventPoller, storedPdf } from './support/officialMailHarness';
 import { openTestStack, type TestStack } from './support/testStack';
 
 /** The registry watches a batch go out on its page: a progress bar per batch, then the report. */
@@ -16,9 +17,7 @@ let baseUrl: string;
 
 beforeAll(async () => {
   stack = await openTestStack('registry-page', { LETTER_BATCH_PAGE_SIZE: '2', LETTER_BATCH_RATE_PER_SECOND: '5' });
-  server = letterApi(stack).listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, baseUrl } = await listenOnOwnAddress((publicUrl) => letterApi(stack, { ...stack.config, publicUrl })));
   browser = await launchChromium();
 }, 60_000);
 
@@ -36,7 +35,7 @@ describe('registry page in Chromium', () => {
     const csv = ['recipientId;title', ...people.map((p) => `${p.id};Tiedote`)].join('\n') + '\n';
     const started = await request(letterApi(stack))
       .post(`/api/letter-batches?documentVersionId=${versionId}`)
-      .set(REGISTRY)
+      .set(await asRegistry(stack))
       .set('Content-Type', 'text/csv')
       .send(csv);
     expect(started.status).toBe(202);
@@ -47,14 +46,15 @@ describe('registry page in Chromium', () => {
     const page = await context.newPage();
     await page.goto(`${baseUrl}/registry`);
     expect(await axeViolations(page)).toEqual([]);
-    await page.getByLabel(/Staff token/).fill('dev-registry-token');
-    await page.getByRole('button', { name: /Sign in/ }).click();
+    await signInThroughProvider(page, baseUrl, 'kirsi.kirjaamo', '/registry');
 
     const bar = page.locator(`#progress-${batchId}`);
     await bar.waitFor();
     expect(await bar.getAttribute('max')).toBe('3');
     expect(await bar.getAttribute('value')).toBe('0');
-    const listed = await request(letterApi(stack)).get('/api/letter-batches').set(REGISTRY);
+    const listed = await request(letterApi(stack))
+      .get('/api/letter-batches')
+      .set(await asRegistry(stack));
     const createdAt = (listed.body.batches as { batchId: string; createdAt: string }[]).find((b) => b.batchId === batchId)!.createdAt;
     expect(await page.locator(`#title-${batchId}`).textContent()).toContain(helsinkiTime(createdAt, 'fi', 'medium', 'short'));
 

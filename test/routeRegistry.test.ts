@@ -5,6 +5,7 @@ import { createApiDeps } from '../api/apiDeps';
 import { apiRoutes, createApp } from '../api/app';
 import { type RouteSpec } from '../api/routeRegistry';
 import { openTestStack, type TestStack } from './support/testStack';
+import { staffHeaders } from './support/staffSession';
 
 /**
  * The registry parses every route's params and query by its declared
@@ -17,7 +18,7 @@ let stack: TestStack;
 let app: Express;
 let specs: RouteSpec[];
 let deps: ReturnType<typeof createApiDeps>;
-const admin = { Authorization: 'Bearer dev-admin-token' };
+const admin = () => staffHeaders(app, 'admin');
 
 beforeAll(async () => {
   stack = await openTestStack('route-registry');
@@ -38,8 +39,11 @@ function pathWith(spec: RouteSpec, wrong?: string): string {
   return spec.path.replace(/:(\w+)/g, (_m, name: string) => encodeURIComponent(name === wrong ? WRONG : (VALID[name] ?? 'x1')));
 }
 
-function call(spec: RouteSpec, path: string) {
-  const agent = request(app)[spec.method](path).set(admin).set('Accept', 'application/json');
+async function call(spec: RouteSpec, path: string) {
+  const agent = request(app)
+    [spec.method](path)
+    .set(await admin())
+    .set('Accept', 'application/json');
   return spec.method === 'get' || spec.method === 'delete' ? agent : agent.send({});
 }
 
@@ -104,7 +108,9 @@ it('refuses a wrong query value on every route that declares one, with the same 
 });
 
 it('names a wrong numeric query value the same way', async () => {
-  const response = await request(app).get('/api/admin/processes?limit=lots').set(admin);
+  const response = await request(app)
+    .get('/api/admin/processes?limit=lots')
+    .set(await admin());
   expect(response.status).toBe(400);
   expect(response.body).toEqual({
     error: 'invalid_request',

@@ -1,15 +1,8 @@
 import { type Browser } from 'playwright-core';
 import { axeViolations, launchChromium } from './support/browser';
 import { type ContractHarness, openContractHarness } from './support/contractHarness';
-import {
-  askCorrections,
-  mailedLink,
-  minutesPdf,
-  minutesPeople,
-  SECRETARY_TOKEN,
-  startReview,
-  waitForState,
-} from './support/minutesHarness';
+import { askCorrections, mailedLink, minutesPdf, minutesPeople, startReview, waitForState } from './support/minutesHarness';
+import { signInThroughProvider } from './support/staffSignIn';
 
 /**
  * The secretary's page in real Chromium under the app's CSP: its script is
@@ -36,8 +29,9 @@ it('uploads a corrected version from the page, with the script from /assets allo
     expect((await askCorrections(harness, link, { 'comment-5': 'Summa puuttuu.' })).status).toBe(303);
     await waitForState(harness, reviewId, (s) => s.status === 'awaiting_correction');
 
-    const context = await browser.newContext({ extraHTTPHeaders: { Authorization: `Bearer ${SECRETARY_TOKEN}` }, locale: 'fi-FI' });
+    const context = await browser.newContext({ locale: 'fi-FI' });
     const page = await context.newPage();
+    await signInThroughProvider(page, harness.baseUrl, 'sanna.sihteeri', `/minutes/${reviewId}`);
     const blocked: string[] = [];
     // A CSP violation or a script error shows on the console; a missing asset as a failed response (the browser's own favicon aside).
     page.on('console', (message) => {

@@ -1,5 +1,6 @@
 import { StaffSessions } from '../store/staffSessions';
 import { type ContractHarness, openContractHarness } from './support/contractHarness';
+import { staffHeaders } from './support/staffSession';
 
 /** Server-side staff sessions: idle and absolute timeouts, revocation, a fresh id each time, and the Temporal Web UI's codec calls on the cookie. */
 
@@ -40,10 +41,10 @@ describe('staff sessions in the store', () => {
 });
 
 describe('the session cookie over HTTP', () => {
+  /** A session of its own (a test here signs out), signed in through the development identity provider: the cookie's value. */
   async function signIn(): Promise<string> {
-    const answer = await harness.api().post('/api/session').send({ token: 'dev-admin-token' });
-    expect(answer.status).toBe(200);
-    return /sinetti_staff=([^;]+)/.exec(String(answer.headers['set-cookie']))![1];
+    const { Cookie } = await staffHeaders(harness.baseUrl, 'admin', { fresh: true });
+    return Cookie.slice('sinetti_staff='.length);
   }
 
   it("takes the Temporal Web UI's codec calls from its origin, and refuses another site's", async () => {

@@ -4,6 +4,7 @@ import { type ContractHarness, openContractHarness, uniqueEmail } from './suppor
 import { waitForMail } from './support/mailbox';
 import { minutesPeople, startReview } from './support/minutesHarness';
 import { fillProviderForm, sessionCookie, signInThroughProvider } from './support/staffSignIn';
+import { staffHeaders } from './support/staffSession';
 
 /** Staff sign in through the development OpenID Provider in real Chromium: code flow with PKCE, server-side sessions, the Origin check. */
 
@@ -67,7 +68,10 @@ describe('staff sign-in through the identity provider', () => {
       const contractId = /contracts\/(contract-[^?]+)/.exec(page.url())![1];
       expect(await waitForMail(employee, 1)).toHaveLength(1);
       // The audit trail names the person the provider vouched for.
-      const history = await harness.api().get(`/api/processes/${contractId}/audit`).set('Authorization', 'Bearer dev-admin-token');
+      const history = await harness
+        .api()
+        .get(`/api/processes/${contractId}/audit`)
+        .set(await staffHeaders(harness.baseUrl, 'admin'));
       expect(history.status).toBe(200);
       expect(JSON.stringify(history.body)).toContain('Hanna Henkilöstö');
 

@@ -10,16 +10,10 @@ import { type Browser, type Page } from 'playwright-core';
 import { TEST_PERSONS } from '../integrations/identityProvider/testPersons';
 import { checkIdentityCode } from '../rules/identifiers';
 import { launchChromium } from './support/browser';
-import {
-  type ContractHarness,
-  contractRequest,
-  HR_TOKEN,
-  invitationLink,
-  openContractHarness,
-  uniqueEmail,
-} from './support/contractHarness';
+import { type ContractHarness, contractRequest, invitationLink, openContractHarness, uniqueEmail } from './support/contractHarness';
 import { waitForMail } from './support/mailbox';
 import { pdfsig, summarisePdfsig } from './support/pdfTools';
+import { staffHeaders } from './support/staffSession';
 
 /**
  * Strong identification before signing, in real Chromium against the local
@@ -98,7 +92,10 @@ async function signOnPage(page: Page, name: string): Promise<void> {
 }
 
 async function contract(contractId: string) {
-  const response = await harness.api().get(`/api/contracts/${contractId}`).set('Authorization', `Bearer ${HR_TOKEN}`);
+  const response = await harness
+    .api()
+    .get(`/api/contracts/${contractId}`)
+    .set(await staffHeaders(harness.baseUrl, 'hr'));
   expect(response.status).toBe(200);
   return response.body as { status: string; signers: { status: string }[]; history: { action: string; details?: object }[] };
 }
@@ -113,14 +110,14 @@ test('strong identification needs every signer’s identity code, valid, and no 
   const missing = await harness
     .api()
     .post('/api/contracts')
-    .set('Authorization', `Bearer ${HR_TOKEN}`)
+    .set(await staffHeaders(harness.baseUrl, 'hr'))
     .send({ ...base, identification: 'strong' });
   expect(missing.status).toBe(400);
   expect(JSON.stringify(missing.body)).toContain("needs the signer's personal identity code");
   const wrongChecksum = await harness
     .api()
     .post('/api/contracts')
-    .set('Authorization', `Bearer ${HR_TOKEN}`)
+    .set(await staffHeaders(harness.baseUrl, 'hr'))
     .send({ ...base, identification: 'strong', signers: base.signers.map((s) => ({ ...s, identityCode: '010280-123X' })) });
   expect(wrongChecksum.status).toBe(400);
   expect(JSON.stringify(wrongChecksum.body)).toContain('not a valid personal identity code');
@@ -139,7 +136,11 @@ test('the right person identifies strongly and signs; another person is refused 
     ],
   };
   await harness.stack.withWorker(async () => {
-    const created = await harness.api().post('/api/contracts').set('Authorization', `Bearer ${HR_TOKEN}`).send(body);
+    const created = await harness
+      .api()
+      .post('/api/contracts')
+      .set(await staffHeaders(harness.baseUrl, 'hr'))
+      .send(body);
     expect(created.status).toBe(201);
     const contractId = created.body.contractId as string;
     const stored = await mongoose.connection.collection('employment_contracts').findOne({ _id: contractId as never });
@@ -182,7 +183,7 @@ test('the right person identifies strongly and signs; another person is refused 
     const sealed = await harness
       .api()
       .get(`/api/contracts/${contractId}/sealed.pdf`)
-      .set('Authorization', `Bearer ${HR_TOKEN}`)
+      .set(await staffHeaders(harness.baseUrl, 'hr'))
       .buffer(true)
       .parse((res, done) => {
         const chunks: Buffer[] = [];

@@ -20,6 +20,7 @@ import { makeTextPdf } from './signing/signingFixtures';
 import { expectArchivalPdf, trustServices } from './signing/ltvFixtures';
 import { waitUntil } from './support/officialMailHarness';
 import { openTestStack, type TestStack } from './support/testStack';
+import { staffHeaders } from './support/staffSession';
 
 jest.setTimeout(180_000);
 
@@ -169,7 +170,10 @@ describe('a timestamp service outage', () => {
         await keeper.signal(renewTimestampSignal);
         await waitUntil('WaitingFor = timestampService', async () => (await waitingFor(keeper.workflowId)) === TIMESTAMP_SERVICE, 90_000);
 
-        const listed = await request(createApp(deps)).get('/api/admin/archived-documents').set({ Authorization: 'Bearer dev-admin-token' });
+        const app = createApp(deps);
+        const listed = await request(app)
+          .get('/api/admin/archived-documents')
+          .set(await staffHeaders(app, 'admin'));
         expect(listed.status).toBe(200);
         const shown = listed.body.documents.find((d: { archiveId: string }) => d.archiveId === archiveId);
         expect(shown).toMatchObject({ status: 'waiting_for_timestamp_service', waitingFor: TIMESTAMP_SERVICE, overdue: false });

@@ -8,8 +8,9 @@ import { startWebhookDispatcher } from '../integrations/webhooks/dispatcher';
 import { ChunkedDocumentStore } from '../store/documentStore';
 import { WebhookSubscriptions } from '../store/webhookSubscriptions';
 import { organisationSealWorkflow } from '../workflows/organisationSeal';
-import { type ContractHarness, contractRequest, HR_TOKEN, openContractHarness, sleep, uniqueEmail } from './support/contractHarness';
+import { type ContractHarness, contractRequest, openContractHarness, sleep, uniqueEmail } from './support/contractHarness';
 import { samplePdf } from './support/samplePdf';
+import { staffHeaders } from './support/staffSession';
 
 /**
  * documenso#2814: a failing SMTP server blocked webhook delivery. Here the
@@ -18,8 +19,6 @@ import { samplePdf } from './support/samplePdf';
  * the organisation) must still be made at once and its webhook arrive at
  * once, and the contracts' own "created" events too.
  */
-
-const ADMIN_TOKEN = 'dev-admin-token';
 
 let harness: ContractHarness;
 let dispatcher: { stop(): Promise<void> };
@@ -59,7 +58,7 @@ it('an SMTP server that never answers delays neither a seal nor anyone’s webho
   const created = await harness
     .api()
     .post('/api/admin/webhooks/subscriptions')
-    .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+    .set(await staffHeaders(harness.baseUrl, 'admin'))
     .send({ url, eventTypes: ['contract.created', 'contract.sent', 'document.sealed'] });
   expect(created.status).toBe(201);
   secret = created.body.secret as string;
@@ -70,7 +69,11 @@ it('an SMTP server that never answers delays neither a seal nor anyone’s webho
     await harness.stack.withWorker(async () => {
       for (let i = 0; i < 5; i++) {
         const who = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
-        const response = await harness.api().post('/api/contracts').set('Authorization', `Bearer ${HR_TOKEN}`).send(contractRequest(who));
+        const response = await harness
+          .api()
+          .post('/api/contracts')
+          .set(await staffHeaders(harness.baseUrl, 'hr'))
+          .send(contractRequest(who));
         expect(response.status).toBe(201);
         contractIds.push(response.body.contractId as string);
       }
@@ -112,7 +115,10 @@ it('an SMTP server that never answers delays neither a seal nor anyone’s webho
           .catch(() => undefined);
     });
   } finally {
-    await harness.api().delete(`/api/admin/webhooks/subscriptions/${subscriptionId}`).set('Authorization', `Bearer ${ADMIN_TOKEN}`);
+    await harness
+      .api()
+      .delete(`/api/admin/webhooks/subscriptions/${subscriptionId}`)
+      .set(await staffHeaders(harness.baseUrl, 'admin'));
     server.closeAllConnections();
     server.close();
   }

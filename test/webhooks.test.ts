@@ -17,7 +17,6 @@ import type { EmploymentContractState } from '../workflows/employmentContract';
 import {
   type ContractHarness,
   contractRequest,
-  HR_TOKEN,
   invitationLink,
   openContractHarness,
   openSigningPage,
@@ -25,6 +24,7 @@ import {
   sleep,
   uniqueEmail,
 } from './support/contractHarness';
+import { staffHeaders } from './support/staffSession';
 
 /**
  * Webhooks end to end on the real stack: audit events become outbox rows,
@@ -33,7 +33,6 @@ import {
  * deduplicates them. The retry schedule is shrunk to seconds.
  */
 
-const ADMIN_TOKEN = 'dev-admin-token';
 const CONTRACT_EVENTS = [
   'contract.created',
   'contract.sent',
@@ -114,7 +113,10 @@ beforeAll(async () => {
 afterAll(async () => {
   // Subscriptions live in the shared test store: stop them so no later run delivers to a closed port.
   for (const id of subscriptions)
-    await harness.api().delete(`/api/admin/webhooks/subscriptions/${id}`).set('Authorization', `Bearer ${ADMIN_TOKEN}`);
+    await harness
+      .api()
+      .delete(`/api/admin/webhooks/subscriptions/${id}`)
+      .set(await staffHeaders(harness.baseUrl, 'admin'));
   await dispatcher?.stop();
   await harness?.close();
 });
@@ -123,7 +125,7 @@ async function subscribe(url: string, eventTypes = CONTRACT_EVENTS): Promise<{ s
   const response = await harness
     .api()
     .post('/api/admin/webhooks/subscriptions')
-    .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+    .set(await staffHeaders(harness.baseUrl, 'admin'))
     .send({ url, eventTypes });
   expect(response.status).toBe(201);
   expect(response.body.secret).toMatch(/^whsec_/);
@@ -132,7 +134,11 @@ async function subscribe(url: string, eventTypes = CONTRACT_EVENTS): Promise<{ s
 }
 
 async function sendContract(who: { employee: string; employer: string; hr: string }): Promise<string> {
-  const response = await harness.api().post('/api/contracts').set('Authorization', `Bearer ${HR_TOKEN}`).send(contractRequest(who));
+  const response = await harness
+    .api()
+    .post('/api/contracts')
+    .set(await staffHeaders(harness.baseUrl, 'hr'))
+    .send(contractRequest(who));
   expect(response.status).toBe(201);
   return response.body.contractId as string;
 }
@@ -141,7 +147,7 @@ async function cancelContract(contractId: string): Promise<void> {
   const response = await harness
     .api()
     .post(`/api/contracts/${contractId}/cancel`)
-    .set('Authorization', `Bearer ${HR_TOKEN}`)
+    .set(await staffHeaders(harness.baseUrl, 'hr'))
     .send({ reason: 'Test: no longer needed' });
   expect(response.status).toBe(200);
 }
@@ -198,7 +204,7 @@ describe('webhooks on the real stack', () => {
           .api()
           .get('/api/admin/webhooks/deliveries')
           .query({ processId: contractId })
-          .set('Authorization', `Bearer ${ADMIN_TOKEN}`);
+          .set(await staffHeaders(harness.baseUrl, 'admin'));
         expect(log.status).toBe(200);
         const mine = log.body.deliveries.filter(
           (d: { subscriptionId: string }) => d.subscriptionId === subscriptions[subscriptions.length - 1],
@@ -224,9 +230,12 @@ describe('webhooks on the real stack', () => {
         await waitFor(
           'the invitation',
           async () =>
-            (await harness.api().get(`/api/contracts/${contractId}`).set('Authorization', `Bearer ${HR_TOKEN}`)).body.history?.map(
-              (e: { action: string }) => e.action,
-            ) ?? [],
+            (
+              await harness
+                .api()
+                .get(`/api/contracts/${contractId}`)
+                .set(await staffHeaders(harness.baseUrl, 'hr'))
+            ).body.history?.map((e: { action: string }) => e.action) ?? [],
           (actions: string[]) => actions.includes('contract.invited'),
         );
         await cancelContract(contractId);
@@ -244,7 +253,7 @@ describe('webhooks on the real stack', () => {
           .api()
           .get('/api/admin/webhooks/deliveries')
           .query({ processId: contractId, subscriptionId: subscriptions[subscriptions.length - 1] })
-          .set('Authorization', `Bearer ${ADMIN_TOKEN}`);
+          .set(await staffHeaders(harness.baseUrl, 'admin'));
         const created = log.body.deliveries.find((d: { event: { type: string } }) => d.event.type === 'contract.created');
         expect(created.status).toBe('delivered');
         expect(created.attempts).toBeGreaterThan(1);
@@ -265,12 +274,12 @@ describe('webhooks on the real stack', () => {
       await harness.stack.withWorker(async () => {
         const contractId = await sendContract(people());
         await cancelContract(contractId);
-        const admin = () =>
+        const admin = async () =>
           harness
             .api()
             .get('/api/admin/webhooks/dead-letters')
             .query({ subscriptionId: subscription.subscriptionId })
-            .set('Authorization', `Bearer ${ADMIN_TOKEN}`);
+            .set(await staffHeaders(harness.baseUrl, 'admin'));
         const dead = await waitFor(
           'both events dead-lettered',
           async () =>
@@ -290,15 +299,19 @@ describe('webhooks on the real stack', () => {
 
         // Only a dead letter can be redelivered; an unknown one is a 404.
         expect(
-          (await harness.api().post('/api/admin/webhooks/dead-letters/msg_nope/redeliver').set('Authorization', `Bearer ${ADMIN_TOKEN}`))
-            .status,
+          (
+            await harness
+              .api()
+              .post('/api/admin/webhooks/dead-letters/msg_nope/redeliver')
+              .set(await staffHeaders(harness.baseUrl, 'admin'))
+          ).status,
         ).toBe(404);
         receiver.mode = 'up';
         for (const d of mine) {
           const redeliver = await harness
             .api()
             .post(`/api/admin/webhooks/dead-letters/${d.webhookId}/redeliver`)
-            .set('Authorization', `Bearer ${ADMIN_TOKEN}`);
+            .set(await staffHeaders(harness.baseUrl, 'admin'));
           expect(redeliver.status).toBe(202);
         }
         const events = await waitFor(
@@ -313,7 +326,7 @@ describe('webhooks on the real stack', () => {
         const again = await harness
           .api()
           .post(`/api/admin/webhooks/dead-letters/${mine[0].webhookId}/redeliver`)
-          .set('Authorization', `Bearer ${ADMIN_TOKEN}`);
+          .set(await staffHeaders(harness.baseUrl, 'admin'));
         expect(again.status).toBe(409);
         // Retries, dead letters and redeliveries in one history, for the replay test.
         recordHistoryIfAsked(harness.stack, deliveryWorkflowId(subscription.subscriptionId, contractId), 'webhookLaneWorkflow');
@@ -329,19 +342,22 @@ describe('webhooks on the real stack', () => {
         await harness
           .api()
           .post('/api/admin/webhooks/subscriptions')
-          .set('Authorization', `Bearer ${HR_TOKEN}`)
+          .set(await staffHeaders(harness.baseUrl, 'hr'))
           .send({ url: 'http://127.0.0.1:1/webhooks', eventTypes: ['contract.created'] })
       ).status,
     ).toBe(403);
     const bad = await harness
       .api()
       .post('/api/admin/webhooks/subscriptions')
-      .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+      .set(await staffHeaders(harness.baseUrl, 'admin'))
       .send({ url: 'ftp://example.org', eventTypes: ['contract.exploded'] });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toContain('url');
     expect(bad.body.message).toContain('eventTypes');
-    const list = await harness.api().get('/api/admin/webhooks/subscriptions').set('Authorization', `Bearer ${ADMIN_TOKEN}`);
+    const list = await harness
+      .api()
+      .get('/api/admin/webhooks/subscriptions')
+      .set(await staffHeaders(harness.baseUrl, 'admin'));
     expect(JSON.stringify(list.body)).not.toContain('whsec_');
     const openapi = await harness.api().get('/openapi.json');
     expect(openapi.body.webhooks['contract.signer_signed'].post.requestBody.content['application/json'].schema.$ref).toBe(

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { type AddressInfo } from 'node:net';
 import { type Server } from 'node:http';
 import { type Browser } from 'playwright-core';
 import { createApiDeps } from '../api/apiDeps';
@@ -7,6 +6,8 @@ import { createApp } from '../api/app';
 import { organisationSealWorkflow } from '../workflows/organisationSeal';
 import { CaseNumber, Organization, ProcessStatus, ProcessType, WaitingFor, WaitingUntil } from '../workflows/searchAttributes';
 import { axeViolations, launchChromium } from './support/browser';
+import { listenOnOwnAddress } from './support/listeningApp';
+import { signInThroughProvider } from './support/staffSignIn';
 import { openTestStack, type TestStack } from './support/testStack';
 
 /** The staff home page lists what waits for the signed-in role, from visibility, with filters; in Finnish and Swedish, axe-clean. */
@@ -22,9 +23,9 @@ const caseNumber = `${Math.floor(Math.random() * 90_000) + 10_000}/02.05.01/2026
 
 beforeAll(async () => {
   stack = await openTestStack('workspace');
-  server = createApp((deps = createApiDeps(stack.config, stack.client))).listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, baseUrl } = await listenOnOwnAddress((publicUrl) =>
+    createApp((deps = createApiDeps({ ...stack.config, publicUrl }, stack.client))),
+  ));
   // Nobody polls the queue: each keeps the search attributes it starts with, as a process at that step would show them.
   const start = (workflowId: string, waitingFor: string, status: string, number: string, until?: Date) =>
     stack.client.workflow.start(organisationSealWorkflow, {
@@ -63,8 +64,7 @@ it("a handler's home lists what waits for a handler, filtered by case number; Sw
   const page = await context.newPage();
   await page.goto(`${baseUrl}/tyotila`);
   expect(await axeViolations(page)).toEqual([]);
-  await page.getByLabel('Henkilöstötunnus (token)').fill('dev-handler-token');
-  await page.getByRole('button', { name: 'Kirjaudu', exact: true }).click();
+  await signInThroughProvider(page, baseUrl, 'kalle.kasittelija', '/tyotila');
   await page.getByRole('heading', { name: 'Odottaa sinua (käsittelijä)' }).waitFor();
   const row = page.locator('tr', { has: page.getByRole('link', { name: `Avaa – ${caseNumber}`, exact: true }) });
   for (let tries = 0; tries < 20 && (await row.count()) === 0; tries++) {

@@ -10,7 +10,6 @@ import { DeadlineAt } from '../../workflows/searchAttributes';
 import {
   type ContractHarness,
   contractRequest,
-  HR_TOKEN,
   invitationLink,
   openContractHarness,
   signThroughPage,
@@ -20,6 +19,7 @@ import { registerPerson, stopEventPoller, waitUntil } from '../support/officialM
 import { samplePdf } from '../support/samplePdf';
 import { killHard, startWorkerProcess } from '../support/workerProcess';
 import { bundleBeforePatch } from './support/bundleBeforePatch';
+import { staffHeaders } from '../support/staffSession';
 
 /**
  * A rolling upgrade with Worker Versioning, as README "Changing workflows
@@ -37,7 +37,7 @@ import { bundleBeforePatch } from './support/bundleBeforePatch';
 process.env.SINETTI_TEST_SHORT_PERIODS = '1';
 process.env.SINETTI_LETTER_TRACKING_DAYS = String(20 / 86400);
 
-const HANDLER = { Authorization: 'Bearer dev-handler-token' };
+const HANDLER = () => staffHeaders(harness.baseUrl, 'handler');
 const deploymentName = `sinetti-upgrade-${Date.now().toString(36)}`;
 const buildA = { deploymentName, buildId: 'build-a' };
 const buildB = { deploymentName, buildId: 'build-b' };
@@ -153,7 +153,7 @@ it('A to B: pinned processes finish on A, auto-upgrading ones move to B, new one
     const contract = await harness
       .api()
       .post('/api/contracts')
-      .set('Authorization', `Bearer ${HR_TOKEN}`)
+      .set(await staffHeaders(harness.baseUrl, 'hr'))
       .send(contractRequest(who, { maxReminders: 0 }));
     expect(contract.status).toBe(201);
     const contractId: string = contract.body.contractId;
@@ -181,11 +181,16 @@ it('A to B: pinned processes finish on A, auto-upgrading ones move to B, new one
     await harness
       .api()
       .post(`/api/applications/${applicationId}/decision`)
-      .set(HANDLER)
+      .set(await HANDLER())
       .send({ outcome: 'partly', amount: '1200', reasoning: 'Osa kuluista ei ole avustettavia.' })
       .expect(200);
     await waitUntil('awaiting_signature', async () => (await formStatus()) === 'awaiting_signature', 60_000);
-    await harness.api().post(`/api/applications/${applicationId}/signature`).set(HANDLER).send({}).expect(200);
+    await harness
+      .api()
+      .post(`/api/applications/${applicationId}/signature`)
+      .set(await HANDLER())
+      .send({})
+      .expect(200);
 
     expect(((await harness.stack.client.workflow.getHandle(contractId).result()) as EmploymentContractState).status).toBe('completed');
     expect(((await harness.stack.client.workflow.getHandle(applicationId).result()) as FormToDecisionState).status).toBe('completed');
@@ -203,7 +208,7 @@ it('A to B: pinned processes finish on A, auto-upgrading ones move to B, new one
     const laterContract = await harness
       .api()
       .post('/api/contracts')
-      .set('Authorization', `Bearer ${HR_TOKEN}`)
+      .set(await staffHeaders(harness.baseUrl, 'hr'))
       .send(contractRequest(later, { maxReminders: 0 }));
     await invitationLink(later.employee);
     expect(new Set(await buildsOf(laterContract.body.contractId))).toEqual(new Set(['build-b']));

@@ -8,7 +8,7 @@ import {
   counters,
   freshIdentityCode,
   letterApi,
-  REGISTRY,
+  asRegistry,
   simulator,
   stopEventPoller,
   storedPdf,
@@ -44,7 +44,7 @@ async function sendBatchThrough(fault: () => Promise<void>): Promise<void> {
   try {
     const started = await request(letterApi(stack))
       .post(`/api/letter-batches?documentVersionId=${versionId}`)
-      .set(REGISTRY)
+      .set(await asRegistry(stack))
       .set('Content-Type', 'text/csv')
       .send(csv);
     expect(started.status).toBe(202);

@@ -6,7 +6,6 @@ import type { LetterBatchState } from '../../workflows/letterBatch';
 import {
   type ContractHarness,
   contractRequest,
-  HR_TOKEN,
   invitationLink,
   openContractHarness,
   signThroughPage,
@@ -18,7 +17,7 @@ import {
   counters,
   freshIdentityCode,
   letterApi,
-  REGISTRY,
+  asRegistry,
   simulator,
   stopEventPoller,
   storedPdf,
@@ -26,6 +25,7 @@ import {
 } from '../support/officialMailHarness';
 import { pdfsig, summarisePdfsig } from '../support/pdfTools';
 import { killHard, startWorkerProcess } from '../support/workerProcess';
+import { staffHeaders } from '../support/staffSession';
 
 /**
  * Two workers on one task queue, as a cluster runs them, and one of them
@@ -60,7 +60,7 @@ it('one of two workers killed mid-batch: the other sends every letter exactly on
   try {
     const started = await request(letterApi(harness.stack))
       .post(`/api/letter-batches?documentVersionId=${versionId}`)
-      .set(REGISTRY)
+      .set(await asRegistry(harness.stack))
       .set('Content-Type', 'text/csv')
       .send(csv);
     expect(started.status).toBe(202);
@@ -87,7 +87,7 @@ it('one of two workers killed mid-signing: the contract is sealed with one signa
     const created = await harness
       .api()
       .post('/api/contracts')
-      .set('Authorization', `Bearer ${HR_TOKEN}`)
+      .set(await staffHeaders(harness.baseUrl, 'hr'))
       .send(contractRequest(who, { maxReminders: 0 }));
     expect(created.status).toBe(201);
     const employeeLink = await invitationLink(who.employee);

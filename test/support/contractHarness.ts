@@ -1,11 +1,10 @@
-import http from 'node:http';
-import { type AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createApiDeps } from '../../api/apiDeps';
 import { createApp } from '../../api/app';
 import type { ApiDeps } from '../../api/apiDeps';
 import type { CreateContractRequest } from '../../application/contractRequests';
+import { listenOnOwnAddress } from './listeningApp';
 import { type ReceivedMail, waitForMail } from './mailbox';
 import { openTestStack, type TestStack } from './testStack';
 
@@ -14,8 +13,6 @@ import { openTestStack, type TestStack } from './testStack';
  * real port (so links in the real mail open in a real browser), and the
  * helpers a person would use: read the link from the mail, open it, sign.
  */
-
-export const HR_TOKEN = 'dev-hr-token';
 
 export interface ContractHarness {
   stack: TestStack;
@@ -29,17 +26,15 @@ export async function openContractHarness(
   overrides: Record<string, string> = {},
   extraDeps: Partial<ApiDeps> = {},
 ): Promise<ContractHarness> {
-  let handler: http.RequestListener = (_req, res) => {
-    res.statusCode = 503;
-    res.end();
-  };
-  const server = http.createServer((req, res) => handler(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const stack = await openTestStack(suite, { SINETTI_PUBLIC_URL: baseUrl, ...overrides });
-  const deps = createApiDeps(stack.config, stack.client);
-  const app = createApp({ ...deps, ...extraDeps });
-  handler = app;
+  let stack!: TestStack;
+  let deps!: ReturnType<typeof createApiDeps>;
+  let app!: ReturnType<typeof createApp>;
+  const { server, baseUrl } = await listenOnOwnAddress(async (publicUrl) => {
+    stack = await openTestStack(suite, { SINETTI_PUBLIC_URL: publicUrl, ...overrides });
+    deps = createApiDeps(stack.config, stack.client);
+    app = createApp({ ...deps, ...extraDeps });
+    return app;
+  });
   return {
     stack,
     baseUrl,

@@ -4,6 +4,7 @@ import type { CreateMinutesRequest } from '../../application/minutesRequests';
 import type { MinutesReviewState } from '../../workflows/minutesReview';
 import { type ContractHarness, uniqueEmail } from './contractHarness';
 import { type ReceivedMail, waitForMail } from './mailbox';
+import { staffHeaders } from './staffSession';
 
 /**
  * The minutes tests' world: draft minutes made on the spot (a section per
@@ -12,7 +13,6 @@ import { type ReceivedMail, waitForMail } from './mailbox';
  * mail, used as they would use them.
  */
 
-export const SECRETARY_TOKEN = 'dev-secretary-token';
 export const CONFIDENTIAL_TEXT = 'SALAINEN-KIINTEISTOKAUPPA-4711';
 export const PERSONAL_TEXT = 'Matti Virtanen valittiin';
 
@@ -89,15 +89,19 @@ export function minutesRequest(
   };
 }
 
-export function asSecretary(harness: ContractHarness): { post: (path: string) => request.Test; get: (path: string) => request.Test } {
+/** The secretary's requests, signed in through the development identity provider (staffSession.ts). */
+export async function asSecretary(
+  harness: ContractHarness,
+): Promise<{ post: (path: string) => request.Test; get: (path: string) => request.Test }> {
+  const secretary = await staffHeaders(harness.baseUrl, 'secretary');
   return {
-    post: (path) => harness.api().post(path).set('Authorization', `Bearer ${SECRETARY_TOKEN}`),
-    get: (path) => harness.api().get(path).set('Authorization', `Bearer ${SECRETARY_TOKEN}`),
+    post: (path) => harness.api().post(path).set(secretary),
+    get: (path) => harness.api().get(path).set(secretary),
   };
 }
 
 export async function uploadPdf(harness: ContractHarness, pdf: Buffer): Promise<string> {
-  const response = await asSecretary(harness).post('/api/documents').set('Content-Type', 'application/pdf').send(pdf);
+  const response = await (await asSecretary(harness)).post('/api/documents').set('Content-Type', 'application/pdf').send(pdf);
   if (response.status !== 201) throw new Error(`upload answered ${response.status}: ${response.text}`);
   return response.body.versionId as string;
 }
@@ -108,9 +112,7 @@ export async function startReview(
   overrides: Partial<CreateMinutesRequest> = {},
 ): Promise<string> {
   const versionId = await uploadPdf(harness, await minutesPdf());
-  const response = await asSecretary(harness)
-    .post('/api/minutes')
-    .send(minutesRequest(who, versionId, overrides));
+  const response = await (await asSecretary(harness)).post('/api/minutes').send(minutesRequest(who, versionId, overrides));
   if (response.status !== 201) throw new Error(`start answered ${response.status}: ${response.text}`);
   return response.body.reviewId as string;
 }

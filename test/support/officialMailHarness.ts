@@ -10,11 +10,18 @@ import type { FaultRule } from '../../integrations/suomifiMessages/simulator';
 import { makeIdentityCode } from '../../rules/identifiers';
 import { ChunkedDocumentStore } from '../../store/documentStore';
 import { samplePdf } from './samplePdf';
+import { type StaffHeaders, staffHeaders } from './staffSession';
 import { type TestStack } from './testStack';
 
 /** What the official mail tests share: the simulators' controls, a made-up population, and the API. */
 
-export const REGISTRY = { Authorization: 'Bearer dev-registry-token' };
+const registryApps = new WeakMap<TestStack, Express>();
+/** The registry's headers, signed in through the development identity provider (staffSession.ts) on the stack's store. */
+export function asRegistry(stack: TestStack): Promise<StaffHeaders> {
+  let app = registryApps.get(stack);
+  if (!app) registryApps.set(stack, (app = letterApi(stack)));
+  return staffHeaders(app, 'registry');
+}
 
 /** A valid identity code nobody else in the run uses, so each test owns its recipients and faults. */
 export function freshIdentityCode(): string {
@@ -86,7 +93,10 @@ export async function storedPdf(bytes?: Buffer): Promise<string> {
 }
 
 export async function sendLetter(app: Express, body: Record<string, unknown>): Promise<request.Response> {
-  return request(app).post('/api/letters').set(REGISTRY).send(body);
+  return request(app)
+    .post('/api/letters')
+    .set(await staffHeaders(app, 'registry'))
+    .send(body);
 }
 
 export async function stopEventPoller(stack: TestStack): Promise<void> {
