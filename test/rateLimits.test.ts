@@ -134,7 +134,7 @@ it("a personal link's page refused past its limit says so in the person's langua
 it('the codec endpoint past its limit answers 429 before it decodes anything, and one-time code requests are limited per address', async () => {
   const prefix = `t-${randomUUID()}`;
   const api = apiWithLimits({ RATE_LIMIT_CODEC: '3/60', RATE_LIMIT_CODES: '2/3600' }, prefix);
-  const ADMIN = { Authorization: 'Bearer dev-admin-token' };
+  const ADMIN = await staffHeaders(api, 'admin');
   for (let i = 0; i < 3; i++) expect((await request(api).post('/codec/decode').set(ADMIN).send({ payloads: [] })).status).toBe(200);
   const refused = await request(api).post('/codec/decode').set(ADMIN).send({ payloads: [] });
   expect(refused.status).toBe(429);

@@ -2,7 +2,8 @@ import { type Browser } from 'playwright-core';
 import { helsinkiTime } from '../common/helsinkiTime';
 import { axeViolations, launchChromium } from './support/browser';
 import { type ContractHarness, openContractHarness } from './support/contractHarness';
-import { registerPerson, REGISTRY, stopEventPoller, storedPdf } from './support/officialMailHarness';
+import { registerPerson, stopEventPoller, storedPdf } from './support/officialMailHarness';
+import { staffHeaders } from './support/staffSession';
 import { signInThroughProvider } from './support/staffSignIn';
 import { DEVICES, WALKS } from './support/walkDevices';
 
@@ -40,7 +41,7 @@ describe.each(WALKS)('the registry on a %s in %s', (device, language) => {
     const started = await harness
       .api()
       .post(`/api/letter-batches?documentVersionId=${await storedPdf()}`)
-      .set(REGISTRY)
+      .set(await staffHeaders(harness.baseUrl, 'registry'))
       .set('Content-Type', 'text/csv')
       .send(csv);
     expect(started.status).toBe(202);
@@ -57,7 +58,10 @@ describe.each(WALKS)('the registry on a %s in %s', (device, language) => {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(words.heading);
     const title = page.locator(`#title-${batchId}`);
     await title.waitFor();
-    const listed = await harness.api().get('/api/letter-batches').set(REGISTRY);
+    const listed = await harness
+      .api()
+      .get('/api/letter-batches')
+      .set(await staffHeaders(harness.baseUrl, 'registry'));
     const createdAt = (listed.body.batches as { batchId: string; createdAt: string }[]).find((b) => b.batchId === batchId)!.createdAt;
     expect(await title.textContent()).toBe(`${helsinkiTime(createdAt, language, 'medium', 'short')} – ${words.letters}`);
     expect(await axeViolations(page)).toEqual([]);

@@ -3,6 +3,7 @@ import { ChunkedDocumentStore } from '../store/documentStore';
 import { launchChromium } from './support/browser';
 import { type ContractHarness, openContractHarness, uniqueEmail } from './support/contractHarness';
 import { waitForMail } from './support/mailbox';
+import { staffHeaders } from './support/staffSession';
 import { sessionCookie, signInThroughProvider } from './support/staffSignIn';
 
 /**
@@ -70,7 +71,10 @@ describe('who sees what', () => {
       const ownAudit = await fetch(`${harness.baseUrl}/api/processes/${contractId}/audit`, withCookie(hrCookie));
       expect(ownAudit.status).toBe(200);
 
-      const state = await harness.api().get(`/api/processes/${contractId}`).set('Authorization', 'Bearer dev-admin-token');
+      const state = await harness
+        .api()
+        .get(`/api/processes/${contractId}`)
+        .set(await staffHeaders(harness.baseUrl, 'admin'));
       const versionId = (state.body as { state: { round: { documentVersionId: string } } }).state.round.documentVersionId;
       expect(versionId).toBeDefined();
       const { documentId } = await new ChunkedDocumentStore(harness.stack.config.maxDocumentBytes).getVersion(versionId);
@@ -101,7 +105,10 @@ describe('who sees what', () => {
       await allHr.close();
 
       // Every staff read is in the access trail: who, what, when.
-      const reads = await harness.api().get(`/api/processes/${contractId}/reads`).set('Authorization', 'Bearer dev-admin-token');
+      const reads = await harness
+        .api()
+        .get(`/api/processes/${contractId}/reads`)
+        .set(await staffHeaders(harness.baseUrl, 'admin'));
       const events = (reads.body as { events: { actor: string; action: string; at: string }[] }).events;
       const actions = events.map((e) => `${e.actor} ${e.action}`);
       expect(actions).toEqual(
