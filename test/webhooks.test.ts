@@ -280,6 +280,7 @@ describe('webhooks on the real stack', () => {
             .get('/api/admin/webhooks/dead-letters')
             .query({ subscriptionId: subscription.subscriptionId })
             .set(await staffHeaders(harness.baseUrl, 'admin'));
+        // Each gives up after 10 s; the wait is long because once in a full run the second took over 45 s (cause not found).
         const dead = await waitFor(
           'both events dead-lettered',
           async () =>
@@ -290,6 +291,7 @@ describe('webhooks on the real stack', () => {
               event: { type: string; processId: string };
             }[],
           (letters) => letters.filter((d) => d.event.processId === contractId).length === 2,
+          120_000,
         );
         const mine = dead.filter((d) => d.event.processId === contractId).sort((a, b) => a.event.type.localeCompare(b.event.type));
         expect(mine.map((d) => d.event.type)).toEqual(['contract.cancelled', 'contract.created']);
@@ -334,7 +336,7 @@ describe('webhooks on the real stack', () => {
     } finally {
       await receiver.close();
     }
-  });
+  }, 180_000);
 
   it('subscriptions: admins only, a clear 400 for an unknown event type, and the event schemas in /openapi.json', async () => {
     expect(
