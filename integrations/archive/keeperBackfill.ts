@@ -6,8 +6,10 @@ import { archivedDocumentWorkflow, archivedDocumentWorkflowId } from '../../work
  * Documents archived before keepers existed have none, so nothing renews
  * their document timestamp. At worker start every archive entry without a
  * keeper gets one, exactly as if it had just been archived. Idempotent: a
- * keeper that exists, or ever existed (REJECT_DUPLICATE), is left alone, so
- * running it at every start only costs a read of the entries' ids.
+ * keeper that exists, or ever existed (REJECT_DUPLICATE), is left alone.
+ * Its cost at every start is a scan of the entries' ids and one start call
+ * to Temporal per entry (refused for those kept): fine for thousands, but a
+ * marker that ends the backfill once every entry has a keeper is still owed.
  */
 export async function backfillArchiveKeepers(
   client: Client,
