@@ -6,7 +6,8 @@ import { loadPayloadCodec } from '../common/payloadKeys';
 import type { SinettiConfig } from '../config/config';
 import { WebhookSubscriptions } from '../store/webhookSubscriptions';
 import { Archive } from '../store/archive';
-import { backfillArchiveKeepers } from './archive/keeperBackfill';
+import { WatchCursors } from '../store/watchCursors';
+import { backfillArchiveKeepersOnce } from './archive/keeperBackfill';
 import { ensureTimestampRenewalSchedule } from './archive/timestampRenewalSchedule';
 import { ensurePasswordRotationSchedule } from './suomifiMessages/credentialsSchedule';
 import { startWebhookDispatcher } from './webhooks/dispatcher';
@@ -26,7 +27,7 @@ export async function startIntegrationServices(config: SinettiConfig): Promise<{
   await ensurePasswordRotationSchedule(temporal, config);
   await ensureTimestampRenewalSchedule(temporal, config);
   // Documents archived before keepers existed get theirs; in the background, so a large archive does not hold up the start.
-  const backfill = backfillArchiveKeepers(temporal, new Archive(), {
+  const backfill = backfillArchiveKeepersOnce(temporal, new Archive(), new WatchCursors(), {
     organization: config.organization,
     taskQueue: config.temporal.taskQueue,
   }).catch((error: Error) => console.error(`Backfilling archived documents' keepers failed (retried at the next start): ${error.message}`));

@@ -2,7 +2,8 @@ import { prepareSignatureFields } from '../signing/prepareSignatureFields';
 import { signFieldForTheLongTerm } from '../signing/longTermValidity';
 import { documentTimestampLifetime } from '../signing/documentTimestampExpiry';
 import { ensureTimestampRenewalSchedule, timestampRenewalScheduleId } from '../integrations/archive/timestampRenewalSchedule';
-import { backfillArchiveKeepers } from '../integrations/archive/keeperBackfill';
+import { backfillArchiveKeepers, backfillArchiveKeepersOnce } from '../integrations/archive/keeperBackfill';
+import { WatchCursors } from '../store/watchCursors';
 import { Archive } from '../store/archive';
 import { ChunkedDocumentStore } from '../store/documentStore';
 import {
@@ -85,6 +86,34 @@ describe('renewing archived documents’ document timestamps', () => {
       expect(second).toEqual({ started: [], alreadyKept: first.started.length + first.alreadyKept });
     } finally {
       // Other tests' entries in this database got keepers too; none may be left for the renewal test's sweep to find.
+      for (const id of started)
+        await stack.client.workflow
+          .getHandle(archivedDocumentWorkflowId(id))
+          .terminate('test finished')
+          .catch(() => undefined);
+    }
+  });
+
+  it('backfills at a worker start only until one run has gone through every entry', async () => {
+    const { archiveId } = await archivedSealedDocument();
+    const options = {
+      organization: stack.config.organization,
+      taskQueue: stack.config.temporal.taskQueue,
+      markerName: `keeper-backfill-test-${Date.now()}`,
+    };
+    const cursors = new WatchCursors();
+    let started: string[] = [];
+    try {
+      const first = await backfillArchiveKeepersOnce(stack.client, archive, cursors, options);
+      if (first === 'already-done') throw new Error('a fresh marker was found set');
+      started = first.started;
+      expect(first.started).toContain(archiveId);
+      expect(await cursors.get(options.markerName)).toBeInstanceOf(Date);
+      // A document archived without a keeper after the mark is not the backfill's any more: the start does not read the archive.
+      const later = await archivedSealedDocument();
+      expect(await backfillArchiveKeepersOnce(stack.client, archive, cursors, options)).toBe('already-done');
+      await expect(stack.client.workflow.getHandle(archivedDocumentWorkflowId(later.archiveId)).describe()).rejects.toThrow();
+    } finally {
       for (const id of started)
         await stack.client.workflow
           .getHandle(archivedDocumentWorkflowId(id))
