@@ -1,5 +1,4 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createApiDeps } from '../api/apiDeps';
 import { createApp } from '../api/app';
@@ -21,6 +20,7 @@ import { expectArchivalPdf, trustServices } from './signing/ltvFixtures';
 import { waitUntil } from './support/officialMailHarness';
 import { openTestStack, type TestStack } from './support/testStack';
 import { staffHeaders } from './support/staffSession';
+import { freePort } from './support/freePort';
 
 jest.setTimeout(180_000);
 
@@ -39,14 +39,6 @@ class StoppableTsa {
     private readonly respond: (der: Buffer) => Promise<Buffer>,
     readonly port: number,
   ) {}
-
-  static async freePort(): Promise<number> {
-    const probe = http.createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as AddressInfo;
-    await new Promise((resolve) => probe.close(resolve));
-    return port;
-  }
 
   get url(): string {
     return `http://127.0.0.1:${this.port}/`;
@@ -84,8 +76,8 @@ describe('a timestamp service outage', () => {
     stack = await openTestStack('timestamp-outage');
     const { pki } = await trustServices();
     const authority = createTimestampAuthority(pki.tsa);
-    tsa = new StoppableTsa((der) => Promise.resolve(authority.respond(der)), await StoppableTsa.freePort());
-    neverUp = `http://127.0.0.1:${await StoppableTsa.freePort()}/`;
+    tsa = new StoppableTsa((der) => Promise.resolve(authority.respond(der)), await freePort());
+    neverUp = `http://127.0.0.1:${await freePort()}/`;
     // The first TSA never answers; the second is ours, down until the test starts it.
     stack.config.longTermValidity.tsaUrls = [neverUp, tsa.url];
   });

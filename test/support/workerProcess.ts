@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import type { SinettiConfig } from '../../config/config';
 import { TEST_ENVIRONMENT } from './testStack';
+import { freePort } from './freePort';
 
 /**
  * The worker as a real process (`npm run worker`'s entry point) on a
@@ -11,7 +12,8 @@ import { TEST_ENVIRONMENT } from './testStack';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-export function startWorkerProcess(config: SinettiConfig, env: Record<string, string> = {}): Promise<ChildProcess> {
+export async function startWorkerProcess(config: SinettiConfig, env: Record<string, string> = {}): Promise<ChildProcess> {
+  const metricsPort = await freePort();
   const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'worker', 'main.ts')], {
     cwd: ROOT,
     detached: true,
@@ -24,7 +26,7 @@ export function startWorkerProcess(config: SinettiConfig, env: Record<string, st
       SINETTI_PUBLIC_URL: config.publicUrl,
       MONGODB_URI: config.mongodb.uri,
       // Each process a metrics port of its own: other suites' workers may hold the default one.
-      WORKER_METRICS_ADDRESS: `127.0.0.1:${20000 + Math.floor(Math.random() * 20000)}`,
+      WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
       ...env,
     },
   });
