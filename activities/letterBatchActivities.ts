@@ -448,13 +448,26 @@ export function createLetterBatchActivities(
       );
     },
 
-    /** Letters no final event came for within the tracking time: unconfirmed, with the events there were. */
+    /**
+     * Letters no final event came for within the tracking time: unconfirmed, with the events there were. A letter
+     * still "created" has not been sent (its page's sending outlasted the tracking time): it is left for the page,
+     * which sends only "created" letters, so closing it would lose it (the chaos run's 148 letters never sent).
+     */
     async closeUnconfirmedLetters(input: {
       batchId?: string;
       letters: { letterId: string; events: TrackedEvent[] }[];
       pageFinals?: Partial<Record<FinalStatus, number>>;
     }): Promise<void> {
-      await deps.letters.updateMany(input.letters.map(({ letterId, events }) => ({ letterId, set: { status: 'unconfirmed', events } })));
+      const records = await deps.letters.getMany(
+        input.letters.map(({ letterId }) => letterId),
+        { status: 1 },
+      );
+      const unsent = (letterId: string) => records.get(letterId)?.status === 'created';
+      await deps.letters.updateMany(
+        input.letters
+          .filter(({ letterId }) => !unsent(letterId))
+          .map(({ letterId, events }) => ({ letterId, set: { status: 'unconfirmed', events } })),
+      );
       const tracker = pageTracker();
       if (tracker && input.batchId && input.pageFinals) await deps.tallies.setFinals(tracker, input.batchId, input.pageFinals);
     },

@@ -217,7 +217,11 @@ async function contractLife(
 
 /** A workflow's result, asked again whenever the dev server or the connection to it went away. */
 function resultOf<T>(client: Client, workflowId: string): Promise<T> {
-  return untilAnswered(`result of ${workflowId}`, async () => (await client.workflow.getHandle(workflowId).result()) as T);
+  // result() waits as long as the workflow runs: bounded by the run's deadline, so a stuck process is reported, not waited for.
+  return untilAnswered(
+    `result of ${workflowId}`,
+    async () => (await client.withDeadline(deadlineAt, () => client.workflow.getHandle(workflowId).result())) as T,
+  );
 }
 
 async function stateOf(client: Client, applicationId: string): Promise<FormToDecisionState> {

@@ -20,6 +20,7 @@ import {
 import { loadPdfDocument } from '../signing/errors';
 import { inspectPdfWithin } from '../inspection/inspectPdfWithin';
 import { connectStore, disconnectStore } from '../store/connection';
+import { HEALTH_REFRESH_MS } from '../api/dependencyHealth';
 import { objectStreamBomb } from '../test/support/hostilePdfs';
 import { samplePdf } from '../test/support/samplePdf';
 
@@ -27,8 +28,8 @@ import { samplePdf } from '../test/support/samplePdf';
  * Hostile uploads against the real API (in this process, so its RSS is the
  * API's): a 1 MB upload holding an object stream that inflates to 1 GiB,
  * posted while /health is asked in a loop. Targets: refused in under 1 s,
- * RSS growing less than 50 MB, /health answering within 100 ms of its idle
- * time. And what the inspection costs an ordinary 10-page PDF over parsing it
+ * RSS growing less than 50 MB, every concurrent /health answered within
+ * 100 ms (it answers from a background check, api/dependencyHealth.ts). And what the inspection costs an ordinary 10-page PDF over parsing it
  * in place as before (target under 5 ms).
  *
  * Own ports and data directory (data/bench-uploads, wiped first).
@@ -108,8 +109,9 @@ export async function hostileUploadsBenchmark(): Promise<string> {
     const idleHealth: number[] = [];
     for (let i = 0; i < 10; i++) idleHealth.push((await health())[0]);
 
-    // The event loop's longest stall while the bombs are inspected: /health also waits for Temporal, the store and SMTP,
-    // which share the two cores with the inflating thread; the loop itself should never be held.
+    // The event loop's longest stall while the bombs are inspected: the inflating thread shares the cores, the loop itself
+    // should never be held, and /health (answered from its last background check) waits for nothing else.
+    const loadDuringBombs = os.loadavg()[0];
     const loop = monitorEventLoopDelay({ resolution: 5 });
     loop.enable();
     const runs: { refusedMs: number; status: number; error?: string; rssGrowth: number; healthMax: number; healthCount: number }[] = [];
@@ -166,7 +168,8 @@ export async function hostileUploadsBenchmark(): Promise<string> {
       '## Hostile uploads: a decompression bomb and the cost of inspection',
       '',
       `A ${(bomb.length / MiB).toFixed(2)} MB PDF whose object stream inflates to 1 GiB, posted to \`POST /api/documents\` ${BOMB_RUNS} times while \`/health\` is asked in a loop`,
-      `(the API in the benchmark's process; idle /health median ${fmt(median(idleHealth))}, max ${fmt(Math.max(...idleHealth))}: it asks Temporal, the store and SMTP).`,
+      `(the API in the benchmark's process; /health answers from a background check of Temporal, the store and SMTP refreshed every ${HEALTH_REFRESH_MS / 1000} s;`,
+      `idle /health median ${fmt(median(idleHealth))}, max ${fmt(Math.max(...idleHealth))}, the first of them waiting for that check; load average ${loadDuringBombs.toFixed(1)} on ${os.cpus().length} cores as the bombs began).`,
       '',
       '| run | answer | refused in | API RSS growth | /health answers during | slowest /health |',
       '| --- | --- | --- | --- | --- | --- |',
@@ -177,7 +180,7 @@ export async function hostileUploadsBenchmark(): Promise<string> {
       '',
       `- Refused in under 1 s: ${verdict(worst.refusedMs < 1000)} (slowest ${fmt(worst.refusedMs)}).`,
       `- API RSS growth under 50 MB: ${verdict(worst.rssGrowth < 50 * MiB)} (largest ${(worst.rssGrowth / MiB).toFixed(1)} MB).`,
-      `- /health within 100 ms of its idle time while the bomb is inspected: ${verdict(worst.healthMax < Math.max(...idleHealth) + 100)} (slowest ${fmt(worst.healthMax)}).`,
+      `- Every concurrent /health within 100 ms while the bomb is inspected: ${verdict(worst.healthMax < 100)} (slowest ${fmt(worst.healthMax)}).`,
       `- The API's event loop stalled at most ${fmt(loop.max / 1e6)} over the ${BOMB_RUNS} runs (the inspection runs on a warm thread of its own).`,
       '',
       `An ordinary 10-page PDF (${(documents[0].length / 1024).toFixed(0)} KB), ${TEN_PAGE_RUNS} different ones, each measured three ways in turn (so all three see the same load):`,

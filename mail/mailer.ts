@@ -1,15 +1,21 @@
 import { createHash } from 'node:crypto';
-import mongoose, { Schema } from 'mongoose';
+import { Context } from '@temporalio/activity';
+import { backOff } from 'exponential-backoff';
 import nodemailer, { type Transporter } from 'nodemailer';
-import { isDuplicateKey } from '../store/keyedWrites';
+import { type MailOutbox, StoredMailOutbox } from './mailOutbox';
 import { type Language, renderMail, type TemplateData, type TemplateName } from './templates';
 
 /**
  * Sends templated mail at most once per idempotency key (workflow id +
  * activity id). The outbox row is claimed before the SMTP call, so a retried
- * activity that finds a sent row returns without sending. If a worker dies in
- * the middle of the SMTP call, the retry sends again under the same
- * Message-ID, which mail clients treat as one message.
+ * activity that finds a sent row returns without sending. Once SMTP has
+ * accepted the mail, marking the row sent is retried for a while (with
+ * backoff, heartbeating) rather than failing the activity, whose retry would
+ * send the mail again: a store restarting in that window (the chaos run's one
+ * duplicated mail) no longer sends twice. Only a worker that dies in the
+ * middle of the SMTP call, or a store down for longer than that, leaves the
+ * row 'sending'; the retry then sends again under the same Message-ID, which
+ * mail clients treat as one message.
  *
  * A personal link is part of the send (`link`): it is issued once per key and
  * its token kept in the outbox row until the mail is marked sent, so a retry
@@ -35,35 +41,6 @@ export interface SendResult {
   alreadySent: boolean;
 }
 
-interface OutboxRecord {
-  _id: string;
-  key: string;
-  state: 'sending' | 'sent';
-  messageId: string;
-  template: string;
-  claimedAt: Date;
-  sentAt?: Date;
-  linkToken?: string;
-}
-
-// Keyed by the idempotency key: see BY_ID_ONLY in store/connection.ts.
-const outboxSchema = new Schema<OutboxRecord>(
-  {
-    _id: { type: String, required: true },
-    key: { type: String, required: true, unique: true },
-    state: { type: String, required: true },
-    messageId: { type: String, required: true },
-    template: { type: String, required: true },
-    claimedAt: { type: Date, required: true },
-    sentAt: Date,
-    linkToken: String,
-  },
-  { versionKey: false, collection: 'mail_outbox' },
-);
-
-export const OutboxModel =
-  (mongoose.models.MailOutbox as mongoose.Model<OutboxRecord>) ?? mongoose.model<OutboxRecord>('MailOutbox', outboxSchema);
-
 export interface MailSender {
   send(mail: OutgoingMail): Promise<SendResult>;
   verify(): Promise<boolean>;
@@ -71,26 +48,31 @@ export interface MailSender {
   wasSent(idempotencyKey: string): Promise<boolean>;
 }
 
+/** How long marking a sent mail is retried: past a store's restart, inside the shortest mail activity's 30 s timeout. */
+const MARK_SENT_RETRY_MS = 20_000;
+
 export class Mailer implements MailSender {
   private readonly transport: Transporter;
 
   constructor(
     smtpUrl: string,
     private readonly from: string,
+    private readonly outbox: MailOutbox = new StoredMailOutbox(),
+    private readonly markSentRetryMs = MARK_SENT_RETRY_MS,
   ) {
     this.transport = nodemailer.createTransport(smtpUrl, { pool: true, maxConnections: 4 } as object);
   }
 
   async send(mail: OutgoingMail): Promise<SendResult> {
     const messageId = `<${createHash('sha256').update(mail.idempotencyKey).digest('hex').slice(0, 32)}@sinetti>`;
-    const claimed = await this.claim(mail, messageId);
+    const claimed = await this.outbox.claim({ key: mail.idempotencyKey, messageId, template: mail.template });
     if (!claimed) return { messageId, alreadySent: true };
     let data = mail.data;
     if (mail.link) {
       let token = claimed.linkToken;
       if (!token) {
         token = await mail.link.issue();
-        await OutboxModel.updateOne({ _id: mail.idempotencyKey }, { $set: { linkToken: token } });
+        await this.outbox.keepLinkToken(mail.idempotencyKey, token);
       }
       data = { ...data, link: mail.link.url(token) };
     }
@@ -109,28 +91,19 @@ export class Mailer implements MailSender {
     return { messageId, alreadySent: false };
   }
 
-  /** After SMTP accepted the mail. A worker that dies before this line leaves the row 'sending' (see the class comment). */
+  /** After SMTP accepted the mail. A worker that dies before this ends leaves the row 'sending' (see the class comment). */
   protected async markSent(idempotencyKey: string): Promise<void> {
-    await OutboxModel.updateOne({ _id: idempotencyKey }, { $set: { state: 'sent', sentAt: new Date() }, $unset: { linkToken: 1 } });
-  }
-
-  /** The row to send under: a new one, or one left 'sending' by a crashed attempt (with the link it issued); undefined once sent. */
-  private async claim(mail: OutgoingMail, messageId: string): Promise<{ linkToken?: string } | undefined> {
-    try {
-      await OutboxModel.create({
-        _id: mail.idempotencyKey,
-        key: mail.idempotencyKey,
-        state: 'sending',
-        messageId,
-        template: mail.template,
-        claimedAt: new Date(),
-      });
-      return {};
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      const existing = await OutboxModel.findById(mail.idempotencyKey).lean();
-      return existing?.state === 'sent' ? undefined : { linkToken: existing?.linkToken };
-    }
+    const giveUpAt = Date.now() + this.markSentRetryMs;
+    await backOff(() => this.outbox.markSent(idempotencyKey), {
+      numOfAttempts: Number.MAX_SAFE_INTEGER,
+      startingDelay: 250,
+      maxDelay: 4_000,
+      jitter: 'full',
+      retry: () => {
+        heartbeatIfInActivity();
+        return Date.now() < giveUpAt;
+      },
+    });
   }
 
   async verify(): Promise<boolean> {
@@ -142,10 +115,21 @@ export class Mailer implements MailSender {
   }
 
   async wasSent(idempotencyKey: string): Promise<boolean> {
-    return (await OutboxModel.findById(idempotencyKey).lean())?.state === 'sent';
+    return this.outbox.wasSent(idempotencyKey);
   }
 
   close(): void {
     this.transport.close();
   }
+}
+
+/** The API sends mail too, outside any activity; inside one, a long wait tells Temporal the worker is alive. */
+function heartbeatIfInActivity(): void {
+  let context: Context;
+  try {
+    context = Context.current();
+  } catch {
+    return;
+  }
+  context.heartbeat();
 }

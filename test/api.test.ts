@@ -6,6 +6,7 @@ import request from 'supertest';
 import { type Express } from 'express';
 import { createApiDeps } from '../api/apiDeps';
 import { createApp } from '../api/app';
+import { HEALTH_REFRESH_MS } from '../api/dependencyHealth';
 import { connectStore, disconnectStore } from '../store/connection';
 import { DocumentVersionModel } from '../store/documentStore';
 import { samplePdf } from './support/samplePdf';
@@ -37,10 +38,21 @@ function encryptedPdf(bytes: Buffer): Buffer {
 }
 
 describe('API skeleton', () => {
-  it('reports Temporal, the store and SMTP in /health', async () => {
+  it('reports Temporal, the store and SMTP in /health (as last checked, saying when) and in /health/deep (checked now)', async () => {
     const response = await request(app).get('/health');
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ status: 'ok', temporal: true, store: true, smtp: true });
+    expect(response.body).toEqual({
+      status: 'ok',
+      temporal: true,
+      store: true,
+      smtp: true,
+      checkedAt: expect.any(String),
+      refreshSeconds: 5,
+    });
+    expect(Date.now() - Date.parse(response.body.checkedAt)).toBeLessThan(HEALTH_REFRESH_MS + 2_000);
+    const deep = await request(app).get('/health/deep');
+    expect(deep.body).toEqual({ status: 'ok', temporal: true, store: true, smtp: true, checkedAt: expect.any(String) });
+    expect(Date.parse(deep.body.checkedAt)).toBeGreaterThanOrEqual(Date.parse(response.body.checkedAt));
   });
 
   it('publishes an OpenAPI document naming the routes and their roles', async () => {
@@ -124,12 +136,25 @@ describe('API skeleton', () => {
       expect(response.status).toBe(503);
       expect(response.headers['retry-after']).toBe('30');
       expect(response.body.error).toBe('store_unavailable');
-      const health = await request(app).get('/health');
-      expect(health.status).toBe(503);
-      expect(health.body).toMatchObject({ store: false, temporal: true });
+      const deep = await request(app).get('/health/deep');
+      expect(deep.status).toBe(503);
+      expect(deep.body).toMatchObject({ store: false, temporal: true });
+      // The cheap answer says so within one refresh period.
+      expect(await healthWithin(HEALTH_REFRESH_MS, (body) => body.store === false)).toMatchObject({ status: 'degraded', temporal: true });
     } finally {
       await connectStore(stack.config.mongodb.uri);
     }
-    expect((await request(app).get('/health')).status).toBe(200);
-  });
+    expect((await request(app).get('/health/deep')).status).toBe(200);
+    expect(await healthWithin(HEALTH_REFRESH_MS, (body) => body.status === 'ok')).toMatchObject({ store: true });
+  }, 30_000);
 });
+
+/** Asks /health until its answer matches, for at most `ms` plus one check's timeout; the last answer either way. */
+async function healthWithin(ms: number, matches: (body: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+  const until = Date.now() + ms + 2_000;
+  for (;;) {
+    const { body } = await request(app).get('/health');
+    if (matches(body) || Date.now() > until) return body;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

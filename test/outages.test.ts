@@ -8,6 +8,8 @@ import { logger } from '../observability/logger';
 import { connectStore, disconnectStore } from '../store/connection';
 import { openTestStack, type TestStack } from './support/testStack';
 import { staffHeaders } from './support/staffSession';
+import { startTcpProxy } from './support/tcpProxy';
+import { HEALTH_REFRESH_MS } from '../api/dependencyHealth';
 
 /**
  * An outage is said as an outage: with Temporal unreachable the API answers
@@ -48,6 +50,43 @@ it('answers 503 with Retry-After, not 404, when Temporal cannot be reached', asy
       error: 'temporal_unavailable',
       retryAfter: '30',
     });
+  }
+}, 30_000);
+
+it('says in /health within one refresh period that Temporal went down, and in /health/deep at once', async () => {
+  // The API reaches the shared Temporal through a relay that the test cuts: Temporal goes away for this API only.
+  const relay = await startTcpProxy({ host: '127.0.0.1', port: Number(stack.config.temporal.address.split(':').pop()) });
+  const relayed = Connection.lazy({
+    address: relay.address,
+    connectTimeout: '1 second',
+    interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 2, initialIntervalMs: () => 50 }))],
+  });
+  const relayedDeps = createApiDeps(stack.config, new Client({ connection: relayed, namespace: stack.config.temporal.namespace }));
+  try {
+    const app = createApp(relayedDeps);
+    expect((await request(app).get('/health')).body).toMatchObject({ status: 'ok', temporal: true });
+    await relay.cut();
+    const cutAt = Date.now();
+    const deep = await request(app).get('/health/deep');
+    expect({ status: deep.status, temporal: deep.body.temporal, store: deep.body.store }).toEqual({
+      status: 503,
+      temporal: false,
+      store: true,
+    });
+    let health = await request(app).get('/health');
+    while (health.body.temporal !== false && Date.now() - cutAt < HEALTH_REFRESH_MS + 2_000) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      health = await request(app).get('/health');
+    }
+    expect({ status: health.status, temporal: health.body.temporal, retryAfter: health.headers['retry-after'] }).toEqual({
+      status: 503,
+      temporal: false,
+      retryAfter: '30',
+    });
+    expect(Date.parse(health.body.checkedAt)).toBeGreaterThanOrEqual(cutAt);
+  } finally {
+    relayedDeps.close();
+    await relayed.close().catch(() => undefined);
   }
 }, 30_000);
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ParticipantLinks } from '../../links/signerLinks';
-import { Mailer, OutboxModel, type OutgoingMail } from '../../mail/mailer';
+import { Mailer, type OutgoingMail } from '../../mail/mailer';
+import { OutboxModel } from '../../mail/mailOutbox';
 import { mailTo, waitForMail } from '../support/mailbox';
 import { testConfig } from '../support/testStack';
 import { connectStore, disconnectStore } from '../../store/connection';
