@@ -1,10 +1,3 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import mongoose from 'mongoose';
 import { type Browser, type Page } from 'playwright-core';
 import { TEST_PERSONS } from '../integrations/identityProvider/testPersons';
@@ -12,8 +5,9 @@ import { checkIdentityCode } from '../rules/identifiers';
 import { launchChromium } from './support/browser';
 import { type ContractHarness, contractRequest, invitationLink, openContractHarness, uniqueEmail } from './support/contractHarness';
 import { waitForMail } from './support/mailbox';
-import { pdfsig, summarisePdfsig } from './support/pdfTools';
+import { pdfsig, pdfText, summarisePdfsig } from './support/pdfTools';
 import { staffHeaders } from './support/staffSession';
+import { identifyAs as identifyThrough, type ProviderProcess, startIdentityProvider, testPerson } from './support/identityProviderProcess';
 
 /**
  * Strong identification before signing, in real Chromium against the local
@@ -23,66 +17,24 @@ import { staffHeaders } from './support/staffSession';
  * identified; another person is refused and nothing is signed.
  */
 
-const run = promisify(execFile);
 let harness: ContractHarness;
 let browser: Browser;
-let provider: ChildProcess;
-
-async function freePort(): Promise<number> {
-  const probe = http.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
+let provider: ProviderProcess;
 
 beforeAll(async () => {
-  const port = await freePort();
-  // oidc-provider is an ES module jest cannot load: the provider runs as its own process, as the embedded stack runs it.
-  const root = path.resolve(__dirname, '..');
-  provider = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'integrations', 'identityProvider', 'main.ts')], {
-    env: { ...process.env, IDP_PORT: String(port) },
-    stdio: 'ignore',
-  });
-  for (let tries = 0; ; tries++) {
-    const up = await fetch(`http://127.0.0.1:${port}/.well-known/openid-configuration`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (up) break;
-    if (tries > 150) throw new Error('The local identity provider did not start');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  harness = await openContractHarness('strong-identification', { IDP_PORT: String(port) });
+  provider = await startIdentityProvider();
+  harness = await openContractHarness('strong-identification', { IDP_PORT: String(provider.port) });
   browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
   await harness?.close();
-  provider?.kill();
+  provider?.stop();
 });
 
-const person = (id: string) => TEST_PERSONS.find((p) => p.id === id)!;
+const person = testPerson;
 
-async function pdfText(pdf: Buffer): Promise<string> {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sinetti-strong-')), 'doc.pdf');
-  fs.writeFileSync(file, pdf);
-  try {
-    return (await run('pdftotext', ['-enc', 'UTF-8', file, '-'])).stdout;
-  } finally {
-    fs.rmSync(path.dirname(file), { recursive: true, force: true });
-  }
-}
-
-/** From the signer's link through the provider's test-person chooser; leaves the page where the provider sends it back. */
-async function identifyAs(page: Page, url: string, personId: string): Promise<void> {
-  await page.goto(url);
-  await page.getByRole('button', { name: 'Tunnistaudu' }).click();
-  await page.waitForURL((u) => u.pathname.startsWith('/interaction/'));
-  if (personId === 'cancel') await page.getByRole('button', { name: 'Cancel identification' }).click();
-  else await page.getByRole('button', { name: new RegExp(person(personId).identityCode) }).click();
-  await page.waitForURL((u) => u.href.startsWith(harness.baseUrl), { timeout: 15_000 });
-}
+const identifyAs = (page: Page, url: string, personId: string) => identifyThrough(page, url, personId, harness.baseUrl);
 
 async function signOnPage(page: Page, name: string): Promise<void> {
   await page.locator('input[name="consent"]').check();

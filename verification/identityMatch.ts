@@ -149,7 +149,11 @@ export class IdentityMatching {
   /** Counts a mismatch; at the limit locks the link and tells staff, once. True when this mismatch locked it. */
   private async countRefusal(person: PersonToIdentify): Promise<boolean> {
     const key = refusalKey(person.processId, person.participantId);
-    const counted = await RefusalModel.findOneAndUpdate({ _id: key }, { $inc: { refused: 1 } }, { upsert: true, new: true }).lean();
+    const counted = await RefusalModel.findOneAndUpdate(
+      { _id: key },
+      { $inc: { refused: 1 } },
+      { upsert: true, returnDocument: 'after' },
+    ).lean();
     if ((counted?.refused ?? 0) < this.maxRefusals) return false;
     const locked = await RefusalModel.updateOne({ _id: key, lockedAt: null }, { $set: { lockedAt: new Date() } });
     if (locked.modifiedCount === 1) await this.tellStaff(person, 'signerIdentificationLocked', `${key}/${counted?.refused ?? 0}`);

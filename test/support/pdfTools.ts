@@ -49,3 +49,14 @@ export function summarisePdfsig(report: string): { signatures: number; valid: nu
     lastCoversWholeDocument: blocks.length > 0 && /Total document signed/.test(blocks[blocks.length - 1]),
   };
 }
+
+/** Poppler's pdftotext of the bytes, as UTF-8. */
+export async function pdfText(bytes: Buffer): Promise<string> {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sinetti-pdftotext-')), 'doc.pdf');
+  fs.writeFileSync(file, bytes);
+  try {
+    return (await run('pdftotext', ['-enc', 'UTF-8', file, '-'])).stdout;
+  } finally {
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+}
