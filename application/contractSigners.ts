@@ -15,8 +15,8 @@ import {
   verifierFor,
   type VerificationSubject,
 } from '../verification/signerVerification';
-import { type IdentificationOutcome, IdentityMatching } from '../verification/identityMatch';
-import { type IdentificationResult, StrongIdentification } from '../verification/strongIdentification';
+import { type IdentificationOutcome, type IdentityMatching, strongIdentificationFor } from '../verification/identityMatch';
+import type { IdentificationResult, StrongIdentification } from '../verification/strongIdentification';
 import { queryProcess, SIGNING_REJECTION_STATUS, updateProcess } from './processHandles';
 import { type Requester, type ServiceDeps } from './serviceDeps';
 
@@ -42,14 +42,7 @@ export class ContractSignerService {
 
   constructor(private readonly deps: ServiceDeps) {
     this.sms = deps.sms ?? new SimulatedSmsSender();
-    this.strong = new StrongIdentification(deps.config.strongIdentification, deps.config.publicUrl);
-    this.matching = new IdentityMatching({
-      strong: this.strong,
-      audit: deps.audit,
-      mail: deps.mail,
-      organization: deps.config.organization,
-      processKind: 'contract',
-    });
+    ({ strong: this.strong, matching: this.matching } = strongIdentificationFor(deps, 'contract'));
   }
 
   /** The link's contract and signer; undefined when the link names neither; LinkRejectedError when it is expired or revoked. */

@@ -6,9 +6,9 @@ import { type MinutesPerson, type MinutesReviewRecord, MinutesReviews, type Sect
 import { reviewUpdate } from '../workflows/checkingRound';
 import { type MinutesReviewState, minutesStateQuery } from '../workflows/minutesReview';
 import { decideUpdate } from '../workflows/signingRound';
-import { type IdentificationOutcome, IdentityMatching } from '../verification/identityMatch';
+import { type IdentificationOutcome, type IdentityMatching, strongIdentificationFor } from '../verification/identityMatch';
 import type { VerificationEvidence } from '../verification/signerVerification';
-import { type IdentificationResult, StrongIdentification } from '../verification/strongIdentification';
+import type { IdentificationResult, StrongIdentification } from '../verification/strongIdentification';
 import { updateMinutes } from './minutes';
 import { queryProcess, updateProcess } from './processHandles';
 import { type Requester, type ServiceDeps } from './serviceDeps';
@@ -35,14 +35,7 @@ export class MinutesParticipantService {
   private readonly matching: IdentityMatching;
 
   constructor(private readonly deps: ServiceDeps) {
-    this.strong = new StrongIdentification(deps.config.strongIdentification, deps.config.publicUrl);
-    this.matching = new IdentityMatching({
-      strong: this.strong,
-      audit: deps.audit,
-      mail: deps.mail,
-      organization: deps.config.organization,
-      processKind: 'minutes',
-    });
+    ({ strong: this.strong, matching: this.matching } = strongIdentificationFor(deps, 'minutes'));
   }
 
   /** True when the body requires this person (its chair or secretary) to identify strongly before signing. */

@@ -1,9 +1,7 @@
 import mongoose from 'mongoose';
-import { type Browser, type Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
 import type { CreateMinutesRequest } from '../application/minutesRequests';
-import { launchChromium } from './support/browser';
-import { type ContractHarness, openContractHarness } from './support/contractHarness';
-import { identifyAs as identifyThrough, type ProviderProcess, startIdentityProvider, testPerson } from './support/identityProviderProcess';
+import { signOnPage, testPerson, useIdentificationSuite } from './support/identityProviderProcess';
 import { mailTo, waitForMail } from './support/mailbox';
 import {
   approve,
@@ -19,7 +17,7 @@ import {
   uploadPdf,
   waitForState,
 } from './support/minutesHarness';
-import { pdfsig, pdfText, summarisePdfsig } from './support/pdfTools';
+import { bytesOf, pdfsig, pdfText, summarisePdfsig } from './support/pdfTools';
 
 /**
  * A body that requires strong identification of its chair and secretary, in
@@ -30,22 +28,8 @@ import { pdfsig, pdfText, summarisePdfsig } from './support/pdfTools';
  * unlocks it.
  */
 
-let harness: ContractHarness;
-let browser: Browser;
-let provider: ProviderProcess;
-
-beforeAll(async () => {
-  provider = await startIdentityProvider();
-  harness = await openContractHarness('minutes-strong-identification', { IDP_PORT: String(provider.port) });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await harness?.close();
-  provider?.stop();
-});
-
-const identifyAs = (page: Page, url: string, personId: string) => identifyThrough(page, url, personId, harness.baseUrl);
+const suite = useIdentificationSuite('minutes-strong-identification');
+const { identifyAs } = suite;
 
 /** The chair is Maija and the secretary Matti of the provider's test persons. */
 function strongBody(who: MinutesPeople): Partial<CreateMinutesRequest> {
@@ -59,10 +43,10 @@ function strongBody(who: MinutesPeople): Partial<CreateMinutesRequest> {
 
 /** Starts a review whose body requires strong identification and has both checkers approve it: the signing links are out. */
 async function reviewAtSigning(who: MinutesPeople): Promise<string> {
-  const reviewId = await startReview(harness, who, strongBody(who));
-  expect((await approve(harness, await mailedLink(who.checkerA))).status).toBe(303);
-  expect((await approve(harness, await mailedLink(who.checkerB))).status).toBe(303);
-  await waitForState(harness, reviewId, (s) => s.signing?.status === 'open');
+  const reviewId = await startReview(suite.harness, who, strongBody(who));
+  expect((await approve(suite.harness, await mailedLink(who.checkerA))).status).toBe(303);
+  expect((await approve(suite.harness, await mailedLink(who.checkerB))).status).toBe(303);
+  await waitForState(suite.harness, reviewId, (s) => s.signing?.status === 'open');
   return reviewId;
 }
 
@@ -74,18 +58,11 @@ async function secretaryLink(who: MinutesPeople): Promise<MinutesLink> {
   return minutesLinkIn(withLink);
 }
 
-async function signOnPage(page: Page, name: string): Promise<void> {
-  await page.locator('input[name="consent"]').check();
-  await page.locator('input[name="typedName"]').fill(name);
-  await page.getByRole('button', { name: 'Allekirjoita', exact: true }).click();
-  await page.waitForLoadState();
-}
-
 const heading = (page: Page) => page.getByRole('heading', { level: 1 }).textContent();
 const signatures = (reviewId: string) => mongoose.connection.collection('minutes_feedback').countDocuments({ reviewId, action: 'sign' });
 
 async function reviewDetails(reviewId: string) {
-  const response = await (await asSecretary(harness)).get(`/api/minutes/${reviewId}`);
+  const response = await (await asSecretary(suite.harness)).get(`/api/minutes/${reviewId}`);
   expect(response.status).toBe(200);
   return response.body as {
     people: object[];
@@ -96,9 +73,9 @@ async function reviewDetails(reviewId: string) {
 
 test('a body that requires strong identification needs the chair’s and the secretary’s identity codes', async () => {
   const who = minutesPeople();
-  const versionId = await uploadPdf(harness, await minutesPdf());
+  const versionId = await uploadPdf(suite.harness, await minutesPdf());
   const request = minutesRequest(who, versionId, { body: { id: 'kunnanhallitus', name: 'Kunnanhallitus', identification: 'strong' } });
-  const response = await (await asSecretary(harness)).post('/api/minutes').send(request);
+  const response = await (await asSecretary(suite.harness)).post('/api/minutes').send(request);
   expect(response.status).toBe(400);
   expect(JSON.stringify(response.body)).toContain("The body requires strong identification: give the chair's personal identity code.");
   expect(JSON.stringify(response.body)).toContain("give the secretary's personal identity code.");
@@ -106,20 +83,20 @@ test('a body that requires strong identification needs the chair’s and the sec
 
 test('the chair identifies strongly and signs; another person behind the chair’s link is refused and nothing is signed', async () => {
   const who = minutesPeople();
-  await harness.stack.withWorker(async () => {
+  await suite.harness.stack.withWorker(async () => {
     const reviewId = await reviewAtSigning(who);
     const stored = await mongoose.connection.collection('minutes_reviews').findOne({ reviewId });
     expect(JSON.stringify(stored)).not.toContain(testPerson('maija').identityCode);
     expect(JSON.stringify((await reviewDetails(reviewId)).people)).not.toContain('identityCode');
 
     const chairLink = await mailedLink(who.chair);
-    const context = await browser.newContext({ locale: 'fi-FI' });
+    const context = await suite.browser.newContext({ locale: 'fi-FI' });
     const page = await context.newPage();
 
     // The signing form stays shut until the chair has identified.
     await page.goto(chairLink.url);
     expect(await page.locator('input[name="typedName"]').count()).toBe(0);
-    const signWithoutIdentifying = await harness
+    const signWithoutIdentifying = await suite.harness
       .api()
       .post(`${chairLink.path.split('?')[0]}/sign`)
       .type('form')
@@ -139,12 +116,12 @@ test('the chair identifies strongly and signs; another person behind the chair�
     await identifyAs(page, chairLink.url, 'maija');
     await signOnPage(page, 'Paula Puheenjohtaja');
     expect(await heading(page)).toBe('Kiitos, allekirjoitit pöytäkirjan');
-    const secretaryContext = await browser.newContext({ locale: 'fi-FI' });
+    const secretaryContext = await suite.browser.newContext({ locale: 'fi-FI' });
     const secretaryPage = await secretaryContext.newPage();
     await identifyAs(secretaryPage, (await secretaryLink(who)).url, 'matti');
     await signOnPage(secretaryPage, 'Sanna Sihteeri');
 
-    await waitForState(harness, reviewId, (s) => Boolean(s.sealedVersionId), 120_000);
+    await waitForState(suite.harness, reviewId, (s) => Boolean(s.sealedVersionId), 120_000);
     const described = await reviewDetails(reviewId);
     const actions = described.history.map((e) => e.action);
     expect(actions.filter((a) => a === 'minutes.identified')).toHaveLength(2);
@@ -154,16 +131,7 @@ test('the chair identifies strongly and signs; another person behind the chair�
     expect(signedBy('participant:secretary')?.details?.verification?.identification?.levelOfAssurance).toBe('substantial');
     for (const id of ['maija', 'matti', 'teppo']) expect(JSON.stringify(described)).not.toContain(testPerson(id).identityCode);
 
-    const sealed = await (
-      await asSecretary(harness)
-    )
-      .get(`/api/minutes/${reviewId}/signed.pdf`)
-      .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+    const sealed = await (await asSecretary(suite.harness)).get(`/api/minutes/${reviewId}/signed.pdf`).buffer(true).parse(bytesOf);
     expect(sealed.status).toBe(200);
     const pdf = sealed.body as Buffer;
     // The chair, the secretary, two checkers and the organisation's seal.
@@ -179,10 +147,10 @@ test('the chair identifies strongly and signs; another person behind the chair�
 
 test('three refused identifications lock the chair’s link, in every language, until the secretary unlocks it', async () => {
   const who = minutesPeople();
-  await harness.stack.withWorker(async () => {
+  await suite.harness.stack.withWorker(async () => {
     const reviewId = await reviewAtSigning(who);
     const chairLink = await mailedLink(who.chair);
-    const context = await browser.newContext({ locale: 'fi-FI' });
+    const context = await suite.browser.newContext({ locale: 'fi-FI' });
     const page = await context.newPage();
 
     await identifyAs(page, chairLink.url, 'teppo');
@@ -202,7 +170,7 @@ test('three refused identifications lock the chair’s link, in every language, 
     await page.goto(chairLink.url.replace('lang=fi', 'lang=en'));
     expect(await heading(page)).toBe('This link is locked');
     expect(await page.getByText('Contact the sender of the document').count()).toBe(1);
-    const identify = await harness.api().post(`${chairLink.path.split('?')[0]}/identify`);
+    const identify = await suite.harness.api().post(`${chairLink.path.split('?')[0]}/identify`);
     expect(identify.status).toBe(423);
     expect(identify.headers.location).toBeUndefined();
 
@@ -213,7 +181,7 @@ test('three refused identifications lock the chair’s link, in every language, 
     expect(await signatures(reviewId)).toBe(0);
 
     // The secretary unlocks the link; Maija identifies and signs.
-    const unlock = (await asSecretary(harness)).post(`/api/minutes/${reviewId}/people/chair/unlock-identification`);
+    const unlock = (await asSecretary(suite.harness)).post(`/api/minutes/${reviewId}/people/chair/unlock-identification`);
     const unlocked = await unlock;
     expect(unlocked.status).toBe(200);
     expect(unlocked.body).toEqual({ unlocked: true });
@@ -224,6 +192,6 @@ test('three refused identifications lock the chair’s link, in every language, 
     const actions = (await reviewDetails(reviewId)).history.map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['minutes.identification_locked', 'minutes.identification_unlocked']));
     await context.close();
-    await (await asSecretary(harness)).post(`/api/minutes/${reviewId}/cancel`).send({ reason: 'Test over' });
+    await (await asSecretary(suite.harness)).post(`/api/minutes/${reviewId}/cancel`).send({ reason: 'Test over' });
   });
 }, 240_000);

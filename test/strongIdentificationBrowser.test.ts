@@ -1,13 +1,11 @@
 import mongoose from 'mongoose';
-import { type Browser, type Page } from 'playwright-core';
 import { TEST_PERSONS } from '../integrations/identityProvider/testPersons';
 import { checkIdentityCode } from '../rules/identifiers';
-import { launchChromium } from './support/browser';
-import { type ContractHarness, contractRequest, invitationLink, openContractHarness, uniqueEmail } from './support/contractHarness';
+import { contractRequest, invitationLink, uniqueEmail } from './support/contractHarness';
 import { waitForMail } from './support/mailbox';
-import { pdfsig, pdfText, summarisePdfsig } from './support/pdfTools';
+import { bytesOf, pdfsig, pdfText, summarisePdfsig } from './support/pdfTools';
 import { staffHeaders } from './support/staffSession';
-import { identifyAs as identifyThrough, type ProviderProcess, startIdentityProvider, testPerson } from './support/identityProviderProcess';
+import { signOnPage, testPerson, useIdentificationSuite } from './support/identityProviderProcess';
 
 /**
  * Strong identification before signing, in real Chromium against the local
@@ -17,37 +15,14 @@ import { identifyAs as identifyThrough, type ProviderProcess, startIdentityProvi
  * identified; another person is refused and nothing is signed.
  */
 
-let harness: ContractHarness;
-let browser: Browser;
-let provider: ProviderProcess;
-
-beforeAll(async () => {
-  provider = await startIdentityProvider();
-  harness = await openContractHarness('strong-identification', { IDP_PORT: String(provider.port) });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await harness?.close();
-  provider?.stop();
-});
-
-const person = testPerson;
-
-const identifyAs = (page: Page, url: string, personId: string) => identifyThrough(page, url, personId, harness.baseUrl);
-
-async function signOnPage(page: Page, name: string): Promise<void> {
-  await page.locator('input[name="consent"]').check();
-  await page.locator('input[name="typedName"]').fill(name);
-  await page.getByRole('button', { name: 'Allekirjoita', exact: true }).click();
-  await page.waitForLoadState();
-}
+const suite = useIdentificationSuite('strong-identification');
+const { identifyAs } = suite;
 
 async function contract(contractId: string) {
-  const response = await harness
+  const response = await suite.harness
     .api()
     .get(`/api/contracts/${contractId}`)
-    .set(await staffHeaders(harness.baseUrl, 'hr'));
+    .set(await staffHeaders(suite.harness.baseUrl, 'hr'));
   expect(response.status).toBe(200);
   return response.body as { status: string; signers: { status: string }[]; history: { action: string; details?: object }[] };
 }
@@ -59,17 +34,17 @@ test('the test persons have valid identity codes', () => {
 test('strong identification needs every signer’s identity code, valid, and no one-time code besides', async () => {
   const who = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
   const base = contractRequest(who);
-  const missing = await harness
+  const missing = await suite.harness
     .api()
     .post('/api/contracts')
-    .set(await staffHeaders(harness.baseUrl, 'hr'))
+    .set(await staffHeaders(suite.harness.baseUrl, 'hr'))
     .send({ ...base, identification: 'strong' });
   expect(missing.status).toBe(400);
   expect(JSON.stringify(missing.body)).toContain("needs the signer's personal identity code");
-  const wrongChecksum = await harness
+  const wrongChecksum = await suite.harness
     .api()
     .post('/api/contracts')
-    .set(await staffHeaders(harness.baseUrl, 'hr'))
+    .set(await staffHeaders(suite.harness.baseUrl, 'hr'))
     .send({ ...base, identification: 'strong', signers: base.signers.map((s) => ({ ...s, identityCode: '010280-123X' })) });
   expect(wrongChecksum.status).toBe(400);
   expect(JSON.stringify(wrongChecksum.body)).toContain('not a valid personal identity code');
@@ -83,35 +58,35 @@ test('the right person identifies strongly and signs; another person is refused 
     identification: 'strong',
     signingOrder: 'parallel',
     signers: [
-      { ...base.signers[0], language: 'fi', identityCode: person('maija').identityCode },
-      { ...base.signers[1], language: 'fi', identityCode: person('matti').identityCode },
+      { ...base.signers[0], language: 'fi', identityCode: testPerson('maija').identityCode },
+      { ...base.signers[1], language: 'fi', identityCode: testPerson('matti').identityCode },
     ],
   };
-  await harness.stack.withWorker(async () => {
-    const created = await harness
+  await suite.harness.stack.withWorker(async () => {
+    const created = await suite.harness
       .api()
       .post('/api/contracts')
-      .set(await staffHeaders(harness.baseUrl, 'hr'))
+      .set(await staffHeaders(suite.harness.baseUrl, 'hr'))
       .send(body);
     expect(created.status).toBe(201);
     const contractId = created.body.contractId as string;
     const stored = await mongoose.connection.collection('employment_contracts').findOne({ _id: contractId as never });
-    expect(JSON.stringify(stored)).not.toContain(person('maija').identityCode);
+    expect(JSON.stringify(stored)).not.toContain(testPerson('maija').identityCode);
     expect(JSON.stringify((await contract(contractId)).signers)).not.toContain('identityCode');
 
     const employeeLink = await invitationLink(who.employee);
     const employerLink = await invitationLink(who.employer);
-    const context = await browser.newContext({ locale: 'fi-FI' });
+    const context = await suite.browser.newContext({ locale: 'fi-FI' });
     const page = await context.newPage();
 
     // Teppo identifies behind Maija's link: refused in Finnish, HR told, nothing signed, no evidence stored.
     await identifyAs(page, employeeLink.url, 'teppo');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Tunnistautunut henkilö ei ole kutsuttu allekirjoittaja');
-    expect(await page.content()).not.toContain(person('teppo').identityCode);
+    expect(await page.content()).not.toContain(testPerson('teppo').identityCode);
     const afterMismatch = await contract(contractId);
     expect(afterMismatch.signers.map((s) => s.status)).toEqual(['invited', 'invited']);
     expect(afterMismatch.history.map((e) => e.action)).toContain('contract.identification_refused');
-    expect(JSON.stringify(afterMismatch.history)).not.toContain(person('teppo').identityCode);
+    expect(JSON.stringify(afterMismatch.history)).not.toContain(testPerson('teppo').identityCode);
     expect(await mongoose.connection.collection('signer_evidence').countDocuments({ contractId })).toBe(0);
     expect((await waitForMail(who.hr, 1)).some((m) => m.subject.startsWith('Tunnistautuminen hylätty'))).toBe(true);
     // The signing form stays shut: the page asks for identification again.
@@ -125,30 +100,26 @@ test('the right person identifies strongly and signs; another person is refused 
     // Maija and Matti identify and sign.
     await identifyAs(page, employeeLink.url, 'maija');
     await signOnPage(page, 'Maija Meikäläinen');
-    const employerContext = await browser.newContext({ locale: 'fi-FI' });
+    const employerContext = await suite.browser.newContext({ locale: 'fi-FI' });
     const employerPage = await employerContext.newPage();
     await identifyAs(employerPage, employerLink.url, 'matti');
     await signOnPage(employerPage, 'Erkki Esimies');
 
-    const result = (await harness.stack.client.workflow.getHandle(contractId).result()) as { status: string };
+    const result = (await suite.harness.stack.client.workflow.getHandle(contractId).result()) as { status: string };
     expect(result.status).toBe('completed');
-    const sealed = await harness
+    const sealed = await suite.harness
       .api()
       .get(`/api/contracts/${contractId}/sealed.pdf`)
-      .set(await staffHeaders(harness.baseUrl, 'hr'))
+      .set(await staffHeaders(suite.harness.baseUrl, 'hr'))
       .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+      .parse(bytesOf);
     expect(sealed.status).toBe(200);
     const pdf = sealed.body as Buffer;
     const text = (await pdfText(pdf)).replace(/\s+/g, ' ');
     expect(text).toContain('Suomi.fi e-Identification (development simulation), level of assurance high');
     expect(text).toContain('Suomi.fi e-Identification (development simulation), level of assurance substantial');
     expect(text).toContain('varmuustaso korkea');
-    expect(text).not.toContain(person('maija').identityCode);
+    expect(text).not.toContain(testPerson('maija').identityCode);
     expect(summarisePdfsig(await pdfsig(pdf))).toMatchObject({ signatures: 3, valid: 3 });
     await context.close();
     await employerContext.close();

@@ -5,7 +5,8 @@ import type { AesGcmPayloadCodec } from '../common/payloadCodec';
 import type { MailSender } from '../mail/mailer';
 import type { Language } from '../mail/templates';
 import { type SealedSecret, sealSecret } from '../store/sealedSecrets';
-import { identityCodeHash, type IdentificationResult, type StrongIdentification } from './strongIdentification';
+import type { StrongIdentificationConfig } from '../config/strongIdentification';
+import { identityCodeHash, type IdentificationResult, StrongIdentification } from './strongIdentification';
 
 /**
  * The provider's answer matched against the person a link was sent to, the
@@ -178,4 +179,20 @@ export class IdentityMatching {
       },
     });
   }
+}
+
+/** A process's relying party and its matching, from the configuration the services are given. */
+export function strongIdentificationFor(
+  deps: {
+    config: { strongIdentification: StrongIdentificationConfig; publicUrl: string; organization: string };
+    audit: AuditLog;
+    mail: MailSender;
+  },
+  processKind: IdentityMatchingDeps['processKind'],
+): { strong: StrongIdentification; matching: IdentityMatching } {
+  const strong = new StrongIdentification(deps.config.strongIdentification, deps.config.publicUrl);
+  return {
+    strong,
+    matching: new IdentityMatching({ strong, audit: deps.audit, mail: deps.mail, organization: deps.config.organization, processKind }),
+  };
 }

@@ -1,3 +1,4 @@
+import { serialize } from 'cookie';
 import { type NextFunction, type Request, type Response } from 'express';
 import type { Language } from '../../mail/templates';
 import { isLanguage } from '../../texts/language';
@@ -28,13 +29,41 @@ export type IdentificationAnswer = (
 ) => Promise<void>;
 
 /** The page and status a refused identification is explained with, the same for every kind of link. */
-export function identificationRefusal(reason: Exclude<IdentificationOutcome, { ok: true }>['reason']): {
+function identificationRefusal(reason: Exclude<IdentificationOutcome, { ok: true }>['reason']): {
   status: number;
   kind: Explanation;
 } {
   if (reason === 'identity_mismatch') return { status: 403, kind: 'identity_mismatch' };
   if (reason === 'link_locked') return { status: 423, kind: 'identification_locked' };
   return { status: 401, kind: 'identification_cancelled' };
+}
+
+/** The cookie, scoped to one link's pages, in which the browser that identified (or entered a code) keeps its proof. */
+export const VERIFIED_COOKIE = 'sinetti_verified';
+
+export function setVerifiedCookie(res: Response, publicUrl: string, base: string, proof: string, expires: Date): void {
+  res.append(
+    'Set-Cookie',
+    serialize(VERIFIED_COOKIE, proof, { httpOnly: true, sameSite: 'lax', secure: publicUrl.startsWith('https:'), path: base, expires }),
+  );
+}
+
+/** Ends an identification on the link's pages: a refusal explained, or the proof left in the browser and back to the page. */
+export function finishIdentification(
+  res: Response,
+  outcome: IdentificationOutcome,
+  link: { language: Language; base: string },
+  site: { organization: string; publicUrl: string },
+): void {
+  if (!outcome.ok) {
+    const refusal = identificationRefusal(outcome.reason);
+    return void res
+      .status(refusal.status)
+      .type('html')
+      .send(explanationPage(link.language, site.organization, refusal.kind));
+  }
+  setVerifiedCookie(res, site.publicUrl, link.base, outcome.proof, outcome.expiresAt);
+  res.redirect(303, `${link.base}?lang=${link.language}`);
 }
 
 export function identificationCallbackRoute(

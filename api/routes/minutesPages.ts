@@ -1,4 +1,4 @@
-import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
+import { parse as parseCookies } from 'cookie';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { MinutesLink } from '../../application/minutesParticipants';
@@ -23,7 +23,7 @@ import {
 import { formText, linkToken, pageLanguage, pageNumber, recordId } from '../requestFields';
 import { type ApiRoutes, type RouteHandler } from '../routeRegistry';
 import { chooseLanguage, explanationPage, identifyPage } from '../signerPageViews';
-import { type IdentificationAnswer, identificationRefusal } from './identificationCallback';
+import { finishIdentification, type IdentificationAnswer, VERIFIED_COOKIE } from './identificationCallback';
 
 /**
  * The pages behind the checkers', the chair's and the secretary's personal
@@ -291,7 +291,6 @@ export function minutesPageRoutes(
   }
 
   /** The body's required identification: the browser that completed it carries the proof in a cookie scoped to this link. */
-  const VERIFIED_COOKIE = 'sinetti_verified';
   function verified(req: Request, context: LinkContext): Promise<VerificationEvidence | undefined> {
     return participants.verified(context, parseCookies(req.headers.cookie ?? '')[VERIFIED_COOKIE]);
   }
@@ -434,21 +433,7 @@ export function minutesPageRoutes(
   const identificationAnswer: IdentificationAnswer = async (result, token, lang, req, res, next) => {
     await withLink<LinkInput>(async (_input, request, response, context) => {
       const outcome = await participants.identified(context, result, requesterOf(request, `participant:${context.person.participantId}`));
-      if (!outcome.ok) {
-        const refusal = identificationRefusal(outcome.reason);
-        return send(response, refusal.status, explanationPage(context.language, organization, refusal.kind));
-      }
-      response.append(
-        'Set-Cookie',
-        serializeCookie(VERIFIED_COOKIE, outcome.proof, {
-          httpOnly: true,
-          sameSite: 'lax',
-          secure: config.publicUrl.startsWith('https:'),
-          path: context.base,
-          expires: outcome.expiresAt,
-        }),
-      );
-      response.redirect(303, `${context.base}?lang=${context.language}`);
+      finishIdentification(response, outcome, context, config);
     })({ params: { token }, query: { lang } }, req, res, next);
   };
 

@@ -1,4 +1,4 @@
-import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
+import { parse as parseCookies } from 'cookie';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { SignerLink } from '../../application/contractSigners';
@@ -15,7 +15,7 @@ import { requesterOf } from '../auth';
 import { renderPageImage } from '../../inspection/pageImages';
 import { formText, linkToken, pageLanguage, pageNumber } from '../requestFields';
 import { type ApiRoutes, type RouteHandler } from '../routeRegistry';
-import { type IdentificationAnswer, identificationRefusal } from './identificationCallback';
+import { finishIdentification, type IdentificationAnswer, setVerifiedCookie, VERIFIED_COOKIE } from './identificationCallback';
 import { chooseLanguage, type Explanation, explanationPage, identifyPage, receiptPage, signPage, verifyPage } from '../signerPageViews';
 
 /**
@@ -63,7 +63,6 @@ export function signerPageRoutes(
   const organization = config.organization;
 
   /** The contract's chosen verification: the browser that completed it carries the proof in a cookie scoped to this link. */
-  const VERIFIED_COOKIE = 'sinetti_verified';
   function verified(req: Request, context: SignerContext): Promise<VerificationEvidence | undefined> {
     return signers.verified(context, context.language, parseCookies(req.headers.cookie ?? '')[VERIFIED_COOKIE]);
   }
@@ -374,34 +373,10 @@ export function signerPageRoutes(
       if (showReceiptOrEnd(res, context)) return;
       const result = await signers.checkCode(context, context.language, body.code ?? '', requesterOf(req, participant(context)));
       if (!result.ok) return renderVerifyPage(res, context, 400, { error: result.reason });
-      if (result.proof) {
-        res.setHeader(
-          'Set-Cookie',
-          serializeCookie(VERIFIED_COOKIE, result.proof, {
-            httpOnly: true,
-            sameSite: 'lax',
-            secure: config.publicUrl.startsWith('https:'),
-            path: context.base,
-            expires: result.proofExpiresAt,
-          }),
-        );
-      }
+      if (result.proof) setVerifiedCookie(res, config.publicUrl, context.base, result.proof, result.proofExpiresAt);
       res.redirect(303, `${context.base}?lang=${context.language}`);
     }),
   );
-
-  function setVerifiedCookie(res: Response, context: SignerContext, proof: string, expires: Date): void {
-    res.append(
-      'Set-Cookie',
-      serializeCookie(VERIFIED_COOKIE, proof, {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: config.publicUrl.startsWith('https:'),
-        path: context.base,
-        expires,
-      }),
-    );
-  }
 
   routes.add(
     {
@@ -425,13 +400,12 @@ export function signerPageRoutes(
   /** The provider's answer for this link's signer, handed over by the one callback (identificationCallback.ts). */
   const identificationAnswer: IdentificationAnswer = async (result, token, lang, req, res, next) => {
     await withSigner<LinkInput>(async (_input, request, response, context) => {
-      const outcome = await signers.identified(context, result, requesterOf(request, participant(context)));
-      if (!outcome.ok) {
-        const refusal = identificationRefusal(outcome.reason);
-        return send(response, refusal.status, explanationPage(context.language, organization, refusal.kind));
-      }
-      setVerifiedCookie(response, context, outcome.proof, outcome.expiresAt);
-      response.redirect(303, `${context.base}?lang=${context.language}`);
+      finishIdentification(
+        response,
+        await signers.identified(context, result, requesterOf(request, participant(context))),
+        context,
+        config,
+      );
     })({ params: { token }, query: { lang } }, req, res, next);
   };
 

@@ -2,8 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { TEST_PERSONS } from '../../integrations/identityProvider/testPersons';
+import { launchChromium } from './browser';
+import { type ContractHarness, openContractHarness } from './contractHarness';
 
 /**
  * The local OpenID Provider playing Suomi.fi e-Identification, as its own
@@ -55,4 +57,44 @@ export async function identifyAs(page: Page, url: string, personId: string, back
   if (personId === 'cancel') await page.getByRole('button', { name: 'Cancel identification' }).click();
   else await page.getByRole('button', { name: new RegExp(testPerson(personId).identityCode) }).click();
   await page.waitForURL((u) => u.href.startsWith(backTo), { timeout: 15_000 });
+}
+
+/** On a signing page (a contract's or the minutes'), in Finnish: consent, the typed name, sign. */
+export async function signOnPage(page: Page, name: string): Promise<void> {
+  await page.locator('input[name="consent"]').check();
+  await page.locator('input[name="typedName"]').fill(name);
+  await page.getByRole('button', { name: 'Allekirjoita', exact: true }).click();
+  await page.waitForLoadState();
+}
+
+/** A suite's app whose strong identification goes to its own provider, and a Chromium to drive it. */
+export interface IdentificationSuite {
+  provider: ProviderProcess;
+  harness: ContractHarness;
+  browser: Browser;
+}
+
+export async function openIdentificationSuite(suite: string): Promise<IdentificationSuite> {
+  const provider = await startIdentityProvider();
+  return { provider, harness: await openContractHarness(suite, { IDP_PORT: String(provider.port) }), browser: await launchChromium() };
+}
+
+export async function closeIdentificationSuite(opened: Partial<IdentificationSuite> | undefined): Promise<void> {
+  await opened?.browser?.close();
+  await opened?.harness?.close();
+  opened?.provider?.stop();
+}
+
+/** The suite opened before its tests and closed after them; `identifyAs` comes back to the suite's app. */
+export function useIdentificationSuite(name: string): IdentificationSuite & {
+  identifyAs: (page: Page, url: string, personId: string) => Promise<void>;
+} {
+  const suite = {
+    identifyAs: (page: Page, url: string, personId: string) => identifyAs(page, url, personId, suite.harness.baseUrl),
+  } as IdentificationSuite & { identifyAs: (page: Page, url: string, personId: string) => Promise<void> };
+  beforeAll(async () => {
+    Object.assign(suite, await openIdentificationSuite(name));
+  });
+  afterAll(() => closeIdentificationSuite(suite));
+  return suite;
 }

@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
+import type SuperagentResponse from 'superagent/lib/node/response';
+
 const run = promisify(execFile);
 
 /** Runs poppler's pdfsig on the bytes and returns its report (pdfsig exits non-zero on invalid signatures). */
@@ -59,4 +61,11 @@ export async function pdfText(bytes: Buffer): Promise<string> {
   } finally {
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
   }
+}
+
+/** A supertest parser that keeps the body as bytes: `.buffer(true).parse(bytesOf)`. */
+export function bytesOf(res: SuperagentResponse, done: (error: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
 }
