@@ -125,3 +125,48 @@ test('the right person identifies strongly and signs; another person is refused 
     await employerContext.close();
   });
 }, 180_000);
+
+test('three refused identifications lock a contract signer’s link; HR unlocks it', async () => {
+  const who = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
+  const base = contractRequest(who);
+  const body = {
+    ...base,
+    identification: 'strong',
+    signingOrder: 'parallel',
+    signers: [
+      { ...base.signers[0], language: 'fi', identityCode: testPerson('maija').identityCode },
+      { ...base.signers[1], language: 'fi', identityCode: testPerson('matti').identityCode },
+    ],
+  };
+  await suite.harness.stack.withWorker(async () => {
+    const hr = await staffHeaders(suite.harness.baseUrl, 'hr');
+    const created = await suite.harness.api().post('/api/contracts').set(hr).send(body);
+    expect(created.status).toBe(201);
+    const contractId = created.body.contractId as string;
+    const employeeLink = await invitationLink(who.employee);
+    const context = await suite.browser.newContext({ locale: 'fi-FI' });
+    const page = await context.newPage();
+    for (const headingAfter of [
+      'Tunnistautunut henkilö ei ole kutsuttu allekirjoittaja',
+      'Tunnistautunut henkilö ei ole kutsuttu allekirjoittaja',
+      'Linkki on lukittu',
+    ]) {
+      await identifyAs(page, employeeLink.url, 'teppo');
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(headingAfter);
+    }
+    await page.goto(employeeLink.url);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Linkki on lukittu');
+    const mails = await waitForMail(who.hr, 3);
+    expect(mails.filter((m) => m.subject.startsWith('Allekirjoituslinkki lukittu hylättyjen tunnistautumisten vuoksi'))).toHaveLength(1);
+    expect((await contract(contractId)).history.map((e) => e.action)).toContain('contract.identification_locked');
+
+    const unlockPath = (participantId: string) => `/api/contracts/${contractId}/signers/${participantId}/unlock-identification`;
+    const unlocked = await suite.harness.api().post(unlockPath('signer-1')).set(hr);
+    expect(unlocked.body).toEqual({ unlocked: true });
+    expect((await suite.harness.api().post(unlockPath('signer-1')).set(hr)).body).toEqual({ unlocked: false });
+    expect((await suite.harness.api().post(unlockPath('signer-9')).set(hr)).status).toBe(404);
+    await identifyAs(page, employeeLink.url, 'maija');
+    expect(await page.locator('input[name="typedName"]').count()).toBe(1);
+    await context.close();
+  });
+}, 180_000);
