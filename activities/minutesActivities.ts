@@ -7,6 +7,7 @@ import { finnishDate, rectificationPeriod } from '../rules/rectificationPeriod';
 import type { SigningCredentials } from '../signing/credentials';
 import { signFieldForTheLongTerm, type LongTermValidityServices } from '../signing/longTermValidity';
 import { formatStampTime } from '../signing/stampAppearance';
+import { stampIdentification } from './auditCertificate';
 import { type Archive } from '../store/archive';
 import { type DocumentStore } from '../store/documentStore';
 import { type MinutesPerson, type MinutesReviewRecord, type MinutesReviews, type MinutesRole } from '../store/minutesReviews';
@@ -134,6 +135,8 @@ export function createMinutesActivities(deps: MinutesActivityDeps) {
         signedAt: dated === 'applied' ? new Date() : new Date(evidence.at),
         reason:
           dated === 'applied' ? `${allLanguages(input.reason)} ${formatStampTime(new Date(evidence.at))}` : allLanguages(input.reason),
+        // The chair's and the secretary's own signatures say how they were identified; a checker's is their approval.
+        ...(person.role === 'checker' ? {} : { identification: stampIdentification(evidence.verification) }),
       },
       deps.credentials,
       deps.longTermValidity,
@@ -154,7 +157,11 @@ export function createMinutesActivities(deps: MinutesActivityDeps) {
       ip: evidence.ip,
       userAgent: evidence.userAgent,
       documentSha256: evidence.documentSha256,
-      details: { role: person.role, signedVersionSha256: saved.sha256 },
+      details: {
+        role: person.role,
+        signedVersionSha256: saved.sha256,
+        ...(evidence.verification ? { verification: evidence.verification } : {}),
+      },
     });
     return versionRef(saved);
   }

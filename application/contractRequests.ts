@@ -48,6 +48,23 @@ const terms = z
       });
   });
 
+/** A personal identity code to match strong identification against: valid check character, optional. */
+export const identityCodeField = z
+  .string()
+  .trim()
+  .max(20)
+  .optional()
+  .superRefine((code, ctx) => {
+    if (!code) return;
+    const checked = checkIdentityCode(code);
+    if (!checked.valid)
+      ctx.addIssue({
+        code: 'custom',
+        message: `Not a valid personal identity code: it ${checked.message}.`,
+        params: { rule: 'identityCodeInvalid' },
+      });
+  });
+
 export const contractSigner = z.object({
   role: z.enum(SIGNER_ROLES),
   name: text(200),
@@ -60,21 +77,7 @@ export const contractSigner = z.object({
   /** Equal orders sign in parallel; without orders, signingOrder decides. */
   order: z.number().int().min(1).max(20).optional(),
   /** The signer's personal identity code, matched against strong identification; kept encrypted and as a keyed hash only. */
-  identityCode: z
-    .string()
-    .trim()
-    .max(20)
-    .optional()
-    .superRefine((code, ctx) => {
-      if (!code) return;
-      const checked = checkIdentityCode(code);
-      if (!checked.valid)
-        ctx.addIssue({
-          code: 'custom',
-          message: `Not a valid personal identity code: it ${checked.message}.`,
-          params: { rule: 'identityCodeInvalid' },
-        });
-    }),
+  identityCode: identityCodeField,
 });
 
 export const createContractRequest = z

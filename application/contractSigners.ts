@@ -1,4 +1,4 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { ParticipantLinks, type ResolvedLink } from '../links/signerLinks';
 import type { Language } from '../mail/templates';
 import { SimulatedSmsSender } from '../integrations/sms/smsSender';
@@ -15,7 +15,8 @@ import {
   verifierFor,
   type VerificationSubject,
 } from '../verification/signerVerification';
-import { type IdentificationResult, StrongIdentification } from '../verification/strongIdentification';
+import { type IdentificationOutcome, type IdentityMatching, strongIdentificationFor } from '../verification/identityMatch';
+import type { IdentificationResult, StrongIdentification } from '../verification/strongIdentification';
 import { queryProcess, SIGNING_REJECTION_STATUS, updateProcess } from './processHandles';
 import { type Requester, type ServiceDeps } from './serviceDeps';
 
@@ -37,10 +38,11 @@ export class ContractSignerService {
   private readonly links = new ParticipantLinks();
   private readonly sms;
   readonly strong: StrongIdentification;
+  private readonly matching: IdentityMatching;
 
   constructor(private readonly deps: ServiceDeps) {
     this.sms = deps.sms ?? new SimulatedSmsSender();
-    this.strong = new StrongIdentification(deps.config.strongIdentification, deps.config.publicUrl);
+    ({ strong: this.strong, matching: this.matching } = strongIdentificationFor(deps, 'contract'));
   }
 
   /** The link's contract and signer; undefined when the link names neither; LinkRejectedError when it is expired or revoked. */
@@ -115,63 +117,32 @@ export class ContractSignerService {
     return result;
   }
 
-  /**
-   * The provider's answer for this signer: the identity code's keyed hash
-   * must be the one HR entered. A match leaves a proof for this browser; a
-   * mismatch or failure goes into the contract's history (which HR follows)
-   * and nothing else happens. Only the outcome and the provider's transaction
-   * are recorded, never the identity code or its hash.
-   */
-  async identified(
-    { record, signer }: SignerLink,
-    result: IdentificationResult,
-    by: Requester,
-  ): Promise<{ ok: true; proof: string; expiresAt: Date } | { ok: false; reason: 'identity_mismatch' | 'cancelled' | 'failed' }> {
-    const expected = Buffer.from(signer.identityCode?.hash ?? '', 'hex');
-    const matched =
-      result.ok &&
-      record.verification === 'strongIdentification' &&
-      expected.length === 32 &&
-      timingSafeEqual(expected, Buffer.from(result.identityCodeHash, 'hex'));
-    const audit = (action: string, details: Record<string, unknown>) =>
-      this.deps.audit.append({
-        eventId: `${record.contractId}/identification/${randomUUID()}`,
+  /** The provider's answer for this signer, matched against the identity code HR entered (verification/identityMatch.ts). */
+  identified({ record, signer }: SignerLink, result: IdentificationResult, by: Requester): Promise<IdentificationOutcome> {
+    return this.matching.identified(
+      {
         processId: record.contractId,
-        actor: by.actor,
-        action,
-        at: new Date(),
-        ip: by.ip,
-        userAgent: by.userAgent,
-        details,
-      });
-    if (result.ok && matched) {
-      await audit('contract.identified', { method: 'strongIdentification', ...result.evidence });
-      return { ok: true, ...(await this.strong.recordProof(record.contractId, signer.participantId, result.evidence)) };
-    }
-    const reason = result.ok ? 'identity_mismatch' : result.reason === 'cancelled' ? 'cancelled' : 'failed';
-    await audit('contract.identification_refused', {
-      method: 'strongIdentification',
-      reason: result.ok ? reason : result.reason,
-      ...(result.ok ? { provider: result.evidence.provider, transactionId: result.evidence.transactionId } : {}),
-    });
-    if (reason === 'identity_mismatch') await this.tellHrOfMismatch(record, signer);
-    return { ok: false, reason };
+        participantId: signer.participantId,
+        name: signer.name,
+        documentTitle: record.title,
+        identityCodeHash: record.verification === 'strongIdentification' ? signer.identityCode?.hash : undefined,
+        staffContact: record.hr,
+      },
+      result,
+      by,
+    );
   }
 
-  /** HR hears at once that someone else identified behind a signer's link. */
-  private async tellHrOfMismatch(record: EmploymentContractRecord, signer: ContractSigner): Promise<void> {
-    await this.deps.mail.send({
-      idempotencyKey: `identity-mismatch/${record.contractId}/${signer.participantId}/${randomUUID()}`,
-      to: record.hr.email,
-      language: record.hr.language,
-      template: 'signerIdentityMismatch',
-      data: {
-        organization: this.deps.config.organization,
-        recipientName: record.hr.name,
-        documentTitle: record.title,
-        actorName: signer.name,
-      },
-    });
+  /** True when too many refused identifications have locked this signer's link. */
+  identificationLocked({ record, signer }: SignerLink): Promise<boolean> {
+    return this.matching.locked(record.contractId, signer.participantId);
+  }
+
+  /** HR opens a signer's link locked by refused identifications. */
+  async unlockIdentification(contractId: string, participantId: string, by: Requester): Promise<{ unlocked: boolean }> {
+    const record = await this.contracts.get(contractId);
+    this.contracts.signer(record, participantId);
+    return { unlocked: await this.matching.unlock(contractId, participantId, by) };
   }
 
   /** The pages of the version being signed, audited as viewed when `audit` is set. */

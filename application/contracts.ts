@@ -13,8 +13,7 @@ import {
   SIGNER_ROLES,
 } from '../store/employmentContracts';
 import { loadPayloadCodec } from '../common/payloadKeys';
-import { sealSecret } from '../store/sealedSecrets';
-import { identityCodeHash } from '../verification/strongIdentification';
+import { registerIdentity } from '../verification/identityMatch';
 import {
   contractStateQuery,
   EMPLOYMENT_CONTRACT,
@@ -126,9 +125,7 @@ export class ContractService {
     return Promise.all(
       signers.map(async (signer) => {
         const code = requested.find((s) => s.email.toLowerCase() === signer.email.toLowerCase())?.identityCode;
-        return code
-          ? { ...signer, identityCode: { sealed: await sealSecret(codec, code), hash: identityCodeHash(hashKey, code) } }
-          : signer;
+        return code ? { ...signer, identityCode: await registerIdentity(codec, hashKey, code) } : signer;
       }),
     );
   }

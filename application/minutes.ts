@@ -6,7 +6,9 @@ import { NotFoundError, SinettiError } from '../common/errors';
 import { pageDiff, pdfPageTexts } from '../common/pageTextDiff';
 import { inspectPdf } from '../signing/errors';
 import { sha256Hex } from '../store/documentStore';
-import { type MinutesPerson, type MinutesReviewRecord, MinutesReviews, type MinutesSection } from '../store/minutesReviews';
+import { type MinutesPerson, type MinutesReviewRecord, MinutesReviews, type MinutesSection, shownPerson } from '../store/minutesReviews';
+import { loadPayloadCodec } from '../common/payloadKeys';
+import { registerIdentity } from '../verification/identityMatch';
 import { cancelUpdate, extendDeadlineUpdate } from '../workflows/adminUpdates';
 import {
   CHECKING_REJECTIONS as MINUTES_REJECTIONS,
@@ -94,6 +96,13 @@ export class MinutesService {
     return { version, pageCount };
   }
 
+  /** The chair's or secretary's identity code, when given, registered encrypted and as a keyed hash (verification/identityMatch.ts). */
+  private async withIdentity<P extends { identityCode?: string }>({ identityCode, ...person }: P) {
+    if (!identityCode) return person;
+    const { config } = this.deps;
+    return { ...person, identityCode: await registerIdentity(loadPayloadCodec(config), config.strongIdentification.hashKey, identityCode) };
+  }
+
   /** Checks the draft and its sections, stores the review, audits and starts its process. */
   async start(request: z.infer<typeof createMinutesRequest>, by: Requester) {
     const { deps } = this;
@@ -102,8 +111,8 @@ export class MinutesService {
     if (request.publicVersionId) await this.uploadedVersion(request.publicVersionId, 'publicVersionId');
     const reviewId = `minutes-${randomUUID()}`;
     const people: MinutesPerson[] = [
-      { participantId: 'chair', role: 'chair', ...request.chair },
-      { participantId: 'secretary', role: 'secretary', ...request.secretary },
+      { participantId: 'chair', role: 'chair', ...(await this.withIdentity(request.chair)) },
+      { participantId: 'secretary', role: 'secretary', ...(await this.withIdentity(request.secretary)) },
       ...request.checkers.map((c, i): MinutesPerson => ({ participantId: `checker-${i + 1}`, role: 'checker', ...c })),
     ];
     const record: MinutesReviewRecord = {
@@ -184,7 +193,13 @@ export class MinutesService {
   /** Rounds, each checker's state and comments, signing state, publication dates and history. */
   async describe(reviewId: string) {
     const { record, state } = await this.get(reviewId);
-    return { ...record, state, feedback: await this.feedback(reviewId), history: await this.deps.audit.forProcess(reviewId) };
+    return {
+      ...record,
+      people: record.people.map(shownPerson),
+      state,
+      feedback: await this.feedback(reviewId),
+      history: await this.deps.audit.forProcess(reviewId),
+    };
   }
 
   /** Opens a new round with a corrected version; refused when its text is the same as the current version's. */

@@ -6,6 +6,9 @@ import { type MinutesPerson, type MinutesReviewRecord, MinutesReviews, type Sect
 import { reviewUpdate } from '../workflows/checkingRound';
 import { type MinutesReviewState, minutesStateQuery } from '../workflows/minutesReview';
 import { decideUpdate } from '../workflows/signingRound';
+import { type IdentificationOutcome, type IdentityMatching, strongIdentificationFor } from '../verification/identityMatch';
+import type { VerificationEvidence } from '../verification/signerVerification';
+import type { IdentificationResult, StrongIdentification } from '../verification/strongIdentification';
 import { updateMinutes } from './minutes';
 import { queryProcess, updateProcess } from './processHandles';
 import { type Requester, type ServiceDeps } from './serviceDeps';
@@ -28,8 +31,53 @@ type Version = { versionId: string; sha256: string };
 export class MinutesParticipantService {
   private readonly reviews = new MinutesReviews();
   private readonly links = new ParticipantLinks();
+  readonly strong: StrongIdentification;
+  private readonly matching: IdentityMatching;
 
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(private readonly deps: ServiceDeps) {
+    ({ strong: this.strong, matching: this.matching } = strongIdentificationFor(deps, 'minutes'));
+  }
+
+  /** True when the body requires this person (its chair or secretary) to identify strongly before signing. */
+  needsIdentification({ record, person, link }: MinutesLink): boolean {
+    return record.body.identification === 'strong' && link.purpose === 'sign' && person.role !== 'checker';
+  }
+
+  /** How this browser identified the person: the evidence of a live identification, or only the link when none is needed. */
+  async verified(minutesLink: MinutesLink, proof: string | undefined): Promise<VerificationEvidence | undefined> {
+    if (!this.needsIdentification(minutesLink)) return { method: 'none' };
+    const { record, person } = minutesLink;
+    const identification = await this.strong.check(record.reviewId, person.participantId, proof);
+    return identification && { method: 'strongIdentification', verifiedAt: identification.identifiedAt, identification };
+  }
+
+  /** The provider's answer, matched against the person's registered identity; a refusal is told to the secretary. */
+  identified(minutesLink: MinutesLink, result: IdentificationResult, by: Requester): Promise<IdentificationOutcome> {
+    const { record, person } = minutesLink;
+    const secretary = this.reviews.current(record).find((p) => p.role === 'secretary') ?? person;
+    return this.matching.identified(
+      {
+        processId: record.reviewId,
+        participantId: person.participantId,
+        name: person.name,
+        documentTitle: record.title,
+        identityCodeHash: this.needsIdentification(minutesLink) ? person.identityCode?.hash : undefined,
+        staffContact: { name: secretary.name, email: secretary.email, language: secretary.language },
+      },
+      result,
+      by,
+    );
+  }
+
+  identificationLocked({ record, person }: MinutesLink): Promise<boolean> {
+    return this.matching.locked(record.reviewId, person.participantId);
+  }
+
+  /** The secretary opens the chair's or their own link locked by refused identifications. */
+  async unlockIdentification(reviewId: string, participantId: string, by: Requester): Promise<{ unlocked: boolean }> {
+    this.reviews.person(await this.reviews.get(reviewId), participantId);
+    return { unlocked: await this.matching.unlock(reviewId, participantId, by) };
+  }
 
   /** The link's review and person; undefined when it names neither; LinkRejectedError when expired or revoked. */
   async open(token: string): Promise<MinutesLink | undefined> {
@@ -101,8 +149,14 @@ export class MinutesParticipantService {
     });
   }
 
-  /** The chair's or the secretary's signature, with the typed name kept as evidence. */
-  async sign({ record, person }: MinutesLink, documentSha256: string, typedName: string, by: Requester) {
+  /** The chair's or the secretary's signature, with the typed name and how they were identified kept as evidence. */
+  async sign(
+    { record, person }: MinutesLink,
+    documentSha256: string,
+    typedName: string,
+    verification: VerificationEvidence,
+    by: Requester,
+  ) {
     const feedbackId = randomUUID();
     await this.reviews.recordFeedback({
       feedbackId,
@@ -113,6 +167,7 @@ export class MinutesParticipantService {
       documentSha256,
       comments: [],
       typedName: typedName.trim(),
+      verification,
       ip: by.ip,
       userAgent: by.userAgent,
       at: new Date(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RECORDS_PLAN } from '../config/recordsPlan';
+import { identityCodeField } from './contractRequests';
 import { LANGUAGES } from '../mail/templates';
 import { SECTION_PUBLICITY } from '../store/minutesReviews';
 
@@ -13,6 +14,9 @@ const person = z.object({
   email: z.email({ message: 'Not a valid e-mail address.' }),
   language: z.enum(LANGUAGES).default('fi'),
 });
+
+/** The chair and the secretary: their identity code is registered when the body requires strong identification. */
+const signer = person.extend({ identityCode: identityCodeField });
 
 const section = z.object({
   number: z
@@ -51,6 +55,8 @@ export const createMinutesRequest = z
         .trim()
         .regex(/^[a-z0-9-]{2,60}$/, 'A short id like "kunnanhallitus".'),
       name: text(200),
+      /** "strong": the body requires its chair and secretary to identify strongly (Suomi.fi e-Identification) before signing. */
+      identification: z.enum(['link', 'strong']).default('link'),
     }),
     meeting: z.object({ date: z.iso.date({ message: 'Use a date like 2026-08-01.' }), number: text(40), place: text(200) }),
     title: text(200).optional(),
@@ -58,8 +64,8 @@ export const createMinutesRequest = z
     /** The draft minutes, uploaded with POST /api/documents. */
     documentVersionId: text(100),
     sections: z.array(section).min(1, 'List the sections (§) of the minutes.').max(500),
-    chair: person,
-    secretary: person,
+    chair: signer,
+    secretary: signer,
     checkers: z.array(person).min(1, 'Name at least one minute-checker.').max(3, 'At most three minute-checkers.'),
     checkingDeadline: z.iso.datetime({ offset: true, message: 'Use a date and time like 2026-08-03T16:00:00+03:00.' }),
     signingDays: z.number().positive().max(60).default(7),
@@ -79,6 +85,14 @@ export const createMinutesRequest = z
   })
   .superRefine((r, ctx) => {
     checkSections(r.sections, ctx);
+    if (r.body.identification === 'strong')
+      for (const role of ['chair', 'secretary'] as const)
+        if (!r[role].identityCode)
+          ctx.addIssue({
+            code: 'custom',
+            path: [role, 'identityCode'],
+            message: `The body requires strong identification: give the ${role}'s personal identity code.`,
+          });
     const deadline = Date.parse(r.checkingDeadline);
     if (deadline <= Date.parse(`${r.meeting.date}T00:00:00Z`))
       ctx.addIssue({ code: 'custom', path: ['checkingDeadline'], message: 'The checking deadline is before the meeting.' });

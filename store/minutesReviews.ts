@@ -1,6 +1,8 @@
 import mongoose, { Schema } from 'mongoose';
 import { NotFoundError } from '../common/errors';
 import type { Language } from '../mail/templates';
+import type { RegisteredIdentity } from '../verification/identityMatch';
+import type { VerificationEvidence } from '../verification/signerVerification';
 import { isDuplicateKey } from './keyedWrites';
 
 /**
@@ -37,11 +39,20 @@ export interface MinutesPerson {
   fieldName?: string;
   /** Set when an admin handed the role to someone else. */
   replacedBy?: string;
+  /** The chair's or secretary's registered identity, when the body requires strong identification; never shown or logged. */
+  identityCode?: RegisteredIdentity;
+}
+
+/** A person as staff see them: without the registered identity. */
+export function shownPerson(person: MinutesPerson): Omit<MinutesPerson, 'identityCode'> {
+  const { identityCode: _identityCode, ...shown } = person;
+  return shown;
 }
 
 export interface MinutesReviewRecord {
   reviewId: string;
-  body: { id: string; name: string };
+  /** The body (toimielin) whose minutes these are; `identification: "strong"` when it requires its chair and secretary to identify strongly. */
+  body: { id: string; name: string; identification?: 'link' | 'strong' };
   meeting: { date: string; number: string; place: string };
   title: string;
   language: Language;
@@ -94,6 +105,8 @@ export interface MinutesFeedback {
   documentSha256: string;
   comments: SectionComment[];
   typedName?: string;
+  /** How the chair or secretary was identified before signing (provider, level, transaction; never the identity code). */
+  verification?: VerificationEvidence;
   ip?: string;
   userAgent?: string;
   at: Date;
@@ -109,6 +122,7 @@ const feedbackSchema = new Schema<MinutesFeedback>(
     documentSha256: { type: String, required: true },
     comments: { type: Schema.Types.Mixed, default: [] },
     typedName: String,
+    verification: Schema.Types.Mixed,
     ip: String,
     userAgent: String,
     at: { type: Date, required: true },
@@ -224,8 +238,10 @@ export class MinutesReviews {
     const record = await this.get(reviewId);
     const previous = this.person(record, participantId);
     const replacementId = `${previous.fieldName ?? previous.participantId}-r${record.people.length + 1}`;
+    // The replacement is another person: the earlier person's registered identity does not go with the role.
+    const { identityCode: _identityCode, ...role } = previous;
     const replacement: MinutesPerson = {
-      ...previous,
+      ...role,
       ...person,
       participantId: replacementId,
       fieldName: previous.fieldName ?? previous.participantId,

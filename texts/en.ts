@@ -314,6 +314,10 @@ export const en = {
         'The identified person is not the invited signer',
         'The identity code from your identification does not match the one the sender gave for this signer. Nothing was signed. The sender has been told.',
       ],
+      identification_locked: [
+        'This link is locked',
+        'Identification on this link was refused too many times, so the link is locked. Nothing was signed. Contact the sender of the document: they have been told and can open the link again.',
+      ],
       identification_cancelled: [
         'Identification did not finish',
         'The identification was cancelled or did not succeed. You can try again by opening the link.',
@@ -759,6 +763,14 @@ export const en = {
           `Someone opened the signing link of ${d.actorName ?? ''} for "${d.documentTitle}" and identified with another person's identity code. Nothing was signed. Check the identity code you entered and who has the link; send a new invitation if needed.`,
       ],
     },
+    signerIdentificationLocked: {
+      subject: (d: MailData) => `Signing link locked after refused identifications: ${d.documentTitle}`,
+      lines: [
+        greeting,
+        (d: MailData) =>
+          `The signing link of ${d.actorName ?? ''} for "${d.documentTitle}" has been locked: identification with another person's identity code was refused too many times. Nothing was signed. Check who holds the link and the identity code registered for the person, then unlock the link.`,
+      ],
+    },
     signerLinkLocked: {
       subject: (d: MailData) => `Signing link locked: ${d.documentTitle}`,
       lines: [
@@ -888,6 +900,8 @@ export const en = {
       'contract.all_signed': 'All signed',
       'contract.identified': 'Identified',
       'contract.identification_refused': 'Identification refused',
+      'contract.identification_locked': 'Link locked after refused identifications',
+      'contract.identification_unlocked': 'Link unlocked',
     },
   },
   validationPage: {

@@ -314,6 +314,10 @@ export const fi = {
         'Tunnistautunut henkilö ei ole kutsuttu allekirjoittaja',
         'Tunnistautumisesi henkilötunnus ei vastaa sitä, jonka lähettäjä antoi tälle allekirjoittajalle. Asiakirjaa ei allekirjoitettu. Lähettäjälle on ilmoitettu.',
       ],
+      identification_locked: [
+        'Linkki on lukittu',
+        'Tunnistautuminen tällä linkillä hylättiin liian monta kertaa, joten linkki on lukittu. Mitään ei allekirjoitettu. Ota yhteyttä asiakirjan lähettäjään: hänelle on ilmoitettu, ja hän voi avata linkin uudelleen.',
+      ],
       identification_cancelled: [
         'Tunnistautuminen keskeytyi',
         'Tunnistautuminen peruttiin tai se ei onnistunut. Voit yrittää uudelleen avaamalla linkin.',
@@ -758,6 +762,14 @@ export const fi = {
           `Allekirjoittajan ${d.actorName ?? ''} linkki asiakirjaan "${d.documentTitle}" avattiin ja tunnistauduttiin toisen henkilön henkilötunnuksella. Mitään ei allekirjoitettu. Tarkista antamasi henkilötunnus ja kenellä linkki on; lähetä tarvittaessa uusi kutsu.`,
       ],
     },
+    signerIdentificationLocked: {
+      subject: (d: MailData) => `Allekirjoituslinkki lukittu hylättyjen tunnistautumisten vuoksi: ${d.documentTitle}`,
+      lines: [
+        greeting,
+        (d: MailData) =>
+          `Allekirjoittajan ${d.actorName ?? ''} linkki asiakirjaan "${d.documentTitle}" on lukittu: tunnistautuminen toisen henkilön henkilötunnuksella hylättiin liian monta kertaa. Mitään ei allekirjoitettu. Tarkista, kenellä linkki on ja mikä henkilötunnus henkilölle on kirjattu, ja avaa sitten linkin lukitus.`,
+      ],
+    },
     signerLinkLocked: {
       subject: (d: MailData) => `Allekirjoituslinkki lukittu: ${d.documentTitle}`,
       lines: [
@@ -883,6 +895,8 @@ export const fi = {
       'contract.all_signed': 'Kaikki allekirjoittaneet',
       'contract.identified': 'Tunnistautunut',
       'contract.identification_refused': 'Tunnistautuminen hylätty',
+      'contract.identification_locked': 'Linkki lukittu hylättyjen tunnistautumisten vuoksi',
+      'contract.identification_unlocked': 'Linkin lukitus avattu',
     },
   },
   validationPage: {

@@ -320,6 +320,10 @@ export const sv = {
         'Den identifierade personen är inte den inbjudna undertecknaren',
         'Personbeteckningen från din identifiering motsvarar inte den som avsändaren angav för denna undertecknare. Dokumentet undertecknades inte. Avsändaren har underrättats.',
       ],
+      identification_locked: [
+        'Länken är låst',
+        'Identifieringen med den här länken avvisades för många gånger, så länken är låst. Ingenting undertecknades. Kontakta avsändaren av dokumentet: avsändaren har underrättats och kan öppna länken igen.',
+      ],
       identification_cancelled: [
         'Identifieringen avbröts',
         'Identifieringen avbröts eller lyckades inte. Du kan försöka igen genom att öppna länken.',
@@ -776,6 +780,14 @@ export const sv = {
           `Undertecknarens ${d.actorName ?? ''} länk till "${d.documentTitle}" öppnades och någon identifierade sig med en annan persons personbeteckning. Ingenting undertecknades. Kontrollera personbeteckningen du angav och vem som har länken; skicka vid behov en ny inbjudan.`,
       ],
     },
+    signerIdentificationLocked: {
+      subject: (d: MailData) => `Underskriftslänken låst efter avvisade identifieringar: ${d.documentTitle}`,
+      lines: [
+        greeting,
+        (d: MailData) =>
+          `Länken för ${d.actorName ?? ''} till "${d.documentTitle}" har låsts: identifiering med en annan persons personbeteckning avvisades för många gånger. Ingenting undertecknades. Kontrollera vem som har länken och vilken personbeteckning som registrerats för personen, och lås sedan upp länken.`,
+      ],
+    },
     signerLinkLocked: {
       subject: (d: MailData) => `Underskriftslänken låst: ${d.documentTitle}`,
       lines: [
@@ -901,6 +913,8 @@ export const sv = {
       'contract.all_signed': 'Alla har undertecknat',
       'contract.identified': 'Identifierad',
       'contract.identification_refused': 'Identifiering avvisad',
+      'contract.identification_locked': 'Länken låst efter avvisade identifieringar',
+      'contract.identification_unlocked': 'Länkens låsning hävd',
     },
   },
   validationPage: {

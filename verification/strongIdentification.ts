@@ -44,7 +44,7 @@ interface PendingIdentification {
   state: string;
   nonce: string;
   codeVerifier: string;
-  /** The signer's page (/s/<token>) to come back to; the browser had it already. */
+  /** The link's page to come back to (/s/<token> a signer's, /m/<token> the minutes' chair's or secretary's); the browser had it already. */
   returnPath: string;
   /** The language the page was in, so the answer is shown in it too. */
   language: string;
@@ -162,7 +162,7 @@ export class StrongIdentification {
       pending = JSON.parse(
         Buffer.from(parse(req.headers.cookie ?? '')[PENDING_COOKIE] ?? '', 'base64url').toString(),
       ) as PendingIdentification;
-      if (!pending.state || !pending.codeVerifier || !/^\/s\/[^/?#\\]+$/.test(pending.returnPath)) throw new Error('incomplete');
+      if (!pending.state || !pending.codeVerifier || !/^\/[sm]\/[^/?#\\]+$/.test(pending.returnPath)) throw new Error('incomplete');
     } catch {
       return { ok: false, reason: 'failed' };
     }

@@ -15,7 +15,23 @@ const extendRequest = z
   .refine((r) => Date.parse(r.deadline) > Date.now(), { path: ['deadline'], message: 'The deadline is in the past.' });
 const cancelRequest = z.object({ reason: text(500) });
 
-export function contractRoutes(routes: ApiRoutes, { services: { contracts, visibility } }: RouterContext): void {
+export function contractRoutes(routes: ApiRoutes, { services: { contracts, contractSigners, visibility } }: RouterContext): void {
+  routes.add(
+    {
+      method: 'post',
+      path: '/api/contracts/:contractId/signers/:participantId/unlock-identification',
+      tag: 'contracts',
+      roles: ['hr'],
+      params: contractParams.extend({ participantId: text(64) }),
+      summary: "Open a signer's link locked after too many refused identifications (check first who holds it).",
+      responses: { 200: '{ unlocked: true }, or false when the link was not locked', 404: 'No such contract or signer' },
+    },
+    async ({ params }, req, res) => {
+      await visibility.check(requesterOf(req), params.contractId);
+      res.json(await contractSigners.unlockIdentification(params.contractId, params.participantId, requesterOf(req)));
+    },
+  );
+
   routes.add(
     {
       method: 'post',

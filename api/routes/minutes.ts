@@ -21,7 +21,7 @@ const extendRequest = z
 const cancelRequest = z.object({ reason: text(500) });
 const languageQuery = z.object({ lang: z.enum(LANGUAGES).optional() });
 
-export function minutesRoutes(routes: ApiRoutes, { services: { minutes, visibility }, config }: RouterContext): void {
+export function minutesRoutes(routes: ApiRoutes, { services: { minutes, minutesParticipants, visibility }, config }: RouterContext): void {
   const pdfBody = express.raw({ type: 'application/pdf', limit: config.maxDocumentBytes });
   // A body of any other type is read as text up to 1 MB (the JSON form of a new version), never without a cap.
   const otherBodyCapped = express.text({ type: () => true, limit: '1mb' });
@@ -134,6 +134,22 @@ export function minutesRoutes(routes: ApiRoutes, { services: { minutes, visibili
     },
     async ({ params, body }, req, res) => {
       res.json(await minutes.extend(params.reviewId, new Date(body.deadline), staffActor(req.staff)));
+    },
+  );
+
+  routes.add(
+    {
+      method: 'post',
+      path: '/api/minutes/:reviewId/people/:participantId/unlock-identification',
+      tag: 'minutes',
+      roles: ['secretary'],
+      params: reviewParams.extend({ participantId: text(64) }),
+      summary: "Open the chair's or secretary's link locked after too many refused identifications (check first who holds it).",
+      responses: { 200: '{ unlocked: true }, or false when the link was not locked', 404: 'No such review or person' },
+    },
+    async ({ params }, req, res) => {
+      await visibility.check(requesterOf(req), params.reviewId);
+      res.json(await minutesParticipants.unlockIdentification(params.reviewId, params.participantId, requesterOf(req)));
     },
   );
 

@@ -1,3 +1,4 @@
+import { parse as parseCookies } from 'cookie';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { MinutesLink } from '../../application/minutesParticipants';
@@ -6,6 +7,7 @@ import { LinkRejectedError } from '../../links/signerLinks';
 import type { Language } from '../../mail/templates';
 import { renderPageImage } from '../../inspection/pageImages';
 import { type SectionComment } from '../../store/minutesReviews';
+import type { VerificationEvidence } from '../../verification/signerVerification';
 import type { MinutesReviewState } from '../../workflows/minutesReview';
 import { type RouterContext } from '../apiDeps';
 import { requesterOf } from '../auth';
@@ -20,7 +22,8 @@ import {
 } from '../minutesPageViews';
 import { formText, linkToken, pageLanguage, pageNumber, recordId } from '../requestFields';
 import { type ApiRoutes, type RouteHandler } from '../routeRegistry';
-import { chooseLanguage } from '../signerPageViews';
+import { chooseLanguage, explanationPage, identifyPage } from '../signerPageViews';
+import { finishIdentification, type IdentificationAnswer, VERIFIED_COOKIE } from './identificationCallback';
 
 /**
  * The pages behind the checkers', the chair's and the secretary's personal
@@ -63,7 +66,10 @@ function normalisedName(name: string): string {
 
 const reviewingNow = (state: MinutesReviewState) => state.status === 'in_review' || state.status === 'awaiting_correction';
 
-export function minutesPageRoutes(routes: ApiRoutes, { services: { minutesParticipants: participants }, config }: RouterContext): void {
+export function minutesPageRoutes(
+  routes: ApiRoutes,
+  { services: { minutesParticipants: participants }, config }: RouterContext,
+): IdentificationAnswer {
   const form = express.urlencoded({ extended: false, limit: '64kb' });
   const organization = config.organization;
 
@@ -227,6 +233,7 @@ export function minutesPageRoutes(routes: ApiRoutes, { services: { minutesPartic
   }
 
   async function renderSign(
+    req: Request,
     res: Response,
     context: LinkContext,
     status = 200,
@@ -258,6 +265,7 @@ export function minutesPageRoutes(routes: ApiRoutes, { services: { minutesPartic
     if (!shown || state.signing?.status !== 'open') {
       return send(res, shown ? 410 : 503, minutesExplanationPage(language, organization, shown ? 'closed' : 'busy'));
     }
+    if (!(await verified(req, context))) return renderIdentify(res, context, status === 200 ? 200 : 403);
     const pageCount = await participants.pageCount(shown.versionId);
     const approved = state.rounds.find((r) => r.outcome === 'approved');
     send(
@@ -282,6 +290,18 @@ export function minutesPageRoutes(routes: ApiRoutes, { services: { minutesPartic
     );
   }
 
+  /** The body's required identification: the browser that completed it carries the proof in a cookie scoped to this link. */
+  function verified(req: Request, context: LinkContext): Promise<VerificationEvidence | undefined> {
+    return participants.verified(context, parseCookies(req.headers.cookie ?? '')[VERIFIED_COOKIE]);
+  }
+
+  /** The step before the signing form when the body requires strong identification; a locked link says whom to contact. */
+  async function renderIdentify(res: Response, context: MinutesLink & { language: Language; base: string }, status: number): Promise<void> {
+    if (await participants.identificationLocked(context))
+      return send(res, 423, explanationPage(context.language, organization, 'identification_locked'));
+    send(res, status, identifyPage({ language: context.language, organization, title: context.record.title, base: context.base }));
+  }
+
   routes.add(
     {
       method: 'get',
@@ -294,7 +314,7 @@ export function minutesPageRoutes(routes: ApiRoutes, { services: { minutesPartic
       responses: { 200: 'HTML page', 404: 'Unknown link (HTML)', 410: 'Replaced, expired or ended (HTML)' },
     },
     withLink(async (_input, req, res, context) => {
-      if (context.link.purpose === 'sign') return renderSign(res, context);
+      if (context.link.purpose === 'sign') return renderSign(req, res, context);
       requireChecker(context);
       await renderReview(req, res, context);
     }),
@@ -376,11 +396,46 @@ export function minutesPageRoutes(routes: ApiRoutes, { services: { minutesPartic
       const typedName = (body.typedName ?? '').slice(0, 200);
       const documentSha256 = body.documentSha256 ?? '';
       const errors = { consent: body.consent !== 'yes', name: normalisedName(typedName) !== normalisedName(context.person.name) };
-      if (errors.consent || errors.name) return renderSign(res, context, 400, errors, typedName);
-      await participants.sign(context, documentSha256, typedName, requesterOf(req, `participant:${context.person.participantId}`));
+      if (errors.consent || errors.name) return renderSign(req, res, context, 400, errors, typedName);
+      const verification = await verified(req, context);
+      if (!verification) return renderIdentify(res, context, 403);
+      await participants.sign(
+        context,
+        documentSha256,
+        typedName,
+        verification,
+        requesterOf(req, `participant:${context.person.participantId}`),
+      );
       res.redirect(303, `${context.base}?lang=${context.language}`);
     }),
   );
+
+  routes.add(
+    {
+      method: 'post',
+      path: '/m/:token/identify',
+      tag: 'minutes-participant',
+      params: linkParams,
+      query: pageLanguage,
+      summary: "The chair's or secretary's strong identification, when the body requires it: to the identity provider and back.",
+      responses: { 303: 'To the identity provider; or back to the page when no identification is needed', 423: 'Locked link (HTML)' },
+    },
+    withLink(async (_input, _req, res, context) => {
+      const own = context.state.signing?.signers.find((s) => s.participantId === context.person.participantId);
+      if (!participants.needsIdentification(context) || context.state.signing?.status !== 'open' || own?.status === 'signed')
+        return void res.redirect(303, `${context.base}?lang=${context.language}`);
+      if (await participants.identificationLocked(context)) return renderIdentify(res, context, 423);
+      await participants.strong.begin(res, context.base, context.language);
+    }),
+  );
+
+  /** The provider's answer for the chair or secretary behind this link, handed over by the one callback (identificationCallback.ts). */
+  const identificationAnswer: IdentificationAnswer = async (result, token, lang, req, res, next) => {
+    await withLink<LinkInput>(async (_input, request, response, context) => {
+      const outcome = await participants.identified(context, result, requesterOf(request, `participant:${context.person.participantId}`));
+      finishIdentification(response, outcome, context, config);
+    })({ params: { token }, query: { lang } }, req, res, next);
+  };
 
   routes.add(
     {
@@ -462,4 +517,5 @@ export function minutesPageRoutes(routes: ApiRoutes, { services: { minutesPartic
       res.send(pdf);
     },
   );
+  return identificationAnswer;
 }

@@ -1,11 +1,10 @@
-import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
+import { parse as parseCookies } from 'cookie';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { SignerLink } from '../../application/contractSigners';
 import { SinettiError } from '../../common/errors';
 import { LinkRejectedError } from '../../links/signerLinks';
 import type { Language } from '../../mail/templates';
-import { isLanguage } from '../../texts/language';
 import { ROLE_LABELS } from '../../rules/contractLabels';
 import { activeSigners } from '../../store/employmentContracts';
 import type { EmploymentContractState } from '../../workflows/employmentContract';
@@ -16,7 +15,7 @@ import { requesterOf } from '../auth';
 import { renderPageImage } from '../../inspection/pageImages';
 import { formText, linkToken, pageLanguage, pageNumber } from '../requestFields';
 import { type ApiRoutes, type RouteHandler } from '../routeRegistry';
-import { SIGNER_CALLBACK_PATH } from '../../integrations/identityProvider/testPersons';
+import { finishIdentification, type IdentificationAnswer, setVerifiedCookie, VERIFIED_COOKIE } from './identificationCallback';
 import { chooseLanguage, type Explanation, explanationPage, identifyPage, receiptPage, signPage, verifyPage } from '../signerPageViews';
 
 /**
@@ -56,22 +55,26 @@ function normalisedName(name: string): string {
   return name.normalize('NFC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('fi');
 }
 
-export function signerPageRoutes(routes: ApiRoutes, { services: { contractSigners: signers }, config }: RouterContext): void {
+export function signerPageRoutes(
+  routes: ApiRoutes,
+  { services: { contractSigners: signers }, config }: RouterContext,
+): IdentificationAnswer {
   const form = express.urlencoded({ extended: false, limit: '16kb' });
   const organization = config.organization;
 
   /** The contract's chosen verification: the browser that completed it carries the proof in a cookie scoped to this link. */
-  const VERIFIED_COOKIE = 'sinetti_verified';
   function verified(req: Request, context: SignerContext): Promise<VerificationEvidence | undefined> {
     return signers.verified(context, context.language, parseCookies(req.headers.cookie ?? '')[VERIFIED_COOKIE]);
   }
-  function renderVerifyPage(
+  async function renderVerifyPage(
     res: Response,
     context: SignerContext,
     status: number,
     extra: { sentTo?: string; error?: VerificationFailure } = {},
-  ): void {
+  ): Promise<void> {
     if (context.record.verification === 'strongIdentification') {
+      if (await signers.identificationLocked(context))
+        return send(res, 423, explanationPage(context.language, organization, 'identification_locked'));
       const page = { language: context.language, organization, title: context.record.title, base: context.base };
       return send(res, status, identifyPage(page));
     }
@@ -349,7 +352,7 @@ export function signerPageRoutes(routes: ApiRoutes, { services: { contractSigner
         return void res.redirect(303, `${context.base}?lang=${context.language}`);
       const challenge = await signers.sendCode(context, context.language, requesterOf(req, participant(context)));
       if (challenge.kind === 'refused') return renderVerifyPage(res, context, 429, { error: challenge.reason });
-      renderVerifyPage(res, context, 200, { sentTo: challenge.kind === 'code' ? challenge.sentTo : undefined });
+      await renderVerifyPage(res, context, 200, { sentTo: challenge.kind === 'code' ? challenge.sentTo : undefined });
     }),
   );
 
@@ -370,34 +373,10 @@ export function signerPageRoutes(routes: ApiRoutes, { services: { contractSigner
       if (showReceiptOrEnd(res, context)) return;
       const result = await signers.checkCode(context, context.language, body.code ?? '', requesterOf(req, participant(context)));
       if (!result.ok) return renderVerifyPage(res, context, 400, { error: result.reason });
-      if (result.proof) {
-        res.setHeader(
-          'Set-Cookie',
-          serializeCookie(VERIFIED_COOKIE, result.proof, {
-            httpOnly: true,
-            sameSite: 'lax',
-            secure: config.publicUrl.startsWith('https:'),
-            path: context.base,
-            expires: result.proofExpiresAt,
-          }),
-        );
-      }
+      if (result.proof) setVerifiedCookie(res, config.publicUrl, context.base, result.proof, result.proofExpiresAt);
       res.redirect(303, `${context.base}?lang=${context.language}`);
     }),
   );
-
-  function setVerifiedCookie(res: Response, context: SignerContext, proof: string, expires: Date): void {
-    res.append(
-      'Set-Cookie',
-      serializeCookie(VERIFIED_COOKIE, proof, {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: config.publicUrl.startsWith('https:'),
-        path: context.base,
-        expires,
-      }),
-    );
-  }
 
   routes.add(
     {
@@ -413,38 +392,22 @@ export function signerPageRoutes(routes: ApiRoutes, { services: { contractSigner
       if (showReceiptOrEnd(res, context)) return;
       if (context.record.verification !== 'strongIdentification' || progress(context)?.status !== 'invited')
         return void res.redirect(303, `${context.base}?lang=${context.language}`);
+      if (await signers.identificationLocked(context)) return renderVerifyPage(res, context, 423);
       await signers.strong.begin(res, context.base, context.language);
     }),
   );
 
-  routes.add(
-    {
-      method: 'get',
-      path: SIGNER_CALLBACK_PATH,
-      tag: 'signer',
-      query: pageLanguage,
-      summary: "The identity provider's answer for a signer: matched against the identity code HR entered, or refused.",
-      responses: { 303: 'Identified; to the signing form', 401: 'Cancelled or failed (HTML)', 403: 'Another person identified (HTML)' },
-    },
-    async ({ query: { lang } }: { query: { lang?: Language } }, req: Request, res: Response, next: NextFunction) => {
-      try {
-        const result = await signers.strong.complete(req, res);
-        if (!result.returnPath) return explain(req, res, lang, 401, 'identification_cancelled');
-        const token = decodeURIComponent(result.returnPath.slice('/s/'.length));
-        await withSigner<LinkInput>(async (_input, request, response, context) => {
-          const outcome = await signers.identified(context, result, requesterOf(request, participant(context)));
-          if (!outcome.ok) {
-            const kind = outcome.reason === 'identity_mismatch' ? 'identity_mismatch' : 'identification_cancelled';
-            return send(response, kind === 'identity_mismatch' ? 403 : 401, explanationPage(context.language, organization, kind));
-          }
-          setVerifiedCookie(response, context, outcome.proof, outcome.expiresAt);
-          response.redirect(303, `${context.base}?lang=${context.language}`);
-        })({ params: { token }, query: { lang: lang ?? (isLanguage(result.language) ? result.language : undefined) } }, req, res, next);
-      } catch (error) {
-        next(error);
-      }
-    },
-  );
+  /** The provider's answer for this link's signer, handed over by the one callback (identificationCallback.ts). */
+  const identificationAnswer: IdentificationAnswer = async (result, token, lang, req, res, next) => {
+    await withSigner<LinkInput>(async (_input, request, response, context) => {
+      finishIdentification(
+        response,
+        await signers.identified(context, result, requesterOf(request, participant(context))),
+        context,
+        config,
+      );
+    })({ params: { token }, query: { lang } }, req, res, next);
+  };
 
   routes.add(
     {
@@ -488,4 +451,5 @@ export function signerPageRoutes(routes: ApiRoutes, { services: { contractSigner
       res.set({ 'Content-Type': 'image/png', 'Cache-Control': 'private, max-age=300' }).send(png);
     }),
   );
+  return identificationAnswer;
 }

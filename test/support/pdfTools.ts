@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
+import type SuperagentResponse from 'superagent/lib/node/response';
+
 const run = promisify(execFile);
 
 /** Runs poppler's pdfsig on the bytes and returns its report (pdfsig exits non-zero on invalid signatures). */
@@ -48,4 +50,22 @@ export function summarisePdfsig(report: string): { signatures: number; valid: nu
     valid: signatures.filter((b) => /Signature Validation: Signature is Valid/.test(b)).length,
     lastCoversWholeDocument: blocks.length > 0 && /Total document signed/.test(blocks[blocks.length - 1]),
   };
+}
+
+/** Poppler's pdftotext of the bytes, as UTF-8. */
+export async function pdfText(bytes: Buffer): Promise<string> {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sinetti-pdftotext-')), 'doc.pdf');
+  fs.writeFileSync(file, bytes);
+  try {
+    return (await run('pdftotext', ['-enc', 'UTF-8', file, '-'])).stdout;
+  } finally {
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+}
+
+/** A supertest parser that keeps the body as bytes: `.buffer(true).parse(bytesOf)`. */
+export function bytesOf(res: SuperagentResponse, done: (error: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
 }
