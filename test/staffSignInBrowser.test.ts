@@ -141,10 +141,10 @@ describe('staff sign-in through the identity provider', () => {
   it('lets a signed-in admin create an API key on /admin, shown once, and revoke it', async () => {
     const context = await browser.newContext({ locale: 'en-GB' });
     const page = await context.newPage();
-    await signInThroughProvider(page, harness.baseUrl, 'aki.admin', '/admin');
+    await signInThroughProvider(page, harness.baseUrl, 'aki.admin', '/admin?lang=en');
     await page.getByRole('heading', { name: 'API keys' }).waitFor();
     await page.getByLabel("Client's name").fill('asianhallinta-ui');
-    await page.getByLabel('hr', { exact: true }).check();
+    await page.getByLabel('HR', { exact: true }).check();
     await page.getByLabel('Expires on').fill(new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10));
     await page.getByRole('button', { name: 'Create key' }).click();
     await page.getByText(/The new key .*snk_/).waitFor();

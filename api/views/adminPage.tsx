@@ -161,54 +161,7 @@ export function adminPage(p: AdminPageProps): string {
             <StuckTable stuck={access.survey.stuck} language={p.language} href={actionHref} />
             <WaitingTable survey={access.survey} language={p.language} href={actionHref} />
             <ActForm t={t} chosen={p.chosen} />
-            <section aria-labelledby="keys-title">
-              <h2 id="keys-title">API keys</h2>
-              <p>
-                For machine clients (a case-management system, scripts): sent as <code>Authorization: Bearer &lt;key&gt;</code>. A key is
-                shown once, when it is created.
-              </p>
-              <form id="key-form" aria-labelledby="keys-title">
-                <label for="key-name">Client's name</label>
-                <input id="key-name" name="name" required maxLength={100} />
-                <fieldset>
-                  <legend>Roles</legend>
-                  {STAFF_ROLES.map((role) => (
-                    <label>
-                      <input type="checkbox" name="roles" value={role} /> {role}
-                    </label>
-                  ))}
-                </fieldset>
-                <label for="key-expires">Expires on</label>
-                <input id="key-expires" name="expiresAt" type="date" required />
-                <button type="submit">Create key</button>
-              </form>
-              <p id="new-key" role="status" aria-live="polite"></p>
-              <table>
-                <caption>API keys, newest first</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Client</th>
-                    <th scope="col">Roles</th>
-                    <th scope="col">Expires</th>
-                    <th scope="col">Last used</th>
-                    <th scope="col">State</th>
-                  </tr>
-                </thead>
-                <tbody id="keys"></tbody>
-              </table>
-              <table>
-                <caption>Archived documents: when each one's document timestamp is renewed, soonest first</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Archived document</th>
-                    <th scope="col">Next due</th>
-                    <th scope="col">Proof lapses (TSA certificate expires)</th>
-                    <th scope="col">Status and last failure</th>
-                  </tr>
-                </thead>
-                <tbody id="archived"></tbody>
-              </table>
-            </section>
+            <KeysAndArchiveSection t={t} />
             <WebhooksSection language={p.language} />
           </>
         )}
@@ -377,7 +330,7 @@ function WebhooksSection({ language }: { language: Language }) {
         <p>{t.secretOnce}</p>
         <output id="new-secret-value" aria-live="polite"></output>
       </div>
-      <table aria-labelledby="subscriptions-title">
+      <table class="process-table" aria-labelledby="subscriptions-title">
         <thead>
           <tr>
             <th scope="col">{t.subscriptionColumns.url}</th>
@@ -403,7 +356,7 @@ function DeliveryTable(p: {
   withAction?: string;
 }) {
   return (
-    <table aria-labelledby={p.labelledBy}>
+    <table class="process-table" aria-labelledby={p.labelledBy}>
       <thead>
         <tr>
           <th scope="col">{p.columns.event}</th>
@@ -417,5 +370,71 @@ function DeliveryTable(p: {
       </thead>
       <tbody id={p.id}></tbody>
     </table>
+  );
+}
+
+/** API keys and archived documents; the script fills the tables and reads its texts from the data attributes. */
+function KeysAndArchiveSection({ t }: { t: Catalog }) {
+  const k = t.adminKeys;
+  return (
+    <section
+      id="keys-section"
+      aria-labelledby="keys-title"
+      data-never={k.never}
+      data-revoked={k.revoked}
+      data-expired={k.expired}
+      data-revoke={k.revoke}
+      data-revoked-done={k.revokedDone}
+      data-new-key={k.newKey}
+      data-due-now={k.dueNow}
+      data-waiting-for={k.waitingFor}
+      data-roles={JSON.stringify(t.workspace.staffRoles)}
+    >
+      <h2 id="keys-title">{k.heading}</h2>
+      <p>
+        {k.intro} <code>Authorization: Bearer &lt;key&gt;</code>. {k.shownOnce}
+      </p>
+      <form id="key-form" aria-labelledby="keys-title">
+        <label for="key-name">{k.clientName}</label>
+        <input id="key-name" name="name" required maxLength={100} />
+        <fieldset>
+          <legend>{k.roles}</legend>
+          {STAFF_ROLES.map((role) => (
+            <label key={role}>
+              <input type="checkbox" name="roles" value={role} /> {t.workspace.staffRoles[role]}
+            </label>
+          ))}
+        </fieldset>
+        <label for="key-expires">{k.expiresOn}</label>
+        <input id="key-expires" name="expiresAt" type="date" required />
+        <button type="submit">{k.create}</button>
+      </form>
+      <p id="new-key" role="status" aria-live="polite"></p>
+      <table class="process-table">
+        <caption>{k.caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{k.columns.client}</th>
+            <th scope="col">{k.columns.roles}</th>
+            <th scope="col">{k.columns.expires}</th>
+            <th scope="col">{k.columns.lastUsed}</th>
+            <th scope="col">{k.columns.state}</th>
+          </tr>
+        </thead>
+        <tbody id="keys"></tbody>
+      </table>
+      <table class="process-table">
+        <caption id="archived-caption">{k.archivedCaption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{k.archivedColumns.document}</th>
+            <th scope="col">{k.archivedColumns.nextDue}</th>
+            <th scope="col">{k.archivedColumns.proofLapses}</th>
+            <th scope="col">{k.archivedColumns.status}</th>
+          </tr>
+        </thead>
+        <tbody id="archived"></tbody>
+      </table>
+    </section>
   );
 }
