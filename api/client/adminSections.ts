@@ -175,7 +175,7 @@ async function loadKeys(): Promise<void> {
         revoke.addEventListener('click', () => {
           api(`/api/admin/api-keys/${encodeURIComponent(k._id)}`, { method: 'DELETE' })
             .then(loadKeys)
-            .then(() => say(`${keysText('revokedDone')} ${k.name}`))
+            .then(() => say(`${keysText('revokedDone')} ${k.name}.`))
             .catch((error: unknown) => say(errorMessage(error), true));
         });
         state.append(revoke);
