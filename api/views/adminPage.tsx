@@ -287,6 +287,8 @@ function ActForm(p: { t: Catalog; chosen?: { processId?: string; action?: AdminA
 /** The webhooks' part of the page; the script fills the tables and reads its button texts from the data attributes. */
 function WebhooksSection({ language }: { language: Language }) {
   const t = textsFor(language).adminWebhooks;
+  const c = t.logColumns;
+  const deliveryColumns = [c.event, c.process, c.status, c.attempts, c.answer, c.latency];
   return (
     <section
       id="webhooks-section"
@@ -330,45 +332,34 @@ function WebhooksSection({ language }: { language: Language }) {
         <p>{t.secretOnce}</p>
         <output id="new-secret-value" aria-live="polite"></output>
       </div>
-      <table class="process-table" aria-labelledby="subscriptions-title">
-        <thead>
-          <tr>
-            <th scope="col">{t.subscriptionColumns.url}</th>
-            <th scope="col">{t.subscriptionColumns.eventTypes}</th>
-            <th scope="col">{t.subscriptionColumns.state}</th>
-            <th scope="col">{t.subscriptionColumns.actions}</th>
-          </tr>
-        </thead>
-        <tbody id="subscriptions"></tbody>
-      </table>
+      <FilledByScript
+        bodyId="subscriptions"
+        labelledBy="subscriptions-title"
+        columns={[t.subscriptionColumns.url, t.subscriptionColumns.eventTypes, t.subscriptionColumns.state, t.subscriptionColumns.actions]}
+      />
       <h3 id="dead-title">{t.deadHeading}</h3>
-      <DeliveryTable id="dead-letters" labelledBy="dead-title" columns={t.logColumns} withAction={t.subscriptionColumns.actions} />
+      <FilledByScript bodyId="dead-letters" labelledBy="dead-title" columns={[...deliveryColumns, t.subscriptionColumns.actions]} />
       <h3 id="log-title">{t.logHeading}</h3>
-      <DeliveryTable id="deliveries" labelledBy="log-title" columns={t.logColumns} />
+      <FilledByScript bodyId="deliveries" labelledBy="log-title" columns={deliveryColumns} />
     </section>
   );
 }
 
-function DeliveryTable(p: {
-  id: string;
-  labelledBy: string;
-  columns: { event: string; process: string; status: string; attempts: string; answer: string; latency: string };
-  withAction?: string;
-}) {
+/** A table whose rows the page's script fills in; on a phone each row reads as a card. */
+function FilledByScript(p: { bodyId: string; columns: string[]; caption?: { id?: string; text: string }; labelledBy?: string }) {
   return (
     <table class="process-table" aria-labelledby={p.labelledBy}>
+      {p.caption && <caption id={p.caption.id}>{p.caption.text}</caption>}
       <thead>
         <tr>
-          <th scope="col">{p.columns.event}</th>
-          <th scope="col">{p.columns.process}</th>
-          <th scope="col">{p.columns.status}</th>
-          <th scope="col">{p.columns.attempts}</th>
-          <th scope="col">{p.columns.answer}</th>
-          <th scope="col">{p.columns.latency}</th>
-          {p.withAction ? <th scope="col">{p.withAction}</th> : null}
+          {p.columns.map((column) => (
+            <th key={column} scope="col">
+              {column}
+            </th>
+          ))}
         </tr>
       </thead>
-      <tbody id={p.id}></tbody>
+      <tbody id={p.bodyId}></tbody>
     </table>
   );
 }
@@ -410,31 +401,16 @@ function KeysAndArchiveSection({ t }: { t: Catalog }) {
         <button type="submit">{k.create}</button>
       </form>
       <p id="new-key" role="status" aria-live="polite"></p>
-      <table class="process-table">
-        <caption>{k.caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{k.columns.client}</th>
-            <th scope="col">{k.columns.roles}</th>
-            <th scope="col">{k.columns.expires}</th>
-            <th scope="col">{k.columns.lastUsed}</th>
-            <th scope="col">{k.columns.state}</th>
-          </tr>
-        </thead>
-        <tbody id="keys"></tbody>
-      </table>
-      <table class="process-table">
-        <caption id="archived-caption">{k.archivedCaption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{k.archivedColumns.document}</th>
-            <th scope="col">{k.archivedColumns.nextDue}</th>
-            <th scope="col">{k.archivedColumns.proofLapses}</th>
-            <th scope="col">{k.archivedColumns.status}</th>
-          </tr>
-        </thead>
-        <tbody id="archived"></tbody>
-      </table>
+      <FilledByScript
+        bodyId="keys"
+        caption={{ text: k.caption }}
+        columns={[k.columns.client, k.columns.roles, k.columns.expires, k.columns.lastUsed, k.columns.state]}
+      />
+      <FilledByScript
+        bodyId="archived"
+        caption={{ id: 'archived-caption', text: k.archivedCaption }}
+        columns={[k.archivedColumns.document, k.archivedColumns.nextDue, k.archivedColumns.proofLapses, k.archivedColumns.status]}
+      />
     </section>
   );
 }
