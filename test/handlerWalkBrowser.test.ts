@@ -95,6 +95,7 @@ const WORDS = {
     signed: 'Allekirjoitettu päätös (PDF)',
     letter: 'Suomi.fi-viestit',
     periodEnds: 'Oikaisuvaatimusaika päättyy',
+    letterRead: /Kirjeen tila\s*luettu/,
     waiting: 'odottaa päätöstä',
   },
   sv: {
@@ -106,6 +107,7 @@ const WORDS = {
     signed: 'Undertecknat beslut (PDF)',
     letter: 'Suomi.fi-meddelanden',
     periodEnds: 'Tiden för omprövningsbegäran slutar',
+    letterRead: /Brevets läge\s*läst/,
     waiting: 'väntar på beslut',
   },
 };
@@ -169,7 +171,10 @@ describe.each(WALKS)('the handler on a %s in %s', (device, language) => {
       await page.getByText(words.letter).waitFor({ timeout: 60_000 });
       expect(await page.locator('html').getAttribute('data-walk')).toBe('not reloaded');
       expect(await actionsShown(page)).toEqual([]);
-      const letter = (await page.locator('#letter').textContent()) ?? '';
+      // The letter's own state follows it to the recipient's reading, still without a reload.
+      await page.locator('#letter').filter({ hasText: words.letterRead }).waitFor({ timeout: 60_000 });
+      expect(await page.locator('html').getAttribute('data-walk')).toBe('not reloaded');
+      const letter = (await page.locator('#letter').innerText()) ?? '';
       expect(letter).toContain(words.periodEnds);
       expect(letter).toMatch(/\d{1,2}\.\d{1,2}\.\d{4}/);
       const pdfHref = await page.getByRole('link', { name: words.signed }).getAttribute('href');
