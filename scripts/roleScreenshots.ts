@@ -2,13 +2,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { loadConfig } from '../config/config';
+import { DEVELOPMENT_USERS } from '../integrations/identityProvider/developmentUsers';
 
 /**
  * The README's pictures of each role's home page, taken with real Chromium
  * from the real pages of a running Sinetti (`npm start`), on a desktop and
- * on a phone: HR's contract list, a signer's signing page (from the link in
- * the invitation mail), the registry's batches and the admin's page. It first
- * sends one contract, so there is something to see.
+ * on a phone: the staff home page (/tyotila) of HR, the secretary, the
+ * handler, the registry and the admin, each signed in through the identity
+ * provider as its development user, the admin's stuck list, and a signer's
+ * signing page (from the link in the invitation mail). It first sends one
+ * contract, so there is something to see.
  *   npx tsx scripts/roleScreenshots.ts          (SINETTI_PUBLIC_URL, MAIL_WEB_URL as for npm start)
  */
 const OUT = path.join(__dirname, '..', 'docs', 'screenshots');
@@ -67,12 +70,26 @@ async function shoot(browser: Browser, name: string, open: (page: Page) => Promi
   }
 }
 
-async function signIn(page: Page, url: string, token: string, label: RegExp, button: RegExp): Promise<void> {
-  await page.goto(url);
-  await page.getByLabel(label).fill(token);
-  await page.getByRole('button', { name: button }).click();
+/** Signs in as a development user through the identity provider's form and lands on `returnTo`. */
+async function signIn(page: Page, apiUrl: string, username: string, returnTo: string): Promise<void> {
+  const user = DEVELOPMENT_USERS.find((u) => u.username === username);
+  if (!user) throw new Error(`No development user ${username}`);
+  await page.goto(`${apiUrl}/auth/login?returnTo=${encodeURIComponent(returnTo)}`);
+  await page.getByLabel('Username').fill(user.username);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => url.pathname + url.search === returnTo);
   await page.waitForLoadState('networkidle');
 }
+
+/** Each staff role's development user, whose home page is shown. */
+const HOMES = [
+  ['hr', 'hanna.hr'],
+  ['secretary', 'sanna.sihteeri'],
+  ['handler', 'kalle.kasittelija'],
+  ['registry', 'kirsi.kirjaamo'],
+  ['admin', 'aki.admin'],
+] as const;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -82,14 +99,10 @@ async function main(): Promise<void> {
   const signerLink = await sendContract(apiUrl, inbox);
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
   try {
-    await shoot(browser, 'hr', (page) => signIn(page, `${apiUrl}/hr?lang=fi`, 'dev-hr-token', /Henkilöstötunnus/, /Kirjaudu/));
+    for (const [role, username] of HOMES) await shoot(browser, `${role}-home`, (page) => signIn(page, apiUrl, username, '/tyotila'));
+    await shoot(browser, 'admin', (page) => signIn(page, apiUrl, 'aki.admin', '/admin'));
     await shoot(browser, 'signer', async (page) => {
       await page.goto(signerLink);
-      await page.waitForLoadState('networkidle');
-    });
-    await shoot(browser, 'registry', (page) => signIn(page, `${apiUrl}/registry`, 'dev-registry-token', /Staff token/, /Sign in/));
-    await shoot(browser, 'admin', async (page) => {
-      await page.goto(`${apiUrl}/admin`);
       await page.waitForLoadState('networkidle');
     });
   } finally {

@@ -1,3 +1,4 @@
+import { helsinkiTime, type TimeLanguage } from '../../common/helsinkiTime';
 import { api, byId, errorMessage } from './staffApi';
 
 /**
@@ -146,6 +147,15 @@ interface ApiKeyRow {
   revokedAt?: string;
 }
 
+// The keys' and archived documents' texts, from the catalog through the section's data attributes.
+const keysText = (name: string): string => byId('keys-section', HTMLElement).dataset[name] ?? name;
+const roleWords = (roles: string[]): string => {
+  const words = JSON.parse(byId('keys-section', HTMLElement).dataset.roles ?? '{}') as Record<string, string>;
+  return roles.map((role) => words[role] ?? role).join(', ');
+};
+/** Helsinki time in the page's language, as the server-rendered parts of the page write it. */
+const helsinki = (iso: string): string => helsinkiTime(iso, document.documentElement.lang as TimeLanguage, 'short', 'short');
+
 async function loadKeys(): Promise<void> {
   const { apiKeys } = await api<{ apiKeys: ApiKeyRow[] }>('/api/admin/api-keys');
   byId('keys', HTMLElement).replaceChildren(
@@ -153,19 +163,19 @@ async function loadKeys(): Promise<void> {
       const tr = document.createElement('tr');
       tr.append(
         cell(k.name),
-        cell(k.roles.join(', ')),
-        cell(k.expiresAt.slice(0, 10)),
-        cell(k.lastUsedAt ? k.lastUsedAt.slice(0, 16).replace('T', ' ') : 'never'),
+        cell(roleWords(k.roles)),
+        cell(helsinki(k.expiresAt)),
+        cell(k.lastUsedAt ? helsinki(k.lastUsedAt) : keysText('never')),
       );
-      const state = cell(k.revokedAt ? 'revoked' : Date.parse(k.expiresAt) < Date.now() ? 'expired' : '');
+      const state = cell(k.revokedAt ? keysText('revoked') : Date.parse(k.expiresAt) < Date.now() ? keysText('expired') : '');
       if (!k.revokedAt) {
         const revoke = document.createElement('button');
         revoke.type = 'button';
-        revoke.textContent = `Revoke ${k.name}`;
+        revoke.textContent = `${keysText('revoke')} ${k.name}`;
         revoke.addEventListener('click', () => {
           api(`/api/admin/api-keys/${encodeURIComponent(k._id)}`, { method: 'DELETE' })
             .then(loadKeys)
-            .then(() => say(`Revoked the key of ${k.name}.`))
+            .then(() => say(`${keysText('revokedDone')} ${k.name}.`))
             .catch((error: unknown) => say(errorMessage(error), true));
         });
         state.append(revoke);
@@ -191,7 +201,7 @@ document.getElementById('key-form')?.addEventListener('submit', async (event) =>
   };
   try {
     const { key } = await api<{ key: string }>('/api/admin/api-keys', { method: 'POST', body: JSON.stringify(body) });
-    byId('new-key', HTMLElement).textContent = `The new key (copy it now, it is not shown again): ${key}`;
+    byId('new-key', HTMLElement).textContent = `${keysText('newKey')} ${key}`;
     await loadKeys();
   } catch (error) {
     say(errorMessage(error), true);
@@ -210,12 +220,19 @@ interface ArchivedDocument {
 
 async function loadArchived(): Promise<void> {
   const { documents } = await api<{ documents: ArchivedDocument[] }>('/api/admin/archived-documents');
-  const day = (iso?: string) => (iso ? iso.slice(0, 10) : '—');
+  const day = (iso?: string) => (iso ? helsinki(iso) : '—');
   byId('archived', HTMLElement).replaceChildren(
     ...documents.map((d) => {
       const tr = document.createElement('tr');
-      const status = [d.status ?? '', d.waitingFor ? `waiting for ${d.waitingFor}` : '', d.lastFailure ?? ''].filter(Boolean).join(' · ');
-      tr.append(cell(d.archiveId), cell(`${day(d.nextDueAt)}${d.overdue ? ' (due now)' : ''}`), cell(day(d.proofExpiresAt)), cell(status));
+      const status = [d.status ?? '', d.waitingFor ? `${keysText('waitingFor')} ${d.waitingFor}` : '', d.lastFailure ?? '']
+        .filter(Boolean)
+        .join(' · ');
+      tr.append(
+        cell(d.archiveId),
+        cell(`${day(d.nextDueAt)}${d.overdue ? ` ${keysText('dueNow')}` : ''}`),
+        cell(day(d.proofExpiresAt)),
+        cell(status),
+      );
       return tr;
     }),
   );

@@ -336,7 +336,10 @@ export function applicationRoutes(routes: ApiRoutes, { services: { applications,
       responses: { 200: '{ status, fingerprint }', 404: 'No such application' },
     },
     async ({ params }, _req, res) => {
-      res.json(await applications.progress(params.applicationId));
+      const progress = await applications.progress(params.applicationId);
+      // The decision's letter has a life of its own (sent, delivered, read): the page shows its state, so it is in the fingerprint too.
+      const letter = await letters.describe(`${params.applicationId}-decision-letter`).catch(() => undefined);
+      res.json({ ...progress, fingerprint: JSON.stringify([progress.fingerprint, letter?.status, letter?.deemedNotifiedOn]) });
     },
   );
 

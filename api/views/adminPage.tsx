@@ -161,54 +161,7 @@ export function adminPage(p: AdminPageProps): string {
             <StuckTable stuck={access.survey.stuck} language={p.language} href={actionHref} />
             <WaitingTable survey={access.survey} language={p.language} href={actionHref} />
             <ActForm t={t} chosen={p.chosen} />
-            <section aria-labelledby="keys-title">
-              <h2 id="keys-title">API keys</h2>
-              <p>
-                For machine clients (a case-management system, scripts): sent as <code>Authorization: Bearer &lt;key&gt;</code>. A key is
-                shown once, when it is created.
-              </p>
-              <form id="key-form" aria-labelledby="keys-title">
-                <label for="key-name">Client's name</label>
-                <input id="key-name" name="name" required maxLength={100} />
-                <fieldset>
-                  <legend>Roles</legend>
-                  {STAFF_ROLES.map((role) => (
-                    <label>
-                      <input type="checkbox" name="roles" value={role} /> {role}
-                    </label>
-                  ))}
-                </fieldset>
-                <label for="key-expires">Expires on</label>
-                <input id="key-expires" name="expiresAt" type="date" required />
-                <button type="submit">Create key</button>
-              </form>
-              <p id="new-key" role="status" aria-live="polite"></p>
-              <table>
-                <caption>API keys, newest first</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Client</th>
-                    <th scope="col">Roles</th>
-                    <th scope="col">Expires</th>
-                    <th scope="col">Last used</th>
-                    <th scope="col">State</th>
-                  </tr>
-                </thead>
-                <tbody id="keys"></tbody>
-              </table>
-              <table>
-                <caption>Archived documents: when each one's document timestamp is renewed, soonest first</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Archived document</th>
-                    <th scope="col">Next due</th>
-                    <th scope="col">Proof lapses (TSA certificate expires)</th>
-                    <th scope="col">Status and last failure</th>
-                  </tr>
-                </thead>
-                <tbody id="archived"></tbody>
-              </table>
-            </section>
+            <KeysAndArchiveSection t={t} />
             <WebhooksSection language={p.language} />
           </>
         )}
@@ -334,6 +287,8 @@ function ActForm(p: { t: Catalog; chosen?: { processId?: string; action?: AdminA
 /** The webhooks' part of the page; the script fills the tables and reads its button texts from the data attributes. */
 function WebhooksSection({ language }: { language: Language }) {
   const t = textsFor(language).adminWebhooks;
+  const c = t.logColumns;
+  const deliveryColumns = [c.event, c.process, c.status, c.attempts, c.answer, c.latency];
   return (
     <section
       id="webhooks-section"
@@ -377,45 +332,85 @@ function WebhooksSection({ language }: { language: Language }) {
         <p>{t.secretOnce}</p>
         <output id="new-secret-value" aria-live="polite"></output>
       </div>
-      <table aria-labelledby="subscriptions-title">
-        <thead>
-          <tr>
-            <th scope="col">{t.subscriptionColumns.url}</th>
-            <th scope="col">{t.subscriptionColumns.eventTypes}</th>
-            <th scope="col">{t.subscriptionColumns.state}</th>
-            <th scope="col">{t.subscriptionColumns.actions}</th>
-          </tr>
-        </thead>
-        <tbody id="subscriptions"></tbody>
-      </table>
+      <FilledByScript
+        bodyId="subscriptions"
+        labelledBy="subscriptions-title"
+        columns={[t.subscriptionColumns.url, t.subscriptionColumns.eventTypes, t.subscriptionColumns.state, t.subscriptionColumns.actions]}
+      />
       <h3 id="dead-title">{t.deadHeading}</h3>
-      <DeliveryTable id="dead-letters" labelledBy="dead-title" columns={t.logColumns} withAction={t.subscriptionColumns.actions} />
+      <FilledByScript bodyId="dead-letters" labelledBy="dead-title" columns={[...deliveryColumns, t.subscriptionColumns.actions]} />
       <h3 id="log-title">{t.logHeading}</h3>
-      <DeliveryTable id="deliveries" labelledBy="log-title" columns={t.logColumns} />
+      <FilledByScript bodyId="deliveries" labelledBy="log-title" columns={deliveryColumns} />
     </section>
   );
 }
 
-function DeliveryTable(p: {
-  id: string;
-  labelledBy: string;
-  columns: { event: string; process: string; status: string; attempts: string; answer: string; latency: string };
-  withAction?: string;
-}) {
+/** A table whose rows the page's script fills in; on a phone each row reads as a card. */
+function FilledByScript(p: { bodyId: string; columns: string[]; caption?: { id?: string; text: string }; labelledBy?: string }) {
   return (
-    <table aria-labelledby={p.labelledBy}>
+    <table class="process-table" aria-labelledby={p.labelledBy}>
+      {p.caption && <caption id={p.caption.id}>{p.caption.text}</caption>}
       <thead>
         <tr>
-          <th scope="col">{p.columns.event}</th>
-          <th scope="col">{p.columns.process}</th>
-          <th scope="col">{p.columns.status}</th>
-          <th scope="col">{p.columns.attempts}</th>
-          <th scope="col">{p.columns.answer}</th>
-          <th scope="col">{p.columns.latency}</th>
-          {p.withAction ? <th scope="col">{p.withAction}</th> : null}
+          {p.columns.map((column) => (
+            <th key={column} scope="col">
+              {column}
+            </th>
+          ))}
         </tr>
       </thead>
-      <tbody id={p.id}></tbody>
+      <tbody id={p.bodyId}></tbody>
     </table>
+  );
+}
+
+/** API keys and archived documents; the script fills the tables and reads its texts from the data attributes. */
+function KeysAndArchiveSection({ t }: { t: Catalog }) {
+  const k = t.adminKeys;
+  return (
+    <section
+      id="keys-section"
+      aria-labelledby="keys-title"
+      data-never={k.never}
+      data-revoked={k.revoked}
+      data-expired={k.expired}
+      data-revoke={k.revoke}
+      data-revoked-done={k.revokedDone}
+      data-new-key={k.newKey}
+      data-due-now={k.dueNow}
+      data-waiting-for={k.waitingFor}
+      data-roles={JSON.stringify(t.workspace.staffRoles)}
+    >
+      <h2 id="keys-title">{k.heading}</h2>
+      <p>
+        {k.intro} <code>Authorization: Bearer &lt;key&gt;</code>. {k.shownOnce}
+      </p>
+      <form id="key-form" aria-labelledby="keys-title">
+        <label for="key-name">{k.clientName}</label>
+        <input id="key-name" name="name" required maxLength={100} />
+        <fieldset>
+          <legend>{k.roles}</legend>
+          {STAFF_ROLES.map((role) => (
+            <label key={role}>
+              <input type="checkbox" name="roles" value={role} /> {t.workspace.staffRoles[role]}
+            </label>
+          ))}
+        </fieldset>
+        <label for="key-expires">{k.expiresOn}</label>
+        <input id="key-expires" name="expiresAt" type="date" required />
+        <button type="submit">{k.create}</button>
+      </form>
+      <p id="new-key" role="status" aria-live="polite"></p>
+      <FilledByScript
+        bodyId="keys"
+        caption={{ text: k.caption }}
+        columns={[k.columns.client, k.columns.roles, k.columns.expires, k.columns.lastUsed, k.columns.state]}
+      />
+      <FilledByScript
+        bodyId="archived"
+        caption={{ id: 'archived-caption', text: k.archivedCaption }}
+        columns={[k.archivedColumns.document, k.archivedColumns.nextDue, k.archivedColumns.proofLapses, k.archivedColumns.status]}
+      />
+    </section>
   );
 }

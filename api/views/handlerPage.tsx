@@ -127,7 +127,7 @@ export function handlerRoundsPage(
       {chosen && (
         <section aria-labelledby="list-title">
           <h2 id="list-title">{h.applications(chosen.roundId)}</h2>
-          <table>
+          <table class="stacks-on-phone">
             <caption>{h.applications(chosen.roundId)}</caption>
             <thead>
               <tr>
@@ -143,15 +143,17 @@ export function handlerRoundsPage(
             <tbody id="applications">
               {chosen.rows.map((row) => (
                 <tr key={row.applicationId}>
-                  <td>
+                  <td data-label={c.case}>
                     <a href={`/kasittely/hakemukset/${encodeURIComponent(row.applicationId)}`}>{row.caseNumber ?? h.noCaseNumber}</a>
                   </td>
-                  <td>{row.formTitle}</td>
-                  <td>{row.applicant}</td>
-                  <td>{statusInWords(row.status, t)}</td>
-                  <td>{euros(row.amountApplied, frame.language)}</td>
-                  <td>{row.decision ? `${h.outcomes[row.decision.outcome]} ${euros(row.decision.amount, frame.language)}` : ''}</td>
-                  <td>{row.paid ? h.paid : ''}</td>
+                  <td data-label={c.form}>{row.formTitle}</td>
+                  <td data-label={c.applicant}>{row.applicant}</td>
+                  <td data-label={c.status}>{statusInWords(row.status, t)}</td>
+                  <td data-label={c.applied}>{euros(row.amountApplied, frame.language)}</td>
+                  <td data-label={c.decision}>
+                    {row.decision ? `${h.outcomes[row.decision.outcome]} ${euros(row.decision.amount, frame.language)}` : ''}
+                  </td>
+                  <td data-label={c.payment}>{row.paid ? h.paid : ''}</td>
                 </tr>
               ))}
             </tbody>
