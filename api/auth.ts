@@ -4,7 +4,7 @@ import type { Requester } from '../application/serviceDeps';
 import { type SinettiConfig, type StaffRole, type StaffToken } from '../config/config';
 import { type UnitLimits } from '../config/identity';
 import { SinettiError } from '../common/errors';
-import { type ApiKeys } from '../store/apiKeys';
+import { type ApiKeys, unitLimitsOfKey } from '../store/apiKeys';
 import { presentedSessionId, type StaffSessionCookies } from './staffSession';
 import { forbiddenPage } from './views/signInPages';
 
@@ -51,7 +51,7 @@ export function authenticateStaff(config: SinettiConfig, cookies: StaffSessionCo
         const presented = header.slice('Bearer '.length).trim();
         const apiKey = presented.startsWith('snk_') ? await apiKeys.authenticate(presented) : undefined;
         req.staff = apiKey
-          ? { name: `api-key:${apiKey.name}`, roles: apiKey.roles, via: 'api-key' }
+          ? { name: `api-key:${apiKey.name}`, roles: apiKey.roles, units: unitLimitsOfKey(apiKey), via: 'api-key' }
           : staffForToken(config.staffTokens, presented);
         return next();
       }

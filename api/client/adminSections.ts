@@ -141,6 +141,7 @@ interface ApiKeyRow {
   _id: string;
   name: string;
   roles: string[];
+  units?: string[];
   expiresAt: string;
   lastUsedAt?: string;
   revokedAt?: string;
@@ -154,6 +155,7 @@ async function loadKeys(): Promise<void> {
       tr.append(
         cell(k.name),
         cell(k.roles.join(', ')),
+        cell(k.units?.length ? k.units.join(', ') : 'every unit'),
         cell(k.expiresAt.slice(0, 10)),
         cell(k.lastUsedAt ? k.lastUsedAt.slice(0, 16).replace('T', ' ') : 'never'),
       );
@@ -187,6 +189,10 @@ document.getElementById('key-form')?.addEventListener('submit', async (event) =>
   const body = {
     name: text('name'),
     roles: form.getAll('roles').map(String),
+    units: text('units')
+      .split(',')
+      .map((unit) => unit.trim())
+      .filter(Boolean),
     expiresAt: expires ? new Date(`${expires}T23:59:59`).toISOString() : '',
   };
   try {

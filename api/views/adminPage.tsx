@@ -178,6 +178,12 @@ export function adminPage(p: AdminPageProps): string {
                     </label>
                   ))}
                 </fieldset>
+                <label for="key-units">Units it acts for</label>
+                <input id="key-units" name="units" aria-describedby="key-units-hint" maxLength={2000} />
+                <span id="key-units-hint">
+                  Comma-separated (an HR unit, a body, a round), e.g. <code>sivistys</code>. The key then sees and acts only on those units'
+                  processes, as their staff do. Empty: every unit.
+                </span>
                 <label for="key-expires">Expires on</label>
                 <input id="key-expires" name="expiresAt" type="date" required />
                 <button type="submit">Create key</button>
@@ -189,6 +195,7 @@ export function adminPage(p: AdminPageProps): string {
                   <tr>
                     <th scope="col">Client</th>
                     <th scope="col">Roles</th>
+                    <th scope="col">Units</th>
                     <th scope="col">Expires</th>
                     <th scope="col">Last used</th>
                     <th scope="col">State</th>
