@@ -68,6 +68,8 @@ export function createApp(deps: ApiDeps): Express {
   app.disable('x-powered-by');
   // The client's address (rate limits, signing evidence) comes from X-Forwarded-For only behind a configured proxy.
   app.set('trust proxy', deps.config.http.trustProxy);
+  // The error pages name the organisation (api/errorPages.ts).
+  app.locals.organization = deps.config.organization;
   app.use(securityHeaders(new URL(deps.config.identity.oidc.issuer).origin), noStoreForPrivatePages());
   const assets = clientAssets();
   app.use(assets.router);

@@ -6,7 +6,7 @@ import { type UnitLimits } from '../config/identity';
 import { SinettiError } from '../common/errors';
 import { type ApiKeys, unitLimitsOfKey } from '../store/apiKeys';
 import { presentedSessionId, type StaffSessionCookies } from './staffSession';
-import { forbiddenPage } from './views/signInPages';
+import { sendErrorPage } from './errorPages';
 
 /**
  * Staff are identified by a server-side session (signed in through the
@@ -84,10 +84,7 @@ export function requireRole(...roles: StaffRole[]): RequestHandler {
     } else if (!hasRole(req.staff, ...roles)) {
       const message = `This needs the role ${roles.join(' or ')}; your roles are ${req.staff.roles.join(', ') || 'none'}.`;
       if (wantsPage(req))
-        return res
-          .status(403)
-          .type('html')
-          .send(forbiddenPage(message, signInUrl(req)));
+        return sendErrorPage(req, res, 403, signInUrl(req), { roles: { needed: roles.join(' / '), held: req.staff.roles.join(', ') } });
       next(new SinettiError('forbidden', message, 403));
     } else {
       next();

@@ -21,6 +21,35 @@ export const en = {
         `This could not be completed just now. Try again in ${seconds} seconds; sending the same form again will not make a duplicate.`,
     },
   },
+  errorPages: {
+    notFound: {
+      heading: 'Page not found',
+      text: 'This page does not exist, or you may not see it. Check the address or the link.',
+    },
+    forbidden: {
+      heading: 'Not allowed',
+      text: 'This page is not part of your roles. If you need it, ask an administrator for access or sign in as someone else.',
+    },
+    unauthenticated: {
+      heading: 'Sign in',
+      text: 'This page needs you to sign in. Sign in to continue.',
+    },
+    failed: {
+      heading: 'Something went wrong',
+      text: 'The error was on our side and has been logged. Try again in a moment.',
+    },
+    other: {
+      heading: 'The request could not be handled',
+      text: 'Check the address and try again.',
+    },
+    needsRole: (needed: string, held: string) => `The page needs the role ${needed}; your roles: ${held || 'none'}.`,
+    publicHint: 'If you came from a link in an e-mail, check that the whole link was opened, or ask the sender for a new one.',
+    back: 'Back to the previous page',
+    workList: 'To your work list',
+    signIn: 'Sign in',
+    signInAsSomeoneElse: 'Sign in as someone else',
+    errorCode: (status: number) => `Error code ${status}`,
+  },
   process: {
     types: {
       employmentContract: 'employment contract',

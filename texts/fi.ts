@@ -24,6 +24,35 @@ export const fi = {
         `Tätä ei voitu juuri nyt tehdä loppuun. Yritä uudelleen ${seconds} sekunnin kuluttua; saman lomakkeen lähettäminen uudelleen ei tee kaksoiskappaletta.`,
     },
   },
+  errorPages: {
+    notFound: {
+      heading: 'Sivua ei löydy',
+      text: 'Tätä sivua ei ole, tai sinulla ei ole oikeutta nähdä sitä. Tarkista osoite tai linkki.',
+    },
+    forbidden: {
+      heading: 'Ei käyttöoikeutta',
+      text: 'Tämä sivu ei kuulu rooleihisi. Jos tarvitset sitä, pyydä oikeutta pääkäyttäjältä tai kirjaudu toisena henkilönä.',
+    },
+    unauthenticated: {
+      heading: 'Kirjaudu sisään',
+      text: 'Tämä sivu vaatii kirjautumisen. Kirjaudu sisään, niin pääset jatkamaan.',
+    },
+    failed: {
+      heading: 'Jokin meni vikaan',
+      text: 'Virhe oli meidän päässämme, ja se on kirjattu. Yritä hetken päästä uudelleen.',
+    },
+    other: {
+      heading: 'Pyyntöä ei voitu käsitellä',
+      text: 'Tarkista osoite ja yritä uudelleen.',
+    },
+    needsRole: (needed: string, held: string) => `Sivu vaatii roolin ${needed}; roolisi: ${held || 'ei yhtään'}.`,
+    publicHint: 'Jos tulit sähköpostin linkistä, tarkista että linkki on kokonainen, tai pyydä lähettäjältä uusi.',
+    back: 'Takaisin edelliselle sivulle',
+    workList: 'Omaan työlistaan',
+    signIn: 'Kirjaudu sisään',
+    signInAsSomeoneElse: 'Kirjaudu toisena henkilönä',
+    errorCode: (status: number) => `Virhekoodi ${status}`,
+  },
   process: {
     types: {
       employmentContract: 'työsopimus',

@@ -21,6 +21,35 @@ export const sv = {
         `Det gick inte att slutföra just nu. Försök igen om ${seconds} sekunder; att skicka samma formulär igen skapar ingen dubblett.`,
     },
   },
+  errorPages: {
+    notFound: {
+      heading: 'Sidan hittades inte',
+      text: 'Sidan finns inte, eller så har du inte rätt att se den. Kontrollera adressen eller länken.',
+    },
+    forbidden: {
+      heading: 'Ingen behörighet',
+      text: 'Sidan hör inte till dina roller. Om du behöver den, be huvudanvändaren om behörighet eller logga in som en annan person.',
+    },
+    unauthenticated: {
+      heading: 'Logga in',
+      text: 'Sidan kräver inloggning. Logga in för att fortsätta.',
+    },
+    failed: {
+      heading: 'Något gick fel',
+      text: 'Felet låg hos oss och har loggats. Försök igen om en stund.',
+    },
+    other: {
+      heading: 'Begäran kunde inte behandlas',
+      text: 'Kontrollera adressen och försök igen.',
+    },
+    needsRole: (needed: string, held: string) => `Sidan kräver rollen ${needed}; dina roller: ${held || 'inga'}.`,
+    publicHint: 'Om du kom via en länk i e-post, kontrollera att länken är hel, eller be avsändaren om en ny.',
+    back: 'Tillbaka till föregående sida',
+    workList: 'Till din arbetslista',
+    signIn: 'Logga in',
+    signInAsSomeoneElse: 'Logga in som en annan person',
+    errorCode: (status: number) => `Felkod ${status}`,
+  },
   process: {
     types: {
       employmentContract: 'arbetsavtal',
