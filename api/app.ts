@@ -16,6 +16,7 @@ import { codecCors, codecRoutes } from './routes/codec';
 import { sessionRoutes } from './routes/session';
 import { signInRoutes } from './routes/signIn';
 import { apiKeyRoutes } from './routes/apiKeys';
+import { relyingPartyKeyRoutes } from './routes/relyingPartyKeys';
 import { createStaffAccess, type StaffAccess } from './staffAccess';
 import { adminRoutes } from './routes/admin';
 import { workspaceRoutes } from './routes/workspace';
@@ -42,6 +43,7 @@ export function apiRoutes(deps: ApiDeps, access: StaffAccess = createStaffAccess
   healthRoutes(routes, deps);
   sessionRoutes(routes, context);
   signInRoutes(routes, context, access);
+  relyingPartyKeyRoutes(routes, context);
   apiKeyRoutes(routes, context);
   codecRoutes(routes, { ...deps, codec: loadPayloadCodec(deps.config) });
   adminRoutes(routes, context);

@@ -1,7 +1,5 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -13,6 +11,7 @@ import { launchChromium } from './support/browser';
 import { type ContractHarness, contractRequest, invitationLink, openContractHarness, uniqueEmail } from './support/contractHarness';
 import { waitForMail } from './support/mailbox';
 import { pdfsig, summarisePdfsig } from './support/pdfTools';
+import { type LocalIdentityProvider, startLocalIdentityProvider } from './support/localIdentityProvider';
 import { staffHeaders } from './support/staffSession';
 
 /**
@@ -26,40 +25,17 @@ import { staffHeaders } from './support/staffSession';
 const run = promisify(execFile);
 let harness: ContractHarness;
 let browser: Browser;
-let provider: ChildProcess;
-
-async function freePort(): Promise<number> {
-  const probe = http.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
+let provider: LocalIdentityProvider;
 
 beforeAll(async () => {
-  const port = await freePort();
-  // oidc-provider is an ES module jest cannot load: the provider runs as its own process, as the embedded stack runs it.
-  const root = path.resolve(__dirname, '..');
-  provider = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'integrations', 'identityProvider', 'main.ts')], {
-    env: { ...process.env, IDP_PORT: String(port) },
-    stdio: 'ignore',
-  });
-  for (let tries = 0; ; tries++) {
-    const up = await fetch(`http://127.0.0.1:${port}/.well-known/openid-configuration`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (up) break;
-    if (tries > 150) throw new Error('The local identity provider did not start');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  harness = await openContractHarness('strong-identification', { IDP_PORT: String(port) });
+  provider = await startLocalIdentityProvider();
+  harness = await openContractHarness('strong-identification', { IDP_PORT: String(provider.port) });
   browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
   await harness?.close();
-  provider?.kill();
+  provider?.stop();
 });
 
 const person = (id: string) => TEST_PERSONS.find((p) => p.id === id)!;

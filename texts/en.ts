@@ -343,6 +343,10 @@ export const en = {
         'The identified person is not the invited signer',
         'The identity code from your identification does not match the one the sender gave for this signer. Nothing was signed. The sender has been told.',
       ],
+      identification_unreadable: [
+        "The identification service's answer could not be read",
+        'Your identification succeeded, but the identification service encrypted its answer to a key this service does not hold. Nothing was signed. The fault is in the service settings, not yours: the administrators see it in the log. Try again later or contact the sender.',
+      ],
       identification_cancelled: [
         'Identification did not finish',
         'The identification was cancelled or did not succeed. You can try again by opening the link.',

@@ -343,6 +343,10 @@ export const fi = {
         'Tunnistautunut henkilö ei ole kutsuttu allekirjoittaja',
         'Tunnistautumisesi henkilötunnus ei vastaa sitä, jonka lähettäjä antoi tälle allekirjoittajalle. Asiakirjaa ei allekirjoitettu. Lähettäjälle on ilmoitettu.',
       ],
+      identification_unreadable: [
+        'Tunnistuspalvelun vastausta ei voitu lukea',
+        'Tunnistautumisesi onnistui, mutta tunnistuspalvelu salasi vastauksen avaimella, jota tämä palvelu ei tunne. Mitään ei allekirjoitettu. Vika on palvelun asetuksissa, ei sinun: ylläpito näkee sen lokista. Yritä myöhemmin uudelleen tai ota yhteyttä lähettäjään.',
+      ],
       identification_cancelled: [
         'Tunnistautuminen keskeytyi',
         'Tunnistautuminen peruttiin tai se ei onnistunut. Voit yrittää uudelleen avaamalla linkin.',

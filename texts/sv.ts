@@ -349,6 +349,10 @@ export const sv = {
         'Den identifierade personen är inte den inbjudna undertecknaren',
         'Personbeteckningen från din identifiering motsvarar inte den som avsändaren angav för denna undertecknare. Dokumentet undertecknades inte. Avsändaren har underrättats.',
       ],
+      identification_unreadable: [
+        'Identifieringstjänstens svar kunde inte läsas',
+        'Din identifiering lyckades, men identifieringstjänsten krypterade svaret med en nyckel som den här tjänsten inte känner till. Ingenting undertecknades. Felet ligger i tjänstens inställningar, inte hos dig: administratören ser det i loggen. Försök igen senare eller kontakta avsändaren.',
+      ],
       identification_cancelled: [
         'Identifieringen avbröts',
         'Identifieringen avbröts eller lyckades inte. Du kan försöka igen genom att öppna länken.',

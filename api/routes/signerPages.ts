@@ -424,7 +424,12 @@ export function signerPageRoutes(routes: ApiRoutes, { services: { contractSigner
       tag: 'signer',
       query: pageLanguage,
       summary: "The identity provider's answer for a signer: matched against the identity code HR entered, or refused.",
-      responses: { 303: 'Identified; to the signing form', 401: 'Cancelled or failed (HTML)', 403: 'Another person identified (HTML)' },
+      responses: {
+        303: 'Identified; to the signing form',
+        401: 'Cancelled or failed (HTML)',
+        403: 'Another person identified (HTML)',
+        502: "The ID token was not encrypted to Sinetti's key (HTML)",
+      },
     },
     async ({ query: { lang } }: { query: { lang?: Language } }, req: Request, res: Response, next: NextFunction) => {
       try {
@@ -434,6 +439,9 @@ export function signerPageRoutes(routes: ApiRoutes, { services: { contractSigner
         await withSigner<LinkInput>(async (_input, request, response, context) => {
           const outcome = await signers.identified(context, result, requesterOf(request, participant(context)));
           if (!outcome.ok) {
+            // An ID token encrypted to another key is the service's fault, told apart from a cancel (verification/strongIdentification.ts).
+            if (!result.ok && result.reason === 'undecryptable')
+              return send(response, 502, explanationPage(context.language, organization, 'identification_unreadable'));
             const kind = outcome.reason === 'identity_mismatch' ? 'identity_mismatch' : 'identification_cancelled';
             return send(response, kind === 'identity_mismatch' ? 403 : 401, explanationPage(context.language, organization, kind));
           }
