@@ -26,7 +26,10 @@ const environment = z.object({
    * A file with the private key the provider encrypts ID tokens to (PEM or JWK): the Finnish Trust Network and Suomi.fi
    * send them encrypted. Set, only encrypted ID tokens are taken; its public half is at /.well-known/jwks.json.
    */
-  SINETTI_EIDENT_DECRYPTION_KEY: z.string().min(1).optional(),
+  SINETTI_EIDENT_DECRYPTION_KEY: z
+    .string()
+    .optional()
+    .transform((file) => file || undefined),
   SINETTI_EIDENT_ID_TOKEN_ENCRYPTION_ALG: z.string().default('RSA-OAEP-256'),
   SINETTI_EIDENT_ID_TOKEN_ENCRYPTION_ENC: z.string().default('A256GCM'),
 });
