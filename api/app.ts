@@ -17,6 +17,7 @@ import { codecCors, codecRoutes } from './routes/codec';
 import { sessionRoutes } from './routes/session';
 import { signInRoutes } from './routes/signIn';
 import { apiKeyRoutes } from './routes/apiKeys';
+import { relyingPartyKeyRoutes } from './routes/relyingPartyKeys';
 import { createStaffAccess, type StaffAccess } from './staffAccess';
 import { adminRoutes } from './routes/admin';
 import { workspaceRoutes } from './routes/workspace';
@@ -43,6 +44,7 @@ export function apiRoutes(deps: ApiDeps, access: StaffAccess = createStaffAccess
   healthRoutes(routes, deps);
   sessionRoutes(routes, context);
   signInRoutes(routes, context, access);
+  relyingPartyKeyRoutes(routes, context);
   apiKeyRoutes(routes, context);
   codecRoutes(routes, { ...deps, codec: loadPayloadCodec(deps.config) });
   adminRoutes(routes, context);
@@ -70,6 +72,8 @@ export function createApp(deps: ApiDeps): Express {
   app.disable('x-powered-by');
   // The client's address (rate limits, signing evidence) comes from X-Forwarded-For only behind a configured proxy.
   app.set('trust proxy', deps.config.http.trustProxy);
+  // The error pages name the organisation (api/errorPages.ts).
+  app.locals.organization = deps.config.organization;
   app.use(securityHeaders(new URL(deps.config.identity.oidc.issuer).origin), noStoreForPrivatePages());
   const assets = clientAssets();
   app.use(assets.router);

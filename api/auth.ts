@@ -4,9 +4,9 @@ import type { Requester } from '../application/serviceDeps';
 import { type SinettiConfig, type StaffRole, type StaffToken } from '../config/config';
 import { type UnitLimits } from '../config/identity';
 import { SinettiError } from '../common/errors';
-import { type ApiKeys } from '../store/apiKeys';
+import { type ApiKeys, unitLimitsOfKey } from '../store/apiKeys';
 import { presentedSessionId, type StaffSessionCookies } from './staffSession';
-import { forbiddenPage } from './views/signInPages';
+import { sendErrorPage } from './errorPages';
 
 /**
  * Staff are identified by a server-side session (signed in through the
@@ -51,7 +51,7 @@ export function authenticateStaff(config: SinettiConfig, cookies: StaffSessionCo
         const presented = header.slice('Bearer '.length).trim();
         const apiKey = presented.startsWith('snk_') ? await apiKeys.authenticate(presented) : undefined;
         req.staff = apiKey
-          ? { name: `api-key:${apiKey.name}`, roles: apiKey.roles, via: 'api-key' }
+          ? { name: `api-key:${apiKey.name}`, roles: apiKey.roles, units: unitLimitsOfKey(apiKey), via: 'api-key' }
           : staffForToken(config.staffTokens, presented);
         return next();
       }
@@ -84,10 +84,7 @@ export function requireRole(...roles: StaffRole[]): RequestHandler {
     } else if (!hasRole(req.staff, ...roles)) {
       const message = `This needs the role ${roles.join(' or ')}; your roles are ${req.staff.roles.join(', ') || 'none'}.`;
       if (wantsPage(req))
-        return res
-          .status(403)
-          .type('html')
-          .send(forbiddenPage(message, signInUrl(req)));
+        return sendErrorPage(req, res, 403, signInUrl(req), { roles: { needed: roles.join(' / '), held: req.staff.roles.join(', ') } });
       next(new SinettiError('forbidden', message, 403));
     } else {
       next();

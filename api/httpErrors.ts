@@ -1,11 +1,13 @@
 import { isGrpcServiceError, ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
-import { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
+import { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import { ZodError } from 'zod';
 import { SinettiError } from '../common/errors';
 import { PdfError } from '../signing/errors';
 import { logger } from '../observability/logger';
 import { isStoreUnavailableError } from '../store/connection';
 import { textsFor } from '../texts/catalog';
+import { signInUrl } from './auth';
+import { sendErrorPage, wantsErrorPage } from './errorPages';
 import { isApiRequest, requestLanguage } from './rateLimits';
 import { explanationPage } from './views/kit/participantPage';
 
@@ -42,51 +44,59 @@ export function routeTemplate(req: Request): string {
   return route ? `${req.baseUrl}${route}` : '(no route)';
 }
 
+/** The error as JSON for API clients, as a page in their language for a person's browser (api/errorPages.ts). */
+function sendError(req: Request, res: Response, status: number, body: ErrorBody): void {
+  // Only a request's own mistakes are worth the detail (a field to fix); a 404 or 500 says no more than the page's text.
+  if (wantsErrorPage(req))
+    sendErrorPage(req, res, status, signInUrl(req), { detail: status < 500 && status !== 404 ? body.message : undefined });
+  else res.status(status).json(body);
+}
+
 export const notFound: RequestHandler = (req, res) => {
-  res.status(404).json({
+  sendError(req, res, 404, {
     error: 'not_found',
     message: `No such endpoint: ${req.method} ${req.path}. See /openapi.json for the API.`,
-  } satisfies ErrorBody);
+  });
 };
 
 export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   if (error instanceof SinettiError) {
-    res.status(error.status).json({ error: error.code, message: error.message, details: error.details } satisfies ErrorBody);
+    sendError(req, res, error.status, { error: error.code, message: error.message, details: error.details });
     return;
   }
   if (error instanceof PdfError) {
     const status = error.code === 'field_already_signed' ? 409 : 422;
-    res.status(status).json({ error: error.code, message: error.message } satisfies ErrorBody);
+    sendError(req, res, status, { error: error.code, message: error.message });
     return;
   }
   if (error instanceof ZodError) {
-    res.status(400).json({
+    sendError(req, res, 400, {
       error: 'invalid_request',
       message: 'The request has fields to fix: ' + error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
       details: error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
-    } satisfies ErrorBody);
+    });
     return;
   }
   // body-parser's own errors carry a status and a type.
   const parserError = error as { status?: number; type?: string; limit?: number };
   if (parserError.type === 'entity.too.large') {
-    res.status(413).json({
+    sendError(req, res, 413, {
       error: 'document_too_large',
       message: `The upload is larger than the limit of ${((parserError.limit ?? 0) / 1e6).toFixed(1)} MB.`,
       details: { limit: parserError.limit },
-    } satisfies ErrorBody);
+    });
     return;
   }
   if (parserError.type === 'entity.parse.failed') {
-    res.status(400).json({ error: 'invalid_json', message: 'The request body is not valid JSON.' } satisfies ErrorBody);
+    sendError(req, res, 400, { error: 'invalid_json', message: 'The request body is not valid JSON.' });
     return;
   }
   if (isStoreUnavailableError(error)) {
     res.setHeader('Retry-After', '30');
-    res.status(503).json({
+    sendError(req, res, 503, {
       error: 'store_unavailable',
       message: 'The document store is not reachable right now. Nothing was changed; try again in a moment.',
-    } satisfies ErrorBody);
+    });
     return;
   }
   if (isTemporalUnavailableError(error)) {
@@ -96,7 +106,7 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
       // People are told in their own language that nothing was saved and a retry is safe (creates are idempotent).
       const language = requestLanguage(req);
       const { heading, text } = textsFor(language).busyPages.unavailable;
-      if (isApiRequest(req)) res.status(503).json({ error: 'temporal_unavailable', message: text(30) } satisfies ErrorBody);
+      if (isApiRequest(req)) sendError(req, res, 503, { error: 'temporal_unavailable', message: text(30) });
       else
         res
           .status(503)
@@ -104,11 +114,11 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
           .send(explanationPage({ language, organization: '', heading, texts: [text(30)] }));
       return;
     }
-    res.status(503).json({
+    sendError(req, res, 503, {
       error: 'temporal_unavailable',
       message:
         'The process engine is not reachable right now; nothing was changed. Try again in a moment (with the same Idempotency-Key when creating).',
-    } satisfies ErrorBody);
+    });
     return;
   }
   logger.error(
@@ -119,7 +129,5 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
     },
     'unhandled API error',
   );
-  res
-    .status(500)
-    .json({ error: 'internal_error', message: 'Something went wrong on our side. The error has been logged.' } satisfies ErrorBody);
+  sendError(req, res, 500, { error: 'internal_error', message: 'Something went wrong on our side. The error has been logged.' });
 };

@@ -52,7 +52,7 @@ export interface StaffGrant {
   unit?: string;
 }
 
-const UNIT = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+export const UNIT = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 export function parseRoleMap(spec: string | undefined): Map<string, StaffGrant[]> {
   const map = new Map<string, StaffGrant[]>();

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { SIGNER_CLIENT } from '../integrations/identityProvider/testPersons';
+import { DEVELOPMENT_ID_TOKEN_DECRYPTION_KEY } from '../integrations/identityProvider/developmentIdTokenKey';
+import { ENCRYPTING_SIGNER_CLIENT } from '../integrations/identityProvider/testPersons';
+import { idTokenEncryption, type IdTokenEncryption, loadIdTokenEncryption } from '../verification/idTokenDecryptionKey';
 import { type IdentityConfig } from './identity';
 
 /**
@@ -20,6 +22,16 @@ const environment = z.object({
   SINETTI_EIDENT_SCOPE: z.string().default('openid profile personal_identity_code'),
   /** The key of the keyed hash (HMAC-SHA256) identity codes are matched by, base64 of at least 32 bytes. */
   SINETTI_IDENTITY_CODE_HASH_KEY: z.string().optional(),
+  /**
+   * A file with the private key the provider encrypts ID tokens to (PEM or JWK): the Finnish Trust Network and Suomi.fi
+   * send them encrypted. Set, only encrypted ID tokens are taken; its public half is at /.well-known/jwks.json.
+   */
+  SINETTI_EIDENT_DECRYPTION_KEY: z
+    .string()
+    .optional()
+    .transform((file) => file || undefined),
+  SINETTI_EIDENT_ID_TOKEN_ENCRYPTION_ALG: z.string().default('RSA-OAEP-256'),
+  SINETTI_EIDENT_ID_TOKEN_ENCRYPTION_ENC: z.string().default('A256GCM'),
 });
 
 export interface StrongIdentificationConfig {
@@ -32,6 +44,8 @@ export interface StrongIdentificationConfig {
   hashKey: Buffer;
   /** Names the provider in the evidence: "Suomi.fi e-Identification" or the development simulation. */
   providerName: string;
+  /** How the provider encrypts ID tokens, and the key to decrypt them; undefined when it only signs them. */
+  idTokenEncryption?: IdTokenEncryption;
 }
 
 export function loadStrongIdentificationConfig(env: NodeJS.ProcessEnv, identity: IdentityConfig): StrongIdentificationConfig {
@@ -45,14 +59,28 @@ export function loadStrongIdentificationConfig(env: NodeJS.ProcessEnv, identity:
     : // Development only: a fixed key, so codes entered before a restart still match.
       createHash('sha256').update('sinetti-development-identity-code-hash-key').digest();
   if (hashKey.length < 32) throw new Error('SINETTI_IDENTITY_CODE_HASH_KEY must be at least 32 bytes in base64.');
+  const alg = e.SINETTI_EIDENT_ID_TOKEN_ENCRYPTION_ALG;
+  const enc = e.SINETTI_EIDENT_ID_TOKEN_ENCRYPTION_ENC;
+  const encryption = e.SINETTI_EIDENT_DECRYPTION_KEY
+    ? loadIdTokenEncryption(e.SINETTI_EIDENT_DECRYPTION_KEY, alg, enc)
+    : embedded
+      ? // The development provider's e-Identification client encrypts, as the real ones do.
+        idTokenEncryption(
+          DEVELOPMENT_ID_TOKEN_DECRYPTION_KEY,
+          ENCRYPTING_SIGNER_CLIENT.idTokenEncryption.alg,
+          ENCRYPTING_SIGNER_CLIENT.idTokenEncryption.enc,
+          'The development ID token key',
+        )
+      : undefined;
   return {
     issuer: e.SINETTI_EIDENT_ISSUER ?? `http://127.0.0.1:${identity.oidc.embeddedPort}`,
-    clientId: e.SINETTI_EIDENT_CLIENT_ID ?? SIGNER_CLIENT.clientId,
-    clientSecret: e.SINETTI_EIDENT_CLIENT_SECRET ?? SIGNER_CLIENT.clientSecret,
+    clientId: e.SINETTI_EIDENT_CLIENT_ID ?? ENCRYPTING_SIGNER_CLIENT.clientId,
+    clientSecret: e.SINETTI_EIDENT_CLIENT_SECRET ?? ENCRYPTING_SIGNER_CLIENT.clientSecret,
     acrValues: e.SINETTI_EIDENT_ACR_VALUES.split(/\s+/).filter(Boolean),
     identityCodeClaim: e.SINETTI_EIDENT_IDENTITY_CODE_CLAIM,
     scope: e.SINETTI_EIDENT_SCOPE,
     hashKey,
     providerName: embedded ? 'Suomi.fi e-Identification (development simulation)' : 'Suomi.fi e-Identification',
+    ...(encryption ? { idTokenEncryption: encryption } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import mongoose, { Schema } from 'mongoose';
 import { type StaffRole } from '../config/config';
+import { unitLimits, type UnitLimits } from '../config/identity';
 import { NotFoundError } from '../common/errors';
 
 /**
@@ -8,11 +9,15 @@ import { NotFoundError } from '../common/errors';
  * is `snk_<id>_<secret>`: the id is the record's _id (an _id lookup, pushed
  * down by FerretDB), the secret is kept only as its SHA-256 — enough for
  * 256 random bits — so the key is shown once, at creation, and never again.
+ * A key may be limited to organisation units: it then sees and acts on the
+ * processes of those units only, exactly as staff who hold its roles there.
  */
 export interface ApiKeyRecord {
   _id: string;
   name: string;
   roles: StaffRole[];
+  /** The units the key acts for; absent or empty, every unit (as staff who hold the roles everywhere). */
+  units?: string[];
   secretHash: string;
   createdBy: string;
   createdAt: Date;
@@ -29,6 +34,7 @@ const apiKeySchema = new Schema<ApiKeyRecord>(
     _id: { type: String, required: true },
     name: { type: String, required: true },
     roles: { type: [String], required: true },
+    units: { type: [String], default: undefined },
     secretHash: { type: String, required: true },
     createdBy: { type: String, required: true },
     createdAt: { type: Date, required: true },
@@ -55,12 +61,13 @@ function summary({ secretHash: _secret, ...rest }: ApiKeyRecord): ApiKeySummary 
 export class ApiKeys {
   /** Creates a key; the returned `key` is the only time its secret exists outside the client. */
   async create(
-    input: { name: string; roles: StaffRole[]; expiresAt: Date; createdBy: string },
+    input: { name: string; roles: StaffRole[]; units?: string[]; expiresAt: Date; createdBy: string },
     now = new Date(),
   ): Promise<{ key: string; apiKey: ApiKeySummary }> {
     const id = randomBytes(12).toString('base64url').replace(/_/g, '-');
     const secret = randomBytes(32).toString('base64url');
-    const record: ApiKeyRecord = { _id: id, ...input, secretHash: hashSecret(secret), createdAt: now };
+    const { units, ...rest } = input;
+    const record: ApiKeyRecord = { _id: id, ...rest, ...(units?.length ? { units } : {}), secretHash: hashSecret(secret), createdAt: now };
     await ApiKeyModel.create(record);
     return { key: `snk_${id}_${secret}`, apiKey: summary(record) };
   }
@@ -88,4 +95,10 @@ export class ApiKeys {
     if (!record.revokedAt) await ApiKeyModel.updateOne({ _id: id }, { $set: { revokedAt: now, revokedBy } });
     return summary({ ...record, revokedAt: record.revokedAt ?? now, revokedBy: record.revokedBy ?? revokedBy });
   }
+}
+
+/** A key's roles held in its units, as the who-sees-what rules read a person's (rules/processVisibility.ts). */
+export function unitLimitsOfKey(key: Pick<ApiKeySummary, 'roles' | 'units'>): UnitLimits {
+  const units = key.units ?? [];
+  return unitLimits(key.roles.flatMap((role) => (units.length ? units.map((unit) => ({ role, unit })) : [{ role }])));
 }

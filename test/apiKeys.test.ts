@@ -3,7 +3,7 @@ import { createApiDeps } from '../api/apiDeps';
 import { createApp } from '../api/app';
 import { loadConfig } from '../config/config';
 import { ApiKeys } from '../store/apiKeys';
-import { type ContractHarness, openContractHarness } from './support/contractHarness';
+import { type ContractHarness, contractRequest, openContractHarness, uniqueEmail } from './support/contractHarness';
 import { staffHeaders } from './support/staffSession';
 import { testConfig } from './support/testStack';
 
@@ -78,6 +78,81 @@ describe('API keys', () => {
       .send({ name: 'x', roles: ['admin'], expiresAt: inDays(1) });
     expect(byHr.status).toBe(403);
     expect((await harness.api().get('/api/contracts').set('Authorization', 'Bearer snk_not-a-key')).status).toBe(401);
+  });
+});
+
+describe('API keys limited to organisation units', () => {
+  const people = () => ({ employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') });
+
+  it("acts in its own unit as that unit's HR does: creates and reads a contract there, and gets 404 on another unit's", async () => {
+    await harness.stack.withWorker(async () => {
+      const created = await harness
+        .api()
+        .post('/api/admin/api-keys')
+        .set(await ADMIN())
+        .send({ name: 'sivistyksen asianhallinta', roles: ['hr'], units: ['sivistys'], expiresAt: inDays(30) });
+      expect(created.status).toBe(201);
+      expect(created.body.apiKey.units).toEqual(['sivistys']);
+      const bearer = { Authorization: `Bearer ${created.body.key as string}` };
+
+      // Unit A: the key's contract goes to its only unit, and the key reads it.
+      const own = await harness.api().post('/api/contracts').set(bearer).send(contractRequest(people()));
+      expect(own.status).toBe(201);
+      const ownId = own.body.contractId as string;
+      const read = await harness.api().get(`/api/contracts/${ownId}`).set(bearer);
+      expect(read.status).toBe(200);
+      // It went to sivistys: the unit's own HR person reads it too.
+      const siiri = await staffHeaders(harness.baseUrl, 'siiri.sivistys');
+      expect((await harness.api().get(`/api/contracts/${ownId}`).set(siiri)).status).toBe(200);
+      expect((await harness.api().get(`/api/processes/${ownId}/audit`).set(bearer)).status).toBe(200);
+
+      // Unit B: a contract an admin made for tekninen is not there for the key, as for HR of sivistys.
+      const other = await harness
+        .api()
+        .post('/api/contracts')
+        .set(await ADMIN())
+        .send(contractRequest(people(), { unit: 'tekninen' }));
+      expect(other.status).toBe(201);
+      const otherId = other.body.contractId as string;
+      expect((await harness.api().get(`/api/contracts/${otherId}`).set(bearer)).status).toBe(404);
+      expect((await harness.api().get(`/api/processes/${otherId}/audit`).set(bearer)).status).toBe(404);
+      expect((await harness.api().get(`/api/contracts/${otherId}`).set(siiri)).status).toBe(404);
+      const listed = (await harness.api().get('/api/contracts').set(bearer)).body as { contracts: { contractId: string }[] };
+      expect(listed.contracts.map((c) => c.contractId)).toContain(ownId);
+      expect(listed.contracts.map((c) => c.contractId)).not.toContain(otherId);
+      // Nor may it start one there.
+      const elsewhere = await harness
+        .api()
+        .post('/api/contracts')
+        .set(bearer)
+        .send(contractRequest(people(), { unit: 'tekninen' }));
+      expect(elsewhere.status).toBe(403);
+
+      const keys = (
+        await harness
+          .api()
+          .get('/api/admin/api-keys')
+          .set(await ADMIN())
+      ).body as { apiKeys: { _id: string; units?: string[] }[] };
+      expect(keys.apiKeys.find((k) => k._id === created.body.apiKey._id)?.units).toEqual(['sivistys']);
+    });
+  });
+
+  it('refuses a unit that is not a unit name, and units on an admin key', async () => {
+    const badUnit = await harness
+      .api()
+      .post('/api/admin/api-keys')
+      .set(await ADMIN())
+      .send({ name: 'x', roles: ['hr'], units: ['Sivistys ja kulttuuri'], expiresAt: inDays(1) });
+    expect(badUnit.status).toBe(400);
+    expect(badUnit.body.message).toContain('A unit is lower-case letters');
+    const adminInUnit = await harness
+      .api()
+      .post('/api/admin/api-keys')
+      .set(await ADMIN())
+      .send({ name: 'x', roles: ['admin'], units: ['sivistys'], expiresAt: inDays(1) });
+    expect(adminInUnit.status).toBe(400);
+    expect(adminInUnit.body.message).toContain('An admin key acts in every unit');
   });
 });
 

@@ -133,7 +133,7 @@ describe('staff sign-in through the identity provider', () => {
     await signInThroughProvider(handlerPage, harness.baseUrl, 'kalle.kasittelija', '/kasittely');
     const forbidden = await handlerPage.goto(`${harness.baseUrl}/minutes/minutes-00000000-0000-0000-0000-000000000000`);
     expect(forbidden?.status()).toBe(403);
-    expect(await handlerPage.getByRole('alert').textContent()).toContain('This needs the role secretary; your roles are handler.');
+    expect(await handlerPage.getByRole('alert').textContent()).toContain('Sivu vaatii roolin secretary; roolisi: handler.');
     expect(await axeViolations(handlerPage)).toEqual([]);
     await handlerContext.close();
   });

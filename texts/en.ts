@@ -21,6 +21,35 @@ export const en = {
         `This could not be completed just now. Try again in ${seconds} seconds; sending the same form again will not make a duplicate.`,
     },
   },
+  errorPages: {
+    notFound: {
+      heading: 'Page not found',
+      text: 'This page does not exist, or you may not see it. Check the address or the link.',
+    },
+    forbidden: {
+      heading: 'Not allowed',
+      text: 'This page is not part of your roles. If you need it, ask an administrator for access or sign in as someone else.',
+    },
+    unauthenticated: {
+      heading: 'Sign in',
+      text: 'This page needs you to sign in. Sign in to continue.',
+    },
+    failed: {
+      heading: 'Something went wrong',
+      text: 'The error was on our side and has been logged. Try again in a moment.',
+    },
+    other: {
+      heading: 'The request could not be handled',
+      text: 'Check the address and try again.',
+    },
+    needsRole: (needed: string, held: string) => `The page needs the role ${needed}; your roles: ${held || 'none'}.`,
+    publicHint: 'If you came from a link in an e-mail, check that the whole link was opened, or ask the sender for a new one.',
+    back: 'Back to the previous page',
+    workList: 'To your work list',
+    signIn: 'Sign in',
+    signInAsSomeoneElse: 'Sign in as someone else',
+    errorCode: (status: number) => `Error code ${status}`,
+  },
   process: {
     types: {
       employmentContract: 'employment contract',
@@ -317,6 +346,10 @@ export const en = {
       identification_locked: [
         'This link is locked',
         'Identification on this link was refused too many times, so the link is locked. Nothing was signed. Contact the sender of the document: they have been told and can open the link again.',
+      ],
+      identification_unreadable: [
+        "The identification service's answer could not be read",
+        'Your identification succeeded, but the identification service encrypted its answer to a key this service does not hold. Nothing was signed. The fault is in the service settings, not yours: the administrators see it in the log. Try again later or contact the sender.',
       ],
       identification_cancelled: [
         'Identification did not finish',
@@ -642,10 +675,14 @@ export const en = {
     shownOnce: 'A key is shown once, when it is created.',
     clientName: "Client's name",
     roles: 'Roles',
+    units: 'Units it acts for',
+    unitsHint: 'Comma-separated (an HR unit, a body, a round), e.g.',
+    unitsEmpty: "The key then sees and acts only on those units' processes, as their staff do. Empty: every unit.",
+    everyUnit: 'every unit',
     expiresOn: 'Expires on',
     create: 'Create key',
     caption: 'API keys, newest first',
-    columns: { client: 'Client', roles: 'Roles', expires: 'Expires', lastUsed: 'Last used', state: 'State' },
+    columns: { client: 'Client', roles: 'Roles', units: 'Units', expires: 'Expires', lastUsed: 'Last used', state: 'State' },
     never: 'never',
     revoked: 'revoked',
     expired: 'expired',

@@ -24,6 +24,35 @@ export const fi = {
         `Tätä ei voitu juuri nyt tehdä loppuun. Yritä uudelleen ${seconds} sekunnin kuluttua; saman lomakkeen lähettäminen uudelleen ei tee kaksoiskappaletta.`,
     },
   },
+  errorPages: {
+    notFound: {
+      heading: 'Sivua ei löydy',
+      text: 'Tätä sivua ei ole, tai sinulla ei ole oikeutta nähdä sitä. Tarkista osoite tai linkki.',
+    },
+    forbidden: {
+      heading: 'Ei käyttöoikeutta',
+      text: 'Tämä sivu ei kuulu rooleihisi. Jos tarvitset sitä, pyydä oikeutta pääkäyttäjältä tai kirjaudu toisena henkilönä.',
+    },
+    unauthenticated: {
+      heading: 'Kirjaudu sisään',
+      text: 'Tämä sivu vaatii kirjautumisen. Kirjaudu sisään, niin pääset jatkamaan.',
+    },
+    failed: {
+      heading: 'Jokin meni vikaan',
+      text: 'Virhe oli meidän päässämme, ja se on kirjattu. Yritä hetken päästä uudelleen.',
+    },
+    other: {
+      heading: 'Pyyntöä ei voitu käsitellä',
+      text: 'Tarkista osoite ja yritä uudelleen.',
+    },
+    needsRole: (needed: string, held: string) => `Sivu vaatii roolin ${needed}; roolisi: ${held || 'ei yhtään'}.`,
+    publicHint: 'Jos tulit sähköpostin linkistä, tarkista että linkki on kokonainen, tai pyydä lähettäjältä uusi.',
+    back: 'Takaisin edelliselle sivulle',
+    workList: 'Omaan työlistaan',
+    signIn: 'Kirjaudu sisään',
+    signInAsSomeoneElse: 'Kirjaudu toisena henkilönä',
+    errorCode: (status: number) => `Virhekoodi ${status}`,
+  },
   process: {
     types: {
       employmentContract: 'työsopimus',
@@ -317,6 +346,10 @@ export const fi = {
       identification_locked: [
         'Linkki on lukittu',
         'Tunnistautuminen tällä linkillä hylättiin liian monta kertaa, joten linkki on lukittu. Mitään ei allekirjoitettu. Ota yhteyttä asiakirjan lähettäjään: hänelle on ilmoitettu, ja hän voi avata linkin uudelleen.',
+      ],
+      identification_unreadable: [
+        'Tunnistuspalvelun vastausta ei voitu lukea',
+        'Tunnistautumisesi onnistui, mutta tunnistuspalvelu salasi vastauksen avaimella, jota tämä palvelu ei tunne. Mitään ei allekirjoitettu. Vika on palvelun asetuksissa, ei sinun: ylläpito näkee sen lokista. Yritä myöhemmin uudelleen tai ota yhteyttä lähettäjään.',
       ],
       identification_cancelled: [
         'Tunnistautuminen keskeytyi',
@@ -640,10 +673,21 @@ export const fi = {
     shownOnce: 'Avain näytetään vain kerran, kun se luodaan.',
     clientName: 'Asiakkaan nimi',
     roles: 'Roolit',
+    units: 'Yksiköt, joiden puolesta avain toimii',
+    unitsHint: 'Pilkuin erotettuina (HR-yksikkö, toimielin, hakukierros), esim.',
+    unitsEmpty: 'Avain näkee ja käsittelee silloin vain näiden yksiköiden prosesseja, kuten niiden henkilöstö. Tyhjä: kaikki yksiköt.',
+    everyUnit: 'kaikki yksiköt',
     expiresOn: 'Voimassa asti',
     create: 'Luo avain',
     caption: 'API-avaimet, uusin ensin',
-    columns: { client: 'Asiakas', roles: 'Roolit', expires: 'Voimassa asti', lastUsed: 'Viimeksi käytetty', state: 'Tila' },
+    columns: {
+      client: 'Asiakas',
+      roles: 'Roolit',
+      units: 'Yksiköt',
+      expires: 'Voimassa asti',
+      lastUsed: 'Viimeksi käytetty',
+      state: 'Tila',
+    },
     never: 'ei koskaan',
     revoked: 'mitätöity',
     expired: 'vanhentunut',

@@ -21,6 +21,35 @@ export const sv = {
         `Det gick inte att slutföra just nu. Försök igen om ${seconds} sekunder; att skicka samma formulär igen skapar ingen dubblett.`,
     },
   },
+  errorPages: {
+    notFound: {
+      heading: 'Sidan hittades inte',
+      text: 'Sidan finns inte, eller så har du inte rätt att se den. Kontrollera adressen eller länken.',
+    },
+    forbidden: {
+      heading: 'Ingen behörighet',
+      text: 'Sidan hör inte till dina roller. Om du behöver den, be huvudanvändaren om behörighet eller logga in som en annan person.',
+    },
+    unauthenticated: {
+      heading: 'Logga in',
+      text: 'Sidan kräver inloggning. Logga in för att fortsätta.',
+    },
+    failed: {
+      heading: 'Något gick fel',
+      text: 'Felet låg hos oss och har loggats. Försök igen om en stund.',
+    },
+    other: {
+      heading: 'Begäran kunde inte behandlas',
+      text: 'Kontrollera adressen och försök igen.',
+    },
+    needsRole: (needed: string, held: string) => `Sidan kräver rollen ${needed}; dina roller: ${held || 'inga'}.`,
+    publicHint: 'Om du kom via en länk i e-post, kontrollera att länken är hel, eller be avsändaren om en ny.',
+    back: 'Tillbaka till föregående sida',
+    workList: 'Till din arbetslista',
+    signIn: 'Logga in',
+    signInAsSomeoneElse: 'Logga in som en annan person',
+    errorCode: (status: number) => `Felkod ${status}`,
+  },
   process: {
     types: {
       employmentContract: 'arbetsavtal',
@@ -323,6 +352,10 @@ export const sv = {
       identification_locked: [
         'Länken är låst',
         'Identifieringen med den här länken avvisades för många gånger, så länken är låst. Ingenting undertecknades. Kontakta avsändaren av dokumentet: avsändaren har underrättats och kan öppna länken igen.',
+      ],
+      identification_unreadable: [
+        'Identifieringstjänstens svar kunde inte läsas',
+        'Din identifiering lyckades, men identifieringstjänsten krypterade svaret med en nyckel som den här tjänsten inte känner till. Ingenting undertecknades. Felet ligger i tjänstens inställningar, inte hos dig: administratören ser det i loggen. Försök igen senare eller kontakta avsändaren.',
       ],
       identification_cancelled: [
         'Identifieringen avbröts',
@@ -656,10 +689,14 @@ export const sv = {
     shownOnce: 'En nyckel visas bara en gång, när den skapas.',
     clientName: 'Klientens namn',
     roles: 'Roller',
+    units: 'Enheter som nyckeln agerar för',
+    unitsHint: 'Åtskilda med kommatecken (en HR-enhet, ett organ, en ansökningsomgång), t.ex.',
+    unitsEmpty: 'Nyckeln ser och hanterar då bara dessa enheters processer, som deras personal. Tomt: alla enheter.',
+    everyUnit: 'alla enheter',
     expiresOn: 'Giltig till',
     create: 'Skapa nyckel',
     caption: 'API-nycklar, nyaste först',
-    columns: { client: 'Klient', roles: 'Roller', expires: 'Giltig till', lastUsed: 'Senast använd', state: 'Läge' },
+    columns: { client: 'Klient', roles: 'Roller', units: 'Enheter', expires: 'Giltig till', lastUsed: 'Senast använd', state: 'Läge' },
     never: 'aldrig',
     revoked: 'återkallad',
     expired: 'utgången',

@@ -45,7 +45,8 @@ export interface PersonToIdentify {
 }
 
 export type IdentificationOutcome =
-  { ok: true; proof: string; expiresAt: Date } | { ok: false; reason: 'identity_mismatch' | 'cancelled' | 'failed' | 'link_locked' };
+  | { ok: true; proof: string; expiresAt: Date }
+  | { ok: false; reason: 'identity_mismatch' | 'cancelled' | 'failed' | 'link_locked' | 'undecryptable' };
 
 /** A link's refused identifications, keyed by process and participant: a new link for the same person does not reset them. */
 interface RefusalRecord {
@@ -115,7 +116,12 @@ export class IdentityMatching {
       await audit('identified', { method: 'strongIdentification', ...result.evidence });
       return { ok: true, ...(await this.deps.strong.recordProof(person.processId, person.participantId, result.evidence)) };
     }
-    const reason = result.ok ? 'identity_mismatch' : result.reason === 'cancelled' ? 'cancelled' : 'failed';
+    // An ID token encrypted to another key is the service's fault, told apart from a cancel (verification/strongIdentification.ts).
+    const reason = result.ok
+      ? 'identity_mismatch'
+      : result.reason === 'cancelled' || result.reason === 'undecryptable'
+        ? result.reason
+        : 'failed';
     await audit('identification_refused', {
       method: 'strongIdentification',
       reason: result.ok ? reason : result.reason,

@@ -2,10 +2,11 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { parse, serialize } from 'cookie';
 import { type Request, type Response } from 'express';
 import mongoose, { Schema } from 'mongoose';
-import { type BaseClient, generators, Issuer } from 'openid-client';
+import { type BaseClient, errors, generators, Issuer } from 'openid-client';
 import { SinettiError } from '../common/errors';
 import { type StrongIdentificationConfig } from '../config/strongIdentification';
 import { LOA_HIGH, LOA_SUBSTANTIAL, SIGNER_CALLBACK_PATH } from '../integrations/identityProvider/testPersons';
+import { logger } from '../observability/logger';
 import { checkIdentityCode } from '../rules/identifiers';
 
 /**
@@ -32,7 +33,13 @@ export interface IdentificationEvidence {
 
 export type IdentificationResult =
   | { ok: true; returnPath: string; language?: string; identityCodeHash: string; evidence: IdentificationEvidence }
-  | { ok: false; returnPath?: string; language?: string; reason: 'cancelled' | 'failed' | 'level_too_low' | 'no_identity_code' };
+  | {
+      ok: false;
+      returnPath?: string;
+      language?: string;
+      /** `undecryptable`: the ID token was not encrypted to Sinetti's key (or not encrypted at all) and was refused. */
+      reason: 'cancelled' | 'failed' | 'level_too_low' | 'no_identity_code' | 'undecryptable';
+    };
 
 const LEVELS: Record<string, LevelOfAssurance> = { [LOA_SUBSTANTIAL]: 'substantial', [LOA_HIGH]: 'high' };
 
@@ -102,14 +109,20 @@ export class StrongIdentification {
 
   private relyingParty(): Promise<BaseClient> {
     const { config } = this;
+    const encryption = config.idTokenEncryption;
     this.client ??= Issuer.discover(config.issuer).then(
       (issuer) =>
-        new issuer.Client({
-          client_id: config.clientId,
-          client_secret: config.clientSecret,
-          redirect_uris: [this.redirectUri],
-          response_types: ['code'],
-        }),
+        new issuer.Client(
+          {
+            client_id: config.clientId,
+            client_secret: config.clientSecret,
+            redirect_uris: [this.redirectUri],
+            response_types: ['code'],
+            // With a key, openid-client decrypts the ID token (JWE) itself, and refuses one that is not encrypted so.
+            ...(encryption ? { id_token_encrypted_response_alg: encryption.alg, id_token_encrypted_response_enc: encryption.enc } : {}),
+          },
+          encryption ? { keys: [encryption.privateJwk] } : undefined,
+        ),
     );
     this.client.catch(() => {
       this.client = undefined;
@@ -177,7 +190,15 @@ export class StrongIdentification {
         nonce: pending.nonce,
         code_verifier: pending.codeVerifier,
       });
-    } catch {
+    } catch (error) {
+      if (error instanceof errors.RPError && /JWE/.test(error.message)) {
+        // The operator's to fix, not the signer's: the provider encrypts to a key Sinetti does not hold (or not at all).
+        logger.warn(
+          { issuer: this.config.issuer, kid: this.config.idTokenEncryption?.publicJwk.kid, reason: error.message },
+          'an identification was refused: its ID token could not be decrypted with SINETTI_EIDENT_DECRYPTION_KEY; check the key the provider has (/.well-known/jwks.json)',
+        );
+        return { ok: false, returnPath, language, reason: 'undecryptable' };
+      }
       return { ok: false, returnPath, language, reason: 'failed' };
     }
     const claims = tokens.claims();

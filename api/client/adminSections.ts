@@ -142,6 +142,7 @@ interface ApiKeyRow {
   _id: string;
   name: string;
   roles: string[];
+  units?: string[];
   expiresAt: string;
   lastUsedAt?: string;
   revokedAt?: string;
@@ -164,6 +165,7 @@ async function loadKeys(): Promise<void> {
       tr.append(
         cell(k.name),
         cell(roleWords(k.roles)),
+        cell(k.units?.length ? k.units.join(', ') : keysText('everyUnit')),
         cell(helsinki(k.expiresAt)),
         cell(k.lastUsedAt ? helsinki(k.lastUsedAt) : keysText('never')),
       );
@@ -197,6 +199,10 @@ document.getElementById('key-form')?.addEventListener('submit', async (event) =>
   const body = {
     name: text('name'),
     roles: form.getAll('roles').map(String),
+    units: text('units')
+      .split(',')
+      .map((unit) => unit.trim())
+      .filter(Boolean),
     expiresAt: expires ? new Date(`${expires}T23:59:59`).toISOString() : '',
   };
   try {

@@ -14,7 +14,7 @@ import { issueText } from '../validationTexts';
 import { signOut } from './signIn';
 import { contractDetailPage, contractListPage, type FieldError, fieldLabel, newContractPage, signInPage } from '../views/hrPageViews';
 import { textsFor } from '../../texts/catalog';
-import { forbiddenPage } from '../views/signInPages';
+import { sendErrorPage } from '../errorPages';
 
 /**
  * HR's web page over the same operations as the contracts API: signing in
@@ -135,8 +135,7 @@ export function hrPageRoutes(
     return async (input, req, res) => {
       if (!isHr(req) && !req.staff && !tokenSignIn && req.method === 'GET') return res.redirect(303, signInUrl(req));
       if (req.staff && !isHr(req)) {
-        const message = `This needs the role hr; your roles are ${req.staff.roles.join(', ') || 'none'}.`;
-        return send(res, 403, forbiddenPage(message, signInUrl(req)));
+        return sendErrorPage(req, res, 403, signInUrl(req), { roles: { needed: 'hr', held: req.staff.roles.join(', ') } });
       }
       if (!isHr(req)) return send(res, req.method === 'GET' ? 200 : 401, signInPage(language(req, res, input.query), organization, false));
       await handler(input, req, res);

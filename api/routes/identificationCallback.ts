@@ -35,6 +35,7 @@ function identificationRefusal(reason: Exclude<IdentificationOutcome, { ok: true
 } {
   if (reason === 'identity_mismatch') return { status: 403, kind: 'identity_mismatch' };
   if (reason === 'link_locked') return { status: 423, kind: 'identification_locked' };
+  if (reason === 'undecryptable') return { status: 502, kind: 'identification_unreadable' };
   return { status: 401, kind: 'identification_cancelled' };
 }
 
@@ -83,6 +84,7 @@ export function identificationCallbackRoute(
         401: 'Cancelled or failed (HTML)',
         403: 'Another person identified (HTML)',
         423: 'The link is locked after too many refused identifications (HTML)',
+        502: "The ID token was not encrypted to Sinetti's key (HTML)",
       },
     },
     async ({ query: { lang } }: { query: { lang?: Language } }, req: Request, res: Response, next: NextFunction) => {

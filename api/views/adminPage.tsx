@@ -372,6 +372,7 @@ function KeysAndArchiveSection({ t }: { t: Catalog }) {
       id="keys-section"
       aria-labelledby="keys-title"
       data-never={k.never}
+      data-every-unit={k.everyUnit}
       data-revoked={k.revoked}
       data-expired={k.expired}
       data-revoke={k.revoke}
@@ -396,6 +397,11 @@ function KeysAndArchiveSection({ t }: { t: Catalog }) {
             </label>
           ))}
         </fieldset>
+        <label for="key-units">{k.units}</label>
+        <input id="key-units" name="units" aria-describedby="key-units-hint" maxLength={2000} />
+        <span id="key-units-hint">
+          {k.unitsHint} <code>sivistys</code>. {k.unitsEmpty}
+        </span>
         <label for="key-expires">{k.expiresOn}</label>
         <input id="key-expires" name="expiresAt" type="date" required />
         <button type="submit">{k.create}</button>
@@ -404,7 +410,7 @@ function KeysAndArchiveSection({ t }: { t: Catalog }) {
       <FilledByScript
         bodyId="keys"
         caption={{ text: k.caption }}
-        columns={[k.columns.client, k.columns.roles, k.columns.expires, k.columns.lastUsed, k.columns.state]}
+        columns={[k.columns.client, k.columns.roles, k.columns.units, k.columns.expires, k.columns.lastUsed, k.columns.state]}
       />
       <FilledByScript
         bodyId="archived"

@@ -2,7 +2,17 @@ import http from 'node:http';
 import express from 'express';
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 import { DEVELOPMENT_CLIENT, DEVELOPMENT_USERS, type DevelopmentUser } from './developmentUsers';
-import { IDENTITY_CODE_CLAIM, LOA_HIGH, LOA_SUBSTANTIAL, SIGNER_CALLBACK_PATH, SIGNER_CLIENT, TEST_PERSONS } from './testPersons';
+import { idTokenEncryption } from '../../verification/idTokenDecryptionKey';
+import { DEVELOPMENT_ID_TOKEN_DECRYPTION_KEY } from './developmentIdTokenKey';
+import {
+  ENCRYPTING_SIGNER_CLIENT,
+  IDENTITY_CODE_CLAIM,
+  LOA_HIGH,
+  LOA_SUBSTANTIAL,
+  SIGNER_CALLBACK_PATH,
+  SIGNER_CLIENT,
+  TEST_PERSONS,
+} from './testPersons';
 
 /**
  * The embedded default's OpenID Provider (the `oidc-provider` package):
@@ -45,6 +55,14 @@ function identificationPage(uid: string): string {
 
 const PERSON_PREFIX = 'person:';
 
+const SIGNER_CLIENT_IDS = [SIGNER_CLIENT.clientId, ENCRYPTING_SIGNER_CLIENT.clientId];
+
+/** The public key Sinetti registered for its encrypted ID tokens, as a municipality gives Suomi.fi its JWKS. */
+function signerEncryptionKey() {
+  const { alg, enc } = ENCRYPTING_SIGNER_CLIENT.idTokenEncryption;
+  return idTokenEncryption(DEVELOPMENT_ID_TOKEN_DECRYPTION_KEY, alg, enc, 'The development ID token key').publicJwk;
+}
+
 export function createLocalProvider(issuer: string): { provider: Provider; app: express.Express } {
   const provider = new Provider(issuer, {
     clients: [
@@ -66,6 +84,18 @@ export function createLocalProvider(issuer: string): { provider: Provider; app: 
         grant_types: ['authorization_code'],
         response_types: ['code'],
       },
+      {
+        // Suomi.fi e-Identification as the Finnish Trust Network has it: the ID token signed, then encrypted to Sinetti's key.
+        client_id: ENCRYPTING_SIGNER_CLIENT.clientId,
+        client_secret: ENCRYPTING_SIGNER_CLIENT.clientSecret,
+        application_type: 'native',
+        redirect_uris: [`http://127.0.0.1:3000${SIGNER_CALLBACK_PATH}`],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        id_token_encrypted_response_alg: ENCRYPTING_SIGNER_CLIENT.idTokenEncryption.alg,
+        id_token_encrypted_response_enc: ENCRYPTING_SIGNER_CLIENT.idTokenEncryption.enc,
+        jwks: { keys: [signerEncryptionKey()] },
+      },
     ],
     acrValues: [LOA_SUBSTANTIAL, LOA_HIGH],
     pkce: { required: () => true },
@@ -85,6 +115,8 @@ export function createLocalProvider(issuer: string): { provider: Provider; app: 
     cookies: { keys: ['sinetti-development-identity-provider'] },
     features: {
       devInteractions: { enabled: false },
+      // Only clients registered with an encryption key get encrypted tokens; the others' stay as they were.
+      encryption: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
         // Signing out of Sinetti signs out here too, without a second question.
@@ -132,7 +164,7 @@ export function createLocalProvider(issuer: string): { provider: Provider; app: 
         await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
         return;
       }
-      if (details.params.client_id === SIGNER_CLIENT.clientId) res.type('html').send(identificationPage(details.uid));
+      if (SIGNER_CLIENT_IDS.includes(String(details.params.client_id))) res.type('html').send(identificationPage(details.uid));
       else res.type('html').send(loginPage(details.uid, false));
     } catch (error) {
       next(error);

@@ -27,6 +27,16 @@ export const TEST_PERSONS: TestPerson[] = [
 /** Signers' identification is a client of its own, as a municipality registers a separate service at Suomi.fi. */
 export const SIGNER_CLIENT = { clientId: 'sinetti-signers', clientSecret: 'sinetti-development-signer-client-secret' };
 
+/**
+ * The same service registered as Suomi.fi and the Finnish Trust Network want it: its ID tokens encrypted (JWE,
+ * RSA-OAEP-256 with A256GCM) to Sinetti's key. Sinetti uses this one; the plain client stays for older checkouts.
+ */
+export const ENCRYPTING_SIGNER_CLIENT = {
+  clientId: 'sinetti-signers-encrypted',
+  clientSecret: 'sinetti-development-signer-client-secret',
+  idTokenEncryption: { alg: 'RSA-OAEP-256', enc: 'A256GCM' } as const,
+};
+
 /** Where Sinetti takes the provider's answer for signers (registered as the client's redirect URI). */
 export const SIGNER_CALLBACK_PATH = '/identification/callback';
 

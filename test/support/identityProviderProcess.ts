@@ -1,10 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { TEST_PERSONS } from '../../integrations/identityProvider/testPersons';
 import { launchChromium } from './browser';
+import { freePort } from './freePort';
 import { type ContractHarness, openContractHarness } from './contractHarness';
 
 /**
@@ -12,14 +11,6 @@ import { type ContractHarness, openContractHarness } from './contractHarness';
  * process on a free port, so the shared test stack's provider (whatever its
  * version) is left alone; and the browser's way through its test-person chooser.
  */
-
-async function freePort(): Promise<number> {
-  const probe = http.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 export interface ProviderProcess {
   port: number;

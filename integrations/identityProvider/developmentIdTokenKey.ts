@@ -1,0 +1,33 @@
+/**
+ * The development identity provider encrypts the simulated Suomi.fi ID tokens to this key, and Sinetti decrypts
+ * them with it when SINETTI_EIDENT_ISSUER is unset (config/strongIdentification.ts). Public, like the development
+ * client secrets: never used in production, which refuses the embedded provider.
+ */
+export const DEVELOPMENT_ID_TOKEN_DECRYPTION_KEY = `-----BEGIN PRIVATE KEY-----
+MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC2B3/EyqlaQa8+
+0JIrJVaJhJFixiN5G4Jtn9n2+4nnTygRBH9avH9Zk1Gz5LQmObXsDPRwajdwihnZ
+o/q04icUeiqxZRAvTiX7zrTBp2F2tysbRuOWhVnM3uTOVJfEEr7Kj+R7emF9u7S1
+mPtj/8kaS4l7QFR4+6cuHCSCnS7MSCxmNL1VVKcW/I7OBXaal3n0sb6T7cz80Vg5
+c77/NpAyRB/IwIiEnhkg55PnxvWqeFz0tpOgZfxr0nKuvfxa3zMzl44IN/JIUlX7
+ZGJvG5P91Mpgi3xIiIiVU5bdbzNnWwhaX+eG1IhnM35gDx0LMLdI6BikdjQ7Fkve
+eexs25RVAgMBAAECggEARnWwp2QrGZzDUPU7Hyhczu5ZuHop0P8tBXIS1N+ZCchC
+IhQzl9PPF8VGovOsJ/++w5hgJgN3YkCSsQQgT1Qa/HotfG06TpVZbpccsLkxqNpN
+/Uj7X5BOqla9CoEEHgmDgLUiJAnDIwA9eu20oYipN1x14xeLmykOFXMfTs+5Bali
+/mB7oCY0yyWiN/Y1lVlo84Rs8mjX5MrSdIIQ2evyThXbfA12tOdrjJh9rFx2ycNc
+WRGF8x6LzinpUpbroXbp0iug5FqGwMRBj15RwZLEZ5o8WmpAK66GoqqFPTz8JUMU
+ZOA6jiru+yxF/ZyTpEpoD7cnAGZowOc8LPAsZDfKIQKBgQDhkkRNKu3l1w56w5mP
+Ro5TTruxjf/1TCGef1G/PSjpmfndiPaoMJ5RKEffYhjOLE9Hlnp5MrmTw2h779uR
+sjGjOzRkqxUeuLwFqUORuZ91U+9WaPX3M2+FmnRnO5MGeYHR5RGhRtVh2DdVTM0y
+P4snVlvHD9Rxrkn/dGMvQSbXWwKBgQDOlZRNmyo8rLtTHcrzFESWK2/expO5CTi8
+EzcEE8k6eYeZVt5GBq1ZfWL42ligsFqXTSQixxQo6b+0vhMdoxTySlsOuPlhNi/X
+gnzWhc66iFNem2cStOD147Cvg3uGmWk4o3AGpk8ajHMQ/4h2xn/lvmdGmwkqYLf7
+zVhHlMbCDwKBgEQ9LXBy1jk7z+OPnLrdS10kal+SZ6Zbe6gpOB+0btYMgKxmLMhA
+vQQsPWH0mTB18x3jBfX4RG/RI6CqtS/kSmPpGzaBEwiSNj84L3q8PuMNm0/2vMIl
+y00Npr08JoRE6eMHe0fg19ibwlGJxGG5G22xEF6uCUTCxxwCp6a5/PgVAoGBALkt
+h8SRBCljRH9aw2NllZ1uzlbJdf11cK/WIYi8G7MY4R3oqlHnBlijdqZPQwa3Tl01
+vuCVx1JtRXTEtOnqF4qgcEMgOBqVsgjiZPj+9LJsJR82+gvgq45+TRDnMUEUHyew
+CWlMhrfrkfF4vWCKynasWHMH4g1kqUdDaJCxogCtAoGAPpwPQvbkf11guoLIAHpH
+4aOnrXC787DaOXdyXmqCnRCmeWeT8kFteC1EFU01670Di5cUj0BjFxDhZQQd+6Jg
+mXb4Xc8TJaS+SiSBmko+tbd3pqDuoJsiG4omD36Tz9a/HAXnzhP6NjvhxPwlScHH
+63s1jMQNksIIidbnL409QYM=
+-----END PRIVATE KEY-----`;
