@@ -25,7 +25,8 @@ export interface WorkspacePageProps {
   language: Language;
   organization: string;
   signedIn: boolean;
-  lists: { role: StaffRole; items: WaitingItem[] }[];
+  /** Each role's page of rows; `next` is the cursor of the page after it, `continued` says this is not the first page. */
+  lists: { role: StaffRole; items: WaitingItem[]; next?: string; continued?: boolean }[];
   filter: WorkspaceFilterValues;
 }
 
@@ -100,7 +101,7 @@ export function workspacePage(p: WorkspacePageProps): string {
                 <button type="submit">{w.apply}</button>
               </form>
             </section>
-            {p.lists.map(({ role, items }) => (
+            {p.lists.map(({ role, items, next, continued }) => (
               <section key={role} aria-labelledby={`role-${role}`}>
                 <h2 id={`role-${role}`}>{w.forRole(w.staffRoles[role])}</h2>
                 {role === 'admin' && (
@@ -153,6 +154,19 @@ export function workspacePage(p: WorkspacePageProps): string {
                       })}
                     </tbody>
                   </table>
+                )}
+                {(next || continued) && (
+                  <nav aria-label={w.forRole(w.staffRoles[role])} class="pages">
+                    {continued && <a href={`/tyotila${query ? `?${query}` : ''}`}>{w.firstPage}</a>}{' '}
+                    {next && (
+                      <a
+                        href={`/tyotila?${new URLSearchParams([...new URLSearchParams(query), ['list', role], ['after', next]]).toString()}`}
+                        rel="next"
+                      >
+                        {w.nextPage}
+                      </a>
+                    )}
+                  </nav>
                 )}
               </section>
             ))}
