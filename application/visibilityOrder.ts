@@ -65,6 +65,33 @@ export async function listPage(
   return { rows, nextPageToken: token };
 }
 
+/**
+ * The moment each list's window ended last time, by query: a list is loaded again and again (every member of
+ * staff's home page), and its window seldom moves, so one count checks it instead of a narrowing's ten or so.
+ * A window that no longer holds a page (or holds too much) is narrowed again; the order never depends on it.
+ */
+const windowEnds = new Map<string, number>();
+const REMEMBERED_WINDOWS = 1000;
+
+function remember(scope: string, moment: number): void {
+  windowEnds.delete(scope);
+  windowEnds.set(scope, moment);
+  if (windowEnds.size > REMEMBERED_WINDOWS) windowEnds.delete(windowEnds.keys().next().value!);
+}
+
+async function rememberedWindow(
+  scope: string,
+  limit: number,
+  windowMax: number,
+  below: (moment: number) => string,
+  count: (query: string) => Promise<number>,
+): Promise<string | undefined> {
+  const moment = windowEnds.get(scope);
+  if (moment === undefined) return undefined;
+  const n = await count(below(moment));
+  return n >= limit && n <= windowMax ? below(moment) : undefined;
+}
+
 function attributeValue(info: WorkflowExecutionInfo, attribute: string): string {
   const value = info.searchAttributes?.[attribute]?.[0];
   return value instanceof Date ? value.toISOString() : String(value ?? '');
@@ -93,9 +120,10 @@ export async function pageInAttributeOrder(
   const count = async (query: string) => Number((await client.workflow.count(query)).count);
 
   const windowMax = WINDOW_MAX_PAGES * Math.max(limit, 20);
-  const total = await count(scope);
-  let query = scope;
-  if (total > windowMax) {
+  const query = (await rememberedWindow(scope, limit, windowMax, below, count)) ?? (await narrowedWindow());
+  async function narrowedWindow(): Promise<string> {
+    const total = await count(scope);
+    if (total <= windowMax) return scope;
     // Bracket a moment whose window holds at least a page, then narrow it to at most windowMax rows.
     const start = after ? Date.parse(after.at) : now.getTime();
     let step = HOUR_MS;
@@ -119,7 +147,9 @@ export async function pageInAttributeOrder(
       if (high !== undefined && low !== undefined && high - low <= 1) break;
     }
     // Not found (every row lies far out): the whole scope is fetched; a window of ties beyond the cap is fetched whole.
-    if (high !== undefined && highCount < total) query = below(high);
+    if (high === undefined || highCount >= total) return scope;
+    remember(scope, high);
+    return below(high);
   }
   const rows = await listAll(client, query);
   const key = (info: WorkflowExecutionInfo) => attributeValue(info, attribute);

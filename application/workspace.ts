@@ -2,6 +2,7 @@ import { type WorkflowExecutionInfo, WorkflowNotFoundError } from '@temporalio/c
 import { z } from 'zod';
 import { NotFoundError } from '../common/errors';
 import type { StaffRole } from '../config/config';
+import { nameTokenizerFor, nameWords } from './nameTokens';
 import { type ServiceDeps } from './serviceDeps';
 import { cursorOf, listPage, pageInAttributeOrder } from './visibilityOrder';
 
@@ -27,6 +28,8 @@ export interface WorkspaceFilter {
   status?: string;
   organization?: string;
   caseNumber?: string;
+  /** A person's name, or some words of it: matched as keyed hashes (application/nameTokens.ts), every word must match. */
+  name?: string;
   /** Only what must be done by this moment. */
   dueBefore?: Date;
   limit: number;
@@ -112,6 +115,13 @@ export class WorkspaceService {
     if (filter.status) clauses.push(`ProcessStatus = ${quoted(filter.status)}`);
     if (filter.organization) clauses.push(`Organization = ${quoted(filter.organization)}`);
     if (filter.caseNumber) clauses.push(`CaseNumber = ${quoted(filter.caseNumber)}`);
+    if (filter.name) {
+      const tokenizer = nameTokenizerFor(this.deps.config);
+      const words = nameWords(filter.name);
+      // Nothing searchable typed (one letter, say): match nothing rather than everything.
+      if (words.length === 0) clauses.push(`NameTokens = ''`);
+      for (const word of words) clauses.push(`NameTokens = ${quoted(tokenizer.token(word))}`);
+    }
     if (filter.dueBefore) clauses.push(`WaitingUntil <= '${filter.dueBefore.toISOString()}'`);
     return clauses.join(' AND ');
   }

@@ -24,6 +24,13 @@ const workspaceQuery = z.object({
   lang: z.enum(LANGUAGES).optional(),
   status: visibilityValue,
   caseNumber: visibilityValue,
+  name: z
+    .string()
+    .trim()
+    .max(100)
+    .regex(/^[\p{L} '-]*$/u, "letters, space, ' and - only")
+    .optional()
+    .transform((v) => v || undefined),
   organization: visibilityValue,
   dueBefore: z
     .string()
@@ -54,7 +61,8 @@ export function workspaceRoutes(routes: ApiRoutes, { services: { workspace }, co
       path: '/tyotila',
       tag: 'workspace',
       query: workspaceQuery,
-      summary: 'Staff home page: what waits for your role, with filters by state, case number, organisation and deadline.',
+      summary:
+        'Staff home page: what waits for your role, 50 rows a page, with filters by state, case number, person\'s name, organisation and deadline.',
       responses: { 200: 'HTML', 400: 'Invalid filter' },
     },
     async ({ query }, req, res) => {

@@ -17,6 +17,7 @@ import { finnishTime } from './kit/time';
 export interface WorkspaceFilterValues {
   status?: string;
   caseNumber?: string;
+  name?: string;
   organization?: string;
   dueBefore?: string;
 }
@@ -94,6 +95,8 @@ export function workspacePage(p: WorkspacePageProps): string {
                 </select>
                 <label for="caseNumber">{w.caseNumber}</label>
                 <input id="caseNumber" name="caseNumber" value={p.filter.caseNumber ?? ''} />
+                <label for="name">{w.name}</label>
+                <input id="name" name="name" type="search" autocomplete="off" value={p.filter.name ?? ''} />
                 <label for="organization">{w.organization}</label>
                 <input id="organization" name="organization" value={p.filter.organization ?? ''} />
                 <label for="dueBefore">{w.dueBefore}</label>
