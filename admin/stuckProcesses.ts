@@ -1,6 +1,7 @@
 import { type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
 import { listPage, pageInAttributeOrder } from '../application/visibilityOrder';
+import { TIMESTAMP_SERVICE } from '../workflows/timestampServiceOutage';
 import { expectedStepMs, shortestExpectationMs } from './stepExpectations';
 
 /**
@@ -95,6 +96,14 @@ export function noProgressQuery(before: Date): string {
   return `${RUNNING_PROCESSES_QUERY} AND WaitingUntil IS NULL AND StepSince < '${before.toISOString()}'`;
 }
 
+/**
+ * Processes where the system itself is at work (or waits on a service): no wait of a known end and no person awaited.
+ * A person's step with no deadline (an application awaiting the handler) is not among them: it is "no progress" or nothing.
+ */
+export function systemAtWorkQuery(): string {
+  return `${RUNNING_PROCESSES_QUERY} AND WaitingUntil IS NULL AND (WaitingFor IS NULL OR WaitingFor IN ('system', '${TIMESTAMP_SERVICE}'))`;
+}
+
 type PendingActivities = { activityId: string; activityType: string; attempt: number; lastFailure: unknown }[];
 
 /** Describes at once: enough to overlap Temporal's round trips, few enough not to crowd the frontend. */
@@ -107,10 +116,10 @@ async function firstRows(client: Client, query: string, limit: number): Promise<
 
 /**
  * Every row of this list comes from visibility queries, each cut at a page, and Temporal's pending-activity
- * details (describe) are fetched only for those with no wait of a known end (the system at work, where a
+ * details (describe) are fetched only for those where the system is at work (systemAtWorkQuery, where a
  * failing activity shows; at most describeLimit of them, the newest first) and those whose wait has passed.
  * So the list costs about the same with ten thousand processes open. What it does not see: an activity
- * failing while its process waits for a person with time left (a reminder mail), which stays "waiting".
+ * failing while its process waits for a person (a reminder mail), which stays "waiting" (or "no progress").
  */
 export async function surveyProcesses(client: Client, criteria: StuckCriteria): Promise<ProcessSurvey> {
   const { now } = criteria;
@@ -126,7 +135,7 @@ export async function surveyProcesses(client: Client, criteria: StuckCriteria): 
 
   // The candidates, from visibility only.
   const [working, passed, slow, waitingPage, waitingTotal] = await Promise.all([
-    firstRows(client, `${RUNNING_PROCESSES_QUERY} AND WaitingUntil IS NULL`, criteria.describeLimit),
+    firstRows(client, systemAtWorkQuery(), criteria.describeLimit),
     firstRows(client, deadlinePassedQuery(from), limit),
     firstRows(client, noProgressQuery(new Date(now.getTime() - shortest)), limit),
     pageInAttributeOrder(client, waitingQuery(from), 'WaitingUntil', limit, undefined, now),

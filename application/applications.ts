@@ -127,7 +127,9 @@ export class ApplicationService {
     });
     const input: FormToDecisionInput = { applicationId, organization: this.deps.config.organization, ...loadFormsConfig() };
     // The form's name fields (fullName, …) are what a handler searches by.
-    const names = Object.entries(checked.values).flatMap(([field, value]) => (/name$/i.test(field) && typeof value === 'string' ? [value] : []));
+    const names = Object.entries(checked.values).flatMap(([field, value]) =>
+      /name$/i.test(field) && typeof value === 'string' ? [value] : [],
+    );
     await new ProcessStarts(this.deps).start(applicationId, 'formToDecisionWorkflow', input, names);
     await this.deps.audit.append({
       eventId: `${applicationId}/submitted`,

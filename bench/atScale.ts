@@ -197,11 +197,8 @@ export async function atScaleBenchmark(): Promise<string> {
 
     // Open at their waiting step: contracts waiting for their signers, applications waiting for a handler's decision.
     const openCount = async () =>
-      (
-        await temporal.workflow.count(
-          `ExecutionStatus = 'Running' AND ProcessStatus IN ('awaiting_signatures', 'awaiting_decision')`,
-        )
-      ).count;
+      (await temporal.workflow.count(`ExecutionStatus = 'Running' AND ProcessStatus IN ('awaiting_signatures', 'awaiting_decision')`))
+        .count;
     let seeded = 0;
     const seedStarted = Date.now();
     for (const size of SIZES) {
@@ -250,7 +247,14 @@ export async function atScaleBenchmark(): Promise<string> {
         times.sort((a, b) => a - b);
         probes.push({ name: probe.name, p50: percentile(times, 50), p95: percentile(times, 95) });
       }
-      results.push({ size, open: await openCount(), seedSeconds, workerRssMiB: rssBytes(worker.pid!) / MiB, load: os.loadavg()[0], probes });
+      results.push({
+        size,
+        open: await openCount(),
+        seedSeconds,
+        workerRssMiB: rssBytes(worker.pid!) / MiB,
+        load: os.loadavg()[0],
+        probes,
+      });
       console.error(`bench scale: ${size} open measured`);
     }
     deps.close();

@@ -86,7 +86,9 @@ it('pages through every row in WaitingUntil, then StepSince order, whatever orde
 
   const workspace = new WorkspaceService(deps);
   const total = ends.length + 2;
-  await eventually(async () => ((await stack.client.workflow.count(workspace.query('hr', { organization }))).count === total ? true : undefined));
+  await eventually(async () =>
+    (await stack.client.workflow.count(workspace.query('hr', { organization }))).count === total ? true : undefined,
+  );
 
   const seen: WaitingItem[] = [];
   let after: ReturnType<typeof decodeWorkspaceCursor>;
@@ -97,9 +99,9 @@ it('pages through every row in WaitingUntil, then StepSince order, whatever orde
     after = decodeWorkspaceCursor(page.next);
   }
   expect(seen.map((item) => item.processId).sort()).toEqual([...started].sort());
-  const expected = seen.filter((item) => item.waitingUntil).sort(
-    (a, b) => a.waitingUntil!.localeCompare(b.waitingUntil!) || a.processId.localeCompare(b.processId),
-  );
+  const expected = seen
+    .filter((item) => item.waitingUntil)
+    .sort((a, b) => a.waitingUntil!.localeCompare(b.waitingUntil!) || a.processId.localeCompare(b.processId));
   const withEnd = seen.slice(0, ends.length);
   expect(withEnd.map((item) => item.processId)).toEqual(expected.slice(0, ends.length).map((item) => item.processId));
   // Those with no known end come after, the longest in their step first.

@@ -62,7 +62,7 @@ export function workspaceRoutes(routes: ApiRoutes, { services: { workspace }, co
       tag: 'workspace',
       query: workspaceQuery,
       summary:
-        'Staff home page: what waits for your role, 50 rows a page, with filters by state, case number, person\'s name, organisation and deadline.',
+        "Staff home page: what waits for your role, 50 rows a page, with filters by state, case number, person's name, organisation and deadline.",
       responses: { 200: 'HTML', 400: 'Invalid filter' },
     },
     async ({ query }, req, res) => {
