@@ -24,8 +24,8 @@ const WINDOW_MAX_PAGES = 3;
 /** Temporal's largest visibility page. */
 const FETCH_PAGE = 1000;
 const HOUR_MS = 3600_000;
-/** Narrowing stops after this many counts; the window found by then is fetched as it is. */
-const MAX_NARROWING_STEPS = 16;
+/** Narrowing stops after this many counts (enough to bisect years down to milliseconds); the window found by then is fetched as it is. */
+const MAX_NARROWING_STEPS = 40;
 
 /** Dates and ids go into the query only after this check, so nothing can break out of its quotes. */
 export function quotedValue(value: string): string {
