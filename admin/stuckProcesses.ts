@@ -1,5 +1,7 @@
 import { type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
+import { listPage, pageInAttributeOrder } from '../application/visibilityOrder';
+import { TIMESTAMP_SERVICE } from '../workflows/timestampServiceOutage';
 import { expectedStepMs, shortestExpectationMs } from './stepExpectations';
 
 /**
@@ -18,9 +20,9 @@ export interface StuckCriteria {
   attemptThreshold: number;
   /** How long a person's step with no deadline may go without progress (steps listed in stepExpectations have their own). */
   noProgressMs: number;
-  /** At most this many running processes are described for failing steps. */
+  /** At most this many running processes with no wait of a known end (the system at work) are described for failing steps. */
   describeLimit: number;
-  /** At most this many waiting processes are listed (all are counted). */
+  /** At most this many waiting processes are listed (all are counted), and at most this many of each other kind examined. */
   waitingLimit?: number;
 }
 
@@ -59,7 +61,7 @@ export interface ProcessSurvey {
   counts: Record<StuckReasonKind, number>;
 }
 
-export const DEFAULT_STUCK_CRITERIA = { attemptThreshold: 3, noProgressMs: 3 * 24 * 3600_000, describeLimit: 500, waitingLimit: 200 };
+export const DEFAULT_STUCK_CRITERIA = { attemptThreshold: 3, noProgressMs: 3 * 24 * 3600_000, describeLimit: 100, waitingLimit: 100 };
 
 /** A timer fires and its step moves within moments; past this, a passed WaitingUntil means nothing moved. */
 const TIMER_GRACE_MS = 15 * 60_000;
@@ -94,37 +96,71 @@ export function noProgressQuery(before: Date): string {
   return `${RUNNING_PROCESSES_QUERY} AND WaitingUntil IS NULL AND StepSince < '${before.toISOString()}'`;
 }
 
+/**
+ * Processes where the system itself is at work (or waits on a service): no wait of a known end and no person awaited.
+ * A person's step with no deadline (an application awaiting the handler) is not among them: it is "no progress" or nothing.
+ */
+export function systemAtWorkQuery(): string {
+  return `${RUNNING_PROCESSES_QUERY} AND WaitingUntil IS NULL AND (WaitingFor IS NULL OR WaitingFor IN ('system', '${TIMESTAMP_SERVICE}'))`;
+}
+
 type PendingActivities = { activityId: string; activityType: string; attempt: number; lastFailure: unknown }[];
 
+/** Describes at once: enough to overlap Temporal's round trips, few enough not to crowd the frontend. */
+const DESCRIBE_CONCURRENCY = 16;
+
+/** The rows of a query up to `limit`, in Temporal's order: one visibility page, however many match. */
+async function firstRows(client: Client, query: string, limit: number): Promise<WorkflowExecutionInfo[]> {
+  return limit > 0 ? (await listPage(client, query, limit)).rows : [];
+}
+
+/**
+ * Every row of this list comes from visibility queries, each cut at a page, and Temporal's pending-activity
+ * details (describe) are fetched only for those where the system is at work (systemAtWorkQuery, where a
+ * failing activity shows; at most describeLimit of them, the newest first) and those whose wait has passed.
+ * So the list costs about the same with ten thousand processes open. What it does not see: an activity
+ * failing while its process waits for a person (a reminder mail), which stays "waiting" (or "no progress").
+ */
 export async function surveyProcesses(client: Client, criteria: StuckCriteria): Promise<ProcessSurvey> {
   const { now } = criteria;
+  const limit = criteria.waitingLimit ?? DEFAULT_STUCK_CRITERIA.waitingLimit;
   const stuck = new Map<string, StuckProcess>();
   const entry = (info: WorkflowExecutionInfo): StuckProcess => {
     let found = stuck.get(info.workflowId);
     if (!found) stuck.set(info.workflowId, (found = { ...viewOf(info), reasons: [], failingSteps: [] }));
     return found;
   };
+  const from = new Date(now.getTime() - TIMER_GRACE_MS);
+  const shortest = shortestExpectationMs(criteria.noProgressMs);
 
-  // 1. Failing steps: Temporal's pending activity info, for up to describeLimit running processes.
+  // The candidates, from visibility only.
+  const [working, passed, slow, waitingPage, waitingTotal] = await Promise.all([
+    firstRows(client, systemAtWorkQuery(), criteria.describeLimit),
+    firstRows(client, deadlinePassedQuery(from), limit),
+    firstRows(client, noProgressQuery(new Date(now.getTime() - shortest)), limit),
+    pageInAttributeOrder(client, waitingQuery(from), 'WaitingUntil', limit, undefined, now),
+    client.workflow.count(waitingQuery(from)),
+  ]);
+
+  // Pending activities, only for the rows above.
   const pending = new Map<string, PendingActivities>();
-  const describe = async (info: WorkflowExecutionInfo): Promise<PendingActivities> => {
-    let activities = pending.get(info.workflowId);
-    if (!activities) {
-      const description = await client.workflow.getHandle(info.workflowId, info.runId).describe();
-      activities = (description.raw.pendingActivities ?? []).map((a) => ({
+  const toDescribe = [...new Map([...working, ...passed].map((info) => [info.workflowId, info])).values()];
+  await forEachAtMost(DESCRIBE_CONCURRENCY, toDescribe, async (info) => {
+    const description = await client.workflow.getHandle(info.workflowId, info.runId).describe();
+    pending.set(
+      info.workflowId,
+      (description.raw.pendingActivities ?? []).map((a) => ({
         activityId: a.activityId ?? '',
         activityType: a.activityType?.name ?? 'unknown',
         attempt: a.attempt ?? 0,
         lastFailure: a.lastFailure,
-      }));
-      pending.set(info.workflowId, activities);
-    }
-    return activities;
-  };
-  let described = 0;
-  for await (const info of client.workflow.list({ query: RUNNING_PROCESSES_QUERY })) {
-    if (described++ >= criteria.describeLimit) break;
-    const failing = (await describe(info)).filter((a) => a.attempt > criteria.attemptThreshold);
+      })),
+    );
+  });
+
+  // 1. Failing steps: an activity on its attempt past the threshold.
+  for (const info of toDescribe) {
+    const failing = (pending.get(info.workflowId) ?? []).filter((a) => a.attempt > criteria.attemptThreshold);
     if (failing.length === 0) continue;
     const process = entry(info);
     for (const step of failing) {
@@ -141,40 +177,36 @@ export async function surveyProcesses(client: Client, criteria: StuckCriteria): 
   }
 
   // 2. A wait whose end has passed with nothing scheduled: the timer should have moved the step on by now.
-  for await (const info of client.workflow.list({ query: deadlinePassedQuery(new Date(now.getTime() - TIMER_GRACE_MS)) })) {
+  for (const info of passed) {
     const view = viewOf(info);
-    if ((await describe(info)).some((a) => a.attempt <= criteria.attemptThreshold)) continue; // something is under way
+    if ((pending.get(info.workflowId) ?? []).some((a) => a.attempt <= criteria.attemptThreshold)) continue; // something is under way
     entry(info).reasons.push({ kind: 'deadline_passed', waitingFor: view.waitingFor, waitingUntil: view.waitingUntil! });
   }
 
   // 3. No progress past the step's expectation, for steps with no known end.
-  const shortest = shortestExpectationMs(criteria.noProgressMs);
-  for await (const info of client.workflow.list({ query: noProgressQuery(new Date(now.getTime() - shortest)) })) {
+  for (const info of slow) {
     const view = viewOf(info);
     const expected = expectedStepMs(view, criteria.noProgressMs);
     if (!view.stepSince || now.getTime() - Date.parse(view.stepSince) < expected) continue;
     entry(info).reasons.push({ kind: 'no_progress', status: view.status, stepSince: view.stepSince, expectedHours: expected / 3600_000 });
   }
 
-  // 4. Waiting by design: counted in full, listed up to the limit, the soonest end first.
-  const from = new Date(now.getTime() - TIMER_GRACE_MS);
-  const waiting: WaitingProcess[] = [];
-  const limit = criteria.waitingLimit ?? DEFAULT_STUCK_CRITERIA.waitingLimit;
-  let alsoStuck = 0;
-  for await (const info of client.workflow.list({ query: waitingQuery(from) })) {
-    if (stuck.has(info.workflowId)) {
-      alsoStuck++;
-      continue;
-    }
-    if (waiting.length < limit) waiting.push(viewOf(info) as WaitingProcess);
-    else break;
-  }
-  waiting.sort((a, b) => a.waitingUntil.localeCompare(b.waitingUntil));
-  const { count } = await client.workflow.count(waitingQuery(from));
-
+  // 4. Waiting by design: counted in full, the page with the soonest ends listed.
+  const waiting = waitingPage.filter((info) => !stuck.has(info.workflowId)).map((info) => viewOf(info) as WaitingProcess);
   const counts = Object.fromEntries(STUCK_REASON_KINDS.map((kind) => [kind, 0])) as Record<StuckReasonKind, number>;
   for (const process of stuck.values()) for (const kind of new Set(process.reasons.map((r) => r.kind))) counts[kind]++;
-  return { stuck: [...stuck.values()], waiting, waitingCount: Math.max(waiting.length, count - alsoStuck), counts };
+  const waitingCount = Math.max(waiting.length, Number(waitingTotal.count) - (waitingPage.length - waiting.length));
+  return { stuck: [...stuck.values()], waiting, waitingCount, counts };
+}
+
+/** Runs `work` over `items`, at most `concurrency` at a time. */
+async function forEachAtMost<T>(concurrency: number, items: T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
 }
 
 /** Only the stuck ones (the webhooks' stuck watch needs no waiting list). */

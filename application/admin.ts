@@ -37,7 +37,7 @@ export class AdminService {
     if (filter.running !== undefined) clauses.push(`ExecutionStatus ${filter.running ? '=' : '!='} 'Running'`);
     const query = clauses.join(' AND ');
     const processes: Record<string, unknown>[] = [];
-    for await (const info of this.deps.temporal.workflow.list({ query })) {
+    for await (const info of this.deps.temporal.workflow.list({ query, pageSize: filter.limit })) {
       processes.push({
         processId: info.workflowId,
         workflowType: info.type,

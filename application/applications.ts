@@ -126,7 +126,11 @@ export class ApplicationService {
       submittedAt: new Date(),
     });
     const input: FormToDecisionInput = { applicationId, organization: this.deps.config.organization, ...loadFormsConfig() };
-    await new ProcessStarts(this.deps).start(applicationId, 'formToDecisionWorkflow', input);
+    // The form's name fields (fullName, …) are what a handler searches by.
+    const names = Object.entries(checked.values).flatMap(([field, value]) =>
+      /name$/i.test(field) && typeof value === 'string' ? [value] : [],
+    );
+    await new ProcessStarts(this.deps).start(applicationId, 'formToDecisionWorkflow', input, names);
     await this.deps.audit.append({
       eventId: `${applicationId}/submitted`,
       processId: applicationId,

@@ -113,7 +113,10 @@ export class ContractService {
       reminders: { intervalMs: Math.round(request.reminderIntervalHours * HOUR_MS), max: request.maxReminders },
       taskClass: request.taskClass,
     };
-    await new ProcessStarts(deps).start(contractId, 'employmentContractWorkflow', input);
+    await new ProcessStarts(deps).start(contractId, 'employmentContractWorkflow', input, [
+      request.terms?.employee?.name,
+      ...request.signers.map((s) => s.name),
+    ]);
     return { contractId, deadlineAt, signers: input.signers };
   }
 

@@ -4,6 +4,8 @@ import { logger } from '../observability/logger';
 import { PendingStarts, type StartableWorkflow } from '../store/pendingStarts';
 import { employmentContractWorkflow } from '../workflows/employmentContract';
 import { formToDecisionWorkflow } from '../workflows/formToDecision';
+import { NameTokens } from '../workflows/searchAttributes';
+import { nameTokenizerFor } from './nameTokens';
 import { type ServiceDeps } from './serviceDeps';
 
 /**
@@ -34,12 +36,19 @@ async function startNow(
   workflowType: StartableWorkflow,
   input: unknown,
   taskQueue: string,
+  nameTokens: string[] = [],
 ): Promise<void> {
   try {
     // The input was built for this workflow type by the service that noted it (and read back as it was written).
     const workflow = WORKFLOWS[workflowType] as (input: unknown) => Promise<unknown>;
     await deps.temporal.connection.withDeadline(Date.now() + START_DEADLINE_MS, () =>
-      deps.temporal.workflow.start(workflow, { taskQueue, workflowId, args: [input] }),
+      deps.temporal.workflow.start(workflow, {
+        taskQueue,
+        workflowId,
+        args: [input],
+        // Keyed hashes of the people's names, for search by name (application/nameTokens.ts); a reconciled start has none.
+        typedSearchAttributes: nameTokens.length ? [{ key: NameTokens, value: nameTokens }] : [],
+      }),
     );
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
@@ -51,11 +60,14 @@ export class ProcessStarts {
 
   constructor(private readonly deps: ServiceDeps) {}
 
-  /** Notes the start, starts the workflow (already started is fine) and forgets the note. Temporal unreachable: throws, the note stays. */
-  async start(workflowId: string, workflowType: StartableWorkflow, input: unknown): Promise<void> {
+  /**
+   * Notes the start, starts the workflow (already started is fine) and forgets the note. Temporal unreachable: throws, the note stays.
+   * `names`: the people's names, searchable as keyed hashes only.
+   */
+  async start(workflowId: string, workflowType: StartableWorkflow, input: unknown, names: (string | undefined)[] = []): Promise<void> {
     const { taskQueue } = this.deps.config.temporal;
     await this.pending.note(workflowId, workflowType, input, taskQueue);
-    await startNow(this.deps, workflowId, workflowType, input, taskQueue);
+    await startNow(this.deps, workflowId, workflowType, input, taskQueue, nameTokenizerFor(this.deps.config).tokensOf(names));
     await this.pending.started(workflowId);
   }
 

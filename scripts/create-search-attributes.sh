@@ -6,7 +6,7 @@ set -euo pipefail
 ADDRESS="${TEMPORAL_ADDRESS:?set TEMPORAL_ADDRESS}"
 NAMESPACE="${TEMPORAL_NAMESPACE:-default}"
 # Kept in step with workflows/searchAttributes.ts (a test compares the two).
-ATTRIBUTES="ProcessType=Keyword ProcessStatus=Keyword WaitingFor=Keyword DeadlineAt=Datetime Organization=Keyword CaseNumber=Keyword Body=Keyword StepSince=Datetime WaitingUntil=Datetime"
+ATTRIBUTES="ProcessType=Keyword ProcessStatus=Keyword WaitingFor=Keyword DeadlineAt=Datetime Organization=Keyword CaseNumber=Keyword Body=Keyword StepSince=Datetime WaitingUntil=Datetime NameTokens=KeywordList"
 
 existing="$(temporal operator search-attribute list --address "$ADDRESS" --namespace "$NAMESPACE" 2>/dev/null || true)"
 for pair in $ATTRIBUTES; do

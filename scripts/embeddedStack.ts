@@ -141,6 +141,7 @@ export async function registerSearchAttributes(address: string, namespace: strin
     const types = {
       Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
       Datetime: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+      KeywordList: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
     };
     await connection.operatorService.addSearchAttributes({
       namespace,

@@ -202,6 +202,9 @@ export const en = {
     noDeadline: 'no deadline',
     open: 'Open',
     stuckList: 'Stuck and waiting processes',
+    nextPage: 'Next',
+    firstPage: 'Back to the start',
+    name: 'Person’s name',
   },
   timeline: {
     heading: 'Steps',

@@ -197,6 +197,9 @@ export const fi = {
     noDeadline: 'ei määräaikaa',
     open: 'Avaa',
     stuckList: 'Jumissa olevat ja odottavat prosessit',
+    nextPage: 'Seuraavat',
+    firstPage: 'Alkuun',
+    name: 'Henkilön nimi',
   },
   timeline: {
     heading: 'Vaiheet',

@@ -208,6 +208,9 @@ export const sv = {
     noDeadline: 'ingen tidsfrist',
     open: 'Öppna',
     stuckList: 'Processer som har fastnat eller väntar',
+    nextPage: 'Följande',
+    firstPage: 'Till början',
+    name: 'Personens namn',
   },
   timeline: {
     heading: 'Skeden',

@@ -7,6 +7,7 @@ import { logger } from '../observability/logger';
 import { temporalSdkLogger } from '../observability/temporalLogger';
 import { connectStore, disconnectStore } from '../store/connection';
 import { createWorkers, type WorkerRole } from './createWorker';
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from './nodeOptions';
 import { startIntegrationServices } from '../integrations/integrationServices';
 
 /** The worker process: runs Sinetti's workflows and activities until SIGINT/SIGTERM. */
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
     processes: {
       ...prebuilt,
       // Each cached workflow keeps a sandbox in memory; an evicted one replays its (small) history when it wakes.
-      maxCachedWorkflows: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 250),
+      maxCachedWorkflows: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS ?? DEFAULT_MAX_CACHED_WORKFLOWS),
       // Few activities at a time on this one thread: the rest wait in Temporal's queue, where
       // priorities apply (a signer's signature goes ahead of delivery mail), not half-done in here.
       maxConcurrentActivityTaskExecutions: Number(process.env.WORKER_MAX_CONCURRENT_ACTIVITIES ?? 8),

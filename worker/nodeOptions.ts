@@ -17,3 +17,11 @@ export const WORKER_NODE_FLAGS = ['--max-semi-space-size=2', '--optimize-for-siz
  * (a 17.7 MB, 6,000-page PDF needed 192 MB to parse).
  */
 export const BULK_WORKER_NODE_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=192'];
+
+/**
+ * Workflows the processes' worker keeps in memory between their tasks (WORKER_MAX_CACHED_WORKFLOWS).
+ * Each cached workflow holds its sandbox's state; one evicted replays its history when it next wakes, which for
+ * a process waiting days for a person is cheap and rare. Thousands open at once then cost no more memory
+ * than this many: the at-scale benchmark (BENCHMARKS.md) measures the worker's RSS with it.
+ */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 100;

@@ -21,8 +21,14 @@ export const StepSince = defineSearchAttributeKey('StepSince', SearchAttributeTy
  */
 export const WaitingUntil = defineSearchAttributeKey('WaitingUntil', SearchAttributeType.DATETIME);
 
+/**
+ * Keyed hashes of the words of the people's names in a process (application/nameTokens.ts), so staff can search by
+ * name while the names themselves stay out of Temporal: only someone holding the key can tell which word a token is.
+ */
+export const NameTokens = defineSearchAttributeKey('NameTokens', SearchAttributeType.KEYWORD_LIST);
+
 /** Name → Temporal CLI type, for `--search-attribute` and `operator search-attribute create`. */
-export const CUSTOM_SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'Datetime'> = {
+export const CUSTOM_SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'Datetime' | 'KeywordList'> = {
   ProcessType: 'Keyword',
   ProcessStatus: 'Keyword',
   WaitingFor: 'Keyword',
@@ -32,4 +38,5 @@ export const CUSTOM_SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'Datetime'> = 
   Body: 'Keyword',
   StepSince: 'Datetime',
   WaitingUntil: 'Datetime',
+  NameTokens: 'KeywordList',
 };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { type StaffRole } from '../../config/config';
+import { STAFF_ROLES, type StaffRole } from '../../config/config';
+import { decodeWorkspaceCursor } from '../../application/workspace';
 import { LANGUAGES } from '../../texts/language';
 import { type RouterContext } from '../apiDeps';
 import { hasRole } from '../auth';
@@ -23,13 +24,35 @@ const workspaceQuery = z.object({
   lang: z.enum(LANGUAGES).optional(),
   status: visibilityValue,
   caseNumber: visibilityValue,
+  name: z
+    .string()
+    .trim()
+    .max(100)
+    .regex(/^[\p{L} '-]*$/u, "letters, space, ' and - only")
+    .optional()
+    .transform((v) => v || undefined),
   organization: visibilityValue,
   dueBefore: z
     .string()
     .regex(/^(\d{4}-\d{2}-\d{2})?$/, 'a date like 2026-11-30')
     .optional()
     .transform((v) => v || undefined),
+  /** "Next page" of one role's list: that role, and where its previous page ended. */
+  list: z.enum(STAFF_ROLES).optional(),
+  after: z
+    .string()
+    .max(3000)
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return undefined;
+      const cursor = decodeWorkspaceCursor(v);
+      if (!cursor) ctx.addIssue({ code: 'custom', message: 'not a page link of this list; open the list again from its first page' });
+      return cursor;
+    }),
 });
+
+/** Rows per page of each list: what a person reads at once, and what keeps a page as quick with thousands open as with a few. */
+export const WORKSPACE_PAGE_ROWS = 50;
 
 export function workspaceRoutes(routes: ApiRoutes, { services: { workspace }, config }: RouterContext): void {
   routes.add(
@@ -38,18 +61,27 @@ export function workspaceRoutes(routes: ApiRoutes, { services: { workspace }, co
       path: '/tyotila',
       tag: 'workspace',
       query: workspaceQuery,
-      summary: 'Staff home page: what waits for your role, with filters by state, case number, organisation and deadline.',
+      summary:
+        "Staff home page: what waits for your role, 50 rows a page, with filters by state, case number, person's name, organisation and deadline.",
       responses: { 200: 'HTML', 400: 'Invalid filter' },
     },
     async ({ query }, req, res) => {
       const language = staffPageLanguage(req, res, query.lang);
-      const { lang: _lang, ...filter } = query;
-      // One list per role the person has.
-      const roles: StaffRole[] = req.staff ? [...req.staff.roles] : [];
+      const { lang: _lang, list, after, ...filter } = query;
+      // One list per role the person has; a "next page" link shows that role's list alone.
+      const roles: StaffRole[] = req.staff ? req.staff.roles.filter((role) => !list || role === list) : [];
       // The deadline day in Finland: until 20:59:59 UTC is before midnight in Helsinki, summer and winter.
       const dueBefore = filter.dueBefore ? new Date(`${filter.dueBefore}T20:59:59Z`) : undefined;
       const lists = await Promise.all(
-        roles.map(async (role) => ({ role, items: (await workspace.waitingFor(role, { ...filter, dueBefore, limit: 200 })).items })),
+        roles.map(async (role) => {
+          const page = await workspace.waitingFor(role, {
+            ...filter,
+            dueBefore,
+            limit: WORKSPACE_PAGE_ROWS,
+            after: list ? after : undefined,
+          });
+          return { role, items: page.items, next: page.next, continued: Boolean(list && after) };
+        }),
       );
       res.type('html').send(workspacePage({ language, organization: config.organization, signedIn: Boolean(req.staff), lists, filter }));
     },

@@ -17,6 +17,7 @@ import { finnishTime } from './kit/time';
 export interface WorkspaceFilterValues {
   status?: string;
   caseNumber?: string;
+  name?: string;
   organization?: string;
   dueBefore?: string;
 }
@@ -25,7 +26,8 @@ export interface WorkspacePageProps {
   language: Language;
   organization: string;
   signedIn: boolean;
-  lists: { role: StaffRole; items: WaitingItem[] }[];
+  /** Each role's page of rows; `next` is the cursor of the page after it, `continued` says this is not the first page. */
+  lists: { role: StaffRole; items: WaitingItem[]; next?: string; continued?: boolean }[];
   filter: WorkspaceFilterValues;
 }
 
@@ -93,6 +95,8 @@ export function workspacePage(p: WorkspacePageProps): string {
                 </select>
                 <label for="caseNumber">{w.caseNumber}</label>
                 <input id="caseNumber" name="caseNumber" value={p.filter.caseNumber ?? ''} />
+                <label for="name">{w.name}</label>
+                <input id="name" name="name" type="search" autocomplete="off" value={p.filter.name ?? ''} />
                 <label for="organization">{w.organization}</label>
                 <input id="organization" name="organization" value={p.filter.organization ?? ''} />
                 <label for="dueBefore">{w.dueBefore}</label>
@@ -100,7 +104,7 @@ export function workspacePage(p: WorkspacePageProps): string {
                 <button type="submit">{w.apply}</button>
               </form>
             </section>
-            {p.lists.map(({ role, items }) => (
+            {p.lists.map(({ role, items, next, continued }) => (
               <section key={role} aria-labelledby={`role-${role}`}>
                 <h2 id={`role-${role}`}>{w.forRole(w.staffRoles[role])}</h2>
                 {role === 'admin' && (
@@ -153,6 +157,19 @@ export function workspacePage(p: WorkspacePageProps): string {
                       })}
                     </tbody>
                   </table>
+                )}
+                {(next || continued) && (
+                  <nav aria-label={w.forRole(w.staffRoles[role])} class="pages">
+                    {continued && <a href={`/tyotila${query ? `?${query}` : ''}`}>{w.firstPage}</a>}{' '}
+                    {next && (
+                      <a
+                        href={`/tyotila?${new URLSearchParams([...new URLSearchParams(query), ['list', role], ['after', next]]).toString()}`}
+                        rel="next"
+                      >
+                        {w.nextPage}
+                      </a>
+                    )}
+                  </nav>
                 )}
               </section>
             ))}
