@@ -24,7 +24,21 @@ let browser: Browser;
 let stopWorker: () => void = () => undefined;
 let workerRun: Promise<void> = Promise.resolve();
 let contractId: string;
-const failingId = `failing-seal-${randomUUID()}`;
+/** Each walk's own failing seal: a walk's retry resets its seal's attempts, and the reset attempt waits out the backoff it was in. */
+const failingIds: string[] = [];
+
+/** A seal of a version that does not exist fails its first step again and again. */
+async function startFailingSeal(): Promise<string> {
+  const failingId = `failing-seal-${randomUUID()}`;
+  failingIds.push(failingId);
+  await harness.stack.client.workflow.start(organisationSealWorkflow, {
+    taskQueue: harness.stack.config.temporal.taskQueue,
+    workflowId: failingId,
+    args: [{ versionId: randomUUID(), organization: 'Esimerkkilä', requestedBy: 'staff:registry:test', title: 'Stuck' }],
+  });
+  await new Promise((r) => setTimeout(r, 4500)); // attempts 1, 2 and 3 (1 s, 2 s backoff)
+  return failingId;
+}
 
 beforeAll(async () => {
   harness = await openContractHarness('admin-walk');
@@ -39,20 +53,14 @@ beforeAll(async () => {
     .send(contractRequest(who));
   expect(created.status).toBe(201);
   contractId = created.body.contractId as string;
-  // A seal of a version that does not exist fails its first step again and again.
-  await harness.stack.client.workflow.start(organisationSealWorkflow, {
-    taskQueue: harness.stack.config.temporal.taskQueue,
-    workflowId: failingId,
-    args: [{ versionId: randomUUID(), organization: 'Esimerkkilä', requestedBy: 'staff:registry:test', title: 'Stuck' }],
-  });
-  await new Promise((r) => setTimeout(r, 4500)); // attempts 1, 2 and 3 (1 s, 2 s backoff)
 }, 120_000);
 
 afterAll(async () => {
-  await harness?.stack.client.workflow
-    .getHandle(failingId)
-    .terminate('test over')
-    .catch(() => undefined);
+  for (const failingId of failingIds)
+    await harness?.stack.client.workflow
+      .getHandle(failingId)
+      .terminate('test over')
+      .catch(() => undefined);
   stopWorker();
   await workerRun;
   await browser?.close();
@@ -121,6 +129,7 @@ const WORDS = {
 describe.each(WALKS)('the admin on a %s in %s', (device, language) => {
   it('sees a contract in its deadline wait as waiting until …, a failing step as stuck, and acts on it; axe-clean', async () => {
     const words = WORDS[language];
+    const failingId = await startFailingSeal();
     const context = await browser.newContext({ ...DEVICES[device], locale: 'en-US' });
     const page = await context.newPage();
     await signInThroughProvider(page, harness.baseUrl, 'aki.admin', '/admin?attemptThreshold=1');
