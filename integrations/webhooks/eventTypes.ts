@@ -127,6 +127,8 @@ export const AUDIT_ACTION_DECISIONS: Record<string, Decision> = {
   'contract.code_refused': SECURITY,
   'contract.identified': SECURITY,
   'contract.identification_refused': SECURITY,
+  'contract.identification_locked': SECURITY,
+  'contract.identification_unlocked': SECURITY,
   'contract.verified': SECURITY,
   'contract.verification_failed': SECURITY,
   'contract.signed': 'contract.signer_signed',
@@ -141,6 +143,11 @@ export const AUDIT_ACTION_DECISIONS: Record<string, Decision> = {
   'contract.expired': 'contract.expired',
 
   'minutes.created': STEP,
+  // The chair's and secretary's strong identification (verification/identityMatch.ts, the action built from the process kind).
+  'minutes.identified': SECURITY,
+  'minutes.identification_refused': SECURITY,
+  'minutes.identification_locked': SECURITY,
+  'minutes.identification_unlocked': SECURITY,
   'minutes.version_uploaded': STEP,
   'minutes.viewed': STEP,
   'minutes.invited': STEP,
