@@ -9,7 +9,7 @@ import { FAILURE_CONVERTER_PATH } from '../common/failureConverter';
 import { connectTemporalClient } from '../common/temporalClient';
 import { loadConfig } from '../config/config';
 import { LocalFinanceSimulator } from '../integrations/finance/financeSystem';
-import { businessIdCheckDigit, makeIdentityCode } from '../rules/identifiers';
+import { makeIdentityCode } from '../rules/identifiers';
 import {
   isPortOpen,
   privateDataDir,
@@ -31,6 +31,7 @@ import type { FormToDecisionState } from '../workflows/formToDecision';
 import type { LetterBatchState } from '../workflows/letterBatch';
 import { type Component, startChaosStack } from './chaosStack';
 import { productionWorkerArgs } from './productionWorker';
+import { freshBusinessId } from '../test/support/businessIds';
 
 /**
  * `npm run bench -- chaos` (not CI): 100 employment contracts signed through
@@ -226,14 +227,6 @@ function resultOf<T>(client: Client, workflowId: string): Promise<T> {
 
 async function stateOf(client: Client, applicationId: string): Promise<FormToDecisionState> {
   return untilAnswered(`state of ${applicationId}`, () => client.workflow.getHandle(applicationId).query<FormToDecisionState>('state'));
-}
-
-function freshBusinessId(): string {
-  for (;;) {
-    const digits = String(randomInt(1_000_000, 9_999_999));
-    const check = businessIdCheckDigit(digits);
-    if (check !== null) return `${digits}-${check}`;
-  }
 }
 
 async function applicationLife(

@@ -1,11 +1,11 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Workbook } from 'exceljs';
 import request from 'supertest';
 import { type Express } from 'express';
 import { PaymentAlreadyOrderedError, LocalFinanceSimulator } from '../integrations/finance/financeSystem';
 import { deemedNotificationDate } from '../rules/officialMail';
 import { endOfFinnishDay, periodLastDay } from '../rules/rectificationPeriod';
-import { businessIdCheckDigit, makeIdentityCode } from '../rules/identifiers';
+import { makeIdentityCode } from '../rules/identifiers';
 import { Applications } from '../store/applications';
 import { Archive } from '../store/archive';
 import { ChunkedDocumentStore } from '../store/documentStore';
@@ -19,6 +19,7 @@ import { recordHistoryIfAsked } from './support/recordHistory';
 import { samplePdf } from './support/samplePdf';
 import { openTestStack, type TestStack } from './support/testStack';
 import { staffHeaders } from './support/staffSession';
+import { freshBusinessId } from './support/businessIds';
 
 // The rectification period is computed from the law's dates but waited out in seconds; letters are followed briefly.
 // The law's periods pass at a day per quarter second in this suite's workers (worker/testTimers.ts).
@@ -46,14 +47,6 @@ afterAll(async () => {
   await stopEventPoller(stack);
   await stack?.close();
 });
-
-function freshBusinessId(): string {
-  for (;;) {
-    const digits = String(randomInt(1_000_000, 9_999_999));
-    const check = businessIdCheckDigit(digits);
-    if (check !== null) return `${digits}-${check}`;
-  }
-}
 
 const pdfAttachment = async (field: string) => ({
   field,

@@ -1,7 +1,6 @@
 import type http from 'node:http';
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { type Browser } from 'playwright-core';
-import { businessIdCheckDigit } from '../rules/identifiers';
 import { ParticipantLinks } from '../links/signerLinks';
 import { Applications } from '../store/applications';
 import { axeViolations, launchChromium } from './support/browser';
@@ -10,6 +9,7 @@ import { signInThroughProvider } from './support/staffSignIn';
 import { letterApi } from './support/officialMailHarness';
 import { samplePdf } from './support/samplePdf';
 import { openTestStack, type TestStack } from './support/testStack';
+import { freshBusinessId } from './support/businessIds';
 
 /** A citizen fills in the grant form on a phone in real Chromium: errors they can act on, then a received application. */
 
@@ -27,14 +27,6 @@ afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
   await stack?.close();
 });
-
-function freshBusinessId(): string {
-  for (;;) {
-    const digits = String(randomInt(1_000_000, 9_999_999));
-    const check = businessIdCheckDigit(digits);
-    if (check !== null) return `${digits}-${check}`;
-  }
-}
 
 it('fills the grant form on a phone: axe-clean, a wrong IBAN is named at its field, the fixed form is received', async () => {
   const roundId = `browser-${randomUUID().slice(0, 8)}`;

@@ -1,8 +1,7 @@
 import { type ChildProcess } from 'node:child_process';
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { LocalFinanceSimulator } from '../integrations/finance/financeSystem';
-import { businessIdCheckDigit } from '../rules/identifiers';
 import { Applications } from '../store/applications';
 import { ChunkedDocumentStore } from '../store/documentStore';
 import type { FormToDecisionState } from '../workflows/formToDecision';
@@ -12,6 +11,7 @@ import { letterApi, registerPerson, stopEventPoller, waitUntil } from './support
 import { samplePdf } from './support/samplePdf';
 import { openTestStack, type TestStack } from './support/testStack';
 import { staffHeaders } from './support/staffSession';
+import { freshBusinessId } from './support/businessIds';
 
 /**
  * The worker is a real process, killed without warning right after the
@@ -36,14 +36,6 @@ afterAll(async () => {
 });
 
 const startWorker = () => startWorkerProcess(stack.config);
-
-function freshBusinessId(): string {
-  for (;;) {
-    const digits = String(randomInt(1_000_000, 9_999_999));
-    const check = businessIdCheckDigit(digits);
-    if (check !== null) return `${digits}-${check}`;
-  }
-}
 
 it('a worker killed after the signature resumes without a second decision, letter or payment', async () => {
   const app = letterApi(stack);

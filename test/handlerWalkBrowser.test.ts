@@ -3,10 +3,9 @@ import fs from 'node:fs';
 import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { type Browser, type Page } from 'playwright-core';
-import { businessIdCheckDigit } from '../rules/identifiers';
 import { axeViolations, launchChromium } from './support/browser';
 import { listenOnOwnAddress } from './support/listeningApp';
 import { signInThroughProvider } from './support/staffSignIn';
@@ -14,6 +13,7 @@ import { letterApi, registerPerson, stopEventPoller } from './support/officialMa
 import { samplePdf } from './support/samplePdf';
 import { openTestStack, type TestStack } from './support/testStack';
 import { DEVICES, WALKS } from './support/walkDevices';
+import { freshBusinessId } from './support/businessIds';
 
 /**
  * The handler's main path in real Chromium, on a desktop and on a phone, in
@@ -47,14 +47,6 @@ afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
   await stack?.close();
 });
-
-function freshBusinessId(): string {
-  for (;;) {
-    const digits = String(randomInt(1_000_000, 9_999_999));
-    const check = businessIdCheckDigit(digits);
-    if (check !== null) return `${digits}-${check}`;
-  }
-}
 
 async function arrive(roundId: string): Promise<string> {
   const values = {

@@ -39,6 +39,15 @@ describe('renewing archived documents’ document timestamps', () => {
     await stack?.close();
   });
 
+  /** Ends the keepers a backfill started: other tests' entries in this database got keepers too, and none may be left for the renewal test's sweep to find. */
+  async function endKeepers(archiveIds: string[]): Promise<void> {
+    for (const id of archiveIds)
+      await stack.client.workflow
+        .getHandle(archivedDocumentWorkflowId(id))
+        .terminate('test finished')
+        .catch(() => undefined);
+  }
+
   async function archivedSealedDocument(): Promise<{ archiveId: string; versionId: string }> {
     const trust = await trustServices();
     const { pdf, plan } = await prepareSignatureFields(await makeTextPdf(1, 'Päätös'), [
@@ -85,12 +94,7 @@ describe('renewing archived documents’ document timestamps', () => {
       const second = await backfillArchiveKeepers(stack.client, archive, options);
       expect(second).toEqual({ started: [], alreadyKept: first.started.length + first.alreadyKept });
     } finally {
-      // Other tests' entries in this database got keepers too; none may be left for the renewal test's sweep to find.
-      for (const id of started)
-        await stack.client.workflow
-          .getHandle(archivedDocumentWorkflowId(id))
-          .terminate('test finished')
-          .catch(() => undefined);
+      await endKeepers(started);
     }
   });
 
@@ -114,11 +118,7 @@ describe('renewing archived documents’ document timestamps', () => {
       expect(await backfillArchiveKeepersOnce(stack.client, archive, cursors, options)).toBe('already-done');
       await expect(stack.client.workflow.getHandle(archivedDocumentWorkflowId(later.archiveId)).describe()).rejects.toThrow();
     } finally {
-      for (const id of started)
-        await stack.client.workflow
-          .getHandle(archivedDocumentWorkflowId(id))
-          .terminate('test finished')
-          .catch(() => undefined);
+      await endKeepers(started);
     }
   });
 

@@ -50,7 +50,8 @@ test('strong identification needs every signer’s identity code, valid, and no 
   expect(JSON.stringify(wrongChecksum.body)).toContain('not a valid personal identity code');
 });
 
-test('the right person identifies strongly and signs; another person is refused and nothing is signed', async () => {
+/** A contract whose two signers, Maija and Matti, must identify strongly, in parallel, in Finnish. */
+function strongContract() {
   const who = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
   const base = contractRequest(who);
   const body = {
@@ -62,6 +63,11 @@ test('the right person identifies strongly and signs; another person is refused 
       { ...base.signers[1], language: 'fi', identityCode: testPerson('matti').identityCode },
     ],
   };
+  return { who, body };
+}
+
+test('the right person identifies strongly and signs; another person is refused and nothing is signed', async () => {
+  const { who, body } = strongContract();
   await suite.harness.stack.withWorker(async () => {
     const created = await suite.harness
       .api()
@@ -127,17 +133,7 @@ test('the right person identifies strongly and signs; another person is refused 
 }, 180_000);
 
 test('three refused identifications lock a contract signer’s link; HR unlocks it', async () => {
-  const who = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
-  const base = contractRequest(who);
-  const body = {
-    ...base,
-    identification: 'strong',
-    signingOrder: 'parallel',
-    signers: [
-      { ...base.signers[0], language: 'fi', identityCode: testPerson('maija').identityCode },
-      { ...base.signers[1], language: 'fi', identityCode: testPerson('matti').identityCode },
-    ],
-  };
+  const { who, body } = strongContract();
   await suite.harness.stack.withWorker(async () => {
     const hr = await staffHeaders(suite.harness.baseUrl, 'hr');
     const created = await suite.harness.api().post('/api/contracts').set(hr).send(body);

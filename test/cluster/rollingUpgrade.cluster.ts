@@ -1,9 +1,8 @@
 import { type ChildProcess } from 'node:child_process';
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { setCurrentVersion, setRampingVersion, describeDeployment } from '../../scripts/cluster/workerDeployments';
-import { businessIdCheckDigit } from '../../rules/identifiers';
 import type { EmploymentContractState } from '../../workflows/employmentContract';
 import { FINAL_CLEARS_DEADLINE, type FormToDecisionState } from '../../workflows/formToDecision';
 import { DeadlineAt } from '../../workflows/searchAttributes';
@@ -20,6 +19,7 @@ import { samplePdf } from '../support/samplePdf';
 import { killHard, startWorkerProcess } from '../support/workerProcess';
 import { bundleBeforePatch } from './support/bundleBeforePatch';
 import { staffHeaders } from '../support/staffSession';
+import { freshBusinessId } from '../support/businessIds';
 
 /**
  * A rolling upgrade with Worker Versioning, as README "Changing workflows
@@ -108,14 +108,6 @@ async function pinnedRunningOn(buildId: string): Promise<number> {
     `TemporalWorkerDeploymentVersion = '${deploymentName}:${buildId}' AND TemporalWorkflowVersioningBehavior = 'Pinned' AND ExecutionStatus = 'Running'`,
   );
   return count;
-}
-
-function freshBusinessId(): string {
-  for (;;) {
-    const digits = String(randomInt(1_000_000, 9_999_999));
-    const check = businessIdCheckDigit(digits);
-    if (check !== null) return `${digits}-${check}`;
-  }
 }
 
 async function submitApplication(): Promise<string> {

@@ -1,10 +1,10 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Workbook, ValueType } from 'exceljs';
 import { csvCell } from '../../common/csv';
-import { businessIdCheckDigit } from '../../rules/identifiers';
 import { type ContractHarness, openContractHarness } from '../support/contractHarness';
 import { samplePdf } from '../support/samplePdf';
 import { staffHeaders } from '../support/staffSession';
+import { freshBusinessId } from '../support/businessIds';
 
 /**
  * Formula injection: a citizen's text beginning with "=" went into the
@@ -29,14 +29,6 @@ afterAll(async () => {
       .catch(() => undefined);
   await harness?.close();
 });
-
-function freshBusinessId(): string {
-  for (;;) {
-    const digits = String(randomInt(1_000_000, 9_999_999));
-    const check = businessIdCheckDigit(digits);
-    if (check !== null) return `${digits}-${check}`;
-  }
-}
 
 it('escapes cells that start with =, +, -, @, a tab or a carriage return (OWASP), and leaves other text alone', () => {
   expect(csvCell('=1+1', ';')).toBe(`"'=1+1"`);
