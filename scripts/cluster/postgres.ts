@@ -13,6 +13,8 @@ import { launchRecorded, runningPid, stopRecorded } from './recordedProcesses';
  */
 
 const UNPRIVILEGED_USER = 'postgres';
+/** Where the unprivileged user keeps clusters it cannot keep in the checkout; a setting so tests can use a directory of their own. */
+const unprivilegedHomes = () => process.env.SINETTI_POSTGRES_HOMES ?? path.join('/var/lib/postgresql', 'sinetti');
 
 export function postgresBinDir(): string {
   const fromEnv = process.env.POSTGRES_BIN_DIR;
@@ -59,14 +61,29 @@ function reachableByUnprivilegedUser(dir: string): boolean {
  * As root, where the unprivileged user cannot reach the data directory, the
  * cluster's files live in that user's own directory instead (one per
  * cluster directory), behind a symbolic link at the usual place.
+ *
+ * That directory outlives the checkout: a fresh clone at the same path (CI
+ * does exactly this) finds the cluster an earlier clone made there. With the
+ * password file still beside the link it is the same installation and carries
+ * on; without it nobody can open that cluster any more, so it is replaced.
  */
-function placeDataDir(dataDir: string): void {
+function placeDataDir(layout: ClusterLayout, log: (line: string) => void): void {
+  const { dataDir, passwordFile } = layout.postgres;
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   if (!runningAsRoot() || reachableByUnprivilegedUser(path.dirname(dataDir))) {
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     return;
   }
-  const home = path.join('/var/lib/postgresql', 'sinetti', crypto.createHash('sha256').update(dataDir).digest('hex').slice(0, 16));
+  const home = path.join(unprivilegedHomes(), crypto.createHash('sha256').update(dataDir).digest('hex').slice(0, 16));
+  const earlierCluster = fs.existsSync(path.join(home, 'PG_VERSION'));
+  if (fs.existsSync(home) && !(earlierCluster && fs.existsSync(passwordFile))) {
+    log(
+      earlierCluster
+        ? `PostgreSQL: ${home} holds a cluster from an earlier checkout whose password is gone; starting a new one there`
+        : `PostgreSQL: ${home} holds an unfinished initdb; starting again`,
+    );
+    fs.rmSync(home, { recursive: true, force: true });
+  }
   fs.mkdirSync(home, { recursive: true, mode: 0o700 });
   execFileSync('chown', ['-R', `${UNPRIVILEGED_USER}:`, path.dirname(home)]);
   fs.rmSync(dataDir, { recursive: true, force: true });
@@ -74,11 +91,12 @@ function placeDataDir(dataDir: string): void {
 }
 
 /** initdb on first start; later starts find the cluster there and carry on. */
-function initialise(layout: ClusterLayout, bin: string): void {
+export function initialisePostgres(layout: ClusterLayout, bin: string, log: (line: string) => void = () => {}): void {
   const { dataDir, user } = layout.postgres;
   if (fs.existsSync(path.join(dataDir, 'PG_VERSION'))) return;
   // Only the data directory itself is private: the parents must let the unprivileged user through.
-  placeDataDir(dataDir);
+  placeDataDir(layout, log);
+  if (fs.existsSync(path.join(dataDir, 'PG_VERSION'))) return; // an earlier checkout's cluster, ours by its password
   // Beside the (real) data directory, where initdb, run as the unprivileged user, can read it.
   const passwordCopy = path.join(path.dirname(fs.realpathSync(dataDir)), 'postgres-initdb-password');
   fs.writeFileSync(passwordCopy, postgresPassword(layout), { mode: 0o600 });
@@ -112,11 +130,11 @@ function initialise(layout: ClusterLayout, bin: string): void {
   }
 }
 
-export async function startPostgres(layout: ClusterLayout): Promise<void> {
+export async function startPostgres(layout: ClusterLayout, log?: (line: string) => void): Promise<void> {
   const { dataDir, port, logFile } = layout.postgres;
   if (runningPid(layout.pidDir, 'postgres') !== undefined) return;
   const bin = postgresBinDir();
-  initialise(layout, bin);
+  initialisePostgres(layout, bin, log);
   // No unix socket: the default socket directory belongs to the system's own PostgreSQL.
   launchRecorded(
     'postgres',

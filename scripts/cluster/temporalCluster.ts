@@ -22,7 +22,7 @@ export async function startTemporalCluster(layout: ClusterLayout, log: (line: st
     log(`  ${what} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     started = Date.now();
   };
-  await startPostgres(layout);
+  await startPostgres(layout, log);
   step(`PostgreSQL on 127.0.0.1:${layout.postgres.port}`);
   setUpSchemas(layout);
   step('schemas of temporal and temporal_visibility up to date');
