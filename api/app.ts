@@ -87,6 +87,7 @@ export function createApp(deps: ApiDeps): Express {
   const limits = rateLimiters(deps.config);
   app.use(limits.signIn);
   app.use('/codec', limits.codec);
+  app.get('/health/deep', limits.deepHealth);
   app.post('/api/forms/:formId/applications', limits.forms);
   app.post('/s/:token/code', limits.codes);
   app.use(['/s/', '/m/', '/hakemus/', '/api/applicant/'], limits.links);

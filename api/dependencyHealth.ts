@@ -26,7 +26,7 @@ const IDLE_STOP_MS = 60_000;
  */
 export class DependencyHealth {
   private snapshot: HealthSnapshot | undefined;
-  private inFlight: Promise<HealthSnapshot> | undefined;
+  private inFlight: { check: Promise<HealthSnapshot>; startedAt: number } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastAskedAt = 0;
 
@@ -39,21 +39,33 @@ export class DependencyHealth {
   async latest(): Promise<HealthSnapshot> {
     this.lastAskedAt = Date.now();
     const fresh = this.snapshot && Date.now() - this.snapshot.checkedAt.getTime() <= this.refreshMs + CHECK_TIMEOUT_MS;
-    const answer = fresh ? this.snapshot! : await this.checkNow();
+    const answer = fresh ? this.snapshot! : await this.checkStartedSince(0);
     this.timer ??= setTimeout(() => void this.refresh(), this.refreshMs).unref();
     return answer;
   }
 
-  /** Asks all three now (one check at a time, shared by whoever asks meanwhile). */
+  /**
+   * Asks all three now: a check begun after this call (one check at a time,
+   * shared by whoever asks meanwhile). A check already running began before
+   * the question and may predate an outage, so it is waited out, not taken.
+   */
   checkNow(): Promise<HealthSnapshot> {
-    this.inFlight ??= this.check().finally(() => (this.inFlight = undefined));
-    return this.inFlight;
+    return this.checkStartedSince(Date.now());
+  }
+
+  private async checkStartedSince(askedAt: number): Promise<HealthSnapshot> {
+    while (this.inFlight && this.inFlight.startedAt < askedAt) await this.inFlight.check.catch(() => undefined);
+    if (!this.inFlight) {
+      const check = this.check().finally(() => (this.inFlight = undefined));
+      this.inFlight = { check, startedAt: Date.now() };
+    }
+    return this.inFlight.check;
   }
 
   private async refresh(): Promise<void> {
     this.timer = undefined;
     if (Date.now() - this.lastAskedAt > IDLE_STOP_MS) return;
-    await this.checkNow();
+    await this.checkStartedSince(0);
     this.timer ??= setTimeout(() => void this.refresh(), this.refreshMs).unref();
   }
 

@@ -37,13 +37,15 @@ function refuse(family: RateLimitFamily, organization: string) {
     res.setHeader('Retry-After', String(seconds));
     const language = requestLanguage(req);
     const { heading, text } = textsFor(language).busyPages.tooMany;
-    if (isApiRequest(req)) {
+    if (isApiRequest(req) || family === 'deepHealth') {
       const message =
         family === 'signIn'
           ? `Too many failed sign-ins from this address. Wait ${minutes} min, then sign in with your own staff token; ask your administrator if you have lost it.`
           : family === 'codec'
             ? `Too many codec calls from this address; try again in ${seconds} s.`
-            : text(minutes);
+            : family === 'deepHealth'
+              ? `Too many deep health checks from this address; use /health (checked every few seconds) or try again in ${seconds} s.`
+              : text(minutes);
       res.status(429).json({ error: 'too_many_requests', message, details: { retryAfterSeconds: seconds } });
       return;
     }
@@ -54,14 +56,22 @@ function refuse(family: RateLimitFamily, organization: string) {
   };
 }
 
-function limiter(config: SinettiConfig, family: RateLimitFamily): RequestHandler {
+/**
+ * `counted: 'in this process'` keeps the counters in memory: for a limit that
+ * must hold while the store is down (the health check that reports it).
+ */
+function limiter(
+  config: SinettiConfig,
+  family: RateLimitFamily,
+  counted: 'in the store' | 'in this process' = 'in the store',
+): RequestHandler {
   const { limit, windowMs } = config.http.rateLimits[family];
   return rateLimit({
     windowMs,
     limit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    store: new MongoRateLimitStore(`${config.http.rateLimits.prefix}:${family}:`),
+    store: counted === 'in the store' ? new MongoRateLimitStore(`${config.http.rateLimits.prefix}:${family}:`) : undefined,
     passOnStoreError: true,
     handler: (req, res) => refuse(family, config.organization)(req, res),
     // X-Forwarded-For is ignored on purpose unless TRUST_PROXY says a proxy sets it (api/app.ts).
@@ -123,6 +133,8 @@ export interface RateLimiters {
   /** Failed staff sign-ins by token or the sign-in forms; runs after authenticateStaff. */
   signIn: RequestHandler;
   codec: RequestHandler;
+  /** /health/deep: counted in memory, since it must answer while the store is down. */
+  deepHealth: RequestHandler;
 }
 
 export function rateLimiters(config: SinettiConfig): RateLimiters {
@@ -131,6 +143,7 @@ export function rateLimiters(config: SinettiConfig): RateLimiters {
     links: limiter(config, 'links'),
     codes: limiter(config, 'codes'),
     codec: limiter(config, 'codec'),
+    deepHealth: limiter(config, 'deepHealth', 'in this process'),
     signIn: signInLimit(config),
   };
 }

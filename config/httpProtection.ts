@@ -5,7 +5,7 @@ import { z } from 'zod';
  * request, which proxies may say who the client is, and who may read
  * /metrics. Each limit is `hits/seconds` per client address.
  */
-export type RateLimitFamily = 'forms' | 'links' | 'codes' | 'signIn' | 'codec';
+export type RateLimitFamily = 'forms' | 'links' | 'codes' | 'signIn' | 'codec' | 'deepHealth';
 export interface RateLimit {
   limit: number;
   windowMs: number;
@@ -35,6 +35,8 @@ const environment = z.object({
   RATE_LIMIT_SIGN_IN: rateLimit('20/900'),
   /** Codec calls per address (the Temporal Web UI decodes each page of payloads). */
   RATE_LIMIT_CODEC: rateLimit('600/60'),
+  /** /health/deep per address and API process (each call opens connections to Temporal, the store and SMTP). */
+  RATE_LIMIT_DEEP_HEALTH: rateLimit('30/60'),
   /** Keeps this deployment's counters apart when several share a database. */
   RATE_LIMIT_PREFIX: z.string().default('sinetti'),
   /**
@@ -72,6 +74,7 @@ export function loadHttpProtectionConfig(env: NodeJS.ProcessEnv): HttpProtection
       codes: e.RATE_LIMIT_CODES,
       signIn: e.RATE_LIMIT_SIGN_IN,
       codec: e.RATE_LIMIT_CODEC,
+      deepHealth: e.RATE_LIMIT_DEEP_HEALTH,
       prefix: e.RATE_LIMIT_PREFIX,
     },
     trustProxy: trustProxySetting(e.TRUST_PROXY),

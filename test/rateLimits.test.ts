@@ -147,3 +147,13 @@ it('the codec endpoint past its limit answers 429 before it decodes anything, an
   expect(tooMany.status).toBe(429);
   expect(tooMany.text).toContain('lang="en"');
 });
+
+it('/health/deep past its limit answers 429 in JSON without asking Temporal, the store or SMTP, while /health still answers', async () => {
+  const api = apiWithLimits({ RATE_LIMIT_DEEP_HEALTH: '2/60' }, `t-${randomUUID()}`);
+  for (let i = 0; i < 2; i++) expect((await request(api).get('/health/deep')).status).toBe(200);
+  const refused = await request(api).get('/health/deep');
+  expect(refused.status).toBe(429);
+  expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+  expect(refused.body.message).toMatch(/Too many deep health checks from this address; use \/health/);
+  expect((await request(api).get('/health')).status).toBe(200);
+});
