@@ -1,3 +1,4 @@
+import { freePort } from '../common/freePort';
 import { sealingTimeline, type SealingTimeline } from './contractTimeline';
 import { cpuSecondsOfGroup, rssBytes, rssBytesOfGroup } from './processStats';
 import { productionWorkerArgs } from './productionWorker';
@@ -150,7 +151,8 @@ async function signThroughPage(baseUrl: string, token: string, name: string, pre
   if (signed.status !== 303) throw new Error(`Signing answered ${signed.status}`);
 }
 
-function startWorker(env: Record<string, string>, n: number): ChildProcess {
+async function startWorker(env: Record<string, string>, n: number): Promise<ChildProcess> {
+  const metricsPort = await freePort();
   const log = fs.openSync(path.join(env.SINETTI_DATA_DIR, `worker-${n}.log`), 'a');
   // E.g. BENCH_WORKER_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/profiles" to see where the worker's time goes.
   const flags = process.env.BENCH_WORKER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
@@ -162,8 +164,8 @@ function startWorker(env: Record<string, string>, n: number): ChildProcess {
       ...env,
       SINETTI_SERVICE: `bench-worker-${n}`,
       SINETTI_WORKER_ROLE: 'processes',
-      // A port of its own each run: another checkout's benchmark may hold a fixed one.
-      WORKER_METRICS_ADDRESS: `127.0.0.1:${20000 + Math.floor(Math.random() * 20000)}`,
+      // A port of its own each run, as the OS hands it out: another checkout's benchmark may hold a fixed one.
+      WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
     },
     stdio: ['ignore', log, log],
   });
@@ -260,7 +262,7 @@ export async function runContracts(options: ContractsRunOptions = {}): Promise<C
     handler = createApp(deps);
 
     const workerCount = options.processesWorkers ?? 1;
-    for (let n = 1; n <= workerCount; n++) workers.push(startWorker(env, n));
+    for (let n = 1; n <= workerCount; n++) workers.push(await startWorker(env, n));
     let peakRss = 0;
     let temporalPeakRss = 0;
     sampler = setInterval(() => {

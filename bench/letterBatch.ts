@@ -1,3 +1,4 @@
+import { freePort } from '../common/freePort';
 import { productionWorkerArgs } from './productionWorker';
 import { BULK_WORKER_NODE_FLAGS, WORKER_NODE_FLAGS } from '../worker/nodeOptions';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -61,7 +62,8 @@ const MiB = 1024 * 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A worker process in one role (worker/main.ts), with that role's production flags (worker/nodeOptions.ts). */
-function startWorker(role: 'processes' | 'bulk', env: Record<string, string>): Promise<ChildProcess> {
+async function startWorker(role: 'processes' | 'bulk', env: Record<string, string>): Promise<ChildProcess> {
+  const metricsPort = await freePort();
   // BENCH_CPU_PROF=1: the worker writes a V8 CPU profile (open in Chrome DevTools) when it stops.
   const profile =
     process.env.BENCH_CPU_PROF === '1' ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'data', 'bench-letters-profile')}`] : [];
@@ -75,8 +77,8 @@ function startWorker(role: 'processes' | 'bulk', env: Record<string, string>): P
       LOG_LEVEL: 'info',
       SINETTI_SERVICE: `${role}-worker`,
       SINETTI_WORKER_ROLE: role,
-      // A port of its own each run: another checkout's benchmark may hold a fixed one.
-      WORKER_METRICS_ADDRESS: `127.0.0.1:${20000 + Math.floor(Math.random() * 20000)}`,
+      // A port of its own each run, as the OS hands it out: another checkout's benchmark may hold a fixed one.
+      WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
     },
   });
   return new Promise((resolve, reject) => {

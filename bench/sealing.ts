@@ -1,7 +1,7 @@
+import { freePort } from '../common/freePort';
 import { spawnSync } from 'node:child_process';
 import { randomBytes, sign as cryptoSign } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
@@ -298,17 +298,6 @@ export async function sealingBenchmark(): Promise<string> {
     '',
     longTerm,
   ].join('\n');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const baselineRatio = (before: number, after: number) => before / Math.max(after, 0.01);

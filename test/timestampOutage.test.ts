@@ -20,7 +20,7 @@ import { expectArchivalPdf, trustServices } from './signing/ltvFixtures';
 import { waitUntil } from './support/officialMailHarness';
 import { openTestStack, type TestStack } from './support/testStack';
 import { staffHeaders } from './support/staffSession';
-import { freePort } from './support/freePort';
+import { freePort } from '../common/freePort';
 
 jest.setTimeout(180_000);
 

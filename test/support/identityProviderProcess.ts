@@ -3,7 +3,7 @@ import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { TEST_PERSONS } from '../../integrations/identityProvider/testPersons';
 import { launchChromium } from './browser';
-import { freePort } from './freePort';
+import { freePort } from '../../common/freePort';
 import { type ContractHarness, openContractHarness } from './contractHarness';
 
 /**

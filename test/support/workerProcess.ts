@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import type { SinettiConfig } from '../../config/config';
 import { TEST_ENVIRONMENT } from './testStack';
-import { freePort } from './freePort';
+import { freePort } from '../../common/freePort';
 
 /**
  * The worker as a real process (`npm run worker`'s entry point) on a
