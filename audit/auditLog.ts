@@ -1,4 +1,5 @@
-import mongoose, { Schema } from 'mongoose';
+import { storeModel } from '../store/storeModel';
+import { Schema } from 'mongoose';
 import { LRUCache } from 'lru-cache';
 import { addToIdList, idList, idListModel, isDuplicateKey } from '../store/keyedWrites';
 import { forbidChanges } from '../store/writeOnce';
@@ -65,8 +66,7 @@ const auditSchema = new Schema<StoredEvent>(
 );
 forbidChanges(auditSchema, 'The audit log is append-only');
 
-export const AuditEventModel =
-  (mongoose.models.AuditEvent as mongoose.Model<StoredEvent>) ?? mongoose.model<StoredEvent>('AuditEvent', auditSchema);
+export const AuditEventModel = storeModel<StoredEvent>('AuditEvent', auditSchema);
 
 /**
  * The ids of one process's events, keyed by the process id, so the

@@ -1,5 +1,6 @@
+import { storeModel } from '../store/storeModel';
 import { createHash, randomBytes } from 'node:crypto';
-import mongoose, { Schema } from 'mongoose';
+import { Schema } from 'mongoose';
 import { SinettiError } from '../common/errors';
 import { upsertById } from '../store/keyedWrites';
 
@@ -38,8 +39,7 @@ const linkSchema = new Schema<LinkRecord>(
   { versionKey: false, collection: 'participant_links' },
 );
 
-export const ParticipantLinkModel =
-  (mongoose.models.ParticipantLink as mongoose.Model<LinkRecord>) ?? mongoose.model<LinkRecord>('ParticipantLink', linkSchema);
+export const ParticipantLinkModel = storeModel<LinkRecord>('ParticipantLink', linkSchema);
 
 /**
  * The links issued in one process (whose and what for), keyed by the
@@ -63,9 +63,7 @@ const processLinksSchema = new Schema<ProcessLinksRecord>(
   },
   { versionKey: false, collection: 'process_links' },
 );
-const ProcessLinksModel =
-  (mongoose.models.ProcessLinks as mongoose.Model<ProcessLinksRecord>) ??
-  mongoose.model<ProcessLinksRecord>('ProcessLinks', processLinksSchema);
+const ProcessLinksModel = storeModel<ProcessLinksRecord>('ProcessLinks', processLinksSchema);
 
 export type LinkRejection = 'unknown' | 'expired' | 'revoked';
 

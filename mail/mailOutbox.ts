@@ -1,4 +1,5 @@
-import mongoose, { Schema } from 'mongoose';
+import { storeModel } from '../store/storeModel';
+import { Schema } from 'mongoose';
 import { isDuplicateKey } from '../store/keyedWrites';
 
 /**
@@ -42,8 +43,7 @@ const outboxSchema = new Schema<OutboxRecord>(
   { versionKey: false, collection: 'mail_outbox' },
 );
 
-export const OutboxModel =
-  (mongoose.models.MailOutbox as mongoose.Model<OutboxRecord>) ?? mongoose.model<OutboxRecord>('MailOutbox', outboxSchema);
+export const OutboxModel = storeModel<OutboxRecord>('MailOutbox', outboxSchema);
 
 export class StoredMailOutbox implements MailOutbox {
   async claim(row: { key: string; messageId: string; template: string }): Promise<{ linkToken?: string } | undefined> {

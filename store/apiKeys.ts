@@ -1,5 +1,6 @@
+import { storeModel } from './storeModel';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import mongoose, { Schema } from 'mongoose';
+import { Schema } from 'mongoose';
 import { type StaffRole } from '../config/config';
 import { unitLimits, type UnitLimits } from '../config/identity';
 import { NotFoundError } from '../common/errors';
@@ -46,7 +47,7 @@ const apiKeySchema = new Schema<ApiKeyRecord>(
   { versionKey: false, collection: 'api_keys' },
 );
 
-const ApiKeyModel = (mongoose.models.ApiKey as mongoose.Model<ApiKeyRecord>) ?? mongoose.model<ApiKeyRecord>('ApiKey', apiKeySchema);
+const ApiKeyModel = storeModel<ApiKeyRecord>('ApiKey', apiKeySchema);
 
 const KEY_PATTERN = /^snk_([A-Za-z0-9-]{16})_([A-Za-z0-9_-]{43})$/;
 

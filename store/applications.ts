@@ -1,4 +1,5 @@
-import mongoose, { Schema } from 'mongoose';
+import { storeModel } from './storeModel';
+import { Schema } from 'mongoose';
 import { NotFoundError } from '../common/errors';
 import type { RecordsMetadata } from '../config/recordsPlan';
 import type { Language } from '../mail/templates';
@@ -62,8 +63,7 @@ const applicationSchema = new Schema<ApplicationRecord>(
   { versionKey: false, collection: 'applications' },
 );
 
-const ApplicationModel =
-  (mongoose.models.Application as mongoose.Model<ApplicationRecord>) ?? mongoose.model<ApplicationRecord>('Application', applicationSchema);
+const ApplicationModel = storeModel<ApplicationRecord>('Application', applicationSchema);
 
 /**
  * The running case number of each year: one counter document per year. The
@@ -76,24 +76,20 @@ interface CaseCounter {
   _id: string;
   next: number;
 }
-const CaseCounterModel =
-  (mongoose.models.CaseCounter as mongoose.Model<CaseCounter>) ??
-  mongoose.model<CaseCounter>(
-    'CaseCounter',
-    new Schema<CaseCounter>({ _id: String, next: Number }, { versionKey: false, collection: 'case_counters' }),
-  );
+const CaseCounterModel = storeModel<CaseCounter>(
+  'CaseCounter',
+  new Schema<CaseCounter>({ _id: String, next: Number }, { versionKey: false, collection: 'case_counters' }),
+);
 
 /** One document per running number handed out in a year ("2026/17"): the _id makes each number one process's. */
 interface CaseNumberClaim {
   _id: string;
   processId: string;
 }
-const CaseNumberClaimModel =
-  (mongoose.models.CaseNumberClaim as mongoose.Model<CaseNumberClaim>) ??
-  mongoose.model<CaseNumberClaim>(
-    'CaseNumberClaim',
-    new Schema<CaseNumberClaim>({ _id: String, processId: String }, { versionKey: false, collection: 'case_number_claims' }),
-  );
+const CaseNumberClaimModel = storeModel<CaseNumberClaim>(
+  'CaseNumberClaim',
+  new Schema<CaseNumberClaim>({ _id: String, processId: String }, { versionKey: false, collection: 'case_number_claims' }),
+);
 
 /** Which process got which number: a retried registration finds its number instead of taking a new one. */
 interface CaseAssignment {
@@ -101,15 +97,10 @@ interface CaseAssignment {
   caseNumber: string;
   assignedAt: Date;
 }
-const CaseAssignmentModel =
-  (mongoose.models.CaseAssignment as mongoose.Model<CaseAssignment>) ??
-  mongoose.model<CaseAssignment>(
-    'CaseAssignment',
-    new Schema<CaseAssignment>(
-      { _id: String, caseNumber: String, assignedAt: Date },
-      { versionKey: false, collection: 'case_assignments' },
-    ),
-  );
+const CaseAssignmentModel = storeModel<CaseAssignment>(
+  'CaseAssignment',
+  new Schema<CaseAssignment>({ _id: String, caseNumber: String, assignedAt: Date }, { versionKey: false, collection: 'case_assignments' }),
+);
 
 /** "123/02.05.01/2026": running number, task class with dots, year. */
 export function formatCaseNumber(running: number, taskClass: string, year: number): string {

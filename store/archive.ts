@@ -1,4 +1,5 @@
-import mongoose, { Schema } from 'mongoose';
+import { storeModel } from './storeModel';
+import { Schema } from 'mongoose';
 import type { RecordsMetadata } from '../config/recordsPlan';
 import { isDuplicateKey } from './keyedWrites';
 
@@ -40,8 +41,7 @@ const archiveSchema = new Schema<ArchiveEntry>(
   { versionKey: false, collection: 'archive_entries' },
 );
 
-const ArchiveModel =
-  (mongoose.models.ArchiveEntry as mongoose.Model<ArchiveEntry>) ?? mongoose.model<ArchiveEntry>('ArchiveEntry', archiveSchema);
+const ArchiveModel = storeModel<ArchiveEntry>('ArchiveEntry', archiveSchema);
 
 export class Archive {
   /** `afterStore` runs for every stored entry, again on a retry: the worker starts the entry's timestamp keeper there. */

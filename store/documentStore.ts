@@ -1,5 +1,6 @@
+import { storeModel } from './storeModel';
 import { createHash, randomUUID } from 'node:crypto';
-import mongoose, { Schema } from 'mongoose';
+import { Schema } from 'mongoose';
 import { SinettiError, NotFoundError } from '../common/errors';
 import { forbidChanges } from './writeOnce';
 import { addToIdList, idList, idListModel, isDuplicateKey } from './keyedWrites';
@@ -79,8 +80,7 @@ const versionSchema = new Schema<VersionRecord>(
 versionSchema.index({ documentId: 1, version: 1 }, { unique: true });
 forbidChanges(versionSchema, 'Document versions are immutable');
 
-export const DocumentVersionModel =
-  (mongoose.models.DocumentVersion as mongoose.Model<VersionRecord>) ?? mongoose.model<VersionRecord>('DocumentVersion', versionSchema);
+export const DocumentVersionModel = storeModel<VersionRecord>('DocumentVersion', versionSchema);
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -106,8 +106,7 @@ const chunkSchema = new Schema<ChunkRecord>(
   { versionKey: false, collection: 'document_chunks' },
 );
 forbidChanges(chunkSchema, 'Document content is immutable');
-const DocumentChunkModel =
-  (mongoose.models.DocumentChunk as mongoose.Model<ChunkRecord>) ?? mongoose.model<ChunkRecord>('DocumentChunk', chunkSchema);
+const DocumentChunkModel = storeModel<ChunkRecord>('DocumentChunk', chunkSchema);
 
 const CHUNK_BYTES = 1024 * 1024;
 

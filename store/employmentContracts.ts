@@ -1,4 +1,5 @@
-import mongoose, { Schema } from 'mongoose';
+import { storeModel } from './storeModel';
+import { Schema } from 'mongoose';
 import { NotFoundError, SinettiError } from '../common/errors';
 import type { Language } from '../mail/templates';
 import type { VerificationMethod } from '../verification/signerVerification';
@@ -113,9 +114,7 @@ const contractSchema = new Schema<EmploymentContractRecord & { _id: string }>(
   { versionKey: false, collection: 'employment_contracts' },
 );
 
-const ContractModel =
-  (mongoose.models.EmploymentContract as mongoose.Model<EmploymentContractRecord & { _id: string }>) ??
-  mongoose.model<EmploymentContractRecord & { _id: string }>('EmploymentContract', contractSchema);
+const ContractModel = storeModel<EmploymentContractRecord & { _id: string }>('EmploymentContract', contractSchema);
 
 export interface SignerEvidence {
   evidenceId: string;
@@ -151,9 +150,7 @@ const evidenceSchema = new Schema<SignerEvidence & { _id: string }>(
   { versionKey: false, collection: 'signer_evidence' },
 );
 
-const EvidenceModel =
-  (mongoose.models.SignerEvidence as mongoose.Model<SignerEvidence & { _id: string }>) ??
-  mongoose.model<SignerEvidence & { _id: string }>('SignerEvidence', evidenceSchema);
+const EvidenceModel = storeModel<SignerEvidence & { _id: string }>('SignerEvidence', evidenceSchema);
 
 function plain<T>(record: T & { _id?: unknown }): T {
   const { _id, ...rest } = record;

@@ -1,4 +1,5 @@
-import mongoose, { Schema } from 'mongoose';
+import { storeModel } from './storeModel';
+import { Schema } from 'mongoose';
 import type { Channel } from '../rules/officialMail';
 import { upsertById } from './keyedWrites';
 import type { LetterRecord, LetterStatus } from './letters';
@@ -49,9 +50,7 @@ const pageTallySchema = new Schema<PageTallyRecord>(
   { versionKey: false, minimize: false, collection: 'letter_page_tallies' },
 );
 
-const PageTallyModel =
-  (mongoose.models.LetterPageTally as mongoose.Model<PageTallyRecord>) ??
-  mongoose.model<PageTallyRecord>('LetterPageTally', pageTallySchema);
+const PageTallyModel = storeModel<PageTallyRecord>('LetterPageTally', pageTallySchema);
 
 /**
  * Every status and channel, in one order, zeros included. FerretDB 1.24

@@ -1,4 +1,5 @@
-import mongoose, { Schema } from 'mongoose';
+import { storeModel } from './storeModel';
+import { Schema } from 'mongoose';
 import { NotFoundError } from '../common/errors';
 
 /** Letter templates of the registry: a batch can send one letter per row, rendered from a template and the row's columns. */
@@ -30,9 +31,7 @@ const templateSchema = new Schema<LetterTemplateRecord>(
   { versionKey: false, collection: 'letter_templates' },
 );
 
-const LetterTemplateModel =
-  (mongoose.models.LetterTemplate as mongoose.Model<LetterTemplateRecord>) ??
-  mongoose.model<LetterTemplateRecord>('LetterTemplate', templateSchema);
+const LetterTemplateModel = storeModel<LetterTemplateRecord>('LetterTemplate', templateSchema);
 
 export class LetterTemplates {
   async create(template: LetterTemplateRecord): Promise<void> {

@@ -1,4 +1,5 @@
-import mongoose, { Schema } from 'mongoose';
+import { storeModel } from './storeModel';
+import { Schema } from 'mongoose';
 import { NotFoundError } from '../common/errors';
 import { type Channel, letterProcessId } from '../rules/officialMail';
 
@@ -96,7 +97,7 @@ const letterSchema = new Schema<LetterRecord>(
 );
 letterSchema.index({ batchId: 1, row: 1 });
 
-export const LetterModel = (mongoose.models.Letter as mongoose.Model<LetterRecord>) ?? mongoose.model<LetterRecord>('Letter', letterSchema);
+export const LetterModel = storeModel<LetterRecord>('Letter', letterSchema);
 
 export interface WorkListItem {
   _id: string;
@@ -119,8 +120,7 @@ const workListSchema = new Schema<WorkListItem>(
   { versionKey: false, collection: 'registry_work_list' },
 );
 
-export const WorkListModel =
-  (mongoose.models.RegistryWorkItem as mongoose.Model<WorkListItem>) ?? mongoose.model<WorkListItem>('RegistryWorkItem', workListSchema);
+export const WorkListModel = storeModel<WorkListItem>('RegistryWorkItem', workListSchema);
 
 /** Where the event poller is in the feed; `newestEventAt` (the newest event read so far) shows in the admin's view how current it is. */
 export interface EventCursor {
@@ -138,8 +138,7 @@ const cursorSchema = new Schema<EventCursor>(
   },
   { versionKey: false, collection: 'suomifi_event_cursors' },
 );
-const EventCursorModel =
-  (mongoose.models.SuomifiEventCursor as mongoose.Model<EventCursor>) ?? mongoose.model<EventCursor>('SuomifiEventCursor', cursorSchema);
+const EventCursorModel = storeModel<EventCursor>('SuomifiEventCursor', cursorSchema);
 
 export interface LetterBatchRecord {
   _id: string;
@@ -171,8 +170,7 @@ const batchSchema = new Schema<LetterBatchRecord>(
   },
   { versionKey: false, collection: 'letter_batches' },
 );
-export const LetterBatchModel =
-  (mongoose.models.LetterBatch as mongoose.Model<LetterBatchRecord>) ?? mongoose.model<LetterBatchRecord>('LetterBatch', batchSchema);
+export const LetterBatchModel = storeModel<LetterBatchRecord>('LetterBatch', batchSchema);
 
 /** Store commands in flight at once for one caller of the many-letter methods. */
 const STORE_CONCURRENCY = 8;

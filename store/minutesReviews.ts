@@ -1,4 +1,5 @@
-import mongoose, { Schema } from 'mongoose';
+import { storeModel } from './storeModel';
+import { Schema } from 'mongoose';
 import { NotFoundError } from '../common/errors';
 import type { Language } from '../mail/templates';
 import type { RegisteredIdentity } from '../verification/identityMatch';
@@ -84,9 +85,7 @@ const reviewSchema = new Schema<MinutesReviewRecord>(
   { versionKey: false, collection: 'minutes_reviews' },
 );
 
-const ReviewModel =
-  (mongoose.models.MinutesReview as mongoose.Model<MinutesReviewRecord>) ??
-  mongoose.model<MinutesReviewRecord>('MinutesReview', reviewSchema);
+const ReviewModel = storeModel<MinutesReviewRecord>('MinutesReview', reviewSchema);
 
 export interface SectionComment {
   /** A section number, or absent for a comment on the whole or on a page. */
@@ -130,9 +129,7 @@ const feedbackSchema = new Schema<MinutesFeedback>(
   { versionKey: false, collection: 'minutes_feedback' },
 );
 
-const FeedbackModel =
-  (mongoose.models.MinutesFeedback as mongoose.Model<MinutesFeedback>) ??
-  mongoose.model<MinutesFeedback>('MinutesFeedback', feedbackSchema);
+const FeedbackModel = storeModel<MinutesFeedback>('MinutesFeedback', feedbackSchema);
 
 export interface PublishedSection {
   number: string;
@@ -177,9 +174,7 @@ const publishedSchema = new Schema<PublishedMinutes>(
   { versionKey: false, collection: 'published_minutes' },
 );
 
-const PublishedModel =
-  (mongoose.models.PublishedMinutes as mongoose.Model<PublishedMinutes>) ??
-  mongoose.model<PublishedMinutes>('PublishedMinutes', publishedSchema);
+const PublishedModel = storeModel<PublishedMinutes>('PublishedMinutes', publishedSchema);
 
 function plain<T>(record: T & { _id?: unknown }): T {
   const { _id, ...rest } = record;

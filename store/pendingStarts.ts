@@ -1,4 +1,5 @@
-import mongoose, { type Model, Schema } from 'mongoose';
+import { storeModel } from './storeModel';
+import { type Model, Schema } from 'mongoose';
 import { upsertById } from './keyedWrites';
 
 /**
@@ -22,8 +23,6 @@ export interface PendingStart {
 }
 
 function pendingModel(): Model<PendingStart> {
-  const existing = mongoose.models.PendingStart as Model<PendingStart> | undefined;
-  if (existing) return existing;
   const schema = new Schema<PendingStart>(
     {
       _id: { type: String, required: true },
@@ -36,7 +35,7 @@ function pendingModel(): Model<PendingStart> {
     },
     { versionKey: false, collection: 'pending_starts', minimize: false },
   );
-  return mongoose.model<PendingStart>('PendingStart', schema);
+  return storeModel<PendingStart>('PendingStart', schema);
 }
 
 export class PendingStarts {

@@ -1,4 +1,5 @@
-import mongoose, { type Model, Schema } from 'mongoose';
+import { storeModel } from './storeModel';
+import { type Model, Schema } from 'mongoose';
 import type { ClientRateLimitInfo, Options, Store } from 'express-rate-limit';
 import { isDuplicateKey } from './keyedWrites';
 
@@ -23,13 +24,11 @@ interface TicketRecord {
 }
 
 function ticketModel(): Model<TicketRecord> {
-  const existing = mongoose.models.RateLimitTicket as Model<TicketRecord> | undefined;
-  if (existing) return existing;
   const schema = new Schema<TicketRecord>(
     { _id: { type: String, required: true }, expiresAt: { type: Date, required: true } },
     { versionKey: false, collection: 'rate_limit_tickets' },
   );
-  return mongoose.model<TicketRecord>('RateLimitTicket', schema);
+  return storeModel<TicketRecord>('RateLimitTicket', schema);
 }
 
 const SWEEP_EVERY_MS = 10 * 60_000;

@@ -1,4 +1,5 @@
-import mongoose, { Schema } from 'mongoose';
+import { storeModel } from './storeModel';
+import { Schema } from 'mongoose';
 import { NotFoundError } from '../common/errors';
 import { upsertById } from './keyedWrites';
 import { type SignaturePlan } from '../signing/signatureFieldPlan';
@@ -27,8 +28,7 @@ const planSchema = new Schema<PlanRecord>(
   { versionKey: false, collection: 'signature_plans' },
 );
 
-const SignaturePlanModel =
-  (mongoose.models.SignaturePlan as mongoose.Model<PlanRecord>) ?? mongoose.model<PlanRecord>('SignaturePlan', planSchema);
+const SignaturePlanModel = storeModel<PlanRecord>('SignaturePlan', planSchema);
 
 export class SignaturePlans {
   async save(documentId: string, plan: SignaturePlan): Promise<void> {

@@ -1,5 +1,6 @@
+import { storeModel } from './storeModel';
 import { createHash, randomBytes } from 'node:crypto';
-import mongoose, { Schema } from 'mongoose';
+import { Schema } from 'mongoose';
 import { type StaffRole } from '../config/config';
 import { type UnitLimits } from '../config/identity';
 
@@ -38,8 +39,7 @@ const sessionSchema = new Schema<StaffSessionRecord>(
   { versionKey: false, collection: 'staff_sessions' },
 );
 
-const StaffSessionModel =
-  (mongoose.models.StaffSession as mongoose.Model<StaffSessionRecord>) ?? mongoose.model<StaffSessionRecord>('StaffSession', sessionSchema);
+const StaffSessionModel = storeModel<StaffSessionRecord>('StaffSession', sessionSchema);
 
 function storedId(sessionId: string): string {
   return createHash('sha256').update(sessionId).digest('hex');

@@ -1,4 +1,5 @@
-import mongoose, { Schema } from 'mongoose';
+import { storeModel } from './storeModel';
+import { Schema } from 'mongoose';
 
 /**
  * What the stuck-process watch (admin/stuckProcessWatch.ts) last said about
@@ -34,8 +35,7 @@ const markSchema = new Schema<MarkRecord>(
   { versionKey: false, collection: 'stuck_process_marks' },
 );
 
-const MarkModel =
-  (mongoose.models.StuckProcessMark as mongoose.Model<MarkRecord>) ?? mongoose.model<MarkRecord>('StuckProcessMark', markSchema);
+const MarkModel = storeModel<MarkRecord>('StuckProcessMark', markSchema);
 
 const view = ({ _id, ...rest }: MarkRecord): StuckProcessMark => ({ processId: _id, ...rest });
 

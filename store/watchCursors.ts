@@ -1,4 +1,5 @@
-import mongoose, { Schema } from 'mongoose';
+import { storeModel } from './storeModel';
+import { Schema } from 'mongoose';
 
 /** How far a watch that reads Temporal visibility in time order has read (e.g. the archive transfer's "closed since"), by the watch's name. */
 
@@ -12,8 +13,7 @@ const cursorSchema = new Schema<CursorRecord>(
   { versionKey: false, collection: 'watch_cursors' },
 );
 
-const CursorModel =
-  (mongoose.models.WatchCursor as mongoose.Model<CursorRecord>) ?? mongoose.model<CursorRecord>('WatchCursor', cursorSchema);
+const CursorModel = storeModel<CursorRecord>('WatchCursor', cursorSchema);
 
 export class WatchCursors {
   async get(name: string): Promise<Date | undefined> {

@@ -1,4 +1,5 @@
-import mongoose, { Schema } from 'mongoose';
+import { storeModel } from './storeModel';
+import { Schema } from 'mongoose';
 import { NotFoundError } from '../common/errors';
 import { webhookMessageId, type WebhookEvent } from '../integrations/webhooks/webhookPayload';
 
@@ -54,8 +55,7 @@ const deliverySchema = new Schema<DeliveryRecord>(
   { versionKey: false, collection: 'webhook_deliveries' },
 );
 
-const DeliveryModel =
-  (mongoose.models.WebhookDelivery as mongoose.Model<DeliveryRecord>) ?? mongoose.model<DeliveryRecord>('WebhookDelivery', deliverySchema);
+const DeliveryModel = storeModel<DeliveryRecord>('WebhookDelivery', deliverySchema);
 
 function view({ _id, ...rest }: DeliveryRecord): WebhookDelivery {
   return { webhookId: _id, ...rest, event: { ...rest.event, at: new Date(rest.event.at) } };

@@ -1,5 +1,6 @@
+import { storeModel } from './storeModel';
 import { randomUUID } from 'node:crypto';
-import mongoose, { Schema } from 'mongoose';
+import { Schema } from 'mongoose';
 import { isDuplicateKey } from './keyedWrites';
 
 /**
@@ -24,9 +25,7 @@ const leaseSchema = new Schema<LeaseRecord>(
   { versionKey: false, collection: 'webhook_dispatcher_leases' },
 );
 
-const LeaseModel =
-  (mongoose.models.WebhookDispatcherLease as mongoose.Model<LeaseRecord>) ??
-  mongoose.model<LeaseRecord>('WebhookDispatcherLease', leaseSchema);
+const LeaseModel = storeModel<LeaseRecord>('WebhookDispatcherLease', leaseSchema);
 
 export class DispatcherLease {
   private readonly holder = randomUUID();

@@ -1,4 +1,5 @@
-import mongoose, { Schema } from 'mongoose';
+import { storeModel } from './storeModel';
+import { Schema } from 'mongoose';
 import type { WebhookEvent } from '../integrations/webhooks/webhookPayload';
 
 /**
@@ -26,8 +27,7 @@ const outboxSchema = new Schema<OutboxRecord>(
   { versionKey: false, collection: 'webhook_outbox' },
 );
 
-const OutboxModel =
-  (mongoose.models.WebhookOutbox as mongoose.Model<OutboxRecord>) ?? mongoose.model<OutboxRecord>('WebhookOutbox', outboxSchema);
+const OutboxModel = storeModel<OutboxRecord>('WebhookOutbox', outboxSchema);
 
 export class WebhookOutbox {
   /** Adds events; ones already there (a retried step) are left as they are. */

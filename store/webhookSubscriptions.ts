@@ -1,5 +1,6 @@
+import { storeModel } from './storeModel';
 import { randomBytes } from 'node:crypto';
-import mongoose, { Schema } from 'mongoose';
+import { Schema } from 'mongoose';
 import { NotFoundError } from '../common/errors';
 import { openSecret, type SealedSecret, sealSecret } from './sealedSecrets';
 import type { AesGcmPayloadCodec } from '../common/payloadCodec';
@@ -43,9 +44,7 @@ const subscriptionSchema = new Schema<SubscriptionRecord>(
   { versionKey: false, collection: 'webhook_subscriptions' },
 );
 
-const SubscriptionModel =
-  (mongoose.models.WebhookSubscription as mongoose.Model<SubscriptionRecord>) ??
-  mongoose.model<SubscriptionRecord>('WebhookSubscription', subscriptionSchema);
+const SubscriptionModel = storeModel<SubscriptionRecord>('WebhookSubscription', subscriptionSchema);
 
 function publicView(record: SubscriptionRecord): WebhookSubscription {
   const { _id, url, eventTypes, description, active, createdBy, createdAt } = record;

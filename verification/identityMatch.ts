@@ -1,5 +1,6 @@
+import { storeModel } from '../store/storeModel';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import mongoose, { Schema } from 'mongoose';
+import { Schema } from 'mongoose';
 import type { AuditLog } from '../audit/auditLog';
 import type { AesGcmPayloadCodec } from '../common/payloadCodec';
 import type { MailSender } from '../mail/mailer';
@@ -55,15 +56,13 @@ interface RefusalRecord {
   lockedAt?: Date;
 }
 
-const RefusalModel =
-  (mongoose.models.IdentificationRefusals as mongoose.Model<RefusalRecord>) ??
-  mongoose.model<RefusalRecord>(
-    'IdentificationRefusals',
-    new Schema<RefusalRecord>(
-      { _id: { type: String, required: true }, refused: { type: Number, required: true }, lockedAt: Date },
-      { versionKey: false, collection: 'identification_refusals' },
-    ),
-  );
+const RefusalModel = storeModel<RefusalRecord>(
+  'IdentificationRefusals',
+  new Schema<RefusalRecord>(
+    { _id: { type: String, required: true }, refused: { type: Number, required: true }, lockedAt: Date },
+    { versionKey: false, collection: 'identification_refusals' },
+  ),
+);
 
 const refusalKey = (processId: string, participantId: string) => `${processId}/${participantId}`;
 

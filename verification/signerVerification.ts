@@ -1,5 +1,6 @@
+import { storeModel } from '../store/storeModel';
 import { createHash, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
-import mongoose, { Schema } from 'mongoose';
+import { Schema } from 'mongoose';
 import type { SmsSender } from '../integrations/sms/smsSender';
 import { maskPhone } from '../integrations/sms/smsSender';
 import type { MailSender } from '../mail/mailer';
@@ -107,8 +108,7 @@ const codeSchema = new Schema<CodeRecord>(
   { versionKey: false, collection: 'signer_verifications' },
 );
 
-export const OneTimeCodeModel =
-  (mongoose.models.SignerVerification as mongoose.Model<CodeRecord>) ?? mongoose.model<CodeRecord>('SignerVerification', codeSchema);
+export const OneTimeCodeModel = storeModel<CodeRecord>('SignerVerification', codeSchema);
 
 /**
  * What one link (a participant of a process) has used up, across all its
@@ -127,31 +127,27 @@ interface CodeRequestsRecord {
   requests: number;
 }
 
-const LinkLimitModel =
-  (mongoose.models.SignerVerificationLimit as mongoose.Model<LinkLimitRecord>) ??
-  mongoose.model<LinkLimitRecord>(
-    'SignerVerificationLimit',
-    new Schema<LinkLimitRecord>(
-      {
-        _id: { type: String, required: true },
-        wrongGuesses: { type: Number, required: true },
-        lockedAt: Date,
-      },
-      { versionKey: false, collection: 'signer_verification_limits' },
-    ),
-  );
-const CodeRequestsModel =
-  (mongoose.models.SignerCodeRequests as mongoose.Model<CodeRequestsRecord>) ??
-  mongoose.model<CodeRequestsRecord>(
-    'SignerCodeRequests',
-    new Schema<CodeRequestsRecord>(
-      {
-        _id: { type: String, required: true },
-        requests: { type: Number, required: true },
-      },
-      { versionKey: false, collection: 'signer_code_requests' },
-    ),
-  );
+const LinkLimitModel = storeModel<LinkLimitRecord>(
+  'SignerVerificationLimit',
+  new Schema<LinkLimitRecord>(
+    {
+      _id: { type: String, required: true },
+      wrongGuesses: { type: Number, required: true },
+      lockedAt: Date,
+    },
+    { versionKey: false, collection: 'signer_verification_limits' },
+  ),
+);
+const CodeRequestsModel = storeModel<CodeRequestsRecord>(
+  'SignerCodeRequests',
+  new Schema<CodeRequestsRecord>(
+    {
+      _id: { type: String, required: true },
+      requests: { type: Number, required: true },
+    },
+    { versionKey: false, collection: 'signer_code_requests' },
+  ),
+);
 
 const linkKey = (subject: VerificationSubject) => `${subject.processId}/${subject.participantId}`;
 

@@ -1,7 +1,8 @@
+import { storeModel } from '../store/storeModel';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { parse, serialize } from 'cookie';
 import { type Request, type Response } from 'express';
-import mongoose, { Schema } from 'mongoose';
+import { Schema } from 'mongoose';
 import { type BaseClient, errors, generators, Issuer } from 'openid-client';
 import { SinettiError } from '../common/errors';
 import { type StrongIdentificationConfig } from '../config/strongIdentification';
@@ -66,21 +67,19 @@ interface IdentificationProofRecord {
   expiresAt: Date;
 }
 
-const IdentificationProofModel =
-  (mongoose.models.SignerIdentificationProof as mongoose.Model<IdentificationProofRecord>) ??
-  mongoose.model<IdentificationProofRecord>(
-    'SignerIdentificationProof',
-    new Schema<IdentificationProofRecord>(
-      {
-        _id: { type: String, required: true },
-        processId: { type: String, required: true },
-        participantId: { type: String, required: true },
-        evidence: { type: Schema.Types.Mixed, required: true },
-        expiresAt: { type: Date, required: true },
-      },
-      { versionKey: false, collection: 'signer_identification_proofs' },
-    ),
-  );
+const IdentificationProofModel = storeModel<IdentificationProofRecord>(
+  'SignerIdentificationProof',
+  new Schema<IdentificationProofRecord>(
+    {
+      _id: { type: String, required: true },
+      processId: { type: String, required: true },
+      participantId: { type: String, required: true },
+      evidence: { type: Schema.Types.Mixed, required: true },
+      expiresAt: { type: Date, required: true },
+    },
+    { versionKey: false, collection: 'signer_identification_proofs' },
+  ),
+);
 
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
 

@@ -1,3 +1,4 @@
+import { storeModel } from '../../store/storeModel';
 import mongoose, { Schema } from 'mongoose';
 import { ConflictError } from '../../common/errors';
 import { isDuplicateKey } from '../../store/keyedWrites';
@@ -42,24 +43,22 @@ interface PaymentRecord extends PaymentOrder {
   _id: string;
   orderedAt: Date;
 }
-const PaymentModel =
-  (mongoose.models.SimulatedPayment as mongoose.Model<PaymentRecord>) ??
-  mongoose.model<PaymentRecord>(
-    'SimulatedPayment',
-    new Schema<PaymentRecord>(
-      {
-        _id: String,
-        idempotencyKey: { type: String, required: true, unique: true },
-        caseNumber: String,
-        payeeName: String,
-        iban: String,
-        amount: String,
-        reference: String,
-        orderedAt: Date,
-      },
-      { versionKey: false, collection: 'finance_simulator_payments' },
-    ),
-  );
+const PaymentModel = storeModel<PaymentRecord>(
+  'SimulatedPayment',
+  new Schema<PaymentRecord>(
+    {
+      _id: String,
+      idempotencyKey: { type: String, required: true, unique: true },
+      caseNumber: String,
+      payeeName: String,
+      iban: String,
+      amount: String,
+      reference: String,
+      orderedAt: Date,
+    },
+    { versionKey: false, collection: 'finance_simulator_payments' },
+  ),
+);
 
 export class LocalFinanceSimulator implements FinanceSystem {
   async orderPayment(order: PaymentOrder): Promise<PaymentReceipt> {

@@ -1,5 +1,6 @@
+import { storeModel } from '../../store/storeModel';
 import { createHash, randomBytes } from 'node:crypto';
-import mongoose, { Schema } from 'mongoose';
+import { Schema } from 'mongoose';
 import type { AesGcmPayloadCodec } from '../../common/payloadCodec';
 import { loadPayloadCodec } from '../../common/payloadKeys';
 import type { SinettiConfig } from '../../config/config';
@@ -40,9 +41,7 @@ const credentialsSchema = new Schema<CredentialsRecord>(
   { versionKey: false, collection: 'suomifi_messages_credentials' },
 );
 
-const CredentialsModel =
-  (mongoose.models.SuomifiMessagesCredentials as mongoose.Model<CredentialsRecord>) ??
-  mongoose.model<CredentialsRecord>('SuomifiMessagesCredentials', credentialsSchema);
+const CredentialsModel = storeModel<CredentialsRecord>('SuomifiMessagesCredentials', credentialsSchema);
 
 export interface CredentialsStatus {
   rotatedAt?: Date;
