@@ -9,7 +9,7 @@ import { createActivities } from '../worker/createWorker';
 import type { FormToDecisionState } from '../workflows/formToDecision';
 import { letterApi, stopEventPoller, waitUntil } from './support/officialMailHarness';
 import { recordHistoryIfAsked } from './support/recordHistory';
-import { samplePdf } from './support/samplePdf';
+import { grantApplication } from './support/grantApplication';
 import { openTestStack, workflowBundle, type TestStack } from './support/testStack';
 import { staffHeaders } from './support/staffSession';
 import { killHard, startWorkerProcess } from './support/workerProcess';
@@ -111,29 +111,8 @@ it.each([
 );
 
 async function submitApplication(): Promise<string> {
-  const values = {
-    associationName: 'Kyläyhdistys ry',
-    businessId: freshBusinessId(),
-    street: 'Kylätie 1',
-    postalCode: '33100',
-    city: 'Tampere',
-    contactName: 'Kalle Kyläläinen',
-    email: `race-${randomUUID().slice(0, 8)}@example.fi`,
-    purpose: 'Kylätalon katon korjaus.',
-    amountApplied: '2000',
-    budgetTotal: '9000',
-    iban: 'FI2112345600000785',
-  };
-  const budget = {
-    field: 'budget',
-    fileName: 'budget.pdf',
-    contentType: 'application/pdf',
-    contentBase64: (await samplePdf(1, 'Talousarvio')).toString('base64'),
-  };
-  const submitted = await request(letterApi(stack))
-    .post('/api/forms/avustushakemus/applications')
-    .send({ roundId: `race-${randomUUID().slice(0, 8)}`, values, attachments: [budget] })
-    .expect(201);
+  const body = await grantApplication('race', { businessId: freshBusinessId(), email: `race-${randomUUID().slice(0, 8)}@example.fi` });
+  const submitted = await request(letterApi(stack)).post('/api/forms/avustushakemus/applications').send(body).expect(201);
   return submitted.body.applicationId as string;
 }
 
