@@ -8,7 +8,7 @@ import type { FormToDecisionState } from '../workflows/formToDecision';
 import { mailTo } from './support/mailbox';
 import { killHard, startWorkerProcess } from './support/workerProcess';
 import { letterApi, registerPerson, stopEventPoller, waitUntil } from './support/officialMailHarness';
-import { samplePdf } from './support/samplePdf';
+import { grantApplication } from './support/grantApplication';
 import { openTestStack, type TestStack } from './support/testStack';
 import { staffHeaders } from './support/staffSession';
 import { freshBusinessId } from './support/businessIds';
@@ -42,31 +42,12 @@ it('a worker killed after the signature resumes without a second decision, lette
   const email = `restart-${randomUUID().slice(0, 8)}@example.fi`;
   const businessId = freshBusinessId();
   await registerPerson(stack.config, { id: businessId, name: 'Kyläyhdistys ry', mailbox: true, electronicOutcome: 'read' });
-  const values = {
-    associationName: 'Kyläyhdistys ry',
-    businessId,
-    street: 'Kylätie 1',
-    postalCode: '33100',
-    city: 'Tampere',
-    contactName: 'Kalle Kyläläinen',
-    email,
-    purpose: 'Kylätalon katon korjaus.',
-    amountApplied: '2000',
-    budgetTotal: '9000',
-    iban: 'FI2112345600000785',
-  };
-  const budget = {
-    field: 'budget',
-    fileName: 'budget.pdf',
-    contentType: 'application/pdf',
-    contentBase64: (await samplePdf(1, 'Talousarvio')).toString('base64'),
-  };
   const first = await startWorker();
   let second: ChildProcess | undefined;
   try {
     const submitted = await request(app)
       .post('/api/forms/avustushakemus/applications')
-      .send({ roundId: `restart-${randomUUID().slice(0, 8)}`, values, attachments: [budget] });
+      .send(await grantApplication('restart', { businessId, email }));
     expect(submitted.status).toBe(201);
     const { applicationId } = submitted.body;
     const status = async () => (await stack.client.workflow.getHandle(applicationId).query<FormToDecisionState>('state')).status;

@@ -106,6 +106,11 @@ export const FORM_TO_DECISION = 'formToDecision';
 /** patched() id of the change that clears the deadline when the decision becomes final (the rolling-upgrade test ships it as build B). */
 export const FINAL_CLEARS_DEADLINE = 'final-decision-clears-deadline';
 export const DECISION_MAKER_FIELD = 'decision-maker';
+/**
+ * patched() id of the change that starts a wait's deadline timer before the step is recorded, so that the step
+ * opens for its Updates only once the main code is waiting without commands (see `awaiting` below).
+ */
+export const DEADLINE_BEFORE_STEP = 'deadline-timer-before-step';
 
 /** Why an Update is refused: the API answers these as 409 (or 400 for a bad request). */
 const refuse = (type: string, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
@@ -134,7 +139,13 @@ export async function formToDecisionWorkflow(input: FormToDecisionInput): Promis
   const dispatches: Record<number, LetterDispatch> = {};
   let rectification: RectificationResolution | undefined;
 
-  const deciding = () => state.status === 'awaiting_decision' || state.status === 'supplementation_overdue';
+  // The step whose Updates are accepted: set only once the step is recorded (its setApplicationStatus activity has
+  // completed) and the main code waits in condition(), cleared when the wait ends. Why: a query task that outruns the
+  // workflow task advances the code past an activity result; an Update then delivered alone is accepted after the
+  // commands that result led to, but on replay the SDK applies the Update first (test/updateRace.test.ts), a
+  // nondeterminism error. While the main code waits in condition() it has no commands, so either order replays alike.
+  let awaiting: ApplicationStatus | undefined;
+  const deciding = () => awaiting === 'awaiting_decision' || awaiting === 'supplementation_overdue';
   setHandler(applicationStateQuery, () => state);
   setHandler(
     requestSupplementationUpdate,
@@ -159,7 +170,7 @@ export async function formToDecisionWorkflow(input: FormToDecisionInput): Promis
     },
     {
       validator: (_answer) => {
-        if (state.status !== 'awaiting_supplementation' || supplementedAt)
+        if (awaiting !== 'awaiting_supplementation' || supplementedAt)
           throw refuse('supplementation_closed', 'The application is not waiting for supplementation.');
       },
     },
@@ -186,7 +197,7 @@ export async function formToDecisionWorkflow(input: FormToDecisionInput): Promis
     },
     {
       validator: (_request) => {
-        if (state.status !== 'awaiting_signature' || signer)
+        if (awaiting !== 'awaiting_signature' || signer)
           throw refuse('not_awaiting_signature', 'There is no decision waiting for signature.');
       },
     },
@@ -199,7 +210,7 @@ export async function formToDecisionWorkflow(input: FormToDecisionInput): Promis
     },
     {
       validator: (_request) => {
-        if (state.status !== 'rectification_period' || state.rectification)
+        if (awaiting !== 'rectification_period' || state.rectification)
           throw refuse('rectification_closed', 'The rectification period is not open.');
       },
     },
@@ -212,7 +223,7 @@ export async function formToDecisionWorkflow(input: FormToDecisionInput): Promis
     },
     {
       validator: (request) => {
-        if (state.status !== 'rectification_requested' || rectification)
+        if (awaiting !== 'rectification_requested' || rectification)
           throw refuse('no_rectification', 'There is no rectification request waiting.');
         if (!request.reasoning?.trim()) throw refuse('invalid_request', 'Give the reasoning of the decision on the rectification request.');
         if (request.resolution === 'corrected') checkAmount(request.outcome ?? 'deny', request.amount ?? '0');
@@ -220,11 +231,39 @@ export async function formToDecisionWorkflow(input: FormToDecisionInput): Promis
     },
   );
 
+  // The status is the step's once it is recorded: a query never shows a step whose Updates would still be refused.
   const step = async (status: ApplicationStatus, waitingFor: string | null = 'system', deadlineAt?: Date) => {
-    state.status = status;
     showStep({ status, waitingFor, ...(deadlineAt ? { deadlineAt } : {}) });
     await applications.setApplicationStatus({ applicationId, status });
+    state.status = status;
   };
+  /** Records the step, then waits in it for `until`, accepting the step's Updates only during the wait. */
+  const waitIn = async (status: ApplicationStatus, waitingFor: string, until: () => boolean) => {
+    await step(status, waitingFor);
+    return waitFor(status, condition(until));
+  };
+  /**
+   * The same with a deadline. The deadline's timer starts before the step is recorded, so nothing is left to command
+   * when the step opens; histories from before the change start it after, as they did.
+   */
+  const waitUntilDeadline = async (status: ApplicationStatus, waitingFor: string, until: () => boolean, deadlineAt: Date) => {
+    const timeout = () => Math.max(0, deadlineAt.getTime() - Date.now());
+    if (!patched(DEADLINE_BEFORE_STEP)) {
+      await step(status, waitingFor, deadlineAt);
+      return waitFor(status, condition(until, timeout()));
+    }
+    const waited = condition(until, timeout());
+    await step(status, waitingFor, deadlineAt);
+    return waitFor(status, waited);
+  };
+  async function waitFor<T>(status: ApplicationStatus, waiting: Promise<T>): Promise<T> {
+    awaiting = status;
+    try {
+      return await waiting;
+    } finally {
+      awaiting = undefined;
+    }
+  }
   setHandler(letterDispatchedSignal, (dispatched) => {
     dispatches[dispatched.row] = dispatched;
   });
@@ -266,11 +305,9 @@ export async function formToDecisionWorkflow(input: FormToDecisionInput): Promis
   // 6. The rectification period; a request during it pauses finality until the handler has answered it.
   state.notification = await applications.startRectificationPeriod({ applicationId, letterId });
   const periodEndsAt = new Date(state.notification.periodEndsAt);
-  await step('rectification_period', 'applicant', periodEndsAt);
-  await condition(() => state.rectification !== undefined, Math.max(0, periodEndsAt.getTime() - Date.now()));
+  await waitUntilDeadline('rectification_period', 'applicant', () => state.rectification !== undefined, periodEndsAt);
   if (state.rectification) {
-    await step('rectification_requested', 'handler');
-    await condition(() => rectification !== undefined);
+    await waitIn('rectification_requested', 'handler', () => rectification !== undefined);
     if (!(await decideOnRectification(rectification!))) return state;
   }
   await applications.closeRectificationPeriod({ applicationId });
@@ -295,8 +332,7 @@ export async function formToDecisionWorkflow(input: FormToDecisionInput): Promis
   /** The decision-maker signs the prepared decision as a PDF signature in their own name. */
   async function signByDecisionMaker(versionId: string, reason: string) {
     signer = undefined;
-    await step('awaiting_signature', 'decision-maker');
-    await condition(() => signer !== undefined);
+    await waitIn('awaiting_signature', 'decision-maker', () => signer !== undefined);
     const signRequest = {
       versionId,
       fieldName: DECISION_MAKER_FIELD,
@@ -387,16 +423,15 @@ export async function formToDecisionWorkflow(input: FormToDecisionInput): Promis
 
   async function awaitHandler(): Promise<void> {
     for (;;) {
-      await step(state.supplementation && !state.supplementation.answered ? 'supplementation_overdue' : 'awaiting_decision', 'handler');
-      await condition(() => draft !== undefined || supplementationAsked !== undefined);
+      const waiting = state.supplementation && !state.supplementation.answered ? 'supplementation_overdue' : 'awaiting_decision';
+      await waitIn(waiting, 'handler', () => draft !== undefined || supplementationAsked !== undefined);
       if (draft) return;
       const asked = supplementationAsked!;
       const deadlineAt = new Date(asked.deadlineAt);
       await applications.requestSupplementation({ applicationId, ...asked });
       state.supplementation = { fields: asked.fields, deadlineAt: asked.deadlineAt, answered: false };
       supplementedAt = undefined;
-      await step('awaiting_supplementation', 'applicant', deadlineAt);
-      const answered = await condition(() => supplementedAt !== undefined, Math.max(0, deadlineAt.getTime() - Date.now()));
+      const answered = await waitUntilDeadline('awaiting_supplementation', 'applicant', () => supplementedAt !== undefined, deadlineAt);
       state.supplementation.answered = answered;
       await applications.closeSupplementation({ applicationId, answered });
       supplementationAsked = undefined;

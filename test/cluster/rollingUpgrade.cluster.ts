@@ -15,7 +15,7 @@ import {
   uniqueEmail,
 } from '../support/contractHarness';
 import { registerPerson, stopEventPoller, waitUntil } from '../support/officialMailHarness';
-import { samplePdf } from '../support/samplePdf';
+import { grantApplication } from '../support/grantApplication';
 import { killHard, startWorkerProcess } from '../support/workerProcess';
 import { bundleBeforePatch } from './support/bundleBeforePatch';
 import { staffHeaders } from '../support/staffSession';
@@ -113,29 +113,10 @@ async function pinnedRunningOn(buildId: string): Promise<number> {
 async function submitApplication(): Promise<string> {
   const businessId = freshBusinessId();
   await registerPerson(harness.stack.config, { id: businessId, name: 'Kyläyhdistys ry', mailbox: true, electronicOutcome: 'read' });
-  const values = {
-    associationName: 'Kyläyhdistys ry',
-    businessId,
-    street: 'Kylätie 1',
-    postalCode: '33100',
-    city: 'Tampere',
-    contactName: 'Kalle Kyläläinen',
-    email: `upgrade-${randomUUID().slice(0, 8)}@example.fi`,
-    purpose: 'Kylätalon katon korjaus.',
-    amountApplied: '2000',
-    budgetTotal: '9000',
-    iban: 'FI2112345600000785',
-  };
-  const budget = {
-    field: 'budget',
-    fileName: 'budget.pdf',
-    contentType: 'application/pdf',
-    contentBase64: (await samplePdf(1, 'Talousarvio')).toString('base64'),
-  };
   const submitted = await harness
     .api()
     .post('/api/forms/avustushakemus/applications')
-    .send({ roundId: `upgrade-${randomUUID().slice(0, 8)}`, values, attachments: [budget] });
+    .send(await grantApplication('upgrade', { businessId, email: `upgrade-${randomUUID().slice(0, 8)}@example.fi` }));
   expect(submitted.status).toBe(201);
   return submitted.body.applicationId;
 }

@@ -12,9 +12,13 @@ import { freePort } from '../../common/freePort';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-export async function startWorkerProcess(config: SinettiConfig, env: Record<string, string> = {}): Promise<ChildProcess> {
+export async function startWorkerProcess(
+  config: SinettiConfig,
+  env: Record<string, string> = {},
+  entry = path.join(ROOT, 'worker', 'main.ts'),
+): Promise<ChildProcess> {
   const metricsPort = await freePort();
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'worker', 'main.ts')], {
+  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), entry], {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
