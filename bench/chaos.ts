@@ -286,20 +286,27 @@ async function applicationLife(
   );
   const reach = (status: FormToDecisionState['status']) =>
     untilAnswered(`application ${i} ${status}`, async () => ((await stateOf(client, applicationId)).status === status ? true : undefined));
-  const staffPost = (what: string, body: unknown) =>
+  /** The handler's press in step `during`; retried until the process has left that step. */
+  const staffPost = (what: string, body: unknown, during: FormToDecisionState['status']) =>
     untilAnswered(`application ${i} ${what}`, async () => {
       const response = await fetchWithin(`${baseUrl}/api/applications/${applicationId}/${what}`, {
         method: 'POST',
         headers: { ...HANDLER, 'Content-Type': 'application/json' },
         body: JSON.stringify(body),
       });
-      // 409: the step was taken by an earlier try whose answer was lost.
-      return response.status === 200 || response.status === 409 ? true : undefined;
+      if (response.status === 200) return true;
+      // 409: taken by an earlier try whose answer was lost, or refused because the step was not open to Updates yet
+      // (a worker died between the query that showed it and the workflow task): done only once the step is left.
+      return response.status === 409 && (await stateOf(client, applicationId)).status !== during ? true : undefined;
     });
   await reach('awaiting_decision');
-  await staffPost('decision', { outcome: 'approve', amount: '1500', reasoning: 'Toiminta vastaa avustusperiaatteita.' });
+  await staffPost(
+    'decision',
+    { outcome: 'approve', amount: '1500', reasoning: 'Toiminta vastaa avustusperiaatteita.' },
+    'awaiting_decision',
+  );
   await reach('awaiting_signature');
-  await staffPost('signature', {});
+  await staffPost('signature', {}, 'awaiting_signature');
   return { ...(await resultOf<FormToDecisionState>(client, applicationId)), applicationId };
 }
 
