@@ -17,6 +17,8 @@ export interface PendingStart {
   taskQueue: string;
   createdAt: Date;
   attempts: number;
+  /** Keyed hashes of the people's names (application/nameTokens.ts), for the start's NameTokens; absent on notes from before. */
+  nameTokens?: string[];
   /** Set when the reconciler gave up: the record is then shown as failed, never as starting. */
   failedAt?: Date;
 }
@@ -33,6 +35,7 @@ function pendingModel(): Model<PendingStart> {
       createdAt: { type: Date, required: true },
       attempts: { type: Number, required: true },
       failedAt: { type: Date },
+      nameTokens: { type: [String], default: undefined },
     },
     { versionKey: false, collection: 'pending_starts', minimize: false },
   );
@@ -42,8 +45,16 @@ function pendingModel(): Model<PendingStart> {
 export class PendingStarts {
   private readonly model = pendingModel();
 
-  async note(workflowId: string, workflowType: StartableWorkflow, input: unknown, taskQueue: string): Promise<void> {
-    await upsertById(this.model, workflowId, { $setOnInsert: { workflowType, input, taskQueue, createdAt: new Date(), attempts: 0 } });
+  async note(
+    workflowId: string,
+    workflowType: StartableWorkflow,
+    input: unknown,
+    taskQueue: string,
+    nameTokens: string[] = [],
+  ): Promise<void> {
+    await upsertById(this.model, workflowId, {
+      $setOnInsert: { workflowType, input, taskQueue, nameTokens, createdAt: new Date(), attempts: 0 },
+    });
   }
 
   async started(workflowId: string): Promise<void> {
