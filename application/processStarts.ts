@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { logger } from '../observability/logger';
-import { PendingStarts, type StartableWorkflow } from '../store/pendingStarts';
+import { PendingStarts, type ProcessStart, type StartableWorkflow } from '../store/pendingStarts';
 import { employmentContractWorkflow } from '../workflows/employmentContract';
 import { formToDecisionWorkflow } from '../workflows/formToDecision';
 import { nameTokenAttributes, nameTokenizerFor } from './nameTokens';
@@ -29,14 +29,7 @@ export function processIdFor(kind: string, idempotencyKey: string | undefined, s
 
 const WORKFLOWS = { employmentContractWorkflow, formToDecisionWorkflow } as const;
 
-async function startNow(
-  deps: ServiceDeps,
-  workflowId: string,
-  workflowType: StartableWorkflow,
-  input: unknown,
-  taskQueue: string,
-  nameTokens: string[] = [],
-): Promise<void> {
+async function startNow(deps: ServiceDeps, { workflowId, workflowType, input, taskQueue, nameTokens = [] }: ProcessStart): Promise<void> {
   try {
     // The input was built for this workflow type by the service that noted it (and read back as it was written).
     const workflow = WORKFLOWS[workflowType] as (input: unknown) => Promise<unknown>;
@@ -67,8 +60,9 @@ export class ProcessStarts {
     const { taskQueue } = this.deps.config.temporal;
     // The note keeps the tokens (keyed hashes, never the names), so a start the reconciler makes is as findable.
     const nameTokens = nameTokenizerFor(this.deps.config).tokensOf(names);
-    await this.pending.note(workflowId, workflowType, input, taskQueue, nameTokens);
-    await startNow(this.deps, workflowId, workflowType, input, taskQueue, nameTokens);
+    const start = { workflowId, workflowType, input, taskQueue, nameTokens };
+    await this.pending.note(start);
+    await startNow(this.deps, start);
     await this.pending.started(workflowId);
   }
 
@@ -88,7 +82,7 @@ export class ProcessStarts {
     let failed = 0;
     for (const entry of await this.pending.waiting(graceMs)) {
       try {
-        await startNow(this.deps, entry._id, entry.workflowType, entry.input, entry.taskQueue, entry.nameTokens);
+        await startNow(this.deps, { ...entry, workflowId: entry._id });
         await this.pending.started(entry._id);
         started++;
       } catch (error) {

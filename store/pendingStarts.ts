@@ -10,6 +10,16 @@ import { upsertById } from './keyedWrites';
  */
 export type StartableWorkflow = 'employmentContractWorkflow' | 'formToDecisionWorkflow';
 
+/** A process start as noted and as made. */
+export interface ProcessStart {
+  workflowId: string;
+  workflowType: StartableWorkflow;
+  input: unknown;
+  taskQueue: string;
+  /** Keyed hashes of the people's names (application/nameTokens.ts), for the start's NameTokens; absent on notes from before. */
+  nameTokens?: string[];
+}
+
 export interface PendingStart {
   _id: string;
   workflowType: StartableWorkflow;
@@ -17,7 +27,6 @@ export interface PendingStart {
   taskQueue: string;
   createdAt: Date;
   attempts: number;
-  /** Keyed hashes of the people's names (application/nameTokens.ts), for the start's NameTokens; absent on notes from before. */
   nameTokens?: string[];
   /** Set when the reconciler gave up: the record is then shown as failed, never as starting. */
   failedAt?: Date;
@@ -45,13 +54,7 @@ function pendingModel(): Model<PendingStart> {
 export class PendingStarts {
   private readonly model = pendingModel();
 
-  async note(
-    workflowId: string,
-    workflowType: StartableWorkflow,
-    input: unknown,
-    taskQueue: string,
-    nameTokens: string[] = [],
-  ): Promise<void> {
+  async note({ workflowId, workflowType, input, taskQueue, nameTokens = [] }: ProcessStart): Promise<void> {
     await upsertById(this.model, workflowId, {
       $setOnInsert: { workflowType, input, taskQueue, nameTokens, createdAt: new Date(), attempts: 0 },
     });

@@ -3,7 +3,14 @@ import { msToTs } from '@temporalio/common/lib/time';
 import { type Worker } from '@temporalio/worker';
 import { createWorkers } from '../worker/createWorker';
 import { remindNowUpdate } from '../workflows/adminUpdates';
-import { type ContractHarness, contractRequest, invitationLink, openContractHarness, uniqueEmail } from './support/contractHarness';
+import {
+  type ContractHarness,
+  contractRequest,
+  invitationLink,
+  openContractHarness,
+  sendContractAsHr,
+  uniqueEmail,
+} from './support/contractHarness';
 import { freePort } from './support/freePort';
 import { waitForMail } from './support/mailbox';
 import { staffHeaders } from './support/staffSession';
@@ -83,13 +90,7 @@ describe('a failing activity while the process waits for a person', () => {
     employee = uniqueEmail('employee');
     const people = { employee, employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
     await harness.stack.withWorker(async () => {
-      const created = await harness
-        .api()
-        .post('/api/contracts')
-        .set(await staffHeaders(harness.baseUrl, 'hr'))
-        .send(contractRequest(people));
-      expect(created.status).toBe(201);
-      contractId = created.body.contractId;
+      contractId = await sendContractAsHr(harness, contractRequest(people));
       await invitationLink(employee);
     });
     // Waiting for the employee, until the deadline: waiting by design.
