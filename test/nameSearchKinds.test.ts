@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { type ContractHarness, openContractHarness } from './support/contractHarness';
 import { minutesPeople, startReview } from './support/minutesHarness';
-import { freshIdentityCode, storedPdf, waitUntil } from './support/officialMailHarness';
+import { freshIdentityCode, registerPerson, storedPdf, waitUntil } from './support/officialMailHarness';
 import { staffHeaders } from './support/staffSession';
 
 /**
@@ -103,6 +103,22 @@ it("finds a letter by a word of its recipient's name", async () => {
     try {
       await waitUntil('the letter found by its recipient', async () => foundByName(surname, letterId));
       expect(await foundByName(`ville ${surname.toUpperCase()}`, letterId)).toBe(true);
+      await expectNowhereInTemporal(letterId, surname);
+    } finally {
+      await endProcess(letterId);
+    }
+  });
+}, 90_000);
+
+it("finds a letter sent by identity code only by the recipient's name in the population register", async () => {
+  const surname = uniqueSurname('Rekisteri');
+  const person = await registerPerson(harness.stack.config, { name: `Veera ${surname}` });
+  await harness.stack.withWorker(async () => {
+    const sent = await asRegistry({ versionId: await storedPdf(), title: 'Päätös 8/2026', recipient: { id: person.id } });
+    expect(sent.status).toBe(202);
+    const letterId = sent.body.processId as string;
+    try {
+      await waitUntil('the letter found by the name from the register', async () => foundByName(`${surname} veera`, letterId));
       await expectNowhereInTemporal(letterId, surname);
     } finally {
       await endProcess(letterId);

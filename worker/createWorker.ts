@@ -21,6 +21,7 @@ import { SignaturePlans } from '../store/signaturePlans';
 import { createLongTermValidityServices, loadSigningCredentials } from './signingCredentials';
 import { testTimerInterceptorModules } from './testTimers';
 import { failingActivityMarks } from './failingActivityMarks';
+import { nameTokenizerFor } from '../application/nameTokens';
 import { bulkTaskQueue, webhooksTaskQueue } from '../workflows/taskQueues';
 import { createWebhookActivities } from '../activities/webhookActivities';
 import { createMessagesPasswordRotationActivities } from '../activities/messagesPasswordRotationActivities';
@@ -61,7 +62,13 @@ export async function createActivities(config: SinettiConfig) {
       archive,
       attachmentLimitBytes: config.mailAttachmentLimitBytes,
     }),
-    ...createLetterActivities({ store, audit, organization: config.organization, ...officialMail.deps }),
+    ...createLetterActivities({
+      store,
+      audit,
+      organization: config.organization,
+      ...officialMail.deps,
+      nameTokens: (names) => nameTokenizerFor(config).tokensOf(names),
+    }),
     ...createMinutesActivities({
       store,
       plans,
