@@ -3,6 +3,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { type ContractHarness, openContractHarness } from './support/contractHarness';
 import { minutesPeople, startReview } from './support/minutesHarness';
 import { freshIdentityCode, registerPerson, storedPdf, waitUntil } from './support/officialMailHarness';
+import { recordHistoryIfAsked } from './support/recordHistory';
 import { staffHeaders } from './support/staffSession';
 
 /**
@@ -120,6 +121,7 @@ it("finds a letter sent by identity code only by the recipient's name in the pop
     try {
       await waitUntil('the letter found by the name from the register', async () => foundByName(`${surname} veera`, letterId));
       await expectNowhereInTemporal(letterId, surname);
+      recordHistoryIfAsked(harness.stack, letterId, 'officialLetterWorkflow-v2-register-name-tokens');
     } finally {
       await endProcess(letterId);
     }
