@@ -148,7 +148,7 @@ export async function createWorkers(
   const { activities, close } = await createActivities(config);
   // Both queues' workers belong to one deployment version: a build ships its workflows and its bulk activities together.
   const deployment = workerDeploymentOptions(options.env);
-  const activityInterceptors = [failingActivityMarks()];
+  const activityInterceptors = [failingActivityMarks([webhooksTaskQueue(config.temporal.taskQueue)])];
   const common = {
     connection,
     namespace: config.temporal.namespace,

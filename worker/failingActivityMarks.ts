@@ -11,14 +11,18 @@ import { FailingActivities } from '../store/failingActivities';
  * collection, and its success removes the record: one write per retry and one on recovery, none on the usual path.
  * The stuck list describes those processes and applies its own attempt threshold to what Temporal reports.
  */
-export function failingActivityMarks(failing = new FailingActivities()): ActivityInterceptorsFactory {
+export function failingActivityMarks(
+  /** Queues whose activities are no process's steps: webhook deliveries retry for hours by design and would crowd the list. */
+  notProcessQueues: string[],
+  failing = new FailingActivities(),
+): ActivityInterceptorsFactory {
   return (context) => ({
     inbound: {
       async execute(input, next) {
-        const { attempt, activityId, activityType, workflowExecution, isLocal } = context.info;
+        const { attempt, activityId, activityType, workflowExecution, isLocal, taskQueue } = context.info;
         // Local activities are retried inside their workflow task; Temporal lists no pending activity for them.
         const processId = workflowExecution?.workflowId;
-        if (!processId || isLocal || attempt === 1) return next(input);
+        if (!processId || isLocal || attempt === 1 || notProcessQueues.includes(taskQueue)) return next(input);
         await failing.attemptStarting({ processId, activityId, activityType, attempt }).catch((error: Error) => {
           logger.warn({ activityType, err: error.message }, 'could not record a failing activity for the stuck list');
         });
