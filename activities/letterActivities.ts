@@ -51,6 +51,8 @@ export interface LetterActivityDeps {
   senderAddress: PostalAddress;
   taskQueue: string;
   temporal: () => Promise<Client>;
+  /** Keyed hashes of a name's words (application/nameTokens.ts), so a letter is found by the name the register gave. */
+  nameTokens?: (names: string[]) => string[];
 }
 
 export const MESSAGE_EVENT_POLLER_PREFIX = 'suomifi-message-events';
@@ -133,7 +135,9 @@ export function createLetterActivities(deps: LetterActivityDeps) {
      * none. Under a security ban nothing is stored: the address is read
      * again at the moment of sending and handed only to the print service.
      */
-    async resolveLetterAddress(input: { letterId: string }): Promise<{ addressFrom: 'given' | 'register' | 'security_ban' | 'none' }> {
+    async resolveLetterAddress(input: {
+      letterId: string;
+    }): Promise<{ addressFrom: 'given' | 'register' | 'security_ban' | 'none'; nameTokens?: string[] }> {
       const letter = await deps.letters.get(input.letterId);
       if (letter.address) {
         await deps.letters.update(input.letterId, { addressFrom: 'given' });
@@ -149,7 +153,7 @@ export function createLetterActivities(deps: LetterActivityDeps) {
           addressFrom: 'register',
           address: { name: found.name, ...found.address, countryCode: 'FI' },
         });
-        return { addressFrom: 'register' };
+        return { addressFrom: 'register', ...(deps.nameTokens ? { nameTokens: deps.nameTokens([found.name]) } : {}) };
       }
       const addressFrom = found.kind === 'security_ban' ? 'security_ban' : 'none';
       await deps.letters.update(input.letterId, { addressFrom });

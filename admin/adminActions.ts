@@ -139,7 +139,12 @@ export class AdminActions {
     }
   }
 
-  /** Resets the attempts of every pending activity that has failed, so each runs again now. */
+  /**
+   * Resets the attempts of every pending activity that has failed, so each runs again now: Temporal's ResetActivity
+   * discards the backoff an activity is waiting out and dispatches its next attempt at once (tested from a 10-minute
+   * backoff in test/failingActivityStuck.test.ts). The attempt count starts again at 1, so an activity that fails
+   * again is back on the stuck list only once it passes the attempt threshold anew.
+   */
   private async retryFailedSteps(description: WorkflowExecutionDescription): Promise<{ retried: string[] }> {
     const failing = (description.raw.pendingActivities ?? []).filter((a) => (a.attempt ?? 0) > 1 || a.lastFailure);
     if (failing.length === 0) throw new SinettiError('nothing_to_retry', 'No step of this process is failing right now.', 409);

@@ -1,6 +1,7 @@
-import { type Client, type WorkflowExecutionInfo } from '@temporalio/client';
+import { type Client, type WorkflowExecutionDescription, type WorkflowExecutionInfo, WorkflowNotFoundError } from '@temporalio/client';
 import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
 import { listPage, pageInAttributeOrder } from '../application/visibilityOrder';
+import { FailingActivities } from '../store/failingActivities';
 import { TIMESTAMP_SERVICE } from '../workflows/timestampServiceOutage';
 import { expectedStepMs, shortestExpectationMs } from './stepExpectations';
 
@@ -66,12 +67,15 @@ export const DEFAULT_STUCK_CRITERIA = { attemptThreshold: 3, noProgressMs: 3 * 2
 /** A timer fires and its step moves within moments; past this, a passed WaitingUntil means nothing moved. */
 const TIMER_GRACE_MS = 15 * 60_000;
 
-function attribute(info: WorkflowExecutionInfo, name: string): string | undefined {
+/** What the list reads of a process, from a visibility row or a description alike. */
+type Execution = Pick<WorkflowExecutionInfo, 'workflowId' | 'runId' | 'type' | 'searchAttributes'>;
+
+function attribute(info: Execution, name: string): string | undefined {
   const value = info.searchAttributes?.[name]?.[0];
   return value === undefined ? undefined : value instanceof Date ? value.toISOString() : String(value);
 }
 
-function viewOf(info: WorkflowExecutionInfo): ProcessView {
+function viewOf(info: Execution): ProcessView {
   return {
     processId: info.workflowId,
     processType: attribute(info, 'ProcessType') ?? info.type,
@@ -118,14 +122,19 @@ async function firstRows(client: Client, query: string, limit: number): Promise<
  * Every row of this list comes from visibility queries, each cut at a page, and Temporal's pending-activity
  * details (describe) are fetched only for those where the system is at work (systemAtWorkQuery, where a
  * failing activity shows; at most describeLimit of them, the newest first) and those whose wait has passed.
- * So the list costs about the same with ten thousand processes open. What it does not see: an activity
- * failing while its process waits for a person (a reminder mail), which stays "waiting" (or "no progress").
+ * So the list costs about the same with ten thousand processes open. An activity failing while its process
+ * waits for a person (a reminder mail) is found through the worker's record of failing activities
+ * (worker/failingActivityMarks.ts), and its process is listed as stuck rather than waiting.
  */
-export async function surveyProcesses(client: Client, criteria: StuckCriteria): Promise<ProcessSurvey> {
+export async function surveyProcesses(
+  client: Client,
+  criteria: StuckCriteria,
+  failing: FailingActivities = new FailingActivities(),
+): Promise<ProcessSurvey> {
   const { now } = criteria;
   const limit = criteria.waitingLimit ?? DEFAULT_STUCK_CRITERIA.waitingLimit;
   const stuck = new Map<string, StuckProcess>();
-  const entry = (info: WorkflowExecutionInfo): StuckProcess => {
+  const entry = (info: Execution): StuckProcess => {
     let found = stuck.get(info.workflowId);
     if (!found) stuck.set(info.workflowId, (found = { ...viewOf(info), reasons: [], failingSteps: [] }));
     return found;
@@ -134,28 +143,24 @@ export async function surveyProcesses(client: Client, criteria: StuckCriteria): 
   const shortest = shortestExpectationMs(criteria.noProgressMs);
 
   // The candidates, from visibility only.
-  const [working, passed, slow, waitingPage, waitingTotal] = await Promise.all([
+  const [working, passed, slow, waitingPage, waitingTotal, failingIds] = await Promise.all([
     firstRows(client, systemAtWorkQuery(), criteria.describeLimit),
     firstRows(client, deadlinePassedQuery(from), limit),
     firstRows(client, noProgressQuery(new Date(now.getTime() - shortest)), limit),
     pageInAttributeOrder(client, waitingQuery(from), 'WaitingUntil', limit, undefined, now),
     client.workflow.count(waitingQuery(from)),
+    failing.processIds(limit),
   ]);
 
   // Pending activities, only for the rows above.
   const pending = new Map<string, PendingActivities>();
-  const toDescribe = [...new Map([...working, ...passed].map((info) => [info.workflowId, info])).values()];
+  const toDescribe: Execution[] = [...new Map([...working, ...passed].map((info) => [info.workflowId, info])).values()];
+  const describeFailing = failingIds.filter((id) => !toDescribe.some((info) => info.workflowId === id));
+  toDescribe.push(...(await describeFailingProcesses(client, failing, describeFailing, pending)));
   await forEachAtMost(DESCRIBE_CONCURRENCY, toDescribe, async (info) => {
+    if (pending.has(info.workflowId)) return;
     const description = await client.workflow.getHandle(info.workflowId, info.runId).describe();
-    pending.set(
-      info.workflowId,
-      (description.raw.pendingActivities ?? []).map((a) => ({
-        activityId: a.activityId ?? '',
-        activityType: a.activityType?.name ?? 'unknown',
-        attempt: a.attempt ?? 0,
-        lastFailure: a.lastFailure,
-      })),
-    );
+    pending.set(info.workflowId, pendingActivitiesOf(description));
   });
 
   // 1. Failing steps: an activity on its attempt past the threshold.
@@ -197,6 +202,45 @@ export async function surveyProcesses(client: Client, criteria: StuckCriteria): 
   for (const process of stuck.values()) for (const kind of new Set(process.reasons.map((r) => r.kind))) counts[kind]++;
   const waitingCount = Math.max(waiting.length, Number(waitingTotal.count) - (waitingPage.length - waiting.length));
   return { stuck: [...stuck.values()], waiting, waitingCount, counts };
+}
+
+function pendingActivitiesOf(description: WorkflowExecutionDescription): PendingActivities {
+  return (description.raw.pendingActivities ?? []).map((a) => ({
+    activityId: a.activityId ?? '',
+    activityType: a.activityType?.name ?? 'unknown',
+    attempt: a.attempt ?? 0,
+    lastFailure: a.lastFailure,
+  }));
+}
+
+/**
+ * The running processes among those the worker recorded with a failing activity (store/failingActivities.ts),
+ * whatever they wait for: a reminder mail failing while a contract awaits its signers. Their pending activities go
+ * into `pending`; records Temporal no longer backs (the process ended, or the activity stopped retrying) are dropped.
+ */
+async function describeFailingProcesses(
+  client: Client,
+  failing: FailingActivities,
+  processIds: string[],
+  pending: Map<string, PendingActivities>,
+): Promise<Execution[]> {
+  const found: Execution[] = [];
+  await forEachAtMost(DESCRIBE_CONCURRENCY, processIds, async (processId) => {
+    let description: WorkflowExecutionDescription | undefined;
+    try {
+      description = await client.workflow.getHandle(processId).describe();
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
+    const activities = description?.status.name === 'RUNNING' ? pendingActivitiesOf(description) : [];
+    const stillFailing = activities.filter((a) => a.attempt > 1).map((a) => a.activityId);
+    await failing.forgetAllBut(processId, stillFailing);
+    const processType = description && attribute(description, 'ProcessType');
+    if (!description || stillFailing.length === 0 || !processType || processType === 'archivedDocument') return;
+    pending.set(processId, activities);
+    found.push(description);
+  });
+  return found;
 }
 
 /** Runs `work` over `items`, at most `concurrency` at a time. */

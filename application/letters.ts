@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { nameSearchAttributes } from './nameTokens';
 import { z } from 'zod';
 import { CsvError, readCsvRecords } from '../common/csv';
 import { NotFoundError, SinettiError } from '../common/errors';
@@ -107,6 +108,8 @@ export class LetterService {
       taskQueue: this.deps.config.temporal.taskQueue,
       workflowId: letterId,
       args: [{ letterId, organization: this.deps.config.organization, requestedBy: actor, trackingDays: this.mail.trackingDays }],
+      // The recipient, findable by name as keyed hashes only (application/nameTokens.ts).
+      typedSearchAttributes: nameSearchAttributes(this.deps.config, [request.recipient.name]),
     });
     return { processId: letterId, letterId };
   }

@@ -25,6 +25,7 @@ import {
 import { safeFileName } from './documents';
 import { type createMinutesRequest, type newVersionRequest } from './minutesRequests';
 import { queryProcess, searchAttributesOf, sendUpdate, updateProcess } from './processHandles';
+import { nameSearchAttributes } from './nameTokens';
 import { type Requester, type ServiceDeps } from './serviceDeps';
 
 /** The secretary's side of minutes review: start, follow, upload corrected versions, extend, cancel, download. */
@@ -164,6 +165,11 @@ export class MinutesService {
       taskQueue: deps.config.temporal.taskQueue,
       workflowId: reviewId,
       args: [input],
+      // The chair, secretary and checkers, findable by name as keyed hashes only (application/nameTokens.ts).
+      typedSearchAttributes: nameSearchAttributes(
+        deps.config,
+        people.map((p) => p.name),
+      ),
     });
     return { reviewId, participants: people.map(({ participantId, role }) => ({ participantId, role })) };
   }

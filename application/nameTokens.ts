@@ -1,6 +1,8 @@
 import { createHmac, hkdfSync } from 'node:crypto';
+import type { SearchAttributePair } from '@temporalio/common';
 import { type SinettiConfig } from '../config/config';
 import { loadPayloadKeys } from '../common/payloadKeys';
+import { NameTokens } from '../workflows/searchAttributes';
 
 /**
  * Search by a person's name without the name in Temporal. Each word of a
@@ -53,4 +55,14 @@ export function nameTokenizerFor(config: SinettiConfig): NameTokenizer {
   let tokenizer = tokenizers.get(config);
   if (!tokenizer) tokenizers.set(config, (tokenizer = new NameTokenizer(config)));
   return tokenizer;
+}
+
+/** The start's search attributes that make a process findable by these people's names: their tokens, none when there are none. */
+export function nameTokenAttributes(tokens: string[]): SearchAttributePair[] {
+  return tokens.length ? [{ key: NameTokens, value: tokens }] : [];
+}
+
+/** nameTokenAttributes for the names themselves. */
+export function nameSearchAttributes(config: SinettiConfig, names: (string | undefined)[]): SearchAttributePair[] {
+  return nameTokenAttributes(nameTokenizerFor(config).tokensOf(names));
 }

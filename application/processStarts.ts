@@ -1,11 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { logger } from '../observability/logger';
-import { PendingStarts, type StartableWorkflow } from '../store/pendingStarts';
+import { PendingStarts, type ProcessStart, type StartableWorkflow } from '../store/pendingStarts';
 import { employmentContractWorkflow } from '../workflows/employmentContract';
 import { formToDecisionWorkflow } from '../workflows/formToDecision';
-import { NameTokens } from '../workflows/searchAttributes';
-import { nameTokenizerFor } from './nameTokens';
+import { nameTokenAttributes, nameTokenizerFor } from './nameTokens';
 import { type ServiceDeps } from './serviceDeps';
 
 /**
@@ -30,14 +29,7 @@ export function processIdFor(kind: string, idempotencyKey: string | undefined, s
 
 const WORKFLOWS = { employmentContractWorkflow, formToDecisionWorkflow } as const;
 
-async function startNow(
-  deps: ServiceDeps,
-  workflowId: string,
-  workflowType: StartableWorkflow,
-  input: unknown,
-  taskQueue: string,
-  nameTokens: string[] = [],
-): Promise<void> {
+async function startNow(deps: ServiceDeps, { workflowId, workflowType, input, taskQueue, nameTokens = [] }: ProcessStart): Promise<void> {
   try {
     // The input was built for this workflow type by the service that noted it (and read back as it was written).
     const workflow = WORKFLOWS[workflowType] as (input: unknown) => Promise<unknown>;
@@ -46,8 +38,8 @@ async function startNow(
         taskQueue,
         workflowId,
         args: [input],
-        // Keyed hashes of the people's names, for search by name (application/nameTokens.ts); a reconciled start has none.
-        typedSearchAttributes: nameTokens.length ? [{ key: NameTokens, value: nameTokens }] : [],
+        // Keyed hashes of the people's names, for search by name (application/nameTokens.ts).
+        typedSearchAttributes: nameTokenAttributes(nameTokens),
       }),
     );
   } catch (error) {
@@ -66,8 +58,11 @@ export class ProcessStarts {
    */
   async start(workflowId: string, workflowType: StartableWorkflow, input: unknown, names: (string | undefined)[] = []): Promise<void> {
     const { taskQueue } = this.deps.config.temporal;
-    await this.pending.note(workflowId, workflowType, input, taskQueue);
-    await startNow(this.deps, workflowId, workflowType, input, taskQueue, nameTokenizerFor(this.deps.config).tokensOf(names));
+    // The note keeps the tokens (keyed hashes, never the names), so a start the reconciler makes is as findable.
+    const nameTokens = nameTokenizerFor(this.deps.config).tokensOf(names);
+    const start = { workflowId, workflowType, input, taskQueue, nameTokens };
+    await this.pending.note(start);
+    await startNow(this.deps, start);
     await this.pending.started(workflowId);
   }
 
@@ -87,7 +82,7 @@ export class ProcessStarts {
     let failed = 0;
     for (const entry of await this.pending.waiting(graceMs)) {
       try {
-        await startNow(this.deps, entry._id, entry.workflowType, entry.input, entry.taskQueue);
+        await startNow(this.deps, { ...entry, workflowId: entry._id });
         await this.pending.started(entry._id);
         started++;
       } catch (error) {

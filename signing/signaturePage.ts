@@ -1,6 +1,6 @@
 import { pdfNumber } from './pdfSyntax';
-import { FONT_RESOURCES } from './stampAppearance';
-import { fitText, type StampFont, winAnsiHexString } from './winAnsi';
+import { FONT_RESOURCES, stampLayout } from './stampAppearance';
+import { type StampFont, winAnsiHexString } from './winAnsi';
 
 /**
  * The signatures page(s) added at the end of a document: a title, a
@@ -23,6 +23,11 @@ const ROW_GAP = 18;
 const FIRST_ROW_TOP = A4[1] - MARGIN - 62;
 const ROWS_PER_PAGE = Math.floor((FIRST_ROW_TOP - MARGIN) / (LABEL_HEIGHT + BOX_HEIGHT + ROW_GAP));
 const FIELDS_PER_PAGE = ROWS_PER_PAGE * 2;
+/** A long title or subtitle is made smaller and wrapped within these heights, above the first row's labels. */
+const TITLE_HEIGHT = 22;
+const SUBTITLE_HEIGHT = 14;
+/** A long label grows upwards from its line above the box, into the gap between the rows. */
+const LABEL_AREA_HEIGHT = LABEL_HEIGHT + 8;
 
 export type Rect = [number, number, number, number];
 
@@ -35,23 +40,58 @@ export interface SignaturePageLayout<Field> {
 const round = (value: number) => Math.round(value * 100) / 100;
 
 // Labels and titles repeat from document to document; fitting and encoding them is most of the layout's cost.
-const fittedCache = new Map<string, string>();
+const fittedCache = new Map<string, FittedLine[]>();
 const CACHE_LIMIT = 512;
 
-/** `value` shortened to `maxWidth` and encoded as a WinAnsi hex string. */
-function fitted(value: string, size: number, font: StampFont, maxWidth: number): string {
-  const key = `${font} ${size} ${maxWidth} ${value}`;
-  let hex = fittedCache.get(key);
-  if (hex === undefined) {
-    hex = winAnsiHexString(fitText(value, size, font, maxWidth));
+interface FittedLine {
+  hex: string;
+  size: number;
+  gap: number;
+}
+
+/**
+ * `value` as drawn in a `maxWidth` × `maxHeight` area: whole, made smaller and wrapped as it needs (as the stamps
+ * are, stampAppearance.ts), never cut with "…" (issue 15, C10); each line encoded as a WinAnsi hex string.
+ */
+function fitted(value: string, size: number, font: StampFont, maxWidth: number, maxHeight: number): FittedLine[] {
+  const key = `${font} ${size} ${maxWidth} ${maxHeight} ${value}`;
+  let lines = fittedCache.get(key);
+  if (lines === undefined) {
+    lines = stampLayout([{ text: value, size, font }], maxWidth, maxHeight).map((line) => ({
+      hex: winAnsiHexString(line.text),
+      size: line.size,
+      gap: line.gap,
+    }));
     if (fittedCache.size >= CACHE_LIMIT) fittedCache.clear();
-    fittedCache.set(key, hex);
+    fittedCache.set(key, lines);
   }
-  return hex;
+  return lines;
+}
+
+/** Lines drawn downwards, the first one's top at `top`. */
+function linesFrom(top: number, font: StampFont, x: number, lines: FittedLine[]): string {
+  let baseline = top;
+  return lines
+    .map((line, index) => {
+      baseline -= line.size + (index > 0 ? line.gap : 0);
+      return text(font, line.size, x, baseline, line.hex);
+    })
+    .join('');
+}
+
+/** Lines drawn upwards, the last one's baseline at `baseline`. */
+function linesUpTo(baseline: number, font: StampFont, x: number, lines: FittedLine[]): string {
+  let at = baseline;
+  const drawn: string[] = [];
+  for (let index = lines.length - 1; index >= 0; index--) {
+    drawn.unshift(text(font, lines[index].size, x, at, lines[index].hex));
+    at += lines[index].size + lines[index].gap;
+  }
+  return drawn.join('');
 }
 
 function text(font: StampFont, size: number, x: number, y: number, hex: string): string {
-  return `BT /${font === 'bold' ? 'F2' : 'F1'} ${size} Tf ${pdfNumber(x)} ${pdfNumber(y)} Td ${hex} Tj ET\n`;
+  return `BT /${font === 'bold' ? 'F2' : 'F1'} ${pdfNumber(size)} Tf ${pdfNumber(x)} ${pdfNumber(y)} Td ${hex} Tj ET\n`;
 }
 
 /** The pages for these fields, in order, as many per page as fit. */
@@ -59,9 +99,9 @@ export function layoutSignaturePages<Field extends { label: string }>(fields: Fi
   const width = A4[0] - 2 * MARGIN;
   const heading =
     '0 0 0 rg\n' +
-    text('bold', 16, MARGIN, A4[1] - MARGIN - 16, fitted(title, 16, 'bold', width)) +
+    linesFrom(A4[1] - MARGIN, 'bold', MARGIN, fitted(title, 16, 'bold', width, TITLE_HEIGHT)) +
     '0.35 0.35 0.35 rg\n' +
-    text('regular', 8, MARGIN, A4[1] - MARGIN - 34, fitted(SUBTITLE, 8, 'regular', width));
+    linesFrom(A4[1] - MARGIN - 26, 'regular', MARGIN, fitted(SUBTITLE, 8, 'regular', width, SUBTITLE_HEIGHT));
   const pages: SignaturePageLayout<Field>[] = [];
   fields.forEach((field, index) => {
     const slot = index % FIELDS_PER_PAGE;
@@ -72,7 +112,7 @@ export function layoutSignaturePages<Field extends { label: string }>(fields: Fi
     const y = top - LABEL_HEIGHT - BOX_HEIGHT;
     page.content +=
       '0.15 0.15 0.15 rg\n' +
-      text('bold', 9, x, top - 10, fitted(field.label, 9, 'bold', BOX_WIDTH)) +
+      linesUpTo(top - 10, 'bold', x, fitted(field.label, 9, 'bold', BOX_WIDTH, LABEL_AREA_HEIGHT)) +
       `q 0.6 0.6 0.6 RG 0.5 w ${pdfNumber(x)} ${pdfNumber(y)} ${BOX_WIDTH} ${BOX_HEIGHT} re S Q\n`;
     page.boxes.push({ field, rect: [x, y, x + BOX_WIDTH, y + BOX_HEIGHT].map(round) as Rect });
   });

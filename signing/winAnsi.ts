@@ -66,19 +66,6 @@ export function textWidth(text: string, size: number, font: StampFont): number {
   return width * size;
 }
 
-/** Shortens text with an ellipsis so that it fits the given width. */
-export function fitText(text: string, size: number, font: StampFont, maxWidth: number): string {
-  const characters = Array.from(toWinAnsiText(text).trim());
-  const limit = maxWidth / size;
-  const widths = characters.map((character) => characterWidth(character, font));
-  const total = widths.reduce((sum, width) => sum + width, 0);
-  if (total <= limit) return characters.join('');
-  let kept = 0;
-  let used = characterWidth('…', font);
-  while (kept < characters.length && used + widths[kept] <= limit) used += widths[kept++];
-  return characters.slice(0, kept).join('').trimEnd() + '…';
-}
-
 /** Breaks text into lines no wider than maxWidth, at spaces where it can, inside a word too long for a line of its own. */
 export function wrapText(text: string, size: number, font: StampFont, maxWidth: number): string[] {
   const limit = maxWidth / size;

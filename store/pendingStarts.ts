@@ -11,6 +11,16 @@ import { upsertById } from './keyedWrites';
  */
 export type StartableWorkflow = 'employmentContractWorkflow' | 'formToDecisionWorkflow';
 
+/** A process start as noted and as made. */
+export interface ProcessStart {
+  workflowId: string;
+  workflowType: StartableWorkflow;
+  input: unknown;
+  taskQueue: string;
+  /** Keyed hashes of the people's names (application/nameTokens.ts), for the start's NameTokens; absent on notes from before. */
+  nameTokens?: string[];
+}
+
 export interface PendingStart {
   _id: string;
   workflowType: StartableWorkflow;
@@ -18,6 +28,7 @@ export interface PendingStart {
   taskQueue: string;
   createdAt: Date;
   attempts: number;
+  nameTokens?: string[];
   /** Set when the reconciler gave up: the record is then shown as failed, never as starting. */
   failedAt?: Date;
 }
@@ -32,6 +43,7 @@ function pendingModel(): Model<PendingStart> {
       createdAt: { type: Date, required: true },
       attempts: { type: Number, required: true },
       failedAt: { type: Date },
+      nameTokens: { type: [String], default: undefined },
     },
     { versionKey: false, collection: 'pending_starts', minimize: false },
   );
@@ -41,8 +53,10 @@ function pendingModel(): Model<PendingStart> {
 export class PendingStarts {
   private readonly model = pendingModel();
 
-  async note(workflowId: string, workflowType: StartableWorkflow, input: unknown, taskQueue: string): Promise<void> {
-    await upsertById(this.model, workflowId, { $setOnInsert: { workflowType, input, taskQueue, createdAt: new Date(), attempts: 0 } });
+  async note({ workflowId, workflowType, input, taskQueue, nameTokens = [] }: ProcessStart): Promise<void> {
+    await upsertById(this.model, workflowId, {
+      $setOnInsert: { workflowType, input, taskQueue, nameTokens, createdAt: new Date(), attempts: 0 },
+    });
   }
 
   async started(workflowId: string): Promise<void> {

@@ -4,10 +4,12 @@ import request from 'supertest';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../api/app';
 import { createApiDeps } from '../api/apiDeps';
+import { nameTokenizerFor } from '../application/nameTokens';
 import { ProcessStarts } from '../application/processStarts';
 import { sinettiDataConverter } from '../common/payloadKeys';
 import { Applications } from '../store/applications';
 import { EmploymentContracts } from '../store/employmentContracts';
+import { PendingStarts } from '../store/pendingStarts';
 import { contractRequest, uniqueEmail } from './support/contractHarness';
 import { freshIdentityCode } from './support/officialMailHarness';
 import { openTestStack, type TestStack } from './support/testStack';
@@ -111,9 +113,16 @@ it("an application: the person's form gets 503 within seconds, and the reconcile
   const applicationId = application._id;
   started.push(applicationId);
   expect(await workflowExists(applicationId)).toBe(false);
+  const note = await new PendingStarts().get(applicationId);
+  expect(note?.nameTokens?.length).toBeGreaterThan(0);
+  expect(JSON.stringify(note)).not.toMatch(/maija|meikäläinen/i);
   const reconciled = await new ProcessStarts(createApiDeps(stack.config, stack.client)).reconcile(0);
   expect(reconciled.started).toBeGreaterThanOrEqual(1);
   expect(await workflowExists(applicationId)).toBe(true);
+  // The case it started is found by the applicant's name as any other: the note kept the keyed hashes, not the name.
+  const { searchAttributes } = await stack.client.workflow.getHandle(applicationId).describe();
+  expect(searchAttributes.NameTokens).toEqual(expect.arrayContaining([nameTokenizerFor(stack.config).token('meikäläinen')]));
+  expect(JSON.stringify(searchAttributes)).not.toMatch(/maija|meikäläinen/i);
 
   // The person's retry with the same key finds the same case: no duplicate.
   const retried = await request(apiOn(stack.client)).post('/api/forms/kulukorvaus/applications').set('Idempotency-Key', key).send(body);

@@ -249,6 +249,11 @@ describe('form to decision on the real stack', () => {
       expect(letter.status).toBe(200);
       expect(letter.body).toMatchObject({ processId: applicationId, channel: 'electronic' });
       expect(['sent', 'delivered', 'read']).toContain(letter.body.status);
+      // The letter is found by the applicant's name as the application is: it carries the application's name tokens.
+      const tokensOf = async (id: string) => (await stack.client.workflow.getHandle(id).describe()).searchAttributes.NameTokens;
+      const applicationTokens = await tokensOf(applicationId);
+      expect(applicationTokens?.length).toBeGreaterThan(0);
+      expect(await tokensOf(`${applicationId}-decision-letter`)).toEqual(applicationTokens);
       return stack.client.workflow.getHandle(applicationId).result() as Promise<FormToDecisionState>;
     });
 

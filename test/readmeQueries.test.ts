@@ -1,6 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type ContractHarness, contractRequest, openContractHarness, sleep, uniqueEmail } from './support/contractHarness';
+import {
+  type ContractHarness,
+  contractRequest,
+  openContractHarness,
+  sendContractAsHr,
+  sleep,
+  uniqueEmail,
+} from './support/contractHarness';
 import { staffHeaders } from './support/staffSession';
 
 /**
@@ -29,13 +36,7 @@ it('finds a contract waiting for its employee with every query in the README', a
   ]);
   await harness.stack.withWorker(async () => {
     const people = { employee: uniqueEmail('employee'), employer: uniqueEmail('employer'), hr: uniqueEmail('hr') };
-    const created = await harness
-      .api()
-      .post('/api/contracts')
-      .set(await staffHeaders(harness.baseUrl, 'hr'))
-      .send(contractRequest(people));
-    expect(created.status).toBe(201);
-    const { contractId } = created.body as { contractId: string };
+    const contractId = await sendContractAsHr(harness, contractRequest(people));
     // The example times are "now" in the README; a time past the contract's deadline and its step's start finds it.
     const later = new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
     const found: Record<string, number> = {};

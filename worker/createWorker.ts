@@ -20,6 +20,8 @@ import { MinutesReviews } from '../store/minutesReviews';
 import { SignaturePlans } from '../store/signaturePlans';
 import { createLongTermValidityServices, loadSigningCredentials } from './signingCredentials';
 import { testTimerInterceptorModules } from './testTimers';
+import { failingActivityMarks } from './failingActivityMarks';
+import { nameTokenizerFor } from '../application/nameTokens';
 import { bulkTaskQueue, webhooksTaskQueue } from '../workflows/taskQueues';
 import { createWebhookActivities } from '../activities/webhookActivities';
 import { createMessagesPasswordRotationActivities } from '../activities/messagesPasswordRotationActivities';
@@ -60,7 +62,13 @@ export async function createActivities(config: SinettiConfig) {
       archive,
       attachmentLimitBytes: config.mailAttachmentLimitBytes,
     }),
-    ...createLetterActivities({ store, audit, organization: config.organization, ...officialMail.deps }),
+    ...createLetterActivities({
+      store,
+      audit,
+      organization: config.organization,
+      ...officialMail.deps,
+      nameTokens: (names) => nameTokenizerFor(config).tokensOf(names),
+    }),
     ...createMinutesActivities({
       store,
       plans,
@@ -140,10 +148,12 @@ export async function createWorkers(
   const { activities, close } = await createActivities(config);
   // Both queues' workers belong to one deployment version: a build ships its workflows and its bulk activities together.
   const deployment = workerDeploymentOptions(options.env);
+  const activityInterceptors = [failingActivityMarks([webhooksTaskQueue(config.temporal.taskQueue)])];
   const common = {
     connection,
     namespace: config.temporal.namespace,
     activities,
+    interceptors: { activity: activityInterceptors },
     dataConverter: sinettiDataConverter(config),
     ...(deployment ? { workerDeploymentOptions: deployment } : {}),
   };
@@ -153,7 +163,10 @@ export async function createWorkers(
     const testTimers = testTimerInterceptorModules();
     const bundling = extra.workflowBundle
       ? {}
-      : { workflowsPath: WORKFLOWS_PATH, ...(testTimers.length ? { interceptors: { workflowModules: testTimers } } : {}) };
+      : {
+          workflowsPath: WORKFLOWS_PATH,
+          ...(testTimers.length ? { interceptors: { activity: activityInterceptors, workflowModules: testTimers } } : {}),
+        };
     workers.push(await Worker.create({ ...common, taskQueue: config.temporal.taskQueue, ...bundling, ...extra }));
   }
   if (options.role !== 'processes') {

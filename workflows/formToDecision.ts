@@ -19,7 +19,7 @@ import type { DecisionOutcome } from '../store/applications';
 import { type LetterDispatch, letterDispatchedSignal, officialLetterWorkflow } from './officialLetter';
 import { showProcess, showStep } from './processView';
 import { QUICK_TRIES, throughTimestampOutages } from './timestampServiceOutage';
-import { CaseNumber } from './searchAttributes';
+import { CaseNumber, NameTokens } from './searchAttributes';
 import { declareVersioning } from './versioningBehavior';
 
 /**
@@ -367,6 +367,8 @@ export async function formToDecisionWorkflow(input: FormToDecisionInput): Promis
         },
       ],
       parentClosePolicy: ParentClosePolicy.ABANDON,
+      // The letter is found by the applicant's name as the application is: the same keyed hashes, never the name.
+      typedSearchAttributes: applicantNameTokens(),
     });
     await condition(() => dispatches[row] !== undefined);
     if (dispatches[row].outcome === 'sent') return true;
@@ -457,4 +459,10 @@ function finnishToday(): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki', year: 'numeric', month: '2-digit', day: '2-digit' }).format(
     new Date(),
   );
+}
+
+/** This application's NameTokens (set at its start), for the processes it starts. */
+function applicantNameTokens(): { key: typeof NameTokens; value: string[] }[] {
+  const tokens = workflowInfo().typedSearchAttributes.get(NameTokens);
+  return tokens?.length ? [{ key: NameTokens, value: tokens }] : [];
 }

@@ -4,14 +4,17 @@ import {
   defineQuery,
   defineSignal,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { LetterActivities } from '../activities/letterActivities';
 import { type Channel, deemedNotificationDate, FINAL_DELIVERY_EVENTS } from '../rules/officialMail';
 import type { LetterStatus } from '../store/letters';
 import { showProcess, showStep } from './processView';
+import { NameTokens } from './searchAttributes';
 import { declareVersioning } from './versioningBehavior';
 
 /**
@@ -116,7 +119,8 @@ export async function officialLetterWorkflow(input: OfficialLetterInput): Promis
       const checked = await letters.checkLetter({ letterId });
       // 2. The address from the register where the sender gave none.
       step('resolving_address');
-      await letters.resolveLetterAddress({ letterId });
+      const resolved = await letters.resolveLetterAddress({ letterId });
+      showRecipientName(resolved.nameTokens);
       // 3. The channel from the recipient's mailbox; the externalId is this workflow's id, so a retry never sends twice.
       step('sending');
       const sent = await sending.sendLetter({
@@ -170,4 +174,14 @@ function describeFailure(error: unknown): LetterFailure {
   if (cause instanceof ApplicationFailure) return { code: cause.type ?? 'failed', reason: cause.message };
   if (cause instanceof Error) return { code: cause.name, reason: cause.message };
   return { code: 'failed', reason: String(cause) };
+}
+
+/**
+ * The recipient's name from the population register, as keyed hashes beside any the letter started with, so the
+ * letter is found by that name too. Letters that resolved their address before this change go on without it.
+ */
+function showRecipientName(tokens: string[] | undefined): void {
+  if (!tokens?.length || !patched('letter-recipient-name-tokens')) return;
+  const known = workflowInfo().typedSearchAttributes.get(NameTokens) ?? [];
+  upsertSearchAttributes([{ key: NameTokens, value: [...new Set([...known, ...tokens])] }]);
 }

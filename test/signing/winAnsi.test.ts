@@ -1,6 +1,7 @@
 import { pdfDate, pdfTextString } from '../../signing/pdfSyntax';
 import { formatStampTime, stampAppearanceObject } from '../../signing/stampAppearance';
-import { fitText, textWidth, toWinAnsiText, winAnsiHexString } from '../../signing/winAnsi';
+import { layoutSignaturePages } from '../../signing/signaturePage';
+import { textWidth, toWinAnsiText, winAnsiHexString } from '../../signing/winAnsi';
 
 describe('stamp text for Helvetica with WinAnsiEncoding', () => {
   it.each([
@@ -20,14 +21,6 @@ describe('stamp text for Helvetica with WinAnsiEncoding', () => {
 
   it('combines decomposed letters before encoding', () => {
     expect(winAnsiHexString('a\u0308')).toBe('<e4>');
-  });
-
-  it('shortens text with an ellipsis to the box width', () => {
-    const long = 'Pöytäkirjantarkastaja ja varapuheenjohtaja, tekninen lautakunta';
-    const fitted = fitText(long, 10, 'bold', 120);
-    expect(fitted.endsWith('…')).toBe(true);
-    expect(textWidth(fitted, 10, 'bold')).toBeLessThanOrEqual(120);
-    expect(fitText('Lyhyt', 10, 'bold', 120)).toBe('Lyhyt');
   });
 });
 
@@ -61,6 +54,45 @@ describe('stamps that fit their text (issue 15, C10)', () => {
     );
     expect(object.match(/ Tj /g)).toHaveLength(3);
     expect(object).toContain('/F2 10 Tf');
+  });
+
+  it('writes the signature page\'s long title and labels whole, smaller or wrapped, without "…"', () => {
+    const title =
+      'Allekirjoitukset / Underskrifter / Signatures: Teknisen lautakunnan pöytäkirja 12/2026, Esimerkkilän kunta, kokous kunnantalon valtuustosalissa';
+    const labels = [
+      'Pöytäkirjantarkastaja ja varapuheenjohtaja / Protokolljusterare: Anna-Maria Kristiina Väisänen-Björkqvist',
+      'Puheenjohtaja / Ordförande: Pekka Mäkinen',
+    ];
+    const [page] = layoutSignaturePages(
+      labels.map((label) => ({ label })),
+      title,
+    );
+    const drawn = [...page.content.matchAll(/\/(F\d) ([\d.]+) Tf ([\d.]+) ([\d.]+) Td <([0-9a-f]+)> Tj/g)].map((m) => ({
+      font: m[1] === 'F2' ? ('bold' as const) : ('regular' as const),
+      size: Number(m[2]),
+      x: Number(m[3]),
+      baseline: Number(m[4]),
+      text: Buffer.from(m[5], 'hex').toString('latin1'),
+    }));
+    const all = drawn.map((d) => d.text).join(' ');
+    expect(all).not.toContain('\u0085'); // WinAnsi's "…"
+    for (const part of [title, ...labels]) expect(all.replace(/\s+/g, ' ')).toContain(toWinAnsiText(part));
+    // Each line within its column (the title the page's width, a label its box's), none drawn over another.
+    for (const line of drawn) expect(line.x + textWidth(line.text, line.size, line.font)).toBeLessThanOrEqual(595.28 - 56 + 0.01);
+    const labelLines = drawn.filter((d) => d.size <= 9 && d.font === 'bold');
+    for (const line of labelLines) expect(textWidth(line.text, line.size, line.font)).toBeLessThanOrEqual(236 + 0.01);
+    const baselines = drawn.filter((d) => d.x === 56).map((d) => d.baseline);
+    for (let i = 1; i < baselines.length; i++) expect(baselines[i - 1] - baselines[i]).toBeGreaterThanOrEqual(drawn[i].size);
+    // The label stays above its box.
+    const [box] = page.boxes;
+    expect(Math.min(...labelLines.filter((d) => d.x === box.rect[0]).map((d) => d.baseline))).toBeGreaterThan(box.rect[3]);
+  });
+
+  it('leaves a short title and label at their full size on one line each', () => {
+    const [page] = layoutSignaturePages([{ label: 'Työntekijä / Arbetstagare / Employee' }], 'Allekirjoitukset');
+    expect(page.content).toContain('/F2 16 Tf');
+    expect(page.content).toContain('/F2 9 Tf');
+    expect(page.content.match(/ Tj /g)).toHaveLength(3);
   });
 });
 

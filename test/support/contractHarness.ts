@@ -6,6 +6,7 @@ import type { ApiDeps } from '../../api/apiDeps';
 import type { CreateContractRequest } from '../../application/contractRequests';
 import { listenOnOwnAddress } from './listeningApp';
 import { type ReceivedMail, waitForMail } from './mailbox';
+import { staffHeaders } from './staffSession';
 import { openTestStack, type TestStack } from './testStack';
 
 /**
@@ -45,6 +46,17 @@ export async function openContractHarness(
       await stack.close();
     },
   };
+}
+
+/** HR sends the contract through the API, signed in through the local identity provider; the new contract's id. */
+export async function sendContractAsHr(harness: ContractHarness, body: CreateContractRequest): Promise<string> {
+  const created = await harness
+    .api()
+    .post('/api/contracts')
+    .set(await staffHeaders(harness.baseUrl, 'hr'))
+    .send(body);
+  if (created.status !== 201) throw new Error(`creating the contract answered ${created.status}: ${created.text}`);
+  return created.body.contractId as string;
 }
 
 export function uniqueEmail(who: string): string {
