@@ -1,4 +1,5 @@
-import mongoose, { Schema } from 'mongoose';
+import { Schema } from 'mongoose';
+import { storeModel } from './storeModel';
 
 /**
  * Activities that have failed at least once and not succeeded since, one small record each, written by the
@@ -32,9 +33,7 @@ const schema = new Schema<FailingActivityRecord>(
   { versionKey: false, collection: 'failing_activities' },
 );
 
-const FailingActivityModel =
-  (mongoose.models.FailingActivity as mongoose.Model<FailingActivityRecord>) ??
-  mongoose.model<FailingActivityRecord>('FailingActivity', schema);
+const FailingActivityModel = storeModel<FailingActivityRecord>('FailingActivity', schema);
 
 const keyOf = (processId: string, activityId: string) => `${processId}/${activityId}`;
 

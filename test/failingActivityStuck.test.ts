@@ -11,7 +11,7 @@ import {
   sendContractAsHr,
   uniqueEmail,
 } from './support/contractHarness';
-import { freePort } from './support/freePort';
+import { freePort } from '../common/freePort';
 import { waitForMail } from './support/mailbox';
 import { staffHeaders } from './support/staffSession';
 import { workflowBundle } from './support/testStack';
