@@ -122,14 +122,14 @@ function endOfData(bytes: Buffer, from: number): number {
 
 /**
  * What one stream may inflate to in a single native call, whose output is
- * held until the call returns. It covers the object-stream budget (32 MB by
- * default), which pdf-lib would hold whole anyway: an object-stream bomb is
- * stopped at the budget by zlib itself, in one call on the inspection
- * thread, instead of in hundreds of round trips through zlib's thread pool.
- * Larger budgets (content streams, 256 MB) continue chunk by chunk, keeping
- * nothing.
+ * held until the call returns: enough for any honest page's streams in one
+ * call. Past it (an object-stream bomb stopped at its 32 MB budget, a content
+ * stream at 256 MB) the stream is counted in 1 MB chunks that are dropped as
+ * they come, a few dozen round trips through zlib's thread pool. With 40 MB
+ * here the uploads benchmark saw the API's RSS grow 52.6 MB on a bomb; with
+ * 8 MB and 1 MB chunks, 28.4 MB, refused as fast (BENCHMARKS.md).
  */
-const SYNC_OUTPUT_LIMIT = 40 * 1024 * 1024;
+const SYNC_OUTPUT_LIMIT = 8 * 1024 * 1024;
 
 /** Inflates and counts, keeping nothing; stops as soon as the budget is passed. A broken stream counts what it gave. */
 async function inflatedSize(data: Buffer, budget: number): Promise<number> {
@@ -147,7 +147,7 @@ async function inflatedSize(data: Buffer, budget: number): Promise<number> {
 function countInflated(data: Buffer, budget: number): Promise<number> {
   return new Promise((resolve) => {
     let total = 0;
-    const inflate = createInflate({ chunkSize: 64 * 1024 });
+    const inflate = createInflate({ chunkSize: 1024 * 1024 });
     const finish = () => {
       inflate.removeAllListeners();
       inflate.destroy();
