@@ -16,7 +16,7 @@ import { DEFAULT_MAX_CACHED_WORKFLOWS, WORKER_NODE_FLAGS } from '../worker/nodeO
 import { rssBytes } from './processStats';
 import { percentile } from './contracts';
 import { productionWorkerArgs } from './productionWorker';
-import { seedingProfile } from './seedProfile';
+import { seedingProfile, type StepCost } from './seedProfile';
 import { stuckListQueryTimes } from './stuckListQueries';
 import { createSeeder, nameWordOf, SEEDED_KINDS, type SeededKind, WAITING_STATUS } from './scaleSeeding';
 
@@ -175,6 +175,11 @@ interface CacheTrial {
 
 interface Measured {
   size: number;
+  /** The API's answer to each kind's create request, p50 / p95 ms, over all seeded so far. */
+  api: { kind: SeededKind; p50: number; p95: number }[];
+  /** Per workflow type, its steps' mean cost per run, from 20 seeded histories. */
+  steps: { type: string; costs: StepCost[] }[];
+  stuckQueries: { query: string; p50: number; p95: number }[];
   open: number;
   seedSeconds: number;
   workerRssMiB: number;
@@ -259,25 +264,21 @@ export async function atScaleBenchmark(): Promise<string> {
       if (Date.now() >= seedDeadline) break;
       await seedTo(size);
       const seedSeconds = (Date.now() - seedStarted) / 1000;
-      for (const kind of SEEDED_KINDS) {
+      const api = SEEDED_KINDS.map((kind) => {
         const times = apiMs
           .filter(([k]) => k === kind)
           .map(([, t]) => t)
-          .sort((a, b) => a - b);
-        console.error(
-          `bench scale: POST ${kind}: n ${times.length}, p50 ${percentile(times, 50).toFixed(0)} ms, p95 ${percentile(times, 95).toFixed(0)} ms`,
-        );
-      }
+          .sort((x, y) => x - y);
+        return { kind, p50: percentile(times, 50), p95: percentile(times, 95) };
+      });
+      const steps = [];
       for (const type of ['employmentContract', 'formToDecision', 'minutesReview', 'officialLetter']) {
         const ids: string[] = [];
         for await (const execution of temporal.workflow.list({ query: `ProcessType = '${type}'`, pageSize: 20 })) {
           ids.push(execution.workflowId);
           if (ids.length >= 20) break;
         }
-        for (const cost of await seedingProfile(temporal, ids))
-          console.error(
-            `bench scale: ${type} ${cost.step}: ×${cost.count}, queued ${(cost.queuedMs / cost.count).toFixed(0)} ms, ran ${(cost.runMs / cost.count).toFixed(0)} ms`,
-          );
+        steps.push({ type, costs: await seedingProfile(temporal, ids) });
       }
       const probes = [];
       const [application] = (await listPage(temporal, `ProcessType = 'formToDecision' AND CaseNumber IS NOT NULL`, 1)).rows;
@@ -297,16 +298,20 @@ export async function atScaleBenchmark(): Promise<string> {
         times.sort((a, b) => a - b);
         probes.push({ name: probe.name, p50: percentile(times, 50), p95: percentile(times, 95) });
       }
-      for (const { query, p50, p95 } of await stuckListQueryTimes(temporal, SAMPLES))
-        console.error(`bench scale: stuck list at ${size}, ${query}: p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms`);
+      const stuckQueries = await stuckListQueryTimes(temporal, SAMPLES);
       results.push({
         size: seeded,
+        api,
+        steps,
+        stuckQueries,
         open: await openCount(),
         seedSeconds,
         workerRssMiB: rssBytes(worker.pid!) / MiB,
         load: os.loadavg()[0],
         probes,
       });
+      // Kept beside the stack's data, so a report that fails to render does not lose a long run's figures.
+      fs.writeFileSync(path.join(env.SINETTI_DATA_DIR, 'results.json'), JSON.stringify(results, null, 1));
       console.error(`bench scale: ${seeded} open measured`);
     }
     // The worker's cache size: for each, a fresh worker with that many cached workflows seeds CACHE_TRIAL more processes.
@@ -373,6 +378,21 @@ function report(results: Measured[]): string {
     `|---|---|${results.map(() => '---|').join('')}---|---|---|`,
     ...rows,
     `| processes-worker RSS | — | ${rss.join(' | ')} | ${results.length > 1 ? `${(last.workerRssMiB / first.workerRssMiB).toFixed(2)}×` : '—'} | — | < ${RSS_LIMIT_MIB} MiB: ${last.workerRssMiB < RSS_LIMIT_MIB ? 'met' : '**not met**'} |`,
+    '',
+    `The stuck list's queries, each timed inside the same parallel round as the list runs them (bench/stuckListQueries.ts), ${SAMPLES} rounds, p50 / p95: ${results
+      .map((r) => `at ${r.size}: ${r.stuckQueries.map((q) => `${q.query} ${ms(q.p50)} / ${ms(q.p95)}`).join('; ')}`)
+      .join(
+        '. ',
+      )}. At 1,000 open the last session's p95 of 1,582 ms was the waiting page's window: its lower bound ("now" less 15 minutes) was a new millisecond on every load, so no load found the window the one before had narrowed and each narrowed it again with some twenty counts (p95 1,514 ms for that query alone in this session's first measurement, all the others under 50 ms). The bound is now the whole minute (admin/stuckProcesses.ts, waitingFrom), so a load within the same minute checks the remembered window with one count.`,
+    '',
+    `Seeding, where a process's time goes (the largest size): the API's answer to each create request, p50 / p95: ${last.api.map((a) => `${a.kind} ${ms(a.p50)} / ${ms(a.p95)}`).join(', ')}. Then, read from 20 seeded histories per type, each step's mean time queued (scheduled → started) and running (started → completed): ${last.steps
+      .map(
+        (t) =>
+          `${t.type}: ${t.costs.map((c) => `${c.step} ×${(c.count / 20).toFixed(1)} ${(c.queuedMs / c.count).toFixed(0)} + ${(c.runMs / c.count).toFixed(0)} ms`).join(', ')}`,
+      )
+      .join(
+        '; ',
+      )}. Activities wait for the worker's ${process.env.WORKER_MAX_CONCURRENT_ACTIVITIES ?? 8} activity slots; the machine's two cores are shared by the worker, Temporal, FerretDB, MailDev and the API, so the seeding rate is the CPU's.`,
     '',
     `Every list is a Temporal visibility query over the search attributes (the workspace reads no document-store collection for its lists, so FerretDB never scans for them). Pages hold 50 rows, in WaitingUntil then StepSince order across all rows: SQL visibility cannot ORDER BY a custom attribute, so each page is a window of that attribute narrowed with counts and only that window is fetched (application/visibilityOrder.ts). The stuck list describes only the processes with no wait of a known end (at most 100) and those whose wait has passed, not every candidate. A list's window is remembered between loads and checked with one count, so of the ${SAMPLES} loads of each list the first pays for the narrowing (some twenty counts when the seeded deadlines lie minutes apart, a week out) and the rest do not.`,
   ].join('\n');
