@@ -1,3 +1,4 @@
+import { freePort } from '../common/freePort';
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -11,11 +12,14 @@ import { connectTemporalClient } from '../common/temporalClient';
 import { loadConfig } from '../config/config';
 import { isPortOpen, type RunningService, startEmbeddedServices, stopServices } from '../scripts/embeddedStack';
 import { connectStore, disconnectStore } from '../store/connection';
+import { waitForWorkerPolling } from '../scripts/workerPolling';
 import { DEFAULT_MAX_CACHED_WORKFLOWS, WORKER_NODE_FLAGS } from '../worker/nodeOptions';
-import { makeIdentityCode } from '../rules/identifiers';
 import { rssBytes } from './processStats';
-import { contractBody, percentile } from './contracts';
+import { percentile } from './contracts';
 import { productionWorkerArgs } from './productionWorker';
+import { seedingProfile, type StepCost } from './seedProfile';
+import { stuckListQueryTimes } from './stuckListQueries';
+import { createSeeder, nameWordOf, SEEDED_KINDS, type SeededKind, WAITING_STATUS } from './scaleSeeding';
 
 /**
  * The staff workspace at scale: open processes seeded through the API on an
@@ -29,9 +33,18 @@ import { productionWorkerArgs } from './productionWorker';
  * list; worker RSS under 300 MiB.
  */
 
-const SIZES = (process.env.BENCH_SCALE_SIZES ?? '1000,10000').split(',').map(Number);
+const SIZES = (process.env.BENCH_SCALE_SIZES ?? '1000,10000').split(',').filter(Boolean).map(Number);
+/**
+ * Seeding stops starting processes this many minutes after the run began (unset: never), and the size reached is
+ * measured instead of the one asked for, so a run on a busy machine still ends with figures for what it got to.
+ */
+const SEED_DEADLINE_MIN = Number(process.env.BENCH_SCALE_SEED_DEADLINE_MIN ?? Infinity);
 const SAMPLES = Number(process.env.BENCH_SCALE_SAMPLES ?? 30);
 const SEED_CONCURRENCY = 8;
+/** BENCH_SCALE_CACHE_SIZES: worker cache sizes tried after the sizes above, each seeding BENCH_SCALE_CACHE_TRIAL more processes. */
+const CACHE_SIZES = (process.env.BENCH_SCALE_CACHE_SIZES ?? '').split(',').filter(Boolean).map(Number);
+const CACHE_TRIAL = Number(process.env.BENCH_SCALE_CACHE_TRIAL ?? 400);
+const SEED_IN_FLIGHT = Number(process.env.BENCH_SCALE_IN_FLIGHT ?? 50);
 const ROOT = path.resolve(__dirname, '..');
 const ENV: Record<string, string> = {
   SINETTI_DATA_DIR: path.join(ROOT, 'data', 'bench-scale'),
@@ -55,6 +68,22 @@ const ENV: Record<string, string> = {
 const MiB = 1024 * 1024;
 const RSS_LIMIT_MIB = 300;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs `check` every `everyMs` until the returned stop is called; a failed check is tried again next time. */
+function watch(check: () => void | Promise<void>, everyMs: number): () => void {
+  let stopped = false;
+  void (async () => {
+    while (!stopped) {
+      await Promise.resolve()
+        .then(check)
+        .catch(() => undefined);
+      await sleep(everyMs);
+    }
+  })();
+  return () => {
+    stopped = true;
+  };
+}
 
 /** What is timed, as whom, and which store answers it. */
 const PROBES: { name: string; path: string; token: string; store: string; targetMs: number; mustContain?: string }[] = [
@@ -121,30 +150,8 @@ const PROBES: { name: string; path: string; token: string; store: string; target
   },
 ];
 
-/** A made-up surname for number i, letters only (names are searched by their words of letters): 12 → "Bec". */
-function nameWordOf(i: number): string {
-  return [...String(i)].map((digit, n) => (n === 0 ? 'ABCDEFGHIJ' : 'abcdefghij')[Number(digit)]).join('') + 'nen';
-}
-
-/** An expense claim on the form every installation has (forms/), by a made-up person with a valid identity code. */
-function applicationBody(i: number) {
-  return {
-    roundId: 'bench-scale',
-    language: 'fi',
-    values: {
-      fullName: `Hakija ${nameWordOf(i)}`,
-      identityCode: makeIdentityCode(`19${String(50 + (i % 40))}-0${1 + (i % 9)}-1${i % 9}`, 2 + (i % 897)),
-      email: `applicant-${i}@bench.test`,
-      meetingDate: '2026-04-12',
-      trips: 'Koti–kunnantalo',
-      kilometres: '12',
-      amountClaimed: '25',
-      iban: 'FI2112345600000785',
-    },
-  };
-}
-
-function startWorker(env: Record<string, string>): ChildProcess {
+async function startWorker(env: Record<string, string>): Promise<ChildProcess> {
+  const metricsPort = await freePort();
   const log = fs.openSync(path.join(env.SINETTI_DATA_DIR, 'worker.log'), 'a');
   return spawn(process.execPath, [...WORKER_NODE_FLAGS, ...productionWorkerArgs()], {
     cwd: ROOT,
@@ -153,14 +160,28 @@ function startWorker(env: Record<string, string>): ChildProcess {
       ...env,
       SINETTI_SERVICE: 'bench-scale-worker',
       SINETTI_WORKER_ROLE: 'processes',
-      WORKER_METRICS_ADDRESS: `127.0.0.1:${20000 + Math.floor(Math.random() * 20000)}`,
+      WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
     },
     stdio: ['ignore', log, log],
   });
 }
 
+interface CacheTrial {
+  cacheSize: number;
+  processes: number;
+  perSecond: number;
+  peakRssMiB: number;
+  rssAfterMiB: number;
+  load: number;
+}
+
 interface Measured {
   size: number;
+  /** The API's answer to each kind's create request, p50 / p95 ms, over all seeded so far. */
+  api: { kind: SeededKind; p50: number; p95: number }[];
+  /** Per workflow type, its steps' mean cost per run, from 20 seeded histories. */
+  steps: { type: string; costs: StepCost[] }[];
+  stuckQueries: { query: string; p50: number; p95: number }[];
   open: number;
   seedSeconds: number;
   workerRssMiB: number;
@@ -187,48 +208,80 @@ export async function atScaleBenchmark(): Promise<string> {
   let services: RunningService[] = [];
   let worker: ChildProcess | undefined;
   const results: Measured[] = [];
+  const cacheTrials: CacheTrial[] = [];
   try {
     services = await startEmbeddedServices(config);
     await connectStore(config.mongodb.uri);
     const temporal = await connectTemporalClient(config);
     const deps = createApiDeps(config, temporal);
     handler = createApp(deps);
-    worker = startWorker(env);
+    worker = await startWorker(env);
 
-    // Open at their waiting step: contracts waiting for their signers, applications waiting for a handler's decision.
-    const openCount = async () =>
-      (await temporal.workflow.count(`ExecutionStatus = 'Running' AND ProcessStatus IN ('awaiting_signatures', 'awaiting_decision')`))
-        .count;
+    // Open at their waiting step: each kind at the step where it waits for a person (or for its recipient).
+    const openQuery = `ExecutionStatus = 'Running' AND ProcessStatus IN (${Object.values(WAITING_STATUS)
+      .map((status) => `'${status}'`)
+      .join(', ')})`;
+    const openCount = async () => Number((await temporal.workflow.count(openQuery)).count);
+    const seeder = await createSeeder({ baseUrl, messagesSimulatorUrl: config.officialMail.messages.url });
     let seeded = 0;
+    const apiMs: [SeededKind, number][] = [];
     const seedStarted = Date.now();
-    for (const size of SIZES) {
-      // Seeding through the API, half and half: contracts to their signers' wait (a durable timer to its deadline),
-      // applications on the expense claim form to the handler's decision (no known end).
+    const seedDeadline = seedStarted + SEED_DEADLINE_MIN * 60_000;
+    /** Seeds processes up to number `size` (or the deadline) and waits until every one is at its waiting step. */
+    const seedTo = async (size: number) => {
+      // At most SEED_IN_FLIGHT processes between their start and their waiting step: more would only queue their
+      // activities in Temporal and push their workflows out of the worker's cache, so each next step replays its history.
       let next = seeded;
-      await Promise.all(
-        Array.from({ length: SEED_CONCURRENCY }, async () => {
-          while (next < size) {
-            const i = next++;
-            const [url, headers, body] =
-              i % 2 === 0
-                ? [`${baseUrl}/api/contracts`, { Authorization: 'Bearer dev-hr-token' }, contractBody(i)]
-                : [`${baseUrl}/api/forms/kulukorvaus/applications`, {}, applicationBody(i)];
-            const response = await fetch(url, {
-              method: 'POST',
-              headers: { ...headers, 'Content-Type': 'application/json' },
-              body: JSON.stringify(body),
-            });
-            if (response.status !== 201) throw new Error(`POST ${url} answered ${response.status}: ${await response.text()}`);
-            if (i % 100 === 99) console.error(`bench scale: ${i + 1} started`);
-          }
-        }),
-      );
-      seeded = size;
-      for (let open = await openCount(); open < size; open = await openCount()) {
-        if (worker.exitCode !== null) throw new Error(`The worker exited with ${worker.exitCode}; see ${env.SINETTI_DATA_DIR}/worker.log`);
-        await sleep(2000);
+      let open = await openCount();
+      const stopWatching = watch(async () => {
+        open = await openCount();
+      }, 500);
+      try {
+        await Promise.all(
+          Array.from({ length: SEED_CONCURRENCY }, async () => {
+            while (next < size && Date.now() < seedDeadline) {
+              if (next - open >= SEED_IN_FLIGHT) {
+                await sleep(100);
+                continue;
+              }
+              const i = next++;
+              const { kind, ms } = await seeder.seed(i);
+              apiMs.push([kind, ms]);
+              if (i % 500 === 499)
+                console.error(`bench scale: ${i + 1} started, ${open} open, ${((Date.now() - seedStarted) / 1000).toFixed(0)} s`);
+            }
+          }),
+        );
+      } finally {
+        stopWatching();
       }
+      seeded = next;
+      for (let n = await openCount(); n < seeded; n = await openCount()) {
+        if (worker!.exitCode !== null)
+          throw new Error(`The worker exited with ${worker!.exitCode}; see ${env.SINETTI_DATA_DIR}/worker.log`);
+        await sleep(1000);
+      }
+    };
+    for (const size of SIZES) {
+      if (Date.now() >= seedDeadline) break;
+      await seedTo(size);
       const seedSeconds = (Date.now() - seedStarted) / 1000;
+      const api = SEEDED_KINDS.map((kind) => {
+        const times = apiMs
+          .filter(([k]) => k === kind)
+          .map(([, t]) => t)
+          .sort((x, y) => x - y);
+        return { kind, p50: percentile(times, 50), p95: percentile(times, 95) };
+      });
+      const steps = [];
+      for (const type of ['employmentContract', 'formToDecision', 'minutesReview', 'officialLetter']) {
+        const ids: string[] = [];
+        for await (const execution of temporal.workflow.list({ query: `ProcessType = '${type}'`, pageSize: 20 })) {
+          ids.push(execution.workflowId);
+          if (ids.length >= 20) break;
+        }
+        steps.push({ type, costs: await seedingProfile(temporal, ids) });
+      }
       const probes = [];
       const [application] = (await listPage(temporal, `ProcessType = 'formToDecision' AND CaseNumber IS NOT NULL`, 1)).rows;
       const caseNumber = String(application?.searchAttributes?.CaseNumber?.[0] ?? 'none');
@@ -247,15 +300,50 @@ export async function atScaleBenchmark(): Promise<string> {
         times.sort((a, b) => a - b);
         probes.push({ name: probe.name, p50: percentile(times, 50), p95: percentile(times, 95) });
       }
+      const stuckQueries = await stuckListQueryTimes(temporal, SAMPLES);
       results.push({
-        size,
+        size: seeded,
+        api,
+        steps,
+        stuckQueries,
         open: await openCount(),
         seedSeconds,
         workerRssMiB: rssBytes(worker.pid!) / MiB,
         load: os.loadavg()[0],
         probes,
       });
-      console.error(`bench scale: ${size} open measured`);
+      // Kept beside the stack's data, so a report that fails to render does not lose a long run's figures.
+      fs.writeFileSync(path.join(env.SINETTI_DATA_DIR, 'results.json'), JSON.stringify(results, null, 1));
+      console.error(`bench scale: ${seeded} open measured`);
+    }
+    // The worker's cache size: for each, a fresh worker with that many cached workflows seeds CACHE_TRIAL more processes.
+    for (const cacheSize of CACHE_SIZES) {
+      worker.kill('SIGTERM');
+      await new Promise((resolve) => worker!.once('exit', resolve));
+      worker = await startWorker({ ...env, WORKER_MAX_CACHED_WORKFLOWS: String(cacheSize) });
+      await waitForWorkerPolling(temporal, config.temporal.namespace, env.TEMPORAL_TASK_QUEUE, { since: new Date(), timeoutMs: 60_000 });
+      const from = seeded;
+      const started = Date.now();
+      let peakRss = 0;
+      const pid = worker.pid!;
+      const stopSampling = watch(() => {
+        peakRss = Math.max(peakRss, rssBytes(pid));
+      }, 250);
+      try {
+        await seedTo(seeded + CACHE_TRIAL);
+      } finally {
+        stopSampling();
+      }
+      const seconds = (Date.now() - started) / 1000;
+      cacheTrials.push({
+        cacheSize,
+        processes: seeded - from,
+        perSecond: (seeded - from) / seconds,
+        peakRssMiB: peakRss / MiB,
+        rssAfterMiB: rssBytes(pid) / MiB,
+        load: os.loadavg()[0],
+      });
+      console.error(`bench scale: cache ${cacheSize}: ${JSON.stringify(cacheTrials.at(-1))}`);
     }
     deps.close();
     await temporal.connection.close();
@@ -265,7 +353,7 @@ export async function atScaleBenchmark(): Promise<string> {
     await disconnectStore().catch(() => undefined);
     await stopServices(services);
   }
-  return report(results);
+  return [results.length ? report(results) : '', cacheTrials.length ? cacheReport(cacheTrials) : ''].filter(Boolean).join('\n\n');
 }
 
 const PEER = PROBES.findIndex((probe) => probe.name === "the secretary's home page");
@@ -286,13 +374,44 @@ function report(results: Measured[]): string {
   return [
     '## The staff workspace at scale',
     '',
-    `\`BENCH_SCALE_SIZES=${SIZES.join(',')} npm run bench -- scale\`: open processes created through the API on an embedded stack of the benchmark's own (Temporal dev server on SQLite, FerretDB, MailDev, the trust services; own ports, data/bench-scale), half employment contracts waiting for their signers until their deadline, half expense-claim applications waiting for a handler's decision; one processes-worker as production runs it (WORKER_MAX_CACHED_WORKFLOWS ${process.env.WORKER_MAX_CACHED_WORKFLOWS ?? DEFAULT_MAX_CACHED_WORKFLOWS}). Each page or list fetched ${SAMPLES} times in a row with a development bearer token, with every process open; p50 / p95 per size. Seeded to ${results.map((r) => r.open).join(', then ')} open processes in ${results.map((r) => `${r.seedSeconds.toFixed(0)} s`).join(', ')} (cumulative). Machine load (1-minute average) while measuring: ${results.map((r) => r.load.toFixed(1)).join(', ')}.`,
+    `\`BENCH_SCALE_SIZES=${SIZES.join(',')}${Number.isFinite(SEED_DEADLINE_MIN) ? ` BENCH_SCALE_SEED_DEADLINE_MIN=${SEED_DEADLINE_MIN}` : ''} npm run bench -- scale\`: open processes created through the API on an embedded stack of the benchmark's own (Temporal dev server on SQLite, FerretDB, MailDev, the trust services; own ports, data/bench-scale), a quarter each of employment contracts waiting for their signers until their deadline, expense-claim applications waiting for a handler's decision, council minutes in their checkers' review until the checking deadline, and official letters in a Suomi.fi mailbox waiting to be read until tracking ends (bench/scaleSeeding.ts; the minutes' draft and the letters' PDF uploaded once and named by each, everything else each process's own), at most ${SEED_CONCURRENCY} requests and ${SEED_IN_FLIGHT} processes short of their waiting step at a time; one processes-worker as production runs it (WORKER_MAX_CACHED_WORKFLOWS ${process.env.WORKER_MAX_CACHED_WORKFLOWS ?? DEFAULT_MAX_CACHED_WORKFLOWS}). Each page or list fetched ${SAMPLES} times in a row with a development bearer token, with every process open; p50 / p95 per size. Seeded to ${results.map((r) => r.open).join(', then ')} open processes in ${results.map((r) => `${r.seedSeconds.toFixed(0)} s`).join(', ')} (cumulative). Machine load (1-minute average) while measuring: ${results.map((r) => r.load.toFixed(1)).join(', ')}.`,
     '',
     `| What | Answered by | ${results.map((r) => `${r.size} open: p50 / p95`).join(' | ')} | p95 growth | p95 ÷ the secretary's page (largest size) | Target (largest size) |`,
     `|---|---|${results.map(() => '---|').join('')}---|---|---|`,
     ...rows,
     `| processes-worker RSS | — | ${rss.join(' | ')} | ${results.length > 1 ? `${(last.workerRssMiB / first.workerRssMiB).toFixed(2)}×` : '—'} | — | < ${RSS_LIMIT_MIB} MiB: ${last.workerRssMiB < RSS_LIMIT_MIB ? 'met' : '**not met**'} |`,
     '',
+    `The stuck list's queries, each timed inside the same parallel round as the list runs them (bench/stuckListQueries.ts), ${SAMPLES} rounds, p50 / p95: ${results
+      .map((r) => `at ${r.size}: ${r.stuckQueries.map((q) => `${q.query} ${ms(q.p50)} / ${ms(q.p95)}`).join('; ')}`)
+      .join(
+        '. ',
+      )}. At 1,000 open the last session's p95 of 1,582 ms was the waiting page's window: its lower bound ("now" less 15 minutes) was a new millisecond on every load, so no load found the window the one before had narrowed and each narrowed it again with some twenty counts (p95 1,514 ms for that query alone in this session's first measurement, all the others under 50 ms). The bound is now the whole minute (admin/stuckProcesses.ts, waitingFrom), so a load within the same minute checks the remembered window with one count.`,
+    '',
+    `Seeding, where a process's time goes (the largest size): the API's answer to each create request, p50 / p95: ${last.api.map((a) => `${a.kind} ${ms(a.p50)} / ${ms(a.p95)}`).join(', ')}. Then, read from 20 seeded histories per type, each step's mean time queued (scheduled → started) and running (started → completed): ${last.steps
+      .map(
+        (t) =>
+          `${t.type}: ${t.costs.map((c) => `${c.step} ×${(c.count / 20).toFixed(1)} ${(c.queuedMs / c.count).toFixed(0)} + ${(c.runMs / c.count).toFixed(0)} ms`).join(', ')}`,
+      )
+      .join(
+        '; ',
+      )}. Activities wait for the worker's ${process.env.WORKER_MAX_CONCURRENT_ACTIVITIES ?? 8} activity slots; the machine's two cores are shared by the worker, Temporal, FerretDB, MailDev and the API, so the seeding rate is the CPU's.`,
+    '',
     `Every list is a Temporal visibility query over the search attributes (the workspace reads no document-store collection for its lists, so FerretDB never scans for them). Pages hold 50 rows, in WaitingUntil then StepSince order across all rows: SQL visibility cannot ORDER BY a custom attribute, so each page is a window of that attribute narrowed with counts and only that window is fetched (application/visibilityOrder.ts). The stuck list describes only the processes with no wait of a known end (at most 100) and those whose wait has passed, not every candidate. A list's window is remembered between loads and checked with one count, so of the ${SAMPLES} loads of each list the first pays for the narrowing (some twenty counts when the seeded deadlines lie minutes apart, a week out) and the rest do not.`,
+  ].join('\n');
+}
+
+function cacheReport(trials: CacheTrial[]): string {
+  const base = trials[0];
+  return [
+    "## The processes worker's cache size",
+    '',
+    `\`BENCH_SCALE_SIZES=${SIZES.join(',')} BENCH_SCALE_CACHE_SIZES=${CACHE_SIZES.join(',')} BENCH_SCALE_CACHE_TRIAL=${CACHE_TRIAL} npm run bench -- scale\`: on the at-scale benchmark's stack, after the sizes above, one fresh processes-worker per cache size (WORKER_MAX_CACHED_WORKFLOWS; flags and everything else as production runs it) seeds ${CACHE_TRIAL} more processes of the four kinds (at most ${SEED_IN_FLIGHT} between their start and their waiting step, as in the seeding above). Throughput: processes brought to their waiting step per second; RSS sampled every 250 ms while seeding, and once the last was waiting. Ratios against the first cache size, measured in the same run.`,
+    '',
+    '| cache size | processes/s | × the first | peak RSS while seeding | RSS after | × the first (after) | machine load |',
+    '|---|---|---|---|---|---|---|',
+    ...trials.map(
+      (t) =>
+        `| ${t.cacheSize} | ${t.perSecond.toFixed(2)} | ${(t.perSecond / base.perSecond).toFixed(2)}× | ${t.peakRssMiB.toFixed(0)} MiB | ${t.rssAfterMiB.toFixed(0)} MiB | ${(t.rssAfterMiB / base.rssAfterMiB).toFixed(2)}× | ${t.load.toFixed(1)} |`,
+    ),
   ].join('\n');
 }

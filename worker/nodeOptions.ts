@@ -22,6 +22,8 @@ export const BULK_WORKER_NODE_FLAGS = ['--max-semi-space-size=4', '--max-old-spa
  * Workflows the processes' worker keeps in memory between their tasks (WORKER_MAX_CACHED_WORKFLOWS).
  * Each cached workflow holds its sandbox's state; one evicted replays its history when it next wakes, which for
  * a process waiting days for a person is cheap and rare. Thousands open at once then cost no more memory
- * than this many: the at-scale benchmark (BENCHMARKS.md) measures the worker's RSS with it.
+ * than this many. 25, not 100: in one run of the at-scale benchmark (BENCHMARKS.md, "The processes worker's
+ * cache size") a worker with 25 ended at 291 MiB against 329 MiB with 100 and brought processes to their waiting
+ * step no slower (4.7/s against 3.7/s on a loaded machine): our histories are short, so a replay costs little.
  */
-export const DEFAULT_MAX_CACHED_WORKFLOWS = 100;
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 25;
