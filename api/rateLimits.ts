@@ -25,8 +25,9 @@ export function requestLanguage(req: Request): Language {
   return isLanguage(accepted) ? accepted : 'fi';
 }
 
+/** Requests answered in JSON, never with a page: the API, the codec and the health checks (asked by machines). */
 export function isApiRequest(req: Request): boolean {
-  return req.originalUrl.startsWith('/api/') || req.originalUrl.startsWith('/codec/');
+  return ['/api/', '/codec/', '/health'].some((prefix) => req.originalUrl.startsWith(prefix));
 }
 
 function refuse(family: RateLimitFamily, organization: string) {
@@ -37,7 +38,7 @@ function refuse(family: RateLimitFamily, organization: string) {
     res.setHeader('Retry-After', String(seconds));
     const language = requestLanguage(req);
     const { heading, text } = textsFor(language).busyPages.tooMany;
-    if (isApiRequest(req) || family === 'deepHealth') {
+    if (isApiRequest(req)) {
       const message =
         family === 'signIn'
           ? `Too many failed sign-ins from this address. Wait ${minutes} min, then sign in with your own staff token; ask your administrator if you have lost it.`
