@@ -1,10 +1,10 @@
 import { storeModel } from './storeModel';
-import { Schema } from 'mongoose';
+import { type Model, Schema, type UpdateQuery } from 'mongoose';
 import { NotFoundError } from '../common/errors';
 import type { Language } from '../mail/templates';
 import type { RegisteredIdentity } from '../verification/identityMatch';
 import type { VerificationEvidence } from '../verification/signerVerification';
-import { isDuplicateKey } from './keyedWrites';
+import { addToIdList, idList, idListModel, isDuplicateKey } from './keyedWrites';
 
 /**
  * The personal side of a minutes review (pöytäkirjan tarkastus): who checks
@@ -67,8 +67,9 @@ export interface MinutesReviewRecord {
   createdAt: Date;
 }
 
-const reviewSchema = new Schema<MinutesReviewRecord>(
+const reviewSchema = new Schema<MinutesReviewRecord & { _id: string }>(
   {
+    _id: { type: String, required: true },
     reviewId: { type: String, required: true, unique: true },
     body: { type: Schema.Types.Mixed, required: true },
     meeting: { type: Schema.Types.Mixed, required: true },
@@ -85,7 +86,7 @@ const reviewSchema = new Schema<MinutesReviewRecord>(
   { versionKey: false, collection: 'minutes_reviews' },
 );
 
-const ReviewModel = storeModel<MinutesReviewRecord>('MinutesReview', reviewSchema);
+const ReviewModel = storeModel<MinutesReviewRecord & { _id: string }>('MinutesReview', reviewSchema);
 
 export interface SectionComment {
   /** A section number, or absent for a comment on the whole or on a page. */
@@ -111,8 +112,9 @@ export interface MinutesFeedback {
   at: Date;
 }
 
-const feedbackSchema = new Schema<MinutesFeedback>(
+const feedbackSchema = new Schema<MinutesFeedback & { _id: string }>(
   {
+    _id: { type: String, required: true },
     feedbackId: { type: String, required: true, unique: true },
     reviewId: { type: String, required: true, index: true },
     participantId: { type: String, required: true },
@@ -129,7 +131,11 @@ const feedbackSchema = new Schema<MinutesFeedback>(
   { versionKey: false, collection: 'minutes_feedback' },
 );
 
-const FeedbackModel = storeModel<MinutesFeedback>('MinutesFeedback', feedbackSchema);
+const FeedbackModel = storeModel<MinutesFeedback & { _id: string }>('MinutesFeedback', feedbackSchema);
+/** Each review's feedback ids in the order given, so its feedback is read by key. */
+const FeedbackListModel = idListModel('MinutesFeedbackList', 'minutes_feedback_lists', {
+  appendOnly: 'Feedback on minutes is evidence: it is only ever added to',
+});
 
 export interface PublishedSection {
   number: string;
@@ -155,8 +161,9 @@ export interface PublishedMinutes {
   finalAt?: Date;
 }
 
-const publishedSchema = new Schema<PublishedMinutes>(
+const publishedSchema = new Schema<PublishedMinutes & { _id: string }>(
   {
+    _id: { type: String, required: true },
     reviewId: { type: String, required: true, unique: true },
     bodyId: { type: String, required: true, index: true },
     bodyName: { type: String, required: true },
@@ -174,30 +181,45 @@ const publishedSchema = new Schema<PublishedMinutes>(
   { versionKey: false, collection: 'published_minutes' },
 );
 
-const PublishedModel = storeModel<PublishedMinutes>('PublishedMinutes', publishedSchema);
+const PublishedModel = storeModel<PublishedMinutes & { _id: string }>('PublishedMinutes', publishedSchema);
 
 function plain<T>(record: T & { _id?: unknown }): T {
   const { _id, ...rest } = record;
   return rest as T;
 }
 
+/*
+ * Reviews, feedback and published minutes are keyed by their own id (BY_ID_ONLY in store/connection.ts):
+ * a lookup by another field scans the whole collection on the embedded store, which made each minutes
+ * review's steps slower the more reviews there were. Records stored before carry a generated _id and
+ * their id in a field; they are still found, by that field, when nothing is stored under the key.
+ */
+async function findKeyed<T>(model: Model<T>, field: 'reviewId' | 'feedbackId', id: string) {
+  return (await model.findById(id).lean()) ?? (await model.findOne({ [field]: id } as never).lean());
+}
+
+async function updateKeyed<T>(model: Model<T>, reviewId: string, update: UpdateQuery<T>): Promise<void> {
+  const { matchedCount } = await model.updateOne({ _id: reviewId }, update);
+  if (matchedCount === 0) await model.updateOne({ reviewId } as never, update);
+}
+
 export class MinutesReviews {
   async create(record: MinutesReviewRecord): Promise<void> {
     try {
-      await ReviewModel.create(record);
+      await ReviewModel.create({ _id: record.reviewId, ...record });
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
   }
 
   async get(reviewId: string): Promise<MinutesReviewRecord> {
-    const record = await ReviewModel.findOne({ reviewId }).lean();
+    const record = await findKeyed(ReviewModel, 'reviewId', reviewId);
     if (!record) throw new NotFoundError(`Minutes review ${reviewId}`);
     return plain(record);
   }
 
   async find(reviewId: string): Promise<MinutesReviewRecord | undefined> {
-    const record = await ReviewModel.findOne({ reviewId }).lean();
+    const record = await findKeyed(ReviewModel, 'reviewId', reviewId);
     return record ? plain(record) : undefined;
   }
 
@@ -213,11 +235,11 @@ export class MinutesReviews {
 
   /** The section pages follow the newest version; numbers, titles and publicity never change. */
   async setSections(reviewId: string, sections: MinutesSection[]): Promise<void> {
-    await ReviewModel.updateOne({ reviewId }, { $set: { sections } });
+    await updateKeyed(ReviewModel, reviewId, { $set: { sections } });
   }
 
   async setPublicVersion(reviewId: string, versionId: string): Promise<void> {
-    await ReviewModel.updateOne({ reviewId }, { $set: { publicVersionId: versionId } });
+    await updateKeyed(ReviewModel, reviewId, { $set: { publicVersionId: versionId } });
   }
 
   /** The people who hold a role now (not those an admin replaced). */
@@ -242,38 +264,56 @@ export class MinutesReviews {
       fieldName: previous.fieldName ?? previous.participantId,
       replacedBy: undefined,
     };
-    await ReviewModel.updateOne({ reviewId }, { $set: { people: [...record.people, replacement] } });
+    await updateKeyed(ReviewModel, reviewId, { $set: { people: [...record.people, replacement] } });
     return replacementId;
   }
 
   async discardReplacement(reviewId: string, replacementId: string): Promise<void> {
     const record = await this.get(reviewId);
-    await ReviewModel.updateOne({ reviewId }, { $set: { people: record.people.filter((p) => p.participantId !== replacementId) } });
+    await updateKeyed(ReviewModel, reviewId, { $set: { people: record.people.filter((p) => p.participantId !== replacementId) } });
   }
 
   /** The workflow accepted the replacement: the earlier person no longer holds the role. */
   async confirmReplacement(reviewId: string, participantId: string, replacementId: string): Promise<void> {
     const record = await this.get(reviewId);
     const people = record.people.map((p) => (p.participantId === participantId ? { ...p, replacedBy: replacementId } : p));
-    await ReviewModel.updateOne({ reviewId }, { $set: { people } });
+    await updateKeyed(ReviewModel, reviewId, { $set: { people } });
   }
 
+  /** Listed first, then stored: a crash between the two leaves an id that reads as nothing, never feedback that is not read. */
   async recordFeedback(feedback: MinutesFeedback): Promise<void> {
-    await FeedbackModel.create(feedback);
+    await addToIdList(FeedbackListModel, feedback.reviewId, [feedback.feedbackId]);
+    await FeedbackModel.create({ _id: feedback.feedbackId, ...feedback });
   }
 
   async feedback(feedbackId: string): Promise<MinutesFeedback> {
-    const record = await FeedbackModel.findOne({ feedbackId }).lean();
+    const record = await findKeyed(FeedbackModel, 'feedbackId', feedbackId);
     if (!record) throw new NotFoundError(`Feedback ${feedbackId}`);
     return plain(record);
   }
 
+  /** Whether the review is stored under its key, and so everything of it written since is too. */
+  private async isKeyed(reviewId: string): Promise<boolean> {
+    return (await ReviewModel.findById(reviewId, { _id: 1 }).lean()) !== null;
+  }
+
+  /** A review stored under its key has all its feedback listed; an older one's is found by a scan. */
   async feedbackFor(reviewId: string): Promise<MinutesFeedback[]> {
-    return (await FeedbackModel.find({ reviewId }).sort({ at: 1 }).lean()).map(plain);
+    const records = (await this.isKeyed(reviewId))
+      ? (await Promise.all((await idList(FeedbackListModel, reviewId)).map((id) => FeedbackModel.findById(id).lean()))).filter(
+          (record) => record !== null,
+        )
+      : await FeedbackModel.find({ reviewId }).lean();
+    return records.map(plain).sort((a, b) => a.at.getTime() - b.at.getTime());
   }
 
   async publish(entry: PublishedMinutes): Promise<void> {
-    await PublishedModel.updateOne({ reviewId: entry.reviewId }, { $setOnInsert: entry }, { upsert: true });
+    if (await this.published(entry.reviewId)) return;
+    try {
+      await PublishedModel.create({ _id: entry.reviewId, ...entry });
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
   }
 
   async updatePublished(
@@ -282,14 +322,17 @@ export class MinutesReviews {
   ): Promise<void> {
     const unset = 'versionId' in change && change.versionId === undefined ? { versionId: 1 } : undefined;
     const { versionId, ...rest } = change;
-    await PublishedModel.updateOne(
-      { reviewId },
-      { $set: { ...rest, ...(versionId ? { versionId } : {}) }, ...(unset ? { $unset: unset } : {}) },
-    );
+    await updateKeyed(PublishedModel, reviewId, {
+      $set: { ...rest, ...(versionId ? { versionId } : {}) },
+      ...(unset ? { $unset: unset } : {}),
+    });
   }
 
   async published(reviewId: string): Promise<PublishedMinutes | undefined> {
-    const record = await PublishedModel.findOne({ reviewId }).lean();
+    // Minutes not yet published are looked for by a scan only when their review is from before the keying.
+    const record =
+      (await PublishedModel.findById(reviewId).lean()) ??
+      ((await this.isKeyed(reviewId)) ? null : await PublishedModel.findOne({ reviewId }).lean());
     return record ? plain(record) : undefined;
   }
 

@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import mongoose from 'mongoose';
+import type { CommandStartedEvent } from 'mongodb';
+import { MinutesReviews, type MinutesFeedback, type MinutesReviewRecord, type PublishedMinutes } from '../store/minutesReviews';
+import { testConfig } from './support/testStack';
+
+/**
+ * The minutes store reads and writes by key (BY_ID_ONLY in store/connection.ts): on the embedded store any
+ * other filter scans the whole collection, and the scale benchmark saw a minutes review's mail step take
+ * 3.7 s with 1,600 reviews stored. Records stored before the re-keying are still read and changed.
+ */
+
+const reviews = new MinutesReviews();
+const filters: Record<string, unknown>[] = [];
+const recordFilter = (event: CommandStartedEvent) => {
+  const command = event.command as { filter?: Record<string, unknown>; updates?: { q: Record<string, unknown> }[] };
+  const filter = command.filter ?? command.updates?.[0]?.q;
+  if (filter && /^minutes_|^published_minutes$/.test(String(command[event.commandName as keyof typeof command]))) filters.push(filter);
+};
+
+beforeAll(async () => {
+  mongoose.set('bufferCommands', false);
+  await mongoose.connect(testConfig().mongodb.uri, { monitorCommands: true });
+  mongoose.connection.getClient().on('commandStarted', recordFilter);
+});
+afterAll(async () => {
+  await mongoose.disconnect();
+});
+
+function review(reviewId: string): MinutesReviewRecord {
+  return {
+    reviewId,
+    body: { id: 'kunnanhallitus', name: 'Kunnanhallitus' },
+    meeting: { date: '2026-11-23', number: '7/2026', place: 'Kunnantalo' },
+    title: 'Kunnanhallituksen pöytäkirja',
+    language: 'fi',
+    sections: [{ number: '1', title: 'Avaus', publicity: 'public', firstPage: 1, lastPage: 1 }],
+    people: [{ participantId: 'checker-1', role: 'checker', name: 'Tapio Tarkastaja', email: 'tapio@example.test', language: 'fi' }],
+    checkingDeadlineAt: new Date('2026-12-07T10:00:00Z'),
+    publish: true,
+    createdBy: 'dev-secretary',
+    createdAt: new Date(),
+  } as MinutesReviewRecord;
+}
+
+function feedback(reviewId: string, n: number): MinutesFeedback {
+  return {
+    feedbackId: `${reviewId}-fb-${n}`,
+    reviewId,
+    participantId: 'checker-1',
+    action: n === 1 ? 'corrections' : 'approve',
+    versionNumber: n,
+    documentSha256: 'ab'.repeat(32),
+    comments: [],
+    at: new Date(Date.UTC(2026, 10, 30, 10, n)),
+  };
+}
+
+function published(reviewId: string): PublishedMinutes {
+  return {
+    reviewId,
+    bodyId: 'kunnanhallitus',
+    bodyName: 'Kunnanhallitus',
+    title: 'Kunnanhallituksen pöytäkirja',
+    meeting: { date: '2026-11-23', number: '7/2026', place: 'Kunnantalo' },
+    publishedAt: new Date(),
+    notifiedOn: '2026-12-01',
+    lastDay: '2026-12-15',
+    endsAt: new Date('2026-12-15T22:00:00Z'),
+    sections: [{ number: '1', title: 'Avaus', shown: 'full' }],
+    status: 'rectification_period',
+  };
+}
+
+it('reads and changes a review, its feedback and its published minutes by their own keys, never by a scan', async () => {
+  const reviewId = `minutes-${randomUUID()}`;
+  filters.length = 0;
+  await reviews.create(review(reviewId));
+  await reviews.create(review(reviewId)); // a retried create changes nothing
+  await reviews.recordFeedback(feedback(reviewId, 2));
+  await reviews.recordFeedback(feedback(reviewId, 1));
+  await reviews.publish(published(reviewId));
+  expect((await reviews.get(reviewId)).title).toBe('Kunnanhallituksen pöytäkirja');
+  await reviews.setSections(reviewId, [{ number: '1', title: 'Kokouksen avaus', publicity: 'public', firstPage: 1, lastPage: 1 }]);
+  expect((await reviews.get(reviewId)).sections[0].title).toBe('Kokouksen avaus');
+  expect((await reviews.feedbackFor(reviewId)).map((f) => f.feedbackId)).toEqual([`${reviewId}-fb-1`, `${reviewId}-fb-2`]);
+  expect((await reviews.feedback(`${reviewId}-fb-1`)).action).toBe('corrections');
+  await reviews.updatePublished(reviewId, { status: 'final', finalAt: new Date() });
+  expect((await reviews.published(reviewId))?.status).toBe('final');
+
+  expect(filters.length).toBeGreaterThanOrEqual(10);
+  for (const filter of filters) expect(Object.keys(filter)).toEqual(['_id']);
+  const raw = mongoose.connection;
+  expect(await raw.collection('minutes_reviews').countDocuments({ _id: reviewId as never })).toBe(1);
+  expect(await raw.collection('published_minutes').countDocuments({ _id: reviewId as never })).toBe(1);
+  expect(await raw.collection('minutes_feedback').countDocuments({ _id: `${reviewId}-fb-1` as never })).toBe(1);
+});
+
+it('still reads and changes records stored before they were keyed (a generated _id, the id in a field)', async () => {
+  const reviewId = `minutes-${randomUUID()}`;
+  const raw = mongoose.connection;
+  const legacyId = new mongoose.Types.ObjectId();
+  await raw.collection('minutes_reviews').insertOne({ _id: legacyId, ...review(reviewId) });
+  await raw.collection('minutes_feedback').insertOne({ _id: new mongoose.Types.ObjectId(), ...feedback(reviewId, 1) });
+  await raw.collection('published_minutes').insertOne({ _id: new mongoose.Types.ObjectId(), ...published(reviewId) });
+
+  expect((await reviews.get(reviewId)).reviewId).toBe(reviewId);
+  await reviews.setSections(reviewId, [{ number: '1', title: 'Uusi otsikko', publicity: 'public', firstPage: 1, lastPage: 1 }]);
+  expect((await raw.collection('minutes_reviews').findOne({ _id: legacyId }))?.sections[0].title).toBe('Uusi otsikko');
+  expect(await raw.collection('minutes_reviews').countDocuments({ reviewId })).toBe(1);
+
+  // Feedback given after the upgrade on a review from before is found beside the old.
+  await reviews.recordFeedback(feedback(reviewId, 2));
+  expect((await reviews.feedbackFor(reviewId)).map((f) => f.versionNumber)).toEqual([1, 2]);
+  expect((await reviews.feedback(`${reviewId}-fb-1`)).versionNumber).toBe(1);
+
+  await reviews.publish(published(reviewId)); // already published: kept as it was, not written twice
+  await reviews.updatePublished(reviewId, { status: 'final' });
+  expect((await reviews.published(reviewId))?.status).toBe('final');
+  expect(await raw.collection('published_minutes').countDocuments({ reviewId })).toBe(1);
+  await expect(reviews.get(`minutes-${randomUUID()}`)).rejects.toThrow(/not found|Minutes review/i);
+});
