@@ -23,12 +23,15 @@ export function failingActivityMarks(
         // Local activities are retried inside their workflow task; Temporal lists no pending activity for them.
         const processId = workflowExecution?.workflowId;
         if (!processId || isLocal || attempt === 1 || notProcessQueues.includes(taskQueue)) return next(input);
-        await failing.attemptStarting({ processId, activityId, activityType, attempt }).catch((error: Error) => {
+        // The attempt does not wait for the record: with the store down, its write may wait for server selection,
+        // and the step the admin would retry must not start later for it.
+        const marked = failing.attemptStarting({ processId, activityId, activityType, attempt }).catch((error: Error) => {
           logger.warn({ activityType, err: error.message }, 'could not record a failing activity for the stuck list');
         });
         const result = await next(input);
-        // A record left behind is harmless: the stuck list drops it when Temporal no longer lists the activity as pending.
-        await failing.succeeded(processId, activityId).catch(() => undefined);
+        // Removed once written, so a slow write cannot land after its removal. A record left behind is harmless:
+        // the stuck list drops it when Temporal no longer lists the activity as pending.
+        void marked.then(() => failing.succeeded(processId, activityId)).catch(() => undefined);
         return result;
       },
     },
