@@ -13,7 +13,7 @@ import { loadConfig } from '../config/config';
 import { isPortOpen, type RunningService, startEmbeddedServices, stopServices } from '../scripts/embeddedStack';
 import { connectStore, disconnectStore } from '../store/connection';
 import { waitForWorkerPolling } from '../scripts/workerPolling';
-import { DEFAULT_MAX_CACHED_WORKFLOWS, WORKER_NODE_FLAGS } from '../worker/nodeOptions';
+import { DEFAULT_MAX_CACHED_WORKFLOWS, WORKER_ENVIRONMENT, WORKER_NODE_FLAGS } from '../worker/nodeOptions';
 import { rssBytes } from './processStats';
 import { percentile } from './contracts';
 import { productionWorkerArgs } from './productionWorker';
@@ -43,6 +43,12 @@ const SAMPLES = Number(process.env.BENCH_SCALE_SAMPLES ?? 30);
 const SEED_CONCURRENCY = 8;
 /** BENCH_SCALE_CACHE_SIZES: worker cache sizes tried after the sizes above, each seeding BENCH_SCALE_CACHE_TRIAL more processes. */
 const CACHE_SIZES = (process.env.BENCH_SCALE_CACHE_SIZES ?? '').split(',').filter(Boolean).map(Number);
+/**
+ * BENCH_SCALE_ARENA_TRIALS: glibc malloc arena limits (MALLOC_ARENA_MAX; "glibc" for glibc's own, eight per core)
+ * tried the same way, after the cache sizes; list them alternating ("glibc,2,glibc,2") so neither always seeds
+ * on top of more open processes.
+ */
+const ARENA_TRIALS = (process.env.BENCH_SCALE_ARENA_TRIALS ?? '').split(',').filter(Boolean);
 const CACHE_TRIAL = Number(process.env.BENCH_SCALE_CACHE_TRIAL ?? 400);
 const SEED_IN_FLIGHT = Number(process.env.BENCH_SCALE_IN_FLIGHT ?? 50);
 const ROOT = path.resolve(__dirname, '..');
@@ -153,21 +159,26 @@ const PROBES: { name: string; path: string; token: string; store: string; target
 async function startWorker(env: Record<string, string>): Promise<ChildProcess> {
   const metricsPort = await freePort();
   const log = fs.openSync(path.join(env.SINETTI_DATA_DIR, 'worker.log'), 'a');
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...WORKER_ENVIRONMENT,
+    ...env,
+    SINETTI_SERVICE: 'bench-scale-worker',
+    SINETTI_WORKER_ROLE: 'processes',
+    WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
+  };
+  // A trial's empty value leaves the variable unset (glibc's own arena limit).
+  for (const [name, value] of Object.entries(childEnv)) if (value === '') delete childEnv[name];
   return spawn(process.execPath, [...WORKER_NODE_FLAGS, ...productionWorkerArgs()], {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      ...env,
-      SINETTI_SERVICE: 'bench-scale-worker',
-      SINETTI_WORKER_ROLE: 'processes',
-      WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
-    },
+    env: childEnv,
     stdio: ['ignore', log, log],
   });
 }
 
-interface CacheTrial {
-  cacheSize: number;
+interface WorkerTrial {
+  /** What the trial's worker ran with: a cache size, or an arena limit. */
+  setting: string;
   processes: number;
   perSecond: number;
   peakRssMiB: number;
@@ -208,7 +219,8 @@ export async function atScaleBenchmark(): Promise<string> {
   let services: RunningService[] = [];
   let worker: ChildProcess | undefined;
   const results: Measured[] = [];
-  const cacheTrials: CacheTrial[] = [];
+  const cacheTrials: WorkerTrial[] = [];
+  const arenaTrials: WorkerTrial[] = [];
   try {
     services = await startEmbeddedServices(config);
     await connectStore(config.mongodb.uri);
@@ -316,11 +328,19 @@ export async function atScaleBenchmark(): Promise<string> {
       fs.writeFileSync(path.join(env.SINETTI_DATA_DIR, 'results.json'), JSON.stringify(results, null, 1));
       console.error(`bench scale: ${seeded} open measured`);
     }
-    // The worker's cache size: for each, a fresh worker with that many cached workflows seeds CACHE_TRIAL more processes.
-    for (const cacheSize of CACHE_SIZES) {
+    // Worker settings: for each, a fresh worker with it seeds CACHE_TRIAL more processes.
+    const trials = [
+      ...CACHE_SIZES.map((size) => ({ setting: String(size), env: { WORKER_MAX_CACHED_WORKFLOWS: String(size) }, into: cacheTrials })),
+      ...ARENA_TRIALS.map((arenas) => ({
+        setting: arenas,
+        env: arenas === 'glibc' ? { MALLOC_ARENA_MAX: '' } : { MALLOC_ARENA_MAX: arenas },
+        into: arenaTrials,
+      })),
+    ];
+    for (const trial of trials) {
       worker.kill('SIGTERM');
       await new Promise((resolve) => worker!.once('exit', resolve));
-      worker = await startWorker({ ...env, WORKER_MAX_CACHED_WORKFLOWS: String(cacheSize) });
+      worker = await startWorker({ ...env, ...trial.env });
       await waitForWorkerPolling(temporal, config.temporal.namespace, env.TEMPORAL_TASK_QUEUE, { since: new Date(), timeoutMs: 60_000 });
       const from = seeded;
       const started = Date.now();
@@ -335,15 +355,15 @@ export async function atScaleBenchmark(): Promise<string> {
         stopSampling();
       }
       const seconds = (Date.now() - started) / 1000;
-      cacheTrials.push({
-        cacheSize,
+      trial.into.push({
+        setting: trial.setting,
         processes: seeded - from,
         perSecond: (seeded - from) / seconds,
         peakRssMiB: peakRss / MiB,
         rssAfterMiB: rssBytes(pid) / MiB,
         load: os.loadavg()[0],
       });
-      console.error(`bench scale: cache ${cacheSize}: ${JSON.stringify(cacheTrials.at(-1))}`);
+      console.error(`bench scale: worker trial: ${JSON.stringify(trial.into.at(-1))}`);
     }
     deps.close();
     await temporal.connection.close();
@@ -353,7 +373,13 @@ export async function atScaleBenchmark(): Promise<string> {
     await disconnectStore().catch(() => undefined);
     await stopServices(services);
   }
-  return [results.length ? report(results) : '', cacheTrials.length ? cacheReport(cacheTrials) : ''].filter(Boolean).join('\n\n');
+  return [
+    results.length ? report(results) : '',
+    cacheTrials.length ? cacheReport(cacheTrials) : '',
+    arenaTrials.length ? arenaReport(arenaTrials) : '',
+  ]
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 const PEER = PROBES.findIndex((probe) => probe.name === "the secretary's home page");
@@ -400,18 +426,39 @@ function report(results: Measured[]): string {
   ].join('\n');
 }
 
-function cacheReport(trials: CacheTrial[]): string {
+/** One row per trial worker, with ratios against the first trial of the same setting as the first row's peer. */
+function trialRows(trials: WorkerTrial[]): string[] {
   const base = trials[0];
+  return [
+    '| processes/s | × the first | peak RSS while seeding | RSS after | × the first (after) | machine load |',
+    ...trials.map(
+      (t) =>
+        `| ${t.perSecond.toFixed(2)} | ${(t.perSecond / base.perSecond).toFixed(2)}× | ${t.peakRssMiB.toFixed(0)} MiB | ${t.rssAfterMiB.toFixed(0)} MiB | ${(t.rssAfterMiB / base.rssAfterMiB).toFixed(2)}× | ${t.load.toFixed(1)} |`,
+    ),
+  ];
+}
+
+function trialTable(settingColumn: string, trials: WorkerTrial[]): string[] {
+  const [header, ...rows] = trialRows(trials);
+  return [`| ${settingColumn} ${header}`, '|---|---|---|---|---|---|---|', ...rows.map((row, i) => `| ${trials[i].setting} ${row}`)];
+}
+
+function cacheReport(trials: WorkerTrial[]): string {
   return [
     "## The processes worker's cache size",
     '',
     `\`BENCH_SCALE_SIZES=${SIZES.join(',')} BENCH_SCALE_CACHE_SIZES=${CACHE_SIZES.join(',')} BENCH_SCALE_CACHE_TRIAL=${CACHE_TRIAL} npm run bench -- scale\`: on the at-scale benchmark's stack, after the sizes above, one fresh processes-worker per cache size (WORKER_MAX_CACHED_WORKFLOWS; flags and everything else as production runs it) seeds ${CACHE_TRIAL} more processes of the four kinds (at most ${SEED_IN_FLIGHT} between their start and their waiting step, as in the seeding above). Throughput: processes brought to their waiting step per second; RSS sampled every 250 ms while seeding, and once the last was waiting. Ratios against the first cache size, measured in the same run.`,
     '',
-    '| cache size | processes/s | × the first | peak RSS while seeding | RSS after | × the first (after) | machine load |',
-    '|---|---|---|---|---|---|---|',
-    ...trials.map(
-      (t) =>
-        `| ${t.cacheSize} | ${t.perSecond.toFixed(2)} | ${(t.perSecond / base.perSecond).toFixed(2)}× | ${t.peakRssMiB.toFixed(0)} MiB | ${t.rssAfterMiB.toFixed(0)} MiB | ${(t.rssAfterMiB / base.rssAfterMiB).toFixed(2)}× | ${t.load.toFixed(1)} |`,
-    ),
+    ...trialTable('cache size', trials),
+  ].join('\n');
+}
+
+function arenaReport(trials: WorkerTrial[]): string {
+  return [
+    "## The processes worker's malloc arenas",
+    '',
+    `\`BENCH_SCALE_SIZES=${SIZES.join(',')} BENCH_SCALE_ARENA_TRIALS=${ARENA_TRIALS.join(',')} BENCH_SCALE_CACHE_TRIAL=${CACHE_TRIAL} npm run bench -- scale\`: on the at-scale benchmark's stack, after the sizes above, one fresh processes-worker per trial, in the order listed, seeds ${CACHE_TRIAL} more processes of the four kinds, with MALLOC_ARENA_MAX set to the trial's value ("glibc": unset, glibc's own limit of eight arenas per core); everything else as production runs it (worker/nodeOptions.ts). Throughput: processes brought to their waiting step per second; RSS sampled every 250 ms while seeding, and once the last was waiting. Ratios against the first trial, measured in the same run.`,
+    '',
+    ...trialTable('MALLOC_ARENA_MAX', trials),
   ].join('\n');
 }

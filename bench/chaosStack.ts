@@ -4,7 +4,7 @@ import path from 'node:path';
 import { type SinettiConfig } from '../config/config';
 import { type RunningService, startFerretDb, startMailDev, startTemporalDevServer } from '../scripts/embeddedStack';
 import { supervise } from '../scripts/supervisor';
-import { WORKER_NODE_FLAGS } from '../worker/nodeOptions';
+import { WORKER_ENVIRONMENT, WORKER_NODE_FLAGS } from '../worker/nodeOptions';
 
 /**
  * The chaos run's stack: the five components it kills (worker, API,
@@ -128,7 +128,7 @@ export function startChaosStack({ config, env, workerEntry, apiEntry, log }: Cha
     supervisedNode(
       'worker',
       [...WORKER_NODE_FLAGS, workerEntry],
-      { ...env, SINETTI_SERVICE: 'chaos-worker', SINETTI_WORKER_ROLE: 'all' },
+      { ...WORKER_ENVIRONMENT, ...env, SINETTI_SERVICE: 'chaos-worker', SINETTI_WORKER_ROLE: 'all' },
       path.join(dir, 'worker.log'),
       log,
     ),

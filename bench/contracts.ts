@@ -2,7 +2,7 @@ import { freePort } from '../common/freePort';
 import { sealingTimeline, type SealingTimeline } from './contractTimeline';
 import { cpuSecondsOfGroup, rssBytes, rssBytesOfGroup } from './processStats';
 import { productionWorkerArgs } from './productionWorker';
-import { WORKER_NODE_FLAGS } from '../worker/nodeOptions';
+import { WORKER_ENVIRONMENT, WORKER_NODE_FLAGS } from '../worker/nodeOptions';
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -160,6 +160,7 @@ async function startWorker(env: Record<string, string>, n: number): Promise<Chil
     // As production runs it: the processes' worker (batch sending has a worker of its own, idle here).
     cwd: ROOT,
     env: {
+      ...WORKER_ENVIRONMENT,
       ...process.env,
       ...env,
       SINETTI_SERVICE: `bench-worker-${n}`,

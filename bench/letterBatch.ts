@@ -1,6 +1,6 @@
 import { freePort } from '../common/freePort';
 import { productionWorkerArgs } from './productionWorker';
-import { BULK_WORKER_NODE_FLAGS, WORKER_NODE_FLAGS } from '../worker/nodeOptions';
+import { BULK_WORKER_NODE_FLAGS, WORKER_ENVIRONMENT, WORKER_NODE_FLAGS } from '../worker/nodeOptions';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -72,6 +72,7 @@ async function startWorker(role: 'processes' | 'bulk', env: Record<string, strin
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
+      ...WORKER_ENVIRONMENT,
       ...process.env,
       ...env,
       LOG_LEVEL: 'info',

@@ -5,7 +5,7 @@ import { loadConfig } from '../config/config';
 import { privateDataDir, type RunningService, startEmbeddedServices, stopServices, waitForPort } from './embeddedStack';
 import { type SupervisedChild, supervise } from './supervisor';
 import { waitForWorkerPolling } from './workerPolling';
-import { WORKER_NODE_FLAGS } from '../worker/nodeOptions';
+import { WORKER_ENVIRONMENT, WORKER_NODE_FLAGS } from '../worker/nodeOptions';
 
 /**
  * `npm start`: the whole of Sinetti on this machine. Starts what the
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
         const child = spawn(tsx, [...flags, path.join(__dirname, '..', entry)], {
           stdio: 'inherit',
           detached: true,
-          env: { ...process.env, SINETTI_SERVICE: name.toLowerCase() },
+          env: { ...(name === 'worker' ? WORKER_ENVIRONMENT : {}), ...process.env, SINETTI_SERVICE: name.toLowerCase() },
         });
         console.log(`Sinetti: the ${name} started (pid ${child.pid}).`);
         return child;

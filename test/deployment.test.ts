@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
+import { BULK_WORKER_NODE_FLAGS, WORKER_ENVIRONMENT, WORKER_NODE_FLAGS } from '../worker/nodeOptions';
 
 const ROOT = path.join(__dirname, '..');
 const REQUIRED_ENV = {
@@ -63,6 +64,22 @@ describe('production deployment files', () => {
       );
     expect(longRunning.length).toBeGreaterThanOrEqual(10);
     for (const block of longRunning) expect(block).toContain('restart: unless-stopped');
+  });
+
+  it("runs the workers with worker/nodeOptions.ts's flags and environment, as npm start and the benchmarks do", () => {
+    const rendered = execFileSync('docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), 'config'], {
+      env: REQUIRED_ENV,
+      encoding: 'utf8',
+    });
+    const block = (service: string) => rendered.split(/^ {2}(?=\S)/m).find((b) => b.startsWith(`${service}:\n`))!;
+    for (const [service, flags] of [
+      ['worker', WORKER_NODE_FLAGS],
+      ['bulk-worker', BULK_WORKER_NODE_FLAGS],
+    ] as const) {
+      for (const flag of flags) expect(block(service)).toContain(flag);
+      for (const [name, value] of Object.entries(WORKER_ENVIRONMENT))
+        expect(block(service)).toMatch(new RegExp(`${name}: ["']?${value}["']?\n`));
+    }
   });
 
   it('refuses to render without the identity provider, naming what to set', () => {

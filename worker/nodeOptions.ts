@@ -9,6 +9,16 @@
 export const WORKER_NODE_FLAGS = ['--max-semi-space-size=2', '--optimize-for-size'];
 
 /**
+ * Environment every worker process starts with (npm start, the cluster, the benchmarks; docker-compose.yml
+ * repeats it). glibc gives threads that allocate at once malloc arenas of their own, up to eight per core, and
+ * each arena keeps what was freed in it. The worker's threads (Temporal's Rust core, the workflow threads,
+ * libuv's pool) allocate side by side, so with glibc's limit its resident memory grew with arenas holding
+ * freed memory; two arenas hold less (BENCHMARKS.md, "The processes worker's malloc arenas"). Read by glibc as
+ * the process starts, so it cannot be set from inside it.
+ */
+export const WORKER_ENVIRONMENT: Record<string, string> = { MALLOC_ARENA_MAX: '2' };
+
+/**
  * The bulk worker's flags (SINETTI_WORKER_ROLE=bulk): a batch's pages,
  * sent a few dozen letters at a time, are CPU work, and optimize-for-size
  * doubled the worker's CPU per letter. So V8 runs in its normal mode with a

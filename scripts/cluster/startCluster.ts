@@ -5,7 +5,7 @@ import { Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { FAILURE_CONVERTER_PATH } from '../../common/failureConverter';
 import { loadConfig } from '../../config/config';
-import { BULK_WORKER_NODE_FLAGS, WORKER_NODE_FLAGS } from '../../worker/nodeOptions';
+import { BULK_WORKER_NODE_FLAGS, WORKER_ENVIRONMENT, WORKER_NODE_FLAGS } from '../../worker/nodeOptions';
 import { type RunningService, startEmbeddedServices, stopServices, waitForPort } from '../embeddedStack';
 import { clusterLayout } from './clusterLayout';
 import { launchRecorded, stopRecorded } from './recordedProcesses';
@@ -87,6 +87,7 @@ async function main(): Promise<void> {
   const version = { deploymentName: env.SINETTI_DEPLOYMENT_NAME!, buildId };
 
   const workerEnv = (name: string, role: 'processes' | 'bulk', metricsPort: number): NodeJS.ProcessEnv => ({
+    ...WORKER_ENVIRONMENT,
     ...env,
     SINETTI_SERVICE: name,
     SINETTI_WORKER_ROLE: role,
