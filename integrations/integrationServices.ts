@@ -27,10 +27,15 @@ export async function startIntegrationServices(config: SinettiConfig): Promise<{
   await ensurePasswordRotationSchedule(temporal, config);
   await ensureTimestampRenewalSchedule(temporal, config);
   // Documents archived before keepers existed get theirs; in the background, so a large archive does not hold up the start.
-  const backfill = backfillArchiveKeepersOnce(temporal, new Archive(), new WatchCursors(), {
+  const archive = new Archive();
+  const backfill = backfillArchiveKeepersOnce(temporal, archive, new WatchCursors(), {
     organization: config.organization,
     taskQueue: config.temporal.taskQueue,
-  }).catch((error: Error) => console.error(`Backfilling archived documents' keepers failed (retried at the next start): ${error.message}`));
+  })
+    .catch((error: Error) => console.error(`Backfilling archived documents' keepers failed (retried at the next start): ${error.message}`))
+    // A store with no catalogue rows from before they were keyed by id is marked so, and its lookups stop scanning.
+    .then(() => archive.markKeyedOnce())
+    .catch((error: Error) => console.error(`Checking the archive catalogue's keys failed (retried at the next start): ${error.message}`));
   const dispatcher = startWebhookDispatcher({ config, temporal, subscriptions: new WebhookSubscriptions(loadPayloadCodec(config)) });
   const stuckWatch = startStuckProcessWatch({
     intervalMs: config.webhooks.stuckWatchMs,

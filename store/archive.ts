@@ -1,12 +1,20 @@
 import { storeModel } from './storeModel';
 import { Schema } from 'mongoose';
 import type { RecordsMetadata } from '../config/recordsPlan';
-import { isDuplicateKey } from './keyedWrites';
+import { addToIdList, idList, idListModel, isDuplicateKey } from './keyedWrites';
+import { WatchCursors } from './watchCursors';
 
 /**
  * The archive's catalogue: one row per finished document, naming the
  * immutable version in the document store and the records metadata it is
  * kept under. Written once per process; a retried activity finds its row.
+ *
+ * Rows are keyed by their archive id and listed per process (BY_ID_ONLY in
+ * store/connection.ts): the catalogue only grows, and a lookup by any other
+ * field scans all of it on the embedded store, once per finished process in
+ * the transfer watch and once per renewal of a document's timestamp. Rows
+ * stored before carry a generated _id and are found by a scan; a store
+ * without them is marked so (`markKeyedOnce`), and then nothing scans.
  */
 
 export interface ArchiveEntry {
@@ -24,8 +32,9 @@ export interface ArchiveEntry {
   archivedAt: Date;
 }
 
-const archiveSchema = new Schema<ArchiveEntry>(
+const archiveSchema = new Schema<ArchiveEntry & { _id: string }>(
   {
+    _id: { type: String, required: true },
     archiveId: { type: String, required: true, unique: true },
     processId: { type: String, required: true, index: true },
     processType: { type: String, required: true },
@@ -41,11 +50,32 @@ const archiveSchema = new Schema<ArchiveEntry>(
   { versionKey: false, collection: 'archive_entries' },
 );
 
-const ArchiveModel = storeModel<ArchiveEntry>('ArchiveEntry', archiveSchema);
+const ArchiveModel = storeModel<ArchiveEntry & { _id: string }>('ArchiveEntry', archiveSchema);
+/** Each process's archive ids. */
+const ProcessEntriesModel = idListModel('ArchiveProcessEntries', 'archive_process_entries', {
+  appendOnly: "A process's archive entries are only ever added to",
+});
+
+/** The mark that the store holds no row from before the keying. */
+export const ARCHIVE_ENTRIES_KEYED = 'archive-entries-keyed';
+
+function withoutKey(record: ArchiveEntry & { _id?: unknown }): ArchiveEntry {
+  const { _id, ...entry } = record;
+  return entry;
+}
 
 export class Archive {
-  /** `afterStore` runs for every stored entry, again on a retry: the worker starts the entry's timestamp keeper there. */
-  constructor(private readonly afterStore?: (entry: ArchiveEntry) => Promise<void>) {}
+  private keyed = false;
+
+  /**
+   * `afterStore` runs for every stored entry, again on a retry: the worker starts the entry's timestamp keeper there.
+   * `keyedMark` names the mark of the re-keying (tests use marks of their own).
+   */
+  constructor(
+    private readonly afterStore?: (entry: ArchiveEntry) => Promise<void>,
+    private readonly keyedMark = ARCHIVE_ENTRIES_KEYED,
+    private readonly cursors = new WatchCursors(),
+  ) {}
 
   async store(entry: ArchiveEntry): Promise<ArchiveEntry> {
     const stored = await this.storeOnce(entry);
@@ -53,15 +83,27 @@ export class Archive {
     return stored;
   }
 
+  /** Listed first, then stored: a crash between the two leaves an id that reads as nothing, and the retry stores it. */
   private async storeOnce(entry: ArchiveEntry): Promise<ArchiveEntry> {
+    await addToIdList(ProcessEntriesModel, entry.processId, [entry.archiveId]);
     try {
-      await ArchiveModel.create(entry);
+      await ArchiveModel.create({ _id: entry.archiveId, ...entry });
       return entry;
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
-      const existing = await ArchiveModel.findOne({ archiveId: entry.archiveId }, { _id: 0 }).lean();
-      return existing ?? entry;
+      return (await this.find(entry.archiveId)) ?? entry;
     }
+  }
+
+  private async find(archiveId: string): Promise<ArchiveEntry | undefined> {
+    const record = (await ArchiveModel.findById(archiveId).lean()) ?? (await this.legacy(() => ArchiveModel.findOne({ archiveId }).lean()));
+    return record ? withoutKey(record) : undefined;
+  }
+
+  /** A scan for rows stored before the keying, only until they have all been re-keyed. */
+  private async legacy<T>(scan: () => Promise<T>): Promise<T | undefined> {
+    this.keyed ||= Boolean(await this.cursors.get(this.keyedMark));
+    return this.keyed ? undefined : scan();
   }
 
   /**
@@ -69,7 +111,9 @@ export class Archive {
    * appended); earlier versions stay in the document store. Setting the same version again is harmless.
    */
   async renewVersion(archiveId: string, version: { versionId: string; sha256: string }): Promise<void> {
-    await ArchiveModel.updateOne({ archiveId }, { $set: { versionId: version.versionId, sha256: version.sha256 } });
+    const change = { $set: { versionId: version.versionId, sha256: version.sha256 } };
+    const { matchedCount } = await ArchiveModel.updateOne({ _id: archiveId }, change);
+    if (matchedCount === 0) await this.legacy(() => ArchiveModel.updateOne({ archiveId }, change));
   }
 
   /** Every entry's ids, streamed (for the keepers' backfill at worker start). */
@@ -78,6 +122,23 @@ export class Archive {
   }
 
   async forProcess(processId: string): Promise<ArchiveEntry[]> {
-    return ArchiveModel.find({ processId }, { _id: 0 }).lean();
+    const ids = await idList(ProcessEntriesModel, processId);
+    if (ids.length === 0) return ((await this.legacy(() => ArchiveModel.find({ processId }).lean())) ?? []).map(withoutKey);
+    // A row from before the keying is listed too once its activity is retried; `find` still finds it.
+    const entries = await Promise.all(ids.map((id) => this.find(id)));
+    return entries.filter((entry) => entry !== undefined);
+  }
+
+  /**
+   * Marks the store as holding no rows from before the keying, so misses stop scanning: once per store, at a
+   * worker's start, with one scan. Rows from before are left where they are (re-writing the catalogue of
+   * records under retention is not worth the risk), so a store that has them keeps finding them by a scan.
+   */
+  async markKeyedOnce(): Promise<'marked' | 'already-marked' | 'has-legacy-rows'> {
+    if (await this.cursors.get(this.keyedMark)) return 'already-marked';
+    if (await ArchiveModel.exists({ _id: { $type: 'objectId' } })) return 'has-legacy-rows';
+    await this.cursors.set(this.keyedMark, new Date());
+    this.keyed = true;
+    return 'marked';
   }
 }

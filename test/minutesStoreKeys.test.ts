@@ -15,7 +15,8 @@ const filters: Record<string, unknown>[] = [];
 const recordFilter = (event: CommandStartedEvent) => {
   const command = event.command as { filter?: Record<string, unknown>; updates?: { q: Record<string, unknown> }[] };
   const filter = command.filter ?? command.updates?.[0]?.q;
-  if (filter && /^minutes_|^published_minutes$/.test(String(command[event.commandName as keyof typeof command]))) filters.push(filter);
+  const collection = (event.command as Record<string, unknown>)[event.commandName];
+  if (filter && typeof collection === 'string' && /^minutes_|^published_minutes$/.test(collection)) filters.push(filter);
 };
 
 beforeAll(async () => {
@@ -40,7 +41,7 @@ function review(reviewId: string): MinutesReviewRecord {
     publish: true,
     createdBy: 'dev-secretary',
     createdAt: new Date(),
-  } as MinutesReviewRecord;
+  };
 }
 
 function feedback(reviewId: string, n: number): MinutesFeedback {
