@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
-import type { CommandStartedEvent } from 'mongodb';
 import { Archive, type ArchiveEntry } from '../store/archive';
 import { WatchCursors } from '../store/watchCursors';
-import { testConfig } from './support/testStack';
+import { recordStoreFilters } from './support/storeFilters';
 
 /**
  * The archive's catalogue only grows, so it is read by key (BY_ID_ONLY in store/connection.ts): the transfer
@@ -11,22 +10,7 @@ import { testConfig } from './support/testStack';
  * filter on any other field scans the whole catalogue. Rows stored before the keying are still found.
  */
 
-const filters: Record<string, unknown>[] = [];
-const recordFilter = (event: CommandStartedEvent) => {
-  const command = event.command as { filter?: Record<string, unknown>; updates?: { q: Record<string, unknown> }[] };
-  const filter = command.filter ?? command.updates?.[0]?.q;
-  const collection = (event.command as Record<string, unknown>)[event.commandName];
-  if (filter && typeof collection === 'string' && /^archive_/.test(collection)) filters.push(filter);
-};
-
-beforeAll(async () => {
-  mongoose.set('bufferCommands', false);
-  await mongoose.connect(testConfig().mongodb.uri, { monitorCommands: true });
-  mongoose.connection.getClient().on('commandStarted', recordFilter);
-});
-afterAll(async () => {
-  await mongoose.disconnect();
-});
+const filters = recordStoreFilters(/^archive_/);
 
 function entry(processId: string): ArchiveEntry {
   return {

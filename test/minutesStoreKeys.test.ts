@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
-import type { CommandStartedEvent } from 'mongodb';
 import { MinutesReviews, type MinutesFeedback, type MinutesReviewRecord, type PublishedMinutes } from '../store/minutesReviews';
-import { testConfig } from './support/testStack';
+import { recordStoreFilters } from './support/storeFilters';
 
 /**
  * The minutes store reads and writes by key (BY_ID_ONLY in store/connection.ts): on the embedded store any
@@ -11,22 +10,7 @@ import { testConfig } from './support/testStack';
  */
 
 const reviews = new MinutesReviews();
-const filters: Record<string, unknown>[] = [];
-const recordFilter = (event: CommandStartedEvent) => {
-  const command = event.command as { filter?: Record<string, unknown>; updates?: { q: Record<string, unknown> }[] };
-  const filter = command.filter ?? command.updates?.[0]?.q;
-  const collection = (event.command as Record<string, unknown>)[event.commandName];
-  if (filter && typeof collection === 'string' && /^minutes_|^published_minutes$/.test(collection)) filters.push(filter);
-};
-
-beforeAll(async () => {
-  mongoose.set('bufferCommands', false);
-  await mongoose.connect(testConfig().mongodb.uri, { monitorCommands: true });
-  mongoose.connection.getClient().on('commandStarted', recordFilter);
-});
-afterAll(async () => {
-  await mongoose.disconnect();
-});
+const filters = recordStoreFilters(/^minutes_|^published_minutes$/);
 
 function review(reviewId: string): MinutesReviewRecord {
   return {
