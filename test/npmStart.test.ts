@@ -6,6 +6,7 @@ import path from 'node:path';
 import { connectTemporalClient } from '../common/temporalClient';
 import { workerPolls } from '../scripts/workerPolling';
 import { TEST_ENVIRONMENT, testConfig, uniqueTaskQueue } from './support/testStack';
+import { WORKER_ENVIRONMENT } from '../worker/nodeOptions';
 
 /**
  * `npm start` as a person runs it (issue 15, C1, C2): the banner only once the worker polls, and a SIGINT or
@@ -90,6 +91,13 @@ describe('npm start', () => {
       const pids = [...output.matchAll(/the (?:worker|API) started \(pid (\d+)\)/g)].map((m) => Number(m[1]));
       expect(pids).toHaveLength(2);
       expect(await portOpen(apiPort)).toBe(true);
+      // The worker starts with worker/nodeOptions.ts's environment (glibc reads it only as a process starts); the API does not need it.
+      const environ = (pid: number) => fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      const workerPid = Number(/the worker started \(pid (\d+)\)/.exec(output)![1]);
+      for (const [name, value] of Object.entries(WORKER_ENVIRONMENT)) {
+        expect(environ(workerPid)).toContain(`${name}=${value}`);
+        expect(environ(pids.find((pid) => pid !== workerPid)!)).not.toContain(`${name}=${value}`);
+      }
 
       process.kill(npm.pid!, signal);
       await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
