@@ -6,6 +6,7 @@ import { loadPayloadCodec } from '../common/payloadKeys';
 import type { SinettiConfig } from '../config/config';
 import { WebhookSubscriptions } from '../store/webhookSubscriptions';
 import { Archive } from '../store/archive';
+import { MinutesReviews } from '../store/minutesReviews';
 import { WatchCursors } from '../store/watchCursors';
 import { backfillArchiveKeepersOnce } from './archive/keeperBackfill';
 import { ensureTimestampRenewalSchedule } from './archive/timestampRenewalSchedule';
@@ -33,9 +34,9 @@ export async function startIntegrationServices(config: SinettiConfig): Promise<{
     taskQueue: config.temporal.taskQueue,
   })
     .catch((error: Error) => console.error(`Backfilling archived documents' keepers failed (retried at the next start): ${error.message}`))
-    // A store with no catalogue rows from before they were keyed by id is marked so, and its lookups stop scanning.
-    .then(() => archive.markKeyedOnce())
-    .catch((error: Error) => console.error(`Checking the archive catalogue's keys failed (retried at the next start): ${error.message}`));
+    // A store with no rows from before the archive catalogue and the minutes were keyed by id is marked so, and their lookups stop scanning.
+    .then(() => Promise.all([archive.markKeyedOnce(), new MinutesReviews().markKeyedOnce()]))
+    .catch((error: Error) => console.error(`Checking the store's keys failed (retried at the next start): ${error.message}`));
   const dispatcher = startWebhookDispatcher({ config, temporal, subscriptions: new WebhookSubscriptions(loadPayloadCodec(config)) });
   const stuckWatch = startStuckProcessWatch({
     intervalMs: config.webhooks.stuckWatchMs,

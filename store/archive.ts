@@ -2,7 +2,7 @@ import { storeModel } from './storeModel';
 import { Schema } from 'mongoose';
 import type { RecordsMetadata } from '../config/recordsPlan';
 import { addToIdList, idList, idListModel, isDuplicateKey } from './keyedWrites';
-import { WatchCursors } from './watchCursors';
+import { KeyedSince } from './keyedSince';
 
 /**
  * The archive's catalogue: one row per finished document, naming the
@@ -56,7 +56,7 @@ const ProcessEntriesModel = idListModel('ArchiveProcessEntries', 'archive_proces
   appendOnly: "A process's archive entries are only ever added to",
 });
 
-/** The mark that the store holds no row from before the keying. */
+/** The mark that the store holds no catalogue row from before the keying. */
 export const ARCHIVE_ENTRIES_KEYED = 'archive-entries-keyed';
 
 function withoutKey(record: ArchiveEntry & { _id?: unknown }): ArchiveEntry {
@@ -65,17 +65,18 @@ function withoutKey(record: ArchiveEntry & { _id?: unknown }): ArchiveEntry {
 }
 
 export class Archive {
-  private keyed = false;
+  private readonly keyed: KeyedSince;
 
   /**
    * `afterStore` runs for every stored entry, again on a retry: the worker starts the entry's timestamp keeper there.
-   * `keyedMark` names the mark of the re-keying (tests use marks of their own).
+   * `keyedMark` names the store's mark that no row from before the keying is left (tests use marks of their own).
    */
   constructor(
     private readonly afterStore?: (entry: ArchiveEntry) => Promise<void>,
-    private readonly keyedMark = ARCHIVE_ENTRIES_KEYED,
-    private readonly cursors = new WatchCursors(),
-  ) {}
+    keyedMark = ARCHIVE_ENTRIES_KEYED,
+  ) {
+    this.keyed = new KeyedSince(keyedMark);
+  }
 
   async store(entry: ArchiveEntry): Promise<ArchiveEntry> {
     const stored = await this.storeOnce(entry);
@@ -96,14 +97,8 @@ export class Archive {
   }
 
   private async find(archiveId: string): Promise<ArchiveEntry | undefined> {
-    const record = (await ArchiveModel.findById(archiveId).lean()) ?? (await this.legacy(() => ArchiveModel.findOne({ archiveId }).lean()));
+    const record = await this.keyed.find(ArchiveModel, 'archiveId', archiveId);
     return record ? withoutKey(record) : undefined;
-  }
-
-  /** A scan for rows stored before the keying, only until they have all been re-keyed. */
-  private async legacy<T>(scan: () => Promise<T>): Promise<T | undefined> {
-    this.keyed ||= Boolean(await this.cursors.get(this.keyedMark));
-    return this.keyed ? undefined : scan();
   }
 
   /**
@@ -111,9 +106,7 @@ export class Archive {
    * appended); earlier versions stay in the document store. Setting the same version again is harmless.
    */
   async renewVersion(archiveId: string, version: { versionId: string; sha256: string }): Promise<void> {
-    const change = { $set: { versionId: version.versionId, sha256: version.sha256 } };
-    const { matchedCount } = await ArchiveModel.updateOne({ _id: archiveId }, change);
-    if (matchedCount === 0) await this.legacy(() => ArchiveModel.updateOne({ archiveId }, change));
+    await this.keyed.update(ArchiveModel, 'archiveId', archiveId, { $set: { versionId: version.versionId, sha256: version.sha256 } });
   }
 
   /** Every entry's ids, streamed (for the keepers' backfill at worker start). */
@@ -123,22 +116,14 @@ export class Archive {
 
   async forProcess(processId: string): Promise<ArchiveEntry[]> {
     const ids = await idList(ProcessEntriesModel, processId);
-    if (ids.length === 0) return ((await this.legacy(() => ArchiveModel.find({ processId }).lean())) ?? []).map(withoutKey);
+    if (ids.length === 0) return ((await this.keyed.earlier(() => ArchiveModel.find({ processId }).lean())) ?? []).map(withoutKey);
     // A row from before the keying is listed too once its activity is retried; `find` still finds it.
     const entries = await Promise.all(ids.map((id) => this.find(id)));
     return entries.filter((entry) => entry !== undefined);
   }
 
-  /**
-   * Marks the store as holding no rows from before the keying, so misses stop scanning: once per store, at a
-   * worker's start, with one scan. Rows from before are left where they are (re-writing the catalogue of
-   * records under retention is not worth the risk), so a store that has them keeps finding them by a scan.
-   */
-  async markKeyedOnce(): Promise<'marked' | 'already-marked' | 'has-legacy-rows'> {
-    if (await this.cursors.get(this.keyedMark)) return 'already-marked';
-    if (await ArchiveModel.exists({ _id: { $type: 'objectId' } })) return 'has-legacy-rows';
-    await this.cursors.set(this.keyedMark, new Date());
-    this.keyed = true;
-    return 'marked';
+  /** At a worker's start: marks the store once it holds no catalogue row from before the keying (see KeyedSince). */
+  markKeyedOnce() {
+    return this.keyed.markOnce([ArchiveModel as never]);
   }
 }

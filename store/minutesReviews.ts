@@ -1,10 +1,11 @@
 import { storeModel } from './storeModel';
-import { type Model, Schema, type UpdateQuery } from 'mongoose';
+import { Schema } from 'mongoose';
 import { NotFoundError } from '../common/errors';
 import type { Language } from '../mail/templates';
 import type { RegisteredIdentity } from '../verification/identityMatch';
 import type { VerificationEvidence } from '../verification/signerVerification';
 import { addToIdList, idList, idListModel, isDuplicateKey } from './keyedWrites';
+import { KeyedSince } from './keyedSince';
 
 /**
  * The personal side of a minutes review (pöytäkirjan tarkastus): who checks
@@ -188,22 +189,22 @@ function plain<T>(record: T & { _id?: unknown }): T {
   return rest as T;
 }
 
-/*
- * Reviews, feedback and published minutes are keyed by their own id (BY_ID_ONLY in store/connection.ts):
- * a lookup by another field scans the whole collection on the embedded store, which made each minutes
- * review's steps slower the more reviews there were. Records stored before carry a generated _id and
- * their id in a field; they are still found, by that field, when nothing is stored under the key.
+/** The mark that the store holds no review, feedback or published minutes from before they were keyed by id. */
+export const MINUTES_KEYED = 'minutes-keyed';
+
+/**
+ * Reviews, feedback and published minutes are keyed by their own id (BY_ID_ONLY in store/connection.ts): a
+ * lookup by another field scans the whole collection on the embedded store, which made each minutes review's
+ * steps slower the more reviews there were. Records stored before are still found by their id field (KeyedSince).
  */
-async function findKeyed<T>(model: Model<T>, field: 'reviewId' | 'feedbackId', id: string) {
-  return (await model.findById(id).lean()) ?? (await model.findOne({ [field]: id } as never).lean());
-}
-
-async function updateKeyed<T>(model: Model<T>, reviewId: string, update: UpdateQuery<T>): Promise<void> {
-  const { matchedCount } = await model.updateOne({ _id: reviewId }, update);
-  if (matchedCount === 0) await model.updateOne({ reviewId } as never, update);
-}
-
 export class MinutesReviews {
+  private readonly keyed: KeyedSince;
+
+  /** `keyedMark`: tests use marks of their own. */
+  constructor(keyedMark = MINUTES_KEYED) {
+    this.keyed = new KeyedSince(keyedMark);
+  }
+
   async create(record: MinutesReviewRecord): Promise<void> {
     try {
       await ReviewModel.create({ _id: record.reviewId, ...record });
@@ -213,13 +214,13 @@ export class MinutesReviews {
   }
 
   async get(reviewId: string): Promise<MinutesReviewRecord> {
-    const record = await findKeyed(ReviewModel, 'reviewId', reviewId);
+    const record = await this.keyed.find(ReviewModel, 'reviewId', reviewId);
     if (!record) throw new NotFoundError(`Minutes review ${reviewId}`);
     return plain(record);
   }
 
   async find(reviewId: string): Promise<MinutesReviewRecord | undefined> {
-    const record = await findKeyed(ReviewModel, 'reviewId', reviewId);
+    const record = await this.keyed.find(ReviewModel, 'reviewId', reviewId);
     return record ? plain(record) : undefined;
   }
 
@@ -235,11 +236,11 @@ export class MinutesReviews {
 
   /** The section pages follow the newest version; numbers, titles and publicity never change. */
   async setSections(reviewId: string, sections: MinutesSection[]): Promise<void> {
-    await updateKeyed(ReviewModel, reviewId, { $set: { sections } });
+    await this.keyed.update(ReviewModel, 'reviewId', reviewId, { $set: { sections } });
   }
 
   async setPublicVersion(reviewId: string, versionId: string): Promise<void> {
-    await updateKeyed(ReviewModel, reviewId, { $set: { publicVersionId: versionId } });
+    await this.keyed.update(ReviewModel, 'reviewId', reviewId, { $set: { publicVersionId: versionId } });
   }
 
   /** The people who hold a role now (not those an admin replaced). */
@@ -264,20 +265,22 @@ export class MinutesReviews {
       fieldName: previous.fieldName ?? previous.participantId,
       replacedBy: undefined,
     };
-    await updateKeyed(ReviewModel, reviewId, { $set: { people: [...record.people, replacement] } });
+    await this.keyed.update(ReviewModel, 'reviewId', reviewId, { $set: { people: [...record.people, replacement] } });
     return replacementId;
   }
 
   async discardReplacement(reviewId: string, replacementId: string): Promise<void> {
     const record = await this.get(reviewId);
-    await updateKeyed(ReviewModel, reviewId, { $set: { people: record.people.filter((p) => p.participantId !== replacementId) } });
+    await this.keyed.update(ReviewModel, 'reviewId', reviewId, {
+      $set: { people: record.people.filter((p) => p.participantId !== replacementId) },
+    });
   }
 
   /** The workflow accepted the replacement: the earlier person no longer holds the role. */
   async confirmReplacement(reviewId: string, participantId: string, replacementId: string): Promise<void> {
     const record = await this.get(reviewId);
     const people = record.people.map((p) => (p.participantId === participantId ? { ...p, replacedBy: replacementId } : p));
-    await updateKeyed(ReviewModel, reviewId, { $set: { people } });
+    await this.keyed.update(ReviewModel, 'reviewId', reviewId, { $set: { people } });
   }
 
   /** Listed first, then stored: a crash between the two leaves an id that reads as nothing, never feedback that is not read. */
@@ -287,7 +290,7 @@ export class MinutesReviews {
   }
 
   async feedback(feedbackId: string): Promise<MinutesFeedback> {
-    const record = await findKeyed(FeedbackModel, 'feedbackId', feedbackId);
+    const record = await this.keyed.find(FeedbackModel, 'feedbackId', feedbackId);
     if (!record) throw new NotFoundError(`Feedback ${feedbackId}`);
     return plain(record);
   }
@@ -303,7 +306,7 @@ export class MinutesReviews {
       ? (await Promise.all((await idList(FeedbackListModel, reviewId)).map((id) => FeedbackModel.findById(id).lean()))).filter(
           (record) => record !== null,
         )
-      : await FeedbackModel.find({ reviewId }).lean();
+      : ((await this.keyed.earlier(() => FeedbackModel.find({ reviewId }).lean())) ?? []);
     return records.map(plain).sort((a, b) => a.at.getTime() - b.at.getTime());
   }
 
@@ -322,7 +325,7 @@ export class MinutesReviews {
   ): Promise<void> {
     const unset = 'versionId' in change && change.versionId === undefined ? { versionId: 1 } : undefined;
     const { versionId, ...rest } = change;
-    await updateKeyed(PublishedModel, reviewId, {
+    await this.keyed.update(PublishedModel, 'reviewId', reviewId, {
       $set: { ...rest, ...(versionId ? { versionId } : {}) },
       ...(unset ? { $unset: unset } : {}),
     });
@@ -332,8 +335,13 @@ export class MinutesReviews {
     // Minutes not yet published are looked for by a scan only when their review is from before the keying.
     const record =
       (await PublishedModel.findById(reviewId).lean()) ??
-      ((await this.isKeyed(reviewId)) ? null : await PublishedModel.findOne({ reviewId }).lean());
+      ((await this.isKeyed(reviewId)) ? null : await this.keyed.earlier(() => PublishedModel.findOne({ reviewId }).lean()));
     return record ? plain(record) : undefined;
+  }
+
+  /** At a worker's start: marks the store once it holds no minutes records from before the keying (see KeyedSince). */
+  markKeyedOnce() {
+    return this.keyed.markOnce([ReviewModel, FeedbackModel, PublishedModel] as never[]);
   }
 
   async allPublished(): Promise<PublishedMinutes[]> {

@@ -9,7 +9,8 @@ import { recordStoreFilters } from './support/storeFilters';
  * 3.7 s with 1,600 reviews stored. Records stored before the re-keying are still read and changed.
  */
 
-const reviews = new MinutesReviews();
+/** Each case its own mark, so a worker's start marking the shared test store does not change what a case sees. */
+const unmarked = () => new MinutesReviews(`test-minutes-keyed-${randomUUID()}`);
 const filters = recordStoreFilters(/^minutes_|^published_minutes$/);
 
 function review(reviewId: string): MinutesReviewRecord {
@@ -58,6 +59,7 @@ function published(reviewId: string): PublishedMinutes {
 }
 
 it('reads and changes a review, its feedback and its published minutes by their own keys, never by a scan', async () => {
+  const reviews = unmarked();
   const reviewId = `minutes-${randomUUID()}`;
   filters.length = 0;
   await reviews.create(review(reviewId));
@@ -82,6 +84,7 @@ it('reads and changes a review, its feedback and its published minutes by their 
 });
 
 it('still reads and changes records stored before they were keyed (a generated _id, the id in a field)', async () => {
+  const reviews = unmarked();
   const reviewId = `minutes-${randomUUID()}`;
   const raw = mongoose.connection;
   const legacyId = new mongoose.Types.ObjectId();
@@ -104,4 +107,17 @@ it('still reads and changes records stored before they were keyed (a generated _
   expect((await reviews.published(reviewId))?.status).toBe('final');
   expect(await raw.collection('published_minutes').countDocuments({ reviewId })).toBe(1);
   await expect(reviews.get(`minutes-${randomUUID()}`)).rejects.toThrow(/not found|Minutes review/i);
+  expect(await reviews.markKeyedOnce()).toBe('has-earlier-rows');
+});
+
+it('marks a store with no minutes records from before the keying once, and then never scans for a miss', async () => {
+  // The test store may hold records that earlier versions wrote; this version's are keyed by their id.
+  for (const collection of ['minutes_reviews', 'minutes_feedback', 'published_minutes'])
+    await mongoose.connection.collection(collection).deleteMany({ _id: { $type: 'objectId' } });
+  const mark = `test-minutes-keyed-${randomUUID()}`;
+  expect(await new MinutesReviews(mark).markKeyedOnce()).toBe('marked');
+  expect(await new MinutesReviews(mark).markKeyedOnce()).toBe('already-marked');
+  filters.length = 0;
+  await expect(new MinutesReviews(mark).get(`minutes-${randomUUID()}`)).rejects.toThrow(/Minutes review/);
+  expect(filters.map((filter) => Object.keys(filter))).toEqual([['_id']]);
 });
