@@ -426,21 +426,17 @@ function report(results: Measured[]): string {
   ].join('\n');
 }
 
-/** One row per trial worker, with ratios against the first trial of the same setting as the first row's peer. */
-function trialRows(trials: WorkerTrial[]): string[] {
+/** One row per trial worker, in the order run, with ratios against the first. */
+function trialTable(settingColumn: string, trials: WorkerTrial[]): string[] {
   const base = trials[0];
   return [
-    '| processes/s | × the first | peak RSS while seeding | RSS after | × the first (after) | machine load |',
+    `| ${settingColumn} | processes/s | × the first | peak RSS while seeding | RSS after | × the first (after) | machine load |`,
+    '|---|---|---|---|---|---|---|',
     ...trials.map(
       (t) =>
-        `| ${t.perSecond.toFixed(2)} | ${(t.perSecond / base.perSecond).toFixed(2)}× | ${t.peakRssMiB.toFixed(0)} MiB | ${t.rssAfterMiB.toFixed(0)} MiB | ${(t.rssAfterMiB / base.rssAfterMiB).toFixed(2)}× | ${t.load.toFixed(1)} |`,
+        `| ${t.setting} | ${t.perSecond.toFixed(2)} | ${(t.perSecond / base.perSecond).toFixed(2)}× | ${t.peakRssMiB.toFixed(0)} MiB | ${t.rssAfterMiB.toFixed(0)} MiB | ${(t.rssAfterMiB / base.rssAfterMiB).toFixed(2)}× | ${t.load.toFixed(1)} |`,
     ),
   ];
-}
-
-function trialTable(settingColumn: string, trials: WorkerTrial[]): string[] {
-  const [header, ...rows] = trialRows(trials);
-  return [`| ${settingColumn} ${header}`, '|---|---|---|---|---|---|---|', ...rows.map((row, i) => `| ${trials[i].setting} ${row}`)];
 }
 
 function cacheReport(trials: WorkerTrial[]): string {
